@@ -1,0 +1,253 @@
+package dev.sluice.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a client's chat completion request (validating every field Sluice understands, with
+ * errors naming the field) and writes the canonical request back in OpenAI's wire format.
+ */
+public final class ChatRequestCodec {
+    private static final Set<String> KNOWN = Set.of("model", "messages", "stream", "stream_options", "tools",
+            "tool_choice", "response_format", "n", "stop", "seed", "temperature", "top_p", "max_tokens",
+            "max_completion_tokens", "user", "metadata");
+    private static final Set<String> TOOL_CHOICES = Set.of("none", "auto", "required");
+    private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
+
+    private ChatRequestCodec() {}
+
+    public static ChatRequest read(byte[] body) {
+        return read(Json.parse(body));
+    }
+
+    public static ChatRequest read(JsonNode root) {
+        if (!root.isObject()) {
+            throw SluiceException.invalidRequest(null, "The request body must be a JSON object.");
+        }
+        String model = Fields.requiredString(root, "model", "");
+        if (model.isBlank()) {
+            throw SluiceException.invalidRequest("model", "'model' must not be empty.");
+        }
+        JsonNode messagesNode = Fields.optionalArray(root, "messages", "");
+        if (messagesNode == null) {
+            throw SluiceException.missing("messages");
+        }
+        if (messagesNode.isEmpty()) {
+            throw SluiceException.invalidRequest("messages", "'messages' must contain at least one message.");
+        }
+        List<ChatMessage> messages = new ArrayList<>(messagesNode.size());
+        for (int i = 0; i < messagesNode.size(); i++) {
+            messages.add(MessageCodec.readRequestMessage(messagesNode.get(i), "messages[" + i + "]"));
+        }
+        boolean stream = Boolean.TRUE.equals(Fields.optionalBoolean(root, "stream", ""));
+        JsonNode streamOptions = Fields.optionalObject(root, "stream_options", "");
+        boolean includeUsage = streamOptions != null
+                && Boolean.TRUE.equals(Fields.optionalBoolean(streamOptions, "include_usage", "stream_options"));
+        return new ChatRequest(model, messages, stream, includeUsage, readTools(root), readToolChoice(root),
+                readResponseFormat(root),
+                Fields.optionalInt(root, "n", "", 1, 128),
+                readStop(root),
+                Fields.optionalLong(root, "seed", ""),
+                Fields.optionalNumber(root, "temperature", "", 0, 2),
+                Fields.optionalNumber(root, "top_p", "", 0, 1),
+                Fields.optionalInt(root, "max_tokens", "", 1, Integer.MAX_VALUE),
+                Fields.optionalInt(root, "max_completion_tokens", "", 1, Integer.MAX_VALUE),
+                Fields.optionalString(root, "user", ""),
+                readMetadata(root),
+                Fields.extras(root, KNOWN));
+    }
+
+    private static List<Tool> readTools(JsonNode root) {
+        JsonNode tools = Fields.optionalArray(root, "tools", "");
+        if (tools == null) {
+            return List.of();
+        }
+        List<Tool> out = new ArrayList<>(tools.size());
+        for (int i = 0; i < tools.size(); i++) {
+            String path = "tools[" + i + "]";
+            JsonNode tool = tools.get(i);
+            if (!tool.isObject()) {
+                throw SluiceException.invalidType(path, "an object");
+            }
+            Fields.oneOf(Fields.requiredString(tool, "type", path), Set.of("function"), path + ".type");
+            JsonNode fn = Fields.optionalObject(tool, "function", path);
+            if (fn == null) {
+                throw SluiceException.missing(path + ".function");
+            }
+            String fnPath = path + ".function";
+            out.add(new Tool(Fields.requiredString(fn, "name", fnPath), Fields.optionalString(fn, "description", fnPath),
+                    Fields.optionalObject(fn, "parameters", fnPath), Fields.optionalBoolean(fn, "strict", fnPath)));
+        }
+        return out;
+    }
+
+    private static JsonNode readToolChoice(JsonNode root) {
+        JsonNode choice = Fields.present(root, "tool_choice");
+        if (choice == null) {
+            return null;
+        }
+        if (choice.isTextual()) {
+            Fields.oneOf(choice.asText(), TOOL_CHOICES, "tool_choice");
+        } else if (choice.isObject()) {
+            Fields.requiredString(choice.path("function"), "name", "tool_choice.function");
+        } else {
+            throw SluiceException.invalidType("tool_choice", "a string or an object");
+        }
+        return choice;
+    }
+
+    private static JsonNode readResponseFormat(JsonNode root) {
+        JsonNode format = Fields.optionalObject(root, "response_format", "");
+        if (format == null) {
+            return null;
+        }
+        String type = Fields.oneOf(Fields.requiredString(format, "type", "response_format"), RESPONSE_FORMATS,
+                "response_format.type");
+        if (type.equals("json_schema")) {
+            JsonNode schema = Fields.optionalObject(format, "json_schema", "response_format");
+            if (schema == null) {
+                throw SluiceException.missing("response_format.json_schema");
+            }
+            Fields.requiredString(schema, "name", "response_format.json_schema");
+            Fields.optionalObject(schema, "schema", "response_format.json_schema");
+        }
+        return format;
+    }
+
+    private static List<String> readStop(JsonNode root) {
+        JsonNode stop = Fields.present(root, "stop");
+        if (stop == null) {
+            return List.of();
+        }
+        if (stop.isTextual()) {
+            return List.of(stop.asText());
+        }
+        if (!stop.isArray() || stop.size() > 4) {
+            throw SluiceException.invalidType("stop", "a string or an array of up to 4 strings");
+        }
+        List<String> out = new ArrayList<>(stop.size());
+        for (JsonNode s : stop) {
+            if (!s.isTextual()) {
+                throw SluiceException.invalidType("stop", "a string or an array of up to 4 strings");
+            }
+            out.add(s.asText());
+        }
+        return out;
+    }
+
+    private static Map<String, String> readMetadata(JsonNode root) {
+        JsonNode metadata = Fields.optionalObject(root, "metadata", "");
+        if (metadata == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : metadata.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw SluiceException.invalidType("metadata." + e.getKey(), "a string");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
+    /** The request in OpenAI's wire format. */
+    public static byte[] write(ChatRequest r) {
+        return Json.write(gen -> write(gen, r, false));
+    }
+
+    /**
+     * Writes the request. With {@code forceUsage}, a streaming request always asks the upstream
+     * for the final usage chunk, so Sluice can account tokens even when the client did not ask.
+     */
+    public static void write(JsonGenerator gen, ChatRequest r, boolean forceUsage) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("model", r.model());
+        gen.writeArrayFieldStart("messages");
+        for (ChatMessage m : r.messages()) {
+            MessageCodec.write(gen, m, false);
+        }
+        gen.writeEndArray();
+        if (r.stream()) {
+            gen.writeBooleanField("stream", true);
+            if (r.includeUsage() || forceUsage) {
+                gen.writeObjectFieldStart("stream_options");
+                gen.writeBooleanField("include_usage", true);
+                gen.writeEndObject();
+            }
+        }
+        if (!r.tools().isEmpty()) {
+            gen.writeArrayFieldStart("tools");
+            for (Tool t : r.tools()) {
+                gen.writeStartObject();
+                gen.writeStringField("type", "function");
+                gen.writeObjectFieldStart("function");
+                gen.writeStringField("name", t.name());
+                if (t.description() != null) {
+                    gen.writeStringField("description", t.description());
+                }
+                if (t.parameters() != null) {
+                    gen.writeFieldName("parameters");
+                    gen.writeTree(t.parameters());
+                }
+                if (t.strict() != null) {
+                    gen.writeBooleanField("strict", t.strict());
+                }
+                gen.writeEndObject();
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
+        }
+        writeTree(gen, "tool_choice", r.toolChoice());
+        writeTree(gen, "response_format", r.responseFormat());
+        if (r.n() != null) {
+            gen.writeNumberField("n", r.n());
+        }
+        if (!r.stop().isEmpty()) {
+            gen.writeArrayFieldStart("stop");
+            for (String s : r.stop()) {
+                gen.writeString(s);
+            }
+            gen.writeEndArray();
+        }
+        if (r.seed() != null) {
+            gen.writeNumberField("seed", r.seed());
+        }
+        if (r.temperature() != null) {
+            gen.writeNumberField("temperature", r.temperature());
+        }
+        if (r.topP() != null) {
+            gen.writeNumberField("top_p", r.topP());
+        }
+        if (r.maxTokens() != null) {
+            gen.writeNumberField("max_tokens", r.maxTokens());
+        }
+        if (r.maxCompletionTokens() != null) {
+            gen.writeNumberField("max_completion_tokens", r.maxCompletionTokens());
+        }
+        if (r.user() != null) {
+            gen.writeStringField("user", r.user());
+        }
+        if (!r.metadata().isEmpty()) {
+            gen.writeObjectFieldStart("metadata");
+            for (Map.Entry<String, String> e : r.metadata().entrySet()) {
+                gen.writeStringField(e.getKey(), e.getValue());
+            }
+            gen.writeEndObject();
+        }
+        MessageCodec.writeExtras(gen, r.extra());
+        gen.writeEndObject();
+    }
+
+    private static void writeTree(JsonGenerator gen, String field, JsonNode value) throws IOException {
+        if (value != null) {
+            gen.writeFieldName(field);
+            gen.writeTree(value);
+        }
+    }
+}

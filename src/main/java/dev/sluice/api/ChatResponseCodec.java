@@ -1,0 +1,187 @@
+package dev.sluice.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads and writes chat completions and stream chunks in OpenAI's wire format. Reads are lenient
+ * (upstreams differ in what they omit); writes always produce the fields OpenAI's SDKs require.
+ */
+public final class ChatResponseCodec {
+    private static final Set<String> KNOWN = Set.of("id", "object", "created", "model", "choices", "usage",
+            "system_fingerprint");
+
+    private ChatResponseCodec() {}
+
+    public static ChatResponse readResponse(JsonNode root) {
+        List<Choice> choices = new ArrayList<>();
+        for (JsonNode c : root.path("choices")) {
+            JsonNode logprobs = c.get("logprobs");
+            choices.add(new Choice(c.path("index").asInt(choices.size()),
+                    MessageCodec.readResponseMessage(c.path("message")),
+                    MessageCodec.textOrNull(c.get("finish_reason")),
+                    logprobs == null || logprobs.isNull() ? null : logprobs));
+        }
+        return new ChatResponse(root.path("id").asText(""), root.path("created").asLong(0),
+                root.path("model").asText(""), choices, readUsage(root.get("usage")),
+                MessageCodec.textOrNull(root.get("system_fingerprint")), Fields.extras(root, KNOWN));
+    }
+
+    public static Usage readUsage(JsonNode usage) {
+        if (usage == null || !usage.isObject()) {
+            return null;
+        }
+        int prompt = usage.path("prompt_tokens").asInt(0);
+        int completion = usage.path("completion_tokens").asInt(0);
+        return new Usage(prompt, completion, usage.path("total_tokens").asInt(prompt + completion),
+                usage.path("prompt_tokens_details").path("cached_tokens").asInt(0),
+                usage.path("completion_tokens_details").path("reasoning_tokens").asInt(0));
+    }
+
+    public static byte[] writeResponse(ChatResponse r) {
+        return Json.write(gen -> writeResponse(gen, r));
+    }
+
+    public static void writeResponse(JsonGenerator gen, ChatResponse r) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("id", r.id());
+        gen.writeStringField("object", "chat.completion");
+        gen.writeNumberField("created", r.created());
+        gen.writeStringField("model", r.model());
+        gen.writeArrayFieldStart("choices");
+        for (Choice c : r.choices()) {
+            gen.writeStartObject();
+            gen.writeNumberField("index", c.index());
+            gen.writeFieldName("message");
+            MessageCodec.write(gen, c.message(), true);
+            gen.writeFieldName("logprobs");
+            if (c.logprobs() == null) {
+                gen.writeNull();
+            } else {
+                gen.writeTree(c.logprobs());
+            }
+            writeNullable(gen, "finish_reason", c.finishReason());
+            gen.writeEndObject();
+        }
+        gen.writeEndArray();
+        if (r.usage() != null) {
+            gen.writeFieldName("usage");
+            writeUsage(gen, r.usage());
+        }
+        if (r.systemFingerprint() != null) {
+            gen.writeStringField("system_fingerprint", r.systemFingerprint());
+        }
+        MessageCodec.writeExtras(gen, r.extra());
+        gen.writeEndObject();
+    }
+
+    public static void writeUsage(JsonGenerator gen, Usage u) throws IOException {
+        gen.writeStartObject();
+        gen.writeNumberField("prompt_tokens", u.promptTokens());
+        gen.writeNumberField("completion_tokens", u.completionTokens());
+        gen.writeNumberField("total_tokens", u.totalTokens());
+        if (u.cachedTokens() > 0) {
+            gen.writeObjectFieldStart("prompt_tokens_details");
+            gen.writeNumberField("cached_tokens", u.cachedTokens());
+            gen.writeEndObject();
+        }
+        if (u.reasoningTokens() > 0) {
+            gen.writeObjectFieldStart("completion_tokens_details");
+            gen.writeNumberField("reasoning_tokens", u.reasoningTokens());
+            gen.writeEndObject();
+        }
+        gen.writeEndObject();
+    }
+
+    public static ChatChunk readChunk(JsonNode root) {
+        List<ChunkChoice> choices = new ArrayList<>();
+        for (JsonNode c : root.path("choices")) {
+            JsonNode d = c.path("delta");
+            List<ToolCallDelta> calls = new ArrayList<>();
+            for (JsonNode tc : d.path("tool_calls")) {
+                JsonNode fn = tc.path("function");
+                calls.add(new ToolCallDelta(tc.path("index").asInt(calls.size()), MessageCodec.textOrNull(tc.get("id")),
+                        MessageCodec.textOrNull(fn.get("name")), MessageCodec.textOrNull(fn.get("arguments"))));
+            }
+            Delta delta = new Delta(MessageCodec.textOrNull(d.get("role")), MessageCodec.textOrNull(d.get("content")),
+                    calls, MessageCodec.textOrNull(d.get("refusal")));
+            choices.add(new ChunkChoice(c.path("index").asInt(0), delta, MessageCodec.textOrNull(c.get("finish_reason"))));
+        }
+        return new ChatChunk(root.path("id").asText(""), root.path("created").asLong(0), root.path("model").asText(""),
+                choices, readUsage(root.get("usage")), MessageCodec.textOrNull(root.get("system_fingerprint")));
+    }
+
+    public static byte[] writeChunk(ChatChunk chunk) {
+        return Json.write(gen -> writeChunk(gen, chunk));
+    }
+
+    public static void writeChunk(JsonGenerator gen, ChatChunk chunk) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("id", chunk.id());
+        gen.writeStringField("object", "chat.completion.chunk");
+        gen.writeNumberField("created", chunk.created());
+        gen.writeStringField("model", chunk.model());
+        if (chunk.systemFingerprint() != null) {
+            gen.writeStringField("system_fingerprint", chunk.systemFingerprint());
+        }
+        gen.writeArrayFieldStart("choices");
+        for (ChunkChoice c : chunk.choices()) {
+            gen.writeStartObject();
+            gen.writeNumberField("index", c.index());
+            gen.writeObjectFieldStart("delta");
+            Delta d = c.delta();
+            if (d.role() != null) {
+                gen.writeStringField("role", d.role());
+            }
+            if (d.content() != null) {
+                gen.writeStringField("content", d.content());
+            }
+            if (d.refusal() != null) {
+                gen.writeStringField("refusal", d.refusal());
+            }
+            if (!d.toolCalls().isEmpty()) {
+                gen.writeArrayFieldStart("tool_calls");
+                for (ToolCallDelta tc : d.toolCalls()) {
+                    gen.writeStartObject();
+                    gen.writeNumberField("index", tc.index());
+                    if (tc.id() != null) {
+                        gen.writeStringField("id", tc.id());
+                        gen.writeStringField("type", "function");
+                    }
+                    gen.writeObjectFieldStart("function");
+                    if (tc.name() != null) {
+                        gen.writeStringField("name", tc.name());
+                    }
+                    if (tc.arguments() != null) {
+                        gen.writeStringField("arguments", tc.arguments());
+                    }
+                    gen.writeEndObject();
+                    gen.writeEndObject();
+                }
+                gen.writeEndArray();
+            }
+            gen.writeEndObject();
+            gen.writeNullField("logprobs");
+            writeNullable(gen, "finish_reason", c.finishReason());
+            gen.writeEndObject();
+        }
+        gen.writeEndArray();
+        if (chunk.usage() != null) {
+            gen.writeFieldName("usage");
+            writeUsage(gen, chunk.usage());
+        }
+        gen.writeEndObject();
+    }
+
+    private static void writeNullable(JsonGenerator gen, String field, String value) throws IOException {
+        if (value == null) {
+            gen.writeNullField(field);
+        } else {
+            gen.writeStringField(field, value);
+        }
+    }
+}

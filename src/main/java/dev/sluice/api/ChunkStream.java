@@ -1,0 +1,16 @@
+package dev.sluice.api;
+
+/**
+ * A blocking stream of canonical chunks, translated from the upstream one at a time (never
+ * buffered whole). Read it on one thread. {@link #next()} throws a {@link SluiceException} when
+ * the upstream fails mid-stream; {@link #close()} releases the upstream connection and is safe
+ * to call more than once.
+ */
+public interface ChunkStream extends AutoCloseable {
+
+    /** Blocks until the next chunk arrives; returns null at the end of the stream. */
+    ChatChunk next();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,113 @@
+package dev.sluice.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The one JSON configuration of Sluice. Thread-safe; build once, share everywhere. */
+public final class Json {
+    public static final ObjectMapper MAPPER = createMapper();
+    public static final JsonFactory FACTORY = MAPPER.getFactory();
+    public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Json() {}
+
+    private static ObjectMapper createMapper() {
+        JsonFactory factory = JsonFactory.builder()
+                // request size is bounded by the server; nesting stays bounded here
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+                .build();
+        return new ObjectMapper(factory)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    }
+
+    public static ObjectNode object() {
+        return NODES.objectNode();
+    }
+
+    public static ArrayNode array() {
+        return NODES.arrayNode();
+    }
+
+    /** Parses bytes to a tree; malformed JSON becomes a 400 naming the position. */
+    public static JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw SluiceException.invalidRequest(null, "The request body is empty; send a JSON object.");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw SluiceException.invalidRequest(null, "The request body is not valid JSON: " + e.getOriginalMessage()
+                    + locationOf(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses an upstream's bytes; failures are the upstream's fault, not the client's. */
+    public static JsonNode parseUpstream(byte[] body) throws JsonProcessingException {
+        try {
+            return MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String string(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Writes with a streaming generator: no reflection, no intermediate tree. */
+    public static byte[] write(Writer writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator gen = FACTORY.createGenerator(out)) {
+            writer.write(gen);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A piece of code that writes one JSON value to a generator. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(JsonGenerator gen) throws IOException;
+    }
+
+    private static String locationOf(JsonProcessingException e) {
+        var loc = e.getLocation();
+        if (loc == null || loc.getLineNr() < 0) {
+            return "";
+        }
+        return " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+}

@@ -1,0 +1,217 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.api.ChatRequest;
+import dev.sluice.api.EmbeddingRequest;
+import dev.sluice.api.Usage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one mutable object of a request: the parsed canonical request, the caller, the route, the
+ * attempts, usage and timings. Stages read and write it; nothing else is passed around. It is used
+ * by one thread at a time (the request's virtual thread), so it needs no locking.
+ */
+public final class Exchange {
+    public enum Operation { CHAT, EMBEDDINGS }
+
+    /** Told once when the response has been fully written (or abandoned). */
+    @FunctionalInterface
+    public interface CompletionListener {
+        void completed(Exchange exchange);
+    }
+
+    private final String requestId;
+    private final Operation operation;
+    private final Map<String, String> headers;
+    private final long startNanos = System.nanoTime();
+    private final long startEpochMillis = System.currentTimeMillis();
+
+    private ChatRequest chat;
+    private EmbeddingRequest embeddings;
+    private Caller caller = Caller.ANONYMOUS;
+    private String provider;
+    private String upstreamModel;
+    private final List<Attempt> attempts = new ArrayList<>(2);
+    private Usage usage;
+    private long firstTokenNanos;
+    private long endNanos;
+    private int status;
+    private String errorType;
+    private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    private final List<CompletionListener> listeners = new ArrayList<>(2);
+    private boolean completed;
+
+    /** @param headers request headers with lower-case names */
+    public Exchange(String requestId, Operation operation, Map<String, String> headers) {
+        this.requestId = requestId;
+        this.operation = operation;
+        this.headers = headers;
+    }
+
+    public static Exchange chat(String requestId, ChatRequest request, Map<String, String> headers) {
+        Exchange ex = new Exchange(requestId, Operation.CHAT, headers);
+        ex.chat = request;
+        return ex;
+    }
+
+    public static Exchange embeddings(String requestId, EmbeddingRequest request, Map<String, String> headers) {
+        Exchange ex = new Exchange(requestId, Operation.EMBEDDINGS, headers);
+        ex.embeddings = request;
+        return ex;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    /** A request header by lower-case name, or null. */
+    public String header(String lowerCaseName) {
+        return headers.get(lowerCaseName);
+    }
+
+    public Map<String, String> headers() {
+        return Collections.unmodifiableMap(headers);
+    }
+
+    /** The public model name the client asked for. */
+    public String requestedModel() {
+        return operation == Operation.CHAT ? chat.model() : embeddings.model();
+    }
+
+    public boolean streaming() {
+        return operation == Operation.CHAT && chat.stream();
+    }
+
+    public ChatRequest chat() {
+        return chat;
+    }
+
+    public void chat(ChatRequest request) {
+        this.chat = request;
+    }
+
+    public EmbeddingRequest embeddings() {
+        return embeddings;
+    }
+
+    public void embeddings(EmbeddingRequest request) {
+        this.embeddings = request;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    public void caller(Caller newCaller) {
+        this.caller = newCaller;
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    public String upstreamModel() {
+        return upstreamModel;
+    }
+
+    /** Records which deployment is serving the request (the last one tried, after fallbacks). */
+    public void route(String providerName, String model) {
+        this.provider = providerName;
+        this.upstreamModel = model;
+    }
+
+    public List<Attempt> attempts() {
+        return attempts;
+    }
+
+    public void addAttempt(Attempt attempt) {
+        attempts.add(attempt);
+    }
+
+    public Usage usage() {
+        return usage;
+    }
+
+    public void usage(Usage newUsage) {
+        this.usage = newUsage;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public long startEpochMillis() {
+        return startEpochMillis;
+    }
+
+    /** Marks the moment the first token reached the client; later calls are ignored. */
+    public void markFirstToken() {
+        if (firstTokenNanos == 0) {
+            firstTokenNanos = System.nanoTime();
+        }
+    }
+
+    /** Milliseconds from receipt to the first token, or -1 when none was sent. */
+    public long ttftMillis() {
+        return firstTokenNanos == 0 ? -1 : (firstTokenNanos - startNanos) / 1_000_000;
+    }
+
+    public long latencyMillis() {
+        return ((endNanos == 0 ? System.nanoTime() : endNanos) - startNanos) / 1_000_000;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String errorType() {
+        return errorType;
+    }
+
+    /** A header every response to this request carries (set by stages, written by the server). */
+    public void responseHeader(String name, String value) {
+        responseHeaders.put(name, value);
+    }
+
+    public Map<String, String> responseHeaders() {
+        return responseHeaders;
+    }
+
+    /** Registers work to run once the response is complete; listeners run in reverse order. */
+    public void onComplete(CompletionListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Called by the server exactly once, after the last byte was written or the client went away.
+     * Listener failures are contained so one broken listener cannot hide the others.
+     */
+    public void complete(int finalStatus, String finalErrorType) {
+        if (completed) {
+            return;
+        }
+        completed = true;
+        this.status = finalStatus;
+        this.errorType = finalErrorType;
+        this.endNanos = System.nanoTime();
+        for (int i = listeners.size() - 1; i >= 0; i--) {
+            try {
+                listeners.get(i).completed(this);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Exchange.class)
+                        .warn("completion listener failed for request {}", requestId, e);
+            }
+        }
+    }
+
+    public boolean isCompleted() {
+        return completed;
+    }
+}
