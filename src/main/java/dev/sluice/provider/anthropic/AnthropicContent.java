@@ -1,0 +1,208 @@
+package dev.sluice.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.Json;
+import dev.sluice.api.SluiceException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Translates the content of one canonical message (a string or OpenAI content parts) into
+ * Anthropic content blocks. Errors are 400s naming the part by its path, e.g.
+ * {@code messages[2].content[1]}.
+ *
+ * <ul>
+ *   <li>{@code text} → {@code {"type":"text"}}; empty text is dropped (Anthropic rejects empty text blocks)</li>
+ *   <li>{@code image_url} with a {@code data:} URL → base64 image; with an http(s) URL → url image
+ *       ({@code detail} has no Anthropic equivalent and is dropped)</li>
+ *   <li>{@code file} with {@code file_data} as a PDF or plain-text {@code data:} URL → {@code document}</li>
+ *   <li>a {@code cache_control} object on any part is passed through (Anthropic prompt caching)</li>
+ * </ul>
+ */
+final class AnthropicContent {
+    private static final String DATA_PREFIX = "data:";
+    private static final String BASE64_MARKER = ";base64,";
+
+    private AnthropicContent() {}
+
+    /** Blocks of a user message: text, images and documents. */
+    static void appendUserBlocks(JsonNode content, String path, ArrayNode out) {
+        if (content == null || content.isNull()) {
+            return;
+        }
+        if (content.isTextual()) {
+            addText(out, content.asText(), null);
+            return;
+        }
+        int i = 0;
+        for (JsonNode part : content) {
+            String partPath = path + "[" + i++ + "]";
+            String type = part.path("type").asText();
+            switch (type) {
+                case "text" -> addText(out, part.path("text").asText(), part.get("cache_control"));
+                case "image_url" -> out.add(image(part, partPath));
+                case "file" -> out.add(document(part, partPath));
+                case "input_audio" -> throw SluiceException.invalidRequest(partPath,
+                        "Anthropic models do not accept audio input ('" + partPath + "' is an input_audio part);"
+                                + " transcribe it first or route this request to a model that accepts audio.");
+                default -> throw unsupportedPart(partPath, type, "text, image_url and file");
+            }
+        }
+    }
+
+    /** Blocks of an assistant message: only text (and refusal text, sent back as text). */
+    static void appendAssistantBlocks(JsonNode content, String path, ArrayNode out) {
+        if (content == null || content.isNull()) {
+            return;
+        }
+        if (content.isTextual()) {
+            addText(out, content.asText(), null);
+            return;
+        }
+        int i = 0;
+        for (JsonNode part : content) {
+            String partPath = path + "[" + i++ + "]";
+            String type = part.path("type").asText();
+            switch (type) {
+                case "text" -> addText(out, part.path("text").asText(), part.get("cache_control"));
+                case "refusal" -> addText(out, part.path("refusal").asText(), part.get("cache_control"));
+                default -> throw unsupportedPart(partPath, type, "text and refusal");
+            }
+        }
+    }
+
+    /**
+     * The {@code content} of a {@code tool_result} block: a string stays a string, parts become
+     * text and image blocks; null when there is nothing to send.
+     */
+    static JsonNode toolResultContent(JsonNode content, String path) {
+        if (content == null || content.isNull()) {
+            return null;
+        }
+        if (content.isTextual()) {
+            return content.asText().isEmpty() ? null : content;
+        }
+        ArrayNode out = Json.array();
+        int i = 0;
+        for (JsonNode part : content) {
+            String partPath = path + "[" + i++ + "]";
+            String type = part.path("type").asText();
+            switch (type) {
+                case "text" -> addText(out, part.path("text").asText(), part.get("cache_control"));
+                case "image_url" -> out.add(image(part, partPath));
+                default -> throw unsupportedPart(partPath, type, "text and image_url");
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    static void addText(ArrayNode out, String text, JsonNode cacheControl) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        ObjectNode block = out.addObject();
+        block.put("type", AnthropicWire.TEXT);
+        block.put("text", text);
+        copyCacheControl(cacheControl, block);
+    }
+
+    private static ObjectNode image(JsonNode part, String path) {
+        JsonNode imageUrl = part.path("image_url");
+        String url = imageUrl.isTextual() ? imageUrl.asText() : imageUrl.path("url").asText("");
+        ObjectNode block = Json.object();
+        block.put("type", "image");
+        ObjectNode source = block.putObject("source");
+        if (url.regionMatches(true, 0, DATA_PREFIX, 0, DATA_PREFIX.length())) {
+            DataUrl data = DataUrl.parse(url, path + ".image_url.url");
+            source.put("type", "base64");
+            source.put("media_type", data.mediaType());
+            source.put("data", data.base64());
+        } else if (url.regionMatches(true, 0, "https://", 0, 8) || url.regionMatches(true, 0, "http://", 0, 7)) {
+            source.put("type", "url");
+            source.put("url", url);
+        } else {
+            throw SluiceException.invalidRequest(path + ".image_url.url", "The image at '" + path
+                    + "' must be a data: URL (data:image/png;base64,...) or an http(s) URL.");
+        }
+        copyCacheControl(part.get("cache_control"), block);
+        return block;
+    }
+
+    private static ObjectNode document(JsonNode part, String path) {
+        JsonNode file = part.path("file");
+        String fileData = file.path("file_data").asText(null);
+        if (fileData == null) {
+            throw SluiceException.invalidRequest(path + ".file", "Anthropic models need the file's bytes inline: send '"
+                    + path + ".file.file_data' as a data: URL; OpenAI file ids cannot be read by Anthropic.");
+        }
+        DataUrl data = DataUrl.parse(fileData, path + ".file.file_data");
+        ObjectNode block = Json.object();
+        block.put("type", "document");
+        ObjectNode source = block.putObject("source");
+        switch (data.mediaType()) {
+            case "application/pdf" -> {
+                source.put("type", "base64");
+                source.put("media_type", "application/pdf");
+                source.put("data", data.base64());
+            }
+            case "text/plain" -> {
+                source.put("type", "text");
+                source.put("media_type", "text/plain");
+                source.put("data", data.decodedText(path + ".file.file_data"));
+            }
+            default -> throw SluiceException.invalidRequest(path + ".file.file_data", "Anthropic models read PDF"
+                    + " (application/pdf) and plain-text (text/plain) files; '" + path + "' is "
+                    + data.mediaType() + ".");
+        }
+        String filename = file.path("filename").asText("");
+        if (!filename.isEmpty()) {
+            block.put("title", filename);
+        }
+        copyCacheControl(part.get("cache_control"), block);
+        return block;
+    }
+
+    private static void copyCacheControl(JsonNode cacheControl, ObjectNode block) {
+        if (cacheControl != null && cacheControl.isObject()) {
+            block.set("cache_control", cacheControl);
+        }
+    }
+
+    private static SluiceException unsupportedPart(String path, String type, String supported) {
+        return SluiceException.invalidRequest(path, "Content parts of type '" + type + "' cannot be sent to"
+                + " Anthropic models ('" + path + "'); this message may contain " + supported + " parts.");
+    }
+
+    /** A base64 {@code data:} URL split into its media type and payload. */
+    record DataUrl(String mediaType, String base64) {
+
+        static DataUrl parse(String url, String param) {
+            int marker = url.indexOf(BASE64_MARKER);
+            if (!url.regionMatches(true, 0, DATA_PREFIX, 0, DATA_PREFIX.length()) || marker < 0) {
+                throw SluiceException.invalidRequest(param, "'" + param + "' must be a base64 data: URL such as"
+                        + " data:image/png;base64,iVBORw0...");
+            }
+            String mediaType = url.substring(DATA_PREFIX.length(), marker).strip();
+            int semicolon = mediaType.indexOf(';'); // parameters such as charset
+            if (semicolon >= 0) {
+                mediaType = mediaType.substring(0, semicolon);
+            }
+            String payload = url.substring(marker + BASE64_MARKER.length());
+            if (mediaType.isEmpty() || payload.isEmpty()) {
+                throw SluiceException.invalidRequest(param, "'" + param + "' must name a media type and carry data,"
+                        + " as in data:image/png;base64,iVBORw0...");
+            }
+            return new DataUrl(mediaType, payload);
+        }
+
+        String decodedText(String param) {
+            try {
+                return new String(Base64.getMimeDecoder().decode(base64), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw SluiceException.invalidRequest(param, "'" + param + "' is not valid base64.");
+            }
+        }
+    }
+}
