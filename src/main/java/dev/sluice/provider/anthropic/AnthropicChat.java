@@ -135,7 +135,21 @@ final class AnthropicChat {
             }
             turn.add(blocks, toolResult);
         }
+        if (turn != null && turn.role.equals("assistant")) {
+            stripTrailingWhitespace(turn);
+        }
         return out;
+    }
+
+    /**
+     * A final assistant turn is a prefill Anthropic continues from, and it rejects one that ends
+     * in whitespace, so that whitespace is dropped. (Text blocks are never blank, so text remains.)
+     */
+    private static void stripTrailingWhitespace(Turn turn) {
+        JsonNode last = turn.content.get(turn.content.size() - 1);
+        if (AnthropicWire.TEXT.equals(last.path("type").asText())) {
+            ((ObjectNode) last).put("text", last.path("text").asText().stripTrailing());
+        }
     }
 
     /** One Anthropic message being assembled; its tool_result blocks stay ahead of the rest. */
@@ -260,7 +274,7 @@ final class AnthropicChat {
     }
 
     private static void appendParagraph(StringBuilder sb, String text) {
-        if (text.isEmpty()) {
+        if (text.isBlank()) {
             return;
         }
         if (!sb.isEmpty()) {

@@ -14,7 +14,7 @@ import java.util.Base64;
  * {@code messages[2].content[1]}.
  *
  * <ul>
- *   <li>{@code text} → {@code {"type":"text"}}; empty text is dropped (Anthropic rejects empty text blocks)</li>
+ *   <li>{@code text} → {@code {"type":"text"}}; blank text is dropped (Anthropic rejects empty text blocks)</li>
  *   <li>{@code image_url} with a {@code data:} URL → base64 image; with an http(s) URL → url image
  *       ({@code detail} has no Anthropic equivalent and is dropped)</li>
  *   <li>{@code file} with {@code file_data} as a PDF or plain-text {@code data:} URL → {@code document}</li>
@@ -98,8 +98,9 @@ final class AnthropicContent {
         return out.isEmpty() ? null : out;
     }
 
+    /** Adds a text block; blank text is skipped, since Anthropic rejects empty and whitespace-only text blocks. */
     static void addText(ArrayNode out, String text, JsonNode cacheControl) {
-        if (text == null || text.isEmpty()) {
+        if (text == null || text.isBlank()) {
             return;
         }
         ObjectNode block = out.addObject();

@@ -99,6 +99,27 @@ class AnthropicRequestTranslationTest {
         assertThat(wire.get("messages")).hasSize(3);
     }
 
+    @Test
+    @DisplayName("a final assistant message is sent as a prefill without trailing whitespace, which Anthropic rejects")
+    void prefill() {
+        JsonNode wire = translate("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"List three fruits as JSON\"},"
+                + "{\"role\":\"assistant\",\"content\":\"Sure:\\n{\\n  \"}]}");
+
+        assertThat(wire.get("messages").get(1)).isEqualTo(Fixtures.parse(
+                "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Sure:\\n{\"}]}"));
+    }
+
+    @Test
+    @DisplayName("whitespace-only text is not sent, and a message left empty disappears (its neighbours merge)")
+    void blankText() {
+        JsonNode wire = translate("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},"
+                + "{\"role\":\"assistant\",\"content\":\"  \\n\"},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\" \"},{\"type\":\"text\",\"text\":\"Still there?\"}]}]}");
+
+        assertThat(wire.get("messages")).isEqualTo(Fixtures.parse("[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"Hi\"},{\"type\":\"text\",\"text\":\"Still there?\"}]}]"));
+    }
+
     @ParameterizedTest(name = "temperature {0} → {1}")
     @CsvSource({"0, 0.0", "0.7, 0.7", "1, 1.0", "1.3, 1.0", "2, 1.0"})
     @DisplayName("temperature is clamped to Anthropic's range 0..1")
