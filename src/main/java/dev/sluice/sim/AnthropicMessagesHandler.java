@@ -1,0 +1,49 @@
+package dev.sluice.sim;
+
+import dev.sluice.api.ChatRequest;
+import dev.sluice.api.TokenCounter;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Arrays;
+
+/**
+ * {@code POST /v1/messages}: Anthropic Messages, whole or streamed. {@code x-api-key} and
+ * {@code anthropic-version} are recorded like every header but not required, so a gateway test
+ * can assert what was sent without the simulator rejecting anything.
+ */
+final class AnthropicMessagesHandler extends SimEndpoint {
+
+    AnthropicMessagesHandler(SimContext sim, Dialect dialect) {
+        super(sim, dialect);
+    }
+
+    @Override
+    protected void serve(Call call, ServerResponse res) {
+        ChatRequest request = AnthropicRequestReader.read(call.jsonOrFail()).chat();
+        sim.models().seen(request.model());
+        Faults faults = call.faults();
+        int inputTokens = TokenCounter.countPrompt(request);
+        if (inputTokens > faults.contextWindow()) {
+            throw dialect.contextTooLong(inputTokens, faults.contextWindow());
+        }
+        Reply reply = ReplyPlanner.plan(request, 0, faults.tokens(), sim.options().seed(),
+                ReplyPlanner.CallIds.ANTHROPIC);
+        AnthropicWire.Answer answer = new AnthropicWire.Answer(sim.ids().next("msg_01", 22), request.model(), reply,
+                inputTokens);
+        if (request.stream()) {
+            AnthropicStream.send(res, answer, faults);
+            return;
+        }
+        Pacing.sleep(faults.generationTime(reply.outputTokens()));
+        if (faults.resetAfter() != null) {
+            throw new CloseConnectionException("simulated connection reset before the response");
+        }
+        byte[] body = AnthropicWire.message(answer);
+        if (faults.malformed()) {
+            body = Arrays.copyOf(body, body.length / 2);
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.sluice.sim;
+
+import dev.sluice.api.SluiceException;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Any other path: OpenAI's JSON 404 rather than a bare text one, and recorded like every request,
+ * so a gateway calling the wrong URL shows up in {@link Simulator#recorded()}.
+ */
+final class NotFoundHandler extends SimEndpoint {
+
+    NotFoundHandler(SimContext sim, Dialect dialect) {
+        super(sim, dialect);
+    }
+
+    @Override
+    protected void serve(Call call, ServerResponse res) {
+        throw new SluiceException(404, "invalid_request_error", "unknown_url", null, "Unknown request URL: "
+                + call.http().prologue().method().text() + " " + call.http().path().rawPath()
+                + ". The simulator serves /v1/chat/completions, /v1/embeddings, /v1/messages and /v1/models.");
+    }
+}

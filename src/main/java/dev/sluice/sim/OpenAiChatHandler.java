@@ -1,0 +1,90 @@
+package dev.sluice.sim;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.sluice.api.ChatMessage;
+import dev.sluice.api.ChatRequest;
+import dev.sluice.api.ChatRequestCodec;
+import dev.sluice.api.ChatResponse;
+import dev.sluice.api.ChatResponseCodec;
+import dev.sluice.api.Choice;
+import dev.sluice.api.TokenCounter;
+import dev.sluice.api.ToolCall;
+import dev.sluice.api.Usage;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code POST /v1/chat/completions}: OpenAI chat completions, whole or streamed. */
+final class OpenAiChatHandler extends SimEndpoint {
+    static final String FINGERPRINT = "fp_sluice_sim";
+
+    OpenAiChatHandler(SimContext sim, Dialect dialect) {
+        super(sim, dialect);
+    }
+
+    @Override
+    protected void serve(Call call, ServerResponse res) {
+        ChatRequest request = ChatRequestCodec.read(call.jsonOrFail());
+        sim.models().seen(request.model());
+        Faults faults = call.faults();
+        int promptTokens = TokenCounter.countPrompt(request);
+        if (promptTokens > faults.contextWindow()) {
+            throw dialect.contextTooLong(promptTokens, faults.contextWindow());
+        }
+        int n = request.n() == null ? 1 : request.n();
+        List<Reply> replies = new ArrayList<>(n);
+        int completionTokens = 0;
+        int longest = 0;
+        for (int i = 0; i < n; i++) {
+            Reply reply = ReplyPlanner.plan(request, i, faults.tokens(), sim.options().seed(), ReplyPlanner.CallIds.OPENAI);
+            replies.add(reply);
+            completionTokens += reply.outputTokens();
+            longest = Math.max(longest, reply.outputTokens());
+        }
+        Usage usage = Usage.of(promptTokens, completionTokens);
+        String id = sim.ids().next("chatcmpl-", 24);
+        long created = System.currentTimeMillis() / 1000;
+        if (request.stream()) {
+            OpenAiChatStream.send(res, new OpenAiChatStream.Answer(id, created, request.model(), replies,
+                    request.includeUsage() ? usage : null), faults);
+            return;
+        }
+        Pacing.sleep(faults.generationTime(longest));
+        if (faults.resetAfter() != null) {
+            throw new CloseConnectionException("simulated connection reset before the response");
+        }
+        byte[] body = ChatResponseCodec.writeResponse(new ChatResponse(id, created, request.model(), choices(replies),
+                usage, FINGERPRINT, null));
+        if (faults.malformed()) {
+            body = Arrays.copyOf(body, body.length / 2);
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body);
+    }
+
+    private static List<Choice> choices(List<Reply> replies) {
+        List<Choice> choices = new ArrayList<>(replies.size());
+        for (int i = 0; i < replies.size(); i++) {
+            Reply reply = replies.get(i);
+            ChatMessage message = switch (reply) {
+                case Reply.Text text -> new ChatMessage("assistant", TextNode.valueOf(text.text()), null, List.of(),
+                        null, null);
+                case Reply.ToolCalls calls -> new ChatMessage("assistant", null, null, calls.calls().stream()
+                        .map(c -> new ToolCall(c.id(), c.name(), c.arguments())).toList(), null, null);
+            };
+            choices.add(new Choice(i, message, finishReason(reply.finish()), null));
+        }
+        return choices;
+    }
+
+    static String finishReason(Reply.Finish finish) {
+        return switch (finish) {
+            case END, STOP_SEQUENCE -> "stop";
+            case LENGTH -> "length";
+            case TOOL_CALLS -> "tool_calls";
+        };
+    }
+}

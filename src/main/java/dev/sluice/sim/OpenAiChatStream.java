@@ -1,0 +1,118 @@
+package dev.sluice.sim;
+
+import dev.sluice.api.ChatChunk;
+import dev.sluice.api.ChatResponseCodec;
+import dev.sluice.api.ChunkChoice;
+import dev.sluice.api.Delta;
+import dev.sluice.api.ToolCallDelta;
+import dev.sluice.api.Usage;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams chat completion chunks the way OpenAI does: per choice a role chunk, one chunk per
+ * piece (or a tool call header then its argument fragments), a finish chunk; choices interleaved;
+ * then the usage chunk when asked for, then {@code data: [DONE]}.
+ */
+final class OpenAiChatStream {
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    private OpenAiChatStream() {}
+
+    /** @param usage the usage chunk's usage, or null when the client did not ask for it */
+    record Answer(String id, long created, String model, List<Reply> replies, Usage usage) {}
+
+    static void send(ServerResponse res, Answer answer, Faults faults) {
+        List<SseWriter.Event> events = events(answer);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        Pacing.sleep(faults.ttft());
+        try (OutputStream out = res.outputStream()) {
+            SseWriter sse = new SseWriter(out, faults);
+            for (SseWriter.Event event : events) {
+                sse.write(event);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<SseWriter.Event> events(Answer answer) {
+        List<List<SseWriter.Event>> perChoice = new ArrayList<>(answer.replies().size());
+        for (int i = 0; i < answer.replies().size(); i++) {
+            perChoice.add(choiceEvents(answer, i));
+        }
+        List<SseWriter.Event> events = interleave(perChoice);
+        if (answer.usage() != null) {
+            events.add(closing(new ChatChunk(answer.id(), answer.created(), answer.model(), List.of(), answer.usage(),
+                    OpenAiChatHandler.FINGERPRINT)));
+        }
+        events.add(new SseWriter.Event(null, DONE, SseWriter.Kind.CLOSING));
+        return events;
+    }
+
+    private static List<SseWriter.Event> choiceEvents(Answer answer, int index) {
+        Reply reply = answer.replies().get(index);
+        List<SseWriter.Event> events = new ArrayList<>();
+        switch (reply) {
+            case Reply.Text text -> {
+                events.add(event(answer, index, new Delta("assistant", "", List.of(), null), null, SseWriter.Kind.CONTROL));
+                for (String piece : text.pieces()) {
+                    events.add(event(answer, index, Delta.text(piece), null, SseWriter.Kind.CONTENT));
+                }
+            }
+            case Reply.ToolCalls calls -> {
+                for (int k = 0; k < calls.calls().size(); k++) {
+                    Reply.Call call = calls.calls().get(k);
+                    ToolCallDelta header = new ToolCallDelta(k, call.id(), call.name(), "");
+                    events.add(event(answer, index, new Delta(k == 0 ? "assistant" : null, null, List.of(header), null),
+                            null, SseWriter.Kind.CONTROL));
+                    for (String fragment : Pieces.fragments(call.arguments())) {
+                        ToolCallDelta part = new ToolCallDelta(k, null, null, fragment);
+                        events.add(event(answer, index, new Delta(null, null, List.of(part), null), null,
+                                SseWriter.Kind.CONTENT));
+                    }
+                }
+            }
+        }
+        events.add(event(answer, index, new Delta(null, null, List.of(), null),
+                OpenAiChatHandler.finishReason(reply.finish()), SseWriter.Kind.CLOSING));
+        return events;
+    }
+
+    /** Round-robin over the choices, as OpenAI interleaves the chunks of n > 1 choices. */
+    private static List<SseWriter.Event> interleave(List<List<SseWriter.Event>> perChoice) {
+        if (perChoice.size() == 1) {
+            return perChoice.getFirst();
+        }
+        List<SseWriter.Event> out = new ArrayList<>();
+        for (int step = 0; ; step++) {
+            boolean any = false;
+            for (List<SseWriter.Event> events : perChoice) {
+                if (step < events.size()) {
+                    out.add(events.get(step));
+                    any = true;
+                }
+            }
+            if (!any) {
+                return out;
+            }
+        }
+    }
+
+    private static SseWriter.Event event(Answer answer, int index, Delta delta, String finishReason, SseWriter.Kind kind) {
+        ChatChunk chunk = new ChatChunk(answer.id(), answer.created(), answer.model(),
+                List.of(new ChunkChoice(index, delta, finishReason)), null, OpenAiChatHandler.FINGERPRINT);
+        return new SseWriter.Event(null, ChatResponseCodec.writeChunk(chunk), kind);
+    }
+
+    private static SseWriter.Event closing(ChatChunk chunk) {
+        return new SseWriter.Event(null, ChatResponseCodec.writeChunk(chunk), SseWriter.Kind.CLOSING);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.sluice.sim;
+
+import io.helidon.webserver.CloseConnectionException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes Server-Sent Events and plays a request's stream faults: the inter-token delay before
+ * each content event, one event of invalid JSON ({@code x-sim-malformed}), and an abrupt abort
+ * after N content events ({@code x-sim-reset-after}). Every event is flushed on its own, so the
+ * client sees the timing that was asked for.
+ */
+final class SseWriter {
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NEWLINE = {'\n'};
+    private static final byte[] END = {'\n', '\n'};
+
+    /** The role an event plays for fault injection. */
+    enum Kind {
+        /** Framing before the content (role chunk, message_start, block start, ping). */
+        CONTROL,
+        /** A token-ish piece of the answer: counted for resets, preceded by the inter-token delay. */
+        CONTENT,
+        /** Framing that ends the answer (finish chunk, usage, [DONE], message_stop). */
+        CLOSING
+    }
+
+    /** @param name the SSE {@code event:} field, or null for data-only events (OpenAI) */
+    record Event(String name, byte[] data, Kind kind) {}
+
+    private final OutputStream out;
+    private final Faults faults;
+    private int contentEvents;
+    private boolean malformedSent;
+
+    SseWriter(OutputStream out, Faults faults) {
+        this.out = out;
+        this.faults = faults;
+    }
+
+    void write(Event event) throws IOException {
+        if (event.kind() != Kind.CONTROL) {
+            abortIfDue();
+            if (faults.malformed() && !malformedSent) {
+                malformedSent = true;
+                // half of a JSON object is never valid JSON, and looks like a real truncation
+                emit(event.name(), Arrays.copyOf(event.data(), event.data().length / 2));
+            }
+        }
+        if (event.kind() == Kind.CONTENT) {
+            if (contentEvents > 0) {
+                Pacing.sleep(faults.itl());
+            }
+            emit(event.name(), event.data());
+            contentEvents++;
+            return;
+        }
+        emit(event.name(), event.data());
+    }
+
+    /**
+     * Aborts once the requested number of content events is out. Throwing Helidon's
+     * CloseConnectionException (without closing the response stream) drops the socket: no
+     * terminating chunk, no [DONE] or message_stop, so the client sees a truncated body.
+     */
+    private void abortIfDue() throws IOException {
+        Integer resetAfter = faults.resetAfter();
+        if (resetAfter != null && contentEvents >= resetAfter) {
+            out.flush();
+            throw new CloseConnectionException("simulated connection reset after " + contentEvents + " content events");
+        }
+    }
+
+    private void emit(String name, byte[] data) throws IOException {
+        if (name != null) {
+            out.write(EVENT);
+            out.write(name.getBytes(StandardCharsets.US_ASCII));
+            out.write(NEWLINE);
+        }
+        out.write(DATA);
+        out.write(data);
+        out.write(END);
+        out.flush();
+    }
+}
