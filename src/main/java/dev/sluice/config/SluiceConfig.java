@@ -1,0 +1,24 @@
+package dev.sluice.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole validated configuration. Immutable; built by {@link ConfigLoader} from
+ * {@code sluice.yaml} (or the built-in demo config).
+ *
+ * @param source where it came from, for messages ("sluice.yaml", "built-in demo config")
+ */
+public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store,
+                           Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, String source) {
+
+    public SluiceConfig {
+        providers = Map.copyOf(providers);
+        models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
+    }
+
+    /** The public model names, in config order. */
+    public List<String> modelNames() {
+        return List.copyOf(models.keySet());
+    }
+}

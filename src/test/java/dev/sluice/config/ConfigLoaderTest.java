@@ -1,0 +1,129 @@
+package dev.sluice.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private final ConfigLoader loader = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-from-env"));
+
+    private static final String MINIMAL = """
+            providers:
+              openai:
+                type: openai
+                api_key: ${env:OPENAI_API_KEY}
+            models:
+              gpt-4o:
+                provider: openai
+            """;
+
+    @Test
+    @DisplayName("the kitchen-sink example config parses with every option")
+    void exampleParses() {
+        SluiceConfig c = new ConfigLoader(Map.of()).load(Path.of("examples/sluice.yaml"));
+        assertThat(c.providers()).containsKeys("openai", "local-vllm", "ollama", "anthropic", "sim");
+        assertThat(c.models().get("chat-default").deployments()).hasSize(2);
+        assertThat(c.models().get("chat-default").deployments().getFirst().weight()).isEqualTo(3);
+        assertThat(c.providers().get("sim").simulator()).containsEntry("ttft", "50ms");
+        assertThat(c.providers().get("anthropic").forwardHeaders()).containsExactly("anthropic-beta");
+        assertThat(c.server().maxBodyBytes()).isEqualTo(20L * 1024 * 1024);
+    }
+
+    @Test
+    @DisplayName("the built-in demo config parses and serves the simulator")
+    void demoParses() {
+        SluiceConfig c = new ConfigLoader(Map.of()).loadDemo();
+        assertThat(c.providers().values()).allMatch(p -> p.type().equals("simulator"));
+        assertThat(c.modelNames()).contains("gpt-4o-mini", "claude-3-5-haiku", "text-embedding-3-small");
+        assertThat(c.server().port()).isEqualTo(8080);
+        assertThat(c.auth().adminKey()).isNull();
+    }
+
+    @Test
+    @DisplayName("defaults fill what a minimal config leaves out, and ${env:...} is resolved")
+    void defaults() {
+        SluiceConfig c = loader.parse(MINIMAL, "sluice.yaml");
+        assertThat(c.server().port()).isEqualTo(8080);
+        assertThat(c.auth().enabled()).isTrue();
+        assertThat(c.providers().get("openai").apiKey()).isEqualTo("sk-from-env");
+        assertThat(c.providers().get("openai").baseUrl()).isEqualTo("https://api.openai.com/v1");
+        assertThat(c.providers().get("openai").timeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(c.models().get("gpt-4o").deployments().getFirst().model()).isEqualTo("gpt-4o");
+    }
+
+    @Test
+    @DisplayName("a missing environment variable names the file, line, key and the fix")
+    void missingEnv() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).parse(MINIMAL, "sluice.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sluice.yaml:4: providers.openai.api_key: environment variable OPENAI_API_KEY is not set")
+                .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    @DisplayName("an unknown key suggests the closest known one")
+    void unknownKeySuggestion() {
+        String yaml = MINIMAL.replace("type: openai", "type: openai\n    base_ulr: http://x");
+        assertThatThrownBy(() -> loader.parse(yaml, "sluice.yaml"))
+                .hasMessageContaining("sluice.yaml:4: providers.openai.base_ulr: unknown key 'base_ulr'")
+                .hasMessageContaining("did you mean 'base_url'?");
+    }
+
+    @Test
+    @DisplayName("a model pointing at an undefined provider fails at load, listing the defined ones")
+    void danglingProvider() {
+        String yaml = MINIMAL.replace("provider: openai", "provider: opneai");
+        assertThatThrownBy(() -> loader.parse(yaml, "sluice.yaml"))
+                .hasMessageContaining("sluice.yaml:7: models.gpt-4o.provider: provider 'opneai' is not defined")
+                .hasMessageContaining("openai");
+    }
+
+    @Test
+    @DisplayName("bad values are rejected with the expected form")
+    void badValues() {
+        assertThatThrownBy(() -> loader.parse("server:\n  port: eighty\n" + MINIMAL, "s.yaml"))
+                .hasMessageContaining("s.yaml:2: server.port: 'eighty' is not a whole number");
+        assertThatThrownBy(() -> loader.parse("server:\n  port: 70000\n" + MINIMAL, "s.yaml"))
+                .hasMessageContaining("70000 is out of range");
+        assertThatThrownBy(() -> loader.parse("server:\n  drain_timeout: soon\n" + MINIMAL, "s.yaml"))
+                .hasMessageContaining("'soon' is not a duration");
+        assertThatThrownBy(() -> loader.parse("server:\n  max_body_bytes: lots\n" + MINIMAL, "s.yaml"))
+                .hasMessageContaining("'lots' is not a size");
+        assertThatThrownBy(() -> loader.parse(MINIMAL.replace("type: openai", "type: openia"), "s.yaml"))
+                .hasMessageContaining("unknown provider type 'openia'");
+        assertThatThrownBy(() -> loader.parse("auth:\n  admin_key: short\n" + MINIMAL, "s.yaml"))
+                .hasMessageContaining("too short");
+    }
+
+    @Test
+    @DisplayName("invalid YAML, an empty file and missing sections each get their own message")
+    void structuralErrors() {
+        assertThatThrownBy(() -> loader.parse("providers: [unclosed", "s.yaml"))
+                .hasMessageContaining("s.yaml:").hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> loader.parse("", "s.yaml")).hasMessageContaining("the file is empty");
+        assertThatThrownBy(() -> loader.parse("server:\n  port: 1\n", "s.yaml"))
+                .hasMessageContaining("no providers are configured");
+        assertThatThrownBy(() -> loader.parse(MINIMAL + "models:\n  x: {provider: openai}\n", "s.yaml"))
+                .hasMessageContaining("s.yaml:8: the key 'models' appears twice");
+        assertThatThrownBy(() -> loader.load(Path.of("does-not-exist.yaml")))
+                .hasMessageContaining("does-not-exist.yaml: file not found");
+    }
+
+    @Test
+    @DisplayName("durations and sizes accept human units")
+    void units() {
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Durations.parse("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(Durations.parse("PT1H")).isEqualTo(Duration.ofHours(1));
+        assertThat(Durations.parse("later")).isNull();
+        SluiceConfig c = loader.parse("server:\n  max_body_bytes: 512KB\n" + MINIMAL, "s.yaml");
+        assertThat(c.server().maxBodyBytes()).isEqualTo(512 * 1024);
+    }
+}
