@@ -35,7 +35,7 @@ public final class UpstreamErrors {
             cls = ErrorClass.SERVER_ERROR;
         } else if (status == 401 || status == 403) {
             cls = ErrorClass.AUTH;
-        } else if (mentionsContextLength(lower)) {
+        } else if (mentionsContextLength(upstreamMessage)) {
             cls = ErrorClass.CONTEXT_LENGTH;
         } else if (lower.contains("content_filter") || lower.contains("content management policy")
                 || lower.contains("content policy")) {
@@ -54,10 +54,16 @@ public final class UpstreamErrors {
         return new UpstreamException(provider, cls, status, message, retryAfter, null);
     }
 
-    private static boolean mentionsContextLength(String lower) {
+    /**
+     * Whether an upstream's error message says the prompt does not fit the model: OpenAI's
+     * "context_length_exceeded", Anthropic's "prompt is too long: N tokens > M maximum" and
+     * "input length and max_tokens exceed context limit", vLLM's "maximum context length".
+     */
+    public static boolean mentionsContextLength(String message) {
+        String lower = message.toLowerCase(Locale.ROOT);
         return lower.contains("context_length") || lower.contains("context length") || lower.contains("context window")
-                || lower.contains("prompt is too long") || lower.contains("too many tokens")
-                || lower.contains("maximum context");
+                || lower.contains("context limit") || lower.contains("prompt is too long")
+                || lower.contains("too many tokens") || lower.contains("maximum context");
     }
 
     /** Parses retry-after-ms, or retry-after as seconds or an HTTP date; null when absent or unparseable. */

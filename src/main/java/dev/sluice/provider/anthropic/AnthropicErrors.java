@@ -8,7 +8,6 @@ import dev.sluice.provider.UpstreamErrors;
 import dev.sluice.provider.UpstreamException;
 import dev.sluice.provider.UpstreamHttp;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * Classifies Anthropic's errors, {@code {"type":"error","error":{"type":...,"message":...}}},
@@ -91,16 +90,9 @@ final class AnthropicErrors {
                     who + "refused the request for a billing reason " + where
                             + " Check the billing of the account behind the provider's api_key.", null, null);
             case "invalid_request_error", "not_found_error", "request_too_large" -> new UpstreamException(provider,
-                    mentionsContextLength(message) ? ErrorClass.CONTEXT_LENGTH : ErrorClass.BAD_REQUEST,
+                    UpstreamErrors.mentionsContextLength(message) ? ErrorClass.CONTEXT_LENGTH : ErrorClass.BAD_REQUEST,
                     status >= 400 && status < 500 ? status : 400, message, null, null);
             default -> UpstreamErrors.classify(provider, status, message, retryAfter);
         };
-    }
-
-    /** "prompt is too long: 210000 tokens > 200000 maximum", "input length and max_tokens exceed context limit". */
-    private static boolean mentionsContextLength(String message) {
-        String lower = message.toLowerCase(Locale.ROOT);
-        return lower.contains("prompt is too long") || lower.contains("context limit")
-                || lower.contains("context window") || lower.contains("context length");
     }
 }

@@ -1,0 +1,21 @@
+package dev.sluice.store;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stored virtual key (never the secret).
+ *
+ * @param allowedModels empty = every model
+ * @param expiresAt     epoch millis, or null for no expiry
+ * @param revokedAt     epoch millis, or null while active
+ */
+public record KeyRow(String id, String name, String secretHash, String secretHint, String team,
+                     List<String> allowedModels, Map<String, String> metadata, long createdAt, Long expiresAt,
+                     Long revokedAt) {
+
+    public KeyRow {
+        allowedModels = allowedModels == null ? List.of() : List.copyOf(allowedModels);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.sluice.store;
+
+/**
+ * One row of the request log.
+ *
+ * @param tokensIn  null when unknown (the request failed before usage was known)
+ * @param ttftMs    -1 when no token reached the client
+ */
+public record RequestRecord(long ts, String requestId, String keyId, String endUser, String operation, String model,
+                            String provider, String upstreamModel, boolean stream, int status, String errorType,
+                            Integer tokensIn, Integer tokensOut, long ttftMs, long latencyMs, int attempts) {}
