@@ -51,18 +51,6 @@ public final class Exchange {
         this.headers = headers;
     }
 
-    public static Exchange chat(String requestId, ChatRequest request, Map<String, String> headers) {
-        Exchange ex = new Exchange(requestId, Operation.CHAT, headers);
-        ex.chat = request;
-        return ex;
-    }
-
-    public static Exchange embeddings(String requestId, EmbeddingRequest request, Map<String, String> headers) {
-        Exchange ex = new Exchange(requestId, Operation.EMBEDDINGS, headers);
-        ex.embeddings = request;
-        return ex;
-    }
-
     public String requestId() {
         return requestId;
     }
@@ -82,11 +70,15 @@ public final class Exchange {
 
     /** The public model name the client asked for. */
     public String requestedModel() {
-        return operation == Operation.CHAT ? chat.model() : embeddings.model();
+        if (operation == Operation.CHAT) {
+            return chat == null ? null : chat.model();
+        }
+        return embeddings == null ? null : embeddings.model();
     }
 
+    /** Whether the client asked for a stream (false while the request is not yet parsed). */
     public boolean streaming() {
-        return operation == Operation.CHAT && chat.stream();
+        return operation == Operation.CHAT && chat != null && chat.stream();
     }
 
     public ChatRequest chat() {

@@ -1,0 +1,31 @@
+package dev.sluice.observe;
+
+import dev.sluice.api.Usage;
+import dev.sluice.pipeline.Exchange;
+import dev.sluice.store.RequestLogWriter;
+import dev.sluice.store.RequestRecord;
+import java.util.Locale;
+
+/**
+ * Records every answered request in the request log once its response is complete (after the
+ * last stream chunk, or when the client went away). Hands the record to the asynchronous writer;
+ * never blocks the request.
+ */
+public final class RequestLogger implements Exchange.CompletionListener {
+    private final RequestLogWriter writer;
+
+    public RequestLogger(RequestLogWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public void completed(Exchange ex) {
+        Usage usage = ex.usage();
+        boolean hasRequest = ex.operation() == Exchange.Operation.CHAT ? ex.chat() != null : ex.embeddings() != null;
+        writer.offer(new RequestRecord(ex.startEpochMillis(), ex.requestId(), ex.caller().keyId(), ex.caller().user(),
+                ex.operation().name().toLowerCase(Locale.ROOT), hasRequest ? ex.requestedModel() : null,
+                ex.provider(), ex.upstreamModel(), ex.streaming(), ex.status(), ex.errorType(),
+                usage == null ? null : usage.promptTokens(), usage == null ? null : usage.completionTokens(),
+                ex.ttftMillis(), ex.latencyMillis(), ex.attempts().size()));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.sluice.server;
+
+import dev.sluice.api.ChatRequestCodec;
+import dev.sluice.api.EmbeddingCodec;
+import dev.sluice.api.Json;
+import dev.sluice.api.SluiceException;
+import dev.sluice.auth.AuthStage;
+import dev.sluice.auth.KeyService;
+import dev.sluice.observe.RequestLogger;
+import dev.sluice.pipeline.Caller;
+import dev.sluice.pipeline.Exchange;
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.Reply;
+import dev.sluice.store.KeyRow;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OpenAI-compatible surface: {@code /v1/chat/completions}, {@code /v1/embeddings},
+ * {@code /v1/models}. Each request becomes an {@link Exchange} that is logged when complete,
+ * including requests refused before they reach the pipeline (bad JSON, too large).
+ */
+final class ApiEndpoints {
+    private final Pipeline pipeline;
+    private final RequestLogger requestLogger;
+    private final KeyService keys;
+    private final boolean authEnabled;
+    private final List<String> modelNames;
+    private final long maxBodyBytes;
+    private final long startedEpochSeconds = System.currentTimeMillis() / 1000;
+
+    ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, KeyService keys, boolean authEnabled,
+                 List<String> modelNames, long maxBodyBytes) {
+        this.pipeline = pipeline;
+        this.requestLogger = requestLogger;
+        this.keys = keys;
+        this.authEnabled = authEnabled;
+        this.modelNames = List.copyOf(modelNames);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    void chat(ServerRequest req, ServerResponse res) {
+        handle(req, res, Exchange.Operation.CHAT);
+    }
+
+    void embeddings(ServerRequest req, ServerResponse res) {
+        handle(req, res, Exchange.Operation.EMBEDDINGS);
+    }
+
+    private void handle(ServerRequest req, ServerResponse res, Exchange.Operation operation) {
+        Map<String, String> headers = HttpIo.headers(req);
+        Exchange ex = new Exchange(HttpIo.requestId(res), operation, headers);
+        ex.onComplete(requestLogger);
+        try {
+            byte[] body = HttpIo.readBody(req, maxBodyBytes);
+            if (operation == Exchange.Operation.CHAT) {
+                ex.chat(ChatRequestCodec.read(body));
+            } else {
+                ex.embeddings(EmbeddingCodec.readRequest(body));
+            }
+        } catch (SluiceException e) {
+            ReplyWriter.fail(ex, res, e);
+            return;
+        }
+        Reply reply = pipeline.execute(ex);
+        ReplyWriter.write(ex, reply, res);
+    }
+
+    /** The public model names, narrowed to those the caller's key may use. */
+    void models(ServerRequest req, ServerResponse res) {
+        Map<String, String> headers = HttpIo.headers(req);
+        Caller caller = Caller.ANONYMOUS;
+        if (authEnabled) {
+            try {
+                KeyRow key = keys.authenticate(AuthStage.bearer(headers.get("authorization")));
+                caller = new Caller(key.id(), key.name(), key.team(), null, java.util.Set.copyOf(key.allowedModels()));
+            } catch (SluiceException e) {
+                HttpIo.sendError(res, e);
+                return;
+            }
+        }
+        final Caller visible = caller;
+        HttpIo.sendJson(res, 200, Json.write(gen -> {
+            gen.writeStartObject();
+            gen.writeStringField("object", "list");
+            gen.writeArrayFieldStart("data");
+            for (String name : modelNames) {
+                if (visible.mayUse(name)) {
+                    gen.writeStartObject();
+                    gen.writeStringField("id", name);
+                    gen.writeStringField("object", "model");
+                    gen.writeNumberField("created", startedEpochSeconds);
+                    gen.writeStringField("owned_by", "sluice");
+                    gen.writeEndObject();
+                }
+            }
+            gen.writeEndArray();
+            gen.writeEndObject();
+        }));
+    }
+}
