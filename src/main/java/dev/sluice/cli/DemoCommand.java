@@ -1,0 +1,109 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.Json;
+import dev.sluice.auth.Secrets;
+import dev.sluice.config.ConfigException;
+import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.server.Gateway;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice demo}: the whole product from one command. Starts the gateway on the built-in
+ * demo config (simulator upstream, keys, request log), creates a key through the admin API, sends
+ * sample traffic through the gateway, prints a summary and a curl line, and keeps serving.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the gateway on embedded defaults with the simulator, send sample traffic, keep serving.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "${env:SLUICE_PORT:-8080}", description = "Gateway port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds of sample traffic (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--db", defaultValue = "${env:SLUICE_DB:-.sluice/demo.db}",
+            description = "SQLite file for keys and the request log (default ${DEFAULT-VALUE}).")
+    String db;
+
+    @Option(names = "--no-wait", description = "Exit after the sample traffic instead of serving until Ctrl-C.")
+    boolean noWait;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("SLUICE_PORT", Integer.toString(port));
+        env.put("SLUICE_DB", db);
+        SluiceConfig config;
+        try {
+            config = new ConfigLoader(env).loadDemo();
+        } catch (ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        String adminKey = config.auth().adminKey() != null ? config.auth().adminKey() : new Secrets().newAdminKey();
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config, adminKey, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            if (rootCause(e) instanceof java.net.BindException) {
+                System.err.println("error: port " + port + " is already in use. Run with --port N (or SLUICE_PORT=N).");
+                return 2;
+            }
+            throw e;
+        }
+        try {
+            String base = "http://127.0.0.1:" + gateway.port();
+            JsonNode key = new AdminClient(base, adminKey).post("/admin/keys",
+                    Json.object().put("name", "demo").put("expires_in", "7d"));
+            String secret = key.path("key").asText();
+            System.out.println();
+            System.out.println("Sluice demo: gateway at " + base + "/v1, upstream = built-in simulator");
+            System.out.println("Models: " + String.join(", ", config.modelNames()));
+            System.out.println("Sending sample traffic (plain and streaming chat, Anthropic translation, a tool call, embeddings)...");
+            DemoTraffic.Summary summary = new DemoTraffic(base + "/v1", secret).run(rounds);
+            printSummary(summary);
+            System.out.println();
+            System.out.println("Try it yourself:");
+            System.out.println("  curl " + base + "/v1/chat/completions \\");
+            System.out.println("    -H 'Authorization: Bearer " + secret + "' \\");
+            System.out.println("    -H 'Content-Type: application/json' \\");
+            System.out.println("    -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'");
+            System.out.println();
+            System.out.println("Admin key:   " + adminKey);
+            System.out.println("Request log: curl -H 'Authorization: Bearer " + adminKey + "' " + base + "/admin/logs?limit=5");
+            System.out.println("Keys:        SLUICE_ADMIN_KEY=" + adminKey + " ./sluice keys list --url " + base);
+            if (!noWait) {
+                System.out.println();
+                System.out.println("Serving until Ctrl-C.");
+                Signals.awaitTermination();
+                System.out.println("Draining in-flight requests...");
+            }
+            return summary.errors() == 0 ? 0 : 1;
+        } finally {
+            gateway.close();
+        }
+    }
+
+    private static void printSummary(DemoTraffic.Summary s) {
+        System.out.println();
+        System.out.printf("  requests %d   errors %d   latency p50 %.1f ms   p99 %.1f ms   tokens in %d / out %d%n",
+                s.results().size(), s.errors(), s.percentileMicros(50) / 1000.0, s.percentileMicros(99) / 1000.0,
+                s.tokensIn(), s.tokensOut());
+        s.results().stream().filter(r -> r.status() != 200).forEach(r ->
+                System.out.println("  failed: " + r.label() + " -> HTTP " + r.status() + " " + r.error()));
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.sluice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The demo's sample traffic: plain and streaming chats (OpenAI- and Anthropic-backed models), a
+ * tool call and embeddings, sent through the gateway over real HTTP like any application would,
+ * then summarised (requests, errors, latency percentiles, tokens).
+ */
+final class DemoTraffic {
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private final String apiKey;
+
+    DemoTraffic(String baseUrl, String apiKey) {
+        this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
+    }
+
+    /** One sample request's outcome. */
+    record Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error) {}
+
+    record Summary(List<Result> results) {
+        long errors() {
+            return results.stream().filter(r -> r.status() != 200).count();
+        }
+
+        long percentileMicros(double p) {
+            List<Long> sorted = results.stream().map(Result::latencyMicros).sorted().toList();
+            if (sorted.isEmpty()) {
+                return 0;
+            }
+            int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+            return sorted.get(Math.clamp(index, 0, sorted.size() - 1));
+        }
+
+        int tokensIn() {
+            return results.stream().mapToInt(Result::tokensIn).sum();
+        }
+
+        int tokensOut() {
+            return results.stream().mapToInt(Result::tokensOut).sum();
+        }
+    }
+
+    Summary run(int rounds) throws InterruptedException {
+        List<Result> results = Collections.synchronizedList(new ArrayList<>());
+        String[] questions = {"What is a sluice gate?", "Explain rate limiting in one paragraph.",
+                "Give me three tips for writing good prompts.", "Why do LLM gateways cache responses?",
+                "Summarise the benefits of virtual API keys."};
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                String q = questions[i % questions.length];
+                boolean streamClaude = i % 2 == 1; // alternate, so both Anthropic translations are shown
+                futures.add(pool.submit(() -> results.add(chat("chat gpt-4o-mini", "gpt-4o-mini", q, false))));
+                futures.add(pool.submit(() -> results.add(chat("stream gpt-4o", "gpt-4o", q, true))));
+                futures.add(pool.submit(() -> results.add(chat("chat claude (Anthropic API)", "claude-3-5-haiku", q, streamClaude))));
+            }
+            futures.add(pool.submit(() -> results.add(toolCall())));
+            futures.add(pool.submit(() -> results.add(embeddings())));
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    results.add(new Result("failed", 0, 0, 0, 0, String.valueOf(e.getCause())));
+                }
+            }
+        }
+        return new Summary(List.copyOf(results));
+    }
+
+    private Result chat(String label, String model, String question, boolean stream) {
+        var body = Json.object().put("model", model).put("temperature", 0).put("stream", stream);
+        body.putArray("messages").addObject().put("role", "user").put("content", question);
+        if (stream) {
+            body.putObject("stream_options").put("include_usage", true);
+        }
+        return send(label, "/chat/completions", Json.bytes(body), stream);
+    }
+
+    private Result toolCall() {
+        var body = Json.object().put("model", "gpt-4o-mini");
+        body.putArray("messages").addObject().put("role", "user").put("content", "What is the weather in Paris? Use get_weather.");
+        var fn = body.putArray("tools").addObject().put("type", "function").putObject("function");
+        fn.put("name", "get_weather").put("description", "Current weather for a city");
+        var params = fn.putObject("parameters").put("type", "object");
+        params.putObject("properties").putObject("city").put("type", "string");
+        params.putArray("required").add("city");
+        return send("tool call", "/chat/completions", Json.bytes(body), false);
+    }
+
+    private Result embeddings() {
+        var body = Json.object().put("model", "text-embedding-3-small");
+        body.putArray("input").add("sluice gates control the flow").add("gateways control LLM traffic");
+        return send("embeddings", "/embeddings", Json.bytes(body), false);
+    }
+
+    private Result send(String label, String path, byte[] body, boolean stream) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("authorization", "Bearer " + apiKey)
+                .header("content-type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        long start = System.nanoTime();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            JsonNode usage;
+            String error = null;
+            try (InputStream in = response.body()) {
+                if (stream && response.statusCode() == 200) {
+                    usage = lastUsage(in);
+                } else {
+                    JsonNode json = Json.MAPPER.readTree(in);
+                    usage = json.path("usage");
+                    error = json.path("error").path("message").asText(null);
+                }
+            }
+            long micros = (System.nanoTime() - start) / 1000;
+            return new Result(label, response.statusCode(), micros, usage.path("prompt_tokens").asInt(),
+                    usage.path("completion_tokens").asInt(), error);
+        } catch (IOException e) {
+            return new Result(label, 0, (System.nanoTime() - start) / 1000, 0, 0, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(label, 0, 0, 0, 0, "interrupted");
+        }
+    }
+
+    private static JsonNode lastUsage(InputStream in) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        JsonNode usage = Json.object();
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (line.startsWith("data: {")) {
+                JsonNode chunk = Json.MAPPER.readTree(line.substring(6));
+                if (chunk.hasNonNull("usage")) {
+                    usage = chunk.get("usage");
+                }
+            }
+        }
+        return usage;
+    }
+}
