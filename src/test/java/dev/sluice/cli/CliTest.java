@@ -1,0 +1,95 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.testing.TestGateway;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The sluice command line")
+class CliTest {
+
+    /** Runs the CLI in-process and returns its exit code and what it printed. */
+    record Run(int code, String out) {}
+
+    static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            int code = Main.run(args);
+            return new Run(code, buffer.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    @DisplayName("--help lists the commands and --version names the version")
+    void helpAndVersion() {
+        Run help = run("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("demo", "serve", "sim", "keys");
+        Run version = run("--version");
+        assertThat(version.code()).isZero();
+        assertThat(version.out()).startsWith("sluice ");
+        assertThat(run("keys", "--help").out()).contains("create", "list", "revoke");
+        assertThat(run("no-such-command").code()).isNotZero();
+    }
+
+    @Test
+    @DisplayName("keys create, list and revoke work against a running gateway")
+    void keys() {
+        try (TestGateway gw = TestGateway.start()) {
+            String url = "http://127.0.0.1:" + gw.gateway().port();
+            String[] target = {"--url", url, "--admin-key", TestGateway.ADMIN_KEY};
+            Run created = run(concat(new String[] {"keys", "create", "--name", "cli-key", "--models", "gpt-4o-mini,gpt-4o",
+                    "--expires-in", "30d"}, target));
+            assertThat(created.code()).as(created.out()).isZero();
+            Matcher m = Pattern.compile("Created key (key_\\w+).*\\nSecret.*: (sk-sluice-\\w+)", Pattern.DOTALL).matcher(created.out());
+            assertThat(m.find()).as(created.out()).isTrue();
+            String id = m.group(1);
+            String secret = m.group(2);
+
+            Run list = run(concat(new String[] {"keys", "list"}, target));
+            assertThat(list.out()).contains(id, "cli-key", "active", "gpt-4o-mini,gpt-4o").doesNotContain(secret);
+
+            Run revoked = run(concat(new String[] {"keys", "revoke", id}, target));
+            assertThat(revoked.out()).contains("Revoked key " + id);
+            assertThat(run(concat(new String[] {"keys", "list"}, target)).out()).contains("revoked");
+
+            Run wrongKey = run("keys", "list", "--url", url, "--admin-key", "wrong-admin-key-000000000");
+            assertThat(wrongKey.code()).isNotZero();
+            assertThat(wrongKey.out()).contains("admin key is not correct");
+            Run noServer = run("keys", "list", "--url", "http://127.0.0.1:1", "--admin-key", TestGateway.ADMIN_KEY);
+            assertThat(noServer.out()).contains("cannot reach Sluice");
+        }
+    }
+
+    @Test
+    @DisplayName("demo starts everything, sends sample traffic with zero errors, and prints a summary and a curl line")
+    void demo() throws Exception {
+        Path db = Files.createTempDirectory("sluice-demo").resolve("demo.db");
+        Run demo = run("demo", "--port", "0", "--rounds", "2", "--no-wait", "--db", db.toString());
+        assertThat(demo.code()).as(demo.out()).isZero();
+        assertThat(demo.out()).contains("requests ", "errors 0", "p50", "p99", "tokens in", "curl ", "Bearer sk-sluice-");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
