@@ -46,46 +46,50 @@ class ProcessTest {
             Path config = dir.resolve("sluice.yaml");
             Files.writeString(config, TestGateway.standardConfig(sim.baseUrl(), dir, ""));
             Process p = launch(dir, "serve", "--config", config.toString());
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            List<String> output = new CopyOnWriteArrayList<>();
-            String base = null;
-            String line;
-            while ((line = out.readLine()) != null) {
-                output.add(line);
-                Matcher m = SERVING.matcher(line);
-                if (m.find()) {
-                    base = m.group(1).replace("/v1", "");
-                    break;
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                List<String> output = new CopyOnWriteArrayList<>();
+                String base = null;
+                String line;
+                while ((line = out.readLine()) != null) {
+                    output.add(line);
+                    Matcher m = SERVING.matcher(line);
+                    if (m.find()) {
+                        base = m.group(1).replace("/v1", "");
+                        break;
+                    }
                 }
-            }
-            assertThat(base).as("serve printed its URL; output: " + output).isNotNull();
-            // own threads: the common pool may have a single worker on a 2-core machine
-            Thread.ofVirtual().start(() -> out.lines().forEach(output::add));
-            Http http = new Http(base);
-            String key = http.post("/admin/keys", "{\"name\":\"proc\"}",
-                    Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY)).json().path("key").asText();
+                assertThat(base).as("serve printed its URL; output: " + output).isNotNull();
+                // own threads: the common pool may have a single worker on a 2-core machine
+                Thread.ofVirtual().start(() -> out.lines().forEach(output::add));
+                Http http = new Http(base);
+                String key = http.post("/admin/keys", "{\"name\":\"proc\"}",
+                        Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY)).json().path("key").asText();
 
-            var body = Json.object().put("model", "gpt-4o-mini").put("stream", true);
-            body.putArray("messages").addObject().put("role", "user").put("content", "a slow story");
-            CompletableFuture<Boolean> firstChunk = new CompletableFuture<>();
-            CompletableFuture<Http.Response> stream = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> stream.complete(http.postStreaming(
-                    "/v1/chat/completions", body, Map.of("authorization", "Bearer " + key, "x-request-id", "drained",
-                            "x-sim-itl-ms", "100", "x-sim-tokens", "15"),
-                    (l, t) -> firstChunk.complete(true))));
-            firstChunk.get(10, TimeUnit.SECONDS);
-            p.destroy(); // SIGTERM
+                var body = Json.object().put("model", "gpt-4o-mini").put("stream", true);
+                body.putArray("messages").addObject().put("role", "user").put("content", "a slow story");
+                CompletableFuture<Boolean> firstChunk = new CompletableFuture<>();
+                CompletableFuture<Http.Response> stream = new CompletableFuture<>();
+                Thread.ofVirtual().start(() -> stream.complete(http.postStreaming(
+                        "/v1/chat/completions", body, Map.of("authorization", "Bearer " + key, "x-request-id", "drained",
+                                "x-sim-itl-ms", "100", "x-sim-tokens", "15"),
+                        (l, t) -> firstChunk.complete(true))));
+                firstChunk.get(10, TimeUnit.SECONDS);
+                p.destroy(); // SIGTERM
 
-            Http.Response r = stream.get(20, TimeUnit.SECONDS);
-            assertThat(r.events()).last().isEqualTo("[DONE]");
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as("exit code; output: " + output).isZero();
-            try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sluice.db"));
-                 var rs = c.createStatement().executeQuery(
-                         "SELECT status, stream, tokens_out FROM request_log WHERE request_id = 'drained'")) {
-                assertThat(rs.next()).as("the drained stream was logged").isTrue();
-                assertThat(rs.getInt("status")).isEqualTo(200);
-                assertThat(rs.getInt("tokens_out")).isPositive();
+                Http.Response r = stream.get(20, TimeUnit.SECONDS);
+                assertThat(r.events()).last().isEqualTo("[DONE]");
+                assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as("exit code; output: " + output).isZero();
+                try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sluice.db"));
+                     var rs = c.createStatement().executeQuery(
+                             "SELECT status, stream, tokens_out FROM request_log WHERE request_id = 'drained'")) {
+                    assertThat(rs.next()).as("the drained stream was logged").isTrue();
+                    assertThat(rs.getInt("status")).isEqualTo(200);
+                    assertThat(rs.getInt("tokens_out")).isPositive();
+                }
+            } finally {
+                p.destroyForcibly();
             }
         }
     }
