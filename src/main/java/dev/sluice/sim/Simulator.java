@@ -47,6 +47,8 @@ public final class Simulator implements AutoCloseable {
                 .shutdownHook(false)
                 .shutdownGracePeriod(SHUTDOWN_GRACE)
                 .featuresDiscoverServices(false)
+                // no Nagle: each flushed SSE event leaves at once, so streamed timing is what was asked for
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .routing(routing -> routes(routing, context))
                 .build()
                 .start();
