@@ -49,6 +49,9 @@ final class SseWriter {
     }
 
     void write(Event event) throws IOException {
+        if (event.kind() == Kind.CONTENT && contentEvents > 0) {
+            Pacing.sleep(faults.itl()); // the model "generates" the next piece
+        }
         if (event.kind() != Kind.CONTROL) {
             abortIfDue();
             if (faults.malformed() && !malformedSent) {
@@ -57,15 +60,10 @@ final class SseWriter {
                 emit(event.name(), Arrays.copyOf(event.data(), event.data().length / 2));
             }
         }
-        if (event.kind() == Kind.CONTENT) {
-            if (contentEvents > 0) {
-                Pacing.sleep(faults.itl());
-            }
-            emit(event.name(), event.data());
-            contentEvents++;
-            return;
-        }
         emit(event.name(), event.data());
+        if (event.kind() == Kind.CONTENT) {
+            contentEvents++;
+        }
     }
 
     /**
