@@ -94,6 +94,24 @@ class RecordingTest {
     }
 
     @Test
+    @DisplayName("records every one of many concurrent requests")
+    void concurrent() throws Exception {
+        List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 64; i++) {
+                String text = "request " + i;
+                statuses.add(pool.submit(() -> client.post("/v1/chat/completions", Requests.chat(text)).statusCode()));
+            }
+        }
+
+        for (var status : statuses) {
+            assertThat(status.get()).isEqualTo(200);
+        }
+        assertThat(sim.recorded()).hasSize(64)
+                .extracting(r -> r.body().path("messages").get(0).path("content").asText()).doesNotHaveDuplicates();
+    }
+
+    @Test
     @DisplayName("keeps only the newest recordLimit requests, and none with a limit of 0")
     void limit() {
         try (Simulator small = Simulator.start(SimOptions.defaults().withRecordLimit(2))) {
