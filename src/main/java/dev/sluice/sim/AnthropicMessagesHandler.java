@@ -19,10 +19,10 @@ final class AnthropicMessagesHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Call call, ServerResponse res) {
-        ChatRequest request = AnthropicRequestReader.read(call.jsonOrFail()).chat();
+    protected void serve(Received received, ServerResponse res) {
+        ChatRequest request = AnthropicRequestReader.read(received.jsonOrFail()).chat();
         sim.models().seen(request.model());
-        Faults faults = call.faults();
+        Faults faults = received.faults();
         int inputTokens = TokenCounter.countPrompt(request);
         if (inputTokens > faults.contextWindow()) {
             throw dialect.contextTooLong(inputTokens, faults.contextWindow());

@@ -113,8 +113,11 @@ final class AnthropicRequestReader {
             String blockPath = path + ".content." + i;
             switch (block.path("type").asText("")) {
                 case "text" -> append(text, requiredText(block, "text", blockPath));
-                case "tool_use" -> calls.add(new ToolCall(requiredText(block, "id", blockPath),
-                        requiredText(block, "name", blockPath), Json.string(block.path("input"))));
+                case "tool_use" -> {
+                    JsonNode input = block.get("input");
+                    calls.add(new ToolCall(requiredText(block, "id", blockPath), requiredText(block, "name", blockPath),
+                            input == null || input.isNull() ? "{}" : Json.string(input)));
+                }
                 case "tool_result" -> {
                     String id = requiredText(block, "tool_use_id", blockPath);
                     JsonNode result = block.get("content");

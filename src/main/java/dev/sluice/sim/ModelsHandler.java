@@ -20,9 +20,9 @@ final class ModelsHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Call call, ServerResponse res) {
+    protected void serve(Received received, ServerResponse res) {
         List<String> ids = sim.models().ids();
-        boolean anthropic = call.http().headers().contains(ANTHROPIC_VERSION);
+        boolean anthropic = received.http().headers().contains(ANTHROPIC_VERSION);
         byte[] body = Json.write(gen -> {
             gen.writeStartObject();
             if (!anthropic) {
@@ -52,7 +52,7 @@ final class ModelsHandler extends SimEndpoint {
             }
             gen.writeEndObject();
         });
-        Pacing.sleep(call.faults().ttft());
+        Pacing.sleep(received.faults().ttft());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(body);
     }

@@ -14,9 +14,9 @@ final class NotFoundHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Call call, ServerResponse res) {
+    protected void serve(Received received, ServerResponse res) {
         throw new SluiceException(404, "invalid_request_error", "unknown_url", null, "Unknown request URL: "
-                + call.http().prologue().method().text() + " " + call.http().path().rawPath()
+                + received.http().prologue().method().text() + " " + received.http().path().rawPath()
                 + ". The simulator serves /v1/chat/completions, /v1/embeddings, /v1/messages and /v1/models.");
     }
 }

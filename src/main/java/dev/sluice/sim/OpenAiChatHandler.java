@@ -26,10 +26,10 @@ final class OpenAiChatHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Call call, ServerResponse res) {
-        ChatRequest request = ChatRequestCodec.read(call.jsonOrFail());
+    protected void serve(Received received, ServerResponse res) {
+        ChatRequest request = ChatRequestCodec.read(received.jsonOrFail());
         sim.models().seen(request.model());
-        Faults faults = call.faults();
+        Faults faults = received.faults();
         int promptTokens = TokenCounter.countPrompt(request);
         if (promptTokens > faults.contextWindow()) {
             throw dialect.contextTooLong(promptTokens, faults.contextWindow());

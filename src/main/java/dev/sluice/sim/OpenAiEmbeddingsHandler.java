@@ -25,10 +25,10 @@ final class OpenAiEmbeddingsHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Call call, ServerResponse res) {
-        EmbeddingRequest request = EmbeddingCodec.readRequest(call.body());
+    protected void serve(Received received, ServerResponse res) {
+        EmbeddingRequest request = EmbeddingCodec.readRequest(received.body());
         sim.models().seen(request.model());
-        Faults faults = call.faults();
+        Faults faults = received.faults();
         int dimensions = request.dimensions() != null ? request.dimensions() : sim.options().embeddingDimensions();
         boolean base64 = "base64".equals(request.encodingFormat());
         List<JsonNode> inputs = inputs(request.input());

@@ -28,7 +28,7 @@ abstract class SimEndpoint implements Handler {
     }
 
     /** One received request: its raw body, the body as JSON (null when it is not JSON) and its faults. */
-    record Call(ServerRequest http, byte[] body, JsonNode json, Faults faults) {
+    record Received(ServerRequest http, byte[] body, JsonNode json, Faults faults) {
 
         /** The JSON body, or the client's 400 explaining why it is not JSON. */
         JsonNode jsonOrFail() {
@@ -51,7 +51,7 @@ abstract class SimEndpoint implements Handler {
                 dialect.sendError(res, dialect.injected(faults.errorStatus(), faults.retryAfter()));
                 return;
             }
-            serve(new Call(req, body, json, faults), res);
+            serve(new Received(req, body, json, faults), res);
         } catch (SluiceException e) {
             dialect.sendError(res, e);
         }
@@ -61,7 +61,7 @@ abstract class SimEndpoint implements Handler {
      * Answers a request that passed fault injection. Validation failures are thrown as
      * {@link SluiceException}s before anything is written.
      */
-    protected abstract void serve(Call call, ServerResponse res);
+    protected abstract void serve(Received received, ServerResponse res);
 
     static void record(ServerRequest req, long millis, long nanos, JsonNode json, RequestLog log) {
         if (!log.enabled()) {

@@ -21,7 +21,7 @@ import java.util.List;
  * <p>Per-request headers override the options: {@code x-sim-ttft-ms}, {@code x-sim-itl-ms},
  * {@code x-sim-tokens}, {@code x-sim-error-rate}, {@code x-sim-error-status},
  * {@code x-sim-retry-after}, {@code x-sim-hang-ms}, {@code x-sim-reset-after},
- * {@code x-sim-malformed}, {@code x-sim-context-window} (see {@link Faults}).
+ * {@code x-sim-malformed}, {@code x-sim-context-window} (see the package documentation).
  */
 public final class Simulator implements AutoCloseable {
     /** Requests still running when the simulator closes get this long before their connections drop. */
@@ -47,6 +47,8 @@ public final class Simulator implements AutoCloseable {
                 .shutdownHook(false)
                 .shutdownGracePeriod(SHUTDOWN_GRACE)
                 .featuresDiscoverServices(false)
+                // no Nagle: each flushed SSE event leaves at once, so streamed timing is what was asked for
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .routing(routing -> routes(routing, context))
                 .build()
                 .start();

@@ -4,6 +4,7 @@ import io.helidon.webserver.CloseConnectionException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -17,6 +18,12 @@ final class SseWriter {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NEWLINE = {'\n'};
     private static final byte[] END = {'\n', '\n'};
+    /**
+     * Pause between the last flushed event and a simulated reset. A real connection dies some
+     * time after its last bytes; and some clients (java.net.http's ofInputStream) discard bytes
+     * they have received but not yet read once the connection fails.
+     */
+    private static final Duration RESET_LINGER = Duration.ofMillis(50);
 
     /** The role an event plays for fault injection. */
     enum Kind {
@@ -42,6 +49,9 @@ final class SseWriter {
     }
 
     void write(Event event) throws IOException {
+        if (event.kind() == Kind.CONTENT && contentEvents > 0) {
+            Pacing.sleep(faults.itl()); // the model "generates" the next piece
+        }
         if (event.kind() != Kind.CONTROL) {
             abortIfDue();
             if (faults.malformed() && !malformedSent) {
@@ -50,15 +60,10 @@ final class SseWriter {
                 emit(event.name(), Arrays.copyOf(event.data(), event.data().length / 2));
             }
         }
-        if (event.kind() == Kind.CONTENT) {
-            if (contentEvents > 0) {
-                Pacing.sleep(faults.itl());
-            }
-            emit(event.name(), event.data());
-            contentEvents++;
-            return;
-        }
         emit(event.name(), event.data());
+        if (event.kind() == Kind.CONTENT) {
+            contentEvents++;
+        }
     }
 
     /**
@@ -70,6 +75,7 @@ final class SseWriter {
         Integer resetAfter = faults.resetAfter();
         if (resetAfter != null && contentEvents >= resetAfter) {
             out.flush();
+            Pacing.sleep(RESET_LINGER);
             throw new CloseConnectionException("simulated connection reset after " + contentEvents + " content events");
         }
     }
