@@ -33,6 +33,7 @@ public final class UpstreamHttp {
         this.client = WebClient.builder()
                 .baseUri(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/")
                 .connectTimeout(connectTimeout)
+                .socketOptions(options -> options.tcpNoDelay(true))
                 .shareConnectionCache(false)
                 .connectionCacheSize(1024)
                 .build();

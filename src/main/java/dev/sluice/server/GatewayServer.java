@@ -60,6 +60,8 @@ final class GatewayServer {
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
+                // small SSE events must leave at once, not wait for the previous segment's ACK
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .featuresDiscoverServices(false)
                 .routing(routing)
                 .build()
