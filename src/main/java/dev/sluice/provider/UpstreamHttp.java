@@ -1,5 +1,7 @@
 package dev.sluice.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.Json;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.ClientRequest;
@@ -50,6 +52,9 @@ public final class UpstreamHttp {
 
         /** Reads the whole body; transport failures become {@link UpstreamException}s. */
         byte[] readAll();
+
+        /** Reads the whole body as a JSON object; anything else is a MALFORMED_RESPONSE failure. */
+        JsonNode readJsonObject();
 
         @Override
         void close();
@@ -114,6 +119,20 @@ public final class UpstreamHttp {
             }
 
             @Override
+            public JsonNode readJsonObject() {
+                byte[] body = readAll();
+                try {
+                    JsonNode node = Json.parseUpstream(body);
+                    if (node != null && node.isObject()) {
+                        return node;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    throw malformed(e);
+                }
+                throw malformed(null);
+            }
+
+            @Override
             public void close() {
                 try {
                     response.close();
@@ -143,6 +162,11 @@ public final class UpstreamHttp {
         Throwable root = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
         return new UpstreamException(provider, ErrorClass.CONNECTION, 0,
                 "The connection to the upstream provider '" + provider + "' failed: " + root.getMessage(), null, e);
+    }
+
+    private UpstreamException malformed(Exception cause) {
+        return new UpstreamException(provider, ErrorClass.MALFORMED_RESPONSE, 200,
+                "The upstream provider '" + provider + "' sent a response that is not valid JSON.", null, cause);
     }
 
     private static HeaderName name(String name) {

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChatResponse;
 import dev.sluice.api.ChunkStream;
-import dev.sluice.api.Json;
 import dev.sluice.provider.Call;
-import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.Provider;
-import dev.sluice.provider.UpstreamException;
 import dev.sluice.provider.UpstreamHttp;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +57,7 @@ public final class AnthropicProvider implements Provider {
             if (response.status() / 100 != 2) {
                 throw AnthropicErrors.fromResponse(name, response);
             }
-            JsonNode message = parse(response.readAll());
+            JsonNode message = response.readJsonObject();
             if ("error".equals(message.path("type").asText())) {
                 throw AnthropicErrors.fromErrorEvent(name, message);
             }
@@ -94,16 +91,4 @@ public final class AnthropicProvider implements Provider {
         return headers;
     }
 
-    private JsonNode parse(byte[] body) {
-        try {
-            JsonNode node = Json.parseUpstream(body);
-            if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException("not a JSON object");
-            }
-            return node;
-        } catch (Exception e) {
-            throw new UpstreamException(name, ErrorClass.MALFORMED_RESPONSE, 200,
-                    "The upstream provider '" + name + "' sent a response that is not valid JSON.", null, e);
-        }
-    }
 }

@@ -1,6 +1,5 @@
 package dev.sluice.provider.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.ChatResponse;
@@ -11,10 +10,8 @@ import dev.sluice.api.EmbeddingRequest;
 import dev.sluice.api.EmbeddingResponse;
 import dev.sluice.api.Json;
 import dev.sluice.provider.Call;
-import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.UpstreamErrors;
-import dev.sluice.provider.UpstreamException;
 import dev.sluice.provider.UpstreamHttp;
 import java.time.Duration;
 import java.util.HashMap;
@@ -48,7 +45,7 @@ public final class OpenAiProvider implements Provider {
             if (response.status() / 100 != 2) {
                 throw UpstreamErrors.fromResponse(name, response);
             }
-            return ChatResponseCodec.readResponse(parse(response.readAll()));
+            return ChatResponseCodec.readResponse(response.readJsonObject());
         }
     }
 
@@ -71,7 +68,7 @@ public final class OpenAiProvider implements Provider {
             if (response.status() / 100 != 2) {
                 throw UpstreamErrors.fromResponse(name, response);
             }
-            return EmbeddingCodec.readResponse(parse(response.readAll()));
+            return EmbeddingCodec.readResponse(response.readJsonObject());
         }
     }
 
@@ -84,16 +81,4 @@ public final class OpenAiProvider implements Provider {
         return headers;
     }
 
-    private JsonNode parse(byte[] body) {
-        try {
-            JsonNode node = Json.parseUpstream(body);
-            if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException("not a JSON object");
-            }
-            return node;
-        } catch (Exception e) {
-            throw new UpstreamException(name, ErrorClass.MALFORMED_RESPONSE, 200,
-                    "The upstream provider '" + name + "' sent a response that is not valid JSON.", null, e);
-        }
-    }
 }

@@ -287,6 +287,11 @@ class AnthropicStreamDecoderTest {
         }
 
         @Override
+        public com.fasterxml.jackson.databind.JsonNode readJsonObject() {
+            throw new UnsupportedOperationException("the stream decoder never reads a whole body");
+        }
+
+        @Override
         public byte[] readAll() {
             try {
                 return body.readAllBytes();
