@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
     public static final String DEMO_RESOURCE = "/dev/sluice/config/demo.yaml";
     static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "simulator");
-    private static final Set<String> TOP = Set.of("server", "auth", "store", "providers", "models");
+    private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "providers", "models");
 
     private final Map<String, String> env;
 
@@ -86,7 +86,7 @@ public final class ConfigLoader {
         Map<String, ProviderConfig> providers = providers(root.get("providers"), root);
         Map<String, ModelConfig> models = models(root.get("models"), root, providers);
         return new SluiceConfig(server(root.get("server")), auth(root.get("auth")), store(root.get("store")),
-                providers, models, source);
+                redis(root.get("redis")), providers, models, source);
     }
 
     private static ServerConfig server(YamlNode node) {
@@ -120,6 +120,18 @@ public final class ConfigLoader {
         }
         node.allowOnly(Set.of("path", "queue_capacity"));
         return new StoreConfig(node.string("path", "sluice.db"), node.integer("queue_capacity", 100_000, 100, 10_000_000));
+    }
+
+    private static RedisConfig redis(YamlNode node) {
+        if (node == null) {
+            return null;
+        }
+        node.allowOnly(Set.of("url", "timeout", "fail_open"));
+        String url = node.requiredString("url", "write it like redis://127.0.0.1:6379/0");
+        if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            throw node.get("url").error("'" + url + "' is not a Redis URL", "write it like redis://127.0.0.1:6379/0");
+        }
+        return new RedisConfig(url, node.duration("timeout", Duration.ofMillis(250)), node.bool("fail_open", true));
     }
 
     private static Map<String, ProviderConfig> providers(YamlNode node, YamlNode root) {

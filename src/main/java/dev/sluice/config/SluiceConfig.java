@@ -7,9 +7,10 @@ import java.util.Map;
  * The whole validated configuration. Immutable; built by {@link ConfigLoader} from
  * {@code sluice.yaml} (or the built-in demo config).
  *
+ * @param redis  the shared Redis, or null for single-node, in-process state
  * @param source where it came from, for messages ("sluice.yaml", "built-in demo config")
  */
-public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store,
+public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store, RedisConfig redis,
                            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, String source) {
 
     public SluiceConfig {
