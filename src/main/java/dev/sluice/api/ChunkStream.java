@@ -4,7 +4,9 @@ package dev.sluice.api;
  * A blocking stream of canonical chunks, translated from the upstream one at a time (never
  * buffered whole). Read it on one thread. {@link #next()} throws a {@link SluiceException} when
  * the upstream fails mid-stream; {@link #close()} releases the upstream connection and is safe
- * to call more than once.
+ * to call more than once, and from another thread: closing aborts a {@code next()} blocked in a
+ * read (that is how timeouts cut a stalled upstream off), so implementations close the transport
+ * before anything that could wait for the reading thread.
  */
 public interface ChunkStream extends AutoCloseable {
 

@@ -36,7 +36,7 @@ public final class AuthStage implements Stage {
         } catch (SluiceException e) {
             return Reply.fail(e);
         }
-        Caller caller = new Caller(key.id(), key.name(), key.team(), user, Set.copyOf(key.allowedModels()));
+        Caller caller = callerOf(key, user);
         ex.caller(caller);
         String model = ex.requestedModel();
         if (!caller.mayUse(model)) {
@@ -44,6 +44,11 @@ public final class AuthStage implements Stage {
                     + " may not use the model '" + model + "'. It may use: " + String.join(", ", key.allowedModels()) + "."));
         }
         return next.proceed(ex);
+    }
+
+    /** Who a key is, as the pipeline sees it. */
+    public static Caller callerOf(KeyRow key, String user) {
+        return new Caller(key.id(), key.name(), key.team(), user, Set.copyOf(key.allowedModels()), Set.copyOf(key.scopes()));
     }
 
     /** The token of an {@code Authorization: Bearer <token>} header, or null. */

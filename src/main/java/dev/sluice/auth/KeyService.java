@@ -1,6 +1,7 @@
 package dev.sluice.auth;
 
 import dev.sluice.api.SluiceException;
+import dev.sluice.pipeline.Caller;
 import dev.sluice.store.KeyRepository;
 import dev.sluice.store.KeyRow;
 import java.time.Clock;
@@ -31,8 +32,8 @@ public final class KeyService {
     public record Created(KeyRow key, String secret) {}
 
     /** What the admin asks for when creating a key; null fields mean "none". */
-    public record Spec(String name, List<String> allowedModels, Duration expiresIn, Instant expiresAt, String team,
-                       Map<String, String> metadata) {}
+    public record Spec(String name, List<String> allowedModels, List<String> scopes, Duration expiresIn,
+                       Instant expiresAt, String team, Map<String, String> metadata) {}
 
     public Created create(Spec spec) {
         if (spec.name() == null || spec.name().isBlank()) {
@@ -40,6 +41,12 @@ public final class KeyService {
         }
         if (spec.expiresIn() != null && spec.expiresAt() != null) {
             throw SluiceException.invalidRequest("expires_in", "Give either 'expires_in' or 'expires_at', not both.");
+        }
+        for (String scope : spec.scopes() == null ? List.<String>of() : spec.scopes()) {
+            if (!Caller.SCOPES.contains(scope)) {
+                throw SluiceException.invalidRequest("scopes", "Unknown scope '" + scope + "'. Known scopes: "
+                        + String.join(", ", Caller.SCOPES) + ".");
+            }
         }
         long now = clock.millis();
         Long expiresAt = spec.expiresIn() != null ? Long.valueOf(now + spec.expiresIn().toMillis())
@@ -49,7 +56,7 @@ public final class KeyService {
         }
         String secret = secrets.newKeySecret();
         KeyRow row = new KeyRow(secrets.newKeyId(), spec.name().strip(), Secrets.sha256(secret),
-                secret.substring(secret.length() - 4), spec.team(), spec.allowedModels(), spec.metadata(), now,
+                secret.substring(secret.length() - 4), spec.team(), spec.allowedModels(), spec.scopes(), spec.metadata(), now,
                 expiresAt, null);
         repository.insert(row);
         return new Created(row, secret);

@@ -27,7 +27,15 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
     public static final String DEMO_RESOURCE = "/dev/sluice/config/demo.yaml";
     static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "simulator");
-    private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "providers", "models");
+    private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "routing", "providers", "models");
+    static final Set<String> STRATEGIES = Set.of("weighted", "least_busy", "lowest_latency", "lowest_cost", "priority");
+    /**
+     * Error classes a fallback can name: the provider error classes' labels, plus
+     * {@code no_deployment} (every deployment's breaker is open or it is at its in-flight limit).
+     */
+    public static final Set<String> FALLBACK_CLASSES = Set.of("rate_limited", "server_error", "timeout",
+            "connection_error", "malformed_response", "context_length_exceeded", "content_filter",
+            "upstream_auth_error", "bad_request", "no_deployment");
 
     private final Map<String, String> env;
 
@@ -84,9 +92,10 @@ public final class ConfigLoader {
         }
         root.allowOnly(TOP);
         Map<String, ProviderConfig> providers = providers(root.get("providers"), root);
-        Map<String, ModelConfig> models = models(root.get("models"), root, providers);
+        RoutingConfig routing = routing(root.get("routing"));
+        Map<String, ModelConfig> models = models(root.get("models"), root, providers, routing);
         return new SluiceConfig(server(root.get("server")), auth(root.get("auth")), store(root.get("store")),
-                redis(root.get("redis")), providers, models, source);
+                redis(root.get("redis")), routing, providers, models, source);
     }
 
     private static ServerConfig server(YamlNode node) {
@@ -179,7 +188,47 @@ public final class ConfigLoader {
         return out;
     }
 
-    private static Map<String, ModelConfig> models(YamlNode node, YamlNode root, Map<String, ProviderConfig> providers) {
+    private static RoutingConfig routing(YamlNode node) {
+        RoutingConfig d = RoutingConfig.defaults();
+        if (node == null) {
+            return d;
+        }
+        node.allowOnly(Set.of("strategy", "retries", "backoff_base", "backoff_max", "max_retry_after", "timeouts",
+                "circuit_breaker"));
+        RoutingConfig.BreakerConfig b = d.breaker();
+        YamlNode breaker = node.get("circuit_breaker");
+        if (breaker != null) {
+            breaker.allowOnly(Set.of("enabled", "failure_rate", "window", "min_calls", "open_for", "half_open_calls"));
+            b = new RoutingConfig.BreakerConfig(breaker.bool("enabled", b.enabled()),
+                    (float) breaker.number("failure_rate", b.failureRate(), 1, 100),
+                    breaker.integer("window", b.window(), 1, 10_000), breaker.integer("min_calls", b.minCalls(), 1, 10_000),
+                    breaker.duration("open_for", b.openFor()), breaker.integer("half_open_calls", b.halfOpenCalls(), 1, 1000));
+        }
+        return new RoutingConfig(strategy(node, d.strategy()), node.integer("retries", d.retries(), 0, 10),
+                node.duration("backoff_base", d.backoffBase()), node.duration("backoff_max", d.backoffMax()),
+                node.duration("max_retry_after", d.maxRetryAfter()), timeouts(node.get("timeouts"), TimeoutsConfig.NONE), b);
+    }
+
+    private static String strategy(YamlNode node, String fallback) {
+        String strategy = node.string("strategy", fallback);
+        if (!STRATEGIES.contains(strategy)) {
+            throw node.get("strategy").error("unknown strategy '" + strategy + "'",
+                    "use one of " + String.join(", ", STRATEGIES.stream().sorted().toList()));
+        }
+        return strategy;
+    }
+
+    private static TimeoutsConfig timeouts(YamlNode node, TimeoutsConfig defaults) {
+        if (node == null) {
+            return defaults;
+        }
+        node.allowOnly(Set.of("ttft", "idle", "total"));
+        return new TimeoutsConfig(node.duration("ttft", defaults.ttft()), node.duration("idle", defaults.idle()),
+                node.duration("total", defaults.total()));
+    }
+
+    private static Map<String, ModelConfig> models(YamlNode node, YamlNode root, Map<String, ProviderConfig> providers,
+                                                   RoutingConfig routing) {
         if (node == null) {
             throw root.error("no models are configured",
                     "add a models: section mapping public names to providers, e.g. models: {gpt-4o: {provider: openai}}");
@@ -187,28 +236,98 @@ public final class ConfigLoader {
         Map<String, ModelConfig> out = new LinkedHashMap<>();
         for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
             YamlNode m = e.getValue();
-            List<ModelConfig.DeploymentConfig> deployments = new ArrayList<>();
-            YamlNode list = m.allowOnly(Set.of("provider", "model", "weight", "deployments")).get("deployments");
-            if (list != null) {
-                if (m.get("provider") != null) {
-                    throw m.error("give either provider/model or a deployments list, not both",
-                            "move provider and model into the deployments list");
-                }
-                for (YamlNode d : list.items()) {
-                    deployments.add(deployment(d.allowOnly(Set.of("provider", "model", "weight")), e.getKey(), providers));
-                }
-            } else {
-                deployments.add(deployment(m, e.getKey(), providers));
-            }
-            if (deployments.isEmpty()) {
-                throw m.error("model '" + e.getKey() + "' has no deployments", "add at least one deployment");
-            }
-            out.put(e.getKey(), new ModelConfig(e.getKey(), deployments));
+            String type = m.string("type", "deployments");
+            ModelConfig model = switch (type) {
+                case "deployments" -> deployed(e.getKey(), m, providers, routing);
+                case "complexity" -> complexity(e.getKey(), m);
+                default -> throw m.get("type").error("unknown model type '" + type + "'", "use deployments or complexity");
+            };
+            out.put(e.getKey(), model);
         }
         if (out.isEmpty()) {
             throw node.error("no models are configured", "add at least one model");
         }
+        checkReferences(node, out);
         return out;
+    }
+
+    private static ModelConfig.Deployed deployed(String name, YamlNode m, Map<String, ProviderConfig> providers,
+                                                 RoutingConfig routing) {
+        m.allowOnly(Set.of("type", "provider", "model", "weight", "max_in_flight", "deployments", "strategy", "retries",
+                "fallbacks", "timeouts"));
+        List<ModelConfig.DeploymentConfig> deployments = new ArrayList<>();
+        YamlNode list = m.get("deployments");
+        if (list != null) {
+            if (m.get("provider") != null) {
+                throw m.error("give either provider/model or a deployments list, not both",
+                        "move provider and model into the deployments list");
+            }
+            for (YamlNode d : list.items()) {
+                deployments.add(deployment(d.allowOnly(Set.of("provider", "model", "weight", "max_in_flight")), name, providers));
+            }
+        } else {
+            deployments.add(deployment(m, name, providers));
+        }
+        if (deployments.isEmpty()) {
+            throw m.error("model '" + name + "' has no deployments", "add at least one deployment");
+        }
+        List<ModelConfig.FallbackConfig> fallbacks = new ArrayList<>();
+        YamlNode fallbackList = m.get("fallbacks");
+        if (fallbackList != null) {
+            for (YamlNode f : fallbackList.items()) {
+                f.allowOnly(Set.of("model", "on"));
+                List<String> on = f.strings("on");
+                for (String cls : on) {
+                    if (!FALLBACK_CLASSES.contains(cls)) {
+                        throw f.get("on").error("unknown error class '" + cls + "'",
+                                "use any of " + String.join(", ", FALLBACK_CLASSES.stream().sorted().toList()));
+                    }
+                }
+                fallbacks.add(new ModelConfig.FallbackConfig(f.requiredString("model", "name the public model to fall back to"),
+                        on.isEmpty() ? Set.of("rate_limited", "server_error", "timeout", "connection_error",
+                                "malformed_response", "no_deployment") : Set.copyOf(on)));
+            }
+        }
+        return new ModelConfig.Deployed(name, strategy(m, routing.strategy()), deployments,
+                m.integer("retries", routing.retries(), 0, 10), fallbacks, timeouts(m.get("timeouts"), routing.timeouts()));
+    }
+
+    private static ModelConfig.Complexity complexity(String name, YamlNode m) {
+        m.allowOnly(Set.of("type", "easy", "hard", "threshold", "examples"));
+        return new ModelConfig.Complexity(name, m.requiredString("easy", "name the public model for easy requests"),
+                m.requiredString("hard", "name the public model for hard requests"), m.number("threshold", 0.5, 0, 1),
+                m.string("examples", null));
+    }
+
+    /** Fallbacks and complexity targets must name models that exist and serve directly. */
+    private static void checkReferences(YamlNode node, Map<String, ModelConfig> models) {
+        Map<String, YamlNode> entries = node.entries();
+        for (ModelConfig model : models.values()) {
+            YamlNode where = entries.get(model.name());
+            switch (model) {
+                case ModelConfig.Deployed d -> {
+                    for (ModelConfig.FallbackConfig f : d.fallbacks()) {
+                        requireDeployed(models, f.model(), where.get("fallbacks"), model.name());
+                    }
+                }
+                case ModelConfig.Complexity c -> {
+                    requireDeployed(models, c.easy(), where.get("easy"), model.name());
+                    requireDeployed(models, c.hard(), where.get("hard"), model.name());
+                }
+            }
+        }
+    }
+
+    private static void requireDeployed(Map<String, ModelConfig> models, String target, YamlNode where, String from) {
+        ModelConfig m = models.get(target);
+        if (m == null) {
+            throw where.error("model '" + target + "' is not defined", "define it under models:, or use one of "
+                    + String.join(", ", models.keySet()));
+        }
+        if (!(m instanceof ModelConfig.Deployed) || target.equals(from)) {
+            throw where.error("model '" + target + "' cannot be used here", "point at a model with deployments, other than '"
+                    + from + "' itself");
+        }
     }
 
     private static ModelConfig.DeploymentConfig deployment(YamlNode d, String modelName, Map<String, ProviderConfig> providers) {
@@ -217,7 +336,7 @@ public final class ConfigLoader {
             throw d.get("provider").error("provider '" + provider + "' is not defined",
                     "define it under providers:, or use one of " + String.join(", ", providers.keySet()));
         }
-        return new ModelConfig.DeploymentConfig(provider, d.string("model", modelName), d.integer("weight", 1, 0, 1_000_000));
+        return new ModelConfig.DeploymentConfig(provider, d.string("model", modelName), d.integer("weight", 1, 0, 1_000_000),
+                d.integer("max_in_flight", 0, 0, 1_000_000));
     }
-
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param redis  the shared Redis, or null for single-node, in-process state
  * @param source where it came from, for messages ("sluice.yaml", "built-in demo config")
  */
-public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store, RedisConfig redis,
+public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store, RedisConfig redis, RoutingConfig routing,
                            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, String source) {
 
     public SluiceConfig {

@@ -1,6 +1,8 @@
 package dev.sluice.observe;
 
+import dev.sluice.api.Json;
 import dev.sluice.api.Usage;
+import dev.sluice.pipeline.Attempt;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.store.RequestLogWriter;
 import dev.sluice.store.RequestRecord;
@@ -26,6 +28,28 @@ public final class RequestLogger implements Exchange.CompletionListener {
                 ex.operation().name().toLowerCase(Locale.ROOT), hasRequest ? ex.requestedModel() : null,
                 ex.provider(), ex.upstreamModel(), ex.streaming(), ex.status(), ex.errorType(),
                 usage == null ? null : usage.promptTokens(), usage == null ? null : usage.completionTokens(),
-                ex.ttftMillis(), ex.latencyMillis(), ex.attempts().size()));
+                ex.ttftMillis(), ex.latencyMillis(), ex.attempts().size(), ex.fallbackModel(), ex.routeReason(),
+                attemptLog(ex)));
+    }
+
+    private static String attemptLog(Exchange ex) {
+        if (ex.attempts().isEmpty()) {
+            return null;
+        }
+        return new String(Json.write(gen -> {
+            gen.writeStartArray();
+            for (Attempt a : ex.attempts()) {
+                gen.writeStartObject();
+                gen.writeStringField("provider", a.provider());
+                gen.writeStringField("model", a.upstreamModel());
+                gen.writeNumberField("status", a.status());
+                if (a.errorClass() != null) {
+                    gen.writeStringField("error", a.errorClass());
+                }
+                gen.writeNumberField("ms", a.durationMillis());
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
+        }), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -4,13 +4,21 @@ import java.util.Set;
 
 /**
  * Who is calling: the virtual key (by its public id, never its secret), its team, and the end
- * user the application named. {@code allowedModels} empty means every model.
+ * user the application named. {@code allowedModels} empty means every model; {@code scopes} are
+ * extra permissions (e.g. {@code route:override}).
  */
-public record Caller(String keyId, String keyName, String team, String user, Set<String> allowedModels) {
-    public static final Caller ANONYMOUS = new Caller(null, null, null, null, Set.of());
+public record Caller(String keyId, String keyName, String team, String user, Set<String> allowedModels,
+                     Set<String> scopes) {
+    /** Lets a key pin a deployment with the {@code x-sluice-deployment} header. */
+    public static final String SCOPE_ROUTE_OVERRIDE = "route:override";
+    /** Every scope a key can be given. */
+    public static final Set<String> SCOPES = Set.of(SCOPE_ROUTE_OVERRIDE);
+
+    public static final Caller ANONYMOUS = new Caller(null, null, null, null, Set.of(), Set.of());
 
     public Caller {
         allowedModels = allowedModels == null ? Set.of() : Set.copyOf(allowedModels);
+        scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
     }
 
     public boolean mayUse(String model) {
@@ -18,6 +26,6 @@ public record Caller(String keyId, String keyName, String team, String user, Set
     }
 
     public Caller withUser(String newUser) {
-        return new Caller(keyId, keyName, team, newUser, allowedModels);
+        return new Caller(keyId, keyName, team, newUser, allowedModels, scopes);
     }
 }

@@ -34,6 +34,8 @@ public final class Exchange {
     private Caller caller = Caller.ANONYMOUS;
     private String provider;
     private String upstreamModel;
+    private String fallbackModel;
+    private String routeReason;
     private final List<Attempt> attempts = new ArrayList<>(2);
     private Usage usage;
     private long firstTokenNanos;
@@ -117,6 +119,24 @@ public final class Exchange {
     public void route(String providerName, String model) {
         this.provider = providerName;
         this.upstreamModel = model;
+    }
+
+    /** The public model that served the request when it was a fallback, else null. */
+    public String fallbackModel() {
+        return fallbackModel;
+    }
+
+    public void fallbackModel(String model) {
+        this.fallbackModel = model;
+    }
+
+    /** Why a routing decision was made (e.g. the complexity router's verdict), or null. */
+    public String routeReason() {
+        return routeReason;
+    }
+
+    public void routeReason(String reason) {
+        this.routeReason = reason;
     }
 
     public List<Attempt> attempts() {

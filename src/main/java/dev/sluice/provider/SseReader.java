@@ -60,8 +60,8 @@ public final class SseReader implements AutoCloseable {
     public void close() {
         try {
             reader.close();
-        } catch (IOException ignored) {
-            // closing a dead upstream connection
+        } catch (IOException | RuntimeException ignored) {
+            // closing a dead upstream connection (Helidon reports a cut-off body as a RuntimeException)
         }
     }
 }

@@ -5,57 +5,234 @@ import dev.sluice.api.ChatResponse;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.EmbeddingResponse;
 import dev.sluice.api.SluiceException;
+import dev.sluice.api.TokenCounter;
+import dev.sluice.config.TimeoutsConfig;
 import dev.sluice.pipeline.Attempt;
+import dev.sluice.pipeline.Caller;
 import dev.sluice.pipeline.Chain;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Reply;
 import dev.sluice.pipeline.Stage;
 import dev.sluice.provider.Call;
+import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.UpstreamException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The terminal stage: maps the public model name to a deployment (weighted random among those
- * configured), calls its provider, and records the attempt, the route and the usage on the
- * exchange. Response headers {@code x-sluice-provider} and {@code x-sluice-model} name what served
- * the request.
+ * The terminal stage: turns a public model name into upstream calls. A complexity router first
+ * picks the easy or hard model. Then, per model: deployments ranked by the model's strategy
+ * (skipping open breakers and full deployments), retries with backoff (switching deployment
+ * when another is healthy, else waiting with full jitter or the upstream's Retry-After), and
+ * finally the model's fallbacks for the error classes they name. A stream counts as successful
+ * once its first content arrived; after that nothing is retried, since the client has seen it.
+ *
+ * <p>Every attempt is recorded on the exchange; {@code x-sluice-attempts}, {@code x-sluice-fallback}
+ * and {@code x-sluice-route} tell the client what happened.
  */
 public final class Router implements Stage {
-    private final Map<String, List<Deployment>> models;
+    private static final int DEFAULT_OUTPUT_ESTIMATE = 256;
 
-    public Router(Map<String, List<Deployment>> models) {
-        this.models = Map.copyOf(models);
+    private final Map<String, ModelPlan> plans;
+    private final Map<String, ComplexityRoute> complexityRoutes;
+    private final Backoff backoff;
+    private final Watchdog watchdog;
+    private final Sleeper sleeper;
+
+    /** A complexity-routed model: where easy and hard requests go. */
+    public record ComplexityRoute(String easy, String hard, double threshold, ComplexityClassifier classifier) {}
+
+    /** Waits between retries; tests can observe or shorten it. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    Router(Map<String, ModelPlan> plans, Map<String, ComplexityRoute> complexityRoutes, Backoff backoff,
+           Watchdog watchdog, Sleeper sleeper) {
+        this.plans = Map.copyOf(plans);
+        this.complexityRoutes = Map.copyOf(complexityRoutes);
+        this.backoff = backoff;
+        this.watchdog = watchdog;
+        this.sleeper = sleeper;
     }
 
     @Override
     public Reply handle(Exchange ex, Chain next) {
         String model = ex.requestedModel();
-        List<Deployment> deployments = models.get(model);
-        if (deployments == null) {
-            return Reply.fail(SluiceException.modelNotFound(model));
+        ComplexityRoute complexity = complexityRoutes.get(model);
+        if (complexity != null) {
+            if (ex.operation() != Exchange.Operation.CHAT) {
+                return Reply.fail(SluiceException.invalidRequest("model",
+                        "The model '" + model + "' routes chat requests by complexity; it does not serve embeddings."));
+            }
+            ComplexityClassifier.Decision decision = complexity.classifier().classify(ex.chat(), complexity.threshold());
+            model = decision.hard() ? complexity.hard() : complexity.easy();
+            ex.routeReason(decision.describe() + "; model=" + model);
+            ex.responseHeader("x-sluice-route", ex.routeReason());
         }
-        Deployment d = pick(deployments);
+        ModelPlan plan = plans.get(model);
+        if (plan == null) {
+            return Reply.fail(SluiceException.modelNotFound(ex.requestedModel()));
+        }
+        String pin = ex.header("x-sluice-deployment");
+        if (pin != null && !ex.caller().scopes().contains(Caller.SCOPE_ROUTE_OVERRIDE) && ex.caller().keyId() != null) {
+            return Reply.fail(SluiceException.forbidden("override_not_allowed", "Pinning a deployment with"
+                    + " x-sluice-deployment needs a key with the '" + Caller.SCOPE_ROUTE_OVERRIDE + "' scope."));
+        }
+        Reply reply = serve(ex, plan, pin);
+        ex.responseHeader("x-sluice-attempts", Integer.toString(ex.attempts().size()));
+        return reply;
+    }
+
+    /** The model, then its fallbacks whose error classes match the last failure. */
+    private Reply serve(Exchange ex, ModelPlan first, String pin) {
+        Outcome outcome = tryModel(ex, first, pin);
+        for (ModelPlan.Fallback fallback : first.fallbacks()) {
+            if (outcome.reply() != null) {
+                break;
+            }
+            if (!fallback.on().contains(outcome.errorClass())) {
+                continue;
+            }
+            ModelPlan plan = plans.get(fallback.model());
+            outcome = tryModel(ex, plan, null);
+            if (outcome.reply() != null) {
+                ex.fallbackModel(plan.name());
+                ex.responseHeader("x-sluice-fallback", plan.name());
+            }
+        }
+        return outcome.reply() != null ? outcome.reply() : Reply.fail(outcome.error());
+    }
+
+    private record Outcome(Reply reply, SluiceException error, String errorClass) {
+        static Outcome success(Reply reply) {
+            return new Outcome(reply, null, null);
+        }
+    }
+
+    private Outcome tryModel(Exchange ex, ModelPlan plan, String pin) {
+        List<Deployment> candidates = plan.deployments();
+        if (pin != null) {
+            candidates = candidates.stream().filter(d -> d.provider().name().equals(pin) || d.id().equals(pin)).toList();
+            if (candidates.isEmpty()) {
+                SluiceException e = SluiceException.invalidRequest("x-sluice-deployment", "No deployment of model '"
+                        + plan.name() + "' matches '" + pin + "'; use a provider name or provider/model.");
+                return new Outcome(null, e, "bad_request");
+            }
+        }
+        List<Deployment> ranked = plan.strategy().rank(candidates, estimateInput(ex, plan), estimateOutput(ex));
+        Set<Deployment> failed = new HashSet<>();
+        UpstreamException last = null;
+        int waits = 0;
+        for (int attempt = 0; attempt <= plan.retries(); attempt++) {
+            Deployment d = pick(ranked, failed);
+            if (d == null) {
+                break;
+            }
+            try {
+                return Outcome.success(call(ex, plan, d));
+            } catch (UpstreamException e) {
+                last = e;
+                failed.add(d);
+                if (!e.errorClass().retryable() || attempt == plan.retries()) {
+                    break;
+                }
+                if (!hasFresh(ranked, failed)) {
+                    long delay = backoff.delayMillis(waits++, e.retryAfter());
+                    if (delay < 0) {
+                        break;
+                    }
+                    pause(delay);
+                }
+            }
+        }
+        if (last == null) {
+            SluiceException e = SluiceException.unavailable("No deployment of model '" + plan.name()
+                    + "' can take the request now: every circuit breaker is open or every deployment is at its"
+                    + " in-flight limit. Retry shortly.");
+            return new Outcome(null, e, "no_deployment");
+        }
+        return new Outcome(null, last, last.errorClass().label());
+    }
+
+    /** The best deployment not yet failed for this request; else the best failed one; null if none can take it. */
+    private static Deployment pick(List<Deployment> ranked, Set<Deployment> failed) {
+        for (int pass = 0; pass < 2; pass++) {
+            for (Deployment d : ranked) {
+                if ((pass == 0) == failed.contains(d) || d.full()) {
+                    continue;
+                }
+                if (d.breaker() == null || d.breaker().tryAcquirePermission()) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether some deployment has not failed yet and looks able to take a request. */
+    private static boolean hasFresh(List<Deployment> ranked, Set<Deployment> failed) {
+        for (Deployment d : ranked) {
+            if (!failed.contains(d) && !d.full() && (d.breaker() == null
+                    || d.breaker().getState() != io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void pause(long millis) {
+        try {
+            sleeper.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SluiceException.unavailable("The request was interrupted while waiting to retry.");
+        }
+    }
+
+    /** One attempt on one deployment. Throws an {@link UpstreamException} when it fails. */
+    private Reply call(Exchange ex, ModelPlan plan, Deployment d) {
+        TimeoutsConfig t = plan.timeouts();
+        Duration readTimeout = shortest(d.readTimeout(), t.idle(), ex.streaming() ? null : t.total());
+        Call call = new Call(d.upstreamModel(), ex.requestId(), d.forwarder().select(ex.headers()), readTimeout);
         ex.route(d.provider().name(), d.upstreamModel());
         ex.responseHeader("x-sluice-provider", d.provider().name());
         ex.responseHeader("x-sluice-model", d.upstreamModel());
-        Call call = new Call(d.upstreamModel(), ex.requestId(), d.forwarder().select(ex.headers()), d.timeout());
         long startNanos = System.nanoTime();
         long startMillis = System.currentTimeMillis();
+        d.enter();
+        boolean handedOver = false;
         try {
             Reply reply = switch (ex.operation()) {
-                case CHAT -> ex.chat().stream()
-                        ? new Reply.Stream(new UsageRecordingStream(d.provider().stream(ex.chat(), call), ex))
-                        : chat(ex, d, call);
+                case CHAT -> ex.chat().stream() ? openStream(ex, d, call, t, startNanos) : chat(ex, d, call);
                 case EMBEDDINGS -> embeddings(ex, d, call);
             };
-            ex.addAttempt(new Attempt(d.provider().name(), d.upstreamModel(), startMillis, elapsedMillis(startNanos), 200, null));
+            long millis = elapsedMillis(startNanos);
+            handedOver = reply instanceof Reply.Stream;
+            onSuccess(d, startNanos);
+            d.recordLatency(millis);
+            ex.addAttempt(new Attempt(d.provider().name(), d.upstreamModel(), startMillis, millis, 200, null));
             return reply;
         } catch (UpstreamException e) {
+            onFailure(d, startNanos, e);
             ex.addAttempt(new Attempt(d.provider().name(), d.upstreamModel(), startMillis, elapsedMillis(startNanos),
                     e.upstreamStatus(), e.errorClass().label()));
-            return Reply.fail(e);
+            throw e;
+        } finally {
+            if (!handedOver) {
+                d.exit();
+            }
         }
     }
 
@@ -71,53 +248,128 @@ public final class Router implements Stage {
         return new Reply.Embeddings(response);
     }
 
-    private static Deployment pick(List<Deployment> deployments) {
-        if (deployments.size() == 1) {
-            return deployments.getFirst();
+    /**
+     * Opens the stream and reads until its first content (or finish), within the time-to-first-
+     * token and total timeouts. Only then is the attempt a success: a failure up to here can
+     * still be retried or fall back, because the client has received nothing.
+     */
+    private Reply openStream(Exchange ex, Deployment d, Call call, TimeoutsConfig t, long startNanos) {
+        long firstDeadline = t.ttft() == null ? 0 : startNanos + t.ttft().toNanos();
+        long totalDeadline = t.total() == null ? 0 : startNanos + t.total().toNanos();
+        long openDeadline = earliest(firstDeadline, totalDeadline);
+        ChunkStream upstream = openDeadline == 0 ? d.provider().stream(ex.chat(), call)
+                : openWithin(ex, d, call, openDeadline);
+        TimedStream timed = new TimedStream(upstream, watchdog, d.provider().name(), firstDeadline,
+                t.idle() == null ? 0 : t.idle().toMillis(), totalDeadline);
+        Deque<ChatChunk> peeked = new ArrayDeque<>();
+        try {
+            ChatChunk chunk;
+            while ((chunk = timed.next()) != null) {
+                peeked.add(chunk);
+                if (chunk.hasContent() || chunk.hasFinish()) {
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            timed.close();
+            throw e;
         }
-        int total = 0;
-        for (Deployment d : deployments) {
-            total += d.weight();
+        return new Reply.Stream(new RouteStream(peeked, timed, ex, d));
+    }
+
+    /**
+     * Waits for the upstream's response headers no longer than the deadline. The blocking open
+     * runs on its own virtual thread so the wait can be cut short; a late stream is closed when
+     * it finally arrives.
+     */
+    private static ChunkStream openWithin(Exchange ex, Deployment d, Call call, long deadlineNanos) {
+        CompletableFuture<ChunkStream> opening = new CompletableFuture<>();
+        Thread.ofVirtual().name("sluice-open-" + ex.requestId()).start(() -> {
+            try {
+                opening.complete(d.provider().stream(ex.chat(), call));
+            } catch (Throwable e) {
+                opening.completeExceptionally(e);
+            }
+        });
+        try {
+            return opening.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            opening.thenAccept(ChunkStream::close);
+            throw new UpstreamException(d.provider().name(), ErrorClass.TIMEOUT, 0, "The upstream provider '"
+                    + d.provider().name() + "' did not start streaming within the time-to-first-token timeout.", null, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            opening.thenAccept(ChunkStream::close);
+            throw SluiceException.unavailable("The request was interrupted.");
         }
-        if (total <= 0) {
-            return deployments.getFirst();
+    }
+
+    private static void onSuccess(Deployment d, long startNanos) {
+        if (d.breaker() != null) {
+            d.breaker().onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         }
-        int r = ThreadLocalRandom.current().nextInt(total);
-        for (Deployment d : deployments) {
-            r -= d.weight();
-            if (r < 0) {
-                return d;
+    }
+
+    /**
+     * Only failures that say the deployment is unhealthy count against its breaker: a rate limit
+     * means "busy", and its Retry-After is honoured instead; a bad request is the client's.
+     */
+    private static void onFailure(Deployment d, long startNanos, UpstreamException e) {
+        if (d.breaker() == null) {
+            return;
+        }
+        if (e.errorClass().retryable() && e.errorClass() != ErrorClass.RATE_LIMITED) {
+            d.breaker().onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
+        } else {
+            d.breaker().onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static int estimateInput(Exchange ex, ModelPlan plan) {
+        if (plan.strategy() != Strategy.LOWEST_COST || ex.operation() != Exchange.Operation.CHAT) {
+            return 0;
+        }
+        return TokenCounter.countPrompt(ex.chat());
+    }
+
+    private static int estimateOutput(Exchange ex) {
+        if (ex.operation() != Exchange.Operation.CHAT) {
+            return 0;
+        }
+        Integer max = ex.chat().maxOutputTokens();
+        return max == null ? DEFAULT_OUTPUT_ESTIMATE : Math.min(max, 4 * DEFAULT_OUTPUT_ESTIMATE);
+    }
+
+    private static Duration shortest(Duration a, Duration b, Duration c) {
+        Duration best = a;
+        for (Duration d : new Duration[] {b, c}) {
+            if (d != null && (best == null || d.compareTo(best) < 0)) {
+                best = d;
             }
         }
-        return deployments.getLast();
+        return best;
+    }
+
+    private static long earliest(long a, long b) {
+        if (a == 0) {
+            return b;
+        }
+        return b == 0 ? a : Math.min(a, b);
     }
 
     private static long elapsedMillis(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    /** Copies the usage of the stream's final chunk onto the exchange as it passes. */
-    private static final class UsageRecordingStream implements ChunkStream {
-        private final ChunkStream delegate;
-        private final Exchange ex;
-
-        UsageRecordingStream(ChunkStream delegate, Exchange ex) {
-            this.delegate = delegate;
-            this.ex = ex;
-        }
-
-        @Override
-        public ChatChunk next() {
-            ChatChunk chunk = delegate.next();
-            if (chunk != null && chunk.usage() != null) {
-                ex.usage(chunk.usage());
-            }
-            return chunk;
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
+    /** For tests and metrics: the live deployments of every model. */
+    public List<Deployment> deployments() {
+        List<Deployment> all = new ArrayList<>();
+        plans.values().forEach(p -> all.addAll(p.deployments()));
+        return all;
     }
 }

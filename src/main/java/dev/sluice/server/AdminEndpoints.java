@@ -49,7 +49,8 @@ final class AdminEndpoints {
                 throw SluiceException.invalidRequest(null, "The request body must be a JSON object.");
             }
             KeyService.Created created = keys.create(new KeyService.Spec(text(body, "name"), strings(body, "models"),
-                    duration(body, "expires_in"), instant(body, "expires_at"), text(body, "team"), metadata(body)));
+                    strings(body, "scopes"), duration(body, "expires_in"), instant(body, "expires_at"), text(body, "team"),
+                    metadata(body)));
             HttpIo.sendJson(res, 201, Json.write(gen -> writeKey(gen, created.key(), created.secret())));
         });
     }
@@ -159,6 +160,11 @@ final class AdminEndpoints {
             gen.writeString(m);
         }
         gen.writeEndArray();
+        gen.writeArrayFieldStart("scopes");
+        for (String s : k.scopes()) {
+            gen.writeString(s);
+        }
+        gen.writeEndArray();
         if (k.team() != null) {
             gen.writeStringField("team", k.team());
         }
@@ -187,6 +193,14 @@ final class AdminEndpoints {
         writeNullableInt(gen, "ttft_ms", r.ttftMs() < 0 ? null : (int) r.ttftMs());
         gen.writeNumberField("latency_ms", r.latencyMs());
         gen.writeNumberField("attempts", r.attempts());
+        gen.writeStringField("fallback_model", r.fallbackModel());
+        gen.writeStringField("route_reason", r.routeReason());
+        if (r.attemptLog() == null) {
+            gen.writeNullField("attempt_log");
+        } else {
+            gen.writeFieldName("attempt_log");
+            gen.writeRawValue(r.attemptLog());
+        }
         gen.writeEndObject();
     }
 
@@ -223,12 +237,12 @@ final class AdminEndpoints {
             return List.of();
         }
         if (!v.isArray()) {
-            throw SluiceException.invalidType(field, "an array of model names");
+            throw SluiceException.invalidType(field, "an array of strings");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode item : v) {
             if (!item.isTextual()) {
-                throw SluiceException.invalidType(field, "an array of model names");
+                throw SluiceException.invalidType(field, "an array of strings");
             }
             out.add(item.asText());
         }

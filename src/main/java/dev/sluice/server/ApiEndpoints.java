@@ -75,7 +75,7 @@ final class ApiEndpoints {
         if (authEnabled) {
             try {
                 KeyRow key = keys.authenticate(AuthStage.bearer(headers.get("authorization")));
-                caller = new Caller(key.id(), key.name(), key.team(), null, java.util.Set.copyOf(key.allowedModels()));
+                caller = AuthStage.callerOf(key, null);
             } catch (SluiceException e) {
                 HttpIo.sendError(res, e);
                 return;

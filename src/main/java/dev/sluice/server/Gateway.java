@@ -2,16 +2,17 @@ package dev.sluice.server;
 
 import dev.sluice.auth.AuthStage;
 import dev.sluice.auth.KeyService;
-import dev.sluice.config.ModelConfig;
 import dev.sluice.config.ProviderConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.observe.RequestLogger;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Stage;
 import dev.sluice.provider.Provider;
-import dev.sluice.route.Deployment;
-import dev.sluice.route.HeaderForwarder;
+import dev.sluice.embed.Embedder;
+import dev.sluice.pricing.PriceCatalog;
 import dev.sluice.route.Router;
+import dev.sluice.route.RouterFactory;
+import dev.sluice.route.Watchdog;
 import dev.sluice.store.Database;
 import dev.sluice.store.KeyRepository;
 import dev.sluice.store.RequestLogReader;
@@ -40,6 +41,9 @@ public final class Gateway implements AutoCloseable {
     private final KeyService keys;
     private final GatewayServer server;
     private final String adminKey;
+    private final Watchdog watchdog = new Watchdog();
+    private final Embedder embedder = new Embedder();
+    private final Router router;
     private boolean closed;
 
     private Gateway(SluiceConfig config, String adminKey, Clock clock) {
@@ -56,9 +60,11 @@ public final class Gateway implements AutoCloseable {
             for (ProviderConfig p : config.providers().values()) {
                 providers.put(p.name(), Providers.create(p, simulators));
             }
+            this.router = RouterFactory.create(config, providers, PriceCatalog.withOverrides(Map.of()), clock, watchdog,
+                    embedder, Thread::sleep);
             List<Stage> stages = new ArrayList<>();
             stages.add(new AuthStage(keys, config.auth().enabled()));
-            stages.add(new Router(deployments(config, providers)));
+            stages.add(router);
             Pipeline pipeline = new Pipeline(stages);
             long maxBody = config.server().maxBodyBytes();
             ApiEndpoints api = new ApiEndpoints(pipeline, new RequestLogger(logWriter), keys, config.auth().enabled(),
@@ -66,6 +72,7 @@ public final class Gateway implements AutoCloseable {
             AdminEndpoints admin = new AdminEndpoints(keys, new RequestLogReader(db), adminKey, maxBody, clock);
             this.server = new GatewayServer(config.server().host(), config.server().port(), api, admin, db::healthy);
         } catch (RuntimeException e) {
+            watchdog.close();
             simulators.close();
             if (db != null) {
                 db.close();
@@ -84,19 +91,6 @@ public final class Gateway implements AutoCloseable {
         return new Gateway(config, adminKey, clock);
     }
 
-    private static Map<String, List<Deployment>> deployments(SluiceConfig config, Map<String, Provider> providers) {
-        Map<String, List<Deployment>> out = new LinkedHashMap<>();
-        for (ModelConfig model : config.models().values()) {
-            List<Deployment> list = new ArrayList<>();
-            for (ModelConfig.DeploymentConfig d : model.deployments()) {
-                ProviderConfig p = config.providers().get(d.provider());
-                list.add(new Deployment(providers.get(d.provider()), d.model(), d.weight(), p.timeout(),
-                        new HeaderForwarder(p.forwardHeaders())));
-            }
-            out.put(model.name(), list);
-        }
-        return out;
-    }
 
     public int port() {
         return server.port();
@@ -145,6 +139,12 @@ public final class Gateway implements AutoCloseable {
         logWriter.close();
         LOG.info("request log flushed: {} written, {} dropped", logWriter.written(), logWriter.dropped());
         simulators.close();
+        watchdog.close();
         database.close();
+    }
+
+    /** The router, for tests that inspect deployments (breaker states, in-flight counts). */
+    public Router router() {
+        return router;
     }
 }

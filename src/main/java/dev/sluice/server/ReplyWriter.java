@@ -2,7 +2,6 @@ package dev.sluice.server;
 
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatResponseCodec;
-import dev.sluice.api.ChunkChoice;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.EmbeddingCodec;
 import dev.sluice.api.ErrorCodec;
@@ -82,7 +81,7 @@ final class ReplyWriter {
                         chunk = chunk.withoutUsage();
                     }
                     writeEvent(out, ChatResponseCodec.writeChunk(chunk));
-                    if (carriesOutput(chunk)) {
+                    if (chunk.hasContent()) {
                         ex.markFirstToken();
                     }
                 }
@@ -119,12 +118,4 @@ final class ReplyWriter {
         out.flush();
     }
 
-    private static boolean carriesOutput(ChatChunk chunk) {
-        for (ChunkChoice c : chunk.choices()) {
-            if ((c.delta().content() != null && !c.delta().content().isEmpty()) || !c.delta().toolCalls().isEmpty()) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -14,7 +14,7 @@ import java.util.Optional;
 /** SQL for virtual keys. */
 public final class KeyRepository {
     private static final String COLUMNS = "id, name, secret_hash, secret_hint, team, allowed_models, metadata,"
-            + " created_at, expires_at, revoked_at";
+            + " created_at, expires_at, revoked_at, scopes";
     private final Database database;
 
     public KeyRepository(Database database) {
@@ -24,7 +24,7 @@ public final class KeyRepository {
     public void insert(KeyRow k) {
         database.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, k.id());
                 ps.setString(2, k.name());
                 ps.setString(3, k.secretHash());
@@ -39,6 +39,7 @@ public final class KeyRepository {
                     ps.setLong(9, k.expiresAt());
                 }
                 ps.setNull(10, Types.INTEGER);
+                ps.setString(11, k.scopes().isEmpty() ? null : Json.string(k.scopes()));
                 return ps.executeUpdate();
             }
         });
@@ -95,7 +96,7 @@ public final class KeyRepository {
         boolean notRevoked = rs.wasNull();
         return new KeyRow(rs.getString("id"), rs.getString("name"), rs.getString("secret_hash"),
                 rs.getString("secret_hint"), rs.getString("team"), readList(rs.getString("allowed_models")),
-                readMap(rs.getString("metadata")), rs.getLong("created_at"), noExpiry ? null : expires,
+                readList(rs.getString("scopes")), readMap(rs.getString("metadata")), rs.getLong("created_at"), noExpiry ? null : expires,
                 notRevoked ? null : revoked);
     }
 
@@ -106,7 +107,7 @@ public final class KeyRepository {
         try {
             return Json.MAPPER.readValue(json, new TypeReference<List<String>>() {});
         } catch (Exception e) {
-            throw new IllegalStateException("corrupt allowed_models column: " + json, e);
+            throw new IllegalStateException("corrupt list column: " + json, e);
         }
     }
 

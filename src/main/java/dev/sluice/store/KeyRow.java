@@ -7,15 +7,17 @@ import java.util.Map;
  * A stored virtual key (never the secret).
  *
  * @param allowedModels empty = every model
+ * @param scopes        extra permissions, e.g. {@code route:override}
  * @param expiresAt     epoch millis, or null for no expiry
  * @param revokedAt     epoch millis, or null while active
  */
 public record KeyRow(String id, String name, String secretHash, String secretHint, String team,
-                     List<String> allowedModels, Map<String, String> metadata, long createdAt, Long expiresAt,
-                     Long revokedAt) {
+                     List<String> allowedModels, List<String> scopes, Map<String, String> metadata, long createdAt,
+                     Long expiresAt, Long revokedAt) {
 
     public KeyRow {
         allowedModels = allowedModels == null ? List.of() : List.copyOf(allowedModels);
+        scopes = scopes == null ? List.of() : List.copyOf(scopes);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 }

@@ -17,7 +17,8 @@ public final class RequestLogReader {
     /** The newest {@code limit} records, optionally only those with one request id or key. */
     public List<RequestRecord> recent(int limit, String requestId, String keyId) {
         StringBuilder sql = new StringBuilder("SELECT ts, request_id, key_id, end_user, operation, model, provider,"
-                + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts"
+                + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts,"
+                + " fallback_model, route_reason, attempt_log"
                 + " FROM request_log WHERE 1=1");
         List<String> args = new ArrayList<>();
         if (requestId != null) {
@@ -63,7 +64,8 @@ public final class RequestLogReader {
                 rs.getString("end_user"), rs.getString("operation"), rs.getString("model"), rs.getString("provider"),
                 rs.getString("upstream_model"), rs.getInt("stream") == 1, rs.getInt("status"),
                 rs.getString("error_type"), nullableInt(rs, "tokens_in"), nullableInt(rs, "tokens_out"),
-                ttftNull ? -1 : ttft, rs.getLong("latency_ms"), rs.getInt("attempts"));
+                ttftNull ? -1 : ttft, rs.getLong("latency_ms"), rs.getInt("attempts"), rs.getString("fallback_model"),
+                rs.getString("route_reason"), rs.getString("attempt_log"));
     }
 
     private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

@@ -24,7 +24,8 @@ public final class RequestLogWriter implements AutoCloseable {
     private static final long GATHER_MILLIS = 50;
     private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
             + " provider, upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms,"
-            + " attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " attempts, fallback_model, route_reason, attempt_log)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Database database;
     private final BlockingQueue<RequestRecord> queue;
@@ -151,6 +152,9 @@ public final class RequestLogWriter implements AutoCloseable {
                 }
                 ps.setLong(15, r.latencyMs());
                 ps.setInt(16, r.attempts());
+                ps.setString(17, r.fallbackModel());
+                ps.setString(18, r.routeReason());
+                ps.setString(19, r.attemptLog());
                 ps.addBatch();
             }
             ps.executeBatch();

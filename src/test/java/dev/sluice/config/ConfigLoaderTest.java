@@ -27,8 +27,8 @@ class ConfigLoaderTest {
     void exampleParses() {
         SluiceConfig c = new ConfigLoader(Map.of()).load(Path.of("examples/sluice.yaml"));
         assertThat(c.providers()).containsKeys("openai", "local-vllm", "ollama", "anthropic", "sim");
-        assertThat(c.models().get("chat-default").deployments()).hasSize(2);
-        assertThat(c.models().get("chat-default").deployments().getFirst().weight()).isEqualTo(3);
+        assertThat(((ModelConfig.Deployed) c.models().get("chat-default")).deployments()).hasSize(2);
+        assertThat(((ModelConfig.Deployed) c.models().get("chat-default")).deployments().getFirst().weight()).isEqualTo(3);
         assertThat(c.providers().get("sim").simulator()).containsEntry("ttft", "50ms");
         assertThat(c.providers().get("anthropic").forwardHeaders()).containsExactly("anthropic-beta");
         assertThat(c.server().maxBodyBytes()).isEqualTo(20L * 1024 * 1024);
@@ -53,7 +53,7 @@ class ConfigLoaderTest {
         assertThat(c.providers().get("openai").apiKey()).isEqualTo("sk-from-env");
         assertThat(c.providers().get("openai").baseUrl()).isEqualTo("https://api.openai.com/v1");
         assertThat(c.providers().get("openai").timeout()).isEqualTo(Duration.ofSeconds(120));
-        assertThat(c.models().get("gpt-4o").deployments().getFirst().model()).isEqualTo("gpt-4o");
+        assertThat(((ModelConfig.Deployed) c.models().get("gpt-4o")).deployments().getFirst().model()).isEqualTo("gpt-4o");
     }
 
     @Test

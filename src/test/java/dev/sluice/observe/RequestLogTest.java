@@ -20,7 +20,7 @@ class RequestLogTest {
 
     @BeforeAll
     static void start() {
-        gw = TestGateway.start();
+        gw = TestGateway.startWithoutResilience();
         key = gw.createKey(Json.object().put("name", "log-test"));
     }
 

@@ -28,7 +28,7 @@ class AnthropicThroughGatewayTest {
 
     @BeforeAll
     static void start() {
-        gw = TestGateway.start();
+        gw = TestGateway.startWithoutResilience();
         key = gw.createKey("anthropic-test");
         client = gw.openAi(key);
     }

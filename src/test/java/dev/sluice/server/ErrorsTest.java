@@ -28,7 +28,7 @@ class ErrorsTest {
 
     @BeforeAll
     static void start() {
-        gw = TestGateway.start();
+        gw = TestGateway.startWithoutResilience();
         key = gw.createKey("errors-test");
     }
 
@@ -197,6 +197,6 @@ class ErrorsTest {
         }
         Http.Response ok = gw.http().post("/v1/chat/completions", chat("gpt-4o-mini"), auth());
         assertThat(ok.status()).isEqualTo(200);
-        assertThat(gw.logs("limit=1000").size()).isEqualTo(before + 7);
+        assertThat(gw.awaitLogs("limit=1000", (int) before + 7).size()).isEqualTo(before + 7);
     }
 }

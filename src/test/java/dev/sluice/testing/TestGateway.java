@@ -30,6 +30,13 @@ import java.util.Map;
  */
 public final class TestGateway implements AutoCloseable {
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+    /** For tests of error mapping: one attempt per request, no breakers tripping across tests. */
+    public static final String NO_RESILIENCE = """
+            routing:
+              retries: 0
+              circuit_breaker:
+                enabled: false
+            """;
 
     private final Simulator sim;
     private final Gateway gateway;
@@ -47,12 +54,20 @@ public final class TestGateway implements AutoCloseable {
         return start(SimOptions.defaults(), "", Clock.systemUTC());
     }
 
-    /** @param extraYaml appended to the standard test config (e.g. more models, auth: off) */
+    /** A gateway whose routing makes exactly one attempt, so upstream errors reach the client as they are. */
+    public static TestGateway startWithoutResilience() {
+        return start(SimOptions.defaults(), NO_RESILIENCE, Clock.systemUTC());
+    }
+
+    /**
+     * @param extraYaml appended to the standard test config (e.g. more models, auth: off); a
+     *                  {@code ${SIM}} in it becomes the simulator's base URL
+     */
     public static TestGateway start(SimOptions simOptions, String extraYaml, Clock clock) {
         Simulator sim = Simulator.start(simOptions);
         try {
             Path dir = Files.createTempDirectory("sluice-test");
-            String yaml = standardConfig(sim.baseUrl(), dir, extraYaml);
+            String yaml = standardConfig(sim.baseUrl(), dir, extraYaml.replace("${SIM}", sim.baseUrl()));
             SluiceConfig config = new ConfigLoader(Map.of()).parse(yaml, "test.yaml");
             return new TestGateway(sim, Gateway.start(config, config.auth().adminKey(), clock), dir);
         } catch (IOException e) {
@@ -163,8 +178,31 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
-    /** The newest request-log rows through the admin API. */
+    /**
+     * The newest request-log rows through the admin API. A row is written just after its response,
+     * so a query for a request id waits (up to 5 s) until the row is there.
+     */
     public JsonNode logs(String query) {
+        return awaitLogs(query, query.contains("request_id=") ? 1 : 0);
+    }
+
+    /** Request-log rows for a query, waiting up to 5 s until there are at least {@code atLeast}. */
+    public JsonNode awaitLogs(String query, int atLeast) {
+        long deadline = System.currentTimeMillis() + 5_000;
+        JsonNode rows = fetchLogs(query);
+        while (rows.size() < atLeast && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            rows = fetchLogs(query);
+        }
+        return rows;
+    }
+
+    private JsonNode fetchLogs(String query) {
         flushLog();
         Http.Response r = http.get("/admin/logs" + (query.isEmpty() ? "" : "?" + query),
                 Map.of("authorization", "Bearer " + ADMIN_KEY));

@@ -219,7 +219,8 @@ final class AnthropicStreamDecoder implements ChunkStream {
     public void close() {
         finished = true;
         pending = null;
-        reader.close();
+        // the connection first: that is what unblocks a read in progress on another thread
         response.close();
+        reader.close();
     }
 }

@@ -85,7 +85,8 @@ final class OpenAiStream implements ChunkStream {
     @Override
     public void close() {
         finished = true;
-        reader.close();
+        // the connection first: that is what unblocks a read in progress on another thread
         response.close();
+        reader.close();
     }
 }

@@ -1,0 +1,98 @@
+package dev.sluice.pricing;
+
+import dev.sluice.api.Usage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Prices by upstream model name: the catalog shipped in the jar ({@code prices.yaml}), overridden
+ * by the config's {@code prices:} section. A name matches exactly, else by its longest catalog
+ * prefix, so dated model versions find their family's price.
+ */
+public final class PriceCatalog {
+    private static final Logger LOG = LoggerFactory.getLogger(PriceCatalog.class);
+    private static final String RESOURCE = "/dev/sluice/pricing/prices.yaml";
+
+    private final Map<String, Price> prices;
+    private final List<String> byLengthDesc;
+    /** Marks "looked up, not in the catalog" in the resolution cache. */
+    private static final Price UNKNOWN = new Price(-1, -1, -1);
+    private final Map<String, Price> resolved = new ConcurrentHashMap<>();
+
+    public PriceCatalog(Map<String, Price> prices) {
+        this.prices = Map.copyOf(prices);
+        this.byLengthDesc = prices.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    /** The shipped catalog with {@code overrides} on top. */
+    public static PriceCatalog withOverrides(Map<String, Price> overrides) {
+        Map<String, Price> all = new LinkedHashMap<>(shipped());
+        all.putAll(overrides);
+        return new PriceCatalog(all);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Price> shipped() {
+        try (InputStream in = PriceCatalog.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the price catalog is missing from the jar: " + RESOURCE);
+            }
+            Map<String, Map<String, Object>> raw = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+            Map<String, Price> out = new LinkedHashMap<>();
+            raw.forEach((model, p) -> out.put(model, new Price(num(p.get("input")), num(p.get("output")),
+                    p.containsKey("cached_input") ? num(p.get("cached_input")) : num(p.get("input")))));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double num(Object o) {
+        return o == null ? 0 : ((Number) o).doubleValue();
+    }
+
+    /** The price of an upstream model, or null when the catalog does not know it. */
+    public Price find(String model) {
+        if (model == null) {
+            return null;
+        }
+        Price p = resolved.computeIfAbsent(model, this::lookup);
+        return p == UNKNOWN ? null : p;
+    }
+
+    private Price lookup(String model) {
+        Price p = prices.get(model);
+        if (p == null) {
+            for (String name : byLengthDesc) {
+                if (model.startsWith(name)) {
+                    p = prices.get(name);
+                    break;
+                }
+            }
+        }
+        if (p == null) {
+            LOG.info("no price for model '{}': its calls cost 0; add it under prices: in the config", model);
+        }
+        return p == null ? UNKNOWN : p;
+    }
+
+    /** The USD cost of a call's usage; 0 for unknown models or no usage. */
+    public double cost(String model, Usage usage) {
+        if (usage == null) {
+            return 0;
+        }
+        Price p = find(model);
+        return p == null ? 0 : p.cost(usage.promptTokens(), usage.completionTokens(), usage.cachedTokens());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.sluice.route;
+
+import dev.sluice.api.ChatChunk;
+import dev.sluice.api.ChunkStream;
+import dev.sluice.provider.ErrorClass;
+import dev.sluice.provider.UpstreamException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Enforces an attempt's stream timeouts around each blocking read: time to the first content
+ * chunk, the idle gap between chunks, and the attempt's total time. When one expires the watchdog
+ * closes the upstream stream, and the read fails with a {@link ErrorClass#TIMEOUT}.
+ */
+final class TimedStream implements ChunkStream {
+    private final ChunkStream upstream;
+    private final Watchdog watchdog;
+    private final String provider;
+    private final long firstDeadlineNanos;
+    private final long idleMillis;
+    private final long totalDeadlineNanos;
+    private final AtomicBoolean timedOut = new AtomicBoolean();
+    private boolean sawOutput;
+    private String expired;
+
+    /**
+     * @param firstDeadlineNanos System.nanoTime() by which the first content must arrive, or 0
+     * @param idleMillis         longest gap between chunks after that, or 0
+     * @param totalDeadlineNanos System.nanoTime() by which the stream must end, or 0
+     */
+    TimedStream(ChunkStream upstream, Watchdog watchdog, String provider, long firstDeadlineNanos, long idleMillis,
+                long totalDeadlineNanos) {
+        this.upstream = upstream;
+        this.watchdog = watchdog;
+        this.provider = provider;
+        this.firstDeadlineNanos = firstDeadlineNanos;
+        this.idleMillis = idleMillis;
+        this.totalDeadlineNanos = totalDeadlineNanos;
+    }
+
+    @Override
+    public ChatChunk next() {
+        long waitMillis = waitMillis();
+        ScheduledFuture<?> timer = waitMillis < 0 ? null : watchdog.arm(waitMillis, () -> {
+            timedOut.set(true);
+            upstream.close();
+        });
+        try {
+            ChatChunk chunk = upstream.next();
+            if (timedOut.get()) {
+                throw timeout(null);
+            }
+            if (chunk != null && !sawOutput && (chunk.hasContent() || chunk.hasFinish())) {
+                sawOutput = true;
+            }
+            return chunk;
+        } catch (UpstreamException e) {
+            throw timedOut.get() ? timeout(e) : e;
+        } catch (RuntimeException e) {
+            if (timedOut.get()) {
+                throw timeout(e);
+            }
+            throw e;
+        } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+
+    /** The wait allowed for the next chunk, or -1 for no limit; records which limit applies. */
+    private long waitMillis() {
+        long now = System.nanoTime();
+        long wait = -1;
+        if (!sawOutput && firstDeadlineNanos != 0) {
+            wait = millisUntil(firstDeadlineNanos, now);
+            expired = "no first token within the time-to-first-token timeout";
+        } else if (idleMillis > 0) {
+            wait = idleMillis;
+            expired = "no chunk for " + idleMillis + " ms (idle timeout)";
+        }
+        if (totalDeadlineNanos != 0) {
+            long total = millisUntil(totalDeadlineNanos, now);
+            if (wait < 0 || total < wait) {
+                wait = total;
+                expired = "the attempt's total timeout passed";
+            }
+        }
+        return wait;
+    }
+
+    private static long millisUntil(long deadlineNanos, long now) {
+        return Math.max(0, (deadlineNanos - now) / 1_000_000);
+    }
+
+    private UpstreamException timeout(Exception cause) {
+        return new UpstreamException(provider, ErrorClass.TIMEOUT, 0,
+                "The upstream provider '" + provider + "' was too slow: " + expired + ".", null, cause);
+    }
+
+    @Override
+    public void close() {
+        upstream.close();
+    }
+}
