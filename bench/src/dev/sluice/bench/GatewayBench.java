@@ -26,12 +26,22 @@ import java.util.regex.Pattern;
 public final class GatewayBench {
     private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":"
             + "\"Summarise the benefits of an LLM gateway in two sentences.\"}],\"temperature\":0}";
+    private static final String RESILIENT_CHAT = CHAT.replace("gpt-4o-mini", "gpt-4o-mini-resilient");
     private static final String STREAM = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\","
             + "\"content\":\"Write a short story about a river.\"}]}";
 
     record Target(String name, String host, int port, String[] headers) {}
 
-    record Scenario(String name, String body, String[] simHeaders, int concurrency, boolean streaming) {}
+    /** @param gatewayBody what the gateway is sent, when it differs from the direct body (another model) */
+    record Scenario(String name, String body, String[] simHeaders, int concurrency, boolean streaming, String gatewayBody) {
+        Scenario(String name, String body, String[] simHeaders, int concurrency, boolean streaming) {
+            this(name, body, simHeaders, concurrency, streaming, body);
+        }
+
+        String bodyFor(Target t) {
+            return t.name().equals("direct") ? body : gatewayBody;
+        }
+    }
 
     record Row(String scenario, String target, int concurrency, int requests, long errors, double rps, double p50,
                double p99, double ttftP50, double ttftP99) {}
@@ -56,10 +66,16 @@ public final class GatewayBench {
                     auth: {enabled: true, admin_key: %s}
                     store: {path: %s}
                     providers:
-                      sim: {type: openai, base_url: "http://127.0.0.1:%d/v1", forward_headers: ["x-sim-*"]}
+                      sim: {type: openai, base_url: "http://127.0.0.1:%5$d/v1", forward_headers: ["x-sim-*"]}
+                      sim-b: {type: openai, base_url: "http://127.0.0.1:%5$d/v1", forward_headers: ["x-sim-*"]}
                     models:
                       gpt-4o-mini: {provider: sim}
-                    """.formatted(gwPort, adminKey, work.resolve("bench.db"), simPort));
+                      gpt-4o-mini-resilient:
+                        retries: 3
+                        deployments:
+                          - {provider: sim, model: gpt-4o-mini}
+                          - {provider: sim-b, model: gpt-4o-mini}
+                    """.formatted(gwPort, adminKey, work.resolve("bench.db"), simPort, simPort));
             procs.java("gateway", jvm, "serve", "--config", config.toString());
             Processes.awaitUp("http://127.0.0.1:" + gwPort + "/health/ready");
             String key = createKey(gwPort, adminKey);
@@ -71,6 +87,11 @@ public final class GatewayBench {
             List<Scenario> scenarios = List.of(
                     new Scenario("chat, concurrency 1", CHAT, new String[] {"x-sim-tokens", "16"}, 1, false),
                     new Scenario("chat, concurrency 16", CHAT, new String[] {"x-sim-tokens", "16"}, 16, false),
+                    new Scenario("chat, concurrency 16, no faults (2 deployments, retries 3)", CHAT,
+                            new String[] {"x-sim-tokens", "16"}, 16, false, RESILIENT_CHAT),
+                    new Scenario("chat, concurrency 16, 30% upstream 503s (2 deployments, retries 3)", CHAT,
+                            new String[] {"x-sim-tokens", "16", "x-sim-error-rate", "0.3", "x-sim-error-status", "503"},
+                            16, false, RESILIENT_CHAT),
                     new Scenario("stream 100 tokens @1ms, concurrency 1", STREAM,
                             new String[] {"x-sim-tokens", "100", "x-sim-itl-ms", "1"}, 1, true),
                     new Scenario("stream 100 tokens @1ms, concurrency 16", STREAM,
@@ -119,7 +140,7 @@ public final class GatewayBench {
     }
 
     static Measured measure(Target target, Scenario s, long millis) throws InterruptedException {
-        byte[] body = s.body().getBytes(StandardCharsets.UTF_8);
+        byte[] body = s.bodyFor(target).getBytes(StandardCharsets.UTF_8);
         String[] headers = concat(target.headers(), s.simHeaders());
         Measured m = new Measured();
         AtomicBoolean stop = new AtomicBoolean();

@@ -20,8 +20,8 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("Gateway overhead").append(quick ? " (quick run)" : "").append(" — ").append(Instant.now())
                 .append(", commit ").append(commit).append(", ").append(machine).append("\n\n");
-        md.append("| scenario | target | requests | errors | req/s | p50 µs | p99 µs | TTFT p50 µs | TTFT p99 µs | added p50 µs | added p99 µs | added TTFT p50 µs | throughput vs direct |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| scenario | target | requests | errors | success | req/s | p50 µs | p99 µs | TTFT p50 µs | TTFT p99 µs | added p50 µs | added p99 µs | added TTFT p50 µs | throughput vs direct |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         StringBuilder json = new StringBuilder("{\"date\":\"" + Instant.now() + "\",\"commit\":\"" + commit
                 + "\",\"machine\":\"" + machine + "\",\"quick\":" + quick + ",\"rows\":[");
         GatewayBench.Row direct = null;
@@ -35,8 +35,9 @@ final class Report {
             String addedP99 = isDirect ? "" : GatewayBench.fmt(r.p99() - direct.p99());
             String addedTtft = isDirect || Double.isNaN(r.ttftP50()) ? "" : GatewayBench.fmt(r.ttftP50() - direct.ttftP50());
             String ratio = isDirect ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * r.rps() / direct.rps());
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-                    r.scenario(), r.target(), r.requests(), r.errors(), r.rps(), GatewayBench.fmt(r.p50()),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f%% | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    r.scenario(), r.target(), r.requests(), r.errors(),
+                    100.0 * r.requests() / Math.max(1, r.requests() + r.errors()), r.rps(), GatewayBench.fmt(r.p50()),
                     GatewayBench.fmt(r.p99()), GatewayBench.fmt(r.ttftP50()), GatewayBench.fmt(r.ttftP99()),
                     addedP50, addedP99, addedTtft, ratio));
             json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,

@@ -125,10 +125,18 @@ public final class ConfigLoader {
 
     private static StoreConfig store(YamlNode node) {
         if (node == null) {
-            return new StoreConfig("sluice.db", 100_000);
+            return new StoreConfig("sluice.db", null, 100_000);
         }
-        node.allowOnly(Set.of("path", "queue_capacity"));
-        return new StoreConfig(node.string("path", "sluice.db"), node.integer("queue_capacity", 100_000, 100, 10_000_000));
+        node.allowOnly(Set.of("path", "url", "queue_capacity"));
+        String url = node.string("url", null);
+        if (url != null && url.isBlank()) {
+            url = null;
+        }
+        if (url != null && !url.startsWith("jdbc:postgresql://")) {
+            throw node.get("url").error("'" + url + "' is not a PostgreSQL JDBC URL",
+                    "write it like jdbc:postgresql://127.0.0.1:5432/sluice?user=sluice&password=${env:PGPASSWORD}");
+        }
+        return new StoreConfig(node.string("path", "sluice.db"), url, node.integer("queue_capacity", 100_000, 100, 10_000_000));
     }
 
     private static RedisConfig redis(YamlNode node) {

@@ -52,7 +52,8 @@ public final class Gateway implements AutoCloseable {
         this.simulators = new SimulatorPool();
         Database db = null;
         try {
-            db = Database.openSqlite(Path.of(config.store().path()));
+            db = config.store().url() != null ? Database.openPostgres(config.store().url())
+                    : Database.openSqlite(Path.of(config.store().path()));
             this.database = db;
             this.logWriter = new RequestLogWriter(db, config.store().queueCapacity());
             this.keys = new KeyService(new KeyRepository(db), clock);

@@ -1,5 +1,7 @@
 package dev.sluice.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,22 +13,30 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * The embedded SQLite store. Migrations run with Flyway at open. SQLite allows one writer at a
- * time, so Sluice keeps two connections: one owned by the request-log writer thread, and one
- * shared (under a lock) by the low-traffic admin paths such as key management. WAL mode lets
- * readers run beside the writer.
+ * The store: embedded SQLite by default, PostgreSQL when several gateway instances share state.
+ * Flyway brings the schema up to date at open, from the dialect's own migration folder.
+ *
+ * <p>SQLite allows one writer at a time, so it gets two connections: one owned by the
+ * request-log writer thread, and one shared under a lock by the low-traffic paths (keys, teams,
+ * audit). PostgreSQL gets a small HikariCP pool.
  */
 public final class Database implements AutoCloseable {
+    public enum Dialect { SQLITE, POSTGRES }
+
+    private final Dialect dialect;
     private final String url;
     private final Connection shared;
     private final ReentrantLock lock = new ReentrantLock();
+    private final HikariDataSource pool;
 
-    private Database(String url) throws SQLException {
+    private Database(Dialect dialect, String url, HikariDataSource pool) throws SQLException {
+        this.dialect = dialect;
         this.url = url;
-        this.shared = connect();
+        this.pool = pool;
+        this.shared = dialect == Dialect.SQLITE ? connect() : null;
     }
 
-    /** Opens (creating if needed) the database file and brings its schema up to date. */
+    /** Opens (creating if needed) the SQLite file and brings its schema up to date. */
     public static Database openSqlite(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -38,20 +48,50 @@ public final class Database implements AutoCloseable {
         }
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         try {
-            Flyway.configure()
-                    .dataSource(url, null, null)
-                    .locations("classpath:db/migration/sqlite")
-                    .loggers("slf4j")
-                    .load()
-                    .migrate();
-            return new Database(url);
+            migrate(Flyway.configure().dataSource(url, null, null), "sqlite");
+            return new Database(Dialect.SQLITE, url, null);
         } catch (FlywayException | SQLException e) {
             throw new StoreException("Cannot open the database " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** A new connection, for a component that owns it on one thread (e.g. the log writer). */
+    /** Connects to PostgreSQL ({@code jdbc:postgresql://host:port/db?user=...}) and migrates it. */
+    public static Database openPostgres(String jdbcUrl) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(8);
+        config.setPoolName("sluice-store");
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(5_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("Cannot connect to PostgreSQL at " + redact(jdbcUrl) + ": " + rootMessage(e)
+                    + ". Check store.url and that the server is running.", e);
+        }
+        try {
+            migrate(Flyway.configure().dataSource(pool), "postgresql");
+            return new Database(Dialect.POSTGRES, jdbcUrl, pool);
+        } catch (FlywayException | SQLException e) {
+            pool.close();
+            throw new StoreException("Cannot migrate PostgreSQL at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void migrate(org.flywaydb.core.api.configuration.FluentConfiguration flyway, String folder) {
+        flyway.locations("classpath:db/migration/" + folder).loggers("slf4j").load().migrate();
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** A connection owned by the caller (close it): a new one for SQLite, a pooled one for PostgreSQL. */
     public Connection connect() throws SQLException {
+        if (pool != null) {
+            return pool.getConnection();
+        }
         Connection c = DriverManager.getConnection(url);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
@@ -62,8 +102,15 @@ public final class Database implements AutoCloseable {
         return c;
     }
 
-    /** Runs work on the shared connection, one caller at a time. */
+    /** Runs work on a connection: SQLite's shared one (one caller at a time), or one from the pool. */
     public <T> T withConnection(SqlWork<T> work) {
+        if (pool != null) {
+            try (Connection c = pool.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                throw new StoreException("Database error: " + e.getMessage(), e);
+            }
+        }
         lock.lock();
         try {
             return work.run(shared);
@@ -89,6 +136,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pool != null) {
+            pool.close();
+            return;
+        }
         lock.lock();
         try {
             shared.close();
@@ -97,6 +148,18 @@ public final class Database implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Hides a password given in the URL, for messages. */
+    static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
     }
 
     @FunctionalInterface

@@ -120,10 +120,11 @@ public final class TestGateway implements AutoCloseable {
                   max_body_bytes: 1MB
                   drain_timeout: 5s
                 """;
-        return server + auth + """
+        String store = extra.contains("store:") ? "" : """
                 store:
                   path: %s
-                """.formatted(dir.resolve("sluice.db")) + providers + models + extra;
+                """.formatted(dir.resolve("sluice.db"));
+        return server + auth + store + providers + models + extra;
     }
 
     public Simulator sim() {
