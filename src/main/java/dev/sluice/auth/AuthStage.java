@@ -16,10 +16,12 @@ import java.util.Set;
  */
 public final class AuthStage implements Stage {
     private final KeyService keys;
+    private final TeamService teams;
     private final boolean enabled;
 
-    public AuthStage(KeyService keys, boolean enabled) {
+    public AuthStage(KeyService keys, TeamService teams, boolean enabled) {
         this.keys = keys;
+        this.teams = teams;
         this.enabled = enabled;
     }
 
@@ -36,7 +38,7 @@ public final class AuthStage implements Stage {
         } catch (SluiceException e) {
             return Reply.fail(e);
         }
-        Caller caller = callerOf(key, user);
+        Caller caller = callerOf(key, user, teams);
         ex.caller(caller);
         String model = ex.requestedModel();
         if (!caller.mayUse(model)) {
@@ -46,9 +48,10 @@ public final class AuthStage implements Stage {
         return next.proceed(ex);
     }
 
-    /** Who a key is, as the pipeline sees it. */
-    public static Caller callerOf(KeyRow key, String user) {
-        return new Caller(key.id(), key.name(), key.team(), user, Set.copyOf(key.allowedModels()), Set.copyOf(key.scopes()));
+    /** Who a key is, as the pipeline sees it, with its own and its team's quotas. */
+    public static Caller callerOf(KeyRow key, String user, TeamService teams) {
+        return new Caller(key.id(), key.name(), key.team(), user, Set.copyOf(key.allowedModels()),
+                Set.copyOf(key.scopes()), key.quota(), teams.quota(key.team()));
     }
 
     /** The token of an {@code Authorization: Bearer <token>} header, or null. */

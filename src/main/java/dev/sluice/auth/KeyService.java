@@ -2,8 +2,10 @@ package dev.sluice.auth;
 
 import dev.sluice.api.SluiceException;
 import dev.sluice.pipeline.Caller;
+import dev.sluice.pipeline.Quota;
 import dev.sluice.store.KeyRepository;
 import dev.sluice.store.KeyRow;
+import dev.sluice.store.TeamRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,68 +15,96 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Virtual keys: creation (the secret is returned once and stored only as a hash), listing,
- * revocation and authentication. Known keys are cached by hash, so authenticating a request costs
- * one SHA-256 and a map lookup; revocation updates the cache at once.
+ * Virtual keys: creation (the secret is returned once and stored only as a hash), updates,
+ * rotation with a grace period for the old secret, revocation and authentication. Known keys are
+ * cached by hash for a few seconds, so authenticating a request costs one SHA-256 and a map
+ * lookup; changes on this instance apply at once, changes made on another within the cache time.
  */
 public final class KeyService {
+    private static final long CACHE_NANOS = 5_000_000_000L;
+
     private final KeyRepository repository;
+    private final TeamRepository teams;
     private final Clock clock;
     private final Secrets secrets = new Secrets();
-    private final Map<String, KeyRow> byHash = new ConcurrentHashMap<>();
+    private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
 
-    public KeyService(KeyRepository repository, Clock clock) {
+    private record Cached(KeyRow key, long loadedNanos) {}
+
+    public KeyService(KeyRepository repository, TeamRepository teams, Clock clock) {
         this.repository = repository;
+        this.teams = teams;
         this.clock = clock;
     }
 
-    /** A created key and its secret, which is never retrievable again. */
+    /** A created (or rotated) key and its secret, which is never retrievable again. */
     public record Created(KeyRow key, String secret) {}
 
     /** What the admin asks for when creating a key; null fields mean "none". */
     public record Spec(String name, List<String> allowedModels, List<String> scopes, Duration expiresIn,
-                       Instant expiresAt, String team, Map<String, String> metadata) {}
+                       Instant expiresAt, String team, Map<String, String> metadata, Quota quota) {}
 
     public Created create(Spec spec) {
         if (spec.name() == null || spec.name().isBlank()) {
             throw SluiceException.invalidRequest("name", "A key needs a 'name' so you can tell keys apart.");
         }
-        if (spec.expiresIn() != null && spec.expiresAt() != null) {
-            throw SluiceException.invalidRequest("expires_in", "Give either 'expires_in' or 'expires_at', not both.");
-        }
-        for (String scope : spec.scopes() == null ? List.<String>of() : spec.scopes()) {
-            if (!Caller.SCOPES.contains(scope)) {
-                throw SluiceException.invalidRequest("scopes", "Unknown scope '" + scope + "'. Known scopes: "
-                        + String.join(", ", Caller.SCOPES) + ".");
-            }
+        checkScopes(spec.scopes());
+        if (spec.team() != null && teams.find(spec.team()).isEmpty()) {
+            throw SluiceException.invalidRequest("team", "There is no team '" + spec.team() + "'; create it first.");
         }
         long now = clock.millis();
-        Long expiresAt = spec.expiresIn() != null ? Long.valueOf(now + spec.expiresIn().toMillis())
-                : spec.expiresAt() != null ? Long.valueOf(spec.expiresAt().toEpochMilli()) : null;
-        if (expiresAt != null && expiresAt <= now) {
-            throw SluiceException.invalidRequest("expires_at", "The expiry must be in the future.");
-        }
+        Long expiresAt = expiry(spec.expiresIn(), spec.expiresAt(), now);
         String secret = secrets.newKeySecret();
-        KeyRow row = new KeyRow(secrets.newKeyId(), spec.name().strip(), Secrets.sha256(secret),
-                secret.substring(secret.length() - 4), spec.team(), spec.allowedModels(), spec.scopes(), spec.metadata(), now,
-                expiresAt, null);
+        KeyRow row = new KeyRow(secrets.newKeyId(), spec.name().strip(), Secrets.sha256(secret), hint(secret), spec.team(),
+                spec.allowedModels(), spec.scopes(), spec.metadata(), now, expiresAt, null, null, null, spec.quota());
         repository.insert(row);
         return new Created(row, secret);
     }
 
-    public List<KeyRow> list() {
-        return repository.list();
+    /** Writes an edited key (name, models, scopes, metadata, expiry, quota) and drops it from the cache. */
+    public KeyRow update(KeyRow edited) {
+        checkScopes(edited.scopes());
+        repository.update(edited);
+        forget(edited.id());
+        return edited;
+    }
+
+    /**
+     * Gives a key a new secret. The old one keeps working for {@code grace} (zero: stops at once),
+     * so clients can be switched over without downtime.
+     */
+    public Created rotate(String id, Duration grace) {
+        KeyRow key = require(id);
+        if (key.revokedAt() != null) {
+            throw SluiceException.invalidRequest(null, "Key " + id + " is revoked; create a new key instead.");
+        }
+        String secret = secrets.newKeySecret();
+        KeyRow rotated = new KeyRow(key.id(), key.name(), Secrets.sha256(secret), hint(secret), key.team(),
+                key.allowedModels(), key.scopes(), key.metadata(), key.createdAt(), key.expiresAt(), null,
+                grace.isZero() ? null : key.secretHash(), grace.isZero() ? null : clock.millis() + grace.toMillis(),
+                key.quota());
+        repository.update(rotated);
+        forget(id);
+        return new Created(rotated, secret);
+    }
+
+    public List<KeyRow> list(String team) {
+        return repository.list(team);
     }
 
     public Optional<KeyRow> find(String id) {
         return repository.findById(id);
     }
 
+    public KeyRow require(String id) {
+        return repository.findById(id).orElseThrow(() -> SluiceException.notFound("There is no key with id '" + id + "'."));
+    }
+
     /** Revokes a key at once on this node. Returns false when there is no such active key. */
     public boolean revoke(String id) {
         boolean revoked = repository.revoke(id, clock.millis());
         if (revoked) {
-            byHash.values().removeIf(k -> k.id().equals(id));
+            forget(id);
         }
         return revoked;
     }
@@ -86,24 +116,66 @@ public final class KeyService {
                     "No API key provided. Send your Sluice virtual key as 'Authorization: Bearer sk-sluice-...'.");
         }
         String hash = Secrets.sha256(secret);
-        KeyRow key = byHash.get(hash);
+        KeyRow key = lookup(hash);
         if (key == null) {
-            key = repository.findByHash(hash).orElse(null);
-            if (key == null) {
-                throw SluiceException.unauthenticated("invalid_api_key",
-                        "Incorrect API key provided (ending in '" + hint(secret) + "'). Ask your Sluice admin for a key.");
-            }
-            byHash.put(hash, key);
+            throw SluiceException.unauthenticated("invalid_api_key",
+                    "Incorrect API key provided (ending in '" + hint(secret) + "'). Ask your Sluice admin for a key.");
         }
+        long now = clock.millis();
         if (key.revokedAt() != null) {
             throw SluiceException.unauthenticated("revoked_api_key",
                     "This API key (" + key.id() + ") has been revoked. Ask your Sluice admin for a new key.");
         }
-        if (key.expiresAt() != null && key.expiresAt() <= clock.millis()) {
+        if (!hash.equals(key.secretHash()) && (key.previousValidUntil() == null || key.previousValidUntil() <= now)) {
+            throw SluiceException.unauthenticated("rotated_api_key", "This secret of API key " + key.id()
+                    + " was replaced by a rotation and its grace period is over. Use the new secret.");
+        }
+        if (key.expiresAt() != null && key.expiresAt() <= now) {
             throw SluiceException.unauthenticated("expired_api_key", "This API key (" + key.id() + ") expired at "
                     + Instant.ofEpochMilli(key.expiresAt()) + ". Ask your Sluice admin for a new key.");
         }
         return key;
+    }
+
+    private KeyRow lookup(String hash) {
+        Cached c = byHash.get(hash);
+        long now = System.nanoTime();
+        if (c != null && now - c.loadedNanos() < CACHE_NANOS) {
+            return c.key();
+        }
+        // unknown hashes are not cached, so guessing cannot fill memory; they cost one indexed read
+        KeyRow key = repository.findByHash(hash).orElse(null);
+        if (key != null) {
+            byHash.put(hash, new Cached(key, now));
+        } else {
+            byHash.remove(hash);
+        }
+        return key;
+    }
+
+    private void forget(String id) {
+        byHash.values().removeIf(c -> c.key().id().equals(id));
+    }
+
+    private Long expiry(Duration expiresIn, Instant expiresAt, long now) {
+        if (expiresIn != null && expiresAt != null) {
+            throw SluiceException.invalidRequest("expires_in", "Give either 'expires_in' or 'expires_at', not both.");
+        }
+        Long at = expiresIn != null ? Long.valueOf(now + expiresIn.toMillis())
+                : expiresAt != null ? Long.valueOf(expiresAt.toEpochMilli()) : null;
+        if (at != null && at <= now) {
+            throw SluiceException.invalidRequest("expires_at", "The expiry must be in the future.");
+        }
+        return at;
+    }
+
+    private static void checkScopes(List<String> scopes) {
+        for (String scope : scopes == null ? List.<String>of() : scopes) {
+            if (!Caller.SCOPES.contains(scope)) {
+                throw SluiceException.invalidRequest("scopes", "Unknown scope '" + scope + "'. Known scopes: "
+                        + String.join(", ", Caller.SCOPES) + ".");
+            }
+        }
     }
 
     private static String hint(String secret) {

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.pipeline.Quota;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -27,7 +28,8 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
     public static final String DEMO_RESOURCE = "/dev/sluice/config/demo.yaml";
     static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "simulator");
-    private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "routing", "providers", "models");
+    private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "routing", "limits", "alerts",
+            "prices", "providers", "models");
     static final Set<String> STRATEGIES = Set.of("weighted", "least_busy", "lowest_latency", "lowest_cost", "priority");
     /**
      * Error classes a fallback can name: the provider error classes' labels, plus
@@ -94,8 +96,10 @@ public final class ConfigLoader {
         Map<String, ProviderConfig> providers = providers(root.get("providers"), root);
         RoutingConfig routing = routing(root.get("routing"));
         Map<String, ModelConfig> models = models(root.get("models"), root, providers, routing);
+        LimitsConfig limits = limits(root.get("limits"), models);
         return new SluiceConfig(server(root.get("server")), auth(root.get("auth")), store(root.get("store")),
-                redis(root.get("redis")), routing, providers, models, source);
+                redis(root.get("redis")), routing, limits, alerts(root.get("alerts")), prices(root.get("prices")), providers,
+                models, source);
     }
 
     private static ServerConfig server(YamlNode node) {
@@ -192,6 +196,94 @@ public final class ConfigLoader {
         }
         if (out.isEmpty()) {
             throw node.error("no providers are configured", "add at least one provider");
+        }
+        return out;
+    }
+
+    private static LimitsConfig limits(YamlNode node, Map<String, ModelConfig> models) {
+        if (node == null) {
+            return LimitsConfig.NONE;
+        }
+        node.allowOnly(Set.of("key", "team", "user", "models", "estimated_output_tokens"));
+        Map<String, Quota> perModel = new LinkedHashMap<>();
+        YamlNode modelNode = node.get("models");
+        if (modelNode != null) {
+            for (Map.Entry<String, YamlNode> e : modelNode.entries().entrySet()) {
+                if (!models.containsKey(e.getKey())) {
+                    throw e.getValue().error("model '" + e.getKey() + "' is not defined",
+                            "use one of " + String.join(", ", models.keySet()));
+                }
+                Quota q = quota(e.getValue());
+                if (q.dailyUsd() != null || q.monthlyUsd() != null) {
+                    throw e.getValue().error("budgets are per key, team or user, not per model",
+                            "keep rpm, tpm and concurrency here");
+                }
+                perModel.put(e.getKey(), q);
+            }
+        }
+        return new LimitsConfig(quota(node.get("key")), quota(node.get("team")), quota(node.get("user")), perModel,
+                node.integer("estimated_output_tokens", 256, 0, 1_000_000));
+    }
+
+    private static Quota quota(YamlNode node) {
+        if (node == null) {
+            return Quota.NONE;
+        }
+        node.allowOnly(Set.of("rpm", "tpm", "concurrency", "daily_usd", "monthly_usd"));
+        return new Quota(optionalInt(node, "rpm"), optionalInt(node, "tpm"), optionalInt(node, "concurrency"),
+                optionalUsd(node, "daily_usd"), optionalUsd(node, "monthly_usd"));
+    }
+
+    private static Integer optionalInt(YamlNode node, String key) {
+        return node.get(key) == null ? null : node.integer(key, 0, 1, Integer.MAX_VALUE);
+    }
+
+    private static Double optionalUsd(YamlNode node, String key) {
+        return node.get(key) == null ? null : node.number(key, 0, 0, 1e12);
+    }
+
+    private static AlertsConfig alerts(YamlNode node) {
+        if (node == null) {
+            return AlertsConfig.DEFAULTS;
+        }
+        node.allowOnly(Set.of("webhook", "budget_thresholds"));
+        String webhook = node.string("webhook", null);
+        if (webhook != null && webhook.isBlank()) {
+            webhook = null;
+        }
+        if (webhook != null && !webhook.startsWith("http://") && !webhook.startsWith("https://")) {
+            throw node.get("webhook").error("'" + webhook + "' is not an http(s) URL", "give the webhook's full URL");
+        }
+        List<Integer> thresholds = new ArrayList<>();
+        YamlNode list = node.get("budget_thresholds");
+        if (list == null) {
+            thresholds.addAll(AlertsConfig.DEFAULTS.budgetThresholds());
+        } else {
+            for (YamlNode item : list.items()) {
+                String text = item.text().strip();
+                try {
+                    int pct = Integer.parseInt(text);
+                    if (pct < 1 || pct > 100) {
+                        throw new NumberFormatException();
+                    }
+                    thresholds.add(pct);
+                } catch (NumberFormatException e) {
+                    throw item.error("'" + text + "' is not a percentage", "use whole numbers from 1 to 100, e.g. [50, 80, 100]");
+                }
+            }
+        }
+        return new AlertsConfig(webhook, thresholds.stream().sorted().distinct().toList());
+    }
+
+    private static Map<String, ModelPrice> prices(YamlNode node) {
+        if (node == null) {
+            return Map.of();
+        }
+        Map<String, ModelPrice> out = new LinkedHashMap<>();
+        for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
+            YamlNode p = e.getValue().allowOnly(Set.of("input", "output", "cached_input"));
+            double input = p.number("input", 0, 0, 1e6);
+            out.put(e.getKey(), new ModelPrice(input, p.number("output", 0, 0, 1e6), p.number("cached_input", input, 0, 1e6)));
         }
         return out;
     }

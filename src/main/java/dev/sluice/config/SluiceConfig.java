@@ -11,10 +11,12 @@ import java.util.Map;
  * @param source where it came from, for messages ("sluice.yaml", "built-in demo config")
  */
 public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store, RedisConfig redis, RoutingConfig routing,
+                           LimitsConfig limits, AlertsConfig alerts, Map<String, ModelPrice> prices,
                            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, String source) {
 
     public SluiceConfig {
         providers = Map.copyOf(providers);
+        prices = Map.copyOf(prices);
         models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
     }
 

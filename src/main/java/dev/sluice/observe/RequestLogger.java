@@ -24,12 +24,13 @@ public final class RequestLogger implements Exchange.CompletionListener {
     public void completed(Exchange ex) {
         Usage usage = ex.usage();
         boolean hasRequest = ex.operation() == Exchange.Operation.CHAT ? ex.chat() != null : ex.embeddings() != null;
-        writer.offer(new RequestRecord(ex.startEpochMillis(), ex.requestId(), ex.caller().keyId(), ex.caller().user(),
+        writer.offer(new RequestRecord(ex.startEpochMillis(), ex.requestId(), ex.caller().keyId(), ex.caller().team(),
+                ex.caller().user(),
                 ex.operation().name().toLowerCase(Locale.ROOT), hasRequest ? ex.requestedModel() : null,
                 ex.provider(), ex.upstreamModel(), ex.streaming(), ex.status(), ex.errorType(),
                 usage == null ? null : usage.promptTokens(), usage == null ? null : usage.completionTokens(),
                 ex.ttftMillis(), ex.latencyMillis(), ex.attempts().size(), ex.fallbackModel(), ex.routeReason(),
-                attemptLog(ex)));
+                attemptLog(ex), ex.costUsd()));
     }
 
     private static String attemptLog(Exchange ex) {

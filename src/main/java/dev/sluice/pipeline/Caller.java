@@ -5,20 +5,23 @@ import java.util.Set;
 /**
  * Who is calling: the virtual key (by its public id, never its secret), its team, and the end
  * user the application named. {@code allowedModels} empty means every model; {@code scopes} are
- * extra permissions (e.g. {@code route:override}).
+ * extra permissions (e.g. {@code route:override}); the quotas are the limits and budgets set on the
+ * key and on its team.
  */
 public record Caller(String keyId, String keyName, String team, String user, Set<String> allowedModels,
-                     Set<String> scopes) {
+                     Set<String> scopes, Quota keyQuota, Quota teamQuota) {
     /** Lets a key pin a deployment with the {@code x-sluice-deployment} header. */
     public static final String SCOPE_ROUTE_OVERRIDE = "route:override";
     /** Every scope a key can be given. */
     public static final Set<String> SCOPES = Set.of(SCOPE_ROUTE_OVERRIDE);
 
-    public static final Caller ANONYMOUS = new Caller(null, null, null, null, Set.of(), Set.of());
+    public static final Caller ANONYMOUS = new Caller(null, null, null, null, Set.of(), Set.of(), Quota.NONE, Quota.NONE);
 
     public Caller {
         allowedModels = allowedModels == null ? Set.of() : Set.copyOf(allowedModels);
         scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
+        keyQuota = keyQuota == null ? Quota.NONE : keyQuota;
+        teamQuota = teamQuota == null ? Quota.NONE : teamQuota;
     }
 
     public boolean mayUse(String model) {
@@ -26,6 +29,6 @@ public record Caller(String keyId, String keyName, String team, String user, Set
     }
 
     public Caller withUser(String newUser) {
-        return new Caller(keyId, keyName, team, newUser, allowedModels, scopes);
+        return new Caller(keyId, keyName, team, newUser, allowedModels, scopes, keyQuota, teamQuota);
     }
 }

@@ -38,6 +38,7 @@ public final class Exchange {
     private String routeReason;
     private final List<Attempt> attempts = new ArrayList<>(2);
     private Usage usage;
+    private Double costUsd;
     private long firstTokenNanos;
     private long endNanos;
     private int status;
@@ -153,6 +154,15 @@ public final class Exchange {
 
     public void usage(Usage newUsage) {
         this.usage = newUsage;
+    }
+
+    /** What the request cost in USD (from its usage and the price catalog), or null when unknown. */
+    public Double costUsd() {
+        return costUsd;
+    }
+
+    public void costUsd(Double cost) {
+        this.costUsd = cost;
     }
 
     public long startNanos() {

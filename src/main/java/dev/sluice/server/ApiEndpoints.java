@@ -6,6 +6,7 @@ import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.auth.AuthStage;
 import dev.sluice.auth.KeyService;
+import dev.sluice.auth.TeamService;
 import dev.sluice.observe.RequestLogger;
 import dev.sluice.pipeline.Caller;
 import dev.sluice.pipeline.Exchange;
@@ -26,16 +27,18 @@ final class ApiEndpoints {
     private final Pipeline pipeline;
     private final RequestLogger requestLogger;
     private final KeyService keys;
+    private final TeamService teams;
     private final boolean authEnabled;
     private final List<String> modelNames;
     private final long maxBodyBytes;
     private final long startedEpochSeconds = System.currentTimeMillis() / 1000;
 
-    ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, KeyService keys, boolean authEnabled,
+    ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, KeyService keys, TeamService teams, boolean authEnabled,
                  List<String> modelNames, long maxBodyBytes) {
         this.pipeline = pipeline;
         this.requestLogger = requestLogger;
         this.keys = keys;
+        this.teams = teams;
         this.authEnabled = authEnabled;
         this.modelNames = List.copyOf(modelNames);
         this.maxBodyBytes = maxBodyBytes;
@@ -75,7 +78,7 @@ final class ApiEndpoints {
         if (authEnabled) {
             try {
                 KeyRow key = keys.authenticate(AuthStage.bearer(headers.get("authorization")));
-                caller = AuthStage.callerOf(key, null);
+                caller = AuthStage.callerOf(key, null, teams);
             } catch (SluiceException e) {
                 HttpIo.sendError(res, e);
                 return;

@@ -1,6 +1,19 @@
 package dev.sluice.server;
 
+import dev.sluice.alert.AlertSink;
+import dev.sluice.auth.AdminKeyService;
 import dev.sluice.auth.AuthStage;
+import dev.sluice.auth.TeamService;
+import dev.sluice.config.ModelConfig;
+import dev.sluice.limits.BudgetAlerts;
+import dev.sluice.limits.LimitStage;
+import dev.sluice.limits.Limiter;
+import dev.sluice.limits.Limiters;
+import dev.sluice.pricing.Price;
+import dev.sluice.store.AdminKeyRepository;
+import dev.sluice.store.AuditRepository;
+import dev.sluice.store.Redis;
+import dev.sluice.store.TeamRepository;
 import dev.sluice.auth.KeyService;
 import dev.sluice.config.ProviderConfig;
 import dev.sluice.config.SluiceConfig;
@@ -44,6 +57,8 @@ public final class Gateway implements AutoCloseable {
     private final Watchdog watchdog = new Watchdog();
     private final Embedder embedder = new Embedder();
     private final Router router;
+    private final Redis redis;
+    private final Limiter limiter;
     private boolean closed;
 
     private Gateway(SluiceConfig config, String adminKey, Clock clock) {
@@ -51,28 +66,47 @@ public final class Gateway implements AutoCloseable {
         this.adminKey = adminKey;
         this.simulators = new SimulatorPool();
         Database db = null;
+        Redis sharedRedis = null;
         try {
             db = config.store().url() != null ? Database.openPostgres(config.store().url())
                     : Database.openSqlite(Path.of(config.store().path()));
             this.database = db;
+            sharedRedis = config.redis() == null ? null : new Redis(config.redis());
+            this.redis = sharedRedis;
             this.logWriter = new RequestLogWriter(db, config.store().queueCapacity());
-            this.keys = new KeyService(new KeyRepository(db), clock);
+            KeyRepository keyRepository = new KeyRepository(db);
+            TeamRepository teamRepository = new TeamRepository(db);
+            this.keys = new KeyService(keyRepository, teamRepository, clock);
+            TeamService teams = new TeamService(teamRepository, keyRepository, clock);
+            RequestLogReader logReader = new RequestLogReader(db);
             Map<String, Provider> providers = new LinkedHashMap<>();
             for (ProviderConfig p : config.providers().values()) {
                 providers.put(p.name(), Providers.create(p, simulators));
             }
-            this.router = RouterFactory.create(config, providers, PriceCatalog.withOverrides(Map.of()), clock, watchdog,
-                    embedder, Thread::sleep);
+            PriceCatalog prices = PriceCatalog.withOverrides(priceOverrides(config));
+            this.router = RouterFactory.create(config, providers, prices, clock, watchdog, embedder, Thread::sleep);
+            this.limiter = Limiters.create(redis, logReader, clock);
+            AlertSink alerts = new AlertSink(config.alerts().webhook());
             List<Stage> stages = new ArrayList<>();
-            stages.add(new AuthStage(keys, config.auth().enabled()));
+            stages.add(new AuthStage(keys, teams, config.auth().enabled()));
+            stages.add(new LimitStage(limiter, config.limits(), prices, priceModels(config),
+                    new BudgetAlerts(config.alerts().budgetThresholds(), alerts, redis), clock));
             stages.add(router);
             Pipeline pipeline = new Pipeline(stages);
             long maxBody = config.server().maxBodyBytes();
-            ApiEndpoints api = new ApiEndpoints(pipeline, new RequestLogger(logWriter), keys, config.auth().enabled(),
-                    config.modelNames(), maxBody);
-            AdminEndpoints admin = new AdminEndpoints(keys, new RequestLogReader(db), adminKey, maxBody, clock);
+            ApiEndpoints api = new ApiEndpoints(pipeline, new RequestLogger(logWriter), keys, teams,
+                    config.auth().enabled(), config.modelNames(), maxBody);
+            AuditRepository audit = new AuditRepository(db);
+            AdminKeyService access = new AdminKeyService(new AdminKeyRepository(db), teamRepository, adminKey, clock);
+            AdminGuard guard = new AdminGuard(access, audit, clock, maxBody);
+            GatewayServer.Admin admin = new GatewayServer.Admin(new KeysAdmin(guard, keys), new TeamsAdmin(guard, teams),
+                    new AccessAdmin(guard, access),
+                    new LogsAdmin(guard, logReader, audit));
             this.server = new GatewayServer(config.server().host(), config.server().port(), api, admin, db::healthy);
         } catch (RuntimeException e) {
+            if (sharedRedis != null) {
+                sharedRedis.close();
+            }
             watchdog.close();
             simulators.close();
             if (db != null) {
@@ -141,7 +175,33 @@ public final class Gateway implements AutoCloseable {
         LOG.info("request log flushed: {} written, {} dropped", logWriter.written(), logWriter.dropped());
         simulators.close();
         watchdog.close();
+        if (redis != null) {
+            redis.close();
+        }
         database.close();
+    }
+
+    /** The config's price overrides, in the catalog's terms. */
+    private static Map<String, Price> priceOverrides(SluiceConfig config) {
+        Map<String, Price> out = new LinkedHashMap<>();
+        config.prices().forEach((model, p) -> out.put(model, new Price(p.input(), p.output(), p.cachedInput())));
+        return out;
+    }
+
+    /** Public model → the upstream model of its first deployment, whose price estimates a request's cost. */
+    private static Map<String, String> priceModels(SluiceConfig config) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ModelConfig m : config.models().values()) {
+            if (m instanceof ModelConfig.Deployed d) {
+                out.put(m.name(), d.deployments().getFirst().model());
+            }
+        }
+        return out;
+    }
+
+    /** The limiter, for tests that watch fallbacks. */
+    public Limiter limiter() {
+        return limiter;
     }
 
     /** The router, for tests that inspect deployments (breaker states, in-flight counts). */

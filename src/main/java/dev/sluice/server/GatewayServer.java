@@ -23,13 +23,17 @@ import org.slf4j.LoggerFactory;
 final class GatewayServer {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/embeddings", "/v1/models",
-            "/health/live", "/health/ready", "/admin/keys", "/admin/logs");
+            "/health/live", "/health/ready", "/admin/keys", "/admin/teams", "/admin/admin-keys", "/admin/logs",
+            "/admin/audit");
 
     private final WebServer server;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
-    GatewayServer(String host, int port, ApiEndpoints api, AdminEndpoints admin, BooleanSupplier storeHealthy) {
+    /** The admin API's endpoint groups. */
+    record Admin(KeysAdmin keys, TeamsAdmin teams, AccessAdmin access, LogsAdmin logs) {}
+
+    GatewayServer(String host, int port, ApiEndpoints api, Admin admin, BooleanSupplier storeHealthy) {
         HttpRouting.Builder routing = HttpRouting.builder()
                 // every response carries x-request-id: the client's when it sent a sane one
                 .addFilter((chain, req, res) -> {
@@ -44,11 +48,22 @@ final class GatewayServer {
                     boolean ready = !draining && storeHealthy.getAsBoolean();
                     HttpIo.sendJson(res, ready ? 200 : 503, status(ready ? "ready" : draining ? "draining" : "store_unavailable"));
                 })
-                .post("/admin/keys", admin::createKey)
-                .get("/admin/keys", admin::listKeys)
-                .get("/admin/keys/{id}", admin::getKey)
-                .delete("/admin/keys/{id}", admin::revokeKey)
-                .get("/admin/logs", admin::requestLog)
+                .post("/admin/keys", admin.keys()::create)
+                .get("/admin/keys", admin.keys()::list)
+                .get("/admin/keys/{id}", admin.keys()::get)
+                .patch("/admin/keys/{id}", admin.keys()::update)
+                .post("/admin/keys/{id}/rotate", admin.keys()::rotate)
+                .delete("/admin/keys/{id}", admin.keys()::revoke)
+                .post("/admin/teams", admin.teams()::create)
+                .get("/admin/teams", admin.teams()::list)
+                .get("/admin/teams/{id}", admin.teams()::get)
+                .patch("/admin/teams/{id}", admin.teams()::update)
+                .delete("/admin/teams/{id}", admin.teams()::delete)
+                .post("/admin/admin-keys", admin.access()::create)
+                .get("/admin/admin-keys", admin.access()::list)
+                .delete("/admin/admin-keys/{id}", admin.access()::revoke)
+                .get("/admin/logs", admin.logs()::requestLog)
+                .get("/admin/audit", admin.logs()::auditLog)
                 .any(GatewayServer::unknownRoute)
                 .error(Throwable.class, (req, res, t) -> {
                     LOG.error("unhandled error on {} {}", req.prologue().method().text(), req.path().path(), t);
@@ -121,7 +136,8 @@ final class GatewayServer {
 
     private static void unknownRoute(ServerRequest req, ServerResponse res) {
         String path = req.path().path();
-        if (KNOWN_PATHS.contains(path) || path.startsWith("/admin/keys/")) {
+        if (KNOWN_PATHS.contains(path) || path.startsWith("/admin/keys/") || path.startsWith("/admin/teams/")
+                || path.startsWith("/admin/admin-keys/")) {
             HttpIo.sendError(res, new SluiceException(405, "invalid_request_error", "method_not_allowed", null,
                     "The method " + req.prologue().method().text() + " is not allowed on " + path + "."));
         } else {

@@ -1,20 +1,16 @@
 package dev.sluice.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.sluice.api.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** SQL for virtual keys. */
 public final class KeyRepository {
     private static final String COLUMNS = "id, name, secret_hash, secret_hint, team, allowed_models, metadata,"
-            + " created_at, expires_at, revoked_at, scopes";
+            + " created_at, expires_at, revoked_at, scopes, previous_hash, previous_valid_until, " + Columns.QUOTA;
     private final Database database;
 
     public KeyRepository(Database database) {
@@ -24,44 +20,88 @@ public final class KeyRepository {
     public void insert(KeyRow k) {
         database.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, k.id());
                 ps.setString(2, k.name());
                 ps.setString(3, k.secretHash());
                 ps.setString(4, k.secretHint());
                 ps.setString(5, k.team());
-                ps.setString(6, k.allowedModels().isEmpty() ? null : Json.string(k.allowedModels()));
-                ps.setString(7, k.metadata().isEmpty() ? null : Json.string(k.metadata()));
+                ps.setString(6, Columns.jsonOrNull(k.allowedModels()));
+                ps.setString(7, Columns.jsonOrNull(k.metadata()));
                 ps.setLong(8, k.createdAt());
-                if (k.expiresAt() == null) {
-                    ps.setNull(9, Types.INTEGER);
-                } else {
-                    ps.setLong(9, k.expiresAt());
-                }
-                ps.setNull(10, Types.INTEGER);
-                ps.setString(11, k.scopes().isEmpty() ? null : Json.string(k.scopes()));
+                Columns.setLong(ps, 9, k.expiresAt());
+                Columns.setLong(ps, 10, k.revokedAt());
+                ps.setString(11, Columns.jsonOrNull(k.scopes()));
+                ps.setString(12, k.previousHash());
+                Columns.setLong(ps, 13, k.previousValidUntil());
+                Columns.bindQuota(ps, 14, k.quota());
                 return ps.executeUpdate();
             }
         });
     }
 
+    /** Writes a key's editable fields (name, models, metadata, expiry, quota, secrets after a rotation). */
+    public void update(KeyRow k) {
+        database.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET name = ?, allowed_models = ?, metadata = ?,"
+                    + " expires_at = ?, scopes = ?, secret_hash = ?, secret_hint = ?, previous_hash = ?,"
+                    + " previous_valid_until = ?, rpm = ?, tpm = ?, concurrency = ?, daily_budget = ?, monthly_budget = ?"
+                    + " WHERE id = ?")) {
+                ps.setString(1, k.name());
+                ps.setString(2, Columns.jsonOrNull(k.allowedModels()));
+                ps.setString(3, Columns.jsonOrNull(k.metadata()));
+                Columns.setLong(ps, 4, k.expiresAt());
+                ps.setString(5, Columns.jsonOrNull(k.scopes()));
+                ps.setString(6, k.secretHash());
+                ps.setString(7, k.secretHint());
+                ps.setString(8, k.previousHash());
+                Columns.setLong(ps, 9, k.previousValidUntil());
+                int next = Columns.bindQuota(ps, 10, k.quota());
+                ps.setString(next, k.id());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The key whose current secret, or previous secret during a rotation grace, has this hash. */
     public Optional<KeyRow> findByHash(String secretHash) {
-        return queryOne("SELECT " + COLUMNS + " FROM api_keys WHERE secret_hash = ?", secretHash);
+        return queryOne("SELECT " + COLUMNS + " FROM api_keys WHERE secret_hash = ? OR previous_hash = ?", secretHash,
+                secretHash);
     }
 
     public Optional<KeyRow> findById(String id) {
         return queryOne("SELECT " + COLUMNS + " FROM api_keys WHERE id = ?", id);
     }
 
-    public List<KeyRow> list() {
+    /** Every key, or only one team's when {@code team} is not null. */
+    public List<KeyRow> list(String team) {
         return database.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, id");
-                 ResultSet rs = ps.executeQuery()) {
-                List<KeyRow> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(map(rs));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM api_keys"
+                    + (team == null ? "" : " WHERE team = ?") + " ORDER BY created_at, id")) {
+                if (team != null) {
+                    ps.setString(1, team);
                 }
-                return out;
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<KeyRow> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(map(rs));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
+    /** How many active (not revoked) keys a team has. */
+    public int countActive(String team) {
+        return database.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) FROM api_keys WHERE team = ? AND revoked_at IS NULL")) {
+                ps.setString(1, team);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
             }
         });
     }
@@ -78,10 +118,12 @@ public final class KeyRepository {
         });
     }
 
-    private Optional<KeyRow> queryOne(String sql, String arg) {
+    private Optional<KeyRow> queryOne(String sql, String... args) {
         return database.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, arg);
+                for (int i = 0; i < args.length; i++) {
+                    ps.setString(i + 1, args[i]);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(map(rs)) : Optional.empty();
                 }
@@ -90,35 +132,10 @@ public final class KeyRepository {
     }
 
     private static KeyRow map(ResultSet rs) throws SQLException {
-        long expires = rs.getLong("expires_at");
-        boolean noExpiry = rs.wasNull();
-        long revoked = rs.getLong("revoked_at");
-        boolean notRevoked = rs.wasNull();
         return new KeyRow(rs.getString("id"), rs.getString("name"), rs.getString("secret_hash"),
-                rs.getString("secret_hint"), rs.getString("team"), readList(rs.getString("allowed_models")),
-                readList(rs.getString("scopes")), readMap(rs.getString("metadata")), rs.getLong("created_at"), noExpiry ? null : expires,
-                notRevoked ? null : revoked);
-    }
-
-    private static List<String> readList(String json) {
-        if (json == null) {
-            return List.of();
-        }
-        try {
-            return Json.MAPPER.readValue(json, new TypeReference<List<String>>() {});
-        } catch (Exception e) {
-            throw new IllegalStateException("corrupt list column: " + json, e);
-        }
-    }
-
-    private static Map<String, String> readMap(String json) {
-        if (json == null) {
-            return Map.of();
-        }
-        try {
-            return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
-        } catch (Exception e) {
-            throw new IllegalStateException("corrupt metadata column: " + json, e);
-        }
+                rs.getString("secret_hint"), rs.getString("team"), Columns.list(rs.getString("allowed_models")),
+                Columns.list(rs.getString("scopes")), Columns.map(rs.getString("metadata")), rs.getLong("created_at"),
+                Columns.bigint(rs, "expires_at"), Columns.bigint(rs, "revoked_at"), rs.getString("previous_hash"),
+                Columns.bigint(rs, "previous_valid_until"), Columns.quota(rs));
     }
 }

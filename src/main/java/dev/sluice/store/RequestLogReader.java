@@ -14,11 +14,11 @@ public final class RequestLogReader {
         this.database = database;
     }
 
-    /** The newest {@code limit} records, optionally only those with one request id or key. */
-    public List<RequestRecord> recent(int limit, String requestId, String keyId) {
+    /** The newest {@code limit} records, optionally only those with one request id, key or team. */
+    public List<RequestRecord> recent(int limit, String requestId, String keyId, String team) {
         StringBuilder sql = new StringBuilder("SELECT ts, request_id, key_id, end_user, operation, model, provider,"
                 + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts,"
-                + " fallback_model, route_reason, attempt_log"
+                + " fallback_model, route_reason, attempt_log, team, cost_usd"
                 + " FROM request_log WHERE 1=1");
         List<String> args = new ArrayList<>();
         if (requestId != null) {
@@ -28,6 +28,10 @@ public final class RequestLogReader {
         if (keyId != null) {
             sql.append(" AND key_id = ?");
             args.add(keyId);
+        }
+        if (team != null) {
+            sql.append(" AND team = ?");
+            args.add(team);
         }
         sql.append(" ORDER BY id DESC LIMIT ?");
         return database.withConnection(c -> {
@@ -48,6 +52,31 @@ public final class RequestLogReader {
         });
     }
 
+    /**
+     * What each key, team or end user spent since a time (USD), from the log: the spend counters
+     * of a single instance start from this after a restart.
+     *
+     * @param column key_id, team or end_user
+     */
+    public java.util.Map<String, Double> spendSince(String column, long sinceMillis) {
+        if (!java.util.Set.of("key_id", "team", "end_user").contains(column)) {
+            throw new IllegalArgumentException("not a spend column: " + column);
+        }
+        return database.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + column + ", SUM(cost_usd) FROM request_log"
+                    + " WHERE ts >= ? AND " + column + " IS NOT NULL AND cost_usd IS NOT NULL GROUP BY " + column)) {
+                ps.setLong(1, sinceMillis);
+                java.util.Map<String, Double> out = new java.util.HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getDouble(2));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     public long count() {
         return database.withConnection(c -> {
             try (var s = c.createStatement(); var rs = s.executeQuery("SELECT COUNT(*) FROM request_log")) {
@@ -61,15 +90,11 @@ public final class RequestLogReader {
         long ttft = rs.getLong("ttft_ms");
         boolean ttftNull = rs.wasNull();
         return new RequestRecord(rs.getLong("ts"), rs.getString("request_id"), rs.getString("key_id"),
-                rs.getString("end_user"), rs.getString("operation"), rs.getString("model"), rs.getString("provider"),
+                rs.getString("team"), rs.getString("end_user"), rs.getString("operation"), rs.getString("model"), rs.getString("provider"),
                 rs.getString("upstream_model"), rs.getInt("stream") == 1, rs.getInt("status"),
-                rs.getString("error_type"), nullableInt(rs, "tokens_in"), nullableInt(rs, "tokens_out"),
+                rs.getString("error_type"), Columns.integer(rs, "tokens_in"), Columns.integer(rs, "tokens_out"),
                 ttftNull ? -1 : ttft, rs.getLong("latency_ms"), rs.getInt("attempts"), rs.getString("fallback_model"),
-                rs.getString("route_reason"), rs.getString("attempt_log"));
+                rs.getString("route_reason"), rs.getString("attempt_log"), Columns.decimal(rs, "cost_usd"));
     }
 
-    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
-        int v = rs.getInt(column);
-        return rs.wasNull() ? null : v;
-    }
 }

@@ -24,8 +24,8 @@ public final class RequestLogWriter implements AutoCloseable {
     private static final long GATHER_MILLIS = 50;
     private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
             + " provider, upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms,"
-            + " attempts, fallback_model, route_reason, attempt_log)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " attempts, fallback_model, route_reason, attempt_log, team, cost_usd)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Database database;
     private final BlockingQueue<RequestRecord> queue;
@@ -155,6 +155,12 @@ public final class RequestLogWriter implements AutoCloseable {
                 ps.setString(17, r.fallbackModel());
                 ps.setString(18, r.routeReason());
                 ps.setString(19, r.attemptLog());
+                ps.setString(20, r.team());
+                if (r.costUsd() == null) {
+                    ps.setNull(21, Types.DOUBLE);
+                } else {
+                    ps.setDouble(21, r.costUsd());
+                }
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -5,9 +5,11 @@ package dev.sluice.store;
  *
  * @param tokensIn  null when unknown (the request failed before usage was known)
  * @param ttftMs    -1 when no token reached the client
+ * @param costUsd   what it cost, from its usage and the price catalog; null when unknown
  * @param attemptLog JSON array of the upstream attempts ({provider, model, status, error, ms})
  */
-public record RequestRecord(long ts, String requestId, String keyId, String endUser, String operation, String model,
+public record RequestRecord(long ts, String requestId, String keyId, String team, String endUser, String operation,
+                            String model,
                             String provider, String upstreamModel, boolean stream, int status, String errorType,
                             Integer tokensIn, Integer tokensOut, long ttftMs, long latencyMs, int attempts,
-                            String fallbackModel, String routeReason, String attemptLog) {}
+                            String fallbackModel, String routeReason, String attemptLog, Double costUsd) {}

@@ -44,6 +44,7 @@ class KeysAdminTest {
     @Test
     @DisplayName("a created key is shown once, works at once, and is stored only as a hash")
     void createShowOnceHashOnly() throws Exception {
+        assertThat(gw.http().post("/admin/teams", "{\"id\":\"search\"}", ADMIN).status()).isEqualTo(201);
         JsonNode created = gw.createKey(Json.object().put("name", "alpha").put("team", "search"));
         String secret = created.path("key").asText();
         assertThat(secret).startsWith("sk-sluice-").hasSize("sk-sluice-".length() + 32);

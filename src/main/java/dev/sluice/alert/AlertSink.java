@@ -1,0 +1,65 @@
+package dev.sluice.alert;
+
+import dev.sluice.api.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers alerts to the log and, when configured, to a webhook as Slack-compatible JSON
+ * ({@code {"text": ...}} plus structured fields). Delivery runs on its own virtual thread with a
+ * few retries, so no request ever waits for a webhook.
+ */
+public final class AlertSink {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertSink.class);
+    private static final int ATTEMPTS = 3;
+
+    private final String webhook;
+    private final HttpClient http;
+
+    /** @param webhook URL to POST alerts to, or null for the log only */
+    public AlertSink(String webhook) {
+        this.webhook = webhook;
+        this.http = webhook == null ? null
+                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    public void send(Alert alert) {
+        LOG.warn("ALERT {} {}: {}", alert.priority(), alert.title(), alert.message());
+        if (webhook == null) {
+            return;
+        }
+        byte[] body = Json.bytes(Map.of(
+                "text", "[" + alert.priority() + "] " + alert.title() + "\n" + alert.message(),
+                "priority", alert.priority(), "title", alert.title(), "message", alert.message()));
+        Thread.ofVirtual().name("sluice-alert").start(() -> deliver(body, alert.title()));
+    }
+
+    private void deliver(byte[] body, String title) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(webhook))
+                        .header("content-type", "application/json").timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() / 100 == 2) {
+                    return;
+                }
+                LOG.warn("alert webhook answered HTTP {} for '{}' (attempt {}/{})", r.statusCode(), title, attempt, ATTEMPTS);
+            } catch (Exception e) {
+                LOG.warn("alert webhook failed for '{}' (attempt {}/{}): {}", title, attempt, ATTEMPTS, e.getMessage());
+            }
+            try {
+                Thread.sleep(500L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.error("alert '{}' could not be delivered to the webhook after {} attempts", title, ATTEMPTS);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.sluice.limits;
+
+import dev.sluice.api.SluiceException;
+import dev.sluice.api.TokenCounter;
+import dev.sluice.api.Usage;
+import dev.sluice.config.LimitsConfig;
+import dev.sluice.pipeline.Caller;
+import dev.sluice.pipeline.Chain;
+import dev.sluice.pipeline.Exchange;
+import dev.sluice.pipeline.Quota;
+import dev.sluice.pipeline.Reply;
+import dev.sluice.pipeline.Stage;
+import dev.sluice.pricing.Price;
+import dev.sluice.pricing.PriceCatalog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Rate limits and budgets, per key, team, end user and model: requests and tokens per minute,
+ * requests in flight, and USD per day and month. Before the call the request takes its buckets
+ * (tokens and cost are estimated: prompt tokens counted with jtokkit, output from max_tokens);
+ * after it, the estimates are corrected with the real usage and cost. Over a limit: 429 with
+ * {@code retry-after}. Every admitted response carries OpenAI-style {@code x-ratelimit-*} headers.
+ */
+public final class LimitStage implements Stage {
+    private final Limiter limiter;
+    private final LimitsConfig config;
+    private final PriceCatalog prices;
+    private final Map<String, String> priceModelOf;
+    private final BudgetAlerts alerts;
+    private final Clock clock;
+
+    /** @param priceModelOf public model → the upstream model whose price estimates its cost */
+    public LimitStage(Limiter limiter, LimitsConfig config, PriceCatalog prices, Map<String, String> priceModelOf,
+                      BudgetAlerts alerts, Clock clock) {
+        this.limiter = limiter;
+        this.config = config;
+        this.prices = prices;
+        this.priceModelOf = Map.copyOf(priceModelOf);
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    @Override
+    public Reply handle(Exchange ex, Chain next) {
+        long now = clock.millis();
+        int estimatedTokens = estimateTokens(ex);
+        Price price = prices.find(priceModelOf.getOrDefault(ex.requestedModel(), ex.requestedModel()));
+        double estimatedCost = price == null ? 0 : price.estimate(estimatedTokens - estimatedOutput(ex), estimatedOutput(ex));
+        List<Bucket> buckets = buckets(ex, estimatedTokens, estimatedCost, now);
+        if (buckets.isEmpty()) {
+            ex.onComplete(done -> done.costUsd(prices.cost(done.upstreamModel(), done.usage())));
+            return next.proceed(ex);
+        }
+        Decision decision;
+        try {
+            decision = limiter.acquire(buckets, ex.requestId());
+        } catch (FailoverLimiter.Unavailable e) {
+            return Reply.fail(new SluiceException(429, "rate_limit_error", "limits_unavailable", null,
+                    "Rate limits cannot be checked right now (the shared store is unreachable); retry in a moment.",
+                    Duration.ofSeconds(1), null));
+        }
+        if (!decision.admitted()) {
+            return Reply.fail(refusal(decision, now));
+        }
+        RateHeaders.write(ex, decision.states());
+        Limiter settleWith = decision.decidedBy();
+        ex.onComplete(done -> settle(done, settleWith, buckets, estimatedTokens, estimatedCost));
+        return next.proceed(ex);
+    }
+
+    private void settle(Exchange ex, Limiter by, List<Bucket> buckets, int estimatedTokens, double estimatedCost) {
+        Usage usage = ex.usage();
+        double cost = prices.cost(ex.upstreamModel(), usage);
+        ex.costUsd(cost);
+        // a request that never reached an upstream used nothing: give the estimates back
+        int actualTokens = usage == null ? 0 : usage.promptTokens() + usage.completionTokens();
+        by.settle(buckets, ex.requestId(), actualTokens - estimatedTokens, cost - estimatedCost);
+        for (Bucket b : buckets) {
+            if (b.kind().budget()) {
+                alerts.check(b, by.spent(b), clock.millis());
+            }
+        }
+    }
+
+    private List<Bucket> buckets(Exchange ex, int tokens, double cost, long now) {
+        Caller c = ex.caller();
+        List<Bucket> out = new ArrayList<>(8);
+        if (c.keyId() != null) {
+            add(out, "key", c.keyId(), c.keyQuota().orElse(config.key()), tokens, cost, now);
+        }
+        if (c.team() != null) {
+            add(out, "team", c.team(), c.teamQuota().orElse(config.team()), tokens, cost, now);
+        }
+        if (c.user() != null) {
+            add(out, "user", c.user(), config.user(), tokens, cost, now);
+        }
+        Quota model = config.models().get(ex.requestedModel());
+        if (model != null) {
+            add(out, "model", ex.requestedModel(), model, tokens, cost, now);
+        }
+        return out;
+    }
+
+    private static void add(List<Bucket> out, String scope, String id, Quota q, int tokens, double cost, long now) {
+        String base = scope + ":" + id + ":";
+        if (q.rpm() != null) {
+            out.add(new Bucket(base + "rpm", Bucket.Kind.REQUESTS_PER_MINUTE, scope, id, q.rpm(), 1, 0));
+        }
+        if (q.tpm() != null) {
+            out.add(new Bucket(base + "tpm", Bucket.Kind.TOKENS_PER_MINUTE, scope, id, q.tpm(), tokens, 0));
+        }
+        if (q.concurrency() != null) {
+            out.add(new Bucket(base + "conc", Bucket.Kind.CONCURRENCY, scope, id, q.concurrency(), 1, 0));
+        }
+        if (q.dailyUsd() != null) {
+            out.add(budget(scope, id, Bucket.Kind.DAILY_USD, q.dailyUsd(), cost, now));
+        }
+        if (q.monthlyUsd() != null) {
+            out.add(budget(scope, id, Bucket.Kind.MONTHLY_USD, q.monthlyUsd(), cost, now));
+        }
+    }
+
+    /** The budget bucket of a scope ("key", "team", "user") and subject for the period containing {@code now}. */
+    static Bucket budget(String scope, String id, Bucket.Kind kind, double limit, double amount, long now) {
+        return new Bucket(scope + ":" + id + ":usd:" + Periods.key(kind, now), kind, scope, id, limit, amount,
+                Periods.ttl(kind));
+    }
+
+    /** Prompt tokens counted with jtokkit plus the output the request may produce. */
+    private int estimateTokens(Exchange ex) {
+        if (ex.operation() == Exchange.Operation.EMBEDDINGS) {
+            int total = 0;
+            for (String text : ex.embeddings().texts()) {
+                total += TokenCounter.count(text);
+            }
+            return total;
+        }
+        return TokenCounter.countPrompt(ex.chat()) + estimatedOutput(ex);
+    }
+
+    private int estimatedOutput(Exchange ex) {
+        if (ex.operation() != Exchange.Operation.CHAT) {
+            return 0;
+        }
+        Integer max = ex.chat().maxOutputTokens();
+        int perChoice = max != null ? max : config.estimatedOutputTokens();
+        return perChoice * (ex.chat().n() == null ? 1 : ex.chat().n());
+    }
+
+    private static SluiceException refusal(Decision d, long now) {
+        Bucket b = d.refused();
+        String who = b.scope() + " " + b.subject();
+        if (b.kind().budget()) {
+            String period = b.kind() == Bucket.Kind.DAILY_USD ? "daily" : "monthly";
+            return new SluiceException(429, "budget_exceeded", "budget_exceeded", null, String.format(Locale.ROOT,
+                    "The %s budget of $%.2f for %s is spent. It resets at %s; ask your Sluice admin to raise it.",
+                    period, b.limit(), who, Instant.ofEpochMilli(now + d.retryAfterMillis())),
+                    Duration.ofMillis(d.retryAfterMillis()), null);
+        }
+        if (d.retryAfterMillis() < 0) {
+            return new SluiceException(429, "rate_limit_error", "request_too_large_for_limit", null, String.format(Locale.ROOT,
+                    "This request needs about %.0f tokens, more than the limit of %.0f tokens per minute for %s."
+                            + " Send a smaller request (or a lower max_tokens), or ask for a higher limit.",
+                    b.amount(), b.limit(), who));
+        }
+        String what = b.kind() == Bucket.Kind.CONCURRENCY
+                ? String.format(Locale.ROOT, "%.0f %s", b.limit(), b.kind().label())
+                : String.format(Locale.ROOT, "%.0f %s per minute", b.limit(), b.kind().label());
+        return new SluiceException(429, "rate_limit_error", "rate_limit_exceeded", null, String.format(Locale.ROOT,
+                "Rate limit reached for %s: %s. Try again in %s.", who, what, RateHeaders.duration(d.retryAfterMillis())),
+                Duration.ofMillis(Math.max(1, d.retryAfterMillis())), null);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.sluice.limits;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Limits kept in this process: token buckets refilling continuously for per-minute limits, lease
+ * sets for concurrency, and spend counters per period for budgets. One lock makes a check across
+ * several buckets atomic; the critical section is a few map lookups.
+ */
+public final class LocalLimiter implements Limiter {
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, double[]> buckets = new HashMap<>();
+    private final Map<String, Set<String>> leases = new HashMap<>();
+    private final Map<String, Spend> spend = new HashMap<>();
+    private long nextPrune;
+
+    private static final class Spend {
+        double amount;
+        final long expiresAt;
+
+        Spend(double amount, long expiresAt) {
+            this.amount = amount;
+            this.expiresAt = expiresAt;
+        }
+    }
+
+    public LocalLimiter(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Decision acquire(List<Bucket> asked, String leaseId) {
+        long now = clock.millis();
+        lock.lock();
+        try {
+            prune(now);
+            List<Decision.State> states = new ArrayList<>(asked.size());
+            for (Bucket b : asked) {
+                double available = available(b, now);
+                if (available < b.amount() || (b.kind() == Bucket.Kind.CONCURRENCY && available < 1)) {
+                    return new Decision(b, retryAfter(b, available, now), states, this);
+                }
+            }
+            for (Bucket b : asked) {
+                take(b, leaseId, now);
+                states.add(new Decision.State(b, available(b, now), resetMillis(b, now)));
+            }
+            return new Decision(null, 0, states, this);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void settle(List<Bucket> asked, String leaseId, double tokenCorrection, double costCorrection) {
+        long now = clock.millis();
+        lock.lock();
+        try {
+            for (Bucket b : asked) {
+                switch (b.kind()) {
+                    case CONCURRENCY -> {
+                        Set<String> held = leases.get(b.id());
+                        if (held != null) {
+                            held.remove(leaseId);
+                        }
+                    }
+                    case TOKENS_PER_MINUTE -> {
+                        double[] state = refilled(b, now);
+                        state[0] -= tokenCorrection;
+                    }
+                    case DAILY_USD, MONTHLY_USD -> spendOf(b, now).amount += costCorrection;
+                    case REQUESTS_PER_MINUTE -> { }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public double spent(Bucket budget) {
+        lock.lock();
+        try {
+            Spend s = spend.get(budget.id());
+            return s == null ? 0 : s.amount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts a budget period's counter at what the store says was already spent (after a restart). */
+    public void seedSpend(Bucket budget, double amount) {
+        lock.lock();
+        try {
+            spendOf(budget, clock.millis()).amount = amount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private double available(Bucket b, long now) {
+        return switch (b.kind()) {
+            case REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE -> refilled(b, now)[0];
+            case CONCURRENCY -> b.limit() - leases.getOrDefault(b.id(), Set.of()).size();
+            case DAILY_USD, MONTHLY_USD -> b.limit() - spendOf(b, now).amount;
+        };
+    }
+
+    private void take(Bucket b, String leaseId, long now) {
+        switch (b.kind()) {
+            case REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE -> refilled(b, now)[0] -= b.amount();
+            case CONCURRENCY -> leases.computeIfAbsent(b.id(), k -> new HashSet<>()).add(leaseId);
+            case DAILY_USD, MONTHLY_USD -> spendOf(b, now).amount += b.amount();
+        }
+    }
+
+    /** The bucket's [tokens, lastRefill], refilled up to now and capped at the limit. */
+    private double[] refilled(Bucket b, long now) {
+        double[] state = buckets.computeIfAbsent(b.id(), k -> new double[] {b.limit(), now});
+        double tokens = Math.min(b.limit(), state[0] + (now - state[1]) * b.refillPerMilli());
+        state[0] = tokens;
+        state[1] = now;
+        return state;
+    }
+
+    private Spend spendOf(Bucket b, long now) {
+        return spend.computeIfAbsent(b.id(), k -> new Spend(0, now + b.ttlMillis()));
+    }
+
+    private long retryAfter(Bucket b, double available, long now) {
+        return switch (b.kind()) {
+            case REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE -> b.amount() > b.limit() ? -1
+                    : (long) Math.ceil((b.amount() - available) / b.refillPerMilli());
+            case CONCURRENCY -> 1000;
+            case DAILY_USD, MONTHLY_USD -> Periods.untilEnd(b.kind(), now);
+        };
+    }
+
+    private long resetMillis(Bucket b, long now) {
+        return switch (b.kind()) {
+            case REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE ->
+                    (long) Math.ceil((b.limit() - refilled(b, now)[0]) / b.refillPerMilli());
+            case CONCURRENCY -> 0;
+            case DAILY_USD, MONTHLY_USD -> Periods.untilEnd(b.kind(), now);
+        };
+    }
+
+    /** Drops budget counters of past periods, at most once a minute. */
+    private void prune(long now) {
+        if (now < nextPrune) {
+            return;
+        }
+        nextPrune = now + 60_000;
+        spend.values().removeIf(s -> s.expiresAt < now);
+    }
+}

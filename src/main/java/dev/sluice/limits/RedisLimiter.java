@@ -1,0 +1,155 @@
+package dev.sluice.limits;
+
+import dev.sluice.store.Redis;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Limits shared by every gateway instance, in Redis. One Lua script checks and takes all of a
+ * request's buckets in a single round trip and atomically (Redis runs scripts one at a time), so
+ * a burst spread over many instances is admitted exactly up to the limit. Bucket4j would need a
+ * compare-and-swap round trip per bucket and cannot take several buckets all-or-nothing; the
+ * script is shorter than its configuration. Time is Redis's own, so instance clocks do not matter.
+ */
+public final class RedisLimiter implements Limiter {
+    private static final String PREFIX = "sluice:lim:";
+    /** A concurrency slot is forgotten after this long even if its request never settled (crash). */
+    private static final long LEASE_TTL_MILLIS = 15 * 60_000L;
+
+    private final Redis redis;
+    private final Clock clock;
+    private final String acquireScript = load("acquire.lua");
+    private final String settleScript = load("settle.lua");
+    private volatile String acquireSha;
+    private volatile String settleSha;
+
+    public RedisLimiter(Redis redis, Clock clock) {
+        this.redis = redis;
+        this.clock = clock;
+    }
+
+    @Override
+    public Decision acquire(List<Bucket> buckets, String leaseId) {
+        String[] keys = keys(buckets);
+        List<String> args = new ArrayList<>(2 + 4 * buckets.size());
+        args.add(leaseId);
+        args.add(Long.toString(LEASE_TTL_MILLIS));
+        for (Bucket b : buckets) {
+            args.add(code(b.kind()));
+            args.add(Double.toString(b.limit()));
+            args.add(Double.toString(b.amount()));
+            args.add(Long.toString(b.ttlMillis()));
+        }
+        List<Object> out = run(true, keys, args.toArray(new String[0]));
+        long now = clock.millis();
+        if (asLong(out.get(0)) == 0) {
+            Bucket refused = buckets.get((int) asLong(out.get(1)) - 1);
+            long retry = asLong(out.get(2));
+            return new Decision(refused, retry == -2 ? Periods.untilEnd(refused.kind(), now) : retry, List.of(), this);
+        }
+        List<Decision.State> states = new ArrayList<>(buckets.size());
+        for (int i = 0; i < buckets.size(); i++) {
+            Bucket b = buckets.get(i);
+            double left = Double.parseDouble(asString(out.get(3 + i)));
+            long reset = b.kind().perMinute() ? (long) Math.ceil((b.limit() - left) / b.refillPerMilli())
+                    : b.kind().budget() ? Periods.untilEnd(b.kind(), now) : 0;
+            states.add(new Decision.State(b, left, reset));
+        }
+        return new Decision(null, 0, states, this);
+    }
+
+    @Override
+    public void settle(List<Bucket> buckets, String leaseId, double tokenCorrection, double costCorrection) {
+        List<String> args = new ArrayList<>(1 + 4 * buckets.size());
+        args.add(leaseId);
+        for (Bucket b : buckets) {
+            args.add(code(b.kind()));
+            args.add(Double.toString(b.limit()));
+            args.add(Double.toString(b.kind() == Bucket.Kind.TOKENS_PER_MINUTE ? tokenCorrection
+                    : b.kind().budget() ? costCorrection : 0));
+            args.add(Long.toString(b.ttlMillis()));
+        }
+        run(false, keys(buckets), args.toArray(new String[0]));
+    }
+
+    @Override
+    public double spent(Bucket budget) {
+        String v = redis.sync().get(PREFIX + budget.id());
+        return v == null ? 0 : Double.parseDouble(v);
+    }
+
+    private List<Object> run(boolean acquire, String[] keys, String[] args) {
+        RedisCommands<String, String> r = redis.sync();
+        String sha = acquire ? acquireSha : settleSha;
+        if (sha == null) {
+            sha = r.scriptLoad(acquire ? acquireScript : settleScript);
+            if (acquire) {
+                acquireSha = sha;
+            } else {
+                settleSha = sha;
+            }
+        }
+        try {
+            return evalsha(r, sha, keys, args);
+        } catch (RedisNoScriptException e) {
+            // Redis restarted and forgot the script: load it again
+            String fresh = r.scriptLoad(acquire ? acquireScript : settleScript);
+            if (acquire) {
+                acquireSha = fresh;
+            } else {
+                settleSha = fresh;
+            }
+            return evalsha(r, fresh, keys, args);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> evalsha(RedisCommands<String, String> r, String sha, String[] keys, String[] args) {
+        Object result = r.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+        return result instanceof List<?> list ? (List<Object>) list : List.of(result);
+    }
+
+    private static String[] keys(List<Bucket> buckets) {
+        String[] keys = new String[buckets.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = PREFIX + buckets.get(i).id();
+        }
+        return keys;
+    }
+
+    private static String code(Bucket.Kind kind) {
+        return switch (kind) {
+            case REQUESTS_PER_MINUTE -> "r";
+            case TOKENS_PER_MINUTE -> "t";
+            case CONCURRENCY -> "c";
+            case DAILY_USD, MONTHLY_USD -> "s";
+        };
+    }
+
+    private static long asLong(Object o) {
+        return o instanceof Number n ? n.longValue() : Long.parseLong(asString(o));
+    }
+
+    private static String asString(Object o) {
+        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
+    }
+
+    private static String load(String name) {
+        try (InputStream in = RedisLimiter.class.getResourceAsStream("/dev/sluice/limits/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.sluice.server;
+
+import dev.sluice.api.SluiceException;
+import dev.sluice.auth.AdminIdentity;
+import dev.sluice.auth.AdminKeyService;
+import dev.sluice.auth.AuthStage;
+import dev.sluice.store.AuditEntry;
+import dev.sluice.store.AuditRepository;
+import dev.sluice.store.StoreException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The front door of every admin endpoint: authenticates the admin key, hands the endpoint a
+ * {@link Call} (identity, body, parameters, audit), and turns failures into OpenAI-format errors.
+ */
+final class AdminGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminGuard.class);
+
+    private final AdminKeyService access;
+    private final AuditRepository audit;
+    private final Clock clock;
+    private final long maxBodyBytes;
+
+    AdminGuard(AdminKeyService access, AuditRepository audit, Clock clock, long maxBodyBytes) {
+        this.access = access;
+        this.audit = audit;
+        this.clock = clock;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** One admin request in progress. */
+    final class Call {
+        final AdminIdentity who;
+        final ServerRequest req;
+        final ServerResponse res;
+
+        Call(AdminIdentity who, ServerRequest req, ServerResponse res) {
+            this.who = who;
+            this.req = req;
+            this.res = res;
+        }
+
+        AdminBody body() {
+            return AdminBody.parse(HttpIo.readBody(req, maxBodyBytes));
+        }
+
+        String path(String name) {
+            return req.path().pathParameters().get(name);
+        }
+
+        String query(String name) {
+            return req.query().first(name).orElse(null);
+        }
+
+        int limit() {
+            String text = query("limit");
+            if (text == null) {
+                return 50;
+            }
+            try {
+                return Math.clamp(Integer.parseInt(text), 1, 1000);
+            } catch (NumberFormatException e) {
+                throw SluiceException.invalidType("limit", "an integer between 1 and 1000");
+            }
+        }
+
+        long now() {
+            return clock.millis();
+        }
+
+        void send(int status, byte[] json) {
+            HttpIo.sendJson(res, status, json);
+        }
+
+        /** Records an admin action: who, what, on what, before and after (never secrets). */
+        void audit(String action, String target, String team, String before, String after) {
+            audit.append(new AuditEntry(clock.millis(), who.id(), who.role().wire(), action, target, team, before, after,
+                    HttpIo.requestId(res)));
+        }
+    }
+
+    @FunctionalInterface
+    interface Work {
+        void run(Call call);
+    }
+
+    void handle(ServerRequest req, ServerResponse res, Work work) {
+        try {
+            if (!access.enabled()) {
+                throw SluiceException.forbidden("admin_disabled",
+                        "The admin API is off: no admin key is configured. Set auth.admin_key (e.g. ${env:SLUICE_ADMIN_KEY}).");
+            }
+            AdminIdentity who = access.authenticate(AuthStage.bearer(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null)));
+            work.run(new Call(who, req, res));
+        } catch (SluiceException e) {
+            HttpIo.sendError(res, e);
+        } catch (StoreException e) {
+            LOG.error("admin request failed in the store", e);
+            HttpIo.sendError(res, SluiceException.unavailable("The store is unavailable; the change was not made. Retry."));
+        }
+    }
+}

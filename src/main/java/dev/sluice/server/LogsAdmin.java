@@ -1,0 +1,43 @@
+package dev.sluice.server;
+
+import dev.sluice.store.AuditRepository;
+import dev.sluice.store.RequestLogReader;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** {@code /admin/logs} (the request log) and {@code /admin/audit}; team-limited keys see their team's rows only. */
+final class LogsAdmin {
+    private final AdminGuard guard;
+    private final RequestLogReader logs;
+    private final AuditRepository audit;
+
+    LogsAdmin(AdminGuard guard, RequestLogReader logs, AuditRepository audit) {
+        this.guard = guard;
+        this.logs = logs;
+        this.audit = audit;
+    }
+
+    void requestLog(ServerRequest req, ServerResponse res) {
+        guard.handle(req, res, call -> {
+            String team = call.query("team");
+            if (call.who.team() != null) {
+                call.who.requireRead(team == null ? call.who.team() : team, "request logs");
+                team = call.who.team();
+            }
+            call.send(200, AdminJson.list(logs.recent(call.limit(), call.query("request_id"), call.query("key_id"), team),
+                    AdminJson::record));
+        });
+    }
+
+    void auditLog(ServerRequest req, ServerResponse res) {
+        guard.handle(req, res, call -> {
+            String team = call.query("team");
+            if (call.who.team() != null) {
+                call.who.requireRead(team == null ? call.who.team() : team, "audit entries");
+                team = call.who.team();
+            }
+            call.send(200, AdminJson.list(audit.recent(call.limit(), call.query("action"), call.query("actor"), team),
+                    AdminJson::audit));
+        });
+    }
+}
