@@ -2,8 +2,8 @@ package dev.sluice.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Usage;
-import java.security.SecureRandom;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The small, fixed vocabulary of Google's Gemini API ({@value #API_VERSION}: {@code generateContent},
@@ -33,6 +33,8 @@ final class GeminiWire {
     /** Finish reasons that mean the answer was stopped by a safety or policy filter. */
     private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT",
             "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
+
+    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private GeminiWire() {}
 
@@ -93,13 +95,21 @@ final class GeminiWire {
         /** A fresh id starting with {@code prefix}, e.g. {@code call_} or {@code chatcmpl-}. */
         String next(String prefix);
 
+        /**
+         * Random ids from {@link ThreadLocalRandom}: unique enough to tell calls apart, and cheap
+         * (they are labels, not secrets, so no SecureRandom on the hot path).
+         */
         static Ids random() {
-            SecureRandom random = new SecureRandom();
-            String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
             return prefix -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
                 char[] id = new char[24];
+                long bits = 0;
                 for (int i = 0; i < id.length; i++) {
-                    id[i] = alphabet.charAt(random.nextInt(alphabet.length()));
+                    if (i % 10 == 0) {
+                        bits = random.nextLong() >>> 4; // 60 bits: ten base-62 digits of 6 bits each
+                    }
+                    id[i] = BASE62.charAt((int) ((bits & 0x3F) % 62));
+                    bits >>>= 6;
                 }
                 return prefix + new String(id);
             };

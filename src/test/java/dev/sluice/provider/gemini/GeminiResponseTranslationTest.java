@@ -58,4 +58,17 @@ class GeminiResponseTranslationTest {
 
         assertThat(usage).isEqualTo(new Usage(110, 25, 135, 60, 20));
     }
+
+    @Test
+    @DisplayName("made-up ids look like OpenAI's (prefix + 24 base62 characters) and do not repeat")
+    void randomIds() {
+        GeminiWire.Ids ids = GeminiWire.Ids.random();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = ids.next("call_");
+            assertThat(id).matches("call_[0-9A-Za-z]{24}");
+            seen.add(id);
+        }
+        assertThat(seen).hasSize(10_000);
+    }
 }
