@@ -33,8 +33,10 @@ import java.util.Map;
  * {@code parallel_tool_calls} (Gemini decides itself), {@code logprobs}, tool {@code strict}
  * flags, the schema keys Gemini rejects (see {@link GeminiSchema}), and the position of system
  * messages inside the conversation (they all become the one {@code systemInstruction}). Seeds
- * beyond 32 bits are folded to 32 bits. In responses, thought parts, code-execution parts and
- * safety ratings have no OpenAI field and are left out.
+ * beyond 32 bits are folded to 32 bits. In responses, thought parts, thought signatures,
+ * code-execution parts and safety ratings have no OpenAI field and are left out; function calls a
+ * client sends back therefore carry Google's placeholder signature
+ * ({@link GeminiWire#SKIP_SIGNATURE_VALIDATION}), which Gemini 3 models need.
  */
 final class GeminiChat {
     /** Parses a whole text as one JSON value ("12:30" is text, not the number 12 followed by junk). */
@@ -68,7 +70,27 @@ final class GeminiChat {
         if (!config.isEmpty()) {
             out.set("generationConfig", config);
         }
+        passThrough(r.extra(), out);
         return out;
+    }
+
+    /**
+     * Gemini's own request fields a client may add to an OpenAI request (as extra body fields):
+     * {@code safetySettings} (an array) and {@code cachedContent} (a cached content's name), in
+     * camelCase or snake_case. Nothing else unknown is sent: Gemini rejects unknown fields.
+     */
+    private static void passThrough(ObjectNode extra, ObjectNode out) {
+        if (extra == null) {
+            return;
+        }
+        JsonNode safety = extra.has("safetySettings") ? extra.get("safetySettings") : extra.get("safety_settings");
+        if (safety != null && safety.isArray()) {
+            out.set("safetySettings", safety);
+        }
+        JsonNode cached = extra.has("cachedContent") ? extra.get("cachedContent") : extra.get("cached_content");
+        if (cached != null && cached.isTextual()) {
+            out.set("cachedContent", cached);
+        }
     }
 
     /**
@@ -102,9 +124,11 @@ final class GeminiChat {
                         if (call.id() != null) {
                             callNames.put(call.id(), call.name());
                         }
-                        ObjectNode fc = parts.addObject().putObject(GeminiWire.FUNCTION_CALL);
+                        ObjectNode part = parts.addObject();
+                        ObjectNode fc = part.putObject(GeminiWire.FUNCTION_CALL);
                         fc.put("name", call.name());
                         fc.set("args", arguments(call, path + ".tool_calls[" + j + "].function.arguments"));
+                        part.put(GeminiWire.THOUGHT_SIGNATURE, GeminiWire.SKIP_SIGNATURE_VALIDATION);
                     }
                 }
                 case "tool" -> {

@@ -29,6 +29,15 @@ final class GeminiWire {
     static final String FUNCTION_RESPONSE = "functionResponse";
     /** Marks a part as the model's thinking (a thought summary), which has no canonical place. */
     static final String THOUGHT = "thought";
+    static final String THOUGHT_SIGNATURE = "thoughtSignature";
+    /**
+     * The placeholder Google documents for function calls whose real thought signature is not
+     * available (https://ai.google.dev/gemini-api/docs/thought-signatures). Gemini 3 models reject
+     * a conversation whose function calls carry no signature; OpenAI's format has nowhere to keep
+     * the real one, so the calls a client sends back carry this instead. The model then continues
+     * without its earlier reasoning state, which Google says may cost some quality.
+     */
+    static final String SKIP_SIGNATURE_VALIDATION = "skip_thought_signature_validator";
 
     /** Finish reasons that mean the answer was stopped by a safety or policy filter. */
     private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT",
