@@ -7,9 +7,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sluice sim}: runs the upstream simulator alone (OpenAI and Anthropic wire formats). */
+/** {@code sluice sim}: runs the upstream simulator alone (OpenAI, Azure OpenAI, Anthropic and Gemini wire formats). */
 @Command(name = "sim", mixinStandardHelpOptions = true,
-        description = "Run the built-in upstream simulator (OpenAI and Anthropic formats, latency and fault injection).")
+        description = "Run the built-in upstream simulator (OpenAI, Azure OpenAI, Anthropic and Gemini formats, latency and fault injection).")
 final class SimCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface (default ${DEFAULT-VALUE}).")
     String host;

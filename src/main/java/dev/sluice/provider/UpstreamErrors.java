@@ -1,6 +1,8 @@
 package dev.sluice.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ErrorCodec;
+import dev.sluice.api.Json;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -20,11 +22,21 @@ public final class UpstreamErrors {
         } catch (UpstreamException e) {
             body = new byte[0];
         }
-        return classify(provider, response.status(), ErrorCodec.upstreamMessage(body),
+        return classify(provider, response.status(), ErrorCodec.upstreamMessage(body), errorCode(body),
                 retryAfter(response.header("retry-after-ms"), response.header("retry-after")));
     }
 
     public static UpstreamException classify(String provider, int status, String upstreamMessage, Duration retryAfter) {
+        return classify(provider, status, upstreamMessage, null, retryAfter);
+    }
+
+    /**
+     * @param code the machine-readable {@code error.code} of an OpenAI-format body, or null. It
+     *             decides before the message does: Azure OpenAI marks its content-filter refusals
+     *             {@code content_filter}, OpenAI its too-long prompts {@code context_length_exceeded}.
+     */
+    public static UpstreamException classify(String provider, int status, String upstreamMessage, String code,
+                                             Duration retryAfter) {
         String lower = upstreamMessage.toLowerCase(Locale.ROOT);
         ErrorClass cls;
         if (status == 429) {
@@ -35,6 +47,10 @@ public final class UpstreamErrors {
             cls = ErrorClass.SERVER_ERROR;
         } else if (status == 401 || status == 403) {
             cls = ErrorClass.AUTH;
+        } else if ("context_length_exceeded".equals(code)) {
+            cls = ErrorClass.CONTEXT_LENGTH;
+        } else if ("content_filter".equals(code)) {
+            cls = ErrorClass.CONTENT_FILTER;
         } else if (mentionsContextLength(upstreamMessage)) {
             cls = ErrorClass.CONTEXT_LENGTH;
         } else if (lower.contains("content_filter") || lower.contains("content management policy")
@@ -52,6 +68,16 @@ public final class UpstreamErrors {
             default -> upstreamMessage;
         };
         return new UpstreamException(provider, cls, status, message, retryAfter, null);
+    }
+
+    /** The textual {@code error.code} of an OpenAI-format error body, or null. */
+    static String errorCode(byte[] body) {
+        try {
+            JsonNode code = Json.parseUpstream(body).path("error").path("code");
+            return code.isTextual() ? code.asText() : null;
+        } catch (Exception notJson) {
+            return null;
+        }
     }
 
     /**

@@ -60,11 +60,28 @@ public final class UpstreamHttp {
         void close();
     }
 
-    /** POSTs a JSON body and returns once the status line and headers have arrived. */
+    /**
+     * POSTs a JSON body and returns once the status line and headers have arrived.
+     *
+     * @param path relative to the base URL, unencoded (the client encodes it); it may end in a
+     *             query such as {@code ?alt=sse} or {@code ?api-version=2024-10-21}, whose
+     *             values are sent as query parameters (the client would otherwise escape the
+     *             {@code ?} into the path)
+     */
     public Response postJson(String path, Map<String, String> headers, byte[] body, Duration readTimeout) {
-        HttpClientRequest request = client.post(path.startsWith("/") ? path.substring(1) : path)
+        int query = path.indexOf('?');
+        String plainPath = query < 0 ? path : path.substring(0, query);
+        HttpClientRequest request = client.post(plainPath.startsWith("/") ? plainPath.substring(1) : plainPath)
                 .readTimeout(readTimeout)
                 .header(HeaderNames.CONTENT_TYPE, "application/json");
+        if (query >= 0) {
+            for (String pair : path.substring(query + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                if (!pair.isEmpty()) {
+                    request.queryParam(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+                }
+            }
+        }
         for (Map.Entry<String, String> h : headers.entrySet()) {
             request.header(name(h.getKey()), h.getValue());
         }

@@ -3,9 +3,14 @@ package dev.sluice.server;
 import dev.sluice.config.ProviderConfig;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.anthropic.AnthropicProvider;
+import dev.sluice.provider.azure.AzureOpenAi;
+import dev.sluice.provider.gemini.GeminiProvider;
 import dev.sluice.provider.openai.OpenAiProvider;
 
-/** Builds a provider from its config; simulator-type providers point at an embedded simulator. */
+/**
+ * Builds a provider from its config, by wire format; simulator-type providers point at an
+ * embedded simulator, which serves every format (OpenAI's under /v1, the others at their own paths).
+ */
 final class Providers {
     private Providers() {}
 
@@ -18,6 +23,8 @@ final class Providers {
         }
         return switch (p.format()) {
             case "anthropic" -> new AnthropicProvider(p.name(), baseUrl, apiKey, p.connectTimeout());
+            case "gemini" -> new GeminiProvider(p.name(), baseUrl, apiKey, p.connectTimeout());
+            case "azure" -> AzureOpenAi.provider(p.name(), baseUrl, apiKey, p.apiVersion(), p.connectTimeout());
             default -> new OpenAiProvider(p.name(), baseUrl, apiKey, p.connectTimeout());
         };
     }

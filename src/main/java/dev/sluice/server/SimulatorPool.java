@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The embedded simulators behind {@code type: simulator} providers: one per distinct set of
- * options (the OpenAI and Anthropic formats share one, as the simulator speaks both), started on
+ * options (every wire format shares one, as the simulator speaks them all), started on
  * first use on a random loopback port.
  */
 final class SimulatorPool implements AutoCloseable {

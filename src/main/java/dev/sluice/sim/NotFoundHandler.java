@@ -17,6 +17,8 @@ final class NotFoundHandler extends SimEndpoint {
     protected void serve(Received received, ServerResponse res) {
         throw new SluiceException(404, "invalid_request_error", "unknown_url", null, "Unknown request URL: "
                 + received.http().prologue().method().text() + " " + received.http().path().rawPath()
-                + ". The simulator serves /v1/chat/completions, /v1/embeddings, /v1/messages and /v1/models.");
+                + ". The simulator serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models,"
+                + " /v1beta/models/{model}:generateContent (and :streamGenerateContent, :batchEmbedContents)"
+                + " and /openai/deployments/{deployment}/chat/completions (and /embeddings).");
     }
 }

@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code POST /v1/chat/completions}: OpenAI chat completions, whole or streamed. */
+/**
+ * {@code POST /v1/chat/completions}: OpenAI chat completions, whole or streamed (and, through
+ * {@link AzureHandler}, Azure OpenAI's deployment paths).
+ */
 final class OpenAiChatHandler extends SimEndpoint {
     static final String FINGERPRINT = "fp_sluice_sim";
 
@@ -27,9 +30,12 @@ final class OpenAiChatHandler extends SimEndpoint {
 
     @Override
     protected void serve(Received received, ServerResponse res) {
-        ChatRequest request = ChatRequestCodec.read(received.jsonOrFail());
+        answer(ChatRequestCodec.read(received.jsonOrFail()), received.faults(), res);
+    }
+
+    /** Answers a parsed request; shared with the Azure paths, which differ only in how they get here. */
+    void answer(ChatRequest request, Faults faults, ServerResponse res) {
         sim.models().seen(request.model());
-        Faults faults = received.faults();
         int promptTokens = TokenCounter.countPrompt(request);
         if (promptTokens > faults.contextWindow()) {
             throw dialect.contextTooLong(promptTokens, faults.contextWindow());

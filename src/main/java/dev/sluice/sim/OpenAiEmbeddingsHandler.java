@@ -26,9 +26,12 @@ final class OpenAiEmbeddingsHandler extends SimEndpoint {
 
     @Override
     protected void serve(Received received, ServerResponse res) {
-        EmbeddingRequest request = EmbeddingCodec.readRequest(received.body());
+        answer(EmbeddingCodec.readRequest(received.body()), received.faults(), res);
+    }
+
+    /** Answers a parsed request; shared with the Azure path. */
+    void answer(EmbeddingRequest request, Faults faults, ServerResponse res) {
         sim.models().seen(request.model());
-        Faults faults = received.faults();
         int dimensions = request.dimensions() != null ? request.dimensions() : sim.options().embeddingDimensions();
         boolean base64 = "base64".equals(request.encodingFormat());
         List<JsonNode> inputs = inputs(request.input());

@@ -13,9 +13,10 @@ import java.util.Map;
  * @param headers          header names in lower case, in arrival order; repeated headers joined with ", "
  * @param body             the parsed JSON body, or null when there was none or it was not JSON.
  *                         Shared, not copied: read it, do not modify it.
+ * @param query            the raw query string (e.g. {@code api-version=2024-10-21}), or null when there was none
  */
 public record RecordedRequest(long receivedAtMillis, long receivedAtNanos, String method, String path,
-                              Map<String, String> headers, JsonNode body) {
+                              Map<String, String> headers, JsonNode body, String query) {
 
     public RecordedRequest {
         headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));

@@ -30,6 +30,9 @@ final class RecordingAdminHandler {
                 gen.writeNumberField("received_at_nanos", r.receivedAtNanos());
                 gen.writeStringField("method", r.method());
                 gen.writeStringField("path", r.path());
+                if (r.query() != null) {
+                    gen.writeStringField("query", r.query());
+                }
                 gen.writeObjectFieldStart("headers");
                 for (Map.Entry<String, String> h : r.headers().entrySet()) {
                     gen.writeStringField(h.getKey(), h.getValue());

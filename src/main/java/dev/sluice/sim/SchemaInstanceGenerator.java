@@ -155,7 +155,7 @@ final class SchemaInstanceGenerator {
     private static String typeOf(JsonNode schema) {
         JsonNode type = schema.get("type");
         if (type != null && type.isTextual()) {
-            return type.asText();
+            return type.asText().toLowerCase(Locale.ROOT); // Gemini's schemas may say OBJECT, STRING...
         }
         if (type != null && type.isArray()) {
             for (JsonNode t : type) {

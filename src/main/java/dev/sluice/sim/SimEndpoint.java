@@ -71,8 +71,9 @@ abstract class SimEndpoint implements Handler {
         for (Header h : req.headers()) {
             headers.merge(h.headerName().lowerCase(), h.values(), (a, b) -> a + ", " + b);
         }
+        String query = req.query().rawValue();
         log.add(new RecordedRequest(millis, nanos, req.prologue().method().text(), req.path().rawPath(), headers,
-                json));
+                json, query == null || query.isEmpty() ? null : query));
     }
 
     private static JsonNode parseQuietly(byte[] body) {

@@ -6,14 +6,16 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A fake LLM upstream speaking the OpenAI and Anthropic wire formats, with deterministic answers
- * and injectable latency and faults. The demo's default upstream, the gateway tests' upstream and
- * the benchmarks' upstream.
+ * A fake LLM upstream speaking the OpenAI, Azure OpenAI, Anthropic and Gemini wire formats, with
+ * deterministic answers and injectable latency and faults. The demo's default upstream, the
+ * gateway tests' upstream and the benchmarks' upstream.
  *
  * <pre>{@code
  * try (Simulator sim = Simulator.start(SimOptions.defaults())) {
  *     String base = sim.baseUrl();               // http://127.0.0.1:PORT
- *     // POST base + "/v1/chat/completions", base + "/v1/messages", base + "/v1/embeddings"
+ *     // POST base + "/v1/chat/completions", base + "/v1/messages", base + "/v1/embeddings",
+ *     //      base + "/v1beta/models/gemini-2.5-flash:generateContent",
+ *     //      base + "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
  *     List<RecordedRequest> seen = sim.recorded();
  * }
  * }</pre>
@@ -64,9 +66,16 @@ public final class Simulator implements AutoCloseable {
         Dialect openAi = new OpenAiErrors();
         Dialect anthropic = new AnthropicErrors();
         RecordingAdminHandler admin = new RecordingAdminHandler(context.log());
-        routing.post("/v1/chat/completions", new OpenAiChatHandler(context, openAi))
-                .post("/v1/embeddings", new OpenAiEmbeddingsHandler(context, openAi))
+        OpenAiChatHandler chat = new OpenAiChatHandler(context, openAi);
+        OpenAiEmbeddingsHandler embeddings = new OpenAiEmbeddingsHandler(context, openAi);
+        routing.post("/v1/chat/completions", chat)
+                .post("/v1/embeddings", embeddings)
                 .post("/v1/messages", new AnthropicMessagesHandler(context, anthropic))
+                .post(GeminiHandler.PREFIX + "*", new GeminiHandler(context, new GeminiErrors()))
+                .post(AzureHandler.PATH_PREFIX + "{deployment}/chat/completions",
+                        new AzureHandler(context, openAi, AzureHandler.Operation.CHAT, chat, embeddings))
+                .post(AzureHandler.PATH_PREFIX + "{deployment}/embeddings",
+                        new AzureHandler(context, openAi, AzureHandler.Operation.EMBEDDINGS, chat, embeddings))
                 .get("/v1/models", new ModelsHandler(context, openAi))
                 .get("/sim/requests", admin::list)
                 .delete("/sim/requests", admin::clear)

@@ -13,19 +13,32 @@
  *   <li>{@code POST /v1/embeddings}: unit vectors, {@code dimensions} (default 384),
  *       {@code encoding_format: base64}.</li>
  *   <li>{@code POST /v1/messages}: Anthropic Messages, whole or SSE, with tools and tool_choice.</li>
+ *   <li>{@code POST /v1beta/models/{model}:generateContent} and {@code :streamGenerateContent?alt=sse}:
+ *       Gemini, whole or SSE (data-only events, no end marker), with {@code systemInstruction},
+ *       {@code functionDeclarations}, {@code toolConfig}, {@code generationConfig} (candidateCount,
+ *       maxOutputTokens, stopSequences, seed, responseMimeType, responseSchema). Strict like Gemini:
+ *       unknown fields, schema keys outside its OpenAPI subset, OBJECTs with empty properties and
+ *       empty parts are 400s. Errors are Google's ({@code {"error":{"code","message","status"}}}),
+ *       a 429's wait in a {@code RetryInfo} detail rather than a header.</li>
+ *   <li>{@code POST /v1beta/models/{model}:batchEmbedContents} and {@code :embedContent}: the same
+ *       vectors as {@code /v1/embeddings} for the same text, {@code outputDimensionality}.</li>
+ *   <li>{@code POST /openai/deployments/{deployment}/chat/completions} and {@code .../embeddings}:
+ *       Azure OpenAI, answered by the OpenAI handlers; {@code api-version} is required (404 without,
+ *       as Azure does), the deployment is the model when the body names none.</li>
  *   <li>{@code GET /v1/models}: OpenAI's list, or Anthropic's when {@code anthropic-version} is sent.</li>
- *   <li>{@code GET /sim/requests} and {@code DELETE /sim/requests}: the recorded requests.</li>
+ *   <li>{@code GET /sim/requests} and {@code DELETE /sim/requests}: the recorded requests (method,
+ *       path, query, headers, body).</li>
  *   <li>Anything else: OpenAI's JSON 404.</li>
  * </ul>
  *
  * <h2>Answers</h2>
  * Text is a function of the seed (the request's {@code seed}, else the simulator's) and the
- * conversation: the same request always gets the same text, in either wire format. Its length is
+ * conversation: the same request always gets the same text, in every wire format. Its length is
  * {@code x-sim-tokens}, else {@link dev.sluice.sim.SimOptions#outputTokens()}, else 16..48 tokens
  * chosen by the prompt's hash; each streamed piece is exactly one o200k token. Tools are called
  * when {@code tool_choice} is required/any or names one, or when the last (user) message names a
- * tool; arguments are built from the tool's JSON Schema. A conversation ending with tool results
- * is answered with text quoting them.
+ * tool; arguments are built from the tool's JSON Schema (Gemini's upper-case types too). A
+ * conversation ending with tool results is answered with text quoting them.
  *
  * <h2>Per-request headers</h2>
  * <table>
@@ -36,10 +49,10 @@
  *   <tr><td>{@code x-sim-tokens}</td><td>answer length in tokens</td></tr>
  *   <tr><td>{@code x-sim-error-rate}</td><td>probability 0..1 of failing (seeded, decided before anything is sent)</td></tr>
  *   <tr><td>{@code x-sim-error-status}</td><td>status of the failure; sent alone it fails the request for certain</td></tr>
- *   <tr><td>{@code x-sim-retry-after}</td><td>seconds in a 429's {@code retry-after}</td></tr>
+ *   <tr><td>{@code x-sim-retry-after}</td><td>seconds in a 429's {@code retry-after} (Gemini: its {@code RetryInfo.retryDelay})</td></tr>
  *   <tr><td>{@code x-sim-hang-ms}</td><td>wait this long before doing anything</td></tr>
  *   <tr><td>{@code x-sim-reset-after}</td><td>streams: drop the connection after N content events (no
- *       terminating chunk, no [DONE]/message_stop); whole answers: drop it without a response</td></tr>
+ *       terminating chunk, no [DONE]/message_stop/final candidate); whole answers: drop it without a response</td></tr>
  *   <tr><td>{@code x-sim-malformed}</td><td>whole answers: a 200 with truncated JSON; streams: one event of truncated JSON</td></tr>
  *   <tr><td>{@code x-sim-context-window}</td><td>prompts with more tokens get the provider's context-length 400</td></tr>
  * </table>

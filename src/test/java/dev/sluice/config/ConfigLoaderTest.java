@@ -26,7 +26,8 @@ class ConfigLoaderTest {
     @DisplayName("the kitchen-sink example config parses with every option")
     void exampleParses() {
         SluiceConfig c = new ConfigLoader(Map.of()).load(Path.of("examples/sluice.yaml"));
-        assertThat(c.providers()).containsKeys("openai", "local-vllm", "ollama", "anthropic", "sim");
+        assertThat(c.providers()).containsKeys("openai", "local-vllm", "ollama", "anthropic", "gemini", "azure", "sim");
+        assertThat(c.providers().get("azure").apiVersion()).isEqualTo("2024-10-21");
         assertThat(((ModelConfig.Deployed) c.models().get("chat-default")).deployments()).hasSize(2);
         assertThat(((ModelConfig.Deployed) c.models().get("chat-default")).deployments().getFirst().weight()).isEqualTo(3);
         assertThat(c.providers().get("sim").simulator()).containsEntry("ttft", "50ms");
@@ -125,5 +126,60 @@ class ConfigLoaderTest {
         assertThat(Durations.parse("later")).isNull();
         SluiceConfig c = loader.parse("server:\n  max_body_bytes: 512KB\n" + MINIMAL, "s.yaml");
         assertThat(c.server().maxBodyBytes()).isEqualTo(512 * 1024);
+    }
+
+    @Test
+    @DisplayName("gemini and azure providers: Gemini's base URL is the default, Azure's api_version defaults, simulators speak both")
+    void geminiAndAzure() {
+        SluiceConfig c = loader.parse("""
+                providers:
+                  google:
+                    type: gemini
+                    api_key: AIza-x
+                  azure:
+                    type: azure
+                    base_url: https://my-resource.openai.azure.com
+                    api_key: k
+                  azure-preview:
+                    type: azure
+                    base_url: https://other.openai.azure.com
+                    api_version: 2025-01-01-preview
+                  sim-gemini:
+                    type: simulator
+                    format: gemini
+                  sim-azure:
+                    type: simulator
+                    format: azure
+                    api_version: 2024-06-01
+                models:
+                  gemini-flash: {provider: google, model: gemini-2.5-flash}
+                """, "s.yaml");
+
+        assertThat(c.providers().get("google").baseUrl()).isEqualTo("https://generativelanguage.googleapis.com");
+        assertThat(c.providers().get("google").format()).isEqualTo("gemini");
+        assertThat(c.providers().get("google").apiVersion()).isNull();
+        assertThat(c.providers().get("azure").format()).isEqualTo("azure");
+        assertThat(c.providers().get("azure").apiVersion()).isEqualTo("2024-10-21");
+        assertThat(c.providers().get("azure-preview").apiVersion()).isEqualTo("2025-01-01-preview");
+        assertThat(c.providers().get("sim-gemini").format()).isEqualTo("gemini");
+        assertThat(c.providers().get("sim-azure").apiVersion()).isEqualTo("2024-06-01");
+    }
+
+    @Test
+    @DisplayName("azure needs a base_url, api_version belongs to azure only, and a bad format lists the known ones")
+    void geminiAndAzureErrors() {
+        assertThatThrownBy(() -> loader.parse("providers:\n  az:\n    type: azure\nmodels:\n  m: {provider: az}\n", "s.yaml"))
+                .hasMessageContaining("s.yaml:3: providers.az: an azure provider needs its resource endpoint")
+                .hasMessageContaining("base_url: https://my-resource.openai.azure.com");
+        assertThatThrownBy(() -> loader.parse(MINIMAL.replace("type: openai", "type: openai\n    api_version: 2024-10-21"),
+                "s.yaml"))
+                .hasMessageContaining("providers.openai.api_version: api_version is only for Azure OpenAI");
+        assertThatThrownBy(() -> loader.parse("providers:\n  az:\n    type: azure\n    base_url: https://x\n"
+                + "    api_version: 2024-10-21&x=1\nmodels:\n  m: {provider: az}\n", "s.yaml"))
+                .hasMessageContaining("is not an Azure OpenAI API version");
+        assertThatThrownBy(() -> loader.parse(MINIMAL.replace("type: openai", "type: simulator\n    format: vertex"),
+                "s.yaml"))
+                .hasMessageContaining("unknown format 'vertex'")
+                .hasMessageContaining("anthropic, azure, gemini, openai");
     }
 }

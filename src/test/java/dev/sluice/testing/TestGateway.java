@@ -60,15 +60,16 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /**
-     * @param extraYaml appended to the standard test config (e.g. more models, auth: off); a
-     *                  {@code ${SIM}} in it becomes the simulator's base URL
+     * @param extraYaml appended to the standard test config (e.g. more models, auth: off); it may
+     *                  name the simulator's base URL as {@code ${SIM}} or {@code ${env:SIM_URL}}
+     *                  (e.g. in its own {@code providers:} section)
      */
     public static TestGateway start(SimOptions simOptions, String extraYaml, Clock clock) {
         Simulator sim = Simulator.start(simOptions);
         try {
             Path dir = Files.createTempDirectory("sluice-test");
             String yaml = standardConfig(sim.baseUrl(), dir, extraYaml.replace("${SIM}", sim.baseUrl()));
-            SluiceConfig config = new ConfigLoader(Map.of()).parse(yaml, "test.yaml");
+            SluiceConfig config = new ConfigLoader(Map.of("SIM_URL", sim.baseUrl())).parse(yaml, "test.yaml");
             return new TestGateway(sim, Gateway.start(config, config.auth().adminKey(), clock), dir);
         } catch (IOException e) {
             sim.close();

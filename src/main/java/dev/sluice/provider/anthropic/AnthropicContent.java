@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import dev.sluice.provider.DataUrl;
 
 /**
  * Translates the content of one canonical message (a string or OpenAI content parts) into
@@ -22,9 +21,6 @@ import java.util.Base64;
  * </ul>
  */
 final class AnthropicContent {
-    private static final String DATA_PREFIX = "data:";
-    private static final String BASE64_MARKER = ";base64,";
-
     private AnthropicContent() {}
 
     /** Blocks of a user message: text, images and documents. */
@@ -115,12 +111,12 @@ final class AnthropicContent {
         ObjectNode block = Json.object();
         block.put("type", "image");
         ObjectNode source = block.putObject("source");
-        if (url.regionMatches(true, 0, DATA_PREFIX, 0, DATA_PREFIX.length())) {
+        if (DataUrl.isDataUrl(url)) {
             DataUrl data = DataUrl.parse(url, path + ".image_url.url");
             source.put("type", "base64");
             source.put("media_type", data.mediaType());
             source.put("data", data.base64());
-        } else if (url.regionMatches(true, 0, "https://", 0, 8) || url.regionMatches(true, 0, "http://", 0, 7)) {
+        } else if (DataUrl.isHttpUrl(url)) {
             source.put("type", "url");
             source.put("url", url);
         } else {
@@ -174,36 +170,5 @@ final class AnthropicContent {
     private static SluiceException unsupportedPart(String path, String type, String supported) {
         return SluiceException.invalidRequest(path, "Content parts of type '" + type + "' cannot be sent to"
                 + " Anthropic models ('" + path + "'); this message may contain " + supported + " parts.");
-    }
-
-    /** A base64 {@code data:} URL split into its media type and payload. */
-    record DataUrl(String mediaType, String base64) {
-
-        static DataUrl parse(String url, String param) {
-            int marker = url.indexOf(BASE64_MARKER);
-            if (!url.regionMatches(true, 0, DATA_PREFIX, 0, DATA_PREFIX.length()) || marker < 0) {
-                throw SluiceException.invalidRequest(param, "'" + param + "' must be a base64 data: URL such as"
-                        + " data:image/png;base64,iVBORw0...");
-            }
-            String mediaType = url.substring(DATA_PREFIX.length(), marker).strip();
-            int semicolon = mediaType.indexOf(';'); // parameters such as charset
-            if (semicolon >= 0) {
-                mediaType = mediaType.substring(0, semicolon);
-            }
-            String payload = url.substring(marker + BASE64_MARKER.length());
-            if (mediaType.isEmpty() || payload.isEmpty()) {
-                throw SluiceException.invalidRequest(param, "'" + param + "' must name a media type and carry data,"
-                        + " as in data:image/png;base64,iVBORw0...");
-            }
-            return new DataUrl(mediaType, payload);
-        }
-
-        String decodedText(String param) {
-            try {
-                return new String(Base64.getMimeDecoder().decode(base64), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw SluiceException.invalidRequest(param, "'" + param + "' is not valid base64.");
-            }
-        }
     }
 }

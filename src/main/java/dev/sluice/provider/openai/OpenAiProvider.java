@@ -13,24 +13,32 @@ import dev.sluice.provider.Call;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.UpstreamErrors;
 import dev.sluice.provider.UpstreamHttp;
+import dev.sluice.provider.openai.OpenAiEndpoint.Operation;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Any OpenAI-compatible server: OpenAI itself, vLLM, Ollama, Groq, Together, LM Studio, the
- * built-in simulator. The canonical format is OpenAI's, so requests go out as they came in (with
- * the upstream's model name) and unknown fields pass through.
+ * built-in simulator — and, with another {@link OpenAiEndpoint}, Azure OpenAI. The canonical
+ * format is OpenAI's, so requests go out as they came in (with the upstream's model name) and
+ * unknown fields pass through.
  */
 public final class OpenAiProvider implements Provider {
     private final String name;
     private final UpstreamHttp http;
-    private final String apiKey;
+    private final OpenAiEndpoint endpoint;
 
+    /** An OpenAI-compatible server at {@code baseUrl} (e.g. {@code https://api.openai.com/v1}), bearer-authenticated. */
     public OpenAiProvider(String name, String baseUrl, String apiKey, Duration connectTimeout) {
+        this(name, baseUrl, connectTimeout, OpenAiEndpoint.bearer(apiKey));
+    }
+
+    /** An OpenAI-format upstream whose paths and credentials follow {@code endpoint}. */
+    public OpenAiProvider(String name, String baseUrl, Duration connectTimeout, OpenAiEndpoint endpoint) {
         this.name = name;
         this.http = new UpstreamHttp(name, baseUrl, connectTimeout);
-        this.apiKey = apiKey;
+        this.endpoint = endpoint;
     }
 
     @Override
@@ -41,7 +49,8 @@ public final class OpenAiProvider implements Provider {
     @Override
     public ChatResponse chat(ChatRequest request, Call call) {
         byte[] body = ChatRequestCodec.write(request.withModel(call.upstreamModel()));
-        try (UpstreamHttp.Response response = http.postJson("chat/completions", headers(call), body, call.timeout())) {
+        try (UpstreamHttp.Response response = http.postJson(path(Operation.CHAT, call), headers(call), body,
+                call.timeout())) {
             if (response.status() / 100 != 2) {
                 throw UpstreamErrors.fromResponse(name, response);
             }
@@ -52,7 +61,7 @@ public final class OpenAiProvider implements Provider {
     @Override
     public ChunkStream stream(ChatRequest request, Call call) {
         byte[] body = Json.write(gen -> ChatRequestCodec.write(gen, request.withModel(call.upstreamModel()), true));
-        UpstreamHttp.Response response = http.postJson("chat/completions", headers(call), body, call.timeout());
+        UpstreamHttp.Response response = http.postJson(path(Operation.CHAT, call), headers(call), body, call.timeout());
         if (response.status() / 100 != 2) {
             try (response) {
                 throw UpstreamErrors.fromResponse(name, response);
@@ -64,7 +73,8 @@ public final class OpenAiProvider implements Provider {
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, Call call) {
         byte[] body = EmbeddingCodec.writeRequest(request.withModel(call.upstreamModel()));
-        try (UpstreamHttp.Response response = http.postJson("embeddings", headers(call), body, call.timeout())) {
+        try (UpstreamHttp.Response response = http.postJson(path(Operation.EMBEDDINGS, call), headers(call), body,
+                call.timeout())) {
             if (response.status() / 100 != 2) {
                 throw UpstreamErrors.fromResponse(name, response);
             }
@@ -72,13 +82,21 @@ public final class OpenAiProvider implements Provider {
         }
     }
 
-    private Map<String, String> headers(Call call) {
-        Map<String, String> headers = new HashMap<>(call.headers());
-        if (apiKey != null && !apiKey.isBlank()) {
-            headers.put("authorization", "Bearer " + apiKey);
-        }
-        headers.put("x-request-id", call.requestId());
-        return headers;
+    private String path(Operation operation, Call call) {
+        return endpoint.path(operation, call.upstreamModel());
     }
 
+    /**
+     * The call's forwarded headers, then the gateway's own, which win whatever their case (a
+     * forwarded {@code Authorization} or {@code Api-Key} never replaces the configured key).
+     */
+    private Map<String, String> headers(Call call) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(call.headers());
+        endpoint.authenticate(headers);
+        if (call.requestId() != null) {
+            headers.put("x-request-id", call.requestId());
+        }
+        return headers;
+    }
 }

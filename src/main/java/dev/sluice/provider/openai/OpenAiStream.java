@@ -14,7 +14,10 @@ import dev.sluice.provider.UpstreamHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Decodes an OpenAI-format SSE body into canonical chunks, one event at a time. */
+/**
+ * Decodes an OpenAI-format SSE body into canonical chunks, one event at a time. Chunks with
+ * neither choices nor usage (Azure's leading {@code prompt_filter_results} chunk) are skipped.
+ */
 final class OpenAiStream implements ChunkStream {
     private final String provider;
     private final UpstreamHttp http;
@@ -73,6 +76,10 @@ final class OpenAiStream implements ChunkStream {
                         ErrorCodec.upstreamMessage(data.getBytes(StandardCharsets.UTF_8)), null);
             }
             ChatChunk chunk = ChatResponseCodec.readChunk(node);
+            if (chunk.choices().isEmpty() && chunk.usage() == null) {
+                // Azure opens its streams with a chunk carrying only prompt_filter_results: nothing for a client
+                continue;
+            }
             for (var choice : chunk.choices()) {
                 if (choice.finishReason() != null) {
                     sawFinishReason = true;

@@ -20,6 +20,7 @@ import dev.sluice.api.Usage;
 import dev.sluice.provider.Call;
 import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.UpstreamException;
+import dev.sluice.testing.FakeUpstream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -59,11 +60,11 @@ class AnthropicProviderTest {
     @Test
     @DisplayName("chat sends the translated request with Anthropic's headers and returns the canonical response")
     void chat() {
-        try (FakeAnthropic upstream = FakeAnthropic.start(FakeAnthropic.json(200, MESSAGE))) {
+        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(200, MESSAGE))) {
             ChatResponse response = provider(upstream.baseUrl()).chat(request(HELLO), CALL);
 
             assertThat(upstream.received()).hasSize(1);
-            FakeAnthropic.Received sent = upstream.received().getFirst();
+            FakeUpstream.Received sent = upstream.received().getFirst();
             assertThat(sent.method()).isEqualTo("POST");
             assertThat(sent.path()).isEqualTo("/v1/messages");
             assertThat(sent.header("x-api-key")).isEqualTo(KEY);
@@ -92,10 +93,10 @@ class AnthropicProviderTest {
     @ValueSource(strings = {"", "/", "/v1", "/v1/"})
     @DisplayName("requests go to {base}/v1/messages whether or not the base URL already ends in /v1")
     void baseUrl(String suffix) {
-        try (FakeAnthropic upstream = FakeAnthropic.start(FakeAnthropic.json(200, MESSAGE))) {
+        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(200, MESSAGE))) {
             provider(upstream.baseUrl() + suffix).chat(request(HELLO), CALL);
 
-            assertThat(upstream.received()).extracting(FakeAnthropic.Received::path).containsExactly("/v1/messages");
+            assertThat(upstream.received()).extracting(FakeUpstream.Received::path).containsExactly("/v1/messages");
         }
     }
 
@@ -104,10 +105,10 @@ class AnthropicProviderTest {
     void gatewayHeadersWin() {
         Call call = new Call("claude-x", "req-9", Map.of("X-Api-Key", "someone-elses-key", "Anthropic-Version", "1999-01-01"),
                 Duration.ofSeconds(30));
-        try (FakeAnthropic upstream = FakeAnthropic.start(FakeAnthropic.json(200, MESSAGE))) {
+        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(200, MESSAGE))) {
             provider(upstream.baseUrl()).chat(request(HELLO), call);
 
-            FakeAnthropic.Received sent = upstream.received().getFirst();
+            FakeUpstream.Received sent = upstream.received().getFirst();
             assertThat(sent.headers().get("x-api-key")).containsExactly(KEY);
             assertThat(sent.headers().get("anthropic-version")).containsExactly("2023-06-01");
         }
@@ -117,7 +118,7 @@ class AnthropicProviderTest {
     @DisplayName("a streamed text answer arrives as the expected canonical chunks, usage last")
     void streamText() throws Exception {
         String sse = new String(Fixtures.bytes("streams/text.sse"), StandardCharsets.UTF_8);
-        try (FakeAnthropic upstream = FakeAnthropic.start(FakeAnthropic.sse(sse));
+        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.sse(sse));
              ChunkStream stream = provider(upstream.baseUrl()).stream(request(HELLO), CALL)) {
             ArrayNode written = Json.array();
             for (ChatChunk chunk : drain(stream)) {
@@ -136,7 +137,7 @@ class AnthropicProviderTest {
     @DisplayName("a streamed tool call's input_json_delta fragments reassemble into its arguments")
     void streamToolUse() {
         String sse = new String(Fixtures.bytes("streams/tool_use.sse"), StandardCharsets.UTF_8);
-        try (FakeAnthropic upstream = FakeAnthropic.start(FakeAnthropic.sse(sse));
+        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.sse(sse));
              ChunkStream stream = provider(upstream.baseUrl()).stream(request(HELLO), CALL)) {
             Map<Integer, String> ids = new TreeMap<>();
             Map<Integer, StringBuilder> arguments = new TreeMap<>();
@@ -163,22 +164,22 @@ class AnthropicProviderTest {
     @Test
     @DisplayName("chunks reach the caller while the upstream is still writing: the stream is never buffered whole")
     void streamNotBuffered() {
-        List<String> events = FakeAnthropic.events(new String(Fixtures.bytes("streams/text.sse"), StandardCharsets.UTF_8));
+        List<String> events = FakeUpstream.events(new String(Fixtures.bytes("streams/text.sse"), StandardCharsets.UTF_8));
         CountDownLatch callerSawHello = new CountDownLatch(1);
         AtomicBoolean upstreamGaveUp = new AtomicBoolean();
-        FakeAnthropic.Reply reply = exchange -> {
-            try (OutputStream out = FakeAnthropic.startSse(exchange)) {
+        FakeUpstream.Reply reply = exchange -> {
+            try (OutputStream out = FakeUpstream.startSse(exchange)) {
                 for (int i = 0; i < 4; i++) { // message_start, block start, ping, "Hello"
-                    FakeAnthropic.writeEvent(out, events.get(i));
+                    FakeUpstream.writeEvent(out, events.get(i));
                 }
                 // the rest is only written once the caller has seen "Hello" (the wait only guards against a hang)
                 upstreamGaveUp.set(!callerSawHello.await(20, TimeUnit.SECONDS));
                 for (int i = 4; i < events.size(); i++) {
-                    FakeAnthropic.writeEvent(out, events.get(i));
+                    FakeUpstream.writeEvent(out, events.get(i));
                 }
             }
         };
-        try (FakeAnthropic upstream = FakeAnthropic.start(reply);
+        try (FakeUpstream upstream = FakeUpstream.start(reply);
              ChunkStream stream = provider(upstream.baseUrl()).stream(request(HELLO), CALL)) {
             assertThat(stream.next().choices().getFirst().delta().role()).isEqualTo("assistant");
             assertThat(stream.next().choices().getFirst().delta().content()).isEqualTo("Hello");
@@ -207,7 +208,7 @@ class AnthropicProviderTest {
         String body = "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}";
         String[] headers = retryAfterSeconds == null ? new String[0]
                 : new String[] {"retry-after", String.valueOf(retryAfterSeconds)};
-        try (FakeAnthropic upstream = FakeAnthropic.start(FakeAnthropic.json(status, body, headers))) {
+        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(status, body, headers))) {
             AnthropicProvider provider = provider(upstream.baseUrl());
 
             UpstreamException e = catchThrowableOfType(UpstreamException.class, () -> {
@@ -243,7 +244,7 @@ class AnthropicProviderTest {
                 event: error
                 data: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}
                 """;
-        try (FakeAnthropic upstream = FakeAnthropic.start(FakeAnthropic.sse(sse));
+        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.sse(sse));
              ChunkStream stream = provider(upstream.baseUrl()).stream(request(HELLO), CALL)) {
             assertThat(stream.next().choices().getFirst().delta().role()).isEqualTo("assistant");
             assertThat(stream.next().choices().getFirst().delta().content()).isEqualTo("Partial");
@@ -260,9 +261,9 @@ class AnthropicProviderTest {
     @Test
     @DisplayName("a stream the upstream ends before message_stop fails as incomplete")
     void truncatedStream() {
-        List<String> events = FakeAnthropic.events(new String(Fixtures.bytes("streams/text.sse"), StandardCharsets.UTF_8));
+        List<String> events = FakeUpstream.events(new String(Fixtures.bytes("streams/text.sse"), StandardCharsets.UTF_8));
         String cut = String.join("\n\n", events.subList(0, 4)); // message_start, block start, ping, "Hello"
-        try (FakeAnthropic upstream = FakeAnthropic.start(FakeAnthropic.sse(cut));
+        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.sse(cut));
              ChunkStream stream = provider(upstream.baseUrl()).stream(request(HELLO), CALL)) {
             assertThat(stream.next()).isNotNull();
             assertThat(stream.next().choices().getFirst().delta().content()).isEqualTo("Hello");
@@ -279,7 +280,7 @@ class AnthropicProviderTest {
     @Test
     @DisplayName("a 200 answer that is not JSON is a malformed response")
     void notJson() {
-        try (FakeAnthropic upstream = FakeAnthropic.start(FakeAnthropic.json(200, "<html>oops</html>"))) {
+        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(200, "<html>oops</html>"))) {
             UpstreamException e = catchThrowableOfType(UpstreamException.class,
                     () -> provider(upstream.baseUrl()).chat(request(HELLO), CALL));
 
@@ -292,7 +293,7 @@ class AnthropicProviderTest {
     @ValueSource(strings = {"chat", "stream"})
     @DisplayName("a request Anthropic cannot serve (n > 1) fails with a 400 and never reaches the upstream")
     void untranslatable(String operation) {
-        try (FakeAnthropic upstream = FakeAnthropic.start(FakeAnthropic.json(200, MESSAGE))) {
+        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(200, MESSAGE))) {
             AnthropicProvider provider = provider(upstream.baseUrl());
             ChatRequest twoAnswers = request("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":2}");
             BiFunction<ChatRequest, Call, Object> op = operation.equals("chat") ? provider::chat : provider::stream;

@@ -1,4 +1,4 @@
-package dev.sluice.provider.anthropic;
+package dev.sluice.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Headers;
@@ -17,21 +17,26 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A tiny Anthropic upstream for tests: the JDK's HTTP server on a free port, recording every
- * request it receives and answering with whatever {@link Reply} the test gave it.
+ * A tiny upstream for provider tests (Anthropic, Gemini, Azure...): the JDK's HTTP server on a
+ * free port, recording every request it receives and answering with whatever {@link Reply} the
+ * test gave it.
  */
-final class FakeAnthropic implements AutoCloseable {
+public final class FakeUpstream implements AutoCloseable {
 
-    /** What the upstream received. */
-    record Received(String method, String path, Headers headers, JsonNode body) {
-        String header(String name) {
+    /**
+     * What the upstream received.
+     *
+     * @param query the raw query string, or null when there was none
+     */
+    public record Received(String method, String path, String query, Headers headers, JsonNode body) {
+        public String header(String name) {
             return headers.getFirst(name);
         }
     }
 
     /** Writes the upstream's answer. */
     @FunctionalInterface
-    interface Reply {
+    public interface Reply {
         void write(HttpExchange exchange) throws Exception;
     }
 
@@ -40,7 +45,7 @@ final class FakeAnthropic implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
-    private FakeAnthropic(Reply reply) {
+    private FakeUpstream(Reply reply) {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -51,7 +56,7 @@ final class FakeAnthropic implements AutoCloseable {
             try (exchange) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        exchange.getRequestHeaders(), body.length == 0 ? null : Json.parse(body)));
+                        exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body.length == 0 ? null : Json.parse(body)));
                 reply.write(exchange);
             } catch (Throwable t) {
                 failures.add(t);
@@ -60,25 +65,25 @@ final class FakeAnthropic implements AutoCloseable {
         server.start();
     }
 
-    static FakeAnthropic start(Reply reply) {
-        return new FakeAnthropic(reply);
+    public static FakeUpstream start(Reply reply) {
+        return new FakeUpstream(reply);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
     /** Errors thrown inside the fake (a reply that could not be written), for tests to assert none. */
-    List<Throwable> failures() {
+    public List<Throwable> failures() {
         return List.copyOf(failures);
     }
 
     /** A JSON answer with the given status and extra headers (name, value, name, value...). */
-    static Reply json(int status, String body, String... headers) {
+    public static Reply json(int status, String body, String... headers) {
         return exchange -> {
             for (int i = 0; i + 1 < headers.length; i += 2) {
                 exchange.getResponseHeaders().add(headers[i], headers[i + 1]);
@@ -91,7 +96,7 @@ final class FakeAnthropic implements AutoCloseable {
     }
 
     /** An SSE answer written and flushed one event at a time (events are separated by blank lines). */
-    static Reply sse(String body) {
+    public static Reply sse(String body) {
         return exchange -> {
             try (OutputStream out = startSse(exchange)) {
                 for (String event : events(body)) {
@@ -101,18 +106,18 @@ final class FakeAnthropic implements AutoCloseable {
         };
     }
 
-    static OutputStream startSse(HttpExchange exchange) throws IOException {
+    public static OutputStream startSse(HttpExchange exchange) throws IOException {
         exchange.getResponseHeaders().set("content-type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         return exchange.getResponseBody();
     }
 
-    static void writeEvent(OutputStream out, String event) throws IOException {
+    public static void writeEvent(OutputStream out, String event) throws IOException {
         out.write((event + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
-    static List<String> events(String sseBody) {
+    public static List<String> events(String sseBody) {
         return java.util.Arrays.stream(sseBody.split("\n\n")).map(String::strip).filter(e -> !e.isEmpty()).toList();
     }
 

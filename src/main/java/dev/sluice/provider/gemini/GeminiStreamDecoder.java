@@ -1,0 +1,210 @@
+package dev.sluice.provider.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.ChatChunk;
+import dev.sluice.api.ChunkChoice;
+import dev.sluice.api.ChunkStream;
+import dev.sluice.api.Delta;
+import dev.sluice.api.Json;
+import dev.sluice.api.ToolCall;
+import dev.sluice.api.ToolCallDelta;
+import dev.sluice.provider.ErrorClass;
+import dev.sluice.provider.SseReader;
+import dev.sluice.provider.UpstreamException;
+import dev.sluice.provider.UpstreamHttp;
+import dev.sluice.provider.gemini.GeminiWire.GeminiUsage;
+import dev.sluice.provider.gemini.GeminiWire.Ids;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes Gemini's {@code streamGenerateContent?alt=sse} body into canonical chunks, one upstream
+ * event at a time. Each {@code data:} event is a partial {@code GenerateContentResponse}; there is
+ * no end marker, the body just ends.
+ *
+ * <ul>
+ *   <li>a candidate's first appearance → a chunk with {@code role: assistant} for its index</li>
+ *   <li>its text parts → one content chunk (thought parts are skipped)</li>
+ *   <li>each {@code functionCall} part → one tool call delta, complete (id, name and all the
+ *       arguments): Gemini never splits a call across events. Calls are numbered from 0 per
+ *       candidate, ids are made up</li>
+ *   <li>its {@code finishReason} → a chunk with the finish reason ({@code tool_calls} when it called
+ *       functions)</li>
+ *   <li>{@code usageMetadata} → remembered (each event carries the running totals); the usage chunk
+ *       (no choices) is sent when the body ends</li>
+ *   <li>{@code promptFeedback.blockReason} without candidates → a CONTENT_FILTER failure;
+ *       {@code {"error":{...}}} → a classified failure; the body ending before every candidate has a
+ *       finish reason → {@link ErrorClass#CONNECTION}</li>
+ * </ul>
+ *
+ * One event can yield several chunks; they wait in a small queue.
+ */
+final class GeminiStreamDecoder implements ChunkStream {
+    private static final Delta ROLE = new Delta("assistant", "", List.of(), null);
+    private static final Delta EMPTY = new Delta(null, null, List.of(), null);
+
+    private final String provider;
+    private final UpstreamHttp http;
+    private final UpstreamHttp.Response response;
+    private final SseReader reader;
+    private final Ids ids;
+    private final long created;
+    private final ArrayDeque<ChatChunk> pending = new ArrayDeque<>();
+    /** Per candidate index: how many tool calls it made, and whether it finished. */
+    private final Map<Integer, CandidateState> candidates = new HashMap<>();
+
+    private String id;
+    private String model;
+    private GeminiUsage usage;
+    private boolean finished;
+
+    private static final class CandidateState {
+        int toolCalls;
+        boolean done;
+    }
+
+    GeminiStreamDecoder(String provider, String model, UpstreamHttp http, UpstreamHttp.Response response, Clock clock,
+                        Ids ids) {
+        this.provider = provider;
+        this.model = model;
+        this.http = http;
+        this.response = response;
+        this.reader = new SseReader(response.body());
+        this.ids = ids;
+        this.created = clock.instant().getEpochSecond();
+    }
+
+    @Override
+    public ChatChunk next() {
+        while (pending.isEmpty() && !finished) {
+            SseReader.Event event;
+            try {
+                event = reader.next();
+            } catch (IOException | RuntimeException e) {
+                finished = true;
+                throw http.transportFailure(e);
+            }
+            if (event == null) {
+                finished = true;
+                end();
+            } else {
+                translate(parse(event.data()));
+            }
+        }
+        return pending.poll();
+    }
+
+    /** The body ended: complete if every candidate finished, then the usage chunk. */
+    private void end() {
+        boolean complete = !candidates.isEmpty() && candidates.values().stream().allMatch(c -> c.done);
+        if (!complete) {
+            pending.clear();
+            throw new UpstreamException(provider, ErrorClass.CONNECTION, 200,
+                    "The upstream provider '" + provider + "' ended the stream before it was complete.", null, null);
+        }
+        if (usage != null) {
+            pending.add(new ChatChunk(id(), created, model, List.of(), usage.toCanonical(), null));
+        }
+    }
+
+    private JsonNode parse(String data) {
+        try {
+            JsonNode node = Json.parseUpstream(data.getBytes(StandardCharsets.UTF_8));
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (Exception e) {
+            throw malformed("a stream event that is not valid JSON", e);
+        }
+        throw malformed("a stream event that is not a JSON object", null);
+    }
+
+    private void translate(JsonNode event) {
+        if (event.path("error").isObject()) {
+            finished = true;
+            throw GeminiErrors.fromErrorObject(provider, event.get("error"));
+        }
+        if (GeminiErrors.isBlocked(event)) {
+            finished = true;
+            throw GeminiErrors.blocked(provider, event.get("promptFeedback"));
+        }
+        if (id == null && event.path("responseId").isTextual()) {
+            id = event.get("responseId").asText();
+        }
+        model = event.path("modelVersion").asText(model);
+        if (event.path("usageMetadata").isObject()) {
+            usage = GeminiUsage.read(event.get("usageMetadata"));
+        }
+        int position = 0;
+        for (JsonNode candidate : event.path("candidates")) {
+            int index = candidate.path("index").asInt(position++);
+            CandidateState state = candidates.get(index);
+            if (state == null) {
+                state = new CandidateState();
+                candidates.put(index, state);
+                pending.add(chunk(index, ROLE, null));
+            }
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : candidate.path("content").path("parts")) {
+                if (part.path(GeminiWire.THOUGHT).asBoolean(false)) {
+                    continue;
+                }
+                if (part.path(GeminiWire.TEXT).isTextual()) {
+                    text.append(part.get(GeminiWire.TEXT).asText());
+                } else if (part.path(GeminiWire.FUNCTION_CALL).isObject()) {
+                    flushText(index, text);
+                    ToolCall call = GeminiChat.toolCall(part.get(GeminiWire.FUNCTION_CALL), ids);
+                    pending.add(chunk(index, new Delta(null, null,
+                            List.of(new ToolCallDelta(state.toolCalls++, call.id(), call.name(), call.arguments())), null),
+                            null));
+                }
+            }
+            flushText(index, text);
+            String finish = GeminiWire.finishReason(GeminiChat.textOrNull(candidate.get("finishReason")),
+                    state.toolCalls > 0);
+            if (finish != null && !state.done) {
+                state.done = true;
+                pending.add(chunk(index, EMPTY, finish));
+            }
+        }
+    }
+
+    private void flushText(int index, StringBuilder text) {
+        if (!text.isEmpty()) {
+            pending.add(chunk(index, Delta.text(text.toString()), null));
+            text.setLength(0);
+        }
+    }
+
+    private ChatChunk chunk(int index, Delta delta, String finishReason) {
+        return new ChatChunk(id(), created, model, List.of(new ChunkChoice(index, delta, finishReason)), null, null);
+    }
+
+    /** Gemini's responseId when it sends one (the same in every event), else one made up once. */
+    private String id() {
+        if (id == null) {
+            id = ids.next("chatcmpl-");
+        }
+        return id;
+    }
+
+    private UpstreamException malformed(String what, Exception cause) {
+        finished = true;
+        pending.clear();
+        return new UpstreamException(provider, ErrorClass.MALFORMED_RESPONSE, 200,
+                "The upstream provider '" + provider + "' sent " + what + ".", null, cause);
+    }
+
+    @Override
+    public void close() {
+        finished = true;
+        pending.clear();
+        reader.close();
+        response.close();
+    }
+}

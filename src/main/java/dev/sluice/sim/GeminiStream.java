@@ -1,0 +1,72 @@
+package dev.sluice.sim;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams an answer the way Gemini's {@code streamGenerateContent?alt=sse} does: data-only
+ * events, each a partial {@code GenerateContentResponse} — one per text piece, one per (whole)
+ * function call, then a last one per candidate with the finish reason and the full usage — and
+ * no end marker: the body just ends. Candidates (n > 1) are interleaved.
+ */
+final class GeminiStream {
+    private GeminiStream() {}
+
+    static void send(ServerResponse res, GeminiWire.Answer answer, Faults faults) {
+        List<SseWriter.Event> events = events(answer);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        Pacing.sleep(faults.ttft());
+        try (OutputStream out = res.outputStream()) {
+            SseWriter sse = new SseWriter(out, faults);
+            for (SseWriter.Event event : events) {
+                sse.write(event);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<SseWriter.Event> events(GeminiWire.Answer answer) {
+        List<List<SseWriter.Event>> perCandidate = new ArrayList<>();
+        for (int i = 0; i < answer.replies().size(); i++) {
+            List<SseWriter.Event> events = new ArrayList<>();
+            switch (answer.replies().get(i)) {
+                case Reply.Text text -> {
+                    for (String piece : text.pieces()) {
+                        events.add(content(GeminiWire.textChunk(answer, i, piece)));
+                    }
+                }
+                case Reply.ToolCalls calls -> {
+                    for (Reply.Call call : calls.calls()) {
+                        events.add(content(GeminiWire.functionCallChunk(answer, i, call)));
+                    }
+                }
+            }
+            events.add(new SseWriter.Event(null, GeminiWire.finishChunk(answer, i), SseWriter.Kind.CLOSING));
+            perCandidate.add(events);
+        }
+        List<SseWriter.Event> out = new ArrayList<>();
+        for (int step = 0; ; step++) {
+            boolean any = false;
+            for (List<SseWriter.Event> events : perCandidate) {
+                if (step < events.size()) {
+                    out.add(events.get(step));
+                    any = true;
+                }
+            }
+            if (!any) {
+                return out;
+            }
+        }
+    }
+
+    private static SseWriter.Event content(byte[] data) {
+        return new SseWriter.Event(null, data, SseWriter.Kind.CONTENT);
+    }
+}
