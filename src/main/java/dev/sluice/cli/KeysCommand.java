@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sluice keys create|list|revoke}: manages virtual keys over the admin API. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage virtual API keys.",
-        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Rotate.class,
+                KeysCommand.Revoke.class})
 final class KeysCommand implements Runnable {
 
     @Override
@@ -55,6 +56,9 @@ final class KeysCommand implements Runnable {
         @Option(names = "--team", description = "Team the key belongs to.")
         String team;
 
+        @Mixin
+        QuotaOptions quota;
+
         @Override
         public Integer call() {
             ObjectNode body = Json.object().put("name", name);
@@ -67,6 +71,7 @@ final class KeysCommand implements Runnable {
             if (team != null) {
                 body.put("team", team);
             }
+            quota.addTo(body);
             JsonNode key = target.client().post("/admin/keys", body);
             if (target.json) {
                 System.out.println(key.toPrettyString());
@@ -98,6 +103,32 @@ final class KeysCommand implements Runnable {
                 System.out.printf(format, k.path("id").asText(), k.path("name").asText(), k.path("status").asText(),
                         k.path("hint").asText(), k.path("expires_at").isNull() ? "never" : k.path("expires_at").asText(),
                         allowed.isEmpty() ? "all" : String.join(",", allowed));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Give a key a new secret; the old one keeps working for the grace period.")
+    static final class Rotate implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(paramLabel = "ID", description = "The key's id (key_...).")
+        String id;
+
+        @Option(names = "--grace", defaultValue = "24h", description = "How long the old secret still works (default ${DEFAULT-VALUE}).")
+        String grace;
+
+        @Override
+        public Integer call() {
+            JsonNode key = target.client().post("/admin/keys/" + id + "/rotate", Json.object().put("grace", grace));
+            if (target.json) {
+                System.out.println(key.toPrettyString());
+            } else {
+                System.out.println("Rotated key " + id + "; the old secret works until "
+                        + key.path("previous_secret_valid_until").asText("now (no grace)") + ".");
+                System.out.println("New secret (shown once, store it now): " + key.path("key").asText());
             }
             return 0;
         }

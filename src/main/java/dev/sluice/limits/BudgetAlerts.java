@@ -27,6 +27,11 @@ public final class BudgetAlerts {
         this.redis = redis;
     }
 
+    /** A request was refused because this budget is spent: that is the 100% mark, whatever the exact sum. */
+    void refused(Bucket budget, double spent, long now) {
+        check(budget, Math.max(spent, budget.limit()), now);
+    }
+
     void check(Bucket budget, double spent, long now) {
         if (budget.limit() <= 0) {
             return;

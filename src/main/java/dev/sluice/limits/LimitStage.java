@@ -66,6 +66,9 @@ public final class LimitStage implements Stage {
                     Duration.ofSeconds(1), null));
         }
         if (!decision.admitted()) {
+            if (decision.refused().kind().budget()) {
+                alerts.refused(decision.refused(), decision.decidedBy().spent(decision.refused()), now);
+            }
             return Reply.fail(refusal(decision, now));
         }
         RateHeaders.write(ex, decision.states());

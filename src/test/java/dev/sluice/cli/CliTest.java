@@ -40,7 +40,7 @@ class CliTest {
     void helpAndVersion() {
         Run help = run("--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("demo", "serve", "sim", "keys");
+        assertThat(help.out()).contains("demo", "serve", "sim", "keys", "teams");
         Run version = run("--version");
         assertThat(version.code()).isZero();
         assertThat(version.out()).startsWith("sluice ");
@@ -54,8 +54,11 @@ class CliTest {
         try (TestGateway gw = TestGateway.start()) {
             String url = "http://127.0.0.1:" + gw.gateway().port();
             String[] target = {"--url", url, "--admin-key", TestGateway.ADMIN_KEY};
+            Run team = run(concat(new String[] {"teams", "create", "search", "--rpm", "100", "--daily-usd", "5"}, target));
+            assertThat(team.code()).as(team.out()).isZero();
+            assertThat(run(concat(new String[] {"teams", "list"}, target)).out()).contains("search", "100", "5.0");
             Run created = run(concat(new String[] {"keys", "create", "--name", "cli-key", "--models", "gpt-4o-mini,gpt-4o",
-                    "--expires-in", "30d"}, target));
+                    "--expires-in", "30d", "--team", "search", "--rpm", "10"}, target));
             assertThat(created.code()).as(created.out()).isZero();
             Matcher m = Pattern.compile("Created key (key_\\w+).*\\nSecret.*: (sk-sluice-\\w+)", Pattern.DOTALL).matcher(created.out());
             assertThat(m.find()).as(created.out()).isTrue();
@@ -65,6 +68,8 @@ class CliTest {
             Run list = run(concat(new String[] {"keys", "list"}, target));
             assertThat(list.out()).contains(id, "cli-key", "active", "gpt-4o-mini,gpt-4o").doesNotContain(secret);
 
+            Run rotated = run(concat(new String[] {"keys", "rotate", id, "--grace", "1h"}, target));
+            assertThat(rotated.out()).contains("Rotated key " + id, "New secret").doesNotContain(secret);
             Run revoked = run(concat(new String[] {"keys", "revoke", id}, target));
             assertThat(revoked.out()).contains("Revoked key " + id);
             assertThat(run(concat(new String[] {"keys", "list"}, target)).out()).contains("revoked");

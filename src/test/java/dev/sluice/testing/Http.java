@@ -61,6 +61,11 @@ public final class Http {
         return send(builder(path, headers).DELETE());
     }
 
+    public Response patch(String path, String body, Map<String, String> headers) {
+        return send(builder(path, headers).header("content-type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Response post(String path, JsonNode body, Map<String, String> headers) {
         return post(path, Json.bytes(body), headers);
     }

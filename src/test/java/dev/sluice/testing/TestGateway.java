@@ -82,12 +82,12 @@ public final class TestGateway implements AutoCloseable {
 
     /** The YAML every test gateway starts from; {@code extra} may override whole sections. */
     public static String standardConfig(String simBaseUrl, Path dir, String extra) {
-        String auth = extra.contains("auth:") ? "" : """
+        String auth = hasSection(extra, "auth") ? "" : """
                 auth:
                   enabled: true
                   admin_key: %s
                 """.formatted(ADMIN_KEY);
-        String models = extra.contains("models:") ? "" : """
+        String models = hasSection(extra, "models") ? "" : """
                 models:
                   gpt-4o-mini:
                     provider: sim
@@ -99,7 +99,7 @@ public final class TestGateway implements AutoCloseable {
                   text-embedding-3-small:
                     provider: sim
                 """;
-        String providers = extra.contains("providers:") ? "" : """
+        String providers = hasSection(extra, "providers") ? "" : """
                 providers:
                   sim:
                     type: openai
@@ -114,18 +114,23 @@ public final class TestGateway implements AutoCloseable {
                     timeout: 5s
                     forward_headers: ["x-sim-*"]
                 """.formatted(simBaseUrl);
-        String server = extra.contains("server:") ? "" : """
+        String server = hasSection(extra, "server") ? "" : """
                 server:
                   host: 127.0.0.1
                   port: 0
                   max_body_bytes: 1MB
                   drain_timeout: 5s
                 """;
-        String store = extra.contains("store:") ? "" : """
+        String store = hasSection(extra, "store") ? "" : """
                 store:
                   path: %s
                 """.formatted(dir.resolve("sluice.db"));
         return server + auth + store + providers + models + extra;
+    }
+
+    /** Whether the YAML has this top-level section (not just a key of that name further in). */
+    private static boolean hasSection(String yaml, String section) {
+        return java.util.regex.Pattern.compile("(?m)^" + section + ":").matcher(yaml).find();
     }
 
     public Simulator sim() {
