@@ -33,9 +33,14 @@ public final class GatewayBench {
     record Target(String name, String host, int port, String[] headers) {}
 
     /** @param gatewayBody what the gateway is sent, when it differs from the direct body (another model) */
-    record Scenario(String name, String body, String[] simHeaders, int concurrency, boolean streaming, String gatewayBody) {
+    record Scenario(String name, String body, String[] simHeaders, int concurrency, boolean streaming, String gatewayBody,
+                    boolean withLimits) {
         Scenario(String name, String body, String[] simHeaders, int concurrency, boolean streaming) {
-            this(name, body, simHeaders, concurrency, streaming, body);
+            this(name, body, simHeaders, concurrency, streaming, body, false);
+        }
+
+        Scenario(String name, String body, String[] simHeaders, int concurrency, boolean streaming, String gatewayBody) {
+            this(name, body, simHeaders, concurrency, streaming, gatewayBody, false);
         }
 
         String bodyFor(Target t) {
@@ -78,15 +83,22 @@ public final class GatewayBench {
                     """.formatted(gwPort, adminKey, work.resolve("bench.db"), simPort, simPort));
             procs.java("gateway", jvm, "serve", "--config", config.toString());
             Processes.awaitUp("http://127.0.0.1:" + gwPort + "/health/ready");
-            String key = createKey(gwPort, adminKey);
+            String key = createKey(gwPort, adminKey, "{\"name\":\"bench\"}");
+            // limits high enough never to refuse, so the run measures what checking them costs
+            String limitedKey = createKey(gwPort, adminKey, "{\"name\":\"bench-limited\",\"limits\":{\"rpm\":1000000000,"
+                    + "\"tpm\":2000000000,\"concurrency\":100000},\"budget\":{\"daily_usd\":1000000}}");
 
             Target direct = new Target("direct", "127.0.0.1", simPort, new String[0]);
             Target sluice = new Target("sluice", "127.0.0.1", gwPort, new String[] {"Authorization", "Bearer " + key});
+            Target limited = new Target("sluice, limits on", "127.0.0.1", gwPort,
+                    new String[] {"Authorization", "Bearer " + limitedKey});
             long roundMillis = quick ? 1_500 : 5_000;
             int rounds = quick ? 2 : 3;
             List<Scenario> scenarios = List.of(
                     new Scenario("chat, concurrency 1", CHAT, new String[] {"x-sim-tokens", "16"}, 1, false),
                     new Scenario("chat, concurrency 16", CHAT, new String[] {"x-sim-tokens", "16"}, 16, false),
+                    new Scenario("chat, concurrency 16, key limits and budget off vs on", CHAT,
+                            new String[] {"x-sim-tokens", "16"}, 16, false, CHAT, true),
                     new Scenario("chat, concurrency 16, no faults (2 deployments, retries 3)", CHAT,
                             new String[] {"x-sim-tokens", "16"}, 16, false, RESILIENT_CHAT),
                     new Scenario("chat, concurrency 16, 30% upstream 503s (2 deployments, retries 3)", CHAT,
@@ -104,12 +116,22 @@ public final class GatewayBench {
                 measure(sluice, s, roundMillis);
                 Measured d = new Measured();
                 Measured g = new Measured();
+                Measured l = new Measured();
+                if (s.withLimits()) {
+                    measure(limited, s, roundMillis);
+                }
                 for (int r = 0; r < rounds; r++) {
                     d.add(measure(direct, s, roundMillis));
                     g.add(measure(sluice, s, roundMillis));
+                    if (s.withLimits()) {
+                        l.add(measure(limited, s, roundMillis));
+                    }
                 }
                 rows.add(d.row(s, direct));
                 rows.add(g.row(s, sluice));
+                if (s.withLimits()) {
+                    rows.add(l.row(s, limited));
+                }
                 System.err.printf("%s: direct p50 %.0f us, sluice p50 %.0f us%n", s.name(), d.latency.percentileMicros(50),
                         g.latency.percentileMicros(50));
             }
@@ -179,14 +201,14 @@ public final class GatewayBench {
         return m;
     }
 
-    private static String createKey(int port, String adminKey) throws IOException {
+    private static String createKey(int port, String adminKey, String body) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/admin/keys").toURL().openConnection();
         c.setRequestMethod("POST");
         c.setDoOutput(true);
         c.setRequestProperty("Authorization", "Bearer " + adminKey);
         c.setRequestProperty("Content-Type", "application/json");
         try (OutputStream out = c.getOutputStream()) {
-            out.write("{\"name\":\"bench\"}".getBytes(StandardCharsets.UTF_8));
+            out.write(body.getBytes(StandardCharsets.UTF_8));
         }
         String answer = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("\"key\":\"([^\"]+)\"").matcher(answer);
