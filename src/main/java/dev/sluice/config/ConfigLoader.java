@@ -133,9 +133,9 @@ public final class ConfigLoader {
 
     private static StoreConfig store(YamlNode node) {
         if (node == null) {
-            return new StoreConfig("sluice.db", null, 100_000);
+            return new StoreConfig("sluice.db", null, 100_000, spillDirFor("sluice.db", null));
         }
-        node.allowOnly(Set.of("path", "url", "queue_capacity"));
+        node.allowOnly(Set.of("path", "url", "queue_capacity", "spill_dir"));
         String url = node.string("url", null);
         if (url != null && url.isBlank()) {
             url = null;
@@ -144,7 +144,18 @@ public final class ConfigLoader {
             throw node.get("url").error("'" + url + "' is not a PostgreSQL JDBC URL",
                     "write it like jdbc:postgresql://127.0.0.1:5432/sluice?user=sluice&password=${env:PGPASSWORD}");
         }
-        return new StoreConfig(node.string("path", "sluice.db"), url, node.integer("queue_capacity", 100_000, 100, 10_000_000));
+        String path = node.string("path", "sluice.db");
+        return new StoreConfig(path, url, node.integer("queue_capacity", 100_000, 100, 10_000_000),
+                node.string("spill_dir", spillDirFor(path, url)));
+    }
+
+    /** By default records spill next to the SQLite file, or under .sluice/ for PostgreSQL. */
+    private static String spillDirFor(String sqlitePath, String url) {
+        if (url != null) {
+            return ".sluice/spill";
+        }
+        java.nio.file.Path parent = java.nio.file.Path.of(sqlitePath).toAbsolutePath().getParent();
+        return (parent == null ? java.nio.file.Path.of("spill") : parent.resolve("spill")).toString();
     }
 
     private static RedisConfig redis(YamlNode node) {

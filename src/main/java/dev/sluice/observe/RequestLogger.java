@@ -4,7 +4,7 @@ import dev.sluice.api.Json;
 import dev.sluice.api.Usage;
 import dev.sluice.pipeline.Attempt;
 import dev.sluice.pipeline.Exchange;
-import dev.sluice.store.RequestLogWriter;
+import dev.sluice.store.BatchWriter;
 import dev.sluice.store.RequestRecord;
 import java.util.Locale;
 
@@ -14,9 +14,9 @@ import java.util.Locale;
  * never blocks the request.
  */
 public final class RequestLogger implements Exchange.CompletionListener {
-    private final RequestLogWriter writer;
+    private final BatchWriter<RequestRecord> writer;
 
-    public RequestLogger(RequestLogWriter writer) {
+    public RequestLogger(BatchWriter<RequestRecord> writer) {
         this.writer = writer;
     }
 

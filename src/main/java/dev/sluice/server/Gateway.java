@@ -29,7 +29,9 @@ import dev.sluice.route.Watchdog;
 import dev.sluice.store.Database;
 import dev.sluice.store.KeyRepository;
 import dev.sluice.store.RequestLogReader;
-import dev.sluice.store.RequestLogWriter;
+import dev.sluice.store.BatchWriter;
+import dev.sluice.store.RequestLogSink;
+import dev.sluice.store.RequestRecord;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,7 +52,7 @@ public final class Gateway implements AutoCloseable {
     private final SluiceConfig config;
     private final SimulatorPool simulators;
     private final Database database;
-    private final RequestLogWriter logWriter;
+    private final BatchWriter<RequestRecord> logWriter;
     private final KeyService keys;
     private final GatewayServer server;
     private final String adminKey;
@@ -73,7 +75,8 @@ public final class Gateway implements AutoCloseable {
             this.database = db;
             sharedRedis = config.redis() == null ? null : new Redis(config.redis());
             this.redis = sharedRedis;
-            this.logWriter = new RequestLogWriter(db, config.store().queueCapacity());
+            this.logWriter = new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class,
+                    config.store().queueCapacity(), Path.of(config.store().spillDir()));
             KeyRepository keyRepository = new KeyRepository(db);
             TeamRepository teamRepository = new TeamRepository(db);
             this.keys = new KeyService(keyRepository, teamRepository, clock);
@@ -152,7 +155,7 @@ public final class Gateway implements AutoCloseable {
         return keys;
     }
 
-    public RequestLogWriter requestLog() {
+    public BatchWriter<RequestRecord> requestLog() {
         return logWriter;
     }
 

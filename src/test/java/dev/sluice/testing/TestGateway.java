@@ -124,7 +124,8 @@ public final class TestGateway implements AutoCloseable {
         String store = hasSection(extra, "store") ? "" : """
                 store:
                   path: %s
-                """.formatted(dir.resolve("sluice.db"));
+                  spill_dir: %s
+                """.formatted(dir.resolve("sluice.db"), dir.resolve("spill"));
         return server + auth + store + providers + models + extra;
     }
 

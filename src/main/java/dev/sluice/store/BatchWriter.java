@@ -1,0 +1,343 @@
+package dev.sluice.store;
+
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.sluice.api.Json;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes records to the store in batches on its own thread, so a request never waits for the
+ * disk or the database. Nothing is lost quietly:
+ * <ul>
+ *   <li>{@link #offer} never blocks; records wait in a bounded memory queue;</li>
+ *   <li>while the store fails (slow, locked, down), the writer moves records to a spill file
+ *       (JSON lines) instead of letting the queue fill, and retries the store with backoff;</li>
+ *   <li>when the store answers again, the spill file is replayed first, then deleted;</li>
+ *   <li>on close, everything queued is written, or spilled when the store is down, and a spill
+ *       file left from a previous run is replayed at the next start;</li>
+ *   <li>only if memory and disk both cannot keep up is a record dropped: counted, and logged.</li>
+ * </ul>
+ *
+ * @param <T> a record type Jackson can write and read back (for the spill file)
+ */
+public final class BatchWriter<T> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+    private static final int BATCH = 512;
+    private static final long GATHER_MILLIS = 50;
+
+    /** Inserts a batch on a connection the writer owns; the writer commits or rolls back. */
+    @FunctionalInterface
+    public interface Sink<T> {
+        void insert(Connection connection, List<T> batch) throws SQLException;
+    }
+
+    private final String name;
+    private final Database database;
+    private final Sink<T> sink;
+    private final ObjectWriter encoder;
+    private final ObjectReader decoder;
+    private final Path spillFile;
+    private final BlockingQueue<T> queue;
+    private final Thread thread;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong spilled = new AtomicLong();
+    private volatile long spillPending;
+    private volatile boolean closing;
+    private volatile boolean storeDown;
+    private Connection connection;
+
+    /**
+     * @param spillDir where the spill file lives ({@code <name>.spill.jsonl}); created when needed
+     */
+    public BatchWriter(String name, Database database, Sink<T> sink, Class<T> type, int capacity, Path spillDir) {
+        this.name = name;
+        this.database = database;
+        this.sink = sink;
+        this.encoder = Json.MAPPER.writerFor(type);
+        this.decoder = Json.MAPPER.readerFor(type);
+        this.spillFile = spillDir.resolve(name + ".spill.jsonl");
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.spillPending = countLines(spillFile);
+        if (spillPending > 0) {
+            LOG.info("{}: {} record(s) spilled by an earlier run will be written", name, spillPending);
+        }
+        // A platform thread: JDBC drivers' native and socket calls would pin a virtual thread's carrier anyway.
+        this.thread = Thread.ofPlatform().name("sluice-" + name + "-writer").daemon(true).start(this::run);
+    }
+
+    /** Queues a record without blocking; false (and a counted, logged drop) only when the queue is full. */
+    public boolean offer(T record) {
+        if (closing || !queue.offer(record)) {
+            long n = dropped.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) {
+                LOG.error("{}: queue full or closed, {} record(s) dropped so far; memory and disk cannot keep up", name, n);
+            }
+            return false;
+        }
+        accepted.incrementAndGet();
+        return true;
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Records written to the spill file so far (all later written to the store, or still pending). */
+    public long spilled() {
+        return spilled.get();
+    }
+
+    /** Records in the spill file waiting for the store. */
+    public long spillPending() {
+        return spillPending;
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Whether the last write attempt failed. */
+    public boolean storeDown() {
+        return storeDown;
+    }
+
+    /** Waits until every accepted record is in the store, or the timeout passes; true when flushed. */
+    public boolean flush(long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (written.get() < accepted.get()) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void run() {
+        List<T> batch = new ArrayList<>(BATCH);
+        long backoff = 100;
+        long nextTry = 0;
+        while (!(closing && queue.isEmpty() && batch.isEmpty())) {
+            try {
+                if (batch.isEmpty()) {
+                    T first = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        if (spillPending > 0 && !storeDown) {
+                            replaySpill();
+                        }
+                        continue;
+                    }
+                    if (!closing && !storeDown && queue.size() < BATCH) {
+                        // let a batch gather: one transaction per few hundred rows, not one per request
+                        Thread.sleep(GATHER_MILLIS);
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
+                }
+                if (storeDown && System.currentTimeMillis() < nextTry) {
+                    spill(batch);
+                    continue;
+                }
+                insert(batch);
+                written.addAndGet(batch.size());
+                batch.clear();
+                if (storeDown) {
+                    LOG.info("{}: the store answers again", name);
+                }
+                storeDown = false;
+                backoff = 100;
+                if (spillPending > 0) {
+                    replaySpill();
+                }
+            } catch (InterruptedException e) {
+                closing = true;
+            } catch (SQLException | RuntimeException e) {
+                if (!storeDown) {
+                    LOG.warn("{}: the store failed ({}); spilling to {} and retrying", name, e.getMessage(), spillFile);
+                }
+                storeDown = true;
+                closeConnection();
+                spill(batch);
+                nextTry = System.currentTimeMillis() + backoff;
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+        closeConnection();
+    }
+
+    private void insert(List<T> batch) throws SQLException {
+        if (connection == null) {
+            connection = database.connect();
+            connection.setAutoCommit(false);
+        }
+        try {
+            sink.insert(connection, batch);
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // the connection is replaced anyway
+            }
+            throw e;
+        }
+    }
+
+    /** Appends the batch to the spill file; they count as written once replayed into the store. */
+    private void spill(List<T> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            Files.createDirectories(spillFile.getParent());
+            try (BufferedWriter out = Files.newBufferedWriter(spillFile, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                for (T record : batch) {
+                    out.write(encoder.writeValueAsString(record));
+                    out.newLine();
+                }
+            }
+            spilled.addAndGet(batch.size());
+            spillPending += batch.size();
+            batch.clear();
+        } catch (IOException e) {
+            LOG.error("{}: cannot spill {} record(s) to {} ({}); keeping them in memory", name, batch.size(), spillFile,
+                    e.getMessage());
+            sleepQuietly(500);
+        }
+    }
+
+    /**
+     * Writes the spill file into the store in batches, then deletes it. On a failure the lines
+     * already written are cut from the file, so a later replay writes nothing twice.
+     */
+    private void replaySpill() {
+        List<T> chunk = new ArrayList<>(BATCH);
+        long replayed = 0;
+        try (BufferedReader in = Files.newBufferedReader(spillFile, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                chunk.add(decoder.readValue(line));
+                if (chunk.size() == BATCH) {
+                    insert(chunk);
+                    replayed += chunk.size();
+                    written.addAndGet(chunk.size());
+                    chunk.clear();
+                }
+            }
+            if (!chunk.isEmpty()) {
+                insert(chunk);
+                replayed += chunk.size();
+                written.addAndGet(chunk.size());
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            LOG.warn("{}: replaying the spill file failed after {} record(s) ({}); will retry", name, replayed, e.getMessage());
+            storeDown = true;
+            closeConnection();
+            dropFirstLines(replayed);
+            return;
+        }
+        try {
+            Files.deleteIfExists(spillFile);
+        } catch (IOException e) {
+            LOG.error("{}: cannot delete the replayed spill file {}: {}", name, spillFile, e.getMessage());
+        }
+        spillPending = 0;
+        LOG.info("{}: {} spilled record(s) written to the store", name, replayed);
+    }
+
+    /** Rewrites the spill file without its first {@code count} records (already in the store). */
+    private void dropFirstLines(long count) {
+        if (count == 0) {
+            return;
+        }
+        Path rest = spillFile.resolveSibling(spillFile.getFileName() + ".rest");
+        try (var lines = Files.lines(spillFile, StandardCharsets.UTF_8);
+             BufferedWriter out = Files.newBufferedWriter(rest, StandardCharsets.UTF_8)) {
+            var it = lines.filter(l -> !l.isBlank()).skip(count).iterator();
+            long left = 0;
+            while (it.hasNext()) {
+                out.write(it.next());
+                out.newLine();
+                left++;
+            }
+            out.close();
+            Files.move(rest, spillFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            spillPending = left;
+        } catch (IOException e) {
+            LOG.error("{}: cannot rewrite the spill file after a partial replay: {}", name, e.getMessage());
+        }
+    }
+
+    private static long countLines(Path file) {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (var lines = Files.lines(file)) {
+            return lines.filter(l -> !l.isBlank()).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // replaced on the next attempt
+            }
+            connection = null;
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops accepting, writes (or spills) everything queued, then returns (bounded by a minute). */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            thread.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.sluice.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+
+/** The SQL that writes request-log rows; {@link BatchWriter} calls it with batches. */
+public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
+    private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
+            + " provider, upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms,"
+            + " attempts, fallback_model, route_reason, attempt_log, team, cost_usd)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    @Override
+    public void insert(Connection c, List<RequestRecord> batch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (RequestRecord r : batch) {
+                ps.setLong(1, r.ts());
+                ps.setString(2, r.requestId());
+                ps.setString(3, r.keyId());
+                ps.setString(4, r.endUser());
+                ps.setString(5, r.operation());
+                ps.setString(6, r.model());
+                ps.setString(7, r.provider());
+                ps.setString(8, r.upstreamModel());
+                ps.setInt(9, r.stream() ? 1 : 0);
+                ps.setInt(10, r.status());
+                ps.setString(11, r.errorType());
+                setInt(ps, 12, r.tokensIn());
+                setInt(ps, 13, r.tokensOut());
+                if (r.ttftMs() < 0) {
+                    ps.setNull(14, Types.INTEGER);
+                } else {
+                    ps.setLong(14, r.ttftMs());
+                }
+                ps.setLong(15, r.latencyMs());
+                ps.setInt(16, r.attempts());
+                ps.setString(17, r.fallbackModel());
+                ps.setString(18, r.routeReason());
+                ps.setString(19, r.attemptLog());
+                ps.setString(20, r.team());
+                if (r.costUsd() == null) {
+                    ps.setNull(21, Types.DOUBLE);
+                } else {
+                    ps.setDouble(21, r.costUsd());
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
+    }
+}
