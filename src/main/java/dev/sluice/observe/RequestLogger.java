@@ -21,11 +21,13 @@ public final class RequestLogger implements Exchange.CompletionListener {
     @Override
     public void completed(Exchange ex) {
         Usage usage = ex.usage();
+        Usage saved = ex.cacheSavedUsage();
         boolean hasRequest = ex.operation() == Exchange.Operation.CHAT ? ex.chat() != null : ex.embeddings() != null;
         writer.offer(new RequestRecord(ex.startEpochMillis(), ex.requestId(), ex.caller().keyId(), ex.caller().user(),
                 ex.operation().name().toLowerCase(Locale.ROOT), hasRequest ? ex.requestedModel() : null,
                 ex.provider(), ex.upstreamModel(), ex.streaming(), ex.status(), ex.errorType(),
                 usage == null ? null : usage.promptTokens(), usage == null ? null : usage.completionTokens(),
-                ex.ttftMillis(), ex.latencyMillis(), ex.attempts().size()));
+                ex.ttftMillis(), ex.latencyMillis(), ex.attempts().size(), ex.cacheStatus(), ex.cacheSimilarity(),
+                saved == null ? null : saved.promptTokens(), saved == null ? null : saved.completionTokens()));
     }
 }

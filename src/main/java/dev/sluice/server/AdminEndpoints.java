@@ -7,6 +7,9 @@ import dev.sluice.api.SluiceException;
 import dev.sluice.auth.AuthStage;
 import dev.sluice.auth.KeyService;
 import dev.sluice.auth.Secrets;
+import dev.sluice.cache.CacheStats;
+import dev.sluice.cache.Invalidation;
+import dev.sluice.cache.ResponseCache;
 import dev.sluice.config.Durations;
 import dev.sluice.store.KeyRow;
 import dev.sluice.store.RequestLogReader;
@@ -24,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The management API under {@code /admin}: virtual keys (create, list, show, revoke) and the
- * request log. Every call needs the admin key; without one configured the API is off.
+ * The management API under {@code /admin}: virtual keys (create, list, show, revoke), the
+ * request log, and the response cache (counters, invalidation). Every call needs the admin key; without one configured the API is off.
  */
 final class AdminEndpoints {
     private final KeyService keys;
@@ -33,8 +36,12 @@ final class AdminEndpoints {
     private final String adminKey;
     private final long maxBodyBytes;
     private final Clock clock;
+    private final ResponseCache cache;
 
-    AdminEndpoints(KeyService keys, RequestLogReader logs, String adminKey, long maxBodyBytes, Clock clock) {
+    /** @param cache the response cache, or null when none is configured */
+    AdminEndpoints(KeyService keys, RequestLogReader logs, ResponseCache cache, String adminKey, long maxBodyBytes,
+                   Clock clock) {
+        this.cache = cache;
         this.keys = keys;
         this.logs = logs;
         this.adminKey = adminKey;
@@ -119,6 +126,81 @@ final class AdminEndpoints {
         });
     }
 
+    /**
+     * {@code DELETE /admin/cache?key_id=…&team=…&model=…} drops the cached answers produced by that
+     * key, team and/or model (filters combine); {@code ?all=true} drops everything.
+     */
+    void invalidateCache(ServerRequest req, ServerResponse res) {
+        guarded(req, res, () -> {
+            ResponseCache c = requireCache();
+            var query = req.query();
+            String keyId = blankToNull(query.first("key_id").orElse(null));
+            String team = blankToNull(query.first("team").orElse(null));
+            String model = blankToNull(query.first("model").orElse(null));
+            String allText = query.first("all").orElse("false");
+            if (!allText.equals("true") && !allText.equals("false")) {
+                throw SluiceException.invalidType("all", "true or false");
+            }
+            boolean all = allText.equals("true");
+            if (!all && keyId == null && team == null && model == null) {
+                throw SluiceException.invalidRequest(null, "Say which cached answers to drop: key_id, team and/or "
+                        + "model (they combine), or all=true for everything.");
+            }
+            if (all && (keyId != null || team != null || model != null)) {
+                throw SluiceException.invalidRequest("all", "all=true drops everything; leave out key_id, team and model, "
+                        + "or leave out all.");
+            }
+            ResponseCache.Deleted d = c.invalidate(new Invalidation(keyId, team, model, all));
+            HttpIo.sendJson(res, 200, Json.write(gen -> {
+                gen.writeStartObject();
+                gen.writeStringField("object", "cache.invalidation");
+                gen.writeNumberField("deleted", d.memory() + d.index() + d.redis());
+                gen.writeObjectFieldStart("tiers");
+                gen.writeNumberField("memory", d.memory());
+                gen.writeNumberField("index", d.index());
+                gen.writeNumberField("redis", d.redis());
+                gen.writeEndObject();
+                gen.writeEndObject();
+            }));
+        });
+    }
+
+    /** {@code GET /admin/cache}: the cache's counters since start. */
+    void cacheStats(ServerRequest req, ServerResponse res) {
+        guarded(req, res, () -> {
+            CacheStats.Snapshot s = requireCache().stats().snapshot();
+            HttpIo.sendJson(res, 200, Json.write(gen -> {
+                gen.writeStartObject();
+                gen.writeStringField("object", "cache.stats");
+                gen.writeNumberField("hits", s.hits());
+                gen.writeNumberField("semantic_hits", s.semanticHits());
+                gen.writeNumberField("misses", s.misses());
+                gen.writeNumberField("bypasses", s.bypasses());
+                gen.writeNumberField("hit_rate", Math.round(s.hitRate() * 10_000) / 10_000.0);
+                gen.writeNumberField("stores", s.stores());
+                gen.writeNumberField("guard_rejections", s.guardRejections());
+                gen.writeNumberField("saved_tokens_in", s.savedPromptTokens());
+                gen.writeNumberField("saved_tokens_out", s.savedCompletionTokens());
+                gen.writeNumberField("index_entries", s.indexEntries());
+                gen.writeNumberField("evictions", s.evictions());
+                gen.writeNumberField("redis_errors", s.redisErrors());
+                gen.writeEndObject();
+            }));
+        });
+    }
+
+    private ResponseCache requireCache() {
+        if (cache == null) {
+            throw new SluiceException(409, "invalid_request_error", "cache_disabled", null,
+                    "The response cache is off. Add a cache: section to the config to turn it on.");
+        }
+        return cache;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
     private void guarded(ServerRequest req, ServerResponse res, Work work) {
         try {
             if (adminKey == null) {
@@ -187,6 +269,14 @@ final class AdminEndpoints {
         writeNullableInt(gen, "ttft_ms", r.ttftMs() < 0 ? null : (int) r.ttftMs());
         gen.writeNumberField("latency_ms", r.latencyMs());
         gen.writeNumberField("attempts", r.attempts());
+        gen.writeStringField("cache_status", r.cacheStatus());
+        if (r.cacheSimilarity() == null) {
+            gen.writeNullField("cache_similarity");
+        } else {
+            gen.writeNumberField("cache_similarity", Math.round(r.cacheSimilarity() * 10_000) / 10_000.0);
+        }
+        writeNullableInt(gen, "saved_tokens_in", r.savedTokensIn());
+        writeNullableInt(gen, "saved_tokens_out", r.savedTokensOut());
         gen.writeEndObject();
     }
 

@@ -2,6 +2,9 @@ package dev.sluice.server;
 
 import dev.sluice.auth.AuthStage;
 import dev.sluice.auth.KeyService;
+import dev.sluice.cache.CacheStage;
+import dev.sluice.cache.ResponseCache;
+import dev.sluice.embed.Embedder;
 import dev.sluice.config.ModelConfig;
 import dev.sluice.config.ProviderConfig;
 import dev.sluice.config.SluiceConfig;
@@ -14,6 +17,7 @@ import dev.sluice.route.HeaderForwarder;
 import dev.sluice.route.Router;
 import dev.sluice.store.Database;
 import dev.sluice.store.KeyRepository;
+import dev.sluice.store.Redis;
 import dev.sluice.store.RequestLogReader;
 import dev.sluice.store.RequestLogWriter;
 import java.nio.file.Path;
@@ -38,6 +42,9 @@ public final class Gateway implements AutoCloseable {
     private final Database database;
     private final RequestLogWriter logWriter;
     private final KeyService keys;
+    private final Redis redis;
+    private final Embedder embedder = new Embedder();
+    private final ResponseCache cache;
     private final GatewayServer server;
     private final String adminKey;
     private boolean closed;
@@ -47,6 +54,8 @@ public final class Gateway implements AutoCloseable {
         this.adminKey = adminKey;
         this.simulators = new SimulatorPool();
         Database db = null;
+        Redis sharedRedis = null;
+        ResponseCache responseCache = null;
         try {
             db = Database.openSqlite(Path.of(config.store().path()));
             this.database = db;
@@ -56,17 +65,31 @@ public final class Gateway implements AutoCloseable {
             for (ProviderConfig p : config.providers().values()) {
                 providers.put(p.name(), Providers.create(p, simulators));
             }
+            sharedRedis = config.redis() == null ? null : new Redis(config.redis());
+            this.redis = sharedRedis;
+            responseCache = cache(config, sharedRedis, embedder, clock);
+            this.cache = responseCache;
             List<Stage> stages = new ArrayList<>();
             stages.add(new AuthStage(keys, config.auth().enabled()));
+            if (responseCache != null) {
+                stages.add(new CacheStage(responseCache));
+            }
             stages.add(new Router(deployments(config, providers)));
             Pipeline pipeline = new Pipeline(stages);
             long maxBody = config.server().maxBodyBytes();
             ApiEndpoints api = new ApiEndpoints(pipeline, new RequestLogger(logWriter), keys, config.auth().enabled(),
                     config.modelNames(), maxBody);
-            AdminEndpoints admin = new AdminEndpoints(keys, new RequestLogReader(db), adminKey, maxBody, clock);
+            AdminEndpoints admin = new AdminEndpoints(keys, new RequestLogReader(db), responseCache, adminKey, maxBody,
+                    clock);
             this.server = new GatewayServer(config.server().host(), config.server().port(), api, admin, db::healthy);
         } catch (RuntimeException e) {
             simulators.close();
+            if (responseCache != null) {
+                responseCache.close();
+            }
+            if (sharedRedis != null) {
+                sharedRedis.close();
+            }
             if (db != null) {
                 db.close();
             }
@@ -82,6 +105,19 @@ public final class Gateway implements AutoCloseable {
     /** Starts a gateway with an explicit admin key (the demo generates one) and clock (tests move time). */
     public static Gateway start(SluiceConfig config, String adminKey, Clock clock) {
         return new Gateway(config, adminKey, clock);
+    }
+
+    /** The response cache when configured; its index lives next to the store unless configured elsewhere. */
+    private static ResponseCache cache(SluiceConfig config, Redis redis, Embedder embedder, Clock clock) {
+        if (!config.cache().enabled()) {
+            return null;
+        }
+        Path index = null;
+        if (config.cache().semantic().enabled()) {
+            String path = config.cache().semantic().path();
+            index = path != null ? Path.of(path) : ResponseCache.defaultIndexPath(config.store().path());
+        }
+        return new ResponseCache(config.cache(), redis, embedder, index, clock);
     }
 
     private static Map<String, List<Deployment>> deployments(SluiceConfig config, Map<String, Provider> providers) {
@@ -123,6 +159,11 @@ public final class Gateway implements AutoCloseable {
         return keys;
     }
 
+    /** The response cache, or null when none is configured. */
+    public ResponseCache cache() {
+        return cache;
+    }
+
     public RequestLogWriter requestLog() {
         return logWriter;
     }
@@ -142,6 +183,12 @@ public final class Gateway implements AutoCloseable {
         server.beginDrain();
         server.awaitIdle(config.server().drainTimeout());
         server.stop();
+        if (cache != null) {
+            cache.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
         logWriter.close();
         LOG.info("request log flushed: {} written, {} dropped", logWriter.written(), logWriter.dropped());
         simulators.close();

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 final class GatewayServer {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/embeddings", "/v1/models",
-            "/health/live", "/health/ready", "/admin/keys", "/admin/logs");
+            "/health/live", "/health/ready", "/admin/keys", "/admin/logs", "/admin/cache");
 
     private final WebServer server;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -49,6 +49,8 @@ final class GatewayServer {
                 .get("/admin/keys/{id}", admin::getKey)
                 .delete("/admin/keys/{id}", admin::revokeKey)
                 .get("/admin/logs", admin::requestLog)
+                .get("/admin/cache", admin::cacheStats)
+                .delete("/admin/cache", admin::invalidateCache)
                 .any(GatewayServer::unknownRoute)
                 .error(Throwable.class, (req, res, t) -> {
                     LOG.error("unhandled error on {} {}", req.prologue().method().text(), req.path().path(), t);

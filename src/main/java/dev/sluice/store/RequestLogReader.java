@@ -17,8 +17,8 @@ public final class RequestLogReader {
     /** The newest {@code limit} records, optionally only those with one request id or key. */
     public List<RequestRecord> recent(int limit, String requestId, String keyId) {
         StringBuilder sql = new StringBuilder("SELECT ts, request_id, key_id, end_user, operation, model, provider,"
-                + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts"
-                + " FROM request_log WHERE 1=1");
+                + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts,"
+                + " cache_status, cache_similarity, saved_tokens_in, saved_tokens_out FROM request_log WHERE 1=1");
         List<String> args = new ArrayList<>();
         if (requestId != null) {
             sql.append(" AND request_id = ?");
@@ -63,7 +63,14 @@ public final class RequestLogReader {
                 rs.getString("end_user"), rs.getString("operation"), rs.getString("model"), rs.getString("provider"),
                 rs.getString("upstream_model"), rs.getInt("stream") == 1, rs.getInt("status"),
                 rs.getString("error_type"), nullableInt(rs, "tokens_in"), nullableInt(rs, "tokens_out"),
-                ttftNull ? -1 : ttft, rs.getLong("latency_ms"), rs.getInt("attempts"));
+                ttftNull ? -1 : ttft, rs.getLong("latency_ms"), rs.getInt("attempts"), rs.getString("cache_status"),
+                nullableDouble(rs, "cache_similarity"), nullableInt(rs, "saved_tokens_in"),
+                nullableInt(rs, "saved_tokens_out"));
+    }
+
+    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
     }
 
     private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

@@ -24,7 +24,8 @@ public final class RequestLogWriter implements AutoCloseable {
     private static final long GATHER_MILLIS = 50;
     private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
             + " provider, upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms,"
-            + " attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " attempts, cache_status, cache_similarity, saved_tokens_in, saved_tokens_out)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Database database;
     private final BlockingQueue<RequestRecord> queue;
@@ -151,6 +152,14 @@ public final class RequestLogWriter implements AutoCloseable {
                 }
                 ps.setLong(15, r.latencyMs());
                 ps.setInt(16, r.attempts());
+                ps.setString(17, r.cacheStatus());
+                if (r.cacheSimilarity() == null) {
+                    ps.setNull(18, Types.REAL);
+                } else {
+                    ps.setDouble(18, r.cacheSimilarity());
+                }
+                setInt(ps, 19, r.savedTokensIn());
+                setInt(ps, 20, r.savedTokensOut());
                 ps.addBatch();
             }
             ps.executeBatch();

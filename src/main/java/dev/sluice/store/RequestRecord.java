@@ -5,7 +5,12 @@ package dev.sluice.store;
  *
  * @param tokensIn  null when unknown (the request failed before usage was known)
  * @param ttftMs    -1 when no token reached the client
+ * @param cacheStatus    hit, semantic-hit, miss, bypass; null when no cache applied
+ * @param cacheSimilarity on cache hits, the similarity of the cached question (1 for exact hits)
+ * @param savedTokensIn  on cache hits, the prompt tokens the cached answer cost originally
+ * @param savedTokensOut on cache hits, the completion tokens the cached answer cost originally
  */
 public record RequestRecord(long ts, String requestId, String keyId, String endUser, String operation, String model,
                             String provider, String upstreamModel, boolean stream, int status, String errorType,
-                            Integer tokensIn, Integer tokensOut, long ttftMs, long latencyMs, int attempts) {}
+                            Integer tokensIn, Integer tokensOut, long ttftMs, long latencyMs, int attempts,
+                            String cacheStatus, Double cacheSimilarity, Integer savedTokensIn, Integer savedTokensOut) {}

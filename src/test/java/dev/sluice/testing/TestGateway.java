@@ -49,15 +49,20 @@ public final class TestGateway implements AutoCloseable {
 
     /** @param extraYaml appended to the standard test config (e.g. more models, auth: off) */
     public static TestGateway start(SimOptions simOptions, String extraYaml, Clock clock) {
+        try {
+            return start(simOptions, extraYaml, clock, Files.createTempDirectory("sluice-test"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A gateway whose store lives in {@code dir}: start a second one on the same dir to test a restart. */
+    public static TestGateway start(SimOptions simOptions, String extraYaml, Clock clock, Path dir) {
         Simulator sim = Simulator.start(simOptions);
         try {
-            Path dir = Files.createTempDirectory("sluice-test");
             String yaml = standardConfig(sim.baseUrl(), dir, extraYaml);
             SluiceConfig config = new ConfigLoader(Map.of()).parse(yaml, "test.yaml");
             return new TestGateway(sim, Gateway.start(config, config.auth().adminKey(), clock), dir);
-        } catch (IOException e) {
-            sim.close();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             sim.close();
             throw e;
