@@ -48,6 +48,10 @@ final class QuestionGuard {
             + "them their this that these those there here what which who whom whose how why when where whats hows "
             + "whos wheres im ive id ill youre dont doesnt not no some any all each every one ones please just also "
             + "very really much many more most get got make made way ways thing things tell give know").split(" "));
+    /** Words that frame a request rather than carry its subject: "what is X" means "explain X". */
+    private static final Set<String> FRAMING = Lexicon.words(("explain define describe tell give list show name suggest "
+            + "recommend provide help understand know mean means meaning count counts counted considered summarize "
+            + "summarise outline clarify what whats can could would please me us is are a an the of you i").split(" "));
     private static final Set<String> SKIPPED_IN_GAPS = Set.of("a", "an", "the", "my", "your", "our", "their", "his",
             "her", "its", "this", "that", "some", "any");
     private static final Set<String> SYMMETRIC = Set.of("and", "or", "vs", "versus", "&", "with", "between", "nor",
@@ -195,7 +199,8 @@ final class QuestionGuard {
         if (mx.isEmpty() || my.isEmpty() || mx.size() > MAX_SWAP_TOKENS || my.size() > MAX_SWAP_TOKENS) {
             return null;
         }
-        if (mx.stream().allMatch(STOP::contains) && my.stream().allMatch(STOP::contains)) {
+        if (mx.stream().allMatch(w -> STOP.contains(w) || FRAMING.contains(w))
+                && my.stream().allMatch(w -> STOP.contains(w) || FRAMING.contains(w))) {
             return null;
         }
         if (mx.stream().map(QuestionGuard::stem).toList().equals(my.stream().map(QuestionGuard::stem).toList())) {
@@ -470,8 +475,15 @@ final class QuestionGuard {
             return pos;
         }
 
-        /** Close in one clause: at most two tokens between them, not counting articles and possessives. */
+        /**
+         * Related through a short link in one clause: at least one word between them ("string to int",
+         * "square a rectangle"; not the compound "Python dictionary"), and at most two not counting
+         * articles and possessives.
+         */
         boolean related(int from, int to) {
+            if (to - from < 2) {
+                return false;
+            }
             int gap = 0;
             for (int k = from + 1; k <= to; k++) {
                 Token t = tokens.get(k);
@@ -485,28 +497,38 @@ final class QuestionGuard {
             return gap <= MAX_RELATION_GAP;
         }
 
+        /**
+         * "Java and Python", "Python vs. Java", "between X and Y": the connector joins these two words
+         * themselves (only articles around it), so their order carries no meaning. In "a whale a mammal
+         * or a fish" the "or" joins mammal and fish, not whale and fish.
+         */
         boolean symmetricBetween(int from, int to) {
+            int connectors = 0;
             for (int k = from + 1; k < to; k++) {
-                if (SYMMETRIC.contains(tokens.get(k).lower())) {
-                    return true;
+                String w = tokens.get(k).lower();
+                if (SYMMETRIC.contains(w)) {
+                    connectors++;
+                } else if (!SKIPPED_IN_GAPS.contains(w)) {
+                    return false;
                 }
             }
-            return from > 0 && tokens.get(from - 1).lower().equals("between");
+            return connectors > 0;
         }
 
-        /** "France's capital" for "capital of France"; "penicillin was discovered" for "discovered penicillin". */
+        /**
+         * "France's capital" for "capital of France"; a copula right before the second word:
+         * "penicillin was discovered" for "discovered penicillin", "mountain is the tallest" for
+         * "tallest mountain".
+         */
         boolean possessiveOrPassive(int from, int to) {
             if (tokens.get(from).possessive()) {
                 return true;
             }
-            String last = tokens.get(to).lower();
-            boolean participle = last.endsWith("ed") || last.endsWith("en") || last.endsWith("wn") || last.endsWith("ght");
-            for (int k = from + 1; k < to; k++) {
-                if (BE_FORMS.contains(tokens.get(k).lower()) && participle) {
-                    return true;
-                }
+            int k = to - 1;
+            while (k > from && SKIPPED_IN_GAPS.contains(tokens.get(k).lower())) {
+                k--;
             }
-            return false;
+            return k > from && BE_FORMS.contains(tokens.get(k).lower());
         }
     }
 
