@@ -214,11 +214,11 @@ final class SemanticIndex implements AutoCloseable {
     /** Up to {@code k} unexpired answers of one partition, most similar first. */
     List<Candidate> nearest(String partition, float[] vector, int k) {
         long now = clock.millis();
-        Query filter = new BooleanQuery.Builder()
-                .add(new TermQuery(new Term(PARTITION, partition)), BooleanClause.Occur.FILTER)
-                .add(LongPoint.newRangeQuery(EXPIRES, now + 1, Long.MAX_VALUE), BooleanClause.Occur.FILTER)
-                .build();
+        // Filter on the partition only: an expiry range in the filter would cost a points lookup over
+        // every entry per query. Expired entries are dropped below and purged every few seconds.
+        Query filter = new TermQuery(new Term(PARTITION, partition));
         List<Candidate> out = new ArrayList<>(search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k, true));
+        out.removeIf(c -> c.expiresMillis() <= now);
         for (Pending p : pending) {
             if (p.vector() != null && partition.equals(p.partition()) && !p.answer().expiredAt(now)) {
                 out.removeIf(c -> c.exactKey().equals(p.answer().exactKey()));
@@ -368,6 +368,32 @@ final class SemanticIndex implements AutoCloseable {
             dirty = false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for background segment merges to finish (benchmarks measure the settled index). */
+    void awaitMerges() {
+        try {
+            writer.maybeMerge();
+            if (writer.getConfig().getMergeScheduler() instanceof org.apache.lucene.index.ConcurrentMergeScheduler cms) {
+                cms.sync();
+            }
+            refresh();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int segments() {
+        try {
+            IndexSearcher s = searchers.acquire();
+            try {
+                return s.getIndexReader().leaves().size();
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            return -1;
         }
     }
 
