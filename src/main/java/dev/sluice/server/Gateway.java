@@ -164,6 +164,11 @@ public final class Gateway implements AutoCloseable {
         return cache;
     }
 
+    /** API requests being handled right now (their completion listeners included). */
+    public int inFlight() {
+        return server.inFlight();
+    }
+
     public RequestLogWriter requestLog() {
         return logWriter;
     }

@@ -161,8 +161,21 @@ public final class TestGateway implements AutoCloseable {
                 .build();
     }
 
-    /** Waits until every completed request is in the request log. */
+    /**
+     * Waits until every completed request is in the request log. A client may hold the whole response
+     * before the server has run the request's completion listeners (which queue the log record), so
+     * first wait for the server to finish handling every request.
+     */
     public void flushLog() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (gateway.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         if (!gateway.requestLog().flush(10_000)) {
             throw new AssertionError("the request log did not flush within 10 s");
         }
