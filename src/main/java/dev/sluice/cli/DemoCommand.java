@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println();
             System.out.println("Sluice demo: gateway at " + base + "/v1, upstream = built-in simulator");
             System.out.println("Models: " + String.join(", ", config.modelNames()));
-            System.out.println("Sending sample traffic (plain and streaming chat, Anthropic translation, a tool call, embeddings)...");
+            System.out.println("Sending sample traffic (plain and streaming chat, Anthropic translation, a tool call, embeddings, cache hits)...");
             DemoTraffic.Summary summary = new DemoTraffic(base + "/v1", secret).run(rounds);
             printSummary(summary);
             System.out.println();
@@ -96,6 +96,11 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  requests %d   errors %d   latency p50 %.1f ms   p99 %.1f ms   tokens in %d / out %d%n",
                 s.results().size(), s.errors(), s.percentileMicros(50) / 1000.0, s.percentileMicros(99) / 1000.0,
                 s.tokensIn(), s.tokensOut());
+        if (!s.cacheStatuses().isEmpty()) {
+            System.out.println("  cache: " + s.cacheStatuses().entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                    .collect(java.util.stream.Collectors.joining(", "))
+                    + "   (x-sluice-cache; a repeated question and a paraphrase are answered without the model)");
+        }
         s.results().stream().filter(r -> r.status() != 200).forEach(r ->
                 System.out.println("  failed: " + r.label() + " -> HTTP " + r.status() + " " + r.error()));
     }

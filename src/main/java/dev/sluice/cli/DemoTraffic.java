@@ -36,7 +36,11 @@ final class DemoTraffic {
     }
 
     /** One sample request's outcome. */
-    record Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error) {}
+    record Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error, String cache) {
+        Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error) {
+            this(label, status, latencyMicros, tokensIn, tokensOut, error, null);
+        }
+    }
 
     record Summary(List<Result> results) {
         long errors() {
@@ -58,6 +62,13 @@ final class DemoTraffic {
 
         int tokensOut() {
             return results.stream().mapToInt(Result::tokensOut).sum();
+        }
+
+        /** How many responses carried each x-sluice-cache status. */
+        java.util.Map<String, Long> cacheStatuses() {
+            return results.stream().filter(r -> r.cache() != null)
+                    .collect(java.util.stream.Collectors.groupingBy(Result::cache, java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting()));
         }
     }
 
@@ -85,6 +96,9 @@ final class DemoTraffic {
                 }
             }
         }
+        // the cache: the first question again (an exact hit) and in other words (a semantic hit)
+        results.add(chat("cache: same question again", "gpt-4o-mini", questions[0], false));
+        results.add(chat("cache: same question, other words", "gpt-4o-mini", "Can you explain what a sluice gate is?", false));
         return new Summary(List.copyOf(results));
     }
 
@@ -136,7 +150,8 @@ final class DemoTraffic {
             }
             long micros = (System.nanoTime() - start) / 1000;
             return new Result(label, response.statusCode(), micros, usage.path("prompt_tokens").asInt(),
-                    usage.path("completion_tokens").asInt(), error);
+                    usage.path("completion_tokens").asInt(), error,
+                    response.headers().firstValue("x-sluice-cache").orElse(null));
         } catch (IOException e) {
             return new Result(label, 0, (System.nanoTime() - start) / 1000, 0, 0, e.toString());
         } catch (InterruptedException e) {

@@ -8,11 +8,13 @@ import java.util.Map;
  * {@code sluice.yaml} (or the built-in demo config).
  *
  * @param redis  the shared Redis, or null for single-node, in-process state
+ * @param cache  the response cache ({@link CacheConfig#off()} when not configured)
  * @param source where it came from, for messages ("sluice.yaml", "built-in demo config")
  */
 public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store, RedisConfig redis, RoutingConfig routing,
                            LimitsConfig limits, AlertsConfig alerts, Map<String, ModelPrice> prices,
-                           Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, String source) {
+                           Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, CacheConfig cache,
+                           String source) {
 
     public SluiceConfig {
         providers = Map.copyOf(providers);

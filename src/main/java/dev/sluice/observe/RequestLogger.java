@@ -23,6 +23,7 @@ public final class RequestLogger implements Exchange.CompletionListener {
     @Override
     public void completed(Exchange ex) {
         Usage usage = ex.usage();
+        Usage saved = ex.cacheSavedUsage();
         boolean hasRequest = ex.operation() == Exchange.Operation.CHAT ? ex.chat() != null : ex.embeddings() != null;
         writer.offer(new RequestRecord(ex.startEpochMillis(), ex.requestId(), ex.caller().keyId(), ex.caller().team(),
                 ex.caller().user(),
@@ -30,7 +31,8 @@ public final class RequestLogger implements Exchange.CompletionListener {
                 ex.provider(), ex.upstreamModel(), ex.streaming(), ex.status(), ex.errorType(),
                 usage == null ? null : usage.promptTokens(), usage == null ? null : usage.completionTokens(),
                 ex.ttftMillis(), ex.latencyMillis(), ex.attempts().size(), ex.fallbackModel(), ex.routeReason(),
-                attemptLog(ex), ex.costUsd()));
+                attemptLog(ex), ex.costUsd(), ex.cacheStatus(), ex.cacheSimilarity(),
+                saved == null ? null : saved.promptTokens(), saved == null ? null : saved.completionTokens()));
     }
 
     private static String attemptLog(Exchange ex) {

@@ -43,6 +43,9 @@ public final class Exchange {
     private long endNanos;
     private int status;
     private String errorType;
+    private String cacheStatus;
+    private Double cacheSimilarity;
+    private Usage cacheSavedUsage;
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
     private final List<CompletionListener> listeners = new ArrayList<>(2);
     private boolean completed;
@@ -195,6 +198,32 @@ public final class Exchange {
 
     public String errorType() {
         return errorType;
+    }
+
+    /**
+     * What the response cache did: {@code hit}, {@code semantic-hit}, {@code miss} or {@code bypass}
+     * (null when no cache is configured or the request is not cacheable at all).
+     *
+     * @param similarity the cosine similarity of the cached question on a hit (1 for an exact hit), else null
+     * @param saved      the usage the cached answer cost when it was first produced (hits only), else null
+     */
+    public void cache(String status, Double similarity, Usage saved) {
+        this.cacheStatus = status;
+        this.cacheSimilarity = similarity;
+        this.cacheSavedUsage = saved;
+    }
+
+    public String cacheStatus() {
+        return cacheStatus;
+    }
+
+    public Double cacheSimilarity() {
+        return cacheSimilarity;
+    }
+
+    /** Tokens a cache hit saved (prompt and completion kept apart, as prices differ); null otherwise. */
+    public Usage cacheSavedUsage() {
+        return cacheSavedUsage;
     }
 
     /** A header every response to this request carries (set by stages, written by the server). */

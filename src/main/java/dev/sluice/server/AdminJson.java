@@ -116,6 +116,14 @@ final class AdminJson {
         nullableInt(gen, "ttft_ms", r.ttftMs() < 0 ? null : (int) r.ttftMs());
         gen.writeNumberField("latency_ms", r.latencyMs());
         gen.writeNumberField("attempts", r.attempts());
+        gen.writeStringField("cache_status", r.cacheStatus());
+        if (r.cacheSimilarity() == null) {
+            gen.writeNullField("cache_similarity");
+        } else {
+            gen.writeNumberField("cache_similarity", Math.round(r.cacheSimilarity() * 10_000) / 10_000.0);
+        }
+        nullableInt(gen, "saved_tokens_in", r.savedTokensIn());
+        nullableInt(gen, "saved_tokens_out", r.savedTokensOut());
         gen.writeStringField("fallback_model", r.fallbackModel());
         gen.writeStringField("route_reason", r.routeReason());
         raw(gen, "attempt_log", r.attemptLog());

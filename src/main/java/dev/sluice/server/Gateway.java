@@ -4,6 +4,8 @@ import dev.sluice.alert.AlertSink;
 import dev.sluice.auth.AdminKeyService;
 import dev.sluice.auth.AuthStage;
 import dev.sluice.auth.TeamService;
+import dev.sluice.cache.CacheStage;
+import dev.sluice.cache.ResponseCache;
 import dev.sluice.config.ModelConfig;
 import dev.sluice.limits.BudgetAlerts;
 import dev.sluice.limits.LimitStage;
@@ -28,6 +30,7 @@ import dev.sluice.route.RouterFactory;
 import dev.sluice.route.Watchdog;
 import dev.sluice.store.Database;
 import dev.sluice.store.KeyRepository;
+import dev.sluice.store.Redis;
 import dev.sluice.store.RequestLogReader;
 import dev.sluice.store.BatchWriter;
 import dev.sluice.store.RequestLogSink;
@@ -54,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private final Database database;
     private final BatchWriter<RequestRecord> logWriter;
     private final KeyService keys;
+    private final ResponseCache cache;
     private final GatewayServer server;
     private final String adminKey;
     private final Watchdog watchdog = new Watchdog();
@@ -69,6 +73,7 @@ public final class Gateway implements AutoCloseable {
         this.simulators = new SimulatorPool();
         Database db = null;
         Redis sharedRedis = null;
+        ResponseCache responseCache = null;
         try {
             db = config.store().url() != null ? Database.openPostgres(config.store().url())
                     : Database.openSqlite(Path.of(config.store().path()));
@@ -89,11 +94,16 @@ public final class Gateway implements AutoCloseable {
             PriceCatalog prices = PriceCatalog.withOverrides(priceOverrides(config));
             this.router = RouterFactory.create(config, providers, prices, clock, watchdog, embedder, Thread::sleep);
             this.limiter = Limiters.create(redis, logReader, clock);
+            responseCache = cache(config, sharedRedis, embedder, clock);
+            this.cache = responseCache;
             AlertSink alerts = new AlertSink(config.alerts().webhook());
             List<Stage> stages = new ArrayList<>();
             stages.add(new AuthStage(keys, teams, config.auth().enabled()));
             stages.add(new LimitStage(limiter, config.limits(), prices, priceModels(config),
                     new BudgetAlerts(config.alerts().budgetThresholds(), alerts, redis), clock));
+            if (responseCache != null) {
+                stages.add(new CacheStage(responseCache));
+            }
             stages.add(router);
             Pipeline pipeline = new Pipeline(stages);
             long maxBody = config.server().maxBodyBytes();
@@ -103,15 +113,17 @@ public final class Gateway implements AutoCloseable {
             AdminKeyService access = new AdminKeyService(new AdminKeyRepository(db), teamRepository, adminKey, clock);
             AdminGuard guard = new AdminGuard(access, audit, clock, maxBody);
             GatewayServer.Admin admin = new GatewayServer.Admin(new KeysAdmin(guard, keys), new TeamsAdmin(guard, teams),
-                    new AccessAdmin(guard, access),
-                    new LogsAdmin(guard, logReader, audit));
+                    new AccessAdmin(guard, access), new LogsAdmin(guard, logReader, audit), new CacheAdmin(guard, responseCache));
             this.server = new GatewayServer(config.server().host(), config.server().port(), api, admin, db::healthy);
         } catch (RuntimeException e) {
+            watchdog.close();
+            simulators.close();
+            if (responseCache != null) {
+                responseCache.close();
+            }
             if (sharedRedis != null) {
                 sharedRedis.close();
             }
-            watchdog.close();
-            simulators.close();
             if (db != null) {
                 db.close();
             }
@@ -127,6 +139,19 @@ public final class Gateway implements AutoCloseable {
     /** Starts a gateway with an explicit admin key (the demo generates one) and clock (tests move time). */
     public static Gateway start(SluiceConfig config, String adminKey, Clock clock) {
         return new Gateway(config, adminKey, clock);
+    }
+
+    /** The response cache when configured; its index lives next to the store unless configured elsewhere. */
+    private static ResponseCache cache(SluiceConfig config, Redis redis, Embedder embedder, Clock clock) {
+        if (!config.cache().enabled()) {
+            return null;
+        }
+        Path index = null;
+        if (config.cache().semantic().enabled()) {
+            String path = config.cache().semantic().path();
+            index = path != null ? Path.of(path) : ResponseCache.defaultIndexPath(config.store().path());
+        }
+        return new ResponseCache(config.cache(), redis, embedder, index, clock);
     }
 
 
@@ -155,6 +180,16 @@ public final class Gateway implements AutoCloseable {
         return keys;
     }
 
+    /** The response cache, or null when none is configured. */
+    public ResponseCache cache() {
+        return cache;
+    }
+
+    /** API requests being handled right now (their completion listeners included). */
+    public int inFlight() {
+        return server.inFlight();
+    }
+
     public BatchWriter<RequestRecord> requestLog() {
         return logWriter;
     }
@@ -174,6 +209,9 @@ public final class Gateway implements AutoCloseable {
         server.beginDrain();
         server.awaitIdle(config.server().drainTimeout());
         server.stop();
+        if (cache != null) {
+            cache.close();
+        }
         logWriter.close();
         LOG.info("request log flushed: {} written, {} dropped", logWriter.written(), logWriter.dropped());
         simulators.close();

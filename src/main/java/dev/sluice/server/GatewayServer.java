@@ -24,14 +24,14 @@ final class GatewayServer {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/embeddings", "/v1/models",
             "/health/live", "/health/ready", "/admin/keys", "/admin/teams", "/admin/admin-keys", "/admin/logs",
-            "/admin/audit");
+            "/admin/audit", "/admin/cache");
 
     private final WebServer server;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
     /** The admin API's endpoint groups. */
-    record Admin(KeysAdmin keys, TeamsAdmin teams, AccessAdmin access, LogsAdmin logs) {}
+    record Admin(KeysAdmin keys, TeamsAdmin teams, AccessAdmin access, LogsAdmin logs, CacheAdmin cache) {}
 
     GatewayServer(String host, int port, ApiEndpoints api, Admin admin, BooleanSupplier storeHealthy) {
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -64,6 +64,8 @@ final class GatewayServer {
                 .delete("/admin/admin-keys/{id}", admin.access()::revoke)
                 .get("/admin/logs", admin.logs()::requestLog)
                 .get("/admin/audit", admin.logs()::auditLog)
+                .get("/admin/cache", admin.cache()::stats)
+                .delete("/admin/cache", admin.cache()::invalidate)
                 .any(GatewayServer::unknownRoute)
                 .error(Throwable.class, (req, res, t) -> {
                     LOG.error("unhandled error on {} {}", req.prologue().method().text(), req.path().path(), t);

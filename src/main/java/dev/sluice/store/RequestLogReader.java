@@ -18,8 +18,8 @@ public final class RequestLogReader {
     public List<RequestRecord> recent(int limit, String requestId, String keyId, String team) {
         StringBuilder sql = new StringBuilder("SELECT ts, request_id, key_id, end_user, operation, model, provider,"
                 + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts,"
-                + " fallback_model, route_reason, attempt_log, team, cost_usd"
-                + " FROM request_log WHERE 1=1");
+                + " fallback_model, route_reason, attempt_log, team, cost_usd,"
+                + " cache_status, cache_similarity, saved_tokens_in, saved_tokens_out FROM request_log WHERE 1=1");
         List<String> args = new ArrayList<>();
         if (requestId != null) {
             sql.append(" AND request_id = ?");
@@ -94,7 +94,9 @@ public final class RequestLogReader {
                 rs.getString("upstream_model"), rs.getInt("stream") == 1, rs.getInt("status"),
                 rs.getString("error_type"), Columns.integer(rs, "tokens_in"), Columns.integer(rs, "tokens_out"),
                 ttftNull ? -1 : ttft, rs.getLong("latency_ms"), rs.getInt("attempts"), rs.getString("fallback_model"),
-                rs.getString("route_reason"), rs.getString("attempt_log"), Columns.decimal(rs, "cost_usd"));
+                rs.getString("route_reason"), rs.getString("attempt_log"), Columns.decimal(rs, "cost_usd"),
+                rs.getString("cache_status"), Columns.decimal(rs, "cache_similarity"), Columns.integer(rs, "saved_tokens_in"),
+                Columns.integer(rs, "saved_tokens_out"));
     }
 
 }

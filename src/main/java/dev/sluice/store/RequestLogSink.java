@@ -10,8 +10,9 @@ import java.util.List;
 public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
     private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
             + " provider, upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms,"
-            + " attempts, fallback_model, route_reason, attempt_log, team, cost_usd)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " attempts, fallback_model, route_reason, attempt_log, team, cost_usd, cache_status, cache_similarity,"
+            + " saved_tokens_in, saved_tokens_out)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     @Override
     public void insert(Connection c, List<RequestRecord> batch) throws SQLException {
@@ -41,14 +42,22 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
                 ps.setString(18, r.routeReason());
                 ps.setString(19, r.attemptLog());
                 ps.setString(20, r.team());
-                if (r.costUsd() == null) {
-                    ps.setNull(21, Types.DOUBLE);
-                } else {
-                    ps.setDouble(21, r.costUsd());
-                }
+                setDouble(ps, 21, r.costUsd());
+                ps.setString(22, r.cacheStatus());
+                setDouble(ps, 23, r.cacheSimilarity());
+                setInt(ps, 24, r.savedTokensIn());
+                setInt(ps, 25, r.savedTokensOut());
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    private static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.DOUBLE);
+        } else {
+            ps.setDouble(index, value);
         }
     }
 

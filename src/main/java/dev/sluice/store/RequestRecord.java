@@ -7,9 +7,14 @@ package dev.sluice.store;
  * @param ttftMs    -1 when no token reached the client
  * @param costUsd   what it cost, from its usage and the price catalog; null when unknown
  * @param attemptLog JSON array of the upstream attempts ({provider, model, status, error, ms})
+ * @param cacheStatus    hit, semantic-hit, miss, bypass; null when no cache applied
+ * @param cacheSimilarity on cache hits, the similarity of the cached question (1 for exact hits)
+ * @param savedTokensIn  on cache hits, the prompt tokens the cached answer cost originally
+ * @param savedTokensOut on cache hits, the completion tokens the cached answer cost originally
  */
 public record RequestRecord(long ts, String requestId, String keyId, String team, String endUser, String operation,
                             String model,
                             String provider, String upstreamModel, boolean stream, int status, String errorType,
                             Integer tokensIn, Integer tokensOut, long ttftMs, long latencyMs, int attempts,
-                            String fallbackModel, String routeReason, String attemptLog, Double costUsd) {}
+                            String fallbackModel, String routeReason, String attemptLog, Double costUsd,
+                            String cacheStatus, Double cacheSimilarity, Integer savedTokensIn, Integer savedTokensOut) {}

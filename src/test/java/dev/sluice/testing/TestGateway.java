@@ -65,15 +65,20 @@ public final class TestGateway implements AutoCloseable {
      *                  (e.g. in its own {@code providers:} section)
      */
     public static TestGateway start(SimOptions simOptions, String extraYaml, Clock clock) {
+        try {
+            return start(simOptions, extraYaml, clock, Files.createTempDirectory("sluice-test"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A gateway whose store lives in {@code dir}: start a second one on the same dir to test a restart. */
+    public static TestGateway start(SimOptions simOptions, String extraYaml, Clock clock, Path dir) {
         Simulator sim = Simulator.start(simOptions);
         try {
-            Path dir = Files.createTempDirectory("sluice-test");
             String yaml = standardConfig(sim.baseUrl(), dir, extraYaml.replace("${SIM}", sim.baseUrl()));
             SluiceConfig config = new ConfigLoader(Map.of("SIM_URL", sim.baseUrl())).parse(yaml, "test.yaml");
             return new TestGateway(sim, Gateway.start(config, config.auth().adminKey(), clock), dir);
-        } catch (IOException e) {
-            sim.close();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             sim.close();
             throw e;
@@ -160,13 +165,24 @@ public final class TestGateway implements AutoCloseable {
         return createKey(Json.object().put("name", name)).path("key").asText();
     }
 
-    /** Creates a key with any admin-API body and returns the whole answer. */
+    /** Creates a key with any admin-API body and returns the whole answer; a named team is created first if new. */
     public JsonNode createKey(JsonNode body) {
+        if (body.hasNonNull("team")) {
+            createTeam(body.path("team").asText());
+        }
         Http.Response r = http.post("/admin/keys", body, Map.of("authorization", "Bearer " + ADMIN_KEY));
         if (r.status() != 201) {
             throw new AssertionError("key creation failed: " + r.status() + " " + r.body());
         }
         return r.json();
+    }
+
+    /** Creates a team through the admin API unless it exists. */
+    public void createTeam(String id) {
+        Http.Response r = http.post("/admin/teams", Json.object().put("id", id), Map.of("authorization", "Bearer " + ADMIN_KEY));
+        if (r.status() != 201 && r.status() != 409) {
+            throw new AssertionError("team creation failed: " + r.status() + " " + r.body());
+        }
     }
 
     /** The official OpenAI client pointed at the gateway, without client-side retries. */
@@ -179,8 +195,21 @@ public final class TestGateway implements AutoCloseable {
                 .build();
     }
 
-    /** Waits until every completed request is in the request log. */
+    /**
+     * Waits until every completed request is in the request log. A client may hold the whole response
+     * before the server has run the request's completion listeners (which queue the log record), so
+     * first wait for the server to finish handling every request.
+     */
     public void flushLog() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (gateway.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         if (!gateway.requestLog().flush(10_000)) {
             throw new AssertionError("the request log did not flush within 10 s");
         }

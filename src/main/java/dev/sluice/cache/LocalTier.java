@@ -1,0 +1,63 @@
+package dev.sluice.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The in-process exact cache: Caffeine, bounded by entry count (W-TinyLFU eviction) and by each
+ * entry's own expiry time. Time comes from the injected clock, so tests move it instead of sleeping.
+ */
+final class LocalTier {
+    private final Cache<String, CachedAnswer> cache;
+    private final Clock clock;
+
+    LocalTier(int maxEntries, Clock clock) {
+        this.clock = clock;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .expireAfter(Expiry.creating((String key, CachedAnswer a) -> java.time.Duration.ofMillis(
+                        Math.max(0, a.expiresMillis() - clock.millis()))))
+                .build();
+    }
+
+    CachedAnswer get(String exactKey) {
+        CachedAnswer a = cache.getIfPresent(exactKey);
+        return a == null || a.expiredAt(clock.millis()) ? null : a;
+    }
+
+    void put(CachedAnswer answer) {
+        cache.put(answer.exactKey(), answer);
+    }
+
+    void remove(String exactKey) {
+        cache.invalidate(exactKey);
+    }
+
+    /** Drops matching entries; returns how many. */
+    long invalidate(Invalidation filter) {
+        long before = cache.estimatedSize();
+        if (filter.all()  && filter.keyId() == null && filter.team() == null && filter.model() == null) {
+            cache.invalidateAll();
+            cache.cleanUp();
+            return before;
+        }
+        long[] removed = {0};
+        cache.asMap().values().removeIf(a -> {
+            boolean hit = a.matches(filter);
+            if (hit) {
+                removed[0]++;
+            }
+            return hit;
+        });
+        return removed[0];
+    }
+
+    long size() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+}
