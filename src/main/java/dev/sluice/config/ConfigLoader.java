@@ -33,7 +33,7 @@ public final class ConfigLoader {
     static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
     private static final java.util.regex.Pattern API_VERSION = java.util.regex.Pattern.compile("[0-9A-Za-z.-]+");
     private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "routing", "limits", "alerts",
-            "prices", "providers", "models", "cache");
+            "prices", "providers", "models", "cache", "tracing", "retention");
     static final Set<String> STRATEGIES = Set.of("weighted", "least_busy", "lowest_latency", "lowest_cost", "priority");
     /**
      * Error classes a fallback can name: the provider error classes' labels, plus
@@ -103,7 +103,8 @@ public final class ConfigLoader {
         LimitsConfig limits = limits(root.get("limits"), models);
         return new SluiceConfig(server(root.get("server")), auth(root.get("auth")), store(root.get("store")),
                 redis(root.get("redis")), routing, limits, alerts(root.get("alerts")), prices(root.get("prices")), providers,
-                models, cache(root.get("cache"), models), source);
+                models, cache(root.get("cache"), models), tracing(root.get("tracing")), retention(root.get("retention")),
+                source);
     }
 
     private static ServerConfig server(YamlNode node) {
@@ -386,6 +387,40 @@ public final class ConfigLoader {
             out.put(e.getKey(), new ModelPrice(input, p.number("output", 0, 0, 1e6), p.number("cached_input", input, 0, 1e6)));
         }
         return out;
+    }
+
+    private static TracingConfig tracing(YamlNode node) {
+        TracingConfig d = TracingConfig.DEFAULTS;
+        if (node == null) {
+            return d;
+        }
+        node.allowOnly(Set.of("enabled", "otlp_endpoint", "capture", "sample_rate", "redact", "service_name"));
+        String endpoint = node.string("otlp_endpoint", null);
+        if (endpoint != null && endpoint.isBlank()) {
+            endpoint = null;
+        }
+        if (endpoint != null && !endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+            throw node.get("otlp_endpoint").error("'" + endpoint + "' is not an http(s) URL",
+                    "give the collector's OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces");
+        }
+        String capture = node.string("capture", d.capture());
+        if (!Set.of("none", "metadata", "full").contains(capture)) {
+            throw node.get("capture").error("unknown capture mode '" + capture + "'", "use none, metadata or full");
+        }
+        return new TracingConfig(node.bool("enabled", d.enabled()), endpoint, capture,
+                node.number("sample_rate", d.sampleRate(), 0, 1), node.bool("redact", d.redact()),
+                node.string("service_name", d.serviceName()));
+    }
+
+    private static RetentionConfig retention(YamlNode node) {
+        RetentionConfig d = RetentionConfig.DEFAULTS;
+        if (node == null) {
+            return d;
+        }
+        node.allowOnly(Set.of("request_log", "spans", "bodies", "audit", "feedback", "interval"));
+        return new RetentionConfig(node.duration("request_log", d.requestLog()), node.duration("spans", d.spans()),
+                node.duration("bodies", d.bodies()), node.duration("audit", d.audit()),
+                node.duration("feedback", d.feedback()), node.duration("interval", d.interval()));
     }
 
     private static RoutingConfig routing(YamlNode node) {

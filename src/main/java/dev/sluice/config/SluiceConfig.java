@@ -14,7 +14,7 @@ import java.util.Map;
 public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store, RedisConfig redis, RoutingConfig routing,
                            LimitsConfig limits, AlertsConfig alerts, Map<String, ModelPrice> prices,
                            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, CacheConfig cache,
-                           String source) {
+                           TracingConfig tracing, RetentionConfig retention, String source) {
 
     public SluiceConfig {
         providers = Map.copyOf(providers);

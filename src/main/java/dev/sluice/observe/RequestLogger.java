@@ -32,7 +32,8 @@ public final class RequestLogger implements Exchange.CompletionListener {
                 usage == null ? null : usage.promptTokens(), usage == null ? null : usage.completionTokens(),
                 ex.ttftMillis(), ex.latencyMillis(), ex.attempts().size(), ex.fallbackModel(), ex.routeReason(),
                 attemptLog(ex), ex.costUsd(), ex.cacheStatus(), ex.cacheSimilarity(),
-                saved == null ? null : saved.promptTokens(), saved == null ? null : saved.completionTokens()));
+                saved == null ? null : saved.promptTokens(), saved == null ? null : saved.completionTokens(),
+                ex.traceId(), ex.sessionId(), ex.tags().isEmpty() ? null : Json.string(ex.tags())));
     }
 
     private static String attemptLog(Exchange ex) {

@@ -36,6 +36,11 @@ public final class Exchange {
     private String upstreamModel;
     private String fallbackModel;
     private String routeReason;
+    private String traceId;
+    private String sessionId;
+    private Map<String, String> tags = Map.of();
+    private String responseId;
+    private final List<String> finishReasons = new ArrayList<>(1);
     private final List<Attempt> attempts = new ArrayList<>(2);
     private Usage usage;
     private Double costUsd;
@@ -123,6 +128,55 @@ public final class Exchange {
     public void route(String providerName, String model) {
         this.provider = providerName;
         this.upstreamModel = model;
+    }
+
+    /** The W3C trace id of this request's trace (the client's, when it sent a traceparent), or null. */
+    public String traceId() {
+        return traceId;
+    }
+
+    public void traceId(String id) {
+        this.traceId = id;
+    }
+
+    /** The session this request belongs to ({@code x-sluice-session}), or null. */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public void sessionId(String id) {
+        this.sessionId = id;
+    }
+
+    /** Tags for analytics: {@code x-sluice-tags} (k=v,k2=v2) and the request's metadata. */
+    public Map<String, String> tags() {
+        return tags;
+    }
+
+    public void tags(Map<String, String> newTags) {
+        this.tags = Map.copyOf(newTags);
+    }
+
+    /** The upstream's response id (e.g. chatcmpl-…), once known. */
+    public String responseId() {
+        return responseId;
+    }
+
+    public void responseId(String id) {
+        if (id != null && !id.isEmpty()) {
+            this.responseId = id;
+        }
+    }
+
+    /** Finish reasons of the answer's choices, in order, as they arrived. */
+    public List<String> finishReasons() {
+        return finishReasons;
+    }
+
+    public void addFinishReason(String reason) {
+        if (reason != null) {
+            finishReasons.add(reason);
+        }
     }
 
     /** The public model that served the request when it was a fallback, else null. */

@@ -1,6 +1,11 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.api.SluiceException;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,13 +17,20 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private final List<Stage> stages;
+    private final Tracer tracer;
 
     /** The last stage is terminal: it must answer and never call {@code proceed}. */
     public Pipeline(List<Stage> stages) {
+        this(stages, OpenTelemetry.noop().getTracer("dev.sluice"));
+    }
+
+    /** @param tracer makes a span for every stage, child of the request's span */
+    public Pipeline(List<Stage> stages, Tracer tracer) {
         if (stages.isEmpty()) {
             throw new IllegalArgumentException("a pipeline needs at least a terminal stage");
         }
         this.stages = List.copyOf(stages);
+        this.tracer = tracer;
     }
 
     public List<Stage> stages() {
@@ -53,11 +65,23 @@ public final class Pipeline {
                         + "' is the terminal stage but called proceed(); the terminal stage must answer itself");
             }
             Stage stage = stages.get(index);
-            Reply reply = stage.handle(exchange, new IndexedChain(index + 1));
-            if (reply == null) {
-                throw new IllegalStateException("stage '" + stage.name() + "' returned null; return a Reply");
+            Span span = tracer.spanBuilder("sluice." + stage.name()).startSpan();
+            try (Scope scope = span.makeCurrent()) {
+                Reply reply = stage.handle(exchange, new IndexedChain(index + 1));
+                if (reply == null) {
+                    throw new IllegalStateException("stage '" + stage.name() + "' returned null; return a Reply");
+                }
+                if (reply instanceof Reply.Failure failure) {
+                    span.setAttribute("error.type", failure.error().code() != null ? failure.error().code() : failure.error().type());
+                }
+                return reply;
+            } catch (RuntimeException e) {
+                span.recordException(e);
+                span.setStatus(StatusCode.ERROR);
+                throw e;
+            } finally {
+                span.end();
             }
-            return reply;
         }
     }
 }

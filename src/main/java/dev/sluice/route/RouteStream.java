@@ -1,35 +1,56 @@
 package dev.sluice.route;
 
 import dev.sluice.api.ChatChunk;
+import dev.sluice.api.ChunkChoice;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.pipeline.Exchange;
+import io.opentelemetry.api.trace.Span;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
  * The stream handed to the client once an attempt has produced its first content: replays the
  * chunks read while deciding the attempt had succeeded, then passes the rest through. Records the
- * final usage on the exchange and releases the deployment's in-flight slot when closed.
+ * response id, finish reasons and final usage on the exchange, and when closed releases the
+ * deployment's in-flight slot and ends the attempt's span.
  */
 final class RouteStream implements ChunkStream {
     private final Deque<ChatChunk> peeked;
     private final ChunkStream upstream;
     private final Exchange exchange;
     private final Deployment deployment;
+    private final Span span;
+    private String model;
     private boolean closed;
 
-    RouteStream(Deque<ChatChunk> peeked, ChunkStream upstream, Exchange exchange, Deployment deployment) {
+    RouteStream(Deque<ChatChunk> peeked, ChunkStream upstream, Exchange exchange, Deployment deployment, Span span) {
         this.peeked = new ArrayDeque<>(peeked);
         this.upstream = upstream;
         this.exchange = exchange;
         this.deployment = deployment;
+        this.span = span;
     }
 
     @Override
     public ChatChunk next() {
-        ChatChunk chunk = peeked.isEmpty() ? upstream.next() : peeked.poll();
-        if (chunk != null && chunk.usage() != null) {
-            exchange.usage(chunk.usage());
+        ChatChunk chunk;
+        try {
+            chunk = peeked.isEmpty() ? upstream.next() : peeked.poll();
+        } catch (RuntimeException e) {
+            AttemptSpan.brokeMidStream(span, e);
+            throw e;
+        }
+        if (chunk != null) {
+            exchange.responseId(chunk.id());
+            if (!chunk.model().isEmpty()) {
+                model = chunk.model();
+            }
+            for (ChunkChoice c : chunk.choices()) {
+                exchange.addFinishReason(c.finishReason());
+            }
+            if (chunk.usage() != null) {
+                exchange.usage(chunk.usage());
+            }
         }
         return chunk;
     }
@@ -40,6 +61,8 @@ final class RouteStream implements ChunkStream {
             closed = true;
             deployment.exit();
             upstream.close();
+            AttemptSpan.answered(span, exchange.responseId(), model, exchange.finishReasons(), exchange.usage());
+            span.end();
         }
     }
 }

@@ -16,7 +16,14 @@ import dev.sluice.pipeline.Stage;
 import dev.sluice.provider.Call;
 import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.UpstreamException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -48,6 +55,7 @@ public final class Router implements Stage {
     private final Backoff backoff;
     private final Watchdog watchdog;
     private final Sleeper sleeper;
+    private final Tracer tracer;
 
     /** A complexity-routed model: where easy and hard requests go. */
     public record ComplexityRoute(String easy, String hard, double threshold, ComplexityClassifier classifier) {}
@@ -59,7 +67,8 @@ public final class Router implements Stage {
     }
 
     Router(Map<String, ModelPlan> plans, Map<String, ComplexityRoute> complexityRoutes, Backoff backoff,
-           Watchdog watchdog, Sleeper sleeper) {
+           Watchdog watchdog, Sleeper sleeper, Tracer tracer) {
+        this.tracer = tracer;
         this.plans = Map.copyOf(plans);
         this.complexityRoutes = Map.copyOf(complexityRoutes);
         this.backoff = backoff;
@@ -205,7 +214,15 @@ public final class Router implements Stage {
     private Reply call(Exchange ex, ModelPlan plan, Deployment d) {
         TimeoutsConfig t = plan.timeouts();
         Duration readTimeout = shortest(d.readTimeout(), t.idle(), ex.streaming() ? null : t.total());
-        Call call = new Call(d.upstreamModel(), ex.requestId(), d.forwarder().select(ex.headers()), readTimeout);
+        String operation = ex.operation() == Exchange.Operation.CHAT ? "chat" : "embeddings";
+        Span span = tracer.spanBuilder(operation + " " + d.upstreamModel()).setSpanKind(SpanKind.CLIENT)
+                .setAttribute(AttemptSpan.OPERATION, operation)
+                .setAttribute(AttemptSpan.PROVIDER, d.provider().name())
+                .setAttribute(AttemptSpan.REQUEST_MODEL, d.upstreamModel()).startSpan();
+        Map<String, String> headers = new HashMap<>(d.forwarder().select(ex.headers()));
+        // the upstream joins the trace too (vLLM, Ollama and others accept traceparent)
+        W3CTraceContextPropagator.getInstance().inject(Context.current().with(span), headers, Map::put);
+        Call call = new Call(d.upstreamModel(), ex.requestId(), headers, readTimeout);
         ex.route(d.provider().name(), d.upstreamModel());
         ex.responseHeader("x-sluice-provider", d.provider().name());
         ex.responseHeader("x-sluice-model", d.upstreamModel());
@@ -213,10 +230,10 @@ public final class Router implements Stage {
         long startMillis = System.currentTimeMillis();
         d.enter();
         boolean handedOver = false;
-        try {
+        try (Scope scope = span.makeCurrent()) {
             Reply reply = switch (ex.operation()) {
-                case CHAT -> ex.chat().stream() ? openStream(ex, d, call, t, startNanos) : chat(ex, d, call);
-                case EMBEDDINGS -> embeddings(ex, d, call);
+                case CHAT -> ex.chat().stream() ? openStream(ex, d, call, t, startNanos, span) : chat(ex, d, call, span);
+                case EMBEDDINGS -> embeddings(ex, d, call, span);
             };
             long millis = elapsedMillis(startNanos);
             handedOver = reply instanceof Reply.Stream;
@@ -228,23 +245,29 @@ public final class Router implements Stage {
             onFailure(d, startNanos, e);
             ex.addAttempt(new Attempt(d.provider().name(), d.upstreamModel(), startMillis, elapsedMillis(startNanos),
                     e.upstreamStatus(), e.errorClass().label()));
+            AttemptSpan.failed(span, e);
             throw e;
         } finally {
             if (!handedOver) {
                 d.exit();
+                span.end();
             }
         }
     }
 
-    private static Reply chat(Exchange ex, Deployment d, Call call) {
+    private static Reply chat(Exchange ex, Deployment d, Call call, Span span) {
         ChatResponse response = d.provider().chat(ex.chat(), call);
         ex.usage(response.usage());
+        ex.responseId(response.id());
+        response.choices().forEach(c -> ex.addFinishReason(c.finishReason()));
+        AttemptSpan.answered(span, response.id(), response.model(), ex.finishReasons(), response.usage());
         return new Reply.Chat(response);
     }
 
-    private static Reply embeddings(Exchange ex, Deployment d, Call call) {
+    private static Reply embeddings(Exchange ex, Deployment d, Call call, Span span) {
         EmbeddingResponse response = d.provider().embed(ex.embeddings(), call);
         ex.usage(response.usage());
+        AttemptSpan.answered(span, null, response.model(), List.of(), response.usage());
         return new Reply.Embeddings(response);
     }
 
@@ -253,7 +276,7 @@ public final class Router implements Stage {
      * token and total timeouts. Only then is the attempt a success: a failure up to here can
      * still be retried or fall back, because the client has received nothing.
      */
-    private Reply openStream(Exchange ex, Deployment d, Call call, TimeoutsConfig t, long startNanos) {
+    private Reply openStream(Exchange ex, Deployment d, Call call, TimeoutsConfig t, long startNanos, Span span) {
         long firstDeadline = t.ttft() == null ? 0 : startNanos + t.ttft().toNanos();
         long totalDeadline = t.total() == null ? 0 : startNanos + t.total().toNanos();
         long openDeadline = earliest(firstDeadline, totalDeadline);
@@ -274,7 +297,7 @@ public final class Router implements Stage {
             timed.close();
             throw e;
         }
-        return new Reply.Stream(new RouteStream(peeked, timed, ex, d));
+        return new Reply.Stream(new RouteStream(peeked, timed, ex, d, span));
     }
 
     /**

@@ -27,7 +27,8 @@ public final class RouterFactory {
     private RouterFactory() {}
 
     public static Router create(SluiceConfig config, Map<String, Provider> providers, PriceCatalog prices, Clock clock,
-                                Watchdog watchdog, Embedder embedder, Router.Sleeper sleeper) {
+                                Watchdog watchdog, Embedder embedder, Router.Sleeper sleeper,
+                                io.opentelemetry.api.trace.Tracer tracer) {
         RoutingConfig routing = config.routing();
         Map<String, ModelPlan> plans = new LinkedHashMap<>();
         Map<String, Router.ComplexityRoute> complexity = new LinkedHashMap<>();
@@ -40,7 +41,7 @@ public final class RouterFactory {
         }
         Backoff backoff = new Backoff(routing.backoffBase(), routing.backoffMax(), routing.maxRetryAfter(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        return new Router(plans, complexity, backoff, watchdog, sleeper);
+        return new Router(plans, complexity, backoff, watchdog, sleeper, tracer);
     }
 
     private static ModelPlan plan(ModelConfig.Deployed m, SluiceConfig config, Map<String, Provider> providers,

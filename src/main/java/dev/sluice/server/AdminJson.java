@@ -124,6 +124,9 @@ final class AdminJson {
         }
         nullableInt(gen, "saved_tokens_in", r.savedTokensIn());
         nullableInt(gen, "saved_tokens_out", r.savedTokensOut());
+        gen.writeStringField("trace_id", r.traceId());
+        gen.writeStringField("session_id", r.sessionId());
+        raw(gen, "tags", r.tags());
         gen.writeStringField("fallback_model", r.fallbackModel());
         gen.writeStringField("route_reason", r.routeReason());
         raw(gen, "attempt_log", r.attemptLog());

@@ -8,6 +8,12 @@ import dev.sluice.auth.AuthStage;
 import dev.sluice.auth.KeyService;
 import dev.sluice.auth.TeamService;
 import dev.sluice.observe.RequestLogger;
+import dev.sluice.observe.RequestSpan;
+import dev.sluice.observe.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import dev.sluice.pipeline.Caller;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
@@ -26,6 +32,8 @@ import java.util.Map;
 final class ApiEndpoints {
     private final Pipeline pipeline;
     private final RequestLogger requestLogger;
+    private final Tracer tracer;
+    private final List<Exchange.CompletionListener> listeners;
     private final KeyService keys;
     private final TeamService teams;
     private final boolean authEnabled;
@@ -33,10 +41,16 @@ final class ApiEndpoints {
     private final long maxBodyBytes;
     private final long startedEpochSeconds = System.currentTimeMillis() / 1000;
 
-    ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, KeyService keys, TeamService teams, boolean authEnabled,
-                 List<String> modelNames, long maxBodyBytes) {
+    /**
+     * @param listeners more work for every completed exchange (metrics, body capture), after the
+     *                  request log and the root span
+     */
+    ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, Tracer tracer, List<Exchange.CompletionListener> listeners,
+                 KeyService keys, TeamService teams, boolean authEnabled, List<String> modelNames, long maxBodyBytes) {
         this.pipeline = pipeline;
         this.requestLogger = requestLogger;
+        this.tracer = tracer;
+        this.listeners = List.copyOf(listeners);
         this.keys = keys;
         this.teams = teams;
         this.authEnabled = authEnabled;
@@ -55,20 +69,34 @@ final class ApiEndpoints {
     private void handle(ServerRequest req, ServerResponse res, Exchange.Operation operation) {
         Map<String, String> headers = HttpIo.headers(req);
         Exchange ex = new Exchange(HttpIo.requestId(res), operation, headers);
+        // the root span joins the client's trace when it sent a traceparent
+        Span root = tracer.spanBuilder(operation == Exchange.Operation.CHAT ? "chat" : "embeddings")
+                .setParent(Tracing.extract(headers)).setSpanKind(SpanKind.SERVER).startSpan();
+        RequestSpan requestSpan = new RequestSpan(root);
+        ex.traceId(root.getSpanContext().isValid() ? root.getSpanContext().getTraceId() : null);
+        ex.sessionId(HttpIo.session(headers));
         ex.onComplete(requestLogger);
-        try {
-            byte[] body = HttpIo.readBody(req, maxBodyBytes);
-            if (operation == Exchange.Operation.CHAT) {
-                ex.chat(ChatRequestCodec.read(body));
-            } else {
-                ex.embeddings(EmbeddingCodec.readRequest(body));
-            }
-        } catch (SluiceException e) {
-            ReplyWriter.fail(ex, res, e);
-            return;
+        ex.onComplete(requestSpan);
+        for (Exchange.CompletionListener listener : listeners) {
+            ex.onComplete(listener);
         }
-        Reply reply = pipeline.execute(ex);
-        ReplyWriter.write(ex, reply, res);
+        try (Scope scope = root.makeCurrent()) {
+            try {
+                byte[] body = HttpIo.readBody(req, maxBodyBytes);
+                if (operation == Exchange.Operation.CHAT) {
+                    ex.chat(ChatRequestCodec.read(body));
+                } else {
+                    ex.embeddings(EmbeddingCodec.readRequest(body));
+                }
+                ex.tags(HttpIo.tags(headers, ex));
+            } catch (SluiceException e) {
+                ReplyWriter.fail(ex, res, e);
+                return;
+            }
+            requestSpan.requested(ex);
+            Reply reply = pipeline.execute(ex);
+            ReplyWriter.write(ex, reply, res);
+        }
     }
 
     /** The public model names, narrowed to those the caller's key may use. */

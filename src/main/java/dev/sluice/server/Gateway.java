@@ -33,7 +33,10 @@ import dev.sluice.store.KeyRepository;
 import dev.sluice.store.Redis;
 import dev.sluice.store.RequestLogReader;
 import dev.sluice.store.BatchWriter;
+import dev.sluice.observe.Tracing;
 import dev.sluice.store.RequestLogSink;
+import dev.sluice.store.SpanRecord;
+import dev.sluice.store.SpanSink;
 import dev.sluice.store.RequestRecord;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,6 +59,8 @@ public final class Gateway implements AutoCloseable {
     private final SimulatorPool simulators;
     private final Database database;
     private final BatchWriter<RequestRecord> logWriter;
+    private final BatchWriter<SpanRecord> spanWriter;
+    private final Tracing tracing;
     private final KeyService keys;
     private final ResponseCache cache;
     private final GatewayServer server;
@@ -82,6 +87,9 @@ public final class Gateway implements AutoCloseable {
             this.redis = sharedRedis;
             this.logWriter = new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class,
                     config.store().queueCapacity(), Path.of(config.store().spillDir()));
+            this.spanWriter = new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class,
+                    config.store().queueCapacity(), Path.of(config.store().spillDir()));
+            this.tracing = Tracing.create(config.tracing(), spanWriter);
             KeyRepository keyRepository = new KeyRepository(db);
             TeamRepository teamRepository = new TeamRepository(db);
             this.keys = new KeyService(keyRepository, teamRepository, clock);
@@ -92,7 +100,8 @@ public final class Gateway implements AutoCloseable {
                 providers.put(p.name(), Providers.create(p, simulators));
             }
             PriceCatalog prices = PriceCatalog.withOverrides(priceOverrides(config));
-            this.router = RouterFactory.create(config, providers, prices, clock, watchdog, embedder, Thread::sleep);
+            this.router = RouterFactory.create(config, providers, prices, clock, watchdog, embedder, Thread::sleep,
+                    tracing.tracer());
             this.limiter = Limiters.create(redis, logReader, clock);
             responseCache = cache(config, sharedRedis, embedder, clock);
             this.cache = responseCache;
@@ -105,10 +114,10 @@ public final class Gateway implements AutoCloseable {
                 stages.add(new CacheStage(responseCache));
             }
             stages.add(router);
-            Pipeline pipeline = new Pipeline(stages);
+            Pipeline pipeline = new Pipeline(stages, tracing.tracer());
             long maxBody = config.server().maxBodyBytes();
-            ApiEndpoints api = new ApiEndpoints(pipeline, new RequestLogger(logWriter), keys, teams,
-                    config.auth().enabled(), config.modelNames(), maxBody);
+            ApiEndpoints api = new ApiEndpoints(pipeline, new RequestLogger(logWriter), tracing.tracer(), List.of(),
+                    keys, teams, config.auth().enabled(), config.modelNames(), maxBody);
             AuditRepository audit = new AuditRepository(db);
             AdminKeyService access = new AdminKeyService(new AdminKeyRepository(db), teamRepository, adminKey, clock);
             AdminGuard guard = new AdminGuard(access, audit, clock, maxBody);
@@ -212,6 +221,8 @@ public final class Gateway implements AutoCloseable {
         if (cache != null) {
             cache.close();
         }
+        tracing.close();
+        spanWriter.close();
         logWriter.close();
         LOG.info("request log flushed: {} written, {} dropped", logWriter.written(), logWriter.dropped());
         simulators.close();

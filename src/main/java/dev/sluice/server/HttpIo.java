@@ -62,6 +62,33 @@ final class HttpIo {
         return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextInt() | Integer.MIN_VALUE);
     }
 
+    /** The session a request belongs to: {@code x-sluice-session}, if sane. */
+    static String session(Map<String, String> headers) {
+        String s = headers.get("x-sluice-session");
+        return s == null || s.isBlank() || s.length() > 256 ? null : s.strip();
+    }
+
+    /**
+     * Tags for analytics: the request's {@code metadata} (chat) and {@code x-sluice-tags}
+     * ({@code team=search,feature=answers}); the header wins on a clash.
+     */
+    static Map<String, String> tags(Map<String, String> headers, dev.sluice.pipeline.Exchange ex) {
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        if (ex.operation() == dev.sluice.pipeline.Exchange.Operation.CHAT) {
+            tags.putAll(ex.chat().metadata());
+        }
+        String header = headers.get("x-sluice-tags");
+        if (header != null) {
+            for (String pair : header.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && eq < pair.length() - 1 && tags.size() < 32) {
+                    tags.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+                }
+            }
+        }
+        return tags;
+    }
+
     static void sendJson(ServerResponse res, int status, byte[] body) {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");

@@ -19,7 +19,8 @@ public final class RequestLogReader {
         StringBuilder sql = new StringBuilder("SELECT ts, request_id, key_id, end_user, operation, model, provider,"
                 + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts,"
                 + " fallback_model, route_reason, attempt_log, team, cost_usd,"
-                + " cache_status, cache_similarity, saved_tokens_in, saved_tokens_out FROM request_log WHERE 1=1");
+                + " cache_status, cache_similarity, saved_tokens_in, saved_tokens_out, trace_id, session_id, tags"
+                + " FROM request_log WHERE 1=1");
         List<String> args = new ArrayList<>();
         if (requestId != null) {
             sql.append(" AND request_id = ?");
@@ -96,7 +97,8 @@ public final class RequestLogReader {
                 ttftNull ? -1 : ttft, rs.getLong("latency_ms"), rs.getInt("attempts"), rs.getString("fallback_model"),
                 rs.getString("route_reason"), rs.getString("attempt_log"), Columns.decimal(rs, "cost_usd"),
                 rs.getString("cache_status"), Columns.decimal(rs, "cache_similarity"), Columns.integer(rs, "saved_tokens_in"),
-                Columns.integer(rs, "saved_tokens_out"));
+                Columns.integer(rs, "saved_tokens_out"), rs.getString("trace_id"), rs.getString("session_id"),
+                rs.getString("tags"));
     }
 
 }

@@ -5,6 +5,7 @@ package dev.sluice.store;
  *
  * @param tokensIn  null when unknown (the request failed before usage was known)
  * @param ttftMs    -1 when no token reached the client
+ * @param tags      JSON object of the request's tags (x-sluice-tags and metadata), or null
  * @param costUsd   what it cost, from its usage and the price catalog; null when unknown
  * @param attemptLog JSON array of the upstream attempts ({provider, model, status, error, ms})
  * @param cacheStatus    hit, semantic-hit, miss, bypass; null when no cache applied
@@ -17,4 +18,5 @@ public record RequestRecord(long ts, String requestId, String keyId, String team
                             String provider, String upstreamModel, boolean stream, int status, String errorType,
                             Integer tokensIn, Integer tokensOut, long ttftMs, long latencyMs, int attempts,
                             String fallbackModel, String routeReason, String attemptLog, Double costUsd,
-                            String cacheStatus, Double cacheSimilarity, Integer savedTokensIn, Integer savedTokensOut) {}
+                            String cacheStatus, Double cacheSimilarity, Integer savedTokensIn, Integer savedTokensOut,
+                            String traceId, String sessionId, String tags) {}

@@ -1,0 +1,93 @@
+package dev.sluice.observe;
+
+import dev.sluice.api.Json;
+import dev.sluice.store.BatchWriter;
+import dev.sluice.store.SpanRecord;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Hands every ended span to the store's batch writer, which never blocks and never drops quietly
+ * (unlike OpenTelemetry's own batch processor, which drops on a full queue).
+ */
+final class StoreSpanProcessor implements SpanProcessor {
+    static final AttributeKey<String> SESSION = AttributeKey.stringKey("session.id");
+    static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("sluice.request_id");
+    static final AttributeKey<String> END_USER = AttributeKey.stringKey("enduser.id");
+
+    private final BatchWriter<SpanRecord> writer;
+    private final String service;
+
+    StoreSpanProcessor(BatchWriter<SpanRecord> writer, String service) {
+        this.writer = writer;
+        this.service = service;
+    }
+
+    @Override
+    public void onStart(Context parentContext, ReadWriteSpan span) {
+    }
+
+    @Override
+    public boolean isStartRequired() {
+        return false;
+    }
+
+    @Override
+    public void onEnd(ReadableSpan span) {
+        writer.offer(record(span.toSpanData(), service));
+    }
+
+    @Override
+    public boolean isEndRequired() {
+        return true;
+    }
+
+    static SpanRecord record(SpanData d, String service) {
+        String parent = d.getParentSpanContext().isValid() ? d.getParentSpanId() : null;
+        return new SpanRecord(d.getTraceId(), d.getSpanId(), parent, d.getName(),
+                d.getKind().name().toLowerCase(Locale.ROOT), d.getStartEpochNanos(), d.getEndEpochNanos(),
+                d.getStatus().getStatusCode().name().toLowerCase(Locale.ROOT),
+                d.getStatus().getDescription().isEmpty() ? null : d.getStatus().getDescription(), service,
+                d.getAttributes().get(SESSION), d.getAttributes().get(REQUEST_ID), d.getAttributes().get(END_USER),
+                json(d.getAttributes()), events(d.getEvents()));
+    }
+
+    static String json(Attributes attributes) {
+        if (attributes.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        attributes.forEach((k, v) -> map.put(k.getKey(), v));
+        return Json.string(map);
+    }
+
+    private static String events(List<EventData> events) {
+        if (events.isEmpty()) {
+            return null;
+        }
+        return new String(Json.write(gen -> {
+            gen.writeStartArray();
+            for (EventData e : events) {
+                gen.writeStartObject();
+                gen.writeStringField("name", e.getName());
+                gen.writeNumberField("time_ns", e.getEpochNanos());
+                if (!e.getAttributes().isEmpty()) {
+                    gen.writeFieldName("attributes");
+                    gen.writeRawValue(json(e.getAttributes()));
+                }
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
+        }), StandardCharsets.UTF_8);
+    }
+}
