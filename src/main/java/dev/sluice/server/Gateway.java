@@ -34,6 +34,8 @@ import dev.sluice.store.Redis;
 import dev.sluice.store.RequestLogReader;
 import dev.sluice.store.BatchWriter;
 import dev.sluice.observe.Tracing;
+import dev.sluice.store.Erasure;
+import dev.sluice.store.Retention;
 import dev.sluice.store.RequestLogSink;
 import dev.sluice.store.SpanRecord;
 import dev.sluice.store.SpanSink;
@@ -61,6 +63,7 @@ public final class Gateway implements AutoCloseable {
     private final BatchWriter<RequestRecord> logWriter;
     private final BatchWriter<SpanRecord> spanWriter;
     private final Tracing tracing;
+    private final Retention retention;
     private final KeyService keys;
     private final ResponseCache cache;
     private final GatewayServer server;
@@ -122,7 +125,9 @@ public final class Gateway implements AutoCloseable {
             AdminKeyService access = new AdminKeyService(new AdminKeyRepository(db), teamRepository, adminKey, clock);
             AdminGuard guard = new AdminGuard(access, audit, clock, maxBody);
             GatewayServer.Admin admin = new GatewayServer.Admin(new KeysAdmin(guard, keys), new TeamsAdmin(guard, teams),
-                    new AccessAdmin(guard, access), new LogsAdmin(guard, logReader, audit), new CacheAdmin(guard, responseCache));
+                    new AccessAdmin(guard, access), new LogsAdmin(guard, logReader, audit), new CacheAdmin(guard, responseCache),
+                    new UsersAdmin(guard, new Erasure(db)));
+            this.retention = new Retention(db, config.retention(), clock, true);
             this.server = new GatewayServer(config.server().host(), config.server().port(), api, admin, db::healthy);
         } catch (RuntimeException e) {
             watchdog.close();
@@ -199,6 +204,16 @@ public final class Gateway implements AutoCloseable {
         return server.inFlight();
     }
 
+    /** The retention job, for tests that run it after moving the clock. */
+    public Retention retention() {
+        return retention;
+    }
+
+    /** The span writer, for tests that wait until spans are stored. */
+    public BatchWriter<SpanRecord> spanLog() {
+        return spanWriter;
+    }
+
     public BatchWriter<RequestRecord> requestLog() {
         return logWriter;
     }
@@ -221,6 +236,7 @@ public final class Gateway implements AutoCloseable {
         if (cache != null) {
             cache.close();
         }
+        retention.close();
         tracing.close();
         spanWriter.close();
         logWriter.close();

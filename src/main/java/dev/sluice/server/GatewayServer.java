@@ -31,7 +31,8 @@ final class GatewayServer {
     private volatile boolean draining;
 
     /** The admin API's endpoint groups. */
-    record Admin(KeysAdmin keys, TeamsAdmin teams, AccessAdmin access, LogsAdmin logs, CacheAdmin cache) {}
+    record Admin(KeysAdmin keys, TeamsAdmin teams, AccessAdmin access, LogsAdmin logs, CacheAdmin cache,
+                 UsersAdmin users) {}
 
     GatewayServer(String host, int port, ApiEndpoints api, Admin admin, BooleanSupplier storeHealthy) {
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -64,6 +65,7 @@ final class GatewayServer {
                 .delete("/admin/admin-keys/{id}", admin.access()::revoke)
                 .get("/admin/logs", admin.logs()::requestLog)
                 .get("/admin/audit", admin.logs()::auditLog)
+                .delete("/admin/users/{user}", admin.users()::erase)
                 .get("/admin/cache", admin.cache()::stats)
                 .delete("/admin/cache", admin.cache()::invalidate)
                 .any(GatewayServer::unknownRoute)
@@ -139,7 +141,7 @@ final class GatewayServer {
     private static void unknownRoute(ServerRequest req, ServerResponse res) {
         String path = req.path().path();
         if (KNOWN_PATHS.contains(path) || path.startsWith("/admin/keys/") || path.startsWith("/admin/teams/")
-                || path.startsWith("/admin/admin-keys/")) {
+                || path.startsWith("/admin/admin-keys/") || path.startsWith("/admin/users/")) {
             HttpIo.sendError(res, new SluiceException(405, "invalid_request_error", "method_not_allowed", null,
                     "The method " + req.prologue().method().text() + " is not allowed on " + path + "."));
         } else {

@@ -1,0 +1,89 @@
+package dev.sluice.store;
+
+import dev.sluice.config.RetentionConfig;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes records older than their kind's time to live (request log, spans, bodies, audit,
+ * feedback), on a background virtual thread at a fixed interval. {@link #runOnce()} is the whole
+ * job, so tests call it after moving the clock.
+ */
+public final class Retention implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+
+    /** A table, its time column, and how that column counts time. */
+    private record Kind(String table, String column, boolean nanos, Duration ttl) {}
+
+    private final Database database;
+    private final Clock clock;
+    private final Map<String, Kind> kinds = new LinkedHashMap<>();
+    private final Duration interval;
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    public Retention(Database database, RetentionConfig config, Clock clock, boolean background) {
+        this.database = database;
+        this.clock = clock;
+        this.interval = config.interval();
+        add("request_log", "ts", false, config.requestLog());
+        add("spans", "start_ns", true, config.spans());
+        add("bodies", "ts", false, config.bodies());
+        add("audit_log", "ts", false, config.audit());
+        this.thread = background ? Thread.ofVirtual().name("sluice-retention").start(this::loop) : null;
+    }
+
+    /** Registers another kind of record (e.g. feedback, kept by another package). */
+    public void add(String table, String column, boolean nanos, Duration ttl) {
+        if (ttl != null) {
+            kinds.put(table, new Kind(table, column, nanos, ttl));
+        }
+    }
+
+    /** Deletes what is past its TTL now; returns rows deleted per table. */
+    public Map<String, Integer> runOnce() {
+        long now = clock.millis();
+        Map<String, Integer> deleted = new LinkedHashMap<>();
+        for (Kind k : kinds.values()) {
+            long cutoffMillis = now - k.ttl().toMillis();
+            long cutoff = k.nanos() ? cutoffMillis * 1_000_000 : cutoffMillis;
+            int n = database.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + k.table() + " WHERE " + k.column() + " < ?")) {
+                    ps.setLong(1, cutoff);
+                    return ps.executeUpdate();
+                }
+            });
+            deleted.put(k.table(), n);
+        }
+        if (deleted.values().stream().anyMatch(n -> n > 0)) {
+            LOG.info("retention removed expired records: {}", deleted);
+        }
+        return deleted;
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try {
+                Thread.sleep(interval);
+                runOnce();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("retention run failed, will retry: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}
