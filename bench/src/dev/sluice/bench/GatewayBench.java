@@ -201,7 +201,7 @@ public final class GatewayBench {
         return m;
     }
 
-    private static String createKey(int port, String adminKey, String body) throws IOException {
+    static String createKey(int port, String adminKey, String body) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/admin/keys").toURL().openConnection();
         c.setRequestMethod("POST");
         c.setDoOutput(true);

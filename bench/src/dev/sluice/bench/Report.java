@@ -60,7 +60,7 @@ final class Report {
         return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static long totalMemoryGiB() {
+    static long totalMemoryGiB() {
         var os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
             return Math.round(sun.getTotalMemorySize() / (1024.0 * 1024 * 1024));
@@ -68,7 +68,7 @@ final class Report {
         return -1;
     }
 
-    private static String commit(Path root) {
+    static String commit(Path root) {
         try {
             Process p = new ProcessBuilder("git", "-C", root.toString(), "rev-parse", "--short", "HEAD")
                     .redirectErrorStream(true).start();

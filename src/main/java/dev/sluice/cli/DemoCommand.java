@@ -66,7 +66,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println();
             System.out.println("Sluice demo: gateway at " + base + "/v1, upstream = built-in simulator");
             System.out.println("Models: " + String.join(", ", config.modelNames()));
-            System.out.println("Sending sample traffic (plain and streaming chat, Anthropic translation, a tool call, embeddings, cache hits)...");
+            System.out.println("Sending sample traffic (plain and streaming chat, Anthropic translation, a tool call, embeddings,"
+                    + " cache hits, guardrails)...");
             DemoTraffic.Summary summary = new DemoTraffic(base + "/v1", secret).run(rounds);
             printSummary(summary);
             System.out.println();
@@ -101,8 +102,12 @@ final class DemoCommand implements Callable<Integer> {
                     .collect(java.util.stream.Collectors.joining(", "))
                     + "   (x-sluice-cache; a repeated question and a paraphrase are answered without the model)");
         }
-        s.results().stream().filter(r -> r.status() != 200).forEach(r ->
+        s.results().stream().filter(r -> r.status() != r.expectedStatus()).forEach(r ->
                 System.out.println("  failed: " + r.label() + " -> HTTP " + r.status() + " " + r.error()));
+        for (DemoTraffic.Result r : s.guardrails()) {
+            System.out.println("  " + r.label() + " -> HTTP " + r.status()
+                    + (r.guardrail() != null ? " (x-sluice-guardrail: " + r.guardrail() + ")" : ""));
+        }
     }
 
     private static Throwable rootCause(Throwable t) {

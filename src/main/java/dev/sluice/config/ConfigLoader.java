@@ -33,7 +33,8 @@ public final class ConfigLoader {
     static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
     private static final java.util.regex.Pattern API_VERSION = java.util.regex.Pattern.compile("[0-9A-Za-z.-]+");
     private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "routing", "limits", "alerts",
-            "prices", "providers", "models", "cache", "tracing", "retention");
+            "prices", "providers", "models", "cache", "tracing", "retention",
+            "guardrails");
     static final Set<String> STRATEGIES = Set.of("weighted", "least_busy", "lowest_latency", "lowest_cost", "priority");
     /**
      * Error classes a fallback can name: the provider error classes' labels, plus
@@ -104,6 +105,7 @@ public final class ConfigLoader {
         return new SluiceConfig(server(root.get("server")), auth(root.get("auth")), store(root.get("store")),
                 redis(root.get("redis")), routing, limits, alerts(root.get("alerts")), prices(root.get("prices")), providers,
                 models, cache(root.get("cache"), models), tracing(root.get("tracing")), retention(root.get("retention")),
+                GuardrailsParser.parse(root.get("guardrails"), models.keySet()),
                 source);
     }
 

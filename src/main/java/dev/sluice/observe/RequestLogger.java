@@ -4,6 +4,7 @@ import dev.sluice.api.Json;
 import dev.sluice.api.Usage;
 import dev.sluice.pipeline.Attempt;
 import dev.sluice.pipeline.Exchange;
+import dev.sluice.pipeline.GuardEvent;
 import dev.sluice.store.BatchWriter;
 import dev.sluice.store.RequestRecord;
 import java.util.Locale;
@@ -33,7 +34,7 @@ public final class RequestLogger implements Exchange.CompletionListener {
                 ex.ttftMillis(), ex.latencyMillis(), ex.attempts().size(), ex.fallbackModel(), ex.routeReason(),
                 attemptLog(ex), ex.costUsd(), ex.cacheStatus(), ex.cacheSimilarity(),
                 saved == null ? null : saved.promptTokens(), saved == null ? null : saved.completionTokens(),
-                ex.traceId(), ex.sessionId(), ex.tags().isEmpty() ? null : Json.string(ex.tags())));
+                ex.traceId(), ex.sessionId(), ex.tags().isEmpty() ? null : Json.string(ex.tags()), guardrails(ex)));
     }
 
     private static String attemptLog(Exchange ex) {
@@ -55,5 +56,21 @@ public final class RequestLogger implements Exchange.CompletionListener {
             }
             gen.writeEndArray();
         }), java.nio.charset.StandardCharsets.UTF_8);
+
+    }
+
+    /** The guardrail events as one short column: {@code input:pii:redact(email);output:toxicity:flag(insult)}. */
+    static String guardrails(Exchange ex) {
+        if (ex.guardEvents().isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (GuardEvent e : ex.guardEvents()) {
+            if (!sb.isEmpty()) {
+                sb.append(';');
+            }
+            sb.append(e.summary());
+        }
+        return sb.toString();
     }
 }

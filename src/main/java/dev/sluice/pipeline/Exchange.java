@@ -53,6 +53,7 @@ public final class Exchange {
     private Usage cacheSavedUsage;
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
     private final List<CompletionListener> listeners = new ArrayList<>(2);
+    private List<GuardEvent> guardEvents = List.of();
     private boolean completed;
 
     /** @param headers request headers with lower-case names */
@@ -287,6 +288,18 @@ public final class Exchange {
 
     public Map<String, String> responseHeaders() {
         return responseHeaders;
+    }
+
+    /** The guardrail triggers of this request, in the order they fired (empty when none). */
+    public List<GuardEvent> guardEvents() {
+        return Collections.unmodifiableList(guardEvents);
+    }
+
+    public void addGuardEvent(GuardEvent event) {
+        if (guardEvents.isEmpty()) {
+            guardEvents = new ArrayList<>(2);
+        }
+        guardEvents.add(event);
     }
 
     /** Registers work to run once the response is complete; listeners run in reverse order. */

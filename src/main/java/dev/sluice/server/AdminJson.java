@@ -127,6 +127,7 @@ final class AdminJson {
         gen.writeStringField("trace_id", r.traceId());
         gen.writeStringField("session_id", r.sessionId());
         raw(gen, "tags", r.tags());
+        gen.writeStringField("guardrails", r.guardrails());
         gen.writeStringField("fallback_model", r.fallbackModel());
         gen.writeStringField("route_reason", r.routeReason());
         raw(gen, "attempt_log", r.attemptLog());

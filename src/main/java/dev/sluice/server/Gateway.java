@@ -2,6 +2,10 @@ package dev.sluice.server;
 
 import dev.sluice.alert.AlertSink;
 import dev.sluice.auth.AdminKeyService;
+import dev.sluice.api.ChatMessage;
+import dev.sluice.api.ChatRequest;
+import dev.sluice.api.Json;
+import dev.sluice.api.SluiceException;
 import dev.sluice.auth.AuthStage;
 import dev.sluice.auth.TeamService;
 import dev.sluice.cache.CacheStage;
@@ -19,8 +23,12 @@ import dev.sluice.store.TeamRepository;
 import dev.sluice.auth.KeyService;
 import dev.sluice.config.ProviderConfig;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.embed.Embedder;
+import dev.sluice.guard.Guardrails;
 import dev.sluice.observe.RequestLogger;
+import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.Reply;
 import dev.sluice.pipeline.Stage;
 import dev.sluice.provider.Provider;
 import dev.sluice.embed.Embedder;
@@ -67,6 +75,7 @@ public final class Gateway implements AutoCloseable {
     private final KeyService keys;
     private final ResponseCache cache;
     private final GatewayServer server;
+    private final Guardrails guardrails;
     private final String adminKey;
     private final Watchdog watchdog = new Watchdog();
     private final Embedder embedder = new Embedder();
@@ -108,18 +117,29 @@ public final class Gateway implements AutoCloseable {
             this.limiter = Limiters.create(redis, logReader, clock);
             responseCache = cache(config, sharedRedis, embedder, clock);
             this.cache = responseCache;
+            RequestLogger requestLogger = new RequestLogger(logWriter);
+            Pipeline judgePipeline = new Pipeline(List.of(router), tracing.tracer());
+            this.guardrails = Guardrails.create(config.guardrails(), () -> embedder,
+                    (model, system, user, parent) -> judge(judgePipeline, requestLogger, model, system, user, parent));
             AlertSink alerts = new AlertSink(config.alerts().webhook());
             List<Stage> stages = new ArrayList<>();
             stages.add(new AuthStage(keys, teams, config.auth().enabled()));
             stages.add(new LimitStage(limiter, config.limits(), prices, priceModels(config),
                     new BudgetAlerts(config.alerts().budgetThresholds(), alerts, redis), clock));
+            if (guardrails != null) {
+                // input guards see the request before the cache and the upstream; the output guard sits
+                // inside them, so redaction placeholders are restored after the answer was scanned, and
+                // cached answers are scanned too
+                stages.add(guardrails.inputStage());
+                stages.add(guardrails.outputStage());
+            }
             if (responseCache != null) {
                 stages.add(new CacheStage(responseCache));
             }
             stages.add(router);
             Pipeline pipeline = new Pipeline(stages, tracing.tracer());
             long maxBody = config.server().maxBodyBytes();
-            ApiEndpoints api = new ApiEndpoints(pipeline, new RequestLogger(logWriter), tracing.tracer(), List.of(),
+            ApiEndpoints api = new ApiEndpoints(pipeline, requestLogger, tracing.tracer(), List.of(),
                     keys, teams, config.auth().enabled(), config.modelNames(), maxBody);
             AuditRepository audit = new AuditRepository(db);
             AdminKeyService access = new AdminKeyService(new AdminKeyRepository(db), teamRepository, adminKey, clock);
@@ -153,6 +173,28 @@ public final class Gateway implements AutoCloseable {
     /** Starts a gateway with an explicit admin key (the demo generates one) and clock (tests move time). */
     public static Gateway start(SluiceConfig config, String adminKey, Clock clock) {
         return new Gateway(config, adminKey, clock);
+    }
+
+    /**
+     * The LLM-as-judge guardrail's call: a chat request through the router (so routing and fallbacks
+     * apply), logged in the request log as {@code <request id>-judge}.
+     */
+    private static String judge(Pipeline pipeline, RequestLogger log, String model, String system, String user,
+                                String parentRequestId) {
+        Exchange ex = new Exchange(parentRequestId + "-judge", Exchange.Operation.CHAT, Map.of());
+        ex.chat(new ChatRequest(model, List.of(ChatMessage.of("system", system), ChatMessage.of("user", user)), false,
+                false, null, null, Json.object().put("type", "json_object"), null, null, null, 0.0, null, null, 200, null,
+                null, null));
+        ex.onComplete(log);
+        Reply reply = pipeline.execute(ex);
+        if (reply instanceof Reply.Chat chat) {
+            ex.complete(200, null);
+            return chat.response().text();
+        }
+        SluiceException error = reply instanceof Reply.Failure f ? f.error()
+                : SluiceException.internal("the judge model did not answer with a chat completion", null);
+        ex.complete(error.status(), error.code() != null ? error.code() : error.type());
+        throw error;
     }
 
     /** The response cache when configured; its index lives next to the store unless configured elsewhere. */
@@ -218,6 +260,11 @@ public final class Gateway implements AutoCloseable {
         return logWriter;
     }
 
+    /** The guardrails (for their metrics), or null when none are configured. */
+    public Guardrails guardrails() {
+        return guardrails;
+    }
+
     /** The base URL of the embedded simulator serving a simulator-type provider, or null. */
     public String simulatorUrl(String providerName) {
         return simulators.baseUrl(config.providers().get(providerName));
@@ -240,6 +287,9 @@ public final class Gateway implements AutoCloseable {
         tracing.close();
         spanWriter.close();
         logWriter.close();
+        if (guardrails != null) {
+            guardrails.close();
+        }
         LOG.info("request log flushed: {} written, {} dropped", logWriter.written(), logWriter.dropped());
         simulators.close();
         watchdog.close();

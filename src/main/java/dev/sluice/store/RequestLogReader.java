@@ -19,7 +19,7 @@ public final class RequestLogReader {
         StringBuilder sql = new StringBuilder("SELECT ts, request_id, key_id, end_user, operation, model, provider,"
                 + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts,"
                 + " fallback_model, route_reason, attempt_log, team, cost_usd,"
-                + " cache_status, cache_similarity, saved_tokens_in, saved_tokens_out, trace_id, session_id, tags"
+                + " cache_status, cache_similarity, saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails"
                 + " FROM request_log WHERE 1=1");
         List<String> args = new ArrayList<>();
         if (requestId != null) {
@@ -98,7 +98,7 @@ public final class RequestLogReader {
                 rs.getString("route_reason"), rs.getString("attempt_log"), Columns.decimal(rs, "cost_usd"),
                 rs.getString("cache_status"), Columns.decimal(rs, "cache_similarity"), Columns.integer(rs, "saved_tokens_in"),
                 Columns.integer(rs, "saved_tokens_out"), rs.getString("trace_id"), rs.getString("session_id"),
-                rs.getString("tags"));
+                rs.getString("tags"), rs.getString("guardrails"));
     }
 
 }

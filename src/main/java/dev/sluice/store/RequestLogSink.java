@@ -11,8 +11,8 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
     private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
             + " provider, upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms,"
             + " attempts, fallback_model, route_reason, attempt_log, team, cost_usd, cache_status, cache_similarity,"
-            + " saved_tokens_in, saved_tokens_out, trace_id, session_id, tags)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     @Override
     public void insert(Connection c, List<RequestRecord> batch) throws SQLException {
@@ -50,6 +50,7 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
                 ps.setString(26, r.traceId());
                 ps.setString(27, r.sessionId());
                 ps.setString(28, r.tags());
+                ps.setString(29, r.guardrails());
                 ps.addBatch();
             }
             ps.executeBatch();

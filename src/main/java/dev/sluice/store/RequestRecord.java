@@ -12,6 +12,7 @@ package dev.sluice.store;
  * @param cacheSimilarity on cache hits, the similarity of the cached question (1 for exact hits)
  * @param savedTokensIn  on cache hits, the prompt tokens the cached answer cost originally
  * @param savedTokensOut on cache hits, the completion tokens the cached answer cost originally
+ * @param guardrails the guardrail triggers, e.g. {@code input:pii:redact(email);output:toxicity:flag(insult)}; null when none
  */
 public record RequestRecord(long ts, String requestId, String keyId, String team, String endUser, String operation,
                             String model,
@@ -19,4 +20,4 @@ public record RequestRecord(long ts, String requestId, String keyId, String team
                             Integer tokensIn, Integer tokensOut, long ttftMs, long latencyMs, int attempts,
                             String fallbackModel, String routeReason, String attemptLog, Double costUsd,
                             String cacheStatus, Double cacheSimilarity, Integer savedTokensIn, Integer savedTokensOut,
-                            String traceId, String sessionId, String tags) {}
+                            String traceId, String sessionId, String tags, String guardrails) {}

@@ -49,6 +49,15 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("guard eval prints precision, recall and false-positive rate per scanner")
+    void guardEval() {
+        Run eval = run("guard", "eval", "--no-classifier");
+        assertThat(eval.code()).as(eval.out()).isZero();
+        assertThat(eval.out()).contains("Split: test", "prompt_injection (rules only)", "prec", "recall", "FPR",
+                "email", "phone", "credit_card", "iban", "us_ssn", "ip_address");
+    }
+
+    @Test
     @DisplayName("keys create, list and revoke work against a running gateway")
     void keys() {
         try (TestGateway gw = TestGateway.start()) {
@@ -89,6 +98,8 @@ class CliTest {
         Run demo = run("demo", "--port", "0", "--rounds", "2", "--no-wait", "--db", db.toString());
         assertThat(demo.code()).as(demo.out()).isZero();
         assertThat(demo.out()).contains("requests ", "errors 0", "p50", "p99", "tokens in", "curl ", "Bearer sk-sluice-");
+        assertThat(demo.out()).contains("guardrail: e-mail redacted before the model, restored in the answer -> HTTP 200"
+                + " (x-sluice-guardrail: input:pii:redact)", "guardrail: prompt injection refused -> HTTP 400");
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -1,0 +1,104 @@
+package dev.sluice.cli;
+
+import dev.sluice.api.Json;
+import dev.sluice.embed.Embedder;
+import dev.sluice.guard.eval.GuardEvaluation;
+import dev.sluice.guard.eval.Metrics;
+import dev.sluice.guard.injection.ClassifierTrainer;
+import dev.sluice.guard.injection.InjectionClassifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice guard eval|train-classifier}: guardrail evaluation on the labelled sets shipped in the jar. */
+@Command(name = "guard", mixinStandardHelpOptions = true, description = "Guardrail evaluation and training.",
+        subcommands = {GuardCommand.Eval.class, GuardCommand.Train.class})
+final class GuardCommand implements Runnable {
+
+    @Override
+    public void run() {
+        picocli.CommandLine.usage(this, System.out);
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Print precision, recall and false-positive rate per scanner on the labelled sets.")
+    static final class Eval implements Callable<Integer> {
+        @Option(names = "--split", defaultValue = "test",
+                description = "test (held out, default), dev (tuned on), or all.")
+        String split;
+
+        @Option(names = "--no-classifier", description = "Skip the embedding classifier (rules only, no model load).")
+        boolean noClassifier;
+
+        @Option(names = "--by-kind", description = "Also print recall and false alarms per kind of example.")
+        boolean byKind;
+
+        @Option(names = "--misses", description = "Also print every missed and falsely flagged example.")
+        boolean misses;
+
+        @Override
+        public Integer call() {
+            List<String> splits = split.equals("all") ? List.of("dev", "test") : List.of(split);
+            if (!List.of("dev", "test").containsAll(splits)) {
+                System.err.println("error: --split must be test, dev or all");
+                return 2;
+            }
+            InjectionClassifier classifier = noClassifier ? null : InjectionClassifier.load(new Embedder());
+            for (String s : splits) {
+                System.out.println();
+                System.out.println("Split: " + s + (s.equals("test") ? " (held out: written before the rules, never tuned on)"
+                        : " (rules and thresholds were tuned on it)") + ", threshold " + GuardEvaluation.THRESHOLD);
+                System.out.println();
+                System.out.println("Prompt injection (direct, jailbreak, extraction, obfuscated; documents as indirect):");
+                System.out.println(Metrics.header());
+                for (GuardEvaluation.InjectionResult r : GuardEvaluation.injection(s, classifier)) {
+                    System.out.println(r.metrics().row());
+                    if (misses) {
+                        r.misses().forEach(m -> System.out.println("      " + m));
+                    }
+                    if (byKind) {
+                        for (Map.Entry<String, int[]> k : r.byKind().entrySet()) {
+                            System.out.printf("      %-40s %3d / %3d flagged%n", k.getKey(), k.getValue()[0], k.getValue()[1]);
+                        }
+                    }
+                }
+                System.out.println();
+                System.out.println("PII, per entity type (phone regions US, GB, DE, FR):");
+                System.out.println(Metrics.header());
+                List<String> piiMisses = new java.util.ArrayList<>();
+                for (Metrics m : GuardEvaluation.pii(s, piiMisses)) {
+                    System.out.println(m.row());
+                }
+                if (misses) {
+                    piiMisses.forEach(m -> System.out.println("      " + m));
+                }
+            }
+            System.out.println();
+            System.out.println("Targets: injection recall >= 90% at FPR <= 5%; PII recall >= 95% per type at FPR <= 2%.");
+            return 0;
+        }
+    }
+
+    @Command(name = "train-classifier", mixinStandardHelpOptions = true,
+            description = "Fit the prompt-injection classifier on the train split and write its weights.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "src/main/resources/dev/sluice/guard/injection-classifier.json",
+                description = "Where to write the weights (default ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            long start = System.nanoTime();
+            ClassifierTrainer.Model model = ClassifierTrainer.train(new Embedder());
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(model.toJson()) + "\n");
+            System.out.printf("trained on %d examples (%d injections) in %.1f s -> %s%n", model.examples(),
+                    model.positives(), (System.nanoTime() - start) / 1e9, out);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sluice.guard;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs a list of rules over one text and keeps the ones that fire. */
+public final class Inspection {
+    private Inspection() {}
+
+    /** The triggers of {@code rules} on {@code text}; whole-text scanners are skipped unless {@code wholeText}. */
+    public static List<Trigger> run(List<Rule> rules, String text, ScanContext context, boolean wholeText) {
+        List<Trigger> out = null;
+        for (Rule rule : rules) {
+            if (rule.scanner().needsWholeText() && !wholeText || !rule.scanner().appliesTo(context)) {
+                continue;
+            }
+            Trigger t = check(rule, text, context);
+            if (t != null) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(t);
+            }
+        }
+        return out == null ? List.of() : out;
+    }
+
+    /** One rule on one text: the findings at or above its threshold, or null. Scanner errors become an {@code error} verdict. */
+    public static Trigger check(Rule rule, String text, ScanContext context) {
+        List<Finding> findings = rule.scanner().scan(text, context);
+        if (findings.isEmpty()) {
+            return null;
+        }
+        List<Finding> firing = new ArrayList<>(findings.size());
+        boolean error = false;
+        for (Finding f : findings) {
+            boolean isError = f.type().endsWith("_error");
+            if (f.score() >= rule.threshold() || isError) {
+                firing.add(f);
+                error |= isError;
+            }
+        }
+        if (firing.isEmpty()) {
+            return null;
+        }
+        return new Trigger(rule, firing, error ? "error" : verdict(rule.name()));
+    }
+
+    private static String verdict(String scanner) {
+        return switch (scanner) {
+            case "json_schema" -> "invalid";
+            case "groundedness" -> "ungrounded";
+            default -> "detected";
+        };
+    }
+
+    /** True when the trigger should apply its rule's action (an error below the threshold only records). */
+    public static boolean acts(Trigger t) {
+        if (!t.verdict().equals("error")) {
+            return true;
+        }
+        for (Finding f : t.findings()) {
+            if (f.score() >= t.rule().threshold()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

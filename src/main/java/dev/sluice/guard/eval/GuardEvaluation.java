@@ -1,0 +1,138 @@
+package dev.sluice.guard.eval;
+
+import dev.sluice.config.GuardrailsConfig;
+import dev.sluice.guard.Direction;
+import dev.sluice.guard.Finding;
+import dev.sluice.guard.ScanContext;
+import dev.sluice.guard.Scanner;
+import dev.sluice.guard.injection.InjectionClassifier;
+import dev.sluice.guard.injection.InjectionScanner;
+import dev.sluice.guard.pii.PiiScanner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Precision, recall and false-positive rate of the scanners on the labelled sets, as
+ * {@code sluice guard eval} prints them. Injection: a text is positive when the scanner's score
+ * reaches the threshold (the policy default, 0.5); documents are scanned as context (indirect).
+ * PII: per entity type, an entity is found when a detection of that type overlaps it; a detection
+ * overlapping no labelled entity of its type is a false positive, and the false-positive rate is
+ * the share of texts without that type in which it fires.
+ */
+public final class GuardEvaluation {
+    public static final double THRESHOLD = 0.5;
+    static final List<String> PHONE_REGIONS = List.of("US", "GB", "DE", "FR");
+
+    /** Results of one injection component on one split, with recall per kind and false positives per kind. */
+    public record InjectionResult(String split, Metrics metrics, Map<String, int[]> byKind, List<String> misses) {}
+
+    private GuardEvaluation() {}
+
+    public static List<InjectionResult> injection(String split, InjectionClassifier classifier) {
+        List<Datasets.InjectionExample> examples = Datasets.injection(split);
+        List<InjectionResult> out = new ArrayList<>();
+        out.add(injection(split, "prompt_injection (rules only)", new InjectionScanner(true, null), examples));
+        if (classifier != null) {
+            out.add(injection(split, "prompt_injection (classifier only)", new InjectionScanner(false, () -> classifier), examples));
+            out.add(injection(split, "prompt_injection (rules + classifier)", new InjectionScanner(true, () -> classifier), examples));
+        }
+        return out;
+    }
+
+    private static InjectionResult injection(String split, String name, Scanner scanner, List<Datasets.InjectionExample> examples) {
+        int tp = 0;
+        int fp = 0;
+        int fn = 0;
+        int tn = 0;
+        Map<String, int[]> byKind = new TreeMap<>();
+        List<String> misses = new ArrayList<>();
+        for (Datasets.InjectionExample e : examples) {
+            String role = e.channel().equals("document") ? "context" : "user";
+            double score = 0;
+            for (Finding f : scanner.scan(e.text(), ScanContext.of(Direction.INPUT, role))) {
+                score = Math.max(score, f.score());
+            }
+            boolean hit = score >= THRESHOLD;
+            if (hit != e.injection()) {
+                misses.add((e.injection() ? "missed  " : "false + ") + String.format(java.util.Locale.ROOT, "%.2f ", score)
+                        + e.kind() + ": " + e.text().replace("\n", " "));
+            }
+            int[] k = byKind.computeIfAbsent((e.injection() ? "injection/" : "benign/") + e.kind(), x -> new int[2]);
+            k[1]++;
+            if (hit) {
+                k[0]++;
+            }
+            if (e.injection()) {
+                if (hit) {
+                    tp++;
+                } else {
+                    fn++;
+                }
+            } else if (hit) {
+                fp++;
+            } else {
+                tn++;
+            }
+        }
+        return new InjectionResult(split, new Metrics(name, tp, fp, fn, fp + tn, fp), byKind, misses);
+    }
+
+    /** Per entity type metrics of the default PII scanner on a split. */
+    public static List<Metrics> pii(String split) {
+        return pii(split, new ArrayList<>());
+    }
+
+    /** Like {@link #pii(String)}, also listing each miss and false positive in {@code misses}. */
+    public static List<Metrics> pii(String split, List<String> misses) {
+        PiiScanner scanner = PiiScanner.of(GuardrailsConfig.PII_ENTITIES, PHONE_REGIONS, List.of());
+        List<Datasets.PiiExample> examples = Datasets.pii(split);
+        Map<String, int[]> counts = new LinkedHashMap<>(); // tp, fp, fn, textsWithout, textsWithoutFiring
+        for (String type : GuardrailsConfig.PII_ENTITIES) {
+            counts.put(type, new int[5]);
+        }
+        ScanContext context = ScanContext.of(Direction.INPUT, "user");
+        for (Datasets.PiiExample e : examples) {
+            List<Finding> found = scanner.scan(e.text(), context);
+            for (String type : GuardrailsConfig.PII_ENTITIES) {
+                int[] c = counts.get(type);
+                List<int[]> labelled = new ArrayList<>();
+                for (Datasets.Entity ent : e.entities()) {
+                    if (ent.type().equals(type)) {
+                        int at = e.text().indexOf(ent.value());
+                        labelled.add(new int[] {at, at + ent.value().length()});
+                    }
+                }
+                List<Finding> detected = found.stream().filter(f -> f.type().equals(type)).toList();
+                for (int[] span : labelled) {
+                    boolean hit = detected.stream().anyMatch(f -> f.start() < span[1] && span[0] < f.end());
+                    c[hit ? 0 : 2]++;
+                    if (!hit) {
+                        misses.add("missed  " + type + ": " + e.text());
+                    }
+                }
+                for (Finding f : detected) {
+                    boolean matches = labelled.stream().anyMatch(span -> f.start() < span[1] && span[0] < f.end());
+                    if (!matches) {
+                        c[1]++;
+                        misses.add("false + " + type + " '" + e.text().substring(f.start(), f.end()) + "': " + e.text());
+                    }
+                }
+                if (labelled.isEmpty()) {
+                    c[3]++;
+                    if (!detected.isEmpty()) {
+                        c[4]++;
+                    }
+                }
+            }
+        }
+        List<Metrics> out = new ArrayList<>();
+        for (Map.Entry<String, int[]> e : counts.entrySet()) {
+            int[] c = e.getValue();
+            out.add(new Metrics(e.getKey(), c[0], c[1], c[2], c[3], c[4]));
+        }
+        return out;
+    }
+}

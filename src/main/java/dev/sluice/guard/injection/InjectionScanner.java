@@ -1,0 +1,79 @@
+package dev.sluice.guard.injection;
+
+import dev.sluice.guard.Finding;
+import dev.sluice.guard.ScanContext;
+import dev.sluice.guard.Scanner;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Prompt injection and jailbreak attempts in user turns, tool results and context documents
+ * (indirect injection). The text is read several ways against obfuscation (see {@link Variants}),
+ * scored by hand-written rules ({@link Heuristics}) and, when enabled, by an embedding classifier
+ * ({@link InjectionClassifier}); the higher score counts. The finding names the rules that fired
+ * and whether the text was a document (indirect), never the text.
+ */
+public final class InjectionScanner implements Scanner {
+    private final boolean heuristics;
+    private final Supplier<InjectionClassifier> classifier;
+
+    /** @param classifier null to use the rules alone; a supplier so the model loads on first use */
+    public InjectionScanner(boolean heuristics, Supplier<InjectionClassifier> classifier) {
+        this.heuristics = heuristics;
+        this.classifier = classifier;
+    }
+
+    @Override
+    public String name() {
+        return "prompt_injection";
+    }
+
+    @Override
+    public List<Finding> scan(String text, ScanContext context) {
+        if (text.isBlank()) {
+            return List.of();
+        }
+        double score = 0;
+        String type = null;
+        if (heuristics) {
+            Heuristics.Result r = Heuristics.score(Variants.of(text));
+            if (!r.rules().isEmpty()) {
+                score = r.score();
+                type = "heuristic:" + String.join("/", r.rules());
+            }
+        }
+        if (classifier != null && score < 0.99 && words(text) >= MIN_CLASSIFIED_WORDS) {
+            double c = classifier.get().score(text);
+            if (c > score) {
+                score = c;
+                type = "classifier";
+            }
+        }
+        if (type == null || score <= 0) {
+            return List.of();
+        }
+        boolean indirect = context.role().equals("tool") || context.role().equals("context");
+        return List.of(Finding.whole(indirect ? "indirect:" + type : type, score));
+    }
+
+    /** Replies like "ok" or "yes please" carry no instruction the rules would miss; the classifier skips them. */
+    static final int MIN_CLASSIFIED_WORDS = 4;
+
+    private static int words(String text) {
+        int n = 0;
+        boolean in = false;
+        for (int i = 0; i < text.length() && n < MIN_CLASSIFIED_WORDS; i++) {
+            boolean letter = Character.isLetter(text.charAt(i));
+            if (letter && !in) {
+                n++;
+            }
+            in = letter;
+        }
+        return n;
+    }
+
+    /** The rule-based score alone, for evaluation. */
+    public static double heuristicScore(String text) {
+        return Heuristics.score(Variants.of(text)).score();
+    }
+}

@@ -1,0 +1,201 @@
+package dev.sluice.guard.toxicity;
+
+import dev.sluice.guard.Finding;
+import dev.sluice.guard.Folded;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A weighted toxicity lexicon ({@code toxicity-lexicon.tsv}: category, weight, term). Words and
+ * phrases are matched word by word on folded text (full-width letters and look-alikes do not hide
+ * a word), {@code word*} matches any ending; regular expressions run only around the anchor words
+ * listed with them. One pass over the words of a text, whatever the lexicon's size.
+ */
+public final class Lexicon {
+    public static final String RESOURCE = "/dev/sluice/guard/toxicity-lexicon.tsv";
+    private static final int BEFORE = 60;
+    private static final int AFTER = 80;
+
+    /** A word or phrase ({@code words}, last one maybe a prefix) or a regex with anchors. */
+    private record Term(String category, double weight, String[] words, boolean prefix, Pattern regex) {}
+
+    private final Map<String, List<Term>> byFirstWord = new HashMap<>();
+    private final Map<String, List<Term>> byPrefix4 = new HashMap<>();
+    private final Map<String, List<Term>> byAnchor = new HashMap<>();
+
+    private Lexicon() {}
+
+    /** The built-in lexicon plus extra words from config (category {@code custom}, weight 0.9). */
+    public static Lexicon load(List<String> extraWords) {
+        Lexicon lexicon = new Lexicon();
+        try (InputStream in = Lexicon.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the toxicity lexicon is missing from the jar: " + RESOURCE);
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = line.split("\t");
+                if (parts.length < 3) {
+                    throw new IllegalStateException("bad lexicon line: " + line);
+                }
+                lexicon.add(parts[0], Double.parseDouble(parts[1]), parts[2], parts.length > 3 ? parts[3] : "");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String w : extraWords) {
+            lexicon.add("custom", 0.9, w, "");
+        }
+        return lexicon;
+    }
+
+    private void add(String category, double weight, String term, String anchors) {
+        String t = term.strip();
+        if (t.length() > 2 && t.startsWith("/") && t.endsWith("/")) {
+            if (anchors.isBlank()) {
+                throw new IllegalStateException("a lexicon regex needs anchor words: " + term);
+            }
+            Term regex = new Term(category, weight, null, false, Pattern.compile(t.substring(1, t.length() - 1)));
+            for (String a : anchors.strip().split(" ")) {
+                byAnchor.computeIfAbsent(a, k -> new ArrayList<>()).add(regex);
+            }
+            return;
+        }
+        String[] words = Folded.fold(t).split(" +");
+        boolean prefix = words[words.length - 1].endsWith("*");
+        if (prefix) {
+            String last = words[words.length - 1];
+            words[words.length - 1] = last.substring(0, last.length() - 1);
+        }
+        Term word = new Term(category, weight, words, prefix, null);
+        if (words.length == 1 && prefix) {
+            String key = words[0].length() >= 4 ? words[0].substring(0, 4) : words[0];
+            byPrefix4.computeIfAbsent(key, k -> new ArrayList<>()).add(word);
+        } else {
+            byFirstWord.computeIfAbsent(words[0], k -> new ArrayList<>()).add(word);
+        }
+    }
+
+    /** Span findings, typed by category, scored by the term's weight. */
+    List<Finding> find(String text) {
+        Folded folded = Folded.of(text);
+        String f = folded.text();
+        List<int[]> tokens = tokens(f);
+        List<Finding> out = new ArrayList<>(0);
+        for (int t = 0; t < tokens.size(); t++) {
+            int[] tok = tokens.get(t);
+            String word = f.substring(tok[0], tok[1]);
+            List<Term> exact = byFirstWord.get(word);
+            if (exact != null) {
+                for (Term term : exact) {
+                    int end = phraseEnd(f, tokens, t, term);
+                    if (end > 0) {
+                        out.add(finding(folded, term, tok[0], end));
+                    }
+                }
+            }
+            List<Term> prefixed = byPrefix4.get(word.length() >= 4 ? word.substring(0, 4) : word);
+            if (prefixed != null) {
+                for (Term term : prefixed) {
+                    if (word.startsWith(term.words()[0]) && (term.words()[0].length() >= 4 || word.length() >= term.words()[0].length())) {
+                        out.add(finding(folded, term, tok[0], tok[1]));
+                    }
+                }
+            }
+            List<Term> regexes = byAnchor.get(word);
+            if (regexes != null) {
+                int lo = Math.max(0, tok[0] - BEFORE);
+                int hi = Math.min(f.length(), tok[1] + AFTER);
+                for (Term term : regexes) {
+                    Matcher m = term.regex().matcher(f);
+                    m.useTransparentBounds(true);
+                    m.useAnchoringBounds(false);
+                    m.region(lo, hi);
+                    while (m.find()) {
+                        out.add(finding(folded, term, m.start(), m.end()));
+                    }
+                }
+            }
+        }
+        return dedupe(out);
+    }
+
+    /** The end of the phrase {@code term} starting at token t, or -1. */
+    private static int phraseEnd(String f, List<int[]> tokens, int t, Term term) {
+        String[] words = term.words();
+        if (t + words.length > tokens.size()) {
+            return -1;
+        }
+        for (int k = 1; k < words.length; k++) {
+            int[] tok = tokens.get(t + k);
+            String w = f.substring(tok[0], tok[1]);
+            boolean last = k == words.length - 1;
+            if (!(last && term.prefix() ? w.startsWith(words[k]) : w.equals(words[k]))) {
+                return -1;
+            }
+        }
+        if (words.length == 1 && term.prefix()) {
+            return -1; // single-word prefixes are matched through byPrefix4
+        }
+        return tokens.get(t + words.length - 1)[1];
+    }
+
+    private static Finding finding(Folded folded, Term term, int start, int end) {
+        return new Finding(term.category(), folded.rawIndex(start), folded.rawIndex(end - 1) + 1, term.weight());
+    }
+
+    private static List<int[]> tokens(String f) {
+        List<int[]> out = new ArrayList<>();
+        int n = f.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && !Character.isLetterOrDigit(f.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && (Character.isLetterOrDigit(f.charAt(i)) || f.charAt(i) == '\'' && i + 1 < n
+                    && Character.isLetter(f.charAt(i + 1)))) {
+                i++;
+            }
+            if (i > start) {
+                out.add(new int[] {start, i});
+            }
+        }
+        return out;
+    }
+
+    /** The same span found twice (by overlapping regex windows) counts once. */
+    private static List<Finding> dedupe(List<Finding> in) {
+        if (in.size() < 2) {
+            return in;
+        }
+        List<Finding> out = new ArrayList<>(in.size());
+        for (Finding f : in) {
+            boolean dup = false;
+            for (Finding o : out) {
+                if (o.start() == f.start() && o.end() == f.end() && o.type().equals(f.type())) {
+                    dup = true;
+                    break;
+                }
+            }
+            if (!dup) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+}

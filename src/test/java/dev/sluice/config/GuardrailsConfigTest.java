@@ -1,0 +1,125 @@
+package dev.sluice.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The guardrails: config section")
+class GuardrailsConfigTest {
+    private final ConfigLoader loader = new ConfigLoader(Map.of());
+
+    private static final String BASE = """
+            providers:
+              openai: {type: openai}
+            models:
+              gpt-4o: {provider: openai}
+              judge: {provider: openai}
+            """;
+
+    private SluiceConfig parse(String guardrails) {
+        return loader.parse(BASE + guardrails, "sluice.yaml");
+    }
+
+    @Test
+    @DisplayName("absent means off")
+    void absent() {
+        assertThat(parse("").guardrails().enabled()).isFalse();
+    }
+
+    @Test
+    @DisplayName("short and long rule forms, options, bindings and the implicit default policy")
+    void parses() {
+        GuardrailsConfig g = parse("""
+                guardrails:
+                  redaction: mask
+                  stream_holdback: 64
+                  teams: {support: strict}
+                  policies:
+                    default:
+                      input:
+                        pii: redact
+                        prompt_injection: {action: block, threshold: 0.7, classifier: false}
+                      output:
+                        json_schema: {action: block, reask: true}
+                    strict:
+                      input:
+                        pii: {action: block, entities: [email, iban], phone_regions: [us], custom: [{name: employee_id, pattern: 'EMP-\\d{6}'}]}
+                """).guardrails();
+        assertThat(g.enabled()).isTrue();
+        assertThat(g.redaction()).isEqualTo("mask");
+        assertThat(g.defaultPolicy()).isEqualTo("default");
+        assertThat(g.teams()).containsEntry("support", "strict");
+        var injection = g.policies().get("default").input().get(1);
+        assertThat(injection.threshold()).isEqualTo(0.7);
+        assertThat(injection.bool("classifier", true)).isFalse();
+        var strict = g.policies().get("strict").input().getFirst();
+        assertThat(strict.strings("entities")).containsExactly("email", "iban");
+        assertThat(strict.strings("phone_regions")).containsExactly("US");
+        assertThat(strict.patterns("custom").getFirst().pattern()).isEqualTo("EMP-\\d{6}");
+        assertThat(g.policies().get("default").output().getFirst().bool("reask", false)).isTrue();
+    }
+
+    @Test
+    @DisplayName("mistakes stop start-up with the line and the fix")
+    void errors() {
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        pii_scanner: block
+                """)).hasMessageContaining("sluice.yaml:10: guardrails.policies.default.input.pii_scanner: unknown scanner 'pii_scanner'");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      output:
+                        prompt_injection: block
+                """)).hasMessageContaining("does not run on the output");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        prompt_injection: redact
+                """)).hasMessageContaining("finds no spans to redact").hasMessageContaining("use block or flag");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        banned: {action: block, patterns: ["(unclosed"]}
+                """)).hasMessageContaining("is not a valid regular expression");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  keys: {key_abc: strict}
+                  policies:
+                    default:
+                      input: {pii: redact}
+                """)).hasMessageContaining("guardrails.keys.key_abc: the policy 'strict' is not defined");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      output:
+                        judge: {action: flag, model: gpt-5}
+                """)).hasMessageContaining("the judge model 'gpt-5' is not configured");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        pii: {action: redact, entities: [email, passport]}
+                """)).hasMessageContaining("unknown type 'passport'");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        pii: {action: shred}
+                """)).hasMessageContaining("unknown action 'shred'");
+    }
+}

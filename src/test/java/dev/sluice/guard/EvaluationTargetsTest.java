@@ -1,0 +1,44 @@
+package dev.sluice.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.embed.Embedder;
+import dev.sluice.guard.eval.GuardEvaluation;
+import dev.sluice.guard.eval.Metrics;
+import dev.sluice.guard.injection.InjectionClassifier;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the README's evaluation figures true: the held-out split must meet the targets. */
+@DisplayName("On the held-out split the scanners meet their targets")
+class EvaluationTargetsTest {
+
+    @Test
+    @DisplayName("prompt injection, default scanner (rules): recall >= 90% at a false-positive rate <= 5%")
+    void injection() {
+        GuardEvaluation.InjectionResult rules = GuardEvaluation.injection("test", null).getFirst();
+        assertThat(rules.metrics().name()).contains("rules only");
+        assertThat(rules.metrics().recall()).as(rules.metrics().row()).isGreaterThanOrEqualTo(0.90);
+        assertThat(rules.metrics().falsePositiveRate()).as(rules.metrics().row()).isLessThanOrEqualTo(0.05);
+    }
+
+    @Test
+    @DisplayName("prompt injection, opt-in classifier: adding it never lowers recall (its false positives are in the README)")
+    void classifier() {
+        List<GuardEvaluation.InjectionResult> all = GuardEvaluation.injection("test", InjectionClassifier.load(new Embedder()));
+        assertThat(all.get(2).metrics().name()).contains("rules + classifier");
+        assertThat(all.get(2).metrics().recall()).isGreaterThanOrEqualTo(all.get(0).metrics().recall());
+    }
+
+    @Test
+    @DisplayName("PII: recall >= 95% for every entity type at a false-positive rate <= 2%")
+    void pii() {
+        List<Metrics> metrics = GuardEvaluation.pii("test");
+        assertThat(metrics).hasSize(6);
+        for (Metrics m : metrics) {
+            assertThat(m.recall()).as(m.row()).isGreaterThanOrEqualTo(0.95);
+            assertThat(m.falsePositiveRate()).as(m.row()).isLessThanOrEqualTo(0.02);
+        }
+    }
+}
