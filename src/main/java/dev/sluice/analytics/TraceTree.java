@@ -24,7 +24,8 @@ import java.util.Set;
  * {@code "depth_truncated": true}), so no trace can exhaust the stack or the JSON writer.
  */
 public final class TraceTree {
-    public static final int MAX_DEPTH = 200;
+    /** Tree levels written nested; each level is two JSON levels, and readers commonly stop at 200. */
+    public static final int MAX_DEPTH = 64;
     private static final String TEAM = "sluice.team";
     private static final String KEY = "sluice.key.id";
 
@@ -107,21 +108,21 @@ public final class TraceTree {
             span(gen, s);
             List<SpanRecord> kids = children.getOrDefault(s.spanId(), List.of());
             if (stack.size() >= MAX_DEPTH) {
+                // too deep: this span's descendants follow as its siblings, without children
                 if (!kids.isEmpty()) {
                     gen.writeBooleanField("depth_truncated", true);
                 }
                 gen.writeArrayFieldStart("children");
                 gen.writeEndArray();
                 gen.writeEndObject();
-                if (!kids.isEmpty()) {
-                    // flatten everything below this span into the current level's remaining items
-                    List<SpanRecord> rest = new ArrayList<>();
-                    collect(kids, rest);
-                    List<SpanRecord> remaining = new ArrayList<>();
-                    it.forEachRemaining(remaining::add);
-                    remaining.addAll(rest);
-                    stack.pop();
-                    stack.push(remaining.iterator());
+                List<SpanRecord> below = new ArrayList<>();
+                collect(kids, below);
+                for (SpanRecord d : below) {
+                    gen.writeStartObject();
+                    span(gen, d);
+                    gen.writeArrayFieldStart("children");
+                    gen.writeEndArray();
+                    gen.writeEndObject();
                 }
                 continue;
             }
