@@ -327,9 +327,39 @@ class TraceIngestTest {
         }
     }
 
+    @Test
+    @DisplayName("a batch the span queue cannot take is a 503 with Retry-After, and none of it is stored")
+    void queueFull() throws Exception {
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
+                store:
+                  path: ${DIR}/sluice.db
+                  spill_dir: ${DIR}/spill
+                  queue_capacity: 100
+                """.replace("${DIR}", java.nio.file.Files.createTempDirectory("sluice-q").toString()), Clock.systemUTC())) {
+            String key = gw.createKey("q");
+            String traceId = hex(16);
+            List<io.opentelemetry.proto.trace.v1.Span> spans = new ArrayList<>();
+            for (int i = 0; i < 101; i++) {
+                spans.add(span(hex(8), "s" + i, 10, 20));
+            }
+            Raw r = raw(gw, request(traceId, spans).toByteArray(), Map.of("authorization", "Bearer " + key,
+                    "content-type", "application/x-protobuf"));
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.retryAfter()).isEqualTo("1");
+            RpcStatus status = RpcStatus.parse(r.body());
+            assertThat(status.code()).isEqualTo(14);
+            assertThat(status.message()).contains("queue is full");
+            flush(gw);
+            assertThat(gw.http().get("/admin/traces/" + traceId, ADMIN).status()).isEqualTo(404);
+            Raw small = raw(gw, request(traceId, spans.subList(0, 50)).toByteArray(), Map.of("authorization",
+                    "Bearer " + key, "content-type", "application/x-protobuf"));
+            assertThat(small.status()).isEqualTo(200);
+        }
+    }
+
     // ---- helpers ----
 
-    record Raw(int status, String contentType, byte[] body) {}
+    record Raw(int status, String contentType, byte[] body, String retryAfter) {}
 
     /** POST /v1/traces keeping the answer's bytes (protobuf answers are binary). */
     static Raw raw(TestGateway gw, byte[] body, Map<String, String> headers) throws Exception {
@@ -338,7 +368,8 @@ class TraceIngestTest {
         headers.forEach(b::header);
         try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
             java.net.http.HttpResponse<byte[]> r = client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-            return new Raw(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body());
+            return new Raw(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body(),
+                    r.headers().firstValue("retry-after").orElse(null));
         }
     }
 
