@@ -73,7 +73,7 @@ public final class Stats {
         boolean needTags = spec.groupBy().stream().anyMatch(g -> g.startsWith("tag:") || g.equals("prompt_version"));
         long[] scanned = {0};
         boolean[] tooMany = {false};
-        reader.scan(query, row -> {
+        reader.scan(query, needTags, row -> {
             if (++scanned[0] > spec.maxRows()) {
                 tooMany[0] = true;
                 return false;

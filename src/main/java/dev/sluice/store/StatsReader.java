@@ -25,11 +25,16 @@ public final class StatsReader {
         boolean accept(Row row);
     }
 
-    /** Feeds every matching row to {@code sink} in time order; returns how many were read. */
-    public long scan(RequestQuery query, RowSink sink) {
+    /**
+     * Feeds every matching row to {@code sink}, in no particular order; returns how many were read.
+     *
+     * @param withTags whether rows carry their tags (JSON); reading them costs, so only when grouped by a tag
+     */
+    public long scan(RequestQuery query, boolean withTags, RowSink sink) {
         RequestQuery.Where where = query.where(database.dialect());
-        String sql = "SELECT ts, model, provider, key_id, team, end_user, operation, status, error_type, cache_status,"
-                + " tags, latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd FROM request_log" + where.sql() + " ORDER BY ts";
+        String sql = "SELECT ts, model, provider, key_id, team, end_user, operation, status, error_type, cache_status, "
+                + (withTags ? "tags" : "NULL") + ", latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd FROM request_log"
+                + where.sql();
         return database.read(c -> {
             boolean autoCommit = c.getAutoCommit();
             if (database.dialect() == Database.Dialect.POSTGRES) {
