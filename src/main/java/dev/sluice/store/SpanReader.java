@@ -68,7 +68,7 @@ public final class SpanReader {
             if (q.name().endsWith("*")) {
                 String prefix = q.name().substring(0, q.name().length() - 1);
                 inner.append(" AND substr(name, 1, ?) = ?");
-                args.add((long) prefix.length());
+                args.add(prefix.length()); // an int: PostgreSQL has no substr(text, int, bigint)
                 args.add(prefix);
             } else {
                 inner.append(" AND name = ?");
@@ -206,6 +206,7 @@ public final class SpanReader {
         for (Object arg : args) {
             switch (arg) {
                 case Long l -> ps.setLong(i++, l);
+                case Integer n -> ps.setInt(i++, n);
                 default -> ps.setString(i++, arg.toString());
             }
         }

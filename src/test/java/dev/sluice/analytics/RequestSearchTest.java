@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("GET /admin/analytics/requests: filters, pages, a tail cursor, team-limited readers")
 class RequestSearchTest {
@@ -31,10 +33,11 @@ class RequestSearchTest {
         return r.json();
     }
 
-    @Test
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
     @DisplayName("every filter narrows the rows to exactly the matching ones")
-    void filters() {
-        try (TestGateway gw = TestGateway.start()) {
+    void filters(String store) {
+        try (TestGateway gw = StatsTest.start(store)) {
             Seed.write(gw, List.of(
                     Seed.row(T0, "a", "key_1", "search", "ann", "gpt-4o-mini", "sim", 200, null, 100, 20, 10, 5, 0.001, "miss",
                             "{\"feature\":\"answers\",\"prompt_version\":\"v2\"}", "s1", "11111111111111111111111111111111"),
@@ -79,10 +82,11 @@ class RequestSearchTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
     @DisplayName("pages follow next_cursor without gaps or repeats; a tail query with after= returns only newer rows")
-    void pagesAndTail() {
-        try (TestGateway gw = TestGateway.start()) {
+    void pagesAndTail(String store) {
+        try (TestGateway gw = StatsTest.start(store)) {
             List<RequestRecord> rows = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
                 rows.add(Seed.row(T0 + i, "r" + i, "k", null, null, "gpt-4o-mini", "sim", 200, null, i, i, 1, 1, 0, null,

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("Trace search, one trace as a tree (orphans, cycles, deep nesting), sessions, and team limits on traces")
 class SessionsAndTracesTest {
@@ -62,10 +64,11 @@ class SessionsAndTracesTest {
         return r.json();
     }
 
-    @Test
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
     @DisplayName("trace search filters by time, service, span name (exact or prefix*), session, duration and errors, and pages")
-    void traceSearch() {
-        try (TestGateway gw = TestGateway.start()) {
+    void traceSearch(String store) {
+        try (TestGateway gw = StatsTest.start(store)) {
             String key = gw.createKey("apps");
             String t1 = TraceIngestTest.hex(16);
             String t2 = TraceIngestTest.hex(16);
@@ -159,10 +162,11 @@ class SessionsAndTracesTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
     @DisplayName("a session lists its traces in order, its requests and totals")
-    void session() {
-        try (TestGateway gw = TestGateway.start()) {
+    void session(String store) {
+        try (TestGateway gw = StatsTest.start(store)) {
             String key = gw.createKey("sessions");
             List<String> requestIds = new ArrayList<>();
             List<String> traceIdsSent = new ArrayList<>();

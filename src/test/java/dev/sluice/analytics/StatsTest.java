@@ -3,6 +3,7 @@ package dev.sluice.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.Json;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.store.RequestRecord;
 import dev.sluice.testing.Http;
@@ -131,6 +132,29 @@ class StatsTest {
                 assertThat(r.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
             }
             assertThat(gw.http().get("/admin/analytics/stats", Map.of()).status()).isEqualTo(401);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("an aggregate over more rows than the cap is a 400 asking to narrow the range")
+    void rowCap() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sluice-cap");
+        try (dev.sluice.store.Database db = dev.sluice.store.Database.openSqlite(dir.resolve("cap.db"));
+             java.sql.Connection c = db.connect()) {
+            List<RequestRecord> rows = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                rows.add(Seed.row(T0 + i, "c" + i, "k", null, null, "m", "sim", 200, null, i, i, 1, 1, 0, null, null, null, null));
+            }
+            new dev.sluice.store.RequestLogSink().insert(c, rows);
+            dev.sluice.store.StatsReader reader = new dev.sluice.store.StatsReader(db);
+            Stats.Spec spec = new Stats.Spec(null, null, null, List.of(), 4);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stats.compute(reader, dev.sluice.store.RequestQuery.ALL, spec))
+                    .isInstanceOfSatisfying(dev.sluice.api.SluiceException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("More than 4 requests match", "narrow");
+                    });
+            assertThat(Json.MAPPER.readTree(Stats.compute(reader, dev.sluice.store.RequestQuery.ALL,
+                    new Stats.Spec(null, null, null, List.of(), 5))).path("requests").asLong()).isEqualTo(5);
         }
     }
 
