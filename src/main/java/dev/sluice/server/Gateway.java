@@ -332,6 +332,13 @@ public final class Gateway implements AutoCloseable {
                 out.put(m.name(), d.deployments().getFirst().model());
             }
         }
+        // a complexity router is estimated at its hard model's price: budgets see the worst case up
+        // front, and the real cost (of whichever model answered) settles it
+        for (ModelConfig m : config.models().values()) {
+            if (m instanceof ModelConfig.Complexity c && out.containsKey(c.hard())) {
+                out.put(m.name(), out.get(c.hard()));
+            }
+        }
         return out;
     }
 
