@@ -43,6 +43,9 @@ final class LogsCommand implements Runnable {
         @Option(names = "--polls", hidden = true, description = "Stop -f after this many polls (for tests).")
         Integer polls;
 
+        @Option(names = "--after", hidden = true, description = "Follow from this tail_cursor instead of now (for tests).")
+        Long after;
+
         @Override
         public Integer call() throws InterruptedException {
             Duration every = Durations.parse(interval);
@@ -62,7 +65,7 @@ final class LogsCommand implements Runnable {
                 print(out, rows.get(i));
             }
             out.flush();
-            String cursor = page.path("tail_cursor").asText();
+            String cursor = after != null ? after.toString() : page.path("tail_cursor").asText();
             int done = 0;
             while (follow && (polls == null || done < polls)) {
                 Thread.sleep(every.toMillis());

@@ -45,21 +45,16 @@ class AnalyticsCliTest {
             assertThat(first.path("request_id").asText()).isEqualTo("cli-1");
             assertThat(first.path("model").asText()).isEqualTo("gpt-4o");
 
-            // -f: a request made while following is printed by a later poll
-            Thread later = Thread.ofVirtual().start(() -> {
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                chat(gw, key, "gpt-4o", "cli-new");
-                gw.flushLog();
-            });
-            CliTest.Run follow = CliTest.run("logs", "tail", "-n", "0", "-f", "--interval", "200ms", "--polls", "10",
-                    "--model", "gpt-4o", "--url", url, "--admin-key", TestGateway.ADMIN_KEY);
-            later.join();
+            // -f: requests written after the cursor it follows from are printed by the next poll, once
+            String cursor = gw.http().get("/admin/analytics/requests?limit=1", Map.of("authorization",
+                    "Bearer " + TestGateway.ADMIN_KEY)).json().path("tail_cursor").asText();
+            chat(gw, key, "gpt-4o", "cli-new");
+            chat(gw, key, "gpt-4o-mini", "cli-other-model");
+            gw.flushLog();
+            CliTest.Run follow = CliTest.run("logs", "tail", "-n", "0", "-f", "--interval", "100ms", "--polls", "2",
+                    "--after", cursor, "--model", "gpt-4o", "--url", url, "--admin-key", TestGateway.ADMIN_KEY);
             assertThat(follow.code()).as(follow.out()).isZero();
-            assertThat(follow.out()).contains("cli-new").doesNotContain("cli-1");
+            assertThat(follow.out()).contains("cli-new").doesNotContain("cli-1", "cli-other-model");
             assertThat(follow.out().indexOf("cli-new")).isEqualTo(follow.out().lastIndexOf("cli-new"));
 
             CliTest.Run bad = CliTest.run("logs", "tail", "--status", "teapot", "--url", url, "--admin-key", TestGateway.ADMIN_KEY);
