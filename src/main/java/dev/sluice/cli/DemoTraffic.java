@@ -223,6 +223,64 @@ final class DemoTraffic {
         }
     }
 
+    /**
+     * A RAG-shaped request traced end to end: the "application" sends its own spans (the question,
+     * retrieval, reranking, generation) to {@code POST /v1/traces} as OTLP/JSON, and makes its chat
+     * call inside the generate span with a W3C {@code traceparent}, so the gateway's spans hang
+     * under it. Returns the trace id, or throws when either call fails.
+     */
+    String ragTrace() throws IOException, InterruptedException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        String traceId = String.format("%016x%016x", random.nextLong() | 1, random.nextLong());
+        String root = String.format("%016x", random.nextLong() | 1);
+        String generate = String.format("%016x", random.nextLong() | 1);
+        long start = System.currentTimeMillis() * 1_000_000L;
+        var chat = Json.object().put("model", "gpt-4o-mini").put("temperature", 0);
+        chat.putArray("messages").addObject().put("role", "user")
+                .put("content", "Using the retrieved notes, explain what a sluice gate does.");
+        HttpRequest call = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
+                .header("authorization", "Bearer " + apiKey).header("content-type", "application/json")
+                .header("traceparent", "00-" + traceId + "-" + generate + "-01")
+                .header("x-sluice-session", "demo-session").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(chat))).build();
+        HttpResponse<String> answer = http.send(call, HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IOException("the traced chat call answered HTTP " + answer.statusCode());
+        }
+        long end = System.currentTimeMillis() * 1_000_000L + 1_000_000L;
+        var body = Json.object();
+        var rs = body.putArray("resourceSpans").addObject();
+        var resource = rs.putObject("resource").putArray("attributes");
+        resource.addObject().put("key", "service.name").putObject("value").put("stringValue", "demo-rag-app");
+        resource.addObject().put("key", "session.id").putObject("value").put("stringValue", "demo-session");
+        var scope = rs.putArray("scopeSpans").addObject();
+        scope.putObject("scope").put("name", "sluice-demo");
+        var spans = scope.putArray("spans");
+        spans.add(span(traceId, root, null, "answer question", start, end));
+        spans.add(span(traceId, String.format("%016x", random.nextLong() | 1), root, "retrieve", start + 1_000_000, start + 3_000_000)
+                .set("attributes", Json.MAPPER.readTree("[{\"key\":\"retrieval.documents\",\"value\":{\"intValue\":\"4\"}}]")));
+        spans.add(span(traceId, String.format("%016x", random.nextLong() | 1), root, "rerank", start + 3_000_000, start + 4_000_000));
+        spans.add(span(traceId, generate, root, "generate", start + 4_000_000, end));
+        HttpResponse<String> ingest = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/traces"))
+                .header("authorization", "Bearer " + apiKey).header("content-type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (ingest.statusCode() != 200 || ingest.body().contains("partialSuccess")) {
+            throw new IOException("POST /v1/traces answered HTTP " + ingest.statusCode() + ": " + ingest.body());
+        }
+        return traceId;
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode span(String traceId, String spanId, String parent,
+                                                                       String name, long startNanos, long endNanos) {
+        var s = Json.object().put("traceId", traceId).put("spanId", spanId).put("name", name).put("kind", 1)
+                .put("startTimeUnixNano", Long.toString(startNanos)).put("endTimeUnixNano", Long.toString(endNanos));
+        if (parent != null) {
+            s.put("parentSpanId", parent);
+        }
+        return s;
+    }
+
     private static String route(java.net.http.HttpHeaders h) {
         StringBuilder sb = new StringBuilder();
         h.firstValue("x-sluice-provider").ifPresent(p -> sb.append(p).append('/'));

@@ -52,6 +52,9 @@ import dev.sluice.store.Retention;
 import dev.sluice.store.RequestLogSink;
 import dev.sluice.store.SpanRecord;
 import dev.sluice.store.SpanSink;
+import dev.sluice.store.RequestSearch;
+import dev.sluice.store.SpanReader;
+import dev.sluice.store.StatsReader;
 import dev.sluice.store.RequestRecord;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -69,6 +72,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** An aggregate reading more request-log rows than this is refused with a 400 asking to narrow it. */
+    private static final long MAX_STATS_ROWS = 2_000_000;
 
     private final SluiceConfig config;
     private final SimulatorPool simulators;
@@ -159,9 +164,12 @@ public final class Gateway implements AutoCloseable {
             AdminGuard guard = new AdminGuard(access, audit, clock, maxBody);
             GatewayServer.Admin admin = new GatewayServer.Admin(new KeysAdmin(guard, keys), new TeamsAdmin(guard, teams),
                     new AccessAdmin(guard, access), new LogsAdmin(guard, logReader, audit), new CacheAdmin(guard, responseCache),
-                    new UsersAdmin(guard, new Erasure(db)));
+                    new UsersAdmin(guard, new Erasure(db)), new AnalyticsAdmin(guard, new RequestSearch(db),
+                    new SpanReader(db), new StatsReader(db), MAX_STATS_ROWS));
             this.retention = new Retention(db, config.retention(), clock, true);
-            this.server = new GatewayServer(config.server().host(), config.server().port(), api, admin, db::healthy);
+            TraceEndpoint traceIngest = new TraceEndpoint(keys, config.auth().enabled(), spanWriter, maxBody);
+            this.server = new GatewayServer(config.server().host(), config.server().port(), api, traceIngest, admin,
+                    db::healthy);
         } catch (RuntimeException e) {
             watchdog.close();
             simulators.close();

@@ -123,6 +123,11 @@ public final class BatchWriter<T> implements AutoCloseable {
         return queue.size();
     }
 
+    /** How many more records the memory queue takes right now (callers offering a batch check first). */
+    public int remainingCapacity() {
+        return queue.remainingCapacity();
+    }
+
     /** Whether the last write attempt failed. */
     public boolean storeDown() {
         return storeDown;
