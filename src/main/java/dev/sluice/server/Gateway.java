@@ -25,6 +25,8 @@ import dev.sluice.config.ProviderConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
 import dev.sluice.guard.Guardrails;
+import dev.sluice.observe.LabelLimiter;
+import dev.sluice.observe.Metrics;
 import dev.sluice.observe.RequestLogger;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
@@ -82,6 +84,7 @@ public final class Gateway implements AutoCloseable {
     private final Router router;
     private final Redis redis;
     private final Limiter limiter;
+    private final Metrics metrics;
     private boolean closed;
 
     private Gateway(SluiceConfig config, String adminKey, Clock clock) {
@@ -91,6 +94,7 @@ public final class Gateway implements AutoCloseable {
         Database db = null;
         Redis sharedRedis = null;
         ResponseCache responseCache = null;
+        Metrics meters = null;
         try {
             db = config.store().url() != null ? Database.openPostgres(config.store().url())
                     : Database.openSqlite(Path.of(config.store().path()));
@@ -115,6 +119,18 @@ public final class Gateway implements AutoCloseable {
             this.router = RouterFactory.create(config, providers, prices, clock, watchdog, embedder, Thread::sleep,
                     tracing.tracer());
             this.limiter = Limiters.create(redis, logReader, clock);
+            meters = config.metrics() == null ? null : Metrics.create(config.metrics(), config.tracing().serviceName(),
+                    java.util.Set.copyOf(config.modelNames()), LabelLimiter.defaults());
+            this.metrics = meters;
+            List<Exchange.CompletionListener> listeners = new ArrayList<>();
+            if (meters != null) {
+                meters.watch("request-log", logWriter);
+                meters.watch("spans", spanWriter);
+                if (limiter instanceof dev.sluice.limits.FailoverLimiter failover) {
+                    meters.watchRedisFallbacks(failover::fallbacks);
+                }
+                listeners.add(meters);
+            }
             responseCache = cache(config, sharedRedis, embedder, clock);
             this.cache = responseCache;
             RequestLogger requestLogger = new RequestLogger(logWriter);
@@ -139,7 +155,7 @@ public final class Gateway implements AutoCloseable {
             stages.add(router);
             Pipeline pipeline = new Pipeline(stages, tracing.tracer());
             long maxBody = config.server().maxBodyBytes();
-            ApiEndpoints api = new ApiEndpoints(pipeline, requestLogger, tracing.tracer(), List.of(),
+            ApiEndpoints api = new ApiEndpoints(pipeline, requestLogger, tracing.tracer(), listeners,
                     keys, teams, config.auth().enabled(), config.modelNames(), maxBody);
             AuditRepository audit = new AuditRepository(db);
             AdminKeyService access = new AdminKeyService(new AdminKeyRepository(db), teamRepository, adminKey, clock);
@@ -148,8 +164,12 @@ public final class Gateway implements AutoCloseable {
                     new AccessAdmin(guard, access), new LogsAdmin(guard, logReader, audit), new CacheAdmin(guard, responseCache),
                     new UsersAdmin(guard, new Erasure(db)));
             this.retention = new Retention(db, config.retention(), clock, true);
-            this.server = new GatewayServer(config.server().host(), config.server().port(), api, admin, db::healthy);
+            this.server = new GatewayServer(config.server().host(), config.server().port(), api, admin,
+                    new MetricsEndpoint(meters, config.metrics() == null ? null : config.metrics().bearerToken()), db::healthy);
         } catch (RuntimeException e) {
+            if (meters != null) {
+                meters.close();
+            }
             watchdog.close();
             simulators.close();
             if (responseCache != null) {
@@ -284,6 +304,9 @@ public final class Gateway implements AutoCloseable {
             cache.close();
         }
         retention.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         tracing.close();
         spanWriter.close();
         logWriter.close();
@@ -315,6 +338,11 @@ public final class Gateway implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The metrics, or null when the config has no metrics: section. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** The limiter, for tests that watch fallbacks. */

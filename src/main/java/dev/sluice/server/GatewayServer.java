@@ -24,7 +24,7 @@ final class GatewayServer {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/embeddings", "/v1/models",
             "/health/live", "/health/ready", "/admin/keys", "/admin/teams", "/admin/admin-keys", "/admin/logs",
-            "/admin/audit", "/admin/cache");
+            "/admin/audit", "/admin/cache", "/metrics");
 
     private final WebServer server;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -34,7 +34,8 @@ final class GatewayServer {
     record Admin(KeysAdmin keys, TeamsAdmin teams, AccessAdmin access, LogsAdmin logs, CacheAdmin cache,
                  UsersAdmin users) {}
 
-    GatewayServer(String host, int port, ApiEndpoints api, Admin admin, BooleanSupplier storeHealthy) {
+    GatewayServer(String host, int port, ApiEndpoints api, Admin admin, MetricsEndpoint metrics,
+                  BooleanSupplier storeHealthy) {
         HttpRouting.Builder routing = HttpRouting.builder()
                 // every response carries x-request-id: the client's when it sent a sane one
                 .addFilter((chain, req, res) -> {
@@ -49,6 +50,7 @@ final class GatewayServer {
                     boolean ready = !draining && storeHealthy.getAsBoolean();
                     HttpIo.sendJson(res, ready ? 200 : 503, status(ready ? "ready" : draining ? "draining" : "store_unavailable"));
                 })
+                .get("/metrics", metrics::scrape)
                 .post("/admin/keys", admin.keys()::create)
                 .get("/admin/keys", admin.keys()::list)
                 .get("/admin/keys/{id}", admin.keys()::get)
