@@ -25,7 +25,9 @@ import dev.sluice.config.ProviderConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
 import dev.sluice.guard.Guardrails;
+import dev.sluice.observe.Feedback;
 import dev.sluice.observe.LabelLimiter;
+import dev.sluice.observe.RecentRequests;
 import dev.sluice.observe.Metrics;
 import dev.sluice.observe.RequestLogger;
 import dev.sluice.pipeline.Exchange;
@@ -45,6 +47,10 @@ import dev.sluice.store.RequestLogReader;
 import dev.sluice.store.BatchWriter;
 import dev.sluice.observe.Tracing;
 import dev.sluice.store.Erasure;
+import dev.sluice.store.FeedbackReader;
+import dev.sluice.store.FeedbackRecord;
+import dev.sluice.store.FeedbackSink;
+import dev.sluice.store.FeedbackSummary;
 import dev.sluice.store.Retention;
 import dev.sluice.store.RequestLogSink;
 import dev.sluice.store.SpanRecord;
@@ -72,6 +78,7 @@ public final class Gateway implements AutoCloseable {
     private final Database database;
     private final BatchWriter<RequestRecord> logWriter;
     private final BatchWriter<SpanRecord> spanWriter;
+    private final BatchWriter<FeedbackRecord> feedbackWriter;
     private final Tracing tracing;
     private final Retention retention;
     private final KeyService keys;
@@ -105,6 +112,8 @@ public final class Gateway implements AutoCloseable {
                     config.store().queueCapacity(), Path.of(config.store().spillDir()));
             this.spanWriter = new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class,
                     config.store().queueCapacity(), Path.of(config.store().spillDir()));
+            this.feedbackWriter = new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class,
+                    config.store().queueCapacity(), Path.of(config.store().spillDir()));
             this.tracing = Tracing.create(config.tracing(), spanWriter);
             KeyRepository keyRepository = new KeyRepository(db);
             TeamRepository teamRepository = new TeamRepository(db);
@@ -126,10 +135,18 @@ public final class Gateway implements AutoCloseable {
             if (meters != null) {
                 meters.watch("request-log", logWriter);
                 meters.watch("spans", spanWriter);
+                meters.watch("feedback", feedbackWriter);
                 if (limiter instanceof dev.sluice.limits.FailoverLimiter failover) {
                     meters.watchRedisFallbacks(failover::fallbacks);
                 }
                 listeners.add(meters);
+            }
+            RecentRequests recent = new RecentRequests(50_000, java.time.Duration.ofMinutes(10));
+            listeners.add(recent);
+            List<java.util.function.Consumer<FeedbackRecord>> feedbackListeners = new ArrayList<>();
+            if (meters != null) {
+                Metrics m = meters;
+                feedbackListeners.add(f -> m.feedback(f.name(), f.sentiment(), f.model()));
             }
             responseCache = cache(config, sharedRedis, embedder, clock);
             this.cache = responseCache;
@@ -160,12 +177,20 @@ public final class Gateway implements AutoCloseable {
             AuditRepository audit = new AuditRepository(db);
             AdminKeyService access = new AdminKeyService(new AdminKeyRepository(db), teamRepository, adminKey, clock);
             AdminGuard guard = new AdminGuard(access, audit, clock, maxBody);
+            Erasure erasure = new Erasure(db);
+            erasure.add("feedback", "end_user");
+            FeedbackReader feedbackReader = new FeedbackReader(db);
+            FeedbackEndpoints feedback = new FeedbackEndpoints(new Feedback(feedbackWriter, feedbackReader, recent, clock,
+                    feedbackListeners), feedbackReader, new FeedbackSummary(db), keys, teams, config.auth().enabled(),
+                    guard, maxBody);
             GatewayServer.Admin admin = new GatewayServer.Admin(new KeysAdmin(guard, keys), new TeamsAdmin(guard, teams),
                     new AccessAdmin(guard, access), new LogsAdmin(guard, logReader, audit), new CacheAdmin(guard, responseCache),
-                    new UsersAdmin(guard, new Erasure(db)));
+                    new UsersAdmin(guard, erasure));
             this.retention = new Retention(db, config.retention(), clock, true);
+            retention.add("feedback", "ts", false, config.retention().feedback());
             this.server = new GatewayServer(config.server().host(), config.server().port(), api, admin,
-                    new MetricsEndpoint(meters, config.metrics() == null ? null : config.metrics().bearerToken()), db::healthy);
+                    new MetricsEndpoint(meters, config.metrics() == null ? null : config.metrics().bearerToken()), feedback,
+                    db::healthy);
         } catch (RuntimeException e) {
             if (meters != null) {
                 meters.close();
@@ -276,6 +301,11 @@ public final class Gateway implements AutoCloseable {
         return spanWriter;
     }
 
+    /** The feedback writer, for tests that wait until feedback is stored. */
+    public BatchWriter<FeedbackRecord> feedbackLog() {
+        return feedbackWriter;
+    }
+
     public BatchWriter<RequestRecord> requestLog() {
         return logWriter;
     }
@@ -309,6 +339,7 @@ public final class Gateway implements AutoCloseable {
         }
         tracing.close();
         spanWriter.close();
+        feedbackWriter.close();
         logWriter.close();
         if (guardrails != null) {
             guardrails.close();

@@ -134,6 +134,10 @@ class MetricsTest {
             assertThat(gw.http().post("/v1/chat/completions", chat("gpt-4o", "one"), auth(limited)).status()).isEqualTo(200);
             assertThat(gw.http().post("/v1/chat/completions", chat("gpt-4o", "two"), auth(limited)).status()).isEqualTo(429);
 
+            // one thumbs-up
+            assertThat(gw.http().post("/v1/feedback", "{\"request_id\":\"" + s.header("x-request-id")
+                    + "\",\"value\":\"up\"}", auth(secret)).status()).isEqualTo(201);
+
             JsonNode log = gw.awaitLogs("key_id=" + keyId, 8);
             gw.gateway().requestLog().flush(5_000);
             Scrape m = scrape(gw);
@@ -186,13 +190,15 @@ class MetricsTest {
             assertThat(m.sum("sluice_store_written_total", "writer", "request-log")).isGreaterThanOrEqualTo(8);
             assertThat(m.has("sluice_store_queue_depth")).isTrue();
             assertThat(m.sum("sluice_store_dropped_total")).isZero();
+            assertThat(m.sum("sluice_feedback_total", "name", "thumbs", "sentiment", "positive", "model", "gpt-4o-mini"))
+                    .isEqualTo(1);
 
             // every metric the Grafana dashboard queries exists in this live scrape
             Set<String> labelNames = new TreeSet<>();
             m.samples().forEach(x -> labelNames.addAll(x.labels().keySet()));
             Set<String> missing = new TreeSet<>();
             for (String name : dashboardMetrics()) {
-                if (!m.has(name) && !labelNames.contains(name) && !name.equals("sluice_feedback_total")) {
+                if (!m.has(name) && !labelNames.contains(name)) {
                     missing.add(name);
                 }
             }
