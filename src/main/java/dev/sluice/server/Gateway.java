@@ -1,5 +1,6 @@
 package dev.sluice.server;
 
+import dev.sluice.alert.AlertEvaluator;
 import dev.sluice.alert.AlertSink;
 import dev.sluice.auth.AdminKeyService;
 import dev.sluice.api.ChatMessage;
@@ -92,6 +93,7 @@ public final class Gateway implements AutoCloseable {
     private final Redis redis;
     private final Limiter limiter;
     private final Metrics metrics;
+    private final AlertEvaluator alertRules;
     private boolean closed;
 
     private Gateway(SluiceConfig config, String adminKey, Clock clock) {
@@ -102,6 +104,7 @@ public final class Gateway implements AutoCloseable {
         Redis sharedRedis = null;
         ResponseCache responseCache = null;
         Metrics meters = null;
+        AlertEvaluator evaluator = null;
         try {
             db = config.store().url() != null ? Database.openPostgres(config.store().url())
                     : Database.openSqlite(Path.of(config.store().path()));
@@ -155,6 +158,13 @@ public final class Gateway implements AutoCloseable {
             this.guardrails = Guardrails.create(config.guardrails(), () -> embedder,
                     (model, system, user, parent) -> judge(judgePipeline, requestLogger, model, system, user, parent));
             AlertSink alerts = new AlertSink(config.alerts().webhook());
+            if (!config.alerts().rules().isEmpty()) {
+                evaluator = new AlertEvaluator(config.alerts().rules(), config.alerts().evaluationInterval(), alerts,
+                        clock, true);
+                listeners.add(evaluator);
+                feedbackListeners.add(evaluator::feedback);
+            }
+            this.alertRules = evaluator;
             List<Stage> stages = new ArrayList<>();
             stages.add(new AuthStage(keys, teams, config.auth().enabled()));
             stages.add(new LimitStage(limiter, config.limits(), prices, priceModels(config),
@@ -194,6 +204,9 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException e) {
             if (meters != null) {
                 meters.close();
+            }
+            if (evaluator != null) {
+                evaluator.close();
             }
             watchdog.close();
             simulators.close();
@@ -334,6 +347,9 @@ public final class Gateway implements AutoCloseable {
             cache.close();
         }
         retention.close();
+        if (alertRules != null) {
+            alertRules.close();
+        }
         if (metrics != null) {
             metrics.close();
         }
@@ -369,6 +385,11 @@ public final class Gateway implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The alert rules' evaluator, or null when no rules are configured. */
+    public AlertEvaluator alertRules() {
+        return alertRules;
     }
 
     /** The metrics, or null when the config has no metrics: section. */
