@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Sluice demo: gateway at " + base + "/v1, upstream = built-in simulator");
             System.out.println("Models: " + String.join(", ", config.modelNames()));
             System.out.println("Sending sample traffic (plain and streaming chat, Anthropic translation, a tool call, embeddings,"
-                    + " cache hits, guardrails)...");
+                    + " cache hits, guardrails, feedback)...");
             DemoTraffic.Summary summary = new DemoTraffic(base + "/v1", secret).run(rounds);
             printSummary(summary);
             System.out.println();
@@ -80,6 +80,12 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Admin key:   " + adminKey);
             System.out.println("Request log: curl -H 'Authorization: Bearer " + adminKey + "' " + base + "/admin/logs?limit=5");
             System.out.println("Keys:        SLUICE_ADMIN_KEY=" + adminKey + " ./sluice keys list --url " + base);
+            if (config.metrics() != null) {
+                System.out.println("Metrics:     curl " + base + "/metrics   (Prometheus; Grafana dashboard in"
+                        + " deploy/grafana/sluice-dashboard.json)");
+            }
+            System.out.println("Feedback:    curl -H 'Authorization: Bearer " + adminKey + "' " + base
+                    + "/admin/feedback/summary?group_by=model");
             if (!noWait) {
                 System.out.println();
                 System.out.println("Serving until Ctrl-C.");
@@ -108,6 +114,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("  " + r.label() + " -> HTTP " + r.status()
                     + (r.guardrail() != null ? " (x-sluice-guardrail: " + r.guardrail() + ")" : ""));
         }
+        s.results().stream().filter(r -> r.expectedStatus() == 201).forEach(r ->
+                System.out.println("  " + r.label() + " -> HTTP " + r.status()));
     }
 
     private static Throwable rootCause(Throwable t) {
