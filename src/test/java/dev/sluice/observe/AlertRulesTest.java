@@ -277,6 +277,15 @@ class AlertRulesTest {
         assertThat(rules.get(2).threshold()).isEqualTo(2.0);
         assertThat(rules.get(0).minSamples()).isEqualTo(10);
         assertThat(rules.get(0).priority()).isEqualTo("P2");
+        SluiceConfig example = loader.load(Path.of("examples/sluice.yaml"));
+        assertThat(example.alerts().rules()).extracting(AlertRule::metric)
+                .containsExactly("error_rate", "spend", "negative_feedback_rate");
+        assertThat(example.metrics()).isNotNull();
+        assertThat(example.metrics().bearerToken()).isNull();
+        assertThat(loader.loadDemo().alerts().rules()).hasSize(2);
+        assertThat(loader.loadDemo().metrics()).isNotNull();
+        assertThat(loader.parse(base + "metrics:\n", "t.yaml").metrics()).as("an empty metrics: turns them on").isNotNull();
+        assertThat(loader.parse(base, "t.yaml").metrics()).isNull();
 
         Map<String, String> bad = Map.of(
                 "{name: x, metric: error_ratio, threshold: 5%, message: m}", "unknown alert metric 'error_ratio'",
