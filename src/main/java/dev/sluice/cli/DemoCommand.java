@@ -108,6 +108,9 @@ final class DemoCommand implements Callable<Integer> {
                     .collect(java.util.stream.Collectors.joining(", "))
                     + "   (x-sluice-cache; a repeated question and a paraphrase are answered without the model)");
         }
+        for (DemoTraffic.Result r : s.routing()) {
+            System.out.println("  " + r.label() + " -> HTTP " + r.status() + " (" + r.route() + ")");
+        }
         s.results().stream().filter(r -> r.status() != r.expectedStatus()).forEach(r ->
                 System.out.println("  failed: " + r.label() + " -> HTTP " + r.status() + " " + r.error()));
         for (DemoTraffic.Result r : s.guardrails()) {

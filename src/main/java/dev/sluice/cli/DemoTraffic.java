@@ -41,17 +41,23 @@ final class DemoTraffic {
      * @param expectedStatus 200, 400 for the request the guardrails are meant to refuse, 201 for feedback
      * @param guardrail      the {@code x-sluice-guardrail} response header, or null
      * @param cache          the {@code x-sluice-cache} response header, or null
+     * @param route          how the router served it: the model, {@code x-sluice-route}, attempts, fallback
      */
     record Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error,
-                  int expectedStatus, String guardrail, String cache) {
+                  int expectedStatus, String guardrail, String cache, String route) {
         Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error) {
-            this(label, status, latencyMicros, tokensIn, tokensOut, error, 200, null, null);
+            this(label, status, latencyMicros, tokensIn, tokensOut, error, 200, null, null, null);
         }
     }
 
     record Summary(List<Result> results) {
         long errors() {
             return results.stream().filter(r -> r.status() != r.expectedStatus()).count();
+        }
+
+        /** The calls that show routing: complexity routing, retries and fallbacks, another provider's format. */
+        List<Result> routing() {
+            return results.stream().filter(r -> r.label().startsWith("routing")).toList();
         }
 
         List<Result> guardrails() {
@@ -96,6 +102,18 @@ final class DemoTraffic {
                 futures.add(pool.submit(() -> results.add(chat("chat gpt-4o-mini", "gpt-4o-mini", q, false))));
                 futures.add(pool.submit(() -> results.add(chat("stream gpt-4o", "gpt-4o", q, true))));
                 futures.add(pool.submit(() -> results.add(chat("chat claude (Anthropic API)", "claude-3-5-haiku", q, streamClaude))));
+                // routing: half of "resilient"'s upstream calls fail with 503 (not cached: temperature 0.7),
+                // retries and a fallback absorb them; "auto" sends easy questions to the small model and
+                // hard ones to the large one; Gemini's wire format is translated both ways
+                futures.add(pool.submit(() -> results.add(chat("routing: resilient (50% upstream 503s)", "resilient", q, false, 0.7))));
+                if (i < 2) {
+                    boolean hard = i == 1;
+                    String auto = hard ? "Prove that the sum of two even integers is even, step by step, then write a Python function that checks it."
+                            : "What is the capital of France?";
+                    futures.add(pool.submit(() -> results.add(chat("routing: auto (" + (hard ? "hard" : "easy") + " question)",
+                            "auto", auto, false, 0.7))));
+                    futures.add(pool.submit(() -> results.add(chat("routing: gemini-flash (Gemini API, streamed)", "gemini-flash", q, true, 0.7))));
+                }
             }
             futures.add(pool.submit(() -> results.add(toolCall())));
             futures.add(pool.submit(() -> results.add(redactedEmail())));
@@ -117,7 +135,11 @@ final class DemoTraffic {
     }
 
     private Result chat(String label, String model, String question, boolean stream) {
-        var body = Json.object().put("model", model).put("temperature", 0).put("stream", stream);
+        return chat(label, model, question, stream, 0);
+    }
+
+    private Result chat(String label, String model, String question, boolean stream, double temperature) {
+        var body = Json.object().put("model", model).put("temperature", temperature).put("stream", stream);
         body.putArray("messages").addObject().put("role", "user").put("content", question);
         if (stream) {
             body.putObject("stream_options").put("include_usage", true);
@@ -172,12 +194,12 @@ final class DemoTraffic {
             HttpResponse<byte[]> r = http.send(post("/feedback", Json.bytes(feedback)), HttpResponse.BodyHandlers.ofByteArray());
             String error = r.statusCode() == 201 ? null : Json.MAPPER.readTree(r.body()).path("error").path("message").asText(null);
             return new Result("feedback: thumbs-up on an answer", r.statusCode(), (System.nanoTime() - start) / 1000, 0, 0,
-                    error, 201, null, null);
+                    error, 201, null, null, null);
         } catch (IOException e) {
-            return new Result("feedback", 0, (System.nanoTime() - start) / 1000, 0, 0, e.toString(), 201, null, null);
+            return new Result("feedback", 0, (System.nanoTime() - start) / 1000, 0, 0, e.toString(), 201, null, null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Result("feedback", 0, 0, 0, 0, "interrupted", 201, null, null);
+            return new Result("feedback", 0, 0, 0, 0, "interrupted", 201, null, null, null);
         }
     }
 
@@ -223,13 +245,23 @@ final class DemoTraffic {
             String guardrail = response.headers().firstValue("x-sluice-guardrail").orElse(null);
             return new Result(label, response.statusCode(), micros, usage.path("prompt_tokens").asInt(),
                     usage.path("completion_tokens").asInt(), error, expectedStatus, guardrail,
-                    response.headers().firstValue("x-sluice-cache").orElse(null));
+                    response.headers().firstValue("x-sluice-cache").orElse(null), route(response.headers()));
         } catch (IOException e) {
             return new Result(label, 0, (System.nanoTime() - start) / 1000, 0, 0, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(label, 0, 0, 0, 0, "interrupted");
         }
+    }
+
+    private static String route(java.net.http.HttpHeaders h) {
+        StringBuilder sb = new StringBuilder();
+        h.firstValue("x-sluice-provider").ifPresent(p -> sb.append(p).append('/'));
+        h.firstValue("x-sluice-model").ifPresent(sb::append);
+        h.firstValue("x-sluice-route").ifPresent(r -> sb.append(", route ").append(r));
+        h.firstValue("x-sluice-attempts").filter(a -> !a.equals("1")).ifPresent(a -> sb.append(", attempts ").append(a));
+        h.firstValue("x-sluice-fallback").ifPresent(f -> sb.append(", fallback ").append(f));
+        return sb.toString();
     }
 
     private static JsonNode lastUsage(InputStream in) throws IOException {

@@ -25,11 +25,14 @@ import dev.sluice.auth.KeyService;
 import dev.sluice.config.ProviderConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
+import dev.sluice.guard.BodyRedactor;
 import dev.sluice.guard.Guardrails;
 import dev.sluice.observe.Feedback;
 import dev.sluice.observe.LabelLimiter;
 import dev.sluice.observe.RecentRequests;
 import dev.sluice.observe.Metrics;
+import dev.sluice.guard.pii.PhoneDetector;
+import dev.sluice.observe.BodyCapture;
 import dev.sluice.observe.RequestLogger;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
@@ -46,6 +49,8 @@ import dev.sluice.store.KeyRepository;
 import dev.sluice.store.Redis;
 import dev.sluice.store.RequestLogReader;
 import dev.sluice.store.BatchWriter;
+import dev.sluice.store.BodyRecord;
+import dev.sluice.store.BodySink;
 import dev.sluice.observe.Tracing;
 import dev.sluice.store.Erasure;
 import dev.sluice.store.FeedbackReader;
@@ -80,6 +85,7 @@ public final class Gateway implements AutoCloseable {
     private final BatchWriter<RequestRecord> logWriter;
     private final BatchWriter<SpanRecord> spanWriter;
     private final BatchWriter<FeedbackRecord> feedbackWriter;
+    private final BatchWriter<BodyRecord> bodyWriter;
     private final Tracing tracing;
     private final Retention retention;
     private final KeyService keys;
@@ -117,6 +123,8 @@ public final class Gateway implements AutoCloseable {
                     config.store().queueCapacity(), Path.of(config.store().spillDir()));
             this.feedbackWriter = new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class,
                     config.store().queueCapacity(), Path.of(config.store().spillDir()));
+            this.bodyWriter = new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class,
+                    config.store().queueCapacity(), Path.of(config.store().spillDir()));
             this.tracing = Tracing.create(config.tracing(), spanWriter);
             KeyRepository keyRepository = new KeyRepository(db);
             TeamRepository teamRepository = new TeamRepository(db);
@@ -139,6 +147,7 @@ public final class Gateway implements AutoCloseable {
                 meters.watch("request-log", logWriter);
                 meters.watch("spans", spanWriter);
                 meters.watch("feedback", feedbackWriter);
+                meters.watch("bodies", bodyWriter);
                 if (limiter instanceof dev.sluice.limits.FailoverLimiter failover) {
                     meters.watchRedisFallbacks(failover::fallbacks);
                 }
@@ -167,6 +176,10 @@ public final class Gateway implements AutoCloseable {
             this.alertRules = evaluator;
             List<Stage> stages = new ArrayList<>();
             stages.add(new AuthStage(keys, teams, config.auth().enabled()));
+            if (BodyCapture.enabled(config.tracing())) {
+                // right after auth: the caller is known, and refusals by limits or guards are captured too
+                stages.add(new BodyCapture(config.tracing(), bodyWriter, BodyRedactor.standard(PhoneDetector.DEFAULT_REGIONS)));
+            }
             stages.add(new LimitStage(limiter, config.limits(), prices, priceModels(config),
                     new BudgetAlerts(config.alerts().budgetThresholds(), alerts, redis), clock));
             if (guardrails != null) {
@@ -319,6 +332,11 @@ public final class Gateway implements AutoCloseable {
         return feedbackWriter;
     }
 
+    /** The captured-bodies writer, for tests that wait until bodies are stored. */
+    public BatchWriter<BodyRecord> bodyLog() {
+        return bodyWriter;
+    }
+
     public BatchWriter<RequestRecord> requestLog() {
         return logWriter;
     }
@@ -356,6 +374,7 @@ public final class Gateway implements AutoCloseable {
         tracing.close();
         spanWriter.close();
         feedbackWriter.close();
+        bodyWriter.close();
         logWriter.close();
         if (guardrails != null) {
             guardrails.close();
@@ -382,6 +401,13 @@ public final class Gateway implements AutoCloseable {
         for (ModelConfig m : config.models().values()) {
             if (m instanceof ModelConfig.Deployed d) {
                 out.put(m.name(), d.deployments().getFirst().model());
+            }
+        }
+        // a complexity router is estimated at its hard model's price: budgets see the worst case up
+        // front, and the real cost (of whichever model answered) settles it
+        for (ModelConfig m : config.models().values()) {
+            if (m instanceof ModelConfig.Complexity c && out.containsKey(c.hard())) {
+                out.put(m.name(), out.get(c.hard()));
             }
         }
         return out;

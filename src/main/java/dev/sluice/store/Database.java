@@ -63,6 +63,8 @@ public final class Database implements AutoCloseable {
         config.setPoolName("sluice-store");
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(5_000);
+        // the batching writers send one multi-row INSERT per batch instead of one round trip per row
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
