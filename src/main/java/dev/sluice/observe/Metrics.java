@@ -43,6 +43,12 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
     public static final Set<String> LIMIT_CODES = Set.of("rate_limit_exceeded", "budget_exceeded",
             "request_too_large_for_limit", "limits_unavailable");
 
+    /**
+     * Series per instrument before the SDK folds new ones into {@code otel_metric_overflow="true"}
+     * (its default of 2000 is reachable with 100 keys × a few models × statuses).
+     */
+    static final int MAX_SERIES = 20_000;
+
     // GenAI semantic conventions (advisory bucket boundaries from the spec)
     static final List<Double> DURATION_BUCKETS = List.of(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
             10.24, 20.48, 40.96, 81.92);
@@ -173,11 +179,11 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
         SdkMeterProviderBuilder builder = SdkMeterProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                         AttributeKey.stringKey("service.name"), serviceName))))
-                .registerMetricReader(prometheus);
+                .registerMetricReader(prometheus, type -> MAX_SERIES);
         if (config.otlpEndpoint() != null) {
             builder.registerMetricReader(PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
                             .setEndpoint(config.otlpEndpoint()).setTimeout(Duration.ofSeconds(10)).build())
-                    .setInterval(config.exportInterval()).build());
+                    .setInterval(config.exportInterval()).build(), type -> MAX_SERIES);
         }
         return new Metrics(builder.build(), prometheus, labels, models);
     }
