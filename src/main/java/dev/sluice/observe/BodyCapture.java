@@ -15,7 +15,6 @@ import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.StreamAssembler;
 import dev.sluice.config.TracingConfig;
-import dev.sluice.guard.BodyRedactor;
 import dev.sluice.pipeline.Chain;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Reply;
@@ -24,6 +23,7 @@ import dev.sluice.store.BatchWriter;
 import dev.sluice.store.BodyRecord;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -49,9 +49,13 @@ public final class BodyCapture implements Stage {
     private final BatchWriter<BodyRecord> writer;
     private final boolean full;
     private final double sampleRate;
-    private final BodyRedactor redactor;
+    private final UnaryOperator<JsonNode> redactor;
 
-    public BodyCapture(TracingConfig config, BatchWriter<BodyRecord> writer, BodyRedactor redactor) {
+    /**
+     * @param redactor masks PII and secrets in a JSON tree in place (the guardrails' detectors; passed
+     *                 in so this package does not depend on another stage's)
+     */
+    public BodyCapture(TracingConfig config, BatchWriter<BodyRecord> writer, UnaryOperator<JsonNode> redactor) {
         this.writer = writer;
         this.full = config.capture().equals("full");
         this.sampleRate = config.sampleRate();
@@ -106,7 +110,7 @@ public final class BodyCapture implements Stage {
     private String store(JsonNode body) {
         JsonNode shaped = full ? body : contentFree(body, false);
         if (redactor != null) {
-            redactor.redact(shaped);
+            redactor.apply(shaped);
         }
         String text = Json.string(shaped);
         if (text.length() <= MAX_CHARS) {

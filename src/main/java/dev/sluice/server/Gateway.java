@@ -178,7 +178,8 @@ public final class Gateway implements AutoCloseable {
             stages.add(new AuthStage(keys, teams, config.auth().enabled()));
             if (BodyCapture.enabled(config.tracing())) {
                 // right after auth: the caller is known, and refusals by limits or guards are captured too
-                stages.add(new BodyCapture(config.tracing(), bodyWriter, BodyRedactor.standard(PhoneDetector.DEFAULT_REGIONS)));
+                BodyRedactor redactor = BodyRedactor.standard(PhoneDetector.DEFAULT_REGIONS);
+                stages.add(new BodyCapture(config.tracing(), bodyWriter, redactor::redact));
             }
             stages.add(new LimitStage(limiter, config.limits(), prices, priceModels(config),
                     new BudgetAlerts(config.alerts().budgetThresholds(), alerts, redis), clock));
