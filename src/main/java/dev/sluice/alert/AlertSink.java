@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +35,13 @@ public final class AlertSink {
         if (webhook == null) {
             return;
         }
-        byte[] body = Json.bytes(Map.of(
-                "text", "[" + alert.priority() + "] " + alert.title() + "\n" + alert.message(),
-                "priority", alert.priority(), "title", alert.title(), "message", alert.message()));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("text", "[" + alert.priority() + "] " + alert.title() + "\n" + alert.message());
+        fields.put("priority", alert.priority());
+        fields.put("title", alert.title());
+        fields.put("message", alert.message());
+        alert.details().forEach(fields::putIfAbsent);
+        byte[] body = Json.bytes(fields);
         Thread.ofVirtual().name("sluice-alert").start(() -> deliver(body, alert.title()));
     }
 

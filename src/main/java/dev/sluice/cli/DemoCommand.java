@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Sluice demo: gateway at " + base + "/v1, upstream = built-in simulator");
             System.out.println("Models: " + String.join(", ", config.modelNames()));
             System.out.println("Sending sample traffic (plain and streaming chat, Anthropic translation, a tool call, embeddings,"
-                    + " cache hits, guardrails)...");
+                    + " cache hits, guardrails, feedback)...");
             DemoTraffic traffic = new DemoTraffic(base + "/v1", secret);
             DemoTraffic.Summary summary = traffic.run(rounds);
             printSummary(summary);
@@ -93,6 +93,12 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.println("Stats:       SLUICE_ADMIN_KEY=" + adminKey + " ./sluice stats --from 1h --group-by model --url " + base);
             System.out.println("Live log:    SLUICE_ADMIN_KEY=" + adminKey + " ./sluice logs tail -f --url " + base);
+            if (config.metrics() != null) {
+                System.out.println("Metrics:     curl " + base + "/metrics   (Prometheus; Grafana dashboard in"
+                        + " deploy/grafana/sluice-dashboard.json)");
+            }
+            System.out.println("Feedback:    curl -H 'Authorization: Bearer " + adminKey + "' " + base
+                    + "/admin/feedback/summary?group_by=model");
             if (!noWait) {
                 System.out.println();
                 System.out.println("Serving until Ctrl-C.");
@@ -124,6 +130,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("  " + r.label() + " -> HTTP " + r.status()
                     + (r.guardrail() != null ? " (x-sluice-guardrail: " + r.guardrail() + ")" : ""));
         }
+        s.results().stream().filter(r -> r.expectedStatus() == 201).forEach(r ->
+                System.out.println("  " + r.label() + " -> HTTP " + r.status()));
     }
 
     private static Throwable rootCause(Throwable t) {

@@ -34,7 +34,7 @@ public final class ConfigLoader {
     private static final java.util.regex.Pattern API_VERSION = java.util.regex.Pattern.compile("[0-9A-Za-z.-]+");
     private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "routing", "limits", "alerts",
             "prices", "providers", "models", "cache", "tracing", "retention",
-            "guardrails");
+            "guardrails", "metrics");
     static final Set<String> STRATEGIES = Set.of("weighted", "least_busy", "lowest_latency", "lowest_cost", "priority");
     /**
      * Error classes a fallback can name: the provider error classes' labels, plus
@@ -103,9 +103,9 @@ public final class ConfigLoader {
         Map<String, ModelConfig> models = models(root.get("models"), root, providers, routing);
         LimitsConfig limits = limits(root.get("limits"), models);
         return new SluiceConfig(server(root.get("server")), auth(root.get("auth")), store(root.get("store")),
-                redis(root.get("redis")), routing, limits, alerts(root.get("alerts")), prices(root.get("prices")), providers,
+                redis(root.get("redis")), routing, limits, alerts(root.get("alerts"), models), prices(root.get("prices")), providers,
                 models, cache(root.get("cache"), models), tracing(root.get("tracing")), retention(root.get("retention")),
-                GuardrailsParser.parse(root.get("guardrails"), models.keySet()),
+                GuardrailsParser.parse(root.get("guardrails"), models.keySet()), metrics(root.entries().get("metrics")),
                 source);
     }
 
@@ -345,11 +345,11 @@ public final class ConfigLoader {
         return node.get(key) == null ? null : node.number(key, 0, 0, 1e12);
     }
 
-    private static AlertsConfig alerts(YamlNode node) {
+    private static AlertsConfig alerts(YamlNode node, Map<String, ModelConfig> models) {
         if (node == null) {
             return AlertsConfig.DEFAULTS;
         }
-        node.allowOnly(Set.of("webhook", "budget_thresholds"));
+        node.allowOnly(Set.of("webhook", "budget_thresholds", "rules", "evaluation_interval"));
         String webhook = node.string("webhook", null);
         if (webhook != null && webhook.isBlank()) {
             webhook = null;
@@ -375,7 +375,114 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new AlertsConfig(webhook, thresholds.stream().sorted().distinct().toList());
+        Duration interval = node.duration("evaluation_interval", AlertsConfig.DEFAULT_EVALUATION_INTERVAL);
+        if (interval.isZero()) {
+            throw node.get("evaluation_interval").error("the evaluation interval must be positive", "e.g. 15s");
+        }
+        List<AlertRule> rules = new ArrayList<>();
+        YamlNode ruleList = node.get("rules");
+        if (ruleList != null) {
+            Set<String> names = new java.util.HashSet<>();
+            for (YamlNode r : ruleList.items()) {
+                AlertRule rule = alertRule(r, models);
+                if (!names.add(rule.name())) {
+                    throw r.get("name").error("a second alert rule is named '" + rule.name() + "'", "give each rule its own name");
+                }
+                rules.add(rule);
+            }
+        }
+        return new AlertsConfig(webhook, thresholds.stream().sorted().distinct().toList(), rules, interval);
+    }
+
+    private static AlertRule alertRule(YamlNode r, Map<String, ModelConfig> models) {
+        r.allowOnly(Set.of("name", "metric", "model", "team", "window", "threshold", "min_samples", "priority", "message",
+                "cooldown"));
+        String name = r.requiredString("name", "name the rule, e.g. name: high-error-rate");
+        String metric = r.requiredString("metric", "use one of " + new java.util.TreeSet<>(AlertRule.METRICS));
+        if (!AlertRule.METRICS.contains(metric)) {
+            throw r.get("metric").error("unknown alert metric '" + metric + "'",
+                    "use one of " + new java.util.TreeSet<>(AlertRule.METRICS));
+        }
+        String model = r.string("model", null);
+        if (model != null && !models.containsKey(model)) {
+            throw r.get("model").error("alert rule '" + name + "' names the unknown model '" + model + "'",
+                    "use a model defined under models: (" + String.join(", ", models.keySet()) + ")");
+        }
+        Duration window = r.duration("window", Duration.ofMinutes(5));
+        if (window.isZero()) {
+            throw r.get("window").error("the window must be positive", "e.g. window: 5m");
+        }
+        YamlNode t = r.get("threshold");
+        if (t == null) {
+            throw r.error("alert rule '" + name + "' has no threshold", "add e.g. threshold: 5% (rates), 2s (latency) or 10 (USD)");
+        }
+        String raw = t.text().strip();
+        double threshold;
+        try {
+            if (metric.endsWith("_rate")) {
+                threshold = raw.endsWith("%") ? Double.parseDouble(raw.substring(0, raw.length() - 1).strip()) / 100
+                        : Double.parseDouble(raw);
+                if (threshold < 0 || threshold > 1) {
+                    throw t.error("'" + raw + "' is not a rate between 0 and 1", "write it as 5% or 0.05");
+                }
+            } else if (metric.equals(AlertRule.LATENCY_P99) || metric.equals(AlertRule.TTFT_P99)) {
+                Duration d = Durations.parse(raw);
+                if (d == null || d.isNegative()) {
+                    throw new NumberFormatException();
+                }
+                threshold = d.toMillis() / 1000.0;
+            } else {
+                threshold = Double.parseDouble(raw.startsWith("$") ? raw.substring(1) : raw);
+                if (threshold < 0) {
+                    throw new NumberFormatException();
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw t.error("'" + raw + "' is not a valid threshold for " + metric,
+                    metric.endsWith("_rate") ? "write it as 5% or 0.05"
+                            : metric.equals(AlertRule.SPEND) ? "give USD, e.g. 10 or 2.5" : "write a duration, e.g. 2s or 800ms");
+        }
+        int minSamples = r.integer("min_samples", metric.equals(AlertRule.SPEND) ? 1 : 10, 1, Integer.MAX_VALUE);
+        String priority = r.string("priority", "P2").strip().toUpperCase(java.util.Locale.ROOT);
+        if (!Set.of("P1", "P2", "P3").contains(priority)) {
+            throw r.get("priority").error("unknown priority '" + priority + "'", "use P1 (act now), P2 or P3 (for information)");
+        }
+        String message = r.requiredString("message", "say what is wrong and where to look, e.g. 'Upstream errors on gpt-4o;"
+                + " check the provider status page and /admin/logs?status=502'");
+        Duration cooldown = r.duration("cooldown", Duration.ofMinutes(30));
+        return new AlertRule(name, metric, model, r.string("team", null), window, threshold, minSamples, priority,
+                message.strip(), cooldown);
+    }
+
+    /** The metrics section, or null when absent (no /metrics, no OTLP metrics); an empty {@code metrics:} turns them on. */
+    private static MetricsConfig metrics(YamlNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (!node.isMap() && Set.of("", "~", "null", "{}").contains(node.text().strip())) {
+            return new MetricsConfig(null, null, MetricsConfig.DEFAULT_EXPORT_INTERVAL);
+        }
+        if (!node.isMap()) {
+            throw node.error("metrics: must be a mapping (it may be empty: metrics: {})", "e.g. metrics: {bearer_token: ...}");
+        }
+        node.allowOnly(Set.of("bearer_token", "otlp_endpoint", "export_interval"));
+        String token = node.string("bearer_token", null);
+        if (token != null && token.isBlank()) {
+            token = null;
+        }
+        String endpoint = node.string("otlp_endpoint", null);
+        if (endpoint != null && endpoint.isBlank()) {
+            endpoint = null;
+        }
+        if (endpoint != null && !endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+            throw node.get("otlp_endpoint").error("'" + endpoint + "' is not an http(s) URL",
+                    "give the collector's OTLP/HTTP metrics URL, e.g. http://127.0.0.1:4318/v1/metrics");
+        }
+        Duration interval = node.duration("export_interval", MetricsConfig.DEFAULT_EXPORT_INTERVAL);
+        if (interval.isZero()) {
+            throw node.get("export_interval").error("the export interval must be positive", "e.g. 30s");
+        }
+        return new MetricsConfig(token, endpoint, interval);
     }
 
     private static Map<String, ModelPrice> prices(YamlNode node) {

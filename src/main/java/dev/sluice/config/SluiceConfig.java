@@ -10,13 +10,14 @@ import java.util.Map;
  * @param redis  the shared Redis, or null for single-node, in-process state
  * @param cache  the response cache ({@link CacheConfig#off()} when not configured)
  * @param guardrails input and output guardrails ({@link GuardrailsConfig#DISABLED} when the section is absent)
+ * @param metrics    /metrics and OTLP metrics, or null when the section is absent (no metrics)
  * @param source where it came from, for messages ("sluice.yaml", "built-in demo config")
  */
 public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store, RedisConfig redis, RoutingConfig routing,
                            LimitsConfig limits, AlertsConfig alerts, Map<String, ModelPrice> prices,
                            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, CacheConfig cache,
                            TracingConfig tracing, RetentionConfig retention, GuardrailsConfig guardrails,
-                           String source) {
+                           MetricsConfig metrics, String source) {
 
     public SluiceConfig {
         guardrails = guardrails == null ? GuardrailsConfig.DISABLED : guardrails;

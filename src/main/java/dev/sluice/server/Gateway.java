@@ -1,5 +1,6 @@
 package dev.sluice.server;
 
+import dev.sluice.alert.AlertEvaluator;
 import dev.sluice.alert.AlertSink;
 import dev.sluice.auth.AdminKeyService;
 import dev.sluice.api.ChatMessage;
@@ -26,6 +27,10 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
 import dev.sluice.guard.BodyRedactor;
 import dev.sluice.guard.Guardrails;
+import dev.sluice.observe.Feedback;
+import dev.sluice.observe.LabelLimiter;
+import dev.sluice.observe.RecentRequests;
+import dev.sluice.observe.Metrics;
 import dev.sluice.guard.pii.PhoneDetector;
 import dev.sluice.observe.BodyCapture;
 import dev.sluice.observe.RequestLogger;
@@ -48,6 +53,10 @@ import dev.sluice.store.BodyRecord;
 import dev.sluice.store.BodySink;
 import dev.sluice.observe.Tracing;
 import dev.sluice.store.Erasure;
+import dev.sluice.store.FeedbackReader;
+import dev.sluice.store.FeedbackRecord;
+import dev.sluice.store.FeedbackSink;
+import dev.sluice.store.FeedbackSummary;
 import dev.sluice.store.Retention;
 import dev.sluice.store.RequestLogSink;
 import dev.sluice.store.SpanRecord;
@@ -80,6 +89,7 @@ public final class Gateway implements AutoCloseable {
     private final Database database;
     private final BatchWriter<RequestRecord> logWriter;
     private final BatchWriter<SpanRecord> spanWriter;
+    private final BatchWriter<FeedbackRecord> feedbackWriter;
     private final BatchWriter<BodyRecord> bodyWriter;
     private final Tracing tracing;
     private final Retention retention;
@@ -93,6 +103,8 @@ public final class Gateway implements AutoCloseable {
     private final Router router;
     private final Redis redis;
     private final Limiter limiter;
+    private final Metrics metrics;
+    private final AlertEvaluator alertRules;
     private boolean closed;
 
     private Gateway(SluiceConfig config, String adminKey, Clock clock) {
@@ -102,6 +114,8 @@ public final class Gateway implements AutoCloseable {
         Database db = null;
         Redis sharedRedis = null;
         ResponseCache responseCache = null;
+        Metrics meters = null;
+        AlertEvaluator evaluator = null;
         try {
             db = config.store().url() != null ? Database.openPostgres(config.store().url())
                     : Database.openSqlite(Path.of(config.store().path()));
@@ -111,6 +125,8 @@ public final class Gateway implements AutoCloseable {
             this.logWriter = new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class,
                     config.store().queueCapacity(), Path.of(config.store().spillDir()));
             this.spanWriter = new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class,
+                    config.store().queueCapacity(), Path.of(config.store().spillDir()));
+            this.feedbackWriter = new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class,
                     config.store().queueCapacity(), Path.of(config.store().spillDir()));
             this.bodyWriter = new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class,
                     config.store().queueCapacity(), Path.of(config.store().spillDir()));
@@ -128,6 +144,27 @@ public final class Gateway implements AutoCloseable {
             this.router = RouterFactory.create(config, providers, prices, clock, watchdog, embedder, Thread::sleep,
                     tracing.tracer());
             this.limiter = Limiters.create(redis, logReader, clock);
+            meters = config.metrics() == null ? null : Metrics.create(config.metrics(), config.tracing().serviceName(),
+                    java.util.Set.copyOf(config.modelNames()), LabelLimiter.defaults());
+            this.metrics = meters;
+            List<Exchange.CompletionListener> listeners = new ArrayList<>();
+            if (meters != null) {
+                meters.watch("request-log", logWriter);
+                meters.watch("spans", spanWriter);
+                meters.watch("feedback", feedbackWriter);
+                meters.watch("bodies", bodyWriter);
+                if (limiter instanceof dev.sluice.limits.FailoverLimiter failover) {
+                    meters.watchRedisFallbacks(failover::fallbacks);
+                }
+                listeners.add(meters);
+            }
+            RecentRequests recent = new RecentRequests(50_000, java.time.Duration.ofMinutes(10));
+            listeners.add(recent);
+            List<java.util.function.Consumer<FeedbackRecord>> feedbackListeners = new ArrayList<>();
+            if (meters != null) {
+                Metrics m = meters;
+                feedbackListeners.add(f -> m.feedback(f.name(), f.sentiment(), f.model()));
+            }
             responseCache = cache(config, sharedRedis, embedder, clock);
             this.cache = responseCache;
             RequestLogger requestLogger = new RequestLogger(logWriter);
@@ -135,6 +172,13 @@ public final class Gateway implements AutoCloseable {
             this.guardrails = Guardrails.create(config.guardrails(), () -> embedder,
                     (model, system, user, parent) -> judge(judgePipeline, requestLogger, model, system, user, parent));
             AlertSink alerts = new AlertSink(config.alerts().webhook());
+            if (!config.alerts().rules().isEmpty()) {
+                evaluator = new AlertEvaluator(config.alerts().rules(), config.alerts().evaluationInterval(), alerts,
+                        clock, true);
+                listeners.add(evaluator);
+                feedbackListeners.add(evaluator::feedback);
+            }
+            this.alertRules = evaluator;
             List<Stage> stages = new ArrayList<>();
             stages.add(new AuthStage(keys, teams, config.auth().enabled()));
             if (BodyCapture.enabled(config.tracing())) {
@@ -157,20 +201,34 @@ public final class Gateway implements AutoCloseable {
             stages.add(router);
             Pipeline pipeline = new Pipeline(stages, tracing.tracer());
             long maxBody = config.server().maxBodyBytes();
-            ApiEndpoints api = new ApiEndpoints(pipeline, requestLogger, tracing.tracer(), List.of(),
+            ApiEndpoints api = new ApiEndpoints(pipeline, requestLogger, tracing.tracer(), listeners,
                     keys, teams, config.auth().enabled(), config.modelNames(), maxBody);
             AuditRepository audit = new AuditRepository(db);
             AdminKeyService access = new AdminKeyService(new AdminKeyRepository(db), teamRepository, adminKey, clock);
             AdminGuard guard = new AdminGuard(access, audit, clock, maxBody);
+            Erasure erasure = new Erasure(db);
+            erasure.add("feedback", "end_user");
+            FeedbackReader feedbackReader = new FeedbackReader(db);
+            FeedbackEndpoints feedback = new FeedbackEndpoints(new Feedback(feedbackWriter, feedbackReader, recent, clock,
+                    feedbackListeners), feedbackReader, new FeedbackSummary(db), keys, teams, config.auth().enabled(),
+                    guard, maxBody);
             GatewayServer.Admin admin = new GatewayServer.Admin(new KeysAdmin(guard, keys), new TeamsAdmin(guard, teams),
                     new AccessAdmin(guard, access), new LogsAdmin(guard, logReader, audit), new CacheAdmin(guard, responseCache),
-                    new UsersAdmin(guard, new Erasure(db)), new AnalyticsAdmin(guard, new RequestSearch(db),
+                    new UsersAdmin(guard, erasure), new AnalyticsAdmin(guard, new RequestSearch(db),
                     new SpanReader(db), new StatsReader(db), MAX_STATS_ROWS));
             this.retention = new Retention(db, config.retention(), clock, true);
+            retention.add("feedback", "ts", false, config.retention().feedback());
             TraceEndpoint traceIngest = new TraceEndpoint(keys, config.auth().enabled(), spanWriter, maxBody);
             this.server = new GatewayServer(config.server().host(), config.server().port(), api, traceIngest, admin,
+                    new MetricsEndpoint(meters, config.metrics() == null ? null : config.metrics().bearerToken()), feedback,
                     db::healthy);
         } catch (RuntimeException e) {
+            if (meters != null) {
+                meters.close();
+            }
+            if (evaluator != null) {
+                evaluator.close();
+            }
             watchdog.close();
             simulators.close();
             if (responseCache != null) {
@@ -277,6 +335,11 @@ public final class Gateway implements AutoCloseable {
         return spanWriter;
     }
 
+    /** The feedback writer, for tests that wait until feedback is stored. */
+    public BatchWriter<FeedbackRecord> feedbackLog() {
+        return feedbackWriter;
+    }
+
     /** The captured-bodies writer, for tests that wait until bodies are stored. */
     public BatchWriter<BodyRecord> bodyLog() {
         return bodyWriter;
@@ -310,8 +373,15 @@ public final class Gateway implements AutoCloseable {
             cache.close();
         }
         retention.close();
+        if (alertRules != null) {
+            alertRules.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
         tracing.close();
         spanWriter.close();
+        feedbackWriter.close();
         bodyWriter.close();
         logWriter.close();
         if (guardrails != null) {
@@ -349,6 +419,16 @@ public final class Gateway implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The alert rules' evaluator, or null when no rules are configured. */
+    public AlertEvaluator alertRules() {
+        return alertRules;
+    }
+
+    /** The metrics, or null when the config has no metrics: section. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** The limiter, for tests that watch fallbacks. */

@@ -25,7 +25,7 @@ final class GatewayServer {
     private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/embeddings", "/v1/models", "/v1/traces",
             "/health/live", "/health/ready", "/admin/keys", "/admin/teams", "/admin/admin-keys", "/admin/logs",
             "/admin/audit", "/admin/cache", "/admin/analytics/requests", "/admin/analytics/traces",
-            "/admin/analytics/stats");
+            "/admin/analytics/stats", "/metrics", "/v1/feedback", "/admin/feedback", "/admin/feedback/summary");
 
     private final WebServer server;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -35,7 +35,8 @@ final class GatewayServer {
     record Admin(KeysAdmin keys, TeamsAdmin teams, AccessAdmin access, LogsAdmin logs, CacheAdmin cache,
                  UsersAdmin users, AnalyticsAdmin analytics) {}
 
-    GatewayServer(String host, int port, ApiEndpoints api, TraceEndpoint traces, Admin admin, BooleanSupplier storeHealthy) {
+    GatewayServer(String host, int port, ApiEndpoints api, TraceEndpoint traces, Admin admin, MetricsEndpoint metrics,
+                  FeedbackEndpoints feedback, BooleanSupplier storeHealthy) {
         HttpRouting.Builder routing = HttpRouting.builder()
                 // every response carries x-request-id: the client's when it sent a sane one
                 .addFilter((chain, req, res) -> {
@@ -46,11 +47,15 @@ final class GatewayServer {
                 .post("/v1/embeddings", tracked(api::embeddings))
                 .get("/v1/models", tracked(api::models))
                 .post("/v1/traces", tracked(traces::ingest))
+                .post("/v1/feedback", tracked(feedback::submit))
                 .get("/health/live", (req, res) -> HttpIo.sendJson(res, 200, status("live")))
                 .get("/health/ready", (req, res) -> {
                     boolean ready = !draining && storeHealthy.getAsBoolean();
                     HttpIo.sendJson(res, ready ? 200 : 503, status(ready ? "ready" : draining ? "draining" : "store_unavailable"));
                 })
+                .get("/metrics", metrics::scrape)
+                .get("/admin/feedback", feedback::list)
+                .get("/admin/feedback/summary", feedback::summary)
                 .post("/admin/keys", admin.keys()::create)
                 .get("/admin/keys", admin.keys()::list)
                 .get("/admin/keys/{id}", admin.keys()::get)

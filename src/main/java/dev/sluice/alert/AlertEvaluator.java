@@ -1,0 +1,263 @@
+package dev.sluice.alert;
+
+import dev.sluice.config.AlertRule;
+import dev.sluice.pipeline.Exchange;
+import dev.sluice.store.FeedbackRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates the alert rules over sliding windows of this instance's traffic, on one virtual
+ * thread every {@code evaluation_interval}, with the injected clock. Each rule:
+ * <ul>
+ *   <li>fires once when its value goes above the threshold with at least {@code min_samples}
+ *       samples in the window, and sends at most one "firing" per cooldown, also when it flaps;</li>
+ *   <li>sends "resolved" when the value drops back to the threshold or below, or the window empties.</li>
+ * </ul>
+ * An "error" is a 5xx or an upstream rate limit left after all retries and fallbacks; client
+ * errors (4xx) and Sluice's own 429s (limits, budgets) are neither errors nor latency samples.
+ */
+public final class AlertEvaluator implements Exchange.CompletionListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertEvaluator.class);
+    /** Bounds each rule's window in memory; the oldest samples go first. */
+    static final int MAX_SAMPLES = 100_000;
+
+    private record Sample(long at, double value) {}
+
+    /** One rule's window and firing state. */
+    private static final class State {
+        final AlertRule rule;
+        final ArrayDeque<Sample> samples = new ArrayDeque<>();
+        boolean firing;
+        long lastFired = Long.MIN_VALUE;
+
+        State(AlertRule rule) {
+            this.rule = rule;
+        }
+
+        synchronized void add(long now, double value) {
+            if (samples.size() >= MAX_SAMPLES) {
+                samples.pollFirst();
+            }
+            samples.addLast(new Sample(now, value));
+        }
+
+        /** Drops what left the window; returns the values still in it. */
+        synchronized double[] window(long now) {
+            long start = now - rule.window().toMillis();
+            while (!samples.isEmpty() && samples.peekFirst().at() < start) {
+                samples.pollFirst();
+            }
+            double[] out = new double[samples.size()];
+            int i = 0;
+            for (Sample s : samples) {
+                out[i++] = s.value();
+            }
+            return out;
+        }
+    }
+
+    private final List<State> states = new ArrayList<>();
+    private final AlertSink sink;
+    private final Clock clock;
+    private final Duration interval;
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    /** @param background evaluate on a virtual thread every {@code interval}; false = only {@link #evaluate()} */
+    public AlertEvaluator(List<AlertRule> rules, Duration interval, AlertSink sink, Clock clock, boolean background) {
+        for (AlertRule r : rules) {
+            states.add(new State(r));
+        }
+        this.sink = sink;
+        this.clock = clock;
+        this.interval = interval;
+        this.thread = background ? Thread.ofVirtual().name("sluice-alerts").start(this::loop) : null;
+    }
+
+    /** Whether a finished request counts as an error for {@code error_rate}. */
+    static boolean isError(int status, String errorType) {
+        return status >= 500 || (status == 429 && "rate_limited".equals(errorType));
+    }
+
+    /** Client errors and Sluice's own refusals say nothing about upstream health or latency. */
+    static boolean isClientSide(int status, String errorType) {
+        return status >= 400 && status < 500 && !isError(status, errorType);
+    }
+
+    @Override
+    public void completed(Exchange ex) {
+        long now = clock.millis();
+        int status = ex.status();
+        String model = ex.requestedModel();
+        String team = ex.caller().team();
+        for (State s : states) {
+            AlertRule r = s.rule;
+            if (!matches(r, model, team)) {
+                continue;
+            }
+            switch (r.metric()) {
+                case AlertRule.ERROR_RATE -> {
+                    if (!isClientSide(status, ex.errorType())) {
+                        s.add(now, isError(status, ex.errorType()) ? 1 : 0);
+                    }
+                }
+                case AlertRule.LATENCY_P99 -> {
+                    if (!isClientSide(status, ex.errorType())) {
+                        s.add(now, ex.latencyMillis() / 1000.0);
+                    }
+                }
+                case AlertRule.TTFT_P99 -> {
+                    if (ex.streaming() && ex.ttftMillis() >= 0) {
+                        s.add(now, ex.ttftMillis() / 1000.0);
+                    }
+                }
+                case AlertRule.SPEND -> {
+                    if (ex.costUsd() != null && ex.costUsd() > 0) {
+                        s.add(now, ex.costUsd());
+                    }
+                }
+                case AlertRule.GUARDRAIL_TRIGGER_RATE -> {
+                    if (ex.chat() != null || ex.embeddings() != null) {
+                        s.add(now, ex.guardEvents().isEmpty() ? 0 : 1);
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /** Thumbs and boolean feedback feed {@code negative_feedback_rate}. */
+    public void feedback(FeedbackRecord f) {
+        if (!f.kind().equals("thumbs") && !f.kind().equals("boolean")) {
+            return;
+        }
+        long now = clock.millis();
+        for (State s : states) {
+            if (s.rule.metric().equals(AlertRule.NEGATIVE_FEEDBACK_RATE) && matches(s.rule, f.model(), f.team())) {
+                s.add(now, f.sentiment().equals("negative") ? 1 : 0);
+            }
+        }
+    }
+
+    private static boolean matches(AlertRule r, String model, String team) {
+        return (r.model() == null || r.model().equals(model)) && (r.team() == null || r.team().equals(team));
+    }
+
+    /** One evaluation of every rule now (the background thread calls this each interval). */
+    public synchronized void evaluate() {
+        long now = clock.millis();
+        for (State s : states) {
+            AlertRule r = s.rule;
+            double[] values = s.window(now);
+            double value = value(r, values);
+            boolean breach = values.length >= r.minSamples() && value > r.threshold();
+            if (breach && !s.firing) {
+                if (s.lastFired == Long.MIN_VALUE || now - s.lastFired >= r.cooldown().toMillis()) {
+                    s.firing = true;
+                    s.lastFired = now;
+                    sink.send(alert(r, "firing", value, values.length));
+                }
+                // else: it flapped back within the cooldown; stay quiet until the cooldown has passed
+            } else if (!breach && s.firing) {
+                s.firing = false;
+                sink.send(alert(r, "resolved", value, values.length));
+            }
+        }
+    }
+
+    static double value(AlertRule r, double[] values) {
+        if (values.length == 0) {
+            return 0;
+        }
+        return switch (r.metric()) {
+            case AlertRule.LATENCY_P99, AlertRule.TTFT_P99 -> {
+                double[] sorted = values.clone();
+                Arrays.sort(sorted);
+                yield sorted[Math.max(0, (int) Math.ceil(0.99 * sorted.length) - 1)];
+            }
+            case AlertRule.SPEND -> Arrays.stream(values).sum();
+            default -> Arrays.stream(values).average().orElse(0);
+        };
+    }
+
+    private static Alert alert(AlertRule r, String status, double value, int samples) {
+        String scope = (r.model() != null ? " model " + r.model() : "") + (r.team() != null ? " team " + r.team() : "");
+        String shown = format(r, value);
+        String title = status.equals("firing")
+                ? String.format(Locale.ROOT, "FIRING %s: %s is %s (threshold %s) over %s%s", r.name(), r.metric(), shown,
+                        r.thresholdText(), window(r.window()), scope)
+                : String.format(Locale.ROOT, "RESOLVED %s: %s is back to %s (threshold %s) over %s%s", r.name(), r.metric(),
+                        shown, r.thresholdText(), window(r.window()), scope);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("status", status);
+        details.put("rule", r.name());
+        details.put("metric", r.metric());
+        details.put("value", value);
+        details.put("threshold", r.threshold());
+        details.put("window", window(r.window()));
+        details.put("samples", samples);
+        if (r.model() != null) {
+            details.put("model", r.model());
+        }
+        if (r.team() != null) {
+            details.put("team", r.team());
+        }
+        return new Alert(r.priority(), title, r.message(), details);
+    }
+
+    private static String format(AlertRule r, double value) {
+        if (r.isRate()) {
+            return String.format(Locale.ROOT, "%.4g%%", value * 100);
+        }
+        if (r.isLatency()) {
+            return String.format(Locale.ROOT, "%.3fs", value);
+        }
+        return String.format(Locale.ROOT, "$%.4f", value);
+    }
+
+    /** A window as people write it: 5m, 1h, 30s. */
+    static String window(Duration d) {
+        long s = d.toSeconds();
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        if (s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        if (s % 60 == 0) {
+            return s / 60 + "m";
+        }
+        return s + "s";
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try {
+                Thread.sleep(interval);
+                evaluate();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("alert rule evaluation failed, will retry: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.sluice.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.SluiceException;
+import dev.sluice.pipeline.Caller;
+import dev.sluice.store.BatchWriter;
+import dev.sluice.store.FeedbackReader;
+import dev.sluice.store.FeedbackReader.Rated;
+import dev.sluice.store.FeedbackRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * User feedback on answered requests ({@code POST /v1/feedback}): thumbs up/down, a number, a
+ * boolean or a category, with a name, comment and user. Linked to the request and its trace,
+ * stored through a batch writer, counted in metrics and seen by the alert rules.
+ */
+public final class Feedback {
+    static final Set<String> FIELDS = Set.of("request_id", "trace_id", "name", "value", "comment", "user");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final Duration STORE_WAIT = Duration.ofSeconds(2);
+    private static final int MAX_COMMENT = 4000;
+    private static final int MAX_TEXT = 256;
+
+    private final BatchWriter<FeedbackRecord> writer;
+    private final FeedbackReader reader;
+    private final RecentRequests recent;
+    private final Clock clock;
+    private final List<Consumer<FeedbackRecord>> listeners;
+
+    /** @param listeners told about every accepted piece of feedback (metrics, alert rules) */
+    public Feedback(BatchWriter<FeedbackRecord> writer, FeedbackReader reader, RecentRequests recent, Clock clock,
+                    List<Consumer<FeedbackRecord>> listeners) {
+        this.writer = writer;
+        this.reader = reader;
+        this.recent = recent;
+        this.clock = clock;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * Validates and records feedback from {@code caller}.
+     *
+     * @param checkOwnership false when auth is off (anyone may rate anything)
+     * @throws SluiceException 400 naming the bad field, 404 {@code request_not_found}
+     */
+    public FeedbackRecord submit(Caller caller, boolean checkOwnership, JsonNode body) {
+        if (!body.isObject()) {
+            throw SluiceException.invalidRequest(null, "The body must be a JSON object with request_id (or trace_id) and value.");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!FIELDS.contains(field)) {
+                throw SluiceException.invalidRequest(field, "Unknown field '" + field + "'. Feedback takes "
+                        + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ".");
+            }
+        }
+        String requestId = text(body, "request_id", 256);
+        String traceId = text(body, "trace_id", 64);
+        if (requestId == null && traceId == null) {
+            throw SluiceException.missing("request_id");
+        }
+        JsonNode value = body.get("value");
+        if (value == null || value.isNull()) {
+            throw SluiceException.missing("value");
+        }
+        String kind;
+        Double num;
+        String valueText;
+        String sentiment;
+        if (value.isTextual() && Set.of("up", "down").contains(value.asText().strip().toLowerCase(Locale.ROOT))) {
+            boolean up = value.asText().strip().equalsIgnoreCase("up");
+            kind = "thumbs";
+            num = up ? 1.0 : 0.0;
+            valueText = up ? "up" : "down";
+            sentiment = up ? "positive" : "negative";
+        } else if (value.isBoolean()) {
+            kind = "boolean";
+            num = value.booleanValue() ? 1.0 : 0.0;
+            valueText = Boolean.toString(value.booleanValue());
+            sentiment = value.booleanValue() ? "positive" : "negative";
+        } else if (value.isNumber()) {
+            double d = value.doubleValue();
+            if (!Double.isFinite(d)) {
+                throw SluiceException.invalidRequest("value", "The value must be a finite number.");
+            }
+            kind = "number";
+            num = d;
+            valueText = null;
+            sentiment = "neutral";
+        } else if (value.isTextual()) {
+            String category = value.asText().strip();
+            if (category.isEmpty() || category.length() > 128) {
+                throw SluiceException.invalidRequest("value", "A category value must be 1 to 128 characters.");
+            }
+            kind = "category";
+            num = null;
+            valueText = category;
+            sentiment = "neutral";
+        } else {
+            throw SluiceException.invalidType("value", "\"up\" or \"down\", a number, a boolean, or a category string");
+        }
+        String name = text(body, "name", 64);
+        if (name == null) {
+            if (!kind.equals("thumbs")) {
+                throw SluiceException.invalidRequest("name", "Name this " + kind + " feedback (e.g. \"helpfulness\");"
+                        + " only up/down defaults to \"thumbs\".");
+            }
+            name = "thumbs";
+        } else if (!NAME.matcher(name).matches()) {
+            throw SluiceException.invalidRequest("name", "The name may use letters, digits, '_', '.', ':' and '-' (1 to 64 characters).");
+        }
+        String comment = text(body, "comment", MAX_COMMENT);
+        String user = text(body, "user", MAX_TEXT);
+
+        Rated rated = find(requestId != null ? requestId : traceId, requestId == null);
+        if (rated == null || (checkOwnership && !mayRate(caller, rated))) {
+            // another team's request is "not found" too, so ids cannot be probed
+            throw new SluiceException(404, "invalid_request_error", "request_not_found", requestId != null ? "request_id" : "trace_id",
+                    "No request " + (requestId != null ? "'" + requestId + "'" : "with trace id '" + traceId + "'")
+                            + " that this key may rate. Use the x-request-id of a response to this key or its team.");
+        }
+        FeedbackRecord record = new FeedbackRecord(newId(), clock.millis(), rated.requestId(), rated.traceId(),
+                rated.keyId(), rated.team(), rated.model(), name, kind, num, valueText, sentiment, comment,
+                user != null ? user : rated.endUser(), caller.keyId());
+        writer.offer(record);
+        for (Consumer<FeedbackRecord> listener : listeners) {
+            listener.accept(record);
+        }
+        return record;
+    }
+
+    /** A key may rate its own requests and those of keys in its team. */
+    static boolean mayRate(Caller caller, Rated rated) {
+        if (caller.keyId() != null && caller.keyId().equals(rated.keyId())) {
+            return true;
+        }
+        return caller.team() != null && caller.team().equals(rated.team());
+    }
+
+    /** The request from the recent index, else from the store, polling briefly for one just finished. */
+    private Rated find(String id, boolean byTrace) {
+        long deadline = System.nanoTime() + STORE_WAIT.toNanos();
+        while (true) {
+            Rated r = recent.find(id, byTrace);
+            if (r != null) {
+                return r;
+            }
+            r = reader.request(id, byTrace).orElse(null);
+            if (r != null || System.nanoTime() > deadline) {
+                return r;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    private static String text(JsonNode body, String field, int max) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw SluiceException.invalidType(field, "a string");
+        }
+        String s = n.asText().strip();
+        if (s.isEmpty()) {
+            throw SluiceException.invalidRequest(field, "'" + field + "' must not be empty.");
+        }
+        if (s.length() > max) {
+            throw SluiceException.invalidRequest(field, "'" + field + "' is longer than " + max + " characters.");
+        }
+        return s;
+    }
+
+    private static String newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "fb_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextInt() | Integer.MIN_VALUE);
+    }
+
+    /** The value as the client sent it, for answers and listings. */
+    public static Object value(FeedbackRecord f) {
+        return switch (f.kind()) {
+            case "thumbs", "category" -> f.valueText();
+            case "boolean" -> Boolean.parseBoolean(f.valueText());
+            default -> f.valueNum();
+        };
+    }
+}
