@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.ResponseFormatJsonObject;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
@@ -22,6 +19,7 @@ import dev.sluice.api.Json;
 import dev.sluice.sim.RecordedRequest;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Http;
+import dev.sluice.testing.OpenAiStreams;
 import dev.sluice.testing.TestGateway;
 import java.time.Clock;
 import java.util.HashMap;
@@ -93,18 +91,9 @@ class AzureThroughGatewayTest {
     @Test
     @DisplayName("a streamed answer passes through chunk by chunk with usage at the end")
     void streaming() {
-        StringBuilder text = new StringBuilder();
-        ChatCompletionChunk[] last = new ChatCompletionChunk[1];
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("Tell me a story")
-                        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            s.stream().forEach(c -> {
-                last[0] = c;
-                c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append));
-            });
-        }
-        assertThat(text.toString()).isNotBlank();
-        assertThat(last[0].usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isPositive());
+        OpenAiStreams.Streamed streamed = OpenAiStreams.streamWithUsage(client, "gpt-4o", "Tell me a story");
+        assertThat(streamed.text()).isNotBlank();
+        assertThat(streamed.last().usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isPositive());
         assertThat(gw.sim().recorded().getLast().query()).isEqualTo("api-version=2025-01-01-preview");
     }
 

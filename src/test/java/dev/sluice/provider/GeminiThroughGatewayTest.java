@@ -16,7 +16,6 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
@@ -24,6 +23,7 @@ import dev.sluice.api.Json;
 import dev.sluice.sim.RecordedRequest;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Http;
+import dev.sluice.testing.OpenAiStreams;
 import dev.sluice.testing.TestGateway;
 import java.time.Clock;
 import java.util.HashMap;
@@ -101,23 +101,10 @@ class GeminiThroughGatewayTest {
     @Test
     @DisplayName("a streamed answer arrives as OpenAI chunks with usage at the end, the same text as the whole answer")
     void streaming() {
-        StringBuilder text = new StringBuilder();
-        ChatCompletionChunk[] last = new ChatCompletionChunk[1];
-        String[] finish = new String[1];
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("gemini-flash").addUserMessage("Tell me a story")
-                        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            s.stream().forEach(c -> {
-                last[0] = c;
-                c.choices().forEach(ch -> {
-                    ch.delta().content().ifPresent(text::append);
-                    ch.finishReason().ifPresent(f -> finish[0] = f.asString());
-                });
-            });
-        }
-        assertThat(text.toString()).isNotBlank();
-        assertThat(finish[0]).isEqualTo("stop");
-        assertThat(last[0].usage()).hasValueSatisfying(u -> {
+        OpenAiStreams.Streamed streamed = OpenAiStreams.streamWithUsage(client, "gemini-flash", "Tell me a story");
+        assertThat(streamed.text()).isNotBlank();
+        assertThat(streamed.finish()).isEqualTo("stop");
+        assertThat(streamed.last().usage()).hasValueSatisfying(u -> {
             assertThat(u.promptTokens()).isPositive();
             assertThat(u.completionTokens()).isPositive();
         });
@@ -126,7 +113,7 @@ class GeminiThroughGatewayTest {
 
         ChatCompletion whole = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("gemini-flash").addUserMessage("Tell me a story").build());
-        assertThat(text.toString()).isEqualTo(whole.choices().getFirst().message().content().orElseThrow());
+        assertThat(streamed.text()).isEqualTo(whole.choices().getFirst().message().content().orElseThrow());
     }
 
     @Test
