@@ -7,7 +7,9 @@ import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.ChunkStream;
+import dev.sluice.provider.Call;
 import dev.sluice.provider.ErrorClass;
+import dev.sluice.provider.Provider;
 import dev.sluice.provider.UpstreamException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,18 @@ public final class ProviderChecks {
 
     public static ChatRequest chatRequest(String json) {
         return ChatRequestCodec.read(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends {@code request} through {@code operation}: "chat", or "stream" (opened and closed
+     * again), for tests that check both fail alike.
+     */
+    public static void call(Provider provider, String operation, ChatRequest request, Call call) {
+        if (operation.equals("chat")) {
+            provider.chat(request, call);
+        } else {
+            provider.stream(request, call).close();
+        }
     }
 
     /** Every chunk left in the stream, until its end. */

@@ -30,7 +30,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -186,13 +185,8 @@ class AnthropicProviderTest {
         try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(status, body, headers))) {
             AnthropicProvider provider = provider(upstream.baseUrl());
 
-            UpstreamException e = catchThrowableOfType(UpstreamException.class, () -> {
-                if (operation.equals("chat")) {
-                    provider.chat(request(HELLO), CALL);
-                } else {
-                    provider.stream(request(HELLO), CALL).close();
-                }
-            });
+            UpstreamException e = catchThrowableOfType(UpstreamException.class,
+                    () -> ProviderChecks.call(provider, operation, request(HELLO), CALL));
 
             assertThat(e).as("the call should fail").isNotNull();
             assertThat(e.errorClass()).isEqualTo(expected);
@@ -265,9 +259,8 @@ class AnthropicProviderTest {
         try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(200, MESSAGE))) {
             AnthropicProvider provider = provider(upstream.baseUrl());
             ChatRequest twoAnswers = request("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":2}");
-            BiFunction<ChatRequest, Call, Object> op = operation.equals("chat") ? provider::chat : provider::stream;
-
-            SluiceException e = catchThrowableOfType(SluiceException.class, () -> op.apply(twoAnswers, CALL));
+            SluiceException e = catchThrowableOfType(SluiceException.class,
+                    () -> ProviderChecks.call(provider, operation, twoAnswers, CALL));
 
             assertThat(e).isNotNull();
             assertThat(e.status()).isEqualTo(400);

@@ -280,13 +280,8 @@ class GeminiProviderTest {
         try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(status, body))) {
             GeminiProvider provider = provider(upstream.baseUrl());
 
-            UpstreamException e = catchThrowableOfType(UpstreamException.class, () -> {
-                if (operation.equals("chat")) {
-                    provider.chat(request(HELLO), CALL);
-                } else {
-                    provider.stream(request(HELLO), CALL).close();
-                }
-            });
+            UpstreamException e = catchThrowableOfType(UpstreamException.class,
+                    () -> ProviderChecks.call(provider, operation, request(HELLO), CALL));
 
             assertThat(e).as("the call should fail").isNotNull();
             assertThat(e.errorClass()).isEqualTo(expected);
@@ -312,13 +307,8 @@ class GeminiProviderTest {
             ChatRequest orphan = request("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
                     + "{\"role\":\"tool\",\"tool_call_id\":\"nope\",\"content\":\"1\"}]}");
 
-            SluiceException e = catchThrowableOfType(SluiceException.class, () -> {
-                if (operation.equals("chat")) {
-                    provider.chat(orphan, CALL);
-                } else {
-                    provider.stream(orphan, CALL).close();
-                }
-            });
+            SluiceException e = catchThrowableOfType(SluiceException.class,
+                    () -> ProviderChecks.call(provider, operation, orphan, CALL));
 
             assertThat(e).isNotNull();
             assertThat(e.status()).isEqualTo(400);
