@@ -3,10 +3,12 @@ package dev.sluice.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.ChunkStream;
+import dev.sluice.api.SluiceException;
 import dev.sluice.provider.Call;
 import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.Provider;
@@ -39,6 +41,22 @@ public final class ProviderChecks {
         } else {
             provider.stream(request, call).close();
         }
+    }
+
+    /**
+     * A request fixture ({@code {"openai": request, "error": {"param", "message_contains"}}}) that
+     * a provider's translation must reject with a 400 naming the parameter.
+     */
+    public static void assertRejected(String name, JsonNode fixture, Consumer<ChatRequest> translate) {
+        ChatRequest request = ChatRequestCodec.read(fixture.get("openai"));
+
+        SluiceException e = catchThrowableOfType(SluiceException.class, () -> translate.accept(request));
+
+        assertThat(e).as("a 400 for %s", name).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.type()).isEqualTo("invalid_request_error");
+        assertThat(e.param()).isEqualTo(fixture.path("error").path("param").asText());
+        assertThat(e.getMessage()).contains(fixture.path("error").path("message_contains").asText());
     }
 
     /** Every chunk left in the stream, until its end. */
