@@ -22,7 +22,6 @@ import dev.sluice.testing.Http;
 import dev.sluice.testing.OpenAiStreams;
 import dev.sluice.testing.TestGateway;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -151,18 +150,18 @@ class AzureThroughGatewayTest {
         ObjectNode body = Json.object().put("model", "gpt-4o");
         body.putArray("messages").addObject().put("role", "user").put("content", "hello there, a long prompt");
 
-        Http.Response limited = gw.http().post("/v1/chat/completions", body, merge(auth(),
-                Map.of("x-sim-error-status", "429", "x-sim-retry-after", "4")));
+        Http.Response limited = gw.http().post("/v1/chat/completions", body, Http.bearer(key,
+                "x-sim-error-status", "429", "x-sim-retry-after", "4"));
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.header("retry-after")).isEqualTo("4");
 
-        Http.Response failed = gw.http().post("/v1/chat/completions", body, merge(auth(),
-                Map.of("x-sim-error-status", "500")));
+        Http.Response failed = gw.http().post("/v1/chat/completions", body, Http.bearer(key,
+                "x-sim-error-status", "500"));
         assertThat(failed.status()).isEqualTo(502);
         assertThat(failed.json().path("error").path("code").asText()).isEqualTo("server_error");
 
-        Http.Response tooLong = gw.http().post("/v1/chat/completions", body, merge(auth(),
-                Map.of("x-sim-context-window", "5")));
+        Http.Response tooLong = gw.http().post("/v1/chat/completions", body, Http.bearer(key,
+                "x-sim-context-window", "5"));
         assertThat(tooLong.status()).isEqualTo(400);
         assertThat(tooLong.json().path("error").path("code").asText()).isEqualTo("context_length_exceeded");
     }
@@ -175,15 +174,5 @@ class AzureThroughGatewayTest {
 
         assertThat(c.choices().getFirst().message().content().orElseThrow()).isNotBlank();
         assertThat(c.model()).isEqualTo("gpt4o-dev");
-    }
-
-    private static Map<String, String> auth() {
-        return Map.of("authorization", "Bearer " + key);
-    }
-
-    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
-        Map<String, String> m = new HashMap<>(a);
-        m.putAll(b);
-        return m;
     }
 }
