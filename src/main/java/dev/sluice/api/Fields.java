@@ -62,10 +62,14 @@ final class Fields {
         }
         int v = value.asInt();
         if (v < min || v > max) {
-            throw SluiceException.invalidRequest(path(prefix, field),
-                    "Invalid value for '" + path(prefix, field) + "': " + v + " is outside [" + min + ", " + max + "].");
+            throw outOfRange(prefix, field, v, min, max);
         }
         return v;
+    }
+
+    private static SluiceException outOfRange(String prefix, String field, Number v, Number min, Number max) {
+        return SluiceException.invalidRequest(path(prefix, field),
+                "Invalid value for '" + path(prefix, field) + "': " + v + " is outside [" + min + ", " + max + "].");
     }
 
     static Long optionalLong(JsonNode parent, String field, String prefix) {
@@ -89,8 +93,7 @@ final class Fields {
         }
         double v = value.asDouble();
         if (v < min || v > max) {
-            throw SluiceException.invalidRequest(path(prefix, field),
-                    "Invalid value for '" + path(prefix, field) + "': " + v + " is outside [" + min + ", " + max + "].");
+            throw outOfRange(prefix, field, v, min, max);
         }
         return v;
     }

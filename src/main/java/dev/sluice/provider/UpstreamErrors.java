@@ -15,14 +15,31 @@ public final class UpstreamErrors {
 
     private UpstreamErrors() {}
 
+    /** Reads a provider's own error body: {@code (provider, status, body, retryAfter) -> exception}. */
+    @FunctionalInterface
+    public interface BodyClassifier {
+        UpstreamException classify(String provider, int status, byte[] body, Duration retryAfter);
+    }
+
+    /** Classifies an OpenAI-format non-2xx response; reads (and so consumes) its body. */
     public static UpstreamException fromResponse(String provider, UpstreamHttp.Response response) {
+        return fromResponse(provider, response, (p, status, body, retryAfter) ->
+                classify(p, status, ErrorCodec.upstreamMessage(body), errorCode(body), retryAfter));
+    }
+
+    /**
+     * Classifies a non-2xx response with a provider's own body reader; reads (and so consumes)
+     * its body (an unreadable body counts as empty) and its retry-after-ms / retry-after headers.
+     */
+    public static UpstreamException fromResponse(String provider, UpstreamHttp.Response response,
+                                                 BodyClassifier classifier) {
         byte[] body;
         try {
             body = response.readAll();
         } catch (UpstreamException e) {
             body = new byte[0];
         }
-        return classify(provider, response.status(), ErrorCodec.upstreamMessage(body), errorCode(body),
+        return classifier.classify(provider, response.status(), body,
                 retryAfter(response.header("retry-after-ms"), response.header("retry-after")));
     }
 

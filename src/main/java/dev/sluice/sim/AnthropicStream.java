@@ -1,10 +1,6 @@
 package dev.sluice.sim;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,18 +16,7 @@ final class AnthropicStream {
     private AnthropicStream() {}
 
     static void send(ServerResponse res, AnthropicWire.Answer answer, Faults faults) {
-        List<SseWriter.Event> events = events(answer);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        Pacing.sleep(faults.ttft());
-        try (OutputStream out = res.outputStream()) {
-            SseWriter sse = new SseWriter(out, faults);
-            for (SseWriter.Event event : events) {
-                sse.write(event);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SseWriter.send(res, "text/event-stream; charset=utf-8", events(answer), faults);
     }
 
     static List<SseWriter.Event> events(AnthropicWire.Answer answer) {

@@ -1,10 +1,6 @@
 package dev.sluice.sim;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,18 +14,7 @@ final class GeminiStream {
     private GeminiStream() {}
 
     static void send(ServerResponse res, GeminiWire.Answer answer, Faults faults) {
-        List<SseWriter.Event> events = events(answer);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        Pacing.sleep(faults.ttft());
-        try (OutputStream out = res.outputStream()) {
-            SseWriter sse = new SseWriter(out, faults);
-            for (SseWriter.Event event : events) {
-                sse.write(event);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SseWriter.send(res, "text/event-stream", events(answer), faults);
     }
 
     static List<SseWriter.Event> events(GeminiWire.Answer answer) {
@@ -51,19 +36,7 @@ final class GeminiStream {
             events.add(new SseWriter.Event(null, GeminiWire.finishChunk(answer, i), SseWriter.Kind.CLOSING));
             perCandidate.add(events);
         }
-        List<SseWriter.Event> out = new ArrayList<>();
-        for (int step = 0; ; step++) {
-            boolean any = false;
-            for (List<SseWriter.Event> events : perCandidate) {
-                if (step < events.size()) {
-                    out.add(events.get(step));
-                    any = true;
-                }
-            }
-            if (!any) {
-                return out;
-            }
-        }
+        return SseWriter.interleave(perCandidate);
     }
 
     private static SseWriter.Event content(byte[] data) {

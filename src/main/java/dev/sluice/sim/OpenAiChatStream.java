@@ -6,11 +6,7 @@ import dev.sluice.api.ChunkChoice;
 import dev.sluice.api.Delta;
 import dev.sluice.api.ToolCallDelta;
 import dev.sluice.api.Usage;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,18 +25,7 @@ final class OpenAiChatStream {
     record Answer(String id, long created, String model, List<Reply> replies, Usage usage) {}
 
     static void send(ServerResponse res, Answer answer, Faults faults) {
-        List<SseWriter.Event> events = events(answer);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        Pacing.sleep(faults.ttft());
-        try (OutputStream out = res.outputStream()) {
-            SseWriter sse = new SseWriter(out, faults);
-            for (SseWriter.Event event : events) {
-                sse.write(event);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SseWriter.send(res, "text/event-stream; charset=utf-8", events(answer), faults);
     }
 
     static List<SseWriter.Event> events(Answer answer) {
@@ -48,7 +33,7 @@ final class OpenAiChatStream {
         for (int i = 0; i < answer.replies().size(); i++) {
             perChoice.add(choiceEvents(answer, i));
         }
-        List<SseWriter.Event> events = interleave(perChoice);
+        List<SseWriter.Event> events = SseWriter.interleave(perChoice);
         if (answer.usage() != null) {
             events.add(closing(new ChatChunk(answer.id(), answer.created(), answer.model(), List.of(), answer.usage(),
                     OpenAiChatHandler.FINGERPRINT)));
@@ -84,26 +69,6 @@ final class OpenAiChatStream {
         events.add(event(answer, index, new Delta(null, null, List.of(), null),
                 OpenAiChatHandler.finishReason(reply.finish()), SseWriter.Kind.CLOSING));
         return events;
-    }
-
-    /** Round-robin over the choices, as OpenAI interleaves the chunks of n > 1 choices. */
-    private static List<SseWriter.Event> interleave(List<List<SseWriter.Event>> perChoice) {
-        if (perChoice.size() == 1) {
-            return perChoice.getFirst();
-        }
-        List<SseWriter.Event> out = new ArrayList<>();
-        for (int step = 0; ; step++) {
-            boolean any = false;
-            for (List<SseWriter.Event> events : perChoice) {
-                if (step < events.size()) {
-                    out.add(events.get(step));
-                    any = true;
-                }
-            }
-            if (!any) {
-                return out;
-            }
-        }
     }
 
     private static SseWriter.Event event(Answer answer, int index, Delta delta, String finishReason, SseWriter.Kind kind) {

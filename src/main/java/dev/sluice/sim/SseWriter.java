@@ -1,11 +1,16 @@
 package dev.sluice.sim;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Writes Server-Sent Events and plays a request's stream faults: the inter-token delay before
@@ -46,6 +51,44 @@ final class SseWriter {
     SseWriter(OutputStream out, Faults faults) {
         this.out = out;
         this.faults = faults;
+    }
+
+    /**
+     * Sends a whole stream as every simulated provider does: the content type, the time to first
+     * token, then each event with the request's faults.
+     */
+    static void send(ServerResponse res, String contentType, List<Event> events, Faults faults) {
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        Pacing.sleep(faults.ttft());
+        try (OutputStream out = res.outputStream()) {
+            SseWriter sse = new SseWriter(out, faults);
+            for (Event event : events) {
+                sse.write(event);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Round-robin over the events of each choice (candidate), as OpenAI and Gemini interleave the
+     * chunks of n > 1 choices. Always a new, modifiable list.
+     */
+    static List<Event> interleave(List<List<Event>> perChoice) {
+        List<Event> out = new ArrayList<>();
+        for (int step = 0; ; step++) {
+            boolean any = false;
+            for (List<Event> events : perChoice) {
+                if (step < events.size()) {
+                    out.add(events.get(step));
+                    any = true;
+                }
+            }
+            if (!any) {
+                return out;
+            }
+        }
     }
 
     void write(Event event) throws IOException {

@@ -1,8 +1,6 @@
 package dev.sluice.store;
 
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The audit log: appended synchronously by every admin action (they are rare), read back newest first. */
@@ -33,33 +31,12 @@ public final class AuditRepository {
 
     /** The newest entries, filtered by any of action, actor, team (null = any). */
     public List<AuditEntry> recent(int limit, String action, String actor, String team) {
-        StringBuilder sql = new StringBuilder("SELECT ts, actor, role, action, target, team, before_json, after_json,"
-                + " request_id FROM audit_log WHERE 1=1");
-        List<String> args = new ArrayList<>();
-        for (String[] filter : new String[][] {{"action", action}, {"actor", actor}, {"team", team}}) {
-            if (filter[1] != null) {
-                sql.append(" AND ").append(filter[0]).append(" = ?");
-                args.add(filter[1]);
-            }
-        }
-        sql.append(" ORDER BY id DESC LIMIT ?");
-        return database.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int i = 1;
-                for (String arg : args) {
-                    ps.setString(i++, arg);
-                }
-                ps.setInt(i, limit);
-                List<AuditEntry> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new AuditEntry(rs.getLong("ts"), rs.getString("actor"), rs.getString("role"),
-                                rs.getString("action"), rs.getString("target"), rs.getString("team"),
-                                rs.getString("before_json"), rs.getString("after_json"), rs.getString("request_id")));
-                    }
-                }
-                return out;
-            }
-        });
+        return NewestRows.query(database, "SELECT ts, actor, role, action, target, team, before_json, after_json,"
+                        + " request_id FROM audit_log",
+                List.of(new NewestRows.Eq("action", action), new NewestRows.Eq("actor", actor),
+                        new NewestRows.Eq("team", team)),
+                limit, rs -> new AuditEntry(rs.getLong("ts"), rs.getString("actor"), rs.getString("role"),
+                        rs.getString("action"), rs.getString("target"), rs.getString("team"),
+                        rs.getString("before_json"), rs.getString("after_json"), rs.getString("request_id")));
     }
 }

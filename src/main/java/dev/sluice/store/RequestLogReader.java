@@ -3,7 +3,6 @@ package dev.sluice.store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Reads the request log back, newest first, for the admin API. */
@@ -16,41 +15,14 @@ public final class RequestLogReader {
 
     /** The newest {@code limit} records, optionally only those with one request id, key or team. */
     public List<RequestRecord> recent(int limit, String requestId, String keyId, String team) {
-        StringBuilder sql = new StringBuilder("SELECT ts, request_id, key_id, end_user, operation, model, provider,"
+        return NewestRows.query(database, "SELECT ts, request_id, key_id, end_user, operation, model, provider,"
                 + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts,"
                 + " fallback_model, route_reason, attempt_log, team, cost_usd,"
                 + " cache_status, cache_similarity, saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails"
-                + " FROM request_log WHERE 1=1");
-        List<String> args = new ArrayList<>();
-        if (requestId != null) {
-            sql.append(" AND request_id = ?");
-            args.add(requestId);
-        }
-        if (keyId != null) {
-            sql.append(" AND key_id = ?");
-            args.add(keyId);
-        }
-        if (team != null) {
-            sql.append(" AND team = ?");
-            args.add(team);
-        }
-        sql.append(" ORDER BY id DESC LIMIT ?");
-        return database.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int i = 1;
-                for (String arg : args) {
-                    ps.setString(i++, arg);
-                }
-                ps.setInt(i, limit);
-                List<RequestRecord> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(map(rs));
-                    }
-                }
-                return out;
-            }
-        });
+                + " FROM request_log",
+                List.of(new NewestRows.Eq("request_id", requestId), new NewestRows.Eq("key_id", keyId),
+                        new NewestRows.Eq("team", team)),
+                limit, RequestLogReader::map);
     }
 
     /**

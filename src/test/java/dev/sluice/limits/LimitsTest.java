@@ -11,7 +11,6 @@ import dev.sluice.testing.MutableClock;
 import dev.sluice.testing.TestGateway;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.DisplayName;
@@ -28,12 +27,7 @@ class LimitsTest {
     }
 
     static Map<String, String> auth(String key, String... extra) {
-        Map<String, String> h = new HashMap<>();
-        h.put("authorization", "Bearer " + key);
-        for (int i = 0; i < extra.length; i += 2) {
-            h.put(extra[i], extra[i + 1]);
-        }
-        return h;
+        return Http.bearer(key, extra);
     }
 
     static String key(TestGateway gw, String limitsJson) {

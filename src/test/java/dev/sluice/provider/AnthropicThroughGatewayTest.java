@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
-import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.sluice.api.Json;
 import dev.sluice.sim.RecordedRequest;
 import dev.sluice.testing.Http;
+import dev.sluice.testing.OpenAiStreams;
 import dev.sluice.testing.TestGateway;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -61,24 +59,15 @@ class AnthropicThroughGatewayTest {
     @Test
     @DisplayName("a streamed Anthropic answer arrives as OpenAI chunks, with usage at the end")
     void streaming() {
-        StringBuilder text = new StringBuilder();
-        ChatCompletionChunk[] last = new ChatCompletionChunk[1];
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("claude-3-5-haiku").addUserMessage("Tell me a story")
-                        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            s.stream().forEach(c -> {
-                last[0] = c;
-                c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append));
-            });
-        }
-        assertThat(text.toString()).isNotBlank();
-        assertThat(last[0].usage()).hasValueSatisfying(u -> {
+        OpenAiStreams.Streamed streamed = OpenAiStreams.streamWithUsage(client, "claude-3-5-haiku", "Tell me a story");
+        assertThat(streamed.text()).isNotBlank();
+        assertThat(streamed.last().usage()).hasValueSatisfying(u -> {
             assertThat(u.promptTokens()).isPositive();
             assertThat(u.completionTokens()).isPositive();
         });
         ChatCompletion whole = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("claude-3-5-haiku").addUserMessage("Tell me a story").build());
-        assertThat(text.toString()).isEqualTo(whole.choices().getFirst().message().content().orElseThrow());
+        assertThat(streamed.text()).isEqualTo(whole.choices().getFirst().message().content().orElseThrow());
     }
 
     @Test

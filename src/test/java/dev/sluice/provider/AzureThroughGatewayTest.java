@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.ResponseFormatJsonObject;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
@@ -22,9 +19,9 @@ import dev.sluice.api.Json;
 import dev.sluice.sim.RecordedRequest;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Http;
+import dev.sluice.testing.OpenAiStreams;
 import dev.sluice.testing.TestGateway;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -93,18 +90,9 @@ class AzureThroughGatewayTest {
     @Test
     @DisplayName("a streamed answer passes through chunk by chunk with usage at the end")
     void streaming() {
-        StringBuilder text = new StringBuilder();
-        ChatCompletionChunk[] last = new ChatCompletionChunk[1];
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("Tell me a story")
-                        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            s.stream().forEach(c -> {
-                last[0] = c;
-                c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append));
-            });
-        }
-        assertThat(text.toString()).isNotBlank();
-        assertThat(last[0].usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isPositive());
+        OpenAiStreams.Streamed streamed = OpenAiStreams.streamWithUsage(client, "gpt-4o", "Tell me a story");
+        assertThat(streamed.text()).isNotBlank();
+        assertThat(streamed.last().usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isPositive());
         assertThat(gw.sim().recorded().getLast().query()).isEqualTo("api-version=2025-01-01-preview");
     }
 
@@ -162,18 +150,18 @@ class AzureThroughGatewayTest {
         ObjectNode body = Json.object().put("model", "gpt-4o");
         body.putArray("messages").addObject().put("role", "user").put("content", "hello there, a long prompt");
 
-        Http.Response limited = gw.http().post("/v1/chat/completions", body, merge(auth(),
-                Map.of("x-sim-error-status", "429", "x-sim-retry-after", "4")));
+        Http.Response limited = gw.http().post("/v1/chat/completions", body, Http.bearer(key,
+                "x-sim-error-status", "429", "x-sim-retry-after", "4"));
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.header("retry-after")).isEqualTo("4");
 
-        Http.Response failed = gw.http().post("/v1/chat/completions", body, merge(auth(),
-                Map.of("x-sim-error-status", "500")));
+        Http.Response failed = gw.http().post("/v1/chat/completions", body, Http.bearer(key,
+                "x-sim-error-status", "500"));
         assertThat(failed.status()).isEqualTo(502);
         assertThat(failed.json().path("error").path("code").asText()).isEqualTo("server_error");
 
-        Http.Response tooLong = gw.http().post("/v1/chat/completions", body, merge(auth(),
-                Map.of("x-sim-context-window", "5")));
+        Http.Response tooLong = gw.http().post("/v1/chat/completions", body, Http.bearer(key,
+                "x-sim-context-window", "5"));
         assertThat(tooLong.status()).isEqualTo(400);
         assertThat(tooLong.json().path("error").path("code").asText()).isEqualTo("context_length_exceeded");
     }
@@ -186,15 +174,5 @@ class AzureThroughGatewayTest {
 
         assertThat(c.choices().getFirst().message().content().orElseThrow()).isNotBlank();
         assertThat(c.model()).isEqualTo("gpt4o-dev");
-    }
-
-    private static Map<String, String> auth() {
-        return Map.of("authorization", "Bearer " + key);
-    }
-
-    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
-        Map<String, String> m = new HashMap<>(a);
-        m.putAll(b);
-        return m;
     }
 }

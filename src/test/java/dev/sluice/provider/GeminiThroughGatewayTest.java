@@ -16,7 +16,6 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
@@ -24,9 +23,9 @@ import dev.sluice.api.Json;
 import dev.sluice.sim.RecordedRequest;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Http;
+import dev.sluice.testing.OpenAiStreams;
 import dev.sluice.testing.TestGateway;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -101,23 +100,10 @@ class GeminiThroughGatewayTest {
     @Test
     @DisplayName("a streamed answer arrives as OpenAI chunks with usage at the end, the same text as the whole answer")
     void streaming() {
-        StringBuilder text = new StringBuilder();
-        ChatCompletionChunk[] last = new ChatCompletionChunk[1];
-        String[] finish = new String[1];
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("gemini-flash").addUserMessage("Tell me a story")
-                        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-            s.stream().forEach(c -> {
-                last[0] = c;
-                c.choices().forEach(ch -> {
-                    ch.delta().content().ifPresent(text::append);
-                    ch.finishReason().ifPresent(f -> finish[0] = f.asString());
-                });
-            });
-        }
-        assertThat(text.toString()).isNotBlank();
-        assertThat(finish[0]).isEqualTo("stop");
-        assertThat(last[0].usage()).hasValueSatisfying(u -> {
+        OpenAiStreams.Streamed streamed = OpenAiStreams.streamWithUsage(client, "gemini-flash", "Tell me a story");
+        assertThat(streamed.text()).isNotBlank();
+        assertThat(streamed.finish()).isEqualTo("stop");
+        assertThat(streamed.last().usage()).hasValueSatisfying(u -> {
             assertThat(u.promptTokens()).isPositive();
             assertThat(u.completionTokens()).isPositive();
         });
@@ -126,7 +112,7 @@ class GeminiThroughGatewayTest {
 
         ChatCompletion whole = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("gemini-flash").addUserMessage("Tell me a story").build());
-        assertThat(text.toString()).isEqualTo(whole.choices().getFirst().message().content().orElseThrow());
+        assertThat(streamed.text()).isEqualTo(whole.choices().getFirst().message().content().orElseThrow());
     }
 
     @Test
@@ -233,7 +219,7 @@ class GeminiThroughGatewayTest {
         ObjectNode body = Json.object().put("model", "gemini-embedding");
         body.putArray("input").addArray().add(1).add(2).add(3);
 
-        Http.Response r = gw.http().post("/v1/embeddings", body, auth());
+        Http.Response r = gw.http().post("/v1/embeddings", body, Http.bearer(key));
 
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().path("error").path("param").asText()).isEqualTo("input");
@@ -246,19 +232,19 @@ class GeminiThroughGatewayTest {
         ObjectNode body = Json.object().put("model", "gemini-flash");
         body.putArray("messages").addObject().put("role", "user").put("content", "hello there, a long prompt");
 
-        Http.Response limited = gw.http().post("/v1/chat/completions", body, merge(auth(),
-                Map.of("x-sim-error-status", "429", "x-sim-retry-after", "3")));
+        Http.Response limited = gw.http().post("/v1/chat/completions", body, Http.bearer(key,
+                "x-sim-error-status", "429", "x-sim-retry-after", "3"));
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.header("retry-after")).isEqualTo("3");
         assertThat(limited.json().path("error").path("code").asText()).isEqualTo("rate_limited");
 
-        Http.Response overloaded = gw.http().post("/v1/chat/completions", body, merge(auth(),
-                Map.of("x-sim-error-status", "503")));
+        Http.Response overloaded = gw.http().post("/v1/chat/completions", body, Http.bearer(key,
+                "x-sim-error-status", "503"));
         assertThat(overloaded.status()).isEqualTo(502);
         assertThat(overloaded.json().path("error").path("code").asText()).isEqualTo("server_error");
 
-        Http.Response tooLong = gw.http().post("/v1/chat/completions", body, merge(auth(),
-                Map.of("x-sim-context-window", "5")));
+        Http.Response tooLong = gw.http().post("/v1/chat/completions", body, Http.bearer(key,
+                "x-sim-context-window", "5"));
         assertThat(tooLong.status()).isEqualTo(400);
         assertThat(tooLong.json().path("error").path("code").asText()).isEqualTo("context_length_exceeded");
         assertThat(tooLong.json().path("error").path("message").asText()).contains("input token count");
@@ -270,8 +256,8 @@ class GeminiThroughGatewayTest {
         ObjectNode body = Json.object().put("model", "gemini-flash").put("stream", true);
         body.putArray("messages").addObject().put("role", "user").put("content", "Tell me about rivers.");
 
-        Http.Response r = gw.http().postStreaming("/v1/chat/completions", body, merge(auth(),
-                Map.of("x-sim-tokens", "10", "x-sim-reset-after", "3")), (line, nanos) -> { });
+        Http.Response r = gw.http().postStreaming("/v1/chat/completions", body, Http.bearer(key,
+                "x-sim-tokens", "10", "x-sim-reset-after", "3"), (line, nanos) -> { });
 
         List<String> events = r.events();
         assertThat(r.status()).isEqualTo(200);
@@ -302,15 +288,5 @@ class GeminiThroughGatewayTest {
                         .build())
                 .strict(true)
                 .build()).build();
-    }
-
-    private static Map<String, String> auth() {
-        return Map.of("authorization", "Bearer " + key);
-    }
-
-    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
-        Map<String, String> m = new HashMap<>(a);
-        m.putAll(b);
-        return m;
     }
 }

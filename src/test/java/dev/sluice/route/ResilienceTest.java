@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -36,12 +35,7 @@ class ResilienceTest {
     }
 
     static Map<String, String> auth(String key, String... extra) {
-        Map<String, String> h = new HashMap<>();
-        h.put("authorization", "Bearer " + key);
-        for (int i = 0; i < extra.length; i += 2) {
-            h.put(extra[i], extra[i + 1]);
-        }
-        return h;
+        return Http.bearer(key, extra);
     }
 
     @Test

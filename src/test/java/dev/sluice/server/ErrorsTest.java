@@ -12,7 +12,6 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.sluice.api.Json;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.TestGateway;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,12 +37,7 @@ class ErrorsTest {
     }
 
     private static Map<String, String> auth(String... extra) {
-        Map<String, String> h = new HashMap<>();
-        h.put("authorization", "Bearer " + key);
-        for (int i = 0; i < extra.length; i += 2) {
-            h.put(extra[i], extra[i + 1]);
-        }
-        return h;
+        return Http.bearer(key, extra);
     }
 
     private static ObjectNode chat(String model) {

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,16 @@ public final class Http {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+
+    /** An {@code authorization: Bearer key} header, plus header name/value pairs; modifiable. */
+    public static Map<String, String> bearer(String key, String... extra) {
+        Map<String, String> h = new HashMap<>();
+        h.put("authorization", "Bearer " + key);
+        for (int i = 0; i < extra.length; i += 2) {
+            h.put(extra[i], extra[i + 1]);
+        }
+        return h;
+    }
 
     public Http(String base) {
         this.base = base;

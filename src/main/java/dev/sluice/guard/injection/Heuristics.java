@@ -40,6 +40,9 @@ final class Heuristics {
     private static final String GUIDANCE = "(?:instructions?|directives?|guidelines?|rules|prompts?|programming|constraints"
             + "|restrictions|polic(?:y|ies)|guardrails|filters?|training|orders|commands|limitations|safeguards"
             + "|system messages?|developer messages?|ethical guidelines|content policy|safety policy|configuration)";
+    /** Anchor words of the rules that address an AI by name or kind. */
+    private static final String AI_ANCHORS = "ai assistant assistants language llm llms bot bots chatbot chatbots agent agents"
+            + " model models copilot gpt chatgpt claude gemini automated";
     private static final String AI = "(?:ai|a\\.i\\.|assistant|language models?|llms?|bots?|chatbots?|agents?|models?|copilot"
             + "|gpt|chatgpt|claude|gemini|ai agents?|ai assistants?|ai models?|automated (?:screening|system|agent)s?)";
 
@@ -149,19 +152,19 @@ final class Heuristics {
                     + "(?:the |any |all |every |an? )?" + AI + "\\b"),
             rule("indirect", 0.85, "^if", "\\bif you are an? (?:ai|a\\.i\\.|assistant|language model|llm|bot|chatbot|agent|automated|model"
                     + "|ai assistant|ai model|large language model)\\b"),
-            rule("indirect", 0.8, "<24,8>ai assistant assistants language llm llms bot bots chatbot chatbots agent agents model models copilot gpt chatgpt claude gemini automated", "\\b(?:dear|hey|hi|hello|attention|to)\\s+(?:the\\s+)?(?:ai|a\\.i\\.|assistant|language model|llm|bot"
+            rule("indirect", 0.8, "<24,8>" + AI_ANCHORS, "\\b(?:dear|hey|hi|hello|attention|to)\\s+(?:the\\s+)?(?:ai|a\\.i\\.|assistant|language model|llm|bot"
                     + "|chatgpt|copilot|claude|gemini|ai assistant|ai model|any bot|any ai|ai agents?)\\b\\s*[,:!.-]"),
-            rule("indirect", 0.8, "<24,60>ai assistant assistants language llm llms bot bots chatbot chatbots agent agents model models copilot gpt chatgpt claude gemini automated", "(?:^|[\\[(<\\-:.!?]\\s*|\\b(?:hey|dear|yo|attention)\\s+)" + AI + "\\s*(?:,|:|-)\\s*(?:ignore|disregard|forget|stop"
+            rule("indirect", 0.8, "<24,60>" + AI_ANCHORS, "(?:^|[\\[(<\\-:.!?]\\s*|\\b(?:hey|dear|yo|attention)\\s+)" + AI + "\\s*(?:,|:|-)\\s*(?:ignore|disregard|forget|stop"
                     + "|you must|your new|do not|don't|please|before|when|approve|reveal|tell|send|forward|recommend|respond|reply)"),
             rule("indirect", 0.8, "<8,48>any", "\\b(?:to|for) any (?:ai|bot|assistant|agent|model|llm|language model)s?\\b"),
             rule("indirect", 0.85, "^intended meant written addressed", "\\b(?:intended|meant|written|addressed) (?:only )?for (?:the |any |an? )?(?:ai|assistant|language model|llm|bot"
                     + "|model|agent|ai assistant)s?\\b"),
             rule("indirect", 0.8, "^you", "\\byou, the (?:model|assistant|ai|llm|bot|language model)\\b"),
-            rule("indirect", 0.75, "<20,40>ai assistant assistants language llm llms bot bots chatbot chatbots agent agents model models copilot gpt chatgpt claude gemini automated", "\\b(?:and|oh|also|btw|ps|so),? (?:the )?(?:assistant|ai|bot|model|copilot|chatgpt|claude|gemini)\\s*,\\s*"
+            rule("indirect", 0.75, "<20,40>" + AI_ANCHORS, "\\b(?:and|oh|also|btw|ps|so),? (?:the )?(?:assistant|ai|bot|model|copilot|chatgpt|claude|gemini)\\s*,\\s*"
                     + "(?:please|you must|ignore|disregard|forget|add|send|forward|reveal|tell)"),
             rule("indirect", 0.8, "^when", "\\bwhen (?:you|the ai|an ai|the assistant|the model) (?:read|reads|process|processes|summari[sz]es?|sees?)"
                     + " (?:this|these)\\b"),
-            rule("indirect", 0.8, "<14,40>ai assistant assistants language llm llms bot bots chatbot chatbots agent agents model models copilot gpt chatgpt claude gemini automated", "\\b(?:any|every|the) (?:ai|model|assistant|llm|language model|bot|agent)s? (?:summari[sz]ing|reading"
+            rule("indirect", 0.8, "<14,40>" + AI_ANCHORS, "\\b(?:any|every|the) (?:ai|model|assistant|llm|language model|bot|agent)s? (?:summari[sz]ing|reading"
                     + "|processing|parsing|screening|reviewing)\\b"),
             rule("indirect", 0.6, "^instruction instructions note notes", "\\b(?:instructions?|notes?) for (?:ai|llm|language) (?:models|agents|assistants)\\b"),
             rule("indirect", 0.8, "^ai automated llm bot", "\\b(?:ai|automated|llm|bot) (?:reviewers?|screeners?|graders?|agents?|assistants?|models?|systems?)\\b"

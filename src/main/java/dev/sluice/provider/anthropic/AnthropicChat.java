@@ -1,6 +1,5 @@
 package dev.sluice.provider.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +12,7 @@ import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.Tool;
 import dev.sluice.api.ToolCall;
+import dev.sluice.provider.ToolArguments;
 import dev.sluice.provider.anthropic.AnthropicWire.AnthropicUsage;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,22 +187,7 @@ final class AnthropicChat {
 
     /** A tool call's arguments as the JSON object Anthropic needs; blank arguments are {}. */
     private static JsonNode arguments(ToolCall call, String param) {
-        String args = call.arguments();
-        if (args == null || args.isBlank()) {
-            return Json.object();
-        }
-        JsonNode input;
-        try {
-            input = Json.MAPPER.readTree(args);
-        } catch (JsonProcessingException e) {
-            input = null;
-        }
-        if (input == null || !input.isObject()) {
-            throw SluiceException.invalidRequest(param, "The arguments of tool call '" + call.id() + "' ('" + param
-                    + "') must be a JSON object encoded as a string, such as \"{\\\"city\\\":\\\"Paris\\\"}\";"
-                    + " Anthropic models cannot take other arguments.");
-        }
-        return input;
+        return ToolArguments.asObject(Json.MAPPER.reader(), call, param, "Anthropic models");
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
+import dev.sluice.provider.ContentParts;
 import dev.sluice.provider.DataUrl;
 
 /**
@@ -25,17 +26,7 @@ final class AnthropicContent {
 
     /** Blocks of a user message: text, images and documents. */
     static void appendUserBlocks(JsonNode content, String path, ArrayNode out) {
-        if (content == null || content.isNull()) {
-            return;
-        }
-        if (content.isTextual()) {
-            addText(out, content.asText(), null);
-            return;
-        }
-        int i = 0;
-        for (JsonNode part : content) {
-            String partPath = path + "[" + i++ + "]";
-            String type = part.path("type").asText();
+        ContentParts.forEach(content, path, text -> addText(out, text, null), (part, partPath, type) -> {
             switch (type) {
                 case "text" -> addText(out, part.path("text").asText(), part.get("cache_control"));
                 case "image_url" -> out.add(image(part, partPath));
@@ -45,28 +36,18 @@ final class AnthropicContent {
                                 + " transcribe it first or route this request to a model that accepts audio.");
                 default -> throw unsupportedPart(partPath, type, "text, image_url and file");
             }
-        }
+        });
     }
 
     /** Blocks of an assistant message: only text (and refusal text, sent back as text). */
     static void appendAssistantBlocks(JsonNode content, String path, ArrayNode out) {
-        if (content == null || content.isNull()) {
-            return;
-        }
-        if (content.isTextual()) {
-            addText(out, content.asText(), null);
-            return;
-        }
-        int i = 0;
-        for (JsonNode part : content) {
-            String partPath = path + "[" + i++ + "]";
-            String type = part.path("type").asText();
+        ContentParts.forEach(content, path, text -> addText(out, text, null), (part, partPath, type) -> {
             switch (type) {
                 case "text" -> addText(out, part.path("text").asText(), part.get("cache_control"));
                 case "refusal" -> addText(out, part.path("refusal").asText(), part.get("cache_control"));
                 default -> throw unsupportedPart(partPath, type, "text and refusal");
             }
-        }
+        });
     }
 
     /**
@@ -81,16 +62,13 @@ final class AnthropicContent {
             return content.asText().isEmpty() ? null : content;
         }
         ArrayNode out = Json.array();
-        int i = 0;
-        for (JsonNode part : content) {
-            String partPath = path + "[" + i++ + "]";
-            String type = part.path("type").asText();
+        ContentParts.forEach(content, path, text -> addText(out, text, null), (part, partPath, type) -> {
             switch (type) {
                 case "text" -> addText(out, part.path("text").asText(), part.get("cache_control"));
                 case "image_url" -> out.add(image(part, partPath));
                 default -> throw unsupportedPart(partPath, type, "text and image_url");
             }
-        }
+        });
         return out.isEmpty() ? null : out;
     }
 
@@ -106,8 +84,7 @@ final class AnthropicContent {
     }
 
     private static ObjectNode image(JsonNode part, String path) {
-        JsonNode imageUrl = part.path("image_url");
-        String url = imageUrl.isTextual() ? imageUrl.asText() : imageUrl.path("url").asText("");
+        String url = ContentParts.imageUrl(part);
         ObjectNode block = Json.object();
         block.put("type", "image");
         ObjectNode source = block.putObject("source");
@@ -168,7 +145,6 @@ final class AnthropicContent {
     }
 
     private static SluiceException unsupportedPart(String path, String type, String supported) {
-        return SluiceException.invalidRequest(path, "Content parts of type '" + type + "' cannot be sent to"
-                + " Anthropic models ('" + path + "'); this message may contain " + supported + " parts.");
+        return ContentParts.unsupportedPart("Anthropic models", path, type, supported);
     }
 }

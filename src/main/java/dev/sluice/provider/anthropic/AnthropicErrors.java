@@ -32,14 +32,7 @@ final class AnthropicErrors {
 
     /** Classifies a non-2xx response; reads (and so consumes) its body. */
     static UpstreamException fromResponse(String provider, UpstreamHttp.Response response) {
-        byte[] body;
-        try {
-            body = response.readAll();
-        } catch (UpstreamException e) {
-            body = new byte[0];
-        }
-        Duration retryAfter = UpstreamErrors.retryAfter(response.header("retry-after-ms"), response.header("retry-after"));
-        return fromBody(provider, response.status(), body, retryAfter);
+        return UpstreamErrors.fromResponse(provider, response, AnthropicErrors::fromBody);
     }
 
     static UpstreamException fromBody(String provider, int status, byte[] body, Duration retryAfter) {

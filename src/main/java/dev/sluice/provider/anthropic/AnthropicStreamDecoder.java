@@ -3,17 +3,13 @@ package dev.sluice.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkChoice;
-import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Delta;
-import dev.sluice.api.Json;
 import dev.sluice.api.ToolCallDelta;
-import dev.sluice.provider.ErrorClass;
+import dev.sluice.provider.SseChunkDecoder;
 import dev.sluice.provider.SseReader;
 import dev.sluice.provider.UpstreamException;
 import dev.sluice.provider.UpstreamHttp;
 import dev.sluice.provider.anthropic.AnthropicWire.AnthropicUsage;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -38,14 +34,10 @@ import java.util.Map;
  *
  * Each event yields at most two chunks (only message_delta yields two), so at most one waits.
  */
-final class AnthropicStreamDecoder implements ChunkStream {
+final class AnthropicStreamDecoder extends SseChunkDecoder {
     private static final Delta EMPTY = new Delta(null, null, List.of(), null);
     private static final Delta ROLE = new Delta("assistant", "", List.of(), null);
 
-    private final String provider;
-    private final UpstreamHttp http;
-    private final UpstreamHttp.Response response;
-    private final SseReader reader;
     private final Clock clock;
 
     private String id = "";
@@ -55,7 +47,6 @@ final class AnthropicStreamDecoder implements ChunkStream {
     /** Tool blocks by Anthropic content block index. */
     private final Map<Integer, ToolBlock> toolBlocks = new HashMap<>();
     private ChatChunk pending;
-    private boolean finished;
 
     private static final class ToolBlock {
         final int toolIndex;
@@ -68,11 +59,8 @@ final class AnthropicStreamDecoder implements ChunkStream {
 
     AnthropicStreamDecoder(String provider, String model, UpstreamHttp http, UpstreamHttp.Response response,
                            Clock clock) {
-        this.provider = provider;
+        super(provider, http, response);
         this.model = model;
-        this.http = http;
-        this.response = response;
-        this.reader = new SseReader(response.body());
         this.clock = clock;
         this.created = clock.instant().getEpochSecond();
     }
@@ -85,36 +73,17 @@ final class AnthropicStreamDecoder implements ChunkStream {
             return chunk;
         }
         while (!finished) {
-            SseReader.Event event;
-            try {
-                event = reader.next();
-            } catch (IOException | RuntimeException e) {
-                finished = true;
-                throw http.transportFailure(e);
-            }
+            SseReader.Event event = nextEvent();
             if (event == null) {
                 finished = true;
-                throw new UpstreamException(provider, ErrorClass.CONNECTION, 200,
-                        "The upstream provider '" + provider + "' ended the stream before it was complete.", null, null);
+                throw endedEarly();
             }
-            ChatChunk chunk = translate(parse(event.data()), event.event());
+            ChatChunk chunk = translate(parseObject(event.data()), event.event());
             if (chunk != null) {
                 return chunk;
             }
         }
         return null;
-    }
-
-    private JsonNode parse(String data) {
-        try {
-            JsonNode node = Json.parseUpstream(data.getBytes(StandardCharsets.UTF_8));
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (Exception e) {
-            throw malformed("a stream event that is not valid JSON", e);
-        }
-        throw malformed("a stream event that is not a JSON object", null);
     }
 
     /** The chunk for one event, or null when the event has nothing for the client. */
@@ -209,18 +178,9 @@ final class AnthropicStreamDecoder implements ChunkStream {
         return chunk(new Delta(null, null, List.of(call), null), null);
     }
 
-    private UpstreamException malformed(String what, Exception cause) {
-        finished = true;
-        return new UpstreamException(provider, ErrorClass.MALFORMED_RESPONSE, 200,
-                "The upstream provider '" + provider + "' sent " + what + ".", null, cause);
-    }
-
     @Override
     public void close() {
-        finished = true;
         pending = null;
-        // the connection first: that is what unblocks a read in progress on another thread
-        response.close();
-        reader.close();
+        super.close();
     }
 }

@@ -15,6 +15,7 @@ import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.Tool;
 import dev.sluice.api.ToolCall;
+import dev.sluice.provider.ToolArguments;
 import dev.sluice.provider.gemini.GeminiWire.GeminiUsage;
 import dev.sluice.provider.gemini.GeminiWire.Ids;
 import java.util.ArrayList;
@@ -193,22 +194,7 @@ final class GeminiChat {
 
     /** A tool call's arguments as the JSON object Gemini's {@code args} needs; blank arguments are {}. */
     private static JsonNode arguments(ToolCall call, String param) {
-        String args = call.arguments();
-        if (args == null || args.isBlank()) {
-            return Json.object();
-        }
-        JsonNode input;
-        try {
-            input = WHOLE_JSON.readTree(args);
-        } catch (JsonProcessingException e) {
-            input = null;
-        }
-        if (input == null || !input.isObject()) {
-            throw SluiceException.invalidRequest(param, "The arguments of tool call '" + call.id() + "' ('" + param
-                    + "') must be a JSON object encoded as a string, such as \"{\\\"city\\\":\\\"Paris\\\"}\";"
-                    + " Gemini models cannot take other arguments.");
-        }
-        return input;
+        return ToolArguments.asObject(WHOLE_JSON, call, param, "Gemini models");
     }
 
     private static ArrayNode functionDeclarations(List<Tool> tools) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
+import dev.sluice.provider.ContentParts;
 import dev.sluice.provider.DataUrl;
 import java.util.Locale;
 import java.util.Map;
@@ -32,17 +33,7 @@ final class GeminiContent {
 
     /** Parts of a user message: text, images, audio and files. */
     static void appendUserParts(JsonNode content, String path, ArrayNode out) {
-        if (content == null || content.isNull()) {
-            return;
-        }
-        if (content.isTextual()) {
-            addText(out, content.asText());
-            return;
-        }
-        int i = 0;
-        for (JsonNode part : content) {
-            String partPath = path + "[" + i++ + "]";
-            String type = part.path("type").asText();
+        ContentParts.forEach(content, path, text -> addText(out, text), (part, partPath, type) -> {
             switch (type) {
                 case "text" -> addText(out, part.path("text").asText());
                 case "image_url" -> out.add(image(part, partPath));
@@ -50,28 +41,18 @@ final class GeminiContent {
                 case "file" -> out.add(file(part, partPath));
                 default -> throw unsupportedPart(partPath, type, "text, image_url, input_audio and file");
             }
-        }
+        });
     }
 
     /** Parts of an assistant message: only text (refusal text is sent back as text). */
     static void appendModelParts(JsonNode content, String path, ArrayNode out) {
-        if (content == null || content.isNull()) {
-            return;
-        }
-        if (content.isTextual()) {
-            addText(out, content.asText());
-            return;
-        }
-        int i = 0;
-        for (JsonNode part : content) {
-            String partPath = path + "[" + i++ + "]";
-            String type = part.path("type").asText();
+        ContentParts.forEach(content, path, text -> addText(out, text), (part, partPath, type) -> {
             switch (type) {
                 case "text" -> addText(out, part.path("text").asText());
                 case "refusal" -> addText(out, part.path("refusal").asText());
                 default -> throw unsupportedPart(partPath, type, "text and refusal");
             }
-        }
+        });
     }
 
     static void addText(ArrayNode out, String text) {
@@ -81,8 +62,7 @@ final class GeminiContent {
     }
 
     private static ObjectNode image(JsonNode part, String path) {
-        JsonNode imageUrl = part.path("image_url");
-        String url = imageUrl.isTextual() ? imageUrl.asText() : imageUrl.path("url").asText("");
+        String url = ContentParts.imageUrl(part);
         if (DataUrl.isDataUrl(url)) {
             return inline(DataUrl.parse(url, path + ".image_url.url"));
         }
@@ -151,7 +131,6 @@ final class GeminiContent {
     }
 
     private static SluiceException unsupportedPart(String path, String type, String supported) {
-        return SluiceException.invalidRequest(path, "Content parts of type '" + type + "' cannot be sent to"
-                + " Gemini models ('" + path + "'); this message may contain " + supported + " parts.");
+        return ContentParts.unsupportedPart("Gemini models", path, type, supported);
     }
 }

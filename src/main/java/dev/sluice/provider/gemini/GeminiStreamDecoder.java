@@ -3,19 +3,16 @@ package dev.sluice.provider.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkChoice;
-import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Delta;
-import dev.sluice.api.Json;
 import dev.sluice.api.ToolCall;
 import dev.sluice.api.ToolCallDelta;
 import dev.sluice.provider.ErrorClass;
+import dev.sluice.provider.SseChunkDecoder;
 import dev.sluice.provider.SseReader;
 import dev.sluice.provider.UpstreamException;
 import dev.sluice.provider.UpstreamHttp;
 import dev.sluice.provider.gemini.GeminiWire.GeminiUsage;
 import dev.sluice.provider.gemini.GeminiWire.Ids;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -44,14 +41,10 @@ import java.util.Map;
  *
  * One event can yield several chunks; they wait in a small queue.
  */
-final class GeminiStreamDecoder implements ChunkStream {
+final class GeminiStreamDecoder extends SseChunkDecoder {
     private static final Delta ROLE = new Delta("assistant", "", List.of(), null);
     private static final Delta EMPTY = new Delta(null, null, List.of(), null);
 
-    private final String provider;
-    private final UpstreamHttp http;
-    private final UpstreamHttp.Response response;
-    private final SseReader reader;
     private final Ids ids;
     private final long created;
     private final ArrayDeque<ChatChunk> pending = new ArrayDeque<>();
@@ -61,7 +54,6 @@ final class GeminiStreamDecoder implements ChunkStream {
     private String id;
     private String model;
     private GeminiUsage usage;
-    private boolean finished;
 
     private static final class CandidateState {
         int toolCalls;
@@ -70,11 +62,8 @@ final class GeminiStreamDecoder implements ChunkStream {
 
     GeminiStreamDecoder(String provider, String model, UpstreamHttp http, UpstreamHttp.Response response, Clock clock,
                         Ids ids) {
-        this.provider = provider;
+        super(provider, http, response);
         this.model = model;
-        this.http = http;
-        this.response = response;
-        this.reader = new SseReader(response.body());
         this.ids = ids;
         this.created = clock.instant().getEpochSecond();
     }
@@ -82,18 +71,12 @@ final class GeminiStreamDecoder implements ChunkStream {
     @Override
     public ChatChunk next() {
         while (pending.isEmpty() && !finished) {
-            SseReader.Event event;
-            try {
-                event = reader.next();
-            } catch (IOException | RuntimeException e) {
-                finished = true;
-                throw http.transportFailure(e);
-            }
+            SseReader.Event event = nextEvent();
             if (event == null) {
                 finished = true;
                 end();
             } else {
-                translate(parse(event.data()));
+                translate(parseObject(event.data()));
             }
         }
         return pending.poll();
@@ -104,24 +87,11 @@ final class GeminiStreamDecoder implements ChunkStream {
         boolean complete = !candidates.isEmpty() && candidates.values().stream().allMatch(c -> c.done);
         if (!complete) {
             pending.clear();
-            throw new UpstreamException(provider, ErrorClass.CONNECTION, 200,
-                    "The upstream provider '" + provider + "' ended the stream before it was complete.", null, null);
+            throw endedEarly();
         }
         if (usage != null) {
             pending.add(new ChatChunk(id(), created, model, List.of(), usage.toCanonical(), null));
         }
-    }
-
-    private JsonNode parse(String data) {
-        try {
-            JsonNode node = Json.parseUpstream(data.getBytes(StandardCharsets.UTF_8));
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (Exception e) {
-            throw malformed("a stream event that is not valid JSON", e);
-        }
-        throw malformed("a stream event that is not a JSON object", null);
     }
 
     private void translate(JsonNode event) {
@@ -193,18 +163,15 @@ final class GeminiStreamDecoder implements ChunkStream {
         return id;
     }
 
-    private UpstreamException malformed(String what, Exception cause) {
-        finished = true;
+    @Override
+    protected UpstreamException malformed(String what, Exception cause) {
         pending.clear();
-        return new UpstreamException(provider, ErrorClass.MALFORMED_RESPONSE, 200,
-                "The upstream provider '" + provider + "' sent " + what + ".", null, cause);
+        return super.malformed(what, cause);
     }
 
     @Override
     public void close() {
-        finished = true;
         pending.clear();
-        reader.close();
-        response.close();
+        super.close();
     }
 }

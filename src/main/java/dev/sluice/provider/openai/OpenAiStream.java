@@ -3,34 +3,23 @@ package dev.sluice.provider.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatResponseCodec;
-import dev.sluice.api.ChunkStream;
 import dev.sluice.api.ErrorCodec;
 import dev.sluice.api.Json;
-import dev.sluice.provider.ErrorClass;
+import dev.sluice.provider.SseChunkDecoder;
 import dev.sluice.provider.SseReader;
 import dev.sluice.provider.UpstreamErrors;
-import dev.sluice.provider.UpstreamException;
 import dev.sluice.provider.UpstreamHttp;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes an OpenAI-format SSE body into canonical chunks, one event at a time. Chunks with
  * neither choices nor usage (Azure's leading {@code prompt_filter_results} chunk) are skipped.
  */
-final class OpenAiStream implements ChunkStream {
-    private final String provider;
-    private final UpstreamHttp http;
-    private final UpstreamHttp.Response response;
-    private final SseReader reader;
-    private boolean finished;
+final class OpenAiStream extends SseChunkDecoder {
     private boolean sawFinishReason;
 
     OpenAiStream(String provider, UpstreamHttp http, UpstreamHttp.Response response) {
-        this.provider = provider;
-        this.http = http;
-        this.response = response;
-        this.reader = new SseReader(response.body());
+        super(provider, http, response);
     }
 
     @Override
@@ -39,20 +28,13 @@ final class OpenAiStream implements ChunkStream {
             return null;
         }
         while (true) {
-            SseReader.Event event;
-            try {
-                event = reader.next();
-            } catch (IOException | RuntimeException e) {
-                finished = true;
-                throw http.transportFailure(e);
-            }
+            SseReader.Event event = nextEvent();
             if (event == null) {
                 finished = true;
                 if (sawFinishReason) {
                     return null;
                 }
-                throw new UpstreamException(provider, ErrorClass.CONNECTION, 200,
-                        "The upstream provider '" + provider + "' ended the stream before it was complete.", null, null);
+                throw endedEarly();
             }
             String data = event.data();
             if (data.equals("[DONE]")) {
@@ -63,9 +45,7 @@ final class OpenAiStream implements ChunkStream {
             try {
                 node = Json.parseUpstream(data.getBytes(StandardCharsets.UTF_8));
             } catch (Exception e) {
-                finished = true;
-                throw new UpstreamException(provider, ErrorClass.MALFORMED_RESPONSE, 200,
-                        "The upstream provider '" + provider + "' sent a stream event that is not valid JSON.", null, e);
+                throw malformed("a stream event that is not valid JSON", e);
             }
             if (node == null || !node.isObject()) {
                 continue;
@@ -87,13 +67,5 @@ final class OpenAiStream implements ChunkStream {
             }
             return chunk;
         }
-    }
-
-    @Override
-    public void close() {
-        finished = true;
-        // the connection first: that is what unblocks a read in progress on another thread
-        response.close();
-        reader.close();
     }
 }

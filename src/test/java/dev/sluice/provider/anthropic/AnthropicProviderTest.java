@@ -2,12 +2,12 @@ package dev.sluice.provider.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static dev.sluice.testing.ProviderChecks.drain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatRequest;
-import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.ChatResponse;
 import dev.sluice.api.ChatResponseCodec;
 import dev.sluice.api.ChunkStream;
@@ -21,20 +21,15 @@ import dev.sluice.provider.Call;
 import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.UpstreamException;
 import dev.sluice.testing.FakeUpstream;
-import java.io.OutputStream;
+import dev.sluice.testing.ProviderChecks;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -165,29 +160,8 @@ class AnthropicProviderTest {
     @DisplayName("chunks reach the caller while the upstream is still writing: the stream is never buffered whole")
     void streamNotBuffered() {
         List<String> events = FakeUpstream.events(new String(Fixtures.bytes("streams/text.sse"), StandardCharsets.UTF_8));
-        CountDownLatch callerSawHello = new CountDownLatch(1);
-        AtomicBoolean upstreamGaveUp = new AtomicBoolean();
-        FakeUpstream.Reply reply = exchange -> {
-            try (OutputStream out = FakeUpstream.startSse(exchange)) {
-                for (int i = 0; i < 4; i++) { // message_start, block start, ping, "Hello"
-                    FakeUpstream.writeEvent(out, events.get(i));
-                }
-                // the rest is only written once the caller has seen "Hello" (the wait only guards against a hang)
-                upstreamGaveUp.set(!callerSawHello.await(20, TimeUnit.SECONDS));
-                for (int i = 4; i < events.size(); i++) {
-                    FakeUpstream.writeEvent(out, events.get(i));
-                }
-            }
-        };
-        try (FakeUpstream upstream = FakeUpstream.start(reply);
-             ChunkStream stream = provider(upstream.baseUrl()).stream(request(HELLO), CALL)) {
-            assertThat(stream.next().choices().getFirst().delta().role()).isEqualTo("assistant");
-            assertThat(stream.next().choices().getFirst().delta().content()).isEqualTo("Hello");
-            callerSawHello.countDown();
-
-            assertThat(drain(stream)).hasSize(3);
-            assertThat(upstreamGaveUp).as("the upstream had to give up waiting: the provider buffered the stream").isFalse();
-        }
+        // message_start, block start, ping, "Hello"
+        ProviderChecks.assertStreamNotBuffered(events, 4, baseUrl -> provider(baseUrl).stream(request(HELLO), CALL));
     }
 
     @ParameterizedTest(name = "{0}: HTTP {1} {2} → {4}")
@@ -211,13 +185,8 @@ class AnthropicProviderTest {
         try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(status, body, headers))) {
             AnthropicProvider provider = provider(upstream.baseUrl());
 
-            UpstreamException e = catchThrowableOfType(UpstreamException.class, () -> {
-                if (operation.equals("chat")) {
-                    provider.chat(request(HELLO), CALL);
-                } else {
-                    provider.stream(request(HELLO), CALL).close();
-                }
-            });
+            UpstreamException e = catchThrowableOfType(UpstreamException.class,
+                    () -> ProviderChecks.call(provider, operation, request(HELLO), CALL));
 
             assertThat(e).as("the call should fail").isNotNull();
             assertThat(e.errorClass()).isEqualTo(expected);
@@ -280,13 +249,7 @@ class AnthropicProviderTest {
     @Test
     @DisplayName("a 200 answer that is not JSON is a malformed response")
     void notJson() {
-        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(200, "<html>oops</html>"))) {
-            UpstreamException e = catchThrowableOfType(UpstreamException.class,
-                    () -> provider(upstream.baseUrl()).chat(request(HELLO), CALL));
-
-            assertThat(e).isNotNull();
-            assertThat(e.errorClass()).isEqualTo(ErrorClass.MALFORMED_RESPONSE);
-        }
+        ProviderChecks.assertNotJsonIsMalformed(baseUrl -> provider(baseUrl).chat(request(HELLO), CALL));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -296,9 +259,8 @@ class AnthropicProviderTest {
         try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(200, MESSAGE))) {
             AnthropicProvider provider = provider(upstream.baseUrl());
             ChatRequest twoAnswers = request("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":2}");
-            BiFunction<ChatRequest, Call, Object> op = operation.equals("chat") ? provider::chat : provider::stream;
-
-            SluiceException e = catchThrowableOfType(SluiceException.class, () -> op.apply(twoAnswers, CALL));
+            SluiceException e = catchThrowableOfType(SluiceException.class,
+                    () -> ProviderChecks.call(provider, operation, twoAnswers, CALL));
 
             assertThat(e).isNotNull();
             assertThat(e.status()).isEqualTo(400);
@@ -327,14 +289,6 @@ class AnthropicProviderTest {
     }
 
     private static ChatRequest request(String json) {
-        return ChatRequestCodec.read(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static List<ChatChunk> drain(ChunkStream stream) {
-        List<ChatChunk> chunks = new ArrayList<>();
-        for (ChatChunk chunk = stream.next(); chunk != null; chunk = stream.next()) {
-            chunks.add(chunk);
-        }
-        return chunks;
+        return ProviderChecks.chatRequest(json);
     }
 }

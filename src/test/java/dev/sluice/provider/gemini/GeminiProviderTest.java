@@ -2,13 +2,13 @@ package dev.sluice.provider.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static dev.sluice.testing.ProviderChecks.drain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatRequest;
-import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.ChatResponse;
 import dev.sluice.api.ChatResponseCodec;
 import dev.sluice.api.ChunkStream;
@@ -23,7 +23,7 @@ import dev.sluice.provider.Call;
 import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.UpstreamException;
 import dev.sluice.testing.FakeUpstream;
-import java.io.OutputStream;
+import dev.sluice.testing.ProviderChecks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -31,13 +31,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -143,26 +139,7 @@ class GeminiProviderTest {
     @DisplayName("chunks reach the caller while the upstream is still writing: the stream is never buffered whole")
     void streamNotBuffered() {
         List<String> events = FakeUpstream.events(Fixtures.text("streams/text.sse"));
-        CountDownLatch callerSawHello = new CountDownLatch(1);
-        AtomicBoolean upstreamGaveUp = new AtomicBoolean();
-        FakeUpstream.Reply reply = exchange -> {
-            try (OutputStream out = FakeUpstream.startSse(exchange)) {
-                FakeUpstream.writeEvent(out, events.getFirst());
-                upstreamGaveUp.set(!callerSawHello.await(20, TimeUnit.SECONDS));
-                for (String event : events.subList(1, events.size())) {
-                    FakeUpstream.writeEvent(out, event);
-                }
-            }
-        };
-        try (FakeUpstream upstream = FakeUpstream.start(reply);
-             ChunkStream stream = provider(upstream.baseUrl()).stream(request(HELLO), CALL)) {
-            assertThat(stream.next().choices().getFirst().delta().role()).isEqualTo("assistant");
-            assertThat(stream.next().choices().getFirst().delta().content()).isEqualTo("Hello");
-            callerSawHello.countDown();
-
-            assertThat(drain(stream)).hasSize(3);
-            assertThat(upstreamGaveUp).as("the upstream had to give up waiting: the provider buffered the stream").isFalse();
-        }
+        ProviderChecks.assertStreamNotBuffered(events, 1, baseUrl -> provider(baseUrl).stream(request(HELLO), CALL));
     }
 
     @Test
@@ -303,13 +280,8 @@ class GeminiProviderTest {
         try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(status, body))) {
             GeminiProvider provider = provider(upstream.baseUrl());
 
-            UpstreamException e = catchThrowableOfType(UpstreamException.class, () -> {
-                if (operation.equals("chat")) {
-                    provider.chat(request(HELLO), CALL);
-                } else {
-                    provider.stream(request(HELLO), CALL).close();
-                }
-            });
+            UpstreamException e = catchThrowableOfType(UpstreamException.class,
+                    () -> ProviderChecks.call(provider, operation, request(HELLO), CALL));
 
             assertThat(e).as("the call should fail").isNotNull();
             assertThat(e.errorClass()).isEqualTo(expected);
@@ -323,13 +295,7 @@ class GeminiProviderTest {
     @Test
     @DisplayName("a 200 answer that is not JSON is a malformed response")
     void notJson() {
-        try (FakeUpstream upstream = FakeUpstream.start(FakeUpstream.json(200, "<html>oops</html>"))) {
-            UpstreamException e = catchThrowableOfType(UpstreamException.class,
-                    () -> provider(upstream.baseUrl()).chat(request(HELLO), CALL));
-
-            assertThat(e).isNotNull();
-            assertThat(e.errorClass()).isEqualTo(ErrorClass.MALFORMED_RESPONSE);
-        }
+        ProviderChecks.assertNotJsonIsMalformed(baseUrl -> provider(baseUrl).chat(request(HELLO), CALL));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -341,13 +307,8 @@ class GeminiProviderTest {
             ChatRequest orphan = request("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
                     + "{\"role\":\"tool\",\"tool_call_id\":\"nope\",\"content\":\"1\"}]}");
 
-            SluiceException e = catchThrowableOfType(SluiceException.class, () -> {
-                if (operation.equals("chat")) {
-                    provider.chat(orphan, CALL);
-                } else {
-                    provider.stream(orphan, CALL).close();
-                }
-            });
+            SluiceException e = catchThrowableOfType(SluiceException.class,
+                    () -> ProviderChecks.call(provider, operation, orphan, CALL));
 
             assertThat(e).isNotNull();
             assertThat(e.status()).isEqualTo(400);
@@ -436,15 +397,7 @@ class GeminiProviderTest {
     }
 
     private static ChatRequest request(String json) {
-        return ChatRequestCodec.read(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static List<ChatChunk> drain(ChunkStream stream) {
-        List<ChatChunk> chunks = new ArrayList<>();
-        for (ChatChunk chunk = stream.next(); chunk != null; chunk = stream.next()) {
-            chunks.add(chunk);
-        }
-        return chunks;
+        return ProviderChecks.chatRequest(json);
     }
 
     /** Chunk comparison that names the first differing chunk. */

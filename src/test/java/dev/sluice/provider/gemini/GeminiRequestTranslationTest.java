@@ -1,13 +1,12 @@
 package dev.sluice.provider.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.Json;
-import dev.sluice.api.SluiceException;
+import dev.sluice.testing.ProviderChecks;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,16 +34,7 @@ class GeminiRequestTranslationTest {
             "audio_format"})
     @DisplayName("requests Gemini cannot serve fail with a 400 naming the parameter, before anything is sent")
     void rejected(String name) {
-        JsonNode fixture = Fixtures.json("requests/errors/" + name + ".json");
-        ChatRequest request = ChatRequestCodec.read(fixture.get("openai"));
-
-        SluiceException e = catchThrowableOfType(SluiceException.class, () -> GeminiChat.toWire(request));
-
-        assertThat(e).as("a 400 for %s", name).isNotNull();
-        assertThat(e.status()).isEqualTo(400);
-        assertThat(e.type()).isEqualTo("invalid_request_error");
-        assertThat(e.param()).isEqualTo(fixture.path("error").path("param").asText());
-        assertThat(e.getMessage()).contains(fixture.path("error").path("message_contains").asText());
+        ProviderChecks.assertRejected(name, Fixtures.json("requests/errors/" + name + ".json"), GeminiChat::toWire);
     }
 
     @ParameterizedTest(name = "tool_choice {0} → {1}")

@@ -1,0 +1,72 @@
+package dev.sluice.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.ChunkStream;
+import dev.sluice.api.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What every decoder of an upstream SSE body does alike: reading the next event (a read failure
+ * is the upstream's transport failure), parsing an event's JSON, the failures for a malformed
+ * event and for a body that ends too early, and closing. Subclasses translate the events.
+ */
+public abstract class SseChunkDecoder implements ChunkStream {
+    protected final String provider;
+    private final UpstreamHttp http;
+    private final UpstreamHttp.Response response;
+    private final SseReader reader;
+    /** Set once the stream has ended, failed or been closed: nothing more is read. */
+    protected boolean finished;
+
+    protected SseChunkDecoder(String provider, UpstreamHttp http, UpstreamHttp.Response response) {
+        this.provider = provider;
+        this.http = http;
+        this.response = response;
+        this.reader = new SseReader(response.body());
+    }
+
+    /** The next event, or null when the body ended; a failed read ends the stream as a transport failure. */
+    protected final SseReader.Event nextEvent() {
+        try {
+            return reader.next();
+        } catch (IOException | RuntimeException e) {
+            finished = true;
+            throw http.transportFailure(e);
+        }
+    }
+
+    /** An event's data as a JSON object; anything else ends the stream as a MALFORMED_RESPONSE failure. */
+    protected final JsonNode parseObject(String data) {
+        try {
+            JsonNode node = Json.parseUpstream(data.getBytes(StandardCharsets.UTF_8));
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (Exception e) {
+            throw malformed("a stream event that is not valid JSON", e);
+        }
+        throw malformed("a stream event that is not a JSON object", null);
+    }
+
+    /** Ends the stream: the upstream sent {@code what} (e.g. "a stream event that is not valid JSON"). */
+    protected UpstreamException malformed(String what, Exception cause) {
+        finished = true;
+        return new UpstreamException(provider, ErrorClass.MALFORMED_RESPONSE, 200,
+                "The upstream provider '" + provider + "' sent " + what + ".", null, cause);
+    }
+
+    /** The failure for a body that ended before the stream was complete. */
+    protected final UpstreamException endedEarly() {
+        return new UpstreamException(provider, ErrorClass.CONNECTION, 200,
+                "The upstream provider '" + provider + "' ended the stream before it was complete.", null, null);
+    }
+
+    @Override
+    public void close() {
+        finished = true;
+        // the connection first: that is what unblocks a read in progress on another thread
+        response.close();
+        reader.close();
+    }
+}
