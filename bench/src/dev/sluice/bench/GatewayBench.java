@@ -275,6 +275,9 @@ public final class GatewayBench {
                             }
                             results.startups().add(startups.sluice("sluice + low-memory flags", String.join(" ",
                                     Startups.LOW_MEMORY), Startups.LOW_MEMORY));
+                            results.startups().add(startups.sluice("sluice + Helidon metadata from resources",
+                                    String.join(" ", Startups.HELIDON_RESOURCES) + " (no scan of the jar at start)",
+                                    Startups.HELIDON_RESOURCES));
                         }
                     }
                     case "nginx" -> results.startups().add(startups.nginx());

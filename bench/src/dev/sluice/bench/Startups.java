@@ -18,6 +18,9 @@ final class Startups {
     static final List<String> LOW_MEMORY = List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=20", "-XX:+UseCompactObjectHeaders");
 
+    /** Proposed: Helidon reads its service metadata as resources instead of scanning the whole fat jar. */
+    static final List<String> HELIDON_RESOURCES = List.of("-Dio.helidon.metadata.mode=RESOURCES");
+
     private static final String[] CHAT_SIM = {"x-sim-tokens", "16"};
     private final Servers servers;
     private final int simPort;
