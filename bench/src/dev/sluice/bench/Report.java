@@ -120,8 +120,8 @@ final class Report {
         Flood fs = null;
         if (!res.floods().isEmpty()) {
             md.append("\n### Concurrent open SSE streams (one NIO client thread; each stream 1 request, held open until [DONE])\n\n");
-            md.append("| target | streams | completed | errors | peak open | TTFT p50 µs | TTFT p99 µs | added TTFT p99 µs | RSS before MiB | RSS peak MiB | seconds |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| target | streams | completed | errors | peak open | TTFT p50 µs | TTFT p99 µs | added TTFT p99 µs | RSS before MiB | RSS peak MiB | KiB per stream | seconds |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Flood f : res.floods()) {
                 if (f.target().equals("direct")) {
                     fd = f;
@@ -132,11 +132,12 @@ final class Report {
             for (Flood f : res.floods()) {
                 StreamFlood.Result r = f.result();
                 boolean direct = f == fd;
-                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s | %s | %d | %d | %.1f |%n",
+                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s | %s | %d | %d | %s | %.1f |%n",
                         f.target(), r.requested(), r.completed(), r.errors(), r.peakOpen(), f(r.ttft().percentileMicros(50)),
                         f(r.ttft().percentileMicros(99)),
                         direct || fd == null ? "" : f(r.ttft().percentileMicros(99) - fd.result().ttft().percentileMicros(99)),
-                        r.rssBeforeKiB() / 1024, r.rssPeakKiB() / 1024, r.seconds()));
+                        r.rssBeforeKiB() / 1024, r.rssPeakKiB() / 1024,
+                        f((r.rssPeakKiB() - r.rssBeforeKiB()) / (double) Math.max(1, r.peakOpen())), r.seconds()));
                 if (r.errors() > 0) {
                     problems.add("streams at scale / " + f.target() + ": " + r.errors() + " errors, first: " + r.firstError());
                 }
