@@ -66,7 +66,7 @@ public final class GatewayBench {
     record Throughput(String target, double rps, long requests, long errors, String tool) {}
 
     /** One flood of concurrent open streams. */
-    record Flood(String target, int wanted, String limitNote, StreamFlood.Result result) {}
+    record Flood(String target, int wanted, String limitNote, int perSecond, StreamFlood.Result result) {}
 
     /** Cold start to the first 200 (each start), and resident memory idle after start and after a warm-up. */
     record Startup(String target, String how, List<Double> coldMillis, long idleRssKiB, long warmRssKiB) {
@@ -85,6 +85,7 @@ public final class GatewayBench {
         boolean quick = argList.contains("--quick");
         List<String> targets = new ArrayList<>(quick ? List.of("direct", "sluice") : ALL_TARGETS);
         int streams = quick ? 200 : 10_000;
+        String scenarioSet = "a,b,c,d";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> { }
@@ -95,8 +96,9 @@ public final class GatewayBench {
                     }
                 }
                 case "--streams" -> streams = Integer.parseInt(args[++i]);
+                case "--scenarios" -> scenarioSet = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (use --quick, --only direct,nginx,portkey,sluice,sluice-off, --streams N)");
+                        + " (use --quick, --only direct,nginx,portkey,sluice,sluice-off, --streams N, --scenarios a,b,c,d)");
             }
         }
         for (String t : targets) {
@@ -164,11 +166,13 @@ public final class GatewayBench {
             int rounds = quick ? 2 : 3;
             String[] chatSim = {"x-sim-tokens", "16"};
             String[] streamSim = {"x-sim-tokens", "100", "x-sim-itl-ms", "1"};
-            List<Scenario> scenarios = List.of(
+            List<String> sets = List.of(scenarioSet.split(","));
+            List<Scenario> scenarios = new ArrayList<>(List.of(
                     new Scenario("chat, concurrency 1", CHAT, chatSim, 1, false),
                     new Scenario("chat, concurrency 16", CHAT, chatSim, 16, false),
                     new Scenario("stream 100 tokens @1ms, concurrency 1", STREAM, streamSim, 1, true),
-                    new Scenario("stream 100 tokens @1ms, concurrency 16", STREAM, streamSim, 16, true));
+                    new Scenario("stream 100 tokens @1ms, concurrency 16", STREAM, streamSim, 16, true)));
+            scenarios.removeIf(s -> !sets.contains(s.streaming() ? "b" : "a"));
             for (Scenario s : scenarios) {
                 System.err.printf("%s: warming up%n", s.name());
                 Map<String, Measured> m = new LinkedHashMap<>();
@@ -191,7 +195,9 @@ public final class GatewayBench {
             }
 
             // (a) maximum throughput, 16 connections
-            if (!quick && Wrk.available()) {
+            if (!sets.contains("a")) {
+                // no throughput without scenario (a)
+            } else if (!quick && Wrk.available()) {
                 int secs = 5;
                 Map<String, long[]> sums = new LinkedHashMap<>();
                 Map<String, double[]> secsSum = new LinkedHashMap<>();
@@ -225,24 +231,29 @@ public final class GatewayBench {
 
             // (c) many concurrent open streams: direct (the baseline TTFT) and through Sluice's default pipeline
             String floodTarget = targets.contains("sluice") ? "sluice" : targets.contains("sluice-off") ? "sluice-off" : null;
-            if (floodTarget != null) {
-                int tokens = quick ? 5 : 20;
+            if (floodTarget != null && sets.contains("c")) {
+                // ramp at a rate the gateway can set streams up at on a small machine, long enough streams
+                // that all are open together, then probe streams one at a time while all are open
+                int perSecond = quick ? 400 : 300;
+                int probes = quick ? 20 : 200;
+                int probesPerSecond = 50;
                 int itl = quick ? 200 : 1_000;
-                int perSecond = quick ? 400 : 1_000;
+                int tokens = quick ? 5 : (int) Math.min(120, streams / perSecond + probes / probesPerSecond + 15);
                 String[] floodSim = {"x-sim-tokens", Integer.toString(tokens), "x-sim-itl-ms", Integer.toString(itl)};
                 long self = Servers.openFilesLimit(ProcessHandle.current().pid());
                 long simLimit = Servers.openFilesLimit(sim.pid());
                 Process gw = processes.get(floodTarget);
                 long gwLimit = Servers.openFilesLimit(gw.pid());
                 long possible = Math.min(Math.min(self, simLimit) - 200, (gwLimit - 200) / 2);
-                int n = (int) Math.min(streams, possible);
+                int n = (int) Math.min(streams, possible - probes);
                 String limitNote = n < streams ? String.format(Locale.ROOT,
-                        "%d requested; open-files limits (harness %d, simulator %d, gateway %d: 2 per stream) allow %d",
-                        streams, self, simLimit, gwLimit, n) : "";
+                        "%d requested; open-files limits (harness %d, simulator %d, gateway %d: 2 per stream) allow %d "
+                        + "besides the %d probe streams", streams, self, simLimit, gwLimit, n, probes) : "";
                 if (!limitNote.isEmpty()) {
                     notes.add("Streams at scale: " + limitNote + ".");
                 }
-                long deadline = (long) n * 1000 / perSecond + (long) tokens * itl + 60_000;
+                long deadline = (long) n * 1000 / perSecond + (long) probes * 1000 / probesPerSecond + (long) tokens * itl
+                        + 120_000;
                 for (String name : List.of("direct", floodTarget)) {
                     Target t = byName.get(name);
                     Process p = processes.get(name);
@@ -250,17 +261,19 @@ public final class GatewayBench {
                     Thread.sleep(1_000);
                     System.err.printf("streams at scale: %d streams to %s%n", n, name);
                     StreamFlood.Result r = StreamFlood.run(t.host(), t.port(), STREAM.getBytes(StandardCharsets.UTF_8),
-                            concat(t.headers(), floodSim), n, perSecond, () -> Servers.rssKiB(p.pid()), deadline);
-                    System.err.printf("  %d completed, %d errors, peak open %d, TTFT p99 %.0f us, RSS %d -> %d MiB%s%n",
-                            r.completed(), r.errors(), r.peakOpen(), r.ttft().percentileMicros(99), r.rssBeforeKiB() / 1024,
+                            concat(t.headers(), floodSim), n, perSecond, probes, probesPerSecond,
+                            () -> Servers.rssKiB(p.pid()), deadline);
+                    System.err.printf("  %d completed, %d errors, peak open %d, TTFT p99 %.0f us (probes %.0f us), RSS %d -> %d MiB%s%n",
+                            r.completed(), r.errors(), r.peakOpen(), r.ttft().percentileMicros(99),
+                            r.probeTtft().percentileMicros(99), r.rssBeforeKiB() / 1024,
                             r.rssPeakKiB() / 1024, r.firstError() == null ? "" : ", first error: " + r.firstError());
-                    results.floods().add(new Flood(name, streams, limitNote, r));
+                    results.floods().add(new Flood(name, streams, limitNote, perSecond, r));
                 }
             }
 
             // (d) cold start and idle memory, each on a fresh instance while the others stay up
             Startups startups = new Startups(servers, simPort, adminKey, quick);
-            for (String name : targets) {
+            for (String name : sets.contains("d") ? targets : List.<String>of()) {
                 switch (name) {
                     case "sluice" -> {
                         results.startups().add(startups.sluice("sluice", "default JVM flags (" + String.join(" ",

@@ -120,8 +120,11 @@ final class Report {
         Flood fs = null;
         if (!res.floods().isEmpty()) {
             md.append("\n### Concurrent open SSE streams (one NIO client thread; each stream 1 request, held open until [DONE])\n\n");
-            md.append("| target | streams | completed | errors | peak open | TTFT p50 µs | TTFT p99 µs | added TTFT p99 µs | RSS before MiB | RSS peak MiB | KiB per stream | seconds |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.append("Streams are opened at the ramp rate; once all are open, probe streams are opened one at a time (50/s) "
+                    + "and their TTFT is what a new stream waits while the gateway holds the others. "
+                    + "Ramp TTFT includes any backlog the ramp itself builds up.\n\n");
+            md.append("| target | streams | ramp /s | completed | errors | peak open | ramp TTFT p50 µs | ramp TTFT p99 µs | probe TTFT p50 µs | probe TTFT p99 µs | added probe TTFT p99 µs | RSS before MiB | RSS peak MiB | KiB per stream | seconds |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Flood f : res.floods()) {
                 if (f.target().equals("direct")) {
                     fd = f;
@@ -132,10 +135,11 @@ final class Report {
             for (Flood f : res.floods()) {
                 StreamFlood.Result r = f.result();
                 boolean direct = f == fd;
-                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s | %s | %d | %d | %s | %.1f |%n",
-                        f.target(), r.requested(), r.completed(), r.errors(), r.peakOpen(), f(r.ttft().percentileMicros(50)),
-                        f(r.ttft().percentileMicros(99)),
-                        direct || fd == null ? "" : f(r.ttft().percentileMicros(99) - fd.result().ttft().percentileMicros(99)),
+                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %d | %d | %s | %.1f |%n",
+                        f.target(), r.requested(), f.perSecond(), r.completed(), r.errors(), r.peakOpen(),
+                        f(r.ttft().percentileMicros(50)), f(r.ttft().percentileMicros(99)),
+                        f(r.probeTtft().percentileMicros(50)), f(r.probeTtft().percentileMicros(99)),
+                        direct || fd == null ? "" : f(r.probeTtft().percentileMicros(99) - fd.result().probeTtft().percentileMicros(99)),
                         r.rssBeforeKiB() / 1024, r.rssPeakKiB() / 1024,
                         f((r.rssPeakKiB() - r.rssBeforeKiB()) / (double) Math.max(1, r.peakOpen())), r.seconds()));
                 if (r.errors() > 0) {
@@ -239,8 +243,11 @@ final class Report {
                     r.completed() >= 10_000 && r.errors() == 0, "%s completed, " + r.errors() + " errors, peak " + r.peakOpen() + " open", 0));
             out.add(check("… in ≤ 1 GB RSS", r.rssPeakKiB() / 1024.0, r.rssPeakKiB() <= 1024 * 1024 && r.requested() >= 10_000,
                     "%s MiB peak with " + r.requested() + " streams", 0));
-            double addedTtft = fd == null ? Double.NaN : r.ttft().percentileMicros(99) - fd.result().ttft().percentileMicros(99);
-            out.add(check("… with added TTFT p99 ≤ 2 ms", addedTtft, addedTtft <= 2000 && r.requested() >= 10_000, "%s µs", 0));
+            double addedTtft = fd == null ? Double.NaN
+                    : r.probeTtft().percentileMicros(99) - fd.result().probeTtft().percentileMicros(99);
+            double addedRamp = fd == null ? Double.NaN : r.ttft().percentileMicros(99) - fd.result().ttft().percentileMicros(99);
+            out.add(check("… with added TTFT p99 ≤ 2 ms", addedTtft, addedTtft <= 2000 && r.requested() >= 10_000,
+                    "%s µs for a new stream while all are open (during the ramp: " + f(addedRamp) + " µs)", 0));
         } else {
             out.add(new String[] {"10,000 concurrent open streams", "-", "not measured"});
             out.add(new String[] {"… in ≤ 1 GB RSS", "-", "not measured"});
@@ -310,10 +317,13 @@ final class Report {
             StreamFlood.Result r = f.result();
             j.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
                     "{\"target\":%s,\"wanted\":%d,\"streams\":%d,\"completed\":%d,\"errors\":%d,\"peak_open\":%d,"
-                            + "\"ttft_p50_us\":%s,\"ttft_p99_us\":%s,\"rss_before_kib\":%d,\"rss_peak_kib\":%d,\"seconds\":%s,"
+                            + "\"ttft_p50_us\":%s,\"ttft_p99_us\":%s,\"probe_ttft_p50_us\":%s,\"probe_ttft_p99_us\":%s,"
+                            + "\"ramp_per_second\":%d,\"rss_before_kib\":%d,\"rss_peak_kib\":%d,\"seconds\":%s,"
                             + "\"limit_note\":%s,\"first_error\":%s}",
                     q(f.target()), f.wanted(), r.requested(), r.completed(), r.errors(), r.peakOpen(),
-                    num(r.ttft().percentileMicros(50)), num(r.ttft().percentileMicros(99)), r.rssBeforeKiB(), r.rssPeakKiB(),
+                    num(r.ttft().percentileMicros(50)), num(r.ttft().percentileMicros(99)),
+                    num(r.probeTtft().percentileMicros(50)), num(r.probeTtft().percentileMicros(99)), f.perSecond(),
+                    r.rssBeforeKiB(), r.rssPeakKiB(),
                     num(r.seconds()), q(f.limitNote()), r.firstError() == null ? "null" : q(r.firstError())));
         }
         j.append("],\n\"startup\":[");

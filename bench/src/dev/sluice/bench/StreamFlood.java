@@ -21,8 +21,13 @@ import java.util.function.LongSupplier;
  */
 final class StreamFlood {
     /** What a flood measured. RSS figures are in KiB; -1 when no process was sampled. */
-    record Result(int requested, int completed, long errors, int peakOpen, Stats ttft, long rssBeforeKiB,
-                  long rssPeakKiB, double seconds, String firstError) {}
+    /**
+     * @param ttft      TTFT of the streams opened during the ramp (includes any backlog the ramp builds up)
+     * @param probeTtft TTFT of the probe streams, opened one at a time once all the others are open: what a
+     *                  new stream waits for its first token while the gateway holds that many open streams
+     */
+    record Result(int requested, int completed, long errors, int peakOpen, Stats ttft, Stats probeTtft,
+                  long rssBeforeKiB, long rssPeakKiB, double seconds, String firstError) {}
 
     private static final byte[] CONTENT = "\"content\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]".getBytes(StandardCharsets.US_ASCII);
@@ -31,6 +36,7 @@ final class StreamFlood {
         final byte[] request;
         long sent;
         long firstContent;
+        boolean probe;
         int status;
         boolean done;
         final byte[] tail = new byte[16];
@@ -48,8 +54,8 @@ final class StreamFlood {
      * @param rss      the server's resident memory in KiB, sampled while streams are open (null: none)
      * @param deadline longest time for the whole flood, after which open streams count as errors
      */
-    static Result run(String host, int port, byte[] body, String[] headers, int streams, int perSecond,
-                      LongSupplier rss, long deadlineMillis) throws IOException {
+    static Result run(String host, int port, byte[] body, String[] headers, int streams, int perSecond, int probes,
+                      int probesPerSecond, LongSupplier rss, long deadlineMillis) throws IOException {
         StringBuilder head = new StringBuilder(256).append("POST /v1/chat/completions HTTP/1.1\r\nHost: ").append(host)
                 .append(':').append(port).append("\r\nContent-Type: application/json\r\nContent-Length: ")
                 .append(body.length).append("\r\n");
@@ -63,6 +69,10 @@ final class StreamFlood {
         System.arraycopy(body, 0, request, headBytes.length, body.length);
 
         Stats ttft = new Stats();
+        Stats probeTtft = new Stats();
+        int total = streams + probes;
+        long probesFrom = -1;
+        int probesOpened = 0;
         long rssBefore = rss == null ? -1 : rss.getAsLong();
         long rssPeak = rssBefore;
         long nextRssSample = 0;
@@ -78,16 +88,22 @@ final class StreamFlood {
         long end = start + deadlineMillis * 1_000_000L;
         InetSocketAddress address = new InetSocketAddress(host, port);
         try (Selector selector = Selector.open()) {
-            while (completed + errors < streams) {
+            while (completed + errors < total) {
                 long now = System.nanoTime();
                 if (now > end) {
-                    long left = streams - completed - errors;
+                    long left = total - completed - errors;
                     errors += left;
                     firstError = firstError == null ? left + " streams still open at the deadline" : firstError;
                     break;
                 }
                 // open what the ramp allows by now
                 long due = Math.min(streams, (now - start) * perSecond / 1_000_000_000L + 1);
+                if (opened >= streams && probesFrom < 0 && ttft.count() + errors >= streams) {
+                    probesFrom = now; // every ramp stream has its first token (or failed): start probing
+                }
+                if (probesFrom >= 0) {
+                    due = streams + Math.min(probes, (now - probesFrom) * probesPerSecond / 1_000_000_000L + 1);
+                }
                 while (opened < due) {
                     opened++;
                     try {
@@ -95,6 +111,7 @@ final class StreamFlood {
                         ch.configureBlocking(false);
                         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                         Conn c = new Conn(request);
+                        c.probe = opened > streams;
                         ch.connect(address);
                         ch.register(selector, SelectionKey.OP_CONNECT, c);
                         open++;
@@ -153,7 +170,7 @@ final class StreamFlood {
                                     }
                                     if (at >= 0 && at + CONTENT.length < len) {
                                         c.firstContent = System.nanoTime();
-                                        ttft.add(c.firstContent - c.sent);
+                                        (c.probe ? probeTtft : ttft).add(c.firstContent - c.sent);
                                     }
                                 }
                                 if (failure == null && indexOf(scratch, len, DONE, 0) >= 0) {
@@ -193,7 +210,7 @@ final class StreamFlood {
                 }
             }
         }
-        return new Result(streams, completed, errors, peakOpen, ttft, rssBefore, rssPeak,
+        return new Result(streams, completed, errors, peakOpen, ttft, probeTtft, rssBefore, rssPeak,
                 (System.nanoTime() - start) / 1e9, firstError);
     }
 
