@@ -304,9 +304,11 @@ public final class GatewayBench {
         String loadAfter = Servers.loadAverage();
         List<String> problems = Report.write(root, results, loadBefore, loadAfter);
         if (!problems.isEmpty()) {
-            System.err.println("Harness problems (the run is not trustworthy):");
+            System.err.println((quick ? "Harness problems (the smoke run fails):" : "Errors or missing figures (listed in the report):"));
             problems.forEach(p -> System.err.println("  - " + p));
-            System.exit(1);
+            if (quick) {
+                System.exit(1); // the smoke run guards the harness; the full run reports what it saw
+            }
         }
     }
 

@@ -182,7 +182,8 @@ final class Report {
         if (!res.notes().isEmpty() || !problems.isEmpty()) {
             md.append('\n');
             res.notes().forEach(n -> md.append("- ").append(n).append('\n'));
-            problems.forEach(p -> md.append("- **Harness problem:** ").append(p).append('\n'));
+            problems.forEach(p -> md.append(res.quick() ? "- **Harness problem:** " : "- **Errors / missing figures:** ")
+                    .append(p).append('\n'));
         }
 
         String json = json(res, date, commit, machine, loadBefore, loadAfter, targets, problems);
