@@ -5,6 +5,7 @@ import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChatResponse;
 import dev.sluice.api.Choice;
 import dev.sluice.api.ChunkStream;
+import dev.sluice.api.StreamAssembler;
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.Usage;
 import dev.sluice.config.CacheConfig;
@@ -188,7 +189,7 @@ public final class CacheStage implements Stage {
     private static final class RecordingStream implements ChunkStream {
         private final ChunkStream delegate;
         private final Storer storer;
-        private final Replay.Assembler assembler = new Replay.Assembler();
+        private final StreamAssembler assembler = new StreamAssembler();
         private boolean failed;
         private boolean done;
 

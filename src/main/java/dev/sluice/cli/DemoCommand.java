@@ -68,8 +68,16 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Models: " + String.join(", ", config.modelNames()));
             System.out.println("Sending sample traffic (plain and streaming chat, Anthropic translation, a tool call, embeddings,"
                     + " cache hits, guardrails)...");
-            DemoTraffic.Summary summary = new DemoTraffic(base + "/v1", secret).run(rounds);
+            DemoTraffic traffic = new DemoTraffic(base + "/v1", secret);
+            DemoTraffic.Summary summary = traffic.run(rounds);
             printSummary(summary);
+            String traceId = null;
+            try {
+                traceId = traffic.ragTrace();
+                System.out.println("  RAG trace: app spans (OTLP to /v1/traces) + the gateway's spans of its chat call, one tree");
+            } catch (java.io.IOException e) {
+                System.out.println("  failed: RAG trace -> " + e.getMessage());
+            }
             System.out.println();
             System.out.println("Try it yourself:");
             System.out.println("  curl " + base + "/v1/chat/completions \\");
@@ -80,13 +88,18 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Admin key:   " + adminKey);
             System.out.println("Request log: curl -H 'Authorization: Bearer " + adminKey + "' " + base + "/admin/logs?limit=5");
             System.out.println("Keys:        SLUICE_ADMIN_KEY=" + adminKey + " ./sluice keys list --url " + base);
+            if (traceId != null) {
+                System.out.println("Trace tree:  curl -H 'Authorization: Bearer " + adminKey + "' " + base + "/admin/traces/" + traceId);
+            }
+            System.out.println("Stats:       SLUICE_ADMIN_KEY=" + adminKey + " ./sluice stats --from 1h --group-by model --url " + base);
+            System.out.println("Live log:    SLUICE_ADMIN_KEY=" + adminKey + " ./sluice logs tail -f --url " + base);
             if (!noWait) {
                 System.out.println();
                 System.out.println("Serving until Ctrl-C.");
                 Signals.awaitTermination();
                 System.out.println("Draining in-flight requests...");
             }
-            return summary.errors() == 0 ? 0 : 1;
+            return summary.errors() == 0 && traceId != null ? 0 : 1;
         } finally {
             gateway.close();
         }
@@ -101,6 +114,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("  cache: " + s.cacheStatuses().entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                     .collect(java.util.stream.Collectors.joining(", "))
                     + "   (x-sluice-cache; a repeated question and a paraphrase are answered without the model)");
+        }
+        for (DemoTraffic.Result r : s.routing()) {
+            System.out.println("  " + r.label() + " -> HTTP " + r.status() + " (" + r.route() + ")");
         }
         s.results().stream().filter(r -> r.status() != r.expectedStatus()).forEach(r ->
                 System.out.println("  failed: " + r.label() + " -> HTTP " + r.status() + " " + r.error()));

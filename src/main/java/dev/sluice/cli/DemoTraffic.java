@@ -41,17 +41,23 @@ final class DemoTraffic {
      * @param expectedStatus 200, or 400 for the request the guardrails are meant to refuse
      * @param guardrail      the {@code x-sluice-guardrail} response header, or null
      * @param cache          the {@code x-sluice-cache} response header, or null
+     * @param route          how the router served it: the model, {@code x-sluice-route}, attempts, fallback
      */
     record Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error,
-                  int expectedStatus, String guardrail, String cache) {
+                  int expectedStatus, String guardrail, String cache, String route) {
         Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error) {
-            this(label, status, latencyMicros, tokensIn, tokensOut, error, 200, null, null);
+            this(label, status, latencyMicros, tokensIn, tokensOut, error, 200, null, null, null);
         }
     }
 
     record Summary(List<Result> results) {
         long errors() {
             return results.stream().filter(r -> r.status() != r.expectedStatus()).count();
+        }
+
+        /** The calls that show routing: complexity routing, retries and fallbacks, another provider's format. */
+        List<Result> routing() {
+            return results.stream().filter(r -> r.label().startsWith("routing")).toList();
         }
 
         List<Result> guardrails() {
@@ -96,6 +102,18 @@ final class DemoTraffic {
                 futures.add(pool.submit(() -> results.add(chat("chat gpt-4o-mini", "gpt-4o-mini", q, false))));
                 futures.add(pool.submit(() -> results.add(chat("stream gpt-4o", "gpt-4o", q, true))));
                 futures.add(pool.submit(() -> results.add(chat("chat claude (Anthropic API)", "claude-3-5-haiku", q, streamClaude))));
+                // routing: half of "resilient"'s upstream calls fail with 503 (not cached: temperature 0.7),
+                // retries and a fallback absorb them; "auto" sends easy questions to the small model and
+                // hard ones to the large one; Gemini's wire format is translated both ways
+                futures.add(pool.submit(() -> results.add(chat("routing: resilient (50% upstream 503s)", "resilient", q, false, 0.7))));
+                if (i < 2) {
+                    boolean hard = i == 1;
+                    String auto = hard ? "Prove that the sum of two even integers is even, step by step, then write a Python function that checks it."
+                            : "What is the capital of France?";
+                    futures.add(pool.submit(() -> results.add(chat("routing: auto (" + (hard ? "hard" : "easy") + " question)",
+                            "auto", auto, false, 0.7))));
+                    futures.add(pool.submit(() -> results.add(chat("routing: gemini-flash (Gemini API, streamed)", "gemini-flash", q, true, 0.7))));
+                }
             }
             futures.add(pool.submit(() -> results.add(toolCall())));
             futures.add(pool.submit(() -> results.add(redactedEmail())));
@@ -116,7 +134,11 @@ final class DemoTraffic {
     }
 
     private Result chat(String label, String model, String question, boolean stream) {
-        var body = Json.object().put("model", model).put("temperature", 0).put("stream", stream);
+        return chat(label, model, question, stream, 0);
+    }
+
+    private Result chat(String label, String model, String question, boolean stream, double temperature) {
+        var body = Json.object().put("model", model).put("temperature", temperature).put("stream", stream);
         body.putArray("messages").addObject().put("role", "user").put("content", question);
         if (stream) {
             body.putObject("stream_options").put("include_usage", true);
@@ -192,13 +214,81 @@ final class DemoTraffic {
             String guardrail = response.headers().firstValue("x-sluice-guardrail").orElse(null);
             return new Result(label, response.statusCode(), micros, usage.path("prompt_tokens").asInt(),
                     usage.path("completion_tokens").asInt(), error, expectedStatus, guardrail,
-                    response.headers().firstValue("x-sluice-cache").orElse(null));
+                    response.headers().firstValue("x-sluice-cache").orElse(null), route(response.headers()));
         } catch (IOException e) {
             return new Result(label, 0, (System.nanoTime() - start) / 1000, 0, 0, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(label, 0, 0, 0, 0, "interrupted");
         }
+    }
+
+    /**
+     * A RAG-shaped request traced end to end: the "application" sends its own spans (the question,
+     * retrieval, reranking, generation) to {@code POST /v1/traces} as OTLP/JSON, and makes its chat
+     * call inside the generate span with a W3C {@code traceparent}, so the gateway's spans hang
+     * under it. Returns the trace id, or throws when either call fails.
+     */
+    String ragTrace() throws IOException, InterruptedException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        String traceId = String.format("%016x%016x", random.nextLong() | 1, random.nextLong());
+        String root = String.format("%016x", random.nextLong() | 1);
+        String generate = String.format("%016x", random.nextLong() | 1);
+        long start = System.currentTimeMillis() * 1_000_000L;
+        var chat = Json.object().put("model", "gpt-4o-mini").put("temperature", 0);
+        chat.putArray("messages").addObject().put("role", "user")
+                .put("content", "Using the retrieved notes, explain what a sluice gate does.");
+        HttpRequest call = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
+                .header("authorization", "Bearer " + apiKey).header("content-type", "application/json")
+                .header("traceparent", "00-" + traceId + "-" + generate + "-01")
+                .header("x-sluice-session", "demo-session").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(chat))).build();
+        HttpResponse<String> answer = http.send(call, HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IOException("the traced chat call answered HTTP " + answer.statusCode());
+        }
+        long end = System.currentTimeMillis() * 1_000_000L + 1_000_000L;
+        var body = Json.object();
+        var rs = body.putArray("resourceSpans").addObject();
+        var resource = rs.putObject("resource").putArray("attributes");
+        resource.addObject().put("key", "service.name").putObject("value").put("stringValue", "demo-rag-app");
+        resource.addObject().put("key", "session.id").putObject("value").put("stringValue", "demo-session");
+        var scope = rs.putArray("scopeSpans").addObject();
+        scope.putObject("scope").put("name", "sluice-demo");
+        var spans = scope.putArray("spans");
+        spans.add(span(traceId, root, null, "answer question", start, end));
+        spans.add(span(traceId, String.format("%016x", random.nextLong() | 1), root, "retrieve", start + 1_000_000, start + 3_000_000)
+                .set("attributes", Json.MAPPER.readTree("[{\"key\":\"retrieval.documents\",\"value\":{\"intValue\":\"4\"}}]")));
+        spans.add(span(traceId, String.format("%016x", random.nextLong() | 1), root, "rerank", start + 3_000_000, start + 4_000_000));
+        spans.add(span(traceId, generate, root, "generate", start + 4_000_000, end));
+        HttpResponse<String> ingest = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/traces"))
+                .header("authorization", "Bearer " + apiKey).header("content-type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (ingest.statusCode() != 200 || ingest.body().contains("partialSuccess")) {
+            throw new IOException("POST /v1/traces answered HTTP " + ingest.statusCode() + ": " + ingest.body());
+        }
+        return traceId;
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode span(String traceId, String spanId, String parent,
+                                                                       String name, long startNanos, long endNanos) {
+        var s = Json.object().put("traceId", traceId).put("spanId", spanId).put("name", name).put("kind", 1)
+                .put("startTimeUnixNano", Long.toString(startNanos)).put("endTimeUnixNano", Long.toString(endNanos));
+        if (parent != null) {
+            s.put("parentSpanId", parent);
+        }
+        return s;
+    }
+
+    private static String route(java.net.http.HttpHeaders h) {
+        StringBuilder sb = new StringBuilder();
+        h.firstValue("x-sluice-provider").ifPresent(p -> sb.append(p).append('/'));
+        h.firstValue("x-sluice-model").ifPresent(sb::append);
+        h.firstValue("x-sluice-route").ifPresent(r -> sb.append(", route ").append(r));
+        h.firstValue("x-sluice-attempts").filter(a -> !a.equals("1")).ifPresent(a -> sb.append(", attempts ").append(a));
+        h.firstValue("x-sluice-fallback").ifPresent(f -> sb.append(", fallback ").append(f));
+        return sb.toString();
     }
 
     private static JsonNode lastUsage(InputStream in) throws IOException {

@@ -17,6 +17,7 @@ import dev.sluice.guard.judge.JudgeClient;
 import dev.sluice.guard.judge.JudgeScanner;
 import dev.sluice.guard.pii.Detector;
 import dev.sluice.guard.pii.PatternDetector;
+import dev.sluice.guard.pii.PhoneDetector;
 import dev.sluice.guard.pii.PiiScanner;
 import dev.sluice.guard.secrets.SecretsScanner;
 import dev.sluice.guard.toxicity.Lexicon;
@@ -125,7 +126,7 @@ public final class Guardrails implements AutoCloseable {
                         c.bool("classifier", false) ? this::classifier : null);
                 case "pii" -> PiiScanner.of(c.options().containsKey("entities") ? c.strings("entities")
                                 : GuardrailsConfig.PII_ENTITIES,
-                        c.options().containsKey("phone_regions") ? c.strings("phone_regions") : List.of("US", "GB", "DE", "FR"),
+                        c.options().containsKey("phone_regions") ? c.strings("phone_regions") : PhoneDetector.DEFAULT_REGIONS,
                         custom(c));
                 case "secrets" -> SecretsScanner.of(c.strings("types"),
                         c.patterns("custom").stream().map(p -> new String[] {p.name(), p.pattern()}).toList());

@@ -49,13 +49,20 @@ public final class LimitStage implements Stage {
     @Override
     public Reply handle(Exchange ex, Chain next) {
         long now = clock.millis();
-        int estimatedTokens = estimateTokens(ex);
-        Price price = prices.find(priceModelOf.getOrDefault(ex.requestedModel(), ex.requestedModel()));
-        double estimatedCost = price == null ? 0 : price.estimate(estimatedTokens - estimatedOutput(ex), estimatedOutput(ex));
-        List<Bucket> buckets = buckets(ex, estimatedTokens, estimatedCost, now);
+        List<Bucket> buckets = buckets(ex, 0, 0, now);
         if (buckets.isEmpty()) {
             ex.onComplete(done -> done.costUsd(prices.cost(done.upstreamModel(), done.usage())));
             return next.proceed(ex);
+        }
+        // counting the prompt's tokens costs microseconds per kilobyte (and loads the tokenizer):
+        // only token-per-minute and budget buckets need the estimate
+        int estimatedTokens = 0;
+        double estimatedCost = 0;
+        if (buckets.stream().anyMatch(b -> b.kind() == Bucket.Kind.TOKENS_PER_MINUTE || b.kind().budget())) {
+            estimatedTokens = estimateTokens(ex);
+            Price price = prices.find(priceModelOf.getOrDefault(ex.requestedModel(), ex.requestedModel()));
+            estimatedCost = price == null ? 0 : price.estimate(estimatedTokens - estimatedOutput(ex), estimatedOutput(ex));
+            buckets = buckets(ex, estimatedTokens, estimatedCost, now);
         }
         Decision decision;
         try {
@@ -73,7 +80,10 @@ public final class LimitStage implements Stage {
         }
         RateHeaders.write(ex, decision.states());
         Limiter settleWith = decision.decidedBy();
-        ex.onComplete(done -> settle(done, settleWith, buckets, estimatedTokens, estimatedCost));
+        List<Bucket> held = buckets;
+        int tokens = estimatedTokens;
+        double cost = estimatedCost;
+        ex.onComplete(done -> settle(done, settleWith, held, tokens, cost));
         return next.proceed(ex);
     }
 

@@ -41,5 +41,14 @@ public final class GenAi {
     public static final AttributeKey<Long> TTFT_MS = AttributeKey.longKey("sluice.ttft_ms");
     public static final AttributeKey<Boolean> STREAM = AttributeKey.booleanKey("sluice.stream");
 
+    // guardrail triggers, one span event each (named after the proposed gen_ai.guardrail event)
+    public static final String GUARDRAIL_EVENT = "gen_ai.guardrail";
+    public static final AttributeKey<String> GUARDRAIL_NAME = AttributeKey.stringKey("gen_ai.guardrail.name");
+    public static final AttributeKey<String> GUARDRAIL_DIRECTION = AttributeKey.stringKey("gen_ai.guardrail.direction");
+    public static final AttributeKey<String> GUARDRAIL_VERDICT = AttributeKey.stringKey("gen_ai.guardrail.verdict");
+    public static final AttributeKey<Double> GUARDRAIL_SCORE = AttributeKey.doubleKey("gen_ai.guardrail.score");
+    public static final AttributeKey<String> GUARDRAIL_ACTION = AttributeKey.stringKey("gen_ai.guardrail.action");
+    public static final AttributeKey<String> GUARDRAIL_DETAIL = AttributeKey.stringKey("gen_ai.guardrail.detail");
+
     private GenAi() {}
 }

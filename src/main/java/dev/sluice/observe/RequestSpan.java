@@ -3,6 +3,9 @@ package dev.sluice.observe;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.Usage;
 import dev.sluice.pipeline.Exchange;
+import dev.sluice.pipeline.GuardEvent;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import java.util.List;
@@ -91,6 +94,9 @@ public final class RequestSpan implements Exchange.CompletionListener {
             span.setAttribute(GenAi.TTFT_MS, ex.ttftMillis());
         }
         ex.tags().forEach((k, v) -> span.setAttribute("sluice.tag." + k.toLowerCase(Locale.ROOT), v));
+        for (GuardEvent g : ex.guardEvents()) {
+            span.addEvent(GenAi.GUARDRAIL_EVENT, guardrailAttributes(g));
+        }
         if (ex.errorType() != null) {
             span.setAttribute(GenAi.ERROR_TYPE, ex.errorType());
             if (ex.status() >= 500) {
@@ -98,6 +104,20 @@ public final class RequestSpan implements Exchange.CompletionListener {
             }
         }
         span.end();
+    }
+
+    /** One {@code gen_ai.guardrail} event: what fired, its verdict and score, what the policy did; never content. */
+    static Attributes guardrailAttributes(GuardEvent g) {
+        AttributesBuilder b = Attributes.builder()
+                .put(GenAi.GUARDRAIL_NAME, g.name())
+                .put(GenAi.GUARDRAIL_DIRECTION, g.direction())
+                .put(GenAi.GUARDRAIL_VERDICT, g.verdict())
+                .put(GenAi.GUARDRAIL_SCORE, g.score())
+                .put(GenAi.GUARDRAIL_ACTION, g.action());
+        if (g.detail() != null && !g.detail().isEmpty()) {
+            b.put(GenAi.GUARDRAIL_DETAIL, g.detail());
+        }
+        return b.build();
     }
 
     private void set(io.opentelemetry.api.common.AttributeKey<String> key, String value) {

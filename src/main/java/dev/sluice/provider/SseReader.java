@@ -1,9 +1,7 @@
 package dev.sluice.provider;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -12,12 +10,21 @@ import java.nio.charset.StandardCharsets;
  * an event).
  */
 public final class SseReader implements AutoCloseable {
-    private final BufferedReader reader;
+    /** A line longer than this is not an event any provider sends; the stream is refused. */
+    static final int MAX_LINE = 16 * 1024 * 1024;
+    private final InputStream in;
+    // Bytes, not chars: a Reader would hold a 16 KB char buffer and an 8 KB decoder buffer per open
+    // stream, for lines that are mostly a few hundred bytes. CR and LF never occur inside a UTF-8
+    // multi-byte sequence, so lines can be split before decoding.
+    private byte[] buffer = new byte[512];
+    private int pos;
+    private int limit;
+    private boolean afterCr;
 
     public record Event(String event, String data) {}
 
     public SseReader(InputStream in) {
-        this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 8192);
+        this.in = in;
     }
 
     /** The next event, or null at the end of the body. Blocks until a whole event has arrived. */
@@ -25,7 +32,7 @@ public final class SseReader implements AutoCloseable {
         String event = null;
         StringBuilder data = null;
         String line;
-        while ((line = reader.readLine()) != null) {
+        while ((line = readLine()) != null) {
             if (line.isEmpty()) {
                 if (data != null) {
                     return new Event(event, data.toString());
@@ -56,10 +63,66 @@ public final class SseReader implements AutoCloseable {
         return data == null ? null : new Event(event, data.toString());
     }
 
+    /** One line without its terminator (LF, CRLF or CR, as the SSE spec allows), or null at the end. */
+    private String readLine() throws IOException {
+        if (afterCr) {
+            // a CR ended the last line; a LF right after it belongs to the same terminator
+            if (pos == limit && !fill()) {
+                return null;
+            }
+            if (buffer[pos] == '\n') {
+                pos++;
+            }
+            afterCr = false;
+        }
+        int scanned = 0; // bytes after pos known to hold no terminator
+        while (true) {
+            for (int i = pos + scanned; i < limit; i++) {
+                byte b = buffer[i];
+                if (b == '\n' || b == '\r') {
+                    String line = new String(buffer, pos, i - pos, StandardCharsets.UTF_8);
+                    pos = i + 1;
+                    afterCr = b == '\r';
+                    return line;
+                }
+            }
+            scanned = limit - pos;
+            if (!fill()) {
+                if (pos == limit) {
+                    return null;
+                }
+                String last = new String(buffer, pos, limit - pos, StandardCharsets.UTF_8);
+                pos = limit;
+                return last;
+            }
+        }
+    }
+
+    /** Reads more bytes after the unread ones (moved to the front, the buffer grown if full); false at the end. */
+    private boolean fill() throws IOException {
+        if (pos > 0) {
+            System.arraycopy(buffer, pos, buffer, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+        }
+        if (limit == buffer.length) {
+            if (buffer.length >= MAX_LINE) {
+                throw new IOException("an event line from the upstream is longer than " + MAX_LINE + " bytes");
+            }
+            buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+        }
+        int n = in.read(buffer, limit, buffer.length - limit);
+        if (n < 0) {
+            return false;
+        }
+        limit += n;
+        return true;
+    }
+
     @Override
     public void close() {
         try {
-            reader.close();
+            in.close();
         } catch (IOException | RuntimeException ignored) {
             // closing a dead upstream connection (Helidon reports a cut-off body as a RuntimeException)
         }

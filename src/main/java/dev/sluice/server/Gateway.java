@@ -24,7 +24,10 @@ import dev.sluice.auth.KeyService;
 import dev.sluice.config.ProviderConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
+import dev.sluice.guard.BodyRedactor;
 import dev.sluice.guard.Guardrails;
+import dev.sluice.guard.pii.PhoneDetector;
+import dev.sluice.observe.BodyCapture;
 import dev.sluice.observe.RequestLogger;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
@@ -41,12 +44,17 @@ import dev.sluice.store.KeyRepository;
 import dev.sluice.store.Redis;
 import dev.sluice.store.RequestLogReader;
 import dev.sluice.store.BatchWriter;
+import dev.sluice.store.BodyRecord;
+import dev.sluice.store.BodySink;
 import dev.sluice.observe.Tracing;
 import dev.sluice.store.Erasure;
 import dev.sluice.store.Retention;
 import dev.sluice.store.RequestLogSink;
 import dev.sluice.store.SpanRecord;
 import dev.sluice.store.SpanSink;
+import dev.sluice.store.RequestSearch;
+import dev.sluice.store.SpanReader;
+import dev.sluice.store.StatsReader;
 import dev.sluice.store.RequestRecord;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,12 +72,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** An aggregate reading more request-log rows than this is refused with a 400 asking to narrow it. */
+    private static final long MAX_STATS_ROWS = 2_000_000;
 
     private final SluiceConfig config;
     private final SimulatorPool simulators;
     private final Database database;
     private final BatchWriter<RequestRecord> logWriter;
     private final BatchWriter<SpanRecord> spanWriter;
+    private final BatchWriter<BodyRecord> bodyWriter;
     private final Tracing tracing;
     private final Retention retention;
     private final KeyService keys;
@@ -101,6 +112,8 @@ public final class Gateway implements AutoCloseable {
                     config.store().queueCapacity(), Path.of(config.store().spillDir()));
             this.spanWriter = new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class,
                     config.store().queueCapacity(), Path.of(config.store().spillDir()));
+            this.bodyWriter = new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class,
+                    config.store().queueCapacity(), Path.of(config.store().spillDir()));
             this.tracing = Tracing.create(config.tracing(), spanWriter);
             KeyRepository keyRepository = new KeyRepository(db);
             TeamRepository teamRepository = new TeamRepository(db);
@@ -124,6 +137,11 @@ public final class Gateway implements AutoCloseable {
             AlertSink alerts = new AlertSink(config.alerts().webhook());
             List<Stage> stages = new ArrayList<>();
             stages.add(new AuthStage(keys, teams, config.auth().enabled()));
+            if (BodyCapture.enabled(config.tracing())) {
+                // right after auth: the caller is known, and refusals by limits or guards are captured too
+                BodyRedactor redactor = BodyRedactor.standard(PhoneDetector.DEFAULT_REGIONS);
+                stages.add(new BodyCapture(config.tracing(), bodyWriter, redactor::redact));
+            }
             stages.add(new LimitStage(limiter, config.limits(), prices, priceModels(config),
                     new BudgetAlerts(config.alerts().budgetThresholds(), alerts, redis), clock));
             if (guardrails != null) {
@@ -146,9 +164,12 @@ public final class Gateway implements AutoCloseable {
             AdminGuard guard = new AdminGuard(access, audit, clock, maxBody);
             GatewayServer.Admin admin = new GatewayServer.Admin(new KeysAdmin(guard, keys), new TeamsAdmin(guard, teams),
                     new AccessAdmin(guard, access), new LogsAdmin(guard, logReader, audit), new CacheAdmin(guard, responseCache),
-                    new UsersAdmin(guard, new Erasure(db)));
+                    new UsersAdmin(guard, new Erasure(db)), new AnalyticsAdmin(guard, new RequestSearch(db),
+                    new SpanReader(db), new StatsReader(db), MAX_STATS_ROWS));
             this.retention = new Retention(db, config.retention(), clock, true);
-            this.server = new GatewayServer(config.server().host(), config.server().port(), api, admin, db::healthy);
+            TraceEndpoint traceIngest = new TraceEndpoint(keys, config.auth().enabled(), spanWriter, maxBody);
+            this.server = new GatewayServer(config.server().host(), config.server().port(), api, traceIngest, admin,
+                    db::healthy);
         } catch (RuntimeException e) {
             watchdog.close();
             simulators.close();
@@ -256,6 +277,11 @@ public final class Gateway implements AutoCloseable {
         return spanWriter;
     }
 
+    /** The captured-bodies writer, for tests that wait until bodies are stored. */
+    public BatchWriter<BodyRecord> bodyLog() {
+        return bodyWriter;
+    }
+
     public BatchWriter<RequestRecord> requestLog() {
         return logWriter;
     }
@@ -286,6 +312,7 @@ public final class Gateway implements AutoCloseable {
         retention.close();
         tracing.close();
         spanWriter.close();
+        bodyWriter.close();
         logWriter.close();
         if (guardrails != null) {
             guardrails.close();
@@ -312,6 +339,13 @@ public final class Gateway implements AutoCloseable {
         for (ModelConfig m : config.models().values()) {
             if (m instanceof ModelConfig.Deployed d) {
                 out.put(m.name(), d.deployments().getFirst().model());
+            }
+        }
+        // a complexity router is estimated at its hard model's price: budgets see the worst case up
+        // front, and the real cost (of whichever model answered) settles it
+        for (ModelConfig m : config.models().values()) {
+            if (m instanceof ModelConfig.Complexity c && out.containsKey(c.hard())) {
+                out.put(m.name(), out.get(c.hard()));
             }
         }
         return out;

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayServer {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
-    private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/embeddings", "/v1/models",
+    private static final Set<String> KNOWN_PATHS = Set.of("/v1/chat/completions", "/v1/embeddings", "/v1/models", "/v1/traces",
             "/health/live", "/health/ready", "/admin/keys", "/admin/teams", "/admin/admin-keys", "/admin/logs",
-            "/admin/audit", "/admin/cache");
+            "/admin/audit", "/admin/cache", "/admin/analytics/requests", "/admin/analytics/traces",
+            "/admin/analytics/stats");
 
     private final WebServer server;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -32,9 +33,9 @@ final class GatewayServer {
 
     /** The admin API's endpoint groups. */
     record Admin(KeysAdmin keys, TeamsAdmin teams, AccessAdmin access, LogsAdmin logs, CacheAdmin cache,
-                 UsersAdmin users) {}
+                 UsersAdmin users, AnalyticsAdmin analytics) {}
 
-    GatewayServer(String host, int port, ApiEndpoints api, Admin admin, BooleanSupplier storeHealthy) {
+    GatewayServer(String host, int port, ApiEndpoints api, TraceEndpoint traces, Admin admin, BooleanSupplier storeHealthy) {
         HttpRouting.Builder routing = HttpRouting.builder()
                 // every response carries x-request-id: the client's when it sent a sane one
                 .addFilter((chain, req, res) -> {
@@ -44,6 +45,7 @@ final class GatewayServer {
                 .post("/v1/chat/completions", tracked(api::chat))
                 .post("/v1/embeddings", tracked(api::embeddings))
                 .get("/v1/models", tracked(api::models))
+                .post("/v1/traces", tracked(traces::ingest))
                 .get("/health/live", (req, res) -> HttpIo.sendJson(res, 200, status("live")))
                 .get("/health/ready", (req, res) -> {
                     boolean ready = !draining && storeHealthy.getAsBoolean();
@@ -66,6 +68,11 @@ final class GatewayServer {
                 .get("/admin/logs", admin.logs()::requestLog)
                 .get("/admin/audit", admin.logs()::auditLog)
                 .delete("/admin/users/{user}", admin.users()::erase)
+                .get("/admin/analytics/requests", admin.analytics()::requests)
+                .get("/admin/analytics/traces", admin.analytics()::traces)
+                .get("/admin/analytics/stats", admin.analytics()::stats)
+                .get("/admin/traces/{trace_id}", admin.analytics()::trace)
+                .get("/admin/sessions/{id}", admin.analytics()::session)
                 .get("/admin/cache", admin.cache()::stats)
                 .delete("/admin/cache", admin.cache()::invalidate)
                 .any(GatewayServer::unknownRoute)
@@ -82,6 +89,9 @@ final class GatewayServer {
                 // small SSE events must leave at once, not wait for the previous segment's ACK
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .featuresDiscoverServices(false)
+                // request bodies may be gzip (OTLP exporters compress); responses are never compressed
+                .contentEncoding(io.helidon.http.encoding.ContentEncodingContext.builder()
+                        .contentEncodingsDiscoverServices(false).addContentEncoding(new GzipDecoding()).build())
                 .routing(routing)
                 .build()
                 .start();
@@ -141,7 +151,8 @@ final class GatewayServer {
     private static void unknownRoute(ServerRequest req, ServerResponse res) {
         String path = req.path().path();
         if (KNOWN_PATHS.contains(path) || path.startsWith("/admin/keys/") || path.startsWith("/admin/teams/")
-                || path.startsWith("/admin/admin-keys/") || path.startsWith("/admin/users/")) {
+                || path.startsWith("/admin/admin-keys/") || path.startsWith("/admin/users/")
+                || path.startsWith("/admin/traces/") || path.startsWith("/admin/sessions/")) {
             HttpIo.sendError(res, new SluiceException(405, "invalid_request_error", "method_not_allowed", null,
                     "The method " + req.prologue().method().text() + " is not allowed on " + path + "."));
         } else {

@@ -36,6 +36,9 @@ final class HttpIo {
                 throw SluiceException.tooLarge(limit);
             }
             return body;
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw SluiceException.invalidRequest(null, "The body is marked Content-Encoding: gzip but does not inflate: "
+                    + e.getMessage() + ".");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

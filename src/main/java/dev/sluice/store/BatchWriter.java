@@ -62,6 +62,11 @@ public final class BatchWriter<T> implements AutoCloseable {
     private volatile long spillPending;
     private volatile boolean closing;
     private volatile boolean storeDown;
+    /** While the store is down: whether the last probe reached it (only then does the writer try it). */
+    private volatile boolean reachable;
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+    private long nextTry;
+    private long backoff = 100;
     private Connection connection;
 
     /**
@@ -118,6 +123,11 @@ public final class BatchWriter<T> implements AutoCloseable {
         return queue.size();
     }
 
+    /** How many more records the memory queue takes right now (callers offering a batch check first). */
+    public int remainingCapacity() {
+        return queue.remainingCapacity();
+    }
+
     /** Whether the last write attempt failed. */
     public boolean storeDown() {
         return storeDown;
@@ -126,7 +136,7 @@ public final class BatchWriter<T> implements AutoCloseable {
     /** Waits until every accepted record is in the store, or the timeout passes; true when flushed. */
     public boolean flush(long timeoutMillis) {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (written.get() < accepted.get()) {
+        while (written.get() < accepted.get() || spillPending > 0) {
             if (System.currentTimeMillis() > deadline) {
                 return false;
             }
@@ -142,15 +152,22 @@ public final class BatchWriter<T> implements AutoCloseable {
 
     private void run() {
         List<T> batch = new ArrayList<>(BATCH);
-        long backoff = 100;
-        long nextTry = 0;
         while (!(closing && queue.isEmpty() && batch.isEmpty())) {
             try {
                 if (batch.isEmpty()) {
                     T first = queue.poll(200, TimeUnit.MILLISECONDS);
                     if (first == null) {
-                        if (spillPending > 0 && !storeDown) {
-                            replaySpill();
+                        // idle: replay what was spilled, also as the probe that ends an outage
+                        // (no new record may ever come to try the store with)
+                        if (spillPending > 0 && mayTryStore()) {
+                            boolean wasDown = storeDown;
+                            if (replaySpill()) {
+                                if (wasDown) {
+                                    LOG.info("{}: the store answers again", name);
+                                }
+                                storeDown = false;
+                                backoff = 100;
+                            }
                         }
                         continue;
                     }
@@ -161,7 +178,7 @@ public final class BatchWriter<T> implements AutoCloseable {
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
                 }
-                if (storeDown && System.currentTimeMillis() < nextTry) {
+                if (!mayTryStore()) {
                     spill(batch);
                     continue;
                 }
@@ -180,16 +197,45 @@ public final class BatchWriter<T> implements AutoCloseable {
                 closing = true;
             } catch (SQLException | RuntimeException e) {
                 if (!storeDown) {
-                    LOG.warn("{}: the store failed ({}); spilling to {} and retrying", name, e.getMessage(), spillFile);
+                    LOG.warn("{}: the store failed ({}); spilling to {} and retrying", name, describe(e), spillFile);
                 }
-                storeDown = true;
-                closeConnection();
+                markDown();
                 spill(batch);
-                nextTry = System.currentTimeMillis() + backoff;
-                backoff = Math.min(backoff * 2, 5_000);
             }
         }
         closeConnection();
+    }
+
+    private void markDown() {
+        storeDown = true;
+        reachable = false;
+        closeConnection();
+    }
+
+    /**
+     * Whether the writer should try the store now. While it is down, a probe on another thread
+     * checks it (with backoff), so the writer itself never waits on a dead store: it keeps
+     * moving records from memory to the spill file, and the queue never overflows meanwhile.
+     */
+    private boolean mayTryStore() {
+        if (!storeDown || reachable) {
+            return true;
+        }
+        long now = System.currentTimeMillis();
+        if (now >= nextTry && probing.compareAndSet(false, true)) {
+            nextTry = now + backoff;
+            backoff = Math.min(backoff * 2, 5_000);
+            Thread.ofVirtual().name("sluice-" + name + "-probe").start(() -> {
+                try (Connection c = database.connect()) {
+                    reachable = c.isValid(2);
+                } catch (SQLException | RuntimeException e) {
+                    reachable = false;
+                } finally {
+                    probing.set(false);
+                }
+            });
+        }
+        return false;
     }
 
     private void insert(List<T> batch) throws SQLException {
@@ -235,10 +281,36 @@ public final class BatchWriter<T> implements AutoCloseable {
     }
 
     /**
-     * Writes the spill file into the store in batches, then deletes it. On a failure the lines
-     * already written are cut from the file, so a later replay writes nothing twice.
+     * The failure in one short line. JDBC batch errors quote the whole statement with its values:
+     * captured bodies and user data would end up in the log.
      */
-    private void replaySpill() {
+    static String describe(Exception e) {
+        Throwable cause = e;
+        if (e instanceof java.sql.BatchUpdateException b && b.getNextException() != null) {
+            cause = b.getNextException();
+        }
+        String message = String.valueOf(cause.getMessage());
+        int values = message.indexOf(" VALUES ");
+        if (values >= 0) {
+            message = message.substring(0, values) + " ...";
+        }
+        int newline = message.indexOf('\n');
+        if (newline >= 0) {
+            message = message.substring(0, newline);
+        }
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
+        return cause instanceof SQLException sql && sql.getSQLState() != null
+                ? message + " [SQLState " + sql.getSQLState() + "]" : message;
+    }
+
+    /**
+     * Writes the spill file into the store in batches, then deletes it; true when all of it was
+     * written. On a failure the lines already written are cut from the file, so a later replay
+     * writes nothing twice.
+     */
+    private boolean replaySpill() {
         List<T> chunk = new ArrayList<>(BATCH);
         long replayed = 0;
         try (BufferedReader in = Files.newBufferedReader(spillFile, StandardCharsets.UTF_8)) {
@@ -261,11 +333,11 @@ public final class BatchWriter<T> implements AutoCloseable {
                 written.addAndGet(chunk.size());
             }
         } catch (IOException | SQLException | RuntimeException e) {
-            LOG.warn("{}: replaying the spill file failed after {} record(s) ({}); will retry", name, replayed, e.getMessage());
-            storeDown = true;
-            closeConnection();
+            LOG.warn("{}: replaying the spill file failed after {} record(s) ({}); will retry", name, replayed,
+                    describe(e));
+            markDown();
             dropFirstLines(replayed);
-            return;
+            return false;
         }
         try {
             Files.deleteIfExists(spillFile);
@@ -274,6 +346,7 @@ public final class BatchWriter<T> implements AutoCloseable {
         }
         spillPending = 0;
         LOG.info("{}: {} spilled record(s) written to the store", name, replayed);
+        return true;
     }
 
     /** Rewrites the spill file without its first {@code count} records (already in the store). */

@@ -27,7 +27,9 @@ public final class Database implements AutoCloseable {
     private final String url;
     private final Connection shared;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock readLock = new ReentrantLock();
     private final HikariDataSource pool;
+    private Connection reader;
 
     private Database(Dialect dialect, String url, HikariDataSource pool) throws SQLException {
         this.dialect = dialect;
@@ -63,6 +65,8 @@ public final class Database implements AutoCloseable {
         config.setPoolName("sluice-store");
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(5_000);
+        // the batching writers send one multi-row INSERT per batch instead of one round trip per row
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -121,6 +125,31 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a read-only query for analytics: on SQLite on a connection of its own (opened on first
+     * use), so a long aggregation never holds the shared connection that key lookups need; WAL lets
+     * it read while the writer writes. On PostgreSQL, a pooled connection.
+     */
+    public <T> T read(SqlWork<T> work) {
+        if (pool != null) {
+            return withConnection(work);
+        }
+        readLock.lock();
+        try {
+            if (reader == null) {
+                reader = connect();
+                try (Statement s = reader.createStatement()) {
+                    s.execute("PRAGMA query_only=ON");
+                }
+            }
+            return work.run(reader);
+        } catch (SQLException e) {
+            throw new StoreException("Database error: " + e.getMessage(), e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
     /** Whether the database answers a trivial query (for readiness checks). */
     public boolean healthy() {
         try {
@@ -147,6 +176,16 @@ public final class Database implements AutoCloseable {
             // closing at shutdown; nothing to recover
         } finally {
             lock.unlock();
+        }
+        readLock.lock();
+        try {
+            if (reader != null) {
+                reader.close();
+            }
+        } catch (SQLException ignored) {
+            // closing at shutdown; nothing to recover
+        } finally {
+            readLock.unlock();
         }
     }
 

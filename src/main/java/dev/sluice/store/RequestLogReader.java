@@ -87,7 +87,7 @@ public final class RequestLogReader {
         });
     }
 
-    private static RequestRecord map(ResultSet rs) throws SQLException {
+    static RequestRecord map(ResultSet rs) throws SQLException {
         long ttft = rs.getLong("ttft_ms");
         boolean ttftNull = rs.wasNull();
         return new RequestRecord(rs.getLong("ts"), rs.getString("request_id"), rs.getString("key_id"),

@@ -100,6 +100,20 @@ class CliTest {
         assertThat(demo.out()).contains("requests ", "errors 0", "p50", "p99", "tokens in", "curl ", "Bearer sk-sluice-");
         assertThat(demo.out()).contains("guardrail: e-mail redacted before the model, restored in the answer -> HTTP 200"
                 + " (x-sluice-guardrail: input:pii:redact)", "guardrail: prompt injection refused -> HTTP 400");
+        // the RAG trace: the app's spans and the gateway's are one trace in the store
+        Matcher trace = Pattern.compile("/admin/traces/([0-9a-f]{32})").matcher(demo.out());
+        assertThat(trace.find()).as(demo.out()).isTrue();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             var ps = c.prepareStatement("SELECT DISTINCT service FROM spans WHERE trace_id = ? ORDER BY service")) {
+            ps.setString(1, trace.group(1));
+            java.util.List<String> services = new java.util.ArrayList<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    services.add(rs.getString(1));
+                }
+            }
+            assertThat(services).containsExactly("demo-rag-app", "sluice");
+        }
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Json;
 import dev.sluice.sim.RecordedRequest;
 import dev.sluice.sim.SimOptions;
+import dev.sluice.testing.Conversations;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.TestGateway;
 import java.time.Clock;
@@ -83,17 +84,8 @@ class GuardrailsInputTest {
         return body;
     }
 
-    /** A conversation that ends with a tool result; the simulator answers by quoting it. */
     static ObjectNode toolResult(String model, String result) {
-        ObjectNode body = Json.object().put("model", model);
-        ArrayNode messages = body.putArray("messages");
-        messages.addObject().put("role", "user").put("content", "Look up my account, please.");
-        ObjectNode assistant = messages.addObject().put("role", "assistant");
-        assistant.putNull("content");
-        ObjectNode call = assistant.putArray("tool_calls").addObject().put("id", "call_1").put("type", "function");
-        call.putObject("function").put("name", "lookup").put("arguments", "{}");
-        messages.addObject().put("role", "tool").put("tool_call_id", "call_1").put("content", result);
-        return body;
+        return Conversations.toolResult(model, result);
     }
 
     static String content(Http.Response r) {

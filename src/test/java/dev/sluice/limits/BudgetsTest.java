@@ -58,8 +58,13 @@ class BudgetsTest {
             return server.getAddress().getPort();
         }
 
-        List<String> titles() throws InterruptedException {
-            Thread.sleep(300); // deliveries run on their own threads
+        /** The titles received once {@code expected} have arrived (deliveries run on their own threads). */
+        List<String> titles(int expected) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (received.size() < expected && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200); // room for a duplicate to show up, so "exactly" means exactly
             return received.stream().map(j -> j.path("title").asText()).toList();
         }
 
@@ -98,7 +103,7 @@ class BudgetsTest {
             assertThat(error.path("message").asText()).contains("daily budget of $0.10", "2026-11-24T00:00:00Z");
             assertThat(admitted).isEqualTo((int) Math.floor(0.1 / expected + 1e-9));
 
-            List<String> titles = hook.titles();
+            List<String> titles = hook.titles(3);
             assertThat(titles).containsExactlyInAnyOrder(
                     "Budget 50% used: key " + key.path("id").asText() + " (daily)",
                     "Budget 80% used: key " + key.path("id").asText() + " (daily)",

@@ -80,9 +80,11 @@ class SharedLimitsTest {
             ObjectNode request = chat().put("model", "no-such-model");
             long start = System.nanoTime();
             int admitted = burst(instances, key, 360, request, 404);
-            System.out.printf("rpm 120 across 3 instances: %d admitted of 360 in %d ms%n", admitted,
-                    (System.nanoTime() - start) / 1_000_000);
-            assertThat((double) admitted).isBetween(120 * 0.98, 120 * 1.02);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("rpm 120 across 3 instances: %d admitted of 360 in %.0f ms%n", admitted, seconds * 1000);
+            // exact within 2% of what the bucket allows in that time: its 120 plus the refill while the
+            // burst ran (2 a second; a loaded machine can stretch the burst to many seconds)
+            assertThat((double) admitted).isBetween(120 * 0.98, (120 + 2 * seconds) * 1.02);
         } finally {
             instances.forEach(TestGateway::close);
         }

@@ -154,6 +154,59 @@ class TracingTest {
     }
 
     @Test
+    @DisplayName("each guardrail trigger is a gen_ai.guardrail event on the root span: name, verdict, score, action, no content")
+    void guardrailEvents() throws Exception {
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        pii: redact
+                        secrets: block
+                """, Clock.systemUTC())) {
+            String key = gw.createKey("tracing");
+            String redacted = hex(16);
+            Http.Response ok = gw.http().post("/v1/chat/completions",
+                    "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"mail jane.doe@example.com\"}]}",
+                    headers(key, redacted, hex(8)));
+            assertThat(ok.status()).isEqualTo(200);
+            String blocked = hex(16);
+            Http.Response refused = gw.http().post("/v1/chat/completions",
+                    "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"token ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8\"}]}",
+                    headers(key, blocked, hex(8)));
+            assertThat(refused.status()).isEqualTo(400);
+
+            JsonNode events = rootEvents(gw, redacted);
+            assertThat(events).hasSize(1);
+            JsonNode e = events.get(0);
+            assertThat(e.path("name").asText()).isEqualTo("gen_ai.guardrail");
+            assertThat(e.path("attributes").path("gen_ai.guardrail.name").asText()).isEqualTo("pii");
+            assertThat(e.path("attributes").path("gen_ai.guardrail.direction").asText()).isEqualTo("input");
+            assertThat(e.path("attributes").path("gen_ai.guardrail.action").asText()).isEqualTo("redact");
+            assertThat(e.path("attributes").path("gen_ai.guardrail.verdict").asText()).isEqualTo("detected");
+            assertThat(e.path("attributes").path("gen_ai.guardrail.score").asDouble()).isPositive();
+            assertThat(e.toString()).doesNotContain("jane.doe");
+            JsonNode block = rootEvents(gw, blocked).get(0);
+            assertThat(block.path("attributes").path("gen_ai.guardrail.name").asText()).isEqualTo("secrets");
+            assertThat(block.path("attributes").path("gen_ai.guardrail.action").asText()).isEqualTo("block");
+            assertThat(block.toString()).doesNotContain("ghp_");
+        }
+    }
+
+    static JsonNode rootEvents(TestGateway gw, String traceId) throws Exception {
+        spans(gw, traceId); // flushes
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + gw.dir().resolve("sluice.db"));
+             PreparedStatement ps = c.prepareStatement("SELECT events FROM spans WHERE trace_id = ? AND kind = 'server'")) {
+            ps.setString(1, traceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                String events = rs.getString(1);
+                return events == null ? Json.array() : Json.MAPPER.readTree(events);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("spans are exported over OTLP/HTTP to a configured collector")
     void otlpExport() throws Exception {
         List<byte[]> received = new CopyOnWriteArrayList<>();

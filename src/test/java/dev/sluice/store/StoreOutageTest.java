@@ -2,12 +2,19 @@ package dev.sluice.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Http;
+import dev.sluice.testing.Services;
+import dev.sluice.testing.TcpProxy;
 import dev.sluice.testing.TestGateway;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -41,6 +48,55 @@ class StoreOutageTest {
             assertThat(count(url) - before).as("every request logged after the outage").isEqualTo(sent);
             assertThat(gw.gateway().requestLog().dropped()).isZero();
             assertThat(gw.gateway().requestLog().spillPending()).isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("PostgreSQL unreachable mid-load: requests are served, request log, spans and bodies spill, then all arrive once")
+    void postgresDown() throws Exception {
+        String url = Services.postgres();
+        Path spill = Files.createTempDirectory("sluice-spill");
+        try (TcpProxy proxy = new TcpProxy(5432)) {
+            String proxied = url.replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port());
+            // auth off: key lookups also need the store; this test is about the writers
+            try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
+                    auth: {enabled: false}
+                    tracing: {capture: full}
+                    store:
+                      url: "%s"
+                      spill_dir: "%s"
+                    """.formatted(proxied, spill), Clock.systemUTC())) {
+                int sent = 0;
+                proxy.cut();
+                long start = System.currentTimeMillis();
+                while (System.currentTimeMillis() - start < 4_000 || gw.gateway().requestLog().spilled() == 0
+                        || gw.gateway().spanLog().spilled() == 0 || gw.gateway().bodyLog().spilled() == 0) {
+                    Http.Response r = gw.http().post("/v1/chat/completions",
+                            "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of());
+                    assertThat(r.status()).as("requests are served while the store is down").isEqualTo(200);
+                    sent++;
+                    assertThat(System.currentTimeMillis() - start).as("the writers never spilled").isLessThan(60_000);
+                }
+                assertThat(gw.gateway().requestLog().storeDown()).isTrue();
+                proxy.restore();
+                for (BatchWriter<?> w : List.of(gw.gateway().requestLog(), gw.gateway().spanLog(), gw.gateway().bodyLog())) {
+                    assertThat(w.flush(60_000)).isTrue();
+                    assertThat(w.dropped()).isZero();
+                    assertThat(w.spillPending()).isZero();
+                }
+                try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                    assertThat(count(s, "SELECT COUNT(*) FROM request_log")).as("request log").isEqualTo(sent);
+                    assertThat(count(s, "SELECT COUNT(*) FROM spans WHERE kind = 'server'")).as("root spans").isEqualTo(sent);
+                    assertThat(count(s, "SELECT COUNT(*) FROM bodies")).as("bodies").isEqualTo(sent);
+                }
+            }
+        }
+    }
+
+    static int count(Statement s, String sql) throws Exception {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

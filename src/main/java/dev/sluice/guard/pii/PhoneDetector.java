@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * are references, not phones.
  */
 public final class PhoneDetector implements Detector {
+    /** Regions whose national formats are recognised when a policy names none. */
+    public static final List<String> DEFAULT_REGIONS = List.of("US", "GB", "DE", "FR");
+
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final Pattern REFERENCE = Pattern.compile("(?i)\\b(?:invoice|order|ticket|ref|reference|tracking|serial"
             + "|isbn|sku|account|id|case|batch|lot|build|version|no\\.?|#)\\W{0,3}$");

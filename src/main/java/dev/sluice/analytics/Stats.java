@@ -1,0 +1,279 @@
+package dev.sluice.analytics;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.Json;
+import dev.sluice.api.SluiceException;
+import dev.sluice.store.RequestQuery;
+import dev.sluice.store.StatsReader;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Aggregates over the request log: per time bucket and group, the request count, errors by type,
+ * latency and time-to-first-token percentiles (p50/p90/p99, exact, nearest rank, computed here so
+ * SQLite and PostgreSQL agree), tokens, cost and cache hits.
+ *
+ * <p>Buckets are aligned to multiples of their width since the epoch (UTC), so {@code 1h} buckets
+ * start on the hour and {@code 1d} buckets at UTC midnight; without a width everything is one bucket.
+ */
+public final class Stats {
+    /** Dimensions rows can be grouped by, besides {@code tag:<name>}. */
+    public static final Set<String> DIMENSIONS = Set.of("model", "provider", "key", "team", "user", "operation", "status",
+            "error_type", "cache_status", "prompt_version");
+    public static final int MAX_GROUP_BY = 3;
+
+    /**
+     * @param bucket  null = one bucket for the whole range
+     * @param maxRows more matching rows than this is a 400 asking to narrow the query
+     */
+    public record Spec(Long fromMillis, Long toMillis, Duration bucket, List<String> groupBy, long maxRows) {}
+
+    private Stats() {}
+
+    /** Checks group_by: at most 3 known dimensions or {@code tag:<name>}, no repeats. */
+    public static List<String> groupBy(List<String> raw) {
+        List<String> out = new ArrayList<>();
+        for (String item : raw) {
+            for (String part : item.split(",")) {
+                String g = part.strip();
+                if (g.isEmpty()) {
+                    continue;
+                }
+                if (!DIMENSIONS.contains(g) && !(g.startsWith("tag:") && g.length() > 4)) {
+                    throw SluiceException.invalidRequest("group_by", "Cannot group by '" + g + "'. Use up to "
+                            + MAX_GROUP_BY + " of " + String.join(", ", DIMENSIONS.stream().sorted().toList())
+                            + ", or tag:<name>.");
+                }
+                if (out.contains(g)) {
+                    throw SluiceException.invalidRequest("group_by", "'" + g + "' appears twice in group_by.");
+                }
+                out.add(g);
+            }
+        }
+        if (out.size() > MAX_GROUP_BY) {
+            throw SluiceException.invalidRequest("group_by", "Group by at most " + MAX_GROUP_BY + " dimensions.");
+        }
+        return out;
+    }
+
+    /** Runs the aggregate and writes the answer as JSON. */
+    public static byte[] compute(StatsReader reader, RequestQuery query, Spec spec) {
+        Map<Key, Group> groups = new HashMap<>();
+        long bucketMillis = spec.bucket() == null ? 0 : spec.bucket().toMillis();
+        boolean needTags = spec.groupBy().stream().anyMatch(g -> g.startsWith("tag:") || g.equals("prompt_version"));
+        long[] scanned = {0};
+        boolean[] tooMany = {false};
+        reader.scan(query, needTags, row -> {
+            if (++scanned[0] > spec.maxRows()) {
+                tooMany[0] = true;
+                return false;
+            }
+            long bucket = bucketMillis == 0 ? Long.MIN_VALUE : Math.floorDiv(row.ts(), bucketMillis) * bucketMillis;
+            JsonNode tags = needTags ? tags(row.tags()) : null;
+            String[] values = new String[spec.groupBy().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = value(spec.groupBy().get(i), row, tags);
+            }
+            groups.computeIfAbsent(new Key(bucket, values), k -> new Group()).add(row);
+            return true;
+        });
+        if (tooMany[0]) {
+            throw SluiceException.invalidRequest(null, "More than " + spec.maxRows() + " requests match; narrow the time"
+                    + " range (from/to) or add filters.");
+        }
+        List<Map.Entry<Key, Group>> sorted = new ArrayList<>(groups.entrySet());
+        sorted.sort(Map.Entry.comparingByKey(Key.ORDER));
+        return Json.write(gen -> {
+            gen.writeStartObject();
+            gen.writeStringField("object", "stats");
+            instant(gen, "from", spec.fromMillis());
+            instant(gen, "to", spec.toMillis());
+            if (spec.bucket() == null) {
+                gen.writeNullField("bucket");
+            } else {
+                gen.writeStringField("bucket", width(bucketMillis));
+                gen.writeNumberField("bucket_ms", bucketMillis);
+            }
+            gen.writeArrayFieldStart("group_by");
+            for (String g : spec.groupBy()) {
+                gen.writeString(g);
+            }
+            gen.writeEndArray();
+            gen.writeNumberField("requests", scanned[0]);
+            gen.writeArrayFieldStart("data");
+            for (Map.Entry<Key, Group> e : sorted) {
+                write(gen, e.getKey(), e.getValue(), spec);
+            }
+            gen.writeEndArray();
+            gen.writeEndObject();
+        });
+    }
+
+    private static void write(JsonGenerator gen, Key key, Group g, Spec spec) throws IOException {
+        gen.writeStartObject();
+        if (key.bucket() == Long.MIN_VALUE) {
+            instant(gen, "bucket_start", spec.fromMillis());
+        } else {
+            gen.writeStringField("bucket_start", Instant.ofEpochMilli(key.bucket()).toString());
+        }
+        gen.writeObjectFieldStart("group");
+        for (int i = 0; i < key.values().length; i++) {
+            gen.writeStringField(spec.groupBy().get(i), key.values()[i]);
+        }
+        gen.writeEndObject();
+        gen.writeNumberField("count", g.count);
+        gen.writeNumberField("errors", g.errors);
+        gen.writeNumberField("error_rate", ratio(g.errors, g.count));
+        gen.writeObjectFieldStart("errors_by_type");
+        for (Map.Entry<String, Long> e : new TreeMap<>(g.errorTypes).entrySet()) {
+            gen.writeObjectFieldStart(e.getKey());
+            gen.writeNumberField("count", e.getValue());
+            gen.writeNumberField("rate", ratio(e.getValue(), g.count));
+            gen.writeEndObject();
+        }
+        gen.writeEndObject();
+        percentiles(gen, "latency_ms", g.latency);
+        percentiles(gen, "ttft_ms", g.ttft);
+        gen.writeObjectFieldStart("tokens");
+        gen.writeNumberField("input", g.tokensIn);
+        gen.writeNumberField("output", g.tokensOut);
+        gen.writeNumberField("total", g.tokensIn + g.tokensOut);
+        gen.writeEndObject();
+        gen.writeNumberField("cost_usd", Math.round(g.cost * 1e9) / 1e9);
+        gen.writeNumberField("cache_hits", g.cacheHits);
+        gen.writeNumberField("cache_hit_rate", ratio(g.cacheHits, g.count));
+        // ---- FEEDBACK AGGREGATES GO HERE ----
+        // The feedback helper adds store.FeedbackSummary (and the feedback table, V7); per bucket and
+        // group it will write e.g. "feedback": {"count", "thumbs_up", "thumbs_down", "scores": {...}}.
+        // Until then the field is present and null so clients can rely on its name.
+        gen.writeNullField("feedback");
+        gen.writeEndObject();
+    }
+
+    private static void percentiles(JsonGenerator gen, String field, Percentiles p) throws IOException {
+        gen.writeObjectFieldStart(field);
+        gen.writeNumberField("count", p.size());
+        for (int q : new int[] {50, 90, 99}) {
+            Long v = p.percentile(q);
+            if (v == null) {
+                gen.writeNullField("p" + q);
+            } else {
+                gen.writeNumberField("p" + q, v);
+            }
+        }
+        gen.writeEndObject();
+    }
+
+    private static String width(long millis) {
+        long s = millis / 1000;
+        if (s % 86_400 == 0) {
+            return s / 86_400 + "d";
+        }
+        if (s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        return s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    private static double ratio(long part, long whole) {
+        return whole == 0 ? 0 : Math.round(part * 1_000_000.0 / whole) / 1_000_000.0;
+    }
+
+    private static void instant(JsonGenerator gen, String field, Long millis) throws IOException {
+        if (millis == null) {
+            gen.writeNullField(field);
+        } else {
+            gen.writeStringField(field, Instant.ofEpochMilli(millis).toString());
+        }
+    }
+
+    private static JsonNode tags(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String value(String dimension, StatsReader.Row row, JsonNode tags) {
+        return switch (dimension) {
+            case "model" -> row.model();
+            case "provider" -> row.provider();
+            case "key" -> row.keyId();
+            case "team" -> row.team();
+            case "user" -> row.user();
+            case "operation" -> row.operation();
+            case "status" -> Integer.toString(row.status());
+            case "error_type" -> row.errorType();
+            case "cache_status" -> row.cacheStatus();
+            case "prompt_version" -> tag(tags, "prompt_version");
+            default -> tag(tags, dimension.substring(4));
+        };
+    }
+
+    private static String tag(JsonNode tags, String name) {
+        if (tags == null) {
+            return null;
+        }
+        JsonNode v = tags.get(name);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private record Key(long bucket, String[] values) {
+        static final Comparator<Key> ORDER = Comparator.comparingLong(Key::bucket)
+                .thenComparing(Key::values, Arrays::compare);
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.bucket == bucket && Arrays.equals(k.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(bucket) * 31 + Arrays.hashCode(values);
+        }
+    }
+
+    private static final class Group {
+        long count;
+        long errors;
+        long tokensIn;
+        long tokensOut;
+        long cacheHits;
+        double cost;
+        final Map<String, Long> errorTypes = new HashMap<>();
+        final Percentiles latency = new Percentiles();
+        final Percentiles ttft = new Percentiles();
+
+        void add(StatsReader.Row row) {
+            count++;
+            if (row.status() >= 400) {
+                errors++;
+                errorTypes.merge(row.errorType() == null ? "unknown" : row.errorType(), 1L, Long::sum);
+            }
+            latency.add(row.latencyMs());
+            if (row.ttftMs() >= 0) {
+                ttft.add(row.ttftMs());
+            }
+            tokensIn += row.tokensIn();
+            tokensOut += row.tokensOut();
+            cost += row.cost();
+            if ("hit".equals(row.cacheStatus()) || "semantic-hit".equals(row.cacheStatus())) {
+                cacheHits++;
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.sluice.server;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sluice.api.Json;
+import dev.sluice.api.SluiceException;
+import dev.sluice.auth.AuthStage;
+import dev.sluice.auth.KeyService;
+import dev.sluice.observe.otlp.OtlpException;
+import dev.sluice.observe.otlp.OtlpJson;
+import dev.sluice.observe.otlp.OtlpSpans;
+import dev.sluice.store.BatchWriter;
+import dev.sluice.store.KeyRow;
+import dev.sluice.store.SpanRecord;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+
+/**
+ * {@code POST /v1/traces}: OTLP/HTTP trace ingest, protobuf ({@code application/x-protobuf}) or
+ * JSON ({@code application/json}), optionally gzip-compressed. Applications send their own spans
+ * (retrieval, reranking, tool calls, agent steps); they are stored with the gateway's, so a RAG or
+ * agent request reads back as one tree.
+ *
+ * <p>Authenticated with a virtual key (none when auth is off); no rate limits or budgets apply, the
+ * body size limit does (before and after inflating). Answers follow OTLP/HTTP: 200 with an empty
+ * {@code ExportTraceServiceResponse} (or one with {@code partial_success} when single spans were
+ * rejected), and errors as a {@code google.rpc.Status} in the request's encoding: 400 malformed,
+ * 401, 413, 415, 503 with {@code Retry-After} when the span queue is full (nothing was stored then,
+ * so the client's retry loses nothing).
+ */
+final class TraceEndpoint {
+    private static final String PROTOBUF = "application/x-protobuf";
+    private static final String JSON = "application/json";
+    // google.rpc.Code values
+    private static final int INVALID_ARGUMENT = 3;
+    private static final int RESOURCE_EXHAUSTED = 8;
+    private static final int UNAVAILABLE = 14;
+    private static final int UNAUTHENTICATED = 16;
+
+    private final KeyService keys;
+    private final boolean authEnabled;
+    private final BatchWriter<SpanRecord> spans;
+    private final long maxBodyBytes;
+
+    TraceEndpoint(KeyService keys, boolean authEnabled, BatchWriter<SpanRecord> spans, long maxBodyBytes) {
+        this.keys = keys;
+        this.authEnabled = authEnabled;
+        this.spans = spans;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    void ingest(ServerRequest req, ServerResponse res) {
+        String contentType = req.headers().contentType().map(m -> m.mediaType().text().toLowerCase(Locale.ROOT)).orElse("");
+        boolean json = contentType.equals(JSON);
+        if (!json && !contentType.equals(PROTOBUF)) {
+            // the encoding is unknown, so the answer is JSON
+            fail(res, true, 415, INVALID_ARGUMENT, "Unsupported content type '" + contentType + "'. Send OTLP/HTTP as "
+                    + PROTOBUF + " or " + JSON + ".");
+            return;
+        }
+        OtlpSpans.Sender sender;
+        try {
+            sender = authenticate(req);
+        } catch (SluiceException e) {
+            fail(res, json, 401, UNAUTHENTICATED, e.getMessage());
+            return;
+        }
+        byte[] body;
+        try {
+            // a gzip body arrives inflated (GzipDecoding), bounded by the same limit
+            body = HttpIo.readBody(req, maxBodyBytes);
+        } catch (SluiceException e) {
+            fail(res, json, e.status(), e.status() == 413 ? RESOURCE_EXHAUSTED : INVALID_ARGUMENT, e.getMessage());
+            return;
+        }
+        ExportTraceServiceRequest request;
+        try {
+            request = json ? OtlpJson.read(body) : ExportTraceServiceRequest.parseFrom(body);
+        } catch (OtlpException e) {
+            fail(res, json, 400, INVALID_ARGUMENT, "Malformed OTLP/JSON: " + e.getMessage());
+            return;
+        } catch (InvalidProtocolBufferException e) {
+            fail(res, json, 400, INVALID_ARGUMENT, "Malformed OTLP protobuf: " + e.getMessage()
+                    + " The body must be an ExportTraceServiceRequest.");
+            return;
+        }
+        OtlpSpans.Result result = OtlpSpans.convert(request, sender);
+        if (spans.remainingCapacity() < result.spans().size()) {
+            res.header(HttpIo.RETRY_AFTER, "1");
+            fail(res, json, 503, UNAVAILABLE, "The span queue is full; nothing from this request was stored. Retry shortly.");
+            return;
+        }
+        for (SpanRecord span : result.spans()) {
+            spans.offer(span);
+        }
+        ExportTraceServiceResponse.Builder answer = ExportTraceServiceResponse.newBuilder();
+        if (result.rejected() > 0) {
+            answer.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+                    .setRejectedSpans(result.rejected()).setErrorMessage(result.errorMessage()));
+        }
+        res.status(Status.OK_200);
+        if (json) {
+            res.header(HeaderNames.CONTENT_TYPE, JSON);
+            res.send(Json.write(gen -> {
+                gen.writeStartObject();
+                if (result.rejected() > 0) {
+                    gen.writeObjectFieldStart("partialSuccess");
+                    gen.writeStringField("rejectedSpans", Long.toString(result.rejected()));
+                    gen.writeStringField("errorMessage", result.errorMessage());
+                    gen.writeEndObject();
+                }
+                gen.writeEndObject();
+            }));
+        } else {
+            res.header(HeaderNames.CONTENT_TYPE, PROTOBUF);
+            res.send(answer.build().toByteArray());
+        }
+    }
+
+    private OtlpSpans.Sender authenticate(ServerRequest req) {
+        if (!authEnabled) {
+            return new OtlpSpans.Sender(null, null);
+        }
+        KeyRow key = keys.authenticate(AuthStage.bearer(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null)));
+        return new OtlpSpans.Sender(key.id(), key.team());
+    }
+
+    /** An OTLP error: a google.rpc.Status (code, message) in the request's encoding. */
+    private static void fail(ServerResponse res, boolean json, int httpStatus, int rpcCode, String message) {
+        res.status(Status.create(httpStatus));
+        if (json) {
+            res.header(HeaderNames.CONTENT_TYPE, JSON);
+            res.send(Json.write(gen -> {
+                gen.writeStartObject();
+                gen.writeNumberField("code", rpcCode);
+                gen.writeStringField("message", message);
+                gen.writeEndObject();
+            }));
+            return;
+        }
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+            out.writeInt32(1, rpcCode);
+            out.writeString(2, message);
+            out.flush();
+            res.header(HeaderNames.CONTENT_TYPE, PROTOBUF);
+            res.send(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.sluice.store;
+
+import dev.sluice.api.Json;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Filters over the request log, shared by search and aggregates. Every field is optional (null =
+ * no filter). Turned into a parameterised SQL {@code WHERE} clause that means the same on SQLite and
+ * PostgreSQL (tag matching is case-sensitive on both).
+ *
+ * @param fromMillis   {@code ts >= fromMillis}
+ * @param toMillis     {@code ts < toMillis}
+ * @param status       {@code 429} (one code), {@code 5xx}/{@code 4xx} (a class), {@code error} (>= 400), {@code ok} (< 400)
+ * @param tags         every {@code key → value} must be among the request's tags
+ */
+public record RequestQuery(Long fromMillis, Long toMillis, String keyId, String team, String user, String model,
+                           String provider, String status, String errorType, Map<String, String> tags,
+                           Long minLatencyMs, Double minCost, String session, String traceId, String requestId,
+                           String operation, String cacheStatus) {
+
+    public RequestQuery {
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    public static final RequestQuery ALL = new RequestQuery(null, null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null);
+
+    /** The same filters limited to one team (what a team-limited admin key may see). */
+    public RequestQuery withTeam(String team) {
+        return new RequestQuery(fromMillis, toMillis, keyId, team, user, model, provider, status, errorType, tags,
+                minLatencyMs, minCost, session, traceId, requestId, operation, cacheStatus);
+    }
+
+    /** Whether {@code status} is one of the accepted forms. */
+    public static boolean validStatus(String status) {
+        return status == null || status.matches("[1-5][0-9][0-9]|[1-5]xx|error|ok");
+    }
+
+    /** The {@code WHERE} clause (starting with " WHERE 1=1") and its arguments. */
+    Where where(Database.Dialect dialect) {
+        StringBuilder sql = new StringBuilder(" WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        if (fromMillis != null) {
+            sql.append(" AND ts >= ?");
+            args.add(fromMillis);
+        }
+        if (toMillis != null) {
+            sql.append(" AND ts < ?");
+            args.add(toMillis);
+        }
+        equal(sql, args, "key_id", keyId);
+        equal(sql, args, "team", team);
+        equal(sql, args, "end_user", user);
+        equal(sql, args, "model", model);
+        equal(sql, args, "provider", provider);
+        equal(sql, args, "error_type", errorType);
+        equal(sql, args, "session_id", session);
+        equal(sql, args, "trace_id", traceId);
+        equal(sql, args, "request_id", requestId);
+        equal(sql, args, "operation", operation);
+        equal(sql, args, "cache_status", cacheStatus);
+        if (status != null) {
+            switch (status) {
+                case "error" -> sql.append(" AND status >= 400");
+                case "ok" -> sql.append(" AND status < 400");
+                default -> {
+                    if (status.endsWith("xx")) {
+                        int base = (status.charAt(0) - '0') * 100;
+                        sql.append(" AND status >= ? AND status < ?");
+                        args.add((long) base);
+                        args.add((long) base + 100);
+                    } else {
+                        sql.append(" AND status = ?");
+                        args.add(Long.parseLong(status));
+                    }
+                }
+            }
+        }
+        if (minLatencyMs != null) {
+            sql.append(" AND latency_ms >= ?");
+            args.add(minLatencyMs);
+        }
+        if (minCost != null) {
+            sql.append(" AND cost_usd >= ?");
+            args.add(minCost);
+        }
+        // tags are stored as a compact JSON object with string values: "k":"v" appears verbatim
+        for (Map.Entry<String, String> tag : tags.entrySet()) {
+            String needle = Json.string(tag.getKey()) + ":" + Json.string(tag.getValue());
+            sql.append(dialect == Database.Dialect.POSTGRES ? " AND strpos(tags, ?) > 0" : " AND instr(tags, ?) > 0");
+            args.add(needle);
+        }
+        return new Where(sql.toString(), args);
+    }
+
+    private static void equal(StringBuilder sql, List<Object> args, String column, String value) {
+        if (value != null) {
+            sql.append(" AND ").append(column).append(" = ?");
+            args.add(value);
+        }
+    }
+
+    /** A WHERE clause and its positional arguments. */
+    record Where(String sql, List<Object> args) {
+        /** Binds the arguments from position {@code first}; returns the next free position. */
+        int bind(PreparedStatement ps, int first) throws SQLException {
+            int i = first;
+            for (Object arg : args) {
+                switch (arg) {
+                    case Long l -> ps.setLong(i++, l);
+                    case Double d -> ps.setDouble(i++, d);
+                    default -> ps.setString(i++, arg.toString());
+                }
+            }
+            return i;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.sluice.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("SseReader reads events whatever the line endings and however the bytes arrive")
+class SseReaderTest {
+
+    /** Hands out at most {@code step} bytes per read, as a slow network would. */
+    static InputStream trickle(String text, int step) {
+        ByteArrayInputStream all = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+        return new InputStream() {
+            @Override
+            public int read() {
+                return all.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return all.read(b, off, Math.min(len, step));
+            }
+        };
+    }
+
+    static List<SseReader.Event> events(InputStream in) throws IOException {
+        List<SseReader.Event> out = new ArrayList<>();
+        try (SseReader r = new SseReader(in)) {
+            SseReader.Event e;
+            while ((e = r.next()) != null) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @DisplayName("LF, CRLF and CR endings; comments; event names; multi-line data; a last event without its blank line")
+    void lineEndings() throws IOException {
+        String text = ": keep-alive\n\nevent: message_start\ndata: {\"a\":1}\r\n\r\ndata: line one\rdata: line two\r\rdata: [DONE]";
+        for (int step : new int[] {1, 2, 3, 7, 4096}) {
+            List<SseReader.Event> e = events(trickle(text, step));
+            assertThat(e).as("step %d", step).containsExactly(
+                    new SseReader.Event("message_start", "{\"a\":1}"),
+                    new SseReader.Event(null, "line one\nline two"),
+                    new SseReader.Event(null, "[DONE]"));
+        }
+    }
+
+    @Test
+    @DisplayName("multi-byte UTF-8 split across reads, and lines far longer than the initial buffer")
+    void utf8AndLongLines() throws IOException {
+        String emoji = "naïve café 日本語 🚀".repeat(200);
+        String text = "data: " + emoji + "\n\ndata: " + "x".repeat(100_000) + "\n\n";
+        List<SseReader.Event> e = events(trickle(text, 5));
+        assertThat(e).hasSize(2);
+        assertThat(e.get(0).data()).isEqualTo(emoji);
+        assertThat(e.get(1).data()).hasSize(100_000);
+    }
+
+    @Test
+    @DisplayName("an empty body has no events; a field without a colon is a field with an empty value")
+    void edges() throws IOException {
+        assertThat(events(trickle("", 1))).isEmpty();
+        assertThat(events(trickle("data\n\n", 1))).containsExactly(new SseReader.Event(null, ""));
+    }
+}
