@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -26,9 +28,16 @@ import java.util.regex.Pattern;
 public final class GatewayBench {
     private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":"
             + "\"Summarise the benefits of an LLM gateway in two sentences.\"}],\"temperature\":0}";
-    private static final String RESILIENT_CHAT = CHAT.replace("gpt-4o-mini", "gpt-4o-mini-resilient");
     private static final String STREAM = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\","
             + "\"content\":\"Write a short story about a river.\"}]}";
+
+    static String chatBody() {
+        return CHAT;
+    }
+
+    static String streamBody() {
+        return STREAM;
+    }
 
     record Target(String name, String host, int port, String[] headers) {}
 
@@ -51,94 +60,262 @@ public final class GatewayBench {
     record Row(String scenario, String target, int concurrency, int requests, long errors, double rps, double p50,
                double p99, double ttftP50, double ttftP99) {}
 
+    static final List<String> ALL_TARGETS = List.of("direct", "nginx", "portkey", "sluice", "sluice-off");
+
+    /** Throughput of one target with wrk (or, without wrk, the closed loop at concurrency 16). */
+    record Throughput(String target, double rps, long requests, long errors, String tool) {}
+
+    /** One flood of concurrent open streams. */
+    record Flood(String target, int wanted, String limitNote, int perSecond, StreamFlood.Result result) {}
+
+    /** Cold start to the first 200 (each start), and resident memory idle after start and after a warm-up. */
+    record Startup(String target, String how, List<Double> coldMillis, long idleRssKiB, long warmRssKiB) {
+        double medianMillis() {
+            List<Double> sorted = coldMillis.stream().sorted().toList();
+            return sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2);
+        }
+    }
+
+    /** Everything one run measured. */
+    record Results(boolean quick, List<String> targets, List<Row> rows, List<Throughput> throughput, List<Flood> floods,
+                   List<Startup> startups, List<String> notes) {}
+
     public static void main(String[] args) throws Exception {
-        boolean quick = List.of(args).contains("--quick");
+        List<String> argList = List.of(args);
+        boolean quick = argList.contains("--quick");
+        List<String> targets = new ArrayList<>(quick ? List.of("direct", "sluice") : ALL_TARGETS);
+        int streams = quick ? 200 : 10_000;
+        String scenarioSet = "a,b,c,d";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> { }
+                case "--only" -> {
+                    targets = new ArrayList<>(List.of(args[++i].split(",")));
+                    if (!targets.contains("direct")) {
+                        targets.addFirst("direct");
+                    }
+                }
+                case "--streams" -> streams = Integer.parseInt(args[++i]);
+                case "--scenarios" -> scenarioSet = args[++i];
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (use --quick, --only direct,nginx,portkey,sluice,sluice-off, --streams N, --scenarios a,b,c,d)");
+            }
+        }
+        for (String t : targets) {
+            if (!ALL_TARGETS.contains(t)) {
+                throw new IllegalArgumentException("unknown target " + t + "; targets: " + ALL_TARGETS);
+            }
+        }
         Path root = Path.of(System.getProperty("sluice.root", ".")).toAbsolutePath().normalize();
         Path jar = root.resolve("target/sluice.jar");
         Path work = Files.createTempDirectory("sluice-bench");
-        Processes procs = new Processes(jar, work);
-        List<String> jvm = List.of("-XX:+UseSerialGC", "-Xmx1g");
+        Servers servers = new Servers(root, jar, work);
+        if (targets.contains("nginx") && !Servers.nginxAvailable()) {
+            throw new IllegalStateException("nginx is not installed (bench/run installs it; or leave it out with --only)");
+        }
+        if (targets.contains("portkey") && !servers.portkeyAvailable()) {
+            throw new IllegalStateException("Portkey is not installed in bench/.cache/portkey (bench/run installs it)");
+        }
+        List<String> notes = new ArrayList<>();
+        Results results = new Results(quick, targets, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>(), notes);
+        String loadBefore = Servers.loadAverage();
         try {
             int simPort = Processes.freePort();
-            procs.java("simulator", jvm, "sim", "--port", Integer.toString(simPort));
+            Process sim = servers.java("simulator", List.of("-XX:+UseSerialGC", "-Xmx2g"), "sim", "--port",
+                    Integer.toString(simPort));
             Processes.awaitUp("http://127.0.0.1:" + simPort + "/v1/models");
-
-            int gwPort = Processes.freePort();
             String adminKey = "bench-admin-key-0123456789abcdef";
-            Path config = work.resolve("sluice.yaml");
-            Files.writeString(config, """
-                    server: {host: 127.0.0.1, port: %d}
-                    auth: {enabled: true, admin_key: %s}
-                    store: {path: %s}
-                    providers:
-                      sim: {type: openai, base_url: "http://127.0.0.1:%5$d/v1", forward_headers: ["x-sim-*"]}
-                      sim-b: {type: openai, base_url: "http://127.0.0.1:%5$d/v1", forward_headers: ["x-sim-*"]}
-                    models:
-                      gpt-4o-mini: {provider: sim}
-                      gpt-4o-mini-resilient:
-                        retries: 3
-                        deployments:
-                          - {provider: sim, model: gpt-4o-mini}
-                          - {provider: sim-b, model: gpt-4o-mini}
-                    """.formatted(gwPort, adminKey, work.resolve("bench.db"), simPort, simPort));
-            procs.java("gateway", jvm, "serve", "--config", config.toString());
-            Processes.awaitUp("http://127.0.0.1:" + gwPort + "/health/ready");
-            String key = createKey(gwPort, adminKey, "{\"name\":\"bench\"}");
-            // limits high enough never to refuse, so the run measures what checking them costs
-            String limitedKey = createKey(gwPort, adminKey, "{\"name\":\"bench-limited\",\"limits\":{\"rpm\":1000000000,"
-                    + "\"tpm\":2000000000,\"concurrency\":100000},\"budget\":{\"daily_usd\":1000000}}");
+            Map<String, Target> byName = new LinkedHashMap<>();
+            Map<String, Process> processes = new LinkedHashMap<>();
+            processes.put("direct", sim);
+            for (String name : targets) {
+                int port = Processes.freePort();
+                switch (name) {
+                    case "direct" -> byName.put(name, new Target(name, "127.0.0.1", simPort, new String[0]));
+                    case "nginx" -> {
+                        processes.put(name, servers.nginx(name, port, simPort));
+                        Processes.awaitUp("http://127.0.0.1:" + port + "/v1/models");
+                        byName.put(name, new Target(name, "127.0.0.1", port, new String[0]));
+                    }
+                    case "portkey" -> {
+                        processes.put(name, servers.portkey(name, port));
+                        Processes.awaitUp("http://127.0.0.1:" + port + "/");
+                        byName.put(name, new Target(name, "127.0.0.1", port, portkeyHeaders(simPort)));
+                    }
+                    case "sluice" -> {
+                        Path config = servers.sluiceConfig(name, port, simPort, true, true, true, adminKey);
+                        processes.put(name, servers.java(name, Servers.sluiceJavaOpts(), "serve", "--config", config.toString()));
+                        Processes.awaitUp("http://127.0.0.1:" + port + "/health/ready");
+                        String key = createKey(port, adminKey, "{\"name\":\"bench\"}");
+                        byName.put(name, new Target(name, "127.0.0.1", port, new String[] {"Authorization", "Bearer " + key}));
+                    }
+                    case "sluice-off" -> {
+                        Path config = servers.sluiceConfig(name, port, simPort, false, false, false, adminKey);
+                        processes.put(name, servers.java(name, Servers.sluiceJavaOpts(), "serve", "--config", config.toString()));
+                        Processes.awaitUp("http://127.0.0.1:" + port + "/health/ready");
+                        byName.put(name, new Target(name, "127.0.0.1", port, new String[0]));
+                    }
+                    default -> throw new IllegalStateException(name);
+                }
+            }
+            List<Target> all = List.copyOf(byName.values());
 
-            Target direct = new Target("direct", "127.0.0.1", simPort, new String[0]);
-            Target sluice = new Target("sluice", "127.0.0.1", gwPort, new String[] {"Authorization", "Bearer " + key});
-            Target limited = new Target("sluice, limits on", "127.0.0.1", gwPort,
-                    new String[] {"Authorization", "Bearer " + limitedKey});
-            long roundMillis = quick ? 1_500 : 5_000;
+            // (a) and (b): closed-loop latency, non-streaming and streaming, rounds alternating between targets
+            long roundMillis = quick ? 800 : 4_000;
             int rounds = quick ? 2 : 3;
-            List<Scenario> scenarios = List.of(
-                    new Scenario("chat, concurrency 1", CHAT, new String[] {"x-sim-tokens", "16"}, 1, false),
-                    new Scenario("chat, concurrency 16", CHAT, new String[] {"x-sim-tokens", "16"}, 16, false),
-                    new Scenario("chat, concurrency 16, key limits and budget off vs on", CHAT,
-                            new String[] {"x-sim-tokens", "16"}, 16, false, CHAT, true),
-                    new Scenario("chat, concurrency 16, no faults (2 deployments, retries 3)", CHAT,
-                            new String[] {"x-sim-tokens", "16"}, 16, false, RESILIENT_CHAT),
-                    new Scenario("chat, concurrency 16, 30% upstream 503s (2 deployments, retries 3)", CHAT,
-                            new String[] {"x-sim-tokens", "16", "x-sim-error-rate", "0.3", "x-sim-error-status", "503"},
-                            16, false, RESILIENT_CHAT),
-                    new Scenario("stream 100 tokens @1ms, concurrency 1", STREAM,
-                            new String[] {"x-sim-tokens", "100", "x-sim-itl-ms", "1"}, 1, true),
-                    new Scenario("stream 100 tokens @1ms, concurrency 16", STREAM,
-                            new String[] {"x-sim-tokens", "100", "x-sim-itl-ms", "1"}, 16, true));
-
-            List<Row> rows = new ArrayList<>();
+            String[] chatSim = {"x-sim-tokens", "16"};
+            String[] streamSim = {"x-sim-tokens", "100", "x-sim-itl-ms", "1"};
+            List<String> sets = List.of(scenarioSet.split(","));
+            List<Scenario> scenarios = new ArrayList<>(List.of(
+                    new Scenario("chat, concurrency 1", CHAT, chatSim, 1, false),
+                    new Scenario("chat, concurrency 16", CHAT, chatSim, 16, false),
+                    new Scenario("stream 100 tokens @1ms, concurrency 1", STREAM, streamSim, 1, true),
+                    new Scenario("stream 100 tokens @1ms, concurrency 16", STREAM, streamSim, 16, true)));
+            scenarios.removeIf(s -> !sets.contains(s.streaming() ? "b" : "a"));
             for (Scenario s : scenarios) {
                 System.err.printf("%s: warming up%n", s.name());
-                measure(direct, s, roundMillis);
-                measure(sluice, s, roundMillis);
-                Measured d = new Measured();
-                Measured g = new Measured();
-                Measured l = new Measured();
-                if (s.withLimits()) {
-                    measure(limited, s, roundMillis);
+                Map<String, Measured> m = new LinkedHashMap<>();
+                for (Target t : all) {
+                    measure(t, s, roundMillis);
+                    m.put(t.name(), new Measured());
                 }
                 for (int r = 0; r < rounds; r++) {
-                    d.add(measure(direct, s, roundMillis));
-                    g.add(measure(sluice, s, roundMillis));
-                    if (s.withLimits()) {
-                        l.add(measure(limited, s, roundMillis));
+                    for (Target t : all) {
+                        m.get(t.name()).add(measure(t, s, roundMillis));
                     }
                 }
-                rows.add(d.row(s, direct));
-                rows.add(g.row(s, sluice));
-                if (s.withLimits()) {
-                    rows.add(l.row(s, limited));
+                StringBuilder line = new StringBuilder(s.name()).append(':');
+                for (Target t : all) {
+                    Row row = m.get(t.name()).row(s, t);
+                    results.rows().add(row);
+                    line.append(String.format(Locale.ROOT, " %s p50 %.0f us;", t.name(), row.p50()));
                 }
-                System.err.printf("%s: direct p50 %.0f us, sluice p50 %.0f us%n", s.name(), d.latency.percentileMicros(50),
-                        g.latency.percentileMicros(50));
+                System.err.println(line);
             }
-            Report.write(root, rows, quick);
+
+            // (a) maximum throughput, 16 connections
+            if (!sets.contains("a")) {
+                // no throughput without scenario (a)
+            } else if (!quick && Wrk.available()) {
+                int secs = 5;
+                Map<String, long[]> sums = new LinkedHashMap<>();
+                Map<String, double[]> secsSum = new LinkedHashMap<>();
+                for (int r = 0; r < 2; r++) {
+                    for (Target t : all) {
+                        Wrk.Result w = Wrk.run(work, t, t.name().equals("direct") ? CHAT : CHAT, chatSim, 16, secs);
+                        sums.computeIfAbsent(t.name(), k -> new long[2]);
+                        secsSum.computeIfAbsent(t.name(), k -> new double[1]);
+                        sums.get(t.name())[0] += w.requests();
+                        sums.get(t.name())[1] += w.errors();
+                        secsSum.get(t.name())[0] += w.seconds();
+                        System.err.printf("throughput %s: %.0f req/s%n", t.name(), w.rps());
+                    }
+                }
+                for (Target t : all) {
+                    long[] s = sums.get(t.name());
+                    results.throughput().add(new Throughput(t.name(), (s[0] - s[1]) / secsSum.get(t.name())[0], s[0], s[1],
+                            "wrk, 16 connections, 2 x " + secs + " s"));
+                }
+            } else {
+                if (!quick) {
+                    notes.add("wrk is not installed: throughput is the closed loop's at concurrency 16.");
+                }
+                for (Row r : results.rows()) {
+                    if (r.scenario().equals("chat, concurrency 16")) {
+                        results.throughput().add(new Throughput(r.target(), r.rps(), r.requests(), r.errors(),
+                                "closed loop, 16 connections"));
+                    }
+                }
+            }
+
+            // (c) many concurrent open streams: direct (the baseline TTFT) and through Sluice's default pipeline
+            String floodTarget = targets.contains("sluice") ? "sluice" : targets.contains("sluice-off") ? "sluice-off" : null;
+            if (floodTarget != null && sets.contains("c")) {
+                // ramp at a rate the gateway can set streams up at on a small machine, long enough streams
+                // that all are open together, then probe streams one at a time while all are open
+                int perSecond = quick ? 400 : 300;
+                int probes = quick ? 20 : 200;
+                int probesPerSecond = 50;
+                int itl = quick ? 200 : 1_000;
+                int tokens = quick ? 5 : (int) Math.min(120, streams / perSecond + probes / probesPerSecond + 15);
+                String[] floodSim = {"x-sim-tokens", Integer.toString(tokens), "x-sim-itl-ms", Integer.toString(itl)};
+                long self = Servers.openFilesLimit(ProcessHandle.current().pid());
+                long simLimit = Servers.openFilesLimit(sim.pid());
+                Process gw = processes.get(floodTarget);
+                long gwLimit = Servers.openFilesLimit(gw.pid());
+                long possible = Math.min(Math.min(self, simLimit) - 200, (gwLimit - 200) / 2);
+                int n = (int) Math.min(streams, possible - probes);
+                String limitNote = n < streams ? String.format(Locale.ROOT,
+                        "%d requested; open-files limits (harness %d, simulator %d, gateway %d: 2 per stream) allow %d "
+                        + "besides the %d probe streams", streams, self, simLimit, gwLimit, n, probes) : "";
+                if (!limitNote.isEmpty()) {
+                    notes.add("Streams at scale: " + limitNote + ".");
+                }
+                long deadline = (long) n * 1000 / perSecond + (long) probes * 1000 / probesPerSecond + (long) tokens * itl
+                        + 120_000;
+                for (String name : List.of("direct", floodTarget)) {
+                    Target t = byName.get(name);
+                    Process p = processes.get(name);
+                    System.gc();
+                    Thread.sleep(1_000);
+                    System.err.printf("streams at scale: %d streams to %s%n", n, name);
+                    StreamFlood.Result r = StreamFlood.run(t.host(), t.port(), STREAM.getBytes(StandardCharsets.UTF_8),
+                            concat(t.headers(), floodSim), n, perSecond, probes, probesPerSecond,
+                            () -> Servers.rssKiB(p.pid()), deadline);
+                    System.err.printf("  %d completed, %d errors, peak open %d, TTFT p99 %.0f us (probes %.0f us), RSS %d -> %d MiB%s%n",
+                            r.completed(), r.errors(), r.peakOpen(), r.ttft().percentileMicros(99),
+                            r.probeTtft().percentileMicros(99), r.rssBeforeKiB() / 1024,
+                            r.rssPeakKiB() / 1024, r.firstError() == null ? "" : ", first error: " + r.firstError());
+                    results.floods().add(new Flood(name, streams, limitNote, perSecond, r));
+                }
+            }
+
+            // (d) cold start and idle memory, each on a fresh instance while the others stay up
+            Startups startups = new Startups(servers, simPort, adminKey, quick);
+            for (String name : sets.contains("d") ? targets : List.<String>of()) {
+                switch (name) {
+                    case "sluice" -> {
+                        results.startups().add(startups.sluice("sluice", "default JVM flags (" + String.join(" ",
+                                Servers.sluiceJavaOpts()) + ")", List.of()));
+                        if (!quick) {
+                            List<String> aot = startups.aotCache();
+                            if (aot != null) {
+                                results.startups().add(startups.sluice("sluice + AOT cache", "-XX:AOTCache (training run: "
+                                        + "start, 3 s of traffic, stop)", aot));
+                            } else {
+                                notes.add("The AOT cache training run wrote no cache; see " + work.resolve("aot-train.log"));
+                            }
+                            results.startups().add(startups.sluice("sluice + low-memory flags", String.join(" ",
+                                    Startups.LOW_MEMORY), Startups.LOW_MEMORY));
+                            results.startups().add(startups.sluice("sluice + Helidon metadata from resources",
+                                    String.join(" ", Startups.HELIDON_RESOURCES) + " (no scan of the jar at start)",
+                                    Startups.HELIDON_RESOURCES));
+                        }
+                    }
+                    case "nginx" -> results.startups().add(startups.nginx());
+                    case "portkey" -> results.startups().add(startups.portkey());
+                    default -> { }
+                }
+            }
         } finally {
-            procs.stopAll();
+            servers.stopAll();
         }
+        String loadAfter = Servers.loadAverage();
+        List<String> problems = Report.write(root, results, loadBefore, loadAfter);
+        if (!problems.isEmpty()) {
+            System.err.println((quick ? "Harness problems (the smoke run fails):" : "Errors or missing figures (listed in the report):"));
+            problems.forEach(p -> System.err.println("  - " + p));
+            if (quick) {
+                System.exit(1); // the smoke run guards the harness; the full run reports what it saw
+            }
+        }
+    }
+
+    static String[] portkeyHeaders(int simPort) {
+        return new String[] {"Authorization", "Bearer sk-bench", "x-portkey-provider", "openai",
+            "x-portkey-custom-host", "http://127.0.0.1:" + simPort + "/v1",
+            "x-portkey-forward-headers", "x-sim-tokens,x-sim-itl-ms"};
     }
 
     /** Samples gathered over several rounds of one target. */
@@ -218,7 +395,7 @@ public final class GatewayBench {
         return m.group(1);
     }
 
-    private static String[] concat(String[] a, String[] b) {
+    static String[] concat(String[] a, String[] b) {
         String[] out = new String[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);

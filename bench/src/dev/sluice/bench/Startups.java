@@ -1,0 +1,139 @@
+package dev.sluice.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+/**
+ * Scenario (d): cold start to the first 200 on a chat completion (process spawn to answer, median
+ * of 3 fresh starts) and resident memory when idle, right after start and after a warm-up.
+ */
+final class Startups {
+    /** Proposed low-memory JVM flags for small deployments. */
+    static final List<String> LOW_MEMORY = List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=20", "-XX:+UseCompactObjectHeaders");
+
+    /** Proposed: Helidon reads its service metadata as resources instead of scanning the whole fat jar. */
+    static final List<String> HELIDON_RESOURCES = List.of("-Dio.helidon.metadata.mode=RESOURCES");
+
+    private static final String[] CHAT_SIM = {"x-sim-tokens", "16"};
+    private final Servers servers;
+    private final int simPort;
+    private final boolean quick;
+    private int seq;
+
+    Startups(Servers servers, int simPort, String adminKey, boolean quick) {
+        this.servers = servers;
+        this.simPort = simPort;
+        this.quick = quick;
+    }
+
+    private interface Launch {
+        Process start(int port) throws IOException;
+    }
+
+    GatewayBench.Startup sluice(String label, String how, List<String> extraJvm) throws Exception {
+        List<String> jvm = jvmWith(extraJvm);
+        return measure(label, how + "; auth off (a fresh database has no keys), limits, request log and tracing on",
+                port -> servers.java("cold-" + (++seq), jvm, "serve", "--config",
+                        servers.sluiceConfig("cold-" + seq, port, simPort, false, true, true, null).toString()),
+                port -> new GatewayBench.Target("cold", "127.0.0.1", port, new String[0]));
+    }
+
+    GatewayBench.Startup nginx() throws Exception {
+        return measure("nginx", "worker_processes auto", port -> servers.nginx("nginx-cold-" + (++seq), port, simPort),
+                port -> new GatewayBench.Target("cold", "127.0.0.1", port, new String[0]));
+    }
+
+    GatewayBench.Startup portkey() throws Exception {
+        return measure("portkey", "node start-server.js --headless",
+                port -> servers.portkey("portkey-cold-" + (++seq), port),
+                port -> new GatewayBench.Target("cold", "127.0.0.1", port, GatewayBench.portkeyHeaders(simPort)));
+    }
+
+    /** A training run for Java's AOT cache; returns the flags that use it, or null if none was written. */
+    List<String> aotCache() throws Exception {
+        Path aot = servers.work().resolve("sluice.aot");
+        List<String> jvm = jvmWith(List.of("-XX:AOTCacheOutput=" + aot));
+        int port = Processes.freePort();
+        Process p = servers.java("aot-train", jvm, "serve", "--config",
+                servers.sluiceConfig("aot-train", port, simPort, false, true, true, null).toString());
+        GatewayBench.Target t = new GatewayBench.Target("aot", "127.0.0.1", port, new String[0]);
+        firstOk(t, System.nanoTime() + 60_000_000_000L);
+        warmUp(t, 3_000);
+        p.destroy();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return Files.isRegularFile(aot) ? List.of("-XX:AOTCache=" + aot) : null;
+    }
+
+    private static List<String> jvmWith(List<String> extra) {
+        List<String> jvm = new ArrayList<>(Servers.sluiceJavaOpts());
+        if (extra.equals(LOW_MEMORY)) {
+            jvm.removeIf(f -> f.startsWith("-XX:+Use") && f.endsWith("GC"));
+        }
+        jvm.addAll(extra);
+        return jvm;
+    }
+
+    private GatewayBench.Startup measure(String label, String how, Launch launch,
+                                         IntFunction<GatewayBench.Target> target) throws Exception {
+        int runs = quick ? 1 : 3;
+        List<Double> millis = new ArrayList<>();
+        long idle = -1;
+        long warm = -1;
+        for (int i = 0; i < runs; i++) {
+            int port = Processes.freePort();
+            GatewayBench.Target t = target.apply(port);
+            long t0 = System.nanoTime();
+            Process p = launch.start(port);
+            try {
+                long ok = firstOk(t, t0 + 60_000_000_000L);
+                millis.add((ok - t0) / 1e6);
+                System.err.printf("cold start %s: %.0f ms%n", label, (ok - t0) / 1e6);
+                if (i == runs - 1) {
+                    Thread.sleep(2_000);
+                    idle = Servers.rssKiB(p.pid());
+                    warmUp(t, quick ? 1_000 : 3_000);
+                    Thread.sleep(2_000);
+                    warm = Servers.rssKiB(p.pid());
+                }
+            } finally {
+                Servers.stop(p);
+            }
+        }
+        return new GatewayBench.Startup(label, how, millis, idle, warm);
+    }
+
+    /** Polls with a chat completion until one answers 200; returns that moment (System.nanoTime). */
+    private static long firstOk(GatewayBench.Target t, long deadline) throws Exception {
+        byte[] body = GatewayBench.chatBody().getBytes(StandardCharsets.UTF_8);
+        String[] headers = GatewayBench.concat(t.headers(), CHAT_SIM);
+        String last = "nothing";
+        while (System.nanoTime() < deadline) {
+            try (RawHttpClient c = new RawHttpClient(t.host(), t.port())) {
+                RawHttpClient.Result r = c.post("/v1/chat/completions", body, headers);
+                if (r.status() == 200) {
+                    return r.doneNanos();
+                }
+                last = "status " + r.status();
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            }
+            Thread.sleep(2);
+        }
+        throw new IllegalStateException("no 200 from " + t.port() + " within 60 s; last: " + last);
+    }
+
+    private static void warmUp(GatewayBench.Target t, long millis) throws InterruptedException {
+        GatewayBench.measure(t, new GatewayBench.Scenario("warm-up", GatewayBench.chatBody(), CHAT_SIM, 16, false), millis);
+        GatewayBench.measure(t, new GatewayBench.Scenario("warm-up", GatewayBench.streamBody(),
+                new String[] {"x-sim-tokens", "100", "x-sim-itl-ms", "1"}, 4, true), millis / 3);
+    }
+}
