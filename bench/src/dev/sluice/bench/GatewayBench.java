@@ -276,7 +276,7 @@ public final class GatewayBench {
             for (String name : sets.contains("d") ? targets : List.<String>of()) {
                 switch (name) {
                     case "sluice" -> {
-                        results.startups().add(startups.sluice("sluice", "default JVM flags (" + String.join(" ",
+                        results.startups().add(startups.sluice("sluice", "the launcher's JVM flags (" + String.join(" ",
                                 Servers.sluiceJavaOpts()) + ")", List.of()));
                         if (!quick) {
                             List<String> aot = startups.aotCache();
@@ -286,11 +286,8 @@ public final class GatewayBench {
                             } else {
                                 notes.add("The AOT cache training run wrote no cache; see " + work.resolve("aot-train.log"));
                             }
-                            results.startups().add(startups.sluice("sluice + low-memory flags", String.join(" ",
-                                    Startups.LOW_MEMORY), Startups.LOW_MEMORY));
-                            results.startups().add(startups.sluice("sluice + Helidon metadata from resources",
-                                    String.join(" ", Startups.HELIDON_RESOURCES) + " (no scan of the jar at start)",
-                                    Startups.HELIDON_RESOURCES));
+                            results.startups().add(startups.sluiceWith("sluice, previous flags", String.join(" ",
+                                    Startups.PREVIOUS_FLAGS) + " (before the launcher's memory flags)", Startups.PREVIOUS_FLAGS));
                         }
                     }
                     case "nginx" -> results.startups().add(startups.nginx());

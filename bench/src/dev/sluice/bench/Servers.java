@@ -33,8 +33,10 @@ final class Servers {
     /** JVM flags for the Sluice under test: {@code $SLUICE_JAVA_OPTS}, else the launcher's default. */
     static List<String> sluiceJavaOpts() {
         String env = System.getenv("SLUICE_JAVA_OPTS");
-        String opts = env == null || env.isBlank() ? "-XX:+UseSerialGC" : env.strip();
-        return List.of(opts.split("\\s+"));
+        if (env == null || env.isBlank()) {
+            return Startups.LAUNCHER_FLAGS;
+        }
+        return List.of(env.strip().split("\\s+"));
     }
 
     Process java(String name, List<String> jvmArgs, String... args) throws IOException {

@@ -14,12 +14,12 @@ import java.util.function.IntFunction;
  * of 3 fresh starts) and resident memory when idle, right after start and after a warm-up.
  */
 final class Startups {
-    /** Proposed low-memory JVM flags for small deployments. */
-    static final List<String> LOW_MEMORY = List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10",
+    /** The JVM flags {@code ./sluice} starts the gateway with (keep in step with the launcher). */
+    static final List<String> LAUNCHER_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=20", "-XX:+UseCompactObjectHeaders");
 
-    /** Proposed: Helidon reads its service metadata as resources instead of scanning the whole fat jar. */
-    static final List<String> HELIDON_RESOURCES = List.of("-Dio.helidon.metadata.mode=RESOURCES");
+    /** The launcher's flags before they were tuned for memory, for comparison. */
+    static final List<String> PREVIOUS_FLAGS = List.of("-XX:+UseSerialGC");
 
     private static final String[] CHAT_SIM = {"x-sim-tokens", "16"};
     private final Servers servers;
@@ -38,7 +38,11 @@ final class Startups {
     }
 
     GatewayBench.Startup sluice(String label, String how, List<String> extraJvm) throws Exception {
-        List<String> jvm = jvmWith(extraJvm);
+        return sluiceWith(label, how, jvmWith(extraJvm));
+    }
+
+    /** With exactly these JVM flags, whatever SLUICE_JAVA_OPTS says. */
+    GatewayBench.Startup sluiceWith(String label, String how, List<String> jvm) throws Exception {
         return measure(label, how + "; auth off (a fresh database has no keys), limits, request log and tracing on",
                 port -> servers.java("cold-" + (++seq), jvm, "serve", "--config",
                         servers.sluiceConfig("cold-" + seq, port, simPort, false, true, true, null).toString()),
@@ -75,9 +79,6 @@ final class Startups {
 
     private static List<String> jvmWith(List<String> extra) {
         List<String> jvm = new ArrayList<>(Servers.sluiceJavaOpts());
-        if (extra.equals(LOW_MEMORY)) {
-            jvm.removeIf(f -> f.startsWith("-XX:+Use") && f.endsWith("GC"));
-        }
         jvm.addAll(extra);
         return jvm;
     }
