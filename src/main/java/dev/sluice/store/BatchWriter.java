@@ -54,6 +54,10 @@ public final class BatchWriter<T> implements AutoCloseable {
     private final ObjectReader decoder;
     private final Path spillFile;
     private final BlockingQueue<T> queue;
+    /** Queue depths where the writer starts and stops spilling because the store is too slow. */
+    private final int highWater;
+    private final int lowWater;
+    private boolean overloaded;
     private final Thread thread;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -80,6 +84,8 @@ public final class BatchWriter<T> implements AutoCloseable {
         this.decoder = Json.MAPPER.readerFor(type);
         this.spillFile = spillDir.resolve(name + ".spill.jsonl");
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.highWater = Math.max(BATCH, capacity / 2);
+        this.lowWater = capacity / 10;
         this.spillPending = countLines(spillFile);
         if (spillPending > 0) {
             LOG.info("{}: {} record(s) spilled by an earlier run will be written", name, spillPending);
@@ -159,7 +165,7 @@ public final class BatchWriter<T> implements AutoCloseable {
                     if (first == null) {
                         // idle: replay what was spilled, also as the probe that ends an outage
                         // (no new record may ever come to try the store with)
-                        if (spillPending > 0 && mayTryStore()) {
+                        if (spillPending > 0 && !overloaded && mayTryStore()) {
                             boolean wasDown = storeDown;
                             if (replaySpill()) {
                                 if (wasDown) {
@@ -178,7 +184,19 @@ public final class BatchWriter<T> implements AutoCloseable {
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
                 }
-                if (!mayTryStore()) {
+                // a store that is up but slower than the traffic: the queue would fill and drop, so
+                // records go to the spill file (a sequential append, several times cheaper than an
+                // insert) until the queue is short again; the spill is replayed when there is room
+                int depth = queue.size();
+                if (!overloaded && depth >= highWater) {
+                    overloaded = true;
+                    LOG.warn("{}: the store is not keeping up ({} records queued); spilling to {} until it does",
+                            name, depth, spillFile);
+                } else if (overloaded && depth <= lowWater) {
+                    overloaded = false;
+                    LOG.info("{}: the store keeps up again; the spill file will be replayed", name);
+                }
+                if (overloaded || !mayTryStore()) {
                     spill(batch);
                     continue;
                 }
@@ -190,7 +208,7 @@ public final class BatchWriter<T> implements AutoCloseable {
                 }
                 storeDown = false;
                 backoff = 100;
-                if (spillPending > 0) {
+                if (spillPending > 0 && queue.size() <= lowWater) {
                     replaySpill();
                 }
             } catch (InterruptedException e) {
@@ -306,9 +324,9 @@ public final class BatchWriter<T> implements AutoCloseable {
     }
 
     /**
-     * Writes the spill file into the store in batches, then deletes it; true when all of it was
-     * written. On a failure the lines already written are cut from the file, so a later replay
-     * writes nothing twice.
+     * Writes the spill file into the store in batches, then deletes it; false when the store
+     * failed. It stops early (true, the rest left in the file) when new records queue up meanwhile.
+     * The lines already written are cut from the file, so a later replay writes nothing twice.
      */
     private boolean replaySpill() {
         List<T> chunk = new ArrayList<>(BATCH);
@@ -325,6 +343,11 @@ public final class BatchWriter<T> implements AutoCloseable {
                     replayed += chunk.size();
                     written.addAndGet(chunk.size());
                     chunk.clear();
+                    if (!closing && queue.size() > lowWater) {
+                        // new records are waiting: serve them first, replay the rest later
+                        dropFirstLines(replayed);
+                        return true;
+                    }
                 }
             }
             if (!chunk.isEmpty()) {
