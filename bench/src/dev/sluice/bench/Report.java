@@ -346,7 +346,8 @@ final class Report {
         return j.toString();
     }
 
-    private static String q(String s) {
+    /** A JSON string literal (the harness writes its JSON by hand: it has no dependencies of its own). */
+    static String q(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.api.Json;
 import dev.sluice.sim.SimOptions;
+import dev.sluice.testing.WebhookReceiver;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.MutableClock;
 import dev.sluice.testing.TestGateway;
@@ -40,22 +41,8 @@ class BudgetsTest {
     }
 
     /** A webhook receiver inside the test. */
-    static final class Hook implements AutoCloseable {
-        final HttpServer server;
-        final List<JsonNode> received = new CopyOnWriteArrayList<>();
-
+    static final class Hook extends WebhookReceiver {
         Hook() throws Exception {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/hook", exchange -> {
-                received.add(Json.MAPPER.readTree(exchange.getRequestBody().readAllBytes()));
-                exchange.sendResponseHeaders(204, -1);
-                exchange.close();
-            });
-            server.start();
-        }
-
-        int port() {
-            return server.getAddress().getPort();
         }
 
         /** The titles received once {@code expected} have arrived (deliveries run on their own threads). */
@@ -66,11 +53,6 @@ class BudgetsTest {
             }
             Thread.sleep(200); // room for a duplicate to show up, so "exactly" means exactly
             return received.stream().map(j -> j.path("title").asText()).toList();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
         }
     }
 

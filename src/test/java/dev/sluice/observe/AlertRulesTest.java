@@ -13,6 +13,7 @@ import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.sim.SimOptions;
+import dev.sluice.testing.WebhookReceiver;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.MutableClock;
 import dev.sluice.testing.TestGateway;
@@ -30,22 +31,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Alert rules: error rate, latency, TTFT, spend, guardrail and feedback rates; firing, cooldown, resolved")
 class AlertRulesTest {
     /** A Slack-compatible webhook receiver inside the test. */
-    static final class Hook implements AutoCloseable {
-        final HttpServer server;
-        final List<JsonNode> received = new CopyOnWriteArrayList<>();
-
+    static final class Hook extends WebhookReceiver {
         Hook() throws Exception {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/hook", exchange -> {
-                received.add(Json.MAPPER.readTree(exchange.getRequestBody().readAllBytes()));
-                exchange.sendResponseHeaders(204, -1);
-                exchange.close();
-            });
-            server.start();
-        }
-
-        int port() {
-            return server.getAddress().getPort();
         }
 
         List<JsonNode> matching(String rule, String status) {
@@ -68,11 +55,6 @@ class AlertRulesTest {
         void assertStill(String rule, String status, int count) throws InterruptedException {
             Thread.sleep(400);
             assertThat(matching(rule, status)).as("%s %s alerts: %s", rule, status, received).hasSize(count);
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
         }
     }
 
