@@ -147,6 +147,12 @@ public final class TracingBench {
     }
 
     static Stats closedLoop(int port, String[] headers, int concurrency, long millis) throws InterruptedException {
+        return closedLoop(port, CHAT, headers, concurrency, millis);
+    }
+
+    /** Each of {@code concurrency} clients sends {@code body} on its own keep-alive connection, back to back. */
+    static Stats closedLoop(int port, byte[] body, String[] headers, int concurrency, long millis)
+            throws InterruptedException {
         Stats all = new Stats();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> workers = new ArrayList<>();
@@ -157,7 +163,7 @@ public final class TracingBench {
                 try {
                     while (!stop.get()) {
                         try {
-                            RawHttpClient.Result r = client.post("/v1/chat/completions", CHAT, headers);
+                            RawHttpClient.Result r = client.post("/v1/chat/completions", body, headers);
                             if (r.status() == 200) {
                                 mine.add(r.doneNanos() - r.sentNanos());
                             } else {
