@@ -69,7 +69,9 @@ class SharedLimitsTest {
     @Test
     @DisplayName("three instances, one burst: the admitted count is within 2% of the requests-per-minute limit")
     void requestsAcrossInstances() throws Exception {
-        String yaml = "store:\n  url: \"" + Services.postgres() + "\"\nredis:\n  url: " + Services.redis() + "\n";
+        // a generous Redis timeout: on a machine loaded by other builds a 250 ms (default) command can time
+        // out, which counts as "Redis down" and fails open to local limits (tested on its own below)
+        String yaml = "store:\n  url: \"" + Services.postgres() + "\"\nredis:\n  url: " + Services.redis() + "\n  timeout: 5s\n";
         List<TestGateway> instances = three(yaml);
         try {
             String key = instances.get(0).createKey((ObjectNode) Json.parse(
@@ -93,7 +95,9 @@ class SharedLimitsTest {
     @Test
     @DisplayName("three instances, one burst: a daily budget admits within 2% of what it pays for")
     void budgetAcrossInstances() throws Exception {
-        String yaml = "store:\n  url: \"" + Services.postgres() + "\"\nredis:\n  url: " + Services.redis() + "\n"
+        // a generous Redis timeout: on a machine loaded by other builds a 250 ms (default) command can time
+        // out, which counts as "Redis down" and fails open to local limits (tested on its own below)
+        String yaml = "store:\n  url: \"" + Services.postgres() + "\"\nredis:\n  url: " + Services.redis() + "\n  timeout: 5s\n"
                 + "prices:\n  gpt-4o-mini: {input: 1000, output: 1000}\n";
         List<TestGateway> instances = three(yaml);
         try {
