@@ -13,7 +13,6 @@ import dev.sluice.testing.Http;
 import dev.sluice.testing.TestGateway;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -72,10 +71,7 @@ class GuardrailsInputTest {
     }
 
     static Map<String, String> headers(String secret, String requestId) {
-        Map<String, String> h = new HashMap<>();
-        h.put("authorization", "Bearer " + secret);
-        h.put("x-request-id", requestId);
-        return h;
+        return Http.bearer(secret, "x-request-id", requestId);
     }
 
     static ObjectNode chat(String model, String userText) {

@@ -10,7 +10,6 @@ import dev.sluice.testing.Http;
 import dev.sluice.testing.TestGateway;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -71,11 +70,7 @@ class GuardrailsOutputTest {
     }
 
     private static Map<String, String> headers(String requestId, String script) {
-        Map<String, String> h = new HashMap<>();
-        h.put("authorization", "Bearer " + key);
-        h.put("x-request-id", requestId);
-        h.put("x-fake-script", script);
-        return h;
+        return Http.bearer(key, "x-request-id", requestId, "x-fake-script", script);
     }
 
     private static ObjectNode chat(String model, boolean stream) {

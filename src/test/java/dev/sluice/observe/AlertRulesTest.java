@@ -21,7 +21,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,12 +64,7 @@ class AlertRulesTest {
     }
 
     static Map<String, String> auth(String secret, String... more) {
-        Map<String, String> h = new HashMap<>();
-        h.put("authorization", "Bearer " + secret);
-        for (int i = 0; i < more.length; i += 2) {
-            h.put(more[i], more[i + 1]);
-        }
-        return h;
+        return Http.bearer(secret, more);
     }
 
     @Test

@@ -45,7 +45,7 @@ class BodyCaptureTest {
     }
 
     static Map<String, String> auth(String key) {
-        return Map.of("authorization", "Bearer " + key);
+        return Http.bearer(key);
     }
 
     @Test

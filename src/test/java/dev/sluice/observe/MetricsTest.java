@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,12 +66,7 @@ class MetricsTest {
     }
 
     static Map<String, String> auth(String secret, String... more) {
-        Map<String, String> h = new HashMap<>();
-        h.put("authorization", "Bearer " + secret);
-        for (int i = 0; i < more.length; i += 2) {
-            h.put(more[i], more[i + 1]);
-        }
-        return h;
+        return Http.bearer(secret, more);
     }
 
     static Scrape scrape(TestGateway gw) {
