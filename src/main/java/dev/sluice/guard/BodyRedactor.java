@@ -51,15 +51,7 @@ public final class BodyRedactor {
         }
         // secrets come first in the list and win overlaps with PII (a key that looks like a phone number)
         spans.sort(Comparator.comparingInt((Redactor.Span s) -> s.finding().start()));
-        List<Redactor.Span> merged = new ArrayList<>(spans.size());
-        int end = -1;
-        for (Redactor.Span s : spans) {
-            if (s.finding().start() >= end) {
-                merged.add(s);
-                end = s.finding().end();
-            }
-        }
-        return Redactor.apply(text, merged, null);
+        return Redactor.apply(text, Redactor.dropOverlaps(spans), null);
     }
 
     /** Masks every string value of a JSON tree in place (keys are left alone) and returns it. */

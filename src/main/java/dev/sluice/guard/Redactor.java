@@ -25,15 +25,20 @@ public final class Redactor {
             }
         }
         spans.sort(Comparator.comparingInt((Span s) -> s.finding().start()).thenComparingInt(s -> -s.finding().end()));
-        List<Span> merged = new ArrayList<>(spans.size());
+        return dropOverlaps(spans);
+    }
+
+    /** Spans sorted by start, without those overlapping an earlier one (the earlier one wins). */
+    static List<Span> dropOverlaps(List<Span> sorted) {
+        List<Span> kept = new ArrayList<>(sorted.size());
         int end = -1;
-        for (Span s : spans) {
+        for (Span s : sorted) {
             if (s.finding().start() >= end) {
-                merged.add(s);
+                kept.add(s);
                 end = s.finding().end();
             }
         }
-        return merged;
+        return kept;
     }
 
     /**
