@@ -165,15 +165,8 @@ public final class BatchWriter<T> implements AutoCloseable {
                     if (first == null) {
                         // idle: replay what was spilled, also as the probe that ends an outage
                         // (no new record may ever come to try the store with)
-                        if (spillPending > 0 && !overloaded && mayTryStore()) {
-                            boolean wasDown = storeDown;
-                            if (replaySpill()) {
-                                if (wasDown) {
-                                    LOG.info("{}: the store answers again", name);
-                                }
-                                storeDown = false;
-                                backoff = 100;
-                            }
+                        if (spillPending > 0 && !overloaded && mayTryStore() && replaySpill()) {
+                            markUp();
                         }
                         continue;
                     }
@@ -184,30 +177,14 @@ public final class BatchWriter<T> implements AutoCloseable {
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
                 }
-                // a store that is up but slower than the traffic: the queue would fill and drop, so
-                // records go to the spill file (a sequential append, several times cheaper than an
-                // insert) until the queue is short again; the spill is replayed when there is room
-                int depth = queue.size();
-                if (!overloaded && depth >= highWater) {
-                    overloaded = true;
-                    LOG.warn("{}: the store is not keeping up ({} records queued); spilling to {} until it does",
-                            name, depth, spillFile);
-                } else if (overloaded && depth <= lowWater) {
-                    overloaded = false;
-                    LOG.info("{}: the store keeps up again; the spill file will be replayed", name);
-                }
-                if (overloaded || !mayTryStore()) {
+                if (checkOverload() || !mayTryStore()) {
                     spill(batch);
                     continue;
                 }
                 insert(batch);
                 written.addAndGet(batch.size());
                 batch.clear();
-                if (storeDown) {
-                    LOG.info("{}: the store answers again", name);
-                }
-                storeDown = false;
-                backoff = 100;
+                markUp();
                 if (spillPending > 0 && queue.size() <= lowWater) {
                     replaySpill();
                 }
@@ -222,6 +199,32 @@ public final class BatchWriter<T> implements AutoCloseable {
             }
         }
         closeConnection();
+    }
+
+    /**
+     * A store that is up but slower than the traffic: the queue would fill and drop, so records go
+     * to the spill file (a sequential append, several times cheaper than an insert) from when half
+     * the queue is used until it is down to a tenth; the spill is replayed when there is room.
+     */
+    private boolean checkOverload() {
+        int depth = queue.size();
+        if (!overloaded && depth >= highWater) {
+            overloaded = true;
+            LOG.warn("{}: the store is not keeping up ({} records queued); spilling to {} until it does",
+                    name, depth, spillFile);
+        } else if (overloaded && depth <= lowWater) {
+            overloaded = false;
+            LOG.info("{}: the store keeps up again; the spill file will be replayed", name);
+        }
+        return overloaded;
+    }
+
+    private void markUp() {
+        if (storeDown) {
+            LOG.info("{}: the store answers again", name);
+        }
+        storeDown = false;
+        backoff = 100;
     }
 
     private void markDown() {
