@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -153,40 +152,10 @@ public final class TracingBench {
     /** Each of {@code concurrency} clients sends {@code body} on its own keep-alive connection, back to back. */
     static Stats closedLoop(int port, byte[] body, String[] headers, int concurrency, long millis)
             throws InterruptedException {
-        Stats all = new Stats();
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < concurrency; i++) {
-            workers.add(Thread.ofPlatform().start(() -> {
-                Stats mine = new Stats();
-                RawHttpClient client = new RawHttpClient("127.0.0.1", port);
-                try {
-                    while (!stop.get()) {
-                        try {
-                            RawHttpClient.Result r = client.post("/v1/chat/completions", body, headers);
-                            if (r.status() == 200) {
-                                mine.add(r.doneNanos() - r.sentNanos());
-                            } else {
-                                mine.error();
-                            }
-                        } catch (IOException e) {
-                            mine.error();
-                            client.close();
-                            client = new RawHttpClient("127.0.0.1", port);
-                        }
-                    }
-                } finally {
-                    client.close();
-                }
-                all.addAll(mine);
-            }));
-        }
-        Thread.sleep(millis);
-        stop.set(true);
-        for (Thread w : workers) {
-            w.join();
-        }
-        return all;
+        GatewayBench.Target target = new GatewayBench.Target("gateway", "127.0.0.1", port, headers);
+        GatewayBench.Scenario scenario = new GatewayBench.Scenario("closed loop",
+                new String(body, StandardCharsets.UTF_8), new String[0], concurrency, false);
+        return GatewayBench.measure(target, scenario, millis).latency;
     }
 
     /**
