@@ -2,11 +2,9 @@ package dev.sluice.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import dev.sluice.api.Json;
-import dev.sluice.testing.FakeUpstream;
+import dev.sluice.testing.GatedUpstream;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.Services;
 import dev.sluice.testing.TestGateway;
@@ -19,8 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -48,16 +44,24 @@ class ThreeNodeLimitsTest {
     private static final int MAX_TOKENS = 1000;
     private static final int BURST = 30;
 
-    private final Gate gate = new Gate();
-    private FakeUpstream upstream;
+    private GatedUpstream upstream;
     private List<TestGateway> nodes;
 
     @BeforeAll
     void startNodes() throws Exception {
-        upstream = FakeUpstream.start(gate::answer);
-        // a generous Redis timeout: on a loaded machine a 250 ms command can time out, which counts
-        // as "Redis down" and falls back to one node's own limits (SharedLimitsTest covers that path)
-        String yaml = """
+        upstream = GatedUpstream.start(MAX_TOKENS);
+        nodes = SharedLimitsTest.three(sharedConfig(Services.postgres(), upstream.baseUrl()));
+    }
+
+    /**
+     * The config every node shares: one PostgreSQL store, one Redis, a model {@code gpt-4o-mini}
+     * served by the upstream at {@code upstreamUrl}, one attempt per request, and output tokens at
+     * $1,000 per million (no charge for input). The Redis timeout is generous: on a loaded machine
+     * a 250 ms command can time out, which counts as "Redis down" and falls back to one node's own
+     * limits (SharedLimitsTest covers that path).
+     */
+    static String sharedConfig(String postgresUrl, String upstreamUrl) {
+        return """
                 store:
                   url: "%s"
                 redis:
@@ -79,8 +83,7 @@ class ThreeNodeLimitsTest {
                     enabled: false
                 prices:
                   gated-model: {input: 0, output: 1000}
-                """.formatted(Services.postgres(), Services.redis(), upstream.baseUrl());
-        nodes = SharedLimitsTest.three(yaml);
+                """.formatted(postgresUrl, Services.redis(), upstreamUrl);
     }
 
     @AfterAll
@@ -171,7 +174,7 @@ class ThreeNodeLimitsTest {
         request.putArray("messages").addObject().put("role", "user").put("content", "hi");
         byte[] body = Json.bytes(request);
         Map<String, String> auth = Http.bearer(key);
-        CountDownLatch decided = gate.close(BURST);
+        CountDownLatch decided = upstream.shut(BURST);
         List<Http.Response> responses = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Http.Response>> pending = new ArrayList<>();
@@ -186,8 +189,8 @@ class ThreeNodeLimitsTest {
                 }));
             }
             boolean all = decided.await(60, TimeUnit.SECONDS);
-            int admitted = gate.arrived();
-            gate.open();
+            int admitted = upstream.arrived();
+            upstream.open();
             for (Future<Http.Response> f : pending) {
                 responses.add(f.get(60, TimeUnit.SECONDS));
             }
@@ -205,49 +208,6 @@ class ThreeNodeLimitsTest {
             assertThat(ok).as("every request that reached the upstream was answered").isEqualTo(admitted);
             assertThat(upstream.failures()).isEmpty();
             return new Burst(admitted, codes);
-        }
-    }
-
-    /**
-     * The upstream: counts arrivals on the burst's latch and holds each request until the test
-     * opens the gate, then answers with exactly {@link #MAX_TOKENS} output tokens.
-     */
-    private static final class Gate {
-        private final AtomicReference<CountDownLatch> decided = new AtomicReference<>(new CountDownLatch(0));
-        private final AtomicReference<CountDownLatch> released = new AtomicReference<>(new CountDownLatch(0));
-        private final AtomicInteger arrived = new AtomicInteger();
-
-        CountDownLatch close(int requests) {
-            arrived.set(0);
-            released.set(new CountDownLatch(1));
-            CountDownLatch latch = new CountDownLatch(requests);
-            decided.set(latch);
-            return latch;
-        }
-
-        int arrived() {
-            return arrived.get();
-        }
-
-        void open() {
-            released.get().countDown();
-        }
-
-        void answer(HttpExchange exchange) throws Exception {
-            arrived.incrementAndGet();
-            decided.get().countDown();
-            if (!released.get().await(90, TimeUnit.SECONDS)) {
-                throw new AssertionError("the gate was never opened");
-            }
-            JsonNode reply = Json.parse("""
-                    {"id": "chatcmpl-gate", "object": "chat.completion", "created": 1, "model": "gated-model",
-                     "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "length"}],
-                     "usage": {"prompt_tokens": 8, "completion_tokens": %d, "total_tokens": %d}}"""
-                    .formatted(MAX_TOKENS, MAX_TOKENS + 8).getBytes(StandardCharsets.UTF_8));
-            byte[] bytes = Json.bytes(reply);
-            exchange.getResponseHeaders().add("content-type", "application/json");
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
         }
     }
 }
