@@ -127,6 +127,7 @@ public final class ClusterBench {
         heldPool.close();
 
         // the dead node's concurrency slots: six long requests again, through the survivors
+        double probeAfterKill = (System.currentTimeMillis() - killedAtMillis.get()) / 1000.0;
         List<Future<Outcome>> probe = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 6; i++) {
@@ -189,7 +190,7 @@ public final class ClusterBench {
         long spilled = spillLines(Path.of(env.get("CLUSTER_DIR"), "node-1", "spill"));
 
         return report(root, outcomes, heldOutcomes, rows, rowCost, redisSpend, victim, killedAtMillis.get() - start,
-                elapsed, concurrency, probeAdmitted, rpmAdmitted, burstSeconds, spilled, loadBefore, loadAfter);
+                elapsed, concurrency, probeAdmitted, probeAfterKill, rpmAdmitted, burstSeconds, spilled, loadBefore, loadAfter);
     }
 
     /**
@@ -242,7 +243,7 @@ public final class ClusterBench {
 
     private static String report(Path root, List<Outcome> outcomes, List<Outcome> held, Map<String, Integer> rows,
                                  Map<String, Double> rowCost, double redisSpend, String victim, long killedAt,
-                                 double elapsed, int concurrency, int probeAdmitted, int rpmAdmitted, double burstSeconds,
+                                 double elapsed, int concurrency, int probeAdmitted, double probeAfterKill, int rpmAdmitted, double burstSeconds,
                                  long spilled, String loadBefore, String loadAfter) {
         int ok = 0;
         int retried = 0;
@@ -297,10 +298,13 @@ public final class ClusterBench {
         row(md, "rows for a request the client saw no 200 for", String.format(Locale.ROOT, "%,d", rowsWithout200));
         row(md, "request ids with more than one row", String.format(Locale.ROOT, "%,d", duplicateRows));
         row(md, "records left in the killed node's spill files (replayed when it restarts)", String.format(Locale.ROOT, "%,d", spilled));
-        row(md, "daily spend of the load key (warm-up included): Redis vs sum of its rows' cost",
-                String.format(Locale.ROOT, "$%.6f vs $%.6f", redisSpend, loggedCost));
+        int loggedRows = rowCost.size();
+        row(md, "daily spend of the load key (warm-up included): Redis vs the sum of its rows' cost",
+                String.format(Locale.ROOT, "$%.8f vs $%.8f (%+.1f requests' worth)", redisSpend, loggedCost,
+                        loggedRows == 0 ? 0 : (redisSpend - loggedCost) / (loggedCost / loggedRows)));
         row(md, "concurrency key (limit 6): long requests in flight at the kill that ended 200", heldOk + " of 6");
-        row(md, "… after the kill, 6 at once through the survivors: admitted", probeAdmitted + " of 6");
+        row(md, String.format(Locale.ROOT, "… %.0f s after the kill, 6 at once through the survivors: admitted", probeAfterKill),
+                probeAdmitted + " of 6");
         row(md, String.format(Locale.ROOT, "fresh key, rpm 20, 60 at once through the survivors (%.1f s): admitted", burstSeconds),
                 String.valueOf(rpmAdmitted));
         md.append('\n');

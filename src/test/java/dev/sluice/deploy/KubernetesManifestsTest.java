@@ -58,6 +58,11 @@ class KubernetesManifestsTest {
         List<JsonNode> all(String kind) {
             return byKind.getOrDefault(kind, List.of());
         }
+
+        /** The pod template of the one Deployment. */
+        JsonNode pod() {
+            return one("Deployment").at("/spec/template/spec");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -66,8 +71,8 @@ class KubernetesManifestsTest {
     void deployment(String overlay) throws Exception {
         Rendered r = render(overlay);
         JsonNode deployment = r.one("Deployment");
-        JsonNode pod = deployment.path("spec").path("template").path("spec");
-        JsonNode container = container(pod);
+        JsonNode container = container(r.pod());
+        JsonNode pod = r.pod();
 
         assertThat(container.path("ports").findValuesAsText("name")).contains("http");
         assertThat(container.path("ports").findValuesAsText("containerPort")).contains("8080");
@@ -127,9 +132,8 @@ class KubernetesManifestsTest {
     @DisplayName("single-node runs one SQLite replica on a volume claim; scaled runs 3+ stateless replicas on PostgreSQL and Redis")
     void shape(String overlay) throws Exception {
         Rendered r = render(overlay);
+        Map<String, JsonNode> mounts = mounts(r.pod(), container(r.pod()));
         JsonNode deployment = r.one("Deployment");
-        JsonNode pod = deployment.at("/spec/template/spec");
-        Map<String, JsonNode> mounts = mounts(pod, container(pod));
         JsonNode configMap = r.all("ConfigMap").getFirst();
         SluiceConfig config = parseAsMounted(configMap.at("/data/sluice.yaml").asText(), mounts);
         Map<String, String> podLabels = labels(deployment.at("/spec/template/metadata/labels"));
