@@ -72,6 +72,11 @@ public final class FailoverLimiter implements Limiter {
         }
     }
 
+    @Override
+    public void close() {
+        shared.close();
+    }
+
     private void down(RedisException e) {
         fallbacks.incrementAndGet();
         long now = System.currentTimeMillis();

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,22 +19,36 @@ import java.util.List;
  * a burst spread over many instances is admitted exactly up to the limit. Bucket4j would need a
  * compare-and-swap round trip per bucket and cannot take several buckets all-or-nothing; the
  * script is shorter than its configuration. Time is Redis's own, so instance clocks do not matter.
+ *
+ * <p>A concurrency slot is a lease of {@link #LEASE_TTL}, renewed every {@link #RENEW_EVERY} while
+ * its request runs ({@link LeaseKeeper}): the slots of a node that dies come back to the others
+ * within the lease time, while a stream may run as long as it likes.
  */
 public final class RedisLimiter implements Limiter {
     private static final String PREFIX = "sluice:lim:";
-    /** A concurrency slot is forgotten after this long even if its request never settled (crash). */
-    private static final long LEASE_TTL_MILLIS = 15 * 60_000L;
+    /** A concurrency slot not renewed for this long is free again (its node died or lost Redis). */
+    static final Duration LEASE_TTL = Duration.ofSeconds(20);
+    /** Four chances to renew within a lease's lifetime. */
+    static final Duration RENEW_EVERY = Duration.ofSeconds(5);
 
     private final Redis redis;
     private final Clock clock;
-    private final String acquireScript = load("acquire.lua");
-    private final String settleScript = load("settle.lua");
-    private volatile String acquireSha;
-    private volatile String settleSha;
+    private final long leaseTtlMillis;
+    private final Script acquireScript = new Script("acquire.lua");
+    private final Script settleScript = new Script("settle.lua");
+    private final Script renewScript = new Script("renew.lua");
+    private final LeaseKeeper leases;
 
     public RedisLimiter(Redis redis, Clock clock) {
+        this(redis, clock, LEASE_TTL, RENEW_EVERY);
+    }
+
+    /** With other lease timings, for tests. */
+    RedisLimiter(Redis redis, Clock clock, Duration leaseTtl, Duration renewEvery) {
         this.redis = redis;
         this.clock = clock;
+        this.leaseTtlMillis = leaseTtl.toMillis();
+        this.leases = new LeaseKeeper(renewEvery, this::renew);
     }
 
     @Override
@@ -41,14 +56,14 @@ public final class RedisLimiter implements Limiter {
         String[] keys = keys(buckets);
         List<String> args = new ArrayList<>(2 + 4 * buckets.size());
         args.add(leaseId);
-        args.add(Long.toString(LEASE_TTL_MILLIS));
+        args.add(Long.toString(leaseTtlMillis));
         for (Bucket b : buckets) {
             args.add(code(b.kind()));
             args.add(Double.toString(b.limit()));
             args.add(Double.toString(b.amount()));
             args.add(Long.toString(b.ttlMillis()));
         }
-        List<Object> out = run(true, keys, args.toArray(new String[0]));
+        List<Object> out = run(acquireScript, keys, args.toArray(new String[0]));
         long now = clock.millis();
         if (asLong(out.get(0)) == 0) {
             Bucket refused = buckets.get((int) asLong(out.get(1)) - 1);
@@ -63,6 +78,13 @@ public final class RedisLimiter implements Limiter {
                     : b.kind().budget() ? Periods.untilEnd(b.kind(), now) : 0;
             states.add(new Decision.State(b, left, reset));
         }
+        List<LeaseKeeper.Lease> slots = new ArrayList<>(1);
+        for (int i = 0; i < buckets.size(); i++) {
+            if (buckets.get(i).kind() == Bucket.Kind.CONCURRENCY) {
+                slots.add(new LeaseKeeper.Lease(keys[i], leaseId));
+            }
+        }
+        leases.hold(leaseId, slots);
         return new Decision(null, 0, states, this);
     }
 
@@ -77,7 +99,33 @@ public final class RedisLimiter implements Limiter {
                     : b.kind().budget() ? costCorrection : 0));
             args.add(Long.toString(b.ttlMillis()));
         }
-        run(false, keys(buckets), args.toArray(new String[0]));
+        try {
+            run(settleScript, keys(buckets), args.toArray(new String[0]));
+        } finally {
+            leases.release(leaseId);
+        }
+    }
+
+    /** Extends leases this node still holds by another {@link #LEASE_TTL}. */
+    private void renew(List<LeaseKeeper.Lease> held) {
+        String[] keys = new String[held.size()];
+        String[] args = new String[held.size() + 1];
+        args[0] = Long.toString(leaseTtlMillis);
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = held.get(i).bucketKey();
+            args[i + 1] = held.get(i).leaseId();
+        }
+        run(renewScript, keys, args);
+    }
+
+    /** Concurrency leases this node is renewing, for tests. */
+    int heldLeases() {
+        return leases.held();
+    }
+
+    @Override
+    public void close() {
+        leases.close();
     }
 
     @Override
@@ -86,28 +134,34 @@ public final class RedisLimiter implements Limiter {
         return v == null ? 0 : Double.parseDouble(v);
     }
 
-    private List<Object> run(boolean acquire, String[] keys, String[] args) {
+    private List<Object> run(Script script, String[] keys, String[] args) {
         RedisCommands<String, String> r = redis.sync();
-        String sha = acquire ? acquireSha : settleSha;
-        if (sha == null) {
-            sha = r.scriptLoad(acquire ? acquireScript : settleScript);
-            if (acquire) {
-                acquireSha = sha;
-            } else {
-                settleSha = sha;
-            }
-        }
         try {
-            return evalsha(r, sha, keys, args);
+            return evalsha(r, script.sha(r), keys, args);
         } catch (RedisNoScriptException e) {
             // Redis restarted and forgot the script: load it again
-            String fresh = r.scriptLoad(acquire ? acquireScript : settleScript);
-            if (acquire) {
-                acquireSha = fresh;
-            } else {
-                settleSha = fresh;
-            }
-            return evalsha(r, fresh, keys, args);
+            return evalsha(r, script.reload(r), keys, args);
+        }
+    }
+
+    /** A Lua script of this package and its SHA once Redis has it. */
+    private static final class Script {
+        private final String source;
+        private volatile String sha;
+
+        Script(String name) {
+            this.source = load(name);
+        }
+
+        String sha(RedisCommands<String, String> r) {
+            String s = sha;
+            return s != null ? s : reload(r);
+        }
+
+        String reload(RedisCommands<String, String> r) {
+            String s = r.scriptLoad(source);
+            sha = s;
+            return s;
         }
     }
 
