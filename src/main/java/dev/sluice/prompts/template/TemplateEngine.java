@@ -32,7 +32,7 @@ import java.util.Set;
  *       render may evaluate ({@link #MAX_NODES}), so a loop cannot spin for long.</li>
  * </ul>
  *
- * <p>Jinja's defaults, except {@code trim_blocks} and {@code lstrip_blocks}, which are on (as in
+ * <p>Jinja's defaults (a single trailing newline of the template dropped), except {@code trim_blocks} and {@code lstrip_blocks}, which are on (as in
  * Hugging Face chat templates and Ansible): a tag on its own line leaves no blank line behind, which
  * is what prompt authors writing YAML block scalars expect.
  */
@@ -109,7 +109,7 @@ public final class TemplateEngine {
         JinjavaInterpreter.pushCurrent(interpreter);
         Node root;
         try {
-            root = interpreter.parse(source);
+            root = interpreter.parse(withoutTrailingNewline(source));
         } finally {
             JinjavaInterpreter.popCurrent();
         }
@@ -120,6 +120,17 @@ public final class TemplateEngine {
         }
         RenderBudget.requireLoopBodies(root);
         return new CompiledTemplate(this, source, root, TemplateNames.of(root));
+    }
+
+    /**
+     * Jinja's {@code keep_trailing_newline=False}: one newline at the very end of the template text
+     * is dropped (a YAML block scalar always ends with one); the values' own newlines are kept.
+     */
+    private static String withoutTrailingNewline(String source) {
+        if (source.endsWith("\r\n")) {
+            return source.substring(0, source.length() - 2);
+        }
+        return source.endsWith("\n") ? source.substring(0, source.length() - 1) : source;
     }
 
     /** Compiles and renders in one go (for one-off renders; compile once when rendering often). */
