@@ -15,10 +15,21 @@ public final class Stores {
 
     /** A fresh database of that kind (a file in {@code dir}, or a new PostgreSQL schema). */
     public static Database open(String kind, Path dir) {
+        return fresh(kind, dir).open();
+    }
+
+    /** A fresh store that several "gateway instances" can open at once (each {@link Shared#open()} is one). */
+    public static Shared fresh(String kind, Path dir) {
         return switch (kind) {
-            case "sqlite" -> Database.openSqlite(dir.resolve("registry.db"));
-            case "postgresql" -> Database.openPostgres(Services.postgres());
+            case "sqlite" -> new Shared(kind, dir.resolve("registry.db").toString());
+            case "postgresql" -> new Shared(kind, Services.postgres());
             default -> throw new IllegalArgumentException(kind);
         };
+    }
+
+    public record Shared(String kind, String location) {
+        public Database open() {
+            return kind.equals("sqlite") ? Database.openSqlite(Path.of(location)) : Database.openPostgres(location);
+        }
     }
 }
