@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.store.StoreException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class RolloutDriver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutDriver.class);
     private static final int WRITE_ATTEMPTS = 5;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The requests of one side of a rollout over a window (from the request log in the gateway). */
     @FunctionalInterface
@@ -76,7 +73,7 @@ public final class RolloutDriver implements AutoCloseable {
     /** Starts a rollout; 409 when the subject already has a running split (A/B or canary). */
     public RolloutState start(RolloutPlan plan, String actor) {
         long now = clock.millis();
-        RolloutState s = new RolloutState("ro_" + HexFormat.of().formatHex(RANDOM.generateSeed(8)), plan,
+        RolloutState s = new RolloutState(ExperimentIds.next("ro_"), plan,
                 RolloutStatus.RUNNING, 0, now, now, now, null, List.of(), 1);
         if (!store.activeOn(plan.subject()).stream().filter(r -> !r.kind().equals(ExperimentRow.SHADOW)).toList().isEmpty()) {
             throw busy(plan.subject());
