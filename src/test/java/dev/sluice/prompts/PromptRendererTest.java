@@ -35,6 +35,17 @@ class PromptRendererTest {
     }
 
     @Test
+    @DisplayName("the documented example (examples/prompts/support-answer.yaml) reads and renders")
+    void example() {
+        PromptDefinition d = PromptFiles.read(java.nio.file.Path.of("examples/prompts/support-answer.yaml"));
+        PromptVersion v = new PromptVersion(d.name(), 1, d.content(), d.content().hash(), null, "ak", 0);
+        PromptRenderer.Rendered r = renderer.render(v, Map.of("company", "Acme", "tier", "gold", "question", "Refund?",
+                "articles", java.util.List.of(Map.of("title", "Refunds", "body", "Within 30 days."))));
+        assertThat(r.messages().getFirst().text()).contains("gold member", "1. Refunds: Within 30 days.")
+                .doesNotContain("{%").doesNotContain("\n\n");
+    }
+
+    @Test
     @DisplayName("missing and unknown variables are 400s naming prompt.variables.NAME; variables must be an object")
     void errors() {
         assertError(() -> renderer.render(version, Map.of("company", "Acme", "tier", "x")), 400, "missing_prompt_variable");
