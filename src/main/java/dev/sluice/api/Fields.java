@@ -10,19 +10,19 @@ import java.util.Set;
  * Strict, typed reads from a JSON tree for validating client requests. Every failure is a 400
  * naming the parameter by its path (e.g. {@code messages[2].role}) and the expected type.
  */
-final class Fields {
+public final class Fields {
     private Fields() {}
 
-    static String path(String prefix, String field) {
+    public static String path(String prefix, String field) {
         return prefix.isEmpty() ? field : prefix + "." + field;
     }
 
-    static JsonNode present(JsonNode parent, String field) {
+    public static JsonNode present(JsonNode parent, String field) {
         JsonNode value = parent.get(field);
         return value == null || value.isNull() ? null : value;
     }
 
-    static String requiredString(JsonNode parent, String field, String prefix) {
+    public static String requiredString(JsonNode parent, String field, String prefix) {
         String value = optionalString(parent, field, prefix);
         if (value == null) {
             throw SluiceException.missing(path(prefix, field));
@@ -30,7 +30,7 @@ final class Fields {
         return value;
     }
 
-    static String optionalString(JsonNode parent, String field, String prefix) {
+    public static String optionalString(JsonNode parent, String field, String prefix) {
         JsonNode value = present(parent, field);
         if (value == null) {
             return null;
@@ -41,7 +41,7 @@ final class Fields {
         return value.asText();
     }
 
-    static Boolean optionalBoolean(JsonNode parent, String field, String prefix) {
+    public static Boolean optionalBoolean(JsonNode parent, String field, String prefix) {
         JsonNode value = present(parent, field);
         if (value == null) {
             return null;
@@ -52,7 +52,7 @@ final class Fields {
         return value.asBoolean();
     }
 
-    static Integer optionalInt(JsonNode parent, String field, String prefix, int min, int max) {
+    public static Integer optionalInt(JsonNode parent, String field, String prefix, int min, int max) {
         JsonNode value = present(parent, field);
         if (value == null) {
             return null;
@@ -72,7 +72,7 @@ final class Fields {
                 "Invalid value for '" + path(prefix, field) + "': " + v + " is outside [" + min + ", " + max + "].");
     }
 
-    static Long optionalLong(JsonNode parent, String field, String prefix) {
+    public static Long optionalLong(JsonNode parent, String field, String prefix) {
         JsonNode value = present(parent, field);
         if (value == null) {
             return null;
@@ -83,7 +83,7 @@ final class Fields {
         return value.asLong();
     }
 
-    static Double optionalNumber(JsonNode parent, String field, String prefix, double min, double max) {
+    public static Double optionalNumber(JsonNode parent, String field, String prefix, double min, double max) {
         JsonNode value = present(parent, field);
         if (value == null) {
             return null;
@@ -98,7 +98,7 @@ final class Fields {
         return v;
     }
 
-    static JsonNode optionalObject(JsonNode parent, String field, String prefix) {
+    public static JsonNode optionalObject(JsonNode parent, String field, String prefix) {
         JsonNode value = present(parent, field);
         if (value != null && !value.isObject()) {
             throw SluiceException.invalidType(path(prefix, field), "an object");
@@ -106,7 +106,7 @@ final class Fields {
         return value;
     }
 
-    static JsonNode optionalArray(JsonNode parent, String field, String prefix) {
+    public static JsonNode optionalArray(JsonNode parent, String field, String prefix) {
         JsonNode value = present(parent, field);
         if (value != null && !value.isArray()) {
             throw SluiceException.invalidType(path(prefix, field), "an array");
@@ -114,7 +114,7 @@ final class Fields {
         return value;
     }
 
-    static String oneOf(String value, Set<String> allowed, String param) {
+    public static String oneOf(String value, Set<String> allowed, String param) {
         if (value != null && !allowed.contains(value)) {
             throw SluiceException.invalidRequest(param, "Invalid value for '" + param + "': '" + value
                     + "'. Supported values are: " + String.join(", ", allowed.stream().sorted().toList()) + ".");
@@ -123,7 +123,7 @@ final class Fields {
     }
 
     /** The fields of {@code node} not in {@code known}, or null when there are none. */
-    static ObjectNode extras(JsonNode node, Set<String> known) {
+    public static ObjectNode extras(JsonNode node, Set<String> known) {
         ObjectNode extra = null;
         Iterator<Map.Entry<String, JsonNode>> it = node.fields();
         while (it.hasNext()) {
