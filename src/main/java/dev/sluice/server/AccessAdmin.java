@@ -4,8 +4,6 @@ import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.auth.AdminKeyService;
 import dev.sluice.store.AdminKeyRow;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 
 /** {@code /admin/admin-keys}: owners hand out admin keys with least-privilege roles. */
 final class AccessAdmin {
@@ -17,8 +15,8 @@ final class AccessAdmin {
         this.access = access;
     }
 
-    void create(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void create(HttpCall http) {
+        guard.handle(http, call -> {
             call.who.requireOwner("create admin keys");
             AdminBody body = call.body();
             AdminKeyService.Created created = access.create(body.text("name"), body.text("role"), body.text("team"));
@@ -28,15 +26,15 @@ final class AccessAdmin {
         });
     }
 
-    void list(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void list(HttpCall http) {
+        guard.handle(http, call -> {
             call.who.requireOwner("list admin keys");
             call.send(200, AdminJson.list(access.list(), (gen, k) -> AdminJson.adminKey(gen, k, null)));
         });
     }
 
-    void revoke(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void revoke(HttpCall http) {
+        guard.handle(http, call -> {
             call.who.requireOwner("revoke admin keys");
             String id = call.path("id");
             AdminKeyRow key = access.find(id).orElseThrow(() -> SluiceException.notFound("There is no admin key '" + id + "'."));

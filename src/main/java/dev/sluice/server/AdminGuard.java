@@ -3,13 +3,9 @@ package dev.sluice.server;
 import dev.sluice.api.SluiceException;
 import dev.sluice.auth.AdminIdentity;
 import dev.sluice.auth.AdminKeyService;
-import dev.sluice.auth.AuthStage;
 import dev.sluice.store.AuditEntry;
 import dev.sluice.store.AuditRepository;
 import dev.sluice.store.StoreException;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,25 +32,23 @@ final class AdminGuard {
     /** One admin request in progress. */
     final class Call {
         final AdminIdentity who;
-        final ServerRequest req;
-        final ServerResponse res;
+        final HttpCall http;
 
-        Call(AdminIdentity who, ServerRequest req, ServerResponse res) {
+        Call(AdminIdentity who, HttpCall http) {
             this.who = who;
-            this.req = req;
-            this.res = res;
+            this.http = http;
         }
 
         AdminBody body() {
-            return AdminBody.parse(HttpIo.readBody(req, maxBodyBytes));
+            return AdminBody.parse(http.body(maxBodyBytes));
         }
 
         String path(String name) {
-            return req.path().pathParameters().get(name);
+            return http.pathParam(name);
         }
 
         String query(String name) {
-            return req.query().first(name).orElse(null);
+            return http.query(name);
         }
 
         int limit() {
@@ -74,13 +68,13 @@ final class AdminGuard {
         }
 
         void send(int status, byte[] json) {
-            HttpIo.sendJson(res, status, json);
+            http.sendJson(status, json);
         }
 
         /** Records an admin action: who, what, on what, before and after (never secrets). */
         void audit(String action, String target, String team, String before, String after) {
             audit.append(new AuditEntry(clock.millis(), who.id(), who.role().wire(), action, target, team, before, after,
-                    HttpIo.requestId(res)));
+                    http.requestId()));
         }
     }
 
@@ -89,19 +83,19 @@ final class AdminGuard {
         void run(Call call);
     }
 
-    void handle(ServerRequest req, ServerResponse res, Work work) {
+    void handle(HttpCall http, Work work) {
         try {
             if (!access.enabled()) {
                 throw SluiceException.forbidden("admin_disabled",
                         "The admin API is off: no admin key is configured. Set auth.admin_key (e.g. ${env:SLUICE_ADMIN_KEY}).");
             }
-            AdminIdentity who = access.authenticate(AuthStage.bearer(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null)));
-            work.run(new Call(who, req, res));
+            AdminIdentity who = access.authenticate(http.bearerToken());
+            work.run(new Call(who, http));
         } catch (SluiceException e) {
-            HttpIo.sendError(res, e);
+            http.sendError(e);
         } catch (StoreException e) {
             LOG.error("admin request failed in the store", e);
-            HttpIo.sendError(res, SluiceException.unavailable("The store is unavailable; the change was not made. Retry."));
+            http.sendError(SluiceException.unavailable("The store is unavailable; the change was not made. Retry."));
         }
     }
 }

@@ -13,8 +13,6 @@ import dev.sluice.store.RequestSearch;
 import dev.sluice.store.SpanReader;
 import dev.sluice.store.SpanRecord;
 import dev.sluice.store.StatsReader;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +47,8 @@ final class AnalyticsAdmin {
     }
 
     /** {@code GET /admin/analytics/requests} */
-    void requests(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void requests(HttpCall http) {
+        guard.handle(http, call -> {
             RequestQuery query = requestQuery(call);
             Long before = cursor(call, "cursor");
             Long after = cursor(call, "after");
@@ -74,8 +72,8 @@ final class AnalyticsAdmin {
     }
 
     /** {@code GET /admin/analytics/traces} */
-    void traces(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void traces(HttpCall http) {
+        guard.handle(http, call -> {
             long now = call.now();
             Long from = TimeParam.parse("from", call.query("from"), now);
             Long to = TimeParam.parse("to", call.query("to"), now);
@@ -106,8 +104,8 @@ final class AnalyticsAdmin {
     }
 
     /** {@code GET /admin/traces/{trace_id}}: the trace as a tree, with its request-log rows. */
-    void trace(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void trace(HttpCall http) {
+        guard.handle(http, call -> {
             String traceId = call.path("trace_id").toLowerCase(java.util.Locale.ROOT);
             if (!TRACE_ID.matcher(traceId).matches()) {
                 throw SluiceException.invalidRequest("trace_id", "A trace id is 32 hex characters.");
@@ -161,8 +159,8 @@ final class AnalyticsAdmin {
     }
 
     /** {@code GET /admin/sessions/{id}}: the session's traces in order, its requests, and totals. */
-    void session(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void session(HttpCall http) {
+        guard.handle(http, call -> {
             String session = call.path("id");
             String team = call.who.visibleTeam();
             SpanReader.TracePage page = spans.search(new SpanReader.TraceQuery(null, null, null, null, session, null,
@@ -235,11 +233,11 @@ final class AnalyticsAdmin {
     }
 
     /** {@code GET /admin/analytics/stats} */
-    void stats(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void stats(HttpCall http) {
+        guard.handle(http, call -> {
             RequestQuery query = requestQuery(call);
             Duration bucket = TimeParam.bucket(call.query("bucket"));
-            List<String> groupBy = Stats.groupBy(call.req.query().all("group_by", List::of));
+            List<String> groupBy = Stats.groupBy(call.http.queryAll("group_by"));
             if (bucket != null && query.fromMillis() != null && query.toMillis() != null
                     && (query.toMillis() - query.fromMillis()) / bucket.toMillis() > 100_000) {
                 throw SluiceException.invalidRequest("bucket", "More than 100000 buckets; use a wider bucket or a shorter range.");
@@ -263,7 +261,7 @@ final class AnalyticsAdmin {
                     + " a class (5xx, 4xx), error (any status >= 400) or ok.");
         }
         Map<String, String> tags = new LinkedHashMap<>();
-        for (String tag : call.req.query().all("tag", List::of)) {
+        for (String tag : call.http.queryAll("tag")) {
             int colon = tag.indexOf(':');
             if (colon <= 0) {
                 throw SluiceException.invalidRequest("tag", "'" + tag + "' is not a tag filter; write tag=name:value.");

@@ -19,8 +19,6 @@ import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Reply;
 import dev.sluice.store.KeyRow;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.Map;
 
@@ -58,17 +56,17 @@ final class ApiEndpoints {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void chat(ServerRequest req, ServerResponse res) {
-        handle(req, res, Exchange.Operation.CHAT);
+    void chat(HttpCall call) {
+        handle(call, Exchange.Operation.CHAT);
     }
 
-    void embeddings(ServerRequest req, ServerResponse res) {
-        handle(req, res, Exchange.Operation.EMBEDDINGS);
+    void embeddings(HttpCall call) {
+        handle(call, Exchange.Operation.EMBEDDINGS);
     }
 
-    private void handle(ServerRequest req, ServerResponse res, Exchange.Operation operation) {
-        Map<String, String> headers = HttpIo.headers(req);
-        Exchange ex = new Exchange(HttpIo.requestId(res), operation, headers);
+    private void handle(HttpCall call, Exchange.Operation operation) {
+        Map<String, String> headers = call.headers();
+        Exchange ex = new Exchange(call.requestId(), operation, headers);
         // the root span joins the client's trace when it sent a traceparent
         Span root = tracer.spanBuilder(operation == Exchange.Operation.CHAT ? "chat" : "embeddings")
                 .setParent(Tracing.extract(headers)).setSpanKind(SpanKind.SERVER).startSpan();
@@ -82,7 +80,7 @@ final class ApiEndpoints {
         }
         try (Scope scope = root.makeCurrent()) {
             try {
-                byte[] body = HttpIo.readBody(req, maxBodyBytes);
+                byte[] body = call.body(maxBodyBytes);
                 if (operation == Exchange.Operation.CHAT) {
                     ex.chat(ChatRequestCodec.read(body));
                 } else {
@@ -90,30 +88,30 @@ final class ApiEndpoints {
                 }
                 ex.tags(HttpIo.tags(headers, ex));
             } catch (SluiceException e) {
-                ReplyWriter.fail(ex, res, e);
+                ReplyWriter.fail(ex, call, e);
                 return;
             }
             requestSpan.requested(ex);
             Reply reply = pipeline.execute(ex);
-            ReplyWriter.write(ex, reply, res);
+            ReplyWriter.write(ex, reply, call);
         }
     }
 
     /** The public model names, narrowed to those the caller's key may use. */
-    void models(ServerRequest req, ServerResponse res) {
-        Map<String, String> headers = HttpIo.headers(req);
+    void models(HttpCall call) {
+        Map<String, String> headers = call.headers();
         Caller caller = Caller.ANONYMOUS;
         if (authEnabled) {
             try {
                 KeyRow key = keys.authenticate(AuthStage.bearer(headers.get("authorization")));
                 caller = AuthStage.callerOf(key, null, teams);
             } catch (SluiceException e) {
-                HttpIo.sendError(res, e);
+                call.sendError(e);
                 return;
             }
         }
         final Caller visible = caller;
-        HttpIo.sendJson(res, 200, Json.write(gen -> {
+        call.sendJson(200, Json.write(gen -> {
             gen.writeStartObject();
             gen.writeStringField("object", "list");
             gen.writeArrayFieldStart("data");

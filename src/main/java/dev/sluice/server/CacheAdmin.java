@@ -5,8 +5,6 @@ import dev.sluice.api.SluiceException;
 import dev.sluice.cache.CacheStats;
 import dev.sluice.cache.Invalidation;
 import dev.sluice.cache.ResponseCache;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 
 /** {@code /admin/cache}: the response cache's counters, and invalidation by key, team, model or all. */
 final class CacheAdmin {
@@ -23,8 +21,8 @@ final class CacheAdmin {
      * {@code DELETE /admin/cache?key_id=…&team=…&model=…} drops the cached answers produced by that
      * key, team and/or model (filters combine); {@code ?all=true} drops everything.
      */
-    void invalidate(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void invalidate(HttpCall http) {
+        guard.handle(http, call -> {
             ResponseCache c = requireCache();
             String keyId = blankToNull(call.query("key_id"));
             String team = blankToNull(call.query("team"));
@@ -65,8 +63,8 @@ final class CacheAdmin {
     }
 
     /** {@code GET /admin/cache}: the cache's counters since start. */
-    void stats(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void stats(HttpCall http) {
+        guard.handle(http, call -> {
             CacheStats.Snapshot s = requireCache().stats().snapshot();
             call.send(200, Json.write(gen -> {
                 gen.writeStartObject();

@@ -11,9 +11,6 @@ import dev.sluice.pipeline.Caller;
 import dev.sluice.store.FeedbackReader;
 import dev.sluice.store.FeedbackRecord;
 import dev.sluice.store.FeedbackSummary;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,22 +45,22 @@ final class FeedbackEndpoints {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void submit(ServerRequest req, ServerResponse res) {
+    void submit(HttpCall http) {
         try {
             Caller caller = Caller.ANONYMOUS;
             if (authEnabled) {
                 caller = AuthStage.callerOf(keys.authenticate(AuthStage.bearer(
-                        req.headers().first(HeaderNames.AUTHORIZATION).orElse(null))), null, teams);
+                        http.header("authorization"))), null, teams);
             }
-            FeedbackRecord f = feedback.submit(caller, authEnabled, Json.parse(HttpIo.readBody(req, maxBodyBytes)));
-            HttpIo.sendJson(res, 201, Json.write(gen -> write(gen, f)));
+            FeedbackRecord f = feedback.submit(caller, authEnabled, Json.parse(http.body(maxBodyBytes)));
+            http.sendJson(201, Json.write(gen -> write(gen, f)));
         } catch (SluiceException e) {
-            HttpIo.sendError(res, e);
+            http.sendError(e);
         }
     }
 
-    void list(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void list(HttpCall http) {
+        guard.handle(http, call -> {
             String team = visibleTeam(call, "feedback");
             List<FeedbackRecord> rows = reader.list(new FeedbackReader.Query(call.query("request_id"),
                     call.query("trace_id"), call.query("name"), call.query("key_id"), team, call.query("user"),
@@ -72,8 +69,8 @@ final class FeedbackEndpoints {
         });
     }
 
-    void summary(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void summary(HttpCall http) {
+        guard.handle(http, call -> {
             String team = visibleTeam(call, "feedback");
             String groupBy = call.query("group_by") == null ? "model" : call.query("group_by");
             if (!FeedbackSummary.GROUPS.containsKey(groupBy)) {

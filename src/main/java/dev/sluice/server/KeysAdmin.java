@@ -4,8 +4,6 @@ import dev.sluice.api.Json;
 import dev.sluice.auth.KeyService;
 import dev.sluice.pipeline.Quota;
 import dev.sluice.store.KeyRow;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,8 +20,8 @@ final class KeysAdmin {
         this.keys = keys;
     }
 
-    void create(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void create(HttpCall http) {
+        guard.handle(http, call -> {
             AdminBody body = call.body();
             String team = body.text("team");
             if (team == null && call.who.team() != null) {
@@ -38,8 +36,8 @@ final class KeysAdmin {
         });
     }
 
-    void list(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void list(HttpCall http) {
+        guard.handle(http, call -> {
             String team = call.query("team");
             if (call.who.team() != null) {
                 call.who.requireRead(team == null ? call.who.team() : team, "keys");
@@ -50,8 +48,8 @@ final class KeysAdmin {
         });
     }
 
-    void get(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void get(HttpCall http) {
+        guard.handle(http, call -> {
             KeyRow key = keys.require(call.path("id"));
             call.who.requireRead(key.team(), "key " + key.id());
             call.send(200, Json.write(gen -> AdminJson.key(gen, key, null, call.now())));
@@ -59,8 +57,8 @@ final class KeysAdmin {
     }
 
     /** PATCH: name, models, scopes, metadata, expiry, limits and budget; fields left out stay. */
-    void update(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void update(HttpCall http) {
+        guard.handle(http, call -> {
             KeyRow key = keys.require(call.path("id"));
             call.who.requireWrite(key.team(), "edit key " + key.id());
             AdminBody body = call.body();
@@ -82,8 +80,8 @@ final class KeysAdmin {
     }
 
     /** POST /admin/keys/{id}/rotate {"grace": "24h"}: a new secret; the old one works for the grace period. */
-    void rotate(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void rotate(HttpCall http) {
+        guard.handle(http, call -> {
             KeyRow key = keys.require(call.path("id"));
             call.who.requireWrite(key.team(), "rotate key " + key.id());
             Duration grace = call.body().duration("grace");
@@ -93,8 +91,8 @@ final class KeysAdmin {
         });
     }
 
-    void revoke(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void revoke(HttpCall http) {
+        guard.handle(http, call -> {
             KeyRow key = keys.require(call.path("id"));
             call.who.requireWrite(key.team(), "revoke key " + key.id());
             boolean revokedNow = keys.revoke(key.id());

@@ -2,8 +2,6 @@ package dev.sluice.server;
 
 import dev.sluice.store.AuditRepository;
 import dev.sluice.store.RequestLogReader;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 
 /** {@code /admin/logs} (the request log) and {@code /admin/audit}; team-limited keys see their team's rows only. */
 final class LogsAdmin {
@@ -17,8 +15,8 @@ final class LogsAdmin {
         this.audit = audit;
     }
 
-    void requestLog(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void requestLog(HttpCall http) {
+        guard.handle(http, call -> {
             String team = call.query("team");
             if (call.who.team() != null) {
                 call.who.requireRead(team == null ? call.who.team() : team, "request logs");
@@ -29,8 +27,8 @@ final class LogsAdmin {
         });
     }
 
-    void auditLog(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void auditLog(HttpCall http) {
+        guard.handle(http, call -> {
             String team = call.query("team");
             if (call.who.team() != null) {
                 call.who.requireRead(team == null ? call.who.team() : team, "audit entries");

@@ -1,12 +1,7 @@
 package dev.sluice.server;
 
 import dev.sluice.api.SluiceException;
-import dev.sluice.auth.AuthStage;
 import dev.sluice.observe.Metrics;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,16 +22,16 @@ final class MetricsEndpoint {
         this.token = bearerToken == null ? null : bearerToken.getBytes(StandardCharsets.UTF_8);
     }
 
-    void scrape(ServerRequest req, ServerResponse res) {
+    void scrape(HttpCall call) {
         if (metrics == null) {
-            HttpIo.sendError(res, SluiceException.notFound("Metrics are off. Add a metrics: section to the config"
+            call.sendError(SluiceException.notFound("Metrics are off. Add a metrics: section to the config"
                     + " (e.g. metrics: {}) to serve /metrics."));
             return;
         }
         if (token != null) {
-            String given = AuthStage.bearer(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+            String given = call.bearerToken();
             if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-                HttpIo.sendError(res, SluiceException.unauthenticated("invalid_metrics_token",
+                call.sendError(SluiceException.unauthenticated("invalid_metrics_token",
                         "GET /metrics needs 'Authorization: Bearer <metrics.bearer_token>'."));
                 return;
             }
@@ -47,8 +42,6 @@ final class MetricsEndpoint {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, metrics.contentType());
-        res.send(out.toByteArray());
+        call.send(200, metrics.contentType(), out.toByteArray());
     }
 }

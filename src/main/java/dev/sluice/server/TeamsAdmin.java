@@ -4,8 +4,6 @@ import dev.sluice.api.Json;
 import dev.sluice.auth.TeamService;
 import dev.sluice.pipeline.Quota;
 import dev.sluice.store.TeamRow;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 
 /** {@code /admin/teams}: owners create and delete teams; a team admin edits its own team's limits and budget. */
@@ -18,8 +16,8 @@ final class TeamsAdmin {
         this.teams = teams;
     }
 
-    void create(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void create(HttpCall http) {
+        guard.handle(http, call -> {
             call.who.requireOwner("create teams");
             AdminBody body = call.body();
             TeamRow team = teams.create(body.text("id"), body.text("name"), body.quota(Quota.NONE), body.metadata());
@@ -28,24 +26,24 @@ final class TeamsAdmin {
         });
     }
 
-    void list(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void list(HttpCall http) {
+        guard.handle(http, call -> {
             List<TeamRow> all = call.who.team() == null ? teams.list()
                     : teams.find(call.who.team()).map(List::of).orElse(List.of());
             call.send(200, AdminJson.list(all, AdminJson::team));
         });
     }
 
-    void get(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void get(HttpCall http) {
+        guard.handle(http, call -> {
             TeamRow team = teams.require(call.path("id"));
             call.who.requireRead(team.id(), "team " + team.id());
             call.send(200, Json.write(gen -> AdminJson.team(gen, team)));
         });
     }
 
-    void update(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void update(HttpCall http) {
+        guard.handle(http, call -> {
             TeamRow team = teams.require(call.path("id"));
             call.who.requireWrite(team.id(), "edit team " + team.id());
             AdminBody body = call.body();
@@ -56,8 +54,8 @@ final class TeamsAdmin {
         });
     }
 
-    void delete(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void delete(HttpCall http) {
+        guard.handle(http, call -> {
             call.who.requireOwner("delete teams");
             TeamRow team = teams.require(call.path("id"));
             teams.delete(team.id());

@@ -3,8 +3,6 @@ package dev.sluice.server;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.store.Erasure;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
 
 /** {@code DELETE /admin/users/{user}}: the right to erasure, owners only, audited (without the user's data). */
@@ -17,8 +15,8 @@ final class UsersAdmin {
         this.erasure = erasure;
     }
 
-    void erase(ServerRequest req, ServerResponse res) {
-        guard.handle(req, res, call -> {
+    void erase(HttpCall http) {
+        guard.handle(http, call -> {
             call.who.requireOwner("erase an end user's data");
             String user = call.path("user");
             if (user == null || user.isBlank()) {
