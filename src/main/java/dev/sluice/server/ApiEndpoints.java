@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code /v1/models}. Each request becomes an {@link Exchange} that is logged when complete,
  * including requests refused before they reach the pipeline (bad JSON, too large).
  */
-final class ApiEndpoints {
+public final class ApiEndpoints implements Endpoints {
     private final Pipeline pipeline;
     private final RequestLogger requestLogger;
     private final Tracer tracer;
@@ -43,7 +43,7 @@ final class ApiEndpoints {
      * @param listeners more work for every completed exchange (metrics, body capture), after the
      *                  request log and the root span
      */
-    ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, Tracer tracer, List<Exchange.CompletionListener> listeners,
+    public ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, Tracer tracer, List<Exchange.CompletionListener> listeners,
                  KeyService keys, TeamService teams, boolean authEnabled, List<String> modelNames, long maxBodyBytes) {
         this.pipeline = pipeline;
         this.requestLogger = requestLogger;
@@ -56,11 +56,19 @@ final class ApiEndpoints {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void chat(HttpCall call) {
+    @Override
+    public void register(Routes routes) {
+        routes.drained()
+                .post("/v1/chat/completions", this::chat)
+                .post("/v1/embeddings", this::embeddings)
+                .get("/v1/models", this::models);
+    }
+
+    private void chat(HttpCall call) {
         handle(call, Exchange.Operation.CHAT);
     }
 
-    void embeddings(HttpCall call) {
+    private void embeddings(HttpCall call) {
         handle(call, Exchange.Operation.EMBEDDINGS);
     }
 
@@ -98,7 +106,7 @@ final class ApiEndpoints {
     }
 
     /** The public model names, narrowed to those the caller's key may use. */
-    void models(HttpCall call) {
+    private void models(HttpCall call) {
         Map<String, String> headers = call.headers();
         Caller caller = Caller.ANONYMOUS;
         if (authEnabled) {

@@ -1,5 +1,14 @@
 package dev.sluice.server;
 
+import dev.sluice.admin.AccessAdmin;
+import dev.sluice.admin.AdminGuard;
+import dev.sluice.admin.AnalyticsAdmin;
+import dev.sluice.admin.CacheAdmin;
+import dev.sluice.admin.FeedbackEndpoints;
+import dev.sluice.admin.KeysAdmin;
+import dev.sluice.admin.LogsAdmin;
+import dev.sluice.admin.TeamsAdmin;
+import dev.sluice.admin.UsersAdmin;
 import dev.sluice.alert.AlertEvaluator;
 import dev.sluice.alert.AlertSink;
 import dev.sluice.auth.AdminKeyService;
@@ -39,14 +48,12 @@ import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Reply;
 import dev.sluice.pipeline.Stage;
 import dev.sluice.provider.Provider;
-import dev.sluice.embed.Embedder;
 import dev.sluice.pricing.PriceCatalog;
 import dev.sluice.route.Router;
 import dev.sluice.route.RouterFactory;
 import dev.sluice.route.Watchdog;
 import dev.sluice.store.Database;
 import dev.sluice.store.KeyRepository;
-import dev.sluice.store.Redis;
 import dev.sluice.store.RequestLogReader;
 import dev.sluice.store.BatchWriter;
 import dev.sluice.store.BodyRecord;
@@ -212,15 +219,14 @@ public final class Gateway implements AutoCloseable {
             FeedbackEndpoints feedback = new FeedbackEndpoints(new Feedback(feedbackWriter, feedbackReader, recent, clock,
                     feedbackListeners), feedbackReader, new FeedbackSummary(db), keys, teams, config.auth().enabled(),
                     guard, maxBody);
-            GatewayServer.Admin admin = new GatewayServer.Admin(new KeysAdmin(guard, keys), new TeamsAdmin(guard, teams),
-                    new AccessAdmin(guard, access), new LogsAdmin(guard, logReader, audit), new CacheAdmin(guard, responseCache),
-                    new UsersAdmin(guard, erasure), new AnalyticsAdmin(guard, new RequestSearch(db),
-                    new SpanReader(db), new StatsReader(db), MAX_STATS_ROWS));
             this.retention = new Retention(db, config.retention(), clock, true);
             retention.add("feedback", "ts", false, config.retention().feedback());
             TraceEndpoint traceIngest = new TraceEndpoint(keys, config.auth().enabled(), spanWriter, maxBody);
-            this.server = new GatewayServer(config.server().host(), config.server().port(), api, traceIngest, admin,
+            this.server = new GatewayServer(config.server().host(), config.server().port(), List.of(api, traceIngest,
                     new MetricsEndpoint(meters, config.metrics() == null ? null : config.metrics().bearerToken()), feedback,
+                    new KeysAdmin(guard, keys), new TeamsAdmin(guard, teams), new AccessAdmin(guard, access),
+                    new LogsAdmin(guard, logReader, audit), new CacheAdmin(guard, responseCache), new UsersAdmin(guard, erasure),
+                    new AnalyticsAdmin(guard, new RequestSearch(db), new SpanReader(db), new StatsReader(db), MAX_STATS_ROWS)),
                     db::healthy);
         } catch (RuntimeException e) {
             if (meters != null) {

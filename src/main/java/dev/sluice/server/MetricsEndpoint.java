@@ -12,17 +12,22 @@ import java.security.MessageDigest;
  * {@code GET /metrics}: Prometheus text on the gateway's own port. Open like {@code /health}
  * unless {@code metrics.bearer_token} is set; 404 when there is no {@code metrics:} section.
  */
-final class MetricsEndpoint {
+public final class MetricsEndpoint implements Endpoints {
     private final Metrics metrics;
     private final byte[] token;
 
     /** @param metrics null when metrics are off */
-    MetricsEndpoint(Metrics metrics, String bearerToken) {
+    public MetricsEndpoint(Metrics metrics, String bearerToken) {
         this.metrics = metrics;
         this.token = bearerToken == null ? null : bearerToken.getBytes(StandardCharsets.UTF_8);
     }
 
-    void scrape(HttpCall call) {
+    @Override
+    public void register(Routes routes) {
+        routes.get("/metrics", this::scrape);
+    }
+
+    private void scrape(HttpCall call) {
         if (metrics == null) {
             call.sendError(SluiceException.notFound("Metrics are off. Add a metrics: section to the config"
                     + " (e.g. metrics: {}) to serve /metrics."));

@@ -4,7 +4,6 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import dev.sluice.auth.AuthStage;
 import dev.sluice.auth.KeyService;
 import dev.sluice.observe.otlp.OtlpException;
 import dev.sluice.observe.otlp.OtlpJson;
@@ -33,7 +32,7 @@ import java.util.Locale;
  * 401, 413, 415, 503 with {@code Retry-After} when the span queue is full (nothing was stored then,
  * so the client's retry loses nothing).
  */
-final class TraceEndpoint {
+public final class TraceEndpoint implements Endpoints {
     private static final String PROTOBUF = "application/x-protobuf";
     private static final String JSON = "application/json";
     // google.rpc.Code values
@@ -47,14 +46,19 @@ final class TraceEndpoint {
     private final BatchWriter<SpanRecord> spans;
     private final long maxBodyBytes;
 
-    TraceEndpoint(KeyService keys, boolean authEnabled, BatchWriter<SpanRecord> spans, long maxBodyBytes) {
+    public TraceEndpoint(KeyService keys, boolean authEnabled, BatchWriter<SpanRecord> spans, long maxBodyBytes) {
         this.keys = keys;
         this.authEnabled = authEnabled;
         this.spans = spans;
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void ingest(HttpCall call) {
+    @Override
+    public void register(Routes routes) {
+        routes.drained().post("/v1/traces", this::ingest);
+    }
+
+    private void ingest(HttpCall call) {
         String contentType = mediaType(call.header("content-type"));
         boolean json = contentType.equals(JSON);
         if (!json && !contentType.equals(PROTOBUF)) {

@@ -1,5 +1,8 @@
-package dev.sluice.server;
+package dev.sluice.admin;
 
+import dev.sluice.server.Endpoints;
+import dev.sluice.server.HttpCall;
+import dev.sluice.server.Routes;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
@@ -21,7 +24,7 @@ import java.util.List;
  * {@code POST /v1/feedback} (virtual-key auth) and the admin views {@code GET /admin/feedback}
  * and {@code GET /admin/feedback/summary}; team-limited admin keys see their team's feedback only.
  */
-final class FeedbackEndpoints {
+public final class FeedbackEndpoints implements Endpoints {
     private static final Duration DEFAULT_RANGE = Duration.ofDays(7);
 
     private final Feedback feedback;
@@ -33,7 +36,7 @@ final class FeedbackEndpoints {
     private final AdminGuard guard;
     private final long maxBodyBytes;
 
-    FeedbackEndpoints(Feedback feedback, FeedbackReader reader, FeedbackSummary summary, KeyService keys,
+    public FeedbackEndpoints(Feedback feedback, FeedbackReader reader, FeedbackSummary summary, KeyService keys,
                       TeamService teams, boolean authEnabled, AdminGuard guard, long maxBodyBytes) {
         this.feedback = feedback;
         this.reader = reader;
@@ -45,7 +48,15 @@ final class FeedbackEndpoints {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void submit(HttpCall http) {
+    @Override
+    public void register(Routes routes) {
+        routes.drained().post("/v1/feedback", this::submit);
+        guard.on(routes)
+                .get("/admin/feedback", this::list)
+                .get("/admin/feedback/summary", this::summary);
+    }
+
+    private void submit(HttpCall http) {
         try {
             Caller caller = Caller.ANONYMOUS;
             if (authEnabled) {
@@ -59,56 +70,52 @@ final class FeedbackEndpoints {
         }
     }
 
-    void list(HttpCall http) {
-        guard.handle(http, call -> {
-            String team = visibleTeam(call, "feedback");
-            List<FeedbackRecord> rows = reader.list(new FeedbackReader.Query(call.query("request_id"),
-                    call.query("trace_id"), call.query("name"), call.query("key_id"), team, call.query("user"),
-                    time(call, "from"), time(call, "to"), call.limit()));
-            call.send(200, AdminJson.list(rows, FeedbackEndpoints::write));
-        });
+    private void list(AdminGuard.Call call) {
+        String team = visibleTeam(call, "feedback");
+        List<FeedbackRecord> rows = reader.list(new FeedbackReader.Query(call.query("request_id"),
+                call.query("trace_id"), call.query("name"), call.query("key_id"), team, call.query("user"),
+                time(call, "from"), time(call, "to"), call.limit()));
+        call.send(200, AdminJson.list(rows, FeedbackEndpoints::write));
     }
 
-    void summary(HttpCall http) {
-        guard.handle(http, call -> {
-            String team = visibleTeam(call, "feedback");
-            String groupBy = call.query("group_by") == null ? "model" : call.query("group_by");
-            if (!FeedbackSummary.GROUPS.containsKey(groupBy)) {
-                throw SluiceException.invalidRequest("group_by", "Unknown group_by '" + groupBy
-                        + "'; use model, key, team, user or name.");
-            }
-            Long toQuery = time(call, "to");
-            long to = toQuery != null ? toQuery : call.now() + 1; // [from, to): include what arrived just now
-            Long fromQuery = time(call, "from");
-            long from = fromQuery != null ? fromQuery : to - DEFAULT_RANGE.toMillis();
-            if (from >= to) {
-                throw SluiceException.invalidRequest("from", "'from' must be before 'to'.");
-            }
-            List<FeedbackSummary.Row> rows = summary.summarize(groupBy, from, to, team);
-            call.send(200, Json.write(gen -> {
+    private void summary(AdminGuard.Call call) {
+        String team = visibleTeam(call, "feedback");
+        String groupBy = call.query("group_by") == null ? "model" : call.query("group_by");
+        if (!FeedbackSummary.GROUPS.containsKey(groupBy)) {
+            throw SluiceException.invalidRequest("group_by", "Unknown group_by '" + groupBy
+                    + "'; use model, key, team, user or name.");
+        }
+        Long toQuery = time(call, "to");
+        long to = toQuery != null ? toQuery : call.now() + 1; // [from, to): include what arrived just now
+        Long fromQuery = time(call, "from");
+        long from = fromQuery != null ? fromQuery : to - DEFAULT_RANGE.toMillis();
+        if (from >= to) {
+            throw SluiceException.invalidRequest("from", "'from' must be before 'to'.");
+        }
+        List<FeedbackSummary.Row> rows = summary.summarize(groupBy, from, to, team);
+        call.send(200, Json.write(gen -> {
+            gen.writeStartObject();
+            gen.writeStringField("object", "feedback.summary");
+            gen.writeStringField("group_by", groupBy);
+            gen.writeStringField("from", Instant.ofEpochMilli(from).toString());
+            gen.writeStringField("to", Instant.ofEpochMilli(to).toString());
+            gen.writeArrayFieldStart("data");
+            for (FeedbackSummary.Row r : rows) {
                 gen.writeStartObject();
-                gen.writeStringField("object", "feedback.summary");
-                gen.writeStringField("group_by", groupBy);
-                gen.writeStringField("from", Instant.ofEpochMilli(from).toString());
-                gen.writeStringField("to", Instant.ofEpochMilli(to).toString());
-                gen.writeArrayFieldStart("data");
-                for (FeedbackSummary.Row r : rows) {
-                    gen.writeStartObject();
-                    gen.writeStringField("group", r.group());
-                    gen.writeStringField("name", r.name());
-                    gen.writeNumberField("count", r.count());
-                    gen.writeNumberField("positive", r.positive());
-                    gen.writeNumberField("negative", r.negative());
-                    nullable(gen, "positive_rate", r.positiveRate());
-                    nullable(gen, "negative_rate", r.negativeRate());
-                    gen.writeNumberField("scored", r.scored());
-                    nullable(gen, "mean", r.mean());
-                    gen.writeEndObject();
-                }
-                gen.writeEndArray();
+                gen.writeStringField("group", r.group());
+                gen.writeStringField("name", r.name());
+                gen.writeNumberField("count", r.count());
+                gen.writeNumberField("positive", r.positive());
+                gen.writeNumberField("negative", r.negative());
+                nullable(gen, "positive_rate", r.positiveRate());
+                nullable(gen, "negative_rate", r.negativeRate());
+                gen.writeNumberField("scored", r.scored());
+                nullable(gen, "mean", r.mean());
                 gen.writeEndObject();
-            }));
-        });
+            }
+            gen.writeEndArray();
+            gen.writeEndObject();
+        }));
     }
 
     /** A team-limited admin key sees its own team only (asking for another team is 403). */

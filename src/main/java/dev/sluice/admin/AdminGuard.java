@@ -1,8 +1,10 @@
-package dev.sluice.server;
+package dev.sluice.admin;
 
 import dev.sluice.api.SluiceException;
 import dev.sluice.auth.AdminIdentity;
 import dev.sluice.auth.AdminKeyService;
+import dev.sluice.server.HttpCall;
+import dev.sluice.server.Routes;
 import dev.sluice.store.AuditEntry;
 import dev.sluice.store.AuditRepository;
 import dev.sluice.store.StoreException;
@@ -14,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The front door of every admin endpoint: authenticates the admin key, hands the endpoint a
  * {@link Call} (identity, body, parameters, audit), and turns failures into OpenAI-format errors.
  */
-final class AdminGuard {
+public final class AdminGuard {
     private static final Logger LOG = LoggerFactory.getLogger(AdminGuard.class);
 
     private final AdminKeyService access;
@@ -22,7 +24,7 @@ final class AdminGuard {
     private final Clock clock;
     private final long maxBodyBytes;
 
-    AdminGuard(AdminKeyService access, AuditRepository audit, Clock clock, long maxBodyBytes) {
+    public AdminGuard(AdminKeyService access, AuditRepository audit, Clock clock, long maxBodyBytes) {
         this.access = access;
         this.audit = audit;
         this.clock = clock;
@@ -78,12 +80,46 @@ final class AdminGuard {
         }
     }
 
+    /** An admin endpoint's work. */
     @FunctionalInterface
     interface Work {
         void run(Call call);
     }
 
-    void handle(HttpCall http, Work work) {
+    /** Admin routes: each handler runs behind this guard. */
+    final class AdminRoutes {
+        private final Routes routes;
+
+        private AdminRoutes(Routes routes) {
+            this.routes = routes;
+        }
+
+        AdminRoutes get(String pattern, Work work) {
+            routes.get(pattern, http -> handle(http, work));
+            return this;
+        }
+
+        AdminRoutes post(String pattern, Work work) {
+            routes.post(pattern, http -> handle(http, work));
+            return this;
+        }
+
+        AdminRoutes patch(String pattern, Work work) {
+            routes.patch(pattern, http -> handle(http, work));
+            return this;
+        }
+
+        AdminRoutes delete(String pattern, Work work) {
+            routes.delete(pattern, http -> handle(http, work));
+            return this;
+        }
+    }
+
+    AdminRoutes on(Routes routes) {
+        return new AdminRoutes(routes);
+    }
+
+    private void handle(HttpCall http, Work work) {
         try {
             if (!access.enabled()) {
                 throw SluiceException.forbidden("admin_disabled",
