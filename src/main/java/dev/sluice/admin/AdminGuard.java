@@ -2,7 +2,7 @@ package dev.sluice.admin;
 
 import dev.sluice.api.SluiceException;
 import dev.sluice.auth.AdminIdentity;
-import dev.sluice.auth.AdminKeyService;
+import dev.sluice.server.Guard;
 import dev.sluice.server.HttpCall;
 import dev.sluice.server.Routes;
 import dev.sluice.store.AuditEntry;
@@ -13,19 +13,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The front door of every admin endpoint: authenticates the admin key, hands the endpoint a
+ * The front door of every admin endpoint: reads the admin identity its guard resolved, hands the endpoint a
  * {@link Call} (identity, body, parameters, audit), and turns failures into OpenAI-format errors.
  */
 public final class AdminGuard {
     private static final Logger LOG = LoggerFactory.getLogger(AdminGuard.class);
 
-    private final AdminKeyService access;
+    private final Guard<AdminIdentity> adminKeys;
     private final AuditRepository audit;
     private final Clock clock;
     private final long maxBodyBytes;
 
-    public AdminGuard(AdminKeyService access, AuditRepository audit, Clock clock, long maxBodyBytes) {
-        this.access = access;
+    /** @param adminKeys resolves the admin identity from the bearer token, before the request is read */
+    public AdminGuard(Guard<AdminIdentity> adminKeys, AuditRepository audit, Clock clock, long maxBodyBytes) {
+        this.adminKeys = adminKeys;
         this.audit = audit;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
@@ -116,16 +117,12 @@ public final class AdminGuard {
     }
 
     AdminRoutes on(Routes routes) {
-        return new AdminRoutes(routes);
+        return new AdminRoutes(routes.guardedBy(adminKeys));
     }
 
     private void handle(HttpCall http, Work work) {
         try {
-            if (!access.enabled()) {
-                throw SluiceException.forbidden("admin_disabled",
-                        "The admin API is off: no admin key is configured. Set auth.admin_key (e.g. ${env:SLUICE_ADMIN_KEY}).");
-            }
-            AdminIdentity who = access.authenticate(http.bearerToken());
+            AdminIdentity who = http.context().principal(adminKeys);
             work.run(new Call(who, http));
         } catch (SluiceException e) {
             http.sendError(e);

@@ -1,14 +1,12 @@
 package dev.sluice.admin;
 
 import dev.sluice.server.Endpoints;
+import dev.sluice.server.Guard;
 import dev.sluice.server.HttpCall;
 import dev.sluice.server.Routes;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import dev.sluice.auth.AuthStage;
-import dev.sluice.auth.KeyService;
-import dev.sluice.auth.TeamService;
 import dev.sluice.observe.Feedback;
 import dev.sluice.pipeline.Caller;
 import dev.sluice.store.FeedbackReader;
@@ -30,19 +28,21 @@ public final class FeedbackEndpoints implements Endpoints {
     private final Feedback feedback;
     private final FeedbackReader reader;
     private final FeedbackSummary summary;
-    private final KeyService keys;
-    private final TeamService teams;
+    private final Guard<Caller> callers;
     private final boolean authEnabled;
     private final AdminGuard guard;
     private final long maxBodyBytes;
 
-    public FeedbackEndpoints(Feedback feedback, FeedbackReader reader, FeedbackSummary summary, KeyService keys,
-                      TeamService teams, boolean authEnabled, AdminGuard guard, long maxBodyBytes) {
+    /**
+     * @param callers     resolves the virtual key of {@code POST /v1/feedback}
+     * @param authEnabled whether feedback must come from the key that made the request
+     */
+    public FeedbackEndpoints(Feedback feedback, FeedbackReader reader, FeedbackSummary summary, Guard<Caller> callers,
+                             boolean authEnabled, AdminGuard guard, long maxBodyBytes) {
         this.feedback = feedback;
         this.reader = reader;
         this.summary = summary;
-        this.keys = keys;
-        this.teams = teams;
+        this.callers = callers;
         this.authEnabled = authEnabled;
         this.guard = guard;
         this.maxBodyBytes = maxBodyBytes;
@@ -50,24 +50,16 @@ public final class FeedbackEndpoints implements Endpoints {
 
     @Override
     public void register(Routes routes) {
-        routes.drained().post("/v1/feedback", this::submit);
+        routes.drained().guardedBy(callers).post("/v1/feedback", this::submit);
         guard.on(routes)
                 .get("/admin/feedback", this::list)
                 .get("/admin/feedback/summary", this::summary);
     }
 
     private void submit(HttpCall http) {
-        try {
-            Caller caller = Caller.ANONYMOUS;
-            if (authEnabled) {
-                caller = AuthStage.callerOf(keys.authenticate(AuthStage.bearer(
-                        http.header("authorization"))), null, teams);
-            }
-            FeedbackRecord f = feedback.submit(caller, authEnabled, Json.parse(http.body(maxBodyBytes)));
-            http.sendJson(201, Json.write(gen -> write(gen, f)));
-        } catch (SluiceException e) {
-            http.sendError(e);
-        }
+        Caller caller = http.context().principal(callers);
+        FeedbackRecord f = feedback.submit(caller, authEnabled, Json.parse(http.body(maxBodyBytes)));
+        http.sendJson(201, Json.write(gen -> write(gen, f)));
     }
 
     private void list(AdminGuard.Call call) {

@@ -4,9 +4,6 @@ import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.EmbeddingCodec;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import dev.sluice.auth.AuthStage;
-import dev.sluice.auth.KeyService;
-import dev.sluice.auth.TeamService;
 import dev.sluice.observe.RequestLogger;
 import dev.sluice.observe.RequestSpan;
 import dev.sluice.observe.Tracing;
@@ -18,8 +15,9 @@ import dev.sluice.pipeline.Caller;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Reply;
-import dev.sluice.store.KeyRow;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Map;
 
 /**
@@ -28,13 +26,12 @@ import java.util.Map;
  * including requests refused before they reach the pipeline (bad JSON, too large).
  */
 public final class ApiEndpoints implements Endpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiEndpoints.class);
     private final Pipeline pipeline;
     private final RequestLogger requestLogger;
     private final Tracer tracer;
     private final List<Exchange.CompletionListener> listeners;
-    private final KeyService keys;
-    private final TeamService teams;
-    private final boolean authEnabled;
+    private final Guard<Caller> callers;
     private final List<String> modelNames;
     private final long maxBodyBytes;
     private final long startedEpochSeconds = System.currentTimeMillis() / 1000;
@@ -44,21 +41,19 @@ public final class ApiEndpoints implements Endpoints {
      *                  request log and the root span
      */
     public ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, Tracer tracer, List<Exchange.CompletionListener> listeners,
-                 KeyService keys, TeamService teams, boolean authEnabled, List<String> modelNames, long maxBodyBytes) {
+                        Guard<Caller> callers, List<String> modelNames, long maxBodyBytes) {
         this.pipeline = pipeline;
         this.requestLogger = requestLogger;
         this.tracer = tracer;
         this.listeners = List.copyOf(listeners);
-        this.keys = keys;
-        this.teams = teams;
-        this.authEnabled = authEnabled;
+        this.callers = callers;
         this.modelNames = List.copyOf(modelNames);
         this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     public void register(Routes routes) {
-        routes.drained()
+        routes.drained().guardedBy(callers)
                 .post("/v1/chat/completions", this::chat)
                 .post("/v1/embeddings", this::embeddings)
                 .get("/v1/models", this::models);
@@ -88,6 +83,8 @@ public final class ApiEndpoints implements Endpoints {
         }
         try (Scope scope = root.makeCurrent()) {
             try {
+                // who is calling was resolved before the body was read: a refused key is not read at all
+                ex.caller(caller(call));
                 byte[] body = call.body(maxBodyBytes);
                 if (operation == Exchange.Operation.CHAT) {
                     ex.chat(ChatRequestCodec.read(body));
@@ -105,20 +102,22 @@ public final class ApiEndpoints implements Endpoints {
         }
     }
 
+    /** The caller the route's guard resolved; a failure to resolve it (store down) is an internal error. */
+    private Caller caller(HttpCall call) {
+        try {
+            return call.context().principal(callers);
+        } catch (SluiceException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("request {}: the caller's key could not be checked", call.requestId(), e);
+            throw SluiceException.internal("Sluice hit an internal error handling this request (request id "
+                    + call.requestId() + "); it has been logged.", e);
+        }
+    }
+
     /** The public model names, narrowed to those the caller's key may use. */
     private void models(HttpCall call) {
-        Map<String, String> headers = call.headers();
-        Caller caller = Caller.ANONYMOUS;
-        if (authEnabled) {
-            try {
-                KeyRow key = keys.authenticate(AuthStage.bearer(headers.get("authorization")));
-                caller = AuthStage.callerOf(key, null, teams);
-            } catch (SluiceException e) {
-                call.sendError(e);
-                return;
-            }
-        }
-        final Caller visible = caller;
+        Caller visible = caller(call);
         call.sendJson(200, Json.write(gen -> {
             gen.writeStartObject();
             gen.writeStringField("object", "list");

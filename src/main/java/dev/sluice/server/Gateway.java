@@ -17,6 +17,8 @@ import dev.sluice.api.ChatRequest;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.auth.AuthStage;
+import dev.sluice.auth.Callers;
+import dev.sluice.pipeline.Caller;
 import dev.sluice.auth.TeamService;
 import dev.sluice.cache.CacheStage;
 import dev.sluice.cache.ResponseCache;
@@ -187,7 +189,7 @@ public final class Gateway implements AutoCloseable {
             }
             this.alertRules = evaluator;
             List<Stage> stages = new ArrayList<>();
-            stages.add(new AuthStage(keys, teams, config.auth().enabled()));
+            stages.add(new AuthStage());
             if (BodyCapture.enabled(config.tracing())) {
                 // right after auth: the caller is known, and refusals by limits or guards are captured too
                 BodyRedactor redactor = BodyRedactor.standard(PhoneDetector.DEFAULT_REGIONS);
@@ -208,20 +210,21 @@ public final class Gateway implements AutoCloseable {
             stages.add(router);
             Pipeline pipeline = new Pipeline(stages, tracing.tracer());
             long maxBody = config.server().maxBodyBytes();
-            ApiEndpoints api = new ApiEndpoints(pipeline, requestLogger, tracing.tracer(), listeners,
-                    keys, teams, config.auth().enabled(), config.modelNames(), maxBody);
+            Guard<Caller> callers = new Guard<>("virtual key", new Callers(keys, teams, config.auth().enabled())::resolve);
+            ApiEndpoints api = new ApiEndpoints(pipeline, requestLogger, tracing.tracer(), listeners, callers,
+                    config.modelNames(), maxBody);
             AuditRepository audit = new AuditRepository(db);
             AdminKeyService access = new AdminKeyService(new AdminKeyRepository(db), teamRepository, adminKey, clock);
-            AdminGuard guard = new AdminGuard(access, audit, clock, maxBody);
+            AdminGuard guard = new AdminGuard(new Guard<>("admin key", access::resolve), audit, clock, maxBody);
             Erasure erasure = new Erasure(db);
             erasure.add("feedback", "end_user");
             FeedbackReader feedbackReader = new FeedbackReader(db);
             FeedbackEndpoints feedback = new FeedbackEndpoints(new Feedback(feedbackWriter, feedbackReader, recent, clock,
-                    feedbackListeners), feedbackReader, new FeedbackSummary(db), keys, teams, config.auth().enabled(),
+                    feedbackListeners), feedbackReader, new FeedbackSummary(db), callers, config.auth().enabled(),
                     guard, maxBody);
             this.retention = new Retention(db, config.retention(), clock, true);
             retention.add("feedback", "ts", false, config.retention().feedback());
-            TraceEndpoint traceIngest = new TraceEndpoint(keys, config.auth().enabled(), spanWriter, maxBody);
+            TraceEndpoint traceIngest = new TraceEndpoint(callers, spanWriter, maxBody);
             this.server = new GatewayServer(config.server().host(), config.server().port(), List.of(api, traceIngest,
                     new MetricsEndpoint(meters, config.metrics() == null ? null : config.metrics().bearerToken()), feedback,
                     new KeysAdmin(guard, keys), new TeamsAdmin(guard, teams), new AccessAdmin(guard, access),

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 public final class MetricsEndpoint implements Endpoints {
     private final Metrics metrics;
     private final byte[] token;
+    private final Guard<Boolean> scraper = new Guard<>("metrics token", this::checkToken);
 
     /** @param metrics null when metrics are off */
     public MetricsEndpoint(Metrics metrics, String bearerToken) {
@@ -24,7 +25,7 @@ public final class MetricsEndpoint implements Endpoints {
 
     @Override
     public void register(Routes routes) {
-        routes.get("/metrics", this::scrape);
+        routes.guardedBy(scraper).get("/metrics", this::scrape);
     }
 
     private void scrape(HttpCall call) {
@@ -33,14 +34,7 @@ public final class MetricsEndpoint implements Endpoints {
                     + " (e.g. metrics: {}) to serve /metrics."));
             return;
         }
-        if (token != null) {
-            String given = call.bearerToken();
-            if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-                call.sendError(SluiceException.unauthenticated("invalid_metrics_token",
-                        "GET /metrics needs 'Authorization: Bearer <metrics.bearer_token>'."));
-                return;
-            }
-        }
+        call.context().principal(scraper);
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
         try {
             metrics.scrape(out);
@@ -48,5 +42,14 @@ public final class MetricsEndpoint implements Endpoints {
             throw new UncheckedIOException(e);
         }
         call.send(200, metrics.contentType(), out.toByteArray());
+    }
+
+    /** Open unless a token is configured, then the bearer token must be it. */
+    private Boolean checkToken(String given) {
+        if (token != null && (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8)))) {
+            throw SluiceException.unauthenticated("invalid_metrics_token",
+                    "GET /metrics needs 'Authorization: Bearer <metrics.bearer_token>'.");
+        }
+        return Boolean.TRUE;
     }
 }

@@ -16,7 +16,8 @@ public final class RequestContext {
      * Who is calling, as {@code guard} resolved it for this request.
      *
      * @throws SluiceException the refusal (401, 403) when the token did not resolve, or a 500 when
-     *                         the route is not guarded by {@code guard} (a wiring mistake)
+     *                         the route is not guarded by {@code guard} (a wiring mistake); another
+     *                         exception when resolving failed (e.g. the store is down)
      */
     public <P> P principal(Guard<P> guard) {
         Object resolved = principals.get(guard);
@@ -39,11 +40,12 @@ public final class RequestContext {
             if (resolved == null) {
                 throw new IllegalStateException("guard '" + guard.name() + "' resolved no principal; throw to refuse");
             }
-        } catch (SluiceException e) {
+        } catch (RuntimeException e) {
+            // kept, not thrown: the handler meets it where it asks, as if it had checked the key itself
             resolved = new Refusal(e);
         }
         principals.put(guard, resolved);
     }
 
-    private record Refusal(SluiceException error) {}
+    private record Refusal(RuntimeException error) {}
 }

@@ -4,12 +4,11 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import dev.sluice.auth.KeyService;
+import dev.sluice.pipeline.Caller;
 import dev.sluice.observe.otlp.OtlpException;
 import dev.sluice.observe.otlp.OtlpJson;
 import dev.sluice.observe.otlp.OtlpSpans;
 import dev.sluice.store.BatchWriter;
-import dev.sluice.store.KeyRow;
 import dev.sluice.store.SpanRecord;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -41,21 +40,20 @@ public final class TraceEndpoint implements Endpoints {
     private static final int UNAVAILABLE = 14;
     private static final int UNAUTHENTICATED = 16;
 
-    private final KeyService keys;
-    private final boolean authEnabled;
+    private final Guard<Caller> callers;
     private final BatchWriter<SpanRecord> spans;
     private final long maxBodyBytes;
 
-    public TraceEndpoint(KeyService keys, boolean authEnabled, BatchWriter<SpanRecord> spans, long maxBodyBytes) {
-        this.keys = keys;
-        this.authEnabled = authEnabled;
+    /** @param callers resolves the virtual key the spans are stamped with */
+    public TraceEndpoint(Guard<Caller> callers, BatchWriter<SpanRecord> spans, long maxBodyBytes) {
+        this.callers = callers;
         this.spans = spans;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     public void register(Routes routes) {
-        routes.drained().post("/v1/traces", this::ingest);
+        routes.drained().guardedBy(callers).post("/v1/traces", this::ingest);
     }
 
     private void ingest(HttpCall call) {
@@ -123,12 +121,10 @@ public final class TraceEndpoint implements Endpoints {
         }
     }
 
+    /** The key and team the spans are stamped with (none when auth is off). */
     private OtlpSpans.Sender authenticate(HttpCall call) {
-        if (!authEnabled) {
-            return new OtlpSpans.Sender(null, null);
-        }
-        KeyRow key = keys.authenticate(call.bearerToken());
-        return new OtlpSpans.Sender(key.id(), key.team());
+        Caller caller = call.context().principal(callers);
+        return new OtlpSpans.Sender(caller.keyId(), caller.team());
     }
 
     /** The media type of a Content-Type header without its parameters, lower case ("" when absent). */
