@@ -177,7 +177,7 @@ public final class Gateway implements AutoCloseable {
             responseCache = cache(config, sharedRedis, embedder, clock);
             this.cache = responseCache;
             RequestLogger requestLogger = new RequestLogger(logWriter);
-            Pipeline judgePipeline = new Pipeline(List.of(router), tracing.tracer());
+            Pipeline judgePipeline = new Pipeline(List.of(router), tracing.tracer(), prices::cost);
             this.guardrails = Guardrails.create(config.guardrails(), () -> embedder,
                     (model, system, user, parent) -> judge(judgePipeline, requestLogger, model, system, user, parent));
             AlertSink alerts = new AlertSink(config.alerts().webhook());
@@ -208,7 +208,7 @@ public final class Gateway implements AutoCloseable {
                 stages.add(new CacheStage(responseCache));
             }
             stages.add(router);
-            Pipeline pipeline = new Pipeline(stages, tracing.tracer());
+            Pipeline pipeline = new Pipeline(stages, tracing.tracer(), prices::cost);
             long maxBody = config.server().maxBodyBytes();
             Guard<Caller> callers = new Guard<>("virtual key", new Callers(keys, teams, config.auth().enabled())::resolve);
             ApiEndpoints api = new ApiEndpoints(pipeline, requestLogger, tracing.tracer(), listeners, callers,
