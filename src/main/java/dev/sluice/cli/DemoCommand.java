@@ -6,7 +6,7 @@ import dev.sluice.auth.Secrets;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.server.Gateway;
+import dev.sluice.app.Gateway;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.server.Gateway;
+import dev.sluice.app.Gateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

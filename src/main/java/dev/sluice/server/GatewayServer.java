@@ -1,52 +1,65 @@
 package dev.sluice.server;
 
 import dev.sluice.api.Json;
-import dev.sluice.server.helidon.HelidonTransport;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP server: the route table, in-flight tracking and graceful drain, on a {@link Transport}.
- * Each request runs on its own virtual thread, so handlers block freely. On drain, readiness
- * turns 503 and new API requests are refused while in-flight requests and streams finish.
+ * The HTTP server: the route table (the endpoints' routes and {@code /health}), in-flight
+ * tracking and graceful drain, on a {@link Transport}. Each request runs on its own virtual
+ * thread, so handlers block freely. On drain, readiness turns 503 and new API requests are
+ * refused while in-flight requests and streams finish.
  */
-final class GatewayServer {
+public final class GatewayServer {
     private final Dispatcher dispatcher;
     private final Transport.Listening listening;
 
-    GatewayServer(String host, int port, List<Endpoints> endpoints, BooleanSupplier storeHealthy) {
+    /**
+     * @param readiness named checks: {@code /health/ready} is 503 with {@code <name>_unavailable}
+     *                  while one fails (and {@code draining} once shutdown began)
+     * @throws PortInUseException when the port is taken
+     */
+    public GatewayServer(String host, int port, Transport transport, List<Endpoints> endpoints,
+                         Map<String, BooleanSupplier> readiness) {
         RouteTable.Builder routes = new RouteTable.Builder();
-        Dispatcher[] self = new Dispatcher[1];
+        Map<String, BooleanSupplier> checks = Map.copyOf(readiness);
         routes.get("/health/live", call -> call.sendJson(200, status("live")))
                 .get("/health/ready", call -> {
-                    boolean draining = self[0].draining();
-                    boolean ready = !draining && storeHealthy.getAsBoolean();
-                    call.sendJson(ready ? 200 : 503, status(ready ? "ready" : draining ? "draining" : "store_unavailable"));
+                    String state = readiness(checks);
+                    call.sendJson(state.equals("ready") ? 200 : 503, status(state));
                 });
         endpoints.forEach(e -> e.register(routes));
         this.dispatcher = new Dispatcher(routes.build());
-        self[0] = dispatcher;
-        this.listening = new HelidonTransport().start(host, port, dispatcher);
+        this.listening = transport.start(host, port, dispatcher);
     }
 
-    int port() {
+    private String readiness(Map<String, BooleanSupplier> checks) {
+        if (dispatcher.draining()) {
+            return "draining";
+        }
+        for (Map.Entry<String, BooleanSupplier> check : checks.entrySet()) {
+            if (!check.getValue().getAsBoolean()) {
+                return check.getKey() + "_unavailable";
+            }
+        }
+        return "ready";
+    }
+
+    public int port() {
         return listening.port();
     }
 
-    int inFlight() {
+    /** API requests being handled right now (their completion listeners included). */
+    public int inFlight() {
         return dispatcher.inFlight();
     }
 
-    void beginDrain() {
+    /** Refuses new API work, waits up to {@code timeout} for in-flight requests and streams, then stops. */
+    public void drainAndStop(Duration timeout) {
         dispatcher.beginDrain();
-    }
-
-    boolean awaitIdle(Duration timeout) {
-        return dispatcher.awaitIdle(timeout);
-    }
-
-    void stop() {
+        dispatcher.awaitIdle(timeout);
         listening.stop();
     }
 
