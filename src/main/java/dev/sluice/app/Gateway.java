@@ -38,6 +38,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(SluiceConfig config, String adminKey, Clock clock) {
         this.config = config;
         this.adminKey = adminKey;
+        GatewayServer.requireFree(config.server().host(), config.server().port());
         try {
             long maxBody = config.server().maxBodyBytes();
             PriceCatalog prices = PriceCatalog.withOverrides(priceOverrides(config));

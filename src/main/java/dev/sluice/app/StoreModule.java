@@ -118,8 +118,10 @@ final class StoreModule implements Module {
         writers.feedback().close();
         writers.bodies().close();
         writers.requestLog().close();
-        LOG.info("request log flushed: {} written, {} dropped", writers.requestLog().written(),
-                writers.requestLog().dropped());
+        if (writers.requestLog().written() + writers.requestLog().dropped() > 0) {
+            LOG.info("request log flushed: {} written, {} dropped", writers.requestLog().written(),
+                    writers.requestLog().dropped());
+        }
         if (redis != null) {
             redis.close();
         }

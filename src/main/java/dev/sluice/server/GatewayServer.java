@@ -1,6 +1,10 @@
 package dev.sluice.server;
 
 import dev.sluice.api.Json;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,26 @@ public final class GatewayServer {
         endpoints.forEach(e -> e.register(routes));
         this.dispatcher = new Dispatcher(routes.build());
         this.listening = transport.start(host, port, dispatcher);
+    }
+
+    /**
+     * Fails at once when the port is taken, so a start-up stops before anything else was opened and
+     * says so in one line (a transport's own bind failure comes late and noisy).
+     *
+     * @throws PortInUseException when something listens on the address
+     */
+    public static void requireFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (BindException e) {
+            throw new PortInUseException(host, port, e);
+        } catch (IOException e) {
+            // not clearly "taken" (e.g. an unknown host): the transport tries and reports
+        }
     }
 
     private String readiness(Map<String, BooleanSupplier> checks) {

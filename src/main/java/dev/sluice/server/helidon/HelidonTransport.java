@@ -6,10 +6,6 @@ import dev.sluice.server.Transport;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 
 /**
  * Helidon SE's web server as Sluice's {@link Transport}: one catch-all route hands every request
@@ -19,11 +15,6 @@ import java.net.ServerSocket;
 public final class HelidonTransport implements Transport {
     @Override
     public Listening start(String host, int port, Dispatcher dispatcher) {
-        if (port != 0) {
-            // Helidon logs a bind failure as a stack trace and then runs without a port; find out
-            // first, so the user reads one line saying what to do
-            refuseIfTaken(host, port);
-        }
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
@@ -38,6 +29,8 @@ public final class HelidonTransport implements Transport {
                 .build()
                 .start();
         if (server.port() < 0) {
+            // Helidon logs a bind failure and runs without a port (GatewayServer.requireFree checks
+            // before start-up, so this is the rare race with another program binding meanwhile)
             server.stop();
             throw new PortInUseException(host, port, null);
         }
@@ -52,16 +45,5 @@ public final class HelidonTransport implements Transport {
                 server.stop();
             }
         };
-    }
-
-    private static void refuseIfTaken(String host, int port) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(host, port));
-        } catch (BindException e) {
-            throw new PortInUseException(host, port, e);
-        } catch (IOException e) {
-            // not a clear "taken": let Helidon try and report
-        }
     }
 }
