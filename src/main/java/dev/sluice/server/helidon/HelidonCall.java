@@ -6,7 +6,11 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.CloseConnectionException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
@@ -88,11 +92,62 @@ final class HelidonCall extends HttpCall {
     @Override
     protected OutputStream stream(int status) {
         res.status(Status.create(status));
-        return res.outputStream();
+        return new ClientStream(res.outputStream());
     }
 
     @Override
     public boolean isSent() {
         return res.isSent();
+    }
+
+    /**
+     * Helidon reports a client that went away as an unchecked {@link CloseConnectionException};
+     * Sluice's contract is an {@link IOException}, so the reply writer records it as the client's
+     * doing (499) rather than an internal error.
+     */
+    private static final class ClientStream extends FilterOutputStream {
+        ClientStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (CloseConnectionException | UncheckedIOException e) {
+                throw gone(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (CloseConnectionException | UncheckedIOException e) {
+                throw gone(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (CloseConnectionException | UncheckedIOException e) {
+                throw gone(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (CloseConnectionException | UncheckedIOException e) {
+                throw gone(e);
+            }
+        }
+
+        private static IOException gone(RuntimeException e) {
+            return new IOException("the client went away: " + e.getMessage(), e);
+        }
     }
 }
