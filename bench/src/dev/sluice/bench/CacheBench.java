@@ -5,7 +5,7 @@ import dev.sluice.cache.CacheEval;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
-import dev.sluice.server.Gateway;
+import dev.sluice.app.Gateway;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -33,6 +33,15 @@ public final class AdminKeyService {
         return configKey != null;
     }
 
+    /** Who a bearer secret belongs to: a 403 when the admin API is off, a 401 for a wrong secret. */
+    public AdminIdentity resolve(String secret) {
+        if (!enabled()) {
+            throw SluiceException.forbidden("admin_disabled",
+                    "The admin API is off: no admin key is configured. Set auth.admin_key (e.g. ${env:SLUICE_ADMIN_KEY}).");
+        }
+        return authenticate(secret);
+    }
+
     /** Who a bearer secret belongs to, or a 401. */
     public AdminIdentity authenticate(String secret) {
         if (secret == null) {

@@ -6,7 +6,8 @@ import dev.sluice.auth.Secrets;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.server.Gateway;
+import dev.sluice.app.Gateway;
+import dev.sluice.server.PortInUseException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,12 +52,9 @@ final class DemoCommand implements Callable<Integer> {
         Gateway gateway;
         try {
             gateway = Gateway.start(config, adminKey, Clock.systemUTC());
-        } catch (RuntimeException e) {
-            if (rootCause(e) instanceof java.net.BindException) {
-                System.err.println("error: port " + port + " is already in use. Run with --port N (or SLUICE_PORT=N).");
-                return 2;
-            }
-            throw e;
+        } catch (PortInUseException e) {
+            System.err.println("error: port " + e.port() + " is already in use. Run with --port N (or SLUICE_PORT=N).");
+            return 2;
         }
         try {
             String base = "http://127.0.0.1:" + gateway.port();
@@ -132,12 +130,5 @@ final class DemoCommand implements Callable<Integer> {
         }
         s.results().stream().filter(r -> r.expectedStatus() == 201).forEach(r ->
                 System.out.println("  " + r.label() + " -> HTTP " + r.status()));
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -2,8 +2,10 @@ package dev.sluice.cli;
 
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.server.Gateway;
+import dev.sluice.server.PortInUseException;
+import dev.sluice.app.Gateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,6 +19,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "Config file (default: ./sluice.yaml if present).")
     Path config;
 
+    @Option(names = "--port", description = "Port to listen on, instead of the config's server.port (0: any free port).")
+    Integer port;
+
     @Override
     public Integer call() {
         SluiceConfig cfg;
@@ -26,13 +31,27 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
+        if (port != null) {
+            if (port < 0 || port > 65_535) {
+                System.err.println("error: --port " + port + " is not a port; use 1-65535, or 0 for any free port.");
+                return 2;
+            }
+            cfg = withPort(cfg, port);
+        }
         String adminKey = cfg.auth().adminKey();
         boolean generated = false;
         if (adminKey == null && cfg.source().equals("built-in demo config")) {
             adminKey = new dev.sluice.auth.Secrets().newAdminKey();
             generated = true;
         }
-        Gateway gateway = Gateway.start(cfg, adminKey, java.time.Clock.systemUTC());
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(cfg, adminKey, java.time.Clock.systemUTC());
+        } catch (PortInUseException e) {
+            System.err.println("error: port " + e.port() + " is already in use. Run with --port N (or change server.port in "
+                    + cfg.source() + ").");
+            return 2;
+        }
         System.out.println("Sluice is serving " + cfg.modelNames().size() + " model(s) at " + gateway.baseUrl()
                 + "  (config: " + cfg.source() + ")");
         if (generated) {
@@ -45,6 +64,14 @@ final class ServeCommand implements Callable<Integer> {
         gateway.close();
         System.out.println("Stopped.");
         return 0;
+    }
+
+    /** The config with another server port; everything else as loaded. */
+    private static SluiceConfig withPort(SluiceConfig c, int port) {
+        ServerConfig s = c.server();
+        return new SluiceConfig(new ServerConfig(s.host(), port, s.maxBodyBytes(), s.drainTimeout()), c.auth(), c.store(),
+                c.redis(), c.routing(), c.limits(), c.alerts(), c.prices(), c.providers(), c.models(), c.cache(),
+                c.tracing(), c.retention(), c.guardrails(), c.metrics(), c.source());
     }
 
     static SluiceConfig load(Path explicit) {

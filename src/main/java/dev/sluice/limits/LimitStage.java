@@ -24,7 +24,7 @@ import java.util.Map;
  * Rate limits and budgets, per key, team, end user and model: requests and tokens per minute,
  * requests in flight, and USD per day and month. Before the call the request takes its buckets
  * (tokens and cost are estimated: prompt tokens counted with jtokkit, output from max_tokens);
- * after it, the estimates are corrected with the real usage and cost. Over a limit: 429 with
+ * after it, the estimates are corrected with the real usage and the cost the pipeline settled. Over a limit: 429 with
  * {@code retry-after}. Every admitted response carries OpenAI-style {@code x-ratelimit-*} headers.
  */
 public final class LimitStage implements Stage {
@@ -51,7 +51,6 @@ public final class LimitStage implements Stage {
         long now = clock.millis();
         List<Bucket> buckets = buckets(ex, 0, 0, now);
         if (buckets.isEmpty()) {
-            ex.onComplete(done -> done.costUsd(prices.cost(done.upstreamModel(), done.usage())));
             return next.proceed(ex);
         }
         // counting the prompt's tokens costs microseconds per kilobyte (and loads the tokenizer):
@@ -89,8 +88,8 @@ public final class LimitStage implements Stage {
 
     private void settle(Exchange ex, Limiter by, List<Bucket> buckets, int estimatedTokens, double estimatedCost) {
         Usage usage = ex.usage();
-        double cost = prices.cost(ex.upstreamModel(), usage);
-        ex.costUsd(cost);
+        // settled by the pipeline before any completion listener runs
+        double cost = ex.costUsd() == null ? 0 : ex.costUsd();
         // a request that never reached an upstream used nothing: give the estimates back
         int actualTokens = usage == null ? 0 : usage.promptTokens() + usage.completionTokens();
         by.settle(buckets, ex.requestId(), actualTokens - estimatedTokens, cost - estimatedCost);

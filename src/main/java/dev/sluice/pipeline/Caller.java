@@ -18,7 +18,9 @@ public record Caller(String keyId, String keyName, String team, String user, Set
     public static final Caller ANONYMOUS = new Caller(null, null, null, null, Set.of(), Set.of(), Quota.NONE, Quota.NONE);
 
     public Caller {
-        allowedModels = allowedModels == null ? Set.of() : Set.copyOf(allowedModels);
+        // in the key's order: messages list them as the admin wrote them
+        allowedModels = allowedModels == null ? Set.of()
+                : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(allowedModels));
         scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
         keyQuota = keyQuota == null ? Quota.NONE : keyQuota;
         teamQuota = teamQuota == null ? Quota.NONE : teamQuota;

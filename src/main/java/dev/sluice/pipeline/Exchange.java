@@ -17,6 +17,12 @@ import java.util.Map;
 public final class Exchange {
     public enum Operation { CHAT, EMBEDDINGS }
 
+    /** The USD cost of an upstream model's usage (0 for unknown models or no usage). */
+    @FunctionalInterface
+    public interface Pricing {
+        double cost(String upstreamModel, Usage usage);
+    }
+
     /** Told once when the response has been fully written (or abandoned). */
     @FunctionalInterface
     public interface CompletionListener {
@@ -54,6 +60,7 @@ public final class Exchange {
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
     private final List<CompletionListener> listeners = new ArrayList<>(2);
     private List<GuardEvent> guardEvents = List.of();
+    private Pricing pricing;
     private boolean completed;
 
     /** @param headers request headers with lower-case names */
@@ -214,13 +221,18 @@ public final class Exchange {
         this.usage = newUsage;
     }
 
-    /** What the request cost in USD (from its usage and the price catalog), or null when unknown. */
+    /**
+     * What the request cost in USD, settled once by the pipeline that ran it (from its usage and the
+     * price catalog) before any completion listener runs; null when no pipeline ran it (refused
+     * before: no key, unreadable body).
+     */
     public Double costUsd() {
         return costUsd;
     }
 
-    public void costUsd(Double cost) {
-        this.costUsd = cost;
+    /** Called by the {@link Pipeline} that runs this exchange: how its usage is priced at completion. */
+    void pricing(Pricing newPricing) {
+        this.pricing = newPricing;
     }
 
     public long startNanos() {
@@ -309,7 +321,8 @@ public final class Exchange {
 
     /**
      * Called by the server exactly once, after the last byte was written or the client went away.
-     * Listener failures are contained so one broken listener cannot hide the others.
+     * The cost is settled first, then the listeners run; listener failures are contained so one
+     * broken listener cannot hide the others.
      */
     public void complete(int finalStatus, String finalErrorType) {
         if (completed) {
@@ -319,6 +332,7 @@ public final class Exchange {
         this.status = finalStatus;
         this.errorType = finalErrorType;
         this.endNanos = System.nanoTime();
+        settle();
         for (int i = listeners.size() - 1; i >= 0; i--) {
             try {
                 listeners.get(i).completed(this);
@@ -326,6 +340,18 @@ public final class Exchange {
                 org.slf4j.LoggerFactory.getLogger(Exchange.class)
                         .warn("completion listener failed for request {}", requestId, e);
             }
+        }
+    }
+
+    /** Usage is in (the last chunk has arrived): the cost follows from it, once, for every listener to read. */
+    private void settle() {
+        if (pricing == null) {
+            return;
+        }
+        try {
+            costUsd = pricing.cost(upstreamModel, usage);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Exchange.class).warn("pricing failed for request {}", requestId, e);
         }
     }
 

@@ -18,19 +18,25 @@ public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private final List<Stage> stages;
     private final Tracer tracer;
+    private final Exchange.Pricing pricing;
 
-    /** The last stage is terminal: it must answer and never call {@code proceed}. */
+    /** The last stage is terminal: it must answer and never call {@code proceed}. Costs are 0. */
     public Pipeline(List<Stage> stages) {
-        this(stages, OpenTelemetry.noop().getTracer("dev.sluice"));
+        this(stages, OpenTelemetry.noop().getTracer("dev.sluice"), (model, usage) -> 0);
     }
 
-    /** @param tracer makes a span for every stage, child of the request's span */
-    public Pipeline(List<Stage> stages, Tracer tracer) {
+    /**
+     * @param tracer  makes a span for every stage, child of the request's span
+     * @param pricing prices every exchange this pipeline runs, once, when it completes and before
+     *                its completion listeners (request log, metrics, limits, alerts) read the cost
+     */
+    public Pipeline(List<Stage> stages, Tracer tracer, Exchange.Pricing pricing) {
         if (stages.isEmpty()) {
             throw new IllegalArgumentException("a pipeline needs at least a terminal stage");
         }
         this.stages = List.copyOf(stages);
         this.tracer = tracer;
+        this.pricing = pricing;
     }
 
     public List<Stage> stages() {
@@ -39,6 +45,7 @@ public final class Pipeline {
 
     /** Runs the exchange through every stage. Never throws: failures come back as {@link Reply.Failure}. */
     public Reply execute(Exchange exchange) {
+        exchange.pricing(pricing);
         try {
             return new IndexedChain(0).proceed(exchange);
         } catch (SluiceException e) {

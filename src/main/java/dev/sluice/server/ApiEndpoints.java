@@ -4,9 +4,6 @@ import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.EmbeddingCodec;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import dev.sluice.auth.AuthStage;
-import dev.sluice.auth.KeyService;
-import dev.sluice.auth.TeamService;
 import dev.sluice.observe.RequestLogger;
 import dev.sluice.observe.RequestSpan;
 import dev.sluice.observe.Tracing;
@@ -18,10 +15,9 @@ import dev.sluice.pipeline.Caller;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Reply;
-import dev.sluice.store.KeyRow;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Map;
 
 /**
@@ -29,14 +25,13 @@ import java.util.Map;
  * {@code /v1/models}. Each request becomes an {@link Exchange} that is logged when complete,
  * including requests refused before they reach the pipeline (bad JSON, too large).
  */
-final class ApiEndpoints {
+public final class ApiEndpoints implements Endpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiEndpoints.class);
     private final Pipeline pipeline;
     private final RequestLogger requestLogger;
     private final Tracer tracer;
     private final List<Exchange.CompletionListener> listeners;
-    private final KeyService keys;
-    private final TeamService teams;
-    private final boolean authEnabled;
+    private final Guard<Caller> callers;
     private final List<String> modelNames;
     private final long maxBodyBytes;
     private final long startedEpochSeconds = System.currentTimeMillis() / 1000;
@@ -45,30 +40,36 @@ final class ApiEndpoints {
      * @param listeners more work for every completed exchange (metrics, body capture), after the
      *                  request log and the root span
      */
-    ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, Tracer tracer, List<Exchange.CompletionListener> listeners,
-                 KeyService keys, TeamService teams, boolean authEnabled, List<String> modelNames, long maxBodyBytes) {
+    public ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, Tracer tracer, List<Exchange.CompletionListener> listeners,
+                        Guard<Caller> callers, List<String> modelNames, long maxBodyBytes) {
         this.pipeline = pipeline;
         this.requestLogger = requestLogger;
         this.tracer = tracer;
         this.listeners = List.copyOf(listeners);
-        this.keys = keys;
-        this.teams = teams;
-        this.authEnabled = authEnabled;
+        this.callers = callers;
         this.modelNames = List.copyOf(modelNames);
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void chat(ServerRequest req, ServerResponse res) {
-        handle(req, res, Exchange.Operation.CHAT);
+    @Override
+    public void register(Routes routes) {
+        routes.drained().guardedBy(callers)
+                .post("/v1/chat/completions", this::chat)
+                .post("/v1/embeddings", this::embeddings)
+                .get("/v1/models", this::models);
     }
 
-    void embeddings(ServerRequest req, ServerResponse res) {
-        handle(req, res, Exchange.Operation.EMBEDDINGS);
+    private void chat(HttpCall call) {
+        handle(call, Exchange.Operation.CHAT);
     }
 
-    private void handle(ServerRequest req, ServerResponse res, Exchange.Operation operation) {
-        Map<String, String> headers = HttpIo.headers(req);
-        Exchange ex = new Exchange(HttpIo.requestId(res), operation, headers);
+    private void embeddings(HttpCall call) {
+        handle(call, Exchange.Operation.EMBEDDINGS);
+    }
+
+    private void handle(HttpCall call, Exchange.Operation operation) {
+        Map<String, String> headers = call.headers();
+        Exchange ex = new Exchange(call.requestId(), operation, headers);
         // the root span joins the client's trace when it sent a traceparent
         Span root = tracer.spanBuilder(operation == Exchange.Operation.CHAT ? "chat" : "embeddings")
                 .setParent(Tracing.extract(headers)).setSpanKind(SpanKind.SERVER).startSpan();
@@ -82,7 +83,9 @@ final class ApiEndpoints {
         }
         try (Scope scope = root.makeCurrent()) {
             try {
-                byte[] body = HttpIo.readBody(req, maxBodyBytes);
+                // who is calling was resolved before the body was read: a refused key is not read at all
+                ex.caller(caller(call));
+                byte[] body = call.body(maxBodyBytes);
                 if (operation == Exchange.Operation.CHAT) {
                     ex.chat(ChatRequestCodec.read(body));
                 } else {
@@ -90,30 +93,32 @@ final class ApiEndpoints {
                 }
                 ex.tags(HttpIo.tags(headers, ex));
             } catch (SluiceException e) {
-                ReplyWriter.fail(ex, res, e);
+                ReplyWriter.fail(ex, call, e);
                 return;
             }
             requestSpan.requested(ex);
             Reply reply = pipeline.execute(ex);
-            ReplyWriter.write(ex, reply, res);
+            ReplyWriter.write(ex, reply, call);
+        }
+    }
+
+    /** The caller the route's guard resolved; a failure to resolve it (store down) is an internal error. */
+    private Caller caller(HttpCall call) {
+        try {
+            return call.context().principal(callers);
+        } catch (SluiceException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("request {}: the caller's key could not be checked", call.requestId(), e);
+            throw SluiceException.internal("Sluice hit an internal error handling this request (request id "
+                    + call.requestId() + "); it has been logged.", e);
         }
     }
 
     /** The public model names, narrowed to those the caller's key may use. */
-    void models(ServerRequest req, ServerResponse res) {
-        Map<String, String> headers = HttpIo.headers(req);
-        Caller caller = Caller.ANONYMOUS;
-        if (authEnabled) {
-            try {
-                KeyRow key = keys.authenticate(AuthStage.bearer(headers.get("authorization")));
-                caller = AuthStage.callerOf(key, null, teams);
-            } catch (SluiceException e) {
-                HttpIo.sendError(res, e);
-                return;
-            }
-        }
-        final Caller visible = caller;
-        HttpIo.sendJson(res, 200, Json.write(gen -> {
+    private void models(HttpCall call) {
+        Caller visible = caller(call);
+        call.sendJson(200, Json.write(gen -> {
             gen.writeStartObject();
             gen.writeStringField("object", "list");
             gen.writeArrayFieldStart("data");

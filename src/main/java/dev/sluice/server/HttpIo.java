@@ -1,60 +1,16 @@
 package dev.sluice.server;
 
-import dev.sluice.api.ErrorCodec;
-import dev.sluice.api.SluiceException;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Small HTTP helpers shared by the endpoints: bounded body reads, headers, ids, error replies. */
+/** Small HTTP helpers shared by the endpoints: request ids, sessions, tags. */
 final class HttpIo {
-    static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
-    static final HeaderName RETRY_AFTER = HeaderNames.create("retry-after");
-    static final HeaderName RETRY_AFTER_MS = HeaderNames.create("retry-after-ms");
+    static final String REQUEST_ID = "x-request-id";
+    static final String RETRY_AFTER = "retry-after";
+    static final String RETRY_AFTER_MS = "retry-after-ms";
     private static final int MAX_REQUEST_ID = 128;
 
     private HttpIo() {}
-
-    /** Reads the body, refusing (413) anything over {@code limit} bytes, declared or not. */
-    static byte[] readBody(ServerRequest req, long limit) {
-        long declared = req.headers().contentLength().orElse(-1);
-        if (declared > limit) {
-            throw SluiceException.tooLarge(limit);
-        }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
-            if (body.length > limit) {
-                throw SluiceException.tooLarge(limit);
-            }
-            return body;
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            throw SluiceException.invalidRequest(null, "The body is marked Content-Encoding: gzip but does not inflate: "
-                    + e.getMessage() + ".");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Request headers with lower-case names (first value of each). */
-    static Map<String, String> headers(ServerRequest req) {
-        Map<String, String> out = new HashMap<>(32);
-        req.headers().forEach(h -> out.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h.get()));
-        return out;
-    }
-
-    /** The id the request-id filter put on this response. */
-    static String requestId(ServerResponse res) {
-        return res.headers().first(REQUEST_ID).orElseGet(() -> requestId((String) null));
-    }
 
     /** The client's x-request-id when it is sane, else a new random one. */
     static String requestId(String given) {
@@ -90,21 +46,5 @@ final class HttpIo {
             }
         }
         return tags;
-    }
-
-    static void sendJson(ServerResponse res, int status, byte[] body) {
-        res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body);
-    }
-
-    /** An OpenAI-format error, with Retry-After when the error carries one. */
-    static void sendError(ServerResponse res, SluiceException e) {
-        if (e.retryAfter() != null) {
-            long millis = e.retryAfter().toMillis();
-            res.header(RETRY_AFTER, Long.toString((millis + 999) / 1000));
-            res.header(RETRY_AFTER_MS, Long.toString(millis));
-        }
-        sendJson(res, e.status(), ErrorCodec.write(e));
     }
 }

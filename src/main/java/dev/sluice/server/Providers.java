@@ -11,10 +11,10 @@ import dev.sluice.provider.openai.OpenAiProvider;
  * Builds a provider from its config, by wire format; simulator-type providers point at an
  * embedded simulator, which serves every format (OpenAI's under /v1, the others at their own paths).
  */
-final class Providers {
+public final class Providers {
     private Providers() {}
 
-    static Provider create(ProviderConfig p, SimulatorPool simulators) {
+    public static Provider create(ProviderConfig p, SimulatorPool simulators) {
         String baseUrl = p.baseUrl();
         String apiKey = p.apiKey();
         if (p.type().equals("simulator")) {

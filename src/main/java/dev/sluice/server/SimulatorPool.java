@@ -14,10 +14,10 @@ import java.util.Map;
  * options (every wire format shares one, as the simulator speaks them all), started on
  * first use on a random loopback port.
  */
-final class SimulatorPool implements AutoCloseable {
+public final class SimulatorPool implements AutoCloseable {
     private final Map<Map<String, String>, Simulator> running = new LinkedHashMap<>();
 
-    synchronized String baseUrl(ProviderConfig provider) {
+    public synchronized String baseUrl(ProviderConfig provider) {
         if (provider == null || !provider.type().equals("simulator")) {
             return null;
         }

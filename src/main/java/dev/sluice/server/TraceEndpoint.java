@@ -4,18 +4,12 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import dev.sluice.auth.AuthStage;
-import dev.sluice.auth.KeyService;
+import dev.sluice.pipeline.Caller;
 import dev.sluice.observe.otlp.OtlpException;
 import dev.sluice.observe.otlp.OtlpJson;
 import dev.sluice.observe.otlp.OtlpSpans;
 import dev.sluice.store.BatchWriter;
-import dev.sluice.store.KeyRow;
 import dev.sluice.store.SpanRecord;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -37,7 +31,7 @@ import java.util.Locale;
  * 401, 413, 415, 503 with {@code Retry-After} when the span queue is full (nothing was stored then,
  * so the client's retry loses nothing).
  */
-final class TraceEndpoint {
+public final class TraceEndpoint implements Endpoints {
     private static final String PROTOBUF = "application/x-protobuf";
     private static final String JSON = "application/json";
     // google.rpc.Code values
@@ -46,57 +40,61 @@ final class TraceEndpoint {
     private static final int UNAVAILABLE = 14;
     private static final int UNAUTHENTICATED = 16;
 
-    private final KeyService keys;
-    private final boolean authEnabled;
+    private final Guard<Caller> callers;
     private final BatchWriter<SpanRecord> spans;
     private final long maxBodyBytes;
 
-    TraceEndpoint(KeyService keys, boolean authEnabled, BatchWriter<SpanRecord> spans, long maxBodyBytes) {
-        this.keys = keys;
-        this.authEnabled = authEnabled;
+    /** @param callers resolves the virtual key the spans are stamped with */
+    public TraceEndpoint(Guard<Caller> callers, BatchWriter<SpanRecord> spans, long maxBodyBytes) {
+        this.callers = callers;
         this.spans = spans;
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void ingest(ServerRequest req, ServerResponse res) {
-        String contentType = req.headers().contentType().map(m -> m.mediaType().text().toLowerCase(Locale.ROOT)).orElse("");
+    @Override
+    public void register(Routes routes) {
+        routes.drained().guardedBy(callers).post("/v1/traces", this::ingest);
+    }
+
+    private void ingest(HttpCall call) {
+        String contentType = mediaType(call.header("content-type"));
         boolean json = contentType.equals(JSON);
         if (!json && !contentType.equals(PROTOBUF)) {
             // the encoding is unknown, so the answer is JSON
-            fail(res, true, 415, INVALID_ARGUMENT, "Unsupported content type '" + contentType + "'. Send OTLP/HTTP as "
+            fail(call, true, 415, INVALID_ARGUMENT, "Unsupported content type '" + contentType + "'. Send OTLP/HTTP as "
                     + PROTOBUF + " or " + JSON + ".");
             return;
         }
         OtlpSpans.Sender sender;
         try {
-            sender = authenticate(req);
+            sender = authenticate(call);
         } catch (SluiceException e) {
-            fail(res, json, 401, UNAUTHENTICATED, e.getMessage());
+            fail(call, json, 401, UNAUTHENTICATED, e.getMessage());
             return;
         }
         byte[] body;
         try {
             // a gzip body arrives inflated (GzipDecoding), bounded by the same limit
-            body = HttpIo.readBody(req, maxBodyBytes);
+            body = call.body(maxBodyBytes);
         } catch (SluiceException e) {
-            fail(res, json, e.status(), e.status() == 413 ? RESOURCE_EXHAUSTED : INVALID_ARGUMENT, e.getMessage());
+            fail(call, json, e.status(), e.status() == 413 ? RESOURCE_EXHAUSTED : INVALID_ARGUMENT, e.getMessage());
             return;
         }
         ExportTraceServiceRequest request;
         try {
             request = json ? OtlpJson.read(body) : ExportTraceServiceRequest.parseFrom(body);
         } catch (OtlpException e) {
-            fail(res, json, 400, INVALID_ARGUMENT, "Malformed OTLP/JSON: " + e.getMessage());
+            fail(call, json, 400, INVALID_ARGUMENT, "Malformed OTLP/JSON: " + e.getMessage());
             return;
         } catch (InvalidProtocolBufferException e) {
-            fail(res, json, 400, INVALID_ARGUMENT, "Malformed OTLP protobuf: " + e.getMessage()
+            fail(call, json, 400, INVALID_ARGUMENT, "Malformed OTLP protobuf: " + e.getMessage()
                     + " The body must be an ExportTraceServiceRequest.");
             return;
         }
         OtlpSpans.Result result = OtlpSpans.convert(request, sender);
         if (spans.remainingCapacity() < result.spans().size()) {
-            res.header(HttpIo.RETRY_AFTER, "1");
-            fail(res, json, 503, UNAVAILABLE, "The span queue is full; nothing from this request was stored. Retry shortly.");
+            call.header(HttpIo.RETRY_AFTER, "1");
+            fail(call, json, 503, UNAVAILABLE, "The span queue is full; nothing from this request was stored. Retry shortly.");
             return;
         }
         for (SpanRecord span : result.spans()) {
@@ -107,10 +105,8 @@ final class TraceEndpoint {
             answer.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
                     .setRejectedSpans(result.rejected()).setErrorMessage(result.errorMessage()));
         }
-        res.status(Status.OK_200);
         if (json) {
-            res.header(HeaderNames.CONTENT_TYPE, JSON);
-            res.send(Json.write(gen -> {
+            call.send(200, JSON, Json.write(gen -> {
                 gen.writeStartObject();
                 if (result.rejected() > 0) {
                     gen.writeObjectFieldStart("partialSuccess");
@@ -121,25 +117,29 @@ final class TraceEndpoint {
                 gen.writeEndObject();
             }));
         } else {
-            res.header(HeaderNames.CONTENT_TYPE, PROTOBUF);
-            res.send(answer.build().toByteArray());
+            call.send(200, PROTOBUF, answer.build().toByteArray());
         }
     }
 
-    private OtlpSpans.Sender authenticate(ServerRequest req) {
-        if (!authEnabled) {
-            return new OtlpSpans.Sender(null, null);
+    /** The key and team the spans are stamped with (none when auth is off). */
+    private OtlpSpans.Sender authenticate(HttpCall call) {
+        Caller caller = call.context().principal(callers);
+        return new OtlpSpans.Sender(caller.keyId(), caller.team());
+    }
+
+    /** The media type of a Content-Type header without its parameters, lower case ("" when absent). */
+    private static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
         }
-        KeyRow key = keys.authenticate(AuthStage.bearer(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null)));
-        return new OtlpSpans.Sender(key.id(), key.team());
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
 
     /** An OTLP error: a google.rpc.Status (code, message) in the request's encoding. */
-    private static void fail(ServerResponse res, boolean json, int httpStatus, int rpcCode, String message) {
-        res.status(Status.create(httpStatus));
+    private static void fail(HttpCall call, boolean json, int httpStatus, int rpcCode, String message) {
         if (json) {
-            res.header(HeaderNames.CONTENT_TYPE, JSON);
-            res.send(Json.write(gen -> {
+            call.send(httpStatus, JSON, Json.write(gen -> {
                 gen.writeStartObject();
                 gen.writeNumberField("code", rpcCode);
                 gen.writeStringField("message", message);
@@ -153,8 +153,7 @@ final class TraceEndpoint {
             out.writeInt32(1, rpcCode);
             out.writeString(2, message);
             out.flush();
-            res.header(HeaderNames.CONTENT_TYPE, PROTOBUF);
-            res.send(bytes.toByteArray());
+            call.send(httpStatus, PROTOBUF, bytes.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

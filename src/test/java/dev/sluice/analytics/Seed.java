@@ -18,7 +18,7 @@ final class Seed {
 
     static void write(TestGateway gw, List<RequestRecord> rows) {
         for (RequestRecord r : rows) {
-            if (!gw.gateway().requestLog().offer(r)) {
+            if (!gw.gateway().writers().requestLog().offer(r)) {
                 throw new AssertionError("the request-log queue refused a seed row");
             }
         }

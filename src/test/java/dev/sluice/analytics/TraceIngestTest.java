@@ -375,7 +375,7 @@ class TraceIngestTest {
 
     static void flush(TestGateway gw) {
         gw.flushLog();
-        assertThat(gw.gateway().spanLog().flush(10_000)).isTrue();
+        assertThat(gw.gateway().awaitFlushed(java.time.Duration.ofMillis(10_000))).isTrue();
     }
 
     static List<String> names(JsonNode spans) {

@@ -10,6 +10,8 @@ import dev.sluice.testing.TestGateway;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,5 +107,31 @@ class ProcessTest {
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(output).contains("broken.yaml:3").contains("unknown provider type 'openia'").contains("Fix:");
+    }
+
+    @Test
+    @DisplayName("a port already taken: serve and demo say so in one line, naming --port, and exit 2")
+    void portInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(taken.getLocalPort());
+            Path dir = Files.createTempDirectory("sluice-proc");
+            Path config = dir.resolve("sluice.yaml");
+            Files.writeString(config, TestGateway.standardConfig("http://127.0.0.1:9", dir, ""));
+            List<List<String>> runs = List.of(List.of("serve", "--config", config.toString(), "--port", port),
+                    List.of("demo", "--port", port, "--no-wait", "--db", dir.resolve("demo.db").toString()));
+            for (List<String> args : runs) {
+                Process p = launch(dir, args.toArray(String[]::new));
+                try {
+                    List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                            .filter(l -> !l.isBlank()).toList();
+                    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    assertThat(p.exitValue()).as(args.getFirst() + " exit code; output: " + lines).isEqualTo(2);
+                    assertThat(lines).as(args.getFirst()).singleElement().asString()
+                            .contains("port " + port + " is already in use").contains("--port N");
+                } finally {
+                    p.destroyForcibly();
+                }
+            }
+        }
     }
 }

@@ -9,7 +9,6 @@ import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.TestGateway;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +40,9 @@ class GuardrailsOutputTest {
                     provider: fake
                   judge-model:
                     provider: fake
+                prices:
+                  judge-model: {input: 1.0, output: 2.0}
+                metrics: {}
                 guardrails:
                   stream_holdback: 24
                   default_policy: answers
@@ -271,7 +273,7 @@ class GuardrailsOutputTest {
     }
 
     @Test
-    @DisplayName("LLM-as-judge: a configured model reviews the answer through the gateway and can block it")
+    @DisplayName("LLM-as-judge: a configured model reviews the answer through the gateway and can block it; its call is logged with its cost")
     void judge() {
         upstream.judgeAnswer = "{\"score\": 0.92, \"reason\": \"gives medical advice\"}";
         try {
@@ -283,7 +285,10 @@ class GuardrailsOutputTest {
             assertThat(judgeCall.path("model").asText()).isEqualTo("judge-model");
             assertThat(judgeCall.path("messages").path(1).path("content").asText()).contains("No medical advice.")
                     .contains("Take 800 mg");
-            assertThat(row("out-judge-judge").path("model").asText()).isEqualTo("judge-model");
+            JsonNode judgeRow = row("out-judge-judge");
+            assertThat(judgeRow.path("model").asText()).isEqualTo("judge-model");
+            assertThat(judgeRow.path("cost_usd").asDouble()).as("the judge's own call is priced: 5 in, 7 out")
+                    .isCloseTo((5 * 1.0 + 7 * 2.0) / 1_000_000, org.assertj.core.data.Offset.offset(1e-12));
         } finally {
             upstream.judgeAnswer = "{\"score\": 0.0}";
         }
@@ -308,8 +313,10 @@ class GuardrailsOutputTest {
     void metrics() {
         gw.http().post("/v1/chat/completions", chat("gpt-4o-mini", false),
                 headers("out-metrics", ScriptedUpstream.answers("Mail bob@example.org.")));
-        var snapshot = gw.gateway().guardrails().metrics().snapshot();
-        assertThat(snapshot.get(new GuardMetrics.Key("output", "pii", "redact"))).isPositive();
-        assertThat(new ArrayList<>(snapshot.keySet())).isNotEmpty();
+        double redactions = gw.http().get("/metrics", Map.of()).body().lines()
+                .filter(l -> l.startsWith("sluice_guardrail_triggers_total{") && l.contains("guard=\"pii\"")
+                        && l.contains("direction=\"output\"") && l.contains("action=\"redact\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        assertThat(redactions).isPositive();
     }
 }

@@ -131,7 +131,8 @@ class SharedLimitsTest {
         try {
             awaitPort(port);
             String redisYaml = "redis:\n  url: redis://127.0.0.1:%d/0\n  timeout: 200ms\n  fail_open: %s\n";
-            try (TestGateway open = TestGateway.start(SimOptions.defaults(), redisYaml.formatted(port, "true"), Clock.systemUTC());
+            try (TestGateway open = TestGateway.start(SimOptions.defaults(), redisYaml.formatted(port, "true") + "metrics: {}\n",
+                    Clock.systemUTC());
                  TestGateway closed = TestGateway.start(SimOptions.defaults(), redisYaml.formatted(port, "false"), Clock.systemUTC())) {
                 String k1 = open.createKey((ObjectNode) Json.parse("{\"name\":\"o\",\"limits\":{\"rpm\":100}}".getBytes())).path("key").asText();
                 String k2 = closed.createKey((ObjectNode) Json.parse("{\"name\":\"c\",\"limits\":{\"rpm\":100}}".getBytes())).path("key").asText();
@@ -148,7 +149,10 @@ class SharedLimitsTest {
                     assertThat(refused.json().path("error").path("code").asText()).isEqualTo("limits_unavailable");
                     assertThat(refused.header("retry-after")).isEqualTo("1");
                 }
-                assertThat(((FailoverLimiter) open.gateway().limiter()).fallbacks()).isPositive();
+                String scrape = open.http().get("/metrics", Map.of()).body();
+                assertThat(scrape.lines().filter(l -> l.startsWith("sluice_limits_redis_fallbacks_total"))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())
+                        .as("fallbacks to local limits, in /metrics").isPositive();
             }
         } finally {
             redis.destroyForcibly();

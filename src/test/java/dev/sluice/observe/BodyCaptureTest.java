@@ -27,7 +27,7 @@ class BodyCaptureTest {
 
     static Map<String, Body> bodies(TestGateway gw) throws Exception {
         gw.flushLog();
-        assertThat(gw.gateway().bodyLog().flush(10_000)).isTrue();
+        assertThat(gw.gateway().awaitFlushed(java.time.Duration.ofMillis(10_000))).isTrue();
         Map<String, Body> out = new HashMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + gw.dir().resolve("sluice.db"));
              PreparedStatement ps = c.prepareStatement("SELECT request_id, end_user, request, response FROM bodies");

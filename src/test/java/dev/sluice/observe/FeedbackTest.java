@@ -76,7 +76,7 @@ class FeedbackTest {
             assertThat(byTrace.json().path("request_id").asText()).isEqualTo(third);
             assertThat(byTrace.json().path("value").asBoolean()).isTrue();
             assertThat(feedback(gw, secret, "{\"request_id\":\"" + third + "\",\"name\":\"topic\",\"value\":\"billing\"}").status()).isEqualTo(201);
-            assertThat(gw.gateway().feedbackLog().flush(5_000)).isTrue();
+            assertThat(gw.gateway().awaitFlushed(java.time.Duration.ofMillis(5_000))).isTrue();
 
             JsonNode list = gw.http().get("/admin/feedback?request_id=" + second, OWNER).json().path("data");
             assertThat(list).hasSize(2);
@@ -175,7 +175,7 @@ class FeedbackTest {
             String b = chat(gw, beta, "gpt-4o-mini", "yan");
             assertThat(feedback(gw, alpha, "{\"request_id\":\"" + a + "\",\"value\":\"up\"}").status()).isEqualTo(201);
             assertThat(feedback(gw, beta, "{\"request_id\":\"" + b + "\",\"value\":\"down\"}").status()).isEqualTo(201);
-            assertThat(gw.gateway().feedbackLog().flush(5_000)).isTrue();
+            assertThat(gw.gateway().awaitFlushed(java.time.Duration.ofMillis(5_000))).isTrue();
 
             Http.Response k = gw.http().post("/admin/admin-keys", "{\"name\":\"v\",\"role\":\"viewer\",\"team\":\"alpha\"}", OWNER);
             assertThat(k.status()).as(k.body()).isEqualTo(201);
@@ -195,7 +195,7 @@ class FeedbackTest {
             assertThat(gw.http().get("/admin/feedback", OWNER).json().path("data")).hasSize(1);
 
             clock.advance(Duration.ofDays(31));
-            assertThat(gw.gateway().retention().runOnce()).containsEntry("feedback", 1);
+            assertThat(gw.gateway().runRetention()).containsEntry("feedback", 1);
             assertThat(gw.http().get("/admin/feedback", OWNER).json().path("data")).isEmpty();
         }
     }
@@ -209,7 +209,7 @@ class FeedbackTest {
             String id = chat(gw, secret, "gpt-4o-mini", "pat");
             assertThat(feedback(gw, secret, "{\"request_id\":\"" + id + "\",\"value\":\"down\"}").status()).isEqualTo(201);
             assertThat(feedback(gw, secret, "{\"request_id\":\"" + id + "\",\"name\":\"stars\",\"value\":5}").status()).isEqualTo(201);
-            assertThat(gw.gateway().feedbackLog().flush(5_000)).isTrue();
+            assertThat(gw.gateway().awaitFlushed(java.time.Duration.ofMillis(5_000))).isTrue();
             assertThat(gw.http().get("/admin/feedback?request_id=" + id, OWNER).json().path("data")).hasSize(2);
             JsonNode rows = gw.http().get("/admin/feedback/summary?group_by=user", OWNER).json().path("data");
             assertThat(find(rows, "pat", "thumbs").path("negative_rate").asDouble()).isEqualTo(1.0);

@@ -133,7 +133,7 @@ class MetricsTest {
                     + "\",\"value\":\"up\"}", auth(secret)).status()).isEqualTo(201);
 
             JsonNode log = gw.awaitLogs("key_id=" + keyId, 8);
-            gw.gateway().requestLog().flush(5_000);
+            gw.gateway().awaitFlushed(java.time.Duration.ofMillis(5_000));
             Scrape m = scrape(gw);
 
             assertThat(m.sum("sluice_requests_total", "key", keyId)).isEqualTo(log.size()).isEqualTo(8);
@@ -238,13 +238,12 @@ class MetricsTest {
     }
 
     @Test
-    @DisplayName("without a metrics: section, /metrics is 404 and nothing is recorded")
+    @DisplayName("without a metrics: section, /metrics is 404")
     void offWithoutSection() {
         try (TestGateway gw = TestGateway.start()) {
             Http.Response r = gw.http().get("/metrics", Map.of());
             assertThat(r.status()).isEqualTo(404);
             assertThat(r.json().path("error").path("message").asText()).contains("metrics:");
-            assertThat(gw.gateway().metrics()).isNull();
         }
     }
 }

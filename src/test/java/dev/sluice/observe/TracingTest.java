@@ -32,7 +32,7 @@ class TracingTest {
 
     static List<Row> spans(TestGateway gw, String traceId) throws Exception {
         gw.flushLog();
-        assertThat(gw.gateway().spanLog().flush(10_000)).isTrue();
+        assertThat(gw.gateway().awaitFlushed(java.time.Duration.ofMillis(10_000))).isTrue();
         List<Row> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + gw.dir().resolve("sluice.db"));
              PreparedStatement ps = c.prepareStatement("SELECT span_id, parent_span_id, name, kind, status, attributes"

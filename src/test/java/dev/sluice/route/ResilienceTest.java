@@ -11,13 +11,15 @@ import dev.sluice.sim.Simulator;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.MutableClock;
 import dev.sluice.testing.TestGateway;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -116,8 +118,6 @@ class ResilienceTest {
                 assertThat(r.header("x-sluice-attempts")).isEqualTo("2");
                 assertThat(r.header("x-sluice-provider")).isEqualTo("backup");
             }
-            Deployment primary = gw.gateway().router().deployments().getFirst();
-            assertThat(primary.breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
             Http.Response skipped = gw.http().post("/v1/chat/completions", chat("m", false), auth(key));
             assertThat(skipped.header("x-sluice-attempts")).as("open breaker: primary not even tried").isEqualTo("1");
             assertThat(skipped.header("x-sluice-provider")).isEqualTo("backup");
@@ -127,9 +127,8 @@ class ResilienceTest {
                 Http.Response probe = gw.http().post("/v1/chat/completions", chat("m", false), auth(key));
                 assertThat(probe.header("x-sluice-provider")).as("half-open probe goes to primary").isEqualTo("primary");
                 assertThat(revived.recorded()).hasSize(1);
-                assertThat(primary.breaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
                 Http.Response again = gw.http().post("/v1/chat/completions", chat("m", false), auth(key));
-                assertThat(again.header("x-sluice-provider")).isEqualTo("primary");
+                assertThat(again.header("x-sluice-provider")).as("breaker closed again").isEqualTo("primary");
                 assertThat(again.header("x-sluice-attempts")).isEqualTo("1");
             }
         }
@@ -298,17 +297,18 @@ class ResilienceTest {
             // keep three slow streams open on "a", then every plain request must go to "b"
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<Http.Response>> busy = new ArrayList<>();
+                CountDownLatch streaming = new CountDownLatch(3);
                 for (int i = 0; i < 3; i++) {
+                    AtomicBoolean first = new AtomicBoolean(true);
                     busy.add(pool.submit(() -> gw.http().postStreaming("/v1/chat/completions", chat("m", true),
                             auth(operator, "x-sluice-deployment", "a", "x-sim-itl-ms", "300", "x-sim-tokens", "8"),
-                            (l, t) -> {})));
+                            (l, t) -> {
+                                if (first.getAndSet(false)) {
+                                    streaming.countDown();
+                                }
+                            })));
                 }
-                Deployment a = gw.gateway().router().deployments().getFirst();
-                long deadline = System.currentTimeMillis() + 5000;
-                while (a.inFlight() < 3 && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertThat(a.inFlight()).isEqualTo(3);
+                assertThat(streaming.await(5, TimeUnit.SECONDS)).as("three streams running on 'a'").isTrue();
                 for (int i = 0; i < 10; i++) {
                     assertThat(gw.http().post("/v1/chat/completions", chat("m", false), auth(plain))
                             .header("x-sluice-provider")).isEqualTo("b");

@@ -114,6 +114,19 @@ class ErrorsTest {
     }
 
     @Test
+    @DisplayName("a request without a valid key is refused before its body is read: no JSON error, no 413")
+    void keyBeforeBody() {
+        JsonNode badJson = error(gw.http().post("/v1/chat/completions", "{not json", Map.of()), 401);
+        assertThat(badJson.path("code").asText()).isEqualTo("missing_api_key");
+        String big = "x".repeat(1_200_000);
+        JsonNode tooLarge = error(gw.http().post("/v1/chat/completions", big,
+                Map.of("authorization", "Bearer sk-sluice-notarealkey000000000000000000")), 401);
+        assertThat(tooLarge.path("code").asText()).isEqualTo("invalid_api_key");
+        JsonNode embeddings = error(gw.http().post("/v1/embeddings", "{not json", Map.of()), 401);
+        assertThat(embeddings.path("code").asText()).isEqualTo("missing_api_key");
+    }
+
+    @Test
     @DisplayName("a body over the limit is 413, declared or streamed in chunks")
     void tooLarge() {
         String big = "x".repeat(1_200_000);

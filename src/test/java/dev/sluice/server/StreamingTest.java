@@ -136,4 +136,29 @@ class StreamingTest {
         assertThat(finish).isEqualTo("tool_calls");
         assertThat(Json.MAPPER.readTree(args.toString()).path("city").asText()).isNotBlank();
     }
+
+    @Test
+    @DisplayName("a client that goes away mid-stream is logged as 499 client_disconnected, not as an internal error")
+    void clientGoneMidStream() throws Exception {
+        byte[] body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.gateway().port())) {
+            socket.setSoTimeout(10_000);
+            String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + key + "\r\nx-request-id: gone-mid-stream\r\nx-sim-itl-ms: 50\r\n"
+                    + "x-sim-tokens: 400\r\nContent-Length: " + body.length + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null && !line.startsWith("data: ")) {
+                // headers and chunk sizes, up to the first event
+            }
+            assertThat(line).as("a first event arrived").startsWith("data: ");
+        }
+        JsonNode row = gw.logs("request_id=gone-mid-stream").get(0);
+        assertThat(row.path("status").asInt()).isEqualTo(499);
+        assertThat(row.path("error_type").asText()).isEqualTo("client_disconnected");
+    }
 }

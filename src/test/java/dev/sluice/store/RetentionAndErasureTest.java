@@ -29,7 +29,7 @@ class RetentionAndErasureTest {
 
     static int count(TestGateway gw, String sql, String arg) throws Exception {
         gw.flushLog();
-        assertThat(gw.gateway().spanLog().flush(10_000)).isTrue();
+        assertThat(gw.gateway().awaitFlushed(java.time.Duration.ofMillis(10_000))).isTrue();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + gw.dir().resolve("sluice.db"));
              PreparedStatement ps = c.prepareStatement(sql)) {
             if (arg != null) {
@@ -87,13 +87,13 @@ class RetentionAndErasureTest {
             assertThat(spans).isPositive();
 
             clock.advance(Duration.ofDays(8));
-            Map<String, Integer> deleted = gw.gateway().retention().runOnce();
+            Map<String, Integer> deleted = gw.gateway().runRetention();
             assertThat(deleted.get("spans")).isEqualTo(spans);
             assertThat(deleted.get("request_log")).isZero();
             assertThat(count(gw, "SELECT COUNT(*) FROM request_log", null)).isEqualTo(1);
 
             clock.advance(Duration.ofDays(23));
-            assertThat(gw.gateway().retention().runOnce().get("request_log")).isEqualTo(1);
+            assertThat(gw.gateway().runRetention().get("request_log")).isEqualTo(1);
             assertThat(count(gw, "SELECT COUNT(*) FROM request_log", null)).isZero();
             assertThat(count(gw, "SELECT COUNT(*) FROM audit_log", null)).as("audit is kept 400 days").isPositive();
         }

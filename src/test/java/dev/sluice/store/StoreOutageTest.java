@@ -33,7 +33,7 @@ class StoreOutageTest {
             try (Connection lock = DriverManager.getConnection(url); Statement s = lock.createStatement()) {
                 s.execute("BEGIN EXCLUSIVE");
                 long start = System.currentTimeMillis();
-                while (System.currentTimeMillis() - start < 6_000 || gw.gateway().requestLog().spilled() == 0) {
+                while (System.currentTimeMillis() - start < 6_000 || gw.gateway().writers().requestLog().spilled() == 0) {
                     Http.Response r = gw.http().post("/v1/chat/completions",
                             "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
                             Map.of("authorization", "Bearer " + key));
@@ -41,13 +41,13 @@ class StoreOutageTest {
                     sent++;
                     assertThat(System.currentTimeMillis() - start).as("the writer never spilled").isLessThan(30_000);
                 }
-                assertThat(gw.gateway().requestLog().storeDown()).isTrue();
+                assertThat(gw.gateway().writers().requestLog().storeDown()).isTrue();
                 s.execute("COMMIT");
             }
-            assertThat(gw.gateway().requestLog().flush(30_000)).isTrue();
+            assertThat(gw.gateway().writers().requestLog().flush(30_000)).isTrue();
             assertThat(count(url) - before).as("every request logged after the outage").isEqualTo(sent);
-            assertThat(gw.gateway().requestLog().dropped()).isZero();
-            assertThat(gw.gateway().requestLog().spillPending()).isZero();
+            assertThat(gw.gateway().writers().requestLog().dropped()).isZero();
+            assertThat(gw.gateway().writers().requestLog().spillPending()).isZero();
         }
     }
 
@@ -69,17 +69,17 @@ class StoreOutageTest {
                 int sent = 0;
                 proxy.cut();
                 long start = System.currentTimeMillis();
-                while (System.currentTimeMillis() - start < 4_000 || gw.gateway().requestLog().spilled() == 0
-                        || gw.gateway().spanLog().spilled() == 0 || gw.gateway().bodyLog().spilled() == 0) {
+                while (System.currentTimeMillis() - start < 4_000 || gw.gateway().writers().requestLog().spilled() == 0
+                        || gw.gateway().writers().spans().spilled() == 0 || gw.gateway().writers().bodies().spilled() == 0) {
                     Http.Response r = gw.http().post("/v1/chat/completions",
                             "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of());
                     assertThat(r.status()).as("requests are served while the store is down").isEqualTo(200);
                     sent++;
                     assertThat(System.currentTimeMillis() - start).as("the writers never spilled").isLessThan(60_000);
                 }
-                assertThat(gw.gateway().requestLog().storeDown()).isTrue();
+                assertThat(gw.gateway().writers().requestLog().storeDown()).isTrue();
                 proxy.restore();
-                for (BatchWriter<?> w : List.of(gw.gateway().requestLog(), gw.gateway().spanLog(), gw.gateway().bodyLog())) {
+                for (BatchWriter<?> w : List.of(gw.gateway().writers().requestLog(), gw.gateway().writers().spans(), gw.gateway().writers().bodies())) {
                     assertThat(w.flush(60_000)).isTrue();
                     assertThat(w.dropped()).isZero();
                     assertThat(w.spillPending()).isZero();

@@ -6,7 +6,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.sluice.api.Json;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.server.Gateway;
+import dev.sluice.app.Gateway;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.sim.Simulator;
 import java.io.IOException;
@@ -201,16 +201,7 @@ public final class TestGateway implements AutoCloseable {
      * first wait for the server to finish handling every request.
      */
     public void flushLog() {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (gateway.inFlight() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        if (!gateway.requestLog().flush(10_000)) {
+        if (!gateway.awaitFlushed(Duration.ofSeconds(10))) {
             throw new AssertionError("the request log did not flush within 10 s");
         }
     }

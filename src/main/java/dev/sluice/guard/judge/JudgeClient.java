@@ -2,7 +2,7 @@ package dev.sluice.guard.judge;
 
 /**
  * Asks a configured model a question through the gateway itself (routing, fallbacks and the
- * request log apply); wired in {@code server.Gateway}. Throws when the model cannot answer.
+ * request log apply); wired in {@code app.GuardrailsModule}. Throws when the model cannot answer.
  */
 @FunctionalInterface
 public interface JudgeClient {

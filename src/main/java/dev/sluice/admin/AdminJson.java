@@ -1,4 +1,4 @@
-package dev.sluice.server;
+package dev.sluice.admin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.api.Json;

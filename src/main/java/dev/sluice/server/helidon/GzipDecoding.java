@@ -1,4 +1,4 @@
-package dev.sluice.server;
+package dev.sluice.server.helidon;
 
 import io.helidon.http.encoding.ContentDecoder;
 import io.helidon.http.encoding.ContentEncoder;

@@ -1,0 +1,52 @@
+package dev.sluice.app;
+
+import dev.sluice.alert.AlertEvaluator;
+import dev.sluice.alert.AlertSink;
+import dev.sluice.config.AlertsConfig;
+import dev.sluice.store.FeedbackRecord;
+import java.time.Clock;
+
+/**
+ * {@code alerts:}: where alerts go (the log and a webhook), and the alert rules' evaluator, a
+ * completion listener with a sliding window per rule, when rules are configured.
+ */
+final class AlertsModule implements Module {
+    private final AlertSink sink;
+    private final AlertEvaluator rules;
+
+    AlertsModule(AlertsConfig config, Clock clock) {
+        this.sink = new AlertSink(config.webhook());
+        this.rules = config.rules().isEmpty() ? null
+                : new AlertEvaluator(config.rules(), config.evaluationInterval(), sink, clock, true);
+    }
+
+    @Override
+    public String name() {
+        return "alerts";
+    }
+
+    @Override
+    public void contribute(Contributions to) {
+        if (rules != null) {
+            to.listener(rules);
+        }
+    }
+
+    AlertSink sink() {
+        return sink;
+    }
+
+    /** Feedback counts toward feedback rules. */
+    void feedback(FeedbackRecord f) {
+        if (rules != null) {
+            rules.feedback(f);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (rules != null) {
+            rules.close();
+        }
+    }
+}

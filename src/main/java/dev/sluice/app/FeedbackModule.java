@@ -1,0 +1,44 @@
+package dev.sluice.app;
+
+import dev.sluice.admin.FeedbackEndpoints;
+import dev.sluice.config.RetentionConfig;
+import dev.sluice.observe.Feedback;
+import dev.sluice.observe.RecentRequests;
+import dev.sluice.store.FeedbackReader;
+import dev.sluice.store.FeedbackRecord;
+import dev.sluice.store.FeedbackSummary;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * User feedback: {@code POST /v1/feedback} (linked to recent requests, which a completion listener
+ * remembers), the admin views, metrics and alert rules on feedback, its retention and erasure.
+ */
+final class FeedbackModule implements Module {
+    private final RecentRequests recent = new RecentRequests(50_000, Duration.ofMinutes(10));
+    private final FeedbackEndpoints endpoints;
+
+    FeedbackModule(RetentionConfig retentionConfig, StoreModule store, RetentionModule retention, AuthModule auth,
+                   MetricsModule metrics, AlertsModule alerts, Clock clock, long maxBodyBytes) {
+        FeedbackReader reader = new FeedbackReader(store.database());
+        List<Consumer<FeedbackRecord>> listeners = List.of(metrics::feedback, alerts::feedback);
+        Feedback feedback = new Feedback(store.writers().feedback(), reader, recent, clock, listeners);
+        this.endpoints = new FeedbackEndpoints(feedback, reader, new FeedbackSummary(store.database()), auth.callers(),
+                auth.enabled(), auth.adminGuard(), maxBodyBytes);
+        store.erasure().add("feedback", "end_user");
+        retention.retention().add("feedback", "ts", false, retentionConfig.feedback());
+    }
+
+    @Override
+    public String name() {
+        return "feedback";
+    }
+
+    @Override
+    public void contribute(Contributions to) {
+        to.listener(recent);
+        to.endpoints(endpoints);
+    }
+}

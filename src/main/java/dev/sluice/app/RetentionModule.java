@@ -1,0 +1,31 @@
+package dev.sluice.app;
+
+import dev.sluice.config.RetentionConfig;
+import dev.sluice.store.Retention;
+import java.time.Clock;
+
+/**
+ * {@code retention:}: deletes records past their time to live on a background virtual thread.
+ * Modules that keep records of their own register them ({@link #retention()}).
+ */
+final class RetentionModule implements Module {
+    private final Retention retention;
+
+    RetentionModule(RetentionConfig config, StoreModule store, Clock clock) {
+        this.retention = new Retention(store.database(), config, clock, true);
+    }
+
+    @Override
+    public String name() {
+        return "retention";
+    }
+
+    Retention retention() {
+        return retention;
+    }
+
+    @Override
+    public void close() {
+        retention.close();
+    }
+}

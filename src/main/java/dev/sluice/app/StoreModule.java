@@ -1,0 +1,130 @@
+package dev.sluice.app;
+
+import dev.sluice.config.RedisConfig;
+import dev.sluice.config.StoreConfig;
+import dev.sluice.observe.RequestLogger;
+import dev.sluice.store.BatchWriter;
+import dev.sluice.store.BodyRecord;
+import dev.sluice.store.BodySink;
+import dev.sluice.store.Database;
+import dev.sluice.store.Erasure;
+import dev.sluice.store.FeedbackRecord;
+import dev.sluice.store.FeedbackSink;
+import dev.sluice.store.Redis;
+import dev.sluice.store.RequestLogSink;
+import dev.sluice.store.RequestRecord;
+import dev.sluice.store.SpanRecord;
+import dev.sluice.store.SpanSink;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code store:} and {@code redis:}: the database (SQLite or PostgreSQL), the shared Redis when
+ * configured, the batching writers (request log, spans, feedback, bodies), the request logger and
+ * the right-to-erasure registry. Ready while the database answers.
+ */
+final class StoreModule implements Module {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreModule.class);
+
+    private final Database database;
+    private final Redis redis;
+    private final StoreWriters writers;
+    private final Erasure erasure;
+
+    private StoreModule(Database database, Redis redis, StoreWriters writers) {
+        this.database = database;
+        this.redis = redis;
+        this.writers = writers;
+        this.erasure = new Erasure(database);
+    }
+
+    static StoreModule open(StoreConfig config, RedisConfig redisConfig) {
+        Database db = config.url() != null ? Database.openPostgres(config.url()) : Database.openSqlite(Path.of(config.path()));
+        List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(db);
+        try {
+            Redis redis = redisConfig == null ? null : new Redis(redisConfig);
+            if (redis != null) {
+                opened.add(redis);
+            }
+            Path spill = Path.of(config.spillDir());
+            int capacity = config.queueCapacity();
+            BatchWriter<RequestRecord> requestLog = opened(opened,
+                    new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class, capacity, spill));
+            BatchWriter<SpanRecord> spans = opened(opened,
+                    new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class, capacity, spill));
+            BatchWriter<FeedbackRecord> feedback = opened(opened,
+                    new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class, capacity, spill));
+            BatchWriter<BodyRecord> bodies = opened(opened,
+                    new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill));
+            return new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies));
+        } catch (RuntimeException e) {
+            Gateway.closeInReverse(opened);
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    @Override
+    public String name() {
+        return "store";
+    }
+
+    @Override
+    public void contribute(Contributions to) {
+        to.readiness("store", database::healthy);
+    }
+
+    Database database() {
+        return database;
+    }
+
+    /** The shared Redis, or null when none is configured. */
+    Redis redis() {
+        return redis;
+    }
+
+    StoreWriters writers() {
+        return writers;
+    }
+
+    Erasure erasure() {
+        return erasure;
+    }
+
+    RequestLogger requestLogger() {
+        return new RequestLogger(writers.requestLog());
+    }
+
+    /** Waits until every queued record is stored; false when one writer did not finish in time. */
+    boolean flush(long timeoutMillis) {
+        boolean all = true;
+        for (BatchWriter<?> w : writers.all()) {
+            all &= w.flush(timeoutMillis);
+        }
+        return all;
+    }
+
+    @Override
+    public void close() {
+        writers.spans().close();
+        writers.feedback().close();
+        writers.bodies().close();
+        writers.requestLog().close();
+        if (writers.requestLog().written() + writers.requestLog().dropped() > 0) {
+            LOG.info("request log flushed: {} written, {} dropped", writers.requestLog().written(),
+                    writers.requestLog().dropped());
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        database.close();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.sluice.server;
+
+import dev.sluice.api.ErrorCodec;
+import dev.sluice.api.SluiceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP request and its response in progress, as Sluice's endpoints see it. The transport
+ * (Helidon today, see {@link Transport}) implements the few abstract primitives; everything
+ * Sluice-specific about reading and answering (the body limit, error bodies, Retry-After, SSE
+ * framing) is written once here, so a new transport cannot change what clients see.
+ *
+ * <p>Blocking and single-threaded: the request's own virtual thread reads the body and writes
+ * the answer. The response is sent once, with {@link #send}, or streamed with {@link #openSse}.
+ */
+public abstract class HttpCall {
+    private final RequestContext context = new RequestContext();
+    private Map<String, String> pathParams = Map.of();
+    private String requestId;
+
+    // ---- what a transport provides
+
+    /** The request method, upper case ({@code GET}, {@code POST}...). */
+    public abstract String method();
+
+    /** The request path, decoded and normalised, without the query string. */
+    public abstract String path();
+
+    /** The first value of a query parameter, decoded, or null. */
+    public abstract String query(String name);
+
+    /** Every value of a query parameter, in order (empty when absent). */
+    public abstract List<String> queryAll(String name);
+
+    /** The first value of a request header, by lower-case name, or null. */
+    public abstract String header(String lowerCaseName);
+
+    /** Request headers with lower-case names (first value of each). */
+    public abstract Map<String, String> headers();
+
+    /** The declared {@code Content-Length}, or -1 when none was declared. */
+    protected abstract long declaredLength();
+
+    /** The request body as a stream, already inflated when it was sent gzip-compressed. */
+    protected abstract InputStream bodyStream();
+
+    /**
+     * Sets a response header (replacing an earlier value of the same name). The name goes on the
+     * wire as written; standard headers the transport acts on are written in their canonical case
+     * ({@code Connection}, {@code Content-Type}) so it recognises them.
+     */
+    public abstract void header(String name, String value);
+
+    /** Sends the whole response. */
+    public abstract void send(int status, String contentType, byte[] body);
+
+    /** Starts a streamed response with the headers set so far; the caller writes and closes it. */
+    protected abstract OutputStream stream(int status);
+
+    /** Whether the response has been sent (or its stream started). */
+    public abstract boolean isSent();
+
+    // ---- what Sluice builds on them
+
+    /**
+     * Reads the body, refusing (413) anything over {@code limitBytes}, declared or not; for a gzip
+     * body the limit applies to the inflated size, so a small "gzip bomb" cannot fill memory.
+     */
+    public final byte[] body(long limitBytes) {
+        if (declaredLength() > limitBytes) {
+            throw SluiceException.tooLarge(limitBytes);
+        }
+        try (InputStream in = bodyStream()) {
+            byte[] body = in.readNBytes((int) Math.min(limitBytes + 1, Integer.MAX_VALUE - 8));
+            if (body.length > limitBytes) {
+                throw SluiceException.tooLarge(limitBytes);
+            }
+            return body;
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw SluiceException.invalidRequest(null, "The body is marked Content-Encoding: gzip but does not inflate: "
+                    + e.getMessage() + ".");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A path parameter of the matched route ({@code id} in {@code /admin/keys/{id}}), or null. */
+    public final String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    /** This request's id: the client's {@code x-request-id} when it is sane, else a new one. */
+    public final String requestId() {
+        if (requestId == null) {
+            requestId = HttpIo.requestId(header(HttpIo.REQUEST_ID));
+        }
+        return requestId;
+    }
+
+    /** Per-request attributes, among them the caller resolved by the route's {@link Guard}. */
+    public final RequestContext context() {
+        return context;
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header, or null. */
+    public final String bearerToken() {
+        String h = header("authorization");
+        if (h == null) {
+            return null;
+        }
+        h = h.strip();
+        return h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
+    }
+
+    public final void sendJson(int status, byte[] json) {
+        send(status, "application/json", json);
+    }
+
+    /** An OpenAI-format error, with {@code retry-after} (seconds) and {@code retry-after-ms} when it carries one. */
+    public final void sendError(SluiceException e) {
+        if (e.retryAfter() != null) {
+            long millis = e.retryAfter().toMillis();
+            header(HttpIo.RETRY_AFTER, Long.toString((millis + 999) / 1000));
+            header(HttpIo.RETRY_AFTER_MS, Long.toString(millis));
+        }
+        sendJson(e.status(), ErrorCodec.write(e));
+    }
+
+    /** Starts a Server-Sent Events response: each event leaves as soon as it is written. */
+    public final SseSink openSse(int status) {
+        header("Content-Type", "text/event-stream; charset=utf-8");
+        header("Cache-Control", "no-cache");
+        header("x-accel-buffering", "no");
+        return new SseSink(stream(status));
+    }
+
+    final void pathParams(Map<String, String> params) {
+        this.pathParams = params;
+    }
+}

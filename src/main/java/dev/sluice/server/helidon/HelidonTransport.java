@@ -1,0 +1,49 @@
+package dev.sluice.server.helidon;
+
+import dev.sluice.server.Dispatcher;
+import dev.sluice.server.PortInUseException;
+import dev.sluice.server.Transport;
+import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * Helidon SE's web server as Sluice's {@link Transport}: one catch-all route hands every request
+ * to the {@link Dispatcher} (which owns the route table), on the virtual thread Helidon gives
+ * each request.
+ */
+public final class HelidonTransport implements Transport {
+    @Override
+    public Listening start(String host, int port, Dispatcher dispatcher) {
+        WebServer server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .shutdownHook(false)
+                // small SSE events must leave at once, not wait for the previous segment's ACK
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
+                .featuresDiscoverServices(false)
+                // request bodies may be gzip (OTLP exporters compress); responses are never compressed
+                .contentEncoding(ContentEncodingContext.builder()
+                        .contentEncodingsDiscoverServices(false).addContentEncoding(new GzipDecoding()).build())
+                .routing(HttpRouting.builder().any((req, res) -> dispatcher.handle(new HelidonCall(req, res))))
+                .build()
+                .start();
+        if (server.port() < 0) {
+            // Helidon logs a bind failure and runs without a port (GatewayServer.requireFree checks
+            // before start-up, so this is the rare race with another program binding meanwhile)
+            server.stop();
+            throw new PortInUseException(host, port, null);
+        }
+        return new Listening() {
+            @Override
+            public int port() {
+                return server.port();
+            }
+
+            @Override
+            public void stop() {
+                server.stop();
+            }
+        };
+    }
+}
