@@ -1,6 +1,5 @@
 package dev.sluice.config;
 
-import dev.sluice.pipeline.Quota;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;

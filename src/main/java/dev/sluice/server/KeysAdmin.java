@@ -2,7 +2,7 @@ package dev.sluice.server;
 
 import dev.sluice.api.Json;
 import dev.sluice.auth.KeyService;
-import dev.sluice.pipeline.Quota;
+import dev.sluice.config.Quota;
 import dev.sluice.store.KeyRow;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
