@@ -2,8 +2,8 @@ package dev.sluice.cli;
 
 import dev.sluice.api.Json;
 import dev.sluice.embed.Embedder;
-import dev.sluice.guard.eval.GuardEvaluation;
 import dev.sluice.guard.eval.DetectionMetrics;
+import dev.sluice.guard.eval.GuardEvaluation;
 import dev.sluice.guard.injection.ClassifierTrainer;
 import dev.sluice.guard.injection.InjectionClassifier;
 import java.nio.file.Files;

@@ -26,11 +26,6 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
     public static final String DEMO_RESOURCE = "/dev/sluice/config/demo.yaml";
-    static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "azure", "simulator");
-    /** The wire formats Sluice speaks; a simulator provider picks one with {@code format:}. */
-    static final Set<String> FORMATS = Set.of("openai", "anthropic", "gemini", "azure");
-    static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
-    private static final java.util.regex.Pattern API_VERSION = java.util.regex.Pattern.compile("[0-9A-Za-z.-]+");
     private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "routing", "limits", "alerts",
             "prices", "providers", "models", "cache", "tracing", "retention",
             "guardrails", "metrics");
@@ -44,13 +39,15 @@ public final class ConfigLoader {
             "upstream_auth_error", "bad_request", "no_deployment");
 
     private final Map<String, String> env;
+    private final ConfigTypes types;
 
-    public ConfigLoader(Map<String, String> env) {
+    /**
+     * @param env   the environment {@code ${env:NAME}} reads
+     * @param types the provider and scanner registries (the application wires the shipped ones)
+     */
+    public ConfigLoader(Map<String, String> env, ConfigTypes types) {
         this.env = env;
-    }
-
-    public static ConfigLoader fromEnvironment() {
-        return new ConfigLoader(System.getenv());
+        this.types = types;
     }
 
     public SluiceConfig load(Path file) {
@@ -97,7 +94,7 @@ public final class ConfigLoader {
             throw root.error("the config must be a mapping with sections like server:, providers:, models:", null);
         }
         root.allowOnly(TOP);
-        Map<String, ProviderConfig> providers = providers(root.get("providers"), root);
+        Map<String, ProviderConfig> providers = ProvidersParser.parse(root.get("providers"), root, types.providers());
         RoutingConfig routing = routing(root.get("routing"));
         Map<String, ModelConfig> models = models(root.get("models"), root, providers, routing);
         LimitsConfig limits = limits(root.get("limits"), models);
@@ -239,67 +236,6 @@ public final class ConfigLoader {
             throw node.get(key).error("'" + key + "' must be longer than zero", "write it like 10m, 1h or 7d");
         }
         return d;
-    }
-
-    private static Map<String, ProviderConfig> providers(YamlNode node, YamlNode root) {
-        if (node == null) {
-            throw root.error("no providers are configured",
-                    "add a providers: section, e.g. providers: {openai: {type: openai, api_key: ${env:OPENAI_API_KEY}}}");
-        }
-        Map<String, ProviderConfig> out = new LinkedHashMap<>();
-        for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
-            YamlNode p = e.getValue().allowOnly(Set.of("type", "format", "base_url", "api_key", "api_version", "timeout",
-                    "connect_timeout", "forward_headers", "options"));
-            String type = p.requiredString("type", "set type to one of " + String.join(", ", PROVIDER_TYPES));
-            if (!PROVIDER_TYPES.contains(type)) {
-                throw p.get("type").error("unknown provider type '" + type + "'",
-                        "use one of " + String.join(", ", PROVIDER_TYPES.stream().sorted().toList()));
-            }
-            String format = p.string("format", type.equals("simulator") ? "openai" : type);
-            if (!FORMATS.contains(format)) {
-                throw p.get("format").error("unknown format '" + format + "'",
-                        "use one of " + String.join(", ", FORMATS.stream().sorted().toList()));
-            }
-            String baseUrl = p.string("base_url", switch (type) {
-                case "openai" -> "https://api.openai.com/v1";
-                case "anthropic" -> "https://api.anthropic.com";
-                case "gemini" -> "https://generativelanguage.googleapis.com";
-                default -> null;
-            });
-            if (type.equals("azure") && baseUrl == null) {
-                throw p.error("an azure provider needs its resource endpoint",
-                        "set base_url, e.g. base_url: https://my-resource.openai.azure.com");
-            }
-            if (baseUrl != null && !baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-                throw p.get("base_url").error("'" + baseUrl + "' is not an http(s) URL",
-                        "write it like http://127.0.0.1:8000/v1");
-            }
-            String apiVersion = null;
-            if (format.equals("azure")) {
-                apiVersion = p.string("api_version", DEFAULT_AZURE_API_VERSION);
-                if (!API_VERSION.matcher(apiVersion).matches()) {
-                    throw p.get("api_version").error("'" + apiVersion + "' is not an Azure OpenAI API version",
-                            "write it like " + DEFAULT_AZURE_API_VERSION + " or 2025-01-01-preview");
-                }
-            } else if (p.get("api_version") != null) {
-                throw p.get("api_version").error("api_version is only for Azure OpenAI (type: azure)", "remove it");
-            }
-            Map<String, String> simOptions = new LinkedHashMap<>();
-            YamlNode options = p.get("options");
-            if (options != null) {
-                if (!type.equals("simulator")) {
-                    throw options.error("options are only for type: simulator", "remove them");
-                }
-                options.entries().forEach((k, v) -> simOptions.put(k, v.text()));
-            }
-            out.put(e.getKey(), new ProviderConfig(e.getKey(), type, format, baseUrl, p.string("api_key", null), apiVersion,
-                    p.duration("timeout", Duration.ofSeconds(120)), p.duration("connect_timeout", Duration.ofSeconds(10)),
-                    p.strings("forward_headers"), simOptions));
-        }
-        if (out.isEmpty()) {
-            throw node.error("no providers are configured", "add at least one provider");
-        }
-        return out;
     }
 
     private static LimitsConfig limits(YamlNode node, Map<String, ModelConfig> models) {

@@ -22,7 +22,6 @@ import dev.sluice.store.AuditRepository;
 import dev.sluice.store.Redis;
 import dev.sluice.store.TeamRepository;
 import dev.sluice.auth.KeyService;
-import dev.sluice.config.ProviderConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
 import dev.sluice.guard.BodyRedactor;
@@ -38,7 +37,7 @@ import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Reply;
 import dev.sluice.pipeline.Stage;
-import dev.sluice.provider.Provider;
+import dev.sluice.provider.Providers;
 import dev.sluice.embed.Embedder;
 import dev.sluice.pricing.PriceCatalog;
 import dev.sluice.route.Router;
@@ -85,7 +84,7 @@ public final class Gateway implements AutoCloseable {
     private static final long MAX_STATS_ROWS = 2_000_000;
 
     private final SluiceConfig config;
-    private final SimulatorPool simulators;
+    private final Providers providers;
     private final Database database;
     private final BatchWriter<RequestRecord> logWriter;
     private final BatchWriter<SpanRecord> spanWriter;
@@ -110,7 +109,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(SluiceConfig config, String adminKey, Clock clock) {
         this.config = config;
         this.adminKey = adminKey;
-        this.simulators = new SimulatorPool();
+        this.providers = Providers.create(config.providers());
         Database db = null;
         Redis sharedRedis = null;
         ResponseCache responseCache = null;
@@ -136,12 +135,8 @@ public final class Gateway implements AutoCloseable {
             this.keys = new KeyService(keyRepository, teamRepository, clock);
             TeamService teams = new TeamService(teamRepository, keyRepository, clock);
             RequestLogReader logReader = new RequestLogReader(db);
-            Map<String, Provider> providers = new LinkedHashMap<>();
-            for (ProviderConfig p : config.providers().values()) {
-                providers.put(p.name(), Providers.create(p, simulators));
-            }
             PriceCatalog prices = PriceCatalog.withOverrides(priceOverrides(config));
-            this.router = RouterFactory.create(config, providers, prices, clock, watchdog, embedder, Thread::sleep,
+            this.router = RouterFactory.create(config, providers.byName(), prices, clock, watchdog, embedder, Thread::sleep,
                     tracing.tracer());
             this.limiter = Limiters.create(redis, logReader, clock);
             meters = config.metrics() == null ? null : Metrics.create(config.metrics(), config.tracing().serviceName(),
@@ -230,7 +225,7 @@ public final class Gateway implements AutoCloseable {
                 evaluator.close();
             }
             watchdog.close();
-            simulators.close();
+            providers.close();
             if (responseCache != null) {
                 responseCache.close();
             }
@@ -354,11 +349,6 @@ public final class Gateway implements AutoCloseable {
         return guardrails;
     }
 
-    /** The base URL of the embedded simulator serving a simulator-type provider, or null. */
-    public String simulatorUrl(String providerName) {
-        return simulators.baseUrl(config.providers().get(providerName));
-    }
-
     /** Stops taking new work, lets in-flight requests and streams finish, then shuts down. */
     @Override
     public synchronized void close() {
@@ -388,7 +378,7 @@ public final class Gateway implements AutoCloseable {
             guardrails.close();
         }
         LOG.info("request log flushed: {} written, {} dropped", logWriter.written(), logWriter.dropped());
-        simulators.close();
+        providers.close();
         watchdog.close();
         if (redis != null) {
             redis.close();

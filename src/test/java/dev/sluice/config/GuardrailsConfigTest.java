@@ -1,15 +1,16 @@
 package dev.sluice.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.sluice.app.Registries;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 @DisplayName("The guardrails: config section")
 class GuardrailsConfigTest {
-    private final ConfigLoader loader = new ConfigLoader(Map.of());
+    private final ConfigLoader loader = Registries.configLoader(Map.of());
 
     private static final String BASE = """
             providers:
