@@ -2,6 +2,7 @@ package dev.sluice.provider;
 
 import dev.sluice.provider.anthropic.AnthropicProvider;
 import dev.sluice.provider.azure.AzureOpenAi;
+import dev.sluice.provider.compatible.OpenAiCompatible;
 import dev.sluice.provider.gemini.GeminiProvider;
 import dev.sluice.provider.openai.OpenAiProvider;
 import dev.sluice.provider.simulator.SimulatorType;
@@ -16,5 +17,6 @@ public final class ProviderTypes {
             AnthropicProvider.TYPE,
             GeminiProvider.TYPE,
             AzureOpenAi.TYPE,
-            SimulatorType.TYPE);
+            SimulatorType.TYPE,
+            OpenAiCompatible.OLLAMA, OpenAiCompatible.VLLM, OpenAiCompatible.GROQ);
 }
