@@ -2,8 +2,8 @@ package dev.sluice.app;
 
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ConfigTypes;
+import dev.sluice.guard.ScannerTypes;
 import dev.sluice.provider.ProviderTypes;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +14,7 @@ public final class Registries {
     private Registries() {}
 
     public static ConfigTypes configTypes() {
-        return new ConfigTypes(ProviderTypes.ALL, List.of());
+        return new ConfigTypes(ProviderTypes.ALL, ScannerTypes.ALL);
     }
 
     /** A config loader resolving {@code ${env:NAME}} from {@code env}. */

@@ -101,7 +101,7 @@ public final class ConfigLoader {
         return new SluiceConfig(server(root.get("server")), auth(root.get("auth")), store(root.get("store")),
                 redis(root.get("redis")), routing, limits, alerts(root.get("alerts"), models), prices(root.get("prices")), providers,
                 models, cache(root.get("cache"), models), tracing(root.get("tracing")), retention(root.get("retention")),
-                GuardrailsParser.parse(root.get("guardrails"), models.keySet()), metrics(root.entries().get("metrics")),
+                GuardrailsParser.parse(root.get("guardrails"), models.keySet(), types.scanners()), metrics(root.entries().get("metrics")),
                 source);
     }
 

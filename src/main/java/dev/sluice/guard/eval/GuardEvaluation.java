@@ -1,6 +1,5 @@
 package dev.sluice.guard.eval;
 
-import dev.sluice.config.GuardrailsConfig;
 import dev.sluice.guard.Direction;
 import dev.sluice.guard.Finding;
 import dev.sluice.guard.ScanContext;
@@ -8,6 +7,7 @@ import dev.sluice.guard.Scanner;
 import dev.sluice.guard.injection.InjectionClassifier;
 import dev.sluice.guard.injection.InjectionScanner;
 import dev.sluice.guard.pii.PiiScanner;
+import dev.sluice.guard.pii.PiiScannerType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,16 +87,16 @@ public final class GuardEvaluation {
 
     /** Like {@link #pii(String)}, also listing each miss and false positive in {@code misses}. */
     public static List<DetectionMetrics> pii(String split, List<String> misses) {
-        PiiScanner scanner = PiiScanner.of(GuardrailsConfig.PII_ENTITIES, PHONE_REGIONS, List.of());
+        PiiScanner scanner = PiiScanner.of(PiiScannerType.ENTITIES, PHONE_REGIONS, List.of());
         List<Datasets.PiiExample> examples = Datasets.pii(split);
         Map<String, int[]> counts = new LinkedHashMap<>(); // tp, fp, fn, textsWithout, textsWithoutFiring
-        for (String type : GuardrailsConfig.PII_ENTITIES) {
+        for (String type : PiiScannerType.ENTITIES) {
             counts.put(type, new int[5]);
         }
         ScanContext context = ScanContext.of(Direction.INPUT, "user");
         for (Datasets.PiiExample e : examples) {
             List<Finding> found = scanner.scan(e.text(), context);
-            for (String type : GuardrailsConfig.PII_ENTITIES) {
+            for (String type : PiiScannerType.ENTITIES) {
                 int[] c = counts.get(type);
                 List<int[]> labelled = new ArrayList<>();
                 for (Datasets.Entity ent : e.entities()) {
