@@ -131,6 +131,21 @@ public final class YamlNode {
         return child == null ? fallback : child.text();
     }
 
+    /** The value, or null when the key is absent or blank (an unset {@code ${env:X:-}}). */
+    public String optionalString(String key) {
+        String value = string(key, null);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** An optional http(s) URL: null when absent or blank, else it must start with http:// or https://. */
+    public String optionalHttpUrl(String key, String fix) {
+        String url = optionalString(key);
+        if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+            throw get(key).error("'" + url + "' is not an http(s) URL", fix);
+        }
+        return url;
+    }
+
     public String requiredString(String key, String fix) {
         YamlNode child = get(key);
         if (child == null || child.text().isBlank()) {
