@@ -43,7 +43,8 @@ public final class ConfigLoader {
 
     public SluiceConfig load(Path file) {
         try {
-            return parse(Files.readString(file), file.toString());
+            Path dir = file.toAbsolutePath().getParent();
+            return parse(Files.readString(file), file.toString(), dir == null ? Path.of("") : dir);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": file not found. Fix: pass an existing file with --config, "
                     + "or run without --config for the built-in demo config");
@@ -64,7 +65,12 @@ public final class ConfigLoader {
         }
     }
 
+    /** Parses config text; relative {@code ${file:...}} paths start at the working directory. */
     public SluiceConfig parse(String yaml, String source) {
+        return parse(yaml, source, Path.of(""));
+    }
+
+    private SluiceConfig parse(String yaml, String source, Path baseDir) {
         Node rootNode;
         try (Reader reader = new StringReader(yaml)) {
             LoaderOptions options = new LoaderOptions();
@@ -80,7 +86,7 @@ public final class ConfigLoader {
         if (rootNode == null) {
             throw new ConfigException(source + ": the file is empty. Fix: see examples/sluice.yaml for a starting point");
         }
-        YamlNode root = new YamlNode(source, "", rootNode, new EnvResolver(env));
+        YamlNode root = new YamlNode(source, "", rootNode, new Placeholders(env, baseDir.toAbsolutePath()));
         if (!root.isMap()) {
             throw root.error("the config must be a mapping with sections like server:, providers:, models:", null);
         }

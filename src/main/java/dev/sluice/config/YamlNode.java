@@ -114,15 +114,15 @@ public final class YamlNode {
         return out;
     }
 
-    /** The scalar text with {@code ${env:VAR}} references resolved. */
+    /** The scalar text with {@code ${env:VAR}} and {@code ${file:PATH}} references resolved. */
     public String text() {
         if (!(node instanceof ScalarNode scalar)) {
             throw error("expected a single value, not a " + (node instanceof MappingNode ? "mapping" : "list"), null);
         }
         try {
             return resolver.apply(scalar.getValue());
-        } catch (IllegalArgumentException e) {
-            throw error(e.getMessage(), "export the variable before starting Sluice, or give a default with ${env:NAME:-default}");
+        } catch (Placeholders.Unresolved e) {
+            throw error(e.getMessage(), e.fix());
         }
     }
 

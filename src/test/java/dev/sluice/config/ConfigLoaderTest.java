@@ -3,11 +3,13 @@ package dev.sluice.config;
 import dev.sluice.app.Registries;
 import dev.sluice.provider.azure.AzureOpenAi;
 import dev.sluice.provider.simulator.SimulatorType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,6 +70,21 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sluice.yaml:4: providers.openai.api_key: environment variable OPENAI_API_KEY is not set")
                 .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    @DisplayName("${file:PATH} reads a secret file without its line break, relative to the config file")
+    void fileReferences(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("openai.key"), "sk-from-a-file\n");
+        Path config = dir.resolve("sluice.yaml");
+        Files.writeString(config, MINIMAL.replace("${env:OPENAI_API_KEY}", "${file:openai.key}"));
+        assertThat(loader.load(config).providers().get("openai").apiKey()).isEqualTo("sk-from-a-file");
+
+        Files.writeString(config, MINIMAL.replace("${env:OPENAI_API_KEY}", "${file:missing.key}"));
+        assertThatThrownBy(() -> loader.load(config))
+                .hasMessageContaining("sluice.yaml:4: providers.openai.api_key: the file " + dir.resolve("missing.key")
+                        + " does not exist")
+                .hasMessageContaining("Fix: mount or create it");
     }
 
     @Test
