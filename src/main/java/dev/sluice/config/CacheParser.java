@@ -45,11 +45,7 @@ final class CacheParser {
         Map<String, CacheConfig.ModelRule> rules = new LinkedHashMap<>();
         YamlNode m = node.get("models");
         if (m != null) {
-            for (Map.Entry<String, YamlNode> e : m.entries().entrySet()) {
-                if (!models.containsKey(e.getKey())) {
-                    throw e.getValue().error("model '" + e.getKey() + "' is not defined under models:",
-                            "use one of " + String.join(", ", models.keySet()));
-                }
+            for (Map.Entry<String, YamlNode> e : ModelsParser.perModel(m, models).entrySet()) {
                 YamlNode r = e.getValue().allowOnly(Set.of("enabled", "ttl", "semantic", "threshold"));
                 Duration modelTtl = r.get("ttl") == null ? null : positive(r, "ttl", null);
                 if (modelTtl != null && modelTtl.compareTo(maxTtl) > 0) {

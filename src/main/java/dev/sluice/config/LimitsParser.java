@@ -16,11 +16,7 @@ final class LimitsParser {
         Map<String, Quota> perModel = new LinkedHashMap<>();
         YamlNode modelNode = node.get("models");
         if (modelNode != null) {
-            for (Map.Entry<String, YamlNode> e : modelNode.entries().entrySet()) {
-                if (!models.containsKey(e.getKey())) {
-                    throw e.getValue().error("model '" + e.getKey() + "' is not defined",
-                            "use one of " + String.join(", ", models.keySet()));
-                }
+            for (Map.Entry<String, YamlNode> e : ModelsParser.perModel(modelNode, models).entrySet()) {
                 Quota q = quota(e.getValue());
                 if (q.dailyUsd() != null || q.monthlyUsd() != null) {
                     throw e.getValue().error("budgets are per key, team or user, not per model",

@@ -130,4 +130,16 @@ final class ModelsParser {
         return new ModelConfig.DeploymentConfig(provider, d.string("model", modelName), d.integer("weight", 1, 0, 1_000_000),
                 d.integer("max_in_flight", 0, 0, 1_000_000));
     }
+
+    /** The entries of a per-model mapping (cache.models, limits.models), each key a model defined under models:. */
+    static Map<String, YamlNode> perModel(YamlNode mapping, Map<String, ModelConfig> models) {
+        Map<String, YamlNode> entries = mapping.entries();
+        for (Map.Entry<String, YamlNode> e : entries.entrySet()) {
+            if (!models.containsKey(e.getKey())) {
+                throw e.getValue().error("model '" + e.getKey() + "' is not defined under models:",
+                        YamlNode.suggestion(e.getKey(), models.keySet()));
+            }
+        }
+        return entries;
+    }
 }

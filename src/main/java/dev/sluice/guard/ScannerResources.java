@@ -2,10 +2,7 @@ package dev.sluice.guard;
 
 import dev.sluice.embed.Embedder;
 import dev.sluice.guard.judge.JudgeClient;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -36,13 +33,7 @@ public final class ScannerResources implements AutoCloseable {
 
     /** The one instance for {@code key}, created now if this is the first rule to ask. */
     public synchronized <T> T shared(Object key, Class<T> type, Supplier<T> create) {
-        Object existing = shared.get(key);
-        if (existing != null) {
-            return type.cast(existing);
-        }
-        T created = create.get();
-        shared.put(key, created);
-        return created;
+        return type.cast(shared.computeIfAbsent(key, k -> create.get()));
     }
 
     /**
@@ -56,12 +47,8 @@ public final class ScannerResources implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        List<Object> open = new ArrayList<>(shared.values());
-        Collections.reverse(open);
-        shared.clear();
-        for (Object o : open) {
-            Object value = o instanceof Lazy<?> lazy ? lazy.createdOrNull() : o;
-            if (value instanceof AutoCloseable c) {
+        for (Object o : shared.values()) {
+            if ((o instanceof Lazy<?> lazy ? lazy.createdOrNull() : o) instanceof AutoCloseable c) {
                 try {
                     c.close();
                 } catch (Exception ignored) {
@@ -69,6 +56,7 @@ public final class ScannerResources implements AutoCloseable {
                 }
             }
         }
+        shared.clear();
     }
 
     /** Creates its value once, on the first get, whichever thread asks. */

@@ -1,7 +1,6 @@
 package dev.sluice.provider;
 
 import dev.sluice.config.ProviderConfig;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The providers of a config, built by their types, and what they share; closing it closes that
- * (the embedded simulators), last created first.
+ * (the embedded simulators).
  */
 public final class Providers implements AutoCloseable, ProviderType.Shared {
     private static final Logger LOG = LoggerFactory.getLogger(Providers.class);
@@ -53,26 +52,20 @@ public final class Providers implements AutoCloseable, ProviderType.Shared {
 
     @Override
     public synchronized <T extends AutoCloseable> T get(Object key, Class<T> type, Supplier<T> create) {
-        AutoCloseable existing = shared.get(key);
-        if (existing != null) {
-            return type.cast(existing);
-        }
-        T created = create.get();
-        shared.put(key, created);
-        return created;
+        return type.cast(shared.computeIfAbsent(key, k -> create.get()));
     }
 
     @Override
     public synchronized void close() {
-        List<AutoCloseable> open = new ArrayList<>(shared.values());
-        Collections.reverse(open);
+        shared.values().forEach(Providers::closeQuietly);
         shared.clear();
-        for (AutoCloseable c : open) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
-            }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
         }
     }
 }
