@@ -1,8 +1,8 @@
 package dev.sluice.bench;
 
+import dev.sluice.app.Registries;
 import dev.sluice.cache.BenchAccess;
 import dev.sluice.cache.CacheEval;
-import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
 import dev.sluice.app.Gateway;
@@ -89,7 +89,7 @@ public final class CacheBench {
 
         // 3. end to end through the gateway
         String adminKey = "bench-admin-key-0123456789abcdef";
-        SluiceConfig config = new ConfigLoader(Map.of()).parse("""
+        SluiceConfig config = Registries.configLoader(Map.of()).parse("""
                 server: {host: 127.0.0.1, port: 0}
                 auth: {enabled: true, admin_key: %s}
                 store: {path: %s}

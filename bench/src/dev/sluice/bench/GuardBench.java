@@ -6,7 +6,7 @@ import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkChoice;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Delta;
-import dev.sluice.config.ConfigLoader;
+import dev.sluice.app.Registries;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
 import dev.sluice.guard.Direction;
@@ -77,7 +77,7 @@ public final class GuardBench {
                 .append(Report.totalMemoryGiB()).append(" GiB, Java ").append(Runtime.version())
                 .append(". Plain-Java harness (warm-up, then single operations timed with System.nanoTime), not JMH.\n\n");
 
-        SluiceConfig config = new ConfigLoader(Map.of()).parse(POLICY, "bench.yaml");
+        SluiceConfig config = Registries.configLoader(Map.of()).parse(POLICY, "bench.yaml");
         Guardrails guardrails = Guardrails.create(config.guardrails(), Embedder::new, (m, s, u, r) -> "{}");
         Policy policy = guardrails.policies().all().get("default");
         String prompt = Texts.prompt4k();

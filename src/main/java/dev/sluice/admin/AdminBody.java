@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.config.Durations;
-import dev.sluice.pipeline.Quota;
+import dev.sluice.config.Quota;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

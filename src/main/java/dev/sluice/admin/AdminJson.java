@@ -2,7 +2,7 @@ package dev.sluice.admin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.api.Json;
-import dev.sluice.pipeline.Quota;
+import dev.sluice.config.Quota;
 import dev.sluice.store.AdminKeyRow;
 import dev.sluice.store.AuditEntry;
 import dev.sluice.store.KeyRow;

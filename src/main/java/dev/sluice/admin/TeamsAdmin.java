@@ -4,7 +4,7 @@ import dev.sluice.server.Endpoints;
 import dev.sluice.server.Routes;
 import dev.sluice.api.Json;
 import dev.sluice.auth.TeamService;
-import dev.sluice.pipeline.Quota;
+import dev.sluice.config.Quota;
 import dev.sluice.store.TeamRow;
 import java.util.List;
 

@@ -67,14 +67,14 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
     }
 
     private final List<State> states = new ArrayList<>();
-    private final AlertSink sink;
+    private final AlertChannel sink;
     private final Clock clock;
     private final Duration interval;
     private final Thread thread;
     private volatile boolean stopped;
 
     /** @param background evaluate on a virtual thread every {@code interval}; false = only {@link #evaluate()} */
-    public AlertEvaluator(List<AlertRule> rules, Duration interval, AlertSink sink, Clock clock, boolean background) {
+    public AlertEvaluator(List<AlertRule> rules, Duration interval, AlertChannel sink, Clock clock, boolean background) {
         for (AlertRule r : rules) {
             states.add(new State(r));
         }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * ({@code {"text": ...}} plus structured fields). Delivery runs on its own virtual thread with a
  * few retries, so no request ever waits for a webhook.
  */
-public final class AlertSink {
+public final class AlertSink implements AlertChannel {
     private static final Logger LOG = LoggerFactory.getLogger(AlertSink.class);
     private static final int ATTEMPTS = 3;
 
@@ -30,6 +30,7 @@ public final class AlertSink {
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
     }
 
+    @Override
     public void send(Alert alert) {
         LOG.warn("ALERT {} {}: {}", alert.priority(), alert.title(), alert.message());
         if (webhook == null) {

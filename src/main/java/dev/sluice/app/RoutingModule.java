@@ -1,22 +1,17 @@
 package dev.sluice.app;
 
-import dev.sluice.config.ProviderConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pricing.PriceCatalog;
-import dev.sluice.provider.Provider;
+import dev.sluice.provider.Providers;
 import dev.sluice.route.Router;
 import dev.sluice.route.RouterFactory;
 import dev.sluice.route.Watchdog;
-import dev.sluice.server.Providers;
-import dev.sluice.server.SimulatorPool;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code providers:}, {@code models:} and {@code routing:}: the providers (embedded simulators
@@ -24,7 +19,7 @@ import java.util.Map;
  * watchdog that enforces its timeouts.
  */
 final class RoutingModule implements Module {
-    private final SimulatorPool simulators = new SimulatorPool();
+    private final Providers providers;
     private final Watchdog watchdog = new Watchdog();
     private final Router router;
     private final Tracer tracer;
@@ -33,12 +28,10 @@ final class RoutingModule implements Module {
     RoutingModule(SluiceConfig config, PriceCatalog prices, Clock clock, Embedder embedder, Tracer tracer) {
         this.tracer = tracer;
         this.pricing = prices::cost;
+        this.providers = Providers.create(config.providers());
         try {
-            Map<String, Provider> providers = new LinkedHashMap<>();
-            for (ProviderConfig p : config.providers().values()) {
-                providers.put(p.name(), Providers.create(p, simulators));
-            }
-            this.router = RouterFactory.create(config, providers, prices, clock, watchdog, embedder, Thread::sleep, tracer);
+            this.router = RouterFactory.create(config, providers.byName(), prices, clock, watchdog, embedder, Thread::sleep,
+                    tracer);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -65,7 +58,7 @@ final class RoutingModule implements Module {
 
     @Override
     public void close() {
-        simulators.close();
+        providers.close();
         watchdog.close();
     }
 }

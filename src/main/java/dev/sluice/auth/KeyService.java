@@ -1,8 +1,8 @@
 package dev.sluice.auth;
 
 import dev.sluice.api.SluiceException;
+import dev.sluice.config.Quota;
 import dev.sluice.pipeline.Caller;
-import dev.sluice.pipeline.Quota;
 import dev.sluice.store.KeyRepository;
 import dev.sluice.store.KeyRow;
 import dev.sluice.store.TeamRepository;

@@ -1,7 +1,7 @@
 package dev.sluice.auth;
 
 import dev.sluice.api.SluiceException;
-import dev.sluice.pipeline.Quota;
+import dev.sluice.config.Quota;
 import dev.sluice.store.KeyRepository;
 import dev.sluice.store.TeamRepository;
 import dev.sluice.store.TeamRow;

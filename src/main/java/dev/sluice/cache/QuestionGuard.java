@@ -42,14 +42,14 @@ final class QuestionGuard {
     static final double SYNONYM_MIN = 0.8;
     private static final int MAX_SWAP_TOKENS = 3;
     private static final int MAX_RELATION_GAP = 2;
-    private static final Set<String> STOP = Lexicon.words(("a an the of to in on at for from by with about as into onto over "
+    private static final Set<String> STOP = QuestionLexicon.words(("a an the of to in on at for from by with about as into onto over "
             + "under than and or but if so is are was were be been being am do does did done can could should would "
             + "will shall may might must have has had i me my mine we us our you your he him his she her it its they "
             + "them their this that these those there here what which who whom whose how why when where whats hows "
             + "whos wheres im ive id ill youre dont doesnt not no some any all each every one ones please just also "
             + "very really much many more most get got make made way ways thing things tell give know").split(" "));
     /** Words that frame a request rather than carry its subject: "what is X" means "explain X". */
-    private static final Set<String> FRAMING = Lexicon.words(("explain define describe tell give list show name suggest "
+    private static final Set<String> FRAMING = QuestionLexicon.words(("explain define describe tell give list show name suggest "
             + "recommend provide help understand know mean means meaning count counts counted considered summarize "
             + "summarise outline clarify what whats can could would please me us is are a an the of you i").split(" "));
     private static final Set<String> SKIPPED_IN_GAPS = Set.of("a", "an", "the", "my", "your", "our", "their", "his",
@@ -125,9 +125,9 @@ final class QuestionGuard {
             if (b.allWords.contains(x)) {
                 continue;
             }
-            Set<String> anti = Lexicon.ANTONYMS.get(x);
+            Set<String> anti = QuestionLexicon.ANTONYMS.get(x);
             if (anti == null) {
-                anti = Lexicon.ANTONYMS.get(stem(x));
+                anti = QuestionLexicon.ANTONYMS.get(stem(x));
             }
             if (anti != null) {
                 for (String y : anti) {
@@ -293,12 +293,12 @@ final class QuestionGuard {
                 Token prev = i > 0 ? tokens.get(i - 1) : null;
                 Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
                 // numbers: digits, and runs of number words ("two hundred and five")
-                boolean numberWord = t.kind() == Token.Kind.WORD && (Lexicon.NUMBER_WORDS.containsKey(w)
-                        || Lexicon.MULTIPLIERS.containsKey(w)) && !(w.equals("one") && pronounOne(prev, next));
+                boolean numberWord = t.kind() == Token.Kind.WORD && (QuestionLexicon.NUMBER_WORDS.containsKey(w)
+                        || QuestionLexicon.MULTIPLIERS.containsKey(w)) && !(w.equals("one") && pronounOne(prev, next));
                 if (numberWord) {
-                    group.add(Lexicon.NUMBER_WORDS.containsKey(w) ? Lexicon.NUMBER_WORDS.get(w) : -Lexicon.MULTIPLIERS.get(w));
+                    group.add(QuestionLexicon.NUMBER_WORDS.containsKey(w) ? QuestionLexicon.NUMBER_WORDS.get(w) : -QuestionLexicon.MULTIPLIERS.get(w));
                     if (next != null && next.lower().equals("and") && i + 2 < tokens.size()
-                            && Lexicon.NUMBER_WORDS.containsKey(tokens.get(i + 2).lower())) {
+                            && QuestionLexicon.NUMBER_WORDS.containsKey(tokens.get(i + 2).lower())) {
                         i++;
                     }
                     continue;
@@ -306,31 +306,31 @@ final class QuestionGuard {
                 flushNumberGroup(group);
                 if (t.kind() == Token.Kind.NUMBER) {
                     String value = t.lower();
-                    if (next != null && next.kind() == Token.Kind.WORD && Lexicon.MULTIPLIERS.containsKey(next.lower())) {
-                        value = new BigDecimal(value).multiply(BigDecimal.valueOf(Lexicon.MULTIPLIERS.get(next.lower())))
+                    if (next != null && next.kind() == Token.Kind.WORD && QuestionLexicon.MULTIPLIERS.containsKey(next.lower())) {
+                        value = new BigDecimal(value).multiply(BigDecimal.valueOf(QuestionLexicon.MULTIPLIERS.get(next.lower())))
                                 .stripTrailingZeros().toPlainString();
                     }
                     numbers.add(value);
-                } else if (t.kind() == Token.Kind.WORD && Lexicon.FRACTIONS.containsKey(w)) {
-                    numbers.add(Lexicon.FRACTIONS.get(w));
-                } else if (t.kind() == Token.Kind.WORD && Lexicon.ORDINALS.containsKey(w)
+                } else if (t.kind() == Token.Kind.WORD && QuestionLexicon.FRACTIONS.containsKey(w)) {
+                    numbers.add(QuestionLexicon.FRACTIONS.get(w));
+                } else if (t.kind() == Token.Kind.WORD && QuestionLexicon.ORDINALS.containsKey(w)
                         && !(w.equals("second") && afterNumber(prev))) {
-                    numbers.add(Long.toString(Lexicon.ORDINALS.get(w)));
+                    numbers.add(Long.toString(QuestionLexicon.ORDINALS.get(w)));
                 }
                 // math operators, only beside numbers so "add a column" is not arithmetic
-                String op = t.kind() == Token.Kind.OPERATOR ? Lexicon.OPERATORS.get(t.raw())
-                        : t.kind() == Token.Kind.WORD ? Lexicon.OPERATORS.get(w) : null;
+                String op = t.kind() == Token.Kind.OPERATOR ? QuestionLexicon.OPERATORS.get(t.raw())
+                        : t.kind() == Token.Kind.WORD ? QuestionLexicon.OPERATORS.get(w) : null;
                 if (op != null && (t.kind() == Token.Kind.OPERATOR || nearNumber(i))) {
                     operators.add(op);
                 }
                 // units and quantities
                 String unit = null;
                 if (t.kind() == Token.Kind.SYMBOL) {
-                    unit = Lexicon.CURRENCY_SYMBOLS.get(t.raw().charAt(0));
-                } else if (t.kind() == Token.Kind.WORD && Lexicon.UNITS.containsKey(w)) {
-                    boolean afterOnly = Lexicon.UNITS_AFTER_NUMBER_ONLY.contains(w) || w.equals("second");
+                    unit = QuestionLexicon.CURRENCY_SYMBOLS.get(t.raw().charAt(0));
+                } else if (t.kind() == Token.Kind.WORD && QuestionLexicon.UNITS.containsKey(w)) {
+                    boolean afterOnly = QuestionLexicon.UNITS_AFTER_NUMBER_ONLY.contains(w) || w.equals("second");
                     if (!afterOnly || afterNumber(prev)) {
-                        unit = Lexicon.UNITS.get(w);
+                        unit = QuestionLexicon.UNITS.get(w);
                     }
                 }
                 if (unit != null) {
@@ -342,23 +342,23 @@ final class QuestionGuard {
                 }
                 // dates
                 if (t.kind() == Token.Kind.WORD) {
-                    if (Lexicon.MONTHS.contains(w) && (!Lexicon.AMBIGUOUS_MONTHS.contains(w)
+                    if (QuestionLexicon.MONTHS.contains(w) && (!QuestionLexicon.AMBIGUOUS_MONTHS.contains(w)
                             || (t.capitalised() && !t.sentenceStart()) || afterNumber(prev)
                             || (next != null && next.kind() == Token.Kind.NUMBER))) {
                         dates.add(w.length() > 3 ? w.substring(0, 3) : w);
-                    } else if (Lexicon.DATE_WORDS.contains(w)) {
+                    } else if (QuestionLexicon.DATE_WORDS.contains(w)) {
                         dates.add(w);
                     }
-                    if (Lexicon.NEGATIONS.contains(w)) {
+                    if (QuestionLexicon.NEGATIONS.contains(w)) {
                         negations++;
                     }
                     // named entities
-                    if (Lexicon.NAMES.contains(w)) {
+                    if (QuestionLexicon.NAMES.contains(w)) {
                         entities.add(w);
                     } else if (isAcronym(t.raw()) || isMixedCase(t.raw())) {
                         entities.add(w);
                     } else if (!titleCase && t.capitalised() && !w.equals("i")
-                            && (!t.sentenceStart() || !Lexicon.COMMON.contains(w))
+                            && (!t.sentenceStart() || !QuestionLexicon.COMMON.contains(w))
                             && !(t.sentenceStart() && STOP.contains(w))) {
                         entities.add(w);
                     }
@@ -369,7 +369,7 @@ final class QuestionGuard {
         }
 
         private static boolean pronounOne(Token prev, Token next) {
-            return (prev != null && Lexicon.ONE_AS_PRONOUN_AFTER.contains(prev.lower()))
+            return (prev != null && QuestionLexicon.ONE_AS_PRONOUN_AFTER.contains(prev.lower()))
                     || (next != null && (next.lower().equals("of") || next.lower().equals("another")));
         }
 
@@ -396,15 +396,15 @@ final class QuestionGuard {
         }
 
         private static boolean afterNumber(Token prev) {
-            return prev != null && (prev.kind() == Token.Kind.NUMBER || Lexicon.NUMBER_WORDS.containsKey(prev.lower())
+            return prev != null && (prev.kind() == Token.Kind.NUMBER || QuestionLexicon.NUMBER_WORDS.containsKey(prev.lower())
                     || prev.raw().equals("°") || prev.lower().equals("a") || prev.lower().equals("an")
-                    || Lexicon.MULTIPLIERS.containsKey(prev.lower()));
+                    || QuestionLexicon.MULTIPLIERS.containsKey(prev.lower()));
         }
 
         private boolean nearNumber(int i) {
             for (int j = Math.max(0, i - 2); j <= Math.min(tokens.size() - 1, i + 2); j++) {
                 Token t = tokens.get(j);
-                if (j != i && (t.kind() == Token.Kind.NUMBER || Lexicon.NUMBER_WORDS.containsKey(t.lower()))) {
+                if (j != i && (t.kind() == Token.Kind.NUMBER || QuestionLexicon.NUMBER_WORDS.containsKey(t.lower()))) {
                     return true;
                 }
             }
@@ -418,8 +418,8 @@ final class QuestionGuard {
                 if (t.kind() == Token.Kind.NUMBER) {
                     return new BigDecimal(t.lower()).stripTrailingZeros().toPlainString();
                 }
-                if (t.kind() == Token.Kind.WORD && Lexicon.NUMBER_WORDS.containsKey(t.lower())) {
-                    return Long.toString(Lexicon.NUMBER_WORDS.get(t.lower()));
+                if (t.kind() == Token.Kind.WORD && QuestionLexicon.NUMBER_WORDS.containsKey(t.lower())) {
+                    return Long.toString(QuestionLexicon.NUMBER_WORDS.get(t.lower()));
                 }
                 if (t.kind() != Token.Kind.SYMBOL) {
                     break;
@@ -466,7 +466,7 @@ final class QuestionGuard {
                 if ((t.kind() != Token.Kind.WORD && t.kind() != Token.Kind.NUMBER) || STOP.contains(t.lower())) {
                     continue;
                 }
-                String key = Lexicon.UNITS.containsKey(t.lower()) ? "unit:" + Lexicon.UNITS.get(t.lower()) : stem(t.lower());
+                String key = QuestionLexicon.UNITS.containsKey(t.lower()) ? "unit:" + QuestionLexicon.UNITS.get(t.lower()) : stem(t.lower());
                 if (pos.putIfAbsent(key, i) != null) {
                     repeated.add(key);
                 }
@@ -574,7 +574,7 @@ final class QuestionGuard {
                 }
                 sentenceStart = false;
                 breakBefore = false;
-            } else if (Lexicon.CURRENCY_SYMBOLS.containsKey(c)) {
+            } else if (QuestionLexicon.CURRENCY_SYMBOLS.containsKey(c)) {
                 out.add(new Token(String.valueOf(c), String.valueOf(c), Token.Kind.SYMBOL, sentenceStart, breakBefore, false));
                 i++;
             } else if ("+*/=^<>".indexOf(c) >= 0 || (c == '-' && minusBetweenNumbers(text, i))) {

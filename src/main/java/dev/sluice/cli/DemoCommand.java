@@ -2,9 +2,9 @@ package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Json;
+import dev.sluice.app.Registries;
 import dev.sluice.auth.Secrets;
 import dev.sluice.config.ConfigException;
-import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.app.Gateway;
 import dev.sluice.server.PortInUseException;
@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
         env.put("SLUICE_DB", db);
         SluiceConfig config;
         try {
-            config = new ConfigLoader(env).loadDemo();
+            config = Registries.configLoader(env).loadDemo();
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

@@ -2,8 +2,8 @@ package dev.sluice.cli;
 
 import dev.sluice.api.Json;
 import dev.sluice.embed.Embedder;
+import dev.sluice.guard.eval.DetectionMetrics;
 import dev.sluice.guard.eval.GuardEvaluation;
-import dev.sluice.guard.eval.Metrics;
 import dev.sluice.guard.injection.ClassifierTrainer;
 import dev.sluice.guard.injection.InjectionClassifier;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ final class GuardCommand implements Runnable {
                         : " (rules and thresholds were tuned on it)") + ", threshold " + GuardEvaluation.THRESHOLD);
                 System.out.println();
                 System.out.println("Prompt injection (direct, jailbreak, extraction, obfuscated; documents as indirect):");
-                System.out.println(Metrics.header());
+                System.out.println(DetectionMetrics.header());
                 for (GuardEvaluation.InjectionResult r : GuardEvaluation.injection(s, classifier)) {
                     System.out.println(r.metrics().row());
                     if (misses) {
@@ -68,9 +68,9 @@ final class GuardCommand implements Runnable {
                 }
                 System.out.println();
                 System.out.println("PII, per entity type (phone regions US, GB, DE, FR):");
-                System.out.println(Metrics.header());
+                System.out.println(DetectionMetrics.header());
                 List<String> piiMisses = new java.util.ArrayList<>();
-                for (Metrics m : GuardEvaluation.pii(s, piiMisses)) {
+                for (DetectionMetrics m : GuardEvaluation.pii(s, piiMisses)) {
                     System.out.println(m.row());
                 }
                 if (misses) {

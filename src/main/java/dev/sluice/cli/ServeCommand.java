@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.app.Registries;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.ServerConfig;
@@ -75,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     static SluiceConfig load(Path explicit) {
-        ConfigLoader loader = ConfigLoader.fromEnvironment();
+        ConfigLoader loader = Registries.configLoader(System.getenv());
         if (explicit != null) {
             return loader.load(explicit);
         }

@@ -1,6 +1,5 @@
 package dev.sluice.config;
 
-import dev.sluice.pipeline.Quota;
 import java.util.Map;
 
 /**

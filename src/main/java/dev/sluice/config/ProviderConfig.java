@@ -2,26 +2,21 @@ package dev.sluice.config;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
- * An upstream API.
+ * An upstream API: what every provider has, and its type's own options.
  *
- * @param type           openai (any OpenAI-compatible server), anthropic, gemini, azure (Azure OpenAI), or
- *                       simulator (built in)
- * @param format         the wire format Sluice speaks to it: the type's own, or for type simulator the one
- *                       chosen (openai, anthropic, gemini or azure)
- * @param apiVersion     for the azure format: the {@code api-version} query parameter; null otherwise
+ * @param type           the provider type's name (openai, anthropic, gemini, azure, simulator...)
+ * @param baseUrl        where its API lives (null for the simulator, which is started in-process)
  * @param timeout        longest wait for the upstream's next byte
  * @param forwardHeaders client headers passed upstream: exact names, or prefixes ending in '*'
- * @param simulator      for type simulator: its latency/fault options (ttft, inter_token_delay, ...)
+ * @param options        the type's own options, a record read by its {@link ProviderSchema#options() schema}
+ *                       (azure: its api_version; simulator: format and behaviour)
  */
-public record ProviderConfig(String name, String type, String format, String baseUrl, String apiKey,
-                             String apiVersion, Duration timeout, Duration connectTimeout, List<String> forwardHeaders,
-                             Map<String, String> simulator) {
+public record ProviderConfig(String name, String type, String baseUrl, String apiKey, Duration timeout,
+                             Duration connectTimeout, List<String> forwardHeaders, Object options) {
 
     public ProviderConfig {
         forwardHeaders = List.copyOf(forwardHeaders);
-        simulator = Map.copyOf(simulator);
     }
 }

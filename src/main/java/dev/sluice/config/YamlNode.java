@@ -1,24 +1,34 @@
 package dev.sluice.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A YAML node that knows where it came from (file, line, dotted key path), so every typed read
- * can fail with a message naming the file, the line, the key and the fix.
+ * can fail with a message naming the file, the line, the key and the fix. Public so the typed
+ * registries (provider types, guardrail scanners) read their own options with the same messages.
  */
-final class YamlNode {
+public final class YamlNode {
+    private static final Pattern SNAKE_CASE = Pattern.compile("[a-z][a-z0-9_]*");
     private final String file;
     private final String path;
     private final Node node;
@@ -31,25 +41,25 @@ final class YamlNode {
         this.resolver = resolver;
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
-    int line() {
+    public int line() {
         return node == null ? 0 : node.getStartMark().getLine() + 1;
     }
 
-    ConfigException error(String problem, String fix) {
+    public ConfigException error(String problem, String fix) {
         String where = file + (node == null ? "" : ":" + line()) + ": " + (path.isEmpty() ? "" : path + ": ");
         return new ConfigException(where + problem + (fix == null ? "" : ". Fix: " + fix));
     }
 
-    boolean isMap() {
+    public boolean isMap() {
         return node instanceof MappingNode;
     }
 
     /** The entries of a mapping, in file order. */
-    Map<String, YamlNode> entries() {
+    public Map<String, YamlNode> entries() {
         if (!(node instanceof MappingNode mapping)) {
             throw error("expected a mapping (key: value lines)", "indent the entries under '" + lastKey() + ":'");
         }
@@ -69,7 +79,7 @@ final class YamlNode {
     }
 
     /** Fails on any key not in {@code known}, suggesting the closest known one. */
-    YamlNode allowOnly(Set<String> known) {
+    public YamlNode allowOnly(Collection<String> known) {
         for (Map.Entry<String, YamlNode> e : entries().entrySet()) {
             if (!known.contains(e.getKey())) {
                 String suggestion = closest(e.getKey(), known);
@@ -82,7 +92,7 @@ final class YamlNode {
     }
 
     /** A child node, or null when the key is absent or set to null. */
-    YamlNode get(String key) {
+    public YamlNode get(String key) {
         if (node == null) {
             return null;
         }
@@ -93,7 +103,7 @@ final class YamlNode {
         return child;
     }
 
-    List<YamlNode> items() {
+    public List<YamlNode> items() {
         if (!(node instanceof SequenceNode seq)) {
             throw error("expected a list", "write each item on its own line starting with '- '");
         }
@@ -104,24 +114,39 @@ final class YamlNode {
         return out;
     }
 
-    /** The scalar text with {@code ${env:VAR}} references resolved. */
-    String text() {
+    /** The scalar text with {@code ${env:VAR}} and {@code ${file:PATH}} references resolved. */
+    public String text() {
         if (!(node instanceof ScalarNode scalar)) {
             throw error("expected a single value, not a " + (node instanceof MappingNode ? "mapping" : "list"), null);
         }
         try {
             return resolver.apply(scalar.getValue());
-        } catch (IllegalArgumentException e) {
-            throw error(e.getMessage(), "export the variable before starting Sluice, or give a default with ${env:NAME:-default}");
+        } catch (Placeholders.Unresolved e) {
+            throw error(e.getMessage(), e.fix());
         }
     }
 
-    String string(String key, String fallback) {
+    public String string(String key, String fallback) {
         YamlNode child = get(key);
         return child == null ? fallback : child.text();
     }
 
-    String requiredString(String key, String fix) {
+    /** The value, or null when the key is absent or blank (an unset {@code ${env:X:-}}). */
+    public String optionalString(String key) {
+        String value = string(key, null);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** An optional http(s) URL: null when absent or blank, else it must start with http:// or https://. */
+    public String optionalHttpUrl(String key, String fix) {
+        String url = optionalString(key);
+        if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+            throw get(key).error("'" + url + "' is not an http(s) URL", fix);
+        }
+        return url;
+    }
+
+    public String requiredString(String key, String fix) {
         YamlNode child = get(key);
         if (child == null || child.text().isBlank()) {
             throw error("missing required key '" + key + "'", fix);
@@ -129,7 +154,7 @@ final class YamlNode {
         return child.text();
     }
 
-    int integer(String key, int fallback, int min, int max) {
+    public int integer(String key, int fallback, int min, int max) {
         YamlNode child = get(key);
         if (child == null) {
             return fallback;
@@ -146,7 +171,7 @@ final class YamlNode {
         }
     }
 
-    double number(String key, double fallback, double min, double max) {
+    public double number(String key, double fallback, double min, double max) {
         YamlNode child = get(key);
         if (child == null) {
             return fallback;
@@ -162,7 +187,7 @@ final class YamlNode {
         }
     }
 
-    boolean bool(String key, boolean fallback) {
+    public boolean bool(String key, boolean fallback) {
         YamlNode child = get(key);
         if (child == null) {
             return fallback;
@@ -175,7 +200,7 @@ final class YamlNode {
     }
 
     /** Durations as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT30S}). */
-    Duration duration(String key, Duration fallback) {
+    public Duration duration(String key, Duration fallback) {
         YamlNode child = get(key);
         if (child == null) {
             return fallback;
@@ -188,7 +213,7 @@ final class YamlNode {
     }
 
     /** Sizes as bytes, or with a unit: {@code 512KB}, {@code 10MB}, {@code 1GiB}. */
-    long bytes(String key, long fallback) {
+    public long bytes(String key, long fallback) {
         YamlNode child = get(key);
         if (child == null) {
             return fallback;
@@ -211,7 +236,7 @@ final class YamlNode {
         return Long.parseLong(text.substring(0, split)) * multiplier;
     }
 
-    List<String> strings(String key) {
+    public List<String> strings(String key) {
         YamlNode child = get(key);
         if (child == null) {
             return List.of();
@@ -222,12 +247,122 @@ final class YamlNode {
         return child.items().stream().map(YamlNode::text).toList();
     }
 
+    /**
+     * The value of {@code key}, which must be one of {@code known}; {@code what} names the kind
+     * of value in the error ("provider type", "format").
+     */
+    public String choice(String key, String fallback, Collection<String> known, String what) {
+        String value = string(key, fallback);
+        if (value != null && !known.contains(value)) {
+            throw get(key).unknown(what, value, known);
+        }
+        return value;
+    }
+
+    /** "unknown {what} '{given}'", with the closest known name as the fix, or the known names. */
+    public ConfigException unknown(String what, String given, Collection<String> known) {
+        return error("unknown " + what + " '" + given + "'", suggestion(given, known));
+    }
+
+    /** "did you mean 'x'?" when one of {@code known} is close to {@code given}, else the known names. */
+    public static String suggestion(String given, Collection<String> known) {
+        String closest = closest(given, known);
+        return closest != null ? "did you mean '" + closest + "'?"
+                : "use one of " + String.join(", ", new TreeSet<>(known));
+    }
+
+    /** A list of names, each of which must be one of {@code known}. */
+    public List<String> subset(String key, Collection<String> known, String what) {
+        List<String> given = strings(key);
+        for (String g : given) {
+            if (!known.contains(g)) {
+                throw get(key).error("unknown " + what + " '" + g + "'", closest(g, known) != null
+                        ? suggestion(g, known) : "use any of " + String.join(", ", known));
+            }
+        }
+        return given;
+    }
+
+    /** Java regular expressions, each checked to compile. */
+    public List<String> regexes(String key) {
+        List<String> patterns = strings(key);
+        for (String pattern : patterns) {
+            get(key).compiles(pattern);
+        }
+        return patterns;
+    }
+
+    /** A list of {@code {name, pattern}} maps: custom detectors with lower_snake_case names. */
+    public List<NamedPattern> namedPatterns(String key) {
+        YamlNode list = get(key);
+        if (list == null) {
+            return List.of();
+        }
+        List<NamedPattern> out = new ArrayList<>();
+        for (YamlNode item : list.items()) {
+            item.allowOnly(Set.of("name", "pattern"));
+            String name = item.requiredString("name", "name the pattern, e.g. employee_id");
+            if (!SNAKE_CASE.matcher(name).matches()) {
+                throw item.get("name").error("'" + name + "' is not a valid name", "use lower_snake_case");
+            }
+            String pattern = item.requiredString("pattern", "give a Java regular expression");
+            item.get("pattern").compiles(pattern);
+            out.add(new NamedPattern(name, pattern));
+        }
+        return out;
+    }
+
+    /** The path of a file that must exist when the config is loaded, or null when the key is absent. */
+    public String existingFile(String key) {
+        YamlNode child = get(key);
+        if (child == null) {
+            return null;
+        }
+        String path = child.text();
+        if (!Files.isRegularFile(Path.of(path))) {
+            throw child.error("the file '" + path + "' does not exist", "give the path of an existing file");
+        }
+        return path;
+    }
+
+    /** A whole number that may not fit an int (seeds). */
+    public long longInteger(String key, long fallback) {
+        YamlNode child = get(key);
+        if (child == null) {
+            return fallback;
+        }
+        String text = child.text().strip().replace("_", "");
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw child.error("'" + text + "' is not a whole number", "write digits only, e.g. 42");
+        }
+    }
+
+    /**
+     * This node read as a mapping: itself, or an empty mapping at its position when it is a
+     * single value (a scanner written in short form, {@code pii: redact}, has no options).
+     */
+    YamlNode asMapping() {
+        return isMap() ? this : new YamlNode(file, path, new MappingNode(Tag.MAP, true, List.of(), node.getStartMark(),
+                node.getEndMark(), DumperOptions.FlowStyle.FLOW), resolver);
+    }
+
+    private void compiles(String pattern) {
+        try {
+            Pattern.compile(pattern);
+        } catch (PatternSyntaxException e) {
+            throw error("'" + pattern + "' is not a valid regular expression (" + e.getDescription() + ")",
+                    "fix the pattern; it is a Java regex, and in YAML single quotes keep backslashes as they are");
+        }
+    }
+
     private String lastKey() {
         int dot = path.lastIndexOf('.');
         return dot < 0 ? path : path.substring(dot + 1);
     }
 
-    private static String closest(String key, Set<String> known) {
+    private static String closest(String key, Collection<String> known) {
         String best = null;
         int bestDistance = 3;
         for (String candidate : known) {

@@ -1,5 +1,6 @@
 package dev.sluice.pipeline;
 
+import dev.sluice.config.Quota;
 import java.util.Set;
 
 /**

@@ -27,9 +27,9 @@ final class AnthropicMessagesHandler extends SimEndpoint {
         if (inputTokens > faults.contextWindow()) {
             throw dialect.contextTooLong(inputTokens, faults.contextWindow());
         }
-        Reply reply = ReplyPlanner.plan(request, 0, faults.tokens(), sim.options().seed(),
+        SimReply reply = ReplyPlanner.plan(request, 0, faults.tokens(), sim.options().seed(),
                 ReplyPlanner.CallIds.ANTHROPIC);
-        AnthropicWire.Answer answer = new AnthropicWire.Answer(sim.ids().next("msg_01", 22), request.model(), reply,
+        AnthropicJson.Answer answer = new AnthropicJson.Answer(sim.ids().next("msg_01", 22), request.model(), reply,
                 inputTokens);
         if (request.stream()) {
             AnthropicStream.send(res, answer, faults);
@@ -39,7 +39,7 @@ final class AnthropicMessagesHandler extends SimEndpoint {
         if (faults.resetAfter() != null) {
             throw new CloseConnectionException("simulated connection reset before the response");
         }
-        byte[] body = AnthropicWire.message(answer);
+        byte[] body = AnthropicJson.message(answer);
         if (faults.malformed()) {
             body = Arrays.copyOf(body, body.length / 2);
         }

@@ -15,38 +15,38 @@ final class AnthropicStream {
 
     private AnthropicStream() {}
 
-    static void send(ServerResponse res, AnthropicWire.Answer answer, Faults faults) {
+    static void send(ServerResponse res, AnthropicJson.Answer answer, Faults faults) {
         SseWriter.send(res, "text/event-stream; charset=utf-8", events(answer), faults);
     }
 
-    static List<SseWriter.Event> events(AnthropicWire.Answer answer) {
+    static List<SseWriter.Event> events(AnthropicJson.Answer answer) {
         List<SseWriter.Event> events = new ArrayList<>();
-        events.add(control("message_start", AnthropicWire.messageStart(answer)));
+        events.add(control("message_start", AnthropicJson.messageStart(answer)));
         switch (answer.reply()) {
-            case Reply.Text text -> {
-                events.add(control("content_block_start", AnthropicWire.textBlockStart(0)));
-                events.add(control("ping", AnthropicWire.simple("ping")));
+            case SimReply.Text text -> {
+                events.add(control("content_block_start", AnthropicJson.textBlockStart(0)));
+                events.add(control("ping", AnthropicJson.simple("ping")));
                 for (String piece : text.pieces()) {
-                    events.add(content(AnthropicWire.delta(0, "text_delta", "text", piece)));
+                    events.add(content(AnthropicJson.delta(0, "text_delta", "text", piece)));
                 }
-                events.add(closing("content_block_stop", AnthropicWire.blockStop(0)));
+                events.add(closing("content_block_stop", AnthropicJson.blockStop(0)));
             }
-            case Reply.ToolCalls calls -> {
+            case SimReply.ToolCalls calls -> {
                 for (int i = 0; i < calls.calls().size(); i++) {
-                    Reply.Call call = calls.calls().get(i);
-                    events.add(control("content_block_start", AnthropicWire.toolUseBlockStart(i, call)));
+                    SimReply.Call call = calls.calls().get(i);
+                    events.add(control("content_block_start", AnthropicJson.toolUseBlockStart(i, call)));
                     if (i == 0) {
-                        events.add(control("ping", AnthropicWire.simple("ping")));
+                        events.add(control("ping", AnthropicJson.simple("ping")));
                     }
                     for (String fragment : Pieces.fragments(call.arguments())) {
-                        events.add(content(AnthropicWire.delta(i, "input_json_delta", "partial_json", fragment)));
+                        events.add(content(AnthropicJson.delta(i, "input_json_delta", "partial_json", fragment)));
                     }
-                    events.add(closing("content_block_stop", AnthropicWire.blockStop(i)));
+                    events.add(closing("content_block_stop", AnthropicJson.blockStop(i)));
                 }
             }
         }
-        events.add(closing("message_delta", AnthropicWire.messageDelta(answer.reply())));
-        events.add(closing("message_stop", AnthropicWire.simple("message_stop")));
+        events.add(closing("message_delta", AnthropicJson.messageDelta(answer.reply())));
+        events.add(closing("message_stop", AnthropicJson.simple("message_stop")));
         return events;
     }
 

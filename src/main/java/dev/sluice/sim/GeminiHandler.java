@@ -29,7 +29,7 @@ final class GeminiHandler extends SimEndpoint {
         String resource = received.http().path().path().substring(PREFIX.length());
         int colon = resource.lastIndexOf(':');
         if (colon < 0 || !(resource.startsWith("models/") || resource.startsWith("tunedModels/"))) {
-            throw GeminiErrors.notFound("Unknown request URL: " + received.http().path().path()
+            throw GeminiDialect.notFound("Unknown request URL: " + received.http().path().path()
                     + ". The simulator serves /v1beta/models/{model}:generateContent, :streamGenerateContent?alt=sse,"
                     + " :batchEmbedContents and :embedContent.");
         }
@@ -39,14 +39,14 @@ final class GeminiHandler extends SimEndpoint {
             case "generateContent" -> generate(received, model, false, res);
             case "streamGenerateContent" -> {
                 if (!"sse".equals(received.http().query().first("alt").orElse(""))) {
-                    throw GeminiErrors.invalidArgument("The simulator streams Gemini answers as Server-Sent Events only:"
+                    throw GeminiDialect.invalidArgument("The simulator streams Gemini answers as Server-Sent Events only:"
                             + " call :streamGenerateContent?alt=sse.");
                 }
                 generate(received, model, true, res);
             }
             case "batchEmbedContents" -> embed(received, resource.substring(0, colon), true, res);
             case "embedContent" -> embed(received, resource.substring(0, colon), false, res);
-            default -> throw GeminiErrors.notFound("Method " + method + " is not found for " + resource.substring(0, colon)
+            default -> throw GeminiDialect.notFound("Method " + method + " is not found for " + resource.substring(0, colon)
                     + ".");
         }
     }
@@ -60,20 +60,20 @@ final class GeminiHandler extends SimEndpoint {
             throw dialect.contextTooLong(promptTokens, faults.contextWindow());
         }
         int n = request.n() == null ? 1 : request.n();
-        List<Reply> replies = new ArrayList<>(n);
+        List<SimReply> replies = new ArrayList<>(n);
         int longest = 0;
         for (int i = 0; i < n; i++) {
-            Reply reply = ReplyPlanner.plan(request, i, faults.tokens(), sim.options().seed(), ReplyPlanner.CallIds.OPENAI);
+            SimReply reply = ReplyPlanner.plan(request, i, faults.tokens(), sim.options().seed(), ReplyPlanner.CallIds.OPENAI);
             replies.add(reply);
             longest = Math.max(longest, reply.outputTokens());
         }
-        GeminiWire.Answer answer = new GeminiWire.Answer(sim.ids().next("", 22), model, replies, promptTokens);
+        GeminiJson.Answer answer = new GeminiJson.Answer(sim.ids().next("", 22), model, replies, promptTokens);
         if (stream) {
             GeminiStream.send(res, answer, faults);
             return;
         }
         Pacing.sleep(faults.generationTime(longest));
-        send(res, GeminiWire.response(answer), faults);
+        send(res, GeminiJson.response(answer), faults);
     }
 
     private void embed(Received received, String modelResource, boolean batch, ServerResponse res) {
@@ -82,7 +82,7 @@ final class GeminiHandler extends SimEndpoint {
         if (batch) {
             root.path("requests").forEach(requests::add);
             if (requests.isEmpty()) {
-                throw GeminiErrors.invalidArgument("* BatchEmbedContentsRequest.requests: requests is not specified");
+                throw GeminiDialect.invalidArgument("* BatchEmbedContentsRequest.requests: requests is not specified");
             }
         } else {
             requests.add(root);
@@ -94,7 +94,7 @@ final class GeminiHandler extends SimEndpoint {
             JsonNode request = requests.get(i);
             String model = request.path("model").asText(modelResource);
             if (batch && !model.equals(modelResource)) {
-                throw GeminiErrors.invalidArgument("* BatchEmbedContentsRequest.requests[" + i + "].model: Model name"
+                throw GeminiDialect.invalidArgument("* BatchEmbedContentsRequest.requests[" + i + "].model: Model name"
                         + " '" + model + "' does not match the batch model '" + modelResource + "'.");
             }
             StringBuilder text = new StringBuilder();
@@ -102,7 +102,7 @@ final class GeminiHandler extends SimEndpoint {
                 text.append(part.path("text").asText(""));
             }
             if (text.isEmpty()) {
-                throw GeminiErrors.invalidArgument("* " + (batch ? "BatchEmbedContentsRequest.requests[" + i + "]" : "EmbedContentRequest")
+                throw GeminiDialect.invalidArgument("* " + (batch ? "BatchEmbedContentsRequest.requests[" + i + "]" : "EmbedContentRequest")
                         + ".content.parts: contents.parts must not be empty.");
             }
             int tokens = TokenCounter.count(text.toString());
@@ -113,7 +113,7 @@ final class GeminiHandler extends SimEndpoint {
             vectors.add(EmbeddingGenerator.vector(EmbeddingGenerator.hash(text.toString()), dimensions));
         }
         Pacing.sleep(faults.ttft());
-        send(res, batch ? GeminiWire.embeddings(vectors) : GeminiWire.embedding(vectors.getFirst()), faults);
+        send(res, batch ? GeminiJson.embeddings(vectors) : GeminiJson.embedding(vectors.getFirst()), faults);
     }
 
     private static void send(ServerResponse res, byte[] body, Faults faults) {

@@ -48,7 +48,7 @@ final class GeminiRequestReader {
 
     static ChatRequest read(JsonNode root, String model, boolean stream) {
         if (!root.isObject()) {
-            throw GeminiErrors.invalidArgument("Invalid JSON payload received. Expected an object.");
+            throw GeminiDialect.invalidArgument("Invalid JSON payload received. Expected an object.");
         }
         knownFields(root, TOP, null);
         List<ChatMessage> messages = new ArrayList<>();
@@ -64,7 +64,7 @@ final class GeminiRequestReader {
         JsonNode config = root.path("generationConfig");
         if (!config.isMissingNode() && !config.isNull()) {
             if (!config.isObject()) {
-                throw GeminiErrors.invalidArgument("Invalid JSON payload received. Unknown name \"generationConfig\":"
+                throw GeminiDialect.invalidArgument("Invalid JSON payload received. Unknown name \"generationConfig\":"
                         + " Proto field is not repeating, cannot start list.");
             }
             knownFields(config, GENERATION_CONFIG, "generation_config");
@@ -86,10 +86,10 @@ final class GeminiRequestReader {
 
     private static void contents(JsonNode contents, List<ChatMessage> out) {
         if (contents == null || contents.isNull() || (contents.isArray() && contents.isEmpty())) {
-            throw GeminiErrors.invalidArgument("* GenerateContentRequest.contents: contents is not specified");
+            throw GeminiDialect.invalidArgument("* GenerateContentRequest.contents: contents is not specified");
         }
         if (!contents.isArray()) {
-            throw GeminiErrors.invalidArgument("Invalid JSON payload received. Unknown name \"contents\":"
+            throw GeminiDialect.invalidArgument("Invalid JSON payload received. Unknown name \"contents\":"
                     + " Proto field is repeating, cannot start object.");
         }
         Map<String, ArrayDeque<String>> unanswered = new HashMap<>();
@@ -99,11 +99,11 @@ final class GeminiRequestReader {
             String path = "contents[" + i + "]";
             String role = content.path("role").asText("user");
             if (!role.equals("user") && !role.equals("model")) {
-                throw GeminiErrors.invalidArgument("Please use a valid role: user, model.");
+                throw GeminiDialect.invalidArgument("Please use a valid role: user, model.");
             }
             JsonNode parts = content.path("parts");
             if (!parts.isArray() || parts.isEmpty()) {
-                throw GeminiErrors.invalidArgument("* GenerateContentRequest." + path + ".parts: contents.parts must not"
+                throw GeminiDialect.invalidArgument("* GenerateContentRequest." + path + ".parts: contents.parts must not"
                         + " be empty.");
             }
             StringBuilder text = new StringBuilder();
@@ -111,7 +111,7 @@ final class GeminiRequestReader {
             for (int j = 0; j < parts.size(); j++) {
                 JsonNode part = parts.get(j);
                 if (isEmptyPart(part)) {
-                    throw GeminiErrors.invalidArgument("* GenerateContentRequest." + path + ".parts[" + j + "].data:"
+                    throw GeminiDialect.invalidArgument("* GenerateContentRequest." + path + ".parts[" + j + "].data:"
                             + " required oneof field 'data' must have one initialized field");
                 }
                 if (part.path("thought").asBoolean(false)) {
@@ -181,7 +181,7 @@ final class GeminiRequestReader {
                 knownFields(fn, FUNCTION_DECLARATION, path);
                 String name = fn.path("name").asText("");
                 if (name.isEmpty()) {
-                    throw GeminiErrors.invalidArgument("* GenerateContentRequest." + path + ".name: Name cannot be empty.");
+                    throw GeminiDialect.invalidArgument("* GenerateContentRequest." + path + ".name: Name cannot be empty.");
                 }
                 JsonNode parameters = fn.get("parametersJsonSchema");
                 if (parameters == null && fn.has("parameters")) {
@@ -202,14 +202,14 @@ final class GeminiRequestReader {
         }
         for (Map.Entry<String, JsonNode> e : schema.properties()) {
             if (!SCHEMA.contains(e.getKey())) {
-                throw GeminiErrors.invalidArgument("Invalid JSON payload received. Unknown name \"" + e.getKey()
+                throw GeminiDialect.invalidArgument("Invalid JSON payload received. Unknown name \"" + e.getKey()
                         + "\" at '" + path + "': Cannot find field.");
             }
         }
         JsonNode properties = schema.get("properties");
         if (properties != null && properties.isObject()) {
             if (properties.isEmpty() && "object".equalsIgnoreCase(schema.path("type").asText())) {
-                throw GeminiErrors.invalidArgument("* GenerateContentRequest." + path + ".properties: should be"
+                throw GeminiDialect.invalidArgument("* GenerateContentRequest." + path + ".properties: should be"
                         + " non-empty for OBJECT type");
             }
             for (Map.Entry<String, JsonNode> p : properties.properties()) {
@@ -288,7 +288,7 @@ final class GeminiRequestReader {
     private static void knownFields(JsonNode node, Set<String> known, String path) {
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!known.contains(e.getKey()) && !known.contains(camelCase(e.getKey()))) {
-                throw GeminiErrors.invalidArgument("Invalid JSON payload received. Unknown name \"" + e.getKey() + "\""
+                throw GeminiDialect.invalidArgument("Invalid JSON payload received. Unknown name \"" + e.getKey() + "\""
                         + (path == null ? "" : " at '" + path + "'") + ": Cannot find field.");
             }
         }

@@ -13,27 +13,27 @@ import java.util.List;
 final class GeminiStream {
     private GeminiStream() {}
 
-    static void send(ServerResponse res, GeminiWire.Answer answer, Faults faults) {
+    static void send(ServerResponse res, GeminiJson.Answer answer, Faults faults) {
         SseWriter.send(res, "text/event-stream", events(answer), faults);
     }
 
-    static List<SseWriter.Event> events(GeminiWire.Answer answer) {
+    static List<SseWriter.Event> events(GeminiJson.Answer answer) {
         List<List<SseWriter.Event>> perCandidate = new ArrayList<>();
         for (int i = 0; i < answer.replies().size(); i++) {
             List<SseWriter.Event> events = new ArrayList<>();
             switch (answer.replies().get(i)) {
-                case Reply.Text text -> {
+                case SimReply.Text text -> {
                     for (String piece : text.pieces()) {
-                        events.add(content(GeminiWire.textChunk(answer, i, piece)));
+                        events.add(content(GeminiJson.textChunk(answer, i, piece)));
                     }
                 }
-                case Reply.ToolCalls calls -> {
-                    for (Reply.Call call : calls.calls()) {
-                        events.add(content(GeminiWire.functionCallChunk(answer, i, call)));
+                case SimReply.ToolCalls calls -> {
+                    for (SimReply.Call call : calls.calls()) {
+                        events.add(content(GeminiJson.functionCallChunk(answer, i, call)));
                     }
                 }
             }
-            events.add(new SseWriter.Event(null, GeminiWire.finishChunk(answer, i), SseWriter.Kind.CLOSING));
+            events.add(new SseWriter.Event(null, GeminiJson.finishChunk(answer, i), SseWriter.Kind.CLOSING));
             perCandidate.add(events);
         }
         return SseWriter.interleave(perCandidate);

@@ -41,11 +41,11 @@ final class OpenAiChatHandler extends SimEndpoint {
             throw dialect.contextTooLong(promptTokens, faults.contextWindow());
         }
         int n = request.n() == null ? 1 : request.n();
-        List<Reply> replies = new ArrayList<>(n);
+        List<SimReply> replies = new ArrayList<>(n);
         int completionTokens = 0;
         int longest = 0;
         for (int i = 0; i < n; i++) {
-            Reply reply = ReplyPlanner.plan(request, i, faults.tokens(), sim.options().seed(), ReplyPlanner.CallIds.OPENAI);
+            SimReply reply = ReplyPlanner.plan(request, i, faults.tokens(), sim.options().seed(), ReplyPlanner.CallIds.OPENAI);
             replies.add(reply);
             completionTokens += reply.outputTokens();
             longest = Math.max(longest, reply.outputTokens());
@@ -71,14 +71,14 @@ final class OpenAiChatHandler extends SimEndpoint {
         res.send(body);
     }
 
-    private static List<Choice> choices(List<Reply> replies) {
+    private static List<Choice> choices(List<SimReply> replies) {
         List<Choice> choices = new ArrayList<>(replies.size());
         for (int i = 0; i < replies.size(); i++) {
-            Reply reply = replies.get(i);
+            SimReply reply = replies.get(i);
             ChatMessage message = switch (reply) {
-                case Reply.Text text -> new ChatMessage("assistant", TextNode.valueOf(text.text()), null, List.of(),
+                case SimReply.Text text -> new ChatMessage("assistant", TextNode.valueOf(text.text()), null, List.of(),
                         null, null);
-                case Reply.ToolCalls calls -> new ChatMessage("assistant", null, null, calls.calls().stream()
+                case SimReply.ToolCalls calls -> new ChatMessage("assistant", null, null, calls.calls().stream()
                         .map(c -> new ToolCall(c.id(), c.name(), c.arguments())).toList(), null, null);
             };
             choices.add(new Choice(i, message, finishReason(reply.finish()), null));
@@ -86,7 +86,7 @@ final class OpenAiChatHandler extends SimEndpoint {
         return choices;
     }
 
-    static String finishReason(Reply.Finish finish) {
+    static String finishReason(SimReply.Finish finish) {
         return switch (finish) {
             case END, STOP_SEQUENCE -> "stop";
             case LENGTH -> "length";

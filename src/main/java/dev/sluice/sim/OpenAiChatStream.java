@@ -22,7 +22,7 @@ final class OpenAiChatStream {
     private OpenAiChatStream() {}
 
     /** @param usage the usage chunk's usage, or null when the client did not ask for it */
-    record Answer(String id, long created, String model, List<Reply> replies, Usage usage) {}
+    record Answer(String id, long created, String model, List<SimReply> replies, Usage usage) {}
 
     static void send(ServerResponse res, Answer answer, Faults faults) {
         SseWriter.send(res, "text/event-stream; charset=utf-8", events(answer), faults);
@@ -43,18 +43,18 @@ final class OpenAiChatStream {
     }
 
     private static List<SseWriter.Event> choiceEvents(Answer answer, int index) {
-        Reply reply = answer.replies().get(index);
+        SimReply reply = answer.replies().get(index);
         List<SseWriter.Event> events = new ArrayList<>();
         switch (reply) {
-            case Reply.Text text -> {
+            case SimReply.Text text -> {
                 events.add(event(answer, index, new Delta("assistant", "", List.of(), null), null, SseWriter.Kind.CONTROL));
                 for (String piece : text.pieces()) {
                     events.add(event(answer, index, Delta.text(piece), null, SseWriter.Kind.CONTENT));
                 }
             }
-            case Reply.ToolCalls calls -> {
+            case SimReply.ToolCalls calls -> {
                 for (int k = 0; k < calls.calls().size(); k++) {
-                    Reply.Call call = calls.calls().get(k);
+                    SimReply.Call call = calls.calls().get(k);
                     ToolCallDelta header = new ToolCallDelta(k, call.id(), call.name(), "");
                     events.add(event(answer, index, new Delta(k == 0 ? "assistant" : null, null, List.of(header), null),
                             null, SseWriter.Kind.CONTROL));

@@ -46,7 +46,7 @@ final class ReplyPlanner {
      * @param tokens        answer length in tokens, or null to derive 16..48 from the prompt
      * @param simulatorSeed used unless the request carries its own {@code seed}
      */
-    static Reply plan(ChatRequest request, int choice, Integer tokens, long simulatorSeed, CallIds ids) {
+    static SimReply plan(ChatRequest request, int choice, Integer tokens, long simulatorSeed, CallIds ids) {
         long promptHash = Hashing.prompt(request);
         long seed = request.seed() != null ? request.seed() : simulatorSeed;
         long choiceSeed = Hashing.add(Hashing.add(promptHash, seed), choice);
@@ -65,18 +65,18 @@ final class ReplyPlanner {
         return finish(request, pieces);
     }
 
-    private static Reply toolCalls(ChatRequest request, List<Tool> tools, long seed, CallIds ids) {
+    private static SimReply toolCalls(ChatRequest request, List<Tool> tools, long seed, CallIds ids) {
         PromptFacts facts = PromptFacts.of(lastUserText(request));
-        List<Reply.Call> calls = new ArrayList<>(tools.size());
+        List<SimReply.Call> calls = new ArrayList<>(tools.size());
         int tokens = 0;
         for (int i = 0; i < tools.size(); i++) {
             Tool tool = tools.get(i);
             JsonNode input = SchemaInstanceGenerator.instance(tool.parameters(), facts);
             String arguments = Json.string(input);
-            calls.add(new Reply.Call(ids.id(Hashing.add(seed, i + 1)), tool.name(), input, arguments));
+            calls.add(new SimReply.Call(ids.id(Hashing.add(seed, i + 1)), tool.name(), input, arguments));
             tokens += TokenCounter.count(tool.name()) + TokenCounter.count(arguments);
         }
-        return new Reply.ToolCalls(calls, tokens);
+        return new SimReply.ToolCalls(calls, tokens);
     }
 
     private static List<String> jsonObject(long seed, int length) {
@@ -129,25 +129,25 @@ final class ReplyPlanner {
     }
 
     /** Applies the output cap, then stop sequences (a stop inside the capped text came first). */
-    private static Reply finish(ChatRequest request, List<String> pieces) {
+    private static SimReply finish(ChatRequest request, List<String> pieces) {
         String text = String.join("", pieces);
         int tokens = TokenCounter.count(text);
-        Reply.Finish finish = Reply.Finish.END;
+        SimReply.Finish finish = SimReply.Finish.END;
         Integer max = request.maxOutputTokens();
         if (max != null && tokens > max) {
             pieces = Pieces.truncate(pieces, max);
             text = String.join("", pieces);
             tokens = TokenCounter.count(text);
-            finish = Reply.Finish.LENGTH;
+            finish = SimReply.Finish.LENGTH;
         }
         Pieces.StopHit stop = Pieces.firstStop(text, request.stop());
         if (stop != null) {
             pieces = Pieces.cutAt(pieces, stop.at());
             text = text.substring(0, stop.at());
             tokens = TokenCounter.count(text);
-            return new Reply.Text(pieces, text, tokens, Reply.Finish.STOP_SEQUENCE, stop.stop());
+            return new SimReply.Text(pieces, text, tokens, SimReply.Finish.STOP_SEQUENCE, stop.stop());
         }
-        return new Reply.Text(pieces, text, tokens, finish, null);
+        return new SimReply.Text(pieces, text, tokens, finish, null);
     }
 
     static String lastUserText(ChatRequest request) {

@@ -63,15 +63,15 @@ public final class Simulator implements AutoCloseable {
     }
 
     private static void routes(HttpRouting.Builder routing, SimContext context) {
-        Dialect openAi = new OpenAiErrors();
-        Dialect anthropic = new AnthropicErrors();
+        Dialect openAi = new OpenAiDialect();
+        Dialect anthropic = new AnthropicDialect();
         RecordingAdminHandler admin = new RecordingAdminHandler(context.log());
         OpenAiChatHandler chat = new OpenAiChatHandler(context, openAi);
         OpenAiEmbeddingsHandler embeddings = new OpenAiEmbeddingsHandler(context, openAi);
         routing.post("/v1/chat/completions", chat)
                 .post("/v1/embeddings", embeddings)
                 .post("/v1/messages", new AnthropicMessagesHandler(context, anthropic))
-                .post(GeminiHandler.PREFIX + "*", new GeminiHandler(context, new GeminiErrors()))
+                .post(GeminiHandler.PREFIX + "*", new GeminiHandler(context, new GeminiDialect()))
                 .post(AzureHandler.PATH_PREFIX + "{deployment}/chat/completions",
                         new AzureHandler(context, openAi, AzureHandler.Operation.CHAT, chat, embeddings))
                 .post(AzureHandler.PATH_PREFIX + "{deployment}/embeddings",

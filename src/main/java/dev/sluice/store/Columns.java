@@ -2,7 +2,7 @@ package dev.sluice.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.api.Json;
-import dev.sluice.pipeline.Quota;
+import dev.sluice.config.Quota;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package dev.sluice.store;
 
-import dev.sluice.pipeline.Quota;
+import dev.sluice.config.Quota;
 import java.util.List;
 import java.util.Map;
 

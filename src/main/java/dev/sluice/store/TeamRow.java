@@ -1,6 +1,6 @@
 package dev.sluice.store;
 
-import dev.sluice.pipeline.Quota;
+import dev.sluice.config.Quota;
 import java.util.Map;
 
 /** A team: a slug id, a display name, and the limits and budgets its keys share. */

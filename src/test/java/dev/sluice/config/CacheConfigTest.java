@@ -1,17 +1,18 @@
 package dev.sluice.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.sluice.app.Registries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 @DisplayName("Config: the cache section")
 class CacheConfigTest {
-    private final ConfigLoader loader = new ConfigLoader(Map.of());
+    private final ConfigLoader loader = Registries.configLoader(Map.of());
     private static final String MODELS = """
             providers:
               sim: {type: simulator}
@@ -75,7 +76,7 @@ class CacheConfigTest {
     @Test
     @DisplayName("the example and the demo configs turn the cache on")
     void shippedConfigs() {
-        assertThat(new ConfigLoader(Map.of()).load(Path.of("examples/sluice.yaml")).cache().enabled()).isTrue();
-        assertThat(new ConfigLoader(Map.of()).loadDemo().cache().enabled()).isTrue();
+        assertThat(Registries.configLoader(Map.of()).load(Path.of("examples/sluice.yaml")).cache().enabled()).isTrue();
+        assertThat(Registries.configLoader(Map.of()).loadDemo().cache().enabled()).isTrue();
     }
 }

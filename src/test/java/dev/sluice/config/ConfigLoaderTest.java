@@ -1,16 +1,21 @@
 package dev.sluice.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.sluice.app.Registries;
+import dev.sluice.provider.azure.AzureOpenAi;
+import dev.sluice.provider.simulator.SimulatorType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 class ConfigLoaderTest {
-    private final ConfigLoader loader = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-from-env"));
+    private final ConfigLoader loader = Registries.configLoader(Map.of("OPENAI_API_KEY", "sk-from-env"));
 
     private static final String MINIMAL = """
             providers:
@@ -25,12 +30,13 @@ class ConfigLoaderTest {
     @Test
     @DisplayName("the kitchen-sink example config parses with every option")
     void exampleParses() {
-        SluiceConfig c = new ConfigLoader(Map.of()).load(Path.of("examples/sluice.yaml"));
+        SluiceConfig c = Registries.configLoader(Map.of()).load(Path.of("examples/sluice.yaml"));
         assertThat(c.providers()).containsKeys("openai", "local-vllm", "ollama", "anthropic", "gemini", "azure", "sim");
-        assertThat(c.providers().get("azure").apiVersion()).isEqualTo("2024-10-21");
+        assertThat(c.providers().get("azure").options()).isEqualTo(new AzureOpenAi.Options("2024-10-21"));
         assertThat(((ModelConfig.Deployed) c.models().get("chat-default")).deployments()).hasSize(2);
         assertThat(((ModelConfig.Deployed) c.models().get("chat-default")).deployments().getFirst().weight()).isEqualTo(3);
-        assertThat(c.providers().get("sim").simulator()).containsEntry("ttft", "50ms");
+        assertThat(((SimulatorType.Options) c.providers().get("sim").options()).behaviour().ttft())
+                .isEqualTo(Duration.ofMillis(50));
         assertThat(c.providers().get("anthropic").forwardHeaders()).containsExactly("anthropic-beta");
         assertThat(c.server().maxBodyBytes()).isEqualTo(20L * 1024 * 1024);
     }
@@ -38,7 +44,7 @@ class ConfigLoaderTest {
     @Test
     @DisplayName("the built-in demo config parses and serves the simulator")
     void demoParses() {
-        SluiceConfig c = new ConfigLoader(Map.of()).loadDemo();
+        SluiceConfig c = Registries.configLoader(Map.of()).loadDemo();
         assertThat(c.providers().values()).allMatch(p -> p.type().equals("simulator"));
         assertThat(c.modelNames()).contains("gpt-4o-mini", "claude-3-5-haiku", "text-embedding-3-small");
         assertThat(c.server().port()).isEqualTo(8080);
@@ -60,10 +66,25 @@ class ConfigLoaderTest {
     @Test
     @DisplayName("a missing environment variable names the file, line, key and the fix")
     void missingEnv() {
-        assertThatThrownBy(() -> new ConfigLoader(Map.of()).parse(MINIMAL, "sluice.yaml"))
+        assertThatThrownBy(() -> Registries.configLoader(Map.of()).parse(MINIMAL, "sluice.yaml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sluice.yaml:4: providers.openai.api_key: environment variable OPENAI_API_KEY is not set")
                 .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    @DisplayName("${file:PATH} reads a secret file without its line break, relative to the config file")
+    void fileReferences(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("openai.key"), "sk-from-a-file\n");
+        Path config = dir.resolve("sluice.yaml");
+        Files.writeString(config, MINIMAL.replace("${env:OPENAI_API_KEY}", "${file:openai.key}"));
+        assertThat(loader.load(config).providers().get("openai").apiKey()).isEqualTo("sk-from-a-file");
+
+        Files.writeString(config, MINIMAL.replace("${env:OPENAI_API_KEY}", "${file:missing.key}"));
+        assertThatThrownBy(() -> loader.load(config))
+                .hasMessageContaining("sluice.yaml:4: providers.openai.api_key: the file " + dir.resolve("missing.key")
+                        + " does not exist")
+                .hasMessageContaining("Fix: mount or create it");
     }
 
     @Test
@@ -156,24 +177,24 @@ class ConfigLoaderTest {
                 """, "s.yaml");
 
         assertThat(c.providers().get("google").baseUrl()).isEqualTo("https://generativelanguage.googleapis.com");
-        assertThat(c.providers().get("google").format()).isEqualTo("gemini");
-        assertThat(c.providers().get("google").apiVersion()).isNull();
-        assertThat(c.providers().get("azure").format()).isEqualTo("azure");
-        assertThat(c.providers().get("azure").apiVersion()).isEqualTo("2024-10-21");
-        assertThat(c.providers().get("azure-preview").apiVersion()).isEqualTo("2025-01-01-preview");
-        assertThat(c.providers().get("sim-gemini").format()).isEqualTo("gemini");
-        assertThat(c.providers().get("sim-azure").apiVersion()).isEqualTo("2024-06-01");
+        assertThat(c.providers().get("google").options()).isEqualTo(NoOptions.INSTANCE);
+        assertThat(c.providers().get("azure").options()).isEqualTo(new AzureOpenAi.Options("2024-10-21"));
+        assertThat(c.providers().get("azure-preview").options()).isEqualTo(new AzureOpenAi.Options("2025-01-01-preview"));
+        assertThat(((SimulatorType.Options) c.providers().get("sim-gemini").options()).format()).isEqualTo("gemini");
+        SimulatorType.Options simAzure = (SimulatorType.Options) c.providers().get("sim-azure").options();
+        assertThat(simAzure.format()).isEqualTo("azure");
+        assertThat(simAzure.formatOptions()).isEqualTo(new AzureOpenAi.Options("2024-06-01"));
     }
 
     @Test
     @DisplayName("azure needs a base_url, api_version belongs to azure only, and a bad format lists the known ones")
     void geminiAndAzureErrors() {
         assertThatThrownBy(() -> loader.parse("providers:\n  az:\n    type: azure\nmodels:\n  m: {provider: az}\n", "s.yaml"))
-                .hasMessageContaining("s.yaml:3: providers.az: an azure provider needs its resource endpoint")
+                .hasMessageContaining("s.yaml:3: providers.az: a provider of type azure needs base_url")
                 .hasMessageContaining("base_url: https://my-resource.openai.azure.com");
         assertThatThrownBy(() -> loader.parse(MINIMAL.replace("type: openai", "type: openai\n    api_version: 2024-10-21"),
                 "s.yaml"))
-                .hasMessageContaining("providers.openai.api_version: api_version is only for Azure OpenAI");
+                .hasMessageContaining("providers.openai.api_version: api_version is only for type: azure");
         assertThatThrownBy(() -> loader.parse("providers:\n  az:\n    type: azure\n    base_url: https://x\n"
                 + "    api_version: 2024-10-21&x=1\nmodels:\n  m: {provider: az}\n", "s.yaml"))
                 .hasMessageContaining("is not an Azure OpenAI API version");

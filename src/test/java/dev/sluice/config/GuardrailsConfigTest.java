@@ -1,15 +1,19 @@
 package dev.sluice.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.sluice.app.Registries;
+import dev.sluice.guard.answer.AnswerScannerTypes;
+import dev.sluice.guard.injection.InjectionScannerType;
+import dev.sluice.guard.pii.PiiScannerType;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 @DisplayName("The guardrails: config section")
 class GuardrailsConfigTest {
-    private final ConfigLoader loader = new ConfigLoader(Map.of());
+    private final ConfigLoader loader = Registries.configLoader(Map.of());
 
     private static final String BASE = """
             providers:
@@ -54,12 +58,15 @@ class GuardrailsConfigTest {
         assertThat(g.teams()).containsEntry("support", "strict");
         var injection = g.policies().get("default").input().get(1);
         assertThat(injection.threshold()).isEqualTo(0.7);
-        assertThat(injection.bool("classifier", true)).isFalse();
-        var strict = g.policies().get("strict").input().getFirst();
-        assertThat(strict.strings("entities")).containsExactly("email", "iban");
-        assertThat(strict.strings("phone_regions")).containsExactly("US");
-        assertThat(strict.patterns("custom").getFirst().pattern()).isEqualTo("EMP-\\d{6}");
-        assertThat(g.policies().get("default").output().getFirst().bool("reask", false)).isTrue();
+        assertThat(injection.options()).isEqualTo(new InjectionScannerType.Options(true, false));
+        var strict = (PiiScannerType.Options) g.policies().get("strict").input().getFirst().options();
+        assertThat(strict.entities()).containsExactly("email", "iban");
+        assertThat(strict.phoneRegions()).containsExactly("US");
+        assertThat(strict.custom()).containsExactly(new NamedPattern("employee_id", "EMP-\\d{6}"));
+        assertThat(g.policies().get("default").output().getFirst().options())
+                .isEqualTo(new AnswerScannerTypes.SchemaOptions(true));
+        var shortForm = (PiiScannerType.Options) g.policies().get("default").input().getFirst().options();
+        assertThat(shortForm.entities()).isEqualTo(PiiScannerType.ENTITIES);
     }
 
     @Test
@@ -121,5 +128,34 @@ class GuardrailsConfigTest {
                       input:
                         pii: {action: shred}
                 """)).hasMessageContaining("unknown action 'shred'");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        secrest: block
+                """)).hasMessageContaining("unknown scanner 'secrest'. Fix: did you mean 'secrets'?");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        banned: {action: block, phrase: [x]}
+                """)).hasMessageContaining("sluice.yaml:10: guardrails.policies.default.input.banned.phrase: unknown key 'phrase'")
+                .hasMessageContaining("did you mean 'phrases'?");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      output:
+                        judge: flag
+                """)).hasMessageContaining("sluice.yaml:10: guardrails.policies.default.output.judge: the judge needs a model");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        limits: {action: block, scripts: [Latin, Klingon]}
+                """)).hasMessageContaining("'Klingon' is not a Unicode script");
     }
 }

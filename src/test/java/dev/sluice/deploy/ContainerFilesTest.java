@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Json;
-import dev.sluice.config.ConfigLoader;
+import dev.sluice.app.Registries;
 import dev.sluice.config.SluiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +82,7 @@ class ContainerFilesTest {
         // the gateways' config, with the environment compose gives them
         JsonNode env = services.at("/gateway-1/environment");
         String storeUrl = env.path("SLUICE_STORE_URL").asText().replaceAll("\\$\\{POSTGRES_PASSWORD[^}]*}", "secret");
-        SluiceConfig config = new ConfigLoader(Map.of("SLUICE_ADMIN_KEY", "compose-test-admin-key-0123",
+        SluiceConfig config = Registries.configLoader(Map.of("SLUICE_ADMIN_KEY", "compose-test-admin-key-0123",
                 "SLUICE_STORE_URL", storeUrl, "SLUICE_REDIS_URL", env.path("SLUICE_REDIS_URL").asText()))
                 .parse(Files.readString(ROOT.resolve("deploy/compose/sluice.yaml")), "deploy/compose/sluice.yaml");
         assertThat(config.store().url()).startsWith("jdbc:postgresql://postgres:5432/");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.sluice.config.ConfigLoader;
+import dev.sluice.app.Registries;
 import dev.sluice.config.SluiceConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -169,11 +169,12 @@ class KubernetesManifestsTest {
     }
 
     /**
-     * The config as a pod reads it: every {@code ${file:...}} must name a file under a Secret mount,
-     * and is replaced by what that file would hold (the config loader reads such files itself once
-     * it supports {@code ${file:}}).
+     * The config as a pod reads it: every {@code ${file:...}} must name a file under a Secret mount;
+     * that file is written (with what the Secret would hold) under a scratch root standing in for
+     * the pod's filesystem, and the config loader reads it through {@code ${file:}} itself.
      */
-    private static SluiceConfig parseAsMounted(String yaml, Map<String, JsonNode> mounts) {
+    private static SluiceConfig parseAsMounted(String yaml, Map<String, JsonNode> mounts) throws IOException {
+        Path podRoot = Files.createTempDirectory("sluice-pod");
         Matcher m = FILE_REF.matcher(yaml);
         StringBuilder resolved = new StringBuilder();
         while (m.find()) {
@@ -183,10 +184,13 @@ class KubernetesManifestsTest {
             assertThat(mounts.get(mount).has("secret")).as(file + " comes from a Secret").isTrue();
             String value = SECRET_FILES.get(file.getFileName().toString());
             assertThat(value).as("a value for the Secret key " + file.getFileName()).isNotNull();
-            m.appendReplacement(resolved, Matcher.quoteReplacement(value));
+            Path onDisk = podRoot.resolve(file.toString().substring(1));
+            Files.createDirectories(onDisk.getParent());
+            Files.writeString(onDisk, value);
+            m.appendReplacement(resolved, Matcher.quoteReplacement("${file:" + onDisk + "}"));
         }
         m.appendTail(resolved);
-        return new ConfigLoader(Map.of()).parse(resolved.toString(), "sluice.yaml (ConfigMap)");
+        return Registries.configLoader(Map.of()).parse(resolved.toString(), "sluice.yaml (ConfigMap)");
     }
 
     private static JsonNode container(JsonNode pod) {

@@ -1,23 +1,23 @@
 package dev.sluice.guard;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.sluice.config.GuardrailsConfig;
 import dev.sluice.guard.content.InvisibleTextScanner;
 import dev.sluice.guard.injection.InjectionScanner;
 import dev.sluice.guard.pii.CardDetector;
 import dev.sluice.guard.pii.PiiScanner;
+import dev.sluice.guard.pii.PiiScannerType;
 import dev.sluice.guard.secrets.SecretsScanner;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 @DisplayName("Detectors validate what they find")
 class DetectorsTest {
     static final ScanContext CTX = ScanContext.of(Direction.INPUT, "user");
-    static final PiiScanner PII = PiiScanner.of(GuardrailsConfig.PII_ENTITIES, List.of("US", "GB", "DE", "FR"), List.of());
+    static final PiiScanner PII = PiiScanner.of(PiiScannerType.ENTITIES, List.of("US", "GB", "DE", "FR"), List.of());
     static final SecretsScanner SECRETS = SecretsScanner.of(List.of(), List.of());
 
     static List<String> types(Scanner scanner, String text) {

@@ -3,8 +3,8 @@ package dev.sluice.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.embed.Embedder;
+import dev.sluice.guard.eval.DetectionMetrics;
 import dev.sluice.guard.eval.GuardEvaluation;
-import dev.sluice.guard.eval.Metrics;
 import dev.sluice.guard.injection.InjectionClassifier;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -34,9 +34,9 @@ class EvaluationTargetsTest {
     @Test
     @DisplayName("PII: recall >= 95% for every entity type at a false-positive rate <= 2%")
     void pii() {
-        List<Metrics> metrics = GuardEvaluation.pii("test");
+        List<DetectionMetrics> metrics = GuardEvaluation.pii("test");
         assertThat(metrics).hasSize(6);
-        for (Metrics m : metrics) {
+        for (DetectionMetrics m : metrics) {
             assertThat(m.recall()).as(m.row()).isGreaterThanOrEqualTo(0.95);
             assertThat(m.falsePositiveRate()).as(m.row()).isLessThanOrEqualTo(0.02);
         }

@@ -1,16 +1,14 @@
 package dev.sluice.guard;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkChoice;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Delta;
 import dev.sluice.api.SluiceException;
-import dev.sluice.config.GuardrailsConfig;
 import dev.sluice.guard.pii.PiiScanner;
+import dev.sluice.guard.pii.PiiScannerType;
 import dev.sluice.guard.secrets.SecretsScanner;
+import dev.sluice.guard.secrets.SecretsScannerType;
 import dev.sluice.pipeline.Exchange;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,11 +16,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 @DisplayName("The streaming output guard scans a sliding window")
 class GuardedStreamTest {
-    static final Rule PII = new Rule(PiiScanner.of(GuardrailsConfig.PII_ENTITIES, List.of("US"), List.of()), Action.REDACT, 0.5);
-    static final Rule SECRETS = new Rule(SecretsScanner.of(List.of(), List.of()), Action.BLOCK, 0.5);
+    static final Rule PII = new Rule(PiiScanner.of(PiiScannerType.ENTITIES, List.of("US"), List.of()), Action.REDACT, 0.5,
+            PiiScannerType.TYPE.blockReason());
+    static final Rule SECRETS = new Rule(SecretsScanner.of(List.of(), List.of()), Action.BLOCK, 0.5,
+            SecretsScannerType.TYPE.blockReason());
 
     /** A stream of the given content pieces, one chunk each, ending with a finish chunk. */
     static ChunkStream of(List<String> pieces) {

@@ -8,15 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.api.Json;
+import dev.sluice.app.Registries;
 import dev.sluice.config.AlertRule;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.sim.SimOptions;
-import dev.sluice.testing.WebhookReceiver;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.MutableClock;
 import dev.sluice.testing.TestGateway;
+import dev.sluice.testing.WebhookReceiver;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -237,7 +238,7 @@ class AlertRulesTest {
     @Test
     @DisplayName("rules are validated at load with file:line messages; thresholds accept 5% and 0.05")
     void configValidation() {
-        ConfigLoader loader = new ConfigLoader(Map.of());
+        ConfigLoader loader = Registries.configLoader(Map.of());
         String base = TestGateway.standardConfig("http://127.0.0.1:9", Path.of("/tmp/sluice-alerts"), "");
         SluiceConfig ok = loader.parse(base + """
                 alerts:

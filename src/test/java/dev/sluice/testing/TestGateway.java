@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.sluice.api.Json;
-import dev.sluice.config.ConfigLoader;
+import dev.sluice.app.Registries;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.app.Gateway;
 import dev.sluice.sim.SimOptions;
@@ -77,7 +77,7 @@ public final class TestGateway implements AutoCloseable {
         Simulator sim = Simulator.start(simOptions);
         try {
             String yaml = standardConfig(sim.baseUrl(), dir, extraYaml.replace("${SIM}", sim.baseUrl()));
-            SluiceConfig config = new ConfigLoader(Map.of("SIM_URL", sim.baseUrl())).parse(yaml, "test.yaml");
+            SluiceConfig config = Registries.configLoader(Map.of("SIM_URL", sim.baseUrl())).parse(yaml, "test.yaml");
             return new TestGateway(sim, Gateway.start(config, config.auth().adminKey(), clock), dir);
         } catch (RuntimeException e) {
             sim.close();

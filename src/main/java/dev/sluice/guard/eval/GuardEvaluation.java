@@ -1,6 +1,5 @@
 package dev.sluice.guard.eval;
 
-import dev.sluice.config.GuardrailsConfig;
 import dev.sluice.guard.Direction;
 import dev.sluice.guard.Finding;
 import dev.sluice.guard.ScanContext;
@@ -8,6 +7,7 @@ import dev.sluice.guard.Scanner;
 import dev.sluice.guard.injection.InjectionClassifier;
 import dev.sluice.guard.injection.InjectionScanner;
 import dev.sluice.guard.pii.PiiScanner;
+import dev.sluice.guard.pii.PiiScannerType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +27,7 @@ public final class GuardEvaluation {
     static final List<String> PHONE_REGIONS = List.of("US", "GB", "DE", "FR");
 
     /** Results of one injection component on one split, with recall per kind and false positives per kind. */
-    public record InjectionResult(String split, Metrics metrics, Map<String, int[]> byKind, List<String> misses) {}
+    public record InjectionResult(String split, DetectionMetrics metrics, Map<String, int[]> byKind, List<String> misses) {}
 
     private GuardEvaluation() {}
 
@@ -77,26 +77,26 @@ public final class GuardEvaluation {
                 tn++;
             }
         }
-        return new InjectionResult(split, new Metrics(name, tp, fp, fn, fp + tn, fp), byKind, misses);
+        return new InjectionResult(split, new DetectionMetrics(name, tp, fp, fn, fp + tn, fp), byKind, misses);
     }
 
     /** Per entity type metrics of the default PII scanner on a split. */
-    public static List<Metrics> pii(String split) {
+    public static List<DetectionMetrics> pii(String split) {
         return pii(split, new ArrayList<>());
     }
 
     /** Like {@link #pii(String)}, also listing each miss and false positive in {@code misses}. */
-    public static List<Metrics> pii(String split, List<String> misses) {
-        PiiScanner scanner = PiiScanner.of(GuardrailsConfig.PII_ENTITIES, PHONE_REGIONS, List.of());
+    public static List<DetectionMetrics> pii(String split, List<String> misses) {
+        PiiScanner scanner = PiiScanner.of(PiiScannerType.ENTITIES, PHONE_REGIONS, List.of());
         List<Datasets.PiiExample> examples = Datasets.pii(split);
         Map<String, int[]> counts = new LinkedHashMap<>(); // tp, fp, fn, textsWithout, textsWithoutFiring
-        for (String type : GuardrailsConfig.PII_ENTITIES) {
+        for (String type : PiiScannerType.ENTITIES) {
             counts.put(type, new int[5]);
         }
         ScanContext context = ScanContext.of(Direction.INPUT, "user");
         for (Datasets.PiiExample e : examples) {
             List<Finding> found = scanner.scan(e.text(), context);
-            for (String type : GuardrailsConfig.PII_ENTITIES) {
+            for (String type : PiiScannerType.ENTITIES) {
                 int[] c = counts.get(type);
                 List<int[]> labelled = new ArrayList<>();
                 for (Datasets.Entity ent : e.entities()) {
@@ -128,10 +128,10 @@ public final class GuardEvaluation {
                 }
             }
         }
-        List<Metrics> out = new ArrayList<>();
+        List<DetectionMetrics> out = new ArrayList<>();
         for (Map.Entry<String, int[]> e : counts.entrySet()) {
             int[] c = e.getValue();
-            out.add(new Metrics(e.getKey(), c[0], c[1], c[2], c[3], c[4]));
+            out.add(new DetectionMetrics(e.getKey(), c[0], c[1], c[2], c[3], c[4]));
         }
         return out;
     }

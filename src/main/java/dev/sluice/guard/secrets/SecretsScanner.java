@@ -59,6 +59,11 @@ public final class SecretsScanner implements Scanner {
         this.patterns = patterns;
     }
 
+    /** The names of the built-in credential types, in detection order. */
+    public static List<String> types() {
+        return BUILT_IN.stream().map(SecretPattern::type).distinct().toList();
+    }
+
     /** The built-in patterns of the given types (all when empty) plus custom (name, regex) pairs. */
     public static SecretsScanner of(List<String> types, List<String[]> custom) {
         List<SecretPattern> list = new ArrayList<>();

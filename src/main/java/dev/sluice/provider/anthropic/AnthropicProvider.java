@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChatResponse;
 import dev.sluice.api.ChunkStream;
+import dev.sluice.config.NoOptions;
+import dev.sluice.config.OptionsSchema;
 import dev.sluice.provider.Call;
 import dev.sluice.provider.Provider;
+import dev.sluice.provider.ProviderType;
 import dev.sluice.provider.UpstreamHttp;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +22,11 @@ import java.util.TreeMap;
  * not offered (Anthropic has none).
  */
 public final class AnthropicProvider implements Provider {
+    /** {@code type: anthropic}: the Messages API. */
+    public static final ProviderType<NoOptions> TYPE = new ProviderType<>("anthropic", "https://api.anthropic.com", null,
+            OptionsSchema.none(), (config, options, shared) -> new AnthropicProvider(config.name(), config.baseUrl(),
+                    config.apiKey(), config.connectTimeout()));
+
     private final String name;
     private final UpstreamHttp http;
     private final String path;

@@ -1,10 +1,15 @@
 package dev.sluice.provider.azure;
 
+import dev.sluice.config.OptionsSchema;
+import dev.sluice.config.YamlNode;
 import dev.sluice.provider.Provider;
+import dev.sluice.provider.ProviderType;
 import dev.sluice.provider.openai.OpenAiEndpoint;
 import dev.sluice.provider.openai.OpenAiProvider;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Azure OpenAI: OpenAI's wire format (requests, responses, streams, errors), served per
@@ -22,6 +27,23 @@ import java.util.Map;
 public final class AzureOpenAi implements OpenAiEndpoint {
     /** The newest GA data-plane version when this was written; configurable as {@code api_version}. */
     public static final String DEFAULT_API_VERSION = "2024-10-21";
+    private static final Pattern API_VERSION = Pattern.compile("[0-9A-Za-z.-]+");
+
+    /**
+     * Azure's options.
+     *
+     * @param apiVersion the {@code api-version} query parameter
+     */
+    public record Options(String apiVersion) {}
+
+    /** Azure's own key, {@code api_version}. */
+    public static final OptionsSchema<Options> OPTIONS = new OptionsSchema<>(Options.class, Set.of("api_version"),
+            AzureOpenAi::options);
+
+    /** {@code type: azure}: Azure OpenAI at the resource endpoint given as {@code base_url}. */
+    public static final ProviderType<Options> TYPE = new ProviderType<>("azure", null,
+            "https://my-resource.openai.azure.com", OPTIONS, (config, options, shared) -> provider(config.name(),
+                    config.baseUrl(), config.apiKey(), options.apiVersion(), config.connectTimeout()));
 
     private final String apiKey;
     private final String apiVersionQuery;
@@ -46,6 +68,15 @@ public final class AzureOpenAi implements OpenAiEndpoint {
             base = base.substring(0, base.length() - "/openai".length());
         }
         return new OpenAiProvider(name, base, connectTimeout, new AzureOpenAi(apiKey, apiVersion));
+    }
+
+    private static Options options(YamlNode node) {
+        String apiVersion = node.string("api_version", DEFAULT_API_VERSION);
+        if (!API_VERSION.matcher(apiVersion).matches()) {
+            throw node.get("api_version").error("'" + apiVersion + "' is not an Azure OpenAI API version",
+                    "write it like " + DEFAULT_API_VERSION + " or 2025-01-01-preview");
+        }
+        return new Options(apiVersion);
     }
 
     @Override

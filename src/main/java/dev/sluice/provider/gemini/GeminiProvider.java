@@ -7,9 +7,12 @@ import dev.sluice.api.ChunkStream;
 import dev.sluice.api.EmbeddingRequest;
 import dev.sluice.api.EmbeddingResponse;
 import dev.sluice.api.Json;
+import dev.sluice.config.NoOptions;
+import dev.sluice.config.OptionsSchema;
 import dev.sluice.provider.Call;
 import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.Provider;
+import dev.sluice.provider.ProviderType;
 import dev.sluice.provider.UpstreamException;
 import dev.sluice.provider.UpstreamHttp;
 import dev.sluice.provider.gemini.GeminiWire.Ids;
@@ -26,6 +29,11 @@ import java.util.TreeMap;
  * errors classified by {@link GeminiErrors}.
  */
 public final class GeminiProvider implements Provider {
+    /** {@code type: gemini}: Google's Gemini API (generateContent, embedContent). */
+    public static final ProviderType<NoOptions> TYPE = new ProviderType<>("gemini", "https://generativelanguage.googleapis.com",
+            null, OptionsSchema.none(), (config, options, shared) -> new GeminiProvider(config.name(), config.baseUrl(),
+                    config.apiKey(), config.connectTimeout()));
+
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
 
     private final String name;

@@ -9,8 +9,11 @@ import dev.sluice.api.EmbeddingCodec;
 import dev.sluice.api.EmbeddingRequest;
 import dev.sluice.api.EmbeddingResponse;
 import dev.sluice.api.Json;
+import dev.sluice.config.NoOptions;
+import dev.sluice.config.OptionsSchema;
 import dev.sluice.provider.Call;
 import dev.sluice.provider.Provider;
+import dev.sluice.provider.ProviderType;
 import dev.sluice.provider.UpstreamErrors;
 import dev.sluice.provider.UpstreamHttp;
 import dev.sluice.provider.openai.OpenAiEndpoint.Operation;
@@ -25,6 +28,11 @@ import java.util.TreeMap;
  * unknown fields pass through.
  */
 public final class OpenAiProvider implements Provider {
+    /** {@code type: openai}: api.openai.com, or any OpenAI-compatible server at {@code base_url}. */
+    public static final ProviderType<NoOptions> TYPE = new ProviderType<>("openai", "https://api.openai.com/v1", null,
+            OptionsSchema.none(), (config, options, shared) -> new OpenAiProvider(config.name(), config.baseUrl(),
+                    config.apiKey(), config.connectTimeout()));
+
     private final String name;
     private final UpstreamHttp http;
     private final OpenAiEndpoint endpoint;

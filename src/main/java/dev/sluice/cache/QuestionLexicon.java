@@ -9,8 +9,8 @@ import java.util.Set;
  * The word lists behind {@link QuestionGuard}: number words, dates, units, negations, antonyms,
  * common words and well-known names. Written for Sluice (English only); everything is lower case.
  */
-final class Lexicon {
-    private Lexicon() {}
+final class QuestionLexicon {
+    private QuestionLexicon() {}
 
     static final Map<String, Long> NUMBER_WORDS = map("""
             zero 0 one 1 two 2 three 3 four 4 five 5 six 6 seven 7 eight 8 nine 9 ten 10 eleven 11 twelve 12

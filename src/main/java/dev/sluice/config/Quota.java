@@ -1,4 +1,4 @@
-package dev.sluice.pipeline;
+package dev.sluice.config;
 
 /**
  * Limits and budgets set on a key or a team; a null field means "not set here" (the config's

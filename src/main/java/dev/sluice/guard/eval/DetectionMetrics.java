@@ -11,7 +11,7 @@ import java.util.Locale;
  * @param negatives   texts without this kind of thing
  * @param falseAlarms negatives in which the detector fired (the false-positive rate's numerator)
  */
-public record Metrics(String name, int tp, int fp, int fn, int negatives, int falseAlarms) {
+public record DetectionMetrics(String name, int tp, int fp, int fn, int negatives, int falseAlarms) {
 
     public double precision() {
         return tp + fp == 0 ? 1 : (double) tp / (tp + fp);

@@ -7,7 +7,7 @@ import io.helidon.http.HeaderNames;
 import java.time.Duration;
 
 /** Anthropic's error wording: {@code {"type":"error","error":{"type","message"}}}, typed by status. */
-final class AnthropicErrors implements Dialect {
+final class AnthropicDialect implements Dialect {
     private static final HeaderName REQUEST_ID = HeaderNames.create("request-id");
 
     @Override

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /** What the simulated model answers, before it is put into a wire format. */
-sealed interface Reply {
+sealed interface SimReply {
 
     Finish finish();
 
@@ -20,14 +20,14 @@ sealed interface Reply {
      * @param stopSequence the stop sequence that ended the answer, or null
      */
     record Text(List<String> pieces, String text, int outputTokens, Finish finish, String stopSequence)
-            implements Reply {
+            implements SimReply {
         public Text {
             pieces = List.copyOf(pieces);
         }
     }
 
     /** One or more function calls; the model says nothing else. */
-    record ToolCalls(List<Call> calls, int outputTokens) implements Reply {
+    record ToolCalls(List<Call> calls, int outputTokens) implements SimReply {
         public ToolCalls {
             calls = List.copyOf(calls);
         }

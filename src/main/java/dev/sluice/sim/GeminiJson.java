@@ -10,21 +10,21 @@ import java.util.List;
  * answer, written with a generator. A candidate that called functions finishes with STOP, as
  * Gemini's do.
  */
-final class GeminiWire {
-    private GeminiWire() {}
+final class GeminiJson {
+    private GeminiJson() {}
 
     /** Identity and usage of one answer; {@code replies} are the candidates, by index. */
-    record Answer(String responseId, String model, List<Reply> replies, int promptTokens) {
+    record Answer(String responseId, String model, List<SimReply> replies, int promptTokens) {
         int candidatesTokens() {
             int total = 0;
-            for (Reply reply : replies) {
+            for (SimReply reply : replies) {
                 total += reply.outputTokens();
             }
             return total;
         }
     }
 
-    static String finishReason(Reply.Finish finish) {
+    static String finishReason(SimReply.Finish finish) {
         return switch (finish) {
             case END, STOP_SEQUENCE, TOOL_CALLS -> "STOP";
             case LENGTH -> "MAX_TOKENS";
@@ -37,14 +37,14 @@ final class GeminiWire {
             gen.writeStartObject();
             gen.writeArrayFieldStart("candidates");
             for (int i = 0; i < a.replies().size(); i++) {
-                Reply reply = a.replies().get(i);
+                SimReply reply = a.replies().get(i);
                 gen.writeStartObject();
                 gen.writeObjectFieldStart("content");
                 gen.writeArrayFieldStart("parts");
                 switch (reply) {
-                    case Reply.Text text -> writeText(gen, text.text());
-                    case Reply.ToolCalls calls -> {
-                        for (Reply.Call call : calls.calls()) {
+                    case SimReply.Text text -> writeText(gen, text.text());
+                    case SimReply.ToolCalls calls -> {
+                        for (SimReply.Call call : calls.calls()) {
                             writeFunctionCall(gen, call);
                         }
                     }
@@ -68,7 +68,7 @@ final class GeminiWire {
     }
 
     /** A streamed function call of candidate {@code index}: Gemini sends each call whole. */
-    static byte[] functionCallChunk(Answer a, int index, Reply.Call call) {
+    static byte[] functionCallChunk(Answer a, int index, SimReply.Call call) {
         return chunk(a, index, gen -> writeFunctionCall(gen, call), null, -1);
     }
 
@@ -107,7 +107,7 @@ final class GeminiWire {
         gen.writeEndObject();
     }
 
-    private static void writeFunctionCall(JsonGenerator gen, Reply.Call call) throws IOException {
+    private static void writeFunctionCall(JsonGenerator gen, SimReply.Call call) throws IOException {
         gen.writeStartObject();
         gen.writeObjectFieldStart("functionCall");
         gen.writeStringField("name", call.name());

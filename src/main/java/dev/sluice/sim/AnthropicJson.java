@@ -5,13 +5,13 @@ import dev.sluice.api.Json;
 import java.io.IOException;
 
 /** Anthropic Messages JSON: the whole message and every streaming event's data, written with a generator. */
-final class AnthropicWire {
-    private AnthropicWire() {}
+final class AnthropicJson {
+    private AnthropicJson() {}
 
     /** Identity and usage of one answer. */
-    record Answer(String id, String model, Reply reply, int inputTokens) {}
+    record Answer(String id, String model, SimReply reply, int inputTokens) {}
 
-    static String stopReason(Reply.Finish finish) {
+    static String stopReason(SimReply.Finish finish) {
         return switch (finish) {
             case END -> "end_turn";
             case LENGTH -> "max_tokens";
@@ -25,14 +25,14 @@ final class AnthropicWire {
             writeMessageHead(gen, a);
             gen.writeArrayFieldStart("content");
             switch (a.reply()) {
-                case Reply.Text text -> {
+                case SimReply.Text text -> {
                     gen.writeStartObject();
                     gen.writeStringField("type", "text");
                     gen.writeStringField("text", text.text());
                     gen.writeEndObject();
                 }
-                case Reply.ToolCalls calls -> {
-                    for (Reply.Call call : calls.calls()) {
+                case SimReply.ToolCalls calls -> {
+                    for (SimReply.Call call : calls.calls()) {
                         writeToolUse(gen, call, true);
                     }
                 }
@@ -73,7 +73,7 @@ final class AnthropicWire {
         });
     }
 
-    static byte[] toolUseBlockStart(int index, Reply.Call call) {
+    static byte[] toolUseBlockStart(int index, SimReply.Call call) {
         return Json.write(gen -> {
             blockEventHead(gen, "content_block_start", index);
             gen.writeFieldName("content_block");
@@ -100,7 +100,7 @@ final class AnthropicWire {
         });
     }
 
-    static byte[] messageDelta(Reply reply) {
+    static byte[] messageDelta(SimReply reply) {
         return Json.write(gen -> {
             gen.writeStartObject();
             gen.writeStringField("type", "message_delta");
@@ -138,7 +138,7 @@ final class AnthropicWire {
     }
 
     /** A tool_use block; in a stream's content_block_start its input is empty and arrives in deltas. */
-    private static void writeToolUse(JsonGenerator gen, Reply.Call call, boolean withInput) throws IOException {
+    private static void writeToolUse(JsonGenerator gen, SimReply.Call call, boolean withInput) throws IOException {
         gen.writeStartObject();
         gen.writeStringField("type", "tool_use");
         gen.writeStringField("id", call.id());
@@ -153,8 +153,8 @@ final class AnthropicWire {
         gen.writeEndObject();
     }
 
-    private static void writeStopSequence(JsonGenerator gen, Reply reply) throws IOException {
-        if (reply instanceof Reply.Text text && text.stopSequence() != null) {
+    private static void writeStopSequence(JsonGenerator gen, SimReply reply) throws IOException {
+        if (reply instanceof SimReply.Text text && text.stopSequence() != null) {
             gen.writeStringField("stop_sequence", text.stopSequence());
         } else {
             gen.writeNullField("stop_sequence");

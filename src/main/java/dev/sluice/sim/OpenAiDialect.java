@@ -7,7 +7,7 @@ import io.helidon.http.HeaderNames;
 import java.time.Duration;
 
 /** OpenAI's error wording: {@code {"error":{"message","type","param","code"}}} with its types and codes. */
-final class OpenAiErrors implements Dialect {
+final class OpenAiDialect implements Dialect {
     private static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
 
     @Override

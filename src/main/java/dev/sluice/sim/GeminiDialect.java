@@ -13,7 +13,7 @@ import java.time.Duration;
  * with the canonical status for the HTTP status. Like the real API, a 429 says how long to wait
  * in a {@code google.rpc.RetryInfo} detail ({@code "retryDelay": "3s"}), not in a Retry-After header.
  */
-final class GeminiErrors implements Dialect {
+final class GeminiDialect implements Dialect {
     private static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
 
     @Override

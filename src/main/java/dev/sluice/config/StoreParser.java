@@ -1,0 +1,33 @@
+package dev.sluice.config;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/** Reads the {@code store:} section: SQLite or PostgreSQL, the writer queue and the spill directory. */
+final class StoreParser {
+    private StoreParser() {}
+
+    static StoreConfig parse(YamlNode node) {
+        if (node == null) {
+            return new StoreConfig("sluice.db", null, 100_000, spillDirFor("sluice.db", null));
+        }
+        node.allowOnly(Set.of("path", "url", "queue_capacity", "spill_dir"));
+        String url = node.optionalString("url");
+        if (url != null && !url.startsWith("jdbc:postgresql://")) {
+            throw node.get("url").error("'" + url + "' is not a PostgreSQL JDBC URL",
+                    "write it like jdbc:postgresql://127.0.0.1:5432/sluice?user=sluice&password=${env:PGPASSWORD}");
+        }
+        String path = node.string("path", "sluice.db");
+        return new StoreConfig(path, url, node.integer("queue_capacity", 100_000, 100, 10_000_000),
+                node.string("spill_dir", spillDirFor(path, url)));
+    }
+
+    /** By default records spill next to the SQLite file, or under .sluice/ for PostgreSQL. */
+    private static String spillDirFor(String sqlitePath, String url) {
+        if (url != null) {
+            return ".sluice/spill";
+        }
+        Path parent = Path.of(sqlitePath).toAbsolutePath().getParent();
+        return (parent == null ? Path.of("spill") : parent.resolve("spill")).toString();
+    }
+}

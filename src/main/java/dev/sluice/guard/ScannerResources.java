@@ -1,0 +1,90 @@
+package dev.sluice.guard;
+
+import dev.sluice.embed.Embedder;
+import dev.sluice.guard.judge.JudgeClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What scanner factories build from: the shared embedder and the judge's client, and heavy
+ * parts shared by every rule that asks for the same key (a word list, an ONNX model, the
+ * injection classifier), closed with the guardrails when they can be.
+ */
+public final class ScannerResources implements AutoCloseable {
+    private final Supplier<Embedder> embedder;
+    private final JudgeClient judge;
+    private final Map<Object, Object> shared = new LinkedHashMap<>();
+
+    ScannerResources(Supplier<Embedder> embedder, JudgeClient judge) {
+        this.embedder = embedder;
+        this.judge = judge;
+    }
+
+    /** The in-process sentence embedder, created on first use. */
+    public Supplier<Embedder> embedder() {
+        return embedder;
+    }
+
+    /** Runs the judge's sub-requests through the gateway's router. */
+    public JudgeClient judge() {
+        return judge;
+    }
+
+    /** The one instance for {@code key}, created now if this is the first rule to ask. */
+    public synchronized <T> T shared(Object key, Class<T> type, Supplier<T> create) {
+        return type.cast(shared.computeIfAbsent(key, k -> create.get()));
+    }
+
+    /**
+     * The one instance for {@code key}, created when a scan first needs it (a model nobody's text
+     * reaches is never loaded).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Supplier<T> lazy(Object key, Supplier<T> create) {
+        return shared(key, Lazy.class, () -> new Lazy<>(create));
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Object o : shared.values()) {
+            if ((o instanceof Lazy<?> lazy ? lazy.createdOrNull() : o) instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // shutting down
+                }
+            }
+        }
+        shared.clear();
+    }
+
+    /** Creates its value once, on the first get, whichever thread asks. */
+    private static final class Lazy<T> implements Supplier<T> {
+        private final Supplier<T> create;
+        private volatile T value;
+
+        Lazy(Supplier<T> create) {
+            this.create = create;
+        }
+
+        @Override
+        public T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = create.get();
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
+
+        T createdOrNull() {
+            return value;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.sluice.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@DisplayName("The OpenAI wire codecs: round trips, and 400s that name the field")
+class CodecsTest {
+    private static final String FULL_REQUEST = """
+            {"model": "gpt-4o", "stream": true, "stream_options": {"include_usage": true},
+             "messages": [
+               {"role": "system", "content": "Be brief."},
+               {"role": "user", "content": [{"type": "text", "text": "Weather?"}], "name": "ann"},
+               {"role": "assistant", "content": null,
+                "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\\"city\\":\\"Oslo\\"}"}}]},
+               {"role": "tool", "tool_call_id": "call_1", "content": "4C"}],
+             "tools": [{"type": "function", "function": {"name": "get_weather", "description": "Weather now",
+                        "parameters": {"type": "object"}, "strict": true}}],
+             "tool_choice": {"type": "function", "function": {"name": "get_weather"}},
+             "response_format": {"type": "json_schema", "json_schema": {"name": "w", "schema": {"type": "object"}}},
+             "n": 2, "stop": ["END"], "seed": 7, "temperature": 0.5, "top_p": 0.9, "max_tokens": 100,
+             "max_completion_tokens": 90, "user": "u-1", "metadata": {"team": "a"},
+             "logit_bias": {"50256": -100}, "prediction": {"type": "content", "content": "x"}}
+            """;
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("a request with every field survives read → write → read, unknown fields included")
+    void requestRoundTrip() {
+        ChatRequest read = ChatRequestCodec.read(bytes(FULL_REQUEST));
+        byte[] written = ChatRequestCodec.write(read);
+
+        assertThat(ChatRequestCodec.read(written)).isEqualTo(read);
+        JsonNode json = Json.parse(written);
+        assertThat(json.path("logit_bias").path("50256").asInt()).isEqualTo(-100);
+        assertThat(json.path("prediction").path("type").asText()).isEqualTo("content");
+        assertThat(read.maxOutputTokens()).isEqualTo(90);
+        assertThat(read.responseFormatType()).isEqualTo("json_schema");
+        assertThat(read.messages().get(2).toolCalls()).containsExactly(new ToolCall("call_1", "get_weather",
+                "{\"city\":\"Oslo\"}"));
+    }
+
+    @Test
+    @DisplayName("a response and a stream chunk survive write → read, with usage details")
+    void responseRoundTrip() {
+        ChatResponse response = ChatResponseCodec.readResponse(Json.parse(bytes("""
+                {"id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "gpt-4o",
+                 "system_fingerprint": "fp_1", "service_tier": "default",
+                 "choices": [{"index": 0, "finish_reason": "tool_calls", "logprobs": null,
+                   "message": {"role": "assistant", "content": null, "refusal": null,
+                     "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}}],
+                 "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15,
+                   "prompt_tokens_details": {"cached_tokens": 4}, "completion_tokens_details": {"reasoning_tokens": 2}}}
+                """)));
+
+        assertThat(ChatResponseCodec.readResponse(Json.parse(ChatResponseCodec.writeResponse(response)))).isEqualTo(response);
+        assertThat(response.usage()).isEqualTo(new Usage(10, 5, 15, 4, 2));
+        assertThat(response.extra().path("service_tier").asText()).isEqualTo("default");
+
+        ChatChunk chunk = new ChatChunk("chatcmpl-1", 1700000000, "gpt-4o", List.of(new ChunkChoice(0,
+                new Delta("assistant", "Hel", List.of(new ToolCallDelta(0, "call_1", "f", "{")), null), null)),
+                null, "fp_1");
+        assertThat(ChatResponseCodec.readChunk(Json.parse(ChatResponseCodec.writeChunk(chunk)))).isEqualTo(chunk);
+    }
+
+    @Test
+    @DisplayName("an embeddings request survives read → write → read")
+    void embeddingsRoundTrip() {
+        EmbeddingRequest read = EmbeddingCodec.readRequest(bytes("""
+                {"model": "text-embedding-3-small", "input": ["a", "b"], "encoding_format": "base64",
+                 "dimensions": 64, "user": "u", "extra_field": 1}
+                """));
+
+        assertThat(EmbeddingCodec.readRequest(EmbeddingCodec.writeRequest(read))).isEqualTo(read);
+    }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @DisplayName("each malformed field is a 400 invalid_request_error whose param is the field's path")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"messages": [{"role": "user", "content": "x"}]}                                  | model                            | Missing required parameter
+            {"model": 4, "messages": [{"role": "user", "content": "x"}]}                     | model                            | expected a string
+            {"model": "m"}                                                                    | messages                         | Missing required parameter
+            {"model": "m", "messages": []}                                                    | messages                         | at least one message
+            {"model": "m", "messages": [{"role": "user", "content": "x"}, {"role": "robot", "content": "y"}]} | messages[1].role | Supported values are: assistant, developer, function, system, tool, user
+            {"model": "m", "messages": [{"role": "user", "content": 5}]}                     | messages[0].content              | a string or an array of content parts
+            {"model": "m", "messages": [{"role": "user", "content": [{"type": "text", "text": 1}]}]} | messages[0].content[0].text | expected a string
+            {"model": "m", "messages": [{"role": "tool", "content": "4C"}]}                  | messages[0].tool_call_id         | Missing required parameter
+            {"model": "m", "messages": [{"role": "assistant", "tool_calls": [{"type": "function", "function": {"name": "f"}}]}]} | messages[0].tool_calls[0].id | Missing required parameter
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "temperature": 3} | temperature                      | 3.0 is outside [0.0, 2.0]
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "n": 1.5}         | n                                | expected an integer
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "stop": ["a", "b", "c", "d", "e"]} | stop | up to 4 strings
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function"}]} | tools[0].function | Missing required parameter
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tool_choice": "sometimes"} | tool_choice           | Supported values are: auto, none, required
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": {"type": "json_schema"}} | response_format.json_schema | Missing required parameter
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "metadata": {"k": 1}} | metadata.k                    | expected a string
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "stream_options": {"include_usage": "yes"}} | stream_options.include_usage | expected a boolean
+            """)
+    void fieldErrors(String body, String param, String message) {
+        SluiceException e = catchThrowableOfType(SluiceException.class, () -> ChatRequestCodec.read(bytes(body)));
+
+        assertThat(e).as("no error for %s", body).isNotNull();
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.type()).isEqualTo("invalid_request_error");
+        assertThat(e.param()).isEqualTo(param);
+        assertThat(e.getMessage()).contains(message);
+    }
+
+    @Test
+    @DisplayName("a body that is not JSON, or not an object, is a 400 saying so")
+    void notJson() {
+        SluiceException broken = catchThrowableOfType(SluiceException.class, () -> ChatRequestCodec.read(bytes("{\"model\":")));
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.getMessage()).startsWith("The request body is not valid JSON");
+        SluiceException array = catchThrowableOfType(SluiceException.class, () -> ChatRequestCodec.read(bytes("[1]")));
+        assertThat(array.getMessage()).isEqualTo("The request body must be a JSON object.");
+        SluiceException input = catchThrowableOfType(SluiceException.class,
+                () -> EmbeddingCodec.readRequest(bytes("{\"model\": \"e\", \"input\": [\"a\", 1]}")));
+        assertThat(input.param()).isEqualTo("input");
+    }
+
+    @Test
+    @DisplayName("errors are written in OpenAI's shape, and upstream errors are read in every dialect")
+    void errors() {
+        JsonNode written = Json.parse(ErrorCodec.write(SluiceException.missing("model")));
+        assertThat(written.path("error").path("message").asText()).isEqualTo("Missing required parameter: 'model'.");
+        assertThat(written.path("error").path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(written.path("error").path("param").asText()).isEqualTo("model");
+        assertThat(written.path("error").path("code").asText()).isEqualTo("missing_required_parameter");
+        assertThat(Json.parse(ErrorCodec.write(SluiceException.unavailable("down"))).path("error").path("param").isNull())
+                .isTrue();
+
+        assertThat(ErrorCodec.upstreamMessage(bytes("{\"error\": {\"message\": \"openai says\", \"type\": \"x\"}}")))
+                .isEqualTo("openai says");
+        assertThat(ErrorCodec.upstreamMessage(bytes("{\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\","
+                + " \"message\": \"anthropic says\"}}"))).isEqualTo("anthropic says");
+        assertThat(ErrorCodec.upstreamMessage(bytes("{\"error\": {\"code\": 429, \"message\": \"gemini says\","
+                + " \"status\": \"RESOURCE_EXHAUSTED\"}}"))).isEqualTo("gemini says");
+        assertThat(ErrorCodec.upstreamMessage(bytes("{\"error\": \"plain field\"}"))).isEqualTo("plain field");
+        assertThat(ErrorCodec.upstreamMessage(bytes("x".repeat(600)))).hasSize(503).endsWith("...");
+    }
+}
