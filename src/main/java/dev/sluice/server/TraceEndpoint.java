@@ -43,9 +43,14 @@ public final class TraceEndpoint implements Endpoints {
     private final Guard<Caller> callers;
     private final BatchWriter<SpanRecord> spans;
     private final long maxBodyBytes;
+    private final java.time.Clock clock;
 
-    /** @param callers resolves the virtual key the spans are stamped with */
-    public TraceEndpoint(Guard<Caller> callers, BatchWriter<SpanRecord> spans, long maxBodyBytes) {
+    /**
+     * @param callers resolves the virtual key the spans are stamped with
+     * @param clock   bounds span times: spans from more than five minutes in the future are rejected
+     */
+    public TraceEndpoint(Guard<Caller> callers, BatchWriter<SpanRecord> spans, long maxBodyBytes, java.time.Clock clock) {
+        this.clock = clock;
         this.callers = callers;
         this.spans = spans;
         this.maxBodyBytes = maxBodyBytes;
@@ -91,7 +96,7 @@ public final class TraceEndpoint implements Endpoints {
                     + " The body must be an ExportTraceServiceRequest.");
             return;
         }
-        OtlpSpans.Result result = OtlpSpans.convert(request, sender);
+        OtlpSpans.Result result = OtlpSpans.convert(request, sender, nowNanos());
         if (spans.remainingCapacity() < result.spans().size()) {
             call.header(HttpIo.RETRY_AFTER, "1");
             fail(call, json, 503, UNAVAILABLE, "The span queue is full; nothing from this request was stored. Retry shortly.");
@@ -119,6 +124,11 @@ public final class TraceEndpoint implements Endpoints {
         } else {
             call.send(200, PROTOBUF, answer.build().toByteArray());
         }
+    }
+
+    private long nowNanos() {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** The key and team the spans are stamped with (none when auth is off). */
