@@ -262,7 +262,7 @@ public final class Router implements Stage {
                 .setAttribute(AttemptSpan.OPERATION, operation)
                 .setAttribute(AttemptSpan.PROVIDER, d.provider().name())
                 .setAttribute(AttemptSpan.REQUEST_MODEL, d.upstreamModel()).startSpan();
-        Map<String, String> headers = new HashMap<>(d.forwarder().select(ex.headers()));
+        Map<String, String> headers = new HashMap<>(d.forwarder().select(ex.headers(), ex.caller().keyId() != null));
         // the upstream joins the trace too (vLLM, Ollama and others accept traceparent)
         W3CTraceContextPropagator.getInstance().inject(Context.current().with(span), headers, Map::put);
         Call call = new Call(d.upstreamModel(), ex.requestId(), headers, readTimeout);
