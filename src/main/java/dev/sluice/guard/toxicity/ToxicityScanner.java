@@ -12,7 +12,7 @@ import java.util.List;
  * offending words can be masked. With a configured ONNX model ({@link OnnxTextClassifier}) the
  * model's score is used as well and the higher one counts.
  */
-public final class ToxicityScanner implements Scanner {
+public final class ToxicityScanner implements Scanner.Masking {
     private final Lexicon lexicon;
     private final OnnxTextClassifier model;
 
@@ -24,16 +24,6 @@ public final class ToxicityScanner implements Scanner {
     @Override
     public String name() {
         return "toxicity";
-    }
-
-    @Override
-    public boolean redactable() {
-        return true;
-    }
-
-    @Override
-    public String mask(Finding finding) {
-        return "[REDACTED]";
     }
 
     @Override
