@@ -121,7 +121,7 @@ public final class Feedback {
         String comment = text(body, "comment", MAX_COMMENT);
         String user = text(body, "user", MAX_TEXT);
 
-        Rated rated = find(requestId != null ? requestId : traceId, requestId == null);
+        Rated rated = find(caller, requestId != null ? requestId : traceId, requestId == null);
         if (rated == null || (checkOwnership && !mayRate(caller, rated))) {
             // another team's request is "not found" too, so ids cannot be probed
             throw new SluiceException(404, "invalid_request_error", "request_not_found", requestId != null ? "request_id" : "trace_id",
@@ -146,15 +146,19 @@ public final class Feedback {
         return caller.team() != null && caller.team().equals(rated.team());
     }
 
-    /** The request from the recent index, else from the store, polling briefly for one just finished. */
-    private Rated find(String id, boolean byTrace) {
+    /**
+     * The caller's team's (or, without a team, the caller's own) request with this id: from the
+     * recent index, else from the store, polling briefly for one just finished.
+     */
+    private Rated find(Caller caller, String id, boolean byTrace) {
         long deadline = System.nanoTime() + STORE_WAIT.toNanos();
+        String scope = RecentRequests.scope(caller);
         while (true) {
-            Rated r = recent.find(id, byTrace);
+            Rated r = recent.find(scope, id, byTrace);
             if (r != null) {
                 return r;
             }
-            r = reader.request(id, byTrace).orElse(null);
+            r = reader.request(id, byTrace, caller.team(), caller.keyId()).orElse(null);
             if (r != null || System.nanoTime() > deadline) {
                 return r;
             }
