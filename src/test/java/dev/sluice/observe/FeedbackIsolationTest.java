@@ -84,4 +84,46 @@ class FeedbackIsolationTest {
             assertThat(feedback(gw, gamma, "{\"request_id\":\"shared-2\",\"value\":\"up\"}").status()).isEqualTo(404);
         }
     }
+
+    @Test
+    @DisplayName("feedback on unknown ids: a key may have only a few lookups waiting (the rest get 429 with Retry-After"
+            + " at once), other keys are not affected, and known ids are still rated")
+    void unknownIdsAreBounded() throws Exception {
+        try (TestGateway gw = TestGateway.start()) {
+            String noisy = keyOf(gw, "noisy", "alpha").path("key").asText();
+            String calm = keyOf(gw, "calm", "beta").path("key").asText();
+            int n = 24;
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Http.Response>> answers = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < n; i++) {
+                    String id = "nope-" + i;
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        return feedback(gw, noisy, "{\"request_id\":\"" + id + "\",\"value\":\"up\"}");
+                    }));
+                }
+                go.countDown();
+                Http.Response other = feedback(gw, calm, "{\"request_id\":\"nope-calm\",\"value\":\"up\"}");
+                assertThat(other.status()).as(other.body()).isEqualTo(404);
+                int notFound = 0;
+                int limited = 0;
+                for (var f : answers) {
+                    Http.Response r = f.get();
+                    if (r.status() == 429) {
+                        limited++;
+                        assertThat(r.json().path("error").path("code").asText()).isEqualTo("too_many_feedback_lookups");
+                        assertThat(r.header("retry-after")).isEqualTo("1");
+                    } else {
+                        assertThat(r.status()).as(r.body()).isEqualTo(404);
+                        notFound++;
+                    }
+                }
+                assertThat(notFound).isGreaterThanOrEqualTo(1);
+                assertThat(limited).as("at most 8 wait at once").isGreaterThanOrEqualTo(1);
+            }
+            String id = FeedbackTest.chat(gw, noisy, "gpt-4o-mini", null);
+            assertThat(feedback(gw, noisy, "{\"request_id\":\"" + id + "\",\"value\":\"up\"}").status()).isEqualTo(201);
+        }
+    }
 }
