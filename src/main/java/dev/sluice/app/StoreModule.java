@@ -24,10 +24,17 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code store:} and {@code redis:}: the database (SQLite or PostgreSQL), the shared Redis when
  * configured, the batching writers (request log, spans, feedback, bodies), the request logger and
- * the right-to-erasure registry. Ready while the database answers.
+ * the right-to-erasure registry. Ready while the database answers and its writes succeed.
  */
 final class StoreModule implements Module {
     private static final Logger LOG = LoggerFactory.getLogger(StoreModule.class);
+    /**
+     * Write attempts failing in a row (one writer) before readiness turns 503: one failed batch is a blip
+     * (a lock, a failover), several mean the store cannot take records (disk full, read-only). A writer
+     * retries with backoff up to 5 s, so a store that stopped writing is seen within about 10 s; the first
+     * success makes the gateway ready again.
+     */
+    static final int UNREADY_AFTER_WRITE_FAILURES = 3;
 
     private final Database database;
     private final Redis redis;
@@ -80,6 +87,9 @@ final class StoreModule implements Module {
     @Override
     public void contribute(Contributions to) {
         to.readiness("store", database::healthy);
+        // Liveness is not the store's: a gateway that cannot write still serves, spilling to disk.
+        to.readiness("store_writes", () -> writers.all().stream()
+                .allMatch(w -> w.consecutiveFailures() < UNREADY_AFTER_WRITE_FAILURES));
     }
 
     Database database() {

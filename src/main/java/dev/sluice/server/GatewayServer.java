@@ -28,7 +28,8 @@ public final class GatewayServer {
     public GatewayServer(String host, int port, Transport transport, List<Endpoints> endpoints,
                          Map<String, BooleanSupplier> readiness) {
         RouteTable.Builder routes = new RouteTable.Builder();
-        Map<String, BooleanSupplier> checks = Map.copyOf(readiness);
+        // in the order given: the first failing check names the status (the store before its writes)
+        Map<String, BooleanSupplier> checks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(readiness));
         routes.get("/health/live", call -> call.sendJson(200, status("live")))
                 .get("/health/ready", call -> {
                     String state = readiness(checks);

@@ -66,6 +66,8 @@ public final class BatchWriter<T> implements AutoCloseable {
     private volatile long spillPending;
     private volatile boolean closing;
     private volatile boolean storeDown;
+    /** Write attempts (batches, replays) that failed in a row; 0 after any success. */
+    private volatile int consecutiveFailures;
     /** While the store is down: whether the last probe reached it (only then does the writer try it). */
     private volatile boolean reachable;
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -137,6 +139,11 @@ public final class BatchWriter<T> implements AutoCloseable {
     /** Whether the last write attempt failed. */
     public boolean storeDown() {
         return storeDown;
+    }
+
+    /** Write attempts that failed in a row (a store that answers reads but refuses writes keeps this growing). */
+    public int consecutiveFailures() {
+        return consecutiveFailures;
     }
 
     /** Waits until every accepted record is in the store, or the timeout passes; true when flushed. */
@@ -224,11 +231,13 @@ public final class BatchWriter<T> implements AutoCloseable {
             LOG.info("{}: the store answers again", name);
         }
         storeDown = false;
+        consecutiveFailures = 0;
         backoff = 100;
     }
 
     private void markDown() {
         storeDown = true;
+        consecutiveFailures++;
         reachable = false;
         closeConnection();
     }
