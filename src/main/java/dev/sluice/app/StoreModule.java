@@ -35,6 +35,8 @@ final class StoreModule implements Module {
      * success makes the gateway ready again.
      */
     static final int UNREADY_AFTER_WRITE_FAILURES = 3;
+    /** How long an erasure waits for a writer busy on a slow store before answering 503. */
+    private static final long PURGE_TIMEOUT_MILLIS = 30_000;
 
     private final Database database;
     private final Redis redis;
@@ -46,6 +48,14 @@ final class StoreModule implements Module {
         this.redis = redis;
         this.writers = writers;
         this.erasure = new Erasure(database);
+        // first the records still waiting to be written, so none lands after the tables are cleared
+        erasure.addCopy("queued", user -> {
+            long n = 0;
+            for (BatchWriter<?> w : writers.all()) {
+                n += w.purge(user, PURGE_TIMEOUT_MILLIS);
+            }
+            return n;
+        });
     }
 
     static StoreModule open(StoreConfig config, RedisConfig redisConfig) {
@@ -60,13 +70,15 @@ final class StoreModule implements Module {
             Path spill = Path.of(config.spillDir());
             int capacity = config.queueCapacity();
             BatchWriter<RequestRecord> requestLog = opened(opened,
-                    new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class, capacity, spill));
+                    new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class, capacity, spill,
+                            RequestRecord::endUser));
             BatchWriter<SpanRecord> spans = opened(opened,
-                    new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class, capacity, spill));
+                    new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class, capacity, spill, SpanRecord::endUser));
             BatchWriter<FeedbackRecord> feedback = opened(opened,
-                    new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class, capacity, spill));
+                    new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class, capacity, spill,
+                            FeedbackRecord::endUser));
             BatchWriter<BodyRecord> bodies = opened(opened,
-                    new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill));
+                    new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill, BodyRecord::endUser));
             return new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies));
         } catch (RuntimeException e) {
             Gateway.closeInReverse(opened);
