@@ -25,7 +25,7 @@ public final class GatewayServer {
      *                  while one fails (and {@code draining} once shutdown began)
      * @throws PortInUseException when the port is taken
      */
-    public GatewayServer(String host, int port, Transport transport, List<Endpoints> endpoints,
+    public GatewayServer(String host, int port, ConnectionLimits limits, Transport transport, List<Endpoints> endpoints,
                          Map<String, BooleanSupplier> readiness) {
         RouteTable.Builder routes = new RouteTable.Builder();
         // in the order given: the first failing check names the status (the store before its writes)
@@ -37,7 +37,7 @@ public final class GatewayServer {
                 });
         endpoints.forEach(e -> e.register(routes));
         this.dispatcher = new Dispatcher(routes.build());
-        this.listening = transport.start(host, port, dispatcher);
+        this.listening = transport.start(host, port, limits, dispatcher);
     }
 
     /**
