@@ -28,6 +28,7 @@ final class FeedbackModule implements Module {
         this.endpoints = new FeedbackEndpoints(feedback, reader, new FeedbackSummary(store.database()), auth.callers(),
                 auth.enabled(), auth.adminGuard(), maxBodyBytes);
         store.erasure().add("feedback", "end_user");
+        store.erasure().addCopy("recent_requests", recent::erase);
         retention.retention().add("feedback", "ts", false, retentionConfig.feedback());
     }
 

@@ -1,11 +1,13 @@
 package dev.sluice.app;
 
+import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pricing.Price;
 import dev.sluice.pricing.PriceCatalog;
 import dev.sluice.server.ApiEndpoints;
+import dev.sluice.server.ConnectionLimits;
 import dev.sluice.server.GatewayServer;
 import dev.sluice.server.helidon.HelidonTransport;
 import java.time.Clock;
@@ -64,7 +66,9 @@ public final class Gateway implements AutoCloseable {
             Pipeline pipeline = new Pipeline(assembly.pipeline(), telemetry.tracer(), prices::cost);
             assembly.endpoints(new ApiEndpoints(pipeline, store.requestLogger(), telemetry.tracer(), assembly.listeners(),
                     auth.callers(), config.modelNames(), maxBody));
-            this.server = new GatewayServer(config.server().host(), config.server().port(), new HelidonTransport(),
+            ServerConfig s = config.server();
+            this.server = new GatewayServer(s.host(), s.port(),
+                    new ConnectionLimits(s.headerTimeout(), s.idleTimeout(), s.maxConnectionsPerIp()), new HelidonTransport(),
                     assembly.endpoints(), assembly.readiness());
         } catch (RuntimeException e) {
             closeInReverse(modules);

@@ -41,6 +41,18 @@ public final class RecentRequests implements Exchange.CompletionListener {
         }
     }
 
+    /** Forgets an end user's requests (erasure); returns how many requests went. */
+    public long erase(String user) {
+        long[] n = {0};
+        byRequest.asMap().values().removeIf(r -> {
+            boolean theirs = user.equals(r.endUser());
+            n[0] += theirs ? 1 : 0;
+            return theirs;
+        });
+        byTrace.asMap().values().removeIf(r -> user.equals(r.endUser()));
+        return n[0];
+    }
+
     /** The recent request with this id (or the first of this trace) in the scope, or null. */
     public Rated find(String scope, String id, boolean byTraceId) {
         return (byTraceId ? byTrace : byRequest).getIfPresent(key(scope, id));

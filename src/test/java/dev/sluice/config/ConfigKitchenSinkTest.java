@@ -43,7 +43,8 @@ class ConfigKitchenSinkTest {
     @Test
     @DisplayName("server, auth (its admin key read with ${file:}), store, redis, routing")
     void infrastructure() {
-        assertThat(c.server()).isEqualTo(new ServerConfig("127.0.0.1", 9090, 512 * 1024, Duration.ofSeconds(5)));
+        assertThat(c.server()).isEqualTo(new ServerConfig("127.0.0.1", 9090, 512 * 1024, Duration.ofSeconds(5),
+                Duration.ofSeconds(4), Duration.ofSeconds(40), 77));
         assertThat(c.auth()).isEqualTo(new AuthConfig(false, "admin-key-from-a-file-0123"));
         assertThat(c.store()).isEqualTo(new StoreConfig("ks.db", null, 500, "ks-spill"));
         assertThat(c.redis()).isEqualTo(new RedisConfig("redis://127.0.0.1:6379/3", ms(100), false));
