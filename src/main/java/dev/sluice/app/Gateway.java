@@ -34,6 +34,7 @@ public final class Gateway implements AutoCloseable {
     private final List<Module> modules = new ArrayList<>();
     private final StoreModule store;
     private final RetentionModule retention;
+    private final QualityModule quality;
     private final GatewayServer server;
     private boolean closed;
 
@@ -59,7 +60,7 @@ public final class Gateway implements AutoCloseable {
             add(new FeedbackModule(config.retention(), store, retention, auth, metrics, alerts, clock, maxBody));
             add(new AdminModule(store, auth));
             add(new AnalyticsModule(config.analytics(), store, auth));
-            add(new QualityModule(config.quality(), store, alerts, auth, clock));
+            this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, clock));
 
             Assembly assembly = new Assembly();
             modules.forEach(m -> m.contribute(assembly));
@@ -139,6 +140,12 @@ public final class Gateway implements AutoCloseable {
             }
         }
         return store.flush(timeout.toMillis());
+    }
+
+    /** For tests and the demo: waits until sampled answers have reached the drift figures. */
+    public boolean awaitDriftSamples(Duration timeout) {
+        // requests still in flight have not run their completion listeners, which hand over the samples
+        return awaitFlushed(timeout) && (quality.drift() == null || quality.drift().awaitIdle(timeout));
     }
 
     /** For tests that move the clock: runs the retention job now; rows deleted per table. */

@@ -10,8 +10,22 @@ final class QualityParser {
         if (node == null) {
             return QualityConfig.DEFAULTS;
         }
-        node.allowOnly(Set.of("model_change"));
-        return new QualityConfig(modelChange(node.get("model_change")));
+        node.allowOnly(Set.of("model_change", "drift"));
+        return new QualityConfig(modelChange(node.get("model_change")), drift(node.get("drift")));
+    }
+
+    private static QualityConfig.Drift drift(YamlNode node) {
+        QualityConfig.Drift d = QualityConfig.Drift.DEFAULTS;
+        if (node == null) {
+            return d;
+        }
+        node.allowOnly(Set.of("enabled", "sample_rate", "max_per_minute", "horizon"));
+        java.time.Duration horizon = node.duration("horizon", d.horizon());
+        if (horizon.compareTo(java.time.Duration.ofMinutes(1)) < 0 || horizon.compareTo(java.time.Duration.ofDays(31)) > 0) {
+            throw node.get("horizon").error("the drift horizon must be from 1m to 31d", "e.g. horizon: 25h");
+        }
+        return new QualityConfig.Drift(node.bool("enabled", true), node.number("sample_rate", d.sampleRate(), 0, 1),
+                node.integer("max_per_minute", d.maxPerMinute(), 1, 100_000), horizon);
     }
 
     private static QualityConfig.ModelChange modelChange(YamlNode node) {
