@@ -17,7 +17,8 @@ public final class StatsReader {
     /** One request, reduced to what aggregates use; {@code ttftMs} is -1 when unknown, tokens and cost 0 when unknown. */
     public record Row(long ts, String model, String provider, String keyId, String team, String user, String operation,
                       int status, String errorType, String cacheStatus, String tags, long latencyMs, long ttftMs,
-                      long tokensIn, long tokensOut, double cost) {}
+                      long tokensIn, long tokensOut, double cost, String prompt, Integer promptVersion,
+                      String experiment, String variant) {}
 
     @FunctionalInterface
     public interface RowSink {
@@ -33,7 +34,8 @@ public final class StatsReader {
     public long scan(RequestQuery query, boolean withTags, RowSink sink) {
         RequestQuery.Where where = query.where(database.dialect());
         String sql = "SELECT ts, model, provider, key_id, team, end_user, operation, status, error_type, cache_status, "
-                + (withTags ? "tags" : "NULL") + ", latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd FROM request_log"
+                + (withTags ? "tags" : "NULL") + ", latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd,"
+                + " prompt, prompt_version, experiment, variant FROM request_log"
                 + where.sql();
         return database.read(c -> {
             boolean autoCommit = c.getAutoCommit();
@@ -54,7 +56,8 @@ public final class StatsReader {
                         Row row = new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9),
                                 rs.getString(10), rs.getString(11), rs.getLong(12), ttft, rs.getLong(14), rs.getLong(15),
-                                rs.getDouble(16));
+                                rs.getDouble(16), rs.getString(17), Columns.integer(rs, "prompt_version"),
+                                rs.getString(19), rs.getString(20));
                         if (!sink.accept(row)) {
                             break;
                         }

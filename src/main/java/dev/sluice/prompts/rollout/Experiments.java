@@ -136,7 +136,7 @@ public final class Experiments {
         }
     }
 
-    private static AbTest abTest(ExperimentRow row) {
+    static AbTest abTest(ExperimentRow row) {
         JsonNode def = read(row.definition(), JsonNode.class);
         JsonNode state = row.state() == null ? Json.object() : read(row.state(), JsonNode.class);
         List<Variant> variants = Json.MAPPER.convertValue(def.get("variants"),
