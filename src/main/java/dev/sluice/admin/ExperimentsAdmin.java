@@ -6,7 +6,11 @@ import dev.sluice.api.SluiceException;
 import dev.sluice.prompts.Prompt;
 import dev.sluice.prompts.PromptRegistry;
 import dev.sluice.prompts.PromptRef;
+import dev.sluice.prompts.Shadows;
 import dev.sluice.prompts.rollout.AbTest;
+import dev.sluice.prompts.rollout.ExperimentRow;
+import dev.sluice.prompts.rollout.ShadowConfig;
+import dev.sluice.prompts.rollout.ShadowResults;
 import dev.sluice.prompts.rollout.Comparison;
 import dev.sluice.prompts.rollout.Experiments;
 import dev.sluice.prompts.rollout.Gates;
@@ -25,7 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code /admin/experiments} (A/B splits) and {@code /admin/rollouts} (canaries): start, list,
+ * {@code /admin/experiments} (A/B splits), {@code /admin/rollouts} (canaries) and
+ * {@code /admin/shadows} (shadow traffic and its comparison report): start, list,
  * status with live figures, stop / promote, pause, resume, abort. Experiments on a prompt need
  * write access to the prompt's team; experiments on a model need an owner key. Every change is
  * audited. The JSON shapes are documented in docs/prompts.md ("HTTP API").
@@ -40,15 +45,19 @@ public final class ExperimentsAdmin implements Endpoints {
     private final RolloutDriver rollouts;
     private final RequestFigures figures;
     private final TrafficSplits splits;
+    private final Shadows shadows;
+    private final ShadowResults shadowResults;
 
     public ExperimentsAdmin(AdminGuard guard, PromptRegistry registry, Experiments experiments, RolloutDriver rollouts,
-                            RequestFigures figures, TrafficSplits splits) {
+                            RequestFigures figures, TrafficSplits splits, Shadows shadows, ShadowResults shadowResults) {
         this.guard = guard;
         this.registry = registry;
         this.experiments = experiments;
         this.rollouts = rollouts;
         this.figures = figures;
         this.splits = splits;
+        this.shadows = shadows;
+        this.shadowResults = shadowResults;
     }
 
     @Override
@@ -63,7 +72,11 @@ public final class ExperimentsAdmin implements Endpoints {
                 .get("/admin/rollouts/{id}", this::showRollout)
                 .post("/admin/rollouts/{id}/pause", this::pause)
                 .post("/admin/rollouts/{id}/resume", this::resume)
-                .post("/admin/rollouts/{id}/abort", this::abort);
+                .post("/admin/rollouts/{id}/abort", this::abort)
+                .post("/admin/shadows", this::startShadow)
+                .get("/admin/shadows", this::listShadows)
+                .get("/admin/shadows/{id}", this::showShadow)
+                .post("/admin/shadows/{id}/stop", this::stopShadow);
     }
 
     /** Body: {@code {"prompt": NAME | "subject": "model:NAME", "label": "production", "variants": [{name, target, weight}]}}. */
@@ -204,6 +217,72 @@ public final class ExperimentsAdmin implements Endpoints {
         call.audit("prompt.rollout." + action, s.id(), team(s.plan().subject()), Json.string(PromptsJson.rollout(s, null, null)),
                 Json.string(PromptsJson.rollout(after, null, null)));
         call.send(200, PromptsJson.bytes(PromptsJson.rollout(after, null, null)));
+    }
+
+    /**
+     * Body: {@code {"prompt": NAME | "subject": "model:NAME", "candidate": VERSION | MODEL, "share": 0.1,
+     * "budget_usd": 5, "max_per_minute": 60}}.
+     */
+    private void startShadow(AdminGuard.Call call) {
+        AdminBody body = call.body();
+        String subject = subject(body);
+        requireWrite(call, subject, "shadow");
+        JsonNode candidateNode = body.node("candidate");
+        if (candidateNode == null || !candidateNode.isValueNode()) {
+            throw SluiceException.invalidRequest("candidate", "Send 'candidate': a prompt version number, or a model.");
+        }
+        String candidate = candidateNode.asText();
+        if (subject.startsWith(PROMPT)) {
+            registry.resolve(PromptRef.parse(subject.substring(PROMPT.length()) + "@" + candidate, "candidate"));
+        }
+        ShadowConfig config = new ShadowConfig(subject, candidate, number(body, "share", 0.1), number(body, "budget_usd", 5.0),
+                (int) number(body, "max_per_minute", 60.0));
+        String id = experiments.startShadow(config, call.who.id());
+        shadows.invalidate(subject);
+        JsonNode out = PromptsJson.shadow(id, "running", config, null);
+        call.audit("experiment.shadow.start", id, team(subject), null, Json.string(out));
+        call.send(201, PromptsJson.bytes(out));
+    }
+
+    private static double number(AdminBody body, String field, double fallback) {
+        JsonNode v = body.node(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isNumber()) {
+            throw SluiceException.invalidType(field, "a number");
+        }
+        return v.asDouble();
+    }
+
+    private void listShadows(AdminGuard.Call call) {
+        List<JsonNode> out = new ArrayList<>();
+        for (ExperimentRow row : experiments.recentShadows(call.limit())) {
+            if (visible(call, row.subject())) {
+                out.add(PromptsJson.shadow(row.id(), row.status(), Experiments.shadowConfig(row), null));
+            }
+        }
+        call.send(200, PromptsJson.list(out));
+    }
+
+    /** The comparison report: the candidate's calls, failures, latency, similarity and cost so far. */
+    private void showShadow(AdminGuard.Call call) {
+        ExperimentRow row = experiments.shadowRow(call.path("id"));
+        requireRead(call, row.subject());
+        call.send(200, PromptsJson.bytes(PromptsJson.shadow(row.id(), row.status(), Experiments.shadowConfig(row),
+                shadowResults.summary(row.id()))));
+    }
+
+    private void stopShadow(AdminGuard.Call call) {
+        ExperimentRow row = experiments.shadowRow(call.path("id"));
+        requireWrite(call, row.subject(), "stop a shadow of");
+        experiments.stopShadow(row.id());
+        shadows.invalidate(row.subject());
+        ExperimentRow after = experiments.shadowRow(row.id());
+        JsonNode out = PromptsJson.shadow(after.id(), after.status(), Experiments.shadowConfig(after),
+                shadowResults.summary(after.id()));
+        call.audit("experiment.shadow.stop", row.id(), team(row.subject()), null, Json.string(out));
+        call.send(200, PromptsJson.bytes(out));
     }
 
     private static List<Integer> steps(JsonNode node) {

@@ -8,6 +8,10 @@ import dev.sluice.prompts.PromptRenderer;
 import dev.sluice.prompts.PromptRepository;
 import dev.sluice.prompts.PromptResolver;
 import dev.sluice.prompts.PromptStage;
+import dev.sluice.prompts.Shadows;
+import dev.sluice.prompts.rollout.ShadowResults;
+import dev.sluice.config.RetentionConfig;
+import dev.sluice.pipeline.Pipeline;
 import dev.sluice.prompts.rollout.ExperimentStore;
 import dev.sluice.prompts.rollout.Experiments;
 import dev.sluice.prompts.rollout.GateCheck;
@@ -50,13 +54,14 @@ final class PromptsModule implements Module {
     private final RequestFigures figures;
     private final ExperimentStore experimentStore;
     private final AuthModule auth;
-    private final long maxBodyBytes;
+    private final Shadows shadows;
+    private final ShadowResults shadowResults;
     private final Thread ticker;
     private volatile boolean closed;
 
-    PromptsModule(StoreModule store, AuthModule auth, AlertsModule alerts, Clock clock, long maxBodyBytes) {
+    PromptsModule(StoreModule store, AuthModule auth, AlertsModule alerts, RoutingModule routing, RetentionModule retention,
+                  RetentionConfig retentionConfig, Clock clock) {
         this.auth = auth;
-        this.maxBodyBytes = maxBodyBytes;
         TemplateEngine templates = TemplateEngine.strict();
         PromptRepository repository = new PromptRepository(store.database());
         this.registry = new PromptRegistry(repository, auth.audit(), templates, clock);
@@ -67,6 +72,11 @@ final class PromptsModule implements Module {
         this.experiments = new Experiments(experimentStore, registry, clock);
         this.figures = new RequestFigures(store.database());
         registry.onChange(resolver::invalidate);
+        this.shadowResults = new ShadowResults(store.database());
+        Pipeline direct = routing.direct();
+        this.shadows = new Shadows(experimentStore, shadowResults, resolver, renderer, direct::execute,
+                store.requestLogger(), clock, FRESHNESS);
+        retention.retention().add("shadow_results", "ts", false, retentionConfig.requestLog());
         PromptRolloutEffects effects = new PromptRolloutEffects(registry, auth.audit(), alerts.sink()::send, clock);
         this.rollouts = new RolloutDriver(experimentStore, figures, new RolloutDriver.Effects() {
             @Override
@@ -102,9 +112,10 @@ final class PromptsModule implements Module {
 
     @Override
     public void contribute(Contributions to) {
-        to.stage(Slot.PROMPT, new PromptStage(resolver, renderer, splits, null));
+        to.stage(Slot.PROMPT, new PromptStage(resolver, renderer, splits, shadows));
         to.endpoints(new PromptsAdmin(auth.adminGuard(), registry, renderer));
-        to.endpoints(new ExperimentsAdmin(auth.adminGuard(), registry, experiments, rollouts, figures, splits));
+        to.endpoints(new ExperimentsAdmin(auth.adminGuard(), registry, experiments, rollouts, figures, splits,
+                shadows, shadowResults));
         to.endpoints(new PromptsApi(registry, renderer, auth.callers(), auth.enabled()));
         ticker.start();
     }

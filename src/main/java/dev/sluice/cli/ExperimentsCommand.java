@@ -100,7 +100,10 @@ final class ExperimentsCommand implements Runnable {
                         r.path("baseline").asText() + " -> " + r.path("candidate").asText() + " at "
                                 + r.path("candidate_percent").asInt() + "%");
             }
-            // SHADOWS
+            for (JsonNode s : client.get("/admin/shadows").path("data")) {
+                System.out.printf(format, s.path("id").asText(), "shadow", s.path("subject").asText(), s.path("status").asText(),
+                        "candidate " + s.path("candidate").asText());
+            }
             return 0;
         }
     }

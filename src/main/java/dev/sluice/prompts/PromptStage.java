@@ -31,11 +31,15 @@ public final class PromptStage implements Stage {
     public static final String VARIANT_HEADER = "x-sluice-variant";
     private static final Logger LOG = LoggerFactory.getLogger(PromptStage.class);
 
-    /** Sees every prompted request once the pipeline answered it (shadow traffic). */
+    /** Sees every chat request once the pipeline answered it (shadow traffic), off the answer's path. */
     @FunctionalInterface
     public interface Tap {
-        /** @param original the client's request as it arrived (with its {@code prompt} field) */
-        void served(Exchange ex, ChatRequest original, PromptCall call, Reply reply);
+        /**
+         * @param original the client's request as it arrived (with its {@code prompt} field)
+         * @param call     its stored prompt reference, or null for a request without one
+         * @return the reply to send (the same, or a stream wrapped to see the answer go by); never slower
+         */
+        Reply served(Exchange ex, ChatRequest original, PromptCall call, Reply reply);
     }
 
     private final PromptResolver resolver;
@@ -58,7 +62,8 @@ public final class PromptStage implements Stage {
             if (original != null && original.model() == null) {
                 return Reply.fail(SluiceException.missing("model"));
             }
-            return next.proceed(ex);
+            Reply reply = next.proceed(ex);
+            return original == null ? reply : tapped(ex, original, null, reply);
         }
         PromptCall call;
         try {
@@ -95,15 +100,19 @@ public final class PromptStage implements Stage {
             LOG.warn("request {}: the prompt could not be read from the store: {}", ex.requestId(), e.toString());
             return Reply.fail(SluiceException.unavailable("The prompt registry is unavailable right now; retry shortly."));
         }
-        Reply reply = next.proceed(ex);
-        if (tap != null) {
-            try {
-                tap.served(ex, original, call, reply);
-            } catch (RuntimeException e) {
-                LOG.warn("request {}: the prompt tap failed: {}", ex.requestId(), e.toString());
-            }
+        return tapped(ex, original, call, next.proceed(ex));
+    }
+
+    private Reply tapped(Exchange ex, ChatRequest original, PromptCall call, Reply reply) {
+        if (tap == null) {
+            return reply;
         }
-        return reply;
+        try {
+            return tap.served(ex, original, call, reply);
+        } catch (RuntimeException e) {
+            LOG.warn("request {}: the shadow tap failed: {}", ex.requestId(), e.toString());
+            return reply;
+        }
     }
 
     /** The experiment subject of a prompt. */
