@@ -35,6 +35,7 @@ public final class Gateway implements AutoCloseable {
     private final StoreModule store;
     private final RetentionModule retention;
     private final QualityModule quality;
+    private final PromptsModule prompts;
     private final GatewayServer server;
     private boolean closed;
 
@@ -53,6 +54,7 @@ public final class Gateway implements AutoCloseable {
             add(new CaptureModule(config.tracing(), store));
             RoutingModule routing = add(new RoutingModule(config, prices, clock, embedder, telemetry.tracer()));
             AlertsModule alerts = add(new AlertsModule(config.alerts(), clock));
+            this.prompts = add(new PromptsModule(store, auth, alerts, routing, retention, config.retention(), clock));
             LimitsModule limits = add(new LimitsModule(config, store, prices, alerts, clock));
             add(new GuardrailsModule(config.guardrails(), embedder, routing, store));
             add(new CacheModule(config, store, embedder, clock, auth));
@@ -151,6 +153,11 @@ public final class Gateway implements AutoCloseable {
     /** For tests that move the clock: runs the retention job now; rows deleted per table. */
     public Map<String, Integer> runRetention() {
         return retention.retention().runOnce();
+    }
+
+    /** For tests that move the clock: evaluates the canary rollouts this instance drives, now. */
+    public List<dev.sluice.prompts.rollout.RolloutState> runRollouts() {
+        return prompts.tick();
     }
 
     /** For tests of the store's outages: the background writers (queue, spill file, counters). */
