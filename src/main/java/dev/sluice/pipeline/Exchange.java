@@ -50,6 +50,7 @@ public final class Exchange {
     private final List<Attempt> attempts = new ArrayList<>(2);
     private Usage usage;
     private Double costUsd;
+    private boolean settled;
     private long firstTokenNanos;
     private long endNanos;
     private int status;
@@ -230,6 +231,16 @@ public final class Exchange {
         return costUsd;
     }
 
+    /**
+     * Settles the cost now, for a whole answer whose usage is final before it is written, so the
+     * reply can carry it ({@code x-sluice-cost}); completion then keeps this cost rather than
+     * settling again. Returns the cost, or null when no pipeline ran the exchange.
+     */
+    public Double settleBeforeWriting() {
+        settle();
+        return costUsd;
+    }
+
     /** Called by the {@link Pipeline} that runs this exchange: how its usage is priced at completion. */
     void pricing(Pricing newPricing) {
         this.pricing = newPricing;
@@ -345,9 +356,10 @@ public final class Exchange {
 
     /** Usage is in (the last chunk has arrived): the cost follows from it, once, for every listener to read. */
     private void settle() {
-        if (pricing == null) {
+        if (pricing == null || settled) {
             return;
         }
+        settled = true;
         try {
             costUsd = pricing.cost(upstreamModel, usage);
         } catch (RuntimeException e) {
