@@ -5,7 +5,13 @@ import dev.sluice.embed.Embedder;
 import dev.sluice.eval.Suite;
 import dev.sluice.eval.SuiteLoader;
 import dev.sluice.eval.TestCase;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.eval.report.Comparison;
+import dev.sluice.eval.report.JsonReport;
 import dev.sluice.eval.report.Reports;
+import dev.sluice.eval.run.ModelCaller;
+import dev.sluice.eval.run.Recordings;
+import dev.sluice.eval.score.Answer;
 import dev.sluice.eval.report.ResultTable;
 import dev.sluice.eval.run.EvalRunner;
 import dev.sluice.eval.run.GatewayClient;
@@ -87,6 +93,24 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "120s", description = "Longest wait for one answer (default ${DEFAULT-VALUE}).")
     String timeout;
 
+    @Option(names = "--baseline", description = "Compare with an earlier run: its JSON file (-o run.json) or a stored run id; prints the regression table.")
+    String baseline;
+
+    @Option(names = "--max-regressions", description = "With --baseline: fail (exit 100) when more cases than this went from pass to fail (default: any failure fails).")
+    Integer maxRegressions;
+
+    @Option(names = "--max-cost-increase", description = "With --baseline: fail when the total cost rose by more than this percentage.")
+    Double maxCostIncrease;
+
+    @Option(names = "--max-latency-increase", description = "With --baseline: fail when the mean latency rose by more than this percentage.")
+    Double maxLatencyIncrease;
+
+    @Option(names = "--record", description = "Keep every model answer (the judge's too) in this folder.")
+    Path record;
+
+    @Option(names = "--replay", description = "Answer from a --record folder without calling any model; a request not recorded stops the run.")
+    Path replay;
+
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
@@ -113,6 +137,10 @@ final class EvalCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return ERROR;
         } catch (GatewayUnreachable e) {
+            err.println("error: " + e.getMessage());
+            return ERROR;
+        } catch (dev.sluice.eval.run.Recordings.NotRecorded e) {
+            err.println();
             err.println("error: " + e.getMessage());
             return ERROR;
         } catch (java.io.IOException e) {
@@ -153,11 +181,23 @@ final class EvalCommand implements Callable<Integer> {
         if (noCache) {
             headers.put("x-sluice-cache", "no-store");
         }
+        if (record != null && replay != null) {
+            throw new IllegalArgumentException("--record and --replay exclude each other");
+        }
+        JsonNode baselineRun = baseline == null ? null : loadBaseline();
         GatewayClient client = new GatewayClient(baseUrl(suite), apiKey(suite), wait, headers);
+        ModelCaller caller = replay != null ? Recordings.replaying(replay)
+                : record != null ? Recordings.recording(client, record) : client;
         String judgeModel = firstNonNull(grader, suite.grader(), env.get("SLUICE_EVAL_GRADER"), suite.targets().getFirst().model());
         AtomicInteger judgeCalls = new AtomicInteger();
-        Judge judge = (model, system, user, verdict) ->
-                client.complete(model, system, user, verdict, runId + "-judge-" + judgeCalls.incrementAndGet());
+        Judge judge = (model, system, user, verdict) -> {
+            Answer answer = caller.call(GatewayClient.judgeRequest(model, system, user, verdict),
+                    runId + "-judge-" + judgeCalls.incrementAndGet());
+            if (answer.failed()) {
+                throw new IllegalStateException("the judge model " + model + " did not answer: " + answer.error());
+            }
+            return answer.text();
+        };
         Embedder embedder = new Embedder();
         Similarity similarity = (a, b, model) -> {
             if (model == null) {
@@ -174,9 +214,9 @@ final class EvalCommand implements Callable<Integer> {
         int total = EvalRunner.calls(suite, reps);
         err.printf("Running %s: %d tests x %d prompts x %d models%s = %d calls through %s (run %s)%n",
                 file, suite.tests().size(), suite.prompts().size(), suite.targets().size(),
-                reps > 1 ? " x " + reps + " repeats" : "", total, client.baseUrl(), runId);
+                reps > 1 ? " x " + reps + " repeats" : "", total, replay != null ? "recordings in " + replay : client.baseUrl(), runId);
         Progress progress = noProgress ? null : new Progress(err, total);
-        RunResult result = new EvalRunner(client, scorers, judge, similarity)
+        RunResult result = new EvalRunner(caller, scorers, judge, similarity)
                 .run(suite, new EvalRunner.Options(runId, concurrency, reps, rule, judgeModel,
                         progress == null ? null : progress::update));
         if (progress != null) {
@@ -189,12 +229,57 @@ final class EvalCommand implements Callable<Integer> {
             Reports.write(result, o);
             err.println("Wrote " + o);
         }
-        boolean failed = gate != null ? 100 * result.passRate() < gate : result.failed() > 0;
+        boolean failed;
         if (gate != null) {
+            failed = 100 * result.passRate() < gate;
             err.printf(Locale.ROOT, "Pass rate %.1f%% %s the gate of %.1f%%%n", 100 * result.passRate(),
                     failed ? "is below" : "meets", gate);
+        } else {
+            failed = result.failed() > 0 && (baselineRun == null || maxRegressions == null);
+        }
+        if (baselineRun != null) {
+            failed |= regressionGate(Comparison.of(baselineRun, JsonReport.of(result)), out, err);
         }
         return failed ? FAILED : 0;
+    }
+
+    /** Prints the regression table; true when a --max-* gate is exceeded. */
+    private boolean regressionGate(Comparison c, PrintStream out, PrintStream err) {
+        out.println();
+        out.println("Compared with baseline " + baseline + ":");
+        out.print(c.table());
+        boolean failed = false;
+        if (maxRegressions != null && c.regressions() > maxRegressions) {
+            err.println("Gate: " + c.regressions() + " regressions is more than --max-regressions " + maxRegressions);
+            failed = true;
+        }
+        if (maxCostIncrease != null && c.costIncreasePercent() > maxCostIncrease) {
+            err.printf(Locale.ROOT, "Gate: cost rose %.1f%%, more than --max-cost-increase %.1f%%%n", c.costIncreasePercent(), maxCostIncrease);
+            failed = true;
+        }
+        if (maxLatencyIncrease != null && c.latencyIncreasePercent() > maxLatencyIncrease) {
+            err.printf(Locale.ROOT, "Gate: latency rose %.1f%%, more than --max-latency-increase %.1f%%%n",
+                    c.latencyIncreasePercent(), maxLatencyIncrease);
+            failed = true;
+        }
+        return failed;
+    }
+
+    private JsonNode loadBaseline() throws java.io.IOException {
+        Path file = Path.of(baseline);
+        if (Files.isRegularFile(file)) {
+            JsonNode node = dev.sluice.api.Json.MAPPER.readTree(file.toFile());
+            if (!node.has("results")) {
+                throw new IllegalArgumentException("--baseline " + baseline + " is not a run's JSON (write one with -o run.json)");
+            }
+            return node;
+        }
+        return storedRun(baseline);
+    }
+
+    /** A run stored in the gateway (phase 2: the admin API); overridden where stored runs are reachable. */
+    JsonNode storedRun(String id) {
+        throw new IllegalArgumentException("--baseline " + id + " is neither a file nor a stored run");
     }
 
     private Suite filter(Suite suite) {

@@ -99,4 +99,110 @@ class EvalCliTest {
         assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(4);
         assertThat(doc.getElementsByTagName("failure").getLength()).isEqualTo(2);
     }
+
+    private static final String TWO_TESTS = """
+            prompts: ['Say something about {{ topic }}']
+            providers: [openai:chat:gpt-4o-mini]
+            tests:
+              - description: answers
+                vars: {topic: rain}
+                assert:
+                  - type: not-equals
+                    value: ''
+              - description: judged
+                vars: {topic: snow}
+                assert:
+                  - type: llm-rubric
+                    value: talks about {{ topic }}
+            """;
+
+    @Test
+    @DisplayName("--record keeps every answer (the judge's too); --replay runs again without any upstream call; an unrecorded request exits 1")
+    void recordReplay() throws Exception {
+        Path suite = write("suite.yaml", TWO_TESTS);
+        Path recordings = dir.resolve("rec");
+        Path first = dir.resolve("first.json");
+        CliTest.Run recorded = eval(suite, "--record", recordings.toString(), "-o", first.toString(), "--no-progress");
+        assertThat(recorded.code()).as(recorded.out()).isIn(0, 100);
+        JsonNode judged = Json.MAPPER.readTree(first.toFile()).path("results").get(1).path("trials").get(0).path("asserts").get(0);
+        assertThat(judged.path("details").path("judge_prompt").asText()).contains("talks about snow");
+        assertThat(judged.path("details").path("judge_model").asText()).isEqualTo("gpt-4o-mini");
+        try (var files = Files.list(recordings)) {
+            assertThat(files.count()).isEqualTo(3);
+        }
+
+        gw.sim().clearRecorded();
+        Path second = dir.resolve("second.json");
+        CliTest.Run replayed = eval(suite, "--replay", recordings.toString(), "-o", second.toString(), "--no-progress");
+        assertThat(replayed.code()).isEqualTo(recorded.code());
+        assertThat(gw.sim().recorded()).isEmpty();
+        JsonNode a = Json.MAPPER.readTree(first.toFile()).path("results");
+        JsonNode b = Json.MAPPER.readTree(second.toFile()).path("results");
+        for (int i = 0; i < 2; i++) {
+            assertThat(b.get(i).path("pass")).isEqualTo(a.get(i).path("pass"));
+            assertThat(b.get(i).path("trials").get(0).path("output")).isEqualTo(a.get(i).path("trials").get(0).path("output"));
+        }
+
+        Path changed = write("changed.yaml", TWO_TESTS.replace("rain", "hail"));
+        CliTest.Run missing = eval(changed, "--replay", recordings.toString(), "--no-progress");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.out()).contains("no recorded answer", "--record");
+    }
+
+    @Test
+    @DisplayName("--baseline prints the regression table; --max-regressions gates on newly failing cases only")
+    void baseline() throws Exception {
+        Path good = write("good.yaml", """
+                prompts: ['Hello {{ x }}']
+                providers: [openai:chat:gpt-4o-mini]
+                tests:
+                  - description: a
+                    vars: {x: one}
+                    assert: [{type: not-contains, value: ZZZ}]
+                  - description: b
+                    vars: {x: two}
+                    assert: [{type: contains, value: ZZZ}]
+                """);
+        Path base = dir.resolve("base.json");
+        assertThat(eval(good, "-o", base.toString(), "--no-progress").code()).isEqualTo(100);
+
+        Path worse = write("worse.yaml", Files.readString(good).replace("not-contains, value: ZZZ", "contains, value: ZZZ"));
+        CliTest.Run tolerated = eval(worse, "--baseline", base.toString(), "--max-regressions", "1", "--no-progress");
+        assertThat(tolerated.code()).as(tolerated.out()).isZero();
+        assertThat(tolerated.out()).contains("REGRESSED", "1 regressed, 0 fixed");
+        CliTest.Run gated = eval(worse, "--baseline", base.toString(), "--max-regressions", "0", "--no-progress");
+        assertThat(gated.code()).isEqualTo(100);
+        assertThat(gated.out()).contains("more than --max-regressions 0");
+    }
+
+    @Test
+    @DisplayName("exit 1 for a bad suite (with file and line) and for an unreachable gateway; the pass-rate gate decides 0 or 100")
+    void exitCodes() throws Exception {
+        Path bad = write("bad.yaml", """
+                prompts: [hi]
+                providers: [openai:chat:gpt-4o-mini]
+                tests:
+                  - assert:
+                      - type: is-jsn
+                """);
+        CliTest.Run badRun = eval(bad);
+        assertThat(badRun.code()).isEqualTo(1);
+        assertThat(badRun.out()).contains("bad.yaml:5", "did you mean 'is-json'");
+
+        Path ok = write("ok.yaml", """
+                prompts: ['Hi {{ x }}']
+                providers: [openai:chat:gpt-4o-mini]
+                tests:
+                  - vars: {x: a}
+                    assert: [{type: not-contains, value: ZZZ}]
+                  - vars: {x: b}
+                    assert: [{type: contains, value: ZZZ}]
+                """);
+        CliTest.Run unreachable = CliTest.run("eval", ok.toString(), "--url=http://127.0.0.1:1", "--key=k", "--no-progress");
+        assertThat(unreachable.code()).isEqualTo(1);
+        assertThat(unreachable.out()).contains("cannot reach the gateway");
+        assertThat(eval(ok, "--pass-rate", "50", "--no-progress").code()).isZero();
+        assertThat(eval(ok, "--pass-rate", "75", "--no-progress").code()).isEqualTo(100);
+        assertThat(eval(ok, "--filter-pattern", "x=a", "--no-progress").code()).isZero();
+    }
 }

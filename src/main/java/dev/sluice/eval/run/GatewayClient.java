@@ -67,8 +67,11 @@ public final class GatewayClient implements ModelCaller {
                 body.path("model").asText(request.path("model").asText()), id, null);
     }
 
-    /** A judge's call: the verdict asked for as structured output when a schema is given. */
-    public String complete(String model, String system, String user, JsonNode verdict, String requestId) {
+    /**
+     * A judge's request: temperature 0, the verdict asked for as structured output when a schema is
+     * given. Sent with {@link #call} (or a recorder's), so record and replay cover the judge too.
+     */
+    public static ObjectNode judgeRequest(String model, String system, String user, JsonNode verdict) {
         ObjectNode request = Json.object().put("model", model).put("temperature", 0);
         request.putArray("messages").add(Json.object().put("role", "system").put("content", system))
                 .add(Json.object().put("role", "user").put("content", user));
@@ -76,11 +79,7 @@ public final class GatewayClient implements ModelCaller {
             request.putObject("response_format").put("type", "json_schema").putObject("json_schema")
                     .put("name", "verdict").put("strict", true).set("schema", verdict);
         }
-        Answer answer = call(request, requestId);
-        if (answer.failed()) {
-            throw new IllegalStateException("the judge model " + model + " did not answer: " + answer.error());
-        }
-        return answer.text();
+        return request;
     }
 
     /** The embeddings of texts from a gateway embedding model. */
