@@ -48,6 +48,7 @@ import picocli.CommandLine.Parameters;
  * is below the gate, 1 for errors (a bad suite, the gateway unreachable).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = {EvalRunsCommand.List.class, EvalRunsCommand.Show.class, EvalRunsCommand.Compare.class},
         description = {"Run an evaluation suite (promptfoo's YAML format) through the gateway.",
                 "Exit code: 0 all passed, 100 a test failed or the pass rate is below --pass-rate, 1 error."})
 final class EvalCommand implements Callable<Integer> {
@@ -110,6 +111,12 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--replay", description = "Answer from a --record folder without calling any model; a request not recorded stops the run.")
     Path replay;
+
+    @Option(names = "--store", description = "Store the run in the gateway (needs an admin key); see sluice eval list|show|compare.")
+    boolean store;
+
+    @Option(names = "--admin-key", description = "Admin key for --store and a stored --baseline (default $SLUICE_ADMIN_KEY).")
+    String adminKey;
 
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
@@ -184,8 +191,12 @@ final class EvalCommand implements Callable<Integer> {
         if (record != null && replay != null) {
             throw new IllegalArgumentException("--record and --replay exclude each other");
         }
-        JsonNode baselineRun = baseline == null ? null : loadBaseline();
         GatewayClient client = new GatewayClient(baseUrl(suite), apiKey(suite), wait, headers);
+        String gatewayRoot = client.baseUrl().substring(0, client.baseUrl().length() - "/v1".length());
+        JsonNode baselineRun = baseline == null ? null : loadBaseline(gatewayRoot);
+        if (store) {
+            admin(gatewayRoot);
+        }
         ModelCaller caller = replay != null ? Recordings.replaying(replay)
                 : record != null ? Recordings.recording(client, record) : client;
         String judgeModel = firstNonNull(grader, suite.grader(), env.get("SLUICE_EVAL_GRADER"), suite.targets().getFirst().model());
@@ -229,6 +240,10 @@ final class EvalCommand implements Callable<Integer> {
             Reports.write(result, o);
             err.println("Wrote " + o);
         }
+        if (store) {
+            admin(gatewayRoot).post("/admin/evals", JsonReport.of(result));
+            err.println("Stored run " + result.runId() + " (sluice eval show " + result.runId() + ")");
+        }
         boolean failed;
         if (gate != null) {
             failed = 100 * result.passRate() < gate;
@@ -265,7 +280,15 @@ final class EvalCommand implements Callable<Integer> {
         return failed;
     }
 
-    private JsonNode loadBaseline() throws java.io.IOException {
+    private AdminClient admin(String root) {
+        String k = firstNonNull(adminKey, env.get("SLUICE_ADMIN_KEY"));
+        if (k == null) {
+            throw new IllegalArgumentException("--store and a stored --baseline need an admin key: pass --admin-key or set SLUICE_ADMIN_KEY");
+        }
+        return new AdminClient(root, k);
+    }
+
+    private JsonNode loadBaseline(String root) throws java.io.IOException {
         Path file = Path.of(baseline);
         if (Files.isRegularFile(file)) {
             JsonNode node = dev.sluice.api.Json.MAPPER.readTree(file.toFile());
@@ -274,12 +297,13 @@ final class EvalCommand implements Callable<Integer> {
             }
             return node;
         }
-        return storedRun(baseline);
-    }
-
-    /** A run stored in the gateway (phase 2: the admin API); overridden where stored runs are reachable. */
-    JsonNode storedRun(String id) {
-        throw new IllegalArgumentException("--baseline " + id + " is neither a file nor a stored run");
+        try {
+            return admin(root).get("/admin/evals/" + java.net.URLEncoder.encode(baseline, java.nio.charset.StandardCharsets.UTF_8))
+                    .path("run");
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("--baseline " + baseline + " is neither a run's JSON file nor a stored run: "
+                    + e.getMessage());
+        }
     }
 
     private Suite filter(Suite suite) {

@@ -205,4 +205,51 @@ class EvalCliTest {
         assertThat(eval(ok, "--pass-rate", "75", "--no-progress").code()).isEqualTo(100);
         assertThat(eval(ok, "--filter-pattern", "x=a", "--no-progress").code()).isZero();
     }
+
+    @Test
+    @DisplayName("--store keeps runs in the gateway: list, show and compare them; a team key sees only its team's runs")
+    void storedRuns() throws Exception {
+        Path suite = write("stored.yaml", """
+                description: stored suite
+                prompts: ['Hello {{ x }}']
+                providers: [openai:chat:gpt-4o-mini]
+                tests:
+                  - description: a
+                    vars: {x: one}
+                    assert: [{type: not-contains, value: ZZZ}]
+                """);
+        Path out = dir.resolve("stored.json");
+        CliTest.Run first = eval(suite, "--store", "--admin-key", TestGateway.ADMIN_KEY, "-o", out.toString(), "--no-progress");
+        assertThat(first.code()).as(first.out()).isZero();
+        String firstId = Json.MAPPER.readTree(out.toFile()).path("id").asText();
+        Files.writeString(suite, Files.readString(suite).replace("not-contains", "contains"));
+        CliTest.Run second = eval(suite, "--store", "--admin-key", TestGateway.ADMIN_KEY, "-o", out.toString(),
+                "--baseline", firstId, "--no-progress");
+        assertThat(second.code()).isEqualTo(100);
+        assertThat(second.out()).contains("REGRESSED");
+        String secondId = Json.MAPPER.readTree(out.toFile()).path("id").asText();
+
+        String admin = "--admin-key=" + TestGateway.ADMIN_KEY;
+        String url = "--url=http://127.0.0.1:" + gw.gateway().port();
+        CliTest.Run list = CliTest.run("eval", "list", url, admin);
+        assertThat(list.code()).as(list.out()).isZero();
+        assertThat(list.out()).contains(firstId, secondId, "stored.yaml");
+        assertThat(list.out().indexOf(secondId)).isLessThan(list.out().indexOf(firstId));
+        CliTest.Run show = CliTest.run("eval", "show", secondId, url, admin);
+        assertThat(show.out()).contains("FAIL", "a | Hello {{ x }} | openai:chat:gpt-4o-mini");
+        CliTest.Run compare = CliTest.run("eval", "compare", firstId, secondId, url, admin);
+        assertThat(compare.out()).contains("REGRESSED", "1 regressed");
+
+        gw.createTeam("evalteam");
+        var key = gw.http().post("/admin/admin-keys", "{\"name\":\"t\",\"role\":\"team_admin\",\"team\":\"evalteam\"}",
+                Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY));
+        assertThat(key.status()).as(key.body()).isEqualTo(201);
+        var teamAuth = Map.of("authorization", "Bearer " + key.json().path("key").asText());
+        assertThat(gw.http().get("/admin/evals", teamAuth).json().path("data")).isEmpty();
+        assertThat(gw.http().get("/admin/evals/" + firstId, teamAuth).status()).isEqualTo(403);
+        assertThat(gw.http().get("/admin/evals/nope", Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY)).status())
+                .isEqualTo(404);
+        assertThat(gw.http().post("/admin/evals", "{\"id\":\"x\"}", Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY))
+                .status()).isEqualTo(400);
+    }
 }
