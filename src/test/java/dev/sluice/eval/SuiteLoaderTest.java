@@ -142,4 +142,15 @@ class SuiteLoaderTest {
         assertThat(s.tests().get(3).vars()).containsEntry("x", "two");
         assertThat(s.tests().get(1).where()).isEqualTo(dir.resolve("tests.csv") + ":3");
     }
+
+    @Test
+    @DisplayName("the example suite in examples/evals loads")
+    void example() {
+        Suite s = loader.load(Path.of("examples/evals/promptfooconfig.yaml"));
+        assertThat(s.prompts()).hasSize(3);
+        assertThat(s.targets()).extracting(Target::name).containsExactly("mini", "big");
+        assertThat(s.tests()).hasSize(4);
+        assertThat(s.tests().get(3).asserts()).extracting(Assertion::label)
+                .containsExactly("latency", "cost", "not-icontains", "icontains-any", "llm-rubric");
+    }
 }

@@ -8,8 +8,10 @@ import java.util.Map;
 
 /**
  * A run against a baseline (an earlier run's JSON, written with {@code -o} or stored in the
- * gateway), case by case (matched by test, prompt and target): newly failing, newly passing, and
- * the score, cost and latency deltas. Drives the regression gate and the regression table.
+ * gateway), case by case: newly failing, newly passing, and the score, cost and latency deltas.
+ * Cases match by test, prompt and target; a case whose prompt was edited (an inline prompt's label
+ * is its text) matches the baseline's case of the same test and target at the same prompt
+ * position. Drives the regression gate and the regression table.
  */
 public record Comparison(List<Row> rows, int regressions, int fixes, int added, int removed, double baselineCostUsd,
                          double currentCostUsd, double baselineLatencyMs, double currentLatencyMs) {
@@ -37,6 +39,7 @@ public record Comparison(List<Row> rows, int regressions, int fixes, int added, 
     public static Comparison of(JsonNode baseline, JsonNode current) {
         Map<String, JsonNode> before = JsonReport.casesByKey(baseline);
         Map<String, JsonNode> after = JsonReport.casesByKey(current);
+        matchEditedPrompts(before, after);
         List<Row> rows = new ArrayList<>();
         int regressions = 0;
         int fixes = 0;
@@ -68,6 +71,33 @@ public record Comparison(List<Row> rows, int regressions, int fixes, int added, 
         return new Comparison(rows, regressions, fixes, added, removed,
                 baseline.path("stats").path("cost_usd").asDouble(), current.path("stats").path("cost_usd").asDouble(),
                 baseline.path("stats").path("mean_latency_ms").asDouble(), current.path("stats").path("mean_latency_ms").asDouble());
+    }
+
+    /**
+     * Re-keys the baseline's unmatched cases to the current run's unmatched case of the same test,
+     * target and prompt position, so an edited prompt compares with its previous version.
+     */
+    private static void matchEditedPrompts(Map<String, JsonNode> before, Map<String, JsonNode> after) {
+        Map<String, String> currentByPosition = new java.util.HashMap<>();
+        for (Map.Entry<String, JsonNode> e : after.entrySet()) {
+            if (!before.containsKey(e.getKey())) {
+                currentByPosition.put(position(e.getValue()), e.getKey());
+            }
+        }
+        for (Map.Entry<String, JsonNode> e : List.copyOf(before.entrySet())) {
+            if (after.containsKey(e.getKey())) {
+                continue;
+            }
+            String currentKey = currentByPosition.remove(position(e.getValue()));
+            if (currentKey != null) {
+                before.remove(e.getKey());
+                before.put(currentKey, e.getValue());
+            }
+        }
+    }
+
+    private static String position(JsonNode c) {
+        return c.path("test").asText() + "\u0000" + c.path("prompt_index").asInt(-1) + "\u0000" + c.path("target").asText();
     }
 
     /** Relative change in percent ({@code +12.5}); 0 when the baseline is 0. */

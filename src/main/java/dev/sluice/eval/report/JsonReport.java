@@ -49,6 +49,7 @@ public final class JsonReport {
             }
             r.set("vars", Json.MAPPER.valueToTree(c.test().vars()));
             r.put("prompt", c.prompt());
+            r.put("prompt_index", run.prompts().indexOf(c.prompt()));
             r.put("target", c.target());
             r.put("model", c.model());
             r.put("pass", c.pass());

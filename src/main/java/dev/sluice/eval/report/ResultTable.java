@@ -79,6 +79,9 @@ public final class ResultTable {
             }
         }
         StringBuilder sb = new StringBuilder();
+        if (run.description() != null) {
+            sb.append(run.description()).append('\n');
+        }
         String rule = rule(widths);
         sb.append(rule).append(line(header, widths)).append(rule);
         for (int i = 0; i < rows.size(); i++) {

@@ -22,8 +22,8 @@ final class MetricScorers {
                 if (answer.costUsd() == null) {
                     return Score.fail("The gateway reported no cost for this call (x-sluice-cost missing)");
                 }
-                return Score.of(answer.costUsd() <= max, "Cost $" + answer.costUsd() + " <= $" + fmt(max),
-                        "Cost $" + answer.costUsd() + " is over $" + fmt(max));
+                return Score.of(answer.costUsd() <= max, "Cost $" + usd(answer.costUsd()) + " <= $" + usd(max),
+                        "Cost $" + usd(answer.costUsd()) + " is over $" + usd(max));
             };
         });
     }
@@ -33,6 +33,11 @@ final class MetricScorers {
             throw new IllegalArgumentException("'" + a.label() + "' needs a threshold in " + unit);
         }
         return a.threshold();
+    }
+
+    /** Dollars in plain notation with up to 8 decimals ($0.0000369, never 3.69E-5). */
+    private static String usd(double d) {
+        return new java.math.BigDecimal(d).setScale(8, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
     private static String fmt(double d) {
