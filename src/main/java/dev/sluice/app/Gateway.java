@@ -63,6 +63,7 @@ public final class Gateway implements AutoCloseable {
             add(new AdminModule(store, auth));
             add(new AnalyticsModule(config.analytics(), store, auth));
             this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, clock));
+            add(new EvalModule(store, auth));
 
             Assembly assembly = new Assembly();
             modules.forEach(m -> m.contribute(assembly));
