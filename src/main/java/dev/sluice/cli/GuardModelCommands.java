@@ -7,6 +7,9 @@ import dev.sluice.guard.injection.InjectionModel;
 import dev.sluice.guard.injection.InjectionScanner;
 import dev.sluice.guard.ngram.LinearTextModel;
 import dev.sluice.guard.ngram.LinearTextTrainer;
+import dev.sluice.guard.toxicity.Lexicon;
+import dev.sluice.guard.toxicity.ToxicityModels;
+import dev.sluice.guard.toxicity.ToxicityScanner;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +37,7 @@ final class GuardModelCommands {
     @Command(name = "train-model", mixinStandardHelpOptions = true,
             description = "Train an n-gram model on the train split of the public sets, pick its operating point on val, write it.")
     static final class TrainModel implements Callable<Integer> {
-        @Option(names = "--task", defaultValue = "injection", description = "injection")
+        @Option(names = "--task", defaultValue = "injection", description = "injection, toxicity-offensive or toxicity-hate")
         String task;
 
         @Option(names = "--data", description = "Folder made by tools/guard-data/public_sets.py.")
@@ -76,8 +79,13 @@ final class GuardModelCommands {
                     model = ModelTraining.trainInjection(dir, settings());
                     resource = InjectionModel.RESOURCE;
                 }
+                case "toxicity-offensive", "toxicity-hate" -> {
+                    String head = task.substring("toxicity-".length());
+                    model = ModelTraining.trainToxicity(dir, head, settings());
+                    resource = head.equals("hate") ? ToxicityModels.HATE : ToxicityModels.OFFENSIVE;
+                }
                 default -> {
-                    System.err.println("error: --task must be injection");
+                    System.err.println("error: --task must be injection, toxicity-offensive or toxicity-hate");
                     return 2;
                 }
             }
@@ -98,7 +106,7 @@ final class GuardModelCommands {
         @Option(names = "--data", description = "Folder made by tools/guard-data/public_sets.py.")
         Path data;
 
-        @Option(names = "--task", defaultValue = "injection", description = "injection")
+        @Option(names = "--task", defaultValue = "injection", description = "injection or toxicity")
         String task;
 
         @Option(names = "--splits", defaultValue = "val,test", split = ",", description = "Splits to report (default val,test).")
@@ -124,15 +132,48 @@ final class GuardModelCommands {
             if (task.equals("injection")) {
                 LinearTextModel model = InjectionModel.load();
                 InjectionScanner both = new InjectionScanner(true, () -> model, null);
+                InjectionScanner docsToo = new InjectionScanner(true, () -> model, true, null);
                 System.out.printf("%nPrompt injection (threshold 0.5; model operating point %.4f chosen on val):%n", model.operatingPoint());
                 System.out.println(GroupedScores.run(rows, ModelTraining::injectionLabel, List.of(
                         new GroupedScores.Detector("rules (baseline)", r -> ModelTraining.rulesScore(r) >= 0.5),
                         new GroupedScores.Detector("model", r -> model.score(r.text()) >= 0.5),
-                        new GroupedScores.Detector("rules+model (default)", r -> ModelTraining.maxScore(both, r) >= 0.5))).table());
+                        new GroupedScores.Detector("rules+model (default)", r -> ModelTraining.maxScore(both, r) >= 0.5),
+                        new GroupedScores.Detector("+model on documents", r -> ModelTraining.maxScore(docsToo, r) >= 0.5))).table());
                 return 0;
             }
-            System.err.println("error: --task must be injection");
+            if (task.equals("toxicity")) {
+                ToxicityModels models = ToxicityModels.load();
+                Lexicon lexicon = Lexicon.load(List.of());
+                ToxicityScanner words = new ToxicityScanner(lexicon, null, null);
+                ToxicityScanner both = new ToxicityScanner(lexicon, null, () -> models);
+                java.util.function.Predicate<PublicSets.Row> wordsFlag = r -> maxScore(words, r) >= 0.5;
+                java.util.function.Predicate<PublicSets.Row> bothFlag = r -> maxScore(both, r) >= 0.5;
+                for (String head : List.of("offensive", "hate")) {
+                    LinearTextModel m = head.equals("hate") ? models.hate() : models.offensive();
+                    List<PublicSets.Row> scoped = rows.stream().filter(r -> head.equals("offensive")
+                            || r.source().equals("davidson") || r.source().equals("tweeteval:hate")).toList();
+                    System.out.printf("%nToxicity, category %s (threshold 0.5; operating point %.3f chosen on val):%n", head,
+                            m.operatingPoint());
+                    GroupedScores g = GroupedScores.run(scoped, r -> ModelTraining.toxicityLabel(head, r), List.of(
+                            new GroupedScores.Detector("word list (baseline)", wordsFlag),
+                            new GroupedScores.Detector("classifier:" + head, r -> m.score(r.text()) >= 0.5),
+                            new GroupedScores.Detector("word list+classifiers", bothFlag)));
+                    System.out.print(g.table());
+                    System.out.print(g.f1Table());
+                }
+                return 0;
+            }
+            System.err.println("error: --task must be injection or toxicity");
             return 2;
+        }
+
+        private static double maxScore(ToxicityScanner scanner, PublicSets.Row r) {
+            double s = 0;
+            for (dev.sluice.guard.Finding f : scanner.scan(r.text(), dev.sluice.guard.ScanContext.of(
+                    dev.sluice.guard.Direction.INPUT, "user"))) {
+                s = Math.max(s, f.score());
+            }
+            return s;
         }
     }
 }

@@ -49,6 +49,44 @@ public final class GroupedScores {
         return counts;
     }
 
+    /** Precision, recall and F1 per split and source (sources that have both positives and negatives). */
+    public String f1Table() {
+        StringBuilder sb = new StringBuilder();
+        Map<String, Map<String, int[]>> bySource = new TreeMap<>(); // "split source" -> detector -> tp, fp, fn
+        for (Map.Entry<String, Map<String, int[]>> e : counts.entrySet()) {
+            String[] parts = e.getKey().split(" \\| [+-] ", 2);
+            boolean positive = e.getKey().contains("| +");
+            String key = parts[0] + " | " + parts[1];
+            for (String d : detectors) {
+                int[] c = e.getValue().get(d);
+                int[] into = bySource.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(d, k -> new int[3]);
+                if (positive) {
+                    into[0] += c[0];
+                    into[2] += c[1] - c[0];
+                } else {
+                    into[1] += c[0];
+                }
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "  %-46s", "split | source: precision / recall / F1"));
+        for (String d : detectors) {
+            sb.append(String.format(Locale.ROOT, " %22s", d));
+        }
+        sb.append('\n');
+        for (Map.Entry<String, Map<String, int[]>> e : bySource.entrySet()) {
+            sb.append(String.format(Locale.ROOT, "  %-46s", e.getKey()));
+            for (String d : detectors) {
+                int[] c = e.getValue().get(d);
+                double p = c[0] + c[1] == 0 ? 0 : (double) c[0] / (c[0] + c[1]);
+                double r = c[0] + c[2] == 0 ? 0 : (double) c[0] / (c[0] + c[2]);
+                double f1 = p + r == 0 ? 0 : 2 * p * r / (p + r);
+                sb.append(String.format(Locale.ROOT, " %6.1f%% %6.1f%% %6.3f", 100 * p, 100 * r, f1));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
     /** A table: one line per group, one column per detector ("flagged/total rate"). */
     public String table() {
         StringBuilder sb = new StringBuilder();

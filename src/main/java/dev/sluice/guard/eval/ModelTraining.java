@@ -88,6 +88,75 @@ public final class ModelTraining {
         return model.withOperatingPoint(op, extra);
     }
 
+    /** Toxicity heads: which labels are positive for each. */
+    public static boolean toxicityLabel(String head, PublicSets.Row r) {
+        return head.equals("hate") ? r.label().equals("hate") : !r.label().equals("none");
+    }
+
+    /**
+     * A toxicity head: trained on the train split; its operating point maximises F1 on the val
+     * split among the points whose false-positive rate on ordinary prompts (the injection task's
+     * benign val queries) is at most {@link #VAL_MAX_FPR}, so everyday requests are not flagged.
+     */
+    public static LinearTextModel trainToxicity(Path data, String head, LinearTextTrainer.Settings settings) {
+        List<PublicSets.Row> rows = PublicSets.read(data, "toxicity");
+        Predicate<PublicSets.Row> positive = r -> toxicityLabel(head, r);
+        List<LinearTextTrainer.Example> train = new ArrayList<>();
+        for (PublicSets.Row r : rows) {
+            if (r.split().equals("train")) {
+                train.add(new LinearTextTrainer.Example(r.text(), positive.test(r), 1));
+            }
+        }
+        ObjectNode header = Json.object();
+        header.put("model", "toxicity (" + head + "): logistic regression on hashed word/char n-grams (dev.sluice.guard.ngram)");
+        header.put("trained_on", "train split of the toxicity rows of tools/guard-data/public_sets.py output");
+        LinearTextModel model = LinearTextTrainer.train(train, settings, header);
+        List<double[]> val = new ArrayList<>();
+        for (PublicSets.Row r : rows) {
+            if (r.split().equals("val")) {
+                val.add(new double[] {model.probability(r.text()), positive.test(r) ? 1 : 0});
+            }
+        }
+        List<Double> ordinary = new ArrayList<>();
+        for (PublicSets.Row r : PublicSets.read(data, "injection")) {
+            if (r.split().equals("val") && r.label().equals("benign") && r.source().startsWith("halueval")) {
+                ordinary.add(model.probability(r.text()));
+            }
+        }
+        double bestOp = 0.999;
+        double bestF1 = -1;
+        for (int i = 1; i < 200; i++) {
+            double op = i / 200.0;
+            long fpOrdinary = ordinary.stream().filter(p -> p >= op).count();
+            if (fpOrdinary > VAL_MAX_FPR * ordinary.size()) {
+                continue;
+            }
+            int tp = 0;
+            int fp = 0;
+            int fn = 0;
+            for (double[] v : val) {
+                boolean hit = v[0] >= op;
+                if (hit && v[1] > 0) {
+                    tp++;
+                } else if (hit) {
+                    fp++;
+                } else if (v[1] > 0) {
+                    fn++;
+                }
+            }
+            double f1 = 2.0 * tp / Math.max(1, 2 * tp + fp + fn);
+            if (f1 > bestF1) {
+                bestF1 = f1;
+                bestOp = op;
+            }
+        }
+        ObjectNode extra = Json.object();
+        extra.put("operating_point_rule", "max F1 on the val split with FPR <= " + VAL_MAX_FPR
+                + " on ordinary prompts (HaluEval queries, val split)");
+        extra.put("val_f1", Math.round(bestF1 * 1000) / 1000.0);
+        return model.withOperatingPoint(bestOp, extra);
+    }
+
     public static boolean injectionLabel(PublicSets.Row r) {
         return r.label().equals("injection");
     }

@@ -19,15 +19,27 @@ import java.util.function.Supplier;
 public final class InjectionScanner implements Scanner {
     private final boolean heuristics;
     private final Supplier<LinearTextModel> model;
+    private final boolean modelOnDocuments;
     private final Supplier<InjectionClassifier> classifier;
 
     /**
-     * @param model      the n-gram model, or null for none; a supplier so it loads on first use
+     * @param model      the n-gram model for user turns, or null for none; a supplier so it loads on first use
      * @param classifier the embedding classifier, or null for none
      */
     public InjectionScanner(boolean heuristics, Supplier<LinearTextModel> model, Supplier<InjectionClassifier> classifier) {
+        this(heuristics, model, false, classifier);
+    }
+
+    /**
+     * @param modelOnDocuments also run the model on tool results and context documents; off by
+     *                         default because the validation split has too few benign documents
+     *                         (189) to show a false-positive rate under 2% there
+     */
+    public InjectionScanner(boolean heuristics, Supplier<LinearTextModel> model, boolean modelOnDocuments,
+                            Supplier<InjectionClassifier> classifier) {
         this.heuristics = heuristics;
         this.model = model;
+        this.modelOnDocuments = modelOnDocuments;
         this.classifier = classifier;
     }
 
@@ -50,7 +62,8 @@ public final class InjectionScanner implements Scanner {
                 type = "heuristic:" + String.join("/", r.rules());
             }
         }
-        if (model != null && score < 0.99) {
+        boolean indirect = context.role().equals("tool") || context.role().equals("context");
+        if (model != null && score < 0.99 && (modelOnDocuments || !indirect)) {
             double m = model.get().score(text);
             if (m > score) {
                 score = m;
@@ -67,7 +80,6 @@ public final class InjectionScanner implements Scanner {
         if (type == null || score <= 0) {
             return List.of();
         }
-        boolean indirect = context.role().equals("tool") || context.role().equals("context");
         return List.of(Finding.whole(indirect ? "indirect:" + type : type, score));
     }
 

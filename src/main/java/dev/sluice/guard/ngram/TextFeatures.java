@@ -59,6 +59,9 @@ public final class TextFeatures {
                 }
             }
             int tok = hash(f, start, i, SEED_WORD);
+            if (tok == prev) {
+                continue; // "word word word ...": a repeated token adds no evidence (the score would grow with the run)
+            }
             sink.feature(mix(tok) & mask);
             sink.feature(mix(prev * 0x9e3779b1 ^ tok ^ SEED_PAIR) & mask);
             if (word) {
