@@ -27,19 +27,39 @@ public final class QualityAdmin implements Endpoints {
     private final AdminGuard guard;
     private final ModelChangeRepository changes;
     private final DriftSource drift;
+    private final java.util.function.Supplier<java.util.Map<String, Object>> evaluators;
 
-    /** @param drift the drift figures, or null when drift is off */
-    public QualityAdmin(AdminGuard guard, ModelChangeRepository changes, DriftSource drift, java.time.Clock clock) {
+    /**
+     * @param drift      the drift figures, or null when drift is off
+     * @param evaluators the online evaluators' counters, or null when none are configured
+     */
+    public QualityAdmin(AdminGuard guard, ModelChangeRepository changes, DriftSource drift,
+                        java.util.function.Supplier<java.util.Map<String, Object>> evaluators) {
         this.guard = guard;
         this.changes = changes;
         this.drift = drift;
+        this.evaluators = evaluators;
     }
 
     @Override
     public void register(Routes routes) {
         guard.on(routes)
                 .get("/admin/quality/model-changes", this::modelChanges)
-                .get("/admin/quality/drift", this::drift);
+                .get("/admin/quality/drift", this::drift)
+                .get("/admin/quality/evaluators", this::evaluators);
+    }
+
+    /** {@code GET /admin/quality/evaluators}: each online evaluator's sampling, scoring and judge spend on this node. */
+    private void evaluators(AdminGuard.Call call) {
+        call.who.requireRead(null, "online evaluators");
+        java.util.Map<String, Object> stats = evaluators == null ? java.util.Map.of() : evaluators.get();
+        call.send(200, Json.write(gen -> {
+            gen.writeStartObject();
+            gen.writeStringField("object", "quality.evaluators");
+            gen.writeFieldName("evaluators");
+            Json.MAPPER.writeValue(gen, stats);
+            gen.writeEndObject();
+        }));
     }
 
     /**

@@ -149,10 +149,18 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
 
     /** Thumbs and boolean feedback feed {@code negative_feedback_rate}. */
     public void feedback(FeedbackRecord f) {
+        long now = clock.millis();
+        if (f.ratedBy() != null && f.ratedBy().startsWith("evaluator:")) {
+            for (State s : states) {
+                if (s.rule.metric().equals(AlertRule.EVALUATOR_FAIL_RATE) && matches(s.rule, f.model(), f.team())) {
+                    s.add(now, f.sentiment().equals("negative") ? 1 : 0);
+                }
+            }
+            return;
+        }
         if (!f.kind().equals("thumbs") && !f.kind().equals("boolean")) {
             return;
         }
-        long now = clock.millis();
         for (State s : states) {
             if (s.rule.metric().equals(AlertRule.NEGATIVE_FEEDBACK_RATE) && matches(s.rule, f.model(), f.team())) {
                 s.add(now, f.sentiment().equals("negative") ? 1 : 0);

@@ -59,10 +59,11 @@ public final class Gateway implements AutoCloseable {
             add(new GuardrailsModule(config.guardrails(), embedder, routing, store));
             add(new CacheModule(config, store, embedder, clock, auth));
             MetricsModule metrics = add(new MetricsModule(config, store, limits));
-            add(new FeedbackModule(config.retention(), store, retention, auth, metrics, alerts, clock, maxBody));
+            FeedbackModule feedback = add(new FeedbackModule(config.retention(), store, retention, auth, metrics, alerts,
+                    clock, maxBody));
             add(new AdminModule(store, auth));
             add(new AnalyticsModule(config.analytics(), store, auth));
-            this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, clock));
+            this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, routing, feedback, clock));
             add(new EvalModule(store, auth));
 
             Assembly assembly = new Assembly();
@@ -145,10 +146,12 @@ public final class Gateway implements AutoCloseable {
         return store.flush(timeout.toMillis());
     }
 
-    /** For tests and the demo: waits until sampled answers have reached the drift figures. */
-    public boolean awaitDriftSamples(Duration timeout) {
+    /** For tests and the demo: waits until sampled answers have reached the drift figures and evaluators' scores are stored. */
+    public boolean awaitQualityWork(Duration timeout) {
         // requests still in flight have not run their completion listeners, which hand over the samples
-        return awaitFlushed(timeout) && (quality.drift() == null || quality.drift().awaitIdle(timeout));
+        return awaitFlushed(timeout) && (quality.drift() == null || quality.drift().awaitIdle(timeout))
+                && (quality.evaluators() == null || quality.evaluators().awaitIdle(timeout.toMillis()))
+                && awaitFlushed(timeout);
     }
 
     /** For tests that move the clock: runs the retention job now; rows deleted per table. */

@@ -8,6 +8,7 @@ import dev.sluice.quality.AnswerConsumer;
 import dev.sluice.quality.AnswerTap;
 import dev.sluice.quality.ModelWatch;
 import dev.sluice.quality.drift.DriftMonitor;
+import dev.sluice.quality.online.OnlineEvaluators;
 import dev.sluice.store.ModelChangeRepository;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,11 +22,12 @@ final class QualityModule implements Module {
     private final ModelChangeRepository changes;
     private final ModelWatch watch;
     private final DriftMonitor drift;
+    private final OnlineEvaluators evaluators;
     private final AuthModule auth;
     private final Clock clock;
 
     QualityModule(QualityConfig config, StoreModule store, AlertsModule alerts, AuthModule auth, Embedder embedder,
-                  Clock clock) {
+                  RoutingModule routing, FeedbackModule feedback, Clock clock) {
         this.auth = auth;
         this.clock = clock;
         this.changes = new ModelChangeRepository(store.database());
@@ -40,6 +42,13 @@ final class QualityModule implements Module {
         if (drift != null && rules != null) {
             rules.driftSource(drift);
         }
+        var direct = routing.direct();
+        var log = store.requestLogger();
+        this.evaluators = config.evaluators().isEmpty() ? null : OnlineEvaluators.create(config.evaluators(),
+                feedback.feedback()::record,
+                (model, system, user, verdict, parent, spent) -> ModelCalls.judge(direct, log, model, system, user, parent,
+                        "evaluator", spent),
+                (a, b, model) -> Embedder.cosine(embedder.embed(a), embedder.embed(b)), clock);
     }
 
     @Override
@@ -56,10 +65,18 @@ final class QualityModule implements Module {
         if (drift != null) {
             consumers.add(drift);
         }
+        if (evaluators != null) {
+            consumers.add(evaluators);
+        }
         if (!consumers.isEmpty()) {
             to.stage(Slot.CAPTURE, new AnswerTap(consumers));
         }
-        to.endpoints(new QualityAdmin(auth.adminGuard(), changes, drift, clock));
+        to.endpoints(new QualityAdmin(auth.adminGuard(), changes, drift, evaluators == null ? null : evaluators::stats));
+    }
+
+    /** For tests and the demo: the online evaluators, or null when none are configured. */
+    OnlineEvaluators evaluators() {
+        return evaluators;
     }
 
     /** For tests and the demo: the drift monitor, or null when drift is off. */
@@ -71,6 +88,9 @@ final class QualityModule implements Module {
     public void close() {
         if (drift != null) {
             drift.close();
+        }
+        if (evaluators != null) {
+            evaluators.close();
         }
     }
 }

@@ -33,6 +33,8 @@ public record AlertRule(String name, String metric, String model, String team, D
     }
 
     public static final String DRIFT = "drift";
+    /** Share of online evaluator scores that failed their check. */
+    public static final String EVALUATOR_FAIL_RATE = "evaluator_fail_rate";
     /** The drift figures: distances between the recent and the baseline window (0 = the same). */
     public static final Set<String> DRIFT_FIGURES = Set.of("centroid_distance", "centroid_shift", "embedding_psi", "unknown_topic_share",
             "prompt_length_psi", "language_psi", "output_length_change", "refusal_rate_change", "tool_call_rate_change",
@@ -44,7 +46,7 @@ public record AlertRule(String name, String metric, String model, String team, D
     public static final String GUARDRAIL_TRIGGER_RATE = "guardrail_trigger_rate";
     public static final String NEGATIVE_FEEDBACK_RATE = "negative_feedback_rate";
     public static final Set<String> METRICS = Set.of(ERROR_RATE, LATENCY_P99, TTFT_P99, SPEND, GUARDRAIL_TRIGGER_RATE,
-            NEGATIVE_FEEDBACK_RATE, DRIFT);
+            NEGATIVE_FEEDBACK_RATE, DRIFT, EVALUATOR_FAIL_RATE);
 
     /** Whether the metric is a share of requests (or of feedback), written as {@code 5%} or {@code 0.05}. */
     public boolean isRate() {

@@ -142,11 +142,16 @@ public final class Feedback {
         FeedbackRecord record = new FeedbackRecord(newId(), clock.millis(), rated.requestId(), rated.traceId(),
                 rated.keyId(), rated.team(), rated.model(), name, kind, num, valueText, sentiment, comment,
                 user != null ? user : rated.endUser(), caller.keyId());
+        record(record);
+        return record;
+    }
+
+    /** Stores feedback Sluice produced itself (an online evaluator's score) and tells the listeners. */
+    public void record(FeedbackRecord record) {
         writer.offer(record);
         for (Consumer<FeedbackRecord> listener : listeners) {
             listener.accept(record);
         }
-        return record;
     }
 
     /** A key may rate its own requests and those of keys in its team. */

@@ -74,7 +74,7 @@ class DriftTest {
                 ask(gw, key, round == 0 ? q : q + " Answer in one line.");
             }
         }
-        assertThat(gw.gateway().awaitDriftSamples(Duration.ofSeconds(60))).isTrue();
+        assertThat(gw.gateway().awaitQualityWork(Duration.ofSeconds(60))).isTrue();
     }
 
     private static JsonNode figures(TestGateway gw) {
