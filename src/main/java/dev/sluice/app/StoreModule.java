@@ -52,14 +52,15 @@ final class StoreModule implements Module {
             }
             Path spill = Path.of(config.spillDir());
             int capacity = config.queueCapacity();
+            java.time.Duration flush = config.flushInterval();
             BatchWriter<RequestRecord> requestLog = opened(opened,
-                    new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class, capacity, spill));
+                    new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class, capacity, spill, flush));
             BatchWriter<SpanRecord> spans = opened(opened,
-                    new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class, capacity, spill));
+                    new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class, capacity, spill, flush));
             BatchWriter<FeedbackRecord> feedback = opened(opened,
-                    new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class, capacity, spill));
+                    new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class, capacity, spill, flush));
             BatchWriter<BodyRecord> bodies = opened(opened,
-                    new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill));
+                    new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill, flush));
             return new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies));
         } catch (RuntimeException e) {
             Gateway.closeInReverse(opened);
