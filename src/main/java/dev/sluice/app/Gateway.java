@@ -56,7 +56,8 @@ public final class Gateway implements AutoCloseable {
             MetricsModule metrics = add(new MetricsModule(config, store, limits));
             add(new FeedbackModule(config.retention(), store, retention, auth, metrics, alerts, clock, maxBody));
             add(new AdminModule(store, auth));
-            add(new AnalyticsModule(store, auth));
+            add(new AnalyticsModule(config.analytics(), store, auth));
+            add(new QualityModule(config.quality(), store, alerts, auth, clock));
 
             Assembly assembly = new Assembly();
             modules.forEach(m -> m.contribute(assembly));
