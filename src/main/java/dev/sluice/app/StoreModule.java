@@ -69,16 +69,17 @@ final class StoreModule implements Module {
             }
             Path spill = Path.of(config.spillDir());
             int capacity = config.queueCapacity();
+            java.time.Duration flush = config.flushInterval();
             BatchWriter<RequestRecord> requestLog = opened(opened,
-                    new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class, capacity, spill,
+                    new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class, capacity, spill, flush,
                             RequestRecord::endUser));
             BatchWriter<SpanRecord> spans = opened(opened,
-                    new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class, capacity, spill, SpanRecord::endUser));
+                    new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class, capacity, spill, flush, SpanRecord::endUser));
             BatchWriter<FeedbackRecord> feedback = opened(opened,
-                    new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class, capacity, spill,
+                    new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class, capacity, spill, flush,
                             FeedbackRecord::endUser));
             BatchWriter<BodyRecord> bodies = opened(opened,
-                    new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill, BodyRecord::endUser));
+                    new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill, flush, BodyRecord::endUser));
             return new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies));
         } catch (RuntimeException e) {
             Gateway.closeInReverse(opened);

@@ -5,5 +5,14 @@ package dev.sluice.config;
  * @param url            a PostgreSQL JDBC URL, shared by every gateway instance; null = SQLite
  * @param queueCapacity  records buffered in memory before the writer catches up
  * @param spillDir       where records wait on disk while the store is down
+ * @param flushInterval  the longest a finished request's records wait in memory before the writers commit
+ *                       them: what a {@code kill -9} can lose
  */
-public record StoreConfig(String path, String url, int queueCapacity, String spillDir) {}
+public record StoreConfig(String path, String url, int queueCapacity, String spillDir, java.time.Duration flushInterval) {
+    public static final java.time.Duration DEFAULT_FLUSH_INTERVAL = java.time.Duration.ofMillis(50);
+
+    /** With the default flush interval. */
+    public StoreConfig(String path, String url, int queueCapacity, String spillDir) {
+        this(path, url, queueCapacity, spillDir, DEFAULT_FLUSH_INTERVAL);
+    }
+}

@@ -1,25 +1,33 @@
 package dev.sluice.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 
 /** Reads the {@code store:} section: SQLite or PostgreSQL, the writer queue and the spill directory. */
 final class StoreParser {
+    private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
+
     private StoreParser() {}
 
     static StoreConfig parse(YamlNode node) {
         if (node == null) {
             return new StoreConfig("sluice.db", null, 100_000, spillDirFor("sluice.db", null));
         }
-        node.allowOnly(Set.of("path", "url", "queue_capacity", "spill_dir"));
+        node.allowOnly(Set.of("path", "url", "queue_capacity", "spill_dir", "flush_interval"));
         String url = node.optionalString("url");
         if (url != null && !url.startsWith("jdbc:postgresql://")) {
             throw node.get("url").error("'" + url + "' is not a PostgreSQL JDBC URL",
                     "write it like jdbc:postgresql://127.0.0.1:5432/sluice?user=sluice&password=${env:PGPASSWORD}");
         }
         String path = node.string("path", "sluice.db");
+        Duration flush = node.duration("flush_interval", StoreConfig.DEFAULT_FLUSH_INTERVAL);
+        if (flush.compareTo(MAX_FLUSH_INTERVAL) > 0) {
+            throw node.get("flush_interval").error("a flush interval of " + flush.toMillis() + " ms would let a crash lose"
+                    + " that much traffic", "use at most 10s (the default 50ms costs one transaction per batch)");
+        }
         return new StoreConfig(path, url, node.integer("queue_capacity", 100_000, 100, 10_000_000),
-                node.string("spill_dir", spillDirFor(path, url)));
+                node.string("spill_dir", spillDirFor(path, url)), flush);
     }
 
     /** By default records spill next to the SQLite file, or under .sluice/ for PostgreSQL. */

@@ -101,14 +101,13 @@ public final class TraceEndpoint implements Endpoints {
             fail(call, json, e.status(), e.status() == 413 ? RESOURCE_EXHAUSTED : INVALID_ARGUMENT, e.getMessage());
             return;
         }
-        long count;
         if (!json) {
             // counted on the wire, before anything is decoded: the limits refuse without spending memory
+            long count;
             try {
                 count = SpanCount.protobuf(body, gate.maxSpans());
             } catch (InvalidProtocolBufferException e) {
-                fail(call, false, 400, INVALID_ARGUMENT, "Malformed OTLP protobuf: " + e.getMessage()
-                        + " The body must be an ExportTraceServiceRequest.");
+                malformedProtobuf(call, e);
                 return;
             }
             if (!admit(call, false, sender, count)) {
@@ -130,8 +129,7 @@ public final class TraceEndpoint implements Endpoints {
                 fail(call, json, 400, INVALID_ARGUMENT, "Malformed OTLP/JSON: " + e.getMessage());
                 return;
             } catch (InvalidProtocolBufferException e) {
-                fail(call, json, 400, INVALID_ARGUMENT, "Malformed OTLP protobuf: " + e.getMessage()
-                        + " The body must be an ExportTraceServiceRequest.");
+                malformedProtobuf(call, e);
                 return;
             }
             body = null; // decoded: let the bytes go before the conversion allocates
@@ -209,6 +207,11 @@ public final class TraceEndpoint implements Endpoints {
             return false;
         }
         return true;
+    }
+
+    private static void malformedProtobuf(HttpCall call, InvalidProtocolBufferException e) {
+        fail(call, false, 400, INVALID_ARGUMENT, "Malformed OTLP protobuf: " + e.getMessage()
+                + " The body must be an ExportTraceServiceRequest.");
     }
 
     private static void queueFull(HttpCall call, boolean json) {

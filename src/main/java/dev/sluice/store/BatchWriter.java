@@ -6,6 +6,8 @@ import dev.sluice.api.Json;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +37,19 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * An erasure ({@link #purge}) removes an end user's records from the queue, the batch in hand and
  * the spill file, on the writer's own thread, so none of them is written after it.
+ * What a {@code kill -9} (or a crash) can lose is what sits in memory: records queued or in the
+ * batch being written, at most those of the last {@code flushInterval} (plus one commit) at a
+ * steady load. A batch is spilled with an {@code fsync}, and a spill file is rewritten to a
+ * synced temporary file and moved atomically, so what reached the spill file survives even a power
+ * cut; replaying a spill file twice (a crash between its replay and its rewrite) writes nothing
+ * twice, as every sink skips records already stored. A run that ended without {@link #close}
+ * is reported (a warning) at the next start.
  *
  * @param <T> a record type Jackson can write and read back (for the spill file)
  */
 public final class BatchWriter<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     private static final int BATCH = 512;
-    private static final long GATHER_MILLIS = 50;
 
     /** Inserts a batch on a connection the writer owns; the writer commits or rolls back. */
     @FunctionalInterface
@@ -58,6 +66,10 @@ public final class BatchWriter<T> implements AutoCloseable {
     private final ObjectWriter encoder;
     private final ObjectReader decoder;
     private final Path spillFile;
+    /** Present while a writer runs; left behind by a run that did not close (kill -9, crash). */
+    private final Path runningMarker;
+    /** The longest a record waits in memory for its batch to gather before the writer commits it. */
+    private final long gatherMillis;
     private final BlockingQueue<T> queue;
     /** Queue depths where the writer starts and stops spilling because the store is too slow. */
     private final int highWater;
@@ -85,21 +97,26 @@ public final class BatchWriter<T> implements AutoCloseable {
      * @param spillDir where the spill file lives ({@code <name>.spill.jsonl}); created when needed
      */
     public BatchWriter(String name, Database database, Sink<T> sink, Class<T> type, int capacity, Path spillDir) {
-        this(name, database, sink, type, capacity, spillDir, null);
+        this(name, database, sink, type, capacity, spillDir, dev.sluice.config.StoreConfig.DEFAULT_FLUSH_INTERVAL, null);
     }
 
     /**
+     * @param flushInterval the longest a record waits in memory for a batch to gather before it is
+     *                      committed ({@code store.flush_interval}): what a {@code kill -9} can lose
      * @param endUser the end user a record is about, so {@link #purge} can find it; null when records name none
      */
     public BatchWriter(String name, Database database, Sink<T> sink, Class<T> type, int capacity, Path spillDir,
-                       java.util.function.Function<T, String> endUser) {
+                       java.time.Duration flushInterval, java.util.function.Function<T, String> endUser) {
         this.name = name;
+        this.gatherMillis = flushInterval.toMillis();
         this.database = database;
         this.sink = sink;
         this.endUser = endUser;
         this.encoder = Json.MAPPER.writerFor(type);
         this.decoder = Json.MAPPER.readerFor(type);
         this.spillFile = spillDir.resolve(name + ".spill.jsonl");
+        this.runningMarker = spillDir.resolve(name + ".running");
+        markRunning();
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.highWater = Math.max(BATCH, capacity / 2);
         this.lowWater = capacity / 10;
@@ -290,7 +307,7 @@ public final class BatchWriter<T> implements AutoCloseable {
                     }
                     if (!closing && !storeDown && queue.size() < BATCH) {
                         // let a batch gather: one transaction per few hundred rows, not one per request
-                        Thread.sleep(GATHER_MILLIS);
+                        Thread.sleep(gatherMillis);
                     }
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
@@ -405,12 +422,15 @@ public final class BatchWriter<T> implements AutoCloseable {
         }
         try {
             Files.createDirectories(spillFile.getParent());
-            try (BufferedWriter out = Files.newBufferedWriter(spillFile, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            try (FileChannel channel = FileChannel.open(spillFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE);
+                 BufferedWriter out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8))) {
                 for (T record : batch) {
                     out.write(encoder.writeValueAsString(record));
                     out.newLine();
                 }
+                out.flush();
+                channel.force(false); // the batch is on disk before it leaves memory
             }
             spilled.addAndGet(batch.size());
             spillPending += batch.size();
@@ -503,7 +523,9 @@ public final class BatchWriter<T> implements AutoCloseable {
         }
         Path rest = spillFile.resolveSibling(spillFile.getFileName() + ".rest");
         try (var lines = Files.lines(spillFile, StandardCharsets.UTF_8);
-             BufferedWriter out = Files.newBufferedWriter(rest, StandardCharsets.UTF_8)) {
+             FileChannel channel = FileChannel.open(rest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                     StandardOpenOption.WRITE);
+             BufferedWriter out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8))) {
             var it = lines.filter(l -> !l.isBlank()).skip(count).iterator();
             long left = 0;
             while (it.hasNext()) {
@@ -511,12 +533,40 @@ public final class BatchWriter<T> implements AutoCloseable {
                 out.newLine();
                 left++;
             }
+            out.flush();
+            channel.force(false); // synced before it replaces the spill file
             out.close();
             Files.move(rest, spillFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(spillFile.getParent());
             spillPending = left;
         } catch (IOException e) {
             LOG.error("{}: cannot rewrite the spill file after a partial replay: {}", name, e.getMessage());
+        }
+    }
+
+    /** Makes a rename in {@code dir} durable (best effort: not every file system syncs a directory). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | RuntimeException ignored) {
+            // the rename is still atomic; only its durability across a power cut is left to the OS
+        }
+    }
+
+    /** Leaves a marker while running; one found at start means the last run ended without closing. */
+    private void markRunning() {
+        try {
+            if (Files.exists(runningMarker)) {
+                LOG.warn("{}: the previous run ended without closing its writer (kill -9, crash, power loss): the records"
+                        + " it still held in memory (at most those of its last {} ms, see store.flush_interval) were lost;"
+                        + " what it had spilled is replayed now", name, gatherMillis);
+            } else {
+                Files.createDirectories(runningMarker.getParent());
+                Files.createFile(runningMarker);
+            }
+        } catch (IOException e) {
+            LOG.debug("{}: cannot keep a run marker in {}: {}", name, runningMarker.getParent(), e.getMessage());
         }
     }
 
@@ -558,6 +608,13 @@ public final class BatchWriter<T> implements AutoCloseable {
             thread.join(60_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            try {
+                Files.deleteIfExists(runningMarker); // everything queued is written or spilled
+            } catch (IOException e) {
+                LOG.debug("{}: cannot remove the run marker {}: {}", name, runningMarker, e.getMessage());
+            }
         }
     }
 }

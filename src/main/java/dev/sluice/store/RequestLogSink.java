@@ -6,14 +6,19 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 
-/** The SQL that writes request-log rows; {@link BatchWriter} calls it with batches. */
+/**
+ * The SQL that writes request-log rows; {@link BatchWriter} calls it with batches. A record already
+ * stored (same {@code uid}: a spill file replayed twice) is skipped, so replay is idempotent and
+ * the spend read back at a restart counts every request once.
+ */
 public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
     private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
             + " provider, upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms,"
             + " attempts, fallback_model, route_reason, attempt_log, team, cost_usd, cache_status, cache_similarity,"
             + " saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails,"
-            + " prompt, prompt_version, experiment, variant, experiment_window)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " prompt, prompt_version, experiment, variant, experiment_window, uid)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (uid) DO NOTHING";
 
     @Override
     public void insert(Connection c, List<RequestRecord> batch) throws SQLException {
@@ -61,6 +66,7 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
                 } else {
                     ps.setLong(34, r.experimentWindow());
                 }
+                ps.setString(35, r.uid());
                 ps.addBatch();
             }
             ps.executeBatch();

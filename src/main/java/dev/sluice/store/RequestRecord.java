@@ -15,6 +15,8 @@ package dev.sluice.store;
  * @param guardrails the guardrail triggers, e.g. {@code input:pii:redact(email);output:toxicity:flag(insult)}; null when none
  * @param prompt     the stored prompt it was rendered from ({@code promptVersion} its version, {@code experiment}
  *                   and {@code variant} the split arm that chose it); all null when none
+ * @param uid        unique per logged request, chosen when the record is made (null: a new one), so a
+ *                   record written twice (a spill file replayed again) is stored once
  */
 public record RequestRecord(long ts, String requestId, String keyId, String team, String endUser, String operation,
                             String model,
@@ -23,9 +25,14 @@ public record RequestRecord(long ts, String requestId, String keyId, String team
                             String fallbackModel, String routeReason, String attemptLog, Double costUsd,
                             String cacheStatus, Double cacheSimilarity, Integer savedTokensIn, Integer savedTokensOut,
                             String traceId, String sessionId, String tags, String guardrails, String prompt, Integer promptVersion,
-                            String experiment, String variant, Long experimentWindow) {
+                            String experiment, String variant, Long experimentWindow, String uid) {
+    public RequestRecord {
+        if (uid == null) {
+            uid = newUid();
+        }
+    }
 
-    /** A row of a request without a stored prompt. */
+    /** A row of a request without a stored prompt, with a new uid. */
     public RequestRecord(long ts, String requestId, String keyId, String team, String endUser, String operation,
                          String model, String provider, String upstreamModel, boolean stream, int status,
                          String errorType, Integer tokensIn, Integer tokensOut, long ttftMs, long latencyMs, int attempts,
@@ -34,6 +41,13 @@ public record RequestRecord(long ts, String requestId, String keyId, String team
                          String sessionId, String tags, String guardrails) {
         this(ts, requestId, keyId, team, endUser, operation, model, provider, upstreamModel, stream, status, errorType,
                 tokensIn, tokensOut, ttftMs, latencyMs, attempts, fallbackModel, routeReason, attemptLog, costUsd,
-                cacheStatus, cacheSimilarity, savedTokensIn, savedTokensOut, traceId, sessionId, tags, guardrails, null, null, null, null, null);
+                cacheStatus, cacheSimilarity, savedTokensIn, savedTokensOut, traceId, sessionId, tags, guardrails, null, null,
+                null, null, null, null);
+    }
+
+    /** 128 random bits, hex: unique without coordination between gateway instances. */
+    private static String newUid() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return java.util.HexFormat.of().toHexDigits(r.nextLong()) + java.util.HexFormat.of().toHexDigits(r.nextLong());
     }
 }
