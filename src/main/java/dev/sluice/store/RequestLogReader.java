@@ -72,7 +72,7 @@ public final class RequestLogReader {
                 Columns.integer(rs, "saved_tokens_out"), rs.getString("trace_id"), rs.getString("session_id"),
                 rs.getString("tags"), rs.getString("guardrails"),
                 rs.getString("prompt"), Columns.integer(rs, "prompt_version"), rs.getString("experiment"),
-                rs.getString("variant"), Columns.bigint(rs, "experiment_window"), rs.getString("uid"));
+                rs.getString("variant"), Columns.bigint(rs, "experiment_window"), null);
     }
 
 }
