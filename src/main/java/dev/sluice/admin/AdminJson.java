@@ -127,6 +127,14 @@ final class AdminJson {
         gen.writeStringField("session_id", r.sessionId());
         raw(gen, "tags", r.tags());
         gen.writeStringField("guardrails", r.guardrails());
+        if (r.prompt() != null) {
+            gen.writeObjectFieldStart("prompt");
+            gen.writeStringField("name", r.prompt());
+            nullableNumber(gen, "version", r.promptVersion());
+            gen.writeStringField("experiment", r.experiment());
+            gen.writeStringField("variant", r.variant());
+            gen.writeEndObject();
+        }
         gen.writeStringField("fallback_model", r.fallbackModel());
         gen.writeStringField("route_reason", r.routeReason());
         raw(gen, "attempt_log", r.attemptLog());

@@ -76,6 +76,7 @@ final class DemoCommand implements Callable<Integer> {
             } catch (java.io.IOException e) {
                 System.out.println("  failed: RAG trace -> " + e.getMessage());
             }
+            boolean evalRan = DemoEval.run(base + "/v1", secret);
             System.out.println();
             System.out.println("Try it yourself:");
             System.out.println("  curl " + base + "/v1/chat/completions \\");
@@ -108,7 +109,8 @@ final class DemoCommand implements Callable<Integer> {
                 Signals.awaitTermination();
                 System.out.println("Draining in-flight requests...");
             }
-            return summary.errors() == 0 && traceId != null ? 0 : 1;
+            System.out.println("Evals:       ./sluice eval examples/evals/promptfooconfig.yaml --url " + base + " --key " + secret);
+            return summary.errors() == 0 && traceId != null && evalRan ? 0 : 1;
         } finally {
             gateway.close();
         }

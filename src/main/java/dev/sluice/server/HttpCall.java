@@ -29,6 +29,12 @@ public abstract class HttpCall {
     /** The request method, upper case ({@code GET}, {@code POST}...). */
     public abstract String method();
 
+    /**
+     * The path as sent, percent-encoding kept ({@code /admin/users/a%2Fb}): routes match on it so an
+     * encoded {@code /} stays inside one path parameter, which is then decoded.
+     */
+    public abstract String rawPath();
+
     /** The request path, decoded and normalised, without the query string. */
     public abstract String path();
 

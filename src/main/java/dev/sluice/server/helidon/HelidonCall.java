@@ -43,6 +43,11 @@ final class HelidonCall extends HttpCall {
     }
 
     @Override
+    public String rawPath() {
+        return req.path().rawPath();
+    }
+
+    @Override
     public String query(String name) {
         return req.query().first(name).orElse(null);
     }
