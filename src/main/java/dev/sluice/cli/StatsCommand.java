@@ -57,7 +57,7 @@ final class StatsCommand implements Callable<Integer> {
         }
         header.addAll(groups);
         header.addAll(List.of("requests", "errors", "p50 ms", "p90 ms", "p99 ms", "ttft p50", "ttft p99", "tokens in",
-                "tokens out", "cost $", "cache hits"));
+                "tokens out", "cost $", "cache hits", "feedback"));
         List<List<String>> table = new ArrayList<>();
         table.add(header);
         for (JsonNode row : stats.path("data")) {
@@ -80,6 +80,7 @@ final class StatsCommand implements Callable<Integer> {
             cells.add(Long.toString(row.path("tokens").path("output").asLong()));
             cells.add(String.format(Locale.ROOT, "%.6f", row.path("cost_usd").asDouble()));
             cells.add(String.format(Locale.ROOT, "%d (%.1f%%)", row.path("cache_hits").asLong(), 100 * row.path("cache_hit_rate").asDouble()));
+            cells.add(feedback(row.path("feedback")));
             table.add(cells);
         }
         int[] widths = new int[header.size()];
@@ -102,5 +103,21 @@ final class StatsCommand implements Callable<Integer> {
 
     private static String number(JsonNode n) {
         return n.isNull() || n.isMissingNode() ? "-" : Long.toString(n.asLong());
+    }
+
+    /** The feedback cell: how many, the positive share of thumbs and booleans, the mean score; "-" for none. */
+    static String feedback(JsonNode f) {
+        long count = f.path("count").asLong();
+        if (count == 0) {
+            return "-";
+        }
+        StringBuilder cell = new StringBuilder(Long.toString(count));
+        if (f.path("positive_rate").isNumber()) {
+            cell.append(String.format(Locale.ROOT, " (%.0f%% positive)", 100 * f.path("positive_rate").asDouble()));
+        }
+        if (f.path("mean").isNumber()) {
+            cell.append(String.format(Locale.ROOT, " mean %.2f", f.path("mean").asDouble()));
+        }
+        return cell.toString();
     }
 }

@@ -85,17 +85,25 @@ public final class StatsReader {
      * Feeds the feedback given on every request {@link #scan} would read, with that request's
      * attributes, so it lands in the request's bucket and group. Feedback counts only when its team
      * is the request's (a request id reused by another team does not pull that team's ratings in).
+     * When no feedback arrived since the range began, nothing is read a second time.
      */
     public long scanFeedback(RequestQuery query, boolean withTags, long deadline, Sink<FeedbackRow> sink) {
+        if (!feedbackSince(query.fromMillis() == null ? Long.MIN_VALUE : query.fromMillis())) {
+            return 0;
+        }
         RequestQuery.Where where = query.where(database.dialect());
-        String sameTeam = database.dialect() == Database.Dialect.POSTGRES ? "f.team IS NOT DISTINCT FROM r.team"
-                : "f.team IS r.team";
+        boolean postgres = database.dialect() == Database.Dialect.POSTGRES;
+        // SQLite would otherwise probe feedback by its (team, ts) index for every request row: a
+        // request's ratings are found by request id
+        String feedback = postgres ? "feedback f" : "feedback f INDEXED BY feedback_request";
+        String sameTeam = postgres ? "f.team IS NOT DISTINCT FROM r.team" : "f.team IS r.team";
         String sql = "SELECT r.ts, r.model, r.provider, r.key_id, r.team, r.end_user, r.operation, r.status,"
                 + " r.error_type, r.cache_status, r.tags, f.name, f.kind, f.sentiment, f.value_num, r.prompt,"
                 + " r.prompt_version, r.experiment, r.variant"
                 + " FROM (SELECT request_id, prompt, prompt_version, experiment, variant, " + REQUEST_COLUMNS
                 + (withTags ? "tags" : "NULL AS tags")
-                + " FROM request_log" + where.sql() + ") r JOIN feedback f ON f.request_id = r.request_id AND " + sameTeam;
+                + " FROM request_log" + where.sql() + ") r JOIN " + feedback + " ON f.request_id = r.request_id AND "
+                + sameTeam;
         return stream(sql, where, deadline, rs -> {
             double value = rs.getDouble(15);
             Double valueOrNull = rs.wasNull() ? null : value;
@@ -105,6 +113,18 @@ public final class StatsReader {
                     rs.getString(19));
             return new FeedbackRow(request, rs.getString(12), rs.getString(13), rs.getString(14), valueOrNull);
         }, sink);
+    }
+
+    /** Whether any feedback arrived at or after {@code fromMillis} (feedback always follows its request). */
+    private boolean feedbackSince(long fromMillis) {
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM feedback WHERE ts >= ? LIMIT 1")) {
+                ps.setLong(1, fromMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
     }
 
     @FunctionalInterface

@@ -68,9 +68,13 @@ class AnalyticsCliTest {
     void stats() throws Exception {
         try (TestGateway gw = TestGateway.start()) {
             String key = gw.createKey("cli");
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 chat(gw, key, i == 0 ? "gpt-4o" : "gpt-4o-mini", "s-" + i);
             }
+            var rated = gw.http().post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"messages\":"
+                    + "[{\"role\":\"user\",\"content\":\"hello\"}]}", Map.of("authorization", "Bearer " + key));
+            assertThat(gw.http().post("/v1/feedback", "{\"request_id\":\"" + rated.header("x-request-id")
+                    + "\",\"value\":\"up\"}", Map.of("authorization", "Bearer " + key)).status()).isEqualTo(201);
             gw.flushLog();
             String url = "http://127.0.0.1:" + gw.gateway().port();
             CliTest.Run table = CliTest.run("stats", "--from", "1h", "--group-by", "model", "--url", url,
@@ -79,6 +83,8 @@ class AnalyticsCliTest {
             assertThat(table.out()).contains("model", "requests", "p99 ms", "cost $", "gpt-4o-mini", "3 request(s)");
             String miniLine = table.out().lines().filter(l -> l.startsWith("gpt-4o-mini")).findFirst().orElseThrow();
             assertThat(miniLine.split("\\s+")[1]).isEqualTo("2");
+            assertThat(miniLine).endsWith("1 (100% positive)");
+            assertThat(table.out()).contains("feedback");
 
             CliTest.Run json = CliTest.run("stats", "--from", "1h", "--bucket", "1m", "--json", "--url", url,
                     "--admin-key", TestGateway.ADMIN_KEY);
