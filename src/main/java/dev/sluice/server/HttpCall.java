@@ -44,6 +44,9 @@ public abstract class HttpCall {
     /** Every value of a query parameter, in order (empty when absent). */
     public abstract List<String> queryAll(String name);
 
+    /** The query string as sent (without the {@code ?}), or "" when there is none. */
+    public abstract String queryString();
+
     /** The first value of a request header, by lower-case name, or null. */
     public abstract String header(String lowerCaseName);
 

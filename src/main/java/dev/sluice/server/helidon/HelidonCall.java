@@ -58,6 +58,11 @@ final class HelidonCall extends HttpCall {
     }
 
     @Override
+    public String queryString() {
+        return req.query().value();
+    }
+
+    @Override
     public String header(String lowerCaseName) {
         return headers().get(lowerCaseName);
     }
