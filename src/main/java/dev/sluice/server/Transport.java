@@ -5,7 +5,8 @@ package dev.sluice.server;
  * runs each request on its own virtual thread as an {@link HttpCall} handed to the
  * {@link Dispatcher}, and owns wire-level matters: keep-alive, chunking, decoding gzip request
  * bodies (and refusing other content encodings with a 400), never compressing responses, and
- * sending small writes at once (TCP_NODELAY, for SSE).
+ * sending small writes at once (TCP_NODELAY, for SSE). What it refuses itself (a request line too
+ * long, malformed headers) it answers in the OpenAI error format too.
  */
 public interface Transport {
     /**

@@ -4,6 +4,7 @@ import dev.sluice.server.ConnectionLimits;
 import dev.sluice.server.Dispatcher;
 import dev.sluice.server.PortInUseException;
 import dev.sluice.server.Transport;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -38,6 +39,12 @@ public final class HelidonTransport implements Transport {
                 .idleConnectionTimeout(limits.idleTimeout())
                 .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
                 .featuresDiscoverServices(false)
+                .directHandlers(handlers -> {
+                    TransportErrors errors = new TransportErrors();
+                    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                        handlers.addHandler(type, errors);
+                    }
+                })
                 // request bodies may be gzip (OTLP exporters compress); responses are never compressed
                 .contentEncoding(ContentEncodingContext.builder()
                         .contentEncodingsDiscoverServices(false).addContentEncoding(new GzipDecoding()).build())
