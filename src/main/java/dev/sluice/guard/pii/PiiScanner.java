@@ -1,5 +1,6 @@
 package dev.sluice.guard.pii;
 
+import dev.sluice.guard.Disjoint;
 import dev.sluice.guard.Finding;
 import dev.sluice.guard.ScanContext;
 import dev.sluice.guard.Scanner;
@@ -54,26 +55,15 @@ public final class PiiScanner implements Scanner {
 
     @Override
     public List<Finding> scan(String text, ScanContext context) {
-        List<Finding> out = new ArrayList<>(0);
+        Disjoint out = new Disjoint();
         List<Finding> found = new ArrayList<>(4);
         for (Detector d : detectors) {
             found.clear();
             d.find(text, found);
             for (Finding f : found) {
-                if (!overlapsAny(out, f)) {
-                    out.add(f);
-                }
+                out.add(f);
             }
         }
-        return out;
-    }
-
-    private static boolean overlapsAny(List<Finding> accepted, Finding f) {
-        for (Finding a : accepted) {
-            if (a.overlaps(f)) {
-                return true;
-            }
-        }
-        return false;
+        return out.list();
     }
 }
