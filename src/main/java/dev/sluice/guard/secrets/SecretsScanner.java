@@ -33,7 +33,10 @@ public final class SecretsScanner implements Scanner {
             TokenRule.of("stripe_key", "sk_live_|sk_test_|rk_live_|rk_test_", CharClass.ALNUM, 16, false, End.WORD_BOUNDARY),
             TokenRule.of("anthropic_api_key", "sk-ant-", CharClass.TOKEN, 26, false, End.ANY)
                     .checked(SecretsScanner::anthropicShape),
-            TokenRule.of("sluice_api_key", "sk-sluice-", CharClass.ALNUM, 32, true, End.WORD_BOUNDARY),
+            // Sluice's own keys: admin keys (sk-sluice-admin-..., sk-sluice-adm-...) and virtual keys
+            TokenRule.of("sluice_admin_key", "sk-sluice-admin-|sk-sluice-adm-", CharClass.TOKEN, 16, false, End.NOT_CLASS),
+            TokenRule.of("sluice_api_key", "sk-sluice-", CharClass.TOKEN, 16, false, End.NOT_CLASS)
+                    .checked(v -> !v.startsWith("sk-sluice-admin-") && !v.startsWith("sk-sluice-adm-")),
             TokenRule.of("openai_api_key", "sk-", CharClass.TOKEN, 20, false, End.NOT_CLASS)
                     .checked(v -> !v.startsWith("sk-ant-") && !v.startsWith("sk-sluice-") && hasDigitAndLetter(v)),
             TokenRule.of("huggingface_token", "hf_", CharClass.ALNUM, 34, true, End.WORD_BOUNDARY),
