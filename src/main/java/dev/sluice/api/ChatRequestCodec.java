@@ -42,6 +42,7 @@ public final class ChatRequestCodec {
         if (model != null && model.isBlank()) {
             throw SluiceException.invalidRequest("model", "'model' must not be empty.");
         }
+        RequestLimits.check("model", model, RequestLimits.MAX_MODEL);
         JsonNode messagesNode = Fields.optionalArray(root, "messages", "");
         if (messagesNode == null && !storedPrompt) {
             throw SluiceException.missing("messages");
@@ -68,7 +69,7 @@ public final class ChatRequestCodec {
                 Fields.optionalNumber(root, "top_p", "", 0, 1),
                 Fields.optionalInt(root, "max_tokens", "", 1, Integer.MAX_VALUE),
                 Fields.optionalInt(root, "max_completion_tokens", "", 1, Integer.MAX_VALUE),
-                Fields.optionalString(root, "user", ""),
+                RequestLimits.check("user", Fields.optionalString(root, "user", ""), RequestLimits.MAX_USER),
                 readMetadata(root),
                 Fields.extras(root, KNOWN));
     }
@@ -156,13 +157,18 @@ public final class ChatRequestCodec {
         if (metadata == null) {
             return Map.of();
         }
+        if (metadata.size() > RequestLimits.MAX_METADATA_ENTRIES) {
+            throw SluiceException.invalidRequest("metadata", "'metadata' has " + metadata.size() + " entries; at most "
+                    + RequestLimits.MAX_METADATA_ENTRIES + " are allowed.");
+        }
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : metadata.properties()) {
             if (!e.getValue().isTextual()) {
-                throw SluiceException.invalidType("metadata." + e.getKey(), "a string");
+                throw SluiceException.invalidType("metadata." + RequestLimits.shorten(e.getKey()), "a string");
             }
             out.put(e.getKey(), e.getValue().asText());
         }
+        RequestLimits.checkTags("metadata", out, RequestLimits.MAX_METADATA_ENTRIES);
         return out;
     }
 

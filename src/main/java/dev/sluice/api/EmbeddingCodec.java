@@ -18,7 +18,7 @@ public final class EmbeddingCodec {
         if (!root.isObject()) {
             throw SluiceException.invalidRequest(null, "The request body must be a JSON object.");
         }
-        String model = Fields.requiredString(root, "model", "");
+        String model = RequestLimits.check("model", Fields.requiredString(root, "model", ""), RequestLimits.MAX_MODEL);
         JsonNode input = Fields.present(root, "input");
         if (input == null) {
             throw SluiceException.missing("input");
@@ -27,7 +27,8 @@ public final class EmbeddingCodec {
         String format = Fields.optionalString(root, "encoding_format", "");
         Fields.oneOf(format, Set.of("float", "base64"), "encoding_format");
         return new EmbeddingRequest(model, input, format, Fields.optionalInt(root, "dimensions", "", 1, 65536),
-                Fields.optionalString(root, "user", ""), Fields.extras(root, KNOWN));
+                RequestLimits.check("user", Fields.optionalString(root, "user", ""), RequestLimits.MAX_USER),
+                Fields.extras(root, KNOWN));
     }
 
     private static void validateInput(JsonNode input) {

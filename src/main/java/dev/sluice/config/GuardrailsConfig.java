@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,15 +14,20 @@ import java.util.Map;
  * @param streamHoldback characters of a streamed answer held back so a match is never split
  * @param defaultPolicy  the policy for callers no binding names, or null for none
  * @param keys           key id (or key name) → policy name; the policy name {@code none} turns guardrails off
+ * @param scanBudget     the time the input guardrails may spend on one request
+ * @param onBudgetExceeded {@code block} (refuse the request) or {@code flag} (record it, skip the
+ *                       scans left and let the request through) when the budget runs out
  */
 public record GuardrailsConfig(boolean enabled, String redaction, int streamHoldback, String defaultPolicy,
                                Map<String, PolicyConfig> policies, Map<String, String> keys,
-                               Map<String, String> teams, Map<String, String> models) {
+                               Map<String, String> teams, Map<String, String> models, Duration scanBudget,
+                               String onBudgetExceeded) {
 
     public static final String NONE = "none";
+    public static final Duration DEFAULT_SCAN_BUDGET = Duration.ofSeconds(2);
 
     public static final GuardrailsConfig DISABLED = new GuardrailsConfig(false, "placeholder", 64, null, Map.of(),
-            Map.of(), Map.of(), Map.of());
+            Map.of(), Map.of(), Map.of(), DEFAULT_SCAN_BUDGET, "block");
 
     public GuardrailsConfig {
         policies = Map.copyOf(policies);

@@ -2,6 +2,7 @@ package dev.sluice.config;
 
 import dev.sluice.config.GuardrailsConfig.PolicyConfig;
 import dev.sluice.config.GuardrailsConfig.RuleConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +24,20 @@ final class GuardrailsParser {
             return GuardrailsConfig.DISABLED;
         }
         node.allowOnly(Set.of("enabled", "redaction", "stream_holdback", "default_policy", "policies", "keys", "teams",
-                "models"));
+                "models", "scan_budget", "on_budget_exceeded"));
         String redaction = node.string("redaction", "placeholder").strip().toLowerCase(Locale.ROOT);
         if (!redaction.equals("placeholder") && !redaction.equals("mask")) {
             throw node.get("redaction").error("unknown redaction '" + redaction + "'",
                     "use placeholder (reversible, restored in the answer) or mask");
+        }
+        Duration budget = node.duration("scan_budget", GuardrailsConfig.DEFAULT_SCAN_BUDGET);
+        if (budget.isNegative() || budget.isZero()) {
+            throw node.get("scan_budget").error("the scan budget must be positive", "e.g. 2s or 500ms");
+        }
+        String onBudget = node.string("on_budget_exceeded", "block").strip().toLowerCase(Locale.ROOT);
+        if (!onBudget.equals("block") && !onBudget.equals("flag")) {
+            throw node.get("on_budget_exceeded").error("unknown action '" + onBudget + "'",
+                    "use block (refuse the request) or flag (let it through, recorded)");
         }
         Map<String, PolicyConfig> policies = new LinkedHashMap<>();
         YamlNode policiesNode = node.get("policies");
@@ -46,7 +56,7 @@ final class GuardrailsParser {
         return new GuardrailsConfig(node.bool("enabled", true), redaction,
                 node.integer("stream_holdback", 64, 16, 65_536), defaultPolicy, policies,
                 bindings(node.get("keys"), policies), bindings(node.get("teams"), policies),
-                bindings(node.get("models"), policies));
+                bindings(node.get("models"), policies), budget, onBudget);
     }
 
     private static PolicyConfig policy(String name, YamlNode node, Set<String> modelNames,

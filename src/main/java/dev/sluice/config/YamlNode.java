@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -367,7 +366,7 @@ public final class YamlNode {
         return given;
     }
 
-    /** Java regular expressions, each checked to compile. */
+    /** Regular expressions in RE2 syntax, each checked to compile. */
     public List<String> regexes(String key) {
         List<String> patterns = strings(key);
         for (String pattern : patterns) {
@@ -389,7 +388,7 @@ public final class YamlNode {
             if (!SNAKE_CASE.matcher(name).matches()) {
                 throw item.get("name").error("'" + name + "' is not a valid name", "use lower_snake_case");
             }
-            String pattern = item.requiredString("pattern", "give a Java regular expression");
+            String pattern = item.requiredString("pattern", "give a regular expression (RE2 syntax)");
             item.get("pattern").compiles(pattern);
             out.add(new NamedPattern(name, pattern));
         }
@@ -432,12 +431,17 @@ public final class YamlNode {
                 node.getEndMark(), DumperOptions.FlowStyle.FLOW), resolver);
     }
 
+    /**
+     * Patterns from the config are matched with RE2/J (linear time on any input, so no pattern can
+     * make a hostile message cost seconds); RE2 has no look-arounds or back-references.
+     */
     private void compiles(String pattern) {
         try {
-            Pattern.compile(pattern);
-        } catch (PatternSyntaxException e) {
-            throw error("'" + pattern + "' is not a valid regular expression (" + e.getDescription() + ")",
-                    "fix the pattern; it is a Java regex, and in YAML single quotes keep backslashes as they are");
+            com.google.re2j.Pattern.compile(pattern);
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            throw error("'" + pattern + "' is not a pattern Sluice can run (" + e.getDescription() + ")",
+                    "patterns use RE2 syntax (like Java regex without look-arounds (?=...) (?<=...) or back-references \\1,"
+                            + " which could make matching take exponential time); in YAML single quotes keep backslashes as they are");
         }
     }
 

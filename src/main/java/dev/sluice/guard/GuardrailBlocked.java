@@ -8,6 +8,14 @@ public final class GuardrailBlocked {
 
     private GuardrailBlocked() {}
 
+    /** The request was refused because its guardrail scans did not finish within {@code guardrails.scan_budget}. */
+    public static SluiceException budgetExceeded(java.time.Duration budget, String policy) {
+        return new SluiceException(400, "invalid_request_error", CODE, null,
+                "The request was blocked: the guardrails of the policy '" + policy + "' could not scan it within "
+                        + budget.toMillis() + " ms (guardrails.scan_budget). Send less text in one request, or ask the"
+                        + " gateway's operator about guardrails.on_budget_exceeded.");
+    }
+
     public static SluiceException of(Trigger t, Direction direction, String policy) {
         String what = t.types();
         String subject = direction == Direction.INPUT ? "The request was blocked" : "The answer was blocked";

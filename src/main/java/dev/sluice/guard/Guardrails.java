@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -24,9 +25,12 @@ public final class Guardrails implements AutoCloseable {
     private final GuardMetrics metrics = new GuardMetrics();
     private final int holdback;
     private final ScannerResources resources;
+    private final ScanBudget budget;
+    private final Thread warmUp;
 
     private Guardrails(GuardrailsConfig config, Supplier<Embedder> embedder, JudgeClient judge) {
         this.holdback = config.streamHoldback();
+        this.budget = new ScanBudget(config.scanBudget(), !"flag".equals(config.onBudgetExceeded()));
         this.resources = new ScannerResources(embedder, judge);
         Map<String, Policy> byName = new LinkedHashMap<>();
         for (PolicyConfig p : config.policies().values()) {
@@ -35,6 +39,44 @@ public final class Guardrails implements AutoCloseable {
         }
         this.policies = new Policies(byName, config.keys(), config.teams(), config.models(),
                 GuardrailsConfig.NONE.equals(config.defaultPolicy()) ? null : config.defaultPolicy());
+        this.warmUp = Thread.ofVirtual().name("guardrails-warm-up").start(() -> warm(byName.values()));
+    }
+
+    /** Scanners that are not warmed: the LLM judge would make a model call. */
+    private static final Set<String> NOT_WARMED = Set.of("judge");
+    private static final String WARM_TEXT = "Please call +1 415 867 5309 or (415) 867-5309, mail a.b@example.com, card "
+            + "4111 1111 1111 1111, key sk-proj-AbCdEf1234567890GhIjKlMn, host=db;password=Xk9mQ2vL8pZ3 https://example.com";
+
+    /**
+     * Runs each scanner once at start-up (on a virtual thread; the input guard waits for it), so
+     * no request pays for class loading, data files, model loading and a model's first inference
+     * out of its scan budget.
+     */
+    private static void warm(java.util.Collection<Policy> policies) {
+        ScanContext context = ScanContext.of(Direction.INPUT, "user");
+        Set<Scanner> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Policy p : policies) {
+            for (List<Rule> rules : List.of(p.input(), p.output())) {
+                for (Rule r : rules) {
+                    if (!NOT_WARMED.contains(r.name()) && done.add(r.scanner())) {
+                        try {
+                            r.scanner().scan(WARM_TEXT, context);
+                        } catch (RuntimeException e) {
+                            // a scanner that needs more context (a schema, documents) is warm enough
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Waits for the start-up warm-up to finish (requests arriving during it would pay for it anyway). */
+    void awaitWarm() {
+        try {
+            warmUp.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Guardrails from config; null when the section is absent or disabled. */
@@ -52,7 +94,7 @@ public final class Guardrails implements AutoCloseable {
     }
 
     public InputGuardStage inputStage() {
-        return new InputGuardStage(policies, metrics);
+        return new InputGuardStage(policies, metrics, budget, this::awaitWarm);
     }
 
     public OutputGuardStage outputStage() {
@@ -84,6 +126,7 @@ public final class Guardrails implements AutoCloseable {
 
     @Override
     public void close() {
+        awaitWarm(); // a model still loading would otherwise be created after its resources closed
         resources.close();
     }
 }

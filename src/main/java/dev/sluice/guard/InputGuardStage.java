@@ -21,10 +21,15 @@ import java.util.List;
 public final class InputGuardStage implements Stage {
     private final Policies policies;
     private final GuardMetrics metrics;
+    private final ScanBudget budget;
+    private final Runnable warm;
 
-    public InputGuardStage(Policies policies, GuardMetrics metrics) {
+    /** @param warm waits until the scanners are warm (see {@link Guardrails}) */
+    public InputGuardStage(Policies policies, GuardMetrics metrics, ScanBudget budget, Runnable warm) {
         this.policies = policies;
         this.metrics = metrics;
+        this.budget = budget;
+        this.warm = warm;
     }
 
     @Override
@@ -50,6 +55,9 @@ public final class InputGuardStage implements Stage {
         PlaceholderVault vault = policy.placeholders() ? new PlaceholderVault() : null;
         List<ChatMessage> messages = request.messages();
         List<ChatMessage> rewritten = null;
+        warm.run();
+        ScanBudget.Deadline deadline = budget.start();
+        scan:
         for (int i = 0; i < messages.size(); i++) {
             String role = view.roles().get(i);
             List<Rule> rules = rulesFor(policy.input(), role);
@@ -61,7 +69,26 @@ public final class InputGuardStage implements Stage {
             List<String> newTexts = null;
             for (int p = 0; p < texts.size(); p++) {
                 String text = texts.get(p);
-                List<Trigger> triggers = Inspection.run(rules, text, context, true);
+                List<Trigger> triggers;
+                try {
+                    triggers = Inspection.run(rules, text, context, true, deadline);
+                } catch (ScanBudget.Exceeded e) {
+                    recorder.add(ScanBudget.NAME, ScanBudget.VERDICT, budget.block() ? Action.BLOCK : Action.FLAG, 1.0,
+                            "time");
+                    if (budget.block()) {
+                        recorder.flush();
+                        ex.responseHeader("x-sluice-guardrail", "input:" + ScanBudget.NAME + ":block");
+                        return Reply.fail(GuardrailBlocked.budgetExceeded(budget.budget(), policy.name()));
+                    }
+                    // flag: what was redacted so far stays redacted; the texts not yet scanned go through as they are
+                    if (newTexts != null) {
+                        if (rewritten == null) {
+                            rewritten = new ArrayList<>(messages);
+                        }
+                        rewritten.set(i, MessageParts.replace(messages.get(i), newTexts));
+                    }
+                    break scan;
+                }
                 if (triggers.isEmpty()) {
                     continue;
                 }

@@ -9,10 +9,19 @@ public final class Inspection {
 
     /** The triggers of {@code rules} on {@code text}; whole-text scanners are skipped unless {@code wholeText}. */
     public static List<Trigger> run(List<Rule> rules, String text, ScanContext context, boolean wholeText) {
+        return run(rules, text, context, wholeText, null);
+    }
+
+    /** As {@link #run(List, String, ScanContext, boolean)}, throwing {@link ScanBudget.Exceeded} before a scan once {@code deadline} passed. */
+    static List<Trigger> run(List<Rule> rules, String text, ScanContext context, boolean wholeText,
+                             ScanBudget.Deadline deadline) {
         List<Trigger> out = null;
         for (Rule rule : rules) {
             if (rule.scanner().needsWholeText() && !wholeText || !rule.scanner().appliesTo(context)) {
                 continue;
+            }
+            if (deadline != null && deadline.passed()) {
+                throw new ScanBudget.Exceeded();
             }
             Trigger t = check(rule, text, context);
             if (t != null) {

@@ -17,7 +17,7 @@ public final class ScannerResources implements AutoCloseable {
     private final Map<Object, Object> shared = new LinkedHashMap<>();
 
     ScannerResources(Supplier<Embedder> embedder, JudgeClient judge) {
-        this.embedder = embedder;
+        this.embedder = () -> loading(embedder);
         this.judge = judge;
     }
 
@@ -59,6 +59,26 @@ public final class ScannerResources implements AutoCloseable {
         shared.clear();
     }
 
+    private static final ThreadLocal<long[]> LOADING = ThreadLocal.withInitial(() -> new long[1]);
+
+    /**
+     * Nanoseconds this thread has spent loading shared resources (models, the embedder), so far.
+     * A request's scan budget does not count them: a model loads once, on the first request that
+     * needs it, and that request should not be refused for it.
+     */
+    static long loadingNanos() {
+        return LOADING.get()[0];
+    }
+
+    private static <T> T loading(Supplier<T> load) {
+        long start = System.nanoTime();
+        try {
+            return load.get();
+        } finally {
+            LOADING.get()[0] += System.nanoTime() - start;
+        }
+    }
+
     /** Creates its value once, on the first get, whichever thread asks. */
     private static final class Lazy<T> implements Supplier<T> {
         private final Supplier<T> create;
@@ -72,13 +92,16 @@ public final class ScannerResources implements AutoCloseable {
         public T get() {
             T v = value;
             if (v == null) {
-                synchronized (this) {
-                    v = value;
-                    if (v == null) {
-                        v = create.get();
-                        value = v;
+                v = loading(() -> {
+                    synchronized (this) {
+                        T created = value;
+                        if (created == null) {
+                            created = create.get();
+                            value = created;
+                        }
+                        return created;
                     }
-                }
+                });
             }
             return v;
         }

@@ -1,14 +1,16 @@
 package dev.sluice.limits;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.sluice.alert.Alert;
 import dev.sluice.alert.AlertSink;
 import dev.sluice.store.Redis;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.SetArgs;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Raises an alert when a budget's spend crosses a threshold (e.g. 50/80/100%), once per
@@ -18,7 +20,13 @@ public final class BudgetAlerts {
     private final List<Integer> thresholds;
     private final AlertSink sink;
     private final Redis redis;
-    private final Set<String> sent = ConcurrentHashMap.newKeySet();
+    /**
+     * Alerts sent this period (budget id and threshold; ids carry end users): forgotten when
+     * their period ends, and at most {@link #MAX_SENT} kept.
+     */
+    private final Cache<String, Long> sent = Caffeine.newBuilder().maximumSize(MAX_SENT)
+            .expireAfter(Expiry.creating((String key, Long ttlMillis) -> Duration.ofMillis(ttlMillis))).build();
+    static final int MAX_SENT = 100_000;
 
     /** @param redis the shared Redis for cross-instance dedupe, or null */
     public BudgetAlerts(List<Integer> thresholds, AlertSink sink, Redis redis) {
@@ -53,7 +61,7 @@ public final class BudgetAlerts {
 
     /** True only the first time this key is seen in its period (across instances with Redis). */
     private boolean first(String key, long ttlMillis) {
-        if (!sent.add(key)) {
+        if (sent.asMap().putIfAbsent(key, ttlMillis) != null) {
             return false;
         }
         if (redis == null) {

@@ -153,12 +153,32 @@ public final class LocalLimiter implements Limiter {
         };
     }
 
-    /** Drops budget counters of past periods, at most once a minute. */
+    /**
+     * At most once a minute: drops budget counters of past periods, per-minute buckets idle for a
+     * minute (they have refilled to their limit, which is also what a missing bucket starts at),
+     * and concurrency buckets holding no lease. Bucket ids carry end-user ids from requests, so
+     * without this every user ever seen would stay in memory.
+     */
     private void prune(long now) {
         if (now < nextPrune) {
             return;
         }
         nextPrune = now + 60_000;
         spend.values().removeIf(s -> s.expiresAt < now);
+        buckets.values().removeIf(state -> now - state[1] >= IDLE_MILLIS);
+        leases.values().removeIf(Set::isEmpty);
+    }
+
+    /** A per-minute bucket refills completely in a minute. */
+    private static final long IDLE_MILLIS = 60_000;
+
+    /** Buckets, lease sets and budget counters held, for tests of the bounds. */
+    int size() {
+        lock.lock();
+        try {
+            return buckets.size() + leases.size() + spend.size();
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -1,14 +1,16 @@
 package dev.sluice.pricing;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.api.Usage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -28,7 +30,13 @@ public final class PriceCatalog {
     private final List<String> byLengthDesc;
     /** Marks "looked up, not in the catalog" in the resolution cache. */
     private static final Price UNKNOWN = new Price(-1, -1, -1);
-    private final Map<String, Price> resolved = new ConcurrentHashMap<>();
+    /**
+     * Model name → resolved price. Bounded: model names come from requests and upstream answers,
+     * so unknown names must not accumulate (issue 14: a map per unique name held 935 MB).
+     */
+    private final Cache<String, Price> resolved = Caffeine.newBuilder().maximumSize(MAX_RESOLVED)
+            .expireAfterAccess(Duration.ofHours(1)).build();
+    static final int MAX_RESOLVED = 4_096;
 
     public PriceCatalog(Map<String, Price> prices) {
         this.prices = Map.copyOf(prices);
@@ -67,7 +75,7 @@ public final class PriceCatalog {
         if (model == null) {
             return null;
         }
-        Price p = resolved.computeIfAbsent(model, this::lookup);
+        Price p = model.length() > 256 ? lookup(model) : resolved.get(model, this::lookup);
         return p == UNKNOWN ? null : p;
     }
 
@@ -94,5 +102,11 @@ public final class PriceCatalog {
         }
         Price p = find(model);
         return p == null ? 0 : p.cost(usage.promptTokens(), usage.completionTokens(), usage.cachedTokens());
+    }
+
+    /** How many names the resolution cache holds (after pending evictions). */
+    long cachedNames() {
+        resolved.cleanUp();
+        return resolved.estimatedSize();
     }
 }

@@ -99,7 +99,23 @@ class GuardrailsConfigTest {
                     default:
                       input:
                         banned: {action: block, patterns: ["(unclosed"]}
-                """)).hasMessageContaining("is not a valid regular expression");
+                """)).hasMessageContaining("is not a pattern Sluice can run");
+        // look-arounds and back-references can take exponential time: RE2 refuses them at load
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        secrets: {action: block, custom: [{name: internal_token, pattern: 'tok_(?=[a-z])\\w+'}]}
+                """)).hasMessageContaining("is not a pattern Sluice can run").hasMessageContaining("RE2 syntax");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  scan_budget: 2s
+                  on_budget_exceeded: wait
+                  policies:
+                    default:
+                      input: {pii: redact}
+                """)).hasMessageContaining("unknown action 'wait'").hasMessageContaining("use block");
         assertThatThrownBy(() -> parse("""
                 guardrails:
                   keys: {key_abc: strict}

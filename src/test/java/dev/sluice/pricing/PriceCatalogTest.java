@@ -67,4 +67,15 @@ class PriceCatalogTest {
         assertThat(c.cost("my-finetune", Usage.of(1_000_000, 1_000_000))).isZero();
         assertThat(c.find("gpt-4")).as("a prefix of a catalog name is not a match").isNull();
     }
+
+    @Test
+    @DisplayName("unknown model names from requests do not accumulate: the resolution cache is bounded")
+    void resolutionCacheIsBounded() {
+        PriceCatalog c = PriceCatalog.withOverrides(java.util.Map.of());
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(c.find("unknown-model-" + i)).isNull();
+        }
+        assertThat(c.find("gpt-4o-mini-2024-07-18")).isNotNull();
+        assertThat(c.cachedNames()).isLessThanOrEqualTo(PriceCatalog.MAX_RESOLVED);
+    }
 }

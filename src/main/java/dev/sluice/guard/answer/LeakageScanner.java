@@ -3,6 +3,7 @@ package dev.sluice.guard.answer;
 import dev.sluice.guard.Finding;
 import dev.sluice.guard.ScanContext;
 import dev.sluice.guard.Scanner;
+import dev.sluice.guard.TextKey;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -119,7 +120,7 @@ public final class LeakageScanner implements Scanner {
 
     private Shingles shingles(String system) {
         synchronized (shingles) {
-            Shingles s = shingles.get(system);
+            Shingles s = shingles.get(TextKey.of(system));
             if (s != null) {
                 return s;
             }
@@ -131,7 +132,7 @@ public final class LeakageScanner implements Scanner {
         }
         Shingles s = new Shingles(k, set);
         synchronized (shingles) {
-            shingles.put(system, s);
+            shingles.put(TextKey.of(system), s);
         }
         return s;
     }

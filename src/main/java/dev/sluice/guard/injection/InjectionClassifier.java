@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Json;
 import dev.sluice.embed.Embedder;
 import dev.sluice.guard.Folded;
+import dev.sluice.guard.TextKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -78,8 +79,9 @@ public final class InjectionClassifier {
     /** The highest window probability of {@code text}, read through case and look-alike folding. */
     public double rawScore(String raw) {
         String text = Folded.fold(raw);
+        String key = TextKey.of(text);
         synchronized (cache) {
-            Double cached = cache.get(text);
+            Double cached = cache.get(key);
             if (cached != null) {
                 return cached;
             }
@@ -95,7 +97,7 @@ public final class InjectionClassifier {
             }
         }
         synchronized (cache) {
-            cache.put(text, best);
+            cache.put(key, best);
         }
         return best;
     }

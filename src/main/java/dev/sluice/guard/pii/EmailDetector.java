@@ -31,12 +31,18 @@ public final class EmailDetector implements Detector {
         m.useTransparentBounds(true);
         m.useAnchoringBounds(false);
         int searchFrom = 0;
-        for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
-            // the address around this '@': at most 64 characters of local part before it, 255 after
-            int lo = Math.max(searchFrom, at - 64);
-            int hi = Math.min(text.length(), at + 256);
-            if (lo >= hi) {
-                continue;
+        int previous = -1;
+        for (int at = text.indexOf('@'); at >= 0; previous = at, at = text.indexOf('@', at + 1)) {
+            // the address around this '@': at most 64 characters of local part before it, 255 after,
+            // and no other '@' in either (so the windows of a text full of '@' do not overlap)
+            int next = text.indexOf('@', at + 1);
+            int lo = Math.max(Math.max(searchFrom, at - 64), previous + 1);
+            int hi = Math.min(Math.min(text.length(), at + 256), next < 0 ? text.length() : next);
+            if (lo >= hi || at == lo || at + 1 >= hi || !hostStart(text.charAt(at + 1))) {
+                continue; // no local part before or host after: the common case in a text full of '@'
+            }
+            if (!dotBetween(text, at + 2, hi)) {
+                continue; // a host name has a dot before the next '@'
             }
             m.region(lo, hi);
             if (m.find() && m.start() <= at && m.end() > at) {
@@ -44,6 +50,19 @@ public final class EmailDetector implements Detector {
                 searchFrom = m.end();
             }
         }
+    }
+
+    private static boolean dotBetween(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == '.') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hostStart(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
     }
 
     private void accept(String text, Matcher m, List<Finding> out) {

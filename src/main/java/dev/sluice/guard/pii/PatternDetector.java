@@ -1,11 +1,11 @@
 package dev.sluice.guard.pii;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import dev.sluice.guard.Finding;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** A detector from config: a name and a regular expression, compiled once. */
+/** A detector from config: a name and a regular expression, compiled once with RE2/J (linear time, no backtracking). */
 public final class PatternDetector implements Detector {
     private final String type;
     private final Pattern pattern;

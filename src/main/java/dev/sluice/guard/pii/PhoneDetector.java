@@ -43,28 +43,76 @@ public final class PhoneDetector implements Detector {
             return; // the common case: no run of digits that could be a phone number
         }
         int before = out.size();
+        int[] windows = {0};
         // libphonenumber's matcher is thorough but slow on long texts; give it only the digit runs
         // that could be a number, with a little context on each side
-        Runs.digitRuns(text, " -.()/+", 7, (runStart, runEnd) -> {
-            int lo = runStart;
-            while (lo > 0 && runStart - lo < 3 && "+( ".indexOf(text.charAt(lo - 1)) >= 0) {
-                lo--;
-            }
-            lo = Math.max(0, lo - 2);
-            int hi = Math.min(text.length(), runEnd + 3);
-            String window = text.substring(lo, hi);
-            if (window.indexOf('+') >= 0
-                    // international format: the same whatever the region, and a possible length is enough
-                    && collect(text, window, lo, regions.isEmpty() ? "ZZ" : regions.getFirst(),
-                            PhoneNumberUtil.Leniency.POSSIBLE, true, before, out)) {
-                return;
-            }
-            for (String region : regions) {
-                if (collect(text, window, lo, region, PhoneNumberUtil.Leniency.VALID, false, before, out)) {
-                    break; // the run is a valid number of this region; no need to try the others
+        Runs.digitRuns(text, " -.()/+", 7, (start, end) -> {
+            // a run longer than a phone number (a table of figures) is read in overlapping windows,
+            // so libphonenumber never sees more than a few dozen characters at once; and a text
+            // gets at most MAX_WINDOWS of them, which bounds the cost of a megabyte of digits
+            for (int from = start; from < end && windows[0] < MAX_WINDOWS; from += WINDOW / 2) {
+                int to = Math.min(end, from + WINDOW);
+                if (!grouped(text, from, to)) {
+                    continue;
+                }
+                windows[0]++;
+                scanRun(text, from, to, before, out);
+                if (from + WINDOW >= end) {
+                    break;
                 }
             }
         });
+    }
+
+    /** Characters of a digit run given to libphonenumber at once: longer than any formatted number. */
+    private static final int WINDOW = 48;
+    /**
+     * Digit runs (or windows of long runs) checked per text. libphonenumber costs up to a
+     * millisecond a window (it tries every region and every split of the digits); past this many,
+     * the rest of a text is not searched for phone numbers.
+     */
+    public static final int MAX_WINDOWS = 32;
+
+    /**
+     * Whether [from, to) has at least six digits in groups of two or more: every national format
+     * does ({@code 415 867 5309}, {@code 01 23 45 67 89}); {@code 1 2 3 4 5 6 7} is a list, not a
+     * number, and is not worth a libphonenumber call.
+     */
+    private static boolean grouped(String text, int from, int to) {
+        int digits = 0;
+        int group = 0;
+        for (int i = from; i <= to; i++) {
+            if (i < to && Runs.isDigit(text.charAt(i))) {
+                group++;
+            } else {
+                if (group >= 2) {
+                    digits += group;
+                }
+                group = 0;
+            }
+        }
+        return digits >= 6;
+    }
+
+    private void scanRun(String text, int runStart, int runEnd, int before, List<Finding> out) {
+        int lo = runStart;
+        while (lo > 0 && runStart - lo < 3 && "+( ".indexOf(text.charAt(lo - 1)) >= 0) {
+            lo--;
+        }
+        lo = Math.max(0, lo - 2);
+        int hi = Math.min(text.length(), runEnd + 3);
+        String window = text.substring(lo, hi);
+        if (window.indexOf('+') >= 0
+                // international format: the same whatever the region, and a possible length is enough
+                && collect(text, window, lo, regions.isEmpty() ? "ZZ" : regions.getFirst(),
+                        PhoneNumberUtil.Leniency.POSSIBLE, true, before, out)) {
+            return;
+        }
+        for (String region : regions) {
+            if (collect(text, window, lo, region, PhoneNumberUtil.Leniency.VALID, false, before, out)) {
+                break; // the run is a valid number of this region; no need to try the others
+            }
+        }
     }
 
     /** Adds the numbers found in the window; true when any number (new or already known) was matched. */
@@ -82,7 +130,8 @@ public final class PhoneDetector implements Detector {
             }
             any = true;
             boolean seen = false;
-            for (int i = before; i < out.size(); i++) {
+            // findings come in text order, so only the last few can overlap this one
+            for (int i = Math.max(before, out.size() - 8); i < out.size(); i++) {
                 Finding f = out.get(i);
                 if (f.start() < end && start < f.end()) {
                     seen = true;

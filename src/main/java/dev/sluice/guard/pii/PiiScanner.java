@@ -1,5 +1,6 @@
 package dev.sluice.guard.pii;
 
+import dev.sluice.guard.Disjoint;
 import dev.sluice.guard.Finding;
 import dev.sluice.guard.ScanContext;
 import dev.sluice.guard.Scanner;
@@ -44,15 +45,15 @@ public final class PiiScanner implements Scanner.Reversible {
 
     @Override
     public List<Finding> scan(String text, ScanContext context) {
-        List<Finding> out = new ArrayList<>(0);
+        Disjoint out = new Disjoint();
         List<Finding> found = new ArrayList<>(4);
         for (Detector d : detectors) {
             found.clear();
             d.find(text, found);
             for (Finding f : found) {
-                Finding.addUnlessOverlapping(out, f);
+                out.add(f);
             }
         }
-        return out;
+        return out.list();
     }
 }

@@ -1,14 +1,15 @@
 package dev.sluice.guard.secrets;
 
+import dev.sluice.guard.Disjoint;
 import dev.sluice.guard.Finding;
 import dev.sluice.guard.ScanContext;
 import dev.sluice.guard.Scanner;
+import dev.sluice.guard.secrets.TokenRule.End;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
 
 /**
  * Credentials: cloud and API key formats (AWS, Google, GitHub, GitLab, Slack, Stripe, OpenAI,
@@ -17,63 +18,63 @@ import java.util.regex.Matcher;
  * and {@code password = ...} style assignments whose value looks random (entropy check).
  */
 public final class SecretsScanner implements Scanner.Reversible {
-    private static final List<SecretPattern> BUILT_IN = List.of(
-            SecretPattern.of("private_key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?"
-                    + "(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\\z)", "-----BEGIN"),
-            SecretPattern.of("aws_access_key_id", "\\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\\b", "AKIA|ASIA|ABIA|ACCA"),
-            SecretPattern.of("aws_secret_access_key",
-                    "(?i)aws.{0,24}?(?:secret|private)?.{0,8}?key.{0,8}?[\\s'\":=]{1,4}([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])", "aws")
-                    .group(1).checked(v -> entropy(v) > 3.5),
-            SecretPattern.of("gcp_api_key", "\\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", "AIza"),
-            SecretPattern.of("gcp_oauth_secret", "\\bGOCSPX-[A-Za-z0-9_-]{28}(?![A-Za-z0-9_-])", "GOCSPX-"),
-            SecretPattern.of("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\\b", "ghp_|gho_|ghu_|ghs_|ghr_|github_pat_"),
-            SecretPattern.of("gitlab_token", "\\bglpat-[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])", "glpat-"),
-            SecretPattern.of("slack_token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", "xox"),
-            SecretPattern.of("slack_webhook", "https://hooks\\.slack\\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+",
-                    "hooks.slack.com"),
-            SecretPattern.of("stripe_key", "\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\\b", "sk_live_|sk_test_|rk_live_|rk_test_"),
-            SecretPattern.of("anthropic_api_key", "\\bsk-ant-(?:api|admin)\\d{2}-[A-Za-z0-9_-]{20,}", "sk-ant-"),
-            SecretPattern.of("sluice_api_key", "\\bsk-sluice-[A-Za-z0-9]{32}\\b", "sk-sluice-"),
-            SecretPattern.of("openai_api_key", "\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])", "sk-")
+    private static final List<SecretRule> BUILT_IN = List.of(
+            new PemRule(),
+            TokenRule.of("aws_access_key_id", "AKIA|ASIA|ABIA|ACCA", CharClass.UPPER_DIGIT, 16, true, End.WORD_BOUNDARY),
+            new AwsSecretRule(),
+            TokenRule.of("gcp_api_key", "AIza", CharClass.TOKEN, 35, true, End.NOT_CLASS),
+            TokenRule.of("gcp_oauth_secret", "GOCSPX-", CharClass.TOKEN, 28, true, End.NOT_CLASS),
+            TokenRule.of("github_token", "ghp_|gho_|ghu_|ghs_|ghr_", CharClass.ALNUM, 36, true, End.WORD_BOUNDARY),
+            TokenRule.of("github_token", "github_pat_", CharClass.WORD, 82, true, End.WORD_BOUNDARY),
+            TokenRule.of("gitlab_token", "glpat-", CharClass.TOKEN, 20, true, End.NOT_CLASS),
+            TokenRule.of("slack_token", "xoxa-|xoxb-|xoxp-|xoxo-|xoxs-|xoxr-", CharClass.ALNUM_DASH, 10, false, End.ANY),
+            TokenRule.of("slack_webhook", "https://hooks.slack.com/services/T", CharClass.WORD, 1, false, End.ANY)
+                    .anywhere().then(SecretsScanner::slackWebhookTail),
+            TokenRule.of("stripe_key", "sk_live_|sk_test_|rk_live_|rk_test_", CharClass.ALNUM, 16, false, End.WORD_BOUNDARY),
+            TokenRule.of("anthropic_api_key", "sk-ant-", CharClass.TOKEN, 26, false, End.ANY)
+                    .checked(SecretsScanner::anthropicShape),
+            // Sluice's own keys: admin keys (sk-sluice-admin-..., sk-sluice-adm-...) and virtual keys
+            TokenRule.of("sluice_admin_key", "sk-sluice-admin-|sk-sluice-adm-", CharClass.TOKEN, 16, false, End.NOT_CLASS),
+            TokenRule.of("sluice_api_key", "sk-sluice-", CharClass.TOKEN, 16, false, End.NOT_CLASS)
+                    .checked(v -> !v.startsWith("sk-sluice-admin-") && !v.startsWith("sk-sluice-adm-")),
+            TokenRule.of("openai_api_key", "sk-", CharClass.TOKEN, 20, false, End.NOT_CLASS)
                     .checked(v -> !v.startsWith("sk-ant-") && !v.startsWith("sk-sluice-") && hasDigitAndLetter(v)),
-            SecretPattern.of("huggingface_token", "\\bhf_[A-Za-z0-9]{34}\\b", "hf_"),
-            SecretPattern.of("npm_token", "\\bnpm_[A-Za-z0-9]{36}\\b", "npm_"),
-            SecretPattern.of("sendgrid_key", "\\bSG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}\\b", "SG."),
-            SecretPattern.of("azure_storage_key", "(?i)AccountKey=[A-Za-z0-9+/]{86}==", "accountkey="),
-            SecretPattern.of("jwt", "\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{8,}", "eyJ")
-                    .checked(SecretsScanner::jwtHeader),
-            SecretPattern.of("connection_string", "(?i)\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?"
-                    + "|mssql|sqlserver|jdbc:[a-z0-9]+|clickhouse|couchbase)://[^\\s:/@'\"]+:[^\\s@'\"]+@[^\\s'\"<>]+",
-                    "postgres|mysql|mariadb|mongodb|redis|amqp|mssql|sqlserver|jdbc:|clickhouse|couchbase"),
-            SecretPattern.of("connection_string", "(?i)(?:server|data source|host)=[^;\\n]+;[^\\n]*?(?:password|pwd)=[^;\\s'\"]+",
-                    "password=|pwd="),
-            SecretPattern.of("generic_secret", "(?i)\\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token"
-                    + "|auth[_-]?token|client[_-]?secret|private[_-]?key)\\b[\"']?\\s*[:=]\\s*[\"']?([^\\s\"',;]{8,})",
-                    "password|passwd|pwd|secret|api_key|api-key|apikey|access_token|access-token|accesstoken|auth_token"
-                            + "|auth-token|authtoken|client_secret|client-secret|private_key|private-key|privatekey")
-                    .group(1).checked(v -> entropy(v) >= 3.0 && hasDigitAndLetter(v)));
+            TokenRule.of("huggingface_token", "hf_", CharClass.ALNUM, 34, true, End.WORD_BOUNDARY),
+            TokenRule.of("npm_token", "npm_", CharClass.ALNUM, 36, true, End.WORD_BOUNDARY),
+            TokenRule.of("sendgrid_key", "SG.", CharClass.TOKEN, 22, true, End.NOT_CLASS)
+                    .then(SecretsScanner::sendgridTail),
+            TokenRule.of("azure_storage_key", "accountkey=", CharClass.BASE64, 86, true, End.NOT_CLASS)
+                    .anywhere().caseInsensitive().then((text, end, runs) -> text.startsWith("==", end) ? end + 2 : -1),
+            TokenRule.of("jwt", "eyJ", CharClass.TOKEN, 5, false, End.ANY)
+                    .then(SecretsScanner::jwtTail).checked(SecretsScanner::jwtHeader),
+            new UrlCredentialRule(),
+            new KeyValueConnectionRule(),
+            new AssignmentRule());
 
-    private final List<SecretPattern> patterns;
+    private final List<SecretRule> rules;
 
-    private SecretsScanner(List<SecretPattern> patterns) {
-        this.patterns = patterns;
+    private SecretsScanner(List<SecretRule> rules) {
+        this.rules = rules;
     }
 
     /** The names of the built-in credential types, in detection order. */
     public static List<String> types() {
-        return BUILT_IN.stream().map(SecretPattern::type).distinct().toList();
+        return SecretRule.types(BUILT_IN);
     }
 
-    /** The built-in patterns of the given types (all when empty) plus custom (name, regex) pairs. */
+    /**
+     * The built-in rules of the given types (all when empty) plus custom (name, regex) pairs, the
+     * regexes in RE2 syntax (checked when the config is loaded).
+     */
     public static SecretsScanner of(List<String> types, List<String[]> custom) {
-        List<SecretPattern> list = new ArrayList<>();
-        for (SecretPattern p : BUILT_IN) {
-            if (types.isEmpty() || types.contains(p.type())) {
-                list.add(p);
+        List<SecretRule> list = new ArrayList<>();
+        for (SecretRule r : BUILT_IN) {
+            if (types.isEmpty() || types.contains(r.type())) {
+                list.add(r);
             }
         }
         for (String[] c : custom) {
-            list.add(SecretPattern.of(c[0], c[1], null));
+            list.add(CustomRule.of(c[0], c[1]));
         }
         return new SecretsScanner(List.copyOf(list));
     }
@@ -85,26 +86,12 @@ public final class SecretsScanner implements Scanner.Reversible {
 
     @Override
     public List<Finding> scan(String text, ScanContext context) {
-        List<Finding> out = new ArrayList<>(0);
-        String lower = null;
-        for (SecretPattern p : patterns) {
-            if (p.hints() != null && lower == null) {
-                lower = text.toLowerCase(Locale.ROOT);
-            }
-            if (!p.hinted(text, lower)) {
-                continue;
-            }
-            Matcher m = p.pattern().matcher(text);
-            while (m.find()) {
-                int start = m.start(p.group());
-                int end = m.end(p.group());
-                if (start < 0 || !p.check().test(text.substring(start, end))) {
-                    continue;
-                }
-                Finding.addUnlessOverlapping(out, Finding.span(p.type(), start, end));
-            }
+        Disjoint found = new Disjoint();
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (SecretRule rule : rules) {
+            rule.find(text, lower, (type, start, end) -> found.add(Finding.span(type, start, end)));
         }
-        return out;
+        return found.list();
     }
 
     /** An opened PEM block with no end line yet must be held back whole. */
@@ -147,7 +134,7 @@ public final class SecretsScanner implements Scanner.Reversible {
         return h;
     }
 
-    private static boolean hasDigitAndLetter(String s) {
+    static boolean hasDigitAndLetter(String s) {
         boolean digit = false;
         boolean letter = false;
         for (int i = 0; i < s.length(); i++) {
@@ -156,6 +143,57 @@ public final class SecretsScanner implements Scanner.Reversible {
             letter |= Character.isLetter(c);
         }
         return digit && letter;
+    }
+
+    /** After a Slack webhook's team id: {@code /B<id>/<token>}. */
+    private static int slackWebhookTail(String text, int end, Runs runs) {
+        if (!text.startsWith("/B", end)) {
+            return -1;
+        }
+        int bot = runs.end(text, end + 2);
+        if (bot == end + 2 || !text.startsWith("/", bot)) {
+            return -1;
+        }
+        int token = runs.end(text, bot + 1);
+        return token > bot + 1 ? token : -1;
+    }
+
+    /** After {@code SG.} and 22 characters: {@code .} and 43 more, at a word boundary. */
+    private static int sendgridTail(String text, int end, Runs runs) {
+        if (!text.startsWith(".", end) || runs.end(text, end + 1) < end + 44 || !CharClass.boundary(text, end + 44)) {
+            return -1;
+        }
+        return end + 44;
+    }
+
+    /** A JWT's {@code .eyJ<payload>.<signature>} after its header. */
+    private static int jwtTail(String text, int end, Runs runs) {
+        if (!text.startsWith(".eyJ", end)) {
+            return -1;
+        }
+        int payload = runs.end(text, end + 4);
+        if (payload - (end + 4) < 5 || payload - end > MAX_JWT_PART || !text.startsWith(".", payload)) {
+            return -1;
+        }
+        int signature = runs.end(text, payload + 1);
+        return signature - (payload + 1) >= 8 && signature - payload <= MAX_JWT_PART ? signature : -1;
+    }
+
+    /** A JWT's payload or signature is at most this long here (they are copied to be checked). */
+    private static final int MAX_JWT_PART = 16_384;
+
+    /** {@code sk-ant-} then {@code api} or {@code admin}, two digits, a dash and 20 or more characters. */
+    private static boolean anthropicShape(String token) {
+        int i = "sk-ant-".length();
+        if (token.startsWith("api", i)) {
+            i += 3;
+        } else if (token.startsWith("admin", i)) {
+            i += 5;
+        } else {
+            return false;
+        }
+        return token.length() >= i + 3 + 20 && Character.isDigit(token.charAt(i)) && Character.isDigit(token.charAt(i + 1))
+                && token.charAt(i + 2) == '-' && token.charAt(i) < 128 && token.charAt(i + 1) < 128;
     }
 
     private static boolean jwtHeader(String token) {

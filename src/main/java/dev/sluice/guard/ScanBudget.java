@@ -1,0 +1,44 @@
+package dev.sluice.guard;
+
+import java.time.Duration;
+
+/**
+ * The time the input guardrails may spend on one request ({@code guardrails.scan_budget}) and what
+ * happens when it runs out ({@code guardrails.on_budget_exceeded}). Every built-in scanner is
+ * linear in its text, but a request may carry many megabytes of messages and a policy many
+ * scanners, so the total is bounded too. The budget is checked before each scanner runs on each
+ * text; a scanner already running finishes (each is bounded on its own).
+ *
+ * <p>The transport (Helidon) does not tell a handler that its client has gone while the handler
+ * computes, so scanning for a client that disconnected stops at this budget, not before.
+ */
+public record ScanBudget(Duration budget, boolean block) {
+    public static final ScanBudget DEFAULT = new ScanBudget(Duration.ofSeconds(2), true);
+
+    /** The guard event's name and verdict when the budget ran out. */
+    public static final String NAME = "scan_budget";
+    public static final String VERDICT = "exceeded";
+
+    /** A deadline from now, on the calling thread. */
+    public Deadline start() {
+        return new Deadline(System.nanoTime() + budget.toNanos(), ScannerResources.loadingNanos());
+    }
+
+    /**
+     * One request's deadline; time the thread spends loading a shared model (once per process)
+     * moves it out, see {@link ScannerResources#loadingNanos()}.
+     */
+    public record Deadline(long nanos, long loadingAtStart) {
+        public boolean passed() {
+            long loading = ScannerResources.loadingNanos() - loadingAtStart;
+            return System.nanoTime() - loading - nanos > 0;
+        }
+    }
+
+    /** Thrown inside the input guard when the deadline passes between two scans. */
+    static final class Exceeded extends RuntimeException {
+        Exceeded() {
+            super("scan budget exceeded", null, false, false);
+        }
+    }
+}
