@@ -76,6 +76,13 @@ final class DemoCommand implements Callable<Integer> {
             } catch (java.io.IOException e) {
                 System.out.println("  failed: RAG trace -> " + e.getMessage());
             }
+            int promptFailures;
+            try {
+                promptFailures = new DemoPrompts(base, secret, new AdminClient(base, adminKey)).run();
+            } catch (java.io.IOException | RuntimeException e) {
+                promptFailures = 1;
+                System.out.println("  failed: prompts and rollouts -> " + e.getMessage());
+            }
             System.out.println();
             System.out.println("Try it yourself:");
             System.out.println("  curl " + base + "/v1/chat/completions \\");
@@ -95,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("Metrics:     curl " + base + "/metrics   (Prometheus; Grafana dashboard in"
                         + " deploy/grafana/sluice-dashboard.json)");
             }
+            DemoPrompts.tryIt(base, adminKey).forEach(System.out::println);
             System.out.println("Feedback:    curl -H 'Authorization: Bearer " + adminKey + "' " + base
                     + "/admin/feedback/summary?group_by=model");
             if (!noWait) {
@@ -103,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
                 Signals.awaitTermination();
                 System.out.println("Draining in-flight requests...");
             }
-            return summary.errors() == 0 && traceId != null ? 0 : 1;
+            return summary.errors() == 0 && traceId != null && promptFailures == 0 ? 0 : 1;
         } finally {
             gateway.close();
         }
