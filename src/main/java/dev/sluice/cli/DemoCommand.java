@@ -77,6 +77,13 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("  failed: RAG trace -> " + e.getMessage());
             }
             boolean evalRan = DemoEval.run(base + "/v1", secret);
+            int promptFailures;
+            try {
+                promptFailures = new DemoPrompts(base, secret, new AdminClient(base, adminKey)).run();
+            } catch (java.io.IOException | RuntimeException e) {
+                promptFailures = 1;
+                System.out.println("  failed: prompts and rollouts -> " + e.getMessage());
+            }
             System.out.println();
             System.out.println("Try it yourself:");
             System.out.println("  curl " + base + "/v1/chat/completions \\");
@@ -101,6 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("Metrics:     curl " + base + "/metrics   (Prometheus; Grafana dashboard in"
                         + " deploy/grafana/sluice-dashboard.json)");
             }
+            DemoPrompts.tryIt(base, adminKey).forEach(System.out::println);
             System.out.println("Feedback:    curl -H 'Authorization: Bearer " + adminKey + "' " + base
                     + "/admin/feedback/summary?group_by=model");
             if (!noWait) {
@@ -110,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("Draining in-flight requests...");
             }
             System.out.println("Evals:       ./sluice eval examples/evals/promptfooconfig.yaml --url " + base + " --key " + secret);
-            return summary.errors() == 0 && traceId != null && evalRan ? 0 : 1;
+            return summary.errors() == 0 && traceId != null && evalRan && promptFailures == 0 ? 0 : 1;
         } finally {
             gateway.close();
         }

@@ -225,6 +225,12 @@ final class ExperimentsCommand implements Runnable {
         }
     }
 
+    /** Pauses, resumes or aborts a rollout and prints its state. */
+    static int control(KeysCommand.Target target, String id, String action, String reason) {
+        System.out.print(render(target.client().post(path(id) + "/" + action, PromptsCommand.withReason(Json.object(), reason))));
+        return 0;
+    }
+
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a rollout: the split stays, nothing is decided.")
     static final class Pause implements Callable<Integer> {
         @Mixin
@@ -238,12 +244,7 @@ final class ExperimentsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode body = Json.object();
-            if (reason != null) {
-                body.put("reason", reason);
-            }
-            System.out.print(render(target.client().post(path(id) + "/pause", body)));
-            return 0;
+            return control(target, id, "pause", reason);
         }
     }
 
@@ -257,8 +258,7 @@ final class ExperimentsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            System.out.print(render(target.client().post(path(id) + "/resume", Json.object())));
-            return 0;
+            return control(target, id, "resume", null);
         }
     }
 
@@ -275,12 +275,7 @@ final class ExperimentsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode body = Json.object();
-            if (reason != null) {
-                body.put("reason", reason);
-            }
-            System.out.print(render(target.client().post(path(id) + "/abort", body)));
-            return 0;
+            return control(target, id, "abort", reason);
         }
     }
 

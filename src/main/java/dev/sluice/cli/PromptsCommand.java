@@ -34,6 +34,14 @@ final class PromptsCommand implements Runnable {
         picocli.CommandLine.usage(this, System.out);
     }
 
+    /** The body with {@code reason} when one was given. */
+    static ObjectNode withReason(ObjectNode body, String reason) {
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        return body;
+    }
+
     static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
@@ -251,10 +259,7 @@ final class PromptsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode body = Json.object().put("version", version);
-            if (reason != null) {
-                body.put("reason", reason);
-            }
+            ObjectNode body = withReason(Json.object().put("version", version), reason);
             JsonNode m = target.client().post("/admin/prompts/" + encode(name) + "/labels/" + encode(label), body);
             System.out.println(target.json ? m.toPrettyString() : move(m));
             return 0;
@@ -283,11 +288,8 @@ final class PromptsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ObjectNode body = Json.object();
-            if (reason != null) {
-                body.put("reason", reason);
-            }
-            JsonNode m = target.client().post("/admin/prompts/" + encode(name) + "/labels/" + encode(label) + "/rollback", body);
+            JsonNode m = target.client().post("/admin/prompts/" + encode(name) + "/labels/" + encode(label) + "/rollback",
+                    withReason(Json.object(), reason));
             System.out.println(target.json ? m.toPrettyString() : "Rolled back " + move(m));
             return 0;
         }

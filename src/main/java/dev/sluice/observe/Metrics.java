@@ -285,7 +285,7 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
             limitRefusals.add(1, Attributes.of(REASON, ex.errorType(), TEAM, team));
         }
         PromptUse prompt = ex.prompt();
-        if (prompt != null) {
+        if (prompt != null && prompt.hasPrompt()) {
             // prompt names are bounded by the label limiter; versions of one prompt are few at a time
             String name = labels.value("prompt", prompt.name());
             String version = name.equals(LabelLimiter.OTHER) ? LabelLimiter.OTHER : Integer.toString(prompt.version());

@@ -37,7 +37,7 @@ public final class RequestLogger implements Exchange.CompletionListener {
                 attemptLog(ex), ex.costUsd(), ex.cacheStatus(), ex.cacheSimilarity(),
                 saved == null ? null : saved.promptTokens(), saved == null ? null : saved.completionTokens(),
                 ex.traceId(), ex.sessionId(), ex.tags().isEmpty() ? null : Json.string(ex.tags()), guardrails(ex),
-                prompt == null ? null : prompt.name(), prompt == null ? null : prompt.version(),
+                prompt == null ? null : prompt.name(), prompt == null || !prompt.hasPrompt() ? null : prompt.version(),
                 prompt == null ? null : prompt.experiment(), prompt == null ? null : prompt.variant(),
                 prompt == null ? null : prompt.window(), null));
     }

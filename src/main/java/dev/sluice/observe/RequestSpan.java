@@ -73,11 +73,13 @@ public final class RequestSpan implements Exchange.CompletionListener {
         span.setAttribute(GenAi.REQUEST_ID, ex.requestId());
         PromptUse prompt = ex.prompt();
         if (prompt != null) {
-            // the model may have come from the prompt, after the span was named
+            // the model may have come from the prompt or a split, after the span was named
             span.updateName("chat " + ex.requestedModel());
             set(GenAi.REQUEST_MODEL, ex.requestedModel());
-            span.setAttribute(GenAi.PROMPT, prompt.name());
-            span.setAttribute(GenAi.PROMPT_VERSION, prompt.version());
+            if (prompt.hasPrompt()) {
+                span.setAttribute(GenAi.PROMPT, prompt.name());
+                span.setAttribute(GenAi.PROMPT_VERSION, prompt.version());
+            }
             set(GenAi.EXPERIMENT, prompt.experiment());
             set(GenAi.VARIANT, prompt.variant());
         }

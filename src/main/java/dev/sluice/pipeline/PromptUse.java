@@ -1,10 +1,11 @@
 package dev.sluice.pipeline;
 
 /**
- * The stored prompt a request was rendered from (issue 16), for the request log, the root span,
- * the metrics and the experiments' figures.
+ * The stored prompt a request was rendered from (issue 16), and the experiment arm that chose its
+ * version (or, in a model's A/B split, its model), for the request log, the root span, the metrics
+ * and the experiments' figures.
  *
- * @param name       the prompt's name
+ * @param name       the prompt's name; null in a model's split (then {@code version} is 0)
  * @param version    the version rendered
  * @param experiment the A/B experiment or canary rollout that chose the version, or null
  * @param variant    the arm it chose: an A/B variant's name, or {@code baseline} / {@code candidate}; null without one
@@ -13,6 +14,10 @@ package dev.sluice.pipeline;
 public record PromptUse(String name, int version, String experiment, String variant, Long window) {
 
     /** {@code NAME@VERSION}, as in the {@code x-sluice-prompt} response header. */
+    public boolean hasPrompt() {
+        return name != null;
+    }
+
     public String ref() {
         return name + "@" + version;
     }

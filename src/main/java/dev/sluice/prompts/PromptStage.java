@@ -62,6 +62,9 @@ public final class PromptStage implements Stage {
             if (original != null && original.model() == null) {
                 return Reply.fail(SluiceException.missing("model"));
             }
+            if (original != null) {
+                splitModel(ex, original);
+            }
             Reply reply = next.proceed(ex);
             return original == null ? reply : tapped(ex, original, null, reply);
         }
@@ -113,6 +116,26 @@ public final class PromptStage implements Stage {
             LOG.warn("request {}: the shadow tap failed: {}", ex.requestId(), e.toString());
             return reply;
         }
+    }
+
+    /**
+     * An A/B split of a model ({@code model:NAME}): the request goes to the variant's model, which
+     * the caller must be allowed to use like any other; the arm is recorded for the figures.
+     */
+    private void splitModel(Exchange ex, ChatRequest original) {
+        TrafficSplits.Arm arm;
+        try {
+            arm = splits.assign("model:" + original.model(), null, stickyKey(ex));
+        } catch (StoreException e) {
+            LOG.warn("request {}: model splits could not be read, serving the model asked for: {}", ex.requestId(), e.toString());
+            return;
+        }
+        if (arm == null || !ex.caller().mayUse(arm.target())) {
+            return;
+        }
+        ex.chat(original.withModel(arm.target()));
+        ex.prompt(new PromptUse(null, 0, arm.experiment(), arm.variant(), arm.window()));
+        ex.responseHeader(VARIANT_HEADER, arm.variant());
     }
 
     /** The experiment subject of a prompt. */

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -35,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * Shadow traffic: after a production request of a shadowed subject ({@code prompt:NAME} or
  * {@code model:NAME}) is answered, a copy goes, on a virtual thread of its own, to the candidate
  * (a prompt version, rendered with the request's variables, or a model). The client's answer is
- * never changed or delayed: the copy starts once the production answer is complete (a stream is
- * only watched as it goes by), at most {@link #MAX_IN_FLIGHT} copies run at once (more are dropped,
+ * never changed or delayed: the copy starts after the production answer's last byte was written
+ * (from a completion listener; a stream is only watched as it goes by), at most {@link #MAX_IN_FLIGHT} copies run at once (more are dropped,
  * and counted), and each shadow is capped by its {@link ShadowGate} (sampled share, budget, rate).
  * A copy runs through the router-only pipeline, so its cost is settled like any request's; it is
  * logged in the request log as {@code <request id>-shadow} (variant {@code shadow}) and its result
@@ -98,13 +97,18 @@ public final class Shadows implements PromptStage.Tap {
         if (admitted.isEmpty()) {
             return reply;
         }
+        // the copies start once the answer has been written (completion listeners run after the last byte)
         return switch (reply) {
             case Reply.Chat chat -> {
-                launch(admitted, ex, original, call, chat.response().text());
+                String text = chat.response().text();
+                ex.onComplete(done -> launch(admitted, done, original, call, done.status() < 400 ? text : null));
                 yield reply;
             }
-            case Reply.Stream stream -> new Reply.Stream(new Watched(stream.chunks(),
-                    text -> launch(admitted, ex, original, call, text)));
+            case Reply.Stream stream -> {
+                Watched watched = new Watched(stream.chunks());
+                ex.onComplete(done -> launch(admitted, done, original, call, watched.answer()));
+                yield new Reply.Stream(watched);
+            }
             default -> reply;
         };
     }
@@ -120,6 +124,9 @@ public final class Shadows implements PromptStage.Tap {
     }
 
     private void launch(List<Running> admitted, Exchange ex, ChatRequest original, PromptCall call, String production) {
+        if (production == null) {
+            return; // the answer failed or was cut short: nothing to compare with
+        }
         for (Running r : admitted) {
             if (!inFlight.tryAcquire()) {
                 dropped.incrementAndGet();
@@ -201,25 +208,26 @@ public final class Shadows implements PromptStage.Tap {
         return List.copyOf(out);
     }
 
-    /** A production stream, passed through chunk by chunk; at its end the collected text starts the copies. */
+    /** A production stream, passed through chunk by chunk, keeping the first choice's text. */
     private static final class Watched implements ChunkStream {
         private final ChunkStream inner;
-        private final java.util.function.Consumer<String> atEnd;
         private final StringBuilder text = new StringBuilder();
-        private final AtomicBoolean done = new AtomicBoolean();
+        private volatile boolean ended;
 
-        Watched(ChunkStream inner, java.util.function.Consumer<String> atEnd) {
+        Watched(ChunkStream inner) {
             this.inner = inner;
-            this.atEnd = atEnd;
+        }
+
+        /** The whole answer, or null when the stream did not reach its end. */
+        String answer() {
+            return ended ? text.toString() : null;
         }
 
         @Override
         public ChatChunk next() {
             ChatChunk chunk = inner.next();
             if (chunk == null) {
-                if (done.compareAndSet(false, true)) {
-                    atEnd.accept(text.toString());
-                }
+                ended = true;
                 return null;
             }
             for (ChunkChoice c : chunk.choices()) {
@@ -232,7 +240,6 @@ public final class Shadows implements PromptStage.Tap {
 
         @Override
         public void close() {
-            done.set(true); // a stream cut short is no answer to compare with
             inner.close();
         }
     }

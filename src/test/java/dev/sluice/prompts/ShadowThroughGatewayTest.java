@@ -100,4 +100,32 @@ class ShadowThroughGatewayTest {
             assertThat(report(gw, cheap).path("results").path("calls").asLong()).as("the budget is spent").isEqualTo(1);
         }
     }
+
+    @Test
+    @DisplayName("models too: an A/B split of a public model sends each user to one variant's model; a model shadow compares another")
+    void models() {
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults().withOutputTokens(4), FLAKY, Clock.systemUTC())) {
+            String key = gw.createKey("app");
+            ObjectNode ab = Json.object().put("subject", "model:gpt-4o-mini");
+            ab.putArray("variants").add(Json.object().put("name", "small").put("target", "gpt-4o-mini").put("weight", 1))
+                    .add(Json.object().put("name", "large").put("target", "gpt-4o").put("weight", 1));
+            Http.Response started = gw.http().post("/admin/experiments", ab, ADMIN);
+            assertThat(started.status()).as(started.body()).isEqualTo(201);
+            ObjectNode shadow = Json.object().put("subject", "model:gpt-4o-mini").put("candidate", "gpt-4o").put("share", 1.0)
+                    .put("budget_usd", 1.0).put("max_per_minute", 10_000);
+            String sh = gw.http().post("/admin/shadows", shadow, ADMIN).json().path("id").asText();
+            java.util.Set<String> variants = new java.util.HashSet<>();
+            for (int u = 0; u < 30; u++) {
+                ObjectNode body = Json.object().put("model", "gpt-4o-mini");
+                body.putArray("messages").addObject().put("role", "user").put("content", "hi");
+                Http.Response r = gw.http().post("/v1/chat/completions", body, Http.bearer(key, "x-sluice-user", "m" + u));
+                assertThat(r.status()).isEqualTo(200);
+                variants.add(r.header("x-sluice-variant") + "=" + r.json().path("model").asText());
+            }
+            assertThat(variants).containsExactlyInAnyOrder("small=gpt-4o-mini", "large=gpt-4o");
+            await().atMost(Duration.ofSeconds(10)).until(() -> report(gw, sh).path("results").path("calls").asLong() == 30);
+            JsonNode status = gw.http().get("/admin/experiments/" + started.json().path("id").asText(), ADMIN).json();
+            assertThat(status.path("variants").findValues("requests").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(30);
+        }
+    }
 }
