@@ -23,7 +23,10 @@ class DatasetsCliTest {
     @Test
     @DisplayName("add --from-logs --feedback negative takes only the badly rated requests, once each; the suite runs them")
     void fromLogsToSuite() throws Exception {
-        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), EvalCliTest.PATIENT_PROVIDERS + """
+                models:
+                  gpt-4o-mini:
+                    provider: sim
                 tracing:
                   capture: full
                 """, Clock.systemUTC())) {
