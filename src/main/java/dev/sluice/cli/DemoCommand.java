@@ -92,6 +92,11 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.println("Stats:       SLUICE_ADMIN_KEY=" + adminKey + " ./sluice stats --from 1h --group-by model --url " + base);
             System.out.println("Live log:    SLUICE_ADMIN_KEY=" + adminKey + " ./sluice logs tail -f --url " + base);
+            JsonNode newest = new AdminClient(base, adminKey).get("/admin/logs?limit=1").path("data");
+            if (!newest.isEmpty()) {
+                System.out.println("One request: SLUICE_ADMIN_KEY=" + adminKey + " ./sluice logs show "
+                        + newest.get(0).path("request_id").asText() + " --url " + base + "   (its log row and captured bodies)");
+            }
             if (config.metrics() != null) {
                 System.out.println("Metrics:     curl " + base + "/metrics   (Prometheus; Grafana dashboard in"
                         + " deploy/grafana/sluice-dashboard.json)");

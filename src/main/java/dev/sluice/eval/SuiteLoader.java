@@ -288,35 +288,44 @@ public final class SuiteLoader {
         }
         List<Assertion> out = new ArrayList<>();
         for (YamlNode a : node.items()) {
-            a.allowOnly(ASSERT_KEYS);
-            String written = a.requiredString("type", "name the check, e.g. type: contains");
-            if (a.get("transform") != null) {
-                throw a.error("transform is not supported", "remove it");
-            }
-            boolean negated = written.startsWith("not-");
-            String type = negated ? written.substring(4) : written;
-            if (!scorers.has(type)) {
-                throw a.get("type").unknown("assertion type", written, scorers.names());
-            }
-            JsonNode value = null;
-            YamlNode valueNode = a.get("value");
-            if (valueNode != null) {
-                Object v = valueNode.value();
-                if (v instanceof String s && s.startsWith("file://")) {
-                    value = SuiteFiles.readValue(SuiteFiles.resolve(dir, s), valueNode.file() + ":" + valueNode.line());
-                } else {
-                    value = Json.MAPPER.valueToTree(v);
-                }
-            }
-            Double threshold = a.get("threshold") == null ? null : a.number("threshold", 0, -1, Double.MAX_VALUE);
-            String provider = a.get("provider") == null ? null
-                    : a.get("provider").isMap() ? a.get("provider").requiredString("id", "name the model") : a.string("provider", null);
-            Assertion assertion = new Assertion(type, negated, value, threshold, a.number("weight", 1, 0, 1_000_000),
-                    a.string("metric", null), provider, a.string("rubricPrompt", null), a.file() + ":" + a.line());
-            check(assertion, a);
-            out.add(assertion);
+            out.add(assertion(a, dir));
         }
         return out;
+    }
+
+    /** One check as written in a suite, or as an online evaluator's {@code assert:}; a bad one fails at its line. */
+    public Assertion assertion(YamlNode a) {
+        return assertion(a, java.nio.file.Path.of("."));
+    }
+
+    private Assertion assertion(YamlNode a, java.nio.file.Path dir) {
+        a.allowOnly(ASSERT_KEYS);
+        String written = a.requiredString("type", "name the check, e.g. type: contains");
+        if (a.get("transform") != null) {
+            throw a.error("transform is not supported", "remove it");
+        }
+        boolean negated = written.startsWith("not-");
+        String type = negated ? written.substring(4) : written;
+        if (!scorers.has(type)) {
+            throw a.get("type").unknown("assertion type", written, scorers.names());
+        }
+        JsonNode value = null;
+        YamlNode valueNode = a.get("value");
+        if (valueNode != null) {
+            Object v = valueNode.value();
+            if (v instanceof String s && s.startsWith("file://")) {
+                value = SuiteFiles.readValue(SuiteFiles.resolve(dir, s), valueNode.file() + ":" + valueNode.line());
+            } else {
+                value = Json.MAPPER.valueToTree(v);
+            }
+        }
+        Double threshold = a.get("threshold") == null ? null : a.number("threshold", 0, -1, Double.MAX_VALUE);
+        String provider = a.get("provider") == null ? null
+                : a.get("provider").isMap() ? a.get("provider").requiredString("id", "name the model") : a.string("provider", null);
+        Assertion assertion = new Assertion(type, negated, value, threshold, a.number("weight", 1, 0, 1_000_000),
+                a.string("metric", null), provider, a.string("rubricPrompt", null), a.file() + ":" + a.line());
+        check(assertion, a);
+        return assertion;
     }
 
     boolean knows(String type) {

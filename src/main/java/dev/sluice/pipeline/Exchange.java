@@ -50,10 +50,10 @@ public final class Exchange {
     private final List<Attempt> attempts = new ArrayList<>(2);
     private Usage usage;
     private Double costUsd;
-    private boolean settled;
     private String responseModel;
     private String systemFingerprint;
     private List<Discarded> discarded = List.of();
+    private boolean settled;
     private long firstTokenNanos;
     private long endNanos;
     private int status;
@@ -64,6 +64,8 @@ public final class Exchange {
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
     private final List<CompletionListener> listeners = new ArrayList<>(2);
     private List<GuardEvent> guardEvents = List.of();
+    private PromptUse prompt;
+    private String guardrailPolicy;
     private Pricing pricing;
     private boolean completed;
 
@@ -361,6 +363,27 @@ public final class Exchange {
             guardEvents = new ArrayList<>(2);
         }
         guardEvents.add(event);
+    }
+
+    /** The stored prompt this request was rendered from, or null. */
+    public PromptUse prompt() {
+        return prompt;
+    }
+
+    public void prompt(PromptUse use) {
+        this.prompt = use;
+    }
+
+    /**
+     * The guardrail policy this request asks for by name (a prompt version's {@code guardrail_policy}),
+     * or null to resolve it from the caller and the model.
+     */
+    public String guardrailPolicy() {
+        return guardrailPolicy;
+    }
+
+    public void guardrailPolicy(String name) {
+        this.guardrailPolicy = name;
     }
 
     /** Registers work to run once the response is complete; listeners run in reverse order. */
