@@ -254,7 +254,7 @@ public final class AnalyticsAdmin implements Endpoints {
     }
 
     /** The request filters of the query string, limited to the caller's team when the key is team-limited. */
-    private static RequestQuery requestQuery(AdminGuard.Call call) {
+    static RequestQuery requestQuery(AdminGuard.Call call) {
         long now = call.now();
         Long from = TimeParam.parse("from", call.query("from"), now);
         Long to = TimeParam.parse("to", call.query("to"), now);

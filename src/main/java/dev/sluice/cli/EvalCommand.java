@@ -176,8 +176,19 @@ final class EvalCommand implements Callable<Integer> {
         Duration wait = parseDuration(timeout);
 
         Scorers scorers = Scorers.standard();
-        Suite suite = new SuiteLoader(scorers).load(file);
+        Suite suite = new SuiteLoader(scorers, name -> admin(gatewayRoot(suiteUrlHint()))
+                .get("/admin/datasets/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)).path("data"))
+                .load(file);
         suite = filter(suite);
+        if (outputs.isEmpty()) {
+            for (String o : suite.outputPaths()) {
+                Path path = Path.of(o);
+                if (!Reports.supported(path)) {
+                    throw new IllegalArgumentException(file + ": outputPath " + o + " is not .json, .xml, .md, .csv or .html");
+                }
+                outputs.add(path);
+            }
+        }
         if (suite.tests().isEmpty()) {
             throw new IllegalArgumentException("no test matches --filter-pattern " + filterPattern);
         }
@@ -241,8 +252,13 @@ final class EvalCommand implements Callable<Integer> {
             err.println("Wrote " + o);
         }
         if (store) {
-            admin(gatewayRoot).post("/admin/evals", JsonReport.of(result));
-            err.println("Stored run " + result.runId() + " (sluice eval show " + result.runId() + ")");
+            try {
+                admin(gatewayRoot).post("/admin/evals", JsonReport.of(result));
+                err.println("Stored run " + result.runId() + " (sluice eval show " + result.runId() + ")");
+            } catch (IllegalStateException e) {
+                // the verdict stands; a run that could not be stored is reported, not turned into an error
+                err.println("warning: the run was not stored: " + e.getMessage());
+            }
         }
         boolean failed;
         if (gate != null) {
@@ -278,6 +294,16 @@ final class EvalCommand implements Callable<Integer> {
             failed = true;
         }
         return failed;
+    }
+
+    /** The gateway's base URL before the suite is read (its providers' apiBaseUrl is not known yet). */
+    private String suiteUrlHint() {
+        return firstNonNull(url, env.get("SLUICE_URL"), env.get("OPENAI_BASE_URL"), "http://127.0.0.1:8080");
+    }
+
+    private static String gatewayRoot(String baseUrl) {
+        String b = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        return b.endsWith("/v1") ? b.substring(0, b.length() - 3) : b;
     }
 
     private AdminClient admin(String root) {

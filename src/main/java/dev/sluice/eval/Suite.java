@@ -9,16 +9,18 @@ import java.util.List;
  * @param maxConcurrency {@code evaluateOptions.maxConcurrency}, or 0 when not given
  * @param repeat         {@code evaluateOptions.repeat}, or 0 when not given
  * @param grader         the judge model named by {@code defaultTest.options.provider}, or null
+ * @param outputPaths    {@code outputPath}: where to write results when the command names no {@code -o}
  */
 public record Suite(String file, String description, List<EvalPrompt> prompts, List<Target> targets,
-                    List<TestCase> tests, int maxConcurrency, int repeat, String grader) {
+                    List<TestCase> tests, int maxConcurrency, int repeat, String grader, List<String> outputPaths) {
     public Suite {
         prompts = List.copyOf(prompts);
         targets = List.copyOf(targets);
         tests = List.copyOf(tests);
+        outputPaths = List.copyOf(outputPaths);
     }
 
     public Suite withTests(List<TestCase> newTests) {
-        return new Suite(file, description, prompts, targets, newTests, maxConcurrency, repeat, grader);
+        return new Suite(file, description, prompts, targets, newTests, maxConcurrency, repeat, grader, outputPaths);
     }
 }

@@ -140,9 +140,11 @@ final class SuiteFiles {
     /** The tests of a {@code file://} reference: CSV (promptfoo's columns), JSONL or YAML. */
     List<TestCase> tests(YamlNode where, Path dir) {
         String reference = where.text();
+        if (reference.startsWith("sluice://datasets/")) {
+            return loader.dataset(where, reference.substring("sluice://datasets/".length()));
+        }
         if (reference.startsWith("sluice://")) {
-            throw where.error("dataset references (" + reference + ") are resolved by the sluice eval command",
-                    "run the suite with sluice eval and --url pointing at the gateway");
+            throw where.error("unknown reference '" + reference + "'", "write sluice://datasets/NAME");
         }
         if (!reference.startsWith(FILE)) {
             throw where.error("a test is a mapping, or a file:// reference to CSV, JSONL or YAML tests", null);
@@ -179,8 +181,13 @@ final class SuiteFiles {
                 throw new ConfigException(file + ":" + (i + 1) + ": each line must be a JSON object (a test)");
             }
             Map<String, YamlNode> entries = node.entries();
+            boolean exported = entries.containsKey("vars") && !entries.containsKey("assert")
+                    && (entries.containsKey("expected") || entries.containsKey("source_request_id"));
             boolean isTest = entries.containsKey("vars") || entries.containsKey("assert");
-            if (isTest) {
+            if (exported) {
+                // a line of sluice datasets export
+                out.addAll(DatasetFiles.tests(file, Json.MAPPER.createArrayNode().add(Json.MAPPER.valueToTree(node.value()))));
+            } else if (isTest) {
                 out.add(loader.test(node, dir));
             } else {
                 // a plain record: its fields are the variables (the datasets' export format)

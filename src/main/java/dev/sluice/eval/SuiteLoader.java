@@ -35,12 +35,36 @@ public final class SuiteLoader {
     /** Connection settings of a provider's {@code config}: promptfoo's names. */
     static final Set<String> CONNECTION_PARAMS = Set.of("apiBaseUrl", "apiKey");
 
+    /** Reads a gateway dataset's items ({@code GET /admin/datasets/NAME}'s {@code data}). */
+    @FunctionalInterface
+    public interface DatasetSource {
+        JsonNode items(String name);
+    }
+
     private final Scorers scorers;
     private final SuiteFiles files;
+    private final DatasetSource datasets;
 
     public SuiteLoader(Scorers scorers) {
+        this(scorers, null);
+    }
+
+    /** @param datasets resolves {@code sluice://datasets/NAME}, or null when no gateway is at hand */
+    public SuiteLoader(Scorers scorers, DatasetSource datasets) {
         this.scorers = scorers;
         this.files = new SuiteFiles(this);
+        this.datasets = datasets;
+    }
+
+    List<TestCase> dataset(YamlNode where, String name) {
+        if (datasets == null) {
+            throw where.error("sluice://datasets/" + name + " needs the gateway", "run the suite with sluice eval and an admin key (--admin-key or SLUICE_ADMIN_KEY)");
+        }
+        try {
+            return DatasetFiles.tests(name, datasets.items(name));
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw where.error("cannot read dataset '" + name + "': " + e.getMessage(), null);
+        }
     }
 
     public Suite load(java.nio.file.Path file) {
@@ -97,7 +121,8 @@ public final class SuiteLoader {
             maxConcurrency = options.integer("maxConcurrency", 0, 1, 256);
             repeat = options.integer("repeat", 0, 1, 100);
         }
-        return new Suite(fileName, root.string("description", null), prompts, targets, tests, maxConcurrency, repeat, grader);
+        return new Suite(fileName, root.string("description", null), prompts, targets, tests, maxConcurrency, repeat, grader,
+                root.strings("outputPath"));
     }
 
     private static YamlNode required(YamlNode root, String key, String fix) {

@@ -24,9 +24,28 @@ class EvalCliTest {
     @TempDir
     Path dir;
 
+    /**
+     * The simulator behind a generous timeout: a cold gateway on a loaded machine can take seconds
+     * for its first answers, and these tests are about verdicts, not speed.
+     */
+    static final String PATIENT_PROVIDERS = """
+            providers:
+              sim:
+                type: openai
+                base_url: ${SIM}/v1
+                api_key: sk-upstream-test
+                timeout: 60s
+            """;
+
     @BeforeAll
     static void start() {
-        gw = TestGateway.start();
+        gw = TestGateway.start(dev.sluice.sim.SimOptions.defaults(), PATIENT_PROVIDERS + """
+                models:
+                  gpt-4o-mini:
+                    provider: sim
+                  gpt-4o:
+                    provider: sim
+                """, java.time.Clock.systemUTC());
         key = gw.createKey("eval");
     }
 

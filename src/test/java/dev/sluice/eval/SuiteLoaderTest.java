@@ -144,6 +144,15 @@ class SuiteLoaderTest {
     }
 
     @Test
+    @DisplayName("the promptfoo parity suites load")
+    void paritySuites() {
+        assertThat(loader.load(Path.of("examples/evals/promptfoo-parity/suite1.yaml")).tests()).hasSize(4);
+        Suite two = loader.load(Path.of("examples/evals/promptfoo-parity/suite2.yaml"));
+        assertThat(two.tests()).hasSize(4);
+        assertThat(two.targets()).extracting(Target::name).containsExactly("openai:chat:gpt-4o-mini", "plain");
+    }
+
+    @Test
     @DisplayName("the example suite in examples/evals loads")
     void example() {
         Suite s = loader.load(Path.of("examples/evals/promptfooconfig.yaml"));
