@@ -1,5 +1,9 @@
 package dev.sluice.cli;
 
+import dev.sluice.api.Json;
+import dev.sluice.guard.answer.GroundednessModel;
+import dev.sluice.guard.answer.GroundednessScanner;
+import dev.sluice.guard.eval.GroundednessTraining;
 import dev.sluice.guard.eval.GroupedScores;
 import dev.sluice.guard.eval.ModelTraining;
 import dev.sluice.guard.eval.PublicSets;
@@ -72,6 +76,15 @@ final class GuardModelCommands {
                 return 2;
             }
             long start = System.nanoTime();
+            if (task.equals("groundedness")) {
+                GroundednessModel g = GroundednessTraining.train(GroundednessTraining.answers(dir));
+                Path target = out != null ? out : Path.of("src/main/resources" + GroundednessModel.RESOURCE);
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                Files.writeString(target, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(g.toJson()) + "\n");
+                System.out.printf("trained groundedness in %.1f s, operating point %.2f -> %s%n", (System.nanoTime() - start) / 1e9,
+                        g.operatingPoint(), target);
+                return 0;
+            }
             LinearTextModel model;
             String resource;
             switch (task) {
@@ -141,6 +154,20 @@ final class GuardModelCommands {
                         new GroupedScores.Detector("+model on documents", r -> ModelTraining.maxScore(docsToo, r) >= 0.5))).table());
                 return 0;
             }
+            if (task.equals("groundedness")) {
+                List<GroundednessTraining.Answer> answers = GroundednessTraining.answers(dir);
+                GroundednessModel model = GroundednessModel.load();
+                GroundednessScanner overlap = new GroundednessScanner(GroundednessTraining.MIN_WORDS);
+                System.out.printf("%nGroundedness (FaithBench; positive = hallucinated; model operating point %.2f chosen on val):%n",
+                        model.operatingPoint());
+                for (String split : splits) {
+                    System.out.println(GroundednessTraining.row(split + " word overlap (baseline)", GroundednessTraining.metrics(
+                            answers, split, a -> overlapFlags(overlap, a.row()))));
+                    System.out.println(GroundednessTraining.row(split + " sentence support model", GroundednessTraining.metrics(
+                            answers, split, a -> GroundednessTraining.probability(model, a) >= model.operatingPoint())));
+                }
+                return 0;
+            }
             if (task.equals("toxicity")) {
                 ToxicityModels models = ToxicityModels.load();
                 Lexicon lexicon = Lexicon.load(List.of());
@@ -165,6 +192,12 @@ final class GuardModelCommands {
             }
             System.err.println("error: --task must be injection or toxicity");
             return 2;
+        }
+
+        private static boolean overlapFlags(GroundednessScanner scanner, PublicSets.Row r) {
+            dev.sluice.guard.ScanContext ctx = new dev.sluice.guard.ScanContext(dev.sluice.guard.Direction.OUTPUT, "output",
+                    "eval", null, "", null, List.of(r.context()), null);
+            return scanner.scan(r.text(), ctx).stream().anyMatch(f -> f.score() >= 0.5);
         }
 
         private static double maxScore(ToxicityScanner scanner, PublicSets.Row r) {

@@ -19,8 +19,15 @@ import java.util.List;
  * level up.
  */
 public final class PublicSets {
-    /** One labelled text. {@code split} is train, val or test; {@code channel} user or document. */
-    public record Row(String text, String label, String source, String kind, String channel, String split) {
+    /**
+     * One labelled text. {@code split} is train, val or test; {@code channel} user, document or
+     * output; {@code context} the grounding documents of an answer (groundedness), else null.
+     */
+    public record Row(String text, String label, String source, String kind, String channel, String split, String context) {
+        public Row(String text, String label, String source, String kind, String channel, String split) {
+            this(text, label, source, kind, channel, split, null);
+        }
+
         public String group() {
             return split + " " + source;
         }
@@ -57,7 +64,8 @@ public final class PublicSets {
                 }
                 JsonNode n = Json.MAPPER.readTree(line);
                 out.add(new Row(n.get("text").asText(), n.get("label").asText(), n.get("source").asText(),
-                        n.path("kind").asText(""), n.path("channel").asText("user"), n.get("split").asText()));
+                        n.path("kind").asText(""), n.path("channel").asText("user"), n.get("split").asText(),
+                        n.hasNonNull("context") ? n.get("context").asText() : null));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " (build it with tools/guard-data/public_sets.py)", e);
