@@ -125,6 +125,9 @@ final class GuardModelCommands {
         @Option(names = "--splits", defaultValue = "val,test", split = ",", description = "Splits to report (default val,test).")
         List<String> splits;
 
+        @Option(names = "--model", description = "Evaluate this injection model file instead of the shipped one.")
+        Path modelFile;
+
         @Override
         public Integer call() {
             Path dir = dataOrFail(data);
@@ -143,7 +146,17 @@ final class GuardModelCommands {
                 }
             }
             if (task.equals("injection")) {
-                LinearTextModel model = InjectionModel.load();
+                LinearTextModel model;
+                if (modelFile == null) {
+                    model = InjectionModel.load();
+                } else {
+                    try (var in = Files.newInputStream(modelFile)) {
+                        model = LinearTextModel.read(in);
+                    } catch (java.io.IOException e) {
+                        System.err.println("error: cannot read " + modelFile + ": " + e.getMessage());
+                        return 2;
+                    }
+                }
                 InjectionScanner both = new InjectionScanner(true, () -> model, null);
                 InjectionScanner docsToo = new InjectionScanner(true, () -> model, true, null);
                 System.out.printf("%nPrompt injection (threshold 0.5; model operating point %.4f chosen on val):%n", model.operatingPoint());

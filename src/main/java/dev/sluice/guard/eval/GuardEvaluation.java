@@ -35,6 +35,8 @@ public final class GuardEvaluation {
         List<Datasets.InjectionExample> examples = Datasets.injection(split);
         List<InjectionResult> out = new ArrayList<>();
         out.add(injection(split, "prompt_injection (rules only)", new InjectionScanner(true, null, null), examples));
+        dev.sluice.guard.ngram.LinearTextModel model = dev.sluice.guard.injection.InjectionModel.load();
+        out.add(injection(split, "prompt_injection (rules + model, default)", new InjectionScanner(true, () -> model, null), examples));
         if (classifier != null) {
             out.add(injection(split, "prompt_injection (classifier only)", new InjectionScanner(false, null, () -> classifier), examples));
             out.add(injection(split, "prompt_injection (rules + classifier)", new InjectionScanner(true, null, () -> classifier), examples));
