@@ -119,7 +119,7 @@ final class GuardModelCommands {
         @Option(names = "--data", description = "Folder made by tools/guard-data/public_sets.py.")
         Path data;
 
-        @Option(names = "--task", defaultValue = "injection", description = "injection or toxicity")
+        @Option(names = "--task", defaultValue = "injection", description = "injection, toxicity, groundedness or pii")
         String task;
 
         @Option(names = "--splits", defaultValue = "val,test", split = ",", description = "Splits to report (default val,test).")
@@ -127,6 +127,9 @@ final class GuardModelCommands {
 
         @Option(names = "--model", description = "Evaluate this injection model file instead of the shipped one.")
         Path modelFile;
+
+        @Option(names = "--misses", description = "PII: also print every miss and false positive.")
+        boolean showMisses;
 
         @Override
         public Integer call() {
@@ -167,6 +170,19 @@ final class GuardModelCommands {
                         new GroupedScores.Detector("+model on documents", r -> ModelTraining.maxScore(docsToo, r) >= 0.5))).table());
                 return 0;
             }
+            if (task.equals("pii")) {
+                List<String> misses = new ArrayList<>();
+                System.out.println();
+                System.out.println("PII, per entity type, Presidio's synthetic set (test only; phone regions US, GB, DE, FR):");
+                System.out.println(dev.sluice.guard.eval.DetectionMetrics.header());
+                for (dev.sluice.guard.eval.DetectionMetrics m : dev.sluice.guard.eval.GuardEvaluation.pii(PublicSets.pii(dir), misses)) {
+                    System.out.println(m.row());
+                }
+                if (showMisses) {
+                    misses.forEach(m -> System.out.println("      " + m.replace("\n", " ")));
+                }
+                return 0;
+            }
             if (task.equals("groundedness")) {
                 List<GroundednessTraining.Answer> answers = GroundednessTraining.answers(dir);
                 GroundednessModel model = GroundednessModel.load();
@@ -203,7 +219,7 @@ final class GuardModelCommands {
                 }
                 return 0;
             }
-            System.err.println("error: --task must be injection or toxicity");
+            System.err.println("error: --task must be injection, toxicity, groundedness or pii");
             return 2;
         }
 

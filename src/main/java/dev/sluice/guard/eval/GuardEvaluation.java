@@ -89,8 +89,12 @@ public final class GuardEvaluation {
 
     /** Like {@link #pii(String)}, also listing each miss and false positive in {@code misses}. */
     public static List<DetectionMetrics> pii(String split, List<String> misses) {
+        return pii(Datasets.pii(split), misses);
+    }
+
+    /** Per entity type metrics of the default PII scanner on {@code examples}, listing misses and false positives. */
+    public static List<DetectionMetrics> pii(List<Datasets.PiiExample> examples, List<String> misses) {
         PiiScanner scanner = PiiScanner.of(PiiScannerType.ENTITIES, PHONE_REGIONS, List.of());
-        List<Datasets.PiiExample> examples = Datasets.pii(split);
         Map<String, int[]> counts = new LinkedHashMap<>(); // tp, fp, fn, textsWithout, textsWithoutFiring
         for (String type : PiiScannerType.ENTITIES) {
             counts.put(type, new int[5]);

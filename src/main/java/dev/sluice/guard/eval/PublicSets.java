@@ -73,6 +73,29 @@ public final class PublicSets {
         return out;
     }
 
+    /** The public PII texts ({@code pii.jsonl}) with their labelled entities. */
+    public static List<Datasets.PiiExample> pii(Path dir) {
+        Path file = dir.resolve("pii.jsonl");
+        List<Datasets.PiiExample> out = new ArrayList<>();
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n = Json.MAPPER.readTree(line);
+                List<Datasets.Entity> entities = new ArrayList<>();
+                for (JsonNode e : n.get("entities")) {
+                    entities.add(new Datasets.Entity(e.get("type").asText(), e.get("value").asText()));
+                }
+                out.add(new Datasets.PiiExample(n.get("text").asText(), entities));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " (build it with tools/guard-data/public_sets.py)", e);
+        }
+        return out;
+    }
+
     /** The repo's own authored injection sets as rows: its train, dev (as val) and test splits, source {@code sluice:authored}. */
     public static List<Row> authoredInjection() {
         List<Row> out = new ArrayList<>();
