@@ -9,6 +9,7 @@ import dev.sluice.analytics.TraceTree;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.auth.AdminIdentity;
+import dev.sluice.config.AnalyticsConfig;
 import dev.sluice.store.RequestQuery;
 import dev.sluice.store.RequestRecord;
 import dev.sluice.store.RequestSearch;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
 /**
  * The analytics API (what a dashboard uses): request search, trace search, one trace as a tree, a
  * session, and aggregates. Any admin role reads; team-limited keys see only their team's requests
- * and spans (asking for another team is a 403).
+ * and spans (asking for another team is a 403). Every read is recorded in the audit log.
  */
 public final class AnalyticsAdmin implements Endpoints {
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
@@ -38,24 +39,25 @@ public final class AnalyticsAdmin implements Endpoints {
     private final RequestSearch requests;
     private final SpanReader spans;
     private final StatsReader stats;
-    private final long maxStatsRows;
+    private final AnalyticsConfig caps;
 
-    public AnalyticsAdmin(AdminGuard guard, RequestSearch requests, SpanReader spans, StatsReader stats, long maxStatsRows) {
+    public AnalyticsAdmin(AdminGuard guard, RequestSearch requests, SpanReader spans, StatsReader stats,
+                          AnalyticsConfig caps) {
         this.guard = guard;
         this.requests = requests;
         this.spans = spans;
         this.stats = stats;
-        this.maxStatsRows = maxStatsRows;
+        this.caps = caps;
     }
 
     @Override
     public void register(Routes routes) {
         guard.on(routes)
-                .get("/admin/analytics/requests", this::requests)
-                .get("/admin/analytics/traces", this::traces)
-                .get("/admin/analytics/stats", this::stats)
-                .get("/admin/traces/{trace_id}", this::trace)
-                .get("/admin/sessions/{id}", this::session);
+                .read("/admin/analytics/requests", "logs.search", this::requests)
+                .read("/admin/analytics/traces", "traces.search", this::traces)
+                .read("/admin/analytics/stats", "logs.stats", this::stats)
+                .read("/admin/traces/{trace_id}", "trace.read", this::trace)
+                .read("/admin/sessions/{id}", "session.read", this::session);
     }
 
     /** {@code GET /admin/analytics/requests} */
@@ -159,9 +161,9 @@ public final class AnalyticsAdmin implements Endpoints {
         }));
     }
 
+    /** The spans of {@code team} (the store's team column, compared exactly). */
     private static List<SpanRecord> visibleTo(String team, List<SpanRecord> all) {
-        Map<String, String> teams = TraceTree.of(all).teams();
-        return all.stream().filter(s -> team.equals(teams.get(s.spanId()))).toList();
+        return all.stream().filter(s -> team.equals(s.team())).toList();
     }
 
     /** {@code GET /admin/sessions/{id}}: the session's traces in order, its requests, and totals. */
@@ -242,11 +244,13 @@ public final class AnalyticsAdmin implements Endpoints {
         Duration bucket = TimeParam.bucket(call.query("bucket"));
         List<String> groupBy = Stats.groupBy(call.http.queryAll("group_by"));
         if (bucket != null && query.fromMillis() != null && query.toMillis() != null
-                && (query.toMillis() - query.fromMillis()) / bucket.toMillis() > 100_000) {
-            throw SluiceException.invalidRequest("bucket", "More than 100000 buckets; use a wider bucket or a shorter range.");
+                && (query.toMillis() - query.fromMillis()) / bucket.toMillis() > caps.maxGroups()) {
+            throw new SluiceException(400, "invalid_request_error", "query_too_large", "bucket", "More than "
+                    + caps.maxGroups() + " buckets (analytics.max_groups); use a wider bucket or a shorter range.");
         }
-        call.send(200, Stats.compute(stats, query, new Stats.Spec(query.fromMillis(), query.toMillis(), bucket,
-                groupBy, maxStatsRows)));
+        Stats.Result result = Stats.compute(stats, query, new Stats.Spec(query.fromMillis(), query.toMillis(), bucket,
+                groupBy, caps.maxRows(), caps.maxGroups(), caps.queryTimeout()));
+        call.http.streamJson(200, result);
     }
 
     /** The request filters of the query string, limited to the caller's team when the key is team-limited. */

@@ -50,6 +50,10 @@ public final class Exchange {
     private final List<Attempt> attempts = new ArrayList<>(2);
     private Usage usage;
     private Double costUsd;
+    private String responseModel;
+    private String systemFingerprint;
+    private List<Discarded> discarded = List.of();
+    private boolean settled;
     private long firstTokenNanos;
     private long endNanos;
     private int status;
@@ -60,6 +64,8 @@ public final class Exchange {
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
     private final List<CompletionListener> listeners = new ArrayList<>(2);
     private List<GuardEvent> guardEvents = List.of();
+    private PromptUse prompt;
+    private String guardrailPolicy;
     private Pricing pricing;
     private boolean completed;
 
@@ -221,12 +227,57 @@ public final class Exchange {
         this.usage = newUsage;
     }
 
+    /** An answer the upstream produced (and billed) that the client did not get, e.g. one a quality fallback replaced. */
+    private record Discarded(String upstreamModel, Usage usage) {}
+
+    /** Adds the usage of an answer that was thrown away to what this request costs. */
+    public void addDiscardedUsage(String upstreamModel, Usage discardedUsage) {
+        if (discardedUsage == null) {
+            return;
+        }
+        if (discarded.isEmpty()) {
+            discarded = new ArrayList<>(1);
+        }
+        discarded.add(new Discarded(upstreamModel, discardedUsage));
+    }
+
+    /**
+     * The model name the upstream says answered ({@code model} of the response, {@code gen_ai.response.model})
+     * and its {@code system_fingerprint} when it sent one; null until an answer arrived.
+     */
+    public String responseModel() {
+        return responseModel;
+    }
+
+    public String systemFingerprint() {
+        return systemFingerprint;
+    }
+
+    public void responseModel(String model, String fingerprint) {
+        if (model != null && !model.isEmpty()) {
+            this.responseModel = model;
+        }
+        if (fingerprint != null && !fingerprint.isEmpty()) {
+            this.systemFingerprint = fingerprint;
+        }
+    }
+
     /**
      * What the request cost in USD, settled once by the pipeline that ran it (from its usage and the
      * price catalog) before any completion listener runs; null when no pipeline ran it (refused
      * before: no key, unreadable body).
      */
     public Double costUsd() {
+        return costUsd;
+    }
+
+    /**
+     * Settles the cost now, for a whole answer whose usage is final before it is written, so the
+     * reply can carry it ({@code x-sluice-cost}); completion then keeps this cost rather than
+     * settling again. Returns the cost, or null when no pipeline ran the exchange.
+     */
+    public Double settleBeforeWriting() {
+        settle();
         return costUsd;
     }
 
@@ -314,6 +365,27 @@ public final class Exchange {
         guardEvents.add(event);
     }
 
+    /** The stored prompt this request was rendered from, or null. */
+    public PromptUse prompt() {
+        return prompt;
+    }
+
+    public void prompt(PromptUse use) {
+        this.prompt = use;
+    }
+
+    /**
+     * The guardrail policy this request asks for by name (a prompt version's {@code guardrail_policy}),
+     * or null to resolve it from the caller and the model.
+     */
+    public String guardrailPolicy() {
+        return guardrailPolicy;
+    }
+
+    public void guardrailPolicy(String name) {
+        this.guardrailPolicy = name;
+    }
+
     /** Registers work to run once the response is complete; listeners run in reverse order. */
     public void onComplete(CompletionListener listener) {
         listeners.add(listener);
@@ -345,11 +417,16 @@ public final class Exchange {
 
     /** Usage is in (the last chunk has arrived): the cost follows from it, once, for every listener to read. */
     private void settle() {
-        if (pricing == null) {
+        if (pricing == null || settled) {
             return;
         }
+        settled = true;
         try {
-            costUsd = pricing.cost(upstreamModel, usage);
+            double cost = pricing.cost(upstreamModel, usage);
+            for (Discarded d : discarded) {
+                cost += pricing.cost(d.upstreamModel(), d.usage());
+            }
+            costUsd = cost;
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(Exchange.class).warn("pricing failed for request {}", requestId, e);
         }

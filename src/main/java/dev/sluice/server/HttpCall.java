@@ -1,6 +1,7 @@
 package dev.sluice.server;
 
 import dev.sluice.api.ErrorCodec;
+import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,12 @@ public abstract class HttpCall {
     /** The request method, upper case ({@code GET}, {@code POST}...). */
     public abstract String method();
 
+    /**
+     * The path as sent, percent-encoding kept ({@code /admin/users/a%2Fb}): routes match on it so an
+     * encoded {@code /} stays inside one path parameter, which is then decoded.
+     */
+    public abstract String rawPath();
+
     /** The request path, decoded and normalised, without the query string. */
     public abstract String path();
 
@@ -36,6 +43,9 @@ public abstract class HttpCall {
 
     /** Every value of a query parameter, in order (empty when absent). */
     public abstract List<String> queryAll(String name);
+
+    /** The query string as sent (without the {@code ?}), or "" when there is none. */
+    public abstract String queryString();
 
     /** The first value of a request header, by lower-case name, or null. */
     public abstract String header(String lowerCaseName);
@@ -119,6 +129,19 @@ public abstract class HttpCall {
 
     public final void sendJson(int status, byte[] json) {
         send(status, "application/json", json);
+    }
+
+    /**
+     * A JSON answer written as it is generated, for answers too large to build in memory first. The
+     * status is sent before the first byte, so the writer must have done everything that can fail.
+     */
+    public final void streamJson(int status, Json.Writer writer) {
+        header("Content-Type", "application/json");
+        try (OutputStream out = stream(status)) {
+            Json.write(out, writer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** An OpenAI-format error, with {@code retry-after} (seconds) and {@code retry-after-ms} when it carries one. */

@@ -43,7 +43,8 @@ class ConfigKitchenSinkTest {
     @Test
     @DisplayName("server, auth (its admin key read with ${file:}), store, redis, routing")
     void infrastructure() {
-        assertThat(c.server()).isEqualTo(new ServerConfig("127.0.0.1", 9090, 512 * 1024, Duration.ofSeconds(5)));
+        assertThat(c.server()).isEqualTo(new ServerConfig("127.0.0.1", 9090, 512 * 1024, Duration.ofSeconds(5),
+                Duration.ofSeconds(4), Duration.ofSeconds(40), 77));
         assertThat(c.auth()).isEqualTo(new AuthConfig(false, "admin-key-from-a-file-0123"));
         assertThat(c.store()).isEqualTo(new StoreConfig("ks.db", null, 500, "ks-spill"));
         assertThat(c.redis()).isEqualTo(new RedisConfig("redis://127.0.0.1:6379/3", ms(100), false));
@@ -62,7 +63,7 @@ class ConfigKitchenSinkTest {
                 List.of(new AlertRule("slow", "latency_p99", "fast", "t1", Duration.ofMinutes(2), 1.5, 3, "P1", "Slow.",
                         Duration.ofMinutes(1))), Duration.ofSeconds(5)));
         assertThat(c.metrics()).isEqualTo(new MetricsConfig("scrape-me", "http://127.0.0.1:4318/v1/metrics",
-                Duration.ofSeconds(7)));
+                Duration.ofSeconds(7), false));
         assertThat(c.prices()).isEqualTo(Map.of("my-model", new ModelPrice(1.5, 2.5, 1.5),
                 "other-model", new ModelPrice(1, 2, 0.25)));
         assertThat(c.cache()).isEqualTo(new CacheConfig(false, CacheConfig.Scope.GLOBAL, Duration.ofHours(2),

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * calibrated so 0.5 is the operating point chosen on validation data. With a configured ONNX
  * model ({@link OnnxTextClassifier}) its score is used as well; the highest counts.
  */
-public final class ToxicityScanner implements Scanner {
+public final class ToxicityScanner implements Scanner.Masking {
     private final Lexicon lexicon;
     private final OnnxTextClassifier model;
     private final Supplier<ToxicityModels> classifier;
@@ -35,16 +35,6 @@ public final class ToxicityScanner implements Scanner {
     @Override
     public String name() {
         return "toxicity";
-    }
-
-    @Override
-    public boolean redactable() {
-        return true;
-    }
-
-    @Override
-    public String mask(Finding finding) {
-        return "[REDACTED]";
     }
 
     @Override
