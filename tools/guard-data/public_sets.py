@@ -28,6 +28,8 @@ REPOS = {
     "cardiffnlp/tweeteval": ("4fbd22cd78421f05b1ecdb4fc5725bc7a7bd8f66", "no restrictions by TweetEval; original task licences/Twitter terms apply (test only)"),
     "t-davidson/hate-speech-and-offensive-language": ("cb50f7e9eb855a99abc51423bf40df0e26d6fe30", "MIT"),
     "surge-ai/toxicity": ("ea80324b95ed7e3cc787bdb6faeb763fcc0ae258", "MIT"),
+    "microsoft/presidio-research": ("7622dec1e5f7d25dc60b57c28c39f4c4af197018", "MIT"),
+    "vectara/FaithBench": ("cf89797d82812c23b5d5e5c121f1d9b8983bbbce", "CC-BY-NC-SA-4.0 (evaluation only, not redistributed)"),
 }
 
 
@@ -46,16 +48,20 @@ def clean(t):
     return t.replace("\r\n", "\n").strip()
 
 
-rows = {"injection": [], "toxicity": []}
+rows = {"injection": [], "toxicity": [], "groundedness": [], "pii": []}
 seen = set()
 
 
-def add(task, text, label, source, kind, split, channel="user"):
+def add(task, text, label, source, kind, split, channel="user", context=None):
     text = clean(text)
-    if len(text) < 3 or (task, text) in seen:
+    key = (task, text, context)
+    if len(text) < 3 or key in seen:
         return
-    seen.add((task, text))
-    rows[task].append({"text": text, "label": label, "source": source, "kind": kind, "channel": channel, "split": split})
+    seen.add(key)
+    row = {"text": text, "label": label, "source": source, "kind": kind, "channel": channel, "split": split}
+    if context is not None:
+        row["context"] = context
+    rows[task].append(row)
 
 
 # ---------------------------------------------------------------- injection: attacks
@@ -148,6 +154,33 @@ for task, pos in (("offensive", "offensive"), ("hate", "hate")):
 for r in csv.DictReader(io.StringIO(show("surge-ai/toxicity", "toxicity_en.csv"))):
     add("toxicity", r["text"], "toxic" if r["is_toxic"].strip() == "Toxic" else "none", "surge", "comment", "test")
 
+# ---------------------------------------------------------------- groundedness
+# FaithBench (Bao et al. 2024): summaries by 10 LLMs of short source passages, hallucinations annotated by humans.
+# Sample label by the worst annotation: Unwanted -> hallucinated; Consistent or Benign -> grounded; Questionable
+# (annotators unsure) left out. Split by source passage (all summaries of one source in one split): 40/20/40.
+for r in csv.DictReader(io.StringIO(show("vectara/FaithBench", "FaithBench.csv"))):
+    worst = r["worst-label"].strip()
+    if worst == "Questionable":
+        continue
+    label = "hallucinated" if worst.startswith("Unwanted") else "grounded"
+    h = int(hashlib.sha256(r["source"].encode()).hexdigest()[:8], 16) % 100
+    split = "train" if h < 40 else "val" if h < 60 else "test"
+    add("groundedness", r["summary"], label, "faithbench", r["LLM"], split, "output", context=clean(r["source"]))
+
+# ---------------------------------------------------------------- PII
+# Presidio-research's synthetic evaluation set (templates filled with fake values, labelled spans; MIT). Test only.
+# Types mapped to Sluice's; other labelled types (names, addresses, dates...) stay in the text unlabelled for us.
+PII_TYPES = {"EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "CREDIT_CARD": "credit_card", "IBAN_CODE": "iban",
+             "US_SSN": "us_ssn", "IP_ADDRESS": "ip_address"}
+for ex in json.loads(show("microsoft/presidio-research", "data/synth_dataset_v2.json")):
+    ents = [{"type": PII_TYPES[sp["entity_type"]], "value": sp["entity_value"]} for sp in ex["spans"] if sp["entity_type"] in PII_TYPES]
+    text = ex["full_text"]
+    if (("pii", text, None)) in seen:
+        continue
+    seen.add(("pii", text, None))
+    rows["pii"].append({"text": text, "entities": ents, "source": "presidio:synth_dataset_v2", "split": "test",
+                        "label": ",".join(sorted({e["type"] for e in ents})) or "none"})
+
 os.makedirs(OUT, exist_ok=True)
 manifest = {"repos": {k: {"commit": v[0], "licence": v[1]} for k, v in REPOS.items()}, "files": {}}
 for task, lst in rows.items():
@@ -157,6 +190,11 @@ for task, lst in rows.items():
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     counts = {}
     for r in lst:
+        if task == "pii":
+            for e in r["entities"] or [{"type": "none"}]:
+                key = f'{r["split"]}\t{r["source"]}\t{e["type"]}'
+                counts[key] = counts.get(key, 0) + 1
+            continue
         key = f'{r["split"]}\t{r["source"]}\t{r["label"]}'
         counts[key] = counts.get(key, 0) + 1
     manifest["files"][f"{task}.jsonl"] = {"rows": len(lst), "sha256": hashlib.sha256(open(path, "rb").read()).hexdigest(),

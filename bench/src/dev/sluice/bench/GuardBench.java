@@ -66,6 +66,10 @@ public final class GuardBench {
                     system_prompt_leak: block
                     toxicity: flag
             """;
+    /** The same policy as before the n-gram models (rules and word list only): the baseline, measured in the same run. */
+    static final String POLICY_WITHOUT_MODELS = POLICY
+            .replace("prompt_injection: block", "prompt_injection: {action: block, model: false}")
+            .replace("toxicity: flag", "toxicity: {action: flag, classifier: false}");
     private static long sink;
 
     public static void main(String[] args) throws Exception {
@@ -97,6 +101,22 @@ public final class GuardBench {
             List<Trigger> o = Inspection.run(policy.output(), answer, out, true);
             return redacted.length() + o.size();
         })));
+        Guardrails baseline = Guardrails.create(Registries.configLoader(Map.of()).parse(POLICY_WITHOUT_MODELS, "bench.yaml")
+                .guardrails(), Embedder::new, (m, s, u, r) -> "{}");
+        Policy rulesOnly = baseline.policies().all().get("default");
+        md.append(row("input + output scan, rules and word list only (before the n-gram models)", time(warm, iterations, () -> {
+            List<Trigger> t = Inspection.run(rulesOnly.input(), prompt, in, true);
+            String redacted = Redactor.apply(prompt, Redactor.spans(t), null);
+            List<Trigger> o = Inspection.run(rulesOnly.output(), answer, out, true);
+            return redacted.length() + o.size();
+        })));
+        baseline.close();
+        dev.sluice.guard.ngram.LinearTextModel injectionModel = dev.sluice.guard.injection.InjectionModel.load();
+        String megabyte = prompt.repeat(1_048_576 / prompt.length() + 1);
+        md.append(row("injection n-gram model alone, 4 KB prompt", time(warm / 2, iterations / 4,
+                () -> (long) (1000 * injectionModel.score(prompt)))));
+        md.append(row("injection n-gram model alone, " + megabyte.length() / 1024 + " KB text (linear: ~256x the 4 KB cost)",
+                time(3, quick ? 10 : 30, () -> (long) (1000 * injectionModel.score(megabyte)))));
         for (Rule r : policy.input()) {
             md.append(row("  input " + r.name(), time(warm / 2, iterations / 4, () -> r.scanner().scan(prompt, in).size())));
         }

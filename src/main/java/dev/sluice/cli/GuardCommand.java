@@ -80,6 +80,11 @@ final class GuardCommand implements Runnable {
             }
             System.out.println();
             System.out.println("Targets: injection recall >= 90% at FPR <= 5%; PII recall >= 95% per type at FPR <= 2%.");
+            System.out.println("Provenance: these are the authored sets in the jar (dev/sluice/guard/eval/SOURCES.md, CC0).");
+            java.nio.file.Path data = dev.sluice.guard.eval.PublicSets.locate(null);
+            System.out.println(data == null
+                    ? "Independent public sets: not found (tools/guard-data/README.md says how to build them); then run `sluice guard eval-public`."
+                    : "Independent public sets found at " + data + ": run `sluice guard eval-public [--task injection|toxicity|groundedness]`.");
             return 0;
         }
     }

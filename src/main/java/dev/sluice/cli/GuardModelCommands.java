@@ -1,5 +1,9 @@
 package dev.sluice.cli;
 
+import dev.sluice.api.Json;
+import dev.sluice.guard.answer.GroundednessModel;
+import dev.sluice.guard.answer.GroundednessScanner;
+import dev.sluice.guard.eval.GroundednessTraining;
 import dev.sluice.guard.eval.GroupedScores;
 import dev.sluice.guard.eval.ModelTraining;
 import dev.sluice.guard.eval.PublicSets;
@@ -72,6 +76,15 @@ final class GuardModelCommands {
                 return 2;
             }
             long start = System.nanoTime();
+            if (task.equals("groundedness")) {
+                GroundednessModel g = GroundednessTraining.train(GroundednessTraining.answers(dir));
+                Path target = out != null ? out : Path.of("src/main/resources" + GroundednessModel.RESOURCE);
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                Files.writeString(target, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(g.toJson()) + "\n");
+                System.out.printf("trained groundedness in %.1f s, operating point %.2f -> %s%n", (System.nanoTime() - start) / 1e9,
+                        g.operatingPoint(), target);
+                return 0;
+            }
             LinearTextModel model;
             String resource;
             switch (task) {
@@ -106,11 +119,17 @@ final class GuardModelCommands {
         @Option(names = "--data", description = "Folder made by tools/guard-data/public_sets.py.")
         Path data;
 
-        @Option(names = "--task", defaultValue = "injection", description = "injection or toxicity")
+        @Option(names = "--task", defaultValue = "injection", description = "injection, toxicity, groundedness or pii")
         String task;
 
         @Option(names = "--splits", defaultValue = "val,test", split = ",", description = "Splits to report (default val,test).")
         List<String> splits;
+
+        @Option(names = "--model", description = "Evaluate this injection model file instead of the shipped one.")
+        Path modelFile;
+
+        @Option(names = "--misses", description = "PII: also print every miss and false positive.")
+        boolean showMisses;
 
         @Override
         public Integer call() {
@@ -130,7 +149,17 @@ final class GuardModelCommands {
                 }
             }
             if (task.equals("injection")) {
-                LinearTextModel model = InjectionModel.load();
+                LinearTextModel model;
+                if (modelFile == null) {
+                    model = InjectionModel.load();
+                } else {
+                    try (var in = Files.newInputStream(modelFile)) {
+                        model = LinearTextModel.read(in);
+                    } catch (java.io.IOException e) {
+                        System.err.println("error: cannot read " + modelFile + ": " + e.getMessage());
+                        return 2;
+                    }
+                }
                 InjectionScanner both = new InjectionScanner(true, () -> model, null);
                 InjectionScanner docsToo = new InjectionScanner(true, () -> model, true, null);
                 System.out.printf("%nPrompt injection (threshold 0.5; model operating point %.4f chosen on val):%n", model.operatingPoint());
@@ -139,6 +168,33 @@ final class GuardModelCommands {
                         new GroupedScores.Detector("model", r -> model.score(r.text()) >= 0.5),
                         new GroupedScores.Detector("rules+model (default)", r -> ModelTraining.maxScore(both, r) >= 0.5),
                         new GroupedScores.Detector("+model on documents", r -> ModelTraining.maxScore(docsToo, r) >= 0.5))).table());
+                return 0;
+            }
+            if (task.equals("pii")) {
+                List<String> misses = new ArrayList<>();
+                System.out.println();
+                System.out.println("PII, per entity type, Presidio's synthetic set (test only; phone regions US, GB, DE, FR):");
+                System.out.println(dev.sluice.guard.eval.DetectionMetrics.header());
+                for (dev.sluice.guard.eval.DetectionMetrics m : dev.sluice.guard.eval.GuardEvaluation.pii(PublicSets.pii(dir), misses)) {
+                    System.out.println(m.row());
+                }
+                if (showMisses) {
+                    misses.forEach(m -> System.out.println("      " + m.replace("\n", " ")));
+                }
+                return 0;
+            }
+            if (task.equals("groundedness")) {
+                List<GroundednessTraining.Answer> answers = GroundednessTraining.answers(dir);
+                GroundednessModel model = GroundednessModel.load();
+                GroundednessScanner overlap = new GroundednessScanner(GroundednessTraining.MIN_WORDS);
+                System.out.printf("%nGroundedness (FaithBench; positive = hallucinated; model operating point %.2f chosen on val):%n",
+                        model.operatingPoint());
+                for (String split : splits) {
+                    System.out.println(GroundednessTraining.row(split + " word overlap (baseline)", GroundednessTraining.metrics(
+                            answers, split, a -> overlapFlags(overlap, a.row()))));
+                    System.out.println(GroundednessTraining.row(split + " sentence support model", GroundednessTraining.metrics(
+                            answers, split, a -> GroundednessTraining.probability(model, a) >= model.operatingPoint())));
+                }
                 return 0;
             }
             if (task.equals("toxicity")) {
@@ -163,8 +219,14 @@ final class GuardModelCommands {
                 }
                 return 0;
             }
-            System.err.println("error: --task must be injection or toxicity");
+            System.err.println("error: --task must be injection, toxicity, groundedness or pii");
             return 2;
+        }
+
+        private static boolean overlapFlags(GroundednessScanner scanner, PublicSets.Row r) {
+            dev.sluice.guard.ScanContext ctx = new dev.sluice.guard.ScanContext(dev.sluice.guard.Direction.OUTPUT, "output",
+                    "eval", null, "", null, List.of(r.context()), null);
+            return scanner.scan(r.text(), ctx).stream().anyMatch(f -> f.score() >= 0.5);
         }
 
         private static double maxScore(ToxicityScanner scanner, PublicSets.Row r) {

@@ -27,8 +27,19 @@ class EvaluationTargetsTest {
     @DisplayName("prompt injection, opt-in classifier: adding it never lowers recall (its false positives are in the README)")
     void classifier() {
         List<GuardEvaluation.InjectionResult> all = GuardEvaluation.injection("test", InjectionClassifier.load(new Embedder()));
-        assertThat(all.get(2).metrics().name()).contains("rules + classifier");
-        assertThat(all.get(2).metrics().recall()).isGreaterThanOrEqualTo(all.get(0).metrics().recall());
+        GuardEvaluation.InjectionResult both = all.stream().filter(r -> r.metrics().name().contains("rules + classifier"))
+                .findFirst().orElseThrow();
+        assertThat(both.metrics().recall()).isGreaterThanOrEqualTo(all.get(0).metrics().recall());
+    }
+
+    @Test
+    @DisplayName("prompt injection, default (rules + n-gram model): no recall lost to the rules, false positives <= 2%")
+    void defaultWithModel() {
+        List<GuardEvaluation.InjectionResult> all = GuardEvaluation.injection("test", null);
+        GuardEvaluation.InjectionResult model = all.get(1);
+        assertThat(model.metrics().name()).contains("rules + model");
+        assertThat(model.metrics().recall()).as(model.metrics().row()).isGreaterThanOrEqualTo(all.get(0).metrics().recall());
+        assertThat(model.metrics().falsePositiveRate()).as(model.metrics().row()).isLessThanOrEqualTo(0.02);
     }
 
     @Test

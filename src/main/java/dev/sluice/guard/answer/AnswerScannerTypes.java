@@ -3,6 +3,7 @@ package dev.sluice.guard.answer;
 import dev.sluice.config.OptionsSchema;
 import dev.sluice.guard.Direction;
 import dev.sluice.guard.ScannerType;
+import java.util.List;
 import java.util.Set;
 
 /** The answer checks: {@code system_prompt_leak}, {@code json_schema}, {@code groundedness}; output only. */
@@ -33,13 +34,28 @@ public final class AnswerScannerTypes {
             .on(Direction.OUTPUT)
             .blocks(types -> "it does not match the requested JSON schema");
 
-    /** @param minWords shorter sentences are not checked */
-    public record GroundednessOptions(int minWords) {}
+    /**
+     * @param minWords shorter sentences are not checked
+     * @param method   {@code overlap} (word overlap with the whole context) or {@code model}
+     *                 ({@link GroundednessModel}: aligned overlap, invented numbers and names)
+     */
+    public record GroundednessOptions(int minWords, String method) {
+        public GroundednessOptions(int minWords) {
+            this(minWords, DEFAULT_GROUNDEDNESS_METHOD);
+        }
+    }
+
+    /** The method a groundedness rule uses when it does not say. */
+    static final String DEFAULT_GROUNDEDNESS_METHOD = "model";
 
     public static final ScannerType<GroundednessOptions> GROUNDEDNESS = ScannerType.of("groundedness",
-                    new OptionsSchema<>(GroundednessOptions.class, Set.of("min_words"),
-                            node -> new GroundednessOptions(node.integer("min_words", 4, 1, Integer.MAX_VALUE))),
-                    (options, resources) -> new GroundednessScanner(options.minWords()))
+                    new OptionsSchema<>(GroundednessOptions.class, Set.of("min_words", "method"),
+                            node -> new GroundednessOptions(node.integer("min_words", 4, 1, Integer.MAX_VALUE),
+                                    node.choice("method", DEFAULT_GROUNDEDNESS_METHOD, List.of("overlap", "model"), "method"))),
+                    (options, resources) -> options.method().equals("model")
+                            ? new GroundednessScanner(options.minWords(),
+                                    resources.lazy(GroundednessModel.class, GroundednessModel::load))
+                            : new GroundednessScanner(options.minWords()))
             .on(Direction.OUTPUT)
             .blocks(types -> "statements not supported by the supplied context");
 }

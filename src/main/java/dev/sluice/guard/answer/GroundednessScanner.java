@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,13 +18,24 @@ import java.util.regex.Pattern;
  * stemming) found in the documents, with numbers counting double (an invented figure is the
  * typical hallucination). Sentences with fewer than {@code min_words} content words are not judged.
  * The finding's score is 1 − support; without context documents nothing is judged.
+ *
+ * <p>With a {@link GroundednessModel} ({@code method: model}) a sentence is instead scored from its
+ * {@link SentenceSupport} evidence: overlap with the best-matching stretch of the context,
+ * and invented numbers and names.
  */
 public final class GroundednessScanner implements Scanner {
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?](?=\\s|$)|\\n");
     private final int minWords;
+    private final Supplier<GroundednessModel> model;
 
     public GroundednessScanner(int minWords) {
+        this(minWords, null);
+    }
+
+    /** @param model null for the word-overlap check */
+    public GroundednessScanner(int minWords, Supplier<GroundednessModel> model) {
         this.minWords = minWords;
+        this.model = model;
     }
 
     @Override
@@ -41,6 +53,9 @@ public final class GroundednessScanner implements Scanner {
         if (context.contextDocuments().isEmpty()) {
             return List.of();
         }
+        if (model != null) {
+            return scanWithModel(text, context);
+        }
         Set<String> vocabulary = new HashSet<>();
         for (String doc : context.contextDocuments()) {
             for (String w : Words.of(doc)) {
@@ -57,6 +72,27 @@ public final class GroundednessScanner implements Scanner {
             if (end == text.length()) {
                 break;
             }
+        }
+        return out;
+    }
+
+    private List<Finding> scanWithModel(String text, ScanContext context) {
+        GroundednessModel m = model.get();
+        SentenceSupport.Context ctx = new SentenceSupport.Context(context.contextDocuments());
+        List<Finding> out = new ArrayList<>(0);
+        int start = 0;
+        Matcher matcher = SENTENCE_END.matcher(text);
+        while (start < text.length()) {
+            int end = matcher.find() ? matcher.end() : text.length();
+            double[] f = SentenceSupport.features(text.substring(start, end), ctx, minWords);
+            if (f != null) {
+                int s = start;
+                while (s < end && Character.isWhitespace(text.charAt(s))) {
+                    s++;
+                }
+                out.add(new Finding("unsupported_sentence", s, end, m.score(f)));
+            }
+            start = end;
         }
         return out;
     }

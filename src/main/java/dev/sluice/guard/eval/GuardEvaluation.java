@@ -35,6 +35,8 @@ public final class GuardEvaluation {
         List<Datasets.InjectionExample> examples = Datasets.injection(split);
         List<InjectionResult> out = new ArrayList<>();
         out.add(injection(split, "prompt_injection (rules only)", new InjectionScanner(true, null, null), examples));
+        dev.sluice.guard.ngram.LinearTextModel model = dev.sluice.guard.injection.InjectionModel.load();
+        out.add(injection(split, "prompt_injection (rules + model, default)", new InjectionScanner(true, () -> model, null), examples));
         if (classifier != null) {
             out.add(injection(split, "prompt_injection (classifier only)", new InjectionScanner(false, null, () -> classifier), examples));
             out.add(injection(split, "prompt_injection (rules + classifier)", new InjectionScanner(true, null, () -> classifier), examples));
@@ -87,8 +89,12 @@ public final class GuardEvaluation {
 
     /** Like {@link #pii(String)}, also listing each miss and false positive in {@code misses}. */
     public static List<DetectionMetrics> pii(String split, List<String> misses) {
+        return pii(Datasets.pii(split), misses);
+    }
+
+    /** Per entity type metrics of the default PII scanner on {@code examples}, listing misses and false positives. */
+    public static List<DetectionMetrics> pii(List<Datasets.PiiExample> examples, List<String> misses) {
         PiiScanner scanner = PiiScanner.of(PiiScannerType.ENTITIES, PHONE_REGIONS, List.of());
-        List<Datasets.PiiExample> examples = Datasets.pii(split);
         Map<String, int[]> counts = new LinkedHashMap<>(); // tp, fp, fn, textsWithout, textsWithoutFiring
         for (String type : PiiScannerType.ENTITIES) {
             counts.put(type, new int[5]);

@@ -19,8 +19,15 @@ import java.util.List;
  * level up.
  */
 public final class PublicSets {
-    /** One labelled text. {@code split} is train, val or test; {@code channel} user or document. */
-    public record Row(String text, String label, String source, String kind, String channel, String split) {
+    /**
+     * One labelled text. {@code split} is train, val or test; {@code channel} user, document or
+     * output; {@code context} the grounding documents of an answer (groundedness), else null.
+     */
+    public record Row(String text, String label, String source, String kind, String channel, String split, String context) {
+        public Row(String text, String label, String source, String kind, String channel, String split) {
+            this(text, label, source, kind, channel, split, null);
+        }
+
         public String group() {
             return split + " " + source;
         }
@@ -47,17 +54,36 @@ public final class PublicSets {
     }
 
     public static List<Row> read(Path dir, String task) {
-        Path file = dir.resolve(task + ".jsonl");
         List<Row> out = new ArrayList<>();
+        for (JsonNode n : jsonLines(dir.resolve(task + ".jsonl"))) {
+            out.add(new Row(n.get("text").asText(), n.get("label").asText(), n.get("source").asText(),
+                    n.path("kind").asText(""), n.path("channel").asText("user"), n.get("split").asText(),
+                    n.hasNonNull("context") ? n.get("context").asText() : null));
+        }
+        return out;
+    }
+
+    /** The public PII texts ({@code pii.jsonl}) with their labelled entities. */
+    public static List<Datasets.PiiExample> pii(Path dir) {
+        List<Datasets.PiiExample> out = new ArrayList<>();
+        for (JsonNode n : jsonLines(dir.resolve("pii.jsonl"))) {
+            List<Datasets.Entity> entities = new ArrayList<>();
+            for (JsonNode e : n.get("entities")) {
+                entities.add(new Datasets.Entity(e.get("type").asText(), e.get("value").asText()));
+            }
+            out.add(new Datasets.PiiExample(n.get("text").asText(), entities));
+        }
+        return out;
+    }
+
+    private static List<JsonNode> jsonLines(Path file) {
+        List<JsonNode> out = new ArrayList<>();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = reader.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
+                if (!line.isBlank()) {
+                    out.add(Json.MAPPER.readTree(line));
                 }
-                JsonNode n = Json.MAPPER.readTree(line);
-                out.add(new Row(n.get("text").asText(), n.get("label").asText(), n.get("source").asText(),
-                        n.path("kind").asText(""), n.path("channel").asText("user"), n.get("split").asText()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " (build it with tools/guard-data/public_sets.py)", e);

@@ -100,8 +100,67 @@ public final class LinearTextModel {
 
     /** The highest window logit; {@code bias} for a text without tokens. */
     public double maxLogit(String text) {
-        Prefix prefix = prefix(text, weights, bits);
-        return best(prefix, window, bias, weights)[0];
+        WindowSink sink = new WindowSink(weights, window, bias);
+        TextFeatures.extract(text, bits, sink);
+        return sink.finish();
+    }
+
+    /**
+     * The windows of {@link #best}, evaluated while the features stream by: only the last
+     * {@code window + 1} prefix sums are kept, so a 1 MB text needs no per-position arrays.
+     */
+    private static final class WindowSink implements TextFeatures.Sink {
+        private final float[] weights;
+        private final int window;
+        private final int stride;
+        private final double bias;
+        private final double[] ringSum;
+        private final int[] ringCount;
+        private double sum;
+        private int count;
+        private int positions;
+        private double best = Double.NEGATIVE_INFINITY;
+
+        WindowSink(float[] weights, int window, double bias) {
+            this.weights = weights;
+            this.window = window;
+            this.stride = Math.max(1, window / 2);
+            this.bias = bias;
+            this.ringSum = new double[window + 1];
+            this.ringCount = new int[window + 1];
+        }
+
+        @Override
+        public void feature(int bucket) {
+            sum += weights[bucket];
+            count++;
+        }
+
+        @Override
+        public void endPosition() {
+            positions++;
+            ringSum[positions % (window + 1)] = sum;
+            ringCount[positions % (window + 1)] = count;
+            int start = positions - window;
+            if (start >= 0 && start % stride == 0) {
+                consider(start);
+            }
+        }
+
+        private void consider(int start) {
+            int slot = start % (window + 1);
+            int c = count - ringCount[slot];
+            double logit = bias + (c == 0 ? 0 : (sum - ringSum[slot]) / Math.sqrt(c));
+            best = Math.max(best, logit);
+        }
+
+        double finish() {
+            if (positions == 0) {
+                return bias;
+            }
+            consider(Math.max(0, positions - window)); // the last window ends at the text's end (or the whole short text)
+            return best;
+        }
     }
 
     /** Per-position prefix sums of weights and feature counts. */

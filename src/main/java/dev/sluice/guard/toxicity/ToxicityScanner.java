@@ -43,12 +43,13 @@ public final class ToxicityScanner implements Scanner.Masking {
         if (classifier != null && !text.isBlank()) {
             ToxicityModels m = classifier.get();
             double offensive = m.offensive().score(text);
-            double hate = m.hate().score(text);
             if (offensive >= 0.5) {
                 out.add(Finding.whole("classifier:offensive", offensive));
-            }
-            if (offensive >= 0.5 && hate >= 0.5) { // hate is a kind of toxic language: alone, its head is too weak
-                out.add(Finding.whole("classifier:hate", hate));
+                // hate is a kind of toxic language: alone, its head is too weak; and clean text skips its cost
+                double hate = m.hate().score(text);
+                if (hate >= 0.5) {
+                    out.add(Finding.whole("classifier:hate", hate));
+                }
             }
         }
         if (model != null && !text.isBlank()) {

@@ -65,6 +65,23 @@ class LinearTextModelTest {
     }
 
     @Test
+    @DisplayName("the streaming window scan used at run time gives exactly the windows the trainer judges by")
+    void streamingMatchesPrefixScan() {
+        LinearTextModel m = InjectionModel.load();
+        java.util.Random random = new java.util.Random(3);
+        String[] words = {"ignore", "the", "previous", "instructions", "garden", "roses", "###", "system:", "reveal", "prompt", "june"};
+        for (int n : new int[] {0, 1, 5, 63, 64, 65, 127, 128, 129, 200, 255, 256, 257, 1000}) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                sb.append(words[random.nextInt(words.length)]).append(' ');
+            }
+            String text = sb.toString();
+            double expected = LinearTextModel.best(LinearTextModel.prefix(text, m.weights(), m.bits()), m.window(), m.bias(), m.weights())[0];
+            assertThat(m.maxLogit(text)).as("%d words", n).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
+
+    @Test
     @DisplayName("a 1 MB text is scored in one pass (no quadratic blow-up: windows come from prefix sums)")
     void megabyte() {
         LinearTextModel m = InjectionModel.load();
