@@ -270,7 +270,7 @@ public final class TracingBench {
                 String trace = String.format("%032x", i);
                 awaitRoom(spans, 10_000);
                 spans.offer(new SpanRecord(trace, String.format("%016x", i + 1), null, "chat gpt-4o-mini", "server",
-                        i, i + 1000, "unset", null, "sluice", null, "req-" + i, "user-" + (i % 100), attrs, "[]"));
+                        i, i + 1000, "unset", null, "sluice", null, "req-" + i, "user-" + (i % 100), attrs, "[]", "bench-team"));
             }
             spans.flush(600_000);
             throughput(md, store, "spans", records, System.nanoTime() - t0);
@@ -282,7 +282,7 @@ public final class TracingBench {
             long t0 = System.nanoTime();
             for (int i = 0; i < records; i++) {
                 awaitRoom(bodies, 10_000);
-                bodies.offer(new BodyRecord("req-" + i, i, "user-" + (i % 100), request, response));
+                bodies.offer(new BodyRecord("req-" + i, i, "user-" + (i % 100), "bench-team", request, response));
             }
             bodies.flush(600_000);
             throughput(md, store, "bodies (1.5 KB)", records, System.nanoTime() - t0);

@@ -24,7 +24,7 @@ public final class BenchAccess implements AutoCloseable {
         ChatResponse r = new ChatResponse("id", 0, "m",
                 List.of(new Choice(0, ChatMessage.of("assistant", "cached answer " + key), "stop", null)), Usage.of(10, 20),
                 null, null);
-        index.add(new CachedAnswer(key, r, null, null, "m", "question " + key, 0, expires), partition, vector);
+        index.add(new CachedAnswer(key, r, null, null, "m", null, "question " + key, 0, expires), partition, vector);
     }
 
     /** Makes everything added searchable, merged and committed, as a long-running gateway's index would be. */
