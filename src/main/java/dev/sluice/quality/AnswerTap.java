@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * A stage right after auth that hands the answer the client got to the {@link AnswerConsumer}s that
- * sampled the request, once the response is complete: a whole answer as it is, a stream assembled
+ * sampled the request (deciding when the reply is back from the rest of the pipeline), once the response is complete: a whole answer as it is, a stream assembled
  * as its chunks pass (unchanged, with no delay). Requests nobody sampled pass untouched.
  */
 public final class AnswerTap implements Stage {
@@ -28,13 +28,18 @@ public final class AnswerTap implements Stage {
         if (ex.operation() != Exchange.Operation.CHAT) {
             return next.proceed(ex);
         }
+        Reply reply = next.proceed(ex);
+        if (reply instanceof Reply.Failure) {
+            return reply;
+        }
+        // decided once the rest of the pipeline has run: a stored prompt is rendered and the model is known,
+        // and a stream has not sent its first chunk yet
         List<AnswerConsumer> chosen = new ArrayList<>(consumers.size());
         for (AnswerConsumer c : consumers) {
             if (c.sample(ex)) {
                 chosen.add(c);
             }
         }
-        Reply reply = next.proceed(ex);
         if (chosen.isEmpty()) {
             return reply;
         }

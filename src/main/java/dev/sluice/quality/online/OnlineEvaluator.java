@@ -43,16 +43,17 @@ final class OnlineEvaluator {
 
     boolean watches(Exchange ex) {
         QualityConfig.Evaluator c = config;
-        if (!c.models().isEmpty() && !c.models().contains(ex.requestedModel())) {
+        // (the sets are immutable: contains(null) would throw, so a missing value is checked first)
+        if (!c.models().isEmpty() && (ex.requestedModel() == null || !c.models().contains(ex.requestedModel()))) {
             return false;
         }
         if (!c.prompts().isEmpty() && (ex.prompt() == null || !c.prompts().contains(ex.prompt().name()))) {
             return false;
         }
-        if (!c.keys().isEmpty() && !c.keys().contains(ex.caller().keyId())) {
+        if (!c.keys().isEmpty() && (ex.caller().keyId() == null || !c.keys().contains(ex.caller().keyId()))) {
             return false;
         }
-        return c.teams().isEmpty() || c.teams().contains(ex.caller().team());
+        return c.teams().isEmpty() || (ex.caller().team() != null && c.teams().contains(ex.caller().team()));
     }
 
     /**
