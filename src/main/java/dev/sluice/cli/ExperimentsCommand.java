@@ -225,8 +225,8 @@ final class ExperimentsCommand implements Runnable {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a rollout: the split stays, nothing is decided.")
-    static final class Pause implements Callable<Integer> {
+    /** A rollout action that may carry a reason ({@code pause}, {@code abort}): POST {@code /{id}/<action>}. */
+    abstract static class ReasonedAction implements Callable<Integer> {
         @Mixin
         KeysCommand.Target target;
 
@@ -236,14 +236,24 @@ final class ExperimentsCommand implements Runnable {
         @Option(names = "--reason")
         String reason;
 
+        abstract String action();
+
         @Override
         public Integer call() {
             ObjectNode body = Json.object();
             if (reason != null) {
                 body.put("reason", reason);
             }
-            System.out.print(render(target.client().post(path(id) + "/pause", body)));
+            System.out.print(render(target.client().post(path(id) + "/" + action(), body)));
             return 0;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a rollout: the split stays, nothing is decided.")
+    static final class Pause extends ReasonedAction {
+        @Override
+        String action() {
+            return "pause";
         }
     }
 
@@ -263,24 +273,10 @@ final class ExperimentsCommand implements Runnable {
     }
 
     @Command(name = "abort", mixinStandardHelpOptions = true, description = "Abort a rollout: all traffic back on the current version.")
-    static final class Abort implements Callable<Integer> {
-        @Mixin
-        KeysCommand.Target target;
-
-        @Parameters(paramLabel = "ID")
-        String id;
-
-        @Option(names = "--reason")
-        String reason;
-
+    static final class Abort extends ReasonedAction {
         @Override
-        public Integer call() {
-            ObjectNode body = Json.object();
-            if (reason != null) {
-                body.put("reason", reason);
-            }
-            System.out.print(render(target.client().post(path(id) + "/abort", body)));
-            return 0;
+        String action() {
+            return "abort";
         }
     }
 
