@@ -39,7 +39,7 @@ class AdversarialInputTest {
                 SecretsScanner.of(List.of(), List.<String[]>of(new String[] {"employee_token", "EMP-[0-9]{6}(?:-[A-Z]+)*"})),
                 PiiScanner.of(List.of("email", "iban", "credit_card", "us_ssn", "ip_address", "phone"),
                         PhoneDetector.DEFAULT_REGIONS, List.of()),
-                new InjectionScanner(true, null),
+                new InjectionScanner(true, null, null),
                 new InvisibleTextScanner(),
                 new LimitsScanner(0, List.of("LATIN")),
                 new BannedScanner(List.of("secret project", "internal only"), List.of("(a|aa)+b", "project [a-z]+ code"),

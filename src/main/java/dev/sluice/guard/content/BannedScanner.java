@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Cyrillic е still match), banned regular expressions, and banned topics (cosine similarity of
  * the text's embedding to each topic description, off unless topics are configured).
  */
-public final class BannedScanner implements Scanner {
+public final class BannedScanner implements Scanner.Masking {
     private final Pattern phrases;
     /** Patterns from the config, in RE2 syntax: RE2/J matches in linear time whatever the pattern. */
     private final List<com.google.re2j.Pattern> patterns;
@@ -39,16 +39,6 @@ public final class BannedScanner implements Scanner {
     @Override
     public String name() {
         return "banned";
-    }
-
-    @Override
-    public boolean redactable() {
-        return true;
-    }
-
-    @Override
-    public String mask(Finding finding) {
-        return "[REDACTED]";
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
  * custom patterns. Detectors run in a fixed priority order and a later detector's match that
  * overlaps an earlier one is dropped (a card number is not also a phone number).
  */
-public final class PiiScanner implements Scanner {
+public final class PiiScanner implements Scanner.Reversible {
     private final List<Detector> detectors;
 
     public PiiScanner(List<Detector> detectors) {
@@ -41,16 +41,6 @@ public final class PiiScanner implements Scanner {
     @Override
     public String name() {
         return "pii";
-    }
-
-    @Override
-    public boolean redactable() {
-        return true;
-    }
-
-    @Override
-    public boolean reversible() {
-        return true;
     }
 
     @Override

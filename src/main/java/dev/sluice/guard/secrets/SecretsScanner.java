@@ -17,7 +17,7 @@ import java.util.Locale;
  * JWTs (the header must decode to JSON naming an algorithm), connection strings with a password,
  * and {@code password = ...} style assignments whose value looks random (entropy check).
  */
-public final class SecretsScanner implements Scanner {
+public final class SecretsScanner implements Scanner.Reversible {
     private static final List<SecretRule> BUILT_IN = List.of(
             new PemRule(),
             TokenRule.of("aws_access_key_id", "AKIA|ASIA|ABIA|ACCA", CharClass.UPPER_DIGIT, 16, true, End.WORD_BOUNDARY),
@@ -82,16 +82,6 @@ public final class SecretsScanner implements Scanner {
     @Override
     public String name() {
         return "secrets";
-    }
-
-    @Override
-    public boolean redactable() {
-        return true;
-    }
-
-    @Override
-    public boolean reversible() {
-        return true;
     }
 
     @Override
