@@ -35,6 +35,11 @@ final class AdminBody {
         return v == null || v.isNull() ? null : v;
     }
 
+    /** The whole body, for endpoints that store a document as it is (an evaluation run). */
+    JsonNode node() {
+        return body;
+    }
+
     boolean has(String field) {
         JsonNode v = body.get(field);
         return v != null && !v.isNull();

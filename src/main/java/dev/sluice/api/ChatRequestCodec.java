@@ -219,21 +219,11 @@ public final class ChatRequestCodec {
             gen.writeNumberField("n", r.n());
         }
         if (!r.stop().isEmpty()) {
-            gen.writeArrayFieldStart("stop");
-            for (String s : r.stop()) {
-                gen.writeString(s);
-            }
-            gen.writeEndArray();
+            Json.stringArray(gen, "stop", r.stop());
         }
-        if (r.seed() != null) {
-            gen.writeNumberField("seed", r.seed());
-        }
-        if (r.temperature() != null) {
-            gen.writeNumberField("temperature", r.temperature());
-        }
-        if (r.topP() != null) {
-            gen.writeNumberField("top_p", r.topP());
-        }
+        Json.optionalNumber(gen, "seed", r.seed());
+        Json.optionalNumber(gen, "temperature", r.temperature());
+        Json.optionalNumber(gen, "top_p", r.topP());
         if (r.maxTokens() != null) {
             gen.writeNumberField("max_tokens", r.maxTokens());
         }

@@ -28,6 +28,15 @@ public final class RequestSpan implements Exchange.CompletionListener {
         return span;
     }
 
+    /**
+     * Stamps the authenticated caller's key and team as soon as they are known, before any stage
+     * span starts, so those inherit the team (see {@link StoreSpanProcessor}).
+     */
+    public void caller(dev.sluice.pipeline.Caller caller) {
+        set(GenAi.KEY, caller.keyId());
+        set(GenAi.TEAM, caller.team());
+    }
+
     /** Names the span after the parsed request and records what was asked. */
     public void requested(Exchange ex) {
         String operation = ex.operation() == Exchange.Operation.CHAT ? "chat" : "embeddings";

@@ -53,6 +53,7 @@ public final class Exchange {
     private String responseModel;
     private String systemFingerprint;
     private List<Discarded> discarded = List.of();
+    private boolean settled;
     private long firstTokenNanos;
     private long endNanos;
     private int status;
@@ -270,6 +271,16 @@ public final class Exchange {
         return costUsd;
     }
 
+    /**
+     * Settles the cost now, for a whole answer whose usage is final before it is written, so the
+     * reply can carry it ({@code x-sluice-cost}); completion then keeps this cost rather than
+     * settling again. Returns the cost, or null when no pipeline ran the exchange.
+     */
+    public Double settleBeforeWriting() {
+        settle();
+        return costUsd;
+    }
+
     /** Called by the {@link Pipeline} that runs this exchange: how its usage is priced at completion. */
     void pricing(Pricing newPricing) {
         this.pricing = newPricing;
@@ -406,9 +417,10 @@ public final class Exchange {
 
     /** Usage is in (the last chunk has arrived): the cost follows from it, once, for every listener to read. */
     private void settle() {
-        if (pricing == null) {
+        if (pricing == null || settled) {
             return;
         }
+        settled = true;
         try {
             double cost = pricing.cost(upstreamModel, usage);
             for (Discarded d : discarded) {

@@ -57,8 +57,6 @@ public final class StatsReader {
 
     private static final String REQUEST_COLUMNS = "ts, model, provider, key_id, team, end_user, operation, status,"
             + " error_type, cache_status, ";
-    /** The stored prompt and experiment arm of a request (issue 16), after the columns above. */
-    private static final String PROMPT_COLUMNS = "prompt, prompt_version, experiment, variant";
 
     /**
      * Feeds every matching row to {@code sink}, in no particular order; returns how many were read.
@@ -69,7 +67,8 @@ public final class StatsReader {
     public long scan(RequestQuery query, boolean withTags, long deadline, Sink<Row> sink) {
         RequestQuery.Where where = query.where(database.dialect());
         String sql = "SELECT " + REQUEST_COLUMNS + (withTags ? "tags" : "NULL")
-                + ", latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, " + PROMPT_COLUMNS + " FROM request_log" + where.sql();
+                + ", latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, prompt, prompt_version, experiment, variant"
+                + " FROM request_log" + where.sql();
         return stream(sql, where, deadline, rs -> {
             long ttft = rs.getLong(13);
             if (rs.wasNull()) {
@@ -92,9 +91,10 @@ public final class StatsReader {
         String sameTeam = database.dialect() == Database.Dialect.POSTGRES ? "f.team IS NOT DISTINCT FROM r.team"
                 : "f.team IS r.team";
         String sql = "SELECT r.ts, r.model, r.provider, r.key_id, r.team, r.end_user, r.operation, r.status,"
-                + " r.error_type, r.cache_status, r.tags, f.name, f.kind, f.sentiment, f.value_num,"
-                + " r.prompt, r.prompt_version, r.experiment, r.variant"
-                + " FROM (SELECT request_id, " + REQUEST_COLUMNS + PROMPT_COLUMNS + ", " + (withTags ? "tags" : "NULL AS tags")
+                + " r.error_type, r.cache_status, r.tags, f.name, f.kind, f.sentiment, f.value_num, r.prompt,"
+                + " r.prompt_version, r.experiment, r.variant"
+                + " FROM (SELECT request_id, prompt, prompt_version, experiment, variant, " + REQUEST_COLUMNS
+                + (withTags ? "tags" : "NULL AS tags")
                 + " FROM request_log" + where.sql() + ") r JOIN feedback f ON f.request_id = r.request_id AND " + sameTeam;
         return stream(sql, where, deadline, rs -> {
             double value = rs.getDouble(15);
