@@ -57,6 +57,7 @@ public final class Gateway implements AutoCloseable {
             add(new FeedbackModule(config.retention(), store, retention, auth, metrics, alerts, clock, maxBody));
             add(new AdminModule(store, auth));
             add(new AnalyticsModule(store, auth));
+            add(new DashboardModule(config.dashboard(), auth, clock, maxBody));
 
             Assembly assembly = new Assembly();
             modules.forEach(m -> m.contribute(assembly));

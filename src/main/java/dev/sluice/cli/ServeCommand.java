@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig s = c.server();
         return new SluiceConfig(new ServerConfig(s.host(), port, s.maxBodyBytes(), s.drainTimeout()), c.auth(), c.store(),
                 c.redis(), c.routing(), c.limits(), c.alerts(), c.prices(), c.providers(), c.models(), c.cache(),
-                c.tracing(), c.retention(), c.guardrails(), c.metrics(), c.source());
+                c.tracing(), c.retention(), c.guardrails(), c.metrics(), c.dashboard(), c.source());
     }
 
     static SluiceConfig load(Path explicit) {

@@ -11,16 +11,18 @@ import java.util.Map;
  * @param cache  the response cache ({@link CacheConfig#off()} when not configured)
  * @param guardrails input and output guardrails ({@link GuardrailsConfig#DISABLED} when the section is absent)
  * @param metrics    /metrics and OTLP metrics, or null when the section is absent (no metrics)
+ * @param dashboard  the web dashboard at /ui ({@link DashboardConfig#OFF} when the section is absent)
  * @param source where it came from, for messages ("sluice.yaml", "built-in demo config")
  */
 public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store, RedisConfig redis, RoutingConfig routing,
                            LimitsConfig limits, AlertsConfig alerts, Map<String, ModelPrice> prices,
                            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, CacheConfig cache,
                            TracingConfig tracing, RetentionConfig retention, GuardrailsConfig guardrails,
-                           MetricsConfig metrics, String source) {
+                           MetricsConfig metrics, DashboardConfig dashboard, String source) {
 
     public SluiceConfig {
         guardrails = guardrails == null ? GuardrailsConfig.DISABLED : guardrails;
+        dashboard = dashboard == null ? DashboardConfig.OFF : dashboard;
         providers = Map.copyOf(providers);
         prices = Map.copyOf(prices);
         models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));

@@ -36,6 +36,7 @@ public final class GatewayServer {
                 });
         endpoints.forEach(e -> e.register(routes));
         this.dispatcher = new Dispatcher(routes.build());
+        routes.bind(dispatcher);
         this.listening = transport.start(host, port, dispatcher);
     }
 
