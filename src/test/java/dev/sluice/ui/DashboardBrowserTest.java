@@ -104,8 +104,7 @@ class DashboardBrowserTest {
         /** Opens a page by its hash route and waits until it has rendered its heading. */
         void open(String hash) {
             page.navigate(demo.base + "/ui#/" + hash);
-            page.locator("main h1").first().waitFor();
-            page.waitForLoadState();
+            page.locator("main[data-rendered='#/" + hash + "']").waitFor();
             assertThat(page.locator("main .error").count()).as("error box on " + hash + ": "
                     + (page.locator("main .error").count() > 0 ? page.locator("main .error").first().textContent() : "")).isZero();
         }
@@ -194,8 +193,7 @@ class DashboardBrowserTest {
             assertThat(secret).startsWith("sk-");
             s.screenshot("keys-created");
             s.page.reload();
-            s.page.locator("main h1").first().waitFor();
-            s.page.locator("main table").first().waitFor();
+            s.page.locator("main[data-rendered='#/keys']").waitFor();
             assertThat(s.page.content()).doesNotContain(secret);
             Locator row = s.page.locator("tr", new Page.LocatorOptions().setHasText("browser-key"));
             assertThat(row.textContent()).contains("60 rpm", "active");
@@ -210,8 +208,9 @@ class DashboardBrowserTest {
     void viewer() {
         try (Session s = new Session(demo.adminKey("viewer", null))) {
             s.open("keys");
-            s.page.locator("main table").first().waitFor();
+            assertThat(s.page.locator("main table").count()).isOne();
             assertThat(s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).count()).isZero();
+            assertThat(s.page.locator("nav.side a[data-page='admin-keys']").count()).as("owner-only page in the nav").isZero();
             assertThat(s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke")).count()).isZero();
             assertThat(s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rotate")).count()).isZero();
             Object status = s.page.evaluate("""

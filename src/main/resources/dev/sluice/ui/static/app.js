@@ -37,6 +37,8 @@ async function route() {
     return;
   }
   document.title = page.title + ' · Sluice';
+  const hashAtStart = location.hash;
+  delete main.dataset.rendered;
   mount(main, h('p', {class: 'loading'}, 'Loading…'));
   const ctx = {
     params, query, session, can: can(session.role),
@@ -51,11 +53,15 @@ async function route() {
   };
   try {
     const content = await page.render(ctx);
+    if (location.hash !== hashAtStart) return; // the user went elsewhere meanwhile
     mount(main, content);
+    main.dataset.rendered = hashAtStart;
     const heading = main.querySelector('h1');
     if (heading) { heading.tabIndex = -1; heading.focus({preventScroll: true}); }
   } catch (e) {
+    if (location.hash !== hashAtStart) return;
     mount(main, h('h1', {}, page.title), errorBox(e));
+    main.dataset.rendered = hashAtStart;
   }
 }
 

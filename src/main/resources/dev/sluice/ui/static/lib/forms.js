@@ -43,3 +43,38 @@ export function quota(v) {
   ['daily_usd', 'monthly_usd'].forEach(k => { if (v[k] !== undefined) budget[k] = v[k]; });
   return {limits, budget};
 }
+
+/**
+ * Runs a change, then reloads the page's data; a refusal (e.g. the admin API's 403) is shown in
+ * `notice` instead. Returns act(work, confirmText?).
+ */
+export function changes(notice, reload, errorBox) {
+  return async (work, confirmText) => {
+    if (confirmText && !confirm(confirmText)) return;
+    try {
+      await work();
+      await reload();
+    } catch (e) {
+      notice.replaceChildren(errorBox(e));
+    }
+  };
+}
+
+/** Limits and budget of a key or team, as short text. */
+export function quotaText(q, num, usd) {
+  const limits = [q.limits.rpm && num(q.limits.rpm) + ' rpm', q.limits.tpm && num(q.limits.tpm) + ' tpm',
+    q.limits.concurrency && q.limits.concurrency + ' concurrent'].filter(Boolean).join(' · ');
+  const budget = [q.budget.daily_usd != null && usd(q.budget.daily_usd) + '/day',
+    q.budget.monthly_usd != null && usd(q.budget.monthly_usd) + '/month'].filter(Boolean).join(' · ');
+  return {limits: limits || 'defaults', budget: budget || '—'};
+}
+
+/** Form fields for limits and budgets (names match quota()). */
+export function quotaFields(field, input) {
+  return [
+    field('Requests / minute', input('rpm', {type: 'number', min: 1})),
+    field('Tokens / minute', input('tpm', {type: 'number', min: 1})),
+    field('Daily budget (USD)', input('daily_usd', {type: 'number', min: 0, step: 'any'})),
+    field('Monthly budget (USD)', input('monthly_usd', {type: 'number', min: 0, step: 'any'})),
+  ];
+}

@@ -13,6 +13,13 @@ import traces from './traces.js';
 import trace from './trace.js';
 import session from './session.js';
 import keys from './keys.js';
+import teams from './teams.js';
+import adminKeys from './admin-keys.js';
+import users from './users.js';
+import guardrails from './guardrails.js';
+import cache from './cache.js';
+import feedback from './feedback.js';
+import audit from './audit.js';
 
 export default [
   overview,
@@ -21,5 +28,12 @@ export default [
   traces,
   trace,
   session,
+  guardrails,
+  feedback,
   keys,
+  teams,
+  adminKeys,
+  users,
+  cache,
+  audit,
 ];

@@ -1,6 +1,6 @@
 import {h, field, select, card, table} from '../lib/dom.js';
 import {api} from '../lib/api.js';
-import {lineChart, barChart} from '../lib/chart.js';
+import {lineChart, barChart, bucketPoints, ERROR_COLOR} from '../lib/chart.js';
 import {num, pct, usd, ms} from '../lib/fmt.js';
 
 const RANGES = [['15m', 'Last 15 minutes', '30s'], ['1h', 'Last hour', '1m'], ['6h', 'Last 6 hours', '5m'],
@@ -28,7 +28,7 @@ export default {
     const apply = () => ctx.go('#/overview?from=' + rangeSel.value + '&group_by=' + groupSel.value);
     rangeSel.addEventListener('change', apply);
     groupSel.addEventListener('change', apply);
-    const points = f => series.data.map(d => [Date.parse(d.bucket_start), f(d)]);
+    const points = (f, empty = 0) => bucketPoints(series, f, empty);
     const groupLabel = d => Object.values(d.group)[0] ?? '(none)';
     const byCount = groups.data.slice().sort((a, b) => b.count - a.count);
     const errorTypes = Object.entries(t.errors_by_type || {}).map(([type, v]) => ({type, ...v}));
@@ -48,12 +48,12 @@ export default {
       h('div', {class: 'grid2'},
         lineChart('Requests and errors per ' + bucket, [
           {name: 'requests', points: points(d => d.count)},
-          {name: 'errors', points: points(d => d.errors)}], v => num(Math.round(v))),
+          {name: 'errors', points: points(d => d.errors), color: ERROR_COLOR}], v => num(Math.round(v))),
         lineChart('Latency p50 / p99', [
-          {name: 'p50', points: points(d => d.latency_ms?.p50 ?? 0)},
-          {name: 'p99', points: points(d => d.latency_ms?.p99 ?? 0)}], ms),
+          {name: 'p50', points: points(d => d.latency_ms?.p50 ?? null, null)},
+          {name: 'p99', points: points(d => d.latency_ms?.p99 ?? null, null)}], ms),
         lineChart('Cost per ' + bucket, [{name: 'cost', points: points(d => d.cost_usd ?? 0)}], usd),
-        lineChart('Cache hit rate', [{name: 'hit rate', points: points(d => d.cache_hit_rate ?? 0)}], v => pct(v, 0)),
+        lineChart('Cache hit rate', [{name: 'hit rate', points: points(d => d.cache_hit_rate ?? null, null)}], v => pct(v, 0)),
         barChart('Requests by ' + groupBy, byCount.map(d => ({label: groupLabel(d), value: d.count})), num),
         barChart('Cost by ' + groupBy, groups.data.slice().sort((a, b) => b.cost_usd - a.cost_usd)
           .map(d => ({label: groupLabel(d), value: d.cost_usd ?? 0})), usd)),

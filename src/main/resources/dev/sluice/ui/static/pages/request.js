@@ -1,6 +1,7 @@
 import {h, card, facts, table, link} from '../lib/dom.js';
 import {api} from '../lib/api.js';
 import {num, usd, ms, time, prettyJson, statusClass} from '../lib/fmt.js';
+import {triggers} from './guardrails.js';
 
 export default {
   id: 'request',
@@ -14,7 +15,7 @@ export default {
     ]);
     const r = detail.request;
     const attempts = r.attempt_log || [];
-    const guardrails = Array.isArray(r.guardrails) ? r.guardrails : (r.guardrails ? [r.guardrails] : []);
+    const guardrails = triggers(r.guardrails);
     return h('div', {},
       h('div', {class: 'page-head'}, h('h1', {}, 'Request ', h('code', {}, r.request_id)),
         h('span', {class: 'badge ' + statusClass(r.status)}, 'HTTP ' + r.status)),
@@ -34,12 +35,13 @@ export default {
           ['Trace', r.trace_id ? link('#/trace/' + r.trace_id, r.trace_id) : null],
           ['Tags', r.tags ? Object.entries(r.tags).map(([k, v]) => k + '=' + v).join(', ') : null]]))),
       card('Attempts', table([
-        ['#', (a, i) => String(attempts.indexOf(a) + 1)], ['Provider', a => a.provider], ['Model', a => a.model],
+        ['#', a => String(attempts.indexOf(a) + 1)], ['Provider', a => a.provider], ['Model', a => a.model],
         ['Status', a => h('span', {class: 'badge ' + statusClass(a.status)}, a.status)], ['Time', a => ms(a.ms), 'num'],
         ['Reason', a => a.error ?? a.reason ?? '']], attempts, {empty: 'No upstream call (answered by the gateway: cache, guardrail or limit).'})),
       card('Guardrails', table([
-        ['Event', g => typeof g === 'string' ? g : (g.scanner ?? g.rule ?? JSON.stringify(g))],
-        ['Action', g => g.action ?? ''], ['Direction', g => g.direction ?? '']], guardrails, {empty: 'No guardrail triggered.'})),
+        ['Side', g => g.direction], ['Rule', g => g.rule],
+        ['Action', g => h('span', {class: 'badge ' + (g.action === 'block' ? 'bad' : 'warn')}, g.action)], ['Found', g => g.detail]],
+        guardrails, {empty: 'No guardrail triggered.'})),
       card('Captured request and answer', detail.captured
         ? h('div', {class: 'grid2'},
           h('div', {}, h('h3', {}, 'Request'), h('pre', {class: 'body', 'data-testid': 'captured-request'}, prettyJson(detail.captured.request))),

@@ -1,7 +1,7 @@
 import {h, mount, card, facts, table} from '../lib/dom.js';
 import {api} from '../lib/api.js';
 import {ms, time} from '../lib/fmt.js';
-import {color} from '../lib/chart.js';
+import {color, ERROR_COLOR} from '../lib/chart.js';
 import {requestColumns} from './requests.js';
 
 /** The spans of a tree in display order, each with its depth. */
@@ -42,9 +42,9 @@ export default {
       const bar = h('span', {class: 'wf-bar' + (span.status === 'error' ? ' error' : '')});
       bar.style.left = ((span.start_ns - t0) / total * 100) + '%';
       bar.style.width = Math.max(0.4, (span.end_ns - span.start_ns) / total * 100) + '%';
-      bar.style.background = color(Math.max(0, services.indexOf(span.service)));
-      const name = h('span', {class: 'wf-name'}, span.name);
-      name.style.paddingLeft = (depth * 16) + 'px';
+      bar.style.background = span.status === 'error' ? ERROR_COLOR : color(Math.max(0, services.indexOf(span.service)));
+      const name = h('span', {class: 'wf-name', title: span.name}, span.name);
+      name.style.paddingLeft = (Math.min(depth, 8) * 12) + 'px';
       const row = h('button', {type: 'button', class: 'wf-row', role: 'treeitem', 'aria-level': depth + 1,
         'data-span': span.name, onclick: () => { waterfall.querySelectorAll('.wf-row').forEach(x => x.classList.remove('selected'));
           row.classList.add('selected'); show(span); }},
