@@ -44,15 +44,24 @@ class DashboardBrowserTest {
     @BeforeAll
     void start() throws Exception {
         Path chromium = Chromium.executable();
-        demo = DemoGateway.start(1);
+        // the demo's traffic runs while the browser starts (Playwright unpacks its driver); Playwright stays on
+        // this thread, as it must
+        var demoReady = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return DemoGateway.start(1);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true));
+        demo = demoReady.join();
         var body = Json.object().put("model", "gpt-4o-mini");
         body.putArray("messages").addObject().put("role", "user").put("content", HOSTILE);
         Http.Response hostile = demo.http.post("/v1/chat/completions", body, Http.bearer(demo.apiKey));
         assertThat(hostile.status()).as(hostile.body()).isEqualTo(200);
         hostileRequestId = hostile.header("x-request-id");
         demo.gateway.awaitFlushed(java.time.Duration.ofSeconds(10));
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true));
         Files.createDirectories(SCREENSHOTS);
     }
 

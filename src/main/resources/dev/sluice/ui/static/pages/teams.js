@@ -12,17 +12,24 @@ export default {
     const notice = h('div', {});
     const listEl = h('div', {});
     const from = new Date(Date.now() - 30 * 864e5).toISOString();
+    let spent = null;
+    // the 30-day spend aggregates the request log: the table shows at once and the figures follow
+    const spendLoaded = api.get('analytics/stats', {from, group_by: 'team'}).then(spend => {
+      spent = Object.fromEntries(spend.data.map(d => [d.group.team, d]));
+    }).catch(() => {});
+    let current = null;
     async function reload() {
-      const [teams, spend] = await Promise.all([api.get('teams'),
-        api.get('analytics/stats', {from, group_by: 'team'}).catch(() => ({data: []}))]);
-      const spent = Object.fromEntries(spend.data.map(d => [d.group.team, d]));
+      draw(await api.get('teams'));
+    }
+    function draw(teams) {
+      current = teams;
       mount(listEl, table([
         ['Id', t => h('code', {}, t.id)],
         ['Name', t => t.name],
         ['Limits', t => quotaText(t, num, usd).limits],
         ['Budget', t => quotaText(t, num, usd).budget],
-        ['Spent (30 days)', t => usd(spent[t.id]?.cost_usd ?? 0), 'num'],
-        ['Requests (30 days)', t => h('a', {href: '#/requests?team=' + encodeURIComponent(t.id)}, num(spent[t.id]?.count ?? 0)), 'num'],
+        ['Spent (30 days)', t => spent ? usd(spent[t.id]?.cost_usd ?? 0) : '…', 'num'],
+        ['Requests (30 days)', t => h('a', {href: '#/requests?team=' + encodeURIComponent(t.id)}, spent ? num(spent[t.id]?.count ?? 0) : '…'), 'num'],
         ['Created', t => time(t.created_at)],
         ['', t => ctx.can.owner() ? h('button', {type: 'button', class: 'danger', onclick: () => remove(t)}, 'Delete') : ''],
       ], teams.data, {empty: 'No teams yet.'}));
@@ -46,6 +53,7 @@ export default {
       });
     }
     await reload();
+    spendLoaded.then(() => draw(current));
     return h('div', {}, h('div', {class: 'page-head'}, h('h1', {}, 'Teams and budgets')), notice,
       form ? card('New team', form) : null, card('Teams', listEl));
   },

@@ -23,7 +23,8 @@ export default {
   nav: true,
   group: 'Traffic',
   async render(ctx) {
-    const values = Object.fromEntries([...ctx.query.entries()]);
+    // a bounded range by default: searching every stored trace groups every span (clear the field to do it)
+    const values = Object.assign({from: '24h'}, Object.fromEntries([...ctx.query.entries()]));
     const errors = field('Only with errors', select('errors', [['', 'No'], ['true', 'Yes']], values.errors || ''));
     const form = h('form', {class: 'filters'},
       FILTERS.map(([name, label, hint]) => field(label, input(name, {value: values[name] || '', placeholder: hint || ''}))), errors,
