@@ -101,6 +101,7 @@ class CliTest {
         assertThat(demo.out()).contains("guardrail: e-mail redacted before the model, restored in the answer -> HTTP 200"
                 + " (x-sluice-guardrail: input:pii:redact)", "guardrail: prompt injection refused -> HTTP 400");
         assertThat(demo.out()).contains("feedback: thumbs-up on an answer -> HTTP 201", "/metrics");
+        assertThat(demo.out()).containsPattern("Dashboard: +http://127\\.0\\.0\\.1:\\d+/ui +\\(log in with the admin key above\\)");
         // the RAG trace: the app's spans and the gateway's are one trace in the store
         Matcher trace = Pattern.compile("/admin/traces/([0-9a-f]{32})").matcher(demo.out());
         assertThat(trace.find()).as(demo.out()).isTrue();

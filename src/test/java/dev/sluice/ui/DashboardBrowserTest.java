@@ -191,6 +191,27 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @DisplayName("the requests page's live tail shows a new request without a reload, and its link opens it")
+    void liveTail() {
+        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+            s.open("requests");
+            s.page.getByLabel("Live tail").check();
+            String id = "req_live_tail_" + System.nanoTime();
+            Map<String, String> headers = new java.util.HashMap<>(Http.bearer(demo.apiKey));
+            headers.put("x-request-id", id);
+            var body = Json.object().put("model", "gpt-4o-mini");
+            body.putArray("messages").addObject().put("role", "user").put("content", "Live tail, please.");
+            assertThat(demo.http.post("/v1/chat/completions", body, headers).status()).isEqualTo(200);
+            Locator link = s.page.locator("a[href='#/request/" + id + "']");
+            link.waitFor();
+            link.click();
+            s.page.locator("main[data-rendered='#/request/" + id + "']").waitFor();
+            assertThat(s.page.locator("main h1").textContent()).contains(id);
+            assertThat(s.problems).isEmpty();
+        }
+    }
+
+    @Test
     @DisplayName("a key is created with its secret shown once, then revoked")
     void keyLifecycle() {
         try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
