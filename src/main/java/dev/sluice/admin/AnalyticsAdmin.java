@@ -9,6 +9,7 @@ import dev.sluice.analytics.TraceTree;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.auth.AdminIdentity;
+import dev.sluice.config.AnalyticsConfig;
 import dev.sluice.store.RequestQuery;
 import dev.sluice.store.RequestRecord;
 import dev.sluice.store.RequestSearch;
@@ -38,14 +39,15 @@ public final class AnalyticsAdmin implements Endpoints {
     private final RequestSearch requests;
     private final SpanReader spans;
     private final StatsReader stats;
-    private final long maxStatsRows;
+    private final AnalyticsConfig caps;
 
-    public AnalyticsAdmin(AdminGuard guard, RequestSearch requests, SpanReader spans, StatsReader stats, long maxStatsRows) {
+    public AnalyticsAdmin(AdminGuard guard, RequestSearch requests, SpanReader spans, StatsReader stats,
+                          AnalyticsConfig caps) {
         this.guard = guard;
         this.requests = requests;
         this.spans = spans;
         this.stats = stats;
-        this.maxStatsRows = maxStatsRows;
+        this.caps = caps;
     }
 
     @Override
@@ -242,11 +244,13 @@ public final class AnalyticsAdmin implements Endpoints {
         Duration bucket = TimeParam.bucket(call.query("bucket"));
         List<String> groupBy = Stats.groupBy(call.http.queryAll("group_by"));
         if (bucket != null && query.fromMillis() != null && query.toMillis() != null
-                && (query.toMillis() - query.fromMillis()) / bucket.toMillis() > 100_000) {
-            throw SluiceException.invalidRequest("bucket", "More than 100000 buckets; use a wider bucket or a shorter range.");
+                && (query.toMillis() - query.fromMillis()) / bucket.toMillis() > caps.maxGroups()) {
+            throw new SluiceException(400, "invalid_request_error", "query_too_large", "bucket", "More than "
+                    + caps.maxGroups() + " buckets (analytics.max_groups); use a wider bucket or a shorter range.");
         }
-        call.send(200, Stats.compute(stats, query, new Stats.Spec(query.fromMillis(), query.toMillis(), bucket,
-                groupBy, maxStatsRows)));
+        Stats.Result result = Stats.compute(stats, query, new Stats.Spec(query.fromMillis(), query.toMillis(), bucket,
+                groupBy, caps.maxRows(), caps.maxGroups(), caps.queryTimeout()));
+        call.http.streamJson(200, result);
     }
 
     /** The request filters of the query string, limited to the caller's team when the key is team-limited. */

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * {@code /admin/keys}: create, list, show, edit, rotate and revoke virtual keys. Owners act on
- * every key; team admins on their team's keys (new keys go to their team); viewers only read.
+ * every key; team admins on their team's keys (new keys go to their team) but grant no scopes; viewers only read.
  */
 public final class KeysAdmin implements Endpoints {
     private final AdminGuard guard;
@@ -40,6 +40,7 @@ public final class KeysAdmin implements Endpoints {
             team = call.who.team();
         }
         call.who.requireWrite(team, "create keys");
+        requireGrant(call, List.of(), body.strings("scopes"));
         KeyService.Created created = keys.create(new KeyService.Spec(body.text("name"), body.strings("models"),
                 body.strings("scopes"), body.duration("expires_in"), body.instant("expires_at"), team, body.metadata(),
                 body.quota(Quota.NONE)));
@@ -68,6 +69,9 @@ public final class KeysAdmin implements Endpoints {
         KeyRow key = keys.require(call.path("id"));
         call.who.requireWrite(key.team(), "edit key " + key.id());
         AdminBody body = call.body();
+        if (body.has("scopes")) {
+            requireGrant(call, key.scopes(), body.strings("scopes"));
+        }
         Long expiresAt = key.expiresAt();
         if (body.has("expires_in")) {
             expiresAt = call.now() + body.duration("expires_in").toMillis();
@@ -88,10 +92,28 @@ public final class KeysAdmin implements Endpoints {
     private void rotate(AdminGuard.Call call) {
         KeyRow key = keys.require(call.path("id"));
         call.who.requireWrite(key.team(), "rotate key " + key.id());
+        if (!key.scopes().isEmpty()) {
+            // A rotation hands out a new secret carrying the key's scopes: the same as granting them.
+            call.who.requireOwner("rotate a key with the scopes " + String.join(", ", key.scopes()));
+        }
         Duration grace = call.body().duration("grace");
         KeyService.Created rotated = keys.rotate(key.id(), grace == null ? Duration.ofHours(24) : grace);
         call.audit("key.rotate", key.id(), key.team(), AdminJson.keyState(key), AdminJson.keyState(rotated.key()));
         call.send(200, Json.write(gen -> AdminJson.key(gen, rotated.key(), rotated.secret(), call.now())));
+    }
+
+    /**
+     * Scopes widen what a key may do beyond its team's routing (e.g. {@code route:override} pins a deployment),
+     * so only an owner grants one; dropping scopes or keeping those a key already has is anyone's edit.
+     */
+    private static void requireGrant(AdminGuard.Call call, List<String> current, List<String> requested) {
+        if (requested == null) {
+            return;
+        }
+        List<String> added = requested.stream().filter(s -> !current.contains(s)).distinct().toList();
+        if (!added.isEmpty()) {
+            call.who.requireOwner("grant the scopes " + String.join(", ", added));
+        }
     }
 
     private void revoke(AdminGuard.Call call) {

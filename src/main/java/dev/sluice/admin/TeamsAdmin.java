@@ -8,7 +8,10 @@ import dev.sluice.config.Quota;
 import dev.sluice.store.TeamRow;
 import java.util.List;
 
-/** {@code /admin/teams}: owners create and delete teams; a team admin edits its own team's limits and budget. */
+/**
+ * {@code /admin/teams}: owners create and delete teams and set their limits and budgets; a team admin edits
+ * its own team's name and metadata.
+ */
 public final class TeamsAdmin implements Endpoints {
     private final AdminGuard guard;
     private final TeamService teams;
@@ -52,8 +55,13 @@ public final class TeamsAdmin implements Endpoints {
         TeamRow team = teams.require(call.path("id"));
         call.who.requireWrite(team.id(), "edit team " + team.id());
         AdminBody body = call.body();
+        Quota quota = body.quota(team.quota());
+        if (!quota.equals(team.quota())) {
+            // The owner's limits and budget are what cap a team; the team's own admin must not lift them.
+            call.who.requireOwner("change a team's limits or budget");
+        }
         TeamRow edited = teams.update(new TeamRow(team.id(), body.has("name") ? body.text("name") : team.name(),
-                body.has("metadata") ? body.metadata() : team.metadata(), body.quota(team.quota()), team.createdAt()));
+                body.has("metadata") ? body.metadata() : team.metadata(), quota, team.createdAt()));
         call.audit("team.update", team.id(), team.id(), AdminJson.teamState(team), AdminJson.teamState(edited));
         call.send(200, Json.write(gen -> AdminJson.team(gen, edited)));
     }

@@ -25,6 +25,10 @@ import java.util.TreeMap;
  *
  * <p>Buckets are aligned to multiples of their width since the epoch (UTC), so {@code 1h} buckets
  * start on the hour and {@code 1d} buckets at UTC midnight; without a width everything is one bucket.
+ * Feedback ({@code POST /v1/feedback}) counts in the bucket and group of the request it rates.
+ *
+ * <p>Memory is bounded by the caps of {@link Spec}: the groups, and two longs per row for the exact
+ * percentiles. The answer is written straight to the client ({@link Result}), not built first.
  */
 public final class Stats {
     /** Dimensions rows can be grouped by, besides {@code tag:<name>}. */
@@ -33,10 +37,16 @@ public final class Stats {
     public static final int MAX_GROUP_BY = 3;
 
     /**
-     * @param bucket  null = one bucket for the whole range
-     * @param maxRows more matching rows than this is a 400 asking to narrow the query
+     * What one aggregate may cost. Every cap is a clear 400 naming it, never a silently cut answer:
+     * a partial aggregate would look like a real one.
+     *
+     * @param bucket    null = one bucket for the whole range
+     * @param maxRows   more matching rows than this is a 400 asking to narrow the query
+     * @param maxGroups more (bucket, group) pairs than this is a 400 naming the cap
+     * @param timeout   the whole aggregate (both scans) must finish within this, else a 400
      */
-    public record Spec(Long fromMillis, Long toMillis, Duration bucket, List<String> groupBy, long maxRows) {}
+    public record Spec(Long fromMillis, Long toMillis, Duration bucket, List<String> groupBy, long maxRows,
+                       int maxGroups, Duration timeout) {}
 
     private Stats() {}
 
@@ -66,34 +76,88 @@ public final class Stats {
         return out;
     }
 
-    /** Runs the aggregate and writes the answer as JSON. */
-    public static byte[] compute(StatsReader reader, RequestQuery query, Spec spec) {
+    /**
+     * Runs the aggregate (the request-log rows, then the feedback on them) within the spec's caps
+     * and deadline; the answer is written later, straight to the client, by {@link Result#write}.
+     */
+    public static Result compute(StatsReader reader, RequestQuery query, Spec spec) {
         Map<Key, Group> groups = new HashMap<>();
         long bucketMillis = spec.bucket() == null ? 0 : spec.bucket().toMillis();
         boolean needTags = spec.groupBy().stream().anyMatch(g -> g.startsWith("tag:") || g.equals("prompt_version"));
+        long deadline = System.nanoTime() + spec.timeout().toNanos();
         long[] scanned = {0};
         boolean[] tooMany = {false};
-        reader.scan(query, needTags, row -> {
-            if (++scanned[0] > spec.maxRows()) {
-                tooMany[0] = true;
-                return false;
+        try {
+            reader.scan(query, needTags, deadline, row -> {
+                if (++scanned[0] > spec.maxRows()) {
+                    tooMany[0] = true;
+                    return false;
+                }
+                Key key = key(row, bucketMillis, needTags, spec.groupBy());
+                Group group = groups.get(key);
+                if (group == null) {
+                    if (groups.size() >= spec.maxGroups()) {
+                        throw tooLarge("group_by", "More than " + spec.maxGroups() + " groups (time buckets x group_by"
+                                + " values; the cap is analytics.max_groups); use a wider bucket, fewer group_by"
+                                + " dimensions, a shorter range or filters.");
+                    }
+                    group = new Group();
+                    groups.put(key, group);
+                }
+                group.add(row);
+                return true;
+            });
+            if (tooMany[0]) {
+                throw tooLarge(null, "More than " + spec.maxRows() + " requests match (the cap is analytics.max_rows);"
+                        + " narrow the time range (from/to) or add filters.");
             }
-            long bucket = bucketMillis == 0 ? Long.MIN_VALUE : Math.floorDiv(row.ts(), bucketMillis) * bucketMillis;
-            JsonNode tags = needTags ? tags(row.tags()) : null;
-            String[] values = new String[spec.groupBy().size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = value(spec.groupBy().get(i), row, tags);
-            }
-            groups.computeIfAbsent(new Key(bucket, values), k -> new Group()).add(row);
-            return true;
-        });
-        if (tooMany[0]) {
-            throw SluiceException.invalidRequest(null, "More than " + spec.maxRows() + " requests match; narrow the time"
-                    + " range (from/to) or add filters.");
+            reader.scanFeedback(query, needTags, deadline, f -> {
+                Group group = groups.get(key(f.request(), bucketMillis, needTags, spec.groupBy()));
+                if (group != null) { // null only for a request written between the two scans
+                    group.feedback.add(f);
+                }
+                return true;
+            });
+        } catch (StatsReader.TooSlow e) {
+            throw new SluiceException(400, "invalid_request_error", "query_timeout", null, "The aggregate took longer"
+                    + " than " + spec.timeout().toMillis() + " ms (analytics.query_timeout); narrow the time range"
+                    + " (from/to) or add filters.");
         }
         List<Map.Entry<Key, Group>> sorted = new ArrayList<>(groups.entrySet());
         sorted.sort(Map.Entry.comparingByKey(Key.ORDER));
-        return Json.write(gen -> {
+        return new Result(spec, bucketMillis, scanned[0], sorted);
+    }
+
+    private static SluiceException tooLarge(String param, String message) {
+        return new SluiceException(400, "invalid_request_error", "query_too_large", param, message);
+    }
+
+    private static Key key(StatsReader.Row row, long bucketMillis, boolean needTags, List<String> groupBy) {
+        long bucket = bucketMillis == 0 ? Long.MIN_VALUE : Math.floorDiv(row.ts(), bucketMillis) * bucketMillis;
+        JsonNode tags = needTags ? tags(row.tags()) : null;
+        String[] values = new String[groupBy.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = value(groupBy.get(i), row, tags);
+        }
+        return new Key(bucket, values);
+    }
+
+    /** A computed aggregate, sorted by bucket then group, ready to be written. */
+    public static final class Result implements Json.Writer {
+        private final Spec spec;
+        private final long bucketMillis;
+        private final long requests;
+        private final List<Map.Entry<Key, Group>> groups;
+
+        private Result(Spec spec, long bucketMillis, long requests, List<Map.Entry<Key, Group>> groups) {
+            this.spec = spec;
+            this.bucketMillis = bucketMillis;
+            this.requests = requests;
+            this.groups = groups;
+        }
+
+        @Override
+        public void write(JsonGenerator gen) throws IOException {
             gen.writeStartObject();
             gen.writeStringField("object", "stats");
             instant(gen, "from", spec.fromMillis());
@@ -109,14 +173,19 @@ public final class Stats {
                 gen.writeString(g);
             }
             gen.writeEndArray();
-            gen.writeNumberField("requests", scanned[0]);
+            gen.writeNumberField("requests", requests);
             gen.writeArrayFieldStart("data");
-            for (Map.Entry<Key, Group> e : sorted) {
-                write(gen, e.getKey(), e.getValue(), spec);
+            for (Map.Entry<Key, Group> e : groups) {
+                Stats.write(gen, e.getKey(), e.getValue(), spec);
             }
             gen.writeEndArray();
             gen.writeEndObject();
-        });
+        }
+
+        /** The whole answer as bytes (for tests and small answers). */
+        public byte[] bytes() {
+            return Json.write(this);
+        }
     }
 
     private static void write(JsonGenerator gen, Key key, Group g, Spec spec) throws IOException {
@@ -152,11 +221,8 @@ public final class Stats {
         gen.writeNumberField("cost_usd", Math.round(g.cost * 1e9) / 1e9);
         gen.writeNumberField("cache_hits", g.cacheHits);
         gen.writeNumberField("cache_hit_rate", ratio(g.cacheHits, g.count));
-        // ---- FEEDBACK AGGREGATES GO HERE ----
-        // The feedback helper adds store.FeedbackSummary (and the feedback table, V7); per bucket and
-        // group it will write e.g. "feedback": {"count", "thumbs_up", "thumbs_down", "scores": {...}}.
-        // Until then the field is present and null so clients can rely on its name.
-        gen.writeNullField("feedback");
+        gen.writeFieldName("feedback");
+        g.feedback.write(gen);
         gen.writeEndObject();
     }
 
@@ -257,6 +323,7 @@ public final class Stats {
         final Map<String, Long> errorTypes = new HashMap<>();
         final Percentiles latency = new Percentiles();
         final Percentiles ttft = new Percentiles();
+        final FeedbackTally feedback = new FeedbackTally();
 
         void add(StatsReader.Row row) {
             count++;

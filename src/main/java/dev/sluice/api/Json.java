@@ -97,6 +97,14 @@ public final class Json {
         return out.toByteArray();
     }
 
+    /** Writes with a streaming generator straight to {@code out} (flushed, not closed): nothing is built in memory. */
+    public static void write(java.io.OutputStream out, Writer writer) throws IOException {
+        try (JsonGenerator gen = FACTORY.createGenerator(out)) {
+            gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            writer.write(gen);
+        }
+    }
+
     /** A piece of code that writes one JSON value to a generator. */
     @FunctionalInterface
     public interface Writer {

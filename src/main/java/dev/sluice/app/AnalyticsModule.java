@@ -4,19 +4,19 @@ import dev.sluice.admin.AnalyticsAdmin;
 import dev.sluice.admin.RequestDetailAdmin;
 import dev.sluice.store.BodyReader;
 import dev.sluice.store.RequestLogReader;
+import dev.sluice.config.AnalyticsConfig;
 import dev.sluice.store.RequestSearch;
 import dev.sluice.store.SpanReader;
 import dev.sluice.store.StatsReader;
 
-/** The analytics API: request and trace search, trace trees, sessions and aggregates. */
+/** The analytics API ({@code analytics:} caps): request and trace search, trace trees, sessions and aggregates. */
 final class AnalyticsModule implements Module {
-    /** An aggregate reading more request-log rows than this is refused with a 400 asking to narrow it. */
-    private static final long MAX_STATS_ROWS = 2_000_000;
-
+    private final AnalyticsConfig config;
     private final StoreModule store;
     private final AuthModule auth;
 
-    AnalyticsModule(StoreModule store, AuthModule auth) {
+    AnalyticsModule(AnalyticsConfig config, StoreModule store, AuthModule auth) {
+        this.config = config;
         this.store = store;
         this.auth = auth;
     }
@@ -29,7 +29,7 @@ final class AnalyticsModule implements Module {
     @Override
     public void contribute(Contributions to) {
         to.endpoints(new AnalyticsAdmin(auth.adminGuard(), new RequestSearch(store.database()),
-                new SpanReader(store.database()), new StatsReader(store.database()), MAX_STATS_ROWS));
+                new SpanReader(store.database()), new StatsReader(store.database()), config));
         to.endpoints(new RequestDetailAdmin(auth.adminGuard(), new RequestLogReader(store.database()),
                 new BodyReader(store.database())));
     }

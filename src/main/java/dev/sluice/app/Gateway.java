@@ -46,7 +46,7 @@ public final class Gateway implements AutoCloseable {
             this.store = add(StoreModule.open(config.store(), config.redis()));
             this.retention = add(new RetentionModule(config.retention(), store, clock));
             AuthModule auth = add(new AuthModule(config.auth(), adminKey, store, clock, maxBody));
-            TelemetryModule telemetry = add(new TelemetryModule(config.tracing(), store, auth.callers(), maxBody));
+            TelemetryModule telemetry = add(new TelemetryModule(config.tracing(), store, auth.callers(), maxBody, clock));
             add(new CaptureModule(config.tracing(), store));
             RoutingModule routing = add(new RoutingModule(config, prices, clock, embedder, telemetry.tracer()));
             AlertsModule alerts = add(new AlertsModule(config.alerts(), clock));
@@ -56,7 +56,8 @@ public final class Gateway implements AutoCloseable {
             MetricsModule metrics = add(new MetricsModule(config, store, limits));
             add(new FeedbackModule(config.retention(), store, retention, auth, metrics, alerts, clock, maxBody));
             add(new AdminModule(store, auth));
-            add(new AnalyticsModule(store, auth));
+            add(new AnalyticsModule(config.analytics(), store, auth));
+            add(new QualityModule(config.quality(), store, alerts, auth, clock));
             add(new DashboardModule(config.dashboard(), auth, clock, maxBody));
 
             Assembly assembly = new Assembly();

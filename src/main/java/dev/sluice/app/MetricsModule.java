@@ -1,12 +1,17 @@
 package dev.sluice.app;
 
+import dev.sluice.config.MetricsConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.observe.LabelLimiter;
 import dev.sluice.observe.Metrics;
 import dev.sluice.server.MetricsEndpoint;
 import dev.sluice.store.FeedbackRecord;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code metrics:}: OpenTelemetry instruments recorded by a completion listener, served as
@@ -14,16 +19,18 @@ import java.util.function.LongSupplier;
  * store's writers and the shared limiter's fallbacks are watched too.
  */
 final class MetricsModule implements Module {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsModule.class);
+
     private final Metrics metrics;
-    private final String bearerToken;
+    private final MetricsEndpoint.Access access;
 
     MetricsModule(SluiceConfig config, StoreModule store, LimitsModule limits) {
         if (config.metrics() == null) {
             this.metrics = null;
-            this.bearerToken = null;
+            this.access = MetricsEndpoint.Access.open();
             return;
         }
-        this.bearerToken = config.metrics().bearerToken();
+        this.access = access(config.metrics(), config.server().host());
         this.metrics = Metrics.create(config.metrics(), config.tracing().serviceName(), Set.copyOf(config.modelNames()),
                 LabelLimiter.defaults());
         StoreWriters w = store.writers();
@@ -47,7 +54,33 @@ final class MetricsModule implements Module {
         if (metrics != null) {
             to.listener(metrics);
         }
-        to.endpoints(new MetricsEndpoint(metrics, bearerToken));
+        to.endpoints(new MetricsEndpoint(metrics, access));
+    }
+
+    /**
+     * /metrics shows key ids, team names and spend: a token guards it unless the gateway listens on loopback only
+     * (nothing else can reach it) or the config opens it on purpose with {@code public: true}.
+     */
+    private static MetricsEndpoint.Access access(MetricsConfig metrics, String host) {
+        if (metrics.bearerToken() != null) {
+            return MetricsEndpoint.Access.token(metrics.bearerToken());
+        }
+        if (metrics.open() || isLoopback(host)) {
+            return MetricsEndpoint.Access.open();
+        }
+        LOG.warn("/metrics refuses every scrape: server.host {} is not loopback and metrics.bearer_token is not set"
+                + " (set it, or metrics.public: true to serve /metrics to anyone who can reach the port)", host);
+        return MetricsEndpoint.Access.closed("GET /metrics needs a token: set metrics.bearer_token and send"
+                + " 'Authorization: Bearer <token>', or set metrics.public: true to open it on purpose (server.host "
+                + host + " is reachable from other machines).");
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     void feedback(FeedbackRecord f) {

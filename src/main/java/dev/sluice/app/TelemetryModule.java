@@ -2,10 +2,12 @@ package dev.sluice.app;
 
 import dev.sluice.config.TracingConfig;
 import dev.sluice.observe.Tracing;
+import dev.sluice.observe.otlp.IngestGate;
 import dev.sluice.pipeline.Caller;
 import dev.sluice.server.Guard;
 import dev.sluice.server.TraceEndpoint;
 import io.opentelemetry.api.trace.Tracer;
+import java.time.Clock;
 
 /**
  * {@code tracing:}: the gateway's own spans (stored, and exported over OTLP when configured) and
@@ -16,8 +18,12 @@ final class TelemetryModule implements Module {
     private final StoreModule store;
     private final Guard<Caller> callers;
     private final long maxBodyBytes;
+    private final Clock clock;
+    private final IngestGate ingest;
 
-    TelemetryModule(TracingConfig config, StoreModule store, Guard<Caller> callers, long maxBodyBytes) {
+    TelemetryModule(TracingConfig config, StoreModule store, Guard<Caller> callers, long maxBodyBytes, Clock clock) {
+        this.clock = clock;
+        this.ingest = new IngestGate(config.ingest());
         this.tracing = Tracing.create(config, store.writers().spans());
         this.store = store;
         this.callers = callers;
@@ -31,7 +37,7 @@ final class TelemetryModule implements Module {
 
     @Override
     public void contribute(Contributions to) {
-        to.endpoints(new TraceEndpoint(callers, store.writers().spans(), maxBodyBytes));
+        to.endpoints(new TraceEndpoint(callers, store.writers().spans(), maxBodyBytes, clock, ingest));
     }
 
     Tracer tracer() {

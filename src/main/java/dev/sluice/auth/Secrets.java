@@ -12,7 +12,7 @@ import java.util.HexFormat;
  * stay O(1) by hash.
  */
 public final class Secrets {
-    public static final String KEY_PREFIX = "sk-sluice-";
+    public static final String KEY_PREFIX = dev.sluice.pipeline.Caller.KEY_PREFIX;
     private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final char[] ID_ALPHABET = "0123456789abcdefghijkmnpqrstuvwxyz".toCharArray();
     private final SecureRandom random = new SecureRandom();

@@ -63,7 +63,7 @@ public final class CacheStage implements Stage {
         }
         if (!rule.enabled() || control.noStore() || (config.onlyDeterministic() && !deterministic(request))) {
             record(ex, "bypass", null, null);
-            cache.stats().bypasses.increment();
+            cache.stats().bypass(ex.caller().team());
             return next.proceed(ex);
         }
         Caller caller = ex.caller();
@@ -89,7 +89,7 @@ public final class CacheStage implements Stage {
             }
         }
         record(ex, "miss", null, null);
-        cache.stats().misses.increment();
+        cache.stats().miss(caller.team());
         Reply reply = next.proceed(ex);
         Duration ttl = control.ttl() != null ? control.ttl() : rule.ttl();
         final float[] known = vector;
@@ -125,13 +125,7 @@ public final class CacheStage implements Stage {
         record(ex, status, hit.similarity(), saved);
         ex.usage(Usage.of(0, 0));
         ex.route(null, cached.model());
-        if (hit.exact()) {
-            cache.stats().hits.increment();
-        } else {
-            cache.stats().semanticHits.increment();
-        }
-        cache.stats().savedPromptTokens.add(saved.promptTokens());
-        cache.stats().savedCompletionTokens.add(saved.completionTokens());
+        cache.stats().hit(ex.caller().team(), hit.exact(), saved.promptTokens(), saved.completionTokens());
         return ex.streaming() ? new Reply.Stream(Replay.stream(response)) : new Reply.Chat(response);
     }
 

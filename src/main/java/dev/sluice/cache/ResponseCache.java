@@ -145,7 +145,7 @@ public final class ResponseCache implements AutoCloseable {
                 LOG.warn("the cache index did not take an entry: {}", e.toString());
             }
         }
-        stats.stores.increment();
+        stats.stored(team);
     }
 
     /** Drops the entries matching the filter from every tier. */

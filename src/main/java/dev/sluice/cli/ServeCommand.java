@@ -70,9 +70,7 @@ final class ServeCommand implements Callable<Integer> {
     /** The config with another server port; everything else as loaded. */
     private static SluiceConfig withPort(SluiceConfig c, int port) {
         ServerConfig s = c.server();
-        return new SluiceConfig(new ServerConfig(s.host(), port, s.maxBodyBytes(), s.drainTimeout()), c.auth(), c.store(),
-                c.redis(), c.routing(), c.limits(), c.alerts(), c.prices(), c.providers(), c.models(), c.cache(),
-                c.tracing(), c.retention(), c.guardrails(), c.metrics(), c.dashboard(), c.source());
+        return c.withServer(new ServerConfig(s.host(), port, s.maxBodyBytes(), s.drainTimeout()));
     }
 
     static SluiceConfig load(Path explicit) {

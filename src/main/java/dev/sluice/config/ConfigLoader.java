@@ -27,7 +27,7 @@ public final class ConfigLoader {
     public static final String DEMO_RESOURCE = "/dev/sluice/config/demo.yaml";
     private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "routing", "limits", "alerts",
             "prices", "providers", "models", "cache", "tracing", "retention",
-            "guardrails", "metrics", "dashboard");
+            "guardrails", "metrics", "analytics", "quality", "dashboard");
 
     private final Map<String, String> env;
     private final ConfigTypes types;
@@ -110,6 +110,8 @@ public final class ConfigLoader {
         TracingConfig tracing = TracingParser.parse(root.get("tracing"));
         RetentionConfig retention = RetentionParser.parse(root.get("retention"));
         MetricsConfig metrics = MetricsParser.parse(root.entries().get("metrics"));
+        AnalyticsConfig analytics = AnalyticsParser.parse(root.get("analytics"));
+        QualityConfig quality = QualityParser.parse(root.get("quality"));
         DashboardConfig dashboard = DashboardParser.parse(root.get("dashboard"));
 
         Map<String, ModelConfig> models = ModelsParser.parse(root.get("models"), root, providers, routing);
@@ -118,6 +120,6 @@ public final class ConfigLoader {
         AlertsConfig alerts = AlertsParser.parse(root.get("alerts"), models);
         GuardrailsConfig guardrails = GuardrailsParser.parse(root.get("guardrails"), models.keySet(), types.scanners());
         return new SluiceConfig(server, auth, store, redis, routing, limits, alerts, prices, providers, models, cache,
-                tracing, retention, guardrails, metrics, dashboard, source);
+                tracing, retention, guardrails, metrics, analytics, quality, dashboard, source);
     }
 }

@@ -13,12 +13,12 @@ final class MetricsParser {
             return null;
         }
         if (!node.isMap() && Set.of("", "~", "null", "{}").contains(node.text().strip())) {
-            return new MetricsConfig(null, null, MetricsConfig.DEFAULT_EXPORT_INTERVAL);
+            return new MetricsConfig(null, null, MetricsConfig.DEFAULT_EXPORT_INTERVAL, false);
         }
         if (!node.isMap()) {
             throw node.error("metrics: must be a mapping (it may be empty: metrics: {})", "e.g. metrics: {bearer_token: ...}");
         }
-        node.allowOnly(Set.of("bearer_token", "otlp_endpoint", "export_interval"));
+        node.allowOnly(Set.of("bearer_token", "otlp_endpoint", "export_interval", "public"));
         String token = node.optionalString("bearer_token");
         String endpoint = node.optionalHttpUrl("otlp_endpoint",
                 "give the collector's OTLP/HTTP metrics URL, e.g. http://127.0.0.1:4318/v1/metrics");
@@ -26,6 +26,11 @@ final class MetricsParser {
         if (interval.isZero()) {
             throw node.get("export_interval").error("the export interval must be positive", "e.g. 30s");
         }
-        return new MetricsConfig(token, endpoint, interval);
+        boolean open = node.bool("public", false);
+        if (open && token != null) {
+            throw node.get("public").error("metrics.public: true opens /metrics, which contradicts a bearer_token",
+                    "keep one: the token, or public: true");
+        }
+        return new MetricsConfig(token, endpoint, interval, open);
     }
 }

@@ -10,11 +10,12 @@ import java.util.Set;
 final class ModelsParser {
     /**
      * Error classes a fallback can name: the provider error classes' labels, plus
-     * {@code no_deployment} (every deployment's breaker is open or it is at its in-flight limit).
+     * {@code no_deployment} (every deployment's breaker is open or it is at its in-flight limit), plus the
+     * checks of a whole answer ({@code quality.AnswerCheck}: {@code empty}, {@code refusal}, {@code schema_invalid}).
      */
     static final Set<String> FALLBACK_CLASSES = Set.of("rate_limited", "server_error", "timeout",
             "connection_error", "malformed_response", "context_length_exceeded", "content_filter",
-            "upstream_auth_error", "bad_request", "no_deployment");
+            "upstream_auth_error", "bad_request", "no_deployment", "empty", "refusal", "schema_invalid");
 
     private ModelsParser() {}
 

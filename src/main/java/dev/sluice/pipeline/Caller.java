@@ -11,6 +11,8 @@ import java.util.Set;
  */
 public record Caller(String keyId, String keyName, String team, String user, Set<String> allowedModels,
                      Set<String> scopes, Quota keyQuota, Quota teamQuota) {
+    /** How every Sluice key secret (virtual and admin) starts. */
+    public static final String KEY_PREFIX = "sk-sluice-";
     /** Lets a key pin a deployment with the {@code x-sluice-deployment} header. */
     public static final String SCOPE_ROUTE_OVERRIDE = "route:override";
     /** Every scope a key can be given. */

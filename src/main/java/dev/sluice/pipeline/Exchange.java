@@ -50,6 +50,9 @@ public final class Exchange {
     private final List<Attempt> attempts = new ArrayList<>(2);
     private Usage usage;
     private Double costUsd;
+    private String responseModel;
+    private String systemFingerprint;
+    private List<Discarded> discarded = List.of();
     private long firstTokenNanos;
     private long endNanos;
     private int status;
@@ -221,6 +224,41 @@ public final class Exchange {
         this.usage = newUsage;
     }
 
+    /** An answer the upstream produced (and billed) that the client did not get, e.g. one a quality fallback replaced. */
+    private record Discarded(String upstreamModel, Usage usage) {}
+
+    /** Adds the usage of an answer that was thrown away to what this request costs. */
+    public void addDiscardedUsage(String upstreamModel, Usage discardedUsage) {
+        if (discardedUsage == null) {
+            return;
+        }
+        if (discarded.isEmpty()) {
+            discarded = new ArrayList<>(1);
+        }
+        discarded.add(new Discarded(upstreamModel, discardedUsage));
+    }
+
+    /**
+     * The model name the upstream says answered ({@code model} of the response, {@code gen_ai.response.model})
+     * and its {@code system_fingerprint} when it sent one; null until an answer arrived.
+     */
+    public String responseModel() {
+        return responseModel;
+    }
+
+    public String systemFingerprint() {
+        return systemFingerprint;
+    }
+
+    public void responseModel(String model, String fingerprint) {
+        if (model != null && !model.isEmpty()) {
+            this.responseModel = model;
+        }
+        if (fingerprint != null && !fingerprint.isEmpty()) {
+            this.systemFingerprint = fingerprint;
+        }
+    }
+
     /**
      * What the request cost in USD, settled once by the pipeline that ran it (from its usage and the
      * price catalog) before any completion listener runs; null when no pipeline ran it (refused
@@ -349,7 +387,11 @@ public final class Exchange {
             return;
         }
         try {
-            costUsd = pricing.cost(upstreamModel, usage);
+            double cost = pricing.cost(upstreamModel, usage);
+            for (Discarded d : discarded) {
+                cost += pricing.cost(d.upstreamModel(), d.usage());
+            }
+            costUsd = cost;
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(Exchange.class).warn("pricing failed for request {}", requestId, e);
         }

@@ -1,5 +1,6 @@
 package dev.sluice.route;
 
+import dev.sluice.pipeline.Caller;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,7 +9,10 @@ import java.util.Map;
 
 /**
  * Picks the client headers a provider should receive: exact names, or prefixes written with a
- * trailing '*' (e.g. {@code x-sim-*}, {@code anthropic-beta}). Nothing is forwarded by default.
+ * trailing '*' (e.g. {@code x-sim-*}, {@code anthropic-beta}). Nothing is forwarded by default, and
+ * never a Sluice key: not the {@code Authorization} a virtual key was read from, nor any header whose
+ * value holds an {@code sk-sluice-} secret (with {@code ["*"]} and no provider {@code api_key}, the
+ * caller's key would otherwise reach the upstream and its logs).
  */
 public final class HeaderForwarder {
     public static final HeaderForwarder NONE = new HeaderForwarder(List.of());
@@ -26,14 +30,19 @@ public final class HeaderForwarder {
         }
     }
 
-    /** @param headers request headers with lower-case names */
-    public Map<String, String> select(Map<String, String> headers) {
+    /**
+     * @param headers             request headers with lower-case names
+     * @param authorizedByVirtualKey the request's {@code Authorization} carried the virtual key it was let in with
+     */
+    public Map<String, String> select(Map<String, String> headers, boolean authorizedByVirtualKey) {
         if (exact.isEmpty() && prefixes.isEmpty()) {
             return Map.of();
         }
         Map<String, String> out = new HashMap<>();
         for (Map.Entry<String, String> h : headers.entrySet()) {
-            if (matches(h.getKey())) {
+            boolean sluiceKey = h.getValue() != null && h.getValue().contains(Caller.KEY_PREFIX)
+                    || authorizedByVirtualKey && h.getKey().equals("authorization");
+            if (!sluiceKey && matches(h.getKey())) {
                 out.put(h.getKey(), h.getValue());
             }
         }

@@ -1,6 +1,8 @@
 package dev.sluice.route;
 
 import dev.sluice.config.TimeoutsConfig;
+import dev.sluice.quality.AnswerCheck;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -10,6 +12,20 @@ import java.util.Set;
  */
 record ModelPlan(String name, Strategy strategy, List<Deployment> deployments, int retries, TimeoutsConfig timeouts,
                  List<Fallback> fallbacks) {
+
+    /** The answer checks some fallback names ({@code on: [refusal, ...]}): a whole answer is checked against these. */
+    Set<AnswerCheck> answerChecks() {
+        Set<AnswerCheck> checks = EnumSet.noneOf(AnswerCheck.class);
+        for (Fallback f : fallbacks) {
+            for (String label : f.on()) {
+                AnswerCheck c = AnswerCheck.of(label);
+                if (c != null) {
+                    checks.add(c);
+                }
+            }
+        }
+        return checks;
+    }
 
     /** Try {@code model} when the failure's class label is in {@code on}. */
     record Fallback(String model, Set<String> on) {}

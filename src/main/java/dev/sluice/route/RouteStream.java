@@ -42,8 +42,9 @@ final class RouteStream implements ChunkStream {
         }
         if (chunk != null) {
             exchange.responseId(chunk.id());
-            if (!chunk.model().isEmpty()) {
+            if (!chunk.model().isEmpty() && !chunk.model().equals(model)) {
                 model = chunk.model();
+                exchange.responseModel(model, chunk.systemFingerprint());
             }
             for (ChunkChoice c : chunk.choices()) {
                 exchange.addFinishReason(c.finishReason());

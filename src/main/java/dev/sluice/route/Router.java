@@ -16,6 +16,8 @@ import dev.sluice.pipeline.Stage;
 import dev.sluice.provider.Call;
 import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.UpstreamException;
+import dev.sluice.quality.AnswerCheck;
+import dev.sluice.quality.ResponseFormatCheck;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -56,6 +58,7 @@ public final class Router implements Stage {
     private final Watchdog watchdog;
     private final Sleeper sleeper;
     private final Tracer tracer;
+    private final ResponseFormatCheck formats = new ResponseFormatCheck();
 
     /** A complexity-routed model: where easy and hard requests go. */
     public record ComplexityRoute(String easy, String hard, double threshold, ComplexityClassifier classifier) {}
@@ -104,9 +107,16 @@ public final class Router implements Stage {
         return reply;
     }
 
-    /** The model, then its fallbacks whose error classes match the last failure. */
+    /**
+     * The model, then its fallbacks whose error classes match the last failure. A whole answer that
+     * fails a check a fallback names ({@link AnswerCheck}) counts as that failure; when no fallback
+     * gives a passing answer, the client gets the first failing answer, marked {@code x-sluice-quality}.
+     */
     private Reply serve(Exchange ex, ModelPlan first, String pin) {
-        Outcome outcome = tryModel(ex, first, pin);
+        List<Rejected> rejected = new ArrayList<>(0);
+        // the requested model's checks hold for every answer, the fallbacks' included
+        Set<AnswerCheck> checks = first.answerChecks();
+        Outcome outcome = tryModel(ex, first, pin, checks, rejected);
         for (ModelPlan.Fallback fallback : first.fallbacks()) {
             if (outcome.reply() != null) {
                 break;
@@ -115,13 +125,42 @@ public final class Router implements Stage {
                 continue;
             }
             ModelPlan plan = plans.get(fallback.model());
-            outcome = tryModel(ex, plan, null);
+            outcome = tryModel(ex, plan, null, checks, rejected);
             if (outcome.reply() != null) {
                 ex.fallbackModel(plan.name());
                 ex.responseHeader("x-sluice-fallback", plan.name());
             }
         }
+        if (outcome.reply() == null && !rejected.isEmpty()) {
+            Rejected kept = rejected.removeFirst();
+            ex.route(kept.provider(), kept.model());
+            ex.responseHeader("x-sluice-provider", kept.provider());
+            ex.responseHeader("x-sluice-model", kept.model());
+            ex.usage(kept.response().usage());
+            ex.responseId(kept.response().id());
+            ex.responseModel(kept.response().model(), kept.response().systemFingerprint());
+            kept.response().choices().forEach(c -> ex.addFinishReason(c.finishReason()));
+            ex.responseHeader("x-sluice-quality", kept.check().label());
+            outcome = Outcome.success(new Reply.Chat(kept.response()));
+        }
+        // an answer thrown away was still produced and billed by the upstream
+        for (Rejected r : rejected) {
+            ex.addDiscardedUsage(r.model(), r.response().usage());
+        }
         return outcome.reply() != null ? outcome.reply() : Reply.fail(outcome.error());
+    }
+
+    /** A whole answer that failed an answer check, kept in case no fallback does better. */
+    private record Rejected(String provider, String model, ChatResponse response, AnswerCheck check) {}
+
+    /** Thrown by an attempt whose answer failed a check: the deployment is healthy, the answer is not wanted. */
+    private static final class AnswerRejected extends RuntimeException {
+        final Rejected rejected;
+
+        AnswerRejected(Rejected rejected) {
+            super(rejected.check().label(), null, false, false);
+            this.rejected = rejected;
+        }
     }
 
     private record Outcome(Reply reply, SluiceException error, String errorClass) {
@@ -130,7 +169,7 @@ public final class Router implements Stage {
         }
     }
 
-    private Outcome tryModel(Exchange ex, ModelPlan plan, String pin) {
+    private Outcome tryModel(Exchange ex, ModelPlan plan, String pin, Set<AnswerCheck> checks, List<Rejected> rejected) {
         List<Deployment> candidates = plan.deployments();
         if (pin != null) {
             candidates = candidates.stream().filter(d -> d.provider().name().equals(pin) || d.id().equals(pin)).toList();
@@ -150,7 +189,11 @@ public final class Router implements Stage {
                 break;
             }
             try {
-                return Outcome.success(call(ex, plan, d));
+                return Outcome.success(call(ex, plan, d, checks));
+            } catch (AnswerRejected e) {
+                // straight to the fallbacks: the same model tends to answer the same way again
+                rejected.add(e.rejected);
+                return new Outcome(null, null, e.rejected.check().label());
             } catch (UpstreamException e) {
                 last = e;
                 failed.add(d);
@@ -211,7 +254,7 @@ public final class Router implements Stage {
     }
 
     /** One attempt on one deployment. Throws an {@link UpstreamException} when it fails. */
-    private Reply call(Exchange ex, ModelPlan plan, Deployment d) {
+    private Reply call(Exchange ex, ModelPlan plan, Deployment d, Set<AnswerCheck> checks) {
         TimeoutsConfig t = plan.timeouts();
         Duration readTimeout = shortest(d.readTimeout(), t.idle(), ex.streaming() ? null : t.total());
         String operation = ex.operation() == Exchange.Operation.CHAT ? "chat" : "embeddings";
@@ -219,7 +262,7 @@ public final class Router implements Stage {
                 .setAttribute(AttemptSpan.OPERATION, operation)
                 .setAttribute(AttemptSpan.PROVIDER, d.provider().name())
                 .setAttribute(AttemptSpan.REQUEST_MODEL, d.upstreamModel()).startSpan();
-        Map<String, String> headers = new HashMap<>(d.forwarder().select(ex.headers()));
+        Map<String, String> headers = new HashMap<>(d.forwarder().select(ex.headers(), ex.caller().keyId() != null));
         // the upstream joins the trace too (vLLM, Ollama and others accept traceparent)
         W3CTraceContextPropagator.getInstance().inject(Context.current().with(span), headers, Map::put);
         Call call = new Call(d.upstreamModel(), ex.requestId(), headers, readTimeout);
@@ -232,7 +275,8 @@ public final class Router implements Stage {
         boolean handedOver = false;
         try (Scope scope = span.makeCurrent()) {
             Reply reply = switch (ex.operation()) {
-                case CHAT -> ex.chat().stream() ? openStream(ex, d, call, t, startNanos, span) : chat(ex, d, call, span);
+                case CHAT -> ex.chat().stream() ? openStream(ex, d, call, t, startNanos, span)
+                        : chat(ex, d, call, span, checks);
                 case EMBEDDINGS -> embeddings(ex, d, call, span);
             };
             long millis = elapsedMillis(startNanos);
@@ -241,6 +285,13 @@ public final class Router implements Stage {
             d.recordLatency(millis);
             ex.addAttempt(new Attempt(d.provider().name(), d.upstreamModel(), startMillis, millis, 200, null));
             return reply;
+        } catch (AnswerRejected e) {
+            onSuccess(d, startNanos);
+            d.recordLatency(elapsedMillis(startNanos));
+            ex.addAttempt(new Attempt(d.provider().name(), d.upstreamModel(), startMillis, elapsedMillis(startNanos),
+                    200, e.rejected.check().label()));
+            span.setAttribute("sluice.answer_check.failed", e.rejected.check().label());
+            throw e;
         } catch (UpstreamException e) {
             onFailure(d, startNanos, e);
             ex.addAttempt(new Attempt(d.provider().name(), d.upstreamModel(), startMillis, elapsedMillis(startNanos),
@@ -255,9 +306,15 @@ public final class Router implements Stage {
         }
     }
 
-    private static Reply chat(Exchange ex, Deployment d, Call call, Span span) {
+    private Reply chat(Exchange ex, Deployment d, Call call, Span span, java.util.Set<AnswerCheck> checks) {
         ChatResponse response = d.provider().chat(ex.chat(), call);
+        AnswerCheck failed = AnswerCheck.firstFailure(ex.chat(), response, checks, formats);
+        if (failed != null) {
+            AttemptSpan.answered(span, response.id(), response.model(), List.of(), response.usage());
+            throw new AnswerRejected(new Rejected(d.provider().name(), d.upstreamModel(), response, failed));
+        }
         ex.usage(response.usage());
+        ex.responseModel(response.model(), response.systemFingerprint());
         ex.responseId(response.id());
         response.choices().forEach(c -> ex.addFinishReason(c.finishReason()));
         AttemptSpan.answered(span, response.id(), response.model(), ex.finishReasons(), response.usage());

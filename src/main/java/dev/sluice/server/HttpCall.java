@@ -1,6 +1,7 @@
 package dev.sluice.server;
 
 import dev.sluice.api.ErrorCodec;
+import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,6 +120,19 @@ public abstract class HttpCall {
 
     public final void sendJson(int status, byte[] json) {
         send(status, "application/json", json);
+    }
+
+    /**
+     * A JSON answer written as it is generated, for answers too large to build in memory first. The
+     * status is sent before the first byte, so the writer must have done everything that can fail.
+     */
+    public final void streamJson(int status, Json.Writer writer) {
+        header("Content-Type", "application/json");
+        try (OutputStream out = stream(status)) {
+            Json.write(out, writer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** An OpenAI-format error, with {@code retry-after} (seconds) and {@code retry-after-ms} when it carries one. */

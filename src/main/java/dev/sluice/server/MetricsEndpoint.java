@@ -9,18 +9,36 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * {@code GET /metrics}: Prometheus text on the gateway's own port. Open like {@code /health}
- * unless {@code metrics.bearer_token} is set; 404 when there is no {@code metrics:} section.
+ * {@code GET /metrics}: Prometheus text on the gateway's own port, behind the {@link Access} the
+ * config chose; 404 when there is no {@code metrics:} section.
  */
 public final class MetricsEndpoint implements Endpoints {
     private final Metrics metrics;
-    private final byte[] token;
+    private final Access access;
     private final Guard<Boolean> scraper = new Guard<>("metrics token", this::checkToken);
 
+    /**
+     * Who may scrape: anyone ({@code open}), holders of the token, or no one ({@code closed}, with the
+     * message that says how to open it).
+     */
+    public record Access(byte[] token, String refusal) {
+        public static Access open() {
+            return new Access(null, null);
+        }
+
+        public static Access token(String bearerToken) {
+            return new Access(bearerToken.getBytes(StandardCharsets.UTF_8), null);
+        }
+
+        public static Access closed(String refusal) {
+            return new Access(null, refusal);
+        }
+    }
+
     /** @param metrics null when metrics are off */
-    public MetricsEndpoint(Metrics metrics, String bearerToken) {
+    public MetricsEndpoint(Metrics metrics, Access access) {
         this.metrics = metrics;
-        this.token = bearerToken == null ? null : bearerToken.getBytes(StandardCharsets.UTF_8);
+        this.access = access;
     }
 
     @Override
@@ -44,8 +62,11 @@ public final class MetricsEndpoint implements Endpoints {
         call.send(200, metrics.contentType(), out.toByteArray());
     }
 
-    /** Open unless a token is configured, then the bearer token must be it. */
     private Boolean checkToken(String given) {
+        if (access.refusal() != null && metrics != null) {
+            throw SluiceException.unauthenticated("invalid_metrics_token", access.refusal());
+        }
+        byte[] token = access.token();
         if (token != null && (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8)))) {
             throw SluiceException.unauthenticated("invalid_metrics_token",
                     "GET /metrics needs 'Authorization: Bearer <metrics.bearer_token>'.");

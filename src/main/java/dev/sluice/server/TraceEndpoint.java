@@ -5,9 +5,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.pipeline.Caller;
+import dev.sluice.observe.otlp.IngestGate;
 import dev.sluice.observe.otlp.OtlpException;
 import dev.sluice.observe.otlp.OtlpJson;
 import dev.sluice.observe.otlp.OtlpSpans;
+import dev.sluice.observe.otlp.SpanCount;
 import dev.sluice.store.BatchWriter;
 import dev.sluice.store.SpanRecord;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
@@ -43,9 +45,18 @@ public final class TraceEndpoint implements Endpoints {
     private final Guard<Caller> callers;
     private final BatchWriter<SpanRecord> spans;
     private final long maxBodyBytes;
+    private final java.time.Clock clock;
+    private final IngestGate gate;
 
-    /** @param callers resolves the virtual key the spans are stamped with */
-    public TraceEndpoint(Guard<Caller> callers, BatchWriter<SpanRecord> spans, long maxBodyBytes) {
+    /**
+     * @param callers resolves the virtual key the spans are stamped with
+     * @param clock   bounds span times: spans from more than five minutes in the future are rejected
+     * @param gate    spans per request and per key per minute, and how many requests decode at once
+     */
+    public TraceEndpoint(Guard<Caller> callers, BatchWriter<SpanRecord> spans, long maxBodyBytes, java.time.Clock clock,
+                         IngestGate gate) {
+        this.clock = clock;
+        this.gate = gate;
         this.callers = callers;
         this.spans = spans;
         this.maxBodyBytes = maxBodyBytes;
@@ -80,21 +91,49 @@ public final class TraceEndpoint implements Endpoints {
             fail(call, json, e.status(), e.status() == 413 ? RESOURCE_EXHAUSTED : INVALID_ARGUMENT, e.getMessage());
             return;
         }
-        ExportTraceServiceRequest request;
-        try {
-            request = json ? OtlpJson.read(body) : ExportTraceServiceRequest.parseFrom(body);
-        } catch (OtlpException e) {
-            fail(call, json, 400, INVALID_ARGUMENT, "Malformed OTLP/JSON: " + e.getMessage());
-            return;
-        } catch (InvalidProtocolBufferException e) {
-            fail(call, json, 400, INVALID_ARGUMENT, "Malformed OTLP protobuf: " + e.getMessage()
-                    + " The body must be an ExportTraceServiceRequest.");
+        long count;
+        if (!json) {
+            // counted on the wire, before anything is decoded: the limits refuse without spending memory
+            try {
+                count = SpanCount.protobuf(body, gate.maxSpans());
+            } catch (InvalidProtocolBufferException e) {
+                fail(call, false, 400, INVALID_ARGUMENT, "Malformed OTLP protobuf: " + e.getMessage()
+                        + " The body must be an ExportTraceServiceRequest.");
+                return;
+            }
+            if (!admit(call, false, sender, count)) {
+                return;
+            }
+        }
+        if (!gate.enterDecode()) {
+            call.header(HttpIo.RETRY_AFTER, "1");
+            fail(call, json, 503, UNAVAILABLE, "Too many trace exports are being decoded right now; nothing from this"
+                    + " request was stored. Retry shortly.");
             return;
         }
-        OtlpSpans.Result result = OtlpSpans.convert(request, sender);
+        OtlpSpans.Result result;
+        try {
+            ExportTraceServiceRequest request;
+            try {
+                request = json ? OtlpJson.read(body) : ExportTraceServiceRequest.parseFrom(body);
+            } catch (OtlpException e) {
+                fail(call, json, 400, INVALID_ARGUMENT, "Malformed OTLP/JSON: " + e.getMessage());
+                return;
+            } catch (InvalidProtocolBufferException e) {
+                fail(call, json, 400, INVALID_ARGUMENT, "Malformed OTLP protobuf: " + e.getMessage()
+                        + " The body must be an ExportTraceServiceRequest.");
+                return;
+            }
+            body = null; // decoded: let the bytes go before the conversion allocates
+            if (json && !admit(call, true, sender, SpanCount.of(request))) {
+                return;
+            }
+            result = OtlpSpans.convert(request, sender, nowNanos());
+        } finally {
+            gate.leaveDecode();
+        }
         if (spans.remainingCapacity() < result.spans().size()) {
-            call.header(HttpIo.RETRY_AFTER, "1");
-            fail(call, json, 503, UNAVAILABLE, "The span queue is full; nothing from this request was stored. Retry shortly.");
+            queueFull(call, json);
             return;
         }
         for (SpanRecord span : result.spans()) {
@@ -119,6 +158,43 @@ public final class TraceEndpoint implements Endpoints {
         } else {
             call.send(200, PROTOBUF, answer.build().toByteArray());
         }
+    }
+
+    private long nowNanos() {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /**
+     * Whether a request of {@code count} spans may be decoded: under the per-request cap (else 413),
+     * room in the span queue (else 503) and within the key's spans per minute (else 429). The
+     * answer is sent when it may not.
+     */
+    private boolean admit(HttpCall call, boolean json, OtlpSpans.Sender sender, long count) {
+        if (count > gate.maxSpans()) {
+            fail(call, json, 413, RESOURCE_EXHAUSTED, "This export request has more than " + gate.maxSpans()
+                    + " spans (tracing.ingest_max_spans); nothing was stored. Send smaller batches"
+                    + " (e.g. the SDK's OTEL_BSP_MAX_EXPORT_BATCH_SIZE).");
+            return false;
+        }
+        if (spans.remainingCapacity() < count) {
+            queueFull(call, json);
+            return false;
+        }
+        long wait = gate.take(sender.keyId(), count);
+        if (wait > 0) {
+            call.header(HttpIo.RETRY_AFTER, Long.toString(wait));
+            fail(call, json, 429, RESOURCE_EXHAUSTED, "This key sent more spans than it may per minute"
+                    + " (tracing.ingest_spans_per_minute); nothing from this request was stored. Retry after "
+                    + wait + " s.");
+            return false;
+        }
+        return true;
+    }
+
+    private static void queueFull(HttpCall call, boolean json) {
+        call.header(HttpIo.RETRY_AFTER, "1");
+        fail(call, json, 503, UNAVAILABLE, "The span queue is full; nothing from this request was stored. Retry shortly.");
     }
 
     /** The key and team the spans are stamped with (none when auth is off). */

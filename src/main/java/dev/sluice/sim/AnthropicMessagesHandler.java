@@ -28,9 +28,9 @@ final class AnthropicMessagesHandler extends SimEndpoint {
             throw dialect.contextTooLong(inputTokens, faults.contextWindow());
         }
         SimReply reply = ReplyPlanner.plan(request, 0, faults.tokens(), sim.options().seed(),
-                ReplyPlanner.CallIds.ANTHROPIC);
-        AnthropicJson.Answer answer = new AnthropicJson.Answer(sim.ids().next("msg_01", 22), request.model(), reply,
-                inputTokens);
+                ReplyPlanner.CallIds.ANTHROPIC, faults.answer());
+        AnthropicJson.Answer answer = new AnthropicJson.Answer(sim.ids().next("msg_01", 22),
+                faults.answeringModel(request.model()), reply, inputTokens);
         if (request.stream()) {
             AnthropicStream.send(res, answer, faults);
             return;

@@ -21,9 +21,12 @@ import java.time.Duration;
  *                     close without a response); null for no reset
  * @param malformed    send invalid JSON (non-streaming body, or one streamed event)
  * @param contextWindow prompts with more tokens than this are rejected
+ * @param answer       {@code normal}, or a bad answer: {@code refusal}, {@code empty}, {@code invalid_json}
+ * @param responseModel the model name the answer carries, or null to echo the requested one
  */
 record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int errorStatus, int retryAfter,
-              Duration hang, Integer resetAfter, boolean malformed, int contextWindow) {
+              Duration hang, Integer resetAfter, boolean malformed, int contextWindow, String answer,
+              String responseModel) {
 
     static final HeaderName TTFT_MS = HeaderNames.create("x-sim-ttft-ms");
     static final HeaderName ITL_MS = HeaderNames.create("x-sim-itl-ms");
@@ -35,6 +38,8 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
     static final HeaderName RESET_AFTER = HeaderNames.create("x-sim-reset-after");
     static final HeaderName MALFORMED = HeaderNames.create("x-sim-malformed");
     static final HeaderName CONTEXT_WINDOW = HeaderNames.create("x-sim-context-window");
+    static final HeaderName ANSWER = HeaderNames.create("x-sim-answer");
+    static final HeaderName RESPONSE_MODEL = HeaderNames.create("x-sim-response-model");
 
     /**
      * Resolves the faults of one request. {@code x-sim-error-status} alone (without
@@ -56,7 +61,26 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
                 millis(headers, HANG_MS, Duration.ZERO),
                 optionalInt(headers, RESET_AFTER, null, 0),
                 bool(headers, MALFORMED),
-                intOr(headers, CONTEXT_WINDOW, options.contextWindow(), 1));
+                intOr(headers, CONTEXT_WINDOW, options.contextWindow(), 1),
+                answer(headers, options.answer()),
+                headers.first(RESPONSE_MODEL).map(String::strip).filter(v -> !v.isEmpty()).orElse(options.responseModel()));
+    }
+
+    /** The model name an answer to {@code requested} carries. */
+    String answeringModel(String requested) {
+        return responseModel != null ? responseModel : requested;
+    }
+
+    private static String answer(Headers headers, String fallback) {
+        String value = headers.first(ANSWER).orElse(null);
+        if (value == null) {
+            return fallback;
+        }
+        String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!SimOptions.ANSWERS.contains(v)) {
+            throw bad(ANSWER, value, "one of " + String.join(", ", SimOptions.ANSWERS));
+        }
+        return v;
     }
 
     /** How long a non-streaming answer of {@code tokens} tokens takes to "generate". */

@@ -63,7 +63,8 @@ final class GeminiHandler extends SimEndpoint {
         List<SimReply> replies = new ArrayList<>(n);
         int longest = 0;
         for (int i = 0; i < n; i++) {
-            SimReply reply = ReplyPlanner.plan(request, i, faults.tokens(), sim.options().seed(), ReplyPlanner.CallIds.OPENAI);
+            SimReply reply = ReplyPlanner.plan(request, i, faults.tokens(), sim.options().seed(), ReplyPlanner.CallIds.OPENAI,
+                    faults.answer());
             replies.add(reply);
             longest = Math.max(longest, reply.outputTokens());
         }

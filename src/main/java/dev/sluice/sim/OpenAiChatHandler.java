@@ -45,7 +45,8 @@ final class OpenAiChatHandler extends SimEndpoint {
         int completionTokens = 0;
         int longest = 0;
         for (int i = 0; i < n; i++) {
-            SimReply reply = ReplyPlanner.plan(request, i, faults.tokens(), sim.options().seed(), ReplyPlanner.CallIds.OPENAI);
+            SimReply reply = ReplyPlanner.plan(request, i, faults.tokens(), sim.options().seed(), ReplyPlanner.CallIds.OPENAI,
+                    faults.answer());
             replies.add(reply);
             completionTokens += reply.outputTokens();
             longest = Math.max(longest, reply.outputTokens());
@@ -54,7 +55,7 @@ final class OpenAiChatHandler extends SimEndpoint {
         String id = sim.ids().next("chatcmpl-", 24);
         long created = System.currentTimeMillis() / 1000;
         if (request.stream()) {
-            OpenAiChatStream.send(res, new OpenAiChatStream.Answer(id, created, request.model(), replies,
+            OpenAiChatStream.send(res, new OpenAiChatStream.Answer(id, created, faults.answeringModel(request.model()), replies,
                     request.includeUsage() ? usage : null), faults);
             return;
         }
@@ -62,7 +63,7 @@ final class OpenAiChatHandler extends SimEndpoint {
         if (faults.resetAfter() != null) {
             throw new CloseConnectionException("simulated connection reset before the response");
         }
-        byte[] body = ChatResponseCodec.writeResponse(new ChatResponse(id, created, request.model(), choices(replies),
+        byte[] body = ChatResponseCodec.writeResponse(new ChatResponse(id, created, faults.answeringModel(request.model()), choices(replies),
                 usage, FINGERPRINT, null));
         if (faults.malformed()) {
             body = Arrays.copyOf(body, body.length / 2);

@@ -47,6 +47,27 @@ final class ReplyPlanner {
      * @param simulatorSeed used unless the request carries its own {@code seed}
      */
     static SimReply plan(ChatRequest request, int choice, Integer tokens, long simulatorSeed, CallIds ids) {
+        return plan(request, choice, tokens, simulatorSeed, ids, "normal");
+    }
+
+    /** The refusal the simulator gives when told to ({@code answer: refusal}). */
+    static final String REFUSAL = "I'm sorry, but I can't help with that request.";
+
+    /**
+     * @param answer {@code normal}, or a bad answer for quality tests: {@code refusal} (a fixed refusal),
+     *               {@code empty} (no text at all), {@code invalid_json} (JSON cut off half-way)
+     */
+    static SimReply plan(ChatRequest request, int choice, Integer tokens, long simulatorSeed, CallIds ids,
+                         String answer) {
+        switch (answer) {
+            case "refusal" -> {
+                return finish(request, Pieces.words(REFUSAL));
+            }
+            case "empty" -> {
+                return finish(request, List.of());
+            }
+            default -> { }
+        }
         long promptHash = Hashing.prompt(request);
         long seed = request.seed() != null ? request.seed() : simulatorSeed;
         long choiceSeed = Hashing.add(Hashing.add(promptHash, seed), choice);
@@ -62,6 +83,11 @@ final class ReplyPlanner {
             case "json_object" -> jsonObject(choiceSeed, length);
             default -> prose(request, choiceSeed, length);
         };
+        if (answer.equals("invalid_json")) {
+            List<String> cut = new ArrayList<>(List.of("{\"answer\": \""));
+            cut.addAll(pieces.subList(0, Math.max(1, pieces.size() / 2)));
+            pieces = cut;
+        }
         return finish(request, pieces);
     }
 

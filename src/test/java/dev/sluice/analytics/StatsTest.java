@@ -135,6 +135,113 @@ class StatsTest {
         }
     }
 
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    @DisplayName("feedback: count, positive/negative and their rates, the mean score, per group and per feedback name")
+    void feedbackAggregates(String store) {
+        try (TestGateway gw = start(store)) {
+            String key = gw.createKey("stats-feedback");
+            Map<String, String> auth = Map.of("authorization", "Bearer " + key);
+            String a1 = chat(gw, key, "gpt-4o");
+            String a2 = chat(gw, key, "gpt-4o");
+            String m1 = chat(gw, key, "gpt-4o-mini");
+            chat(gw, key, "gpt-4o-mini"); // no feedback at all
+            for (String fb : List.of(
+                    "{\"request_id\":\"" + a1 + "\",\"value\":\"up\"}",
+                    "{\"request_id\":\"" + a2 + "\",\"value\":\"up\"}",
+                    "{\"request_id\":\"" + a2 + "\",\"name\":\"helpfulness\",\"value\":4}",
+                    "{\"request_id\":\"" + a1 + "\",\"name\":\"helpfulness\",\"value\":2.5}",
+                    "{\"request_id\":\"" + a1 + "\",\"name\":\"resolved\",\"value\":false}",
+                    "{\"request_id\":\"" + m1 + "\",\"value\":\"down\"}",
+                    "{\"request_id\":\"" + m1 + "\",\"name\":\"topic\",\"value\":\"billing\"}")) {
+                Http.Response r = gw.http().post("/v1/feedback", fb, auth);
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+            }
+            gw.flushLog();
+
+            JsonNode data = gw.http().get("/admin/analytics/stats?from=1h&group_by=model", ADMIN).json().path("data");
+            assertThat(data).hasSize(2);
+            JsonNode big = data.get(0).path("feedback");
+            assertThat(data.get(0).path("group").path("model").asText()).isEqualTo("gpt-4o");
+            assertThat(big.path("count").asLong()).isEqualTo(5);
+            assertThat(big.path("positive").asLong()).isEqualTo(2); // two thumbs up
+            assertThat(big.path("negative").asLong()).isEqualTo(1); // resolved: false
+            assertThat(big.path("positive_rate").asDouble()).isCloseTo(2 / 3.0, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(big.path("negative_rate").asDouble()).isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(big.path("scored").asLong()).isEqualTo(2);
+            assertThat(big.path("mean").asDouble()).isEqualTo(3.25);
+            assertThat(big.path("by_name").path("thumbs").path("count").asLong()).isEqualTo(2);
+            assertThat(big.path("by_name").path("thumbs").path("positive_rate").asDouble()).isEqualTo(1.0);
+            assertThat(big.path("by_name").path("helpfulness").path("mean").asDouble()).isEqualTo(3.25);
+            assertThat(big.path("by_name").path("helpfulness").path("positive_rate").isNull()).isTrue();
+            assertThat(big.path("by_name").path("resolved").path("negative").asLong()).isEqualTo(1);
+
+            JsonNode mini = data.get(1).path("feedback");
+            assertThat(data.get(1).path("count").asLong()).isEqualTo(2);
+            assertThat(mini.path("count").asLong()).isEqualTo(2);
+            assertThat(mini.path("negative_rate").asDouble()).isEqualTo(1.0);
+            assertThat(mini.path("mean").isNull()).isTrue();
+            assertThat(mini.path("by_name").path("topic").path("count").asLong()).isEqualTo(1);
+
+            // filters apply to the rated requests: errors only has no feedback, and no groups
+            JsonNode errorsOnly = gw.http().get("/admin/analytics/stats?from=1h&status=error", ADMIN).json();
+            assertThat(errorsOnly.path("data")).isEmpty();
+            // a group without feedback has zeros and nulls, never a missing field
+            JsonNode byUser = gw.http().get("/admin/analytics/stats?from=1h&model=gpt-4o-mini&status=ok", ADMIN).json();
+            assertThat(byUser.path("data").get(0).path("feedback").path("count").asLong()).isEqualTo(2);
+        }
+    }
+
+    private static String chat(TestGateway gw, String key, String model) {
+        Http.Response r = gw.http().post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"max_tokens\":8,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}", Map.of("authorization", "Bearer " + key));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.header("x-request-id");
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    @DisplayName("caps: too many groups or buckets and a query past its timeout are 400s that name the cap")
+    void capsThroughHttp(String store) {
+        String yaml = (store.equals("postgresql") ? "store:\n  url: \"" + Services.postgres() + "\"\n" : "")
+                + "analytics:\n  max_groups: 4\n";
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), yaml, Clock.systemUTC())) {
+            List<RequestRecord> rows = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                rows.add(Seed.row(T0 + i * 60_000L, "g" + i, "k", null, "u" + (i % 5), "m", "sim", 200, null, 5, 1, 1, 1,
+                        0, null, null, null, null));
+            }
+            Seed.write(gw, rows);
+            String range = "/admin/analytics/stats?from=2026-03-01T10:00:00Z&to=2026-03-01T11:00:00Z";
+            assertThat(gw.http().get(range + "&group_by=model", ADMIN).status()).isEqualTo(200);
+            Http.Response groups = gw.http().get(range + "&group_by=user", ADMIN);
+            assertThat(groups.status()).isEqualTo(400);
+            assertThat(groups.json().path("error").path("code").asText()).isEqualTo("query_too_large");
+            assertThat(groups.json().path("error").path("message").asText()).contains("More than 4 groups",
+                    "analytics.max_groups");
+            Http.Response buckets = gw.http().get(range + "&bucket=1m", ADMIN);
+            assertThat(buckets.status()).isEqualTo(400);
+            assertThat(buckets.json().path("error").path("param").asText()).isEqualTo("bucket");
+            assertThat(buckets.json().path("error").path("message").asText()).contains("More than 4 buckets");
+        }
+        String slow = (store.equals("postgresql") ? "store:\n  url: \"" + Services.postgres() + "\"\n" : "")
+                + "analytics:\n  query_timeout: 1ms\n";
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), slow, Clock.systemUTC())) {
+            List<RequestRecord> rows = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                rows.add(Seed.row(T0 + i, "s" + i, "k", null, "u" + i, "m", "sim", 200, null, 5, 1, 1, 1, 0, null,
+                        "{\"feature\":\"f" + i + "\"}", null, null));
+            }
+            Seed.write(gw, rows);
+            Http.Response r = gw.http().get("/admin/analytics/stats?group_by=tag:feature", ADMIN);
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().path("error").path("code").asText()).isEqualTo("query_timeout");
+            assertThat(r.json().path("error").path("message").asText()).contains("analytics.query_timeout");
+            // the read connection is usable again afterwards
+            assertThat(gw.http().get("/admin/analytics/requests?limit=1", ADMIN).status()).isEqualTo(200);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     @DisplayName("an aggregate over more rows than the cap is a 400 asking to narrow the range")
     void rowCap() throws Exception {
@@ -147,14 +254,15 @@ class StatsTest {
             }
             new dev.sluice.store.RequestLogSink().insert(c, rows);
             dev.sluice.store.StatsReader reader = new dev.sluice.store.StatsReader(db);
-            Stats.Spec spec = new Stats.Spec(null, null, null, List.of(), 4);
+            Stats.Spec spec = new Stats.Spec(null, null, null, List.of(), 4, 100, java.time.Duration.ofSeconds(30));
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stats.compute(reader, dev.sluice.store.RequestQuery.ALL, spec))
                     .isInstanceOfSatisfying(dev.sluice.api.SluiceException.class, e -> {
                         assertThat(e.status()).isEqualTo(400);
-                        assertThat(e.getMessage()).contains("More than 4 requests match", "narrow");
+                        assertThat(e.getMessage()).contains("More than 4 requests match", "analytics.max_rows", "narrow");
                     });
             assertThat(Json.MAPPER.readTree(Stats.compute(reader, dev.sluice.store.RequestQuery.ALL,
-                    new Stats.Spec(null, null, null, List.of(), 5))).path("requests").asLong()).isEqualTo(5);
+                    new Stats.Spec(null, null, null, List.of(), 5, 100, java.time.Duration.ofSeconds(30))).bytes())
+                    .path("requests").asLong()).isEqualTo(5);
         }
     }
 

@@ -63,7 +63,7 @@ class AccessTest {
     }
 
     @Test
-    @DisplayName("a team admin manages its own team's keys and budget, and cannot see or touch another team")
+    @DisplayName("a team admin manages its own team's keys and name, and cannot see or touch another team")
     void teamAdmin() {
         String searchAdmin = adminKey("team_admin", "search");
         Http.Response mine = gw.http().post("/admin/keys", "{\"name\":\"search-app\"}", bearer(searchAdmin));
@@ -80,11 +80,55 @@ class AccessTest {
         assertThat(listed).isNotEmpty().allSatisfy(k -> assertThat(k.path("team").asText()).isEqualTo("search"));
         assertThat(gw.http().get("/admin/logs?team=ads", bearer(searchAdmin)).status()).isEqualTo(403);
 
-        assertThat(gw.http().patch("/admin/teams/search", "{\"budget\":{\"daily_usd\":5}}", bearer(searchAdmin)).status())
+        assertThat(gw.http().patch("/admin/teams/search", "{\"name\":\"Search\"}", bearer(searchAdmin)).status())
                 .isEqualTo(200);
-        assertThat(gw.http().patch("/admin/teams/ads", "{\"budget\":{\"daily_usd\":5}}", bearer(searchAdmin)).status())
+        assertThat(gw.http().patch("/admin/teams/ads", "{\"name\":\"Ads\"}", bearer(searchAdmin)).status())
                 .isEqualTo(403);
         assertThat(gw.http().delete("/admin/teams/search", bearer(searchAdmin)).status()).isEqualTo(403);
+    }
+
+    @Test
+    @DisplayName("only an owner changes a team's limits or budget, or grants route:override; a team admin gets a 403 that says so")
+    void ownerOnlyQuotasAndOverride() {
+        gw.createTeam("billing");
+        Http.Response capped = gw.http().patch("/admin/teams/billing",
+                "{\"limits\":{\"rpm\":10},\"budget\":{\"daily_usd\":1}}", OWNER);
+        assertThat(capped.status()).as(capped.body()).isEqualTo(200);
+        String billingAdmin = adminKey("team_admin", "billing");
+
+        for (String raise : new String[] {"{\"budget\":{\"daily_usd\":1000}}", "{\"budget\":{\"daily_usd\":null}}",
+                "{\"limits\":{\"rpm\":100000}}", "{\"name\":\"ok\",\"limits\":{\"tpm\":5}}"}) {
+            Http.Response r = gw.http().patch("/admin/teams/billing", raise, bearer(billingAdmin));
+            assertThat(r.status()).as(raise + " -> " + r.body()).isEqualTo(403);
+            assertThat(r.json().path("error").path("message").asText()).contains("Only an owner").contains("limits");
+        }
+        JsonNode team = gw.http().get("/admin/teams/billing", OWNER).json();
+        assertThat(team.path("budget").path("daily_usd").asDouble()).as("the owner's budget stays").isEqualTo(1.0);
+        assertThat(team.path("limits").path("rpm").asInt()).isEqualTo(10);
+        assertThat(gw.http().patch("/admin/teams/billing", "{\"limits\":{\"rpm\":10}}", bearer(billingAdmin)).status())
+                .as("resending the owner's values changes nothing and is allowed").isEqualTo(200);
+
+        Http.Response mint = gw.http().post("/admin/keys", "{\"name\":\"pinner\",\"scopes\":[\"route:override\"]}",
+                bearer(billingAdmin));
+        assertThat(mint.status()).as(mint.body()).isEqualTo(403);
+        assertThat(mint.json().path("error").path("message").asText()).contains("Only an owner").contains("route:override");
+        Http.Response plain = gw.http().post("/admin/keys", "{\"name\":\"plain\"}", bearer(billingAdmin));
+        assertThat(plain.status()).isEqualTo(201);
+        String plainId = plain.json().path("id").asText();
+        Http.Response grant = gw.http().patch("/admin/keys/" + plainId, "{\"scopes\":[\"route:override\"]}", bearer(billingAdmin));
+        assertThat(grant.status()).as(grant.body()).isEqualTo(403);
+        assertThat(gw.http().get("/admin/keys/" + plainId, OWNER).json().path("scopes")).isEmpty();
+
+        Http.Response ownerMinted = gw.http().post("/admin/keys",
+                "{\"name\":\"pinned\",\"team\":\"billing\",\"scopes\":[\"route:override\"]}", OWNER);
+        assertThat(ownerMinted.status()).as(ownerMinted.body()).isEqualTo(201);
+        String pinnedId = ownerMinted.json().path("id").asText();
+        assertThat(gw.http().post("/admin/keys/" + pinnedId + "/rotate", "{}", bearer(billingAdmin)).status())
+                .as("rotating would hand the team admin a secret carrying route:override").isEqualTo(403);
+        assertThat(gw.http().patch("/admin/keys/" + pinnedId, "{\"name\":\"renamed\"}", bearer(billingAdmin)).status())
+                .as("other edits of an owner-granted key stay with the team admin").isEqualTo(200);
+        assertThat(gw.http().patch("/admin/keys/" + pinnedId, "{\"scopes\":[]}", bearer(billingAdmin)).status())
+                .as("dropping a scope is allowed").isEqualTo(200);
     }
 
     @Test

@@ -352,4 +352,39 @@ class CacheTest {
         assertThat(stats.path("hits").asLong()).isPositive();
         assertThat(stats.path("misses").asLong()).isPositive();
     }
+
+    @Test
+    @DisplayName("GET /admin/cache shows a team-limited admin its own team's counters only, never the organisation's")
+    void teamScopedStats() {
+        String statsKey = key("stats", "team-stats");
+        ObjectNode body = request("Stats: what is a weir?");
+        chat(statsKey, body);
+        chat(statsKey, body);
+        chat(statsKey, body);
+        chat(teamB, request("Stats: what is a lock on a canal?"));
+        Map<String, String> owner = Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY);
+        Http.Response minted = gw.http().post("/admin/admin-keys",
+                "{\"name\":\"stats-admin\",\"role\":\"team_admin\",\"team\":\"team-stats\"}", owner);
+        assertThat(minted.status()).as(minted.body()).isEqualTo(201);
+        Map<String, String> teamAdmin = Map.of("authorization", "Bearer " + minted.json().path("key").asText());
+
+        Http.Response mine = gw.http().get("/admin/cache", teamAdmin);
+        assertThat(mine.status()).as(mine.body()).isEqualTo(200);
+        JsonNode s = mine.json();
+        assertThat(s.path("team").asText()).isEqualTo("team-stats");
+        assertThat(s.path("hits").asLong()).isEqualTo(2);
+        assertThat(s.path("misses").asLong()).isEqualTo(1);
+        assertThat(s.path("stores").asLong()).isEqualTo(1);
+        assertThat(s.path("hit_rate").asDouble()).isEqualTo(0.6667);
+        assertThat(s.has("index_entries")).as("organisation-wide figures are not shown to a team").isFalse();
+        assertThat(s.has("evictions")).isFalse();
+        assertThat(gw.http().get("/admin/cache?team=team-b", teamAdmin).status()).isEqualTo(403);
+
+        JsonNode asOwner = gw.http().get("/admin/cache?team=team-stats", owner).json();
+        assertThat(asOwner.path("hits").asLong()).isEqualTo(2);
+        JsonNode org = gw.http().get("/admin/cache", owner).json();
+        assertThat(org.has("team")).isFalse();
+        assertThat(org.path("misses").asLong()).isGreaterThan(1);
+        assertThat(org.has("index_entries")).isTrue();
+    }
 }

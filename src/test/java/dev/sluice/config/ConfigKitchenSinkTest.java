@@ -62,7 +62,7 @@ class ConfigKitchenSinkTest {
                 List.of(new AlertRule("slow", "latency_p99", "fast", "t1", Duration.ofMinutes(2), 1.5, 3, "P1", "Slow.",
                         Duration.ofMinutes(1))), Duration.ofSeconds(5)));
         assertThat(c.metrics()).isEqualTo(new MetricsConfig("scrape-me", "http://127.0.0.1:4318/v1/metrics",
-                Duration.ofSeconds(7)));
+                Duration.ofSeconds(7), false));
         assertThat(c.dashboard()).isEqualTo(new DashboardConfig(true, Duration.ofHours(2), Duration.ofMinutes(5), true));
         assertThat(c.prices()).isEqualTo(Map.of("my-model", new ModelPrice(1.5, 2.5, 1.5),
                 "other-model", new ModelPrice(1, 2, 0.25)));

@@ -83,7 +83,8 @@ class ContainerFilesTest {
         JsonNode env = services.at("/gateway-1/environment");
         String storeUrl = env.path("SLUICE_STORE_URL").asText().replaceAll("\\$\\{POSTGRES_PASSWORD[^}]*}", "secret");
         SluiceConfig config = Registries.configLoader(Map.of("SLUICE_ADMIN_KEY", "compose-test-admin-key-0123",
-                "SLUICE_STORE_URL", storeUrl, "SLUICE_REDIS_URL", env.path("SLUICE_REDIS_URL").asText()))
+                "SLUICE_STORE_URL", storeUrl, "SLUICE_REDIS_URL", env.path("SLUICE_REDIS_URL").asText(),
+                "SLUICE_METRICS_TOKEN", "compose-test-metrics-token"))
                 .parse(Files.readString(ROOT.resolve("deploy/compose/sluice.yaml")), "deploy/compose/sluice.yaml");
         assertThat(config.store().url()).startsWith("jdbc:postgresql://postgres:5432/");
         assertThat(config.redis().url()).isEqualTo("redis://redis:6379/0");

@@ -39,7 +39,8 @@ class KubernetesManifestsTest {
             "admin-key", "k8s-test-admin-key-0123456789",
             "openai-api-key", "sk-test",
             "store-url", "jdbc:postgresql://postgres:5432/sluice?user=sluice&password=secret",
-            "redis-url", "redis://:secret@redis:6379/0");
+            "redis-url", "redis://:secret@redis:6379/0",
+            "metrics-token", "k8s-test-metrics-token");
 
     static List<String> overlays() throws IOException {
         try (Stream<Path> dirs = Files.list(OVERLAYS)) {

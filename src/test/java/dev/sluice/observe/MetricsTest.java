@@ -238,6 +238,27 @@ class MetricsTest {
     }
 
     @Test
+    @DisplayName("on a non-loopback host /metrics needs the token unless metrics.public: true opens it on purpose")
+    void closedByDefaultOffLoopback() {
+        String allInterfaces = "server: {host: 0.0.0.0, port: 0, max_body_bytes: 1MB, drain_timeout: 5s}\n";
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), allInterfaces + "metrics: {}\n", Clock.systemUTC())) {
+            Http.Response r = gw.http().get("/metrics", Map.of());
+            assertThat(r.status()).as(r.body()).isEqualTo(401);
+            assertThat(r.json().path("error").path("message").asText()).contains("bearer_token").contains("public: true");
+            assertThat(gw.http().get("/metrics", Map.of("authorization", "Bearer anything")).status()).isEqualTo(401);
+            assertThat(gw.http().get("/health/live", Map.of()).status()).isEqualTo(200);
+        }
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), allInterfaces + "metrics: {public: true}\n",
+                Clock.systemUTC())) {
+            assertThat(gw.http().get("/metrics", Map.of()).status()).isEqualTo(200);
+        }
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), allInterfaces + "metrics: {bearer_token: s3cret-scrape}\n",
+                Clock.systemUTC())) {
+            assertThat(gw.http().get("/metrics", Map.of("authorization", "Bearer s3cret-scrape")).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     @DisplayName("without a metrics: section, /metrics is 404")
     void offWithoutSection() {
         try (TestGateway gw = TestGateway.start()) {

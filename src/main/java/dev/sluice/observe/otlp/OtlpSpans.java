@@ -27,7 +27,10 @@ import java.util.List;
  * values are removed), so team-limited readers see exactly their team's spans.
  *
  * <p>A span that cannot be stored (a missing or zero trace or span id, no start time, an end before
- * its start) is rejected on its own and counted in the partial-success answer; the rest are stored.
+ * its start, a start or end more than {@link #MAX_FUTURE_NANOS five minutes} after the gateway's
+ * clock) is rejected on its own and counted in the partial-success answer; the rest are stored. A
+ * span from the future would sit at the top of every newest-first list and outlive retention, so it
+ * is refused rather than clamped: clamping would invent a time the client never measured.
  */
 public final class OtlpSpans {
     public static final String KEY_ATTRIBUTE = "sluice.key.id";
@@ -35,6 +38,8 @@ public final class OtlpSpans {
     private static final HexFormat HEX = HexFormat.of();
     private static final String[] KINDS = {"internal", "internal", "server", "client", "producer", "consumer"};
     private static final String[] STATUSES = {"unset", "ok", "error"};
+    /** How far ahead of the gateway's clock a span may start or end (clock skew between hosts). */
+    public static final long MAX_FUTURE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
 
     /** Who sent the spans: the virtual key's id and team (either may be null). */
     public record Sender(String keyId, String team) {}
@@ -47,7 +52,8 @@ public final class OtlpSpans {
 
     private OtlpSpans() {}
 
-    public static Result convert(ExportTraceServiceRequest request, Sender sender) {
+    /** @param nowNanos the gateway's clock (epoch nanoseconds): spans later than this plus {@link #MAX_FUTURE_NANOS} are rejected */
+    public static Result convert(ExportTraceServiceRequest request, Sender sender, long nowNanos) {
         List<SpanRecord> out = new ArrayList<>();
         long rejected = 0;
         List<String> reasons = new ArrayList<>();
@@ -63,7 +69,7 @@ public final class OtlpSpans {
             }
             for (ScopeSpans ss : rs.getScopeSpansList()) {
                 for (Span span : ss.getSpansList()) {
-                    String problem = problem(span);
+                    String problem = problem(span, nowNanos);
                     if (problem != null) {
                         rejected++;
                         if (reasons.size() < 5) {
@@ -81,7 +87,7 @@ public final class OtlpSpans {
     }
 
     /** Why a span cannot be stored, or null when it can. */
-    static String problem(Span span) {
+    static String problem(Span span, long nowNanos) {
         String name = span.getName().isEmpty() ? "a span" : "span '" + abbreviate(span.getName()) + "'";
         if (!validId(span.getTraceId(), 16)) {
             return name + " has no valid trace id (16 bytes, not all zero)";
@@ -100,6 +106,10 @@ public final class OtlpSpans {
         }
         if (span.getStartTimeUnixNano() < 0 || span.getEndTimeUnixNano() < 0) {
             return name + " has a time beyond the year 2262";
+        }
+        long latest = nowNanos + MAX_FUTURE_NANOS;
+        if (span.getStartTimeUnixNano() > latest || span.getEndTimeUnixNano() > latest) {
+            return name + " starts or ends more than 5 minutes in the future (check the sender's clock)";
         }
         return null;
     }

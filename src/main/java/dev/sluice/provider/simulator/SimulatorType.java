@@ -30,7 +30,7 @@ public final class SimulatorType {
     private static final Map<String, ProviderType<?>> FORMATS = formats(OpenAiProvider.TYPE, AnthropicProvider.TYPE,
             GeminiProvider.TYPE, AzureOpenAi.TYPE);
     private static final Set<String> BEHAVIOUR = Set.of("ttft", "inter_token_delay", "output_tokens", "error_rate",
-            "error_status", "retry_after_seconds", "context_window", "seed", "embedding_dimensions");
+            "error_status", "retry_after_seconds", "context_window", "seed", "embedding_dimensions", "answer", "response_model");
 
     /**
      * @param format        the wire format Sluice speaks to it
@@ -70,7 +70,9 @@ public final class SimulatorType {
                 .withRetryAfterSeconds(node.integer("retry_after_seconds", d.retryAfterSeconds(), 0, Integer.MAX_VALUE))
                 .withContextWindow(node.integer("context_window", d.contextWindow(), 1, Integer.MAX_VALUE))
                 .withSeed(node.longInteger("seed", d.seed()))
-                .withEmbeddingDimensions(node.integer("embedding_dimensions", d.embeddingDimensions(), 1, 65_536));
+                .withEmbeddingDimensions(node.integer("embedding_dimensions", d.embeddingDimensions(), 1, 65_536))
+                .withAnswer(node.choice("answer", d.answer(), java.util.Set.copyOf(SimOptions.ANSWERS), "answer"))
+                .withResponseModel(node.string("response_model", d.responseModel()));
     }
 
     private static Provider create(ProviderConfig config, Options options, ProviderType.Shared shared) {

@@ -1,0 +1,148 @@
+package dev.sluice.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.openai.models.ResponseFormatJsonObject;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.sluice.api.Json;
+import dev.sluice.sim.SimOptions;
+import dev.sluice.sim.Simulator;
+import dev.sluice.testing.Http;
+import dev.sluice.testing.TestGateway;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Quality fallback: a whole answer that fails a check the fallback names is replaced before the client sees it")
+class QualityFallbackTest {
+    private static Simulator good;
+    private static TestGateway gw;
+    private static String key;
+
+    @BeforeAll
+    static void start() {
+        good = Simulator.start(SimOptions.defaults().withSeed(3));
+        // the gateway's own simulator gives bad answers when the request says so (x-sim-answer is forwarded)
+        gw = TestGateway.start(SimOptions.defaults(), """
+                routing:
+                  retries: 2
+                providers:
+                  flaky: {type: openai, base_url: "${SIM}/v1", forward_headers: ["x-sim-*"]}
+                  steady: {type: openai, base_url: "%s/v1"}
+                models:
+                  main:
+                    provider: flaky
+                    model: gpt-4o-mini
+                    fallbacks:
+                      - model: backup
+                        on: [server_error, empty, refusal, schema_invalid]
+                  no-quality:
+                    provider: flaky
+                    model: gpt-4o-mini
+                    fallbacks:
+                      - model: backup
+                  main-to-flaky:
+                    provider: flaky
+                    model: gpt-4o-mini
+                    fallbacks:
+                      - model: flaky-backup
+                        on: [refusal]
+                  backup:
+                    provider: steady
+                    model: gpt-4o
+                  flaky-backup:
+                    provider: flaky
+                    model: gpt-4o
+                """.formatted(good.baseUrl()), Clock.systemUTC());
+        key = gw.createKey("quality");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        good.close();
+    }
+
+    private static ObjectNode chat(String model) {
+        ObjectNode body = Json.object().put("model", model);
+        body.putArray("messages").addObject().put("role", "user").put("content", "Name a colour.");
+        return body;
+    }
+
+    @Test
+    @DisplayName("a JSON-mode answer that is not JSON is retried on the fallback: the official client gets valid JSON")
+    void invalidJsonFallsBack() throws Exception {
+        ChatCompletion completion = gw.openAi(key).withOptions(o -> o.putHeader("x-sim-answer", "invalid_json")
+                        .putHeader("x-request-id", "quality-json-1"))
+                .chat().completions().create(ChatCompletionCreateParams.builder().model("main")
+                        .addUserMessage("Give me a colour as JSON.")
+                        .responseFormat(ResponseFormatJsonObject.builder().build()).build());
+        String content = completion.choices().getFirst().message().content().orElseThrow();
+        assertThat(Json.MAPPER.readTree(content).isObject()).isTrue();
+        assertThat(completion.model()).isEqualTo("gpt-4o");
+
+        JsonNode row = gw.logs("request_id=quality-json-1").path(0);
+        JsonNode attempts = row.path("attempt_log");
+        assertThat(attempts.size()).isEqualTo(2);
+        assertThat(attempts.path(0).path("error").asText()).isEqualTo("schema_invalid");
+        assertThat(row.path("fallback_model").asText()).isEqualTo("backup");
+    }
+
+    @Test
+    @DisplayName("a refusal and an empty answer each fall back; the attempt records why")
+    void refusalAndEmptyFallBack() {
+        for (String bad : new String[] {"refusal", "empty"}) {
+            Http.Response r = gw.http().post("/v1/chat/completions", chat("main"),
+                    Http.bearer(key, "x-sim-answer", bad));
+            assertThat(r.status()).as(bad).isEqualTo(200);
+            assertThat(r.header("x-sluice-fallback")).as(bad).isEqualTo("backup");
+            assertThat(r.header("x-sluice-attempts")).as(bad).isEqualTo("2");
+            assertThat(r.header("x-sluice-quality")).as(bad).isNull();
+            String text = r.json().path("choices").path(0).path("message").path("content").asText();
+            assertThat(text).as(bad).isNotBlank();
+            assertThat(Refusals.isRefusal(text)).as(bad).isFalse();
+        }
+    }
+
+    @Test
+    @DisplayName("a good answer is served as it is, with one attempt")
+    void goodAnswerIsServed() {
+        Http.Response r = gw.http().post("/v1/chat/completions", chat("main"), Http.bearer(key));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("x-sluice-attempts")).isEqualTo("1");
+        assertThat(r.header("x-sluice-fallback")).isNull();
+    }
+
+    @Test
+    @DisplayName("checks run only when a fallback names them: without, a refusal reaches the client untouched")
+    void checksAreOptIn() {
+        Http.Response r = gw.http().post("/v1/chat/completions", chat("no-quality"),
+                Http.bearer(key, "x-sim-answer", "refusal"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("x-sluice-attempts")).isEqualTo("1");
+        assertThat(Refusals.isRefusal(r.json().path("choices").path(0).path("message").path("content").asText())).isTrue();
+    }
+
+    @Test
+    @DisplayName("when the fallback fails the check too, the client gets the first answer, marked x-sluice-quality, and pays for both")
+    void allFailKeepsFirstAnswer() {
+        Http.Response r = gw.http().post("/v1/chat/completions", chat("main-to-flaky"),
+                Http.bearer(key, "x-sim-answer", "refusal"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("x-sluice-quality")).isEqualTo("refusal");
+        assertThat(r.header("x-sluice-attempts")).isEqualTo("2");
+        assertThat(r.header("x-sluice-model")).isEqualTo("gpt-4o-mini");
+        assertThat(r.json().path("model").asText()).isEqualTo("gpt-4o-mini");
+
+        JsonNode row = gw.awaitLogs("model=main-to-flaky", 1).path(0);
+        JsonNode usage = r.json().path("usage");
+        // gpt-4o-mini's own answer alone; the discarded gpt-4o answer must be on top of it
+        double servedOnly = usage.path("prompt_tokens").asDouble() * 0.15e-6 + usage.path("completion_tokens").asDouble() * 0.6e-6;
+        assertThat(row.path("cost_usd").asDouble()).isGreaterThan(servedOnly * 1.5);
+    }
+}
