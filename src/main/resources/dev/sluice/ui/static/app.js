@@ -14,6 +14,7 @@ function can(role) {
     write: team => session.role === 'owner' || (session.role === 'team_admin' && team != null && team === session.team),
     owner: () => session.role === 'owner',
     role,
+    session,
   };
 }
 

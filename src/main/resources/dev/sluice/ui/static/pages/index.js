@@ -20,6 +20,7 @@ import guardrails from './guardrails.js';
 import cache from './cache.js';
 import feedback from './feedback.js';
 import audit from './audit.js';
+import quality from './quality.js';
 
 export default [
   overview,
@@ -30,6 +31,7 @@ export default [
   session,
   guardrails,
   feedback,
+  quality,
   keys,
   teams,
   adminKeys,
