@@ -53,9 +53,13 @@ class DashboardBrowserTest {
                 throw new java.util.concurrent.CompletionException(e);
             }
         });
+        long t0 = System.nanoTime();
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true));
+        long browserMs = (System.nanoTime() - t0) / 1_000_000;
         demo = demoReady.join();
+        System.err.printf("browser tests: Chromium ready in %d ms, demo gateway with its traffic in %d ms%n", browserMs,
+                (System.nanoTime() - t0) / 1_000_000);
         var body = Json.object().put("model", "gpt-4o-mini");
         body.putArray("messages").addObject().put("role", "user").put("content", HOSTILE);
         Http.Response hostile = demo.http.post("/v1/chat/completions", body, Http.bearer(demo.apiKey));
