@@ -45,11 +45,13 @@ public final class DashboardBench {
         int requests = quick ? 100_000 : 1_000_000;
         int spans = quick ? 500_000 : 5_000_000;
         Path root = Path.of(System.getProperty("sluice.root", ".")).toAbsolutePath().normalize();
+        // --store FILE: measure a store seeded by an earlier run with the same sizes (seeding takes minutes)
+        int at = List.of(args).indexOf("--store");
         Path work = Files.createTempDirectory("sluice-dashboard-bench");
-        Path db = work.resolve("dashboard.db");
+        Path db = at >= 0 ? Path.of(args[at + 1]).toAbsolutePath() : work.resolve("dashboard.db");
         long now = System.currentTimeMillis();
         long seedStart = System.nanoTime();
-        Seeded seeded = seed(db, requests, spans, now);
+        Seeded seeded = at >= 0 ? seededIds(requests, spans) : seed(db, requests, spans, now);
         double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
         Processes procs = new Processes(root.resolve("target/sluice.jar"), work);
         StringBuilder md = new StringBuilder();
@@ -61,10 +63,9 @@ public final class DashboardBench {
                 .append(String.format(Locale.ROOT, "%.0f", seedSeconds)).append(" s). Each page: its calls in parallel through ")
                 .append("/ui/api, 25 loads after 3 warm-ups (5 when a warm-up averages over 1 s); wall time per load. Target p95 ≤ 300 ms.\n\n");
         try {
-            int port = Processes.freePort();
             Path config = work.resolve("sluice.yaml");
             Files.writeString(config, """
-                    server: {host: 127.0.0.1, port: %d}
+                    server: {host: 127.0.0.1, port: 0}
                     auth: {enabled: true, admin_key: %s}
                     store: {path: %s}
                     dashboard: {enabled: true}
@@ -72,9 +73,11 @@ public final class DashboardBench {
                       sim: {type: simulator}
                     models:
                       gpt-4o-mini: {provider: sim}
-                    """.formatted(port, ADMIN, db));
+                    """.formatted(ADMIN, db));
             procs.java("gateway", List.of("-XX:+UseSerialGC", "-Xmx1g"), "serve", "--config", config.toString());
             long up = System.nanoTime();
+            // port 0 and the port read from the log: a port picked in advance may be taken meanwhile on a busy machine
+            int port = awaitPort(work.resolve("gateway.log"));
             awaitReady("http://127.0.0.1:" + port + "/health/ready");
             md.append(String.format(Locale.ROOT, "Gateway ready on this store in %.1f s.%n%n", (System.nanoTime() - up) / 1e9));
             Browser browser = Browser.login("http://127.0.0.1:" + port);
@@ -136,6 +139,28 @@ public final class DashboardBench {
         p.put("End user", List.of("analytics/stats?user=user-7&from=30d", "analytics/requests?user=user-7&from=30d&limit=20"));
         p.put("Audit log", List.of("audit?limit=200"));
         return p;
+    }
+
+    /** The ids {@link #seed} picks, for a store it seeded earlier. */
+    private static Seeded seededIds(int requests, int spans) {
+        int i = requests / 2;
+        return new Seeded("req-" + i, String.format("%032x", i < spans / SPANS_PER_TRACE ? i + 1 : 1), "session-" + (i / 20));
+    }
+
+    /** The port the gateway reports ("... at http://127.0.0.1:PORT/v1"), up to 5 minutes. */
+    private static int awaitPort(Path log) throws Exception {
+        java.util.regex.Pattern serving = java.util.regex.Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/v1");
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                java.util.regex.Matcher m = serving.matcher(Files.readString(log));
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the gateway did not report its port within 5 minutes; see " + log);
     }
 
     /** A gateway opening a large store takes longer than Processes.awaitUp's 30 s: up to 5 minutes. */
