@@ -225,6 +225,7 @@ class DashboardBrowserTest {
             s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
             String secret = s.page.getByTestId("secret").textContent();
             assertThat(secret).startsWith("sk-");
+            s.page.locator("tr", new Page.LocatorOptions().setHasText("browser-key")).waitFor();
             s.screenshot("keys-created");
             s.page.reload();
             s.page.locator("main[data-rendered='#/keys']").waitFor();
