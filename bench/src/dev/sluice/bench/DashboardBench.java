@@ -59,8 +59,9 @@ public final class DashboardBench {
                 .append(", commit ").append(Report.commit(root)).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, load ").append(Servers.loadAverage())
                 .append("\n\nStore: SQLite, ").append(String.format(Locale.ROOT, "%,d", requests)).append(" request-log rows and ")
-                .append(String.format(Locale.ROOT, "%,d", spans)).append(" spans over 7 days (seeded in ")
-                .append(String.format(Locale.ROOT, "%.0f", seedSeconds)).append(" s). Each page: its calls in parallel through ")
+                .append(String.format(Locale.ROOT, "%,d", spans)).append(" spans over 7 days (")
+                .append(at >= 0 ? "seeded by an earlier run" : String.format(Locale.ROOT, "seeded in %.0f s", seedSeconds))
+                .append("). Each page: its calls in parallel through ")
                 .append("/ui/api, 25 loads after 3 warm-ups (5 when a warm-up averages over 1 s); wall time per load. Target p95 ≤ 300 ms.\n\n");
         try {
             Path config = work.resolve("sluice.yaml");
