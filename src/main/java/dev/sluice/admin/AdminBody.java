@@ -29,6 +29,17 @@ final class AdminBody {
         return new AdminBody(body);
     }
 
+    /** The raw JSON of a field, or null when absent or null. */
+    JsonNode node(String field) {
+        JsonNode v = body.get(field);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    /** The whole body, for endpoints that store a document as it is (an evaluation run). */
+    JsonNode node() {
+        return body;
+    }
+
     boolean has(String field) {
         JsonNode v = body.get(field);
         return v != null && !v.isNull();

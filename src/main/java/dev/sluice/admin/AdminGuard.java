@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminGuard {
     private static final Logger LOG = LoggerFactory.getLogger(AdminGuard.class);
+    private static final int MAX_READ_TARGET = 1000;
 
     private final Guard<AdminIdentity> adminKeys;
     private final AuditRepository audit;
@@ -74,6 +75,21 @@ public final class AdminGuard {
             http.sendJson(status, json);
         }
 
+        /**
+         * Records a read of the request log, traces or bodies: who asked for what (the path and its
+         * query, cut at {@value #MAX_READ_TARGET} characters), before it is answered, so refused
+         * reads are recorded too and a read the audit log cannot record is not served.
+         */
+        void auditRead(String action) {
+            String query = http.queryString();
+            String target = http.path() + (query == null || query.isEmpty() ? "" : "?" + query);
+            if (target.length() > MAX_READ_TARGET) {
+                target = target.substring(0, MAX_READ_TARGET) + "…";
+            }
+            String team = who.visibleTeam() != null ? who.visibleTeam() : http.query("team");
+            audit(action, target, team, null, null);
+        }
+
         /** Records an admin action: who, what, on what, before and after (never secrets). */
         void audit(String action, String target, String team, String before, String after) {
             audit.append(new AuditEntry(clock.millis(), who.id(), who.role().wire(), action, target, team, before, after,
@@ -97,6 +113,15 @@ public final class AdminGuard {
 
         AdminRoutes get(String pattern, Work work) {
             routes.get(pattern, http -> handle(http, work));
+            return this;
+        }
+
+        /** A read of the request log, traces or bodies: audited as {@code action} before it runs. */
+        AdminRoutes read(String pattern, String action, Work work) {
+            routes.get(pattern, http -> handle(http, call -> {
+                call.auditRead(action);
+                work.run(call);
+            }));
             return this;
         }
 
@@ -128,7 +153,7 @@ public final class AdminGuard {
             http.sendError(e);
         } catch (StoreException e) {
             LOG.error("admin request failed in the store", e);
-            http.sendError(SluiceException.unavailable("The store is unavailable; the change was not made. Retry."));
+            http.sendError(SluiceException.unavailable("The store is unavailable; nothing was read or changed. Retry."));
         }
     }
 }

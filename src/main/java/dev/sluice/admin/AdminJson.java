@@ -17,14 +17,19 @@ import java.util.Map;
 final class AdminJson {
     private AdminJson() {}
 
-    static void key(JsonGenerator gen, KeyRow k, String secret, long nowMillis) throws IOException {
+    /** Opens a key's object with what virtual and admin keys share: id, name, the secret (once), the hint. */
+    private static void openKey(JsonGenerator gen, String id, String name, String secret, String hint) throws IOException {
         gen.writeStartObject();
-        gen.writeStringField("id", k.id());
-        gen.writeStringField("name", k.name());
+        gen.writeStringField("id", id);
+        gen.writeStringField("name", name);
         if (secret != null) {
             gen.writeStringField("key", secret);
         }
-        gen.writeStringField("hint", "..." + k.secretHint());
+        gen.writeStringField("hint", "..." + hint);
+    }
+
+    static void key(JsonGenerator gen, KeyRow k, String secret, long nowMillis) throws IOException {
+        openKey(gen, k.id(), k.name(), secret, k.secretHint());
         gen.writeStringField("status", k.revokedAt() != null ? "revoked"
                 : k.expiresAt() != null && k.expiresAt() <= nowMillis ? "expired" : "active");
         strings(gen, "models", k.allowedModels());
@@ -59,13 +64,7 @@ final class AdminJson {
     }
 
     static void adminKey(JsonGenerator gen, AdminKeyRow k, String secret) throws IOException {
-        gen.writeStartObject();
-        gen.writeStringField("id", k.id());
-        gen.writeStringField("name", k.name());
-        if (secret != null) {
-            gen.writeStringField("key", secret);
-        }
-        gen.writeStringField("hint", "..." + k.secretHint());
+        openKey(gen, k.id(), k.name(), secret, k.secretHint());
         gen.writeStringField("role", k.role());
         gen.writeStringField("team", k.team());
         gen.writeStringField("status", k.revokedAt() == null ? "active" : "revoked");
@@ -106,14 +105,14 @@ final class AdminJson {
         gen.writeBooleanField("stream", r.stream());
         gen.writeNumberField("status", r.status());
         gen.writeStringField("error_type", r.errorType());
-        nullableInt(gen, "tokens_in", r.tokensIn());
-        nullableInt(gen, "tokens_out", r.tokensOut());
+        nullableNumber(gen, "tokens_in", r.tokensIn());
+        nullableNumber(gen, "tokens_out", r.tokensOut());
         if (r.costUsd() == null) {
             gen.writeNullField("cost_usd");
         } else {
             gen.writeNumberField("cost_usd", r.costUsd());
         }
-        nullableInt(gen, "ttft_ms", r.ttftMs() < 0 ? null : (int) r.ttftMs());
+        nullableNumber(gen, "ttft_ms", r.ttftMs() < 0 ? null : (int) r.ttftMs());
         gen.writeNumberField("latency_ms", r.latencyMs());
         gen.writeNumberField("attempts", r.attempts());
         gen.writeStringField("cache_status", r.cacheStatus());
@@ -122,12 +121,20 @@ final class AdminJson {
         } else {
             gen.writeNumberField("cache_similarity", Math.round(r.cacheSimilarity() * 10_000) / 10_000.0);
         }
-        nullableInt(gen, "saved_tokens_in", r.savedTokensIn());
-        nullableInt(gen, "saved_tokens_out", r.savedTokensOut());
+        nullableNumber(gen, "saved_tokens_in", r.savedTokensIn());
+        nullableNumber(gen, "saved_tokens_out", r.savedTokensOut());
         gen.writeStringField("trace_id", r.traceId());
         gen.writeStringField("session_id", r.sessionId());
         raw(gen, "tags", r.tags());
         gen.writeStringField("guardrails", r.guardrails());
+        if (r.prompt() != null) {
+            gen.writeObjectFieldStart("prompt");
+            gen.writeStringField("name", r.prompt());
+            nullableNumber(gen, "version", r.promptVersion());
+            gen.writeStringField("experiment", r.experiment());
+            gen.writeStringField("variant", r.variant());
+            gen.writeEndObject();
+        }
         gen.writeStringField("fallback_model", r.fallbackModel());
         gen.writeStringField("route_reason", r.routeReason());
         raw(gen, "attempt_log", r.attemptLog());
@@ -136,13 +143,13 @@ final class AdminJson {
 
     static void quota(JsonGenerator gen, Quota q) throws IOException {
         gen.writeObjectFieldStart("limits");
-        nullableInt(gen, "rpm", q.rpm());
-        nullableInt(gen, "tpm", q.tpm());
-        nullableInt(gen, "concurrency", q.concurrency());
+        nullableNumber(gen, "rpm", q.rpm());
+        nullableNumber(gen, "tpm", q.tpm());
+        nullableNumber(gen, "concurrency", q.concurrency());
         gen.writeEndObject();
         gen.writeObjectFieldStart("budget");
-        nullableDouble(gen, "daily_usd", q.dailyUsd());
-        nullableDouble(gen, "monthly_usd", q.monthlyUsd());
+        nullableNumber(gen, "daily_usd", q.dailyUsd());
+        nullableNumber(gen, "monthly_usd", q.monthlyUsd());
         gen.writeEndObject();
     }
 
@@ -194,19 +201,12 @@ final class AdminJson {
         }
     }
 
-    private static void nullableInt(JsonGenerator gen, String field, Integer value) throws IOException {
+    /** The number, or null when there is none (the field is always there). */
+    private static void nullableNumber(JsonGenerator gen, String field, Number value) throws IOException {
         if (value == null) {
             gen.writeNullField(field);
         } else {
-            gen.writeNumberField(field, value);
-        }
-    }
-
-    private static void nullableDouble(JsonGenerator gen, String field, Double value) throws IOException {
-        if (value == null) {
-            gen.writeNullField(field);
-        } else {
-            gen.writeNumberField(field, value);
+            Json.optionalNumber(gen, field, value);
         }
     }
 }

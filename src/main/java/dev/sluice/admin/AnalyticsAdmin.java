@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 /**
  * The analytics API (what a dashboard uses): request search, trace search, one trace as a tree, a
  * session, and aggregates. Any admin role reads; team-limited keys see only their team's requests
- * and spans (asking for another team is a 403).
+ * and spans (asking for another team is a 403). Every read is recorded in the audit log.
  */
 public final class AnalyticsAdmin implements Endpoints {
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
@@ -53,11 +53,11 @@ public final class AnalyticsAdmin implements Endpoints {
     @Override
     public void register(Routes routes) {
         guard.on(routes)
-                .get("/admin/analytics/requests", this::requests)
-                .get("/admin/analytics/traces", this::traces)
-                .get("/admin/analytics/stats", this::stats)
-                .get("/admin/traces/{trace_id}", this::trace)
-                .get("/admin/sessions/{id}", this::session);
+                .read("/admin/analytics/requests", "logs.search", this::requests)
+                .read("/admin/analytics/traces", "traces.search", this::traces)
+                .read("/admin/analytics/stats", "logs.stats", this::stats)
+                .read("/admin/traces/{trace_id}", "trace.read", this::trace)
+                .read("/admin/sessions/{id}", "session.read", this::session);
     }
 
     /** {@code GET /admin/analytics/requests} */
@@ -161,9 +161,9 @@ public final class AnalyticsAdmin implements Endpoints {
         }));
     }
 
+    /** The spans of {@code team} (the store's team column, compared exactly). */
     private static List<SpanRecord> visibleTo(String team, List<SpanRecord> all) {
-        Map<String, String> teams = TraceTree.of(all).teams();
-        return all.stream().filter(s -> team.equals(teams.get(s.spanId()))).toList();
+        return all.stream().filter(s -> team.equals(s.team())).toList();
     }
 
     /** {@code GET /admin/sessions/{id}}: the session's traces in order, its requests, and totals. */

@@ -165,6 +165,7 @@ public final class FeedbackEndpoints implements Endpoints {
         gen.writeStringField("model", f.model());
         gen.writeStringField("key_id", f.keyId());
         gen.writeStringField("team", f.team());
+        gen.writeStringField("rated_by", f.ratedBy());
         gen.writeEndObject();
     }
 }

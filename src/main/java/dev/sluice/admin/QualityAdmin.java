@@ -1,6 +1,7 @@
 package dev.sluice.admin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sluice.alert.DriftSource;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.server.Endpoints;
@@ -25,15 +26,78 @@ public final class QualityAdmin implements Endpoints {
 
     private final AdminGuard guard;
     private final ModelChangeRepository changes;
+    private final DriftSource drift;
+    private final java.util.function.Supplier<java.util.Map<String, Object>> evaluators;
 
-    public QualityAdmin(AdminGuard guard, ModelChangeRepository changes) {
+    /**
+     * @param drift      the drift figures, or null when drift is off
+     * @param evaluators the online evaluators' counters, or null when none are configured
+     */
+    public QualityAdmin(AdminGuard guard, ModelChangeRepository changes, DriftSource drift,
+                        java.util.function.Supplier<java.util.Map<String, Object>> evaluators) {
         this.guard = guard;
         this.changes = changes;
+        this.drift = drift;
+        this.evaluators = evaluators;
     }
 
     @Override
     public void register(Routes routes) {
-        guard.on(routes).get("/admin/quality/model-changes", this::modelChanges);
+        guard.on(routes)
+                .get("/admin/quality/model-changes", this::modelChanges)
+                .get("/admin/quality/drift", this::drift)
+                .get("/admin/quality/evaluators", this::evaluators);
+    }
+
+    /** {@code GET /admin/quality/evaluators}: each online evaluator's sampling, scoring and judge spend on this node. */
+    private void evaluators(AdminGuard.Call call) {
+        call.who.requireRead(null, "online evaluators");
+        java.util.Map<String, Object> stats = evaluators == null ? java.util.Map.of() : evaluators.get();
+        call.send(200, Json.write(gen -> {
+            gen.writeStartObject();
+            gen.writeStringField("object", "quality.evaluators");
+            gen.writeFieldName("evaluators");
+            Json.MAPPER.writeValue(gen, stats);
+            gen.writeEndObject();
+        }));
+    }
+
+    /**
+     * {@code GET /admin/quality/drift?model=&window=1h&baseline=24h}: every drift figure of the
+     * model's (or all) sampled traffic in the recent window against the baseline window before it.
+     */
+    private void drift(AdminGuard.Call call) {
+        call.who.requireRead(null, "drift figures (models serve every team)");
+        if (drift == null) {
+            throw new SluiceException(404, "invalid_request_error", "drift_off", null, "Drift monitoring is off; turn it"
+                    + " on with quality.drift.enabled: true or an alert rule with metric: drift.");
+        }
+        Duration window = duration(call.query("window"), Duration.ofHours(1), "window");
+        Duration baseline = duration(call.query("baseline"), Duration.ofHours(24), "baseline");
+        String model = call.query("model");
+        DriftSource.Reading r = drift.read("centroid_distance", model == null || model.isBlank() ? null : model, window,
+                baseline, call.now());
+        call.send(200, Json.write(gen -> {
+            gen.writeStartObject();
+            gen.writeStringField("object", "quality.drift");
+            if (model == null || model.isBlank()) {
+                gen.writeNullField("model");
+            } else {
+                gen.writeStringField("model", model);
+            }
+            gen.writeStringField("window", window.toString());
+            gen.writeStringField("baseline", baseline.toString());
+            gen.writeObjectFieldStart("figures");
+            for (var e : r.figures().entrySet()) {
+                if (e.getValue() instanceof Double d) {
+                    gen.writeNumberField(e.getKey(), d);
+                } else if (e.getValue() instanceof Long l) {
+                    gen.writeNumberField(e.getKey(), l);
+                }
+            }
+            gen.writeEndObject();
+            gen.writeEndObject();
+        }));
     }
 
     private void modelChanges(AdminGuard.Call call) {
@@ -87,8 +151,12 @@ public final class QualityAdmin implements Endpoints {
     }
 
     private static Duration window(String text) {
+        return duration(text, DEFAULT_WINDOW, "window");
+    }
+
+    private static Duration duration(String text, Duration fallback, String param) {
         if (text == null) {
-            return DEFAULT_WINDOW;
+            return fallback;
         }
         try {
             Duration d = Duration.parse("PT" + text.strip().toUpperCase(java.util.Locale.ROOT));
@@ -98,7 +166,7 @@ public final class QualityAdmin implements Endpoints {
         } catch (DateTimeParseException ignored) {
             // reported below
         }
-        throw SluiceException.invalidType("window", "a duration such as 30m, 6h or 720h (at most 30 days)");
+        throw SluiceException.invalidType(param, "a duration such as 30m, 6h or 720h (at most 30 days)");
     }
 
     private static long hours(String text) {

@@ -7,7 +7,10 @@ import dev.sluice.api.SluiceException;
 import dev.sluice.store.Erasure;
 import java.util.Map;
 
-/** {@code DELETE /admin/users/{user}}: the right to erasure, owners only, audited (without the user's data). */
+/**
+ * {@code DELETE /admin/users/{user}}: the right to erasure, owners only, audited (without the user's data). A user
+ * id with {@code /} or other reserved characters is sent percent-encoded ({@code tenant%2Falice}).
+ */
 public final class UsersAdmin implements Endpoints {
     private final AdminGuard guard;
     private final Erasure erasure;
@@ -28,7 +31,7 @@ public final class UsersAdmin implements Endpoints {
         if (user == null || user.isBlank()) {
             throw SluiceException.invalidRequest("user", "Name the end user to erase.");
         }
-        Map<String, Integer> deleted = erasure.erase(user);
+        Map<String, Long> deleted = erasure.erase(user);
         call.audit("user.erase", user, null, null, Json.string(deleted));
         call.send(200, Json.write(gen -> {
             gen.writeStartObject();

@@ -72,6 +72,7 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
     private final Duration interval;
     private final Thread thread;
     private volatile boolean stopped;
+    private volatile DriftSource drift;
 
     /** @param background evaluate on a virtual thread every {@code interval}; false = only {@link #evaluate()} */
     public AlertEvaluator(List<AlertRule> rules, Duration interval, AlertChannel sink, Clock clock, boolean background) {
@@ -82,6 +83,16 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
         this.clock = clock;
         this.interval = interval;
         this.thread = background ? Thread.ofVirtual().name("sluice-alerts").start(this::loop) : null;
+    }
+
+    /** Where drift rules read their figures; until one is set they never fire. */
+    public void driftSource(DriftSource source) {
+        this.drift = source;
+    }
+
+    /** Whether any rule is a drift rule (then a drift monitor has to be running). */
+    public boolean hasDriftRules() {
+        return states.stream().anyMatch(s -> s.rule.drift() != null);
     }
 
     /** Whether a finished request counts as an error for {@code error_rate}. */
@@ -138,10 +149,18 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
 
     /** Thumbs and boolean feedback feed {@code negative_feedback_rate}. */
     public void feedback(FeedbackRecord f) {
+        long now = clock.millis();
+        if (f.ratedBy() != null && f.ratedBy().startsWith("evaluator:")) {
+            for (State s : states) {
+                if (s.rule.metric().equals(AlertRule.EVALUATOR_FAIL_RATE) && matches(s.rule, f.model(), f.team())) {
+                    s.add(now, f.sentiment().equals("negative") ? 1 : 0);
+                }
+            }
+            return;
+        }
         if (!f.kind().equals("thumbs") && !f.kind().equals("boolean")) {
             return;
         }
-        long now = clock.millis();
         for (State s : states) {
             if (s.rule.metric().equals(AlertRule.NEGATIVE_FEEDBACK_RATE) && matches(s.rule, f.model(), f.team())) {
                 s.add(now, f.sentiment().equals("negative") ? 1 : 0);
@@ -158,19 +177,36 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
         long now = clock.millis();
         for (State s : states) {
             AlertRule r = s.rule;
-            double[] values = s.window(now);
-            double value = value(r, values);
-            boolean breach = values.length >= r.minSamples() && value > r.threshold();
+            double value;
+            int samples;
+            boolean breach;
+            Map<String, Object> figures = Map.of();
+            if (r.drift() != null) {
+                DriftSource source = drift;
+                if (source == null) {
+                    continue;
+                }
+                DriftSource.Reading reading = source.read(r.drift().figure(), r.model(), r.window(), r.drift().baseline(), now);
+                value = reading.value();
+                samples = (int) Math.min(Integer.MAX_VALUE, reading.recent());
+                figures = reading.figures();
+                breach = reading.recent() >= r.minSamples() && reading.baseline() >= r.minSamples() && value > r.threshold();
+            } else {
+                double[] values = s.window(now);
+                value = value(r, values);
+                samples = values.length;
+                breach = values.length >= r.minSamples() && value > r.threshold();
+            }
             if (breach && !s.firing) {
                 if (s.lastFired == Long.MIN_VALUE || now - s.lastFired >= r.cooldown().toMillis()) {
                     s.firing = true;
                     s.lastFired = now;
-                    sink.send(alert(r, "firing", value, values.length));
+                    sink.send(alert(r, "firing", value, samples, figures));
                 }
                 // else: it flapped back within the cooldown; stay quiet until the cooldown has passed
             } else if (!breach && s.firing) {
                 s.firing = false;
-                sink.send(alert(r, "resolved", value, values.length));
+                sink.send(alert(r, "resolved", value, samples, figures));
             }
         }
     }
@@ -190,13 +226,13 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
         };
     }
 
-    private static Alert alert(AlertRule r, String status, double value, int samples) {
+    private static Alert alert(AlertRule r, String status, double value, int samples, Map<String, Object> figures) {
         String scope = (r.model() != null ? " model " + r.model() : "") + (r.team() != null ? " team " + r.team() : "");
         String shown = format(r, value);
         String title = status.equals("firing")
-                ? String.format(Locale.ROOT, "FIRING %s: %s is %s (threshold %s) over %s%s", r.name(), r.metric(), shown,
+                ? String.format(Locale.ROOT, "FIRING %s: %s is %s (threshold %s) over %s%s", r.name(), label(r), shown,
                         r.thresholdText(), window(r.window()), scope)
-                : String.format(Locale.ROOT, "RESOLVED %s: %s is back to %s (threshold %s) over %s%s", r.name(), r.metric(),
+                : String.format(Locale.ROOT, "RESOLVED %s: %s is back to %s (threshold %s) over %s%s", r.name(), label(r),
                         shown, r.thresholdText(), window(r.window()), scope);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("status", status);
@@ -212,10 +248,18 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
         if (r.team() != null) {
             details.put("team", r.team());
         }
+        if (r.drift() != null) {
+            details.put("figure", r.drift().figure());
+            details.put("baseline", window(r.drift().baseline()));
+            details.put("figures", figures);
+        }
         return new Alert(r.priority(), title, r.message(), details);
     }
 
     private static String format(AlertRule r, double value) {
+        if (r.drift() != null) {
+            return String.format(Locale.ROOT, "%.3g", value);
+        }
         if (r.isRate()) {
             return String.format(Locale.ROOT, "%.4g%%", value * 100);
         }
@@ -223,6 +267,12 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
             return String.format(Locale.ROOT, "%.3fs", value);
         }
         return String.format(Locale.ROOT, "$%.4f", value);
+    }
+
+    /** The metric's name in titles: a drift rule names its figure and what it is compared with. */
+    private static String label(AlertRule r) {
+        return r.drift() == null ? r.metric()
+                : "drift " + r.drift().figure() + " (vs the " + window(r.drift().baseline()) + " before)";
     }
 
     /** A window as people write it: 5m, 1h, 30s. */

@@ -33,7 +33,7 @@ import java.util.TreeMap;
 public final class Stats {
     /** Dimensions rows can be grouped by, besides {@code tag:<name>}. */
     public static final Set<String> DIMENSIONS = Set.of("model", "provider", "key", "team", "user", "operation", "status",
-            "error_type", "cache_status", "prompt_version");
+            "error_type", "cache_status", "prompt", "prompt_version", "experiment", "variant");
     public static final int MAX_GROUP_BY = 3;
 
     /**
@@ -285,7 +285,11 @@ public final class Stats {
             case "status" -> Integer.toString(row.status());
             case "error_type" -> row.errorType();
             case "cache_status" -> row.cacheStatus();
-            case "prompt_version" -> tag(tags, "prompt_version");
+            case "prompt" -> row.prompt();
+            // a stored prompt's version (NAME@VERSION); else the prompt_version tag of apps that render their own
+            case "prompt_version" -> row.prompt() != null ? row.prompt() + "@" + row.promptVersion() : tag(tags, "prompt_version");
+            case "experiment" -> row.experiment();
+            case "variant" -> row.variant();
             default -> tag(tags, dimension.substring(4));
         };
     }

@@ -30,16 +30,7 @@ public final class TimeParam {
         }
         Matcher m = RELATIVE.matcher(t);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            };
-            return nowMillis - d.toMillis();
+            return nowMillis - duration(m).toMillis();
         }
         if (t.chars().allMatch(Character::isDigit) && t.length() <= 15) {
             return Long.parseLong(t);
@@ -67,8 +58,17 @@ public final class TimeParam {
         if (!m.matches() || text.strip().startsWith("-") || Long.parseLong(m.group(1)) == 0) {
             throw SluiceException.invalidRequest("bucket", "'" + text + "' is not a bucket width. Use e.g. 1m, 5m, 1h or 1d.");
         }
+        Duration d = duration(m);
+        if (d.toMillis() < 1000) {
+            throw SluiceException.invalidRequest("bucket", "Buckets are at least 1s wide.");
+        }
+        return d;
+    }
+
+    /** The duration a matched {@code RELATIVE} text says: a count and a unit (ms, s, m, h, d, w). */
+    private static Duration duration(Matcher m) {
         long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
+        return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
@@ -76,9 +76,5 @@ public final class TimeParam {
             case "d" -> Duration.ofDays(n);
             default -> Duration.ofDays(7 * n);
         };
-        if (d.toMillis() < 1000) {
-            throw SluiceException.invalidRequest("bucket", "Buckets are at least 1s wide.");
-        }
-        return d;
     }
 }

@@ -1,8 +1,6 @@
 package dev.sluice.analytics;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.api.Json;
 import dev.sluice.store.SpanRecord;
 import java.io.IOException;
 import java.time.Instant;
@@ -26,8 +24,6 @@ import java.util.Set;
 public final class TraceTree {
     /** Tree levels written nested; each level is two JSON levels, and readers commonly stop at 200. */
     public static final int MAX_DEPTH = 64;
-    private static final String TEAM = "sluice.team";
-    private static final String KEY = "sluice.key.id";
 
     private final List<SpanRecord> spans;
     private final Map<String, List<SpanRecord>> children = new HashMap<>();
@@ -60,31 +56,6 @@ public final class TraceTree {
     /** Builds the tree of these spans (in start order). */
     public static TraceTree of(List<SpanRecord> spans) {
         return new TraceTree(spans);
-    }
-
-    /**
-     * The team each span belongs to: its own {@code sluice.team} stamp (ingested spans are stamped with
-     * the sending key's team; the gateway's root span with the caller's), and for spans without a
-     * stamp (the gateway's stage and attempt spans) the team of their nearest stamped ancestor.
-     */
-    public Map<String, String> teams() {
-        Map<String, String> out = new HashMap<>();
-        Deque<Object[]> stack = new ArrayDeque<>();
-        for (SpanRecord r : roots) {
-            stack.push(new Object[] {r, null});
-        }
-        while (!stack.isEmpty()) {
-            Object[] top = stack.pop();
-            SpanRecord s = (SpanRecord) top[0];
-            String inherited = (String) top[1];
-            JsonNode attrs = attributes(s);
-            String team = attrs.has(TEAM) || attrs.has(KEY) ? text(attrs.get(TEAM)) : inherited;
-            out.put(s.spanId(), team);
-            for (SpanRecord c : children.getOrDefault(s.spanId(), List.of())) {
-                stack.push(new Object[] {c, team});
-            }
-        }
-        return out;
     }
 
     /** Writes {@code "roots": [span with "children": [...]]}. */
@@ -186,20 +157,5 @@ public final class TraceTree {
         } else {
             gen.writeRawValue(s.events());
         }
-    }
-
-    private static JsonNode attributes(SpanRecord s) {
-        if (s.attributes() == null) {
-            return Json.object();
-        }
-        try {
-            return Json.MAPPER.readTree(s.attributes());
-        } catch (IOException e) {
-            return Json.object();
-        }
-    }
-
-    private static String text(JsonNode n) {
-        return n == null || n.isNull() ? null : n.asText();
     }
 }

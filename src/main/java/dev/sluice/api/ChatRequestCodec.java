@@ -17,6 +17,11 @@ public final class ChatRequestCodec {
     private static final Set<String> KNOWN = Set.of("model", "messages", "stream", "stream_options", "tools",
             "tool_choice", "response_format", "n", "stop", "seed", "temperature", "top_p", "max_tokens",
             "max_completion_tokens", "user", "metadata");
+    /**
+     * A stored prompt to render ({@code {"id", "version" | "label", "variables"}}); kept in
+     * {@code extra} for the prompt stage, which removes it before the request goes upstream.
+     */
+    public static final String PROMPT = "prompt";
     private static final Set<String> TOOL_CHOICES = Set.of("none", "auto", "required");
     private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
 
@@ -30,15 +35,20 @@ public final class ChatRequestCodec {
         if (!root.isObject()) {
             throw SluiceException.invalidRequest(null, "The request body must be a JSON object.");
         }
-        String model = Fields.requiredString(root, "model", "");
-        if (model.isBlank()) {
+        // a stored prompt (issue 16) brings its model and its messages: the request may leave them out,
+        // and the prompt stage fills them in (or answers 400 when the prompt has no model either)
+        boolean storedPrompt = Fields.present(root, PROMPT) != null;
+        String model = storedPrompt ? Fields.optionalString(root, "model", "") : Fields.requiredString(root, "model", "");
+        if (model != null && model.isBlank()) {
             throw SluiceException.invalidRequest("model", "'model' must not be empty.");
         }
         JsonNode messagesNode = Fields.optionalArray(root, "messages", "");
-        if (messagesNode == null) {
+        if (messagesNode == null && !storedPrompt) {
             throw SluiceException.missing("messages");
         }
-        if (messagesNode.isEmpty()) {
+        if (messagesNode == null) {
+            messagesNode = Json.MAPPER.createArrayNode();
+        } else if (messagesNode.isEmpty() && !storedPrompt) {
             throw SluiceException.invalidRequest("messages", "'messages' must contain at least one message.");
         }
         List<ChatMessage> messages = new ArrayList<>(messagesNode.size());
@@ -209,21 +219,11 @@ public final class ChatRequestCodec {
             gen.writeNumberField("n", r.n());
         }
         if (!r.stop().isEmpty()) {
-            gen.writeArrayFieldStart("stop");
-            for (String s : r.stop()) {
-                gen.writeString(s);
-            }
-            gen.writeEndArray();
+            Json.stringArray(gen, "stop", r.stop());
         }
-        if (r.seed() != null) {
-            gen.writeNumberField("seed", r.seed());
-        }
-        if (r.temperature() != null) {
-            gen.writeNumberField("temperature", r.temperature());
-        }
-        if (r.topP() != null) {
-            gen.writeNumberField("top_p", r.topP());
-        }
+        Json.optionalNumber(gen, "seed", r.seed());
+        Json.optionalNumber(gen, "temperature", r.temperature());
+        Json.optionalNumber(gen, "top_p", r.topP());
         if (r.maxTokens() != null) {
             gen.writeNumberField("max_tokens", r.maxTokens());
         }

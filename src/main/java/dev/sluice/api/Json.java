@@ -105,6 +105,25 @@ public final class Json {
         }
     }
 
+    /** Writes {@code field} only when {@code value} is present (integers as integers, the rest as doubles). */
+    public static void optionalNumber(JsonGenerator gen, String field, Number value) throws IOException {
+        switch (value) {
+            case null -> { }
+            case Integer i -> gen.writeNumberField(field, i);
+            case Long l -> gen.writeNumberField(field, l);
+            default -> gen.writeNumberField(field, value.doubleValue());
+        }
+    }
+
+    /** Writes {@code field} as an array of strings. */
+    public static void stringArray(JsonGenerator gen, String field, java.util.List<String> values) throws IOException {
+        gen.writeArrayFieldStart(field);
+        for (String v : values) {
+            gen.writeString(v);
+        }
+        gen.writeEndArray();
+    }
+
     /** A piece of code that writes one JSON value to a generator. */
     @FunctionalInterface
     public interface Writer {

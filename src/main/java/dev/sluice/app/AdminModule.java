@@ -6,6 +6,7 @@ import dev.sluice.admin.KeysAdmin;
 import dev.sluice.admin.LogsAdmin;
 import dev.sluice.admin.TeamsAdmin;
 import dev.sluice.admin.UsersAdmin;
+import dev.sluice.store.BodyReader;
 import dev.sluice.store.RequestLogReader;
 
 /** The admin API's core: keys, teams, admin keys, the request and audit logs, and erasure of an end user. */
@@ -29,7 +30,8 @@ final class AdminModule implements Module {
         to.endpoints(new KeysAdmin(guard, auth.keys()));
         to.endpoints(new TeamsAdmin(guard, auth.teams()));
         to.endpoints(new AccessAdmin(guard, auth.adminKeys()));
-        to.endpoints(new LogsAdmin(guard, new RequestLogReader(store.database()), auth.audit()));
+        to.endpoints(new LogsAdmin(guard, new RequestLogReader(store.database()), new BodyReader(store.database()),
+                auth.audit()));
         to.endpoints(new UsersAdmin(guard, store.erasure()));
     }
 }

@@ -36,6 +36,11 @@ final class AlertsModule implements Module {
         return sink;
     }
 
+    /** The rule evaluator, or null when no rules are configured. */
+    AlertEvaluator rules() {
+        return rules;
+    }
+
     /** Feedback counts toward feedback rules. */
     void feedback(FeedbackRecord f) {
         if (rules != null) {

@@ -1,9 +1,6 @@
 package dev.sluice.app;
 
 import dev.sluice.admin.AnalyticsAdmin;
-import dev.sluice.admin.RequestDetailAdmin;
-import dev.sluice.store.BodyReader;
-import dev.sluice.store.RequestLogReader;
 import dev.sluice.config.AnalyticsConfig;
 import dev.sluice.store.RequestSearch;
 import dev.sluice.store.SpanReader;
@@ -30,7 +27,5 @@ final class AnalyticsModule implements Module {
     public void contribute(Contributions to) {
         to.endpoints(new AnalyticsAdmin(auth.adminGuard(), new RequestSearch(store.database()),
                 new SpanReader(store.database()), new StatsReader(store.database()), config));
-        to.endpoints(new RequestDetailAdmin(auth.adminGuard(), new RequestLogReader(store.database()),
-                new BodyReader(store.database())));
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.app;
 
 import dev.sluice.admin.CacheAdmin;
 import dev.sluice.cache.CacheStage;
+import dev.sluice.cache.Invalidation;
 import dev.sluice.cache.ResponseCache;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
@@ -29,6 +30,11 @@ final class CacheModule implements Module {
             index = path != null ? Path.of(path) : ResponseCache.defaultIndexPath(config.store().path());
         }
         this.cache = new ResponseCache(config.cache(), store.redis(), embedder, index, clock);
+        // a cached answer holds the question and answer of the end user whose request produced it
+        store.erasure().addCopy("cache", user -> {
+            ResponseCache.Deleted d = cache.invalidate(Invalidation.endUser(user));
+            return d.memory() + d.index() + d.redis();
+        });
     }
 
     @Override

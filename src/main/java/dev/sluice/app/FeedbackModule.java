@@ -19,21 +19,28 @@ import java.util.function.Consumer;
 final class FeedbackModule implements Module {
     private final RecentRequests recent = new RecentRequests(50_000, Duration.ofMinutes(10));
     private final FeedbackEndpoints endpoints;
+    private final Feedback feedback;
 
     FeedbackModule(RetentionConfig retentionConfig, StoreModule store, RetentionModule retention, AuthModule auth,
                    MetricsModule metrics, AlertsModule alerts, Clock clock, long maxBodyBytes) {
         FeedbackReader reader = new FeedbackReader(store.database());
         List<Consumer<FeedbackRecord>> listeners = List.of(metrics::feedback, alerts::feedback);
-        Feedback feedback = new Feedback(store.writers().feedback(), reader, recent, clock, listeners);
+        this.feedback = new Feedback(store.writers().feedback(), reader, recent, clock, listeners);
         this.endpoints = new FeedbackEndpoints(feedback, reader, new FeedbackSummary(store.database()), auth.callers(),
                 auth.enabled(), auth.adminGuard(), maxBodyBytes);
         store.erasure().add("feedback", "end_user");
+        store.erasure().addCopy("recent_requests", recent::erase);
         retention.retention().add("feedback", "ts", false, retentionConfig.feedback());
     }
 
     @Override
     public String name() {
         return "feedback";
+    }
+
+    /** Where Sluice's own scores go: stored as feedback, counted in metrics, seen by alert rules. */
+    Feedback feedback() {
+        return feedback;
     }
 
     @Override

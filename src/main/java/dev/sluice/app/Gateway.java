@@ -1,11 +1,13 @@
 package dev.sluice.app;
 
+import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pricing.Price;
 import dev.sluice.pricing.PriceCatalog;
 import dev.sluice.server.ApiEndpoints;
+import dev.sluice.server.ConnectionLimits;
 import dev.sluice.server.GatewayServer;
 import dev.sluice.server.helidon.HelidonTransport;
 import java.time.Clock;
@@ -32,6 +34,8 @@ public final class Gateway implements AutoCloseable {
     private final List<Module> modules = new ArrayList<>();
     private final StoreModule store;
     private final RetentionModule retention;
+    private final QualityModule quality;
+    private final PromptsModule prompts;
     private final GatewayServer server;
     private boolean closed;
 
@@ -50,14 +54,17 @@ public final class Gateway implements AutoCloseable {
             add(new CaptureModule(config.tracing(), store));
             RoutingModule routing = add(new RoutingModule(config, prices, clock, embedder, telemetry.tracer()));
             AlertsModule alerts = add(new AlertsModule(config.alerts(), clock));
+            this.prompts = add(new PromptsModule(store, auth, alerts, routing, retention, config.retention(), clock));
             LimitsModule limits = add(new LimitsModule(config, store, prices, alerts, clock));
             add(new GuardrailsModule(config.guardrails(), embedder, routing, store));
             add(new CacheModule(config, store, embedder, clock, auth));
             MetricsModule metrics = add(new MetricsModule(config, store, limits));
-            add(new FeedbackModule(config.retention(), store, retention, auth, metrics, alerts, clock, maxBody));
+            FeedbackModule feedback = add(new FeedbackModule(config.retention(), store, retention, auth, metrics, alerts,
+                    clock, maxBody));
             add(new AdminModule(store, auth));
             add(new AnalyticsModule(config.analytics(), store, auth));
-            add(new QualityModule(config.quality(), store, alerts, auth, clock));
+            this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, routing, feedback, clock));
+            add(new EvalModule(store, auth));
             add(new DashboardModule(config.dashboard(), auth, clock, maxBody));
 
             Assembly assembly = new Assembly();
@@ -65,7 +72,9 @@ public final class Gateway implements AutoCloseable {
             Pipeline pipeline = new Pipeline(assembly.pipeline(), telemetry.tracer(), prices::cost);
             assembly.endpoints(new ApiEndpoints(pipeline, store.requestLogger(), telemetry.tracer(), assembly.listeners(),
                     auth.callers(), config.modelNames(), maxBody));
-            this.server = new GatewayServer(config.server().host(), config.server().port(), new HelidonTransport(),
+            ServerConfig s = config.server();
+            this.server = new GatewayServer(s.host(), s.port(),
+                    new ConnectionLimits(s.headerTimeout(), s.idleTimeout(), s.maxConnectionsPerIp()), new HelidonTransport(),
                     assembly.endpoints(), assembly.readiness());
         } catch (RuntimeException e) {
             closeInReverse(modules);
@@ -138,9 +147,22 @@ public final class Gateway implements AutoCloseable {
         return store.flush(timeout.toMillis());
     }
 
+    /** For tests and the demo: waits until sampled answers have reached the drift figures and evaluators' scores are stored. */
+    public boolean awaitQualityWork(Duration timeout) {
+        // requests still in flight have not run their completion listeners, which hand over the samples
+        return awaitFlushed(timeout) && (quality.drift() == null || quality.drift().awaitIdle(timeout))
+                && (quality.evaluators() == null || quality.evaluators().awaitIdle(timeout.toMillis()))
+                && awaitFlushed(timeout);
+    }
+
     /** For tests that move the clock: runs the retention job now; rows deleted per table. */
     public Map<String, Integer> runRetention() {
         return retention.retention().runOnce();
+    }
+
+    /** For tests that move the clock: evaluates the canary rollouts this instance drives, now. */
+    public List<dev.sluice.prompts.rollout.RolloutState> runRollouts() {
+        return prompts.tick();
     }
 
     /** For tests of the store's outages: the background writers (queue, spill file, counters). */

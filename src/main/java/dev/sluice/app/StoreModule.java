@@ -24,10 +24,19 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code store:} and {@code redis:}: the database (SQLite or PostgreSQL), the shared Redis when
  * configured, the batching writers (request log, spans, feedback, bodies), the request logger and
- * the right-to-erasure registry. Ready while the database answers.
+ * the right-to-erasure registry. Ready while the database answers and its writes succeed.
  */
 final class StoreModule implements Module {
     private static final Logger LOG = LoggerFactory.getLogger(StoreModule.class);
+    /**
+     * Write attempts failing in a row (one writer) before readiness turns 503: one failed batch is a blip
+     * (a lock, a failover), several mean the store cannot take records (disk full, read-only). A writer
+     * retries with backoff up to 5 s, so a store that stopped writing is seen within about 10 s; the first
+     * success makes the gateway ready again.
+     */
+    static final int UNREADY_AFTER_WRITE_FAILURES = 3;
+    /** How long an erasure waits for a writer busy on a slow store before answering 503. */
+    private static final long PURGE_TIMEOUT_MILLIS = 30_000;
 
     private final Database database;
     private final Redis redis;
@@ -39,6 +48,14 @@ final class StoreModule implements Module {
         this.redis = redis;
         this.writers = writers;
         this.erasure = new Erasure(database);
+        // first the records still waiting to be written, so none lands after the tables are cleared
+        erasure.addCopy("queued", user -> {
+            long n = 0;
+            for (BatchWriter<?> w : writers.all()) {
+                n += w.purge(user, PURGE_TIMEOUT_MILLIS);
+            }
+            return n;
+        });
     }
 
     static StoreModule open(StoreConfig config, RedisConfig redisConfig) {
@@ -53,13 +70,15 @@ final class StoreModule implements Module {
             Path spill = Path.of(config.spillDir());
             int capacity = config.queueCapacity();
             BatchWriter<RequestRecord> requestLog = opened(opened,
-                    new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class, capacity, spill));
+                    new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class, capacity, spill,
+                            RequestRecord::endUser));
             BatchWriter<SpanRecord> spans = opened(opened,
-                    new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class, capacity, spill));
+                    new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class, capacity, spill, SpanRecord::endUser));
             BatchWriter<FeedbackRecord> feedback = opened(opened,
-                    new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class, capacity, spill));
+                    new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class, capacity, spill,
+                            FeedbackRecord::endUser));
             BatchWriter<BodyRecord> bodies = opened(opened,
-                    new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill));
+                    new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill, BodyRecord::endUser));
             return new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies));
         } catch (RuntimeException e) {
             Gateway.closeInReverse(opened);
@@ -80,6 +99,9 @@ final class StoreModule implements Module {
     @Override
     public void contribute(Contributions to) {
         to.readiness("store", database::healthy);
+        // Liveness is not the store's: a gateway that cannot write still serves, spilling to disk.
+        to.readiness("store_writes", () -> writers.all().stream()
+                .allMatch(w -> w.consecutiveFailures() < UNREADY_AFTER_WRITE_FAILURES));
     }
 
     Database database() {

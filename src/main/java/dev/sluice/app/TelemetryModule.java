@@ -7,6 +7,7 @@ import dev.sluice.pipeline.Caller;
 import dev.sluice.server.Guard;
 import dev.sluice.server.TraceEndpoint;
 import io.opentelemetry.api.trace.Tracer;
+import dev.sluice.store.SpanReader;
 import java.time.Clock;
 
 /**
@@ -37,7 +38,8 @@ final class TelemetryModule implements Module {
 
     @Override
     public void contribute(Contributions to) {
-        to.endpoints(new TraceEndpoint(callers, store.writers().spans(), maxBodyBytes, clock, ingest));
+        to.endpoints(new TraceEndpoint(callers, store.writers().spans(), maxBodyBytes, clock, ingest,
+                new SpanReader(store.database())));
     }
 
     Tracer tracer() {

@@ -12,6 +12,8 @@ import dev.sluice.pipeline.Stage;
  * request was read, and set on the exchange) may use the requested model, and names the end user
  * from the request's {@code user} field or the {@code x-sluice-user} header. An exchange that
  * nobody set a caller on is anonymous, as with auth off: only Sluice itself builds such exchanges.
+ * A request that leaves its model to a stored prompt is checked by the prompt stage instead, once
+ * the prompt's model is known.
  */
 public final class AuthStage implements Stage {
     @Override
@@ -19,7 +21,8 @@ public final class AuthStage implements Stage {
         Caller caller = ex.caller().withUser(endUser(ex));
         ex.caller(caller);
         String model = ex.requestedModel();
-        if (!caller.mayUse(model)) {
+        // no model yet: a stored prompt will name it, and the prompt stage checks it then
+        if (model != null && !caller.mayUse(model)) {
             return Reply.fail(SluiceException.forbidden("model_not_allowed", "The API key " + caller.keyId()
                     + " may not use the model '" + model + "'. It may use: " + String.join(", ", caller.allowedModels())
                     + "."));

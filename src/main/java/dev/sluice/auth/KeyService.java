@@ -169,11 +169,15 @@ public final class KeyService {
         return at;
     }
 
+    /** {@code prompt:NAME} with a prompt name's characters. */
+    private static final java.util.regex.Pattern PROMPT_SCOPE = java.util.regex.Pattern.compile(
+            "prompt:[a-z0-9][a-z0-9._-]{0,63}");
+
     private static void checkScopes(List<String> scopes) {
         for (String scope : scopes == null ? List.<String>of() : scopes) {
-            if (!Caller.SCOPES.contains(scope)) {
+            if (!Caller.SCOPES.contains(scope) && !PROMPT_SCOPE.matcher(scope).matches()) {
                 throw SluiceException.invalidRequest("scopes", "Unknown scope '" + scope + "'. Known scopes: "
-                        + String.join(", ", Caller.SCOPES) + ".");
+                        + String.join(", ", Caller.SCOPES) + ", " + Caller.SCOPE_PROMPT_PREFIX + "NAME.");
             }
         }
     }

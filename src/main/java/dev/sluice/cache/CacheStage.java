@@ -99,7 +99,7 @@ public final class CacheStage implements Stage {
                 v = cache.embed(fp.question());
             }
             try {
-                cache.store(fp, v, response, caller.keyId(), caller.team(), request.model(), ttl);
+                cache.store(fp, v, response, caller.keyId(), caller.team(), request.model(), caller.user(), ttl);
             } catch (RuntimeException e) {
                 LOG.warn("storing the answer of request {} in the cache failed", ex.requestId(), e);
             }

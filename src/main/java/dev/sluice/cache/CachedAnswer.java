@@ -6,20 +6,21 @@ import dev.sluice.api.ChatResponseCodec;
 import dev.sluice.api.Json;
 
 /**
- * One cached answer with what invalidation filters on: the virtual key and team whose request
- * produced it, and the public model name.
+ * One cached answer with what invalidation filters on: the virtual key, team and end user whose
+ * request produced it, and the public model name.
  *
+ * @param endUser  the end user of the request that produced it (erasure drops it), or null
  * @param question the question it answered (for the false-hit guards), null when not semantic
  */
-record CachedAnswer(String exactKey, ChatResponse response, String keyId, String team, String model, String question,
-                    long createdMillis, long expiresMillis) {
+record CachedAnswer(String exactKey, ChatResponse response, String keyId, String team, String model, String endUser,
+                    String question, long createdMillis, long expiresMillis) {
 
     boolean expiredAt(long nowMillis) {
         return expiresMillis <= nowMillis;
     }
 
     boolean matches(Invalidation filter) {
-        return filter.matches(keyId, team, model);
+        return filter.matches(keyId, team, model, endUser);
     }
 
     /** The whole entry as JSON, for Redis. */
@@ -30,6 +31,7 @@ record CachedAnswer(String exactKey, ChatResponse response, String keyId, String
             gen.writeStringField("key_id", keyId);
             gen.writeStringField("team", team);
             gen.writeStringField("model", model);
+            gen.writeStringField("user", endUser);
             gen.writeStringField("question", question);
             gen.writeNumberField("created", createdMillis);
             gen.writeNumberField("expires", expiresMillis);
@@ -42,7 +44,7 @@ record CachedAnswer(String exactKey, ChatResponse response, String keyId, String
     static CachedAnswer fromJson(byte[] json) throws java.io.IOException {
         JsonNode root = Json.parseUpstream(json);
         return new CachedAnswer(root.path("exact_key").asText(), responseFrom(root.path("response")),
-                text(root, "key_id"), text(root, "team"), root.path("model").asText(), text(root, "question"),
+                text(root, "key_id"), text(root, "team"), root.path("model").asText(), text(root, "user"), text(root, "question"),
                 root.path("created").asLong(), root.path("expires").asLong());
     }
 

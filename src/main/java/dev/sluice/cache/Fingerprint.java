@@ -91,20 +91,10 @@ record Fingerprint(String exactKey, String partition, String question) {
             writeSorted(gen, "tool_choice", r.toolChoice());
             writeSorted(gen, "response_format", r.responseFormat());
             gen.writeNumberField("n", r.n() == null ? 1 : r.n());
-            gen.writeArrayFieldStart("stop");
-            for (String s : r.stop()) {
-                gen.writeString(s);
-            }
-            gen.writeEndArray();
-            if (r.seed() != null) {
-                gen.writeNumberField("seed", r.seed());
-            }
-            if (r.temperature() != null) {
-                gen.writeNumberField("temperature", r.temperature());
-            }
-            if (r.topP() != null) {
-                gen.writeNumberField("top_p", r.topP());
-            }
+            Json.stringArray(gen, "stop", r.stop());
+            Json.optionalNumber(gen, "seed", r.seed());
+            Json.optionalNumber(gen, "temperature", r.temperature());
+            Json.optionalNumber(gen, "top_p", r.topP());
             if (r.maxOutputTokens() != null) {
                 gen.writeNumberField("max_tokens", r.maxOutputTokens());
             }

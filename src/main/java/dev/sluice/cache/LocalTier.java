@@ -40,7 +40,7 @@ final class LocalTier {
     /** Drops matching entries; returns how many. */
     long invalidate(Invalidation filter) {
         long before = cache.estimatedSize();
-        if (filter.all()  && filter.keyId() == null && filter.team() == null && filter.model() == null) {
+        if (filter.wholeCache()) {
             cache.invalidateAll();
             cache.cleanUp();
             return before;

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The exact cache shared by every gateway instance through Redis. An entry is one string key
  * ({@code <prefix>e:<exact key>}, the answer as JSON, expiring with the answer); tag sets
- * ({@code <prefix>t:all}, {@code t:key:<id>}, {@code t:team:<team>}, {@code t:model:<model>}) list
- * the entries for invalidation. A store is one Lua script, so one round trip. Redis being down or
+ * ({@code <prefix>t:all}, {@code t:key:<id>}, {@code t:team:<team>}, {@code t:model:<model>},
+ * {@code t:user:<sha-256 of the end user>}) list the entries for invalidation and erasure. A store is one Lua script, so one round trip. Redis being down or
  * slow is a miss, never an error: a cache can always fall back to asking the model.
  */
 final class RedisTier {
@@ -72,6 +72,9 @@ final class RedisTier {
             keys.add(prefix + "t:team:" + a.team());
         }
         keys.add(prefix + "t:model:" + a.model());
+        if (a.endUser() != null) {
+            keys.add(userTag(a.endUser()));
+        }
         try {
             redis.sync().eval(PUT, ScriptOutputType.INTEGER, keys.toArray(String[]::new),
                     new String(a.toJson(), StandardCharsets.UTF_8), Long.toString(Math.max(1, ttlMillis)),
@@ -101,6 +104,9 @@ final class RedisTier {
         if (filter.model() != null) {
             tags.add(prefix + "t:model:" + filter.model());
         }
+        if (filter.endUser() != null) {
+            tags.add(userTag(filter.endUser()));
+        }
         if (tags.isEmpty()) {
             tags.add(prefix + "t:all");
         }
@@ -115,10 +121,20 @@ final class RedisTier {
             }
         }
         deleted += deleteBatch(r, batch, tags);
-        if (filter.all() && filter.keyId() == null && filter.team() == null && filter.model() == null) {
+        if (filter.wholeCache()) {
             r.del(prefix + "t:all");
         }
         return deleted;
+    }
+
+    /** An end user's tag: hashed, so a user id of any length or shape makes a short, plain key. */
+    private String userTag(String user) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(user.getBytes(StandardCharsets.UTF_8));
+            return prefix + "t:user:" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long deleteBatch(RedisCommands<String, String> r, List<String> batch, List<String> tags) {

@@ -130,9 +130,9 @@ public final class ResponseCache implements AutoCloseable {
     }
 
     void store(Fingerprint fp, float[] vector, ChatResponse response, String keyId, String team, String model,
-               Duration ttl) {
+               String endUser, Duration ttl) {
         long now = clock.millis();
-        CachedAnswer a = new CachedAnswer(fp.exactKey(), response, keyId, team, model, fp.question(), now,
+        CachedAnswer a = new CachedAnswer(fp.exactKey(), response, keyId, team, model, endUser, fp.question(), now,
                 now + ttl.toMillis());
         local.put(a);
         if (redis != null) {

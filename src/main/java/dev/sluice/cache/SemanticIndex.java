@@ -68,6 +68,7 @@ final class SemanticIndex implements AutoCloseable {
     private static final String KEY = "key";
     private static final String TEAM = "team";
     private static final String MODEL = "model";
+    private static final String USER = "user";
     private static final String EXPIRES = "expires";
     private static final String CREATED = "created";
     private static final String QUESTION = "question";
@@ -78,11 +79,12 @@ final class SemanticIndex implements AutoCloseable {
 
     /** A semantic match candidate; the answer is parsed only for the one that is used. */
     record Candidate(double similarity, String question, String exactKey, String keyId, String team, String model,
-                     long createdMillis, long expiresMillis, byte[] responseJson) {
+                     String endUser, long createdMillis, long expiresMillis, byte[] responseJson) {
         CachedAnswer answer() {
             try {
                 ChatResponse response = CachedAnswer.responseFrom(Json.parseUpstream(responseJson));
-                return new CachedAnswer(exactKey, response, keyId, team, model, question, createdMillis, expiresMillis);
+                return new CachedAnswer(exactKey, response, keyId, team, model, endUser, question, createdMillis,
+                        expiresMillis);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -166,6 +168,9 @@ final class SemanticIndex implements AutoCloseable {
             doc.add(new StringField(TEAM, a.team(), Field.Store.YES));
         }
         doc.add(new StringField(MODEL, a.model(), Field.Store.YES));
+        if (a.endUser() != null) {
+            doc.add(new StringField(USER, a.endUser(), Field.Store.YES));
+        }
         doc.add(new LongPoint(EXPIRES, a.expiresMillis()));
         doc.add(new StoredField(EXPIRES, a.expiresMillis()));
         doc.add(new LongPoint(CREATED, a.createdMillis()));
@@ -245,7 +250,7 @@ final class SemanticIndex implements AutoCloseable {
                 // Lucene scores dot-product matches as (1 + dot) / 2; turn it back into the cosine
                 double similarity = scoreIsSimilarity ? 2.0 * sd.score - 1.0 : 1.0;
                 BytesRef response = d.getBinaryValue(RESPONSE);
-                out.add(new Candidate(similarity, d.get(QUESTION), d.get(EXACT), d.get(KEY), d.get(TEAM), d.get(MODEL),
+                out.add(new Candidate(similarity, d.get(QUESTION), d.get(EXACT), d.get(KEY), d.get(TEAM), d.get(MODEL), d.get(USER),
                         d.getField(CREATED).numericValue().longValue(), d.getField(EXPIRES).numericValue().longValue(),
                         java.util.Arrays.copyOfRange(response.bytes, response.offset, response.offset + response.length)));
             }
@@ -263,7 +268,7 @@ final class SemanticIndex implements AutoCloseable {
 
     private static Candidate candidate(Pending p, double similarity) {
         CachedAnswer a = p.answer();
-        return new Candidate(similarity, a.question(), a.exactKey(), a.keyId(), a.team(), a.model(), a.createdMillis(),
+        return new Candidate(similarity, a.question(), a.exactKey(), a.keyId(), a.team(), a.model(), a.endUser(), a.createdMillis(),
                 a.expiresMillis(), p.responseJson());
     }
 
@@ -289,6 +294,9 @@ final class SemanticIndex implements AutoCloseable {
         }
         if (filter.model() != null) {
             b.add(new TermQuery(new Term(MODEL, filter.model())), BooleanClause.Occur.FILTER);
+        }
+        if (filter.endUser() != null) {
+            b.add(new TermQuery(new Term(USER, filter.endUser())), BooleanClause.Occur.FILTER);
         }
         Query q = b.build();
         try {

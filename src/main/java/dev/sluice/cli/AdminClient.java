@@ -28,6 +28,12 @@ final class AdminClient {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** Like {@link #get}, but a 404 is null instead of an error. */
+    JsonNode getOrNull(String path) {
+        Answer a = exchange(HttpRequest.newBuilder(uri(path)).GET());
+        return a.status() == 404 ? null : a.bodyOrThrow();
+    }
+
     JsonNode post(String path, JsonNode body) {
         return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))));
@@ -42,6 +48,20 @@ final class AdminClient {
     }
 
     private JsonNode send(HttpRequest.Builder builder) {
+        return exchange(builder).bodyOrThrow();
+    }
+
+    /** An answer of the admin API: its status and JSON body. */
+    private record Answer(int status, JsonNode body) {
+        JsonNode bodyOrThrow() {
+            if (status >= 400) {
+                throw new IllegalStateException(body.path("error").path("message").asText("HTTP " + status));
+            }
+            return body;
+        }
+    }
+
+    private Answer exchange(HttpRequest.Builder builder) {
         HttpRequest request = builder.header("authorization", "Bearer " + adminKey).timeout(Duration.ofSeconds(30)).build();
         HttpResponse<byte[]> response;
         try {
@@ -54,15 +74,10 @@ final class AdminClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
         }
-        JsonNode body;
         try {
-            body = Json.MAPPER.readTree(response.body());
+            return new Answer(response.statusCode(), Json.MAPPER.readTree(response.body()));
         } catch (IOException e) {
             throw new IllegalStateException("Sluice answered HTTP " + response.statusCode() + " with a body that is not JSON");
         }
-        if (response.statusCode() >= 400) {
-            throw new IllegalStateException(body.path("error").path("message").asText("HTTP " + response.statusCode()));
-        }
-        return body;
     }
 }

@@ -76,6 +76,7 @@ final class DemoCommand implements Callable<Integer> {
             } catch (java.io.IOException e) {
                 System.out.println("  failed: RAG trace -> " + e.getMessage());
             }
+            boolean evalRan = DemoEval.run(base + "/v1", secret);
             System.out.println();
             System.out.println("Try it yourself:");
             System.out.println("  curl " + base + "/v1/chat/completions \\");
@@ -94,6 +95,11 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.println("Stats:       SLUICE_ADMIN_KEY=" + adminKey + " ./sluice stats --from 1h --group-by model --url " + base);
             System.out.println("Live log:    SLUICE_ADMIN_KEY=" + adminKey + " ./sluice logs tail -f --url " + base);
+            JsonNode newest = new AdminClient(base, adminKey).get("/admin/logs?limit=1").path("data");
+            if (!newest.isEmpty()) {
+                System.out.println("One request: SLUICE_ADMIN_KEY=" + adminKey + " ./sluice logs show "
+                        + newest.get(0).path("request_id").asText() + " --url " + base + "   (its log row and captured bodies)");
+            }
             if (config.metrics() != null) {
                 System.out.println("Metrics:     curl " + base + "/metrics   (Prometheus; Grafana dashboard in"
                         + " deploy/grafana/sluice-dashboard.json)");
@@ -106,7 +112,8 @@ final class DemoCommand implements Callable<Integer> {
                 Signals.awaitTermination();
                 System.out.println("Draining in-flight requests...");
             }
-            return summary.errors() == 0 && traceId != null ? 0 : 1;
+            System.out.println("Evals:       ./sluice eval examples/evals/promptfooconfig.yaml --url " + base + " --key " + secret);
+            return summary.errors() == 0 && traceId != null && evalRan ? 0 : 1;
         } finally {
             gateway.close();
         }

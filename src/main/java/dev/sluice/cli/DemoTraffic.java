@@ -57,7 +57,7 @@ public final class DemoTraffic {
 
         /** The calls that show routing: complexity routing, retries and fallbacks, another provider's format. */
         List<Result> routing() {
-            return results.stream().filter(r -> r.label().startsWith("routing")).toList();
+            return results.stream().filter(r -> r.label().startsWith("routing") || r.label().startsWith("quality")).toList();
         }
 
         List<Result> guardrails() {
@@ -120,6 +120,7 @@ public final class DemoTraffic {
             futures.add(pool.submit(() -> results.add(injection())));
             futures.add(pool.submit(() -> results.add(embeddings())));
             futures.add(pool.submit(() -> results.add(thumbsUp())));
+            futures.add(pool.submit(() -> results.add(qualityFallback())));
             for (Future<?> f : futures) {
                 try {
                     f.get();
@@ -171,6 +172,17 @@ public final class DemoTraffic {
                 .put("content", "Ana Silva, ana.silva@example.com");
         return send("guardrail: e-mail redacted before the model, restored in the answer", "/chat/completions",
                 Json.bytes(body), false, 200);
+    }
+
+    /**
+     * JSON mode on "extractor", whose upstream answers with broken JSON: the quality fallback checks the
+     * whole answer and serves gpt-4o's instead; the client only ever sees valid JSON.
+     */
+    private Result qualityFallback() {
+        var body = Json.object().put("model", "extractor");
+        body.putArray("messages").addObject().put("role", "user").put("content", "Extract the city from: 'Meet me in Lisbon'.");
+        body.putObject("response_format").put("type", "json_object");
+        return send("quality: broken JSON replaced by the fallback's answer", "/chat/completions", Json.bytes(body), false, 200);
     }
 
     /** A prompt injection the input guardrail refuses with 400 guardrail_blocked. */

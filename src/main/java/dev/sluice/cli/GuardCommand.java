@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code sluice guard eval|train-classifier}: guardrail evaluation on the labelled sets shipped in the jar. */
 @Command(name = "guard", mixinStandardHelpOptions = true, description = "Guardrail evaluation and training.",
-        subcommands = {GuardCommand.Eval.class, GuardCommand.Train.class})
+        subcommands = {GuardCommand.Eval.class, GuardCommand.Train.class, GuardModelCommands.TrainModel.class,
+                GuardModelCommands.Public.class})
 final class GuardCommand implements Runnable {
 
     @Override

@@ -1,8 +1,13 @@
 package dev.sluice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.Json;
 import dev.sluice.config.Durations;
 import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +16,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code sluice logs tail}: the newest request-log rows, and with {@code -f} every new one as it is written. */
+/**
+ * {@code sluice logs tail}: the newest request-log rows, and with {@code -f} every new one as it is
+ * written; {@code sluice logs show ID}: one request with its captured body.
+ */
 @Command(name = "logs", mixinStandardHelpOptions = true, description = "The request log.",
-        subcommands = {LogsCommand.Tail.class})
+        subcommands = {LogsCommand.Tail.class, LogsCommand.Show.class})
 final class LogsCommand implements Runnable {
 
     @Override
@@ -102,6 +111,60 @@ final class LogsCommand implements Runnable {
                 line.append("  cache:").append(r.path("cache_status").asText());
             }
             out.println(line);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print one request: its request-log row and its captured request and answer (tracing.capture).")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        KeysCommand.Target target;
+
+        @Parameters(index = "0", paramLabel = "REQUEST_ID", description = "The request id (x-request-id of the answer).")
+        String requestId;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            AdminClient client = target.client();
+            String id = URLEncoder.encode(requestId, StandardCharsets.UTF_8).replace("+", "%20");
+            JsonNode rows = client.get("/admin/logs?limit=1&request_id=" + id).path("data");
+            JsonNode row = rows.isEmpty() ? null : rows.get(0);
+            JsonNode body = client.getOrNull("/admin/logs/" + id + "/body");
+            if (row == null && body == null) {
+                throw new IllegalArgumentException("no request '" + requestId + "' in the request log (or not one this"
+                        + " admin key may read)");
+            }
+            PrintStream out = System.out;
+            if (target.json) {
+                ObjectNode both = Json.object();
+                both.set("log", row == null ? NullNode.getInstance() : row);
+                both.set("body", body == null ? NullNode.getInstance() : body);
+                out.println(both);
+                return 0;
+            }
+            if (row != null) {
+                out.println("request   " + row.path("request_id").asText() + "  " + row.path("ts").asText());
+                out.println("status    " + row.path("status").asInt() + (row.path("error_type").isNull() ? ""
+                        : " " + row.path("error_type").asText()) + "  latency " + row.path("latency_ms").asLong() + "ms");
+                out.println("model     " + row.path("model").asText("-") + " via " + row.path("provider").asText("-")
+                        + "  tokens " + row.path("tokens_in").asLong() + ">" + row.path("tokens_out").asLong()
+                        + (row.path("cost_usd").isNull() ? "" : String.format(Locale.ROOT, "  $%.6f",
+                        row.path("cost_usd").asDouble())));
+                out.println("key       " + row.path("key_id").asText("-") + "  team " + row.path("team").asText("-")
+                        + "  user " + row.path("user").asText("-"));
+                if (!row.path("trace_id").isNull() && !row.path("trace_id").isMissingNode()) {
+                    out.println("trace     " + row.path("trace_id").asText());
+                }
+            }
+            if (body == null) {
+                out.println("(no captured body: set tracing.capture to metadata or full to store bodies)");
+            } else {
+                out.println("--- request");
+                out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body.path("request")));
+                out.println("--- response");
+                out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body.path("response")));
+            }
+            return 0;
         }
     }
 

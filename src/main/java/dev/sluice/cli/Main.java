@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Sluice: a self-hosted LLM gateway and control plane.",
         subcommands = {DemoCommand.class, ServeCommand.class, SimCommand.class, KeysCommand.class, TeamsCommand.class,
-                CacheCommand.class, UsersCommand.class, GuardCommand.class, LogsCommand.class, StatsCommand.class,
+                CacheCommand.class, UsersCommand.class, GuardCommand.class, EvalCommand.class, LogsCommand.class,
+                StatsCommand.class, PromptsCommand.class, ExperimentsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -70,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
     /** The config with another server port; everything else as loaded. */
     private static SluiceConfig withPort(SluiceConfig c, int port) {
         ServerConfig s = c.server();
-        return c.withServer(new ServerConfig(s.host(), port, s.maxBodyBytes(), s.drainTimeout()));
+        return c.withServer(s.withPort(port));
     }
 
     static SluiceConfig load(Path explicit) {

@@ -15,9 +15,30 @@ import java.util.Set;
  * @param priority   P1, P2 or P3
  * @param message    what is wrong and where to look; sent with the alert
  * @param cooldown   at most one "firing" notification per cooldown
+ * @param drift      for {@code metric: drift}: which figure, and the baseline window the recent {@code window} is
+ *                   compared with; null for other metrics
  */
 public record AlertRule(String name, String metric, String model, String team, Duration window, double threshold,
-                        int minSamples, String priority, String message, Duration cooldown) {
+                        int minSamples, String priority, String message, Duration cooldown, Drift drift) {
+
+    /**
+     * What a drift rule compares: {@code figure} (see {@link #DRIFT_FIGURES}) of the requests in the recent
+     * window against those in the {@code baseline} window just before it.
+     */
+    public record Drift(String figure, Duration baseline) {}
+
+    public AlertRule(String name, String metric, String model, String team, Duration window, double threshold,
+                     int minSamples, String priority, String message, Duration cooldown) {
+        this(name, metric, model, team, window, threshold, minSamples, priority, message, cooldown, null);
+    }
+
+    public static final String DRIFT = "drift";
+    /** Share of online evaluator scores that failed their check. */
+    public static final String EVALUATOR_FAIL_RATE = "evaluator_fail_rate";
+    /** The drift figures: distances between the recent and the baseline window (0 = the same). */
+    public static final Set<String> DRIFT_FIGURES = Set.of("centroid_distance", "centroid_shift", "embedding_psi", "unknown_topic_share",
+            "prompt_length_psi", "language_psi", "output_length_change", "refusal_rate_change", "tool_call_rate_change",
+            "finish_reason_psi");
     public static final String ERROR_RATE = "error_rate";
     public static final String LATENCY_P99 = "latency_p99";
     public static final String TTFT_P99 = "ttft_p99";
@@ -25,7 +46,7 @@ public record AlertRule(String name, String metric, String model, String team, D
     public static final String GUARDRAIL_TRIGGER_RATE = "guardrail_trigger_rate";
     public static final String NEGATIVE_FEEDBACK_RATE = "negative_feedback_rate";
     public static final Set<String> METRICS = Set.of(ERROR_RATE, LATENCY_P99, TTFT_P99, SPEND, GUARDRAIL_TRIGGER_RATE,
-            NEGATIVE_FEEDBACK_RATE);
+            NEGATIVE_FEEDBACK_RATE, DRIFT, EVALUATOR_FAIL_RATE);
 
     /** Whether the metric is a share of requests (or of feedback), written as {@code 5%} or {@code 0.05}. */
     public boolean isRate() {
@@ -37,8 +58,11 @@ public record AlertRule(String name, String metric, String model, String team, D
         return metric.equals(LATENCY_P99) || metric.equals(TTFT_P99);
     }
 
-    /** The threshold as people write it: {@code 5%}, {@code 2.0s}, {@code $10.00}. */
+    /** The threshold as people write it: {@code 5%}, {@code 2.0s}, {@code $10.00}; a drift figure as it is. */
     public String thresholdText() {
+        if (metric.equals(DRIFT)) {
+            return String.format(Locale.ROOT, "%.3g", threshold);
+        }
         if (isRate()) {
             return String.format(Locale.ROOT, "%.4g%%", threshold * 100);
         }

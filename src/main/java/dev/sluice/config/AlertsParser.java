@@ -58,7 +58,7 @@ final class AlertsParser {
 
     private static AlertRule alertRule(YamlNode r, Map<String, ModelConfig> models) {
         r.allowOnly(Set.of("name", "metric", "model", "team", "window", "threshold", "min_samples", "priority", "message",
-                "cooldown"));
+                "cooldown", "figure", "baseline"));
         String name = r.requiredString("name", "name the rule, e.g. name: high-error-rate");
         String metric = r.requiredString("metric", "use one of " + new TreeSet<>(AlertRule.METRICS));
         if (!AlertRule.METRICS.contains(metric)) {
@@ -80,7 +80,12 @@ final class AlertsParser {
         String raw = t.text().strip();
         double threshold;
         try {
-            if (metric.endsWith("_rate")) {
+            if (metric.equals(AlertRule.DRIFT)) {
+                threshold = Double.parseDouble(raw);
+                if (threshold < 0) {
+                    throw new NumberFormatException();
+                }
+            } else if (metric.endsWith("_rate")) {
                 threshold = raw.endsWith("%") ? Double.parseDouble(raw.substring(0, raw.length() - 1).strip()) / 100
                         : Double.parseDouble(raw);
                 if (threshold < 0 || threshold > 1) {
@@ -100,7 +105,8 @@ final class AlertsParser {
             }
         } catch (NumberFormatException e) {
             throw t.error("'" + raw + "' is not a valid threshold for " + metric,
-                    metric.endsWith("_rate") ? "write it as 5% or 0.05"
+                    metric.equals(AlertRule.DRIFT) ? "give the figure's value, e.g. 0.2"
+                    : metric.endsWith("_rate") ? "write it as 5% or 0.05"
                             : metric.equals(AlertRule.SPEND) ? "give USD, e.g. 10 or 2.5" : "write a duration, e.g. 2s or 800ms");
         }
         int minSamples = r.integer("min_samples", metric.equals(AlertRule.SPEND) ? 1 : 10, 1, Integer.MAX_VALUE);
@@ -112,6 +118,30 @@ final class AlertsParser {
                 + " check the provider status page and /admin/logs?status=502'");
         Duration cooldown = r.duration("cooldown", Duration.ofMinutes(30));
         return new AlertRule(name, metric, model, r.string("team", null), window, threshold, minSamples, priority,
-                message.strip(), cooldown);
+                message.strip(), cooldown, drift(r, metric, window));
+    }
+
+    /** A drift rule's figure and baseline; other metrics may not name them. */
+    private static AlertRule.Drift drift(YamlNode r, String metric, Duration window) {
+        if (!metric.equals(AlertRule.DRIFT)) {
+            for (String key : List.of("figure", "baseline")) {
+                if (r.get(key) != null) {
+                    throw r.get(key).error(key + " is only for metric: drift", "remove it, or use metric: drift");
+                }
+            }
+            return null;
+        }
+        String figure = r.requiredString("figure", "name the drift figure, one of " + new TreeSet<>(AlertRule.DRIFT_FIGURES));
+        if (!AlertRule.DRIFT_FIGURES.contains(figure)) {
+            throw r.get("figure").unknown("drift figure", figure, AlertRule.DRIFT_FIGURES);
+        }
+        if (r.get("team") != null) {
+            throw r.get("team").error("drift rules watch a model's traffic, not a team's", "remove team, or use model:");
+        }
+        Duration baseline = r.duration("baseline", window.multipliedBy(24));
+        if (baseline.isZero()) {
+            throw r.get("baseline").error("the baseline window must be positive", "e.g. baseline: 24h");
+        }
+        return new AlertRule.Drift(figure, baseline);
     }
 }

@@ -3,7 +3,22 @@ package dev.sluice.config;
 import java.time.Duration;
 
 /**
- * @param maxBodyBytes  larger request bodies get 413
- * @param drainTimeout  how long SIGTERM waits for in-flight requests and streams
+ * @param maxBodyBytes       larger request bodies get 413
+ * @param drainTimeout       how long SIGTERM waits for in-flight requests and streams
+ * @param headerTimeout      a connection must finish a request's line and headers this long after it opened (or
+ *                           after the request's first byte, on a kept-alive connection), else it is closed
+ * @param idleTimeout        a kept-alive connection with no request in progress is closed after this long
+ * @param maxConnectionsPerIp connections one client address may hold open at once (more get 429 and are closed);
+ *                           0 = no cap
  */
-public record ServerConfig(String host, int port, long maxBodyBytes, Duration drainTimeout) {}
+public record ServerConfig(String host, int port, long maxBodyBytes, Duration drainTimeout, Duration headerTimeout,
+                           Duration idleTimeout, int maxConnectionsPerIp) {
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1000;
+
+    /** The same server on another port. */
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(host, newPort, maxBodyBytes, drainTimeout, headerTimeout, idleTimeout, maxConnectionsPerIp);
+    }
+}

@@ -3,16 +3,30 @@ package dev.sluice.config;
 import java.time.Duration;
 import java.util.Set;
 
-/** Reads the {@code server:} section: where to listen, body limit, drain time. */
+/** Reads the {@code server:} section: where to listen, body limit, drain time, slow-client limits. */
 final class ServerParser {
     private ServerParser() {}
 
     static ServerConfig parse(YamlNode node) {
         if (node == null) {
-            return new ServerConfig("0.0.0.0", 8080, 20L * 1024 * 1024, Duration.ofSeconds(30));
+            return new ServerConfig("0.0.0.0", 8080, 20L * 1024 * 1024, Duration.ofSeconds(30),
+                    ServerConfig.DEFAULT_HEADER_TIMEOUT, ServerConfig.DEFAULT_IDLE_TIMEOUT,
+                    ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_IP);
         }
-        node.allowOnly(Set.of("host", "port", "max_body_bytes", "drain_timeout"));
+        node.allowOnly(Set.of("host", "port", "max_body_bytes", "drain_timeout", "header_timeout", "idle_timeout",
+                "max_connections_per_ip"));
         return new ServerConfig(node.string("host", "0.0.0.0"), node.integer("port", 8080, 0, 65535),
-                node.bytes("max_body_bytes", 20L * 1024 * 1024), node.duration("drain_timeout", Duration.ofSeconds(30)));
+                node.bytes("max_body_bytes", 20L * 1024 * 1024), node.duration("drain_timeout", Duration.ofSeconds(30)),
+                positive(node, "header_timeout", ServerConfig.DEFAULT_HEADER_TIMEOUT),
+                positive(node, "idle_timeout", ServerConfig.DEFAULT_IDLE_TIMEOUT),
+                node.integer("max_connections_per_ip", ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_IP, 0, 1_000_000));
+    }
+
+    private static Duration positive(YamlNode node, String key, Duration fallback) {
+        Duration d = node.duration(key, fallback);
+        if (d.compareTo(Duration.ofMillis(100)) < 0) {
+            throw node.get(key).error("server." + key + " must be at least 100ms", "e.g. " + fallback.toSeconds() + "s");
+        }
+        return d;
     }
 }

@@ -41,6 +41,90 @@ public final class YamlNode {
         this.resolver = resolver;
     }
 
+    /**
+     * Parses a YAML document that is not Sluice's config (an evaluation suite, a dataset) into a
+     * node that reports file and line the same way; no {@code ${env:}} resolution.
+     */
+    public static YamlNode parse(String yaml, String file) {
+        Node root;
+        try (java.io.Reader reader = new java.io.StringReader(yaml)) {
+            org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            root = new org.yaml.snakeyaml.Yaml(options).compose(reader);
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new ConfigException(file + ":" + line + ": this is not valid YAML: " + e.getProblem()
+                    + ". Fix: check the indentation and quoting on that line");
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ConfigException(file + ": this is not valid YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            throw new ConfigException(file + ": the file is empty");
+        }
+        return new YamlNode(file, "", root, UnaryOperator.identity());
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public boolean isList() {
+        return node instanceof SequenceNode;
+    }
+
+    public boolean isScalar() {
+        return node instanceof ScalarNode;
+    }
+
+    /**
+     * The node as plain Java data, typed as YAML resolved it: String, Long, Double, Boolean or null
+     * for scalars, List and (ordered) Map for collections. For free-form values (variables, JSON
+     * schemas) that are handed on rather than read key by key.
+     */
+    public Object value() {
+        return plain(node);
+    }
+
+    private static Object plain(Node n) {
+        return switch (n) {
+            case null -> null;
+            case ScalarNode s -> scalar(s);
+            case SequenceNode seq -> {
+                List<Object> list = new ArrayList<>();
+                seq.getValue().forEach(item -> list.add(plain(item)));
+                yield list;
+            }
+            case MappingNode m -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (NodeTuple t : m.getValue()) {
+                    map.put(t.getKeyNode() instanceof ScalarNode k ? k.getValue() : String.valueOf(plain(t.getKeyNode())),
+                            plain(t.getValueNode()));
+                }
+                yield map;
+            }
+            default -> null;
+        };
+    }
+
+    private static Object scalar(ScalarNode s) {
+        String v = s.getValue();
+        Tag tag = s.getTag();
+        try {
+            if (tag.equals(Tag.NULL)) {
+                return null;
+            } else if (tag.equals(Tag.BOOL)) {
+                return Boolean.valueOf(v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("on"));
+            } else if (tag.equals(Tag.INT)) {
+                return Long.valueOf(v.replace("_", ""));
+            } else if (tag.equals(Tag.FLOAT)) {
+                return Double.valueOf(v.replace("_", ""));
+            }
+        } catch (NumberFormatException e) {
+            return v;
+        }
+        return v;
+    }
+
     public String path() {
         return path;
     }

@@ -31,4 +31,14 @@ public record Finding(String type, int start, int end, double score) {
     public boolean overlaps(Finding other) {
         return isSpan() && other.isSpan() && start < other.end && other.start < end;
     }
+
+    /** Adds {@code f} to {@code accepted} unless it overlaps one already there (the first finding of a span wins). */
+    public static void addUnlessOverlapping(java.util.List<Finding> accepted, Finding f) {
+        for (Finding a : accepted) {
+            if (a.overlaps(f)) {
+                return;
+            }
+        }
+        accepted.add(f);
+    }
 }

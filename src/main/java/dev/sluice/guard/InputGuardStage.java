@@ -37,7 +37,7 @@ public final class InputGuardStage implements Stage {
         if (ex.operation() != Exchange.Operation.CHAT || ex.chat() == null) {
             return next.proceed(ex);
         }
-        Policy policy = policies.resolve(ex.caller(), ex.requestedModel());
+        Policy policy = policies.resolve(ex.caller(), ex.requestedModel(), ex.guardrailPolicy());
         if (policy == null || policy.input().isEmpty() && !policy.plantsCanary()) {
             return next.proceed(ex);
         }

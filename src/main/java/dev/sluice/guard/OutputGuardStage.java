@@ -44,7 +44,7 @@ public final class OutputGuardStage implements Stage {
         if (ex.operation() != Exchange.Operation.CHAT || ex.chat() == null) {
             return next.proceed(ex);
         }
-        Policy policy = policies.resolve(ex.caller(), ex.requestedModel());
+        Policy policy = policies.resolve(ex.caller(), ex.requestedModel(), ex.guardrailPolicy());
         if (policy == null || policy.output().isEmpty()) {
             return next.proceed(ex);
         }

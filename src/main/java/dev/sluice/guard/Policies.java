@@ -24,6 +24,20 @@ public final class Policies {
         this.defaultPolicy = defaultPolicy;
     }
 
+    /**
+     * The policy a request named (a stored prompt's {@code guardrail_policy}) when there is one by
+     * that name, else the caller's and model's.
+     */
+    public Policy resolve(Caller caller, String model, String requested) {
+        if (requested != null) {
+            Policy p = byName.get(requested);
+            if (p != null) {
+                return p;
+            }
+        }
+        return resolve(caller, model);
+    }
+
     /** The policy for this caller and model, or null when no guardrails apply. */
     public Policy resolve(Caller caller, String model) {
         String name = null;

@@ -60,4 +60,30 @@ public interface Scanner {
     default boolean needsWholeText() {
         return false;
     }
+
+    /** A scanner whose spans become reversible placeholders ({@code [EMAIL_1]}): personal data, secrets. */
+    interface Reversible extends Scanner {
+        @Override
+        default boolean redactable() {
+            return true;
+        }
+
+        @Override
+        default boolean reversible() {
+            return true;
+        }
+    }
+
+    /** A scanner whose spans are masked as {@code [REDACTED]} and never come back (banned content, toxicity). */
+    interface Masking extends Scanner {
+        @Override
+        default boolean redactable() {
+            return true;
+        }
+
+        @Override
+        default String mask(Finding finding) {
+            return "[REDACTED]";
+        }
+    }
 }

@@ -104,7 +104,8 @@ public final class BodyCapture implements Stage {
         if (response == null) {
             response = Json.object().set("error", Json.object().put("status", ex.status()).put("type", ex.errorType()));
         }
-        return new BodyRecord(ex.requestId(), ex.startEpochMillis(), ex.caller().user(), store(request), store(response));
+        return new BodyRecord(ex.requestId(), ex.startEpochMillis(), ex.caller().user(), ex.caller().team(), store(request),
+                store(response));
     }
 
     private String store(JsonNode body) {

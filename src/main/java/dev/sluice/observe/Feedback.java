@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -26,7 +25,14 @@ import java.util.regex.Pattern;
 public final class Feedback {
     static final Set<String> FIELDS = Set.of("request_id", "trace_id", "name", "value", "comment", "user");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
-    private static final Duration STORE_WAIT = Duration.ofSeconds(2);
+    /**
+     * When to look in the store for a request not in the recent index (ms after the first ask): a
+     * request answered by this node is in the index before its client can rate it, so the wait is
+     * for one answered by another node, whose writer stores it within its batch interval.
+     */
+    private static final long[] STORE_POLLS_MS = {0, 100, 300, 600, 1000};
+    /** Lookups of ids not in the recent index one key may have waiting at once (more: 429). */
+    static final int MAX_WAITING_PER_KEY = 8;
     private static final int MAX_COMMENT = 4000;
     private static final int MAX_TEXT = 256;
 
@@ -35,6 +41,11 @@ public final class Feedback {
     private final RecentRequests recent;
     private final Clock clock;
     private final List<Consumer<FeedbackRecord>> listeners;
+    private final SharedLookups<Rated> lookups = new SharedLookups<>(STORE_POLLS_MS);
+    /** Per key, bounded; an idle key's slots are all free, so forgetting it loses nothing. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, java.util.concurrent.Semaphore> waiting =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+                    .expireAfterAccess(Duration.ofMinutes(10)).build();
 
     /** @param listeners told about every accepted piece of feedback (metrics, alert rules) */
     public Feedback(BatchWriter<FeedbackRecord> writer, FeedbackReader reader, RecentRequests recent, Clock clock,
@@ -121,7 +132,7 @@ public final class Feedback {
         String comment = text(body, "comment", MAX_COMMENT);
         String user = text(body, "user", MAX_TEXT);
 
-        Rated rated = find(requestId != null ? requestId : traceId, requestId == null);
+        Rated rated = find(caller, requestId != null ? requestId : traceId, requestId == null);
         if (rated == null || (checkOwnership && !mayRate(caller, rated))) {
             // another team's request is "not found" too, so ids cannot be probed
             throw new SluiceException(404, "invalid_request_error", "request_not_found", requestId != null ? "request_id" : "trace_id",
@@ -131,11 +142,16 @@ public final class Feedback {
         FeedbackRecord record = new FeedbackRecord(newId(), clock.millis(), rated.requestId(), rated.traceId(),
                 rated.keyId(), rated.team(), rated.model(), name, kind, num, valueText, sentiment, comment,
                 user != null ? user : rated.endUser(), caller.keyId());
+        record(record);
+        return record;
+    }
+
+    /** Stores feedback Sluice produced itself (an online evaluator's score) and tells the listeners. */
+    public void record(FeedbackRecord record) {
         writer.offer(record);
         for (Consumer<FeedbackRecord> listener : listeners) {
             listener.accept(record);
         }
-        return record;
     }
 
     /** A key may rate its own requests and those of keys in its team. */
@@ -146,19 +162,35 @@ public final class Feedback {
         return caller.team() != null && caller.team().equals(rated.team());
     }
 
-    /** The request from the recent index, else from the store, polling briefly for one just finished. */
-    private Rated find(String id, boolean byTrace) {
-        long deadline = System.nanoTime() + STORE_WAIT.toNanos();
-        while (true) {
-            Rated r = recent.find(id, byTrace);
-            if (r != null) {
-                return r;
-            }
-            r = reader.request(id, byTrace).orElse(null);
-            if (r != null || System.nanoTime() > deadline) {
-                return r;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    /**
+     * The caller's team's (or, without a team, the caller's own) request with this id: from the
+     * recent index, else from the store, polling briefly (about a second, {@link #STORE_POLLS_MS})
+     * for one just finished. Concurrent asks for the same id share one poll, and a key may have at
+     * most {@link #MAX_WAITING_PER_KEY} asks waiting at once, so unknown ids cannot tie up the store.
+     *
+     * @throws SluiceException 429 when the key has too many asks waiting
+     */
+    private Rated find(Caller caller, String id, boolean byTrace) {
+        String scope = RecentRequests.scope(caller);
+        Rated r = recent.find(scope, id, byTrace);
+        if (r != null) {
+            return r;
+        }
+        java.util.concurrent.Semaphore slots = waiting.get(String.valueOf(caller.keyId()),
+                k -> new java.util.concurrent.Semaphore(MAX_WAITING_PER_KEY));
+        if (!slots.tryAcquire()) {
+            throw new SluiceException(429, "rate_limit_error", "too_many_feedback_lookups", byTrace ? "trace_id" : "request_id",
+                    "This key already has " + MAX_WAITING_PER_KEY + " feedback requests waiting for requests Sluice does"
+                            + " not know yet. Send feedback with the x-request-id of an answered request, and retry shortly.",
+                    Duration.ofSeconds(1), null);
+        }
+        try {
+            return lookups.await(scope + '\u0000' + (byTrace ? "t:" : "r:") + id, () -> {
+                Rated found = recent.find(scope, id, byTrace);
+                return found != null ? found : reader.request(id, byTrace, caller.team(), caller.keyId()).orElse(null);
+            });
+        } finally {
+            slots.release();
         }
     }
 

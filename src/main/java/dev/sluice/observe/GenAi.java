@@ -40,6 +40,10 @@ public final class GenAi {
     public static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("sluice.attempts");
     public static final AttributeKey<Long> TTFT_MS = AttributeKey.longKey("sluice.ttft_ms");
     public static final AttributeKey<Boolean> STREAM = AttributeKey.booleanKey("sluice.stream");
+    public static final AttributeKey<String> PROMPT = AttributeKey.stringKey("sluice.prompt.name");
+    public static final AttributeKey<Long> PROMPT_VERSION = AttributeKey.longKey("sluice.prompt.version");
+    public static final AttributeKey<String> EXPERIMENT = AttributeKey.stringKey("sluice.experiment.id");
+    public static final AttributeKey<String> VARIANT = AttributeKey.stringKey("sluice.experiment.variant");
 
     // guardrail triggers, one span event each (named after the proposed gen_ai.guardrail event)
     public static final String GUARDRAIL_EVENT = "gen_ai.guardrail";

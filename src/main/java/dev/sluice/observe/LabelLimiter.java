@@ -17,7 +17,7 @@ public final class LabelLimiter {
     public static final String NONE = "none";
     /** The default bounds of Sluice's labels. */
     public static final Map<String, Integer> DEFAULT_LIMITS = Map.of("key", 100, "team", 50, "error_type", 50,
-            "guard", 50, "feedback_name", 50);
+            "guard", 50, "feedback_name", 50, "prompt", 200, "variant", 50);
 
     private final Map<String, Label> labels = new ConcurrentHashMap<>();
 

@@ -5,6 +5,7 @@ import dev.sluice.config.MetricsConfig;
 import dev.sluice.pipeline.Attempt;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.GuardEvent;
+import dev.sluice.pipeline.PromptUse;
 import dev.sluice.store.BatchWriter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -80,6 +81,9 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
     static final AttributeKey<String> NAME = AttributeKey.stringKey("name");
     static final AttributeKey<String> SENTIMENT = AttributeKey.stringKey("sentiment");
     static final AttributeKey<String> WRITER = AttributeKey.stringKey("writer");
+    static final AttributeKey<String> PROMPT = AttributeKey.stringKey("prompt");
+    static final AttributeKey<String> PROMPT_VERSION = AttributeKey.stringKey("prompt_version");
+    static final AttributeKey<String> VARIANT = AttributeKey.stringKey("variant");
 
     private record Watched(String name, BatchWriter<?> writer) {}
 
@@ -104,6 +108,8 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
     private final LongCounter limitRefusals;
     private final LongCounter guardTriggers;
     private final LongCounter feedback;
+    private final LongCounter promptRequests;
+    private final DoubleHistogram promptDuration;
 
     private Metrics(SdkMeterProvider provider, PrometheusReader prometheus, LabelLimiter labels, Set<String> models) {
         this.provider = provider;
@@ -143,6 +149,11 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
                 .setDescription("Guardrail triggers by guardrail, direction and action.").build();
         feedback = meter.counterBuilder("sluice.feedback").setUnit("{feedback}")
                 .setDescription("User feedback received, by name and sentiment.").build();
+        promptRequests = meter.counterBuilder("sluice.prompt.requests").setUnit("{request}")
+                .setDescription("Requests rendered from a stored prompt, by prompt, version, experiment arm and status.").build();
+        promptDuration = meter.histogramBuilder("sluice.prompt.duration").setUnit("s")
+                .setDescription("Latency of requests rendered from a stored prompt, by prompt and version.")
+                .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
         meter.counterBuilder("sluice.limits.redis_fallbacks").setUnit("{decision}")
                 .setDescription("Limit decisions made locally because Redis was unavailable.")
                 .buildWithCallback(obs -> {
@@ -272,6 +283,16 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
         }
         if (status == 429 && ex.errorType() != null && LIMIT_CODES.contains(ex.errorType())) {
             limitRefusals.add(1, Attributes.of(REASON, ex.errorType(), TEAM, team));
+        }
+        PromptUse prompt = ex.prompt();
+        if (prompt != null) {
+            // prompt names are bounded by the label limiter; versions of one prompt are few at a time
+            String name = labels.value("prompt", prompt.name());
+            String version = name.equals(LabelLimiter.OTHER) ? LabelLimiter.OTHER : Integer.toString(prompt.version());
+            String variant = prompt.variant() == null ? LabelLimiter.NONE : labels.value("variant", prompt.variant());
+            promptRequests.add(1, Attributes.of(PROMPT, name, PROMPT_VERSION, version, VARIANT, variant,
+                    STATUS, Integer.toString(status)));
+            promptDuration.record(seconds, Attributes.of(PROMPT, name, PROMPT_VERSION, version));
         }
         for (GuardEvent g : ex.guardEvents()) {
             guardTriggers.add(1, Attributes.of(GUARD, labels.value("guard", g.name()), DIRECTION, g.direction(),

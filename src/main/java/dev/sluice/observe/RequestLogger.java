@@ -5,6 +5,7 @@ import dev.sluice.api.Usage;
 import dev.sluice.pipeline.Attempt;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.GuardEvent;
+import dev.sluice.pipeline.PromptUse;
 import dev.sluice.store.BatchWriter;
 import dev.sluice.store.RequestRecord;
 import java.util.Locale;
@@ -25,6 +26,7 @@ public final class RequestLogger implements Exchange.CompletionListener {
     public void completed(Exchange ex) {
         Usage usage = ex.usage();
         Usage saved = ex.cacheSavedUsage();
+        PromptUse prompt = ex.prompt();
         boolean hasRequest = ex.operation() == Exchange.Operation.CHAT ? ex.chat() != null : ex.embeddings() != null;
         writer.offer(new RequestRecord(ex.startEpochMillis(), ex.requestId(), ex.caller().keyId(), ex.caller().team(),
                 ex.caller().user(),
@@ -34,7 +36,10 @@ public final class RequestLogger implements Exchange.CompletionListener {
                 ex.ttftMillis(), ex.latencyMillis(), ex.attempts().size(), ex.fallbackModel(), ex.routeReason(),
                 attemptLog(ex), ex.costUsd(), ex.cacheStatus(), ex.cacheSimilarity(),
                 saved == null ? null : saved.promptTokens(), saved == null ? null : saved.completionTokens(),
-                ex.traceId(), ex.sessionId(), ex.tags().isEmpty() ? null : Json.string(ex.tags()), guardrails(ex)));
+                ex.traceId(), ex.sessionId(), ex.tags().isEmpty() ? null : Json.string(ex.tags()), guardrails(ex),
+                prompt == null ? null : prompt.name(), prompt == null ? null : prompt.version(),
+                prompt == null ? null : prompt.experiment(), prompt == null ? null : prompt.variant(),
+                prompt == null ? null : prompt.window()));
     }
 
     private static String attemptLog(Exchange ex) {

@@ -3,6 +3,7 @@ package dev.sluice.observe;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.Usage;
 import dev.sluice.pipeline.Exchange;
+import dev.sluice.pipeline.PromptUse;
 import dev.sluice.pipeline.GuardEvent;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -25,6 +26,15 @@ public final class RequestSpan implements Exchange.CompletionListener {
 
     public Span span() {
         return span;
+    }
+
+    /**
+     * Stamps the authenticated caller's key and team as soon as they are known, before any stage
+     * span starts, so those inherit the team (see {@link StoreSpanProcessor}).
+     */
+    public void caller(dev.sluice.pipeline.Caller caller) {
+        set(GenAi.KEY, caller.keyId());
+        set(GenAi.TEAM, caller.team());
     }
 
     /** Names the span after the parsed request and records what was asked. */
@@ -61,6 +71,16 @@ public final class RequestSpan implements Exchange.CompletionListener {
     @Override
     public void completed(Exchange ex) {
         span.setAttribute(GenAi.REQUEST_ID, ex.requestId());
+        PromptUse prompt = ex.prompt();
+        if (prompt != null) {
+            // the model may have come from the prompt, after the span was named
+            span.updateName("chat " + ex.requestedModel());
+            set(GenAi.REQUEST_MODEL, ex.requestedModel());
+            span.setAttribute(GenAi.PROMPT, prompt.name());
+            span.setAttribute(GenAi.PROMPT_VERSION, prompt.version());
+            set(GenAi.EXPERIMENT, prompt.experiment());
+            set(GenAi.VARIANT, prompt.variant());
+        }
         span.setAttribute(GenAi.HTTP_STATUS, ex.status());
         set(GenAi.PROVIDER, ex.provider());
         set(GenAi.RESPONSE_MODEL, ex.upstreamModel());

@@ -19,6 +19,11 @@ import java.util.Map;
 /**
  * Hands every ended span to the store's batch writer, which never blocks and never drops quietly
  * (unlike OpenTelemetry's own batch processor, which drops on a full queue).
+ *
+ * <p>The span's team (the store's {@code team} column, what team-limited readers compare) is its
+ * {@code sluice.team} attribute, which only the gateway sets: on the root span from the
+ * authenticated caller ({@link RequestSpan#caller}), and on every span started under a local
+ * parent, copied from that parent when it starts, so stage and attempt spans inherit the root's.
  */
 final class StoreSpanProcessor implements SpanProcessor {
     static final AttributeKey<String> SESSION = AttributeKey.stringKey("session.id");
@@ -35,11 +40,18 @@ final class StoreSpanProcessor implements SpanProcessor {
 
     @Override
     public void onStart(Context parentContext, ReadWriteSpan span) {
+        if (io.opentelemetry.api.trace.Span.fromContext(parentContext) instanceof ReadableSpan parent
+                && span.getAttribute(GenAi.TEAM) == null) {
+            String team = parent.getAttribute(GenAi.TEAM);
+            if (team != null) {
+                span.setAttribute(GenAi.TEAM, team);
+            }
+        }
     }
 
     @Override
     public boolean isStartRequired() {
-        return false;
+        return true;
     }
 
     @Override
@@ -59,7 +71,7 @@ final class StoreSpanProcessor implements SpanProcessor {
                 d.getStatus().getStatusCode().name().toLowerCase(Locale.ROOT),
                 d.getStatus().getDescription().isEmpty() ? null : d.getStatus().getDescription(), service,
                 d.getAttributes().get(SESSION), d.getAttributes().get(REQUEST_ID), d.getAttributes().get(END_USER),
-                json(d.getAttributes()), events(d.getEvents()));
+                json(d.getAttributes()), events(d.getEvents()), d.getAttributes().get(GenAi.TEAM));
     }
 
     static String json(Attributes attributes) {

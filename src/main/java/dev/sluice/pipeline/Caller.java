@@ -15,8 +15,12 @@ public record Caller(String keyId, String keyName, String team, String user, Set
     public static final String KEY_PREFIX = "sk-sluice-";
     /** Lets a key pin a deployment with the {@code x-sluice-deployment} header. */
     public static final String SCOPE_ROUTE_OVERRIDE = "route:override";
-    /** Every scope a key can be given. */
-    public static final Set<String> SCOPES = Set.of(SCOPE_ROUTE_OVERRIDE);
+    /** Lets a key read every stored prompt ({@code GET /v1/prompts/{name}}); {@code prompt:NAME} lets it read one. */
+    public static final String SCOPE_PROMPTS_READ = "prompts:read";
+    /** The prefix of a scope naming one prompt a key may read. */
+    public static final String SCOPE_PROMPT_PREFIX = "prompt:";
+    /** Every fixed scope a key can be given (besides {@code prompt:NAME}). */
+    public static final Set<String> SCOPES = Set.of(SCOPE_ROUTE_OVERRIDE, SCOPE_PROMPTS_READ);
 
     public static final Caller ANONYMOUS = new Caller(null, null, null, null, Set.of(), Set.of(), Quota.NONE, Quota.NONE);
 
@@ -27,6 +31,11 @@ public record Caller(String keyId, String keyName, String team, String user, Set
         scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
         keyQuota = keyQuota == null ? Quota.NONE : keyQuota;
         teamQuota = teamQuota == null ? Quota.NONE : teamQuota;
+    }
+
+    /** Whether the key may fetch the stored prompt {@code name}. */
+    public boolean mayReadPrompt(String name) {
+        return scopes.contains(SCOPE_PROMPTS_READ) || scopes.contains(SCOPE_PROMPT_PREFIX + name);
     }
 
     public boolean mayUse(String model) {

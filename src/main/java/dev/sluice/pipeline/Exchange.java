@@ -53,6 +53,7 @@ public final class Exchange {
     private String responseModel;
     private String systemFingerprint;
     private List<Discarded> discarded = List.of();
+    private boolean settled;
     private long firstTokenNanos;
     private long endNanos;
     private int status;
@@ -63,6 +64,8 @@ public final class Exchange {
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
     private final List<CompletionListener> listeners = new ArrayList<>(2);
     private List<GuardEvent> guardEvents = List.of();
+    private PromptUse prompt;
+    private String guardrailPolicy;
     private Pricing pricing;
     private boolean completed;
 
@@ -268,6 +271,16 @@ public final class Exchange {
         return costUsd;
     }
 
+    /**
+     * Settles the cost now, for a whole answer whose usage is final before it is written, so the
+     * reply can carry it ({@code x-sluice-cost}); completion then keeps this cost rather than
+     * settling again. Returns the cost, or null when no pipeline ran the exchange.
+     */
+    public Double settleBeforeWriting() {
+        settle();
+        return costUsd;
+    }
+
     /** Called by the {@link Pipeline} that runs this exchange: how its usage is priced at completion. */
     void pricing(Pricing newPricing) {
         this.pricing = newPricing;
@@ -352,6 +365,27 @@ public final class Exchange {
         guardEvents.add(event);
     }
 
+    /** The stored prompt this request was rendered from, or null. */
+    public PromptUse prompt() {
+        return prompt;
+    }
+
+    public void prompt(PromptUse use) {
+        this.prompt = use;
+    }
+
+    /**
+     * The guardrail policy this request asks for by name (a prompt version's {@code guardrail_policy}),
+     * or null to resolve it from the caller and the model.
+     */
+    public String guardrailPolicy() {
+        return guardrailPolicy;
+    }
+
+    public void guardrailPolicy(String name) {
+        this.guardrailPolicy = name;
+    }
+
     /** Registers work to run once the response is complete; listeners run in reverse order. */
     public void onComplete(CompletionListener listener) {
         listeners.add(listener);
@@ -383,9 +417,10 @@ public final class Exchange {
 
     /** Usage is in (the last chunk has arrived): the cost follows from it, once, for every listener to read. */
     private void settle() {
-        if (pricing == null) {
+        if (pricing == null || settled) {
             return;
         }
+        settled = true;
         try {
             double cost = pricing.cost(upstreamModel, usage);
             for (Discarded d : discarded) {

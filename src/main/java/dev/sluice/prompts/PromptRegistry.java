@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The prompt registry's operations, shared by the admin API and the CLI (which calls the admin
@@ -35,12 +36,18 @@ public final class PromptRegistry {
     private final AuditRepository audit;
     private final TemplateEngine templates;
     private final Clock clock;
+    private volatile Consumer<String> changed = name -> { };
 
     public PromptRegistry(PromptRepository repository, AuditRepository audit, TemplateEngine templates, Clock clock) {
         this.repository = repository;
         this.audit = audit;
         this.templates = templates;
         this.clock = clock;
+    }
+
+    /** Told the prompt's name after each change made here (a new version, a label move), to drop cached copies. */
+    public void onChange(Consumer<String> listener) {
+        this.changed = listener;
     }
 
     /**
@@ -69,6 +76,7 @@ public final class PromptRegistry {
             audit(actor, "prompt.create", d.name(), prompt.team(), null, promptJson(prompt));
         } else if (!Objects.equals(prompt.team(), d.team()) || !Objects.equals(prompt.description(), d.description())) {
             repository.updatePrompt(d.name(), d.team(), d.description());
+            changed.accept(d.name());
             audit(actor, "prompt.update", d.name(), d.team(), promptJson(prompt), promptJson(prompt(d.name())));
         }
         PromptVersion before = repository.latest(d.name()).orElse(null);
@@ -77,6 +85,7 @@ public final class PromptRegistry {
             return new PushResult(d.name(), PushStatus.UNCHANGED, before == null ? 0 : before.version(), "");
         }
         PromptVersion v = appended.get();
+        changed.accept(d.name());
         audit(actor, "prompt.version.create", v.ref(), d.team(), null, versionJson(v));
         String diff = VersionDiff.unified(before == null ? "/dev/null" : before.ref(), before == null ? null : before.content(),
                 v.ref(), v.content());
@@ -146,6 +155,7 @@ public final class PromptRegistry {
         Prompt prompt = prompt(name);
         resolve(new PromptRef(name, version, null));
         LabelMove move = repository.moveLabel(name, label, version, actor.id(), reason, clock.millis());
+        changed.accept(name);
         audit(actor, "prompt.label.move", name + ":" + label, prompt.team(), labelJson(label, move.fromVersion(), reason),
                 labelJson(label, move.toVersion(), reason));
         return move;
@@ -165,6 +175,7 @@ public final class PromptRegistry {
         LabelMove move = repository.undoLastMove(name, label, actor.id(), reason, clock.millis())
                 .orElseThrow(() -> new SluiceException(409, "invalid_request_error", "nothing_to_roll_back", "label",
                         "The label '" + label + "' of '" + name + "' has no earlier version to go back to."));
+        changed.accept(name);
         audit(actor, "prompt.label.rollback", name + ":" + label, prompt.team(),
                 labelJson(label, move.fromVersion(), reason), labelJson(label, move.toVersion(), reason));
         return move;

@@ -85,6 +85,7 @@ public final class ApiEndpoints implements Endpoints {
             try {
                 // who is calling was resolved before the body was read: a refused key is not read at all
                 ex.caller(caller(call));
+                requestSpan.caller(ex.caller());
                 byte[] body = call.body(maxBodyBytes);
                 if (operation == Exchange.Operation.CHAT) {
                     ex.chat(ChatRequestCodec.read(body));

@@ -27,7 +27,7 @@ public final class Dispatcher {
     /** Handles one request on the calling (virtual) thread; returns when the response is complete. */
     public void handle(HttpCall call) {
         call.header(HttpIo.REQUEST_ID, call.requestId());
-        switch (routes.match(call.method(), call.path())) {
+        switch (routes.match(call.method(), call.path(), call.rawPath())) {
             case RouteTable.Match.Found found -> run(call, found);
             case RouteTable.Match.WrongMethod wrong -> call.sendError(new SluiceException(405, "invalid_request_error",
                     "method_not_allowed", null, "The method " + call.method() + " is not allowed on " + call.path() + "."));

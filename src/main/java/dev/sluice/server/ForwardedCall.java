@@ -15,16 +15,22 @@ import java.util.Map;
  */
 public final class ForwardedCall extends HttpCall {
     private final HttpCall outer;
+    private final String rawPath;
     private final String path;
     private final String authorization;
 
     /**
-     * @param path        the path the routes see
+     * @param fromPrefix  the start of the original path that is replaced ({@code /ui/api/})
+     * @param toPrefix    what replaces it ({@code /admin/}); the rest of the path, raw and decoded, is kept
      * @param bearerToken the {@code Authorization: Bearer} token the target's guard resolves
      */
-    public ForwardedCall(HttpCall outer, String path, String bearerToken) {
+    public ForwardedCall(HttpCall outer, String fromPrefix, String toPrefix, String bearerToken) {
+        if (!outer.rawPath().startsWith(fromPrefix) || !outer.path().startsWith(fromPrefix)) {
+            throw new IllegalArgumentException("the path " + outer.rawPath() + " does not start with " + fromPrefix);
+        }
         this.outer = outer;
-        this.path = path;
+        this.rawPath = toPrefix + outer.rawPath().substring(fromPrefix.length());
+        this.path = toPrefix + outer.path().substring(fromPrefix.length());
         this.authorization = "Bearer " + bearerToken;
     }
 
@@ -36,6 +42,16 @@ public final class ForwardedCall extends HttpCall {
     @Override
     public String path() {
         return path;
+    }
+
+    @Override
+    public String rawPath() {
+        return rawPath;
+    }
+
+    @Override
+    public String queryString() {
+        return outer.queryString();
     }
 
     @Override

@@ -25,10 +25,11 @@ public final class GatewayServer {
      *                  while one fails (and {@code draining} once shutdown began)
      * @throws PortInUseException when the port is taken
      */
-    public GatewayServer(String host, int port, Transport transport, List<Endpoints> endpoints,
+    public GatewayServer(String host, int port, ConnectionLimits limits, Transport transport, List<Endpoints> endpoints,
                          Map<String, BooleanSupplier> readiness) {
         RouteTable.Builder routes = new RouteTable.Builder();
-        Map<String, BooleanSupplier> checks = Map.copyOf(readiness);
+        // in the order given: the first failing check names the status (the store before its writes)
+        Map<String, BooleanSupplier> checks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(readiness));
         routes.get("/health/live", call -> call.sendJson(200, status("live")))
                 .get("/health/ready", call -> {
                     String state = readiness(checks);
@@ -37,7 +38,7 @@ public final class GatewayServer {
         endpoints.forEach(e -> e.register(routes));
         this.dispatcher = new Dispatcher(routes.build());
         routes.bind(dispatcher);
-        this.listening = transport.start(host, port, dispatcher);
+        this.listening = transport.start(host, port, limits, dispatcher);
     }
 
     /**

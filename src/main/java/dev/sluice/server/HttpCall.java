@@ -29,6 +29,12 @@ public abstract class HttpCall {
     /** The request method, upper case ({@code GET}, {@code POST}...). */
     public abstract String method();
 
+    /**
+     * The path as sent, percent-encoding kept ({@code /admin/users/a%2Fb}): routes match on it so an
+     * encoded {@code /} stays inside one path parameter, which is then decoded.
+     */
+    public abstract String rawPath();
+
     /** The request path, decoded and normalised, without the query string. */
     public abstract String path();
 
@@ -37,6 +43,9 @@ public abstract class HttpCall {
 
     /** Every value of a query parameter, in order (empty when absent). */
     public abstract List<String> queryAll(String name);
+
+    /** The query string as sent (without the {@code ?}), or "" when there is none. */
+    public abstract String queryString();
 
     /** The first value of a request header, by lower-case name, or null. */
     public abstract String header(String lowerCaseName);

@@ -26,6 +26,7 @@ final class ReplyWriter {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     /** Status recorded when the client went away mid-response (nginx's convention). */
     static final int CLIENT_CLOSED = 499;
+    static final String COST = "x-sluice-cost";
 
     private ReplyWriter() {}
 
@@ -35,16 +36,30 @@ final class ReplyWriter {
         }
         switch (reply) {
             case Reply.Chat chat -> {
+                costHeader(ex, call);
                 call.sendJson(200, ChatResponseCodec.writeResponse(chat.response()));
                 ex.markFirstToken();
                 ex.complete(200, null);
             }
             case Reply.Embeddings embeddings -> {
+                costHeader(ex, call);
                 call.sendJson(200, EmbeddingCodec.writeResponse(embeddings.response()));
                 ex.complete(200, null);
             }
             case Reply.Failure failure -> fail(ex, call, failure.error());
             case Reply.Stream stream -> stream(ex, stream.chunks(), call);
+        }
+    }
+
+    /**
+     * {@code x-sluice-cost}: the USD cost of a whole answer as the pipeline settled it (usage and
+     * the price catalog), so clients such as {@code sluice eval} need no price list of their own.
+     * Streams cannot carry it in a header: their usage arrives with the last chunk.
+     */
+    private static void costHeader(Exchange ex, HttpCall call) {
+        Double cost = ex.settleBeforeWriting();
+        if (cost != null) {
+            call.header(COST, java.math.BigDecimal.valueOf(cost).toPlainString());
         }
     }
 

@@ -133,13 +133,18 @@ public final class RouteTable {
         });
     }
 
-    Match match(String method, String path) {
+    /**
+     * @param path    the decoded path, for exact routes
+     * @param rawPath the path as sent: templated routes split it on {@code /} before decoding each
+     *                parameter, so {@code %2F} in an id (an end user named {@code tenant/alice}) stays in it
+     */
+    Match match(String method, String path, String rawPath) {
         Map<String, Route> byMethod = exact.get(path);
         if (byMethod != null) {
             Route r = byMethod.get(method);
             return r == null ? WRONG_METHOD : new Match.Found(r, Map.of());
         }
-        String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : null;
+        String[] segments = rawPath.length() > 1 ? rawPath.substring(1).split("/", -1) : null;
         boolean pathKnown = false;
         for (Templated t : segments == null ? List.<Templated>of() : templated) {
             Map<String, String> params = bind(t.segments(), segments);
@@ -169,12 +174,24 @@ public final class RouteTable {
                 if (params == null) {
                     params = new HashMap<>(2);
                 }
-                params.put(p.substring(1, p.length() - 1), path[i]);
-            } else if (!p.equals(path[i])) {
+                params.put(p.substring(1, p.length() - 1), decode(path[i]));
+            } else if (!p.equals(decode(path[i]))) {
                 return null;
             }
         }
         return params == null ? Map.of() : params;
+    }
+
+    /** Percent-decoding of one path segment (UTF-8; unlike form decoding, '+' stays '+'). */
+    static String decode(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return segment; // a stray '%': taken as written
+        }
     }
 
     /**

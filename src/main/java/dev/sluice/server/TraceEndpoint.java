@@ -11,6 +11,7 @@ import dev.sluice.observe.otlp.OtlpJson;
 import dev.sluice.observe.otlp.OtlpSpans;
 import dev.sluice.observe.otlp.SpanCount;
 import dev.sluice.store.BatchWriter;
+import dev.sluice.store.SpanReader;
 import dev.sluice.store.SpanRecord;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -26,18 +27,24 @@ import java.util.Locale;
  * (retrieval, reranking, tool calls, agent steps); they are stored with the gateway's, so a RAG or
  * agent request reads back as one tree.
  *
- * <p>Authenticated with a virtual key (none when auth is off); no rate limits or budgets apply, the
- * body size limit does (before and after inflating). Answers follow OTLP/HTTP: 200 with an empty
+ * <p>Authenticated with a virtual key (none when auth is off); the request rate limits and budgets do
+ * not apply, the body size limit does (before and after inflating), and so do the ingest limits
+ * ({@link IngestGate}): a protobuf body's spans are counted on the wire before anything is decoded
+ * (OTLP/JSON ones right after parsing), so an oversized batch, a key over its spans per minute or a
+ * full span queue costs no decoding. Answers follow OTLP/HTTP: 200 with an empty
  * {@code ExportTraceServiceResponse} (or one with {@code partial_success} when single spans were
  * rejected), and errors as a {@code google.rpc.Status} in the request's encoding: 400 malformed,
- * 401, 413, 415, 503 with {@code Retry-After} when the span queue is full (nothing was stored then,
- * so the client's retry loses nothing).
+ * 401, 403 when a span would join a trace that already holds spans of another team and none of the
+ * key's (checked against the stored spans), 413 (body or span count too large), 415, 429 with
+ * {@code Retry-After} (the key's spans per minute), 503 with {@code Retry-After} when the span queue
+ * is full or every decode slot is busy (nothing was stored then, so the client's retry loses nothing).
  */
 public final class TraceEndpoint implements Endpoints {
     private static final String PROTOBUF = "application/x-protobuf";
     private static final String JSON = "application/json";
     // google.rpc.Code values
     private static final int INVALID_ARGUMENT = 3;
+    private static final int PERMISSION_DENIED = 7;
     private static final int RESOURCE_EXHAUSTED = 8;
     private static final int UNAVAILABLE = 14;
     private static final int UNAUTHENTICATED = 16;
@@ -47,14 +54,17 @@ public final class TraceEndpoint implements Endpoints {
     private final long maxBodyBytes;
     private final java.time.Clock clock;
     private final IngestGate gate;
+    private final SpanReader traces;
 
     /**
      * @param callers resolves the virtual key the spans are stamped with
      * @param clock   bounds span times: spans from more than five minutes in the future are rejected
      * @param gate    spans per request and per key per minute, and how many requests decode at once
+     * @param traces  who owns the traces spans are added to
      */
     public TraceEndpoint(Guard<Caller> callers, BatchWriter<SpanRecord> spans, long maxBodyBytes, java.time.Clock clock,
-                         IngestGate gate) {
+                         IngestGate gate, SpanReader traces) {
+        this.traces = traces;
         this.clock = clock;
         this.gate = gate;
         this.callers = callers;
@@ -134,6 +144,15 @@ public final class TraceEndpoint implements Endpoints {
         }
         if (spans.remainingCapacity() < result.spans().size()) {
             queueFull(call, json);
+            return;
+        }
+        java.util.Set<String> foreign = traces.ownedByOthers(
+                result.spans().stream().map(SpanRecord::traceId).toList(), sender.team());
+        if (!foreign.isEmpty()) {
+            fail(call, json, 403, PERMISSION_DENIED, "Trace " + foreign.iterator().next() + (foreign.size() > 1
+                    ? " (and " + (foreign.size() - 1) + " more)" : "") + " already holds spans of another team, and none"
+                    + " of this key's team; a key may add spans only to its own team's traces. Nothing from this"
+                    + " request was stored.");
             return;
         }
         for (SpanRecord span : result.spans()) {

@@ -11,10 +11,11 @@ public interface Transport {
     /**
      * Starts listening.
      *
-     * @param port 0 for any free port
+     * @param port   0 for any free port
+     * @param limits header and idle timeouts and the per-address connection cap, which the transport enforces
      * @throws PortInUseException when the address is taken
      */
-    Listening start(String host, int port, Dispatcher dispatcher);
+    Listening start(String host, int port, ConnectionLimits limits, Dispatcher dispatcher);
 
     /** A started server. */
     interface Listening {

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *       file left from a previous run is replayed at the next start;</li>
  *   <li>only if memory and disk both cannot keep up is a record dropped: counted, and logged.</li>
  * </ul>
+ * An erasure ({@link #purge}) removes an end user's records from the queue, the batch in hand and
+ * the spill file, on the writer's own thread, so none of them is written after it.
  *
  * @param <T> a record type Jackson can write and read back (for the spill file)
  */
@@ -50,6 +52,9 @@ public final class BatchWriter<T> implements AutoCloseable {
     private final String name;
     private final Database database;
     private final Sink<T> sink;
+    /** The end user a record is about (for erasure), or null when records name none. */
+    private final java.util.function.Function<T, String> endUser;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Purge> purges = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ObjectWriter encoder;
     private final ObjectReader decoder;
     private final Path spillFile;
@@ -63,9 +68,12 @@ public final class BatchWriter<T> implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong spilled = new AtomicLong();
+    private final AtomicLong purged = new AtomicLong();
     private volatile long spillPending;
     private volatile boolean closing;
     private volatile boolean storeDown;
+    /** Write attempts (batches, replays) that failed in a row; 0 after any success. */
+    private volatile int consecutiveFailures;
     /** While the store is down: whether the last probe reached it (only then does the writer try it). */
     private volatile boolean reachable;
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -77,9 +85,18 @@ public final class BatchWriter<T> implements AutoCloseable {
      * @param spillDir where the spill file lives ({@code <name>.spill.jsonl}); created when needed
      */
     public BatchWriter(String name, Database database, Sink<T> sink, Class<T> type, int capacity, Path spillDir) {
+        this(name, database, sink, type, capacity, spillDir, null);
+    }
+
+    /**
+     * @param endUser the end user a record is about, so {@link #purge} can find it; null when records name none
+     */
+    public BatchWriter(String name, Database database, Sink<T> sink, Class<T> type, int capacity, Path spillDir,
+                       java.util.function.Function<T, String> endUser) {
         this.name = name;
         this.database = database;
         this.sink = sink;
+        this.endUser = endUser;
         this.encoder = Json.MAPPER.writerFor(type);
         this.decoder = Json.MAPPER.readerFor(type);
         this.spillFile = spillDir.resolve(name + ".spill.jsonl");
@@ -139,10 +156,15 @@ public final class BatchWriter<T> implements AutoCloseable {
         return storeDown;
     }
 
-    /** Waits until every accepted record is in the store, or the timeout passes; true when flushed. */
+    /** Write attempts that failed in a row (a store that answers reads but refuses writes keeps this growing). */
+    public int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    /** Waits until every accepted record is in the store (or purged), or the timeout passes; true when flushed. */
     public boolean flush(long timeoutMillis) {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (written.get() < accepted.get() || spillPending > 0) {
+        while (written.get() + purged.get() < accepted.get() || spillPending > 0) {
             if (System.currentTimeMillis() > deadline) {
                 return false;
             }
@@ -156,9 +178,105 @@ public final class BatchWriter<T> implements AutoCloseable {
         return true;
     }
 
+    /** An erasure waiting for the writer's thread. */
+    private record Purge(String user, java.util.concurrent.CompletableFuture<Long> done) {}
+
+    /**
+     * Removes every record of {@code user} not yet in the store: from the queue, the batch being written and
+     * the spill file. Runs on the writer's thread between batches, so a record it took before is in the store
+     * by the time this returns (and a DELETE issued afterwards removes it).
+     *
+     * @return how many records were removed
+     * @throws StoreException when the writer did not get to it within the timeout (it is busy on a slow store)
+     */
+    public long purge(String user, long timeoutMillis) {
+        if (endUser == null) {
+            return 0;
+        }
+        Purge p = new Purge(user, new java.util.concurrent.CompletableFuture<>());
+        purges.add(p);
+        if (!thread.isAlive()) {
+            applyPurges(new ArrayList<>());
+        }
+        try {
+            return p.done().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            purges.remove(p);
+            throw new StoreException(name + ": the writer is busy on a slow store; records waiting to be written were"
+                    + " not erased. Retry.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(name + ": interrupted while erasing queued records", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new StoreException(name + ": erasing queued records failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Applies the erasures asked for since the last call (on the writer's thread, or after it ended). */
+    private synchronized void applyPurges(List<T> batch) {
+        Purge p;
+        while ((p = purges.poll()) != null) {
+            try {
+                String user = p.user();
+                java.util.function.Predicate<T> theirs = r -> user.equals(endUser.apply(r));
+                long n = 0;
+                for (java.util.Iterator<T> it = batch.iterator(); it.hasNext(); ) {
+                    if (theirs.test(it.next())) {
+                        it.remove();
+                        n++;
+                    }
+                }
+                for (java.util.Iterator<T> it = queue.iterator(); it.hasNext(); ) {
+                    if (theirs.test(it.next())) {
+                        it.remove();
+                        n++;
+                    }
+                }
+                purged.addAndGet(n);
+                long fromSpill = purgeSpill(theirs);
+                p.done().complete(n + fromSpill);
+            } catch (IOException | RuntimeException e) {
+                p.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Rewrites the spill file without the records {@code theirs} matches; returns how many went. */
+    private long purgeSpill(java.util.function.Predicate<T> theirs) throws IOException {
+        if (spillPending == 0 || !Files.exists(spillFile)) {
+            return 0;
+        }
+        Path rest = spillFile.resolveSibling(spillFile.getFileName() + ".purge");
+        long kept = 0;
+        long removed = 0;
+        try (BufferedReader in = Files.newBufferedReader(spillFile, StandardCharsets.UTF_8);
+             BufferedWriter out = Files.newBufferedWriter(rest, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (theirs.test(decoder.readValue(line))) {
+                    removed++;
+                } else {
+                    out.write(line);
+                    out.newLine();
+                    kept++;
+                }
+            }
+        }
+        Files.move(rest, spillFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        // spilled records count as accepted until replayed; the purged ones never will be
+        purged.addAndGet(removed);
+        spillPending = kept;
+        return removed;
+    }
+
     private void run() {
         List<T> batch = new ArrayList<>(BATCH);
         while (!(closing && queue.isEmpty() && batch.isEmpty())) {
+            applyPurges(batch);
             try {
                 if (batch.isEmpty()) {
                     T first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -198,6 +316,7 @@ public final class BatchWriter<T> implements AutoCloseable {
                 spill(batch);
             }
         }
+        applyPurges(batch);
         closeConnection();
     }
 
@@ -224,11 +343,13 @@ public final class BatchWriter<T> implements AutoCloseable {
             LOG.info("{}: the store answers again", name);
         }
         storeDown = false;
+        consecutiveFailures = 0;
         backoff = 100;
     }
 
     private void markDown() {
         storeDown = true;
+        consecutiveFailures++;
         reachable = false;
         closeConnection();
     }

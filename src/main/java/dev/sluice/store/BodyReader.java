@@ -4,7 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Optional;
 
-/** Reads a captured request/response pair back (already redacted when it was stored). */
+/** Reads one captured body back (table {@code bodies}), for the admin API. */
 public final class BodyReader {
     private final Database database;
 
@@ -12,18 +12,29 @@ public final class BodyReader {
         this.database = database;
     }
 
-    /** The captured bodies of one request, or empty when capture was off for it (or they expired). */
-    public Optional<BodyRecord> find(String requestId) {
+    /**
+     * The body captured for a request, if there is one the caller may see.
+     *
+     * @param team only a body of this team (null = any): bodies captured before they carried their
+     *             team count as the team of their request-log row
+     */
+    public Optional<BodyRecord> find(String requestId, String team) {
+        String sql = "SELECT request_id, ts, end_user, team, request, response FROM bodies WHERE request_id = ?"
+                + (team == null ? "" : " AND (team = ? OR (team IS NULL AND EXISTS (SELECT 1 FROM request_log r"
+                        + " WHERE r.request_id = bodies.request_id AND r.team = ?)))");
         return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT request_id, ts, end_user, request, response FROM bodies WHERE request_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, requestId);
+                if (team != null) {
+                    ps.setString(2, team);
+                    ps.setString(3, team);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
                     return Optional.of(new BodyRecord(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5)));
+                            rs.getString(5), rs.getString(6)));
                 }
             }
         });

@@ -7,8 +7,8 @@ import java.util.List;
 
 /** Writes captured bodies; a request already stored (replayed from a spill file) is skipped. */
 public final class BodySink implements BatchWriter.Sink<BodyRecord> {
-    private static final String INSERT = "INSERT INTO bodies (request_id, ts, end_user, request, response)"
-            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+    private static final String INSERT = "INSERT INTO bodies (request_id, ts, end_user, team, request, response)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 
     @Override
     public void insert(Connection c, List<BodyRecord> batch) throws SQLException {
@@ -17,8 +17,9 @@ public final class BodySink implements BatchWriter.Sink<BodyRecord> {
                 ps.setString(1, b.requestId());
                 ps.setLong(2, b.timestamp());
                 ps.setString(3, b.endUser());
-                ps.setString(4, b.request());
-                ps.setString(5, b.response());
+                ps.setString(4, b.team());
+                ps.setString(5, b.request());
+                ps.setString(6, b.response());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -7,11 +7,21 @@ import java.util.Map;
 /**
  * The right to erasure: deletes everything stored about one end user (the request's {@code user}
  * or {@code x-sluice-user}): request-log rows, spans, captured bodies, and what other packages
- * register (feedback).
+ * register: tables (feedback) and copies outside the database (records waiting in the writers'
+ * queues and spill files, cached answers, in-memory indexes). Copies are erased first, so a record
+ * waiting to be written is either gone or already in a table when the tables are cleared.
  */
 public final class Erasure {
+    /** A copy of end-user data outside the database's tables. */
+    @FunctionalInterface
+    public interface Copy {
+        /** Removes what this copy holds about the user; returns how many entries went. */
+        long erase(String user);
+    }
+
     private final Database database;
     private final Map<String, String> userColumns = new LinkedHashMap<>();
+    private final Map<String, Copy> copies = new LinkedHashMap<>();
 
     public Erasure(Database database) {
         this.database = database;
@@ -25,17 +35,34 @@ public final class Erasure {
         userColumns.put(table, userColumn);
     }
 
-    /** Deletes the user's records everywhere, in one transaction; returns rows deleted per table. */
-    public Map<String, Integer> erase(String user) {
+    /** Registers a copy outside the tables (erased before them, in registration order), under a name for the answer. */
+    public void addCopy(String name, Copy copy) {
+        if (copies.putIfAbsent(name, copy) != null) {
+            throw new IllegalStateException("two erasable copies named '" + name + "'");
+        }
+    }
+
+    /**
+     * Deletes the user's records everywhere: the copies, then every table in one transaction; returns what went,
+     * per copy and table.
+     */
+    public Map<String, Long> erase(String user) {
+        Map<String, Long> deleted = new LinkedHashMap<>();
+        copies.forEach((name, copy) -> deleted.put(name, copy.erase(user)));
+        deleted.putAll(eraseTables(user));
+        return deleted;
+    }
+
+    private Map<String, Long> eraseTables(String user) {
         return database.withConnection(c -> {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                Map<String, Integer> deleted = new LinkedHashMap<>();
+                Map<String, Long> deleted = new LinkedHashMap<>();
                 for (Map.Entry<String, String> t : userColumns.entrySet()) {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?")) {
                         ps.setString(1, user);
-                        deleted.put(t.getKey(), ps.executeUpdate());
+                        deleted.put(t.getKey(), (long) ps.executeUpdate());
                     }
                 }
                 c.commit();

@@ -22,13 +22,22 @@ public final class FeedbackReader {
         this.database = database;
     }
 
-    /** The logged request with this id, or, when {@code byTrace}, the first logged request of this trace. */
-    public Optional<Rated> request(String id, boolean byTrace) {
+    /**
+     * The logged request with this id, or, when {@code byTrace}, the first logged request of this
+     * trace, among the requests of {@code team} (when not null), else of {@code keyId} (when not
+     * null), else among all. Clients may choose their request ids, so the same id can belong to
+     * requests of several teams: each team finds its own.
+     */
+    public Optional<Rated> request(String id, boolean byTrace, String team, String keyId) {
+        String owner = team != null ? " AND team = ?" : keyId != null ? " AND key_id = ?" : "";
         String sql = "SELECT request_id, trace_id, key_id, team, model, end_user FROM request_log WHERE "
-                + (byTrace ? "trace_id" : "request_id") + " = ? ORDER BY id LIMIT 1";
+                + (byTrace ? "trace_id" : "request_id") + " = ?" + owner + " ORDER BY id LIMIT 1";
         return database.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, id);
+                if (!owner.isEmpty()) {
+                    ps.setString(2, team != null ? team : keyId);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();

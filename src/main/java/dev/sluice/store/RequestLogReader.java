@@ -18,8 +18,8 @@ public final class RequestLogReader {
         return NewestRows.query(database, "SELECT ts, request_id, key_id, end_user, operation, model, provider,"
                 + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts,"
                 + " fallback_model, route_reason, attempt_log, team, cost_usd,"
-                + " cache_status, cache_similarity, saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails"
-                + " FROM request_log",
+                + " cache_status, cache_similarity, saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails,"
+                + " prompt, prompt_version, experiment, variant, experiment_window FROM request_log",
                 List.of(new NewestRows.Eq("request_id", requestId), new NewestRows.Eq("key_id", keyId),
                         new NewestRows.Eq("team", team)),
                 limit, RequestLogReader::map);
@@ -70,7 +70,9 @@ public final class RequestLogReader {
                 rs.getString("route_reason"), rs.getString("attempt_log"), Columns.decimal(rs, "cost_usd"),
                 rs.getString("cache_status"), Columns.decimal(rs, "cache_similarity"), Columns.integer(rs, "saved_tokens_in"),
                 Columns.integer(rs, "saved_tokens_out"), rs.getString("trace_id"), rs.getString("session_id"),
-                rs.getString("tags"), rs.getString("guardrails"));
+                rs.getString("tags"), rs.getString("guardrails"),
+                rs.getString("prompt"), Columns.integer(rs, "prompt_version"), rs.getString("experiment"),
+                rs.getString("variant"), Columns.bigint(rs, "experiment_window"));
     }
 
 }

@@ -11,8 +11,9 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
     private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
             + " provider, upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms,"
             + " attempts, fallback_model, route_reason, attempt_log, team, cost_usd, cache_status, cache_similarity,"
-            + " saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails,"
+            + " prompt, prompt_version, experiment, variant, experiment_window)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     @Override
     public void insert(Connection c, List<RequestRecord> batch) throws SQLException {
@@ -51,6 +52,15 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
                 ps.setString(27, r.sessionId());
                 ps.setString(28, r.tags());
                 ps.setString(29, r.guardrails());
+                ps.setString(30, r.prompt());
+                setInt(ps, 31, r.promptVersion());
+                ps.setString(32, r.experiment());
+                ps.setString(33, r.variant());
+                if (r.experimentWindow() == null) {
+                    ps.setNull(34, Types.BIGINT);
+                } else {
+                    ps.setLong(34, r.experimentWindow());
+                }
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -15,7 +15,8 @@ public final class RequestSearch {
     private static final String COLUMNS = "id, ts, request_id, key_id, end_user, operation, model, provider,"
             + " upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms, attempts,"
             + " fallback_model, route_reason, attempt_log, team, cost_usd, cache_status, cache_similarity,"
-            + " saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails";
+            + " saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails,"
+            + " prompt, prompt_version, experiment, variant, experiment_window";
 
     private final Database database;
 

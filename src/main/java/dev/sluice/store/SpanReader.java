@@ -1,6 +1,5 @@
 package dev.sluice.store;
 
-import dev.sluice.api.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,10 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads spans back for the analytics API: one trace, a search over traces, the traces of a session. */
+/**
+ * Reads spans back for the analytics API: one trace, a search over traces, the traces of a session.
+ * A team filter compares the {@code team} column exactly, and applies to everything a summary
+ * says (counts, times, root, session): a team sees only its own spans of a trace, never a figure
+ * computed from another team's.
+ */
 public final class SpanReader {
     private static final String COLUMNS = "trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status,"
-            + " status_message, service, session_id, request_id, end_user, attributes, events";
+            + " status_message, service, session_id, request_id, end_user, attributes, events, team";
 
     private final Database database;
 
@@ -25,7 +29,8 @@ public final class SpanReader {
      * Filters over traces: a trace matches when any of its spans matches the span filters.
      *
      * @param name     a span name, or a prefix ending in {@code *}
-     * @param team     only traces with a span stamped {@code sluice.team} = team
+     * @param team     only spans of this team (the {@code team} column): the traces where it has a span,
+     *                 summarised from its spans only; null = every span
      * @param cursor   from an earlier page's {@link TracePage#nextCursor()}
      */
     public record TraceQuery(Long fromNanos, Long toNanos, String service, String name, String session, Long minDurationMs,
@@ -80,13 +85,17 @@ public final class SpanReader {
             args.add(q.session());
         }
         if (q.team() != null) {
-            inner.append(database.dialect() == Database.Dialect.POSTGRES ? " AND strpos(attributes, ?) > 0"
-                    : " AND instr(attributes, ?) > 0");
-            args.add("\"sluice.team\":" + Json.string(q.team()));
+            inner.append(" AND team = ?");
+            args.add(q.team());
         }
         StringBuilder sql = new StringBuilder("SELECT trace_id, MIN(start_ns) AS s, MAX(end_ns) AS e, COUNT(*) AS n,"
                 + " SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS errs FROM spans WHERE trace_id IN (")
-                .append(inner).append(") GROUP BY trace_id HAVING 1=1");
+                .append(inner).append(")");
+        if (q.team() != null) {
+            sql.append(" AND team = ?");
+            args.add(q.team());
+        }
+        sql.append(" GROUP BY trace_id HAVING 1=1");
         if (q.minDurationMs() != null) {
             sql.append(" AND MAX(end_ns) - MIN(start_ns) >= ?");
             args.add(q.minDurationMs() * 1_000_000L);
@@ -121,41 +130,22 @@ public final class SpanReader {
                 TraceSummary last = out.getLast();
                 next = last.startNanos() + ":" + last.traceId();
             }
-            return new TracePage(withRoots(c, out), next);
+            return new TracePage(withRoots(c, out, q.team()), next);
         });
     }
 
-    /** Summaries of the given traces, oldest first. */
-    public List<TraceSummary> summaries(Collection<String> traceIds) {
-        if (traceIds.isEmpty()) {
-            return List.of();
-        }
-        return database.read(c -> {
-            List<TraceSummary> out = new ArrayList<>();
-            String marks = String.join(",", java.util.Collections.nCopies(traceIds.size(), "?"));
-            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, MIN(start_ns) AS s, MAX(end_ns), COUNT(*),"
-                    + " SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) FROM spans WHERE trace_id IN (" + marks + ")"
-                    + " GROUP BY trace_id ORDER BY s, trace_id")) {
-                bind(ps, new ArrayList<>(traceIds));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new TraceSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-                                null, null, null));
-                    }
-                }
-            }
-            return withRoots(c, out);
-        });
-    }
-
-    /** The traces with a span in this session (at most {@code max}). */
-    public List<String> traceIdsOfSession(String session, int max) {
+    /** The traces with a span of this team (null = any) in this session (at most {@code max}). */
+    public List<String> traceIdsOfSession(String session, String team, int max) {
         return database.read(c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM spans WHERE session_id = ?"
-                    + " GROUP BY trace_id ORDER BY MIN(start_ns) LIMIT ?")) {
-                ps.setString(1, session);
-                ps.setInt(2, max);
+                    + (team == null ? "" : " AND team = ?") + " GROUP BY trace_id ORDER BY MIN(start_ns) LIMIT ?")) {
+                int i = 1;
+                ps.setString(i++, session);
+                if (team != null) {
+                    ps.setString(i++, team);
+                }
+                ps.setInt(i, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(rs.getString(1));
@@ -166,8 +156,42 @@ public final class SpanReader {
         });
     }
 
-    /** Fills in each trace's root span (no parent, the earliest one) and session. */
-    private static List<TraceSummary> withRoots(java.sql.Connection c, List<TraceSummary> traces) throws SQLException {
+    /**
+     * Which of these traces already hold spans and none of {@code team}'s (null = of no team): the
+     * traces another team owns, which a key of {@code team} may not add spans to.
+     */
+    public java.util.Set<String> ownedByOthers(Collection<String> traceIds, String team) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(traceIds));
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+            String mine = team == null ? "team IS NULL" : "team = ?";
+            database.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM spans WHERE trace_id IN (" + marks
+                        + ") GROUP BY trace_id HAVING SUM(CASE WHEN " + mine + " THEN 1 ELSE 0 END) = 0")) {
+                    int i = 1;
+                    for (String id : chunk) {
+                        ps.setString(i++, id);
+                    }
+                    if (team != null) {
+                        ps.setString(i, team);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return out;
+    }
+
+    /** Fills in each trace's root span (no parent, the earliest one) and session, from {@code team}'s spans only (null = all). */
+    private static List<TraceSummary> withRoots(java.sql.Connection c, List<TraceSummary> traces, String team)
+            throws SQLException {
         if (traces.isEmpty()) {
             return traces;
         }
@@ -175,10 +199,13 @@ public final class SpanReader {
         String marks = String.join(",", java.util.Collections.nCopies(traces.size(), "?"));
         try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, name, service, session_id, parent_span_id FROM spans"
                 + " WHERE trace_id IN (" + marks + ") AND (parent_span_id IS NULL OR session_id IS NOT NULL)"
-                + " ORDER BY start_ns")) {
+                + (team == null ? "" : " AND team = ?") + " ORDER BY start_ns")) {
             int i = 1;
             for (TraceSummary t : traces) {
                 ps.setString(i++, t.traceId());
+            }
+            if (team != null) {
+                ps.setString(i, team);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -218,7 +245,7 @@ public final class SpanReader {
             while (rs.next()) {
                 out.add(new SpanRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                        rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15)));
+                        rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16)));
             }
         }
         return out;

@@ -11,8 +11,8 @@ import java.util.List;
  */
 public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
     private static final String INSERT = "INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, start_ns,"
-            + " end_ns, status, status_message, service, session_id, request_id, end_user, attributes, events)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id, span_id) DO NOTHING";
+            + " end_ns, status, status_message, service, session_id, request_id, end_user, attributes, events, team)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id, span_id) DO NOTHING";
 
     @Override
     public void insert(Connection c, List<SpanRecord> batch) throws SQLException {
@@ -33,6 +33,7 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
                 ps.setString(13, s.endUser());
                 ps.setString(14, s.attributes());
                 ps.setString(15, s.events());
+                ps.setString(16, s.team());
                 ps.addBatch();
             }
             ps.executeBatch();

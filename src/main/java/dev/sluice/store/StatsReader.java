@@ -29,7 +29,8 @@ public final class StatsReader {
     /** One request, reduced to what aggregates use; {@code ttftMs} is -1 when unknown, tokens and cost 0 when unknown. */
     public record Row(long ts, String model, String provider, String keyId, String team, String user, String operation,
                       int status, String errorType, String cacheStatus, String tags, long latencyMs, long ttftMs,
-                      long tokensIn, long tokensOut, double cost) {}
+                      long tokensIn, long tokensOut, double cost, String prompt, Integer promptVersion,
+                      String experiment, String variant) {}
 
     /**
      * One piece of feedback on a matching request, with the request's grouping attributes (its
@@ -66,7 +67,8 @@ public final class StatsReader {
     public long scan(RequestQuery query, boolean withTags, long deadline, Sink<Row> sink) {
         RequestQuery.Where where = query.where(database.dialect());
         String sql = "SELECT " + REQUEST_COLUMNS + (withTags ? "tags" : "NULL")
-                + ", latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd FROM request_log" + where.sql();
+                + ", latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, prompt, prompt_version, experiment, variant"
+                + " FROM request_log" + where.sql();
         return stream(sql, where, deadline, rs -> {
             long ttft = rs.getLong(13);
             if (rs.wasNull()) {
@@ -74,7 +76,8 @@ public final class StatsReader {
             }
             return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                     rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                    rs.getLong(12), ttft, rs.getLong(14), rs.getLong(15), rs.getDouble(16));
+                    rs.getLong(12), ttft, rs.getLong(14), rs.getLong(15), rs.getDouble(16), rs.getString(17),
+                    Columns.integer(rs, "prompt_version"), rs.getString(19), rs.getString(20));
         }, sink);
     }
 
@@ -88,15 +91,18 @@ public final class StatsReader {
         String sameTeam = database.dialect() == Database.Dialect.POSTGRES ? "f.team IS NOT DISTINCT FROM r.team"
                 : "f.team IS r.team";
         String sql = "SELECT r.ts, r.model, r.provider, r.key_id, r.team, r.end_user, r.operation, r.status,"
-                + " r.error_type, r.cache_status, r.tags, f.name, f.kind, f.sentiment, f.value_num"
-                + " FROM (SELECT request_id, " + REQUEST_COLUMNS + (withTags ? "tags" : "NULL AS tags")
+                + " r.error_type, r.cache_status, r.tags, f.name, f.kind, f.sentiment, f.value_num, r.prompt,"
+                + " r.prompt_version, r.experiment, r.variant"
+                + " FROM (SELECT request_id, prompt, prompt_version, experiment, variant, " + REQUEST_COLUMNS
+                + (withTags ? "tags" : "NULL AS tags")
                 + " FROM request_log" + where.sql() + ") r JOIN feedback f ON f.request_id = r.request_id AND " + sameTeam;
         return stream(sql, where, deadline, rs -> {
             double value = rs.getDouble(15);
             Double valueOrNull = rs.wasNull() ? null : value;
             Row request = new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                     rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                    0, -1, 0, 0, 0);
+                    0, -1, 0, 0, 0, rs.getString(16), Columns.integer(rs, "prompt_version"), rs.getString(18),
+                    rs.getString(19));
             return new FeedbackRow(request, rs.getString(12), rs.getString(13), rs.getString(14), valueOrNull);
         }, sink);
     }

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.StringJoiner;
 import java.util.function.Function;
 
 /**
@@ -72,8 +71,7 @@ public final class DashboardEndpoints implements Endpoints {
         StringBuilder pattern = new StringBuilder("/ui/api");
         for (int depth = 1; depth <= MAX_FORWARDED_SEGMENTS; depth++) {
             pattern.append("/{p").append(depth).append('}');
-            int segments = depth;
-            HttpHandler forward = guarded(call -> forward(call, segments, dispatcher));
+            HttpHandler forward = guarded(call -> forward(call, dispatcher));
             routes.get(pattern.toString(), forward).post(pattern.toString(), forward)
                     .patch(pattern.toString(), forward).delete(pattern.toString(), forward);
         }
@@ -177,16 +175,12 @@ public final class DashboardEndpoints implements Endpoints {
     }
 
     /** {@code /ui/api/<path>}: the admin API's {@code /admin/<path>}, as the session's admin key. */
-    private void forward(HttpCall call, int segments, HttpHandler dispatcher) {
+    private void forward(HttpCall call, HttpHandler dispatcher) {
         Sessions.Session session = requireSession(call);
         if (!call.method().equals("GET")) {
             requireChangeAllowed(call, session);
         }
-        StringJoiner path = new StringJoiner("/", "/admin/", "");
-        for (int i = 1; i <= segments; i++) {
-            path.add(call.pathParam("p" + i));
-        }
-        dispatcher.handle(new ForwardedCall(call, path.toString(), session.adminKey()));
+        dispatcher.handle(new ForwardedCall(call, "/ui/api/", "/admin/", session.adminKey()));
     }
 
     private Sessions.Session requireSession(HttpCall call) {

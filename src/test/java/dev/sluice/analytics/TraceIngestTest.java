@@ -104,12 +104,13 @@ class TraceIngestTest {
             assertThat(gatewayRoot.path("parent_span_id").asText()).isEqualTo(generateId);
             assertThat(gatewayRoot.path("request_id").asText()).isEqualTo(requestId);
             JsonNode auth = only(gatewayRoot.path("children"), "sluice.AuthStage");
-            JsonNode limits = only(auth.path("children"), "sluice.LimitStage");
+            JsonNode prompt = only(auth.path("children"), "sluice.PromptStage");
+            JsonNode limits = only(prompt.path("children"), "sluice.LimitStage");
             JsonNode router = only(limits.path("children"), "sluice.Router");
             JsonNode attempt = router.path("children").get(0);
             assertThat(attempt.path("kind").asText()).isEqualTo("client");
             assertThat(attempt.path("attributes").path("gen_ai.provider.name").asText()).isEqualTo("sim");
-            assertThat(trace.path("span_count").asInt()).isEqualTo(4 + 1 + 3 + 1);
+            assertThat(trace.path("span_count").asInt()).isEqualTo(4 + 1 + 4 + 1);
             assertThat(trace.path("services").toString()).contains("rag-app", "sluice");
             assertThat(trace.path("requests")).hasSize(1);
             assertThat(trace.path("requests").get(0).path("request_id").asText()).isEqualTo(requestId);

@@ -114,6 +114,6 @@ class QuestionGuardTest {
     static CachedAnswer answer(String key, long created, long expires) {
         ChatResponse r = new ChatResponse("id", 0, "m", List.of(new Choice(0, ChatMessage.of("assistant", "a"), "stop", null)),
                 Usage.of(1, 1), null, null);
-        return new CachedAnswer(key, r, null, null, "m", "q", created, expires);
+        return new CachedAnswer(key, r, null, null, "m", null, "q", created, expires);
     }
 }

@@ -43,7 +43,8 @@ class ConfigKitchenSinkTest {
     @Test
     @DisplayName("server, auth (its admin key read with ${file:}), store, redis, routing")
     void infrastructure() {
-        assertThat(c.server()).isEqualTo(new ServerConfig("127.0.0.1", 9090, 512 * 1024, Duration.ofSeconds(5)));
+        assertThat(c.server()).isEqualTo(new ServerConfig("127.0.0.1", 9090, 512 * 1024, Duration.ofSeconds(5),
+                Duration.ofSeconds(4), Duration.ofSeconds(40), 77));
         assertThat(c.auth()).isEqualTo(new AuthConfig(false, "admin-key-from-a-file-0123"));
         assertThat(c.store()).isEqualTo(new StoreConfig("ks.db", null, 500, "ks-spill"));
         assertThat(c.redis()).isEqualTo(new RedisConfig("redis://127.0.0.1:6379/3", ms(100), false));
@@ -115,7 +116,7 @@ class ConfigKitchenSinkTest {
         assertThat(List.of(g.keys(), g.teams(), g.models()))
                 .containsExactly(Map.of("key_1", "none"), Map.of("t1", "all"), Map.of("fast", "all"));
         assertThat(g.policies().get("all").input()).containsExactly(
-                new RuleConfig("prompt_injection", "flag", 0.9, new InjectionScannerType.Options(false, true)),
+                new RuleConfig("prompt_injection", "flag", 0.9, new InjectionScannerType.Options(false, true, false, true)),
                 new RuleConfig("pii", "redact", null, new PiiScannerType.Options(List.of("email"), List.of("GB"),
                         List.of(new NamedPattern("emp", "E-\\d+")))),
                 new RuleConfig("secrets", "block", null, new SecretsScannerType.Options(List.of("jwt"),
@@ -126,7 +127,7 @@ class ConfigKitchenSinkTest {
                         List.of("b\\w+"), List.of("t"), 0.7)),
                 new RuleConfig("urls", "flag", null, new ContentScannerTypes.UrlOptions(List.of("example.com"))),
                 new RuleConfig("toxicity", "flag", null, new ToxicityScannerType.Options(null, null, List.of("insult"),
-                        List.of("frobnicate"))),
+                        List.of("frobnicate"), true)),
                 new RuleConfig("judge", "flag", null, new JudgeScannerType.Options("judge", "Be kind.", true)));
         assertThat(g.policies().get("all").output()).containsExactly(
                 new RuleConfig("system_prompt_leak", "block", null, new AnswerScannerTypes.LeakOptions(false, 5)),

@@ -101,15 +101,7 @@ class GuardrailsOutputTest {
 
     /** The request-log row; the record is queued just after the response is written, so wait for it to arrive. */
     static JsonNode row(TestGateway gw, String requestId) {
-        JsonNode rows = gw.logs("request_id=" + requestId);
-        for (int i = 0; i < 100 && rows.isEmpty(); i++) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            rows = gw.logs("request_id=" + requestId);
-        }
+        JsonNode rows = gw.awaitLogs("request_id=" + requestId, 1);
         assertThat(rows).as("request-log rows of " + requestId).hasSize(1);
         return rows.get(0);
     }

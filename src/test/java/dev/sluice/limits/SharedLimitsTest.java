@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("Limits and budgets shared by several gateway instances through Redis (and PostgreSQL for keys)")
 class SharedLimitsTest {
+    /** Seconds of bucket refill (2 requests a second at rpm 120) the burst bound allows. */
+    private static final int REFILL_ALLOWANCE_S = 3;
 
     static ObjectNode chat() {
         ObjectNode body = Json.object().put("model", "gpt-4o-mini").put("max_tokens", 10);
@@ -84,9 +86,11 @@ class SharedLimitsTest {
             int admitted = burst(instances, key, 360, request, 404);
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("rpm 120 across 3 instances: %d admitted of 360 in %.0f ms%n", admitted, seconds * 1000);
-            // exact within 2% of what the bucket allows in that time: its 120 plus the refill while the
-            // burst ran (2 a second; a loaded machine can stretch the burst to many seconds)
-            assertThat((double) admitted).isBetween(120 * 0.98, (120 + 2 * seconds) * 1.02);
+            // A fixed bound that does not widen with a slow run: the bucket's 120 within 2%, plus at most
+            // REFILL_ALLOWANCE_S seconds of refill at 2 a second (the burst takes 0.3-2.2 s here, at load 19).
+            // A limiter that over-admits under concurrency lands above it however long the burst took.
+            assertThat((double) admitted).as("admitted in a %.1f s burst", seconds)
+                    .isBetween(120 * 0.98, 120 * 1.02 + 2 * REFILL_ALLOWANCE_S);
         } finally {
             instances.forEach(TestGateway::close);
         }
@@ -159,15 +163,13 @@ class SharedLimitsTest {
         }
     }
 
-    private static void awaitPort(int port) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("redis-server did not start on port " + port);
+    private static void awaitPort(int port) {
+        org.awaitility.Awaitility.await("redis-server listening on port " + port).atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(50)).ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                        return true;
+                    }
+                });
     }
 }

@@ -41,20 +41,19 @@ class AlertRulesTest {
         }
 
         /** Waits (up to 5 s) until the receiver holds {@code count} messages of this rule and status. */
-        JsonNode await(String rule, String status, int count) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (matching(rule, status).size() < count && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
+        JsonNode await(String rule, String status, int count) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).ignoreExceptions()
+                    .until(() -> matching(rule, status).size() >= count);
             List<JsonNode> found = matching(rule, status);
             assertThat(found).as("%s %s alerts received: %s", rule, status, received).hasSize(count);
             return found.getLast();
         }
 
         /** Lets several evaluations run, then checks nothing new arrived for this rule and status. */
-        void assertStill(String rule, String status, int count) throws InterruptedException {
-            Thread.sleep(400);
-            assertThat(matching(rule, status)).as("%s %s alerts: %s", rule, status, received).hasSize(count);
+        void assertStill(String rule, String status, int count) {
+            org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(400)).atMost(java.time.Duration.ofSeconds(2))
+                    .untilAsserted(() -> assertThat(matching(rule, status)).as("%s %s alerts: %s", rule, status, received)
+                            .hasSize(count));
         }
     }
 

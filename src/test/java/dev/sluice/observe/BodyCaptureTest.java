@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.api.Json;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Conversations;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.TestGateway;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,19 +21,18 @@ class BodyCaptureTest {
 
     record Body(String user, JsonNode request, JsonNode response, String rawRequest, String rawResponse) {}
 
-    static Map<String, Body> bodies(TestGateway gw) throws Exception {
+    /** The body captured for a request, read through {@code GET /admin/logs/{id}/body}, or null (404). */
+    static Body body(TestGateway gw, String requestId) {
         gw.flushLog();
-        assertThat(gw.gateway().awaitFlushed(java.time.Duration.ofMillis(10_000))).isTrue();
-        Map<String, Body> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + gw.dir().resolve("sluice.db"));
-             PreparedStatement ps = c.prepareStatement("SELECT request_id, end_user, request, response FROM bodies");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), new Body(rs.getString(2), Json.MAPPER.readTree(rs.getString(3)),
-                        Json.MAPPER.readTree(rs.getString(4)), rs.getString(3), rs.getString(4)));
-            }
+        Http.Response r = gw.http().get("/admin/logs/" + requestId + "/body", auth(TestGateway.ADMIN_KEY));
+        if (r.status() == 404) {
+            return null;
         }
-        return out;
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode b = r.json();
+        assertThat(b.path("request_id").asText()).isEqualTo(requestId);
+        return new Body(b.path("user").isNull() ? null : b.path("user").asText(), b.path("request"), b.path("response"),
+                b.path("request").toString(), b.path("response").toString());
     }
 
     static TestGateway start(String tracing) {
@@ -67,20 +62,19 @@ class BodyCaptureTest {
             Http.Response streamed = gw.http().post("/v1/chat/completions", body, auth(key));
             assertThat(streamed.status()).isEqualTo(200);
 
-            Map<String, Body> stored = bodies(gw);
-            Body p = stored.get(plain.header("x-request-id"));
+            Body p = body(gw, plain.header("x-request-id"));
             assertThat(p).isNotNull();
             assertThat(p.user()).isEqualTo("ann");
             assertThat(p.request().path("messages").path(2).path("content").asText())
                     .contains("[EMAIL]").contains("[PHONE]").contains("[GITHUB_TOKEN]");
             assertThat(p.response().path("choices").path(0).path("message").path("content").asText())
                     .startsWith("The lookup tool returned: Owner: [EMAIL]");
-            Body s = stored.get(streamed.header("x-request-id"));
+            Body s = body(gw, streamed.header("x-request-id"));
             assertThat(s.response().path("stream").asBoolean()).isTrue();
             assertThat(s.response().path("choices").path(0).path("message").path("content").asText())
                     .startsWith("The lookup tool returned: Owner: [EMAIL]");
             assertThat(s.response().path("choices").path(0).path("finish_reason").asText()).isEqualTo("stop");
-            for (Body b : stored.values()) {
+            for (Body b : List.of(p, s)) {
                 assertThat(b.rawRequest() + b.rawResponse()).doesNotContain("jane.doe", "867-5309", GITHUB_TOKEN);
             }
         }
@@ -97,12 +91,12 @@ class BodyCaptureTest {
             Http.Response unknown = gw.http().post("/v1/chat/completions",
                     "{\"model\":\"no-such-model\",\"user\":\"bob\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", auth(key));
             assertThat(unknown.status()).isEqualTo(404);
-            Body b = bodies(gw).get(unknown.header("x-request-id"));
+            Body b = body(gw, unknown.header("x-request-id"));
             assertThat(b.response().path("error").path("code").asText()).isEqualTo("model_not_found");
 
             Http.Response erased = gw.http().delete("/admin/users/bob", auth(TestGateway.ADMIN_KEY));
             assertThat(erased.json().path("deleted").path("bodies").asInt()).isEqualTo(1);
-            assertThat(bodies(gw)).doesNotContainKey(unknown.header("x-request-id"));
+            assertThat(body(gw, unknown.header("x-request-id"))).isNull();
         }
     }
 
@@ -119,14 +113,13 @@ class BodyCaptureTest {
             Http.Response e = gw.http().post("/v1/embeddings",
                     "{\"model\":\"text-embedding-3-small\",\"input\":[\"first text\",\"second\"]}", auth(key));
             assertThat(e.status()).isEqualTo(200);
-            Map<String, Body> stored = bodies(gw);
-            Body chat = stored.get(r.header("x-request-id"));
+            Body chat = body(gw, r.header("x-request-id"));
             assertThat(chat.request().path("messages").path(0).path("role").asText()).isEqualTo("user");
             assertThat(chat.request().path("messages").path(0).path("content").asText()).isEqualTo("[22 chars]");
             assertThat(chat.response().path("choices").path(0).path("message").path("content").asText()).matches("\\[\\d+ chars]");
             assertThat(chat.response().path("usage").path("total_tokens").asInt()).isPositive();
             assertThat(chat.rawRequest() + chat.rawResponse()).doesNotContain("secret story");
-            Body emb = stored.get(e.header("x-request-id"));
+            Body emb = body(gw, e.header("x-request-id"));
             assertThat(emb.request().path("input").toString()).isEqualTo("[\"[10 chars]\",\"[6 chars]\"]");
             assertThat(emb.response().path("data").path(0).path("embedding").toString()).matches("\\[\"\\[\\d+ numbers]\"]");
         }
@@ -137,9 +130,10 @@ class BodyCaptureTest {
     void noneAndSampling() throws Exception {
         try (TestGateway gw = start("")) {
             String key = gw.createKey("capture");
-            gw.http().post("/v1/chat/completions",
+            Http.Response r = gw.http().post("/v1/chat/completions",
                     "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", auth(key));
-            assertThat(bodies(gw)).isEmpty();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(body(gw, r.header("x-request-id"))).isNull();
         }
         try (TestGateway gw = start("""
                 tracing:
@@ -147,12 +141,17 @@ class BodyCaptureTest {
                   sample_rate: 0.5
                 """)) {
             String key = gw.createKey("capture");
+            List<String> ids = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                gw.http().post("/v1/chat/completions",
-                        "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", auth(key));
+                ids.add(gw.http().post("/v1/chat/completions",
+                        "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", auth(key))
+                        .header("x-request-id"));
             }
+            gw.flushLog();
+            long captured = ids.stream().filter(id -> gw.http().get("/admin/logs/" + id + "/body",
+                    auth(TestGateway.ADMIN_KEY)).status() == 200).count();
             // binomial(200, 0.5): outside 60..140 has a probability below 1e-8
-            assertThat(bodies(gw).size()).isBetween(60, 140);
+            assertThat(captured).isBetween(60L, 140L);
         }
     }
 }

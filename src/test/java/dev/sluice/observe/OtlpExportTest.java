@@ -87,16 +87,10 @@ class OtlpExportTest {
                         "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi " + i + "\"}]}",
                         Map.of("authorization", "Bearer " + key)).status()).isEqualTo(200);
             }
-            long deadline = System.currentTimeMillis() + 10_000;
-            Metric requests = null;
-            while (System.currentTimeMillis() < deadline) {
-                requests = latest(receiver, "sluice.requests");
-                if (requests != null && requests.getSum().getDataPointsList().stream()
-                        .mapToLong(NumberDataPoint::getAsInt).sum() >= 3) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
+            Metric requests = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> latest(receiver, "sluice.requests"), m -> m != null && m.getSum().getDataPointsList()
+                            .stream().mapToLong(NumberDataPoint::getAsInt).sum() >= 3);
             assertThat(requests).as("sluice.requests exported").isNotNull();
             assertThat(requests.getSum().getIsMonotonic()).isTrue();
             assertThat(requests.getSum().getDataPointsList().stream().mapToLong(NumberDataPoint::getAsInt).sum()).isEqualTo(3);

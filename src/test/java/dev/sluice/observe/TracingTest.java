@@ -105,8 +105,10 @@ class TracingTest {
             // stages nest like interceptors: each one's span holds the rest of the pipeline
             Row auth = spans.stream().filter(s -> s.name().equals("sluice.AuthStage")).findFirst().orElseThrow();
             assertThat(auth.parent()).isEqualTo(root.spanId());
+            Row prompt = spans.stream().filter(s -> s.name().equals("sluice.PromptStage")).findFirst().orElseThrow();
+            assertThat(prompt.parent()).isEqualTo(auth.spanId());
             Row limits = spans.stream().filter(s -> s.name().equals("sluice.LimitStage")).findFirst().orElseThrow();
-            assertThat(limits.parent()).isEqualTo(auth.spanId());
+            assertThat(limits.parent()).isEqualTo(prompt.spanId());
             Row router = spans.stream().filter(s -> s.name().equals("sluice.Router")).findFirst().orElseThrow();
             assertThat(router.parent()).isEqualTo(limits.spanId());
             Row attempt = spans.stream().filter(s -> s.kind().equals("client")).findFirst().orElseThrow();

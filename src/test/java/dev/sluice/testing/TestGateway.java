@@ -216,18 +216,16 @@ public final class TestGateway implements AutoCloseable {
 
     /** Request-log rows for a query, waiting up to 5 s until there are at least {@code atLeast}. */
     public JsonNode awaitLogs(String query, int atLeast) {
-        long deadline = System.currentTimeMillis() + 5_000;
         JsonNode rows = fetchLogs(query);
-        while (rows.size() < atLeast && System.currentTimeMillis() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            rows = fetchLogs(query);
+        if (rows.size() >= atLeast) {
+            return rows;
         }
-        return rows;
+        try {
+            return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> fetchLogs(query), r -> r.size() >= atLeast);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return fetchLogs(query); // the caller's assertion says what is missing
+        }
     }
 
     private JsonNode fetchLogs(String query) {

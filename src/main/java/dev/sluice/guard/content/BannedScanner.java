@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Cyrillic е still match), banned regular expressions, and banned topics (cosine similarity of
  * the text's embedding to each topic description, off unless topics are configured).
  */
-public final class BannedScanner implements Scanner {
+public final class BannedScanner implements Scanner.Masking {
     private final Pattern phrases;
     private final List<Pattern> patterns;
     private final List<String> topics;
@@ -37,16 +37,6 @@ public final class BannedScanner implements Scanner {
     @Override
     public String name() {
         return "banned";
-    }
-
-    @Override
-    public boolean redactable() {
-        return true;
-    }
-
-    @Override
-    public String mask(Finding finding) {
-        return "[REDACTED]";
     }
 
     @Override

@@ -34,10 +34,10 @@ public final class GuardEvaluation {
     public static List<InjectionResult> injection(String split, InjectionClassifier classifier) {
         List<Datasets.InjectionExample> examples = Datasets.injection(split);
         List<InjectionResult> out = new ArrayList<>();
-        out.add(injection(split, "prompt_injection (rules only)", new InjectionScanner(true, null), examples));
+        out.add(injection(split, "prompt_injection (rules only)", new InjectionScanner(true, null, null), examples));
         if (classifier != null) {
-            out.add(injection(split, "prompt_injection (classifier only)", new InjectionScanner(false, () -> classifier), examples));
-            out.add(injection(split, "prompt_injection (rules + classifier)", new InjectionScanner(true, () -> classifier), examples));
+            out.add(injection(split, "prompt_injection (classifier only)", new InjectionScanner(false, null, () -> classifier), examples));
+            out.add(injection(split, "prompt_injection (rules + classifier)", new InjectionScanner(true, null, () -> classifier), examples));
         }
         return out;
     }

@@ -5,20 +5,31 @@ import dev.sluice.guard.Direction;
 import dev.sluice.guard.ScannerType;
 import java.util.Set;
 
-/** {@code prompt_injection}: the rules, and optionally the embedding classifier (loaded on first use, shared). */
+/**
+ * {@code prompt_injection}: the rules, the n-gram model (on by default) and optionally the
+ * embedding classifier; models load on first use and are shared by every policy.
+ */
 public final class InjectionScannerType {
     private InjectionScannerType() {}
 
     /**
      * @param heuristics score with the hand-written rules
+     * @param model      score with the n-gram model trained on public corpora ({@link InjectionModel})
+     * @param modelDocuments also run the model on tool results and context documents
      * @param classifier also score with the embedding classifier
      */
-    public record Options(boolean heuristics, boolean classifier) {}
+    public record Options(boolean heuristics, boolean model, boolean modelDocuments, boolean classifier) {}
+
+    /** Whether a policy gets the n-gram model when it does not say. */
+    static final boolean DEFAULT_MODEL = true;
 
     public static final ScannerType<Options> TYPE = ScannerType.of("prompt_injection",
-                    new OptionsSchema<>(Options.class, Set.of("heuristics", "classifier"),
-                            node -> new Options(node.bool("heuristics", true), node.bool("classifier", false))),
-                    (options, resources) -> new InjectionScanner(options.heuristics(), options.classifier()
+                    new OptionsSchema<>(Options.class, Set.of("heuristics", "model", "model_documents", "classifier"),
+                            node -> new Options(node.bool("heuristics", true), node.bool("model", DEFAULT_MODEL),
+                                    node.bool("model_documents", false), node.bool("classifier", false))),
+                    (options, resources) -> new InjectionScanner(options.heuristics(),
+                            options.model() ? resources.lazy(InjectionModel.class, InjectionModel::load) : null,
+                            options.modelDocuments(), options.classifier()
                             ? resources.lazy(InjectionClassifier.class, () -> InjectionClassifier.load(resources.embedder().get()))
                             : null))
             .on(Direction.INPUT)

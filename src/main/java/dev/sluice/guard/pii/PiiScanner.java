@@ -11,7 +11,7 @@ import java.util.List;
  * custom patterns. Detectors run in a fixed priority order and a later detector's match that
  * overlaps an earlier one is dropped (a card number is not also a phone number).
  */
-public final class PiiScanner implements Scanner {
+public final class PiiScanner implements Scanner.Reversible {
     private final List<Detector> detectors;
 
     public PiiScanner(List<Detector> detectors) {
@@ -43,16 +43,6 @@ public final class PiiScanner implements Scanner {
     }
 
     @Override
-    public boolean redactable() {
-        return true;
-    }
-
-    @Override
-    public boolean reversible() {
-        return true;
-    }
-
-    @Override
     public List<Finding> scan(String text, ScanContext context) {
         List<Finding> out = new ArrayList<>(0);
         List<Finding> found = new ArrayList<>(4);
@@ -60,20 +50,9 @@ public final class PiiScanner implements Scanner {
             found.clear();
             d.find(text, found);
             for (Finding f : found) {
-                if (!overlapsAny(out, f)) {
-                    out.add(f);
-                }
+                Finding.addUnlessOverlapping(out, f);
             }
         }
         return out;
-    }
-
-    private static boolean overlapsAny(List<Finding> accepted, Finding f) {
-        for (Finding a : accepted) {
-            if (a.overlaps(f)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
  * JWTs (the header must decode to JSON naming an algorithm), connection strings with a password,
  * and {@code password = ...} style assignments whose value looks random (entropy check).
  */
-public final class SecretsScanner implements Scanner {
+public final class SecretsScanner implements Scanner.Reversible {
     private static final List<SecretPattern> BUILT_IN = List.of(
             SecretPattern.of("private_key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?"
                     + "(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\\z)", "-----BEGIN"),
@@ -84,16 +84,6 @@ public final class SecretsScanner implements Scanner {
     }
 
     @Override
-    public boolean redactable() {
-        return true;
-    }
-
-    @Override
-    public boolean reversible() {
-        return true;
-    }
-
-    @Override
     public List<Finding> scan(String text, ScanContext context) {
         List<Finding> out = new ArrayList<>(0);
         String lower = null;
@@ -111,10 +101,7 @@ public final class SecretsScanner implements Scanner {
                 if (start < 0 || !p.check().test(text.substring(start, end))) {
                     continue;
                 }
-                Finding f = Finding.span(p.type(), start, end);
-                if (!overlapsAny(out, f)) {
-                    out.add(f);
-                }
+                Finding.addUnlessOverlapping(out, Finding.span(p.type(), start, end));
             }
         }
         return out;
@@ -132,15 +119,6 @@ public final class SecretsScanner implements Scanner {
             return begin;
         }
         return text.length();
-    }
-
-    private static boolean overlapsAny(List<Finding> accepted, Finding f) {
-        for (Finding a : accepted) {
-            if (a.overlaps(f)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Shannon entropy in bits per character. */

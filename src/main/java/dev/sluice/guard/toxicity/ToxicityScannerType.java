@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code toxicity}: the shipped word list (plus extra words), and optionally an ONNX classifier.
+ * {@code toxicity}: the shipped word list (plus extra words), the shipped n-gram classifiers (on
+ * by default, {@code classifier: false} for the word list alone), and optionally an ONNX classifier.
  * The default word list and each distinct model are loaded once and shared by every policy.
  */
 public final class ToxicityScannerType {
@@ -19,14 +20,16 @@ public final class ToxicityScannerType {
      * @param tokenizer its tokenizer.json, or null for the one next to the model
      * @param labels    the classifier's labels that count as toxic; empty for {@code toxic}
      * @param words     extra words for the word list
+     * @param classifier run the shipped n-gram classifiers (offensive, hate) besides the word list
      */
-    public record Options(String model, String tokenizer, List<String> labels, List<String> words) {}
+    public record Options(String model, String tokenizer, List<String> labels, List<String> words, boolean classifier) {}
 
     public static final ScannerType<Options> TYPE = ScannerType.of("toxicity",
-                    new OptionsSchema<>(Options.class, Set.of("model", "tokenizer", "labels", "words"),
+                    new OptionsSchema<>(Options.class, Set.of("model", "tokenizer", "labels", "words", "classifier"),
                             node -> new Options(node.existingFile("model"), node.existingFile("tokenizer"),
-                                    node.strings("labels"), node.strings("words"))),
-                    (options, resources) -> new ToxicityScanner(lexicon(options.words(), resources), onnx(options, resources)))
+                                    node.strings("labels"), node.strings("words"), node.bool("classifier", true))),
+                    (options, resources) -> new ToxicityScanner(lexicon(options.words(), resources), onnx(options, resources),
+                            options.classifier() ? resources.lazy(ToxicityModels.class, ToxicityModels::load) : null))
             .redacting()
             .blocks(types -> "toxic language");
 

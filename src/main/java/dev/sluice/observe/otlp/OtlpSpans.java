@@ -24,7 +24,8 @@ import java.util.List;
  * from {@code sluice.request_id}; the instrumentation scope is kept as {@code otel.scope.name} and
  * {@code otel.scope.version}. Every span is stamped with the sending key's {@code sluice.key.id}
  * and {@code sluice.team}, overwriting whatever the client put there (with auth off the client's
- * values are removed), so team-limited readers see exactly their team's spans.
+ * values are removed); the team is also the record's {@code team} column, which is what
+ * team-limited readers compare (exactly), so no attribute text can move a span to another team.
  *
  * <p>A span that cannot be stored (a missing or zero trace or span id, no start time, an end before
  * its start, a start or end more than {@link #MAX_FUTURE_NANOS five minutes} after the gateway's
@@ -147,7 +148,7 @@ public final class OtlpSpans {
                 parent, span.getName(), kind >= 0 && kind < KINDS.length ? KINDS[kind] : "internal",
                 span.getStartTimeUnixNano(), span.getEndTimeUnixNano(),
                 status >= 0 && status < STATUSES.length ? STATUSES[status] : "unset", statusMessage, service, session,
-                requestId, endUser, attributes(span.getAttributesList(), ss, sender), events(span));
+                requestId, endUser, attributes(span.getAttributesList(), ss, sender), events(span), sender.team());
     }
 
     private static String attributes(List<KeyValue> attributes, ScopeSpans ss, Sender sender) {

@@ -101,6 +101,21 @@ public final class Experiments {
         return read(row.definition(), ShadowConfig.class);
     }
 
+    /** The newest shadows, whatever their status, as stored. */
+    public List<ExperimentRow> recentShadows(int limit) {
+        return store.recent(ExperimentRow.SHADOW, limit);
+    }
+
+    /** A shadow's row (its status), or 404. */
+    public ExperimentRow shadowRow(String id) {
+        return store.find(id).filter(r -> r.kind().equals(ExperimentRow.SHADOW))
+                .orElseThrow(() -> SluiceException.notFound("There is no shadow '" + id + "'."));
+    }
+
+    public static ShadowConfig shadowConfig(ExperimentRow row) {
+        return read(row.definition(), ShadowConfig.class);
+    }
+
     public void stopShadow(String id) {
         shadow(id);
         ExperimentRow row = store.find(id).orElseThrow();
@@ -136,7 +151,7 @@ public final class Experiments {
         }
     }
 
-    private static AbTest abTest(ExperimentRow row) {
+    static AbTest abTest(ExperimentRow row) {
         JsonNode def = read(row.definition(), JsonNode.class);
         JsonNode state = row.state() == null ? Json.object() : read(row.state(), JsonNode.class);
         List<Variant> variants = Json.MAPPER.convertValue(def.get("variants"),

@@ -27,7 +27,7 @@ public final class RolloutDriver implements AutoCloseable {
     @FunctionalInterface
     public interface FiguresSource {
         /** @param target the plan's baseline or candidate */
-        List<Observation> observations(RolloutPlan plan, String target, long fromMs, long toMs);
+        List<Observation> observations(RolloutState rollout, String target, long fromMs, long toMs);
     }
 
     /** What happens outside the rollout's row when it changes state. */
@@ -92,6 +92,11 @@ public final class RolloutDriver implements AutoCloseable {
                 SluiceException.notFound("There is no rollout '" + id + "'.")));
     }
 
+    /** The newest rollouts, whatever their status. */
+    public List<RolloutState> recent(int limit) {
+        return store.recent(ExperimentRow.CANARY, limit).stream().map(RolloutDriver::state).toList();
+    }
+
     /** Running and paused rollouts. */
     public List<RolloutState> active() {
         return store.active(ExperimentRow.CANARY).stream().map(RolloutDriver::state).toList();
@@ -139,9 +144,9 @@ public final class RolloutDriver implements AutoCloseable {
         long now = clock.millis();
         RolloutPlan plan = s.plan();
         VariantFigures baseline = VariantFigures.of(plan.baseline(),
-                figures.observations(plan, plan.baseline(), s.stepStartedAt(), now));
+                figures.observations(s, plan.baseline(), s.stepStartedAt(), now));
         VariantFigures candidate = VariantFigures.of(plan.candidate(),
-                figures.observations(plan, plan.candidate(), s.stepStartedAt(), now));
+                figures.observations(s, plan.candidate(), s.stepStartedAt(), now));
         CanaryController.Decision d = CanaryController.decide(s, baseline, candidate, clock.instant());
         RolloutState next = CanaryController.apply(s, d, clock.instant());
         if (!store.update(id, next.status().wire(), json(progress(next)), s.revision(), now)) {

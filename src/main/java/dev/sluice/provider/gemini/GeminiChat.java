@@ -293,15 +293,23 @@ final class GeminiChat {
      * choice, its text parts joined into the content, its function calls tool calls with made-up
      * ids. Gemini has no creation time, so the caller supplies one.
      */
+    /** A candidate's parts without its thoughts (a thought summary has no canonical place). */
+    static List<JsonNode> answerParts(JsonNode candidate) {
+        List<JsonNode> parts = new ArrayList<>();
+        for (JsonNode part : candidate.path("content").path("parts")) {
+            if (!part.path(GeminiWire.THOUGHT).asBoolean(false)) {
+                parts.add(part);
+            }
+        }
+        return parts;
+    }
+
     static ChatResponse readResponse(JsonNode root, long created, String fallbackModel, Ids ids) {
         List<Choice> choices = new ArrayList<>();
         for (JsonNode candidate : root.path("candidates")) {
             StringBuilder text = new StringBuilder();
             List<ToolCall> calls = new ArrayList<>();
-            for (JsonNode part : candidate.path("content").path("parts")) {
-                if (part.path(GeminiWire.THOUGHT).asBoolean(false)) {
-                    continue;
-                }
+            for (JsonNode part : answerParts(candidate)) {
                 if (part.path(GeminiWire.TEXT).isTextual()) {
                     text.append(part.get(GeminiWire.TEXT).asText());
                 } else if (part.path(GeminiWire.FUNCTION_CALL).isObject()) {

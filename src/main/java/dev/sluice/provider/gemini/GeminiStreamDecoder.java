@@ -120,10 +120,7 @@ final class GeminiStreamDecoder extends SseChunkDecoder {
                 pending.add(chunk(index, ROLE, null));
             }
             StringBuilder text = new StringBuilder();
-            for (JsonNode part : candidate.path("content").path("parts")) {
-                if (part.path(GeminiWire.THOUGHT).asBoolean(false)) {
-                    continue;
-                }
+            for (JsonNode part : GeminiChat.answerParts(candidate)) {
                 if (part.path(GeminiWire.TEXT).isTextual()) {
                     text.append(part.get(GeminiWire.TEXT).asText());
                 } else if (part.path(GeminiWire.FUNCTION_CALL).isObject()) {

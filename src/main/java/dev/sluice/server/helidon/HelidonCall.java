@@ -43,6 +43,11 @@ final class HelidonCall extends HttpCall {
     }
 
     @Override
+    public String rawPath() {
+        return req.path().rawPath();
+    }
+
+    @Override
     public String query(String name) {
         return req.query().first(name).orElse(null);
     }
@@ -50,6 +55,11 @@ final class HelidonCall extends HttpCall {
     @Override
     public List<String> queryAll(String name) {
         return req.query().all(name, List::of);
+    }
+
+    @Override
+    public String queryString() {
+        return req.query().value();
     }
 
     @Override

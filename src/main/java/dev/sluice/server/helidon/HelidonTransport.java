@@ -1,10 +1,14 @@
 package dev.sluice.server.helidon;
 
+import dev.sluice.server.ConnectionLimits;
 import dev.sluice.server.Dispatcher;
 import dev.sluice.server.PortInUseException;
 import dev.sluice.server.Transport;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import java.time.Duration;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
@@ -14,13 +18,25 @@ import io.helidon.webserver.http.HttpRouting;
  */
 public final class HelidonTransport implements Transport {
     @Override
-    public Listening start(String host, int port, Dispatcher dispatcher) {
-        WebServer server = WebServer.builder()
+    public Listening start(String host, int port, ConnectionLimits limits, Dispatcher dispatcher) {
+        // Helidon's HTTP/1 behind a guard that enforces the header timeout and the per-address cap
+        ConnectionGuard guard = new ConnectionGuard(limits);
+        Http1Config http1 = Http1Config.builder()
+                .addReceiveListener(guard.receiveListener())
+                .addSendListener(guard.sendListener())
+                .build();
+        WebServer server;
+        try {
+            server = WebServer.builder()
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
                 // small SSE events must leave at once, not wait for the previous segment's ACK
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(guard.guard(Http1ConnectionSelector.builder().config(http1).build()))
+                .idleConnectionTimeout(limits.idleTimeout())
+                .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
                 .featuresDiscoverServices(false)
                 // request bodies may be gzip (OTLP exporters compress); responses are never compressed
                 .contentEncoding(ContentEncodingContext.builder()
@@ -28,10 +44,15 @@ public final class HelidonTransport implements Transport {
                 .routing(HttpRouting.builder().any((req, res) -> dispatcher.handle(new HelidonCall(req, res))))
                 .build()
                 .start();
+        } catch (RuntimeException e) {
+            guard.stop();
+            throw e;
+        }
         if (server.port() < 0) {
             // Helidon logs a bind failure and runs without a port (GatewayServer.requireFree checks
             // before start-up, so this is the rare race with another program binding meanwhile)
             server.stop();
+            guard.stop();
             throw new PortInUseException(host, port, null);
         }
         return new Listening() {
@@ -43,7 +64,13 @@ public final class HelidonTransport implements Transport {
             @Override
             public void stop() {
                 server.stop();
+                guard.stop();
             }
         };
+    }
+
+    /** How often Helidon looks for idle connections: often enough to close them near the timeout. */
+    private static Duration idleCheckPeriod(Duration idleTimeout) {
+        return Duration.ofMillis(Math.clamp(idleTimeout.toMillis() / 4, 100, 30_000));
     }
 }

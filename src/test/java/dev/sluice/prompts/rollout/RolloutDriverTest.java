@@ -166,17 +166,19 @@ class RolloutDriverTest {
      */
     private void serve(RolloutDriver driver, int users, double candidateErrorRate) {
         RolloutState s = driver.activeOn(SUBJECT);
+        int candidates = 0;
         for (int u = 0; u < users; u++) {
             StickyKey key = new StickyKey(StickyKey.USER, "user-" + u + "-" + served.size());
             boolean candidate = Buckets.inCanary(Buckets.of(s.id(), key), s.candidatePercent());
             String target = candidate ? s.plan().candidate() : s.plan().baseline();
-            boolean failed = candidate && (u % 100) < candidateErrorRate * 100;
+            // every n-th candidate request fails, whatever the buckets (which depend on the random rollout id)
+            boolean failed = candidate && (candidates++ % 100) < candidateErrorRate * 100;
             served.add(new Observation(target, clock.millis(), failed ? "server_error" : null, 300, null, 10, 10,
                     0.0001, null, null));
         }
     }
 
-    private List<Observation> window(RolloutPlan plan, String target, long from, long to) {
+    private List<Observation> window(RolloutState rollout, String target, long from, long to) {
         List<Observation> out = new ArrayList<>();
         for (Observation o : served) {
             if (o.variant().equals(target) && o.ts() >= from && o.ts() <= to) {

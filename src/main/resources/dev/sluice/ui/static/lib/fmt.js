@@ -32,16 +32,6 @@ export function shortTime(iso) {
   return new Date(iso).toLocaleTimeString('en-GB', {hour12: false});
 }
 
-/** Pretty JSON text of a stored JSON string (kept as is when it does not parse). */
-export function prettyJson(text) {
-  if (text === null || text === undefined) return '';
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch (e) {
-    return String(text);
-  }
-}
-
 export function statusClass(status) {
   return status >= 500 ? 'bad' : status >= 400 ? 'warn' : 'ok';
 }

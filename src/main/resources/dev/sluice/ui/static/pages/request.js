@@ -1,7 +1,12 @@
 import {h, card, facts, table, link} from '../lib/dom.js';
 import {api} from '../lib/api.js';
-import {num, usd, ms, time, prettyJson, statusClass} from '../lib/fmt.js';
+import {num, usd, ms, time, statusClass} from '../lib/fmt.js';
 import {triggers} from './guardrails.js';
+
+/** A stored body (JSON, or text when it was not JSON) as indented text. */
+function pretty(body) {
+  return typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+}
 
 export default {
   id: 'request',
@@ -9,11 +14,17 @@ export default {
   nav: false,
   async render(ctx) {
     const id = ctx.params[0];
-    const [detail, feedback] = await Promise.all([
-      api.get('requests/' + id),
+    const [rows, captured, feedback] = await Promise.all([
+      api.get('logs', {request_id: id, limit: 1}),
+      // reading a body is audited by the admin API (body.read); 404 = not captured (or another team's)
+      api.get('logs/' + id + '/body').catch(e => (e.status === 404 ? null : Promise.reject(e))),
       api.get('feedback', {request_id: id, limit: 50}).catch(() => ({data: []})),
     ]);
-    const r = detail.request;
+    if (rows.data.length === 0) {
+      return h('div', {}, h('h1', {}, 'Request ', h('code', {}, id)),
+        h('p', {class: 'empty'}, 'There is no logged request with this id (the log is written a moment after the answer).'));
+    }
+    const r = rows.data[0];
     const attempts = r.attempt_log || [];
     const guardrails = triggers(r.guardrails);
     return h('div', {},
@@ -42,10 +53,10 @@ export default {
         ['Side', g => g.direction], ['Rule', g => g.rule],
         ['Action', g => h('span', {class: 'badge ' + (g.action === 'block' ? 'bad' : 'warn')}, g.action)], ['Found', g => g.detail]],
         guardrails, {empty: 'No guardrail triggered.'})),
-      card('Captured request and answer', detail.captured
+      card('Captured request and answer', captured
         ? h('div', {class: 'grid2'},
-          h('div', {}, h('h3', {}, 'Request'), h('pre', {class: 'body', 'data-testid': 'captured-request'}, prettyJson(detail.captured.request))),
-          h('div', {}, h('h3', {}, 'Answer'), h('pre', {class: 'body', 'data-testid': 'captured-response'}, prettyJson(detail.captured.response))))
+          h('div', {}, h('h3', {}, 'Request'), h('pre', {class: 'body', 'data-testid': 'captured-request'}, pretty(captured.request))),
+          h('div', {}, h('h3', {}, 'Answer'), h('pre', {class: 'body', 'data-testid': 'captured-response'}, pretty(captured.response))))
         : h('p', {class: 'empty', 'data-testid': 'capture-off'},
           'Not captured: body capture was off for this request (tracing.capture), it was not sampled, or the bodies expired.'),
         h('small', {}, 'Shown as stored: personal data and secrets are masked when tracing.redact is on.')),

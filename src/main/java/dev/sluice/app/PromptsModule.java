@@ -1,0 +1,158 @@
+package dev.sluice.app;
+
+import dev.sluice.admin.ExperimentsAdmin;
+import dev.sluice.admin.PromptsAdmin;
+import dev.sluice.admin.PromptsApi;
+import dev.sluice.prompts.PromptRegistry;
+import dev.sluice.prompts.PromptRenderer;
+import dev.sluice.prompts.PromptRepository;
+import dev.sluice.prompts.PromptResolver;
+import dev.sluice.prompts.PromptStage;
+import dev.sluice.prompts.Shadows;
+import dev.sluice.prompts.rollout.ShadowResults;
+import dev.sluice.config.RetentionConfig;
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.prompts.rollout.ExperimentStore;
+import dev.sluice.prompts.rollout.Experiments;
+import dev.sluice.prompts.rollout.GateCheck;
+import dev.sluice.prompts.rollout.PromptRolloutEffects;
+import dev.sluice.prompts.rollout.RequestFigures;
+import dev.sluice.prompts.rollout.RolloutDriver;
+import dev.sluice.prompts.rollout.RolloutState;
+import dev.sluice.prompts.rollout.TrafficSplits;
+import dev.sluice.prompts.template.TemplateEngine;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The prompt registry and progressive delivery (issue 16): the prompt stage in {@link Slot#PROMPT}
+ * (renders {@code prompt} references, assigns A/B and canary arms), the canary driver (a virtual
+ * thread evaluating the rollouts this instance holds the lease of, every {@link #TICK}), shadow
+ * traffic, {@code /admin/prompts}, {@code /admin/experiments}, {@code /admin/rollouts},
+ * {@code /admin/shadows} and {@code GET /v1/prompts/{name}}.
+ */
+final class PromptsModule implements Module {
+    /** How often rollouts are evaluated (their gates are checked at every evaluation). */
+    static final Duration TICK = Duration.ofSeconds(5);
+    /** How long a rollout's lease lasts without renewal: several ticks, so one slow tick does not lose it. */
+    static final Duration LEASE = Duration.ofSeconds(30);
+    /** How stale another instance's label moves and splits may be here. */
+    static final Duration FRESHNESS = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(PromptsModule.class);
+
+    private final PromptRegistry registry;
+    private final PromptResolver resolver;
+    private final PromptRenderer renderer;
+    private final TrafficSplits splits;
+    private final Experiments experiments;
+    private final RolloutDriver rollouts;
+    private final RequestFigures figures;
+    private final ExperimentStore experimentStore;
+    private final AuthModule auth;
+    private final Shadows shadows;
+    private final ShadowResults shadowResults;
+    private final Thread ticker;
+    private volatile boolean closed;
+
+    PromptsModule(StoreModule store, AuthModule auth, AlertsModule alerts, RoutingModule routing, RetentionModule retention,
+                  RetentionConfig retentionConfig, Clock clock) {
+        this.auth = auth;
+        TemplateEngine templates = TemplateEngine.strict();
+        PromptRepository repository = new PromptRepository(store.database());
+        this.registry = new PromptRegistry(repository, auth.audit(), templates, clock);
+        this.resolver = new PromptResolver(repository, FRESHNESS);
+        this.renderer = new PromptRenderer(templates);
+        this.experimentStore = new ExperimentStore(store.database());
+        this.splits = new TrafficSplits(experimentStore, FRESHNESS);
+        this.experiments = new Experiments(experimentStore, registry, clock);
+        this.figures = new RequestFigures(store.database());
+        registry.onChange(resolver::invalidate);
+        this.shadowResults = new ShadowResults(store.database());
+        Pipeline direct = routing.direct();
+        this.shadows = new Shadows(experimentStore, shadowResults, resolver, renderer, direct::execute,
+                store.requestLogger(), clock, FRESHNESS);
+        retention.retention().add("shadow_results", "ts", false, retentionConfig.requestLog());
+        PromptRolloutEffects effects = new PromptRolloutEffects(registry, auth.audit(), alerts.sink()::send, clock);
+        this.rollouts = new RolloutDriver(experimentStore, figures, new RolloutDriver.Effects() {
+            @Override
+            public void promoted(RolloutState s) {
+                splits.invalidate(s.plan().subject());
+            }
+
+            @Override
+            public void completed(RolloutState s) {
+                effects.completed(s);
+                splits.invalidate(s.plan().subject());
+            }
+
+            @Override
+            public void rolledBack(RolloutState s, GateCheck failed) {
+                splits.invalidate(s.plan().subject());
+                effects.rolledBack(s, failed);
+            }
+
+            @Override
+            public void aborted(RolloutState s) {
+                splits.invalidate(s.plan().subject());
+                effects.aborted(s);
+            }
+        }, clock, instanceId(), LEASE);
+        this.ticker = Thread.ofVirtual().name("sluice-rollouts").unstarted(this::tickForever);
+    }
+
+    @Override
+    public String name() {
+        return "prompts";
+    }
+
+    @Override
+    public void contribute(Contributions to) {
+        to.stage(Slot.PROMPT, new PromptStage(resolver, renderer, splits, shadows));
+        to.endpoints(new PromptsAdmin(auth.adminGuard(), registry, renderer));
+        to.endpoints(new ExperimentsAdmin(auth.adminGuard(), registry, experiments, rollouts, figures, splits,
+                shadows, shadowResults));
+        to.endpoints(new PromptsApi(registry, renderer, auth.callers(), auth.enabled()));
+        ticker.start();
+    }
+
+    /** Evaluates the rollouts this instance drives, now (tests call it after moving the clock). */
+    List<RolloutState> tick() {
+        return rollouts.tick();
+    }
+
+    PromptRegistry registry() {
+        return registry;
+    }
+
+    private void tickForever() {
+        while (!closed) {
+            try {
+                Thread.sleep(TICK);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                rollouts.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("Rollouts could not be evaluated this time: {}", e.toString());
+            }
+        }
+    }
+
+    /** Unique per process: leases are held by instance. */
+    private static String instanceId() {
+        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ticker.interrupt();
+        rollouts.close();
+    }
+}

@@ -1,0 +1,179 @@
+package dev.sluice.cli;
+
+import dev.sluice.guard.eval.GroupedScores;
+import dev.sluice.guard.eval.ModelTraining;
+import dev.sluice.guard.eval.PublicSets;
+import dev.sluice.guard.injection.InjectionModel;
+import dev.sluice.guard.injection.InjectionScanner;
+import dev.sluice.guard.ngram.LinearTextModel;
+import dev.sluice.guard.ngram.LinearTextTrainer;
+import dev.sluice.guard.toxicity.Lexicon;
+import dev.sluice.guard.toxicity.ToxicityModels;
+import dev.sluice.guard.toxicity.ToxicityScanner;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice guard train-model} and {@code sluice guard eval-public}: the n-gram models and the public corpora. */
+final class GuardModelCommands {
+    private GuardModelCommands() {}
+
+    static Path dataOrFail(Path given) {
+        Path data = PublicSets.locate(given);
+        if (data == null || !Files.isRegularFile(data.resolve("MANIFEST.json"))) {
+            System.err.println("error: no public guard data found (build it with tools/guard-data/public_sets.py, "
+                    + "then pass --data DIR or set SLUICE_GUARD_DATA)");
+            return null;
+        }
+        return data;
+    }
+
+    @Command(name = "train-model", mixinStandardHelpOptions = true,
+            description = "Train an n-gram model on the train split of the public sets, pick its operating point on val, write it.")
+    static final class TrainModel implements Callable<Integer> {
+        @Option(names = "--task", defaultValue = "injection", description = "injection, toxicity-offensive or toxicity-hate")
+        String task;
+
+        @Option(names = "--data", description = "Folder made by tools/guard-data/public_sets.py.")
+        Path data;
+
+        @Option(names = "--out", description = "Where to write the model (default: the resource in src/main/resources).")
+        Path out;
+
+        @Option(names = "--epochs", description = "Training epochs (default: the shipped setting).")
+        Integer epochs;
+
+        @Option(names = "--l2", description = "L2 penalty (default: the shipped setting).")
+        Double l2;
+
+        @Option(names = "--window", description = "Window in token positions (default: the shipped setting).")
+        Integer window;
+
+        @Option(names = "--learning-rate", description = "AdaGrad learning rate (default: the shipped setting).")
+        Double learningRate;
+
+        LinearTextTrainer.Settings settings() {
+            LinearTextTrainer.Settings d = LinearTextTrainer.Settings.defaults();
+            return new LinearTextTrainer.Settings(d.bits(), window != null ? window : d.window(),
+                    epochs != null ? epochs : d.epochs(), learningRate != null ? learningRate : d.learningRate(),
+                    l2 != null ? l2 : d.l2(), d.seed());
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = dataOrFail(data);
+            if (dir == null) {
+                return 2;
+            }
+            long start = System.nanoTime();
+            LinearTextModel model;
+            String resource;
+            switch (task) {
+                case "injection" -> {
+                    model = ModelTraining.trainInjection(dir, settings());
+                    resource = InjectionModel.RESOURCE;
+                }
+                case "toxicity-offensive", "toxicity-hate" -> {
+                    String head = task.substring("toxicity-".length());
+                    model = ModelTraining.trainToxicity(dir, head, settings());
+                    resource = head.equals("hate") ? ToxicityModels.HATE : ToxicityModels.OFFENSIVE;
+                }
+                default -> {
+                    System.err.println("error: --task must be injection, toxicity-offensive or toxicity-hate");
+                    return 2;
+                }
+            }
+            Path target = out != null ? out : Path.of("src/main/resources" + resource);
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            try (OutputStream o = Files.newOutputStream(target)) {
+                model.write(o);
+            }
+            System.out.printf("trained %s in %.1f s, operating point %.4f -> %s%n", task, (System.nanoTime() - start) / 1e9,
+                    model.operatingPoint(), target);
+            return 0;
+        }
+    }
+
+    @Command(name = "eval-public", mixinStandardHelpOptions = true,
+            description = "Recall and false-positive rate per split and source on the public sets, rules baseline in the same run.")
+    static final class Public implements Callable<Integer> {
+        @Option(names = "--data", description = "Folder made by tools/guard-data/public_sets.py.")
+        Path data;
+
+        @Option(names = "--task", defaultValue = "injection", description = "injection or toxicity")
+        String task;
+
+        @Option(names = "--splits", defaultValue = "val,test", split = ",", description = "Splits to report (default val,test).")
+        List<String> splits;
+
+        @Override
+        public Integer call() {
+            Path dir = dataOrFail(data);
+            if (dir == null) {
+                return 2;
+            }
+            System.out.println("Data: " + dir.toAbsolutePath() + " (provenance: MANIFEST.json there, tools/guard-data/README.md)");
+            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : PublicSets.manifest(dir).get("repos").properties()) {
+                System.out.println("  " + e.getKey() + " @ " + e.getValue().get("commit").asText().substring(0, 12) + "  licence: "
+                        + e.getValue().get("licence").asText());
+            }
+            List<PublicSets.Row> rows = new ArrayList<>();
+            for (PublicSets.Row r : ModelTraining.rows(dir, task)) {
+                if (splits.contains(r.split())) {
+                    rows.add(r);
+                }
+            }
+            if (task.equals("injection")) {
+                LinearTextModel model = InjectionModel.load();
+                InjectionScanner both = new InjectionScanner(true, () -> model, null);
+                InjectionScanner docsToo = new InjectionScanner(true, () -> model, true, null);
+                System.out.printf("%nPrompt injection (threshold 0.5; model operating point %.4f chosen on val):%n", model.operatingPoint());
+                System.out.println(GroupedScores.run(rows, ModelTraining::injectionLabel, List.of(
+                        new GroupedScores.Detector("rules (baseline)", r -> ModelTraining.rulesScore(r) >= 0.5),
+                        new GroupedScores.Detector("model", r -> model.score(r.text()) >= 0.5),
+                        new GroupedScores.Detector("rules+model (default)", r -> ModelTraining.maxScore(both, r) >= 0.5),
+                        new GroupedScores.Detector("+model on documents", r -> ModelTraining.maxScore(docsToo, r) >= 0.5))).table());
+                return 0;
+            }
+            if (task.equals("toxicity")) {
+                ToxicityModels models = ToxicityModels.load();
+                Lexicon lexicon = Lexicon.load(List.of());
+                ToxicityScanner words = new ToxicityScanner(lexicon, null, null);
+                ToxicityScanner both = new ToxicityScanner(lexicon, null, () -> models);
+                java.util.function.Predicate<PublicSets.Row> wordsFlag = r -> maxScore(words, r) >= 0.5;
+                java.util.function.Predicate<PublicSets.Row> bothFlag = r -> maxScore(both, r) >= 0.5;
+                for (String head : List.of("offensive", "hate")) {
+                    LinearTextModel m = head.equals("hate") ? models.hate() : models.offensive();
+                    List<PublicSets.Row> scoped = rows.stream().filter(r -> head.equals("offensive")
+                            || r.source().equals("davidson") || r.source().equals("tweeteval:hate")).toList();
+                    System.out.printf("%nToxicity, category %s (threshold 0.5; operating point %.3f chosen on val):%n", head,
+                            m.operatingPoint());
+                    GroupedScores g = GroupedScores.run(scoped, r -> ModelTraining.toxicityLabel(head, r), List.of(
+                            new GroupedScores.Detector("word list (baseline)", wordsFlag),
+                            new GroupedScores.Detector("classifier:" + head, r -> m.score(r.text()) >= 0.5),
+                            new GroupedScores.Detector("word list+classifiers", bothFlag)));
+                    System.out.print(g.table());
+                    System.out.print(g.f1Table());
+                }
+                return 0;
+            }
+            System.err.println("error: --task must be injection or toxicity");
+            return 2;
+        }
+
+        private static double maxScore(ToxicityScanner scanner, PublicSets.Row r) {
+            double s = 0;
+            for (dev.sluice.guard.Finding f : scanner.scan(r.text(), dev.sluice.guard.ScanContext.of(
+                    dev.sluice.guard.Direction.INPUT, "user"))) {
+                s = Math.max(s, f.score());
+            }
+            return s;
+        }
+    }
+}

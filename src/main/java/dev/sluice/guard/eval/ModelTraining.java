@@ -1,0 +1,187 @@
+package dev.sluice.guard.eval;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.Json;
+import dev.sluice.guard.Direction;
+import dev.sluice.guard.Finding;
+import dev.sluice.guard.ScanContext;
+import dev.sluice.guard.injection.InjectionScanner;
+import dev.sluice.guard.ngram.LinearTextModel;
+import dev.sluice.guard.ngram.LinearTextTrainer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Recipes for the shipped n-gram models: which rows train them, and how the operating point is
+ * chosen on the validation split (never on test). {@code sluice guard train-model} runs them and
+ * writes the resources; {@code sluice guard eval} measures the result.
+ */
+public final class ModelTraining {
+    /** The highest false-positive rate allowed on any validation source when picking the operating point. */
+    public static final double VAL_MAX_FPR = 0.01;
+    /** Sources with fewer benign validation rows than this are pooled into one group (one text would be 8%). */
+    public static final int MIN_GROUP = 100;
+
+    private ModelTraining() {}
+
+    /** The data rows of a task: public rows, plus the repo's authored injection sets for injection. */
+    public static List<PublicSets.Row> rows(Path data, String task) {
+        List<PublicSets.Row> rows = new ArrayList<>(PublicSets.read(data, task));
+        if (task.equals("injection")) {
+            rows.addAll(PublicSets.authoredInjection());
+        }
+        return rows;
+    }
+
+    /**
+     * Trains on the train split, then picks the lowest operating point whose false-positive rate,
+     * together with the detectors that run beside the model ({@code alongside}, e.g. the rules),
+     * is at most {@link #VAL_MAX_FPR} on every benign source of the validation split.
+     */
+    public static LinearTextModel train(List<PublicSets.Row> rows, Predicate<PublicSets.Row> positive,
+                                        Predicate<PublicSets.Row> alongside, String description,
+                                        LinearTextTrainer.Settings settings) {
+        List<LinearTextTrainer.Example> train = new ArrayList<>();
+        for (PublicSets.Row r : rows) {
+            if (r.split().equals("train")) {
+                train.add(new LinearTextTrainer.Example(r.text(), positive.test(r), 1));
+            }
+        }
+        ObjectNode header = Json.object();
+        header.put("model", description);
+        header.put("trained_on", "train split of tools/guard-data/public_sets.py output (+ the repo's authored train split for injection)");
+        LinearTextModel model = LinearTextTrainer.train(train, settings, header);
+        Map<String, List<double[]>> benign = new LinkedHashMap<>();
+        int valPos = 0;
+        for (PublicSets.Row r : rows) {
+            if (!r.split().equals("val") || positive.test(r)) {
+                valPos += r.split().equals("val") ? 1 : 0;
+                continue;
+            }
+            benign.computeIfAbsent(r.source(), k -> new ArrayList<>())
+                    .add(new double[] {model.probability(r.text()), alongside.test(r) ? 1 : 0});
+        }
+        List<double[][]> groups = new ArrayList<>();
+        List<double[]> small = new ArrayList<>();
+        for (List<double[]> l : benign.values()) {
+            if (l.size() < MIN_GROUP) {
+                small.addAll(l);
+            } else {
+                groups.add(l.toArray(new double[0][]));
+            }
+        }
+        if (!small.isEmpty()) {
+            groups.add(small.toArray(new double[0][]));
+        }
+        double op = LinearTextTrainer.operatingPoint(groups, VAL_MAX_FPR);
+        ObjectNode extra = Json.object();
+        extra.put("operating_point_rule", "lowest probability with FPR <= " + VAL_MAX_FPR
+                + " on every benign source of the val split (sources under " + MIN_GROUP
+                + " rows pooled), counting the detectors that run beside it");
+        extra.put("val_benign_sources", String.join(", ", benign.keySet()));
+        extra.put("val_positives", valPos);
+        return model.withOperatingPoint(op, extra);
+    }
+
+    /** Toxicity heads: which labels are positive for each. */
+    public static boolean toxicityLabel(String head, PublicSets.Row r) {
+        return head.equals("hate") ? r.label().equals("hate") : !r.label().equals("none");
+    }
+
+    /**
+     * A toxicity head: trained on the train split; its operating point maximises F1 on the val
+     * split among the points whose false-positive rate on ordinary prompts (the injection task's
+     * benign val queries) is at most {@link #VAL_MAX_FPR}, so everyday requests are not flagged.
+     */
+    public static LinearTextModel trainToxicity(Path data, String head, LinearTextTrainer.Settings settings) {
+        List<PublicSets.Row> rows = PublicSets.read(data, "toxicity");
+        Predicate<PublicSets.Row> positive = r -> toxicityLabel(head, r);
+        List<LinearTextTrainer.Example> train = new ArrayList<>();
+        for (PublicSets.Row r : rows) {
+            if (r.split().equals("train")) {
+                train.add(new LinearTextTrainer.Example(r.text(), positive.test(r), 1));
+            }
+        }
+        ObjectNode header = Json.object();
+        header.put("model", "toxicity (" + head + "): logistic regression on hashed word/char n-grams (dev.sluice.guard.ngram)");
+        header.put("trained_on", "train split of the toxicity rows of tools/guard-data/public_sets.py output");
+        LinearTextModel model = LinearTextTrainer.train(train, settings, header);
+        List<double[]> val = new ArrayList<>();
+        for (PublicSets.Row r : rows) {
+            if (r.split().equals("val")) {
+                val.add(new double[] {model.probability(r.text()), positive.test(r) ? 1 : 0});
+            }
+        }
+        List<Double> ordinary = new ArrayList<>();
+        for (PublicSets.Row r : PublicSets.read(data, "injection")) {
+            if (r.split().equals("val") && r.label().equals("benign") && r.source().startsWith("halueval")) {
+                ordinary.add(model.probability(r.text()));
+            }
+        }
+        double bestOp = 0.999;
+        double bestF1 = -1;
+        for (int i = 1; i < 200; i++) {
+            double op = i / 200.0;
+            long fpOrdinary = ordinary.stream().filter(p -> p >= op).count();
+            if (fpOrdinary > VAL_MAX_FPR * ordinary.size()) {
+                continue;
+            }
+            int tp = 0;
+            int fp = 0;
+            int fn = 0;
+            for (double[] v : val) {
+                boolean hit = v[0] >= op;
+                if (hit && v[1] > 0) {
+                    tp++;
+                } else if (hit) {
+                    fp++;
+                } else if (v[1] > 0) {
+                    fn++;
+                }
+            }
+            double f1 = 2.0 * tp / Math.max(1, 2 * tp + fp + fn);
+            if (f1 > bestF1) {
+                bestF1 = f1;
+                bestOp = op;
+            }
+        }
+        ObjectNode extra = Json.object();
+        extra.put("operating_point_rule", "max F1 on the val split with FPR <= " + VAL_MAX_FPR
+                + " on ordinary prompts (HaluEval queries, val split)");
+        extra.put("val_f1", Math.round(bestF1 * 1000) / 1000.0);
+        return model.withOperatingPoint(bestOp, extra);
+    }
+
+    public static boolean injectionLabel(PublicSets.Row r) {
+        return r.label().equals("injection");
+    }
+
+    /** The rule-based injection score of a row, scanned as the gateway would (documents as context). */
+    public static double rulesScore(PublicSets.Row r) {
+        return maxScore(new InjectionScanner(true, null, null), r);
+    }
+
+    public static double maxScore(InjectionScanner scanner, PublicSets.Row r) {
+        String role = r.channel().equals("document") ? "context" : "user";
+        double s = 0;
+        for (Finding f : scanner.scan(r.text(), ScanContext.of(Direction.INPUT, role))) {
+            s = Math.max(s, f.score());
+        }
+        return s;
+    }
+
+    public static LinearTextModel trainInjection(Path data, LinearTextTrainer.Settings settings) {
+        return train(rows(data, "injection"), ModelTraining::injectionLabel, r -> rulesScore(r) >= 0.5,
+                "prompt injection: logistic regression on hashed word/char n-grams (dev.sluice.guard.ngram)", settings);
+    }
+
+    /** Scores rows with one function (for reports). */
+    public static Predicate<PublicSets.Row> at(ToDoubleFunction<PublicSets.Row> score, double threshold) {
+        return r -> score.applyAsDouble(r) >= threshold;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.sluice.quality;
+
+import dev.sluice.api.ChatChunk;
+import dev.sluice.api.ChatResponse;
+import dev.sluice.api.ChunkStream;
+import dev.sluice.api.StreamAssembler;
+import dev.sluice.pipeline.Chain;
+import dev.sluice.pipeline.Exchange;
+import dev.sluice.pipeline.Reply;
+import dev.sluice.pipeline.Stage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stage right after auth that hands the answer the client got to the {@link AnswerConsumer}s that
+ * sampled the request, once the response is complete: a whole answer as it is, a stream assembled
+ * as its chunks pass (unchanged, with no delay). Requests nobody sampled pass untouched.
+ */
+public final class AnswerTap implements Stage {
+    private final List<AnswerConsumer> consumers;
+
+    public AnswerTap(List<AnswerConsumer> consumers) {
+        this.consumers = List.copyOf(consumers);
+    }
+
+    @Override
+    public Reply handle(Exchange ex, Chain next) {
+        if (ex.operation() != Exchange.Operation.CHAT) {
+            return next.proceed(ex);
+        }
+        List<AnswerConsumer> chosen = new ArrayList<>(consumers.size());
+        for (AnswerConsumer c : consumers) {
+            if (c.sample(ex)) {
+                chosen.add(c);
+            }
+        }
+        Reply reply = next.proceed(ex);
+        if (chosen.isEmpty()) {
+            return reply;
+        }
+        return switch (reply) {
+            case Reply.Chat c -> {
+                ex.onComplete(done -> deliver(chosen, done, c.response()));
+                yield reply;
+            }
+            case Reply.Stream s -> {
+                StreamAssembler assembler = new StreamAssembler();
+                ex.onComplete(done -> deliver(chosen, done, assembler.soFar()));
+                yield new Reply.Stream(new Tapped(s.chunks(), assembler));
+            }
+            default -> reply;
+        };
+    }
+
+    private static void deliver(List<AnswerConsumer> chosen, Exchange ex, ChatResponse answer) {
+        if (answer == null || ex.status() != 200) {
+            return;
+        }
+        for (AnswerConsumer c : chosen) {
+            c.answered(ex, answer);
+        }
+    }
+
+    /** Passes chunks through unchanged while assembling the answer. */
+    private static final class Tapped implements ChunkStream {
+        private final ChunkStream delegate;
+        private final StreamAssembler assembler;
+
+        Tapped(ChunkStream delegate, StreamAssembler assembler) {
+            this.delegate = delegate;
+            this.assembler = assembler;
+        }
+
+        @Override
+        public ChatChunk next() {
+            ChatChunk chunk = delegate.next();
+            if (chunk != null) {
+                assembler.add(chunk);
+            }
+            return chunk;
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}

