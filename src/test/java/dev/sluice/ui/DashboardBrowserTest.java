@@ -216,6 +216,27 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @DisplayName("a prompt page shows its versions, labels and the diff of the last two versions")
+    void promptPage() {
+        for (String content : new String[] {"You help {{ product }} users.", "You help {{ product }} users kindly."}) {
+            var body = Json.object().put("message", "from the dashboard test");
+            var prompt = body.putArray("prompts").addObject().put("name", "support").put("model", "gpt-4o-mini");
+            prompt.putArray("messages").addObject().put("role", "system").put("content", content);
+            Http.Response pushed = demo.http.post("/admin/prompts", body, Http.bearer(DemoGateway.ADMIN_KEY));
+            assertThat(pushed.status()).as(pushed.body()).isEqualTo(200);
+        }
+        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+            s.open("prompts");
+            s.page.locator("a[href='#/prompts/support']").click();
+            s.page.locator("main[data-rendered='#/prompts/support']").waitFor();
+            assertThat(s.page.locator("main").textContent()).contains("Versions", "v2", "Label history");
+            assertThat(s.page.locator("pre.diff").textContent()).contains("kindly");
+            s.screenshot("prompt");
+            assertThat(s.problems).isEmpty();
+        }
+    }
+
+    @Test
     @DisplayName("a key is created with its secret shown once, then revoked")
     void keyLifecycle() {
         try (Session s = new Session(DemoGateway.ADMIN_KEY)) {

@@ -21,6 +21,8 @@ import cache from './cache.js';
 import feedback from './feedback.js';
 import audit from './audit.js';
 import quality from './quality.js';
+import prompts from './prompts.js';
+import evals from './evals.js';
 
 export default [
   overview,
@@ -32,6 +34,8 @@ export default [
   guardrails,
   feedback,
   quality,
+  prompts,
+  evals,
   keys,
   teams,
   adminKeys,
