@@ -23,6 +23,7 @@ import audit from './audit.js';
 import quality from './quality.js';
 import prompts from './prompts.js';
 import evals from './evals.js';
+import rollouts from './rollouts.js';
 
 export default [
   overview,
@@ -35,6 +36,7 @@ export default [
   feedback,
   quality,
   prompts,
+  rollouts,
   evals,
   keys,
   teams,
