@@ -24,10 +24,10 @@ public final class QualityBench {
     private static final String[] SIM = {"x-sim-tokens", "16"};
     private static final String QUALITY = """
             evaluators:
-              - {name: valid-json, assert: {type: is-json}, sample_rate: 1, max_per_minute: 1000000}
-              - {name: no-apology, assert: {type: not-icontains, value: "I'm sorry"}, sample_rate: 1, max_per_minute: 1000000}
+              - {name: valid-json, assert: {type: is-json}, sample_rate: 1, max_per_minute: 100000}
+              - {name: no-apology, assert: {type: not-icontains, value: "I'm sorry"}, sample_rate: 1, max_per_minute: 100000}
             quality:
-              drift: {sample_rate: 1, max_per_minute: 1000000, horizon: 1h}
+              drift: {sample_rate: 1, max_per_minute: 100000, horizon: 1h}
             """;
 
     public static void main(String[] args) throws Exception {
