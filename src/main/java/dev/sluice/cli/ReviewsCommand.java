@@ -114,10 +114,7 @@ final class ReviewsCommand implements Runnable {
             if (!item.path("body_captured").asBoolean()) {
                 out.println("(no captured body: set tracing.capture to full to store requests and answers)");
             } else {
-                out.println("--- request");
-                out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(item.path("request")));
-                out.println("--- response");
-                out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(item.path("response")));
+                LogsCommand.printBodies(out, item);
             }
             return 0;
         }

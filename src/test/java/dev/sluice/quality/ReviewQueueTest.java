@@ -169,12 +169,24 @@ class ReviewQueueTest {
             String id = chat(gw, key, "gpt-4o-mini", "hello");
             feedback(gw, key, "{\"request_id\":\"" + id + "\",\"value\":\"down\"}");
             feedback(gw, key, "{\"request_id\":\"" + id + "\",\"name\":\"ok\",\"value\":false}");
+            // a request rendered from a stored prompt names it as name@version
+            Http.Response pushed = gw.http().post("/admin/prompts", """
+                    {"message": "v1", "prompts": [{"name": "greet", "model": "gpt-4o-mini",
+                      "messages": [{"role": "user", "content": "Greet {{ who }}."}]}]}""", OWNER);
+            assertThat(pushed.status()).as(pushed.body()).isEqualTo(200);
+            Http.Response prompted = gw.http().post("/v1/chat/completions", """
+                    {"prompt": {"id": "greet", "version": "1", "variables": {"who": "Ann"}}}""", Http.bearer(key));
+            assertThat(prompted.status()).as(prompted.body()).isEqualTo(200);
+            feedback(gw, key, "{\"request_id\":\"" + prompted.header("x-request-id") + "\",\"value\":\"down\"}");
             assertThat(gw.gateway().awaitFlushed(Duration.ofSeconds(10))).isTrue();
-            JsonNode items = list(gw, "", TestGateway.ADMIN_KEY);
-            assertThat(items).hasSize(1);
-            assertThat(items.path(0).path("team").isNull()).isTrue();
-            assertThat(items.path(0).path("prompt").isNull()).isTrue();
-            String item = items.path(0).path("id").asText();
+            JsonNode all = list(gw, "", TestGateway.ADMIN_KEY);
+            assertThat(all).hasSize(2);
+            assertThat(byRequest(all, prompted.header("x-request-id")).path("prompt").asText()).isEqualTo("greet@1");
+            JsonNode plain = byRequest(all, id);
+            assertThat(plain).isNotNull();
+            assertThat(plain.path("team").isNull()).isTrue();
+            assertThat(plain.path("prompt").isNull()).isTrue();
+            String item = plain.path("id").asText();
             Http.Response shown = gw.http().get("/admin/reviews/" + item, OWNER);
             assertThat(shown.status()).as(shown.body()).isEqualTo(200);
             assertThat(shown.json().path("body_captured").asBoolean()).isFalse();
