@@ -114,6 +114,9 @@ final class DemoCommand implements Callable<Integer> {
             DemoPrompts.tryIt(base, adminKey).forEach(System.out::println);
             System.out.println("Feedback:    curl -H 'Authorization: Bearer " + adminKey + "' " + base
                     + "/admin/feedback/summary?group_by=model");
+            System.out.println("Reviews:     SLUICE_ADMIN_KEY=" + adminKey + " ./sluice reviews list --url " + base
+                    + "   (answers with a thumbs down or a failed online evaluator score; label them, then"
+                    + " reviews add-to-dataset ID --dataset reviewed.jsonl)");
             if (!noWait) {
                 System.out.println();
                 System.out.println("Serving until Ctrl-C.");
