@@ -231,8 +231,8 @@ final class ExperimentsCommand implements Runnable {
         return 0;
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a rollout: the split stays, nothing is decided.")
-    static final class Pause implements Callable<Integer> {
+    /** A rollout action that may carry a reason ({@code pause}, {@code abort}). */
+    abstract static class ReasonedAction implements Callable<Integer> {
         @Mixin
         KeysCommand.Target target;
 
@@ -242,9 +242,19 @@ final class ExperimentsCommand implements Runnable {
         @Option(names = "--reason")
         String reason;
 
+        abstract String action();
+
         @Override
         public Integer call() {
-            return control(target, id, "pause", reason);
+            return control(target, id, action(), reason);
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a rollout: the split stays, nothing is decided.")
+    static final class Pause extends ReasonedAction {
+        @Override
+        String action() {
+            return "pause";
         }
     }
 
@@ -263,19 +273,10 @@ final class ExperimentsCommand implements Runnable {
     }
 
     @Command(name = "abort", mixinStandardHelpOptions = true, description = "Abort a rollout: all traffic back on the current version.")
-    static final class Abort implements Callable<Integer> {
-        @Mixin
-        KeysCommand.Target target;
-
-        @Parameters(paramLabel = "ID")
-        String id;
-
-        @Option(names = "--reason")
-        String reason;
-
+    static final class Abort extends ReasonedAction {
         @Override
-        public Integer call() {
-            return control(target, id, "abort", reason);
+        String action() {
+            return "abort";
         }
     }
 
