@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What online quality monitoring costs the client (issue 18's benchmark): a gateway with two online
@@ -66,9 +65,9 @@ public final class QualityBench {
                 }
                 double d50 = d.percentileMicros(50);
                 double d99 = d.percentileMicros(99);
-                row(md, concurrency, "direct", d, d50, d99);
-                row(md, concurrency, "sluice, quality monitoring off", f, d50, d99);
-                row(md, concurrency, "sluice, evaluators + drift on every answer", n, d50, d99);
+                TracingBench.row(md, concurrency, "direct", d, d50, d99);
+                TracingBench.row(md, concurrency, "sluice, quality monitoring off", f, d50, d99);
+                TracingBench.row(md, concurrency, "sluice, evaluators + drift on every answer", n, d50, d99);
             }
             md.append("\nWhat the `on` gateway's background threads did (`GET /admin/quality/evaluators`):\n\n```\n")
                     .append(evaluators(on.port())).append("\n```\n");
@@ -80,14 +79,6 @@ public final class QualityBench {
         Files.writeString(out, md.toString());
         System.out.println(md);
         System.out.println("written to " + out);
-    }
-
-    private static void row(StringBuilder md, int concurrency, String target, Stats s, double d50, double d99) {
-        boolean base = target.equals("direct");
-        md.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %.0f | %.0f | %s | %s |%n", concurrency, target,
-                s.count(), s.errors(), s.percentileMicros(50), s.percentileMicros(99),
-                base ? "" : String.format(Locale.ROOT, "%.0f", s.percentileMicros(50) - d50),
-                base ? "" : String.format(Locale.ROOT, "%.0f", s.percentileMicros(99) - d99)));
     }
 
     private static String evaluators(int port) throws Exception {
