@@ -21,6 +21,11 @@ import java.util.List;
  */
 public final class QualityBench {
     private static final String[] SIM = {"x-sim-tokens", "16"};
+    private static final String EVALUATORS = """
+            evaluators:
+              - {name: valid-json, assert: {type: is-json}, sample_rate: 1, max_per_minute: 100000}
+              - {name: no-apology, assert: {type: not-icontains, value: "I'm sorry"}, sample_rate: 1, max_per_minute: 100000}
+            """;
     private static final String QUALITY = """
             evaluators:
               - {name: valid-json, assert: {type: is-json}, sample_rate: 1, max_per_minute: 100000}
@@ -44,29 +49,35 @@ public final class QualityBench {
             procs.java("simulator", jvm, "sim", "--port", Integer.toString(simPort));
             Processes.awaitUp("http://127.0.0.1:" + simPort + "/v1/models");
             TracingBench.Gw off = TracingBench.Gw.start(procs, work, "off", simPort, "", jvm);
+            TracingBench.Gw evals = TracingBench.Gw.start(procs, work, "evals", simPort, EVALUATORS, jvm);
             TracingBench.Gw on = TracingBench.Gw.start(procs, work, "on", simPort, QUALITY, jvm);
             long millis = quick ? 1_500 : 5_000;
             int rounds = quick ? 2 : 4;
-            md.append("Both gateways: default pipeline (auth, limits, request log, tracing). `on` adds two online evaluators and drift,"
-                    + " each sampling every answer (the worst case; production rates are 1–20%).\n\n");
+            md.append("All gateways: default pipeline (auth, limits, request log, tracing). The others add two online evaluators"
+                    + " (deterministic checks), then also drift (a MiniLM embedding of every prompt), each sampling every answer"
+                    + " (the worst case; production rates are 1–20%).\n\n");
             md.append("| concurrency | target | requests | errors | p50 µs | p99 µs | added p50 µs | added p99 µs |\n");
             md.append("|---:|---|---:|---:|---:|---:|---:|---:|\n");
             for (int concurrency : new int[] {1, 16}) {
                 TracingBench.closedLoop(simPort, SIM, concurrency, millis); // warm-up
                 TracingBench.closedLoop(off.port(), off.headers(), concurrency, millis);
+                TracingBench.closedLoop(evals.port(), evals.headers(), concurrency, millis);
                 TracingBench.closedLoop(on.port(), on.headers(), concurrency, millis);
                 Stats d = new Stats();
                 Stats f = new Stats();
+                Stats e = new Stats();
                 Stats n = new Stats();
                 for (int r = 0; r < rounds; r++) {
                     d.addAll(TracingBench.closedLoop(simPort, SIM, concurrency, millis));
                     f.addAll(TracingBench.closedLoop(off.port(), off.headers(), concurrency, millis));
+                    e.addAll(TracingBench.closedLoop(evals.port(), evals.headers(), concurrency, millis));
                     n.addAll(TracingBench.closedLoop(on.port(), on.headers(), concurrency, millis));
                 }
                 double d50 = d.percentileMicros(50);
                 double d99 = d.percentileMicros(99);
                 TracingBench.row(md, concurrency, "direct", d, d50, d99);
                 TracingBench.row(md, concurrency, "sluice, quality monitoring off", f, d50, d99);
+                TracingBench.row(md, concurrency, "sluice, two evaluators on every answer", e, d50, d99);
                 TracingBench.row(md, concurrency, "sluice, evaluators + drift on every answer", n, d50, d99);
             }
             md.append("\nWhat the `on` gateway's background threads did (`GET /admin/quality/evaluators`):\n\n```\n")
