@@ -31,7 +31,7 @@ public final class QualityBench {
               - {name: valid-json, assert: {type: is-json}, sample_rate: 1, max_per_minute: 100000}
               - {name: no-apology, assert: {type: not-icontains, value: "I'm sorry"}, sample_rate: 1, max_per_minute: 100000}
             quality:
-              drift: {sample_rate: 1, max_per_minute: 100000, horizon: 1h}
+              drift: {sample_rate: 1, horizon: 1h}       # max_per_minute: the default 600 bounds the embedding work
             """;
 
     public static void main(String[] args) throws Exception {
