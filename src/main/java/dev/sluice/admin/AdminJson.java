@@ -7,6 +7,7 @@ import dev.sluice.store.AdminKeyRow;
 import dev.sluice.store.AuditEntry;
 import dev.sluice.store.KeyRow;
 import dev.sluice.store.RequestRecord;
+import dev.sluice.store.ReviewItem;
 import dev.sluice.store.TeamRow;
 import java.io.IOException;
 import java.time.Instant;
@@ -151,6 +152,33 @@ final class AdminJson {
         nullableNumber(gen, "daily_usd", q.dailyUsd());
         nullableNumber(gen, "monthly_usd", q.monthlyUsd());
         gen.writeEndObject();
+    }
+
+    /** One review-queue item (without the request's bodies). */
+    static void review(JsonGenerator gen, ReviewItem r) throws IOException {
+        gen.writeStartObject();
+        reviewFields(gen, r);
+        gen.writeEndObject();
+    }
+
+    /** A review item's fields, for an object the caller opened (the detail view adds the bodies). */
+    static void reviewFields(JsonGenerator gen, ReviewItem r) throws IOException {
+        gen.writeStringField("object", "review_item");
+        gen.writeStringField("id", r.id());
+        instant(gen, "ts", r.ts());
+        gen.writeStringField("request_id", r.requestId());
+        gen.writeStringField("trace_id", r.traceId());
+        gen.writeStringField("key_id", r.keyId());
+        gen.writeStringField("team", r.teamOrNull());
+        gen.writeStringField("model", r.model());
+        gen.writeStringField("prompt", r.prompt());
+        gen.writeStringField("reason", r.reason());
+        nullableNumber(gen, "score", r.score());
+        gen.writeStringField("status", r.status());
+        gen.writeStringField("label", r.label());
+        gen.writeStringField("comment", r.comment());
+        gen.writeStringField("labelled_by", r.labelledBy());
+        instant(gen, "labelled_at", r.labelledAt());
     }
 
     /** {@code {"object":"list","data":[...]}} */

@@ -287,7 +287,17 @@ public final class AnalyticsAdmin implements Endpoints {
         return new RequestQuery(from, to, key, team(call), call.query("user"), call.query("model"),
                 call.query("provider"), status, call.query("error_type"), tags, longParam(call, "min_latency_ms"), minCost,
                 call.query("session"), call.query("trace_id"), call.query("request_id"), call.query("operation"),
-                call.query("cache_status"));
+                call.query("cache_status"), guardrail(call));
+    }
+
+    /** The {@code guardrail} filter: a scanner, stage:scanner, scanner:action or a whole trigger. */
+    private static String guardrail(AdminGuard.Call call) {
+        String g = call.query("guardrail");
+        if (!RequestQuery.validGuardrail(g)) {
+            throw SluiceException.invalidRequest("guardrail", "'" + g + "' is not a guardrail filter: give a scanner (pii),"
+                    + " stage:scanner (input:pii), scanner:action (pii:redact) or a whole trigger (input:pii:redact(email)).");
+        }
+        return g;
     }
 
     /** The team filter: the one asked for, or for team-limited keys their own (403 for another). */

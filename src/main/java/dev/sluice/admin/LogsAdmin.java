@@ -75,7 +75,7 @@ public final class LogsAdmin implements Endpoints {
     }
 
     /** A stored body as JSON; text that is not JSON (never written by Sluice) comes back as a string. */
-    private static JsonNode tree(String stored) {
+    static JsonNode tree(String stored) {
         if (stored == null) {
             return Json.MAPPER.nullNode();
         }

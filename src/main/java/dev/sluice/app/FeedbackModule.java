@@ -1,12 +1,16 @@
 package dev.sluice.app;
 
 import dev.sluice.admin.FeedbackEndpoints;
+import dev.sluice.admin.ReviewsAdmin;
 import dev.sluice.config.RetentionConfig;
 import dev.sluice.observe.Feedback;
 import dev.sluice.observe.RecentRequests;
+import dev.sluice.quality.review.ReviewFeed;
+import dev.sluice.store.BodyReader;
 import dev.sluice.store.FeedbackReader;
 import dev.sluice.store.FeedbackRecord;
 import dev.sluice.store.FeedbackSummary;
+import dev.sluice.store.ReviewRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,23 +18,30 @@ import java.util.function.Consumer;
 
 /**
  * User feedback: {@code POST /v1/feedback} (linked to recent requests, which a completion listener
- * remembers), the admin views, metrics and alert rules on feedback, its retention and erasure.
+ * remembers), the admin views, metrics and alert rules on feedback, its retention and erasure; and
+ * the review queue negative feedback feeds ({@code /admin/reviews}).
  */
 final class FeedbackModule implements Module {
     private final RecentRequests recent = new RecentRequests(50_000, Duration.ofMinutes(10));
     private final FeedbackEndpoints endpoints;
+    private final ReviewsAdmin reviews;
     private final Feedback feedback;
 
     FeedbackModule(RetentionConfig retentionConfig, StoreModule store, RetentionModule retention, AuthModule auth,
                    MetricsModule metrics, AlertsModule alerts, Clock clock, long maxBodyBytes) {
         FeedbackReader reader = new FeedbackReader(store.database());
-        List<Consumer<FeedbackRecord>> listeners = List.of(metrics::feedback, alerts::feedback);
+        List<Consumer<FeedbackRecord>> listeners = List.of(metrics::feedback, alerts::feedback,
+                new ReviewFeed(store.writers().reviews()));
         this.feedback = new Feedback(store.writers().feedback(), reader, recent, clock, listeners);
         this.endpoints = new FeedbackEndpoints(feedback, reader, new FeedbackSummary(store.database()), auth.callers(),
                 auth.enabled(), auth.adminGuard(), maxBodyBytes);
         store.erasure().add("feedback", "end_user");
         store.erasure().addCopy("recent_requests", recent::erase);
         retention.retention().add("feedback", "ts", false, retentionConfig.feedback());
+        // the queue keeps what it is about for as long as the feedback that queued it
+        retention.retention().add("review_items", "ts", false, retentionConfig.feedback());
+        this.reviews = new ReviewsAdmin(auth.adminGuard(), new ReviewRepository(store.database()),
+                new BodyReader(store.database()));
     }
 
     @Override
@@ -47,5 +58,6 @@ final class FeedbackModule implements Module {
     public void contribute(Contributions to) {
         to.listener(recent);
         to.endpoints(endpoints);
+        to.endpoints(reviews);
     }
 }

@@ -65,6 +65,7 @@ public final class Gateway implements AutoCloseable {
             add(new AnalyticsModule(config.analytics(), store, auth));
             this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, routing, feedback, clock));
             add(new EvalModule(store, auth));
+            add(new DashboardModule(config.dashboard(), auth, clock, maxBody));
 
             Assembly assembly = new Assembly();
             modules.forEach(m -> m.contribute(assembly));

@@ -38,6 +38,7 @@ final class MetricsModule implements Module {
         metrics.watch("spans", w.spans());
         metrics.watch("feedback", w.feedback());
         metrics.watch("bodies", w.bodies());
+        metrics.watch("reviews", w.reviews());
         LongSupplier fallbacks = limits.redisFallbacks();
         if (fallbacks != null) {
             metrics.watchRedisFallbacks(fallbacks);

@@ -69,7 +69,9 @@ final class QualityModule implements Module {
             consumers.add(evaluators);
         }
         if (!consumers.isEmpty()) {
-            to.stage(Slot.CAPTURE, new AnswerTap(consumers));
+            // after the prompt stage (QualityModule is created after PromptsModule): the request then has
+            // its model and its prompt, which sampling filters on; the answer is still the client's
+            to.stage(Slot.PROMPT, new AnswerTap(consumers));
         }
         to.endpoints(new QualityAdmin(auth.adminGuard(), changes, drift, evaluators == null ? null : evaluators::stats));
     }

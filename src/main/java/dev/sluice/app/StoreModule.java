@@ -13,6 +13,8 @@ import dev.sluice.store.FeedbackSink;
 import dev.sluice.store.Redis;
 import dev.sluice.store.RequestLogSink;
 import dev.sluice.store.RequestRecord;
+import dev.sluice.store.ReviewItem;
+import dev.sluice.store.ReviewSink;
 import dev.sluice.store.SpanRecord;
 import dev.sluice.store.SpanSink;
 import java.nio.file.Path;
@@ -80,7 +82,10 @@ final class StoreModule implements Module {
                             FeedbackRecord::endUser));
             BatchWriter<BodyRecord> bodies = opened(opened,
                     new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill, flush, BodyRecord::endUser));
-            return new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies));
+            // review items name no end user: erasing one removes their bodies and feedback, not the queue entry
+            BatchWriter<ReviewItem> reviews = opened(opened,
+                    new BatchWriter<>("reviews", db, new ReviewSink(), ReviewItem.class, capacity, spill, flush, null));
+            return new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies, reviews));
         } catch (RuntimeException e) {
             Gateway.closeInReverse(opened);
             throw e;
@@ -139,6 +144,7 @@ final class StoreModule implements Module {
     public void close() {
         writers.spans().close();
         writers.feedback().close();
+        writers.reviews().close();
         writers.bodies().close();
         writers.requestLog().close();
         if (writers.requestLog().written() + writers.requestLog().dropped() > 0) {

@@ -36,6 +36,9 @@ final class AnalyticsFilters {
     String operation;
     @Option(names = "--cache-status", description = "hit, semantic-hit, miss or bypass.")
     String cacheStatus;
+    @Option(names = "--guardrail", description = "Only requests a guardrail acted on: a scanner (pii), input:pii, pii:redact"
+            + " or a whole trigger (input:pii:redact(email)).")
+    String guardrail;
 
     /** The filters as {@code &name=value} pairs (empty when none). */
     String query() {
@@ -56,6 +59,7 @@ final class AnalyticsFilters {
         add(q, "trace_id", traceId);
         add(q, "operation", operation);
         add(q, "cache_status", cacheStatus);
+        add(q, "guardrail", guardrail);
         return q.toString();
     }
 

@@ -92,6 +92,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("    -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'");
             System.out.println();
             System.out.println("Admin key:   " + adminKey);
+            if (config.dashboard().enabled()) {
+                System.out.println("Dashboard:   " + base + "/ui   (log in with the admin key above)");
+            }
             System.out.println("Request log: curl -H 'Authorization: Bearer " + adminKey + "' " + base + "/admin/logs?limit=5");
             System.out.println("Keys:        SLUICE_ADMIN_KEY=" + adminKey + " ./sluice keys list --url " + base);
             if (traceId != null) {
@@ -111,6 +114,9 @@ final class DemoCommand implements Callable<Integer> {
             DemoPrompts.tryIt(base, adminKey).forEach(System.out::println);
             System.out.println("Feedback:    curl -H 'Authorization: Bearer " + adminKey + "' " + base
                     + "/admin/feedback/summary?group_by=model");
+            System.out.println("Reviews:     SLUICE_ADMIN_KEY=" + adminKey + " ./sluice reviews list --url " + base
+                    + "   (answers with a thumbs down or a failed online evaluator score; label them, then"
+                    + " reviews add-to-dataset ID --dataset reviewed.jsonl)");
             if (!noWait) {
                 System.out.println();
                 System.out.println("Serving until Ctrl-C.");

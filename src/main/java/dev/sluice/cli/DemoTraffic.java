@@ -24,13 +24,13 @@ import java.util.concurrent.Future;
  * tool call, embeddings and a thumbs-up on an answer, sent through the gateway over real HTTP like
  * any application would, then summarised (requests, errors, latency percentiles, tokens).
  */
-final class DemoTraffic {
+public final class DemoTraffic {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String apiKey;
 
-    DemoTraffic(String baseUrl, String apiKey) {
+    public DemoTraffic(String baseUrl, String apiKey) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
     }
@@ -43,14 +43,14 @@ final class DemoTraffic {
      * @param cache          the {@code x-sluice-cache} response header, or null
      * @param route          how the router served it: the model, {@code x-sluice-route}, attempts, fallback
      */
-    record Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error,
+    public record Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error,
                   int expectedStatus, String guardrail, String cache, String route) {
         Result(String label, int status, long latencyMicros, int tokensIn, int tokensOut, String error) {
             this(label, status, latencyMicros, tokensIn, tokensOut, error, 200, null, null, null);
         }
     }
 
-    record Summary(List<Result> results) {
+    public record Summary(List<Result> results) {
         long errors() {
             return results.stream().filter(r -> r.status() != r.expectedStatus()).count();
         }
@@ -89,7 +89,7 @@ final class DemoTraffic {
         }
     }
 
-    Summary run(int rounds) throws InterruptedException {
+    public Summary run(int rounds) throws InterruptedException {
         List<Result> results = Collections.synchronizedList(new ArrayList<>());
         String[] questions = {"What is a sluice gate?", "Explain rate limiting in one paragraph.",
                 "Give me three tips for writing good prompts.", "Why do LLM gateways cache responses?",
@@ -272,7 +272,7 @@ final class DemoTraffic {
      * call inside the generate span with a W3C {@code traceparent}, so the gateway's spans hang
      * under it. Returns the trace id, or throws when either call fails.
      */
-    String ragTrace() throws IOException, InterruptedException {
+    public String ragTrace() throws IOException, InterruptedException {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         String traceId = String.format("%016x%016x", random.nextLong() | 1, random.nextLong());
         String root = String.format("%016x", random.nextLong() | 1);

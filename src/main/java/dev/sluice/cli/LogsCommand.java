@@ -159,13 +159,18 @@ final class LogsCommand implements Runnable {
             if (body == null) {
                 out.println("(no captured body: set tracing.capture to metadata or full to store bodies)");
             } else {
-                out.println("--- request");
-                out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body.path("request")));
-                out.println("--- response");
-                out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body.path("response")));
+                printBodies(out, body);
             }
             return 0;
         }
+    }
+
+    /** A captured request and answer ({@code request} and {@code response} of {@code captured}), pretty-printed. */
+    static void printBodies(PrintStream out, JsonNode captured) throws java.io.IOException {
+        out.println("--- request");
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(captured.path("request")));
+        out.println("--- response");
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(captured.path("response")));
     }
 
     static String pad(String s, int width) {

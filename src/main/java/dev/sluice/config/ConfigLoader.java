@@ -27,7 +27,7 @@ public final class ConfigLoader {
     public static final String DEMO_RESOURCE = "/dev/sluice/config/demo.yaml";
     private static final Set<String> TOP = Set.of("server", "auth", "store", "redis", "routing", "limits", "alerts",
             "prices", "providers", "models", "cache", "tracing", "retention",
-            "guardrails", "metrics", "analytics", "quality", "evaluators");
+            "guardrails", "metrics", "analytics", "quality", "evaluators", "dashboard");
 
     private final Map<String, String> env;
     private final ConfigTypes types;
@@ -111,6 +111,7 @@ public final class ConfigLoader {
         RetentionConfig retention = RetentionParser.parse(root.get("retention"));
         MetricsConfig metrics = MetricsParser.parse(root.entries().get("metrics"));
         AnalyticsConfig analytics = AnalyticsParser.parse(root.get("analytics"));
+        DashboardConfig dashboard = DashboardParser.parse(root.get("dashboard"));
 
         Map<String, ModelConfig> models = ModelsParser.parse(root.get("models"), root, providers, routing);
         LimitsConfig limits = LimitsParser.parse(root.get("limits"), models);
@@ -119,6 +120,6 @@ public final class ConfigLoader {
         QualityConfig quality = QualityParser.parse(root.get("quality"), root.get("evaluators"), models.keySet());
         GuardrailsConfig guardrails = GuardrailsParser.parse(root.get("guardrails"), models.keySet(), types.scanners());
         return new SluiceConfig(server, auth, store, redis, routing, limits, alerts, prices, providers, models, cache,
-                tracing, retention, guardrails, metrics, analytics, quality, source);
+                tracing, retention, guardrails, metrics, analytics, quality, dashboard, source);
     }
 }

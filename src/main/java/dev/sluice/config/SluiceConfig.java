@@ -13,18 +13,21 @@ import java.util.Map;
  * @param metrics    /metrics and OTLP metrics, or null when the section is absent (no metrics)
  * @param analytics  the caps of one analytics aggregate
  * @param quality    monitoring of answers in production ({@link QualityConfig#DEFAULTS} when the section is absent)
+ * @param dashboard  the web dashboard at /ui ({@link DashboardConfig#OFF} when the section is absent)
  * @param source where it came from, for messages ("sluice.yaml", "built-in demo config")
  */
 public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig store, RedisConfig redis, RoutingConfig routing,
                            LimitsConfig limits, AlertsConfig alerts, Map<String, ModelPrice> prices,
                            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, CacheConfig cache,
                            TracingConfig tracing, RetentionConfig retention, GuardrailsConfig guardrails,
-                           MetricsConfig metrics, AnalyticsConfig analytics, QualityConfig quality, String source) {
+                           MetricsConfig metrics, AnalyticsConfig analytics, QualityConfig quality,
+                           DashboardConfig dashboard, String source) {
 
     public SluiceConfig {
         analytics = analytics == null ? AnalyticsConfig.DEFAULTS : analytics;
         quality = quality == null ? QualityConfig.DEFAULTS : quality;
         guardrails = guardrails == null ? GuardrailsConfig.DISABLED : guardrails;
+        dashboard = dashboard == null ? DashboardConfig.OFF : dashboard;
         providers = Map.copyOf(providers);
         prices = Map.copyOf(prices);
         models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
@@ -33,7 +36,7 @@ public record SluiceConfig(ServerConfig server, AuthConfig auth, StoreConfig sto
     /** The same config with another {@code server:} section (e.g. a port from the command line). */
     public SluiceConfig withServer(ServerConfig newServer) {
         return new SluiceConfig(newServer, auth, store, redis, routing, limits, alerts, prices, providers, models, cache,
-                tracing, retention, guardrails, metrics, analytics, quality, source);
+                tracing, retention, guardrails, metrics, analytics, quality, dashboard, source);
     }
 
     /** The public model names, in config order. */

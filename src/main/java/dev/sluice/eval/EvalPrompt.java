@@ -7,6 +7,9 @@ import java.util.List;
  * that names it in reports. A plain text prompt is one user message, as promptfoo sends it.
  */
 public record EvalPrompt(String label, List<Message> messages) {
+    /** The label of the empty prompt of a suite whose providers are all registry prompts and that lists none. */
+    public static final String REGISTRY_ONLY = "registry prompt";
+
     public EvalPrompt {
         messages = List.copyOf(messages);
     }

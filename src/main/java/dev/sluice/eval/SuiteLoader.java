@@ -6,6 +6,7 @@ import dev.sluice.api.Json;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.YamlNode;
 import dev.sluice.eval.score.Scorers;
+import dev.sluice.prompts.PromptRef;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,12 +82,16 @@ public final class SuiteLoader {
         if (root.get("providers") != null && root.get("targets") != null) {
             throw root.get("targets").error("both providers: and targets: are set", "keep one of them (they are the same)");
         }
-        List<EvalPrompt> prompts = prompts(required(root, "prompts", "list the prompts, e.g. prompts: ['Tell me about {{topic}}']"), dir);
         YamlNode providerNode = root.get("providers") != null ? root.get("providers") : root.get("targets");
         if (providerNode == null) {
             throw root.error("missing required key 'providers'", "list the models, e.g. providers: [openai:chat:gpt-4o-mini]");
         }
         List<Target> targets = targets(providerNode);
+        // registry prompts bring their own messages: a suite of only those needs no prompts of its own
+        // (when it has some, their messages follow the registry prompt's)
+        List<EvalPrompt> prompts = root.get("prompts") == null && targets.stream().allMatch(t -> t.prompt() != null)
+                ? List.of(new EvalPrompt(EvalPrompt.REGISTRY_ONLY, List.of()))
+                : prompts(required(root, "prompts", "list the prompts, e.g. prompts: ['Tell me about {{topic}}']"), dir);
 
         Defaults defaults = Defaults.NONE;
         String grader = null;
@@ -174,23 +179,42 @@ public final class SuiteLoader {
     }
 
     private static Target target(YamlNode where, String id, String label, YamlNode config) {
-        String model = modelOf(where, id);
+        PromptRef prompt = registryPrompt(where, id);
+        String model = prompt == null ? modelOf(where, id) : null;
         ObjectNode params = Json.object();
         String baseUrl = null;
         String apiKey = null;
         if (config != null) {
             Set<String> known = new java.util.TreeSet<>(REQUEST_PARAMS);
             known.addAll(CONNECTION_PARAMS);
+            if (prompt != null) {
+                known.add("model"); // overrides the model the registry prompt was written for
+            }
             config.allowOnly(known);
             for (Map.Entry<String, YamlNode> e : config.entries().entrySet()) {
                 switch (e.getKey()) {
                     case "apiBaseUrl" -> baseUrl = e.getValue().text();
                     case "apiKey" -> apiKey = e.getValue().text();
+                    case "model" -> model = e.getValue().text();
                     default -> params.set(e.getKey(), Json.MAPPER.valueToTree(e.getValue().value()));
                 }
             }
         }
-        return new Target(id, label, model, params, baseUrl, apiKey);
+        return new Target(id, label, model, params, baseUrl, apiKey, prompt);
+    }
+
+    /** {@code sluice:prompt:NAME}, {@code sluice:prompt:NAME@3} or {@code sluice:prompt:NAME:LABEL}; null for other ids. */
+    static PromptRef registryPrompt(YamlNode where, String id) {
+        String prefix = "sluice:prompt:";
+        if (!id.startsWith(prefix)) {
+            return null;
+        }
+        try {
+            return PromptRef.parse(id.substring(prefix.length()), "providers");
+        } catch (dev.sluice.api.SluiceException e) {
+            throw where.error("invalid registry prompt '" + id + "': " + e.getMessage(),
+                    "write sluice:prompt:NAME, sluice:prompt:NAME@VERSION or sluice:prompt:NAME:LABEL");
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.sluice.pricing;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.api.Usage;
+import dev.sluice.logging.LogSafe;
+import dev.sluice.logging.Throttle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +27,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class PriceCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(PriceCatalog.class);
     private static final String RESOURCE = "/dev/sluice/pricing/prices.yaml";
+    /** Model names can come from requests and answers: a flood of new names logs ten lines a minute. */
+    private static final Throttle UNPRICED_LOG = new Throttle(10);
 
     private final Map<String, Price> prices;
     private final List<String> byLengthDesc;
@@ -90,7 +94,11 @@ public final class PriceCatalog {
             }
         }
         if (p == null) {
-            LOG.info("no price for model '{}': its calls cost 0; add it under prices: in the config", model);
+            long admitted = UNPRICED_LOG.admit();
+            if (admitted >= 0) {
+                LOG.warn("no price for model {}: its calls cost 0 (budgets do not see them); add it under prices: in the config{}",
+                        LogSafe.quote(model), Throttle.note(admitted));
+            }
         }
         return p == null ? UNKNOWN : p;
     }

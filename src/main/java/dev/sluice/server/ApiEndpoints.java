@@ -85,8 +85,8 @@ public final class ApiEndpoints implements Endpoints {
             try {
                 // who is calling was resolved before the body was read: a refused key is not read at all
                 ex.caller(caller(call));
-                HttpIo.checkHeaders(headers);
                 requestSpan.caller(ex.caller());
+                HttpIo.checkHeaders(headers);
                 byte[] body = call.body(maxBodyBytes);
                 if (operation == Exchange.Operation.CHAT) {
                     ex.chat(ChatRequestCodec.read(body));

@@ -1,6 +1,7 @@
 package dev.sluice.server;
 
 import dev.sluice.api.SluiceException;
+import dev.sluice.logging.LogSafe;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -56,8 +57,18 @@ public final class Dispatcher {
             if (!call.isSent()) {
                 call.sendError(e);
             }
+        } catch (ClientGone e) {
+            LOG.debug("request {}: the client went away while sending it ({})", call.requestId(), e.getMessage());
+            if (!call.isSent()) {
+                try {
+                    // the transport wants an answer to every request; this one reaches nobody
+                    call.sendError(SluiceException.invalidRequest(null, "The request body was cut off."));
+                } catch (RuntimeException ignored) {
+                    // the connection is gone
+                }
+            }
         } catch (RuntimeException e) {
-            LOG.error("unhandled error on {} {}", call.method(), call.path(), e);
+            LOG.error("unhandled error on {} {}", call.method(), LogSafe.quote(call.path()), e);
             if (!call.isSent()) {
                 call.sendError(SluiceException.internal("Sluice hit an internal error; it has been logged.", e));
             }

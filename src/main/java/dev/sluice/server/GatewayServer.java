@@ -37,6 +37,7 @@ public final class GatewayServer {
                 });
         endpoints.forEach(e -> e.register(routes));
         this.dispatcher = new Dispatcher(routes.build());
+        routes.bind(dispatcher);
         this.listening = transport.start(host, port, limits, dispatcher);
     }
 

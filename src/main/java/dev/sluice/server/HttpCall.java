@@ -95,7 +95,7 @@ public abstract class HttpCall {
             throw SluiceException.invalidRequest(null, "The body is marked Content-Encoding: gzip but does not inflate: "
                     + e.getMessage() + ".");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new ClientGone(e.getMessage());
         }
     }
 

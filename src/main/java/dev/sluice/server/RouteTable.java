@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The registered routes and the lookup of a request's route. Exact paths are one hash lookup;
@@ -39,15 +40,17 @@ public final class RouteTable {
         private final List<Route> routes;
         private final Guard<?> guard;
         private final boolean drained;
+        private final AtomicReference<Dispatcher> dispatcher;
 
         public Builder() {
-            this(new ArrayList<>(), null, false);
+            this(new ArrayList<>(), null, false, new AtomicReference<>());
         }
 
-        private Builder(List<Route> routes, Guard<?> guard, boolean drained) {
+        private Builder(List<Route> routes, Guard<?> guard, boolean drained, AtomicReference<Dispatcher> dispatcher) {
             this.routes = routes;
             this.guard = guard;
             this.drained = drained;
+            this.dispatcher = dispatcher;
         }
 
         @Override
@@ -72,12 +75,28 @@ public final class RouteTable {
 
         @Override
         public Routes guardedBy(Guard<?> newGuard) {
-            return new Builder(routes, newGuard, drained);
+            return new Builder(routes, newGuard, drained, dispatcher);
         }
 
         @Override
         public Routes drained() {
-            return new Builder(routes, guard, true);
+            return new Builder(routes, guard, true, dispatcher);
+        }
+
+        @Override
+        public HttpHandler dispatcher() {
+            return call -> {
+                Dispatcher d = dispatcher.get();
+                if (d == null) {
+                    throw new IllegalStateException("the server has not started; nothing dispatches yet");
+                }
+                d.handle(call);
+            };
+        }
+
+        /** The dispatcher over the built table, for {@link #dispatcher()}. */
+        void bind(Dispatcher d) {
+            dispatcher.set(d);
         }
 
         private Routes add(String method, String pattern, HttpHandler handler) {

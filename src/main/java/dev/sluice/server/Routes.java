@@ -27,4 +27,11 @@ public interface Routes {
      * flight, so shutdown waits for it (streams included).
      */
     Routes drained();
+
+    /**
+     * Runs a request through the whole route table (route lookup, guard, handler) as if it had
+     * arrived so: for a route that hands its request on under another path, as a {@link ForwardedCall}.
+     * Usable once the server has started.
+     */
+    HttpHandler dispatcher();
 }

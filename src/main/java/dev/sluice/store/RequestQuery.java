@@ -16,14 +16,26 @@ import java.util.Map;
  * @param toMillis     {@code ts < toMillis}
  * @param status       {@code 429} (one code), {@code 5xx}/{@code 4xx} (a class), {@code error} (>= 400), {@code ok} (< 400)
  * @param tags         every {@code key → value} must be among the request's tags
+ * @param guardrail    a guardrail that acted on the request: a scanner ({@code pii}), a stage and scanner
+ *                     ({@code input:pii}), a scanner and action ({@code pii:redact}) or a whole trigger
+ *                     ({@code input:pii:redact(email)}), matched against the {@code guardrails} column
  */
 public record RequestQuery(Long fromMillis, Long toMillis, String keyId, String team, String user, String model,
                            String provider, String status, String errorType, Map<String, String> tags,
                            Long minLatencyMs, Double minCost, String session, String traceId, String requestId,
-                           String operation, String cacheStatus) {
+                           String operation, String cacheStatus, String guardrail) {
 
     public RequestQuery {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    /** Without a guardrail filter. */
+    public RequestQuery(Long fromMillis, Long toMillis, String keyId, String team, String user, String model,
+                        String provider, String status, String errorType, Map<String, String> tags,
+                        Long minLatencyMs, Double minCost, String session, String traceId, String requestId,
+                        String operation, String cacheStatus) {
+        this(fromMillis, toMillis, keyId, team, user, model, provider, status, errorType, tags, minLatencyMs, minCost,
+                session, traceId, requestId, operation, cacheStatus, null);
     }
 
     public static final RequestQuery ALL = new RequestQuery(null, null, null, null, null, null, null, null, null, null,
@@ -32,7 +44,7 @@ public record RequestQuery(Long fromMillis, Long toMillis, String keyId, String 
     /** The same filters limited to one team (what a team-limited admin key may see). */
     public RequestQuery withTeam(String team) {
         return new RequestQuery(fromMillis, toMillis, keyId, team, user, model, provider, status, errorType, tags,
-                minLatencyMs, minCost, session, traceId, requestId, operation, cacheStatus);
+                minLatencyMs, minCost, session, traceId, requestId, operation, cacheStatus, guardrail);
     }
 
     /** Whether {@code status} is one of the accepted forms. */
@@ -94,7 +106,38 @@ public record RequestQuery(Long fromMillis, Long toMillis, String keyId, String 
             sql.append(dialect == Database.Dialect.POSTGRES ? " AND strpos(tags, ?) > 0" : " AND instr(tags, ?) > 0");
             args.add(needle);
         }
+        if (guardrail != null) {
+            guardrail(sql, args, dialect, guardrail);
+        }
         return new Where(sql.toString(), args);
+    }
+
+    /**
+     * The guardrail filter. The column holds events {@code stage:scanner:action(detail)} joined by
+     * {@code ;}; framed as {@code ;events;} each event starts after a {@code ;}, so a reference is
+     * found by plain substring search (strpos/instr: no LIKE, so {@code %} and {@code _} in the
+     * value mean themselves) followed by what may come after it: {@code :}, {@code (} or {@code ;}.
+     * A value without a stage ({@code pii}, {@code pii:redact}) is looked for after the stage's
+     * {@code :}.
+     */
+    private static void guardrail(StringBuilder sql, List<Object> args, Database.Dialect dialect, String value) {
+        boolean staged = value.startsWith("input:") || value.startsWith("output:");
+        String start = staged ? ";" + value : ":" + value;
+        String framed = "(';' || guardrails || ';')";
+        String find = dialect == Database.Dialect.POSTGRES ? "strpos(" + framed + ", ?) > 0" : "instr(" + framed + ", ?) > 0";
+        List<String> ends = value.endsWith(")") ? List.of(";") : List.of(":", "(", ";");
+        sql.append(" AND guardrails IS NOT NULL AND (");
+        for (int i = 0; i < ends.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append(find);
+            args.add(start + ends.get(i));
+        }
+        sql.append(')');
+    }
+
+    /** Whether a guardrail filter is well-formed: 1-200 characters, no {@code ;}, not starting or ending with {@code :}. */
+    public static boolean validGuardrail(String value) {
+        return value == null || !value.isBlank() && value.length() <= 200 && value.indexOf(';') < 0
+                && !value.startsWith(":") && !value.endsWith(":");
     }
 
     private static void equal(StringBuilder sql, List<Object> args, String column, String value) {

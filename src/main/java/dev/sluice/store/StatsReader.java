@@ -57,8 +57,6 @@ public final class StatsReader {
 
     private static final String REQUEST_COLUMNS = "ts, model, provider, key_id, team, end_user, operation, status,"
             + " error_type, cache_status, ";
-    /** The stored prompt and experiment arm of a request (issue 16), after the columns above. */
-    private static final String PROMPT_COLUMNS = "prompt, prompt_version, experiment, variant";
 
     /**
      * Feeds every matching row to {@code sink}, in no particular order; returns how many were read.

@@ -100,13 +100,15 @@ class CliTest {
         assertThat(demo.out()).contains("requests ", "errors 0", "p50", "p99", "tokens in", "curl ", "Bearer sk-sluice-");
         assertThat(demo.out()).contains("guardrail: e-mail redacted before the model, restored in the answer -> HTTP 200"
                 + " (x-sluice-guardrail: input:pii:redact)", "guardrail: prompt injection refused -> HTTP 400");
-        assertThat(demo.out()).contains("feedback: thumbs-up on an answer -> HTTP 201", "/metrics", "./sluice logs show ");
+        assertThat(demo.out()).contains("feedback: thumbs-up on an answer -> HTTP 201", "/metrics", "./sluice logs show ",
+                "./sluice reviews list");
         // the quality fallback: broken JSON from the extractor's upstream, the client gets gpt-4o's answer
         assertThat(demo.out()).contains("quality: broken JSON replaced by the fallback's answer -> HTTP 200", "fallback gpt-4o");
         // the evaluation: two prompt versions side by side, then the regression table of v2 against v1
         assertThat(demo.out()).contains("prompt v1", "prompt v2", "Regression table", "REGRESSED", "3 regressed", "is over $0.000025");
         assertThat(demo.out()).contains("promoted the winner 'concise': production -> 2", "automatic rollback after",
                 "max_error_rate", "production still -> 2", "copies to version 1, 0 failed");
+        assertThat(demo.out()).containsPattern("Dashboard: +http://127\\.0\\.0\\.1:\\d+/ui +\\(log in with the admin key above\\)");
         // the RAG trace: the app's spans and the gateway's are one trace in the store
         Matcher trace = Pattern.compile("/admin/traces/([0-9a-f]{32})").matcher(demo.out());
         assertThat(trace.find()).as(demo.out()).isTrue();

@@ -89,4 +89,54 @@ class DatasetsCliTest {
             assertThat(results.get(1).path("vars").path("input").asText()).containsIgnoringCase("parcel");
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "on {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sqlite", "postgresql"})
+    @DisplayName("add --from-logs --guardrail takes the requests a guardrail acted on: by scanner, stage, action or whole trigger")
+    void fromLogsByGuardrail(String store) throws Exception {
+        String storeYaml = store.equals("postgresql") ? "store:\n  url: \"" + dev.sluice.testing.Services.postgres() + "\"\n" : "";
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), storeYaml + EvalCliTest.PATIENT_PROVIDERS + """
+                models:
+                  gpt-4o-mini:
+                    provider: sim
+                tracing:
+                  capture: full
+                guardrails:
+                  policies:
+                    default:
+                      input:
+                        pii: redact
+                """, Clock.systemUTC())) {
+            String key = gw.createKey("app");
+            Map<String, String> auth = Map.of("authorization", "Bearer " + key);
+            for (String q : new String[] {"Mail me at jane.doe@example.com", "Is 100% of it _free_?", "Plain question"}) {
+                var body = Json.object().put("model", "gpt-4o-mini");
+                body.putArray("messages").addObject().put("role", "user").put("content", q);
+                assertThat(gw.http().post("/v1/chat/completions", body, auth).status()).isEqualTo(200);
+            }
+            gw.flushLog();
+            Map<String, String> adminAuth = Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY);
+            JsonNode rows = gw.http().get("/admin/analytics/requests?guardrail=pii", adminAuth).json().path("data");
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).path("guardrails").asText()).isEqualTo("input:pii:redact(email)");
+            assertThat(gw.http().get("/admin/analytics/requests?guardrail=%25", adminAuth).json().path("data")).isEmpty();
+            assertThat(gw.http().get("/admin/analytics/requests?guardrail=a%3Bb", adminAuth).status()).isEqualTo(400);
+
+            String url = "--url=http://127.0.0.1:" + gw.gateway().port();
+            String admin = "--admin-key=" + TestGateway.ADMIN_KEY;
+            assertThat(CliTest.run("datasets", "create", "leaks", url, admin).code()).isZero();
+            String[][] cases = {{"pii", "1"}, {"input:pii", "1"}, {"pii:redact", "1"}, {"input:pii:redact(email)", "1"},
+                    {"output:pii", "0"}, {"pii:block", "0"}, {"pi", "0"}, {"%", "0"}, {"_", "0"}, {"input:pii:redact(phone)", "0"}};
+            for (String[] c : cases) {
+                CliTest.Run add = CliTest.run("datasets", "add", "leaks", "--from-logs", "--guardrail", c[0], url, admin);
+                assertThat(add.code()).as(c[0] + ": " + add.out()).isZero();
+                assertThat(add.out()).as(c[0]).contains("Matched " + c[1] + " request");
+            }
+            CliTest.Run bad = CliTest.run("datasets", "add", "leaks", "--from-logs", "--guardrail", "pii;x", url, admin);
+            assertThat(bad.code()).isNotZero();
+            assertThat(bad.out()).contains("guardrail");
+            JsonNode items = gw.http().get("/admin/datasets/leaks", adminAuth).json();
+            assertThat(items.path("data")).hasSize(1);
+        }
+    }
 }

@@ -271,4 +271,70 @@ class EvalCliTest {
         assertThat(gw.http().post("/admin/evals", "{\"id\":\"x\"}", Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY))
                 .status()).isEqualTo(400);
     }
+
+    @Test
+    @DisplayName("sluice:prompt:NAME@VERSION providers run registry prompts through the prompt stage with the tests' variables")
+    void registryPrompts() throws Exception {
+        String[] admin = {"--url", "http://127.0.0.1:" + gw.gateway().port(), "--admin-key", TestGateway.ADMIN_KEY};
+        Path src = Files.createDirectories(dir.resolve("prompts"));
+        Files.writeString(src.resolve("faq.yaml"), """
+                model: gpt-4o-mini
+                messages:
+                  - role: system
+                    content: "Answer briefly."
+                  - role: user
+                    content: "{{ question }}"
+                """);
+        assertThat(CliTest.run(concat(new String[] {"prompts", "push", src.toString()}, admin)).code()).isZero();
+        Files.writeString(src.resolve("faq.yaml"), """
+                model: gpt-4o-mini
+                messages:
+                  - role: system
+                    content: "Answer in detail for {{ audience }}."
+                  - role: user
+                    content: "{{ question }}"
+                """);
+        assertThat(CliTest.run(concat(new String[] {"prompts", "push", src.toString()}, admin)).code()).isZero();
+        assertThat(CliTest.run(concat(new String[] {"prompts", "label", "faq", "2", "staging"}, admin)).code()).isZero();
+
+        // no prompts: of its own; version 1 does not use 'audience', version 2 does; 'note' is used by neither
+        Path suite = write("registry.yaml", """
+                providers:
+                  - sluice:prompt:faq@1
+                  - id: sluice:prompt:faq:staging
+                    label: staging
+                tests:
+                  - vars: {question: 'Where is my parcel?', audience: new customers, note: unused}
+                    assert: [{type: not-contains, value: ZZZ}]
+                  - vars: {question: 'Can I pay by card?', audience: everyone, note: unused}
+                    assert: [{type: not-contains, value: ZZZ}]
+                """);
+        Path out = dir.resolve("registry.json");
+        CliTest.Run run = eval(suite, "-o", out.toString(), "--no-progress");
+        assertThat(run.code()).as(run.out()).isZero();
+        JsonNode results = Json.MAPPER.readTree(out.toFile()).path("results");
+        assertThat(results).hasSize(4);
+        assertThat(results.findValuesAsText("model")).containsOnly("gpt-4o-mini");
+        assertThat(run.out()).contains("sluice:prompt:faq@1", "staging", "4 passed");
+        gw.flushLog();
+        JsonNode stats = gw.http().get("/admin/analytics/stats?from=1h&group_by=prompt_version",
+                Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY)).json();
+        assertThat(stats.path("data").findValuesAsText("prompt_version")).contains("faq@1", "faq@2");
+
+        Path missing = write("missing.yaml", """
+                providers: [sluice:prompt:nosuch]
+                tests: [{vars: {question: hi}, assert: [{type: not-contains, value: ZZZ}]}]
+                """);
+        CliTest.Run bad = eval(missing, "--no-progress");
+        assertThat(bad.code()).as(bad.out()).isEqualTo(100);
+        assertThat(bad.out()).contains("nosuch");
+        Path invalid = write("invalid.yaml", "providers: ['sluice:prompt:faq@x']\ntests: [{vars: {q: 1}}]\n");
+        CliTest.Run error = eval(invalid, "--no-progress");
+        assertThat(error.code()).isEqualTo(1);
+        assertThat(error.out()).contains("invalid registry prompt 'sluice:prompt:faq@x'");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
 }

@@ -64,6 +64,7 @@ class ConfigKitchenSinkTest {
                         Duration.ofMinutes(1))), Duration.ofSeconds(5)));
         assertThat(c.metrics()).isEqualTo(new MetricsConfig("scrape-me", "http://127.0.0.1:4318/v1/metrics",
                 Duration.ofSeconds(7), false));
+        assertThat(c.dashboard()).isEqualTo(new DashboardConfig(true, Duration.ofHours(2), Duration.ofMinutes(5), true));
         assertThat(c.prices()).isEqualTo(Map.of("my-model", new ModelPrice(1.5, 2.5, 1.5),
                 "other-model", new ModelPrice(1, 2, 0.25)));
         assertThat(c.cache()).isEqualTo(new CacheConfig(false, CacheConfig.Scope.GLOBAL, Duration.ofHours(2),

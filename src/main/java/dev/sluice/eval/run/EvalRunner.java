@@ -116,11 +116,20 @@ public final class EvalRunner {
                 TestCase test = suite.tests().get(k.test());
                 boolean pass = options.rule().passes(trials, test.threshold());
                 cases.add(new CaseResult(k.test(), test, promptNames.get(k.prompt()), targetNames.get(k.target()),
-                        suite.targets().get(k.target()).model(), trials, pass, RepeatRule.mean(trials)));
+                        modelOf(suite.targets().get(k.target()), trials), trials, pass, RepeatRule.mean(trials)));
             });
             return new RunResult(options.runId(), suite.description(), suite.file(), started,
                     (System.nanoTime() - t0) / 1_000_000, promptNames, targetNames, cases, options.rule(), repeat);
         }
+    }
+
+    /** The target's model; for a registry prompt without one, the model that answered. */
+    private static String modelOf(Target target, List<Trial> trials) {
+        if (target.model() != null) {
+            return target.model();
+        }
+        return trials.stream().map(t -> t.answer() == null ? null : t.answer().model())
+                .filter(java.util.Objects::nonNull).filter(m -> !m.isBlank()).findFirst().orElse(target.id());
     }
 
     private static Trial get(Future<Trial> f) {
@@ -157,7 +166,12 @@ public final class EvalRunner {
     private Trial trial(TestCase test, List<Scorer> testScorers, CompiledPrompt prompt, Target target,
                         String requestId, String grader) {
         ObjectNode request = target.params().deepCopy();
-        request.put("model", target.model());
+        if (target.model() != null) {
+            request.put("model", target.model());
+        }
+        if (target.prompt() != null) {
+            request.set("prompt", promptField(target.prompt(), test.vars()));
+        }
         ArrayNode messages = request.putArray("messages");
         String lastUser = "";
         Answer answer;
@@ -177,6 +191,22 @@ public final class EvalRunner {
         JsonNode tools = request.get("tools");
         ScoreContext context = new ScoreContext(test.vars(), lastUser, tools, judge, grader, similarity);
         return score(test, testScorers, answer, context);
+    }
+
+    /**
+     * The request's {@code prompt} field for a registry prompt: its reference and all the test's
+     * variables ({@link GatewayClient} leaves out those the prompt does not use).
+     */
+    static ObjectNode promptField(dev.sluice.prompts.PromptRef ref, Map<String, Object> vars) {
+        ObjectNode field = Json.object().put("id", ref.name());
+        if (ref.version() != null) {
+            field.put("version", ref.version());
+        }
+        if (ref.label() != null) {
+            field.put("label", ref.label());
+        }
+        field.set("variables", Json.MAPPER.valueToTree(vars));
+        return field;
     }
 
     /** Scores one answer with a test's checks; a scorer that throws (a judge that failed) fails its check. */

@@ -13,6 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The eval client of the gateway: chat completions and embeddings over HTTP with a virtual key, so
@@ -27,6 +30,9 @@ public final class GatewayClient implements ModelCaller {
     private final String key;
     private final Duration timeout;
     private final java.util.Map<String, String> headers;
+    /** Per registry prompt reference: the test variables its versions do not use, learnt from the gateway's 400s. */
+    private final Map<String, Set<String>> unusedVariables = new ConcurrentHashMap<>();
+    private static final int MAX_VARIABLE_TRIES = 64;
 
     /**
      * @param baseUrl the gateway's OpenAI base URL; {@code /v1} is added when it is missing
@@ -49,10 +55,30 @@ public final class GatewayClient implements ModelCaller {
     @Override
     public Answer call(ObjectNode request, String requestId) {
         long start = System.nanoTime();
-        Raw response = post("/chat/completions", request, requestId);
+        ObjectNode sent = fitPromptVariables(request);
+        Raw response = post("/chat/completions", sent, requestId);
+        JsonNode body = parse(response.body());
+        // a registry prompt refuses variables it does not use (a typo in production), while a suite's tests
+        // carry variables for every prompt (promptfoo ignores the unused ones): learn which ones this prompt
+        // does not use from its answer, leave them out and ask again. Refused before any model is called.
+        for (int tries = 0; tries < MAX_VARIABLE_TRIES; tries++) {
+            String unused = unusedVariable(sent, response.statusCode(), body);
+            String missing = unused == null ? missingVariable(sent, request, response.statusCode(), body) : null;
+            if (unused == null && missing == null) {
+                break;
+            }
+            String ref = promptKey(sent);
+            if (unused != null) {
+                unusedVariables.computeIfAbsent(ref, k -> ConcurrentHashMap.newKeySet()).add(unused);
+            } else {
+                unusedVariables.computeIfPresent(ref, (k, names) -> { names.remove(missing); return names; }); // another version uses it
+            }
+            sent = fitPromptVariables(request);
+            response = post("/chat/completions", sent, requestId);
+            body = parse(response.body());
+        }
         long latency = (System.nanoTime() - start) / 1_000_000;
         String id = response.requestId() != null ? response.requestId() : requestId;
-        JsonNode body = parse(response.body());
         if (response.statusCode() >= 400 || body == null) {
             String message = body == null ? "HTTP " + response.statusCode() + " with a body that is not JSON"
                     : "HTTP " + response.statusCode() + ": " + body.path("error").path("message").asText("(no message)");
@@ -65,6 +91,47 @@ public final class GatewayClient implements ModelCaller {
         return new Answer(message.path("content").asText(""), toolCalls.isArray() ? toolCalls : null, latency, cost,
                 usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt(),
                 body.path("model").asText(request.path("model").asText()), id, null);
+    }
+
+    /** The request without the variables its registry prompt is known not to use (the request itself when it has no prompt). */
+    private ObjectNode fitPromptVariables(ObjectNode request) {
+        JsonNode variables = request.path("prompt").path("variables");
+        Set<String> unused = unusedVariables.get(promptKey(request));
+        if (!variables.isObject() || unused == null || unused.isEmpty()) {
+            return request;
+        }
+        ObjectNode copy = request.deepCopy();
+        ((ObjectNode) copy.path("prompt").path("variables")).remove(unused);
+        return copy;
+    }
+
+    /** The variable a 400 {@code unknown_prompt_variable} names, when the request sent it; else null. */
+    private static String unusedVariable(ObjectNode sent, int status, JsonNode body) {
+        String name = variableOf(status, body, "unknown_prompt_variable");
+        return name != null && sent.path("prompt").path("variables").has(name) ? name : null;
+    }
+
+    /** The variable a 400 {@code missing_prompt_variable} names, when the test has it and it was left out; else null. */
+    private static String missingVariable(ObjectNode sent, ObjectNode request, int status, JsonNode body) {
+        String name = variableOf(status, body, "missing_prompt_variable");
+        return name != null && request.path("prompt").path("variables").has(name)
+                && !sent.path("prompt").path("variables").has(name) ? name : null;
+    }
+
+    private static String variableOf(int status, JsonNode body, String code) {
+        JsonNode error = body == null ? null : body.path("error");
+        String prefix = "prompt.variables.";
+        if (status != 400 || error == null || !code.equals(error.path("code").asText())
+                || !error.path("param").asText().startsWith(prefix)) {
+            return null;
+        }
+        return error.path("param").asText().substring(prefix.length());
+    }
+
+    /** The registry prompt a request names ({@code id}, {@code version}, {@code label}); "" without one. */
+    private static String promptKey(ObjectNode request) {
+        JsonNode p = request.path("prompt");
+        return p.isObject() ? p.path("id").asText() + "@" + p.path("version").asText() + ":" + p.path("label").asText() : "";
     }
 
     /**

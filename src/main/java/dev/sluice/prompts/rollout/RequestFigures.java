@@ -9,13 +9,20 @@ import java.util.List;
 /**
  * Reads an experiment arm's requests from the request log (the columns {@code experiment} and
  * {@code variant} the prompt stage records), with each request's feedback verdict, as
- * {@link Observation}s: what canary gates and A/B figures are computed from. Refusals that are the
+ * {@link Observation}s: what canary gates and A/B figures are computed from. The feedback verdict
+ * is people's (positive or negative sentiment); the online score is the mean of the online
+ * evaluators' scores of the request. Refusals that are the
  * caller's doing (401, 403, 429) are not the variant's errors and are left out.
  */
 public final class RequestFigures implements RolloutDriver.FiguresSource {
     /** Requests read per arm and window at most: figures of a larger window are of its newest requests. */
     public static final int MAX_ROWS = 100_000;
 
+    /**
+     * Feedback from people, not from the online evaluators (which store their scores, in [0, 1], as
+     * feedback rated by {@code evaluator:NAME@vN}): those are the online score instead.
+     */
+    private static final String NOT_EVALUATOR = "(f.rated_by IS NULL OR f.rated_by NOT LIKE 'evaluator:%')";
     private final Database database;
 
     public RequestFigures(Database database) {
@@ -39,7 +46,9 @@ public final class RequestFigures implements RolloutDriver.FiguresSource {
             try (PreparedStatement ps = c.prepareStatement("SELECT r.ts, r.status, r.error_type, r.latency_ms, r.ttft_ms,"
                     + " r.tokens_in, r.tokens_out, r.cost_usd, r.stream,"
                     + " (SELECT MAX(CASE f.sentiment WHEN 'positive' THEN 1 WHEN 'negative' THEN 0 END) FROM feedback f"
-                    + " WHERE f.request_id = r.request_id) AS positive"
+                    + " WHERE f.request_id = r.request_id AND " + NOT_EVALUATOR + ") AS positive,"
+                    + " (SELECT AVG(f.value_num) FROM feedback f WHERE f.request_id = r.request_id AND NOT " + NOT_EVALUATOR
+                    + ") AS score"
                     + " FROM request_log r WHERE r.experiment = ? AND r.variant = ?" + range
                     + " AND r.status NOT IN (401, 403, 429) ORDER BY r.ts DESC LIMIT ?")) {
                 ps.setString(1, experiment);
@@ -60,8 +69,10 @@ public final class RequestFigures implements RolloutDriver.FiguresSource {
                         if (error == null && rs.getInt(2) >= 400) {
                             error = "http_" + rs.getInt(2);
                         }
+                        double score = rs.getDouble(11);
+                        Double onlineScore = rs.wasNull() ? null : score;
                         out.add(new Observation(variant, rs.getLong(1), error, rs.getLong(4), ttftMs, rs.getLong(6),
-                                rs.getLong(7), rs.getDouble(8), feedback, null));
+                                rs.getLong(7), rs.getDouble(8), feedback, onlineScore));
                     }
                 }
                 return out;

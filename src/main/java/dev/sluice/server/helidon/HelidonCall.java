@@ -84,7 +84,36 @@ final class HelidonCall extends HttpCall {
 
     @Override
     protected InputStream bodyStream() {
-        return req.content().inputStream();
+        return new ClientInput(req.content().inputStream());
+    }
+
+    /**
+     * The request body: a connection the client closed or reset while it was being read surfaces
+     * from Helidon as a {@link CloseConnectionException}; Sluice's contract is an
+     * {@link IOException}, which {@link HttpCall#body} turns into {@link dev.sluice.server.ClientGone}.
+     */
+    private static final class ClientInput extends java.io.FilterInputStream {
+        ClientInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (CloseConnectionException e) {
+                throw new IOException("the client went away: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (CloseConnectionException e) {
+                throw new IOException("the client went away: " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override

@@ -18,6 +18,23 @@ import io.helidon.webserver.http.HttpRouting;
  * each request.
  */
 public final class HelidonTransport implements Transport {
+    /**
+     * Helidon logs a WARNING with a full stack trace for every connection a client aborts
+     * ("escaped Request exception": a broken pipe while the answer was written), one hostile
+     * client could fill the disk with them. Sluice's own dispatcher catches every request error
+     * and logs a client that went away as one debug line, so these connection-level warnings are
+     * raised to SEVERE only. The logger is held here: java.util.logging keeps loggers weakly, and
+     * a collected logger would lose its level. (Helidon logs through System.Logger, which is
+     * java.util.logging unless another finder is installed; the CLI bridges it to SLF4J.)
+     */
+    private static final java.util.logging.Logger CONNECTIONS = quiet("io.helidon.webserver.ConnectionHandler");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
+    }
+
     @Override
     public Listening start(String host, int port, ConnectionLimits limits, Dispatcher dispatcher) {
         // Helidon's HTTP/1 behind a guard that enforces the header timeout and the per-address cap

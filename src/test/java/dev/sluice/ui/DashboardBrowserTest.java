@@ -1,0 +1,296 @@
+package dev.sluice.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import dev.sluice.api.Json;
+import dev.sluice.testing.Http;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The dashboard in a real browser (headless Chromium driven by Playwright) against a gateway on the
+ * demo config with the demo's traffic. Screenshots of every page go to {@code target/ui-screenshots/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Dashboard in a browser")
+class DashboardBrowserTest {
+    private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
+    /** Logged content that would run as script if a page rendered it as HTML. */
+    private static final String HOSTILE = "Please email jane.doe@example.com about <img src=x onerror=\"window.__xss=1\">"
+            + " and <script>window.__xss=2</script> thanks";
+
+    private DemoGateway demo;
+    private Playwright playwright;
+    private Browser browser;
+    private String hostileRequestId;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path chromium = Chromium.executable();
+        // the demo's traffic runs while the browser starts (Playwright unpacks its driver); Playwright stays on
+        // this thread, as it must
+        var demoReady = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return DemoGateway.start(1);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        long t0 = System.nanoTime();
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true));
+        long browserMs = (System.nanoTime() - t0) / 1_000_000;
+        demo = demoReady.join();
+        System.err.printf("browser tests: Chromium ready in %d ms, demo gateway with its traffic in %d ms%n", browserMs,
+                (System.nanoTime() - t0) / 1_000_000);
+        var body = Json.object().put("model", "gpt-4o-mini");
+        body.putArray("messages").addObject().put("role", "user").put("content", HOSTILE);
+        Http.Response hostile = demo.http.post("/v1/chat/completions", body, Http.bearer(demo.apiKey));
+        assertThat(hostile.status()).as(hostile.body()).isEqualTo(200);
+        hostileRequestId = hostile.header("x-request-id");
+        demo.gateway.awaitFlushed(java.time.Duration.ofSeconds(10));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    /** A browser page with its own cookies, logged in through the login form; problems it meets are collected. */
+    private final class Session implements AutoCloseable {
+        final BrowserContext context;
+        final Page page;
+        final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+
+        Session(String adminKey, int width, int height) {
+            context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
+            page = context.newPage();
+            page.onConsoleMessage(m -> {
+                if (m.type().equals("error")) {
+                    problems.add("console: " + m.text());
+                }
+            });
+            page.onPageError(e -> problems.add("page error: " + e));
+            page.onRequestFailed(r -> problems.add("failed: " + r.url() + " " + r.failure()));
+            page.onResponse(r -> {
+                if (r.status() >= 400) {
+                    problems.add("HTTP " + r.status() + " " + r.url());
+                }
+            });
+            page.onDialog(d -> d.accept());
+            page.navigate(demo.base + "/ui");
+            page.getByLabel("Admin key").fill(adminKey);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+            page.locator("nav.side").waitFor();
+        }
+
+        Session(String adminKey) {
+            this(adminKey, 1280, 900);
+        }
+
+        /** Opens a page by its hash route and waits until it has rendered its heading. */
+        void open(String hash) {
+            page.navigate(demo.base + "/ui#/" + hash);
+            page.locator("main[data-rendered='#/" + hash + "']").waitFor();
+            assertThat(page.locator("main .error").count()).as("error box on " + hash + ": "
+                    + (page.locator("main .error").count() > 0 ? page.locator("main .error").first().textContent() : "")).isZero();
+        }
+
+        void screenshot(String name) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+        }
+
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
+
+    @Test
+    @DisplayName("every page loads without console errors or failed requests, at 1280 px and on a phone")
+    void everyPage() {
+        JsonNode traces = demo.http.get("/admin/analytics/traces?limit=1", Http.bearer(DemoGateway.ADMIN_KEY)).json();
+        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+            List<String> navPages = s.page.locator("nav.side a").all().stream().map(a -> a.getAttribute("data-page")).toList();
+            assertThat(navPages).contains("overview", "requests", "traces", "keys");
+            for (String page : navPages) {
+                s.open(page);
+                s.screenshot(page);
+            }
+            s.open("request/" + hostileRequestId);
+            s.screenshot("request");
+            s.open("trace/" + demo.ragTraceId);
+            s.screenshot("trace");
+            s.open("session/demo-session");
+            s.screenshot("session");
+            assertThat(traces.path("data")).isNotEmpty();
+            assertThat(s.problems).as("console errors and failed requests").isEmpty();
+        }
+        try (Session phone = new Session(DemoGateway.ADMIN_KEY, 390, 844)) {
+            phone.open("overview");
+            phone.screenshot("overview-phone");
+            phone.open("requests");
+            phone.screenshot("requests-phone");
+            assertThat(phone.problems).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a request page shows the captured, redacted body as text: logged markup does not run")
+    void requestPage() {
+        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+            s.open("request/" + hostileRequestId);
+            Locator captured = s.page.getByTestId("captured-request");
+            String text = captured.textContent();
+            assertThat(text).contains("<img src=x onerror=", "<script>window.__xss=2</script>");
+            assertThat(text).as("personal data is masked as stored").doesNotContain("jane.doe@example.com");
+            assertThat(captured.locator("img, script").count()).isZero();
+            assertThat(s.page.evaluate("() => window.__xss === undefined")).isEqualTo(true);
+            assertThat(s.page.getByTestId("captured-response").textContent()).isNotBlank();
+        }
+    }
+
+    @Test
+    @DisplayName("a trace page renders the RAG tree: the application's spans with the gateway's under generate")
+    void tracePage() {
+        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+            s.open("trace/" + demo.ragTraceId);
+            Locator rows = s.page.locator(".wf-row");
+            assertThat(rows.allTextContents()).anyMatch(t -> t.contains("answer question"))
+                    .anyMatch(t -> t.contains("retrieve")).anyMatch(t -> t.contains("rerank"))
+                    .anyMatch(t -> t.contains("generate")).anyMatch(t -> t.contains("chat gpt-4o-mini"));
+            Locator chat = s.page.locator(".wf-row[data-span='chat gpt-4o-mini']").first();
+            Locator generate = s.page.locator(".wf-row[data-span='generate']");
+            assertThat(Integer.parseInt(chat.getAttribute("aria-level")))
+                    .isGreaterThan(Integer.parseInt(generate.getAttribute("aria-level")));
+            chat.click();
+            assertThat(s.page.locator(".span-detail").textContent()).contains("gen_ai.request.model", "sluice");
+        }
+    }
+
+    @Test
+    @DisplayName("the requests page's live tail shows a new request without a reload, and its link opens it")
+    void liveTail() {
+        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+            s.open("requests");
+            s.page.getByLabel("Live tail").check();
+            String id = "req_live_tail_" + System.nanoTime();
+            Map<String, String> headers = new java.util.HashMap<>(Http.bearer(demo.apiKey));
+            headers.put("x-request-id", id);
+            var body = Json.object().put("model", "gpt-4o-mini");
+            body.putArray("messages").addObject().put("role", "user").put("content", "Live tail, please.");
+            assertThat(demo.http.post("/v1/chat/completions", body, headers).status()).isEqualTo(200);
+            Locator link = s.page.locator("a[href='#/request/" + id + "']");
+            link.waitFor();
+            link.click();
+            s.page.locator("main[data-rendered='#/request/" + id + "']").waitFor();
+            assertThat(s.page.locator("main h1").textContent()).contains(id);
+            assertThat(s.problems).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a prompt page shows its versions, labels and the diff of the last two versions")
+    void promptPage() {
+        for (String content : new String[] {"You help {{ product }} users.", "You help {{ product }} users kindly."}) {
+            var body = Json.object().put("message", "from the dashboard test");
+            var prompt = body.putArray("prompts").addObject().put("name", "support").put("model", "gpt-4o-mini");
+            prompt.putArray("messages").addObject().put("role", "system").put("content", content);
+            Http.Response pushed = demo.http.post("/admin/prompts", body, Http.bearer(DemoGateway.ADMIN_KEY));
+            assertThat(pushed.status()).as(pushed.body()).isEqualTo(200);
+        }
+        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+            s.open("prompts");
+            s.page.locator("a[href='#/prompts/support']").click();
+            s.page.locator("main[data-rendered='#/prompts/support']").waitFor();
+            assertThat(s.page.locator("main").textContent()).contains("Versions", "v2", "Label history");
+            assertThat(s.page.locator("pre.diff").textContent()).contains("kindly");
+            s.screenshot("prompt");
+            assertThat(s.problems).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a key is created with its secret shown once, then revoked")
+    void keyLifecycle() {
+        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+            s.open("keys");
+            s.page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("browser-key");
+            s.page.getByLabel("Requests / minute").fill("60");
+            s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
+            String secret = s.page.getByTestId("secret").textContent();
+            assertThat(secret).startsWith("sk-");
+            s.page.locator("tr", new Page.LocatorOptions().setHasText("browser-key")).waitFor();
+            s.screenshot("keys-created");
+            s.page.reload();
+            s.page.locator("main[data-rendered='#/keys']").waitFor();
+            assertThat(s.page.content()).doesNotContain(secret);
+            Locator row = s.page.locator("tr", new Page.LocatorOptions().setHasText("browser-key"));
+            assertThat(row.textContent()).contains("60 rpm", "active");
+            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke")).click();
+            s.page.locator("tr", new Page.LocatorOptions().setHasText("browser-key")).getByText("revoked").waitFor();
+            assertThat(s.problems).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a viewer sees no write buttons, and gets a 403 when it posts anyway")
+    void viewer() {
+        try (Session s = new Session(demo.adminKey("viewer", null))) {
+            s.open("keys");
+            assertThat(s.page.locator("main table").count()).isOne();
+            assertThat(s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).count()).isZero();
+            assertThat(s.page.locator("nav.side a[data-page='admin-keys']").count()).as("owner-only page in the nav").isZero();
+            assertThat(s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke")).count()).isZero();
+            assertThat(s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rotate")).count()).isZero();
+            Object status = s.page.evaluate("""
+                    async () => {
+                      const session = await (await fetch('/ui/session')).json();
+                      const r = await fetch('/ui/api/keys', {method: 'POST', body: JSON.stringify({name: 'sneaky'}),
+                        headers: {'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf_token}});
+                      return r.status;
+                    }""");
+            assertThat(status).isEqualTo(403);
+        }
+    }
+
+    @Test
+    @DisplayName("a post without the CSRF token is refused, even from the dashboard's own page")
+    void csrf() {
+        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+            s.open("overview");
+            Object status = s.page.evaluate("""
+                    async () => (await fetch('/ui/api/keys', {method: 'POST', body: JSON.stringify({name: 'forged'}),
+                      headers: {'Content-Type': 'application/json'}})).status""");
+            assertThat(status).isEqualTo(403);
+            Object cookieVisible = s.page.evaluate("() => document.cookie.includes('sluice_ui')");
+            assertThat(cookieVisible).as("the session cookie is HttpOnly").isEqualTo(false);
+        }
+    }
+}
