@@ -137,7 +137,8 @@ public final class TracingBench {
         md.append('\n');
     }
 
-    private static void row(StringBuilder md, int concurrency, String target, Stats s, double d50, double d99) {
+    /** One table row; the added latency is over direct's p50/p99 of the same run. */
+    static void row(StringBuilder md, int concurrency, String target, Stats s, double d50, double d99) {
         boolean base = target.equals("direct");
         md.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %.0f | %.0f | %s | %s |%n", concurrency, target,
                 s.count(), s.errors(), s.percentileMicros(50), s.percentileMicros(99),
