@@ -267,7 +267,7 @@ public final class DashboardBench {
             out.add(new SpanRecord(traceId, prefix + k, parents[k] < 0 ? null : prefix + parents[k], names[k],
                     gateway ? "server" : "internal", start + k * 1_000_000L, start + (SPANS_PER_TRACE - k) * 20_000_000L,
                     "unset", null, gateway ? "sluice" : "app", session, gateway ? requestId : null, null,
-                    "{\"sluice.key.id\":\"key-1\"}", "[]"));
+                    "{\"sluice.key.id\":\"key-1\"}", "[]", null));
         }
         return out;
     }
