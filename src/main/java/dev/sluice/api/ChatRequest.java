@@ -39,6 +39,16 @@ public record ChatRequest(
     }
 
     /** The output token cap the client asked for, whichever field it used; null when none. */
+    /** The text of the last {@code user} message, or null when there is none. */
+    public String lastUserText() {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if ("user".equals(messages.get(i).role())) {
+                return messages.get(i).text();
+            }
+        }
+        return null;
+    }
+
     public Integer maxOutputTokens() {
         return maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
     }

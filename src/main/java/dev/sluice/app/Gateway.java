@@ -151,7 +151,7 @@ public final class Gateway implements AutoCloseable {
     public boolean awaitQualityWork(Duration timeout) {
         // requests still in flight have not run their completion listeners, which hand over the samples
         return awaitFlushed(timeout) && (quality.drift() == null || quality.drift().awaitIdle(timeout))
-                && (quality.evaluators() == null || quality.evaluators().awaitIdle(timeout.toMillis()))
+                && (quality.evaluators() == null || quality.evaluators().awaitIdle(timeout))
                 && awaitFlushed(timeout);
     }
 

@@ -132,12 +132,7 @@ public final class ComplexityClassifier {
     }
 
     private static String lastUserText(ChatRequest request) {
-        for (int i = request.messages().size() - 1; i >= 0; i--) {
-            ChatMessage m = request.messages().get(i);
-            if (m.role().equals("user")) {
-                return m.text();
-            }
-        }
-        return request.messages().getLast().text();
+        String last = request.lastUserText();
+        return last != null ? last : request.messages().getLast().text();
     }
 }

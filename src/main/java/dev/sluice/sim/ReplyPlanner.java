@@ -177,12 +177,7 @@ final class ReplyPlanner {
     }
 
     static String lastUserText(ChatRequest request) {
-        List<ChatMessage> messages = request.messages();
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if ("user".equals(messages.get(i).role())) {
-                return messages.get(i).text();
-            }
-        }
-        return "";
+        String last = request.lastUserText();
+        return last != null ? last : "";
     }
 }

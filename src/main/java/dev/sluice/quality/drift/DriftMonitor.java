@@ -6,6 +6,8 @@ import dev.sluice.api.ChatResponse;
 import dev.sluice.embed.Embedder;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.quality.AnswerConsumer;
+import dev.sluice.quality.BackgroundQueue;
+import dev.sluice.quality.PerMinuteCap;
 import dev.sluice.quality.Refusals;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,12 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,18 +42,11 @@ public final class DriftMonitor implements AnswerConsumer, DriftSource, AutoClos
     private final Embedder embedder;
     private final Clock clock;
     private final double sampleRate;
-    private final int maxPerMinute;
+    private final PerMinuteCap cap;
     private final long horizonMillis;
     private final long bucketMillis;
     private final Map<String, NavigableMap<Long, Window>> models = new ConcurrentHashMap<>();
-    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(1_000);
-    private final AtomicLong minute = new AtomicLong();
-    private final AtomicLong takenThisMinute = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    /** Samples handed to the worker and not yet added (or failed). */
-    private final AtomicLong pending = new AtomicLong();
-    private final Thread worker;
-    private volatile boolean stopped;
+    private final BackgroundQueue<Pending> queue;
 
     /** A sampled request whose prompt is still to be embedded. */
     private record Pending(String model, long at, String prompt, int promptTokens, int outputTokens, boolean refusal,
@@ -65,10 +56,10 @@ public final class DriftMonitor implements AnswerConsumer, DriftSource, AutoClos
         this.embedder = embedder;
         this.clock = clock;
         this.sampleRate = sampleRate;
-        this.maxPerMinute = maxPerMinute;
+        this.cap = new PerMinuteCap(maxPerMinute);
         this.horizonMillis = horizon.toMillis();
         this.bucketMillis = Math.max(1_000, horizonMillis / BUCKETS);
-        this.worker = Thread.ofVirtual().name("sluice-drift").start(this::work);
+        this.queue = new BackgroundQueue<>("sluice-drift", 1_000, 1, this::embed);
     }
 
     @Override
@@ -83,7 +74,11 @@ public final class DriftMonitor implements AnswerConsumer, DriftSource, AutoClos
     @Override
     public void answered(Exchange ex, ChatResponse answer) {
         String model = ex.requestedModel();
-        String prompt = lastUserText(ex.chat().messages());
+        String prompt = ex.chat().lastUserText();
+        if (prompt == null) {
+            List<ChatMessage> messages = ex.chat().messages();
+            prompt = messages.isEmpty() ? "" : messages.getLast().text();
+        }
         String text = answer.text();
         boolean toolCall = !answer.choices().isEmpty()
                 && !answer.choices().getFirst().message().toolCalls().isEmpty();
@@ -93,11 +88,7 @@ public final class DriftMonitor implements AnswerConsumer, DriftSource, AutoClos
         Pending p = new Pending(model, clock.millis(), prompt.length() > EMBED_CHARS ? prompt.substring(0, EMBED_CHARS) : prompt,
                 (prompt.length() + 3) / 4, outputTokens, text != null && Refusals.isRefusal(text),
                 toolCall || "tool_calls".equals(finish), finish);
-        pending.incrementAndGet();
-        if (!queue.offer(p)) {
-            pending.decrementAndGet();
-            dropped.incrementAndGet();
-        }
+        queue.offer(p);
     }
 
     /** The sampling decision: a share of requests, at most {@code maxPerMinute} a minute. */
@@ -105,34 +96,17 @@ public final class DriftMonitor implements AnswerConsumer, DriftSource, AutoClos
         if (sampleRate < 1 && ThreadLocalRandom.current().nextDouble() >= sampleRate) {
             return false;
         }
-        long now = clock.millis() / 60_000;
-        if (minute.get() != now) {
-            minute.set(now);
-            takenThisMinute.set(0);
-        }
-        return takenThisMinute.incrementAndGet() <= maxPerMinute;
+        return cap.take(clock.millis());
     }
 
-    private void work() {
-        while (!stopped) {
-            Pending p;
-            try {
-                p = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (p == null) {
-                continue;
-            }
-            try {
-                float[] embedding = embedder.embed(p.prompt().isBlank() ? "(empty)" : p.prompt());
-                add(new Sample(p.model(), p.at(), embedding, p.promptTokens(), Languages.detect(p.prompt()),
-                        p.outputTokens(), p.refusal(), p.toolCall(), p.finish()));
-            } catch (RuntimeException e) {
-                LOG.warn("drift: could not sample a request of {}: {}", p.model(), e.getMessage());
-            } finally {
-                pending.decrementAndGet();
-            }
+    /** On the background thread: the prompt's embedding, then the sample into its bucket. */
+    private void embed(Pending p) {
+        try {
+            float[] embedding = embedder.embed(p.prompt().isBlank() ? "(empty)" : p.prompt());
+            add(new Sample(p.model(), p.at(), embedding, p.promptTokens(), Languages.detect(p.prompt()),
+                    p.outputTokens(), p.refusal(), p.toolCall(), p.finish()));
+        } catch (RuntimeException e) {
+            LOG.warn("drift: could not sample a request of {}: {}", p.model(), e.getMessage());
         }
     }
 
@@ -146,16 +120,7 @@ public final class DriftMonitor implements AnswerConsumer, DriftSource, AutoClos
 
     /** Waits (up to {@code timeout}) until every sampled request has been added; for tests and the demo. */
     public boolean awaitIdle(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (pending.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return pending.get() == 0;
+        return queue.awaitIdle(timeout);
     }
 
     @Override
@@ -187,21 +152,11 @@ public final class DriftMonitor implements AnswerConsumer, DriftSource, AutoClos
 
     /** Sampled requests that were dropped because the embedding thread was behind. */
     public long dropped() {
-        return dropped.get();
-    }
-
-    private static String lastUserText(List<ChatMessage> messages) {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if ("user".equals(messages.get(i).role())) {
-                return messages.get(i).text();
-            }
-        }
-        return messages.isEmpty() ? "" : messages.getLast().text();
+        return queue.dropped();
     }
 
     @Override
     public void close() {
-        stopped = true;
-        worker.interrupt();
+        queue.close();
     }
 }

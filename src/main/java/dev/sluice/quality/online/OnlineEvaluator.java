@@ -3,8 +3,8 @@ package dev.sluice.quality.online;
 import dev.sluice.config.QualityConfig;
 import dev.sluice.eval.score.Scorer;
 import dev.sluice.pipeline.Exchange;
+import dev.sluice.quality.PerMinuteCap;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,8 +16,7 @@ final class OnlineEvaluator {
     final QualityConfig.Evaluator config;
     final Scorer scorer;
     final boolean usesJudge;
-    private final AtomicLong minute = new AtomicLong();
-    private final AtomicLong takenThisMinute = new AtomicLong();
+    private final PerMinuteCap cap;
     private final AtomicLong sampled = new AtomicLong();
     private final AtomicLong scored = new AtomicLong();
     private final AtomicLong skippedOverBudget = new AtomicLong();
@@ -29,6 +28,7 @@ final class OnlineEvaluator {
         this.config = config;
         this.scorer = scorer;
         this.usesJudge = usesJudge;
+        this.cap = new PerMinuteCap(config.maxPerMinute());
     }
 
     /** The name scores are stored under (a feedback name): {@code eval:<name>}. */
@@ -67,12 +67,7 @@ final class OnlineEvaluator {
             return false;
         }
         credit -= 1;
-        long now = nowMillis / 60_000;
-        if (minute.get() != now) {
-            minute.set(now);
-            takenThisMinute.set(0);
-        }
-        if (takenThisMinute.incrementAndGet() > config.maxPerMinute()) {
+        if (!cap.take(nowMillis)) {
             return false;
         }
         sampled.incrementAndGet();
@@ -115,8 +110,4 @@ final class OnlineEvaluator {
     }
 
     record Stats(long sampled, long scored, long skippedOverBudget, double spentTodayUsd) {}
-
-    static LocalDate utc(long millis) {
-        return java.time.Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate();
-    }
 }

@@ -1,7 +1,6 @@
 package dev.sluice.quality.online;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.api.ChatMessage;
 import dev.sluice.api.ChatResponse;
 import dev.sluice.api.Json;
 import dev.sluice.eval.score.Answer;
@@ -11,6 +10,7 @@ import dev.sluice.eval.score.ScoreContext;
 import dev.sluice.eval.score.Similarity;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.quality.AnswerConsumer;
+import dev.sluice.quality.BackgroundQueue;
 import dev.sluice.store.FeedbackRecord;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -19,10 +19,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class OnlineEvaluators implements AnswerConsumer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OnlineEvaluators.class);
     private static final int QUEUE = 1_000;
-    private static final int WORKERS = 2;
+    private static final int THREADS = 2;
     private static final int MAX_REASON = 500;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -56,11 +52,7 @@ public final class OnlineEvaluators implements AnswerConsumer, AutoCloseable {
     private final CostedJudge judge;
     private final Similarity similarity;
     private final Clock clock;
-    private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong pending = new AtomicLong();
-    private final List<Thread> workers = new ArrayList<>();
-    private volatile boolean stopped;
+    private final BackgroundQueue<Job> queue;
 
     private record Job(OnlineEvaluator evaluator, Request request, Answer answer, String prompt, JsonNode tools) {}
 
@@ -100,9 +92,7 @@ public final class OnlineEvaluators implements AnswerConsumer, AutoCloseable {
         this.judge = judge;
         this.similarity = similarity;
         this.clock = clock;
-        for (int i = 0; i < WORKERS; i++) {
-            workers.add(Thread.ofVirtual().name("sluice-evaluator-" + i).start(this::work));
-        }
+        this.queue = new BackgroundQueue<>("sluice-evaluator", QUEUE, THREADS, this::scoreSafely);
     }
 
     @Override
@@ -142,37 +132,20 @@ public final class OnlineEvaluators implements AnswerConsumer, AutoCloseable {
                 response.model(), ex.requestId(), null);
         Request request = new Request(ex.requestId(), ex.traceId(), ex.caller().keyId(), ex.caller().team(),
                 ex.requestedModel(), ex.caller().user());
-        String prompt = lastUserText(ex.chat().messages());
+        String prompt = java.util.Objects.requireNonNullElse(ex.chat().lastUserText(), "");
         JsonNode tools = ex.chat().tools() == null || ex.chat().tools().isEmpty() ? null
                 : Json.MAPPER.valueToTree(ex.chat().tools());
         for (OnlineEvaluator e : chosen) {
-            pending.incrementAndGet();
-            if (!queue.offer(new Job(e, request, answer, prompt, tools))) {
-                pending.decrementAndGet();
-                dropped.incrementAndGet();
-            }
+            queue.offer(new Job(e, request, answer, prompt, tools));
         }
     }
 
-    private void work() {
-        while (!stopped) {
-            Job job;
-            try {
-                job = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (job == null) {
-                continue;
-            }
-            try {
-                score(job);
-            } catch (RuntimeException e) {
-                LOG.warn("evaluator {} could not score request {}: {}", job.evaluator().config.name(),
-                        job.request().requestId(), e.getMessage());
-            } finally {
-                pending.decrementAndGet();
-            }
+    private void scoreSafely(Job job) {
+        try {
+            score(job);
+        } catch (RuntimeException e) {
+            LOG.warn("evaluator {} could not score request {}: {}", job.evaluator().config.name(),
+                    job.request().requestId(), e.getMessage());
         }
     }
 
@@ -196,18 +169,9 @@ public final class OnlineEvaluators implements AnswerConsumer, AutoCloseable {
                 e.ratedBy()));
     }
 
-    /** Waits (up to {@code timeoutMillis}) until every sampled answer is scored; for tests and the demo. */
-    public boolean awaitIdle(long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (pending.get() > 0 && System.currentTimeMillis() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return pending.get() == 0;
+    /** Waits (up to {@code timeout}) until every sampled answer is scored; for tests and the demo. */
+    public boolean awaitIdle(java.time.Duration timeout) {
+        return queue.awaitIdle(timeout);
     }
 
     /** Per evaluator: sampled, scored, skipped for its budget, judge spend today; and dropped samples. */
@@ -224,22 +188,12 @@ public final class OnlineEvaluators implements AnswerConsumer, AutoCloseable {
             one.put("judge_spend_today_usd", s.spentTodayUsd());
             out.put(e.config.name(), one);
         }
-        out.put("dropped", dropped.get());
+        out.put("dropped", queue.dropped());
         return out;
-    }
-
-    private static String lastUserText(List<ChatMessage> messages) {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if ("user".equals(messages.get(i).role())) {
-                return messages.get(i).text();
-            }
-        }
-        return "";
     }
 
     @Override
     public void close() {
-        stopped = true;
-        workers.forEach(Thread::interrupt);
+        queue.close();
     }
 }
