@@ -64,7 +64,7 @@ public final class Gateway implements AutoCloseable {
             add(new AdminModule(store, auth));
             add(new AnalyticsModule(config.analytics(), store, auth));
             this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, routing, feedback, clock));
-            add(new EvalModule(store, auth));
+            add(new EvalModule(store, auth, retention, config.retention()));
             add(new DashboardModule(config.dashboard(), auth, clock, maxBody));
 
             Assembly assembly = new Assembly();
