@@ -12,13 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code GET /admin/limits?key=&team=&user=&model=}: the headroom under each limit and budget of a
+ * {@code GET /admin/limits?key=&team=&user=&model=} ({@code key} may repeat): the headroom under each limit and budget of a
  * key, a team, an end user and a model right now — used and left of requests and tokens per minute,
  * requests in flight, and USD per day and month — from the limiter's state (shared through Redis
  * when configured). Keys and teams are readable by their team's keys; end users and models (whose
  * limits span teams) by organisation-wide keys only.
  */
 public final class LimitsAdmin implements Endpoints {
+    /** Keys one call may ask about ({@code ?key=a&key=b}: the dashboard's keys page asks for a page of them). */
+    static final int MAX_KEYS = 200;
     private final AdminGuard guard;
     private final Headroom headroom;
     private final KeyService keys;
@@ -37,7 +39,11 @@ public final class LimitsAdmin implements Endpoints {
     }
 
     private void usage(AdminGuard.Call call) {
-        String keyId = blankToNull(call.query("key"));
+        List<String> keyIds = call.queryAll("key").stream().map(LimitsAdmin::blankToNull).filter(k -> k != null).distinct().toList();
+        if (keyIds.size() > MAX_KEYS) {
+            throw SluiceException.invalidRequest("key", "Ask for at most " + MAX_KEYS + " keys at once.");
+        }
+        String keyId = keyIds.isEmpty() ? null : keyIds.getFirst();
         String team = blankToNull(call.query("team"));
         String user = blankToNull(call.query("user"));
         String model = blankToNull(call.query("model"));
@@ -46,8 +52,8 @@ public final class LimitsAdmin implements Endpoints {
                     + " and/or ?model=MODEL.");
         }
         List<Headroom.Usage> out = new ArrayList<>();
-        if (keyId != null) {
-            KeyRow key = keys.require(keyId);
+        for (String id : keyIds) {
+            KeyRow key = keys.require(id);
             call.who.requireRead(key.team(), "the limits of key " + key.id());
             out.addAll(headroom.key(key.id(), key.quota()));
         }

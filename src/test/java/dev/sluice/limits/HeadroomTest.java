@@ -80,6 +80,9 @@ class HeadroomTest {
             assertThat(limits(gw, "key=" + id, ADMIN).path("data").get(0).path("used").asDouble())
                     .as("a look takes nothing").isLessThanOrEqualTo(k.get("rpm").path("used").asDouble());
 
+            JsonNode second = gw.createKey(Json.parse("{\"name\":\"second\",\"limits\":{\"rpm\":7}}".getBytes()));
+            JsonNode two = limits(gw, "key=" + id + "&key=" + second.path("id").asText(), ADMIN);
+            assertThat(two.path("data").findValuesAsText("subject")).contains(id, second.path("id").asText());
             assertThat(gw.http().get("/admin/limits", ADMIN).status()).isEqualTo(400);
             gw.createTeam("other");
             String otherTeamAdmin = gw.http().post("/admin/admin-keys", Json.object().put("name", "o").put("role", "team_admin")
