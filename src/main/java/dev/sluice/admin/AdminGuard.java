@@ -55,6 +55,11 @@ public final class AdminGuard {
             return http.query(name);
         }
 
+        /** Every value of a repeated query parameter, in order. */
+        java.util.List<String> queryAll(String name) {
+            return http.queryAll(name);
+        }
+
         int limit() {
             String text = query("limit");
             if (text == null) {

@@ -2,6 +2,7 @@ package dev.sluice.app;
 
 import dev.sluice.config.DashboardConfig;
 import dev.sluice.ui.DashboardEndpoints;
+import dev.sluice.ui.LoginThrottle;
 import dev.sluice.ui.Sessions;
 import java.time.Clock;
 
@@ -30,7 +31,9 @@ final class DashboardModule implements Module {
             return;
         }
         Sessions sessions = new Sessions(clock, config.sessionTtl(), config.idleTimeout());
-        to.endpoints(new DashboardEndpoints(sessions, auth.adminKeys()::resolve, auth.audit(), clock,
+        LoginThrottle throttle = new LoginThrottle(clock, config.loginFailuresPerIp(), config.loginFailuresPerKeyPrefix(),
+                config.loginFailureWindow());
+        to.endpoints(new DashboardEndpoints(sessions, throttle, auth.adminKeys()::resolve, auth.audit(), clock,
                 config.secureCookie(), maxBodyBytes));
     }
 }

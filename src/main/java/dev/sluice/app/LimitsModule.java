@@ -1,9 +1,11 @@
 package dev.sluice.app;
 
+import dev.sluice.admin.LimitsAdmin;
 import dev.sluice.config.ModelConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.limits.BudgetAlerts;
 import dev.sluice.limits.FailoverLimiter;
+import dev.sluice.limits.Headroom;
 import dev.sluice.limits.LimitStage;
 import dev.sluice.limits.Limiter;
 import dev.sluice.limits.Limiters;
@@ -16,16 +18,21 @@ import java.util.function.LongSupplier;
 
 /**
  * {@code limits:} (and the budget thresholds of {@code alerts:}): rate limits and budgets per key,
- * team, user and model in {@link Slot#LIMITS}, on this instance or shared through Redis.
+ * team, user and model in {@link Slot#LIMITS}, on this instance or shared through Redis; and
+ * {@code GET /admin/limits}, the headroom under them now.
  */
 final class LimitsModule implements Module {
     private final Limiter limiter;
     private final LimitStage stage;
+    private final LimitsAdmin admin;
 
-    LimitsModule(SluiceConfig config, StoreModule store, PriceCatalog prices, AlertsModule alerts, Clock clock) {
+    LimitsModule(SluiceConfig config, StoreModule store, PriceCatalog prices, AlertsModule alerts, AuthModule auth,
+                 Clock clock) {
         this.limiter = Limiters.create(store.redis(), new RequestLogReader(store.database()), clock, store::liveNodes);
         this.stage = new LimitStage(limiter, config.limits(), prices, priceModels(config),
                 new BudgetAlerts(config.alerts().budgetThresholds(), alerts.sink(), store.redis()), clock);
+        this.admin = new LimitsAdmin(auth.adminGuard(), new Headroom(limiter, config.limits(), clock), auth.keys(),
+                auth.teams());
     }
 
     @Override
@@ -36,6 +43,7 @@ final class LimitsModule implements Module {
     @Override
     public void contribute(Contributions to) {
         to.stage(Slot.LIMITS, stage);
+        to.endpoints(admin);
     }
 
     /** How often the shared limiter fell back to local limits (Redis unreachable), or null when there is no Redis. */

@@ -147,6 +147,16 @@ public final class FailoverLimiter implements Limiter {
     }
 
     @Override
+    public double[] available(List<Bucket> buckets) {
+        try {
+            return shared.available(buckets);
+        } catch (RedisException e) {
+            down(e);
+            return local.available(buckets);
+        }
+    }
+
+    @Override
     public double spent(Bucket budget) {
         try {
             return shared.spent(budget);

@@ -138,6 +138,16 @@ public final class LimitStage implements Stage {
         }
     }
 
+    /**
+     * The buckets a request of this scope ("key", "team", "user", "model") and subject draws on under
+     * {@code q}, each taking nothing: what {@link Headroom} looks at.
+     */
+    public static List<Bucket> buckets(String scope, String id, Quota q, long now) {
+        List<Bucket> out = new ArrayList<>(5);
+        add(out, scope, id, q, 0, 0, now);
+        return out;
+    }
+
     /** The budget bucket of a scope ("key", "team", "user") and subject for the period containing {@code now}. */
     static Bucket budget(String scope, String id, Bucket.Kind kind, double limit, double amount, long now) {
         return new Bucket(scope + ":" + id + ":usd:" + Periods.key(kind, now), kind, scope, id, limit, amount,

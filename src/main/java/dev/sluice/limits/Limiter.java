@@ -17,6 +17,12 @@ public interface Limiter extends AutoCloseable {
      */
     void settle(List<Bucket> buckets, String leaseId, double tokenCorrection, double costCorrection);
 
+    /**
+     * What is left in each bucket now (requests or tokens refilled so far, free concurrency slots,
+     * budget not spent), without taking anything: the headroom the admin API shows.
+     */
+    double[] available(List<Bucket> buckets);
+
     /** Spent so far in a budget bucket's period (USD). */
     double spent(Bucket budget);
 

@@ -96,6 +96,32 @@ public final class LocalLimiter implements Limiter {
         }
     }
 
+    @Override
+    public double[] available(List<Bucket> asked) {
+        long now = clock.millis();
+        double[] out = new double[asked.size()];
+        lock.lock();
+        try {
+            for (int i = 0; i < out.length; i++) {
+                Bucket b = asked.get(i);
+                out[i] = switch (b.kind()) {
+                    case REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE -> {
+                        double[] state = buckets.get(b.id()); // read without creating: a look takes nothing
+                        yield state == null ? b.limit() : Math.min(b.limit(), state[0] + (now - state[1]) * b.refillPerMilli());
+                    }
+                    case CONCURRENCY -> b.limit() - leases.getOrDefault(b.id(), Set.of()).size();
+                    case DAILY_USD, MONTHLY_USD -> {
+                        Spend spent = spend.get(b.id());
+                        yield b.limit() - (spent == null ? 0 : spent.amount);
+                    }
+                };
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Starts a budget period's counter at what the store says was already spent (after a restart). */
     public void seedSpend(Bucket budget, double amount) {
         lock.lock();

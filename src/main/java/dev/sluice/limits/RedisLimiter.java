@@ -37,6 +37,7 @@ public final class RedisLimiter implements Limiter {
     private final Script acquireScript = new Script("acquire.lua");
     private final Script settleScript = new Script("settle.lua");
     private final Script renewScript = new Script("renew.lua");
+    private final Script peekScript = new Script("peek.lua");
     private final LeaseKeeper leases;
 
     public RedisLimiter(Redis redis, Clock clock) {
@@ -126,6 +127,21 @@ public final class RedisLimiter implements Limiter {
     @Override
     public void close() {
         leases.close();
+    }
+
+    @Override
+    public double[] available(List<Bucket> buckets) {
+        String[] args = new String[2 * buckets.size()];
+        for (int i = 0; i < buckets.size(); i++) {
+            args[2 * i] = code(buckets.get(i).kind());
+            args[2 * i + 1] = Double.toString(buckets.get(i).limit());
+        }
+        List<Object> out = run(peekScript, keys(buckets), args);
+        double[] left = new double[buckets.size()];
+        for (int i = 0; i < left.length; i++) {
+            left[i] = Double.parseDouble(asString(out.get(i)));
+        }
+        return left;
     }
 
     @Override

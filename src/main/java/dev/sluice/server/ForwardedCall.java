@@ -65,6 +65,11 @@ public final class ForwardedCall extends HttpCall {
     }
 
     @Override
+    public String remoteAddress() {
+        return outer.remoteAddress();
+    }
+
+    @Override
     public String header(String lowerCaseName) {
         return switch (lowerCaseName) {
             case "authorization" -> authorization;

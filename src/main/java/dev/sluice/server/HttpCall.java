@@ -50,6 +50,14 @@ public abstract class HttpCall {
     /** The first value of a request header, by lower-case name, or null. */
     public abstract String header(String lowerCaseName);
 
+    /**
+     * The client's IP address as the socket sees it (a proxy's, behind one), or null when the
+     * transport does not tell.
+     */
+    public String remoteAddress() {
+        return null;
+    }
+
     /** Request headers with lower-case names (first value of each). */
     public abstract Map<String, String> headers();
 

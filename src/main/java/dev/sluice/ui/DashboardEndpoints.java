@@ -25,7 +25,8 @@ import java.util.function.Function;
  * <p>Protections: the session cookie is {@code HttpOnly; SameSite=Strict; Path=/ui} (and
  * {@code Secure} over TLS); every state change ({@code POST}, {@code PATCH}, {@code DELETE}) needs the
  * session's CSRF token in {@code X-CSRF-Token} and, when the browser sends an {@code Origin}, the
- * gateway's own; login takes only JSON (a cross-site form cannot send it). Every response carries a
+ * gateway's own; login takes only JSON (a cross-site form cannot send it), and failed logins are limited
+ * per client address and per key prefix ({@link LoginThrottle}: 429 with Retry-After). Every response carries a
  * strict Content-Security-Policy (scripts, styles and connections from this origin only, no inline
  * script, no framing), so text from the logs, rendered as text by the pages, cannot run as code.
  */
@@ -38,6 +39,7 @@ public final class DashboardEndpoints implements Endpoints {
             + " connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private final Sessions sessions;
+    private final LoginThrottle throttle;
     private final Function<String, AdminIdentity> adminKeys;
     private final AuditRepository audit;
     private final Clock clock;
@@ -49,9 +51,10 @@ public final class DashboardEndpoints implements Endpoints {
      * @param adminKeys    resolves an admin key to its identity, or throws the admin API's 401/403
      * @param alwaysSecure mark the cookie {@code Secure} even when the request did not come over TLS
      */
-    public DashboardEndpoints(Sessions sessions, Function<String, AdminIdentity> adminKeys, AuditRepository audit,
-                              Clock clock, boolean alwaysSecure, long maxBodyBytes) {
+    public DashboardEndpoints(Sessions sessions, LoginThrottle throttle, Function<String, AdminIdentity> adminKeys,
+                              AuditRepository audit, Clock clock, boolean alwaysSecure, long maxBodyBytes) {
         this.sessions = sessions;
+        this.throttle = throttle;
         this.adminKeys = adminKeys;
         this.audit = audit;
         this.clock = clock;
@@ -124,7 +127,18 @@ public final class DashboardEndpoints implements Endpoints {
         if (key == null || key.isEmpty()) {
             throw SluiceException.invalidRequest("key", "Give the admin key to log in with: {\"key\": \"...\"}.");
         }
-        AdminIdentity who = adminKeys.apply(key);
+        String address = call.remoteAddress();
+        throttle.check(address, key);
+        AdminIdentity who;
+        try {
+            who = adminKeys.apply(key);
+        } catch (SluiceException e) {
+            if (e.status() == 401 || e.status() == 403) {
+                throttle.failed(address, key);
+            }
+            throw e;
+        }
+        throttle.succeeded(address);
         Sessions.Session session = sessions.open(key);
         record(call, who, "ui.login");
         call.header("Set-Cookie", COOKIE + "=" + session.id() + "; Path=/ui; HttpOnly; SameSite=Strict"

@@ -244,6 +244,56 @@ class DashboardActionsBrowserTest {
     }
 
     @Test
+    @DisplayName("evaluations: a stored run's per-test results, two runs compared, and a dataset's items")
+    void evaluations() throws Exception {
+        java.nio.file.Path suite = Files.createTempFile("ui-eval", ".yaml");
+        Files.writeString(suite, """
+                description: dashboard suite
+                prompts: ['Say hello to {{ x }}']
+                providers: [openai:chat:gpt-4o-mini]
+                tests:
+                  - description: greets
+                    vars: {x: Ada}
+                    assert: [{type: not-contains, value: ZZZ}]
+                """);
+        String[] common = {"--url=" + demo.base + "/v1", "--key=" + demo.apiKey, "--store", "--admin-key", DemoGateway.ADMIN_KEY,
+                "--no-progress"};
+        java.nio.file.Path out = Files.createTempFile("ui-eval", ".json");
+        assertThat(dev.sluice.cli.Main.run(concat(new String[] {"eval", suite.toString(), "-o", out.toString()}, common))).isZero();
+        String first = Json.MAPPER.readTree(out.toFile()).path("id").asText();
+        Files.writeString(suite, Files.readString(suite).replace("not-contains", "contains"));
+        assertThat(dev.sluice.cli.Main.run(concat(new String[] {"eval", suite.toString(), "-o", out.toString()}, common)))
+                .as("the second run fails its test").isEqualTo(100);
+        String second = Json.MAPPER.readTree(out.toFile()).path("id").asText();
+        admin("POST", "/admin/datasets", Json.object().put("name", "greetings").put("description", "from the dashboard test"));
+        var items = Json.object();
+        items.putArray("items").addObject().put("expected", "Hello, Ada").putObject("vars").put("x", "Ada");
+        admin("POST", "/admin/datasets/greetings/items", items);
+        try (BrowserSession s = new BrowserSession(browser, demo.base, DemoGateway.ADMIN_KEY)) {
+            s.open("evals");
+            s.page.locator("a[href='#/evals/" + second + "']").click();
+            s.waitRendered("evals/" + second);
+            Locator failed = s.page.locator("tr.row-error");
+            assertThat(failed.textContent()).contains("greets", "fail");
+            s.screenshot("eval-run");
+            s.open("evals");
+            s.page.locator("a[href='#/evals/" + second + "/" + first + "']").click();
+            s.waitRendered("evals/" + second + "/" + first);
+            assertThat(s.page.locator("main").textContent()).contains("1 regressed", "regressed");
+            s.page.locator("a[href='#/evals/dataset/greetings']").click();
+            s.waitRendered("evals/dataset/greetings");
+            assertThat(s.page.locator("main").textContent()).contains("Hello, Ada", "from the dashboard test");
+            assertThat(s.problems).isEmpty();
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     @DisplayName("the evaluators and drift page shows the demo's online evaluators and the drift figures of sampled traffic")
     void monitors() {
         try (BrowserSession s = new BrowserSession(browser, demo.base, DemoGateway.ADMIN_KEY)) {

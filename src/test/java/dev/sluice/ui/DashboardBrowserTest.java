@@ -210,6 +210,35 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @DisplayName("the keys page, a key's page and a request page show the headroom under the key's limits and budget now")
+    void headroom() {
+        String keyId = null;
+        for (JsonNode k : demo.http.get("/admin/keys", Http.bearer(DemoGateway.ADMIN_KEY)).json().path("data")) {
+            if (k.path("name").asText().equals("demo")) {
+                keyId = k.path("id").asText();
+            }
+        }
+        assertThat(keyId).isNotNull();
+        try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
+            s.open("keys");
+            Locator row = s.page.locator("tr", new Page.LocatorOptions().setHasText(keyId));
+            assertThat(row.textContent()).as("the demo traffic's spend against the demo's $5 daily key budget")
+                    .containsPattern("\\$[0-9.e-]+ of \\$5\\.00 today");
+            row.locator("a[href='#/key/" + keyId + "']").click();
+            s.waitRendered("key/" + keyId);
+            Locator headroom = s.page.locator("table.headroom").first();
+            assertThat(headroom.textContent()).contains("Requests / minute", "Tokens / minute", "In flight", "Budget today",
+                    "of 600", "of 16", "of $5.00");
+            assertThat(s.page.getByRole(AriaRole.METER).count()).isEqualTo(4);
+            s.screenshot("key");
+            s.open("request/" + hostileRequestId);
+            Locator card = s.page.locator("section.card", new Page.LocatorOptions().setHasText("Limits headroom now"));
+            assertThat(card.textContent()).contains("key " + keyId, "Requests / minute", "Budget today");
+            assertThat(s.problems).isEmpty();
+        }
+    }
+
+    @Test
     @DisplayName("a viewer sees no write buttons, and gets a 403 when it posts anyway")
     void viewer() {
         try (BrowserSession s = session(demo.adminKey("viewer", null))) {

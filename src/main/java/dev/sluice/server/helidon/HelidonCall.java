@@ -63,6 +63,15 @@ final class HelidonCall extends HttpCall {
     }
 
     @Override
+    public String remoteAddress() {
+        java.net.SocketAddress a = req.remotePeer().address();
+        if (a instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return req.remotePeer().host();
+    }
+
+    @Override
     public String header(String lowerCaseName) {
         return headers().get(lowerCaseName);
     }

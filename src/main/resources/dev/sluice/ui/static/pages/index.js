@@ -13,6 +13,7 @@ import traces from './traces.js';
 import trace from './trace.js';
 import session from './session.js';
 import keys from './keys.js';
+import key from './key.js';
 import teams from './teams.js';
 import adminKeys from './admin-keys.js';
 import users from './users.js';
@@ -43,6 +44,7 @@ export default [
   rollouts,
   evals,
   keys,
+  key,
   teams,
   adminKeys,
   users,

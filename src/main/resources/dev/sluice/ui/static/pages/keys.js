@@ -2,6 +2,7 @@ import {h, mount, field, input, card, table, errorBox} from '../lib/dom.js';
 import {api} from '../lib/api.js';
 import {time, usd, num} from '../lib/fmt.js';
 import {secretBox, formValues, list, quota, changes, quotaText, quotaFields} from '../lib/forms.js';
+import {meter, budgetText} from '../lib/limits.js';
 
 export default {
   id: 'keys',
@@ -13,15 +14,24 @@ export default {
     const listEl = h('div', {});
     async function reload() {
       const keys = await api.get('keys');
+      // the headroom of the active keys now, in one call (limits and budgets used, from the limiter)
+      const active = keys.data.filter(k => k.status === 'active').slice(0, 200).map(k => k.id);
+      const usage = active.length ? await api.get('limits', {key: active}) : {data: []};
+      const usageOf = id => usage.data.filter(u => u.subject === id);
+      const rpmNow = k => {
+        const u = usageOf(k.id).find(x => x.limit_type === 'rpm');
+        return u ? h('span', {class: 'row-actions'}, meter(u), num(Math.round(u.used)) + ' / ' + num(u.limit)) : '—';
+      };
       mount(listEl, table([
-        ['Name', k => k.name],
+        ['Name', k => h('a', {href: '#/key/' + encodeURIComponent(k.id)}, k.name)],
         ['Id', k => h('code', {}, k.id)],
         ['Secret', k => k.hint],
         ['Status', k => h('span', {class: 'badge ' + (k.status === 'active' ? 'ok' : 'warn')}, k.status)],
         ['Team', k => k.team ?? '—'],
         ['Models', k => k.models.length ? k.models.join(', ') : 'all'],
         ['Limits', k => quotaText(k, num, usd).limits],
-        ['Budget', k => quotaText(k, num, usd).budget],
+        ['Budget', k => k.status === 'active' ? (budgetText(usageOf(k.id)) ?? quotaText(k, num, usd).budget) : quotaText(k, num, usd).budget],
+        ['Requests this minute', rpmNow],
         ['Expires', k => time(k.expires_at)],
         ['Usage', k => h('a', {href: '#/requests?key=' + encodeURIComponent(k.id)}, 'requests')],
         ['', k => k.status === 'revoked' || !ctx.can.write(k.team) ? '' : h('span', {class: 'row-actions'},

@@ -41,6 +41,8 @@ export default {
       api.get('quality/drift', {model, window, baseline}).catch(e => (e.code === 'drift_off' ? null : Promise.reject(e))),
     ]);
     const stats = Object.entries(evaluators.evaluators || {}).filter(([name]) => name !== 'dropped');
+    // an evaluator's score counts as passed or failed (its sentiment); the rate is over those
+    const passRate = d => d.positive_rate ?? (d.positive + d.negative > 0 ? d.positive / (d.positive + d.negative) : null);
     const evalScores = scores.data.filter(d => d.name.startsWith('eval:'));
     const windowSel = select('window', WINDOWS, window);
     const baselineSel = select('baseline', BASELINES, baseline);
@@ -64,10 +66,10 @@ export default {
         evaluators.evaluators && evaluators.evaluators.dropped ? h('p', {class: 'error'}, num(evaluators.evaluators.dropped)
           + ' answers were dropped: the evaluators\' queue was full.') : null),
       evalScores.length ? barChart('Evaluator pass rate by model', evalScores.map(d => ({label: (d.group ?? '(none)') + ' · ' + d.name,
-        value: d.positive_rate ?? 0})), v => pct(v, 0)) : null,
+        value: passRate(d) ?? 0})), v => pct(v, 0)) : null,
       card('Evaluator scores', table([
         ['Model', d => d.group ?? '(none)'], ['Evaluator', d => d.name], ['Scored', d => num(d.count), 'num'],
-        ['Passed', d => num(d.positive), 'num'], ['Failed', d => num(d.negative), 'num'], ['Pass rate', d => pct(d.positive_rate), 'num'],
+        ['Passed', d => num(d.positive), 'num'], ['Failed', d => num(d.negative), 'num'], ['Pass rate', d => pct(passRate(d)), 'num'],
         ['Mean score', d => d.mean == null ? '—' : d.mean.toFixed(2), 'num']], evalScores,
         {empty: 'No evaluator scores yet.'})),
       card('Drift', drift ? [form, samples, table([

@@ -2,6 +2,7 @@ import {h, card, facts, table, link} from '../lib/dom.js';
 import {api} from '../lib/api.js';
 import {num, usd, ms, time, statusClass} from '../lib/fmt.js';
 import {triggers} from './guardrails.js';
+import {headroomTable} from '../lib/limits.js';
 
 /** A stored body (JSON, or text when it was not JSON) as indented text. */
 function pretty(body) {
@@ -26,6 +27,11 @@ export default {
     }
     const r = rows.data[0];
     const attempts = r.attempt_log || [];
+    // the headroom of the request's key, team, end user and model now (end users and models: organisation-wide keys only)
+    const orgWide = ctx.session.team == null;
+    const limitsOf = {key: r.key_id, team: r.team, user: orgWide ? r.user : null, model: orgWide ? r.model : null};
+    const headroom = Object.values(limitsOf).some(v => v)
+      ? await api.get('limits', limitsOf).catch(e => ({error: e})) : {data: []};
     const guardrails = triggers(r.guardrails);
     return h('div', {},
       h('div', {class: 'page-head'}, h('h1', {}, 'Request ', h('code', {}, r.request_id)),
@@ -60,6 +66,9 @@ export default {
         : h('p', {class: 'empty', 'data-testid': 'capture-off'},
           'Not captured: body capture was off for this request (tracing.capture), it was not sampled, or the bodies expired.'),
         h('small', {}, 'Shown as stored: personal data and secrets are masked when tracing.redact is on.')),
+      card('Limits headroom now', headroom.error ? h('p', {class: 'empty'}, 'Unavailable: ' + headroom.error.message)
+        : headroomTable(headroom.data, {scopes: true, empty: 'No limits or budgets apply to this caller.'}),
+        h('small', {}, 'The limits this request drew on, as they stand now (not at the time of the request).')),
       card('Feedback', table([
         ['Name', f => f.name], ['Value', f => String(f.value)], ['Comment', f => f.comment ?? ''], ['User', f => f.user ?? ''],
         ['Time', f => time(f.created)]], feedback.data, {empty: 'No feedback on this request.'})));
