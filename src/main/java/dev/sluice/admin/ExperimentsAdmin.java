@@ -49,12 +49,17 @@ public final class ExperimentsAdmin implements Endpoints {
     private final Shadows shadows;
     private final ShadowResults shadowResults;
     private final EvalRuns evalRuns;
+    private final java.util.Set<String> models;
 
-    /** @param evalRuns the stored evaluation runs a rollout with {@code require_eval} checks */
+    /**
+     * @param evalRuns the stored evaluation runs a rollout with {@code require_eval} checks
+     * @param models   the public models of the config (a model rollout's subject and candidate are among them)
+     */
     public ExperimentsAdmin(AdminGuard guard, PromptRegistry registry, Experiments experiments, RolloutDriver rollouts,
                             RequestFigures figures, TrafficSplits splits, Shadows shadows, ShadowResults shadowResults,
-                            EvalRuns evalRuns) {
+                            EvalRuns evalRuns, java.util.Collection<String> models) {
         this.evalRuns = evalRuns;
+        this.models = java.util.Set.copyOf(models);
         this.guard = guard;
         this.registry = registry;
         this.experiments = experiments;
@@ -160,6 +165,10 @@ public final class ExperimentsAdmin implements Endpoints {
      */
     private void startRollout(AdminGuard.Call call) {
         AdminBody body = call.body();
+        if (body.has("model")) {
+            startModelRollout(call, body);
+            return;
+        }
         String name = body.text("prompt");
         if (name == null) {
             throw SluiceException.missing("prompt");
@@ -173,7 +182,7 @@ public final class ExperimentsAdmin implements Endpoints {
             throw SluiceException.invalidRequest("to", "Send 'to': the version to roll out.");
         }
         int candidate = registry.resolve(PromptRef.parse(name + "@" + to.asInt(), "to")).version();
-        EvalRuns.Coverage eval = requireEval(body, name, candidate, p.team());
+        EvalRuns.Coverage eval = requireEval(body, name, candidate, p.team(), name + "@" + candidate);
         Duration every = body.has("every") ? body.duration("every") : DEFAULT_INTERVAL;
         RolloutPlan plan = new RolloutPlan(PROMPT + name, label, Integer.toString(baseline), Integer.toString(candidate),
                 steps(body.node("steps")), every.toMillis(), gates(body.node("gates")));
@@ -188,11 +197,54 @@ public final class ExperimentsAdmin implements Endpoints {
     }
 
     /**
+     * Body: {@code {"model": NAME, "to": MODEL, "steps", "every", "gates", "require_eval"}}: a growing share of the
+     * requests for NAME (sticky per user) is served by the model MODEL, with the same gates and rollback as a
+     * prompt's canary. Owner keys only (models serve every team).
+     */
+    private void startModelRollout(AdminGuard.Call call, AdminBody body) {
+        if (body.has("prompt") || body.has("label")) {
+            throw SluiceException.invalidRequest(body.has("prompt") ? "prompt" : "label", "A rollout is of a prompt"
+                    + " ('prompt', 'label') or of a model ('model'), not both.");
+        }
+        String model = body.text("model");
+        call.who.requireOwner("roll out a model");
+        knownModel(model, "model");
+        JsonNode to = body.node("to");
+        if (to == null || !to.isTextual()) {
+            throw SluiceException.invalidRequest("to", "Send 'to': the model that takes over " + model + "'s traffic.");
+        }
+        String candidate = to.asText();
+        knownModel(candidate, "to");
+        EvalRuns.Coverage eval = requireEval(body, EvalRuns.MODEL_PREFIX + candidate, 0, null, "model " + candidate);
+        Duration every = body.has("every") ? body.duration("every") : DEFAULT_INTERVAL;
+        RolloutPlan plan = new RolloutPlan("model:" + model, null, model, candidate, steps(body.node("steps")),
+                every.toMillis(), gates(body.node("gates")));
+        RolloutState s = rollouts.start(plan, call.who.id());
+        splits.invalidate(plan.subject());
+        com.fasterxml.jackson.databind.node.ObjectNode out = PromptsJson.rollout(s, null, null);
+        if (eval != null) {
+            out.putObject("eval").put("run", eval.runId()).put("cases", eval.cases()).put("passed", eval.passed());
+        }
+        call.audit("model.rollout.start", s.id(), null, null, Json.string(out));
+        call.send(201, PromptsJson.bytes(out));
+    }
+
+    private void knownModel(String model, String param) {
+        if (model == null || model.isBlank()) {
+            throw SluiceException.missing(param);
+        }
+        if (!models.contains(model)) {
+            throw SluiceException.invalidRequest(param, "There is no model '" + model + "' in the config. Models: "
+                    + String.join(", ", new java.util.TreeSet<>(models)) + ".");
+        }
+    }
+
+    /**
      * With {@code "require_eval": true}: the newest stored evaluation run that evaluated NAME@candidate (the
      * gateway served that version in at least one of its cases) must have passed every such case; a 409
      * otherwise, naming what is missing. Returns that run, or null when no eval is required.
      */
-    private EvalRuns.Coverage requireEval(AdminBody body, String name, int candidate, String team) {
+    private EvalRuns.Coverage requireEval(AdminBody body, String name, int candidate, String team, String ref) {
         JsonNode flag = body.node("require_eval");
         if (flag == null || flag.isNull() || (flag.isBoolean() && !flag.asBoolean())) {
             return null;
@@ -200,11 +252,12 @@ public final class ExperimentsAdmin implements Endpoints {
         if (!flag.isBoolean()) {
             throw SluiceException.invalidType("require_eval", "true or false");
         }
-        String ref = name + "@" + candidate;
+        boolean model = name.startsWith(EvalRuns.MODEL_PREFIX);
         EvalRuns.Coverage c = evalRuns.newestCovering(name, candidate, team).orElseThrow(() -> new SluiceException(409,
                 "invalid_request_error", "eval_required", "require_eval", "No stored evaluation run has evaluated " + ref
-                + ". Run the suite against it and store the run first: sluice eval SUITE.yaml --store with the provider"
-                + " sluice:prompt:" + ref + " (or a label pointing at version " + candidate + ")."));
+                + ". Run the suite against it and store the run first: sluice eval SUITE.yaml --store with the provider "
+                + (model ? "openai:chat:" + name.substring(EvalRuns.MODEL_PREFIX.length()) : "sluice:prompt:" + ref + " (or a label pointing at version " + candidate + ")")
+                + "."));
         if (!c.passing()) {
             throw new SluiceException(409, "invalid_request_error", "eval_failed", "require_eval", "The newest stored"
                     + " evaluation run of " + ref + ", " + c.runId() + ", failed " + (c.cases() - c.passed()) + " of its "

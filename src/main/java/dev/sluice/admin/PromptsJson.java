@@ -91,6 +91,9 @@ final class PromptsJson {
         o.put("step", s.step() + 1);
         o.set("steps", Json.MAPPER.valueToTree(s.plan().steps()));
         o.put("candidate_percent", s.candidatePercent());
+        // a model canary that passed every step keeps routing the model's traffic to the candidate until aborted
+        o.put("routing_override", s.status() == dev.sluice.prompts.rollout.RolloutStatus.PROMOTED
+                && s.plan().subject().startsWith("model:"));
         o.put("interval_seconds", s.plan().intervalMs() / 1000.0);
         ObjectNode gates = o.putObject("gates");
         gates.put("max_error_rate", s.plan().gates().maxErrorRate());

@@ -54,7 +54,8 @@ public final class Gateway implements AutoCloseable {
             add(new CaptureModule(config.tracing(), store));
             RoutingModule routing = add(new RoutingModule(config, prices, clock, embedder, telemetry.tracer()));
             AlertsModule alerts = add(new AlertsModule(config.alerts(), auth, clock));
-            this.prompts = add(new PromptsModule(store, auth, alerts, routing, retention, config.retention(), clock));
+            this.prompts = add(new PromptsModule(store, auth, alerts, routing, retention, config.retention(),
+                    config.modelNames(), clock));
             LimitsModule limits = add(new LimitsModule(config, store, prices, alerts, auth, clock));
             add(new GuardrailsModule(config.guardrails(), embedder, routing, store));
             add(new CacheModule(config, store, embedder, clock, auth));

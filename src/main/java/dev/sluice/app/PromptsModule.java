@@ -59,10 +59,12 @@ final class PromptsModule implements Module {
     private final Thread ticker;
     private volatile boolean closed;
     private final dev.sluice.eval.store.EvalRuns evalRuns;
+    private final java.util.List<String> models;
 
     PromptsModule(StoreModule store, AuthModule auth, AlertsModule alerts, RoutingModule routing, RetentionModule retention,
-                  RetentionConfig retentionConfig, Clock clock) {
+                  RetentionConfig retentionConfig, java.util.List<String> models, Clock clock) {
         this.auth = auth;
+        this.models = models;
         TemplateEngine templates = TemplateEngine.strict();
         PromptRepository repository = new PromptRepository(store.database());
         this.registry = new PromptRegistry(repository, auth.audit(), templates, clock);
@@ -117,7 +119,7 @@ final class PromptsModule implements Module {
         to.stage(Slot.PROMPT, new PromptStage(resolver, renderer, splits, shadows));
         to.endpoints(new PromptsAdmin(auth.adminGuard(), registry, renderer));
         to.endpoints(new ExperimentsAdmin(auth.adminGuard(), registry, experiments, rollouts, figures, splits,
-                shadows, shadowResults, evalRuns));
+                shadows, shadowResults, evalRuns, models));
         to.endpoints(new PromptsApi(registry, renderer, auth.callers(), auth.enabled()));
         ticker.start();
     }

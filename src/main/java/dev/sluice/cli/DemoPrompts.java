@@ -80,7 +80,14 @@ final class DemoPrompts {
         }
         String roId = admin.post("/admin/rollouts", plan).path("id").asText();
         System.out.println("  canary " + roId + ": version 3 to 20% of production's users, then 50%, 100% (gate: errors <= 5%)");
+        // at the same time, a model canary: 20% of gpt-4o's users go to broken-model
+        ObjectNode modelPlan = Json.object().put("model", "gpt-4o").put("to", "broken-model").put("every", "1m");
+        modelPlan.putArray("steps").add(20).add(50).add(100);
+        modelPlan.putObject("gates").put("max_error_rate", 0.05).put("min_samples", 5);
+        String modelRoId = admin.post("/admin/rollouts", modelPlan).path("id").asText();
+        System.out.println("  model canary " + modelRoId + ": broken-model takes 20% of gpt-4o's users, then 50%, 100% (same gate)");
         JsonNode rollout = null;
+        JsonNode modelRollout = null;
         int sent = 0;
         int clientErrors = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -88,9 +95,11 @@ final class DemoPrompts {
             for (Map.Entry<String, Integer> e : traffic(20, "canary-user-" + sent + "-").entrySet()) {
                 clientErrors += e.getKey().contains("HTTP") ? e.getValue() : 0;
             }
+            plain("gpt-4o", 20, "model-canary-user-" + sent + "-");
             sent += 20;
             rollout = admin.get("/admin/rollouts/" + roId);
-            if (!rollout.path("status").asText().equals("running")) {
+            modelRollout = admin.get("/admin/rollouts/" + modelRoId);
+            if (!rollout.path("status").asText().equals("running") && !modelRollout.path("status").asText().equals("running")) {
                 break;
             }
             Thread.sleep(500);
@@ -103,6 +112,13 @@ final class DemoPrompts {
         } else {
             failed++;
             System.out.println("  failed: the canary was not rolled back: " + (rollout == null ? "no status" : rollout));
+        }
+        if (modelRollout != null && modelRollout.path("status").asText().equals("rolled_back")) {
+            System.out.println("  model canary: automatic rollback: " + modelRollout.path("reason").asText()
+                    + "; gpt-4o's traffic is back on its own deployment");
+        } else {
+            failed++;
+            System.out.println("  failed: the model canary was not rolled back: " + (modelRollout == null ? "no status" : modelRollout));
         }
 
         // shadow: production stays on 2, a copy of each request goes to version 1 for comparison
@@ -138,6 +154,18 @@ final class DemoPrompts {
         def.putArray("messages").add(Json.object().put("role", "system").put("content", system))
                 .add(Json.object().put("role", "user").put("content", "{{ question }}"));
         admin.post("/admin/prompts", body);
+    }
+
+    /** One plain request (no prompt) per user for a model; the model canary splits them. */
+    private void plain(String model, int users, String prefix) throws IOException, InterruptedException {
+        for (int u = 0; u < users; u++) {
+            ObjectNode body = Json.object().put("model", model).put("max_tokens", 8);
+            body.putArray("messages").addObject().put("role", "user").put("content", "Say hello.");
+            http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                    .header("authorization", "Bearer " + apiKey).header("content-type", "application/json")
+                    .header("x-sluice-user", prefix + u).header("x-sluice-cache", "no-store").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.string(body))).build(), HttpResponse.BodyHandlers.discarding());
+        }
     }
 
     /** One request per user; returns how many got each version (x-sluice-prompt), failures as HTTP status. */

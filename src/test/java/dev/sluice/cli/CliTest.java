@@ -93,6 +93,7 @@ class CliTest {
 
     @Test
     @DisplayName("demo starts everything, sends sample traffic with zero errors, and prints a summary and a curl line")
+    @org.junit.jupiter.api.Timeout(value = 240, unit = java.util.concurrent.TimeUnit.SECONDS) // ~90 s on a loaded 2-core machine
     void demo() throws Exception {
         Path db = Files.createTempDirectory("sluice-demo").resolve("demo.db");
         Run demo = run("demo", "--port", "0", "--rounds", "2", "--no-wait", "--db", db.toString());
@@ -108,6 +109,8 @@ class CliTest {
         assertThat(demo.out()).contains("prompt v1", "prompt v2", "Regression table", "REGRESSED", "3 regressed", "is over $0.000025");
         assertThat(demo.out()).contains("promoted the winner 'concise': production -> 2", "automatic rollback after",
                 "max_error_rate", "production still -> 2", "copies to version 1, 0 failed");
+        assertThat(demo.out()).contains("model canary: automatic rollback: gate failed", "max_error_rate",
+                "gpt-4o's traffic is back on its own deployment");
         assertThat(demo.out()).contains("--require-eval: refused (409): No stored evaluation run has evaluated support-answer@3.");
         assertThat(demo.out()).contains("P2 FIRING topic-shift: drift centroid_shift", "figures: centroid_shift",
                 "read back from GET /admin/alerts", "./sluice alerts --url");

@@ -17,6 +17,8 @@ import java.util.Optional;
 public final class EvalRuns {
     private static final String SUMMARY = "id, created_at, started_at, team, created_by, description, suite, prompts,"
             + " targets, cases, passed, failed, pass_rate, cost_usd";
+    /** How a run's models are indexed next to prompt versions: {@code model:NAME}, version 0. */
+    public static final String MODEL_PREFIX = "model:";
     private final Database database;
 
     public EvalRuns(Database database) {
@@ -70,6 +72,10 @@ public final class EvalRuns {
                     served.add(t.path("served_prompt").asText());
                 }
             }
+            String model = providerModel(r.path("target").asText());
+            if (model != null) {
+                served.add(MODEL_PREFIX + model + "@0");
+            }
             for (String p : served) {
                 int[] n = counts.computeIfAbsent(p, k -> new int[2]);
                 n[0]++;
@@ -100,6 +106,16 @@ public final class EvalRuns {
             }
             ps.executeBatch();
         }
+    }
+
+    /** The gateway model an {@code openai:chat:MODEL} / {@code openai:MODEL} provider calls; null for other providers. */
+    static String providerModel(String target) {
+        for (String prefix : List.of("openai:chat:", "openai:")) {
+            if (target.startsWith(prefix) && target.length() > prefix.length()) {
+                return target.substring(prefix.length());
+            }
+        }
+        return null;
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.List;
  *   RUNNING(i) ────────────────────────────────▶ RUNNING(i+1) ─────────────────────────▶ PROMOTED
  *      │  ▲  a gate fails (at any tick, once min samples are in)
  *      │  │ ─────────────────────────────────────────────────────────────────────────────▶ ROLLED_BACK
- *  pause│  │resume (a fresh window)                      abort (from RUNNING or PAUSED) ──▶ ABORTED
+ *  pause│  │resume (a fresh window)                      abort (from RUNNING or PAUSED; a PROMOTED model canary too) ──▶ ABORTED
  *      ▼  │
  *   PAUSED(i)   (keeps its traffic split, decides nothing)
  * </pre>
@@ -100,7 +100,8 @@ public final class CanaryController {
     }
 
     public static RolloutState abort(RolloutState s, Instant now, String reason) {
-        if (!s.status().active()) {
+        boolean override = s.status() == RolloutStatus.PROMOTED && s.plan().subject().startsWith("model:");
+        if (!s.status().active() && !override) {
             throw conflict(s, "abort");
         }
         return s.with(RolloutStatus.ABORTED, s.step(), s.stepStartedAt(), now.toEpochMilli(), reason, s.lastChecks());

@@ -70,7 +70,9 @@ public final class ExperimentStore {
 
     /** Running or paused experiments on one subject ({@code prompt:NAME} / {@code model:NAME}). */
     public List<ExperimentRow> activeOn(String subject) {
-        return query("WHERE status IN " + ACTIVE + " AND subject = ?", List.of(subject), 100);
+        // a model canary that passed every step stays: it is the model's routing override until it is aborted
+        return query("WHERE (status IN " + ACTIVE + " OR (status = 'promoted' AND kind = 'canary' AND subject LIKE 'model:%'))"
+                + " AND subject = ?", List.of(subject), 100);
     }
 
     /** The newest experiments of one kind (null = any). */

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * What a prompt rollout's changes do outside its row: at completion the label moves to the
+ * What a rollout's changes do outside its row. A model's rollout (subject {@code model:NAME}) has no label: when
+ * it completes, the promoted rollout stays as the model's routing override (all its traffic to the candidate)
+ * until it is aborted, and a P3 notice says so; its rollback alerts like a prompt's. For a prompt: at completion the label moves to the
  * candidate (through the registry, so it is audited and can be rolled back like any move); at an
  * automatic rollback an alert goes out with the failing gate and the figures of both versions, and
  * an audit entry is written. The label itself never pointed at the candidate during the canary,
@@ -20,6 +22,7 @@ import java.util.function.Consumer;
  */
 public final class PromptRolloutEffects implements RolloutDriver.Effects {
     private static final String SUBJECT_PREFIX = "prompt:";
+    private static final String MODEL_PREFIX = "model:";
     private final PromptRegistry registry;
     private final AuditRepository audit;
     private final Consumer<Alert> alerts;
@@ -34,12 +37,38 @@ public final class PromptRolloutEffects implements RolloutDriver.Effects {
 
     @Override
     public void completed(RolloutState s) {
+        if (isModel(s)) {
+            // no label to move: the promoted rollout itself routes the model's traffic to the candidate from now on
+            Map<String, Object> details = modelDetails(s);
+            alerts.accept(new Alert("P3", "Model rollout completed: " + modelName(s) + " -> " + s.plan().candidate(),
+                    "Every step of the canary passed: all of " + modelName(s) + "'s traffic now goes to "
+                            + s.plan().candidate() + " (rollout " + s.id() + " stays as the routing override). Make it"
+                            + " permanent in the config, then end the override: sluice experiments abort " + s.id() + ".",
+                    details));
+            audit.append(new AuditEntry(clock.millis(), "rollout:" + s.id(), "system", "model.rollout.complete",
+                    s.plan().subject(), null, null, Json.string(details), null));
+            return;
+        }
         registry.label(promptName(s), s.plan().label(), Integer.parseInt(s.plan().candidate()), actor(s),
                 "rollout " + s.id() + " completed: " + s.plan().steps());
     }
 
     @Override
     public void rolledBack(RolloutState s, GateCheck failed) {
+        if (isModel(s)) {
+            Map<String, Object> details = modelDetails(s);
+            details.put("step_percent", s.plan().steps().get(s.step()));
+            details.put("gate", failed.gate());
+            details.put("candidate_value", failed.candidate());
+            details.put("current_value", failed.baseline());
+            details.put("threshold", failed.threshold());
+            alerts.accept(new Alert("P2", "Rollout rolled back: model " + modelName(s) + " -> " + s.plan().candidate(),
+                    "The canary sending " + modelName(s) + "'s traffic to " + s.plan().candidate() + " was rolled back: "
+                            + s.reason() + ". All traffic is on " + modelName(s) + "'s own deployments again.", details));
+            audit.append(new AuditEntry(clock.millis(), "rollout:" + s.id(), "system", "model.rollout.rollback",
+                    s.plan().subject(), null, null, Json.string(details), null));
+            return;
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("rollout", s.id());
         details.put("prompt", promptName(s));
@@ -61,9 +90,32 @@ public final class PromptRolloutEffects implements RolloutDriver.Effects {
 
     @Override
     public void aborted(RolloutState s) {
+        if (isModel(s)) {
+            audit.append(new AuditEntry(clock.millis(), "rollout:" + s.id(), "system", "model.rollout.abort",
+                    s.plan().subject(), null, null,
+                    Json.string(Map.of("rollout", s.id(), "reason", String.valueOf(s.reason()))), null));
+            return;
+        }
         audit.append(new AuditEntry(clock.millis(), "rollout:" + s.id(), "system", "prompt.rollout.abort",
                 "prompt:" + promptName(s) + ":" + s.plan().label(), null, null,
                 Json.string(Map.of("rollout", s.id(), "reason", String.valueOf(s.reason()))), null));
+    }
+
+    private static boolean isModel(RolloutState s) {
+        return s.plan().subject().startsWith(MODEL_PREFIX);
+    }
+
+    private static String modelName(RolloutState s) {
+        return s.plan().subject().substring(MODEL_PREFIX.length());
+    }
+
+    private static Map<String, Object> modelDetails(RolloutState s) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("rollout", s.id());
+        details.put("model", modelName(s));
+        details.put("current_model", s.plan().baseline());
+        details.put("candidate_model", s.plan().candidate());
+        return details;
     }
 
     private static String promptName(RolloutState s) {
