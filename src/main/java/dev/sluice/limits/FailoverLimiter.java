@@ -127,6 +127,11 @@ public final class FailoverLimiter implements Limiter {
         }
 
         @Override
+        public double[] available(List<Bucket> buckets) {
+            return local.available(share);
+        }
+
+        @Override
         public double spent(Bucket budget) {
             for (int i = 0; i < asked.size(); i++) {
                 if (asked.get(i).id().equals(budget.id())) {
@@ -152,7 +157,8 @@ public final class FailoverLimiter implements Limiter {
             return shared.available(buckets);
         } catch (RedisException e) {
             down(e);
-            return local.available(buckets);
+            // during an outage this node admits against its share of each limit: report that
+            return local.available(share(buckets, Math.max(1, liveNodes.getAsInt())));
         }
     }
 
