@@ -75,6 +75,19 @@ public abstract class HttpCall {
     /** Whether the response has been sent (or its stream started). */
     public abstract boolean isSent();
 
+    /** Whether the request came over TLS (an HTTPS listener). */
+    public boolean secure() {
+        return false;
+    }
+
+    /**
+     * Whether the client has closed its connection. The transport notices at once (not only on the
+     * next write), so long work for this request (a guardrail scan, waiting on the upstream) can stop.
+     */
+    public boolean clientGone() {
+        return false;
+    }
+
     // ---- what Sluice builds on them
 
     /**
