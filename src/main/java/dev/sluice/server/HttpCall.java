@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * One HTTP request and its response in progress, as Sluice's endpoints see it. The transport
- * (Helidon today, see {@link Transport}) implements the few abstract primitives; everything
+ * (Netty, see {@link Transport}) implements the few abstract primitives; everything
  * Sluice-specific about reading and answering (the body limit, error bodies, Retry-After, SSE
  * framing) is written once here, so a new transport cannot change what clients see.
  *
