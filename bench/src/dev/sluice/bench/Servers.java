@@ -65,7 +65,8 @@ final class Servers {
                       String adminKey) throws IOException {
         Path db = work.resolve(name + ".db");
         StringBuilder yaml = new StringBuilder()
-                .append("server: {host: 127.0.0.1, port: ").append(port).append("}\n")
+                // every benchmark connection comes from 127.0.0.1: no per-address cap (the default 1000 would refuse streams)
+                .append("server: {host: 127.0.0.1, port: ").append(port).append(", max_connections_per_ip: 0}\n")
                 .append(auth ? "auth: {enabled: true, admin_key: " + adminKey + "}\n" : "auth: {enabled: false}\n")
                 .append("store: {path: ").append(db).append("}\n")
                 .append("tracing: {enabled: ").append(tracing).append("}\n");

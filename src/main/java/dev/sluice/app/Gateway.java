@@ -9,7 +9,7 @@ import dev.sluice.pricing.PriceCatalog;
 import dev.sluice.server.ApiEndpoints;
 import dev.sluice.server.ConnectionLimits;
 import dev.sluice.server.GatewayServer;
-import dev.sluice.server.helidon.HelidonTransport;
+import dev.sluice.server.netty.NettyTransport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +75,8 @@ public final class Gateway implements AutoCloseable {
                     auth.callers(), config.modelNames(), maxBody));
             ServerConfig s = config.server();
             this.server = new GatewayServer(s.host(), s.port(),
-                    new ConnectionLimits(s.headerTimeout(), s.idleTimeout(), s.maxConnectionsPerIp()), new HelidonTransport(),
+                    new ConnectionLimits(s.headerTimeout(), s.idleTimeout(), s.maxConnectionsPerIp()), new NettyTransport(s.tls() == null ? null
+                            : new NettyTransport.Tls(s.tls().cert(), s.tls().key())),
                     assembly.endpoints(), assembly.readiness());
         } catch (RuntimeException e) {
             closeInReverse(modules);
@@ -104,6 +105,14 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /**
+     * Loads a new TLS certificate and key (PEM files) for the HTTPS listener: new connections use them,
+     * open ones keep the old ones (for the config reload and certificate rotation).
+     */
+    public void reloadTls(java.nio.file.Path cert, java.nio.file.Path key) {
+        server.reloadTls(cert, key);
     }
 
     /** The base URL clients use, e.g. {@code http://127.0.0.1:8080/v1}. */

@@ -19,7 +19,7 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        // Helidon logs through java.util.logging; send it to SLF4J with everything else.
+        // java.util.logging (the simulator's Helidon, the JDK) goes to SLF4J with everything else.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         return new CommandLine(new Main())

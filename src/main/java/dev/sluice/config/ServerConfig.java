@@ -10,15 +10,25 @@ import java.time.Duration;
  * @param idleTimeout        a kept-alive connection with no request in progress is closed after this long
  * @param maxConnectionsPerIp connections one client address may hold open at once (more get 429 and are closed);
  *                           0 = no cap
+ * @param tls                serve HTTPS with this PEM certificate chain and key, or null for plain HTTP
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, Duration drainTimeout, Duration headerTimeout,
-                           Duration idleTimeout, int maxConnectionsPerIp) {
+                           Duration idleTimeout, int maxConnectionsPerIp, Tls tls) {
+    /** A PEM certificate chain and its PEM (PKCS#8) private key. */
+    public record Tls(java.nio.file.Path cert, java.nio.file.Path key) {}
+
+    public ServerConfig(String host, int port, long maxBodyBytes, Duration drainTimeout, Duration headerTimeout,
+                        Duration idleTimeout, int maxConnectionsPerIp) {
+        this(host, port, maxBodyBytes, drainTimeout, headerTimeout, idleTimeout, maxConnectionsPerIp, null);
+    }
+
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1000;
 
     /** The same server on another port. */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, maxBodyBytes, drainTimeout, headerTimeout, idleTimeout, maxConnectionsPerIp);
+        return new ServerConfig(host, newPort, maxBodyBytes, drainTimeout, headerTimeout, idleTimeout, maxConnectionsPerIp,
+                tls);
     }
 }

@@ -14,12 +14,32 @@ final class ServerParser {
                     ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_IP);
         }
         node.allowOnly(Set.of("host", "port", "max_body_bytes", "drain_timeout", "header_timeout", "idle_timeout",
-                "max_connections_per_ip"));
+                "max_connections_per_ip", "tls"));
         return new ServerConfig(node.string("host", "0.0.0.0"), node.integer("port", 8080, 0, 65535),
                 node.bytes("max_body_bytes", 20L * 1024 * 1024), node.duration("drain_timeout", Duration.ofSeconds(30)),
                 positive(node, "header_timeout", ServerConfig.DEFAULT_HEADER_TIMEOUT),
                 positive(node, "idle_timeout", ServerConfig.DEFAULT_IDLE_TIMEOUT),
-                node.integer("max_connections_per_ip", ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_IP, 0, 1_000_000));
+                node.integer("max_connections_per_ip", ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_IP, 0, 1_000_000),
+                tls(node.get("tls")));
+    }
+
+    /** {@code tls: {cert: PEM file, key: PEM file}}: both files must be readable. */
+    private static ServerConfig.Tls tls(YamlNode node) {
+        if (node == null) {
+            return null;
+        }
+        node.allowOnly(Set.of("cert", "key"));
+        java.nio.file.Path cert = readable(node, "cert", "the PEM certificate chain, e.g. /etc/sluice/tls/cert.pem");
+        java.nio.file.Path key = readable(node, "key", "the PEM private key (PKCS#8), e.g. /etc/sluice/tls/key.pem");
+        return new ServerConfig.Tls(cert, key);
+    }
+
+    private static java.nio.file.Path readable(YamlNode node, String key, String fix) {
+        java.nio.file.Path p = java.nio.file.Path.of(node.requiredString(key, fix));
+        if (!java.nio.file.Files.isReadable(p)) {
+            throw node.get(key).error("server.tls." + key + ": cannot read " + p, fix);
+        }
+        return p;
     }
 
     private static Duration positive(YamlNode node, String key, Duration fallback) {

@@ -56,7 +56,7 @@ public final class InputGuardStage implements Stage {
         List<ChatMessage> messages = request.messages();
         List<ChatMessage> rewritten = null;
         warm.run();
-        ScanBudget.Deadline deadline = budget.start();
+        ScanBudget.Deadline deadline = budget.start(ex::clientGone);
         scan:
         for (int i = 0; i < messages.size(); i++) {
             String role = view.roles().get(i);
@@ -72,6 +72,10 @@ public final class InputGuardStage implements Stage {
                 List<Trigger> triggers;
                 try {
                     triggers = Inspection.run(rules, text, context, true, deadline);
+                } catch (ScanBudget.ClientGone e) {
+                    recorder.flush();
+                    return Reply.fail(new dev.sluice.api.SluiceException(499, "invalid_request_error", "client_disconnected",
+                            null, "The client closed its connection while its request was being checked."));
                 } catch (ScanBudget.Exceeded e) {
                     recorder.add(ScanBudget.NAME, ScanBudget.VERDICT, budget.block() ? Action.BLOCK : Action.FLAG, 1.0,
                             "time");

@@ -20,6 +20,9 @@ public final class Inspection {
             if (rule.scanner().needsWholeText() && !wholeText || !rule.scanner().appliesTo(context)) {
                 continue;
             }
+            if (deadline != null && deadline.clientGone().getAsBoolean()) {
+                throw new ScanBudget.ClientGone();
+            }
             if (deadline != null && deadline.passed()) {
                 throw new ScanBudget.Exceeded();
             }

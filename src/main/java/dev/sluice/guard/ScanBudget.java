@@ -9,8 +9,8 @@ import java.time.Duration;
  * scanners, so the total is bounded too. The budget is checked before each scanner runs on each
  * text; a scanner already running finishes (each is bounded on its own).
  *
- * <p>The transport (Helidon) does not tell a handler that its client has gone while the handler
- * computes, so scanning for a client that disconnected stops at this budget, not before.
+ * <p>Scanning also stops, before the next scanner, once the client has closed its connection (the
+ * transport tells the request at once; the request then ends as a 499 {@code client_disconnected}).
  */
 public record ScanBudget(Duration budget, boolean block) {
     public static final ScanBudget DEFAULT = new ScanBudget(Duration.ofSeconds(2), true);
@@ -21,17 +21,29 @@ public record ScanBudget(Duration budget, boolean block) {
 
     /** A deadline from now, on the calling thread. */
     public Deadline start() {
-        return new Deadline(System.nanoTime() + budget.toNanos(), ScannerResources.loadingNanos());
+        return start(() -> false);
+    }
+
+    /** A deadline from now that also ends the scan once {@code clientGone} says the client left. */
+    public Deadline start(java.util.function.BooleanSupplier clientGone) {
+        return new Deadline(System.nanoTime() + budget.toNanos(), ScannerResources.loadingNanos(), clientGone);
     }
 
     /**
      * One request's deadline; time the thread spends loading a shared model (once per process)
      * moves it out, see {@link ScannerResources#loadingNanos()}.
      */
-    public record Deadline(long nanos, long loadingAtStart) {
+    public record Deadline(long nanos, long loadingAtStart, java.util.function.BooleanSupplier clientGone) {
         public boolean passed() {
             long loading = ScannerResources.loadingNanos() - loadingAtStart;
             return System.nanoTime() - loading - nanos > 0;
+        }
+    }
+
+    /** Thrown inside the input guard when the client has gone between two scans. */
+    static final class ClientGone extends RuntimeException {
+        ClientGone() {
+            super("the client went away", null, false, false);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
  * by one thread at a time (the request's virtual thread), so it needs no locking.
  */
 public final class Exchange {
+    private volatile java.util.function.BooleanSupplier clientGone = () -> false;
     public enum Operation { CHAT, EMBEDDINGS }
 
     /** The USD cost of an upstream model's usage (0 for unknown models or no usage). */
@@ -345,6 +346,16 @@ public final class Exchange {
     }
 
     /** A header every response to this request carries (set by stages, written by the server). */
+    /** Whether the client has closed its connection (set by the server from its transport). */
+    public boolean clientGone() {
+        return clientGone.getAsBoolean();
+    }
+
+    /** How the server tells this exchange whether its client is still connected. */
+    public void clientGone(java.util.function.BooleanSupplier supplier) {
+        this.clientGone = supplier;
+    }
+
     public void responseHeader(String name, String value) {
         responseHeaders.put(name, value);
     }

@@ -124,7 +124,7 @@ public final class SseReader implements AutoCloseable {
         try {
             in.close();
         } catch (IOException | RuntimeException ignored) {
-            // closing a dead upstream connection (Helidon reports a cut-off body as a RuntimeException)
+            // closing a dead upstream connection (an HTTP client may report a cut-off body as a RuntimeException)
         }
     }
 }

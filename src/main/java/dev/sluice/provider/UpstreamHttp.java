@@ -2,43 +2,85 @@ package dev.sluice.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Json;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.ClientRequest;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
+import dev.sluice.server.netty.NettyLoops;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP client every provider shares: Helidon's blocking WebClient (pooled keep-alive
- * connections, virtual-thread friendly). It turns transport failures into classified
- * {@link UpstreamException}s so providers only deal with HTTP statuses and bodies.
+ * The HTTP client every provider shares: Netty's HTTP/1.1 codec on the gateway's own event loops
+ * ({@link NettyLoops}, shared with the server), a pool of kept-alive connections per provider, and a
+ * blocking face for the request's virtual thread: {@link #postJson} returns once the status line and
+ * headers are in, and the body is an {@link InputStream} fed by the event loop (at most 256 KiB
+ * buffered: past that the connection stops reading, so a slow client slows its upstream instead of
+ * filling memory). Transport failures become classified {@link UpstreamException}s, so providers
+ * only deal with HTTP statuses and bodies. (The JDK HttpClient was measured for this hop too and
+ * spent about three times the CPU per request: bench/results/transport.md.)
  */
 public final class UpstreamHttp {
-    private static final Map<String, HeaderName> NAMES = new ConcurrentHashMap<>();
+    private static final int HIGH_WATER = 256 * 1024;
+    private static final int MAX_IDLE = 256;
+    private static volatile SslContext clientTls;
 
     private final String provider;
-    private final WebClient client;
+    private final String host;
+    private final int port;
+    private final String basePath;
+    private final String hostHeader;
+    private final boolean tls;
+    private final int connectTimeoutMillis;
+    private final ConcurrentLinkedDeque<Channel> idle = new ConcurrentLinkedDeque<>();
 
     /** @param baseUrl e.g. {@code http://127.0.0.1:9090/v1}; request paths are appended to it */
     public UpstreamHttp(String provider, String baseUrl, Duration connectTimeout) {
         this.provider = provider;
-        this.client = WebClient.builder()
-                .baseUri(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/")
-                .connectTimeout(connectTimeout)
-                .socketOptions(options -> options.tcpNoDelay(true))
-                .shareConnectionCache(false)
-                .connectionCacheSize(1024)
-                .build();
+        URI uri = URI.create(baseUrl);
+        this.tls = "https".equalsIgnoreCase(uri.getScheme());
+        if (!tls && !"http".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("base_url must be http:// or https://: " + baseUrl);
+        }
+        this.host = uri.getHost();
+        this.port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+        String p = uri.getRawPath() == null ? "" : uri.getRawPath();
+        this.basePath = p.endsWith("/") ? p : p + "/";
+        boolean defaultPort = uri.getPort() < 0 || uri.getPort() == (tls ? 443 : 80);
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        this.hostHeader = defaultPort ? h : h + ":" + port;
+        this.connectTimeoutMillis = (int) Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE);
     }
 
     /** An open upstream response; close it to return the connection to the pool. */
@@ -63,101 +105,414 @@ public final class UpstreamHttp {
     /**
      * POSTs a JSON body and returns once the status line and headers have arrived.
      *
-     * @param path relative to the base URL, unencoded (the client encodes it); it may end in a
-     *             query such as {@code ?alt=sse} or {@code ?api-version=2024-10-21}, whose
-     *             values are sent as query parameters (the client would otherwise escape the
-     *             {@code ?} into the path)
+     * @param path relative to the base URL; it may end in a query such as {@code ?alt=sse} or
+     *             {@code ?api-version=2024-10-21}. Characters not allowed in a URL are percent-encoded.
      */
     public Response postJson(String path, Map<String, String> headers, byte[] body, Duration readTimeout) {
-        int query = path.indexOf('?');
-        String plainPath = query < 0 ? path : path.substring(0, query);
-        HttpClientRequest request = client.post(plainPath.startsWith("/") ? plainPath.substring(1) : plainPath)
-                .readTimeout(readTimeout)
-                .header(HeaderNames.CONTENT_TYPE, "application/json");
-        if (query >= 0) {
-            for (String pair : path.substring(query + 1).split("&")) {
-                int eq = pair.indexOf('=');
-                if (!pair.isEmpty()) {
-                    request.queryParam(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
-                }
-            }
-        }
-        for (Map.Entry<String, String> h : headers.entrySet()) {
-            request.header(name(h.getKey()), h.getValue());
-        }
-        return send(request, body);
+        FullHttpRequest request = request(HttpMethod.POST, path, headers, Unpooled.wrappedBuffer(body));
+        request.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        return exchange(request, readTimeout);
     }
 
     /** GETs a path, for health checks and model listings. */
     public Response get(String path, Map<String, String> headers, Duration readTimeout) {
-        HttpClientRequest request = client.get(path.startsWith("/") ? path.substring(1) : path).readTimeout(readTimeout);
+        return exchange(request(HttpMethod.GET, path, headers, Unpooled.EMPTY_BUFFER), readTimeout);
+    }
+
+    private FullHttpRequest request(HttpMethod method, String path, Map<String, String> headers, ByteBuf body) {
+        String target = basePath + encode(path.startsWith("/") ? path.substring(1) : path);
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, body);
+        request.headers().set(HttpHeaderNames.HOST, hostHeader);
         for (Map.Entry<String, String> h : headers.entrySet()) {
-            request.header(name(h.getKey()), h.getValue());
+            request.headers().set(h.getKey(), h.getValue());
         }
-        try {
-            return wrap(request.request());
-        } catch (RuntimeException e) {
-            throw transportFailure(e);
-        }
+        HttpUtil.setContentLength(request, body.readableBytes());
+        return request;
     }
 
-    private Response send(ClientRequest<?> request, byte[] body) {
-        try {
-            return wrap(request.submit(body));
-        } catch (RuntimeException e) {
-            throw transportFailure(e);
+    /** Percent-encodes what may not appear in a request target (spaces, non-ASCII, controls). */
+    static String encode(String path) {
+        boolean clean = true;
+        for (int i = 0; i < path.length() && clean; i++) {
+            char c = path.charAt(i);
+            clean = c > 0x20 && c < 0x7f && c != '"' && c != '<' && c != '>' && c != '\\' && c != '^' && c != '`'
+                    && c != '{' && c != '|' && c != '}';
         }
+        if (clean) {
+            return path;
+        }
+        StringBuilder out = new StringBuilder(path.length() + 16);
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c > 0x20 && c < 0x7f && "\"<>\\^`{|}".indexOf(c) < 0) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return out.toString();
     }
 
-    private Response wrap(HttpClientResponse response) {
-        return new Response() {
-            @Override
-            public int status() {
-                return response.status().code();
-            }
-
-            @Override
-            public String header(String name) {
-                return response.headers().first(name(name)).orElse(null);
-            }
-
-            @Override
-            public InputStream body() {
-                return response.inputStream();
-            }
-
-            @Override
-            public byte[] readAll() {
-                try (InputStream in = response.inputStream()) {
-                    return in.readAllBytes();
-                } catch (IOException | RuntimeException e) {
-                    throw transportFailure(e);
+    private Response exchange(FullHttpRequest request, Duration readTimeout) {
+        long timeoutNanos = readTimeout.toNanos();
+        try {
+            Channel reused = pooled();
+            if (reused != null) {
+                Exchange e = new Exchange(reused, true);
+                try {
+                    e.send(request.retainedDuplicate(), timeoutNanos); // the write releases the duplicate
+                    request.release();
+                    return e;
+                } catch (StaleConnection stale) {
+                    // the server closed the kept-alive connection before answering: once more on a new one
                 }
             }
+            Channel fresh;
+            try {
+                fresh = connect();
+            } catch (IOException | RuntimeException e) {
+                request.release();
+                throw e;
+            }
+            Exchange e = new Exchange(fresh, false);
+            e.send(request, timeoutNanos); // the write releases the request
+            return e;
+        } catch (UpstreamException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw transportFailure(e);
+        }
+    }
 
-            @Override
-            public JsonNode readJsonObject() {
-                byte[] body = readAll();
-                try {
-                    JsonNode node = Json.parseUpstream(body);
-                    if (node != null && node.isObject()) {
-                        return node;
+    private Channel pooled() {
+        for (Channel c; (c = idle.pollFirst()) != null; ) {
+            if (c.isActive()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private Channel connect() throws IOException {
+        SslContext ssl = tls ? clientTls() : null;
+        ChannelFuture f = new Bootstrap().group(NettyLoops.group()).channel(NettyLoops.clientChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, port));
+                        }
+                        ch.pipeline().addLast(new HttpClientCodec(8192, 64 * 1024, 64 * 1024), new Reader());
                     }
-                } catch (IOException | RuntimeException e) {
-                    throw malformed(e);
-                }
-                throw malformed(null);
+                }).connect(host, port);
+        try {
+            f.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(false);
+            throw new java.io.InterruptedIOException("interrupted while connecting");
+        }
+        if (!f.isSuccess()) {
+            Throwable cause = f.cause();
+            if (cause instanceof IOException io) {
+                throw io;
             }
+            throw new IOException(String.valueOf(cause), cause);
+        }
+        return f.channel();
+    }
 
-            @Override
-            public void close() {
-                try {
-                    response.close();
-                } catch (RuntimeException ignored) {
-                    // the connection is dropped instead of pooled; nothing else to do
+    private static SslContext clientTls() throws IOException {
+        SslContext c = clientTls;
+        if (c == null) {
+            synchronized (UpstreamHttp.class) {
+                c = clientTls;
+                if (c == null) {
+                    c = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+                    clientTls = c;
                 }
             }
-        };
+        }
+        return c;
+    }
+
+    private static final class StaleConnection extends IOException {
+        StaleConnection(String message) {
+            super(message, null);
+        }
+    }
+
+    /** One connection's response reader: hands what arrives to the exchange in progress. */
+    private static final class Reader extends SimpleChannelInboundHandler<HttpObject> {
+        volatile Exchange exchange;
+
+        Reader() {
+            super(false);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+            Exchange e = exchange;
+            if (e == null) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                ctx.close(); // bytes nobody asked for: the connection is not reusable
+                return;
+            }
+            e.arrived(msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            Exchange e = exchange;
+            if (e != null) {
+                e.failed(new IOException("the upstream closed the connection"));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Exchange e = exchange;
+            if (e != null) {
+                e.failed(cause);
+            }
+            ctx.close();
+        }
+    }
+
+    private static final Object END = new Object();
+
+    /** One request and its response on one connection. */
+    private final class Exchange extends InputStream implements Response {
+        private final Channel channel;
+        private final boolean reused;
+        private final Reader reader;
+        private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        private final AtomicLong queued = new AtomicLong();
+        private volatile boolean paused;
+        private volatile boolean complete;
+        private volatile boolean sawResponse;
+        private HttpResponse head;
+        private ByteBuf current;
+        private long timeoutNanos;
+        private boolean closed;
+        private boolean ended;
+        private boolean reusable;
+
+        Exchange(Channel channel, boolean reused) {
+            this.channel = channel;
+            this.reused = reused;
+            this.reader = channel.pipeline().get(Reader.class);
+        }
+
+        void send(FullHttpRequest request, long timeoutNanos) throws IOException {
+            this.timeoutNanos = timeoutNanos;
+            if (reader == null) {
+                request.release();
+                throw reused ? new StaleConnection("closed while idle") : new IOException("the upstream connection closed");
+            }
+            reader.exchange = this;
+            channel.writeAndFlush(request).addListener(f -> {
+                if (!f.isSuccess()) {
+                    failed(f.cause());
+                }
+            });
+            Object first = take();
+            if (first instanceof HttpResponse r) {
+                head = r;
+                return;
+            }
+            abandon();
+            if (first instanceof Throwable t) {
+                if (reused && !sawResponse) {
+                    throw new StaleConnection(t.getMessage());
+                }
+                throw t instanceof IOException io ? io : new IOException(t.getMessage(), t);
+            }
+            throw new IOException("no response from the upstream");
+        }
+
+        /** On the event loop. */
+        void arrived(HttpObject msg) {
+            if (msg instanceof HttpResponse r) {
+                sawResponse = true;
+                if (r.status().code() == 100) {
+                    return; // interim; the real status follows
+                }
+                reusable = HttpUtil.isKeepAlive(r);
+                queue.add(r);
+            }
+            if (msg instanceof HttpContent c) {
+                ByteBuf content = c.content();
+                if (content.isReadable()) {
+                    if (queued.addAndGet(content.readableBytes()) > HIGH_WATER) {
+                        paused = true;
+                        channel.config().setAutoRead(false);
+                    }
+                    queue.add(content);
+                } else {
+                    content.release();
+                }
+                if (msg instanceof LastHttpContent) {
+                    complete = true;
+                    queue.add(END);
+                    reader.exchange = null;
+                    if (reusable && idle.size() < MAX_IDLE) {
+                        if (paused) {
+                            paused = false; // what is queued is this exchange's; the connection reads again
+                            channel.config().setAutoRead(true);
+                        }
+                        idle.addFirst(channel);
+                    } else {
+                        channel.close();
+                    }
+                }
+            }
+        }
+
+        /** On the event loop (or the writer's listener). */
+        void failed(Throwable cause) {
+            if (!complete) {
+                queue.add(cause == null ? new IOException("the upstream connection failed") : cause);
+            }
+        }
+
+        private Object take() throws IOException {
+            Object o;
+            try {
+                o = queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                abandon();
+                throw new java.io.InterruptedIOException("interrupted while waiting for the upstream");
+            }
+            if (o == null) {
+                abandon();
+                throw new SocketTimeoutException("the upstream sent nothing for " + timeoutNanos / 1_000_000 + " ms");
+            }
+            return o;
+        }
+
+        /** The exchange ends before its response did: the connection cannot be reused. */
+        private void abandon() {
+            if (!complete) {
+                reader.exchange = null;
+                channel.close();
+            }
+        }
+
+        // ---- Response
+
+        @Override
+        public int status() {
+            return head.status().code();
+        }
+
+        @Override
+        public String header(String name) {
+            return head.headers().get(name);
+        }
+
+        @Override
+        public InputStream body() {
+            return this;
+        }
+
+        @Override
+        public byte[] readAll() {
+            try (InputStream in = this) {
+                return in.readAllBytes();
+            } catch (IOException | RuntimeException e) {
+                throw transportFailure(e);
+            }
+        }
+
+        @Override
+        public JsonNode readJsonObject() {
+            byte[] body = readAll();
+            try {
+                JsonNode node = Json.parseUpstream(body);
+                if (node != null && node.isObject()) {
+                    return node;
+                }
+            } catch (IOException | RuntimeException e) {
+                throw malformed(e);
+            }
+            throw malformed(null);
+        }
+
+        // ---- InputStream
+
+        private boolean next() throws IOException {
+            while (current == null || !current.isReadable()) {
+                if (current != null) {
+                    current.release();
+                    current = null;
+                }
+                if (ended || closed) {
+                    return false;
+                }
+                Object o = take();
+                if (o == END) {
+                    ended = true;
+                    return false;
+                }
+                if (o instanceof Throwable t) {
+                    ended = true;
+                    throw t instanceof IOException io ? io : new IOException(t.getMessage(), t);
+                }
+                ByteBuf b = (ByteBuf) o;
+                long left = queued.addAndGet(-b.readableBytes());
+                if (paused && left < HIGH_WATER / 2) {
+                    paused = false;
+                    channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+                }
+                current = b;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return next() ? current.readByte() & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!next()) {
+                return -1;
+            }
+            int n = Math.min(len, current.readableBytes());
+            current.readBytes(b, off, n);
+            return n;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (current != null) {
+                current.release();
+                current = null;
+            }
+            abandon();
+            for (Object o; (o = queue.poll()) != null; ) {
+                if (o instanceof ByteBuf b) {
+                    b.release();
+                }
+            }
+            if (paused) {
+                paused = false;
+                channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+            }
+        }
     }
 
     /** Classifies a transport failure: a timeout, a refused or reset connection. */
@@ -186,11 +541,10 @@ public final class UpstreamHttp {
                 "The upstream provider '" + provider + "' sent a response that is not valid JSON.", null, cause);
     }
 
-    private static HeaderName name(String name) {
-        return NAMES.computeIfAbsent(name, HeaderNames::create);
-    }
-
+    /** Closes the pooled connections. */
     public void close() {
-        // Helidon's client owns no threads; pooled connections close with the JVM
+        for (Channel c; (c = idle.pollFirst()) != null; ) {
+            c.close();
+        }
     }
 }

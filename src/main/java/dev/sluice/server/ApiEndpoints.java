@@ -70,6 +70,7 @@ public final class ApiEndpoints implements Endpoints {
     private void handle(HttpCall call, Exchange.Operation operation) {
         Map<String, String> headers = call.headers();
         Exchange ex = new Exchange(call.requestId(), operation, headers);
+        ex.clientGone(call::clientGone); // guardrail scans and streams stop once the client has gone
         // the root span joins the client's trace when it sent a traceparent
         Span root = tracer.spanBuilder(operation == Exchange.Operation.CHAT ? "chat" : "embeddings")
                 .setParent(Tracing.extract(headers)).setSpanKind(SpanKind.SERVER).startSpan();

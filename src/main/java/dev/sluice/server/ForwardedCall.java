@@ -117,4 +117,14 @@ public final class ForwardedCall extends HttpCall {
     public boolean isSent() {
         return outer.isSent();
     }
+
+    @Override
+    public boolean secure() {
+        return outer.secure();
+    }
+
+    @Override
+    public boolean clientGone() {
+        return outer.clientGone();
+    }
 }

@@ -77,6 +77,11 @@ public final class GatewayServer {
         return listening.port();
     }
 
+    /** Swaps the HTTPS listener's certificate and key (PEM files) for new connections. */
+    public void reloadTls(java.nio.file.Path cert, java.nio.file.Path key) {
+        listening.reloadTls(cert, key);
+    }
+
     /** API requests being handled right now (their completion listeners included). */
     public int inFlight() {
         return dispatcher.inFlight();

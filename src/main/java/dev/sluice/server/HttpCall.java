@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * One HTTP request and its response in progress, as Sluice's endpoints see it. The transport
- * (Helidon today, see {@link Transport}) implements the few abstract primitives; everything
+ * (Netty, see {@link Transport}) implements the few abstract primitives; everything
  * Sluice-specific about reading and answering (the body limit, error bodies, Retry-After, SSE
  * framing) is written once here, so a new transport cannot change what clients see.
  *
@@ -82,6 +82,19 @@ public abstract class HttpCall {
 
     /** Whether the response has been sent (or its stream started). */
     public abstract boolean isSent();
+
+    /** Whether the request came over TLS (an HTTPS listener). */
+    public boolean secure() {
+        return false;
+    }
+
+    /**
+     * Whether the client has closed its connection. The transport notices at once (not only on the
+     * next write), so long work for this request (a guardrail scan, waiting on the upstream) can stop.
+     */
+    public boolean clientGone() {
+        return false;
+    }
 
     // ---- what Sluice builds on them
 

@@ -76,6 +76,10 @@ final class ReplyWriter {
             try {
                 ChatChunk chunk;
                 while ((chunk = chunks.next()) != null) {
+                    if (call.clientGone()) {
+                        // the transport saw the connection close: stop reading the upstream now, not at the next write
+                        throw new IOException("the client went away");
+                    }
                     if (chunk.usage() != null && !clientWantsUsage) {
                         if (chunk.choices().isEmpty()) {
                             continue;

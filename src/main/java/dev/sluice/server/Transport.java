@@ -1,7 +1,7 @@
 package dev.sluice.server;
 
 /**
- * The HTTP stack under Sluice (Helidon today: {@code server.helidon}). It accepts connections,
+ * The HTTP stack under Sluice (Netty: {@code server.netty}). It accepts connections,
  * runs each request on its own virtual thread as an {@link HttpCall} handed to the
  * {@link Dispatcher}, and owns wire-level matters: keep-alive, chunking, decoding gzip request
  * bodies (and refusing other content encodings with a 400), never compressing responses, and
@@ -25,5 +25,13 @@ public interface Transport {
 
         /** Stops accepting and closes connections (after the dispatcher drained). */
         void stop();
+
+        /**
+         * Swaps the TLS certificate and key (PEM files) for new connections; open ones keep theirs.
+         *
+         * @throws IllegalStateException    when this listener serves plain HTTP
+         * @throws IllegalArgumentException when the files are not a usable certificate and key
+         */
+        void reloadTls(java.nio.file.Path cert, java.nio.file.Path key);
     }
 }

@@ -234,7 +234,7 @@ public final class DashboardEndpoints implements Endpoints {
     }
 
     private boolean secure(HttpCall call) {
-        return alwaysSecure || "https".equalsIgnoreCase(call.header("x-forwarded-proto"));
+        return alwaysSecure || call.secure() || "https".equalsIgnoreCase(call.header("x-forwarded-proto"));
     }
 
     private void record(HttpCall call, AdminIdentity who, String action) {

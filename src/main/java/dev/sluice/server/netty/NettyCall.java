@@ -1,0 +1,325 @@
+package dev.sluice.server.netty;
+
+import dev.sluice.server.HttpCall;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A Netty request as an {@link HttpCall}. The event loop feeds the body ({@link BodyInput}); the
+ * request's virtual thread reads it and writes the answer, which Netty queues to the event loop. A
+ * streamed answer waits (on the virtual thread) whenever the connection's outbound buffer is over its
+ * high-water mark, so a slow reader holds back its stream instead of filling memory; once the client is
+ * gone every read and write fails with an {@link IOException} at once.
+ */
+final class NettyCall extends HttpCall {
+    private final Channel channel;
+    private final HttpRequest request;
+    private final String rawPath;
+    private final String path;
+    private final String queryString;
+    private final boolean secure;
+    private final BodyInput body;
+    private final boolean gzip;
+    private final HttpHeaders out = new DefaultHttpHeaders();
+    private QueryStringDecoder query;
+    private Map<String, String> headers;
+    private volatile boolean sent;
+    private volatile String gone;
+    boolean keepAlive;
+    private ChunkedOut stream;
+
+    NettyCall(Channel channel, HttpRequest request, String rawPath, String path, String queryString, boolean secure,
+              boolean keepAlive, boolean gzip) {
+        this.channel = channel;
+        this.request = request;
+        this.rawPath = rawPath;
+        this.path = path;
+        this.queryString = queryString;
+        this.secure = secure;
+        this.keepAlive = keepAlive;
+        this.gzip = gzip;
+        this.body = new BodyInput(channel);
+    }
+
+    BodyInput bodyInput() {
+        return body;
+    }
+
+    /** On the event loop: the connection closed. */
+    void closed(String why) {
+        gone = why;
+        body.gone(why);
+    }
+
+    @Override
+    public boolean clientGone() {
+        return gone != null;
+    }
+
+    @Override
+    public boolean secure() {
+        return secure;
+    }
+
+    @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    @Override
+    public String rawPath() {
+        return rawPath;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    private QueryStringDecoder decoder() {
+        if (query == null) {
+            query = new QueryStringDecoder(queryString, false);
+        }
+        return query;
+    }
+
+    @Override
+    public String query(String name) {
+        List<String> all = decoder().parameters().get(name);
+        return all == null || all.isEmpty() ? null : all.getFirst();
+    }
+
+    @Override
+    public List<String> queryAll(String name) {
+        List<String> all = decoder().parameters().get(name);
+        return all == null ? List.of() : List.copyOf(all);
+    }
+
+    @Override
+    public String queryString() {
+        return queryString;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : null;
+    }
+
+    @Override
+    public String header(String lowerCaseName) {
+        return headers().get(lowerCaseName);
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        if (headers == null) {
+            Map<String, String> m = new HashMap<>(32);
+            for (Map.Entry<String, String> h : request.headers()) {
+                m.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+            }
+            headers = m;
+        }
+        return headers;
+    }
+
+    @Override
+    protected long declaredLength() {
+        String v = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (v == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    protected InputStream bodyStream() {
+        return gzip ? new LazyGzip(body) : body;
+    }
+
+    @Override
+    public void header(String name, String value) {
+        out.set(name, value);
+        if (name.equalsIgnoreCase("connection") && value.equalsIgnoreCase("close")) {
+            keepAlive = false;
+        }
+    }
+
+    @Override
+    public void send(int status, String contentType, byte[] bytes) {
+        if (sent) {
+            throw new IllegalStateException("the response was already sent");
+        }
+        sent = true;
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(bytes), out, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        connectionHeader(r);
+        channel.writeAndFlush(r, channel.voidPromise());
+    }
+
+    private void connectionHeader(HttpResponse r) {
+        if (!keepAlive || !body.complete()) {
+            // a body still arriving after the answer would be read as the next request: close instead
+            keepAlive = false;
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+    }
+
+    @Override
+    protected OutputStream stream(int status) {
+        if (sent) {
+            throw new IllegalStateException("the response was already sent");
+        }
+        sent = true;
+        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), out);
+        r.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        connectionHeader(r);
+        channel.write(r, channel.voidPromise());
+        stream = new ChunkedOut();
+        return stream;
+    }
+
+    @Override
+    public boolean isSent() {
+        return sent;
+    }
+
+    /** On the request's thread, after the handler returned: an unfinished stream is ended. */
+    void finish() {
+        body.release();
+        if (stream != null && !stream.closed) {
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // the client is gone; the connection closes
+            }
+        }
+    }
+
+    private IOException goneException() {
+        return new IOException("the client went away" + (gone == null ? "" : ": " + gone));
+    }
+
+    /** A chunked response body: buffered up to a few KiB, each flush one chunk on the wire. */
+    private final class ChunkedOut extends OutputStream {
+        private byte[] buf = new byte[256];
+        private int count;
+        boolean closed;
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new IOException("the stream is closed");
+            }
+            if (gone != null) {
+                throw goneException();
+            }
+            if (count + len > buf.length) {
+                if (count + len <= 8192) {
+                    buf = java.util.Arrays.copyOf(buf, Math.max(count + len, Math.min(8192, buf.length * 2)));
+                } else {
+                    send(false);
+                    if (len > buf.length) {
+                        push(Unpooled.copiedBuffer(b, off, len), false);
+                        return;
+                    }
+                }
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void send(boolean flush) throws IOException {
+            if (count > 0) {
+                push(Unpooled.copiedBuffer(buf, 0, count), flush);
+                count = 0;
+            } else if (flush) {
+                channel.flush();
+            }
+        }
+
+        private void push(io.netty.buffer.ByteBuf data, boolean flush) throws IOException {
+            ChannelFuture f = flush ? channel.writeAndFlush(new DefaultHttpContent(data))
+                    : channel.write(new DefaultHttpContent(data));
+            awaitWritable(f);
+        }
+
+        /** Back-pressure: while the client reads slower than the stream is written, the writer waits. */
+        private void awaitWritable(ChannelFuture f) throws IOException {
+            if (!channel.isWritable()) {
+                channel.flush();
+                try {
+                    f.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException();
+                }
+                if (!f.isSuccess() || gone != null) {
+                    throw goneException();
+                }
+            }
+            if (!channel.isActive()) {
+                throw goneException();
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (closed) {
+                return;
+            }
+            if (gone != null) {
+                throw goneException();
+            }
+            send(true);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (gone != null) {
+                throw goneException();
+            }
+            if (count > 0) {
+                channel.write(new DefaultHttpContent(Unpooled.copiedBuffer(buf, 0, count)), channel.voidPromise());
+                count = 0;
+            }
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
+        }
+    }
+}
