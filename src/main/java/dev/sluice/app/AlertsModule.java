@@ -2,22 +2,28 @@ package dev.sluice.app;
 
 import dev.sluice.alert.AlertEvaluator;
 import dev.sluice.alert.AlertSink;
+import dev.sluice.alert.SharedWindows;
 import dev.sluice.config.AlertsConfig;
 import dev.sluice.store.FeedbackRecord;
 import java.time.Clock;
 
 /**
  * {@code alerts:}: where alerts go (the log and a webhook), and the alert rules' evaluator, a
- * completion listener with a sliding window per rule, when rules are configured.
+ * completion listener with a sliding window per rule, when rules are configured. With Redis the
+ * windows are the cluster's ({@link SharedWindows}).
  */
 final class AlertsModule implements Module {
     private final AlertSink sink;
     private final AlertEvaluator rules;
 
-    AlertsModule(AlertsConfig config, Clock clock) {
+    AlertsModule(AlertsConfig config, StoreModule store, Clock clock) {
         this.sink = new AlertSink(config.webhook());
         this.rules = config.rules().isEmpty() ? null
                 : new AlertEvaluator(config.rules(), config.evaluationInterval(), sink, clock, true);
+        if (rules != null && store.membership() != null) {
+            // several nodes: windows over the whole cluster's traffic, evaluated by one node a tick
+            rules.share(new SharedWindows(store.redis(), "sluice:alerts:", store.membership().nodeId()));
+        }
     }
 
     @Override
