@@ -80,15 +80,16 @@ final class StoreModule implements Module {
             Writers w = new Writers(db, config, config.buffer() == null ? null : opened(opened, new StreamBuffer(config.buffer())),
                     opened);
             BatchWriter<RequestRecord> requestLog = w.writer("request-log", new RequestLogSink(), RequestRecord.class,
-                    RequestRecord::endUser, RequestRecord::uid);
+                    RequestRecord::endUser, RequestRecord::ts, RequestRecord::uid);
             BatchWriter<SpanRecord> spans = w.writer("spans", new SpanSink(), SpanRecord.class, SpanRecord::endUser,
-                    s -> s.traceId() + "/" + s.spanId());
+                    s -> s.startNanos() / 1_000_000, s -> s.traceId() + "/" + s.spanId());
             BatchWriter<FeedbackRecord> feedback = w.writer("feedback", new FeedbackSink(), FeedbackRecord.class,
-                    FeedbackRecord::endUser, FeedbackRecord::id);
+                    FeedbackRecord::endUser, FeedbackRecord::ts, FeedbackRecord::id);
             BatchWriter<BodyRecord> bodies = w.writer("bodies", new BodySink(), BodyRecord.class, BodyRecord::endUser,
-                    BodyRecord::requestId);
+                    BodyRecord::timestamp, BodyRecord::requestId);
             // review items name no end user: erasing one removes their bodies and feedback, not the queue entry
-            BatchWriter<ReviewItem> reviews = w.writer("reviews", new ReviewSink(), ReviewItem.class, null, ReviewItem::id);
+            BatchWriter<ReviewItem> reviews = w.writer("reviews", new ReviewSink(), ReviewItem.class, null, null,
+                    ReviewItem::id);
             if (w.buffer != null && config.buffer().consume()) {
                 w.buffer.consume(w.kinds);
             }
@@ -118,8 +119,9 @@ final class StoreModule implements Module {
         }
 
         <T> BatchWriter<T> writer(String name, BatchWriter.Sink<T> sink, Class<T> type, Function<T, String> endUser,
-                                  Function<T, String> id) {
-            BatchWriter.Target<T> store = new BatchWriter.StoreTarget<>(db, sink);
+                                  java.util.function.ToLongFunction<T> madeAt, Function<T, String> id) {
+            // erasure tombstones are checked where records reach the store, whichever node or stream they came through
+            BatchWriter.Target<T> store = new BatchWriter.StoreTarget<>(db, sink, endUser, madeAt);
             BatchWriter.Target<T> target = store;
             if (buffer != null) {
                 StreamBuffer.Kind<T> kind = new StreamBuffer.Kind<>(name, type, id, store);

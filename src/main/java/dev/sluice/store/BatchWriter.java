@@ -75,11 +75,26 @@ public final class BatchWriter<T> implements AutoCloseable {
     public static final class StoreTarget<T> implements Target<T> {
         private final Database database;
         private final Sink<T> sink;
+        private final java.util.function.Function<T, String> endUser;
+        private final java.util.function.ToLongFunction<T> madeAt;
         private Connection connection;
 
         public StoreTarget(Database database, Sink<T> sink) {
+            this(database, sink, null, null);
+        }
+
+        /**
+         * Skips the records of end users erased since they were made ({@link Tombstones}).
+         *
+         * @param endUser who a record is about (null: records name nobody)
+         * @param madeAt  when a record was made, epoch ms
+         */
+        public StoreTarget(Database database, Sink<T> sink, java.util.function.Function<T, String> endUser,
+                           java.util.function.ToLongFunction<T> madeAt) {
             this.database = database;
             this.sink = sink;
+            this.endUser = endUser;
+            this.madeAt = madeAt;
         }
 
         @Override
@@ -89,7 +104,11 @@ public final class BatchWriter<T> implements AutoCloseable {
                 connection.setAutoCommit(false);
             }
             try {
-                sink.insert(connection, batch);
+                List<T> rows = endUser == null ? batch
+                        : Tombstones.filter(connection, database.dialect(), batch, endUser, madeAt);
+                if (!rows.isEmpty()) {
+                    sink.insert(connection, rows);
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 try {
