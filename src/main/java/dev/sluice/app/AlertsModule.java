@@ -22,7 +22,8 @@ final class AlertsModule implements Module {
                 : new AlertEvaluator(config.rules(), config.evaluationInterval(), sink, clock, true);
         if (rules != null && store.membership() != null) {
             // several nodes: windows over the whole cluster's traffic, evaluated by one node a tick
-            rules.share(new SharedWindows(store.redis(), "sluice:alerts:", store.membership().nodeId()));
+            rules.share(new SharedWindows(store.redis(), "sluice:alerts:" + store.clusterId() + ":",
+                    store.membership().nodeId()));
         }
     }
 

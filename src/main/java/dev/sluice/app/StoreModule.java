@@ -46,16 +46,18 @@ final class StoreModule implements Module {
     private final Database database;
     private final Redis redis;
     private final Membership membership;
+    private final String clusterId;
     private final StoreWriters writers;
     private final Erasure erasure;
     /** The JetStream buffer between the writers and the store, or null (the default: write directly). */
     private StreamBuffer buffer;
     private List<String> bufferedKinds = List.of();
 
-    private StoreModule(Database database, Redis redis, StoreWriters writers) {
+    private StoreModule(Database database, Redis redis, StoreWriters writers, String clusterId) {
         this.database = database;
         this.redis = redis;
-        this.membership = redis == null ? null : new Membership(redis);
+        this.clusterId = clusterId;
+        this.membership = redis == null ? null : new Membership(redis, clusterId);
         this.writers = writers;
         this.erasure = new Erasure(database);
         // first the records still waiting to be written, so none lands after the tables are cleared
@@ -93,7 +95,8 @@ final class StoreModule implements Module {
             if (w.buffer != null && config.buffer().consume()) {
                 w.buffer.consume(w.kinds);
             }
-            StoreModule module = new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies, reviews));
+            String cluster = Membership.clusterId(config.url() != null ? config.url() : Path.of(config.path()).toAbsolutePath().toString());
+            StoreModule module = new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies, reviews), cluster);
             module.buffer = w.buffer;
             module.bufferedKinds = w.kinds.stream().map(StreamBuffer.Kind::name).toList();
             return module;
@@ -163,6 +166,11 @@ final class StoreModule implements Module {
     /** This node's heartbeat in the cluster membership record, or null without Redis. */
     Membership membership() {
         return membership;
+    }
+
+    /** The cluster's id (nodes sharing this store), which namespaces its keys in a shared Redis. */
+    String clusterId() {
+        return clusterId;
     }
 
     /** Live gateway nodes as of the last heartbeat Redis answered (1 without Redis). */
