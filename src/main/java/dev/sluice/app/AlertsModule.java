@@ -1,6 +1,8 @@
 package dev.sluice.app;
 
+import dev.sluice.admin.AlertsAdmin;
 import dev.sluice.alert.AlertEvaluator;
+import dev.sluice.alert.AlertHistory;
 import dev.sluice.alert.AlertSink;
 import dev.sluice.alert.SharedWindows;
 import dev.sluice.config.AlertsConfig;
@@ -9,15 +11,18 @@ import java.time.Clock;
 
 /**
  * {@code alerts:}: where alerts go (the log and a webhook), and the alert rules' evaluator, a
- * completion listener with a sliding window per rule, when rules are configured. With Redis the
- * windows are the cluster's ({@link SharedWindows}).
+ * completion listener with a sliding window per rule, when rules are configured; {@code GET /admin/alerts}
+ * with the rules and the alerts this node sent. With Redis the windows are the cluster's
+ * ({@link SharedWindows}).
  */
 final class AlertsModule implements Module {
     private final AlertSink sink;
     private final AlertEvaluator rules;
+    private final AuthModule auth;
 
-    AlertsModule(AlertsConfig config, StoreModule store, Clock clock) {
-        this.sink = new AlertSink(config.webhook());
+    AlertsModule(AlertsConfig config, StoreModule store, AuthModule auth, Clock clock) {
+        this.auth = auth;
+        this.sink = new AlertSink(config.webhook(), new AlertHistory(AlertHistory.DEFAULT_CAPACITY, clock));
         this.rules = config.rules().isEmpty() ? null
                 : new AlertEvaluator(config.rules(), config.evaluationInterval(), sink, clock, true);
         if (rules != null && store.membership() != null) {
@@ -37,6 +42,7 @@ final class AlertsModule implements Module {
         if (rules != null) {
             to.listener(rules);
         }
+        to.endpoints(new AlertsAdmin(auth.adminGuard(), sink.history(), rules));
     }
 
     AlertSink sink() {
