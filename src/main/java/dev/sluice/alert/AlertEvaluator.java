@@ -70,6 +70,9 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
     }
 
     private final List<State> states = new ArrayList<>();
+    /** The windows shared by every node through Redis, or null: this node's own traffic only. */
+    private volatile SharedWindows shared;
+    private volatile long lastSharedWarning;
     private final AlertChannel sink;
     private final Clock clock;
     private final Duration interval;
@@ -86,6 +89,22 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
         this.clock = clock;
         this.interval = interval;
         this.thread = background ? Thread.ofVirtual().name("sluice-alerts").start(this::loop) : null;
+    }
+
+    /**
+     * Evaluates over windows shared by every node (through Redis), one node per tick; while Redis
+     * does not answer, each node evaluates its own traffic as without it.
+     */
+    public void share(SharedWindows windows) {
+        this.shared = windows;
+    }
+
+    private void add(State s, long now, double value) {
+        s.add(now, value);
+        SharedWindows w = shared;
+        if (w != null) {
+            w.record(s.rule, now, value);
+        }
     }
 
     /** Where drift rules read their figures; until one is set they never fire. */
@@ -122,27 +141,27 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
             switch (r.metric()) {
                 case AlertRule.ERROR_RATE -> {
                     if (!isClientSide(status, ex.errorType())) {
-                        s.add(now, isError(status, ex.errorType()) ? 1 : 0);
+                        add(s, now, isError(status, ex.errorType()) ? 1 : 0);
                     }
                 }
                 case AlertRule.LATENCY_P99 -> {
                     if (!isClientSide(status, ex.errorType())) {
-                        s.add(now, ex.latencyMillis() / 1000.0);
+                        add(s, now, ex.latencyMillis() / 1000.0);
                     }
                 }
                 case AlertRule.TTFT_P99 -> {
                     if (ex.streaming() && ex.ttftMillis() >= 0) {
-                        s.add(now, ex.ttftMillis() / 1000.0);
+                        add(s, now, ex.ttftMillis() / 1000.0);
                     }
                 }
                 case AlertRule.SPEND -> {
                     if (ex.costUsd() != null && ex.costUsd() > 0) {
-                        s.add(now, ex.costUsd());
+                        add(s, now, ex.costUsd());
                     }
                 }
                 case AlertRule.GUARDRAIL_TRIGGER_RATE -> {
                     if (ex.chat() != null || ex.embeddings() != null) {
-                        s.add(now, ex.guardEvents().isEmpty() ? 0 : 1);
+                        add(s, now, ex.guardEvents().isEmpty() ? 0 : 1);
                     }
                 }
                 default -> { }
@@ -156,7 +175,7 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
         if (f.ratedBy() != null && f.ratedBy().startsWith("evaluator:")) {
             for (State s : states) {
                 if (s.rule.metric().equals(AlertRule.EVALUATOR_FAIL_RATE) && matches(s.rule, f.model(), f.team())) {
-                    s.add(now, f.sentiment().equals("negative") ? 1 : 0);
+                    add(s, now, f.sentiment().equals("negative") ? 1 : 0);
                 }
             }
             return;
@@ -166,7 +185,7 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
         }
         for (State s : states) {
             if (s.rule.metric().equals(AlertRule.NEGATIVE_FEEDBACK_RATE) && matches(s.rule, f.model(), f.team())) {
-                s.add(now, f.sentiment().equals("negative") ? 1 : 0);
+                add(s, now, f.sentiment().equals("negative") ? 1 : 0);
             }
         }
     }
@@ -178,6 +197,22 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
     /** One evaluation of every rule now (the background thread calls this each interval). */
     public synchronized void evaluate() {
         long now = clock.millis();
+        SharedWindows w = shared;
+        if (w != null) {
+            try {
+                w.flush();
+                if (w.lease(now, interval)) {
+                    evaluateShared(w, now);
+                }
+                return;
+            } catch (io.lettuce.core.RedisException e) {
+                if (now - lastSharedWarning > 60_000) {
+                    lastSharedWarning = now;
+                    LOG.warn("alert rules: Redis does not answer ({}); evaluating this node's own traffic until it does",
+                            e.getMessage());
+                }
+            }
+        }
         for (State s : states) {
             AlertRule r = s.rule;
             double value;
@@ -213,6 +248,51 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
             } else if (!breach && s.firing) {
                 s.firing = false;
                 sink.send(alert(r, "resolved", value, samples, figures));
+            }
+        }
+    }
+
+    /** One evaluation over the cluster-wide windows; this node holds the tick's lease. */
+    private void evaluateShared(SharedWindows w, long now) {
+        for (State s : states) {
+            AlertRule r = s.rule;
+            double value;
+            long samples;
+            boolean breach;
+            Map<String, Object> figures = Map.of();
+            if (r.drift() != null) {
+                DriftSource source = drift;
+                if (source == null) {
+                    continue;
+                }
+                DriftSource.Reading reading = source.read(r.drift().figure(), r.model(), r.window(), r.drift().baseline(), now);
+                value = reading.value();
+                samples = reading.recent();
+                figures = reading.figures();
+                breach = reading.recent() >= r.minSamples() && reading.baseline() >= r.minSamples() && value > r.threshold();
+            } else {
+                SharedWindows.Totals totals = w.read(r, now);
+                value = SharedWindows.value(r, totals);
+                samples = totals.samples();
+                breach = samples >= r.minSamples() && value > r.threshold();
+            }
+            SharedWindows.Firing f = w.firing(r);
+            int shown = (int) Math.min(Integer.MAX_VALUE, samples);
+            // this node's view for GET /admin/alerts (the node that evaluated the tick)
+            s.lastEvaluated = now;
+            s.lastValue = value;
+            s.lastSamples = shown;
+            if (breach && !f.firing()) {
+                if (f.lastFired() == Long.MIN_VALUE || now - f.lastFired() >= r.cooldown().toMillis()) {
+                    w.save(r, new SharedWindows.Firing(true, now));
+                    s.firing = true;
+                    s.lastFired = now;
+                    sink.send(alert(r, "firing", value, shown, figures));
+                }
+            } else if (!breach && f.firing()) {
+                w.save(r, new SharedWindows.Firing(false, f.lastFired()));
+                s.firing = false;
+                sink.send(alert(r, "resolved", value, shown, figures));
             }
         }
     }
@@ -317,9 +397,23 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
     }
 
     private void loop() {
+        long next = System.currentTimeMillis() + interval.toMillis();
         while (!stopped) {
             try {
-                Thread.sleep(interval);
+                SharedWindows w = shared;
+                // with shared windows, samples go to Redis every second; evaluation stays at its interval
+                Thread.sleep(Math.max(1, Math.min(w == null ? interval.toMillis() : 1000, next - System.currentTimeMillis())));
+                if (System.currentTimeMillis() < next) {
+                    if (w != null) {
+                        try {
+                            w.flush();
+                        } catch (io.lettuce.core.RedisException e) {
+                            // those samples miss the shared window; this node's own window has them
+                        }
+                    }
+                    continue;
+                }
+                next = System.currentTimeMillis() + interval.toMillis();
                 evaluate();
             } catch (InterruptedException e) {
                 return;

@@ -4,6 +4,7 @@ import dev.sluice.admin.AlertsAdmin;
 import dev.sluice.alert.AlertEvaluator;
 import dev.sluice.alert.AlertHistory;
 import dev.sluice.alert.AlertSink;
+import dev.sluice.alert.SharedWindows;
 import dev.sluice.config.AlertsConfig;
 import dev.sluice.store.FeedbackRecord;
 import java.time.Clock;
@@ -11,18 +12,24 @@ import java.time.Clock;
 /**
  * {@code alerts:}: where alerts go (the log and a webhook), and the alert rules' evaluator, a
  * completion listener with a sliding window per rule, when rules are configured; {@code GET /admin/alerts}
- * with the rules and the alerts this node sent.
+ * with the rules and the alerts this node sent. With Redis the windows are the cluster's
+ * ({@link SharedWindows}).
  */
 final class AlertsModule implements Module {
     private final AlertSink sink;
     private final AlertEvaluator rules;
     private final AuthModule auth;
 
-    AlertsModule(AlertsConfig config, AuthModule auth, Clock clock) {
+    AlertsModule(AlertsConfig config, StoreModule store, AuthModule auth, Clock clock) {
         this.auth = auth;
         this.sink = new AlertSink(config.webhook(), new AlertHistory(AlertHistory.DEFAULT_CAPACITY, clock));
         this.rules = config.rules().isEmpty() ? null
                 : new AlertEvaluator(config.rules(), config.evaluationInterval(), sink, clock, true);
+        if (rules != null && store.membership() != null) {
+            // several nodes: windows over the whole cluster's traffic, evaluated by one node a tick
+            rules.share(new SharedWindows(store.redis(), "sluice:alerts:" + store.clusterId() + ":",
+                    store.membership().nodeId()));
+        }
     }
 
     @Override

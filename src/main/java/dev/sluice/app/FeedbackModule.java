@@ -22,13 +22,15 @@ import java.util.function.Consumer;
  * the review queue negative feedback feeds ({@code /admin/reviews}).
  */
 final class FeedbackModule implements Module {
-    private final RecentRequests recent = new RecentRequests(50_000, Duration.ofMinutes(10));
+    private final RecentRequests recent;
     private final FeedbackEndpoints endpoints;
     private final ReviewsAdmin reviews;
     private final Feedback feedback;
 
     FeedbackModule(RetentionConfig retentionConfig, StoreModule store, RetentionModule retention, AuthModule auth,
                    MetricsModule metrics, AlertsModule alerts, Clock clock, long maxBodyBytes) {
+        // with Redis, the index is every node's: feedback may reach another node than the one that answered
+        this.recent = new RecentRequests(50_000, Duration.ofMinutes(10), store.redis());
         FeedbackReader reader = new FeedbackReader(store.database());
         List<Consumer<FeedbackRecord>> listeners = List.of(metrics::feedback, alerts::feedback,
                 new ReviewFeed(store.writers().reviews()));

@@ -53,7 +53,7 @@ public final class Gateway implements AutoCloseable {
             TelemetryModule telemetry = add(new TelemetryModule(config.tracing(), store, auth.callers(), maxBody, clock));
             add(new CaptureModule(config.tracing(), store));
             RoutingModule routing = add(new RoutingModule(config, prices, clock, embedder, telemetry.tracer()));
-            AlertsModule alerts = add(new AlertsModule(config.alerts(), auth, clock));
+            AlertsModule alerts = add(new AlertsModule(config.alerts(), store, auth, clock));
             this.prompts = add(new PromptsModule(store, auth, alerts, routing, retention, config.retention(),
                     config.modelNames(), clock));
             LimitsModule limits = add(new LimitsModule(config, store, prices, alerts, auth, clock));

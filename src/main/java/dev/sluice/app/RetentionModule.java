@@ -13,6 +13,8 @@ final class RetentionModule implements Module {
 
     RetentionModule(RetentionConfig config, StoreModule store, Clock clock) {
         this.retention = new Retention(store.database(), config, clock, true);
+        // a tombstone only has to outlast the records still waiting somewhere (a spill file, the stream)
+        retention.add("erased_users", "erased_at", false, java.time.Duration.ofDays(30));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.sluice.app;
 
 import dev.sluice.cluster.Membership;
+import dev.sluice.cluster.StreamBuffer;
+import java.util.function.Function;
 import dev.sluice.config.RedisConfig;
 import dev.sluice.config.StoreConfig;
 import dev.sluice.observe.RequestLogger;
@@ -44,13 +46,18 @@ final class StoreModule implements Module {
     private final Database database;
     private final Redis redis;
     private final Membership membership;
+    private final String clusterId;
     private final StoreWriters writers;
     private final Erasure erasure;
+    /** The JetStream buffer between the writers and the store, or null (the default: write directly). */
+    private StreamBuffer buffer;
+    private List<String> bufferedKinds = List.of();
 
-    private StoreModule(Database database, Redis redis, StoreWriters writers) {
+    private StoreModule(Database database, Redis redis, StoreWriters writers, String clusterId) {
         this.database = database;
         this.redis = redis;
-        this.membership = redis == null ? null : new Membership(redis);
+        this.clusterId = clusterId;
+        this.membership = redis == null ? null : new Membership(redis, clusterId);
         this.writers = writers;
         this.erasure = new Erasure(database);
         // first the records still waiting to be written, so none lands after the tables are cleared
@@ -72,26 +79,60 @@ final class StoreModule implements Module {
             if (redis != null) {
                 opened.add(redis);
             }
-            Path spill = Path.of(config.spillDir());
-            int capacity = config.queueCapacity();
-            java.time.Duration flush = config.flushInterval();
-            BatchWriter<RequestRecord> requestLog = opened(opened,
-                    new BatchWriter<>("request-log", db, new RequestLogSink(), RequestRecord.class, capacity, spill, flush,
-                            RequestRecord::endUser));
-            BatchWriter<SpanRecord> spans = opened(opened,
-                    new BatchWriter<>("spans", db, new SpanSink(), SpanRecord.class, capacity, spill, flush, SpanRecord::endUser));
-            BatchWriter<FeedbackRecord> feedback = opened(opened,
-                    new BatchWriter<>("feedback", db, new FeedbackSink(), FeedbackRecord.class, capacity, spill, flush,
-                            FeedbackRecord::endUser));
-            BatchWriter<BodyRecord> bodies = opened(opened,
-                    new BatchWriter<>("bodies", db, new BodySink(), BodyRecord.class, capacity, spill, flush, BodyRecord::endUser));
+            Writers w = new Writers(db, config, config.buffer() == null ? null : opened(opened, new StreamBuffer(config.buffer())),
+                    opened);
+            BatchWriter<RequestRecord> requestLog = w.writer("request-log", new RequestLogSink(), RequestRecord.class,
+                    RequestRecord::endUser, RequestRecord::ts, RequestRecord::uid);
+            BatchWriter<SpanRecord> spans = w.writer("spans", new SpanSink(), SpanRecord.class, SpanRecord::endUser,
+                    s -> s.startNanos() / 1_000_000, s -> s.traceId() + "/" + s.spanId());
+            BatchWriter<FeedbackRecord> feedback = w.writer("feedback", new FeedbackSink(), FeedbackRecord.class,
+                    FeedbackRecord::endUser, FeedbackRecord::ts, FeedbackRecord::id);
+            BatchWriter<BodyRecord> bodies = w.writer("bodies", new BodySink(), BodyRecord.class, BodyRecord::endUser,
+                    BodyRecord::timestamp, BodyRecord::requestId);
             // review items name no end user: erasing one removes their bodies and feedback, not the queue entry
-            BatchWriter<ReviewItem> reviews = opened(opened,
-                    new BatchWriter<>("reviews", db, new ReviewSink(), ReviewItem.class, capacity, spill, flush, null));
-            return new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies, reviews));
+            BatchWriter<ReviewItem> reviews = w.writer("reviews", new ReviewSink(), ReviewItem.class, null, null,
+                    ReviewItem::id);
+            if (w.buffer != null && config.buffer().consume()) {
+                w.buffer.consume(w.kinds);
+            }
+            String cluster = Membership.clusterId(config.url() != null ? config.url() : Path.of(config.path()).toAbsolutePath().toString());
+            StoreModule module = new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies, reviews), cluster);
+            module.buffer = w.buffer;
+            module.bufferedKinds = w.kinds.stream().map(StreamBuffer.Kind::name).toList();
+            return module;
         } catch (RuntimeException e) {
             Gateway.closeInReverse(opened);
             throw e;
+        }
+    }
+
+    /** Builds the writers: to the store, or to the JetStream buffer (whose consumers write to the store). */
+    private static final class Writers {
+        final Database db;
+        final StoreConfig config;
+        final StreamBuffer buffer;
+        final List<AutoCloseable> opened;
+        final List<StreamBuffer.Kind<?>> kinds = new ArrayList<>();
+
+        Writers(Database db, StoreConfig config, StreamBuffer buffer, List<AutoCloseable> opened) {
+            this.db = db;
+            this.config = config;
+            this.buffer = buffer;
+            this.opened = opened;
+        }
+
+        <T> BatchWriter<T> writer(String name, BatchWriter.Sink<T> sink, Class<T> type, Function<T, String> endUser,
+                                  java.util.function.ToLongFunction<T> madeAt, Function<T, String> id) {
+            // erasure tombstones are checked where records reach the store, whichever node or stream they came through
+            BatchWriter.Target<T> store = new BatchWriter.StoreTarget<>(db, sink, endUser, madeAt);
+            BatchWriter.Target<T> target = store;
+            if (buffer != null) {
+                StreamBuffer.Kind<T> kind = new StreamBuffer.Kind<>(name, type, id, store);
+                kinds.add(kind);
+                target = buffer.target(kind);
+            }
+            return opened(opened, new BatchWriter<>(name, target, type, config.queueCapacity(), Path.of(config.spillDir()),
+                    config.flushInterval(), endUser));
         }
     }
 
@@ -127,6 +168,11 @@ final class StoreModule implements Module {
         return membership;
     }
 
+    /** The cluster's id (nodes sharing this store), which namespaces its keys in a shared Redis. */
+    String clusterId() {
+        return clusterId;
+    }
+
     /** Live gateway nodes as of the last heartbeat Redis answered (1 without Redis). */
     int liveNodes() {
         return membership == null ? 1 : membership.liveNodes();
@@ -146,11 +192,21 @@ final class StoreModule implements Module {
 
     /** Waits until every queued record is stored; false when one writer did not finish in time. */
     boolean flush(long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
         boolean all = true;
         for (BatchWriter<?> w : writers.all()) {
             all &= w.flush(timeoutMillis);
         }
+        if (buffer != null && all) {
+            // published is not stored yet: wait for the consumers (of any node) to empty the stream
+            all = buffer.drained(bufferedKinds, Math.max(0, deadline - System.currentTimeMillis()));
+        }
         return all;
+    }
+
+    /** The JetStream buffer, or null when records go to the store directly. */
+    StreamBuffer buffer() {
+        return buffer;
     }
 
     @Override
@@ -163,6 +219,9 @@ final class StoreModule implements Module {
         if (writers.requestLog().written() + writers.requestLog().dropped() > 0) {
             LOG.info("request log flushed: {} written, {} dropped", writers.requestLog().written(),
                     writers.requestLog().dropped());
+        }
+        if (buffer != null) {
+            buffer.close();
         }
         if (membership != null) {
             membership.close();

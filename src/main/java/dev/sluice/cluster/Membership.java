@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Membership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
-    static final String MEMBERS = "sluice:cluster:nodes";
-    static final String INFO = "sluice:cluster:info";
+    private final String members;
+    private final String info;
     public static final Duration EVERY = Duration.ofSeconds(3);
     public static final Duration TTL = Duration.ofSeconds(10);
 
@@ -44,13 +44,16 @@ public final class Membership implements AutoCloseable {
     private volatile long lastBeat;
     private volatile boolean stopped;
 
-    public Membership(Redis redis) {
-        this(redis, EVERY, TTL, true);
+    /** @param cluster the cluster's id: nodes on one store (see {@link #clusterId}) are one cluster */
+    public Membership(Redis redis, String cluster) {
+        this(redis, cluster, EVERY, TTL, true);
     }
 
     /** @param background heartbeat on a virtual thread every {@code every}; false = only {@link #beat()} */
-    public Membership(Redis redis, Duration every, Duration ttl, boolean background) {
+    public Membership(Redis redis, String cluster, Duration every, Duration ttl, boolean background) {
         this.redis = redis;
+        this.members = "sluice:cluster:" + cluster + ":nodes";
+        this.info = "sluice:cluster:" + cluster + ":info";
         this.every = every;
         this.ttl = ttl;
         this.nodeId = host() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -77,7 +80,7 @@ public final class Membership implements AutoCloseable {
 
     /** Renews this node's record; returns the live node count. Throws when Redis does not answer. */
     public int beat() {
-        Long n = redis.sync().eval(script, ScriptOutputType.INTEGER, new String[] {MEMBERS, INFO},
+        Long n = redis.sync().eval(script, ScriptOutputType.INTEGER, new String[] {members, info},
                 nodeId, Long.toString(ttl.toMillis()), description);
         live = (int) Math.max(1, n);
         lastBeat = System.currentTimeMillis();
@@ -99,8 +102,8 @@ public final class Membership implements AutoCloseable {
         Map<String, String> out = new LinkedHashMap<>();
         var r = redis.sync();
         long now = Long.parseLong(r.time().getFirst()) * 1000;
-        for (String id : r.zrangebyscore(MEMBERS, io.lettuce.core.Range.create((double) now, Double.POSITIVE_INFINITY))) {
-            String d = r.hget(INFO, id);
+        for (String id : r.zrangebyscore(members, io.lettuce.core.Range.create((double) now, Double.POSITIVE_INFINITY))) {
+            String d = r.hget(info, id);
             out.put(id, d == null ? "{}" : d);
         }
         return out;
@@ -135,10 +138,23 @@ public final class Membership implements AutoCloseable {
         }
         try {
             var r = redis.sync();
-            r.zrem(MEMBERS, nodeId);
-            r.hdel(INFO, nodeId);
+            r.zrem(members, nodeId);
+            r.hdel(info, nodeId);
         } catch (RedisException e) {
             // its record expires on its own
+        }
+    }
+
+    /**
+     * The id of the cluster a node belongs to: nodes sharing a store are one cluster, so two
+     * deployments (or test runs) on one Redis do not count, or alert on, each other's nodes.
+     */
+    public static String clusterId(String storeUrlOrPath) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(storeUrlOrPath.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -57,9 +57,93 @@ public final class BatchWriter<T> implements AutoCloseable {
         void insert(Connection connection, List<T> batch) throws SQLException;
     }
 
+    /**
+     * Where batches go: the store (the default, {@link StoreTarget}) or a durable buffer in front
+     * of it. A batch written without an exception is durable there.
+     */
+    public interface Target<T> {
+        void write(List<T> batch) throws Exception;
+
+        /** A quick check from another thread, while writes fail, that the target answers again. */
+        boolean reachable();
+
+        /** Drops what a failed write may have left half-open (a connection); the next write starts afresh. */
+        default void reset() {}
+    }
+
+    /** The store itself: inserts a batch in one transaction on a connection the writer keeps. */
+    public static final class StoreTarget<T> implements Target<T> {
+        private final Database database;
+        private final Sink<T> sink;
+        private final java.util.function.Function<T, String> endUser;
+        private final java.util.function.ToLongFunction<T> madeAt;
+        private Connection connection;
+
+        public StoreTarget(Database database, Sink<T> sink) {
+            this(database, sink, null, null);
+        }
+
+        /**
+         * Skips the records of end users erased since they were made ({@link Tombstones}).
+         *
+         * @param endUser who a record is about (null: records name nobody)
+         * @param madeAt  when a record was made, epoch ms
+         */
+        public StoreTarget(Database database, Sink<T> sink, java.util.function.Function<T, String> endUser,
+                           java.util.function.ToLongFunction<T> madeAt) {
+            this.database = database;
+            this.sink = sink;
+            this.endUser = endUser;
+            this.madeAt = madeAt;
+        }
+
+        @Override
+        public void write(List<T> batch) throws SQLException {
+            if (connection == null) {
+                connection = database.connect();
+                connection.setAutoCommit(false);
+            }
+            try {
+                List<T> rows = endUser == null ? batch
+                        : Tombstones.filter(connection, database.dialect(), batch, endUser, madeAt);
+                if (!rows.isEmpty()) {
+                    sink.insert(connection, rows);
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is replaced anyway
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean reachable() {
+            try (Connection c = database.connect()) {
+                return c.isValid(2);
+            } catch (SQLException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void reset() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // replaced on the next attempt
+                }
+                connection = null;
+            }
+        }
+    }
+
     private final String name;
-    private final Database database;
-    private final Sink<T> sink;
+    private final Target<T> target;
     /** The end user a record is about (for erasure), or null when records name none. */
     private final java.util.function.Function<T, String> endUser;
     private final java.util.concurrent.ConcurrentLinkedQueue<Purge> purges = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -91,7 +175,6 @@ public final class BatchWriter<T> implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
     private long nextTry;
     private long backoff = 100;
-    private Connection connection;
 
     /**
      * @param spillDir where the spill file lives ({@code <name>.spill.jsonl}); created when needed
@@ -107,10 +190,15 @@ public final class BatchWriter<T> implements AutoCloseable {
      */
     public BatchWriter(String name, Database database, Sink<T> sink, Class<T> type, int capacity, Path spillDir,
                        java.time.Duration flushInterval, java.util.function.Function<T, String> endUser) {
+        this(name, new StoreTarget<>(database, sink), type, capacity, spillDir, flushInterval, endUser);
+    }
+
+    /** Writes to {@code target} (the store, or a durable buffer in front of it), spilling while it fails. */
+    public BatchWriter(String name, Target<T> target, Class<T> type, int capacity, Path spillDir,
+                       java.time.Duration flushInterval, java.util.function.Function<T, String> endUser) {
         this.name = name;
         this.gatherMillis = flushInterval.toMillis();
-        this.database = database;
-        this.sink = sink;
+        this.target = target;
         this.endUser = endUser;
         this.encoder = Json.MAPPER.writerFor(type);
         this.decoder = Json.MAPPER.readerFor(type);
@@ -325,7 +413,7 @@ public final class BatchWriter<T> implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 closing = true;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Exception e) {
                 if (!storeDown) {
                     LOG.warn("{}: the store failed ({}); spilling to {} and retrying", name, describe(e), spillFile);
                 }
@@ -385,9 +473,9 @@ public final class BatchWriter<T> implements AutoCloseable {
             nextTry = now + backoff;
             backoff = Math.min(backoff * 2, 5_000);
             Thread.ofVirtual().name("sluice-" + name + "-probe").start(() -> {
-                try (Connection c = database.connect()) {
-                    reachable = c.isValid(2);
-                } catch (SQLException | RuntimeException e) {
+                try {
+                    reachable = target.reachable();
+                } catch (RuntimeException e) {
                     reachable = false;
                 } finally {
                     probing.set(false);
@@ -397,22 +485,8 @@ public final class BatchWriter<T> implements AutoCloseable {
         return false;
     }
 
-    private void insert(List<T> batch) throws SQLException {
-        if (connection == null) {
-            connection = database.connect();
-            connection.setAutoCommit(false);
-        }
-        try {
-            sink.insert(connection, batch);
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException ignored) {
-                // the connection is replaced anyway
-            }
-            throw e;
-        }
+    private void insert(List<T> batch) throws Exception {
+        target.write(batch);
     }
 
     /** Appends the batch to the spill file; they count as written once replayed into the store. */
@@ -446,7 +520,7 @@ public final class BatchWriter<T> implements AutoCloseable {
      * The failure in one short line. JDBC batch errors quote the whole statement with its values:
      * captured bodies and user data would end up in the log.
      */
-    static String describe(Exception e) {
+    public static String describe(Exception e) {
         Throwable cause = e;
         if (e instanceof java.sql.BatchUpdateException b && b.getNextException() != null) {
             cause = b.getNextException();
@@ -499,7 +573,7 @@ public final class BatchWriter<T> implements AutoCloseable {
                 replayed += chunk.size();
                 written.addAndGet(chunk.size());
             }
-        } catch (IOException | SQLException | RuntimeException e) {
+        } catch (Exception e) {
             LOG.warn("{}: replaying the spill file failed after {} record(s) ({}); will retry", name, replayed,
                     describe(e));
             markDown();
@@ -582,14 +656,7 @@ public final class BatchWriter<T> implements AutoCloseable {
     }
 
     private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // replaced on the next attempt
-            }
-            connection = null;
-        }
+        target.reset();
     }
 
     private static void sleepQuietly(long millis) {

@@ -9,7 +9,10 @@ import java.util.Map;
  * or {@code x-sluice-user}): request-log rows, spans, captured bodies, and what other packages
  * register: tables (feedback) and copies outside the database (records waiting in the writers'
  * queues and spill files, cached answers, in-memory indexes). Copies are erased first, so a record
- * waiting to be written is either gone or already in a table when the tables are cleared.
+ * waiting to be written is either gone or already in a table when the tables are cleared. Before
+ * all that a tombstone is recorded ({@link Tombstones}): records of the user made until then that
+ * are still waiting elsewhere (another node's queue or spill file, the telemetry stream) are
+ * dropped when they reach the store.
  */
 public final class Erasure {
     /** A copy of end-user data outside the database's tables. */
@@ -47,6 +50,21 @@ public final class Erasure {
      * per copy and table.
      */
     public Map<String, Long> erase(String user) {
+        // first the tombstone: from now on no node writes a record of the user made before this moment
+        database.withConnection(c -> {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                Tombstones.record(c, database.dialect(), user, System.currentTimeMillis());
+                c.commit();
+                return null;
+            } catch (java.sql.SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        });
         Map<String, Long> deleted = new LinkedHashMap<>();
         copies.forEach((name, copy) -> deleted.put(name, copy.erase(user)));
         deleted.putAll(eraseTables(user));

@@ -28,8 +28,17 @@ public final class Redis implements AutoCloseable {
         return config;
     }
 
+    /** Asynchronous commands, for writes no request waits for. */
+    public io.lettuce.core.api.async.RedisAsyncCommands<String, String> async() {
+        return connection().async();
+    }
+
     /** Synchronous commands; throws a Lettuce RedisException when Redis is unreachable. */
     public RedisCommands<String, String> sync() {
+        return connection().sync();
+    }
+
+    private StatefulRedisConnection<String, String> connection() {
         StatefulRedisConnection<String, String> c = connection;
         if (c == null) {
             synchronized (this) {
@@ -40,7 +49,7 @@ public final class Redis implements AutoCloseable {
                 }
             }
         }
-        return c.sync();
+        return c;
     }
 
     @Override

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes records older than their kind's time to live (request log, spans, bodies, audit,
  * feedback), on a background virtual thread at a fixed interval. {@link #runOnce()} is the whole
- * job, so tests call it after moving the clock.
+ * job, so tests call it after moving the clock. With several nodes on one store, each round is run
+ * by one node: the first to take the {@link ClusterLease} for that interval.
  */
 public final class Retention implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
@@ -24,6 +25,8 @@ public final class Retention implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Kind> kinds = new LinkedHashMap<>();
     private final Duration interval;
+    /** Taken by the node that runs a round for the whole cluster; the others skip that round. */
+    private final ClusterLease lease;
     private final Thread thread;
     private volatile boolean stopped;
 
@@ -31,6 +34,7 @@ public final class Retention implements AutoCloseable {
         this.database = database;
         this.clock = clock;
         this.interval = config.interval();
+        this.lease = new ClusterLease(database, "retention");
         add("request_log", "ts", false, config.requestLog());
         add("spans", "start_ns", true, config.spans());
         add("bodies", "ts", false, config.bodies());
@@ -66,11 +70,24 @@ public final class Retention implements AutoCloseable {
         return deleted;
     }
 
+    /**
+     * One scheduled round, run by one node of the cluster: the node that takes the retention lease
+     * (for one interval) runs it, every other node skips it. Returns whether this node ran it.
+     */
+    public boolean runScheduled() {
+        // a little less than the interval, so the holder's own next round finds it free again
+        if (!lease.tryTake(clock.millis(), Math.max(1, interval.toMillis() - Math.min(1000, interval.toMillis() / 10)))) {
+            return false;
+        }
+        runOnce();
+        return true;
+    }
+
     private void loop() {
         while (!stopped) {
             try {
                 Thread.sleep(interval);
-                runOnce();
+                runScheduled();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

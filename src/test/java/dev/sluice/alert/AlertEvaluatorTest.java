@@ -41,7 +41,7 @@ class AlertEvaluatorTest {
     }
 
     /** One finished chat request for {@code model} by {@code team}, through the exchange's own completion. */
-    private static void request(AlertEvaluator evaluator, String model, String team, int status, String errorType,
+    static void request(AlertEvaluator evaluator, String model, String team, int status, String errorType,
                                 Double cost) {
         Exchange ex = new Exchange("req", Exchange.Operation.CHAT, Map.of());
         ex.chat(new ChatRequest(model, List.of(ChatMessage.of("user", "hi")), false, false, null, null, null, null,

@@ -89,6 +89,8 @@ class ContainerFilesTest {
         assertThat(config.store().url()).startsWith("jdbc:postgresql://postgres:5432/");
         assertThat(config.redis().url()).isEqualTo("redis://redis:6379/0");
         assertThat(config.store().spillDir()).startsWith("/data/");
+        assertThat(config.store().buffer().url()).isEqualTo("nats://nats:4222");
+        assertThat(services.has("nats")).as("the buffer's server is in the stack").isTrue();
     }
 
     private static List<String> runLines(String dockerfile) {

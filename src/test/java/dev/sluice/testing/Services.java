@@ -18,6 +18,12 @@ public final class Services {
 
     private Services() {}
 
+    /** NATS with JetStream on 127.0.0.1:4222, or a skip/failure saying it is missing. */
+    public static String nats() {
+        require("NATS", 4222);
+        return "nats://127.0.0.1:4222";
+    }
+
     /** Redis on 127.0.0.1:6379, or a skip/failure saying it is missing. */
     public static String redis() {
         require("Redis", 6379);
