@@ -135,6 +135,9 @@ final class AdminJson {
             gen.writeStringField("experiment", r.experiment());
             gen.writeStringField("variant", r.variant());
             gen.writeEndObject();
+        } else if (r.experiment() != null) {   // a model's A/B arm, canary side or shadow copy
+            gen.writeStringField("experiment", r.experiment());
+            gen.writeStringField("variant", r.variant());
         }
         gen.writeStringField("fallback_model", r.fallbackModel());
         gen.writeStringField("route_reason", r.routeReason());

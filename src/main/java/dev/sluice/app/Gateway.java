@@ -57,6 +57,7 @@ public final class Gateway implements AutoCloseable {
             this.prompts = add(new PromptsModule(store, auth, alerts, routing, retention, config.retention(),
                     config.modelNames(), clock));
             LimitsModule limits = add(new LimitsModule(config, store, prices, alerts, auth, clock));
+            prompts.chargeShadowsTo(limits::charge);
             add(new GuardrailsModule(config.guardrails(), embedder, routing, store));
             add(new CacheModule(config, store, embedder, clock, auth));
             MetricsModule metrics = add(new MetricsModule(config, store, limits));

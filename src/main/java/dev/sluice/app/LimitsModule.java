@@ -68,4 +68,9 @@ final class LimitsModule implements Module {
         }
         return out;
     }
+
+    /** Charges spend that bypassed the limits stage (shadow copies) to the caller's budgets. */
+    void charge(dev.sluice.pipeline.Exchange ex) {
+        stage.charge(ex);
+    }
 }

@@ -159,4 +159,9 @@ final class PromptsModule implements Module {
         ticker.interrupt();
         rollouts.close();
     }
+
+    /** Shadow copies' cost goes to the production caller's budgets through the limits stage. */
+    void chargeShadowsTo(java.util.function.Consumer<dev.sluice.pipeline.Exchange> spend) {
+        shadows.chargeTo(spend);
+    }
 }

@@ -133,7 +133,8 @@ final class DemoPrompts {
         }
         JsonNode r = report.path("results");
         System.out.println(String.format(Locale.ROOT, "  shadow %s: %d copies to version 1, %d failed, mean similarity to"
-                        + " production %.2f (the simulator answers random text), %.1f ms mean, $%.6f; clients only ever saw version 2", shId,
+                        + " production %.2f (the simulator answers random text), %.1f ms mean, $%.6f (the demo key's spend, logged"
+                        + " under it as <request id>-shadow); clients only ever saw version 2", shId,
                 r.path("calls").asLong(), r.path("failures").asLong(), r.path("mean_similarity").asDouble(),
                 r.path("mean_latency_ms").asDouble(), r.path("cost_usd").asDouble()));
         admin.post("/admin/shadows/" + shId + "/stop", Json.object());

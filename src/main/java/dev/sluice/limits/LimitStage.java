@@ -86,6 +86,27 @@ public final class LimitStage implements Stage {
         return next.proceed(ex);
     }
 
+    /**
+     * Adds the cost of a request that did not pass through this stage — a shadow copy of one of the caller's
+     * requests — to the caller's budgets (key, team, user, model), never refusing it: the copy was already
+     * admitted by its shadow's own budget and rate. Budget alerts fire as for any spend.
+     */
+    public void charge(Exchange ex) {
+        double cost = ex.costUsd() == null ? 0 : ex.costUsd();
+        if (cost <= 0) {
+            return;
+        }
+        long now = clock.millis();
+        List<Bucket> budgets = buckets(ex, 0, 0, now).stream().filter(b -> b.kind().budget()).toList();
+        if (budgets.isEmpty()) {
+            return;
+        }
+        limiter.settle(budgets, ex.requestId(), 0, cost);
+        for (Bucket b : budgets) {
+            alerts.check(b, limiter.spent(b), now);
+        }
+    }
+
     private void settle(Exchange ex, Limiter by, List<Bucket> buckets, int estimatedTokens, double estimatedCost) {
         Usage usage = ex.usage();
         // settled by the pipeline before any completion listener runs

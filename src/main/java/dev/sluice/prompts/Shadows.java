@@ -38,13 +38,15 @@ import org.slf4j.LoggerFactory;
  * (from a completion listener; a stream is only watched as it goes by), at most {@link #MAX_IN_FLIGHT} copies run at once (more are dropped,
  * and counted), and each shadow is capped by its {@link ShadowGate} (sampled share, budget, rate).
  * A copy runs through the router-only pipeline, so its cost is settled like any request's; it is
- * logged in the request log as {@code <request id>-shadow} (variant {@code shadow}) and its result
+ * logged in the request log as {@code <request id>-shadow} (variant {@code shadow}, tag {@code shadow=<id>}) under the
+ * production request's key, team and end user, its cost added to their budgets ({@link #chargeTo}), and its result
  * stored in {@code shadow_results} with latency, tokens, cost and similarity to the production answer.
  */
 public final class Shadows implements PromptStage.Tap {
     /** Candidate calls in flight at once on this instance. */
     public static final int MAX_IN_FLIGHT = 32;
     public static final String VARIANT = "shadow";
+    private volatile java.util.function.Consumer<Exchange> spend = ex -> { };
     private static final String PROMPT = "prompt:";
     private static final Logger LOG = LoggerFactory.getLogger(Shadows.class);
 
@@ -76,6 +78,11 @@ public final class Shadows implements PromptStage.Tap {
         this.log = log;
         this.clock = clock;
         this.bySubject = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(freshness).build();
+    }
+
+    /** Where a settled copy's cost goes besides its shadow's budget: the caller's key, team and user budgets. */
+    public void chargeTo(java.util.function.Consumer<Exchange> spend) {
+        this.spend = spend;
     }
 
     @Override
@@ -133,9 +140,11 @@ public final class Shadows implements PromptStage.Tap {
                 continue;
             }
             String requestId = ex.requestId();
+            dev.sluice.pipeline.Caller caller = ex.caller();
+            Map<String, String> tags = ex.tags();
             Thread.ofVirtual().name("sluice-shadow").start(() -> {
                 try {
-                    copy(r, requestId, original, call, production);
+                    copy(r, requestId, caller, tags, original, call, production);
                 } catch (RuntimeException e) {
                     LOG.warn("shadow {} of request {} failed: {}", r.id(), requestId, e.toString());
                 } finally {
@@ -145,8 +154,14 @@ public final class Shadows implements PromptStage.Tap {
         }
     }
 
-    private void copy(Running r, String requestId, ChatRequest original, PromptCall call, String production) {
+    private void copy(Running r, String requestId, dev.sluice.pipeline.Caller caller, Map<String, String> productionTags,
+                      ChatRequest original, PromptCall call, String production) {
         Exchange sx = new Exchange(requestId + "-shadow", Exchange.Operation.CHAT, Map.of());
+        // the copy is the caller's spend: logged under their key, team and end user, marked as a shadow
+        sx.caller(caller);
+        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>(productionTags);
+        tags.put(VARIANT, r.id());
+        sx.tags(tags);
         String candidate = r.config().candidate();
         long started = System.nanoTime();
         Reply reply;
@@ -158,6 +173,7 @@ public final class Shadows implements PromptStage.Tap {
                 sx.prompt(new PromptUse(call.name(), v.version(), r.id(), VARIANT, null));
             } else {
                 request = original.withModel(candidate);
+                sx.prompt(new PromptUse(null, 0, r.id(), VARIANT, null));
             }
             sx.chat(unstreamed(request));
             sx.onComplete(log);
@@ -179,6 +195,12 @@ public final class Shadows implements PromptStage.Tap {
         Double cost = sx.costUsd();
         if (cost != null) {
             r.gate().spent(cost);
+            try {
+                spend.accept(sx);
+            } catch (RuntimeException e) {
+                LOG.warn("shadow {} of request {}: its cost could not be added to the caller's budgets: {}", r.id(),
+                        requestId, e.toString());
+            }
         }
         Usage usage = sx.usage();
         Double similarity = answer == null || production == null ? null : TextSimilarity.cosine(production, answer);
