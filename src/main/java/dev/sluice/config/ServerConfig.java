@@ -10,15 +10,24 @@ import java.time.Duration;
  * @param idleTimeout        a kept-alive connection with no request in progress is closed after this long
  * @param maxConnectionsPerIp connections one client address may hold open at once (more get 429 and are closed);
  *                           0 = no cap
+ * @param configWatch        reload the config file when it changes on disk ({@code server.config_watch}; SIGHUP and
+ *                           {@code POST /admin/config/reload} reload it either way)
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, Duration drainTimeout, Duration headerTimeout,
-                           Duration idleTimeout, int maxConnectionsPerIp) {
+                           Duration idleTimeout, int maxConnectionsPerIp, boolean configWatch) {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1000;
 
+    /** Without the config watch (it is off unless configured). */
+    public ServerConfig(String host, int port, long maxBodyBytes, Duration drainTimeout, Duration headerTimeout,
+                        Duration idleTimeout, int maxConnectionsPerIp) {
+        this(host, port, maxBodyBytes, drainTimeout, headerTimeout, idleTimeout, maxConnectionsPerIp, false);
+    }
+
     /** The same server on another port. */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, maxBodyBytes, drainTimeout, headerTimeout, idleTimeout, maxConnectionsPerIp);
+        return new ServerConfig(host, newPort, maxBodyBytes, drainTimeout, headerTimeout, idleTimeout, maxConnectionsPerIp,
+                configWatch);
     }
 }
