@@ -2,22 +2,32 @@ package dev.sluice.app;
 
 import dev.sluice.alert.AlertEvaluator;
 import dev.sluice.alert.AlertSink;
+import dev.sluice.alert.DriftSource;
 import dev.sluice.config.AlertsConfig;
 import dev.sluice.store.FeedbackRecord;
 import java.time.Clock;
 
 /**
  * {@code alerts:}: where alerts go (the log and a webhook), and the alert rules' evaluator, a
- * completion listener with a sliding window per rule, when rules are configured.
+ * completion listener with a sliding window per rule, when rules are configured. A config reload
+ * {@linkplain #reload retargets} the sink and replaces the rules (their windows start empty).
  */
 final class AlertsModule implements Module {
     private final AlertSink sink;
-    private final AlertEvaluator rules;
+    private final Clock clock;
+    private volatile AlertsConfig config;
+    private volatile AlertEvaluator rules;
+    private volatile DriftSource drift;
 
     AlertsModule(AlertsConfig config, Clock clock) {
         this.sink = new AlertSink(config.webhook());
-        this.rules = config.rules().isEmpty() ? null
-                : new AlertEvaluator(config.rules(), config.evaluationInterval(), sink, clock, true);
+        this.clock = clock;
+        this.config = config;
+        this.rules = evaluator(config);
+    }
+
+    private AlertEvaluator evaluator(AlertsConfig c) {
+        return c.rules().isEmpty() ? null : new AlertEvaluator(c.rules(), c.evaluationInterval(), sink, clock, true);
     }
 
     @Override
@@ -27,8 +37,31 @@ final class AlertsModule implements Module {
 
     @Override
     public void contribute(Contributions to) {
-        if (rules != null) {
-            to.listener(rules);
+        // always there, and reading the current rules: a reload may add rules to a config that had none
+        to.listener(ex -> {
+            AlertEvaluator r = rules;
+            if (r != null) {
+                r.completed(ex);
+            }
+        });
+    }
+
+    /** Applies a reloaded {@code alerts:} section: the webhook, and new rules when they changed. */
+    synchronized void reload(AlertsConfig next) {
+        sink.webhook(next.webhook());
+        if (next.rules().equals(config.rules()) && next.evaluationInterval().equals(config.evaluationInterval())) {
+            config = next;
+            return;
+        }
+        AlertEvaluator old = rules;
+        AlertEvaluator fresh = evaluator(next);
+        if (fresh != null && drift != null) {
+            fresh.driftSource(drift);
+        }
+        rules = fresh;
+        config = next;
+        if (old != null) {
+            old.close();
         }
     }
 
@@ -41,15 +74,24 @@ final class AlertsModule implements Module {
         return rules;
     }
 
+    /** Where {@code metric: drift} rules read their figures, now and after a reload. */
+    synchronized void driftSource(DriftSource source) {
+        this.drift = source;
+        if (rules != null) {
+            rules.driftSource(source);
+        }
+    }
+
     /** Feedback counts toward feedback rules. */
     void feedback(FeedbackRecord f) {
-        if (rules != null) {
-            rules.feedback(f);
+        AlertEvaluator r = rules;
+        if (r != null) {
+            r.feedback(f);
         }
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (rules != null) {
             rules.close();
         }

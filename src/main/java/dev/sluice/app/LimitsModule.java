@@ -1,5 +1,6 @@
 package dev.sluice.app;
 
+import dev.sluice.config.AlertsConfig;
 import dev.sluice.config.ModelConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.limits.BudgetAlerts;
@@ -11,21 +12,30 @@ import dev.sluice.pricing.PriceCatalog;
 import dev.sluice.store.RequestLogReader;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * {@code limits:} (and the budget thresholds of {@code alerts:}): rate limits and budgets per key,
- * team, user and model in {@link Slot#LIMITS}, on this instance or shared through Redis.
+ * team, user and model in {@link Slot#LIMITS}, on this instance or shared through Redis. The
+ * limiter (the counters) lives as long as the gateway; each config generation gets a
+ * {@linkplain #stage stage} with its limits and prices over it, so a reload changes the limits
+ * without resetting what was already counted.
  */
 final class LimitsModule implements Module {
     private final Limiter limiter;
-    private final LimitStage stage;
+    private final StoreModule store;
+    private final AlertsModule alerts;
+    private final Clock clock;
+    private List<Integer> thresholds;
+    private BudgetAlerts budgetAlerts;
 
-    LimitsModule(SluiceConfig config, StoreModule store, PriceCatalog prices, AlertsModule alerts, Clock clock) {
+    LimitsModule(StoreModule store, AlertsModule alerts, Clock clock) {
+        this.store = store;
+        this.alerts = alerts;
+        this.clock = clock;
         this.limiter = Limiters.create(store.redis(), new RequestLogReader(store.database()), clock);
-        this.stage = new LimitStage(limiter, config.limits(), prices, priceModels(config),
-                new BudgetAlerts(config.alerts().budgetThresholds(), alerts.sink(), store.redis()), clock);
     }
 
     @Override
@@ -33,9 +43,15 @@ final class LimitsModule implements Module {
         return "limits";
     }
 
-    @Override
-    public void contribute(Contributions to) {
-        to.stage(Slot.LIMITS, stage);
+    /** The limit stage of one config generation, over the shared counters. */
+    synchronized LimitStage stage(SluiceConfig config, PriceCatalog prices) {
+        AlertsConfig a = config.alerts();
+        if (budgetAlerts == null || !a.budgetThresholds().equals(thresholds)) {
+            // which thresholds were already announced is kept while they stay the same
+            budgetAlerts = new BudgetAlerts(a.budgetThresholds(), alerts.sink(), store.redis());
+            thresholds = a.budgetThresholds();
+        }
+        return new LimitStage(limiter, config.limits(), prices, priceModels(config), budgetAlerts, clock);
     }
 
     /** How often the shared limiter fell back to local limits (Redis unreachable), or null when there is no Redis. */

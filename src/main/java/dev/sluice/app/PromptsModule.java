@@ -59,7 +59,7 @@ final class PromptsModule implements Module {
     private final Thread ticker;
     private volatile boolean closed;
 
-    PromptsModule(StoreModule store, AuthModule auth, AlertsModule alerts, RoutingModule routing, RetentionModule retention,
+    PromptsModule(StoreModule store, AuthModule auth, AlertsModule alerts, Pipeline direct, RetentionModule retention,
                   RetentionConfig retentionConfig, Clock clock) {
         this.auth = auth;
         TemplateEngine templates = TemplateEngine.strict();
@@ -73,7 +73,6 @@ final class PromptsModule implements Module {
         this.figures = new RequestFigures(store.database());
         registry.onChange(resolver::invalidate);
         this.shadowResults = new ShadowResults(store.database());
-        Pipeline direct = routing.direct();
         this.shadows = new Shadows(experimentStore, shadowResults, resolver, renderer, direct::execute,
                 store.requestLogger(), clock, FRESHNESS);
         retention.retention().add("shadow_results", "ts", false, retentionConfig.requestLog());
