@@ -416,6 +416,34 @@ class ConfigReloadTest {
     }
 
     @Test
+    @DisplayName("server.config_watch: a Kubernetes-style secret update (the ..data symlink swapped to a new directory) rotates the key")
+    void kubernetesSecretSwap() throws Exception {
+        upstreams();
+        // as the kubelet lays out a Secret volume: a.key -> ..data/a.key, ..data -> ..2026_v1
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Files.createDirectories(secrets.resolve("..v1"));
+        Files.writeString(secrets.resolve("..v1/a.key"), "sk-k8s-one\n");
+        Files.createSymbolicLink(secrets.resolve("..data"), Path.of("..v1"));
+        Files.createSymbolicLink(secrets.resolve("a.key"), Path.of("..data/a.key"));
+        Gateway gw = start(yaml("a", "").replace("  drain_timeout: 5s\n", "  drain_timeout: 5s\n  config_watch: true\n"));
+        String key = key(gw);
+        answer(gw, key);
+        assertThat(a.received().getLast().header("authorization")).isEqualTo("Bearer sk-k8s-one");
+
+        // the update: a new timestamped directory, a new symlink renamed over ..data (atomic), the old directory removed
+        Files.createDirectories(secrets.resolve("..v2"));
+        Files.writeString(secrets.resolve("..v2/a.key"), "sk-k8s-two\n");
+        Files.createSymbolicLink(secrets.resolve("..data_tmp"), Path.of("..v2"));
+        Files.move(secrets.resolve("..data_tmp"), secrets.resolve("..data"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(secrets.resolve("..v1/a.key"));
+        Files.delete(secrets.resolve("..v1"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(http(gw).get("/admin/config", OWNER).json().path("generation").asLong()).isEqualTo(2));
+        answer(gw, key);
+        assertThat(a.received().getLast().header("authorization")).isEqualTo("Bearer sk-k8s-two");
+    }
+
+    @Test
     @DisplayName("a gateway started from config text answers 409: there is no file to read again")
     void notReloadable() {
         try (TestGateway gw = TestGateway.start()) {
