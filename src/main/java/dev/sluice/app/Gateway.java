@@ -173,6 +173,9 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
         if (source == null) {
             throw new IllegalStateException("this gateway was started from config text, not from a file it can read again");
         }
+        if (closed) {
+            throw new IllegalStateException("the gateway is shutting down");
+        }
         Generation running = generations.current();
         String where = source.file() == null ? "built-in demo config" : source.file().toString();
         ReloadResult result;

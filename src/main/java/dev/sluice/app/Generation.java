@@ -33,6 +33,7 @@ final class Generation {
     final RoutingModule routing;
     final GuardrailsModule guardrails;
     final Pipeline pipeline;
+    private final List<String> modelNames;
     /** The current reference counts as one: the generation closes after it was retired and released by all. */
     private final AtomicInteger holders = new AtomicInteger(1);
     private final List<Module> owned = new ArrayList<>();
@@ -59,6 +60,7 @@ final class Generation {
         this.routing = routing;
         this.guardrails = guardrails;
         this.pipeline = pipeline;
+        this.modelNames = config.modelNames();
     }
 
     /**
@@ -156,7 +158,7 @@ final class Generation {
     /** A lease for {@link PipelineSource}: releases once. */
     PipelineSource.Lease lease() {
         AtomicBoolean open = new AtomicBoolean(true);
-        List<String> names = config.modelNames();
+        List<String> names = modelNames;
         return new PipelineSource.Lease() {
             @Override
             public Pipeline pipeline() {

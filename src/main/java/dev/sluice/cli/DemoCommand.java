@@ -118,9 +118,11 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Reviews:     SLUICE_ADMIN_KEY=" + adminKey + " ./sluice reviews list --url " + base
                     + "   (answers with a thumbs down or a failed online evaluator score; label them, then"
                     + " reviews add-to-dataset ID --dataset reviewed.jsonl)");
+            JsonNode reload = new AdminClient(base, adminKey).post("/admin/config/reload", Json.object());
             System.out.println("Reload:      curl -X POST -H 'Authorization: Bearer " + adminKey + "' " + base
-                    + "/admin/config/reload   (or kill -HUP the sluice serve process; the demo's config is built in,"
-                    + " so: nothing to apply)");
+                    + "/admin/config/reload   (or kill -HUP the sluice serve process; here: "
+                    + reload.path("outcome").asText() + ", generation " + reload.path("generation").asLong()
+                    + ": the demo's config is built in)");
             System.out.println("Health:      curl " + base + "/health/live   and   curl " + base + "/health/ready");
             if (!noWait) {
                 System.out.println();
