@@ -39,7 +39,7 @@ public final class ConfigAdmin implements Endpoints {
             r = reloader.reload("admin_api", call.who.id(), call.who.role().wire(), call.http.requestId());
         } catch (IllegalStateException e) {
             throw new SluiceException(409, "invalid_request_error", "config_not_reloadable", null,
-                    "This gateway cannot reload its config: " + e.getMessage() + ". Restart it with --config FILE.");
+                    "This gateway cannot reload its config: " + e.getMessage() + ".");
         }
         if (r.rejected()) {
             call.send(400, Json.write(gen -> {

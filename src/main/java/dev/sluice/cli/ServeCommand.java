@@ -62,8 +62,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         Gateway serving = gateway;
         boolean hangup = Signals.onHangup(() -> {
-            ReloadResult r = serving.reload("sighup", "sighup", "system", null);
-            (r.rejected() ? System.err : System.out).println((r.rejected() ? "error: " : "") + r.summary());
+            try {
+                ReloadResult r = serving.reload("sighup", "sighup", "system", null);
+                (r.rejected() ? System.err : System.out).println((r.rejected() ? "error: " : "") + r.summary());
+            } catch (IllegalStateException e) {
+                System.err.println("error: SIGHUP: " + e.getMessage());
+            }
         });
         if (!hangup) {
             System.out.println("SIGHUP is not available here: reload the config with POST /admin/config/reload.");
