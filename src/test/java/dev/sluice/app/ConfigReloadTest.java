@@ -207,6 +207,44 @@ class ConfigReloadTest {
     }
 
     @Test
+    @DisplayName("under load: 10 reloads while 8 clients send requests and streams; every request succeeds, old generations all close")
+    void reloadsUnderLoad() throws Exception {
+        a = track(FakeUpstream.start(FakeUpstream.json(200, completion("from-a"))));
+        b = track(FakeUpstream.start(FakeUpstream.json(200, completion("from-b"))));
+        Gateway gw = start(yaml("a", ""));
+        String key = key(gw);
+        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> clients = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                clients.add(pool.submit(() -> {
+                    while (!done.get()) {
+                        statuses.add(http(gw).post("/v1/chat/completions", chat(false), Http.bearer(key)).status());
+                    }
+                }));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> statuses.size() >= 8);
+            for (int i = 0; i < 10; i++) {
+                rewrite(yaml(i % 2 == 0 ? "b" : "a", ""));
+                Http.Response r = http(gw).post("/admin/config/reload", "", OWNER);
+                assertThat(r.json().path("outcome").asText()).as(r.body()).isEqualTo("applied");
+                int seen = statuses.size();
+                await().atMost(Duration.ofSeconds(30)).until(() -> statuses.size() >= seen + 8);
+            }
+            done.set(true);
+            for (Future<?> f : clients) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(statuses).hasSizeGreaterThan(80).containsOnly(200);
+        assertThat(a.received()).isNotEmpty();
+        assertThat(b.received()).isNotEmpty();
+        assertThat(http(gw).get("/admin/config", OWNER).json().path("generation").asLong()).isEqualTo(11);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gw.openGenerations() == 1);
+    }
+
+    @Test
     @DisplayName("an invalid file is rejected with every problem listed (400, OpenAI format); the old config keeps serving")
     void invalidFileKeepsRunningConfig() throws Exception {
         upstreams();
