@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One config generation: what a reload swaps (the providers and router, the prices, the limit
  * stage, the guardrails) and the pipeline made of them and of the stages that live as long as the
  * gateway. Requests {@linkplain #tryAcquire hold} the generation they started with; once a newer
- * one is current and the last holder let go, the parts this generation owns are closed (parts the
- * next generation took over unchanged are not).
+ * one is current and the last holder let go, it drops its parts; a part (the router, the guardrails)
+ * that later generations took over unchanged is closed when the last generation using it closed.
  */
 final class Generation {
     final long number;
@@ -36,7 +36,7 @@ final class Generation {
     private final List<String> modelNames;
     /** The current reference counts as one: the generation closes after it was retired and released by all. */
     private final AtomicInteger holders = new AtomicInteger(1);
-    private final List<Module> owned = new ArrayList<>();
+    private final List<Part> parts = new ArrayList<>();
     private Runnable onClosed = () -> { };
 
     /** The parts that live as long as the gateway, which a generation's pipeline is built around. */
@@ -70,14 +70,17 @@ final class Generation {
      */
     static Generation build(long number, SluiceConfig config, Generation previous, Fixed fixed) {
         PriceCatalog prices = PriceCatalog.withOverrides(priceOverrides(config));
-        List<Module> opened = new ArrayList<>();
+        List<Part> used = new ArrayList<>();
         try {
             boolean sameRouting = previous != null && same(previous.config, config);
-            RoutingModule routing = sameRouting ? previous.routing : open(opened, fixed.routing().create(config, prices));
+            Part routingPart = use(used, sameRouting ? previous.part(previous.routing)
+                    : new Part(fixed.routing().create(config, prices)));
+            RoutingModule routing = (RoutingModule) routingPart.module;
             PriceCatalog routedPrices = sameRouting ? previous.prices : prices;
             boolean sameGuards = previous != null && previous.config.guardrails().equals(config.guardrails());
-            GuardrailsModule guardrails = sameGuards ? previous.guardrails
-                    : open(opened, fixed.guardrails().create(config));
+            Part guardsPart = use(used, sameGuards ? previous.part(previous.guardrails)
+                    : new Part(fixed.guardrails().create(config)));
+            GuardrailsModule guardrails = (GuardrailsModule) guardsPart.module;
             LimitStage limits = fixed.limits().stage(config, routedPrices);
 
             Map<Slot, List<Stage>> slots = new EnumMap<>(Slot.class);
@@ -94,22 +97,45 @@ final class Generation {
             }
             Pipeline pipeline = new Pipeline(stages, fixed.tracer(), routedPrices::cost);
             Generation g = new Generation(number, config, routedPrices, routing, guardrails, pipeline);
-            g.owned.addAll(opened);
-            if (previous != null) {
-                // what was taken over unchanged now belongs to the new generation
-                synchronized (previous.owned) {
-                    if (sameRouting && previous.owned.remove(routing)) {
-                        g.owned.add(routing);
-                    }
-                    if (sameGuards && previous.owned.remove(guardrails)) {
-                        g.owned.add(guardrails);
-                    }
-                }
-            }
+            g.parts.addAll(used);
             return g;
         } catch (RuntimeException e) {
-            Gateway.closeInReverse(opened);
+            // new parts close; parts taken over from the previous generation stay its
+            for (int i = used.size() - 1; i >= 0; i--) {
+                used.get(i).drop();
+            }
             throw e;
+        }
+    }
+
+    private static Part use(List<Part> used, Part part) {
+        part.users.incrementAndGet();
+        used.add(part);
+        return part;
+    }
+
+    private Part part(Module module) {
+        for (Part p : parts) {
+            if (p.module == module) {
+                return p;
+            }
+        }
+        throw new IllegalStateException(module + " is not a part of " + this);
+    }
+
+    /** A module that one or more generations use (taken over unchanged); closed when the last of them closed. */
+    private static final class Part {
+        final Module module;
+        final AtomicInteger users = new AtomicInteger();
+
+        Part(Module module) {
+            this.module = module;
+        }
+
+        void drop() {
+            if (users.decrementAndGet() == 0) {
+                Gateway.closeInReverse(List.of(module));
+            }
         }
     }
 
@@ -117,11 +143,6 @@ final class Generation {
     private static boolean same(SluiceConfig a, SluiceConfig b) {
         return a.providers().equals(b.providers()) && a.models().equals(b.models()) && a.routing().equals(b.routing())
                 && a.prices().equals(b.prices());
-    }
-
-    private static <M extends Module> M open(List<Module> opened, M module) {
-        opened.add(module);
-        return module;
     }
 
     /** Holds this generation for one request; false once it has closed (the caller takes the newer one). */
@@ -140,12 +161,9 @@ final class Generation {
     /** One holder (a request, or the current reference when retired) lets go; the last one closes it. */
     void release() {
         if (holders.decrementAndGet() == 0) {
-            List<Module> parts;
-            synchronized (owned) {
-                parts = List.copyOf(owned);
-                owned.clear();
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                parts.get(i).drop();
             }
-            Gateway.closeInReverse(parts);
             onClosed.run();
         }
     }

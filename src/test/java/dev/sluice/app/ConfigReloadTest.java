@@ -207,6 +207,40 @@ class ConfigReloadTest {
     }
 
     @Test
+    @DisplayName("a router taken over by a later generation stays open for a stream of an older one, through two reloads")
+    void sharedRouterOutlivesItsGenerations() throws Exception {
+        upstreams();
+        Gateway gw = start(yaml("a", ""));
+        String key = key(gw);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch firstChunk = new CountDownLatch(1);
+            Future<Http.Response> stream = pool.submit(() -> http(gw).postStreaming("/v1/chat/completions", chat(true),
+                    Http.bearer(key), (line, t) -> {
+                        if (line.contains("old-")) {
+                            firstChunk.countDown();
+                        }
+                    }));
+            assertThat(firstChunk.await(30, TimeUnit.SECONDS)).isTrue();
+            // generation 2 changes only the limits: it takes over generation 1's router and providers
+            rewrite(yaml("a", "limits:\n  key:\n    rpm: 1000\n"));
+            assertThat(http(gw).post("/admin/config/reload", "", OWNER).json().path("generation").asLong()).isEqualTo(2);
+            // generation 3 routes elsewhere: generation 2 closes at once (nothing holds it), but the router it took
+            // over is still the stream's, so it stays open
+            rewrite(yaml("b", "limits:\n  key:\n    rpm: 1000\n"));
+            assertThat(http(gw).post("/admin/config/reload", "", OWNER).json().path("generation").asLong()).isEqualTo(3);
+            assertThat(answer(gw, key)).isEqualTo("from-b");
+            assertThat(gw.openGenerations()).isEqualTo(2);
+
+            releaseA.countDown();
+            Http.Response streamed = stream.get(30, TimeUnit.SECONDS);
+            assertThat(streamed.body()).contains("done").doesNotContain("stream broken");
+            assertThat(streamed.events()).last().isEqualTo("[DONE]");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> gw.openGenerations() == 1);
+        assertThat(answer(gw, key)).isEqualTo("from-b");
+    }
+
+    @Test
     @DisplayName("under load: 10 reloads while 8 clients send requests and streams; every request succeeds, old generations all close")
     void reloadsUnderLoad() throws Exception {
         a = track(FakeUpstream.start(FakeUpstream.json(200, completion("from-a"))));
