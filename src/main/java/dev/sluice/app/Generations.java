@@ -64,14 +64,21 @@ final class Generations implements Module, PipelineSource {
         return next;
     }
 
-    /** Holds the current generation (retrying when a swap closed the one just read). */
+    /**
+     * Holds the current generation (retrying when a swap closed the one just read).
+     *
+     * @throws dev.sluice.api.SluiceException 503 once the gateway closed (a late background model call)
+     */
     Generation hold() {
         while (true) {
             Generation g = current.get();
             if (g.tryAcquire()) {
                 return g;
             }
-            Thread.onSpinWait();
+            if (current.get() == g) {
+                // a swap makes the next generation current before it releases the old one: this one was closed
+                throw dev.sluice.api.SluiceException.unavailable("Sluice is shutting down; retry on another instance.");
+            }
         }
     }
 
