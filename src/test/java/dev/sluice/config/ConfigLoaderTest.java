@@ -125,6 +125,20 @@ class ConfigLoaderTest {
                     assertThat(e.problems().get(2)).startsWith("sluice.yaml:11: retention.audit");
                     assertThat(e.getMessage()).startsWith("3 problems in the config:\n  sluice.yaml:9: server.port");
                 });
+        // every broken model too, each with its line
+        String models = MINIMAL + """
+                  one:
+                    provider: nope
+                  two:
+                    provider: openai
+                    weight: heavy
+                """;
+        assertThatThrownBy(() -> loader.parse(models, "sluice.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(2);
+                    assertThat(e.problems().get(0)).startsWith("sluice.yaml:9: models.one.provider").contains("nope");
+                    assertThat(e.problems().get(1)).startsWith("sluice.yaml:12: models.two.weight");
+                });
         // with the providers fixed, the limits section (it names models) is checked too
         assertThatThrownBy(() -> loader.parse(yaml.replace("openia", "openai"), "sluice.yaml"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3)
