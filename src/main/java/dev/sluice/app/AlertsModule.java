@@ -1,6 +1,8 @@
 package dev.sluice.app;
 
+import dev.sluice.admin.AlertsAdmin;
 import dev.sluice.alert.AlertEvaluator;
+import dev.sluice.alert.AlertHistory;
 import dev.sluice.alert.AlertSink;
 import dev.sluice.alert.DriftSource;
 import dev.sluice.config.AlertsConfig;
@@ -9,18 +11,21 @@ import java.time.Clock;
 
 /**
  * {@code alerts:}: where alerts go (the log and a webhook), and the alert rules' evaluator, a
- * completion listener with a sliding window per rule, when rules are configured. A config reload
- * {@linkplain #reload retargets} the sink and replaces the rules (their windows start empty).
+ * completion listener with a sliding window per rule, when rules are configured; {@code GET /admin/alerts}
+ * with the rules and the alerts this node sent. A config reload {@linkplain #reload retargets} the sink
+ * and replaces the rules (their windows start empty).
  */
 final class AlertsModule implements Module {
     private final AlertSink sink;
+    private final AuthModule auth;
     private final Clock clock;
     private volatile AlertsConfig config;
     private volatile AlertEvaluator rules;
     private volatile DriftSource drift;
 
-    AlertsModule(AlertsConfig config, Clock clock) {
-        this.sink = new AlertSink(config.webhook());
+    AlertsModule(AlertsConfig config, AuthModule auth, Clock clock) {
+        this.auth = auth;
+        this.sink = new AlertSink(config.webhook(), new AlertHistory(AlertHistory.DEFAULT_CAPACITY, clock));
         this.clock = clock;
         this.config = config;
         this.rules = evaluator(config);
@@ -44,6 +49,7 @@ final class AlertsModule implements Module {
                 r.completed(ex);
             }
         });
+        to.endpoints(new AlertsAdmin(auth.adminGuard(), sink.history(), () -> rules));
     }
 
     /** Applies a reloaded {@code alerts:} section: the webhook, and new rules when they changed. */

@@ -67,7 +67,7 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
             this.auth = add(new AuthModule(config.auth(), adminKey, store, clock, maxBody));
             TelemetryModule telemetry = add(new TelemetryModule(config.tracing(), store, auth.callers(), maxBody, clock));
             add(new CaptureModule(config.tracing(), store));
-            this.alerts = add(new AlertsModule(config.alerts(), clock));
+            this.alerts = add(new AlertsModule(config.alerts(), auth, clock));
             LimitsModule limits = add(new LimitsModule(store, alerts, clock));
             // providers, router, prices, limit stage and guardrails: one config generation, swapped by a reload
             this.generations = add(new Generations(telemetry.tracer()));
@@ -83,7 +83,7 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
             add(new AdminModule(store, auth));
             add(new AnalyticsModule(config.analytics(), store, auth));
             this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, direct, feedback, clock));
-            add(new EvalModule(store, auth));
+            add(new EvalModule(store, auth, retention, config.retention()));
             add(new DashboardModule(config.dashboard(), auth, clock, maxBody));
 
             Assembly assembly = new Assembly();

@@ -35,7 +35,7 @@ final class LimitsModule implements Module {
         this.store = store;
         this.alerts = alerts;
         this.clock = clock;
-        this.limiter = Limiters.create(store.redis(), new RequestLogReader(store.database()), clock);
+        this.limiter = Limiters.create(store.redis(), new RequestLogReader(store.database()), clock, store::liveNodes);
     }
 
     @Override
