@@ -429,6 +429,26 @@ class ConfigReloadTest {
     }
 
     @Test
+    @DisplayName("alerts: a rule added by a reload is evaluated and listed by GET /admin/alerts")
+    void alertsReload() throws Exception {
+        upstreams();
+        Gateway gw = start(yaml("a", ""));
+        assertThat(http(gw).get("/admin/alerts", OWNER).json().path("rules")).isEmpty();
+        rewrite(yaml("a", """
+                alerts:
+                  rules:
+                    - name: many-errors
+                      metric: error_rate
+                      window: 5m
+                      threshold: 0.5
+                      message: Upstream errors; check /admin/logs
+                """));
+        Http.Response r = http(gw).post("/admin/config/reload", "", OWNER);
+        assertThat(texts(r.json().path("changed"))).as(r.body()).containsExactly("alerts.rules");
+        assertThat(http(gw).get("/admin/alerts", OWNER).json().path("rules").toString()).contains("many-errors");
+    }
+
+    @Test
     @DisplayName("every reload is audited: who, applied or rejected, what changed or the problems")
     void audited() throws Exception {
         upstreams();
