@@ -26,10 +26,10 @@ public final class AlertsAdmin implements Endpoints {
 
     private final AdminGuard guard;
     private final AlertHistory history;
-    private final AlertEvaluator rules;
+    private final java.util.function.Supplier<AlertEvaluator> rules;
 
-    /** @param rules the rule evaluator, or null when no rules are configured */
-    public AlertsAdmin(AdminGuard guard, AlertHistory history, AlertEvaluator rules) {
+    /** @param rules the current rule evaluator (a config reload may replace it), or null when no rules are configured */
+    public AlertsAdmin(AdminGuard guard, AlertHistory history, java.util.function.Supplier<AlertEvaluator> rules) {
         this.guard = guard;
         this.history = history;
         this.rules = rules;
@@ -54,7 +54,8 @@ public final class AlertsAdmin implements Endpoints {
         }
         Long since = TimeParam.parse("since", call.query("since"), call.now());
         List<AlertHistory.Entry> recent = history.recent(team, status, since == null ? 0 : since, call.limit());
-        List<AlertEvaluator.RuleStatus> states = rules == null ? List.of() : rules.status();
+        AlertEvaluator current = rules.get();
+        List<AlertEvaluator.RuleStatus> states = current == null ? List.of() : current.status();
         String visible = team;
         call.send(200, Json.write(gen -> {
             gen.writeStartObject();

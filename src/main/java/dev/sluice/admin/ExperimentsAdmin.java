@@ -49,7 +49,7 @@ public final class ExperimentsAdmin implements Endpoints {
     private final Shadows shadows;
     private final ShadowResults shadowResults;
     private final EvalRuns evalRuns;
-    private final java.util.Set<String> models;
+    private final java.util.function.Supplier<java.util.Collection<String>> models;
 
     /**
      * @param evalRuns the stored evaluation runs a rollout with {@code require_eval} checks
@@ -57,9 +57,9 @@ public final class ExperimentsAdmin implements Endpoints {
      */
     public ExperimentsAdmin(AdminGuard guard, PromptRegistry registry, Experiments experiments, RolloutDriver rollouts,
                             RequestFigures figures, TrafficSplits splits, Shadows shadows, ShadowResults shadowResults,
-                            EvalRuns evalRuns, java.util.Collection<String> models) {
+                            EvalRuns evalRuns, java.util.function.Supplier<java.util.Collection<String>> models) {
         this.evalRuns = evalRuns;
-        this.models = java.util.Set.copyOf(models);
+        this.models = models;
         this.guard = guard;
         this.registry = registry;
         this.experiments = experiments;
@@ -233,6 +233,7 @@ public final class ExperimentsAdmin implements Endpoints {
         if (model == null || model.isBlank()) {
             throw SluiceException.missing(param);
         }
+        java.util.Collection<String> models = this.models.get();
         if (!models.contains(model)) {
             throw SluiceException.invalidRequest(param, "There is no model '" + model + "' in the config. Models: "
                     + String.join(", ", new java.util.TreeSet<>(models)) + ".");

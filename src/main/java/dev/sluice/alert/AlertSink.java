@@ -20,8 +20,8 @@ public final class AlertSink implements AlertChannel {
     private static final Logger LOG = LoggerFactory.getLogger(AlertSink.class);
     private static final int ATTEMPTS = 3;
 
-    private final String webhook;
-    private final HttpClient http;
+    private volatile String webhook;
+    private HttpClient http;
     private final AlertHistory history;
 
     /** @param webhook URL to POST alerts to, or null for the log only */
@@ -36,8 +36,19 @@ public final class AlertSink implements AlertChannel {
     public AlertSink(String webhook, AlertHistory history) {
         this.webhook = webhook;
         this.history = history;
-        this.http = webhook == null ? null
-                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** The webhook's client, made on first use (a sink without a webhook starts no client threads). */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        }
+        return http;
+    }
+
+    /** Sends later alerts to another webhook (or, with null, to the log only): a config reload changed it. */
+    public void webhook(String url) {
+        this.webhook = url;
     }
 
     /** The alerts this node sent, newest last. */
@@ -49,6 +60,7 @@ public final class AlertSink implements AlertChannel {
     public void send(Alert alert) {
         history.add(alert);
         LOG.warn("ALERT {} {}: {}", alert.priority(), alert.title(), alert.message());
+        String webhook = this.webhook;
         if (webhook == null) {
             return;
         }
@@ -59,13 +71,13 @@ public final class AlertSink implements AlertChannel {
         fields.put("message", alert.message());
         alert.details().forEach(fields::putIfAbsent);
         byte[] body = Json.bytes(fields);
-        Thread.ofVirtual().name("sluice-alert").start(() -> deliver(body, alert.title()));
+        Thread.ofVirtual().name("sluice-alert").start(() -> deliver(webhook, body, alert.title()));
     }
 
-    private void deliver(byte[] body, String title) {
+    private void deliver(String webhook, byte[] body, String title) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(webhook))
+                HttpResponse<Void> r = http().send(HttpRequest.newBuilder(URI.create(webhook))
                         .header("content-type", "application/json").timeout(Duration.ofSeconds(10))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() / 100 == 2) {

@@ -50,6 +50,11 @@ final class Assembly implements Contributions {
         return out;
     }
 
+    /** The stages contributed so far, slot by slot (slots in pipeline order). */
+    Map<Slot, List<Stage>> stages() {
+        return stages;
+    }
+
     List<Exchange.CompletionListener> listeners() {
         return listeners;
     }

@@ -1,11 +1,19 @@
 package dev.sluice.app;
 
+import dev.sluice.admin.ConfigAdmin;
+import dev.sluice.api.Json;
+import dev.sluice.config.ConfigDiff;
+import dev.sluice.config.ConfigException;
+import dev.sluice.config.ConfigReloader;
+import dev.sluice.config.ConfigSource;
+import dev.sluice.config.ConfigWatcher;
+import dev.sluice.config.ReloadResult;
 import dev.sluice.config.ServerConfig;
+import dev.sluice.store.AuditEntry;
+import java.time.Instant;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.embed.Embedder;
 import dev.sluice.pipeline.Pipeline;
-import dev.sluice.pricing.Price;
-import dev.sluice.pricing.PriceCatalog;
 import dev.sluice.server.ApiEndpoints;
 import dev.sluice.server.ConnectionLimits;
 import dev.sluice.server.GatewayServer;
@@ -26,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * in-flight work, stops the server, and closes the modules in reverse order of creation (which is
  * also what happens when one of them fails to start).
  */
-public final class Gateway implements AutoCloseable {
+public final class Gateway implements AutoCloseable, ConfigReloader {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final SluiceConfig config;
@@ -36,53 +44,75 @@ public final class Gateway implements AutoCloseable {
     private final RetentionModule retention;
     private final QualityModule quality;
     private final PromptsModule prompts;
+    private final AlertsModule alerts;
+    private final MetricsModule metrics;
+    private final AuthModule auth;
     private final GatewayServer server;
+    private final Generations generations;
+    private final ConfigSource source;
+    private final ConfigWatcher watcher;
     private boolean closed;
 
-    private Gateway(SluiceConfig config, String adminKey, Clock clock) {
+    private Gateway(SluiceConfig config, String adminKey, Clock clock, ConfigSource source) {
         this.config = config;
         this.adminKey = adminKey;
+        this.source = source;
         GatewayServer.requireFree(config.server().host(), config.server().port());
+        ConfigWatcher watching = null;
         try {
             long maxBody = config.server().maxBodyBytes();
-            PriceCatalog prices = PriceCatalog.withOverrides(priceOverrides(config));
             Embedder embedder = new Embedder();
             this.store = add(StoreModule.open(config.store(), config.redis()));
             this.retention = add(new RetentionModule(config.retention(), store, clock));
-            AuthModule auth = add(new AuthModule(config.auth(), adminKey, store, clock, maxBody));
+            this.auth = add(new AuthModule(config.auth(), adminKey, store, clock, maxBody));
             TelemetryModule telemetry = add(new TelemetryModule(config.tracing(), store, auth.callers(), maxBody, clock));
             add(new CaptureModule(config.tracing(), store));
-            RoutingModule routing = add(new RoutingModule(config, prices, clock, embedder, telemetry.tracer()));
-            AlertsModule alerts = add(new AlertsModule(config.alerts(), store, auth, clock));
-            this.prompts = add(new PromptsModule(store, auth, alerts, routing, retention, config.retention(),
-                    config.modelNames(), clock));
-            LimitsModule limits = add(new LimitsModule(config, store, prices, alerts, auth, clock));
+            this.alerts = add(new AlertsModule(config.alerts(), store, auth, clock));
+            LimitsModule limits = add(new LimitsModule(store, alerts, auth, clock));
+            // providers, router, prices, limit stage and guardrails: one config generation, swapped by a reload
+            this.generations = add(new Generations(telemetry.tracer()));
+            Pipeline direct = generations.direct();
+            Generation.RoutingFactory routingFactory = (c, prices) -> new RoutingModule(c, prices, clock, embedder,
+                    telemetry.tracer());
+            Generation.GuardrailsFactory guardsFactory = c -> new GuardrailsModule(c.guardrails(), embedder, direct, store);
+            // model rollouts name the models of the config serving now (a reload may add some)
+            this.prompts = add(new PromptsModule(store, auth, alerts, direct, retention, config.retention(),
+                    () -> generations.current().config.modelNames(), clock));
             prompts.chargeShadowsTo(limits::charge);
-            add(new GuardrailsModule(config.guardrails(), embedder, routing, store));
             add(new CacheModule(config, store, embedder, clock, auth));
-            MetricsModule metrics = add(new MetricsModule(config, store, limits));
+            this.metrics = add(new MetricsModule(config, store, limits));
             FeedbackModule feedback = add(new FeedbackModule(config.retention(), store, retention, auth, metrics, alerts,
                     clock, maxBody));
             add(new AdminModule(store, auth));
             add(new AnalyticsModule(config.analytics(), store, auth));
-            this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, routing, feedback, clock));
+            this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, direct, feedback, clock));
             add(new EvalModule(store, auth, retention, config.retention()));
             add(new DashboardModule(config.dashboard(), auth, clock, maxBody));
 
             Assembly assembly = new Assembly();
             modules.forEach(m -> m.contribute(assembly));
-            Pipeline pipeline = new Pipeline(assembly.pipeline(), telemetry.tracer(), prices::cost);
-            assembly.endpoints(new ApiEndpoints(pipeline, store.requestLogger(), telemetry.tracer(), assembly.listeners(),
-                    auth.callers(), config.modelNames(), maxBody));
+            generations.start(config, new Generation.Fixed(assembly.stages(), limits, telemetry.tracer(), routingFactory,
+                    guardsFactory));
+            assembly.endpoints(new ApiEndpoints(generations, store.requestLogger(), telemetry.tracer(), assembly.listeners(),
+                    auth.callers(), maxBody));
+            assembly.endpoints(new ConfigAdmin(auth.adminGuard(), this));
+            if (source != null && source.file() != null && config.server().configWatch()) {
+                watching = ConfigWatcher.start(source.file(), ConfigWatcher.DEFAULT_DEBOUNCE,
+                        () -> reload("config_watch", "config-watch", "system", null));
+            }
             ServerConfig s = config.server();
             this.server = new GatewayServer(s.host(), s.port(),
                     new ConnectionLimits(s.headerTimeout(), s.idleTimeout(), s.maxConnectionsPerIp()), new NettyTransport(s.tls() == null ? null
                             : new NettyTransport.Tls(s.tls().cert(), s.tls().key())),
                     assembly.endpoints(), assembly.readiness());
         } catch (RuntimeException e) {
+            if (watching != null) {
+                watching.close();
+            }
             closeInReverse(modules);
             throw e;
         }
+        this.watcher = watching;
     }
 
     private <M extends Module> M add(M module) {
@@ -92,7 +122,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts a gateway; the admin key comes from the config. */
     public static Gateway start(SluiceConfig config) {
-        return new Gateway(config, config.auth().adminKey(), Clock.systemUTC());
+        return new Gateway(config, config.auth().adminKey(), Clock.systemUTC(), null);
     }
 
     /**
@@ -101,7 +131,15 @@ public final class Gateway implements AutoCloseable {
      * @throws dev.sluice.server.PortInUseException when the configured port is taken
      */
     public static Gateway start(SluiceConfig config, String adminKey, Clock clock) {
-        return new Gateway(config, adminKey, clock);
+        return new Gateway(config, adminKey, clock, null);
+    }
+
+    /**
+     * Starts a gateway that can {@linkplain #reload reload} its config from {@code source}
+     * ({@code POST /admin/config/reload}, SIGHUP, and {@code server.config_watch} when the source is a file).
+     */
+    public static Gateway start(SluiceConfig config, String adminKey, Clock clock, ConfigSource source) {
+        return new Gateway(config, adminKey, clock, source);
     }
 
     public int port() {
@@ -129,8 +167,112 @@ public final class Gateway implements AutoCloseable {
         return adminKey;
     }
 
+    /** The config the gateway started with (a reload changes what {@link #status()} reports, not this). */
     public SluiceConfig config() {
         return config;
+    }
+
+    /**
+     * Reads the config source again and applies what changed (providers, models, routing,
+     * guardrails, limits, prices, alerts) for requests that start from now on; requests in flight
+     * finish on the generation they started with. An invalid file changes nothing and the result
+     * lists every problem; changes only a restart applies are listed as such. Audited either way.
+     *
+     * @throws IllegalStateException when the gateway was started without a config source
+     */
+    @Override
+    public synchronized ReloadResult reload(String trigger, String actor, String role, String requestId) {
+        if (source == null) {
+            throw new IllegalStateException("this gateway was started from config text, not from a file it can read again");
+        }
+        if (closed) {
+            throw new IllegalStateException("the gateway is shutting down");
+        }
+        Generation running = generations.current();
+        String where = source.file() == null ? "built-in demo config" : source.file().toString();
+        ReloadResult result;
+        SluiceConfig next = null;
+        List<String> errors = List.of();
+        try {
+            next = source.load();
+        } catch (ConfigException e) {
+            errors = e.problems();
+        } catch (RuntimeException e) {
+            errors = List.of(where + ": " + e.getMessage());
+        }
+        if (next != null && config.server().tls() != null && next.server().tls() != null) {
+            // certificate rotation: the PEM files are read again on every reload (a bad pair keeps the old one)
+            try {
+                server.reloadTls(next.server().tls().cert(), next.server().tls().key());
+            } catch (RuntimeException e) {
+                errors = List.of(where + ": server.tls: the certificate or key could not be loaded (" + e.getMessage()
+                        + "); the running certificate is kept");
+                next = null;
+            }
+        }
+        if (next == null) {
+            result = new ReloadResult("rejected", running.number, where, trigger, Instant.now(), List.of(), List.of(), errors);
+        } else {
+            List<String> changed = ConfigDiff.between(running.config, next).changed();
+            List<String> restart = ConfigDiff.between(config, next).requiresRestart();
+            if (changed.isEmpty()) {
+                result = new ReloadResult("unchanged", running.number, where, trigger, Instant.now(), changed, restart,
+                        List.of());
+            } else {
+                try {
+                    Generation g = generations.swap(next);
+                    if (!running.config.alerts().equals(next.alerts())) {
+                        alerts.reload(next.alerts());
+                    }
+                    metrics.models(next.modelNames());
+                    result = new ReloadResult("applied", g.number, where, trigger, Instant.now(), changed, restart, List.of());
+                } catch (RuntimeException e) {
+                    LOG.warn("the reloaded config could not be applied", e);
+                    result = new ReloadResult("rejected", running.number, where, trigger, Instant.now(), changed, restart,
+                            List.of(where + ": the new config could not be applied: " + e.getMessage()));
+                }
+            }
+        }
+        lastReload = result;
+        if (result.rejected()) {
+            LOG.warn("{}", result.summary());
+        } else {
+            LOG.info("{}", result.summary());
+        }
+        audit(result, running.number, actor, role, requestId);
+        return result;
+    }
+
+    private volatile ReloadResult lastReload;
+
+    /** For tests: config generations not closed yet (older ones stay open while requests that started on them run). */
+    int openGenerations() {
+        return generations.open();
+    }
+
+    @Override
+    public ConfigReloader.Status status() {
+        Generation g = generations.current();
+        return new ConfigReloader.Status(g.number, g.config.source(), g.loadedAt, source != null, watcher != null,
+                lastReload);
+    }
+
+    /** Records the reload in the audit log (never secrets: section and entry names, and the file's problems). */
+    private void audit(ReloadResult r, long before, String actor, String role, String requestId) {
+        Map<String, Object> after = new LinkedHashMap<>();
+        after.put("outcome", r.outcome());
+        after.put("trigger", r.trigger());
+        after.put("generation", r.generation());
+        after.put("changed", r.changed());
+        after.put("requires_restart", r.requiresRestart());
+        after.put("errors", r.errors());
+        try {
+            auth.audit().append(new AuditEntry(System.currentTimeMillis(), actor, role,
+                    r.rejected() ? "config.reload_rejected" : "config.reload", r.source(), null,
+                    Json.string(Map.of("generation", before)), Json.string(after), requestId));
+        } catch (RuntimeException e) {
+            LOG.warn("the config reload could not be recorded in the audit log: {}", e.toString());
+        }
     }
 
     /** API requests being handled right now (their completion listeners included). */
@@ -188,6 +330,9 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         closed = true;
+        if (watcher != null) {
+            watcher.close();
+        }
         server.drainAndStop(config.server().drainTimeout());
         closeInReverse(modules);
     }
@@ -201,12 +346,5 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("closing {} failed", opened.get(i), e);
             }
         }
-    }
-
-    /** The config's price overrides, in the catalog's terms. */
-    private static Map<String, Price> priceOverrides(SluiceConfig config) {
-        Map<String, Price> out = new LinkedHashMap<>();
-        config.prices().forEach((model, p) -> out.put(model, new Price(p.input(), p.output(), p.cachedInput())));
-        return out;
     }
 }

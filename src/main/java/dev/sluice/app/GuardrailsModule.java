@@ -14,8 +14,8 @@ import dev.sluice.pipeline.Pipeline;
 final class GuardrailsModule implements Module {
     private final Guardrails guardrails;
 
-    GuardrailsModule(GuardrailsConfig config, Embedder embedder, RoutingModule routing, StoreModule store) {
-        Pipeline direct = routing.direct();
+    /** @param direct the pipeline the LLM judge's calls go through (the router of the newest config) */
+    GuardrailsModule(GuardrailsConfig config, Embedder embedder, Pipeline direct, StoreModule store) {
         RequestLogger log = store.requestLogger();
         this.guardrails = Guardrails.create(config, () -> embedder,
                 (model, system, user, parent) -> ModelCalls.judge(direct, log, model, system, user, parent, "judge", usd -> { }));

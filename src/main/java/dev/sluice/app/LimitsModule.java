@@ -1,6 +1,8 @@
 package dev.sluice.app;
 
 import dev.sluice.admin.LimitsAdmin;
+import dev.sluice.config.AlertsConfig;
+import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.ModelConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.limits.BudgetAlerts;
@@ -13,25 +15,35 @@ import dev.sluice.pricing.PriceCatalog;
 import dev.sluice.store.RequestLogReader;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * {@code limits:} (and the budget thresholds of {@code alerts:}): rate limits and budgets per key,
  * team, user and model in {@link Slot#LIMITS}, on this instance or shared through Redis; and
- * {@code GET /admin/limits}, the headroom under them now.
+ * {@code GET /admin/limits}, the headroom under them now. The limiter (the counters) lives as long
+ * as the gateway; each config generation gets a {@linkplain #stage stage} with its limits and prices
+ * over it, so a reload changes the limits without resetting what was already counted.
  */
 final class LimitsModule implements Module {
     private final Limiter limiter;
-    private final LimitStage stage;
+    private final StoreModule store;
+    private final AlertsModule alerts;
+    private final Clock clock;
     private final LimitsAdmin admin;
+    private List<Integer> thresholds;
+    private BudgetAlerts budgetAlerts;
+    /** The newest generation's stage: its limits answer the headroom, and shadow spend is charged through it. */
+    private volatile LimitStage latest;
+    private volatile LimitsConfig limits;
 
-    LimitsModule(SluiceConfig config, StoreModule store, PriceCatalog prices, AlertsModule alerts, AuthModule auth,
-                 Clock clock) {
+    LimitsModule(StoreModule store, AlertsModule alerts, AuthModule auth, Clock clock) {
+        this.store = store;
+        this.alerts = alerts;
+        this.clock = clock;
         this.limiter = Limiters.create(store.redis(), new RequestLogReader(store.database()), clock, store::liveNodes);
-        this.stage = new LimitStage(limiter, config.limits(), prices, priceModels(config),
-                new BudgetAlerts(config.alerts().budgetThresholds(), alerts.sink(), store.redis()), clock);
-        this.admin = new LimitsAdmin(auth.adminGuard(), new Headroom(limiter, config.limits(), clock), auth.keys(),
+        this.admin = new LimitsAdmin(auth.adminGuard(), new Headroom(limiter, () -> limits, clock), auth.keys(),
                 auth.teams());
     }
 
@@ -42,8 +54,21 @@ final class LimitsModule implements Module {
 
     @Override
     public void contribute(Contributions to) {
-        to.stage(Slot.LIMITS, stage);
         to.endpoints(admin);
+    }
+
+    /** The limit stage of one config generation, over the shared counters. */
+    synchronized LimitStage stage(SluiceConfig config, PriceCatalog prices) {
+        AlertsConfig a = config.alerts();
+        if (budgetAlerts == null || !a.budgetThresholds().equals(thresholds)) {
+            // which thresholds were already announced is kept while they stay the same
+            budgetAlerts = new BudgetAlerts(a.budgetThresholds(), alerts.sink(), store.redis());
+            thresholds = a.budgetThresholds();
+        }
+        LimitStage stage = new LimitStage(limiter, config.limits(), prices, priceModels(config), budgetAlerts, clock);
+        this.latest = stage;
+        this.limits = config.limits();
+        return stage;
     }
 
     /** How often the shared limiter fell back to local limits (Redis unreachable), or null when there is no Redis. */
@@ -71,6 +96,9 @@ final class LimitsModule implements Module {
 
     /** Charges spend that bypassed the limits stage (shadow copies) to the caller's budgets. */
     void charge(dev.sluice.pipeline.Exchange ex) {
-        stage.charge(ex);
+        LimitStage stage = latest;
+        if (stage != null) {
+            stage.charge(ex);
+        }
     }
 }

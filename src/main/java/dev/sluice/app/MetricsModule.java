@@ -87,6 +87,13 @@ final class MetricsModule implements Module {
         }
     }
 
+    /** The public model names after a config reload (metrics label other names {@code other}). */
+    void models(java.util.List<String> names) {
+        if (metrics != null) {
+            metrics.models(Set.copyOf(names));
+        }
+    }
+
     void feedback(FeedbackRecord f) {
         if (metrics != null) {
             metrics.feedback(f.name(), f.sentiment(), f.model());

@@ -59,10 +59,11 @@ final class PromptsModule implements Module {
     private final Thread ticker;
     private volatile boolean closed;
     private final dev.sluice.eval.store.EvalRuns evalRuns;
-    private final java.util.List<String> models;
+    private final java.util.function.Supplier<java.util.Collection<String>> models;
 
-    PromptsModule(StoreModule store, AuthModule auth, AlertsModule alerts, RoutingModule routing, RetentionModule retention,
-                  RetentionConfig retentionConfig, java.util.List<String> models, Clock clock) {
+    PromptsModule(StoreModule store, AuthModule auth, AlertsModule alerts, Pipeline direct, RetentionModule retention,
+                  RetentionConfig retentionConfig, java.util.function.Supplier<java.util.Collection<String>> models,
+                  Clock clock) {
         this.auth = auth;
         this.models = models;
         TemplateEngine templates = TemplateEngine.strict();
@@ -77,7 +78,6 @@ final class PromptsModule implements Module {
         this.evalRuns = new dev.sluice.eval.store.EvalRuns(store.database());
         registry.onChange(resolver::invalidate);
         this.shadowResults = new ShadowResults(store.database());
-        Pipeline direct = routing.direct();
         this.shadows = new Shadows(experimentStore, shadowResults, resolver, renderer, direct::execute,
                 store.requestLogger(), clock, FRESHNESS);
         retention.retention().add("shadow_results", "ts", false, retentionConfig.requestLog());

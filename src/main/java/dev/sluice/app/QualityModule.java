@@ -27,7 +27,7 @@ final class QualityModule implements Module {
     private final Clock clock;
 
     QualityModule(QualityConfig config, StoreModule store, AlertsModule alerts, AuthModule auth, Embedder embedder,
-                  RoutingModule routing, FeedbackModule feedback, Clock clock) {
+                  dev.sluice.pipeline.Pipeline direct, FeedbackModule feedback, Clock clock) {
         this.auth = auth;
         this.clock = clock;
         this.changes = new ModelChangeRepository(store.database());
@@ -39,10 +39,9 @@ final class QualityModule implements Module {
         QualityConfig.Drift d = config.drift();
         this.drift = d.enabled() || driftRules
                 ? new DriftMonitor(embedder, clock, d.sampleRate(), d.maxPerMinute(), d.horizon()) : null;
-        if (drift != null && rules != null) {
-            rules.driftSource(drift);
+        if (drift != null) {
+            alerts.driftSource(drift);
         }
-        var direct = routing.direct();
         var log = store.requestLogger();
         this.evaluators = config.evaluators().isEmpty() ? null : OnlineEvaluators.create(config.evaluators(),
                 feedback.feedback()::record,

@@ -48,6 +48,11 @@ final class RoutingModule implements Module {
         to.stage(Slot.ROUTE, router);
     }
 
+    /** The router: the terminal stage of this config generation's pipeline. */
+    Router router() {
+        return router;
+    }
+
     /**
      * A pipeline of the router alone, for Sluice's own calls to a model (the LLM judge): routing,
      * retries and fallbacks apply, and the calls are priced like any other.

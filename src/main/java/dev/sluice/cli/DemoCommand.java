@@ -42,8 +42,9 @@ final class DemoCommand implements Callable<Integer> {
         env.put("SLUICE_PORT", Integer.toString(port));
         env.put("SLUICE_DB", db);
         SluiceConfig config;
+        dev.sluice.config.ConfigSource source = dev.sluice.config.ConfigSource.demo(Registries.configLoader(env), c -> c);
         try {
-            config = Registries.configLoader(env).loadDemo();
+            config = source.load();
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
@@ -51,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
         String adminKey = config.auth().adminKey() != null ? config.auth().adminKey() : new Secrets().newAdminKey();
         Gateway gateway;
         try {
-            gateway = Gateway.start(config, adminKey, Clock.systemUTC());
+            gateway = Gateway.start(config, adminKey, Clock.systemUTC(), source);
         } catch (PortInUseException e) {
             System.err.println("error: port " + e.port() + " is already in use. Run with --port N (or SLUICE_PORT=N).");
             return 2;
@@ -126,6 +127,12 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Reviews:     SLUICE_ADMIN_KEY=" + adminKey + " ./sluice reviews list --url " + base
                     + "   (answers with a thumbs down or a failed online evaluator score; label them, then"
                     + " reviews add-to-dataset ID --dataset reviewed.jsonl)");
+            JsonNode reload = new AdminClient(base, adminKey).post("/admin/config/reload", Json.object());
+            System.out.println("Reload:      curl -X POST -H 'Authorization: Bearer " + adminKey + "' " + base
+                    + "/admin/config/reload   (or kill -HUP the sluice serve process; here: "
+                    + reload.path("outcome").asText() + ", generation " + reload.path("generation").asLong()
+                    + ": the demo's config is built in)");
+            System.out.println("Health:      curl " + base + "/health/live   and   curl " + base + "/health/ready");
             if (!noWait) {
                 System.out.println();
                 System.out.println("Serving until Ctrl-C.");

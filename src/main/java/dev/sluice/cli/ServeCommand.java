@@ -3,6 +3,8 @@ package dev.sluice.cli;
 import dev.sluice.app.Registries;
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.ConfigSource;
+import dev.sluice.config.ReloadResult;
 import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.server.PortInUseException;
@@ -25,19 +27,17 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (port != null && (port < 0 || port > 65_535)) {
+            System.err.println("error: --port " + port + " is not a port; use 1-65535, or 0 for any free port.");
+            return 2;
+        }
+        ConfigSource source = source(config, port);
         SluiceConfig cfg;
         try {
-            cfg = load(config);
+            cfg = source.load();
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
-        }
-        if (port != null) {
-            if (port < 0 || port > 65_535) {
-                System.err.println("error: --port " + port + " is not a port; use 1-65535, or 0 for any free port.");
-                return 2;
-            }
-            cfg = withPort(cfg, port);
         }
         String adminKey = cfg.auth().adminKey();
         boolean generated = false;
@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Gateway gateway;
         try {
-            gateway = Gateway.start(cfg, adminKey, java.time.Clock.systemUTC());
+            gateway = Gateway.start(cfg, adminKey, java.time.Clock.systemUTC(), source);
         } catch (PortInUseException e) {
             System.err.println("error: port " + e.port() + " is already in use. Run with --port N (or change server.port in "
                     + cfg.source() + ").");
@@ -59,6 +59,18 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("Admin key (generated for this run): " + adminKey);
         } else if (adminKey == null) {
             System.out.println("Admin API is off: set auth.admin_key to manage keys.");
+        }
+        Gateway serving = gateway;
+        boolean hangup = Signals.onHangup(() -> {
+            try {
+                ReloadResult r = serving.reload("sighup", "sighup", "system", null);
+                (r.rejected() ? System.err : System.out).println((r.rejected() ? "error: " : "") + r.summary());
+            } catch (IllegalStateException e) {
+                System.err.println("error: SIGHUP: " + e.getMessage());
+            }
+        });
+        if (!hangup) {
+            System.out.println("SIGHUP is not available here: reload the config with POST /admin/config/reload.");
         }
         Signals.awaitTermination();
         System.out.println("Draining in-flight requests...");
@@ -74,11 +86,17 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     static SluiceConfig load(Path explicit) {
+        return source(explicit, null).load();
+    }
+
+    /** The config file (or the built-in demo config), read again on every reload, with --port applied each time. */
+    static ConfigSource source(Path explicit, Integer port) {
         ConfigLoader loader = Registries.configLoader(System.getenv());
+        java.util.function.UnaryOperator<SluiceConfig> overrides = port == null ? c -> c : c -> withPort(c, port);
         if (explicit != null) {
-            return loader.load(explicit);
+            return ConfigSource.file(loader, explicit, overrides);
         }
         Path local = Path.of("sluice.yaml");
-        return Files.isRegularFile(local) ? loader.load(local) : loader.loadDemo();
+        return Files.isRegularFile(local) ? ConfigSource.file(loader, local, overrides) : ConfigSource.demo(loader, overrides);
     }
 }

@@ -10,6 +10,20 @@ import sun.misc.Signal;
 final class Signals {
     private Signals() {}
 
+    /**
+     * Runs {@code action} on each SIGHUP (on a virtual thread of its own, so a slow reload never
+     * holds the JVM's signal thread). Returns false where the JVM cannot handle SIGHUP (an OS without
+     * it, or {@code -Xrs}); the caller then says how else to reload.
+     */
+    static boolean onHangup(Runnable action) {
+        try {
+            Signal.handle(new Signal("HUP"), s -> Thread.ofVirtual().name("sluice-sighup").start(action));
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** Blocks until SIGTERM or SIGINT arrives. */
     static void awaitTermination() {
         CountDownLatch latch = new CountDownLatch(1);

@@ -98,28 +98,54 @@ public final class ConfigLoader {
      * Phase one reads the sections that stand alone; phase two the sections that name entries of
      * others (models name providers and other models; limits, cache, alerts and guardrails name
      * models), each handed the names it may use, so a dangling reference fails with its line.
+     * Every section is read even when an earlier one is wrong, so one run reports every broken
+     * section (a section that names entries of a broken one is not checked until that one is fixed).
      */
     private SluiceConfig sections(YamlNode root, String source) {
-        ServerConfig server = ServerParser.parse(root.get("server"));
-        AuthConfig auth = AuthParser.parse(root.get("auth"));
-        StoreConfig store = StoreParser.parse(root.get("store"));
-        RedisConfig redis = RedisParser.parse(root.get("redis"));
-        Map<String, ProviderConfig> providers = ProvidersParser.parse(root.get("providers"), root, types.providers());
-        RoutingConfig routing = RoutingParser.parse(root.get("routing"));
-        Map<String, ModelPrice> prices = PricesParser.parse(root.get("prices"));
-        TracingConfig tracing = TracingParser.parse(root.get("tracing"));
-        RetentionConfig retention = RetentionParser.parse(root.get("retention"));
-        MetricsConfig metrics = MetricsParser.parse(root.entries().get("metrics"));
-        AnalyticsConfig analytics = AnalyticsParser.parse(root.get("analytics"));
-        DashboardConfig dashboard = DashboardParser.parse(root.get("dashboard"));
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        ServerConfig server = read(problems, () -> ServerParser.parse(root.get("server")));
+        AuthConfig auth = read(problems, () -> AuthParser.parse(root.get("auth")));
+        StoreConfig store = read(problems, () -> StoreParser.parse(root.get("store")));
+        RedisConfig redis = read(problems, () -> RedisParser.parse(root.get("redis")));
+        Map<String, ProviderConfig> providers = read(problems,
+                () -> ProvidersParser.parse(root.get("providers"), root, types.providers()));
+        RoutingConfig routing = read(problems, () -> RoutingParser.parse(root.get("routing")));
+        Map<String, ModelPrice> prices = read(problems, () -> PricesParser.parse(root.get("prices")));
+        TracingConfig tracing = read(problems, () -> TracingParser.parse(root.get("tracing")));
+        RetentionConfig retention = read(problems, () -> RetentionParser.parse(root.get("retention")));
+        MetricsConfig metrics = read(problems, () -> MetricsParser.parse(root.entries().get("metrics")));
+        AnalyticsConfig analytics = read(problems, () -> AnalyticsParser.parse(root.get("analytics")));
+        DashboardConfig dashboard = read(problems, () -> DashboardParser.parse(root.get("dashboard")));
 
-        Map<String, ModelConfig> models = ModelsParser.parse(root.get("models"), root, providers, routing);
-        LimitsConfig limits = LimitsParser.parse(root.get("limits"), models);
-        CacheConfig cache = CacheParser.parse(root.get("cache"), models);
-        AlertsConfig alerts = AlertsParser.parse(root.get("alerts"), models);
-        QualityConfig quality = QualityParser.parse(root.get("quality"), root.get("evaluators"), models.keySet());
-        GuardrailsConfig guardrails = GuardrailsParser.parse(root.get("guardrails"), models.keySet(), types.scanners());
+        Map<String, ModelConfig> models = providers == null || routing == null ? null
+                : read(problems, () -> ModelsParser.parse(root.get("models"), root, providers, routing));
+        LimitsConfig limits = null;
+        CacheConfig cache = null;
+        AlertsConfig alerts = null;
+        QualityConfig quality = null;
+        GuardrailsConfig guardrails = null;
+        if (models != null) {
+            limits = read(problems, () -> LimitsParser.parse(root.get("limits"), models));
+            cache = read(problems, () -> CacheParser.parse(root.get("cache"), models));
+            alerts = read(problems, () -> AlertsParser.parse(root.get("alerts"), models));
+            quality = read(problems, () -> QualityParser.parse(root.get("quality"), root.get("evaluators"), models.keySet()));
+            guardrails = read(problems,
+                    () -> GuardrailsParser.parse(root.get("guardrails"), models.keySet(), types.scanners()));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
         return new SluiceConfig(server, auth, store, redis, routing, limits, alerts, prices, providers, models, cache,
                 tracing, retention, guardrails, metrics, analytics, quality, dashboard, source);
+    }
+
+    /** One section's parse; its problems are added to {@code problems} (and null returned) instead of thrown. */
+    private static <T> T read(java.util.List<String> problems, java.util.function.Supplier<T> section) {
+        try {
+            return section.get();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
     }
 }

@@ -26,15 +26,24 @@ final class ModelsParser {
                     "add a models: section mapping public names to providers, e.g. models: {gpt-4o: {provider: openai}}");
         }
         Map<String, ModelConfig> out = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
         for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
             YamlNode m = e.getValue();
-            String type = m.string("type", "deployments");
-            ModelConfig model = switch (type) {
-                case "deployments" -> deployed(e.getKey(), m, providers, routing);
-                case "complexity" -> complexity(e.getKey(), m);
-                default -> throw m.get("type").error("unknown model type '" + type + "'", "use deployments or complexity");
-            };
-            out.put(e.getKey(), model);
+            try {
+                String type = m.string("type", "deployments");
+                ModelConfig model = switch (type) {
+                    case "deployments" -> deployed(e.getKey(), m, providers, routing);
+                    case "complexity" -> complexity(e.getKey(), m);
+                    default -> throw m.get("type").error("unknown model type '" + type + "'", "use deployments or complexity");
+                };
+                out.put(e.getKey(), model);
+            } catch (ConfigException broken) {
+                // every model's problem in one report; references between models are checked once all parse
+                problems.addAll(broken.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
         }
         if (out.isEmpty()) {
             throw node.error("no models are configured", "add at least one model");

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * Replaces {@code ${env:NAME}}, {@code ${env:NAME:-default}} and {@code ${file:PATH}} in config
  * values, so secrets stay in the environment or in mounted secret files (Docker and Kubernetes
  * secrets) and out of the config. A missing variable without a default, or an unreadable file,
- * is an error. A file's trailing line break is dropped; a relative path is read from the config
- * file's directory.
+ * is an error. A file's content is trimmed (leading and trailing whitespace and line breaks, as
+ * {@code echo} and editors leave them); a relative path is read from the config file's directory.
+ * Files are read at every load, so a reload picks up a rotated secret.
  */
 final class Placeholders implements UnaryOperator<String> {
     private static final Pattern REF = Pattern.compile(
@@ -78,15 +79,15 @@ final class Placeholders implements UnaryOperator<String> {
             if (Files.size(file) > MAX_FILE_BYTES) {
                 throw new Unresolved("the file " + file + " is larger than 1 MB", "point ${file:...} at the secret's own file");
             }
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            int end = text.length();
-            while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
-                end--;
-            }
-            return text.substring(0, end);
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (NoSuchFileException e) {
             throw new Unresolved("the file " + file + " does not exist",
                     "mount or create it, or give its path (relative paths start at the config file's directory)");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new Unresolved("the file " + file + " cannot be read: permission denied",
+                    "let the user Sluice runs as read it (e.g. the secret volume's defaultMode or fsGroup)");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new Unresolved("the file " + file + " is not UTF-8 text", "point ${file:...} at the secret's text file");
         } catch (IOException e) {
             throw new Unresolved("cannot read the file " + file + " (" + e.getMessage() + ")", "check its permissions");
         }

@@ -24,8 +24,17 @@ final class ProvidersParser {
                     "add a providers: section, e.g. providers: {openai: {type: openai, api_key: ${env:OPENAI_API_KEY}}}");
         }
         Map<String, ProviderConfig> out = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
         for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
-            out.put(e.getKey(), provider(e.getKey(), e.getValue(), types));
+            try {
+                out.put(e.getKey(), provider(e.getKey(), e.getValue(), types));
+            } catch (ConfigException broken) {
+                // every provider's problem in one report (an unreadable secret file in two providers shows twice)
+                problems.addAll(broken.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
         }
         if (out.isEmpty()) {
             throw node.error("no providers are configured", "add at least one provider");

@@ -14,13 +14,13 @@ final class ServerParser {
                     ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_IP);
         }
         node.allowOnly(Set.of("host", "port", "max_body_bytes", "drain_timeout", "header_timeout", "idle_timeout",
-                "max_connections_per_ip", "tls"));
+                "max_connections_per_ip", "tls", "config_watch"));
         return new ServerConfig(node.string("host", "0.0.0.0"), node.integer("port", 8080, 0, 65535),
                 node.bytes("max_body_bytes", 20L * 1024 * 1024), node.duration("drain_timeout", Duration.ofSeconds(30)),
                 positive(node, "header_timeout", ServerConfig.DEFAULT_HEADER_TIMEOUT),
                 positive(node, "idle_timeout", ServerConfig.DEFAULT_IDLE_TIMEOUT),
                 node.integer("max_connections_per_ip", ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_IP, 0, 1_000_000),
-                tls(node.get("tls")));
+                tls(node.get("tls")), node.bool("config_watch", false));
     }
 
     /** {@code tls: {cert: PEM file, key: PEM file}}: both files must be readable. */

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class Headroom {
     private final Limiter limiter;
-    private final LimitsConfig config;
+    private final java.util.function.Supplier<LimitsConfig> limits;
     private final Clock clock;
 
     /**
@@ -26,27 +26,27 @@ public final class Headroom {
     public record Usage(String scope, String subject, String kind, double limit, double used, double available,
                         long resetsInMillis) {}
 
-    public Headroom(Limiter limiter, LimitsConfig config, Clock clock) {
+    public Headroom(Limiter limiter, java.util.function.Supplier<LimitsConfig> limits, Clock clock) {
         this.limiter = limiter;
-        this.config = config;
+        this.limits = limits;
         this.clock = clock;
     }
 
     /** A key's limits: its own quota, the config's key defaults filling what it leaves unset. */
     public List<Usage> key(String keyId, Quota own) {
-        return of("key", keyId, own.orElse(config.key()));
+        return of("key", keyId, own.orElse(limits.get().key()));
     }
 
     public List<Usage> team(String team, Quota own) {
-        return of("team", team, own.orElse(config.team()));
+        return of("team", team, own.orElse(limits.get().team()));
     }
 
     public List<Usage> user(String user) {
-        return of("user", user, config.user());
+        return of("user", user, limits.get().user());
     }
 
     public List<Usage> model(String model) {
-        Quota q = config.models().get(model);
+        Quota q = limits.get().models().get(model);
         return q == null ? List.of() : of("model", model, q);
     }
 

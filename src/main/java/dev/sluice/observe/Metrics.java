@@ -90,7 +90,7 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
     private final SdkMeterProvider provider;
     private final PrometheusReader prometheus;
     private final LabelLimiter labels;
-    private final Set<String> models;
+    private volatile Set<String> models;
     private final List<Watched> writers = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> redisFallbacks = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> clusterNodes = new CopyOnWriteArrayList<>();
@@ -182,6 +182,11 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
         meter.counterBuilder("sluice.store.spilled").setUnit("{record}")
                 .setDescription("Records a store writer moved to its spill file while the store was failing.")
                 .buildWithCallback(obs -> writers.forEach(w -> obs.record(w.writer().spilled(), Attributes.of(WRITER, w.name()))));
+    }
+
+    /** The public model names after a config reload (others are labelled {@code other}). */
+    public void models(Set<String> names) {
+        this.models = Set.copyOf(names);
     }
 
     /**

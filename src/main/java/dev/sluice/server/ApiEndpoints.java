@@ -27,27 +27,27 @@ import java.util.Map;
  */
 public final class ApiEndpoints implements Endpoints {
     private static final Logger LOG = LoggerFactory.getLogger(ApiEndpoints.class);
-    private final Pipeline pipeline;
+    private final PipelineSource pipelines;
     private final RequestLogger requestLogger;
     private final Tracer tracer;
     private final List<Exchange.CompletionListener> listeners;
     private final Guard<Caller> callers;
-    private final List<String> modelNames;
     private final long maxBodyBytes;
     private final long startedEpochSeconds = System.currentTimeMillis() / 1000;
 
     /**
      * @param listeners more work for every completed exchange (metrics, body capture), after the
      *                  request log and the root span
+     * @param pipelines the pipeline each request runs on (a config reload swaps it; a request keeps the one it
+     *                  started with until its response is complete)
      */
-    public ApiEndpoints(Pipeline pipeline, RequestLogger requestLogger, Tracer tracer, List<Exchange.CompletionListener> listeners,
-                        Guard<Caller> callers, List<String> modelNames, long maxBodyBytes) {
-        this.pipeline = pipeline;
+    public ApiEndpoints(PipelineSource pipelines, RequestLogger requestLogger, Tracer tracer,
+                        List<Exchange.CompletionListener> listeners, Guard<Caller> callers, long maxBodyBytes) {
+        this.pipelines = pipelines;
         this.requestLogger = requestLogger;
         this.tracer = tracer;
         this.listeners = List.copyOf(listeners);
         this.callers = callers;
-        this.modelNames = List.copyOf(modelNames);
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -68,6 +68,13 @@ public final class ApiEndpoints implements Endpoints {
     }
 
     private void handle(HttpCall call, Exchange.Operation operation) {
+        // the config generation this request started with serves it to its last byte and listener
+        try (PipelineSource.Lease lease = pipelines.acquire()) {
+            handle(call, operation, lease.pipeline());
+        }
+    }
+
+    private void handle(HttpCall call, Exchange.Operation operation, Pipeline pipeline) {
         Map<String, String> headers = call.headers();
         Exchange ex = new Exchange(call.requestId(), operation, headers);
         ex.clientGone(call::clientGone); // guardrail scans and streams stop once the client has gone
@@ -121,6 +128,10 @@ public final class ApiEndpoints implements Endpoints {
     /** The public model names, narrowed to those the caller's key may use. */
     private void models(HttpCall call) {
         Caller visible = caller(call);
+        List<String> modelNames;
+        try (PipelineSource.Lease lease = pipelines.acquire()) {
+            modelNames = lease.modelNames();
+        }
         call.sendJson(200, Json.write(gen -> {
             gen.writeStartObject();
             gen.writeStringField("object", "list");

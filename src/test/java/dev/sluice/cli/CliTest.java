@@ -104,6 +104,7 @@ class CliTest {
         assertThat(demo.out()).contains("feedback: thumbs-up on an answer -> HTTP 201", "/metrics", "./sluice logs show ",
                 "./sluice reviews list");
         // the quality fallback: broken JSON from the extractor's upstream, the client gets gpt-4o's answer
+        assertThat(demo.out()).contains("/admin/config/reload   (or kill -HUP", "here: unchanged, generation 1");
         assertThat(demo.out()).contains("quality: broken JSON replaced by the fallback's answer -> HTTP 200", "fallback gpt-4o");
         // the evaluation: two prompt versions side by side, then the regression table of v2 against v1
         assertThat(demo.out()).contains("prompt v1", "prompt v2", "Regression table", "REGRESSED", "3 regressed", "is over $0.000025");

@@ -88,6 +88,64 @@ class ConfigLoaderTest {
     }
 
     @Test
+    @DisplayName("${file:PATH} is trimmed (spaces and blank lines around the secret) and an unreadable file says why")
+    void fileReferenceTrimmedAndUnreadable(@TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("openai.key");
+        Files.writeString(secret, "\n  sk-padded \t\n\n");
+        Path config = dir.resolve("sluice.yaml");
+        Files.writeString(config, MINIMAL.replace("${env:OPENAI_API_KEY}", "${file:openai.key}"));
+        assertThat(loader.load(config).providers().get("openai").apiKey()).isEqualTo("sk-padded");
+
+        Files.write(secret, new byte[] {(byte) 0xff, (byte) 0xfe, 'k'});
+        assertThatThrownBy(() -> loader.load(config)).hasMessageContaining("is not UTF-8 text");
+        if (secret.getFileSystem().supportedFileAttributeViews().contains("posix") && !"root".equals(System.getProperty("user.name"))) {
+            Files.writeString(secret, "sk");
+            Files.setPosixFilePermissions(secret, java.util.Set.of());
+            assertThatThrownBy(() -> loader.load(config)).hasMessageContaining("permission denied");
+        }
+    }
+
+    @Test
+    @DisplayName("every broken section is reported in one go, each with its line; sections naming a broken one wait for its fix")
+    void everyProblem() {
+        String yaml = MINIMAL.replace("type: openai", "type: openia") + """
+                server:
+                  port: eighty
+                retention:
+                  audit: forever
+                limits:
+                  key:
+                    rpm: many
+                """;
+        assertThatThrownBy(() -> loader.parse(yaml, "sluice.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(3);
+                    assertThat(e.problems().get(0)).startsWith("sluice.yaml:9: server.port");
+                    assertThat(e.problems().get(1)).startsWith("sluice.yaml:3: providers.openai.type").contains("openia");
+                    assertThat(e.problems().get(2)).startsWith("sluice.yaml:11: retention.audit");
+                    assertThat(e.getMessage()).startsWith("3 problems in the config:\n  sluice.yaml:9: server.port");
+                });
+        // every broken model too, each with its line
+        String models = MINIMAL + """
+                  one:
+                    provider: nope
+                  two:
+                    provider: openai
+                    weight: heavy
+                """;
+        assertThatThrownBy(() -> loader.parse(models, "sluice.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(2);
+                    assertThat(e.problems().get(0)).startsWith("sluice.yaml:9: models.one.provider").contains("nope");
+                    assertThat(e.problems().get(1)).startsWith("sluice.yaml:12: models.two.weight");
+                });
+        // with the providers fixed, the limits section (it names models) is checked too
+        assertThatThrownBy(() -> loader.parse(yaml.replace("openia", "openai"), "sluice.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3)
+                        .last().asString().contains("limits.key.rpm"));
+    }
+
+    @Test
     @DisplayName("an unknown key suggests the closest known one")
     void unknownKeySuggestion() {
         String yaml = MINIMAL.replace("type: openai", "type: openai\n    base_ulr: http://x");

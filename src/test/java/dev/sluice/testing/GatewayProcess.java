@@ -73,6 +73,11 @@ public final class GatewayProcess implements AutoCloseable {
         url.completeExceptionally(new IllegalStateException("the gateway process exited before serving"));
     }
 
+    /** The process id, for signals ({@code kill -HUP}). */
+    public long pid() {
+        return process.pid();
+    }
+
     public Http http() {
         return new Http(baseUrl);
     }
