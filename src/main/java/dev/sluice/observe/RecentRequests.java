@@ -31,6 +31,7 @@ public final class RecentRequests implements Exchange.CompletionListener {
     /** With several nodes: the index shared through Redis, or null. */
     private final Redis redis;
     private volatile long lastWarning;
+    private volatile long lastConnectTry;
 
     public RecentRequests(int maxEntries, Duration maxAge) {
         this(maxEntries, maxAge, null);
@@ -62,13 +63,29 @@ public final class RecentRequests implements Exchange.CompletionListener {
         if (ex.traceId() != null) {
             byTrace.asMap().putIfAbsent(key(scope, ex.traceId()), r); // a trace's first request is the one rated by trace id
         }
-        if (redis != null) {
+        if (redis != null && ex.status() < 400) {
+            // answered requests only: what users rate; refusals and errors stay in this node's index
             share(scope, r);
         }
     }
 
     /** Indexes the request in Redis too, without waiting: by request id, by trace id (first wins), by end user. */
     private void share(String scope, Rated r) {
+        if (!redis.connected()) {
+            // nothing queued in memory while Redis is away (the store has the request soon); at most
+            // once a second a request tries to connect, within the command timeout
+            long now = System.currentTimeMillis();
+            if (now - lastConnectTry < 1000) {
+                return;
+            }
+            lastConnectTry = now;
+            try {
+                redis.sync().ping();
+            } catch (RuntimeException e) {
+                warn(e);
+                return;
+            }
+        }
         try {
             String json = Json.MAPPER.writeValueAsString(r);
             long ttl = maxAge.toMillis();

@@ -28,6 +28,12 @@ public final class Redis implements AutoCloseable {
         return config;
     }
 
+    /** Whether the connection is up now (commands sent while it is down would queue in memory). */
+    public boolean connected() {
+        StatefulRedisConnection<String, String> c = connection;
+        return c != null && c.isOpen();
+    }
+
     /** Asynchronous commands, for writes no request waits for. */
     public io.lettuce.core.api.async.RedisAsyncCommands<String, String> async() {
         return connection().async();
