@@ -173,6 +173,15 @@ for t, l in list(zip(texts, labels))[:600]:
     if l.strip() == "0":
         add("injection", t, "benign", "tweeteval:offensive(not)", "tweet", "test")
 
+# Ordinary (and rude) tweets as benign for injection, train/val only (added in session 3 after the first test run
+# showed false positives on TweetEval tweets, a source no benign training row resembled): one in four of Davidson et
+# al.'s tweets (MIT) whose toxicity split is train or val; their test split is not used here.
+for r in csv.DictReader(io.StringIO(show("t-davidson/hate-speech-and-offensive-language", "data/labeled_data.csv"))):
+    t = r["tweet"]
+    split = bucket(t)
+    if split != "test" and int(hashlib.sha256(("inj" + t).encode()).hexdigest()[:8], 16) % 4 == 0:
+        add("injection", t, "benign", "davidson:tweets", "tweet", split)
+
 # ---------------------------------------------------------------- toxicity
 # Davidson et al. (ICWSM'17), MIT: hate_speech / offensive_language / neither. Pooled.
 for r in csv.DictReader(io.StringIO(show("t-davidson/hate-speech-and-offensive-language", "data/labeled_data.csv"))):
