@@ -64,7 +64,7 @@ public final class InjectionScanner implements Scanner {
         }
         boolean indirect = context.role().equals("tool") || context.role().equals("context");
         if (model != null && score < 0.99 && (modelOnDocuments || !indirect)) {
-            double m = model.get().score(text);
+            double m = indirect ? model.get().scoreDocument(text) : model.get().score(text);
             if (m > score) {
                 score = m;
                 type = "model";
