@@ -66,12 +66,13 @@ final class GuardModelCommands {
                 description = "Injection: add the act features (override, reveal, role spoofing, delimiters...; default on).")
         boolean acts;
 
-        @Option(names = "--val-max-fpr", defaultValue = "0.01",
-                description = "Injection: highest false-positive rate on any benign val source at the operating point (default 0.01).")
+        @Option(names = "--val-max-fpr", defaultValue = "0.005",
+                description = "Injection: highest false-positive rate on the benign val rows pooled at the operating point"
+                        + " (default 0.005, what the shipped model used).")
         double valMaxFpr;
 
-        @Option(names = "--val-max-source-fpr", description = "Injection: highest false-positive rate on any one benign val source"
-                + " (default: --val-max-fpr).")
+        @Option(names = "--val-max-source-fpr", defaultValue = "0.01",
+                description = "Injection: highest false-positive rate on any one benign val source (default 0.01).")
         Double valMaxSourceFpr;
 
         LinearTextTrainer.Settings settings() {
