@@ -64,7 +64,7 @@ class CliTest {
         Files.writeString(dir.resolve("MANIFEST.json"), """
                 {"repos": {"owner/corpus": {"commit": "0123456789abcdef0123", "licence": "MIT"}},
                  "files": {"injection.jsonl": {"rows": 3, "sha256": "abcdefabcdef0000", "counts": {
-                   "test\towner:corpus\tinjection": 1, "train\towner:corpus\tbenign": 1, "val\towner:corpus\tinjection": 1}}}}
+                   "test\\towner:corpus\\tinjection": 1, "train\\towner:corpus\\tbenign": 1, "val\\towner:corpus\\tinjection": 1}}}}
                 """);
         Run eval = run("guard", "eval", "--no-classifier", "--data", dir.toString());
         assertThat(eval.code()).as(eval.out()).isZero();
