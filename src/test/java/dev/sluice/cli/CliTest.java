@@ -58,6 +58,21 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("guard eval lists every split of the public sets with each source's commit and licence")
+    void guardEvalProvenance() throws Exception {
+        Path dir = Files.createTempDirectory("guard-data");
+        Files.writeString(dir.resolve("MANIFEST.json"), """
+                {"repos": {"owner/corpus": {"commit": "0123456789abcdef0123", "licence": "MIT"}},
+                 "files": {"injection.jsonl": {"rows": 3, "sha256": "abcdefabcdef0000", "counts": {
+                   "test\\towner:corpus\\tinjection": 1, "train\\towner:corpus\\tbenign": 1, "val\\towner:corpus\\tinjection": 1}}}}
+                """);
+        Run eval = run("guard", "eval", "--no-classifier", "--data", dir.toString());
+        assertThat(eval.code()).as(eval.out()).isZero();
+        assertThat(eval.out()).contains("owner/corpus @ 0123456789ab  licence: MIT", "injection.jsonl (3 rows",
+                "test: owner:corpus injection 1", "train: owner:corpus benign 1", "val: owner:corpus injection 1");
+    }
+
+    @Test
     @DisplayName("keys create, list and revoke work against a running gateway")
     void keys() {
         try (TestGateway gw = TestGateway.start()) {

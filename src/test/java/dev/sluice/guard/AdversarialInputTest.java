@@ -59,7 +59,7 @@ class AdversarialInputTest {
                 "jdbc:postgresql://u:p", "https://hooks.slack.com/services/T", "password=", "pwd=", "api_key: '",
                 "aws secret key = ", "host=", "server=a;", "data source=", "@", "a@", "a.", "+1 ", "1 ", "1-", "1.",
                 "::", "ab:", "DE89", "http://", "https://x.example.com/", "ignore ", "ignore previous ", "you are now ",
-                "[", "\\u200b", "\u200b", "<|im_start|>", "\"", "'\"", "\\\"", "=", "é", "🙂", "ＩＧＮＯＲＥ ", "ssn "};
+                "[", "\\u200b", "\u200b", "<|im_start|>", "idiot ", "you stupid idiot, ", "system: ", "1gn0r3 ", "12 34 ", "1:2:", "1.2.3.4.", "\"", "'\"", "\\\"", "=", "é", "🙂", "ＩＧＮＯＲＥ ", "ssn "};
         for (String p : prefixes) {
             out.add(new Named("repeated " + p, repeat(p)));
         }

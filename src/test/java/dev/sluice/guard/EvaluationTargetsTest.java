@@ -33,13 +33,15 @@ class EvaluationTargetsTest {
     }
 
     @Test
-    @DisplayName("prompt injection, default (rules + n-gram model): no recall lost to the rules, false positives <= 2%")
+    @DisplayName("prompt injection, default (rules + n-gram model): no recall lost to the rules, false positives <= 5% (issue 8's target)")
     void defaultWithModel() {
         List<GuardEvaluation.InjectionResult> all = GuardEvaluation.injection("test", null);
         GuardEvaluation.InjectionResult model = all.get(1);
         assertThat(model.metrics().name()).contains("rules + model");
         assertThat(model.metrics().recall()).as(model.metrics().row()).isGreaterThanOrEqualTo(all.get(0).metrics().recall());
-        assertThat(model.metrics().falsePositiveRate()).as(model.metrics().row()).isLessThanOrEqualTo(0.02);
+        // session 2's model stayed at 0.8% here; session 3's, which finds 78% instead of 61% of the independent attacks,
+        // flags 5 of the 130 authored benign texts (hard negatives such as "act as a travel agent"): README, Evaluation
+        assertThat(model.metrics().falsePositiveRate()).as(model.metrics().row()).isLessThanOrEqualTo(0.05);
     }
 
     @Test

@@ -46,6 +46,23 @@ public final class ModelTraining {
     public static LinearTextModel train(List<PublicSets.Row> rows, Predicate<PublicSets.Row> positive,
                                         Predicate<PublicSets.Row> alongside, String description,
                                         LinearTextTrainer.Settings settings) {
+        return train(rows, positive, alongside, description, settings, VAL_MAX_FPR);
+    }
+
+    /** As above, with the highest false-positive rate allowed on any benign validation source. */
+    public static LinearTextModel train(List<PublicSets.Row> rows, Predicate<PublicSets.Row> positive,
+                                        Predicate<PublicSets.Row> alongside, String description,
+                                        LinearTextTrainer.Settings settings, double maxFpr) {
+        return train(rows, positive, alongside, description, settings, maxFpr, maxFpr);
+    }
+
+    /**
+     * As above: at most {@code maxFpr} over the benign validation rows pooled and at most
+     * {@code maxGroupFpr} on any one benign source (sources under {@link #MIN_GROUP} rows pooled).
+     */
+    public static LinearTextModel train(List<PublicSets.Row> rows, Predicate<PublicSets.Row> positive,
+                                        Predicate<PublicSets.Row> alongside, String description,
+                                        LinearTextTrainer.Settings settings, double maxFpr, double maxGroupFpr) {
         List<LinearTextTrainer.Example> train = new ArrayList<>();
         for (PublicSets.Row r : rows) {
             if (r.split().equals("train")) {
@@ -56,11 +73,32 @@ public final class ModelTraining {
         header.put("model", description);
         header.put("trained_on", "train split of tools/guard-data/public_sets.py output (+ the repo's authored train split for injection)");
         LinearTextModel model = LinearTextTrainer.train(train, settings, header);
+        ObjectNode extra = Json.object();
+        double op = operatingPoint(rows, positive, alongside, model, "user", maxFpr, maxGroupFpr, extra, "");
+        ObjectNode docs = Json.object();
+        double docOp = operatingPoint(rows, positive, alongside, model, "document", maxFpr, maxGroupFpr, docs, "document_");
+        extra.setAll(docs);
+        extra.put("document_operating_point", docOp);
+        extra.put("operating_point_rule", "lowest probability with FPR <= " + maxFpr + " on the benign rows of the val split"
+                + " pooled and <= " + maxGroupFpr + " on every benign source of it (sources under " + MIN_GROUP
+                + " rows pooled), counting the detectors that run beside it; chosen apart for user turns (operating_point)"
+                + " and for documents and tool results (document_operating_point)");
+        return model.withOperatingPoint(op, extra);
+    }
+
+    /** The operating point on the benign val rows of one channel ({@code user}: everything but documents). */
+    private static double operatingPoint(List<PublicSets.Row> rows, Predicate<PublicSets.Row> positive,
+                                         Predicate<PublicSets.Row> alongside, LinearTextModel model, String channel,
+                                         double maxFpr, double maxGroupFpr, ObjectNode extra, String prefix) {
         Map<String, List<double[]>> benign = new LinkedHashMap<>();
         int valPos = 0;
         for (PublicSets.Row r : rows) {
-            if (!r.split().equals("val") || positive.test(r)) {
-                valPos += r.split().equals("val") ? 1 : 0;
+            boolean document = r.channel().equals("document");
+            if (!r.split().equals("val") || document != channel.equals("document")) {
+                continue;
+            }
+            if (positive.test(r)) {
+                valPos++;
                 continue;
             }
             benign.computeIfAbsent(r.source(), k -> new ArrayList<>())
@@ -78,14 +116,9 @@ public final class ModelTraining {
         if (!small.isEmpty()) {
             groups.add(small.toArray(new double[0][]));
         }
-        double op = LinearTextTrainer.operatingPoint(groups, VAL_MAX_FPR);
-        ObjectNode extra = Json.object();
-        extra.put("operating_point_rule", "lowest probability with FPR <= " + VAL_MAX_FPR
-                + " on every benign source of the val split (sources under " + MIN_GROUP
-                + " rows pooled), counting the detectors that run beside it");
-        extra.put("val_benign_sources", String.join(", ", benign.keySet()));
-        extra.put("val_positives", valPos);
-        return model.withOperatingPoint(op, extra);
+        extra.put(prefix + "val_benign_sources", String.join(", ", benign.keySet()));
+        extra.put(prefix + "val_positives", valPos);
+        return LinearTextTrainer.operatingPoint(groups, maxFpr, maxGroupFpr);
     }
 
     /** Toxicity heads: which labels are positive for each. */
@@ -176,8 +209,18 @@ public final class ModelTraining {
     }
 
     public static LinearTextModel trainInjection(Path data, LinearTextTrainer.Settings settings) {
+        return trainInjection(data, settings, VAL_MAX_FPR);
+    }
+
+    public static LinearTextModel trainInjection(Path data, LinearTextTrainer.Settings settings, double maxFpr) {
+        return trainInjection(data, settings, maxFpr, maxFpr);
+    }
+
+    public static LinearTextModel trainInjection(Path data, LinearTextTrainer.Settings settings, double maxFpr,
+                                                 double maxGroupFpr) {
         return train(rows(data, "injection"), ModelTraining::injectionLabel, r -> rulesScore(r) >= 0.5,
-                "prompt injection: logistic regression on hashed word/char n-grams (dev.sluice.guard.ngram)", settings);
+                "prompt injection: logistic regression on hashed word/char n-grams" + (settings.acts() ? " and act features" : "")
+                        + " (dev.sluice.guard.ngram)", settings, maxFpr, maxGroupFpr);
     }
 
     /** Scores rows with one function (for reports). */

@@ -272,25 +272,40 @@ final class Heuristics {
         return out;
     }
 
+    /**
+     * The most windows one rule is tried in per message, over all its readings. Ordinary text has a
+     * handful of anchors per rule; a megabyte of "ignore ignore ..." has 150,000, and trying a
+     * regex at each cost a second. Past the cap the rule stops looking (the n-gram model still
+     * reads every window of the text). Keeps the rules at a bounded cost per message, whatever
+     * its length: at most {@code RULES × MAX_ATTEMPTS} regex runs, each in a window of a few
+     * hundred characters.
+     */
+    static final int MAX_ATTEMPTS = 48;
+    /** Overlapping windows of a rule merge up to this many characters (a megabyte of anchors is not one megabyte-long window). */
+    static final int MAX_WINDOW = 1024;
+    /** Letter-spaced runs longer than this are read in chunks of this size (half overlapping), at most {@link #MAX_ATTEMPTS} chunks. */
+    static final int COMPACT_CHUNK = 256;
+
     static Result score(List<Variants.Reading> readings) {
         List<String> matched = new ArrayList<>(2);
         List<String> names = new ArrayList<>(2);
+        int[] attempts = new int[RULE_COUNT];
         double miss = 1.0;
         for (Variants.Reading reading : readings) {
             String text = reading.text();
             int[][] hits = anchorsIn(text);
             for (Rule rule : RULES) {
                 int[] at = hits[rule.id()];
-                if (at != null && !names.contains(rule.name()) && matches(rule, text, at)) {
+                if (at != null && !names.contains(rule.name()) && matches(rule, text, at, attempts)) {
                     names.add(rule.name()); // each kind of evidence counts once, from the plainest reading that shows it
                     matched.add(reading.how().equals("plain") ? rule.name() : rule.name() + "-" + reading.how());
                     miss *= 1 - rule.weight();
                 }
             }
             if (reading.how().equals("spacing")) {
-                String compact = text.replaceAll("[^a-z]", "");
+                String compact = compact(reading.spacedRuns() != null ? reading.spacedRuns() : text);
                 for (Rule rule : COMPACT) {
-                    if (!names.contains(rule.name()) && rule.pattern().matcher(compact).find()) {
+                    if (!names.contains(rule.name()) && findInChunks(rule, compact)) {
                         names.add(rule.name());
                         matched.add(rule.name() + "-spacing");
                         miss *= 1 - rule.weight();
@@ -299,6 +314,35 @@ final class Heuristics {
             }
         }
         return new Result(1 - miss, matched);
+    }
+
+    /** The letters of {@code text}, nothing else ("ignore previous" → "ignoreprevious"), without a regex. */
+    static String compact(String text) {
+        StringBuilder sb = new StringBuilder(Math.min(text.length(), 1 << 16));
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A compact rule over chunks of {@link #COMPACT_CHUNK} letters, half overlapping, at most {@link #MAX_ATTEMPTS} chunks. */
+    private static boolean findInChunks(Rule rule, String compact) {
+        java.util.regex.Matcher m = rule.pattern().matcher(compact);
+        int step = COMPACT_CHUNK / 2;
+        for (int start = 0, k = 0; k < MAX_ATTEMPTS; start += step, k++) {
+            int end = Math.min(compact.length(), start + COMPACT_CHUNK);
+            m.region(start, end);
+            if (m.find()) {
+                return true;
+            }
+            if (end == compact.length()) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
@@ -335,7 +379,7 @@ final class Heuristics {
                     out[r.id()] = w;
                 }
                 int count = w[0];
-                if (!r.leading() && count > 0 && lo <= w[2 * count]) {
+                if (!r.leading() && count > 0 && lo <= w[2 * count] && hi - w[2 * count - 1] <= MAX_WINDOW) {
                     w[2 * count] = Math.max(w[2 * count], hi); // overlaps the last window: extend it
                     continue;
                 }
@@ -369,11 +413,16 @@ final class Heuristics {
     }
 
     /** Runs the rule in its windows (transparent bounds keep word boundaries and look-arounds right). */
-    private static boolean matches(Rule rule, String text, int[] windows) {
+    private static boolean matches(Rule rule, String text, int[] windows, int[] attempts) {
+        int tries = Math.min(windows[0], MAX_ATTEMPTS - attempts[rule.id()]);
+        if (tries <= 0) {
+            return false;
+        }
+        attempts[rule.id()] += tries;
         java.util.regex.Matcher m = rule.pattern().matcher(text);
         m.useTransparentBounds(true);
         m.useAnchoringBounds(false);
-        for (int k = 0; k < windows[0]; k++) {
+        for (int k = 0; k < tries; k++) {
             m.region(windows[2 * k + 1], windows[2 * k + 2]);
             if (rule.leading() ? m.lookingAt() : m.find()) {
                 return true;

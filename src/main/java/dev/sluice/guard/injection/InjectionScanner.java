@@ -31,9 +31,9 @@ public final class InjectionScanner implements Scanner {
     }
 
     /**
-     * @param modelOnDocuments also run the model on tool results and context documents; off by
-     *                         default because the validation split has too few benign documents
-     *                         (189) to show a false-positive rate under 2% there
+     * @param modelOnDocuments also run the model on tool results and context documents, scored at
+     *                         the model's document operating point ({@link LinearTextModel#scoreDocument});
+     *                         policies get it by default ({@code model_documents: true})
      */
     public InjectionScanner(boolean heuristics, Supplier<LinearTextModel> model, boolean modelOnDocuments,
                             Supplier<InjectionClassifier> classifier) {
@@ -64,7 +64,7 @@ public final class InjectionScanner implements Scanner {
         }
         boolean indirect = context.role().equals("tool") || context.role().equals("context");
         if (model != null && score < 0.99 && (modelOnDocuments || !indirect)) {
-            double m = model.get().score(text);
+            double m = indirect ? model.get().scoreDocument(text) : model.get().score(text);
             if (m > score) {
                 score = m;
                 type = "model";

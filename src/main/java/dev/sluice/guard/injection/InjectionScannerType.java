@@ -22,11 +22,18 @@ public final class InjectionScannerType {
 
     /** Whether a policy gets the n-gram model when it does not say. */
     static final boolean DEFAULT_MODEL = true;
+    /**
+     * Whether the model also reads tool results and context documents when a policy does not say:
+     * on since the model has its own operating point for documents, chosen on the benign documents
+     * of the validation split (0.4% false positives pooled there, recall on indirect injections
+     * from 0% with the rules alone to 38–47%).
+     */
+    static final boolean DEFAULT_MODEL_DOCUMENTS = true;
 
     public static final ScannerType<Options> TYPE = ScannerType.of("prompt_injection",
                     new OptionsSchema<>(Options.class, Set.of("heuristics", "model", "model_documents", "classifier"),
                             node -> new Options(node.bool("heuristics", true), node.bool("model", DEFAULT_MODEL),
-                                    node.bool("model_documents", false), node.bool("classifier", false))),
+                                    node.bool("model_documents", DEFAULT_MODEL_DOCUMENTS), node.bool("classifier", false))),
                     (options, resources) -> new InjectionScanner(options.heuristics(),
                             options.model() ? resources.lazy(InjectionModel.class, InjectionModel::load) : null,
                             options.modelDocuments(), options.classifier()

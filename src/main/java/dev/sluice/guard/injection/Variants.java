@@ -21,7 +21,11 @@ final class Variants {
     private static final int MAX_PAYLOADS = 8;
 
     /** One reading, and how it was obtained (for the finding's detail). */
-    record Reading(String text, String how) {}
+    record Reading(String text, String how, String spacedRuns) {
+        Reading(String text, String how) {
+            this(text, how, null);
+        }
+    }
 
     private Variants() {}
 
@@ -36,9 +40,10 @@ final class Variants {
             }
         }
         if (spacedLetters(folded)) {
-            String despaced = despace(folded);
+            StringBuilder runs = new StringBuilder();
+            String despaced = despace(folded, runs);
             if (!despaced.equals(folded)) {
-                out.add(new Reading(despaced, "spacing"));
+                out.add(new Reading(despaced, "spacing", runs.toString()));
             }
         }
         decodePayloads(raw, out);
@@ -168,6 +173,11 @@ final class Variants {
 
     /** "i g n o r e" → "ignore", "i-g-n-o-r-e" → "ignore". */
     static String despace(String s) {
+        return despace(s, new StringBuilder());
+    }
+
+    /** As {@link #despace(String)}, also appending each letter-spaced run, joined, to {@code runs} (space separated). */
+    static String despace(String s, StringBuilder runs) {
         String out = s;
         if (out.indexOf('-') >= 0) {
             Matcher m = HYPHENATED_LETTERS.matcher(out);
@@ -183,7 +193,9 @@ final class Variants {
         boolean any = false;
         while (m.find()) {
             any = true;
-            m.appendReplacement(sb, Matcher.quoteReplacement(" " + m.group().replaceAll("[ .·_-]", "") + " "));
+            String joined = m.group().replaceAll("[ .·_-]", "");
+            runs.append(joined).append(' ');
+            m.appendReplacement(sb, Matcher.quoteReplacement(" " + joined + " "));
         }
         if (!any) {
             return out;

@@ -33,6 +33,8 @@ public final class LinearTextModel {
     private final double bias;
     private final double operatingPoint;
     private final ObjectNode header;
+    /** Whether the model reads {@link TextFeatures.Acts act features} (header {@code act_features}). */
+    private final boolean acts;
 
     /**
      * @param operatingPoint the probability chosen (on a validation split) as the decision
@@ -48,6 +50,11 @@ public final class LinearTextModel {
         this.bias = bias;
         this.operatingPoint = operatingPoint;
         this.header = header == null ? Json.object() : header;
+        this.acts = this.header.path("act_features").asBoolean(false);
+    }
+
+    public boolean acts() {
+        return acts;
     }
 
     public int bits() {
@@ -94,14 +101,31 @@ public final class LinearTextModel {
     }
 
     public double calibrate(double p) {
-        double op = operatingPoint;
+        return calibrate(p, operatingPoint);
+    }
+
+    /**
+     * The operating point for retrieved documents and tool results (header
+     * {@code document_operating_point}, chosen on the benign documents of the validation split),
+     * or the main one when the model has none.
+     */
+    public double documentOperatingPoint() {
+        return header.path("document_operating_point").asDouble(operatingPoint);
+    }
+
+    /** {@link #score} for a document or tool result: calibrated at {@link #documentOperatingPoint()}. */
+    public double scoreDocument(String text) {
+        return calibrate(probability(text), documentOperatingPoint());
+    }
+
+    static double calibrate(double p, double op) {
         return p >= op ? 0.5 + 0.5 * (p - op) / (1 - op) : 0.5 * p / op;
     }
 
     /** The highest window logit; {@code bias} for a text without tokens. */
     public double maxLogit(String text) {
         WindowSink sink = new WindowSink(weights, window, bias);
-        TextFeatures.extract(text, bits, sink);
+        TextFeatures.extract(text, bits, acts, sink);
         return sink.finish();
     }
 
@@ -166,9 +190,9 @@ public final class LinearTextModel {
     /** Per-position prefix sums of weights and feature counts. */
     record Prefix(double[] sum, int[] count, int positions) {}
 
-    static Prefix prefix(String text, float[] weights, int bits) {
+    static Prefix prefix(String text, float[] weights, int bits, boolean acts) {
         PrefixSink sink = new PrefixSink(weights, Math.max(16, text.length() / 3));
-        TextFeatures.extract(text, bits, sink);
+        TextFeatures.extract(text, bits, acts, sink);
         return new Prefix(sink.sum, sink.count, sink.positions);
     }
 

@@ -18,9 +18,17 @@ public final class LinearTextTrainer {
     public record Example(String text, boolean positive, double weight) {}
 
     /** Hyper-parameters. */
-    public record Settings(int bits, int window, int epochs, double learningRate, double l2, long seed) {
+    public record Settings(int bits, int window, int epochs, double learningRate, double l2, long seed, boolean acts) {
+        public Settings(int bits, int window, int epochs, double learningRate, double l2, long seed) {
+            this(bits, window, epochs, learningRate, l2, seed, false);
+        }
+
         public static Settings defaults() {
             return new Settings(19, 128, 8, 0.2, 1e-5, 21);
+        }
+
+        public Settings withActs(boolean a) {
+            return new Settings(bits, window, epochs, learningRate, l2, seed, a);
         }
 
         ObjectNode json() {
@@ -31,6 +39,7 @@ public final class LinearTextTrainer {
             o.put("learning_rate", learningRate);
             o.put("l2", l2);
             o.put("seed", seed);
+            o.put("act_features", acts);
             return o;
         }
     }
@@ -54,7 +63,7 @@ public final class LinearTextTrainer {
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
             java.util.Collections.shuffle(order, random);
             for (Example e : order) {
-                LinearTextModel.Prefix prefix = LinearTextModel.prefix(e.text(), w, s.bits());
+                LinearTextModel.Prefix prefix = LinearTextModel.prefix(e.text(), w, s.bits(), s.acts());
                 double[] best = LinearTextModel.best(prefix, s.window(), bias, w);
                 int from = (int) best[1];
                 int to = (int) best[2];
@@ -68,7 +77,7 @@ public final class LinearTextTrainer {
                 }
                 double per = g / Math.sqrt(count);
                 int[] n = {0};
-                TextFeatures.extract(e.text(), s.bits(), new TextFeatures.Sink() {
+                TextFeatures.extract(e.text(), s.bits(), s.acts(), new TextFeatures.Sink() {
                     int position;
 
                     @Override
@@ -97,6 +106,7 @@ public final class LinearTextTrainer {
         }
         ObjectNode h = header == null ? Json.object() : header.deepCopy();
         h.set("settings", s.json());
+        h.put("act_features", s.acts());
         h.put("examples", examples.size());
         h.put("positives", positives);
         // round-trip through half precision now, so evaluation sees exactly what ships
@@ -108,13 +118,18 @@ public final class LinearTextTrainer {
 
     /**
      * The lowest operating point at which the detector's false-positive rate is at most
-     * {@code maxFpr} in every benign group (each source of the validation split), given each
-     * benign text's model probability and whether other detectors already fire on it (those false
-     * positives count whatever the threshold). Returns 1 when no threshold meets the target.
+     * {@code maxFpr} over all benign groups pooled and at most {@code maxGroupFpr} in every benign
+     * group (each source of the validation split), given each benign text's model probability and
+     * whether other detectors already fire on it (those false positives count whatever the
+     * threshold). Returns 0.999 when no threshold meets the target.
      *
      * @param groups per group: the benign texts' {probability, alreadyFlagged 0/1}
      */
     public static double operatingPoint(List<double[][]> groups, double maxFpr) {
+        return operatingPoint(groups, maxFpr, maxFpr);
+    }
+
+    public static double operatingPoint(List<double[][]> groups, double maxFpr, double maxGroupFpr) {
         List<Double> candidates = new ArrayList<>();
         for (double[][] g : groups) {
             for (double[] x : g) {
@@ -124,6 +139,8 @@ public final class LinearTextTrainer {
         candidates.add(0.5);
         candidates.sort(null);
         Predicate<Double> ok = op -> {
+            int fpAll = 0;
+            int all = 0;
             for (double[][] g : groups) {
                 int fp = 0;
                 for (double[] x : g) {
@@ -131,11 +148,13 @@ public final class LinearTextTrainer {
                         fp++;
                     }
                 }
-                if (g.length > 0 && (double) fp / g.length > maxFpr) {
+                fpAll += fp;
+                all += g.length;
+                if (g.length > 0 && (double) fp / g.length > maxGroupFpr) {
                     return false;
                 }
             }
-            return true;
+            return all == 0 || (double) fpAll / all <= maxFpr;
         };
         for (double c : candidates) {
             double op = Math.nextUp(c);

@@ -33,9 +33,18 @@ public final class TextFeatures {
 
     private TextFeatures() {}
 
-    /** Feeds the features of {@code raw} to {@code sink}, position by position. */
+    /** Feeds the features of {@code raw} to {@code sink}, position by position (no act features). */
     public static void extract(String raw, int bits, Sink sink) {
+        extract(raw, bits, false, sink);
+    }
+
+    /**
+     * Feeds the features of {@code raw} to {@code sink}, position by position; with {@code acts},
+     * also the {@link Acts act features} (what the text tries to do, whatever its words).
+     */
+    public static void extract(String raw, int bits, boolean acts, Sink sink) {
         String f = Folded.fold(raw);
+        Acts act = acts ? new Acts() : null;
         int mask = (1 << bits) - 1;
         int n = f.length();
         int prev = 0;
@@ -67,6 +76,9 @@ public final class TextFeatures {
             if (word) {
                 grams(f, start, Math.min(i, start + MAX_GRAM_CHARS), mask, sink);
             }
+            if (act != null) {
+                act.token(f, start, i, word, tok, mask, sink);
+            }
             sink.endPosition();
             prev = tok;
         }
@@ -93,6 +105,160 @@ public final class TextFeatures {
             h = (h ^ s.charAt(k)) * 0x01000193;
         }
         return h;
+    }
+
+    /**
+     * Features for the act a text attempts rather than its wording: an override verb shortly before
+     * a word for instructions ("ignore ... directions"), a reveal verb near instructions or secrets
+     * addressed to the model ("print your initial prompt"), re-casting the model's role ("you are
+     * now", "act as"), role markers spoofed as headers ("system:", "[assistant]", "<|im_start|>"),
+     * delimiter runs and "end of input" markers that fake a boundary, announced new instructions,
+     * "say/print" followed by a quoted string, and long encoded runs. Each is one hashed feature at
+     * the position where it completes; the model learns its weight. The state is a few "last seen"
+     * positions per word class, so the cost per token is constant (one table probe by the token's
+     * hash, no allocation).
+     */
+    static final class Acts {
+        private static final int OVR = 1;
+        private static final int PRIOR = 2;
+        private static final int GUIDE = 4;
+        private static final int REVEAL = 8;
+        private static final int SECRET = 16;
+        private static final int YOU = 32;
+        private static final int ROLE = 64;
+        private static final int SAY = 128;
+        private static final int MARKER = 256;
+        private static final int END = 512;
+        private static final int NEW = 1024;
+        private static final int CLASSES = 11;
+        private static final int SEED_ACT = 0x5bd1e995;
+        private static final int[] KEYS;
+        private static final int[] VALUES;
+
+        static {
+            java.util.Map<Integer, Integer> m = new java.util.HashMap<>();
+            put(m, OVR, "ignore ignoring ignored disregard disregarding forget forgetting override overrule bypass skip abandon discard"
+                    + " neglect nevermind cancel drop stop ignorez ignorer ignoriere ignorieren vergiss vergessen olvida ignora ignorar"
+                    + " omite dimentica ignorate negeer vergeet esqueca desconsidere oublie oubliez");
+            put(m, PRIOR, "previous prior above earlier preceding former original initial all any following foregoing old"
+                    + " everything vorherigen anteriores precedenti vorige precedentes anterieures");
+            put(m, GUIDE, "instructions instruction directions directives directive rules rule prompt prompts guidelines commands"
+                    + " orders programming constraints restrictions policies policy guardrails context message messages task tasks"
+                    + " text conversation anweisungen instrucciones istruzioni instructies consignes regeln reglas regole regels");
+            put(m, REVEAL, "reveal show print output repeat display tell leak dump share disclose expose recite spell write list"
+                    + " paste echo translate summarize summarise give return what whats verbatim contents content");
+            put(m, SECRET, "secret hidden password passcode passphrase confidential system initial key code access preprompt"
+                    + " instructions prompt above");
+            put(m, YOU, "you your yourself youre assistant ai model chatbot bot gpt chatgpt llm");
+            put(m, ROLE, "act pretend roleplay imagine simulate behave become play persona character mode jailbroken unrestricted"
+                    + " unfiltered uncensored");
+            put(m, SAY, "say print output respond reply answer type write begin start");
+            put(m, MARKER, "system assistant user human admin administrator developer inst sys root operator");
+            put(m, END, "end stop begin start finished over close closing terminate");
+            put(m, NEW, "new updated real actual true revised additional important urgent override");
+            int size = Integer.highestOneBit(m.size() * 4);
+            KEYS = new int[size];
+            VALUES = new int[size];
+            for (java.util.Map.Entry<Integer, Integer> e : m.entrySet()) {
+                int slot = mix(e.getKey()) & (size - 1);
+                while (VALUES[slot] != 0) {
+                    slot = (slot + 1) & (size - 1);
+                }
+                KEYS[slot] = e.getKey();
+                VALUES[slot] = e.getValue();
+            }
+        }
+
+        private static void put(java.util.Map<Integer, Integer> m, int cls, String words) {
+            for (String w : words.split(" ")) {
+                m.merge(hash(w, 0, w.length(), SEED_WORD), cls, (a, b) -> a | b);
+            }
+        }
+
+        private static int classes(int tok) {
+            int slot = mix(tok) & (KEYS.length - 1);
+            while (VALUES[slot] != 0) {
+                if (KEYS[slot] == tok) {
+                    return VALUES[slot];
+                }
+                slot = (slot + 1) & (KEYS.length - 1);
+            }
+            return 0;
+        }
+
+        private final int[] last = new int[CLASSES];
+        private int position;
+        private int lastOpen = -100;
+        private int lastColonOwner = -100;
+
+        Acts() {
+            java.util.Arrays.fill(last, -100);
+        }
+
+        private boolean within(int cls, int distance) {
+            return position - last[Integer.numberOfTrailingZeros(cls)] <= distance;
+        }
+
+        private void emit(int act, int mask, Sink sink) {
+            sink.feature(mix(SEED_ACT + act * 0x9e3779b1) & mask);
+        }
+
+        void token(String f, int start, int end, boolean word, int tok, int mask, Sink sink) {
+            position++;
+            if (word) {
+                int c = classes(tok);
+                if (end - start >= 40) {
+                    emit(1, mask, sink); // a long run of letters/digits: base64, hex or another encoding
+                }
+                if ((c & GUIDE) != 0 && within(OVR, 6)) {
+                    emit(2, mask, sink); // override verb ... instructions
+                }
+                if ((c & PRIOR) != 0 && within(OVR, 2)) {
+                    emit(3, mask, sink); // "ignore the previous", "forget all"
+                }
+                if ((c & (SECRET | GUIDE)) != 0 && within(REVEAL, 5) && (within(YOU, 5) || within(PRIOR, 3))) {
+                    emit(4, mask, sink); // reveal your/the initial instructions
+                }
+                if ((c & ROLE) != 0 && within(YOU, 3)) {
+                    emit(5, mask, sink); // you are now ..., act as ...
+                }
+                if ((c & GUIDE) != 0 && within(NEW, 2)) {
+                    emit(6, mask, sink); // new instructions, updated rules
+                }
+                if ((c & GUIDE) != 0 && within(END, 3)) {
+                    emit(7, mask, sink); // end of prompt, begin new instructions
+                }
+                if ((c & MARKER) != 0 && position - lastOpen <= 1) {
+                    emit(8, mask, sink); // [system], <|im_start|>system, ### admin
+                }
+                if ((c & MARKER) != 0) {
+                    lastColonOwner = position;
+                }
+                for (int k = 0; k < CLASSES; k++) {
+                    if ((c & (1 << k)) != 0) {
+                        last[k] = position;
+                    }
+                }
+                return;
+            }
+            char first = f.charAt(start);
+            boolean repeated = end - start >= 3;
+            for (int k = start + 1; k < end && repeated; k++) {
+                repeated = f.charAt(k) == first;
+            }
+            if (repeated) {
+                emit(9, mask, sink); // ----- ===== ##### ]]]]: a fake boundary
+            }
+            if (first == ':' && position - lastColonOwner == 1) {
+                emit(10, mask, sink); // "system:", "assistant:" as a header
+            }
+            if ((first == '"' || first == '\'' || first == ':') && within(SAY, 3)) {
+                emit(11, mask, sink); // say "...", print: ...
+            }
+            if (first == '[' || first == '<' || first == '#' || first == '|' || first == '{' || f.charAt(end - 1) == '|') {
+                lastOpen = position;
+            }
+        }
     }
 
     /** Murmur3's finaliser: spreads FNV's low bits before masking. */

@@ -2,16 +2,12 @@ package dev.sluice.guard.pii;
 
 import dev.sluice.guard.Finding;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Payment card numbers: 13–19 digits, optionally grouped by spaces or dashes (one separator kind
  * per number), a known issuer prefix, and a valid Luhn check digit.
  */
 public final class CardDetector implements Detector {
-    private static final Pattern CANDIDATE = Pattern.compile("(?<![\\d.,-])\\d(?:[ -]?\\d){12,18}(?![\\d-])");
-
     @Override
     public String type() {
         return "credit_card";
@@ -19,20 +15,72 @@ public final class CardDetector implements Detector {
 
     @Override
     public void find(String text, List<Finding> out) {
-        Matcher m = CANDIDATE.matcher(text);
-        Runs.digitRuns(text, " -", 13, (start, end) -> find(text, Runs.region(m, start, end), out));
+        StringBuilder digits = new StringBuilder(19);
+        Runs.digitRuns(text, " -", 13, (start, end) -> find(text, start, end, digits, out));
     }
 
-    private void find(String text, Matcher m, List<Finding> out) {
-        while (m.find()) {
-            String candidate = m.group();
-            if (!consistentSeparators(candidate)) {
+    /**
+     * The candidates of {@code (?<![\d.,-])\d(?:[ -]?\d){12,18}(?![\d-])} in [start, end), found
+     * by hand (the regex backtracked through every group of a megabyte of digit groups): from each
+     * digit not preceded by a digit, dot, comma or dash, the longest run of 13–19 digits (single
+     * space or dash between them) not followed by a digit or dash; the search goes on after a
+     * candidate, or at the next position when there is none. Each start looks at most 37 characters.
+     */
+    private void find(String text, int start, int end, StringBuilder digits, List<Finding> out) {
+        int p = start;
+        while (p < end) {
+            char before = p == 0 ? ' ' : text.charAt(p - 1);
+            if (!Runs.isDigit(text.charAt(p)) || Runs.isDigit(before) || before == '.' || before == ',' || before == '-') {
+                p++;
                 continue;
             }
-            String digits = candidate.replace(" ", "").replace("-", "");
-            if (knownIssuer(digits) && luhn(digits)) {
-                out.add(Finding.span(type(), m.start(), m.end()));
+            int q = p;
+            int count = 0;
+            int matchEnd = -1;
+            boolean space = false;
+            boolean dash = false;
+            boolean spaceAtMatch = false;
+            boolean dashAtMatch = false;
+            while (true) {
+                count++;
+                q++; // past the digit
+                if (count >= 13 && (q >= text.length() || !Runs.isDigit(text.charAt(q)) && text.charAt(q) != '-')) {
+                    matchEnd = q;
+                    spaceAtMatch = space;
+                    dashAtMatch = dash;
+                }
+                if (count == 19 || q >= end) {
+                    break;
+                }
+                char c = text.charAt(q);
+                if (Runs.isDigit(c)) {
+                    continue;
+                }
+                if ((c == ' ' || c == '-') && q + 1 < end && Runs.isDigit(text.charAt(q + 1))) {
+                    space |= c == ' ';
+                    dash |= c == '-';
+                    q++;
+                    continue;
+                }
+                break;
             }
+            if (matchEnd < 0) {
+                p++;
+                continue;
+            }
+            if (!(spaceAtMatch && dashAtMatch)) {
+                digits.setLength(0);
+                for (int k = p; k < matchEnd; k++) {
+                    char c = text.charAt(k);
+                    if (Runs.isDigit(c)) {
+                        digits.append(c);
+                    }
+                }
+                if (knownIssuer(digits) && luhn(digits)) {
+                    out.add(Finding.span(type(), p, matchEnd));
+                }
+            }
+            p = matchEnd;
         }
     }
 
@@ -54,17 +102,11 @@ public final class CardDetector implements Detector {
         return sum % 10 == 0;
     }
 
-    private static boolean consistentSeparators(String s) {
-        boolean space = s.indexOf(' ') >= 0;
-        boolean dash = s.indexOf('-') >= 0;
-        return !(space && dash);
-    }
-
     /** Issuer identification numbers of the major networks (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro). */
-    static boolean knownIssuer(String d) {
+    static boolean knownIssuer(CharSequence d) {
         int len = d.length();
-        int p2 = Integer.parseInt(d.substring(0, 2));
-        int p4 = Integer.parseInt(d.substring(0, 4));
+        int p2 = (d.charAt(0) - '0') * 10 + d.charAt(1) - '0';
+        int p4 = p2 * 100 + (d.charAt(2) - '0') * 10 + d.charAt(3) - '0';
         if (d.charAt(0) == '4') {
             return len == 13 || len == 16 || len == 19;
         }

@@ -26,7 +26,7 @@ public final class IpDetector implements Detector {
     public void find(String text, List<Finding> out) {
         if (text.indexOf('.') >= 0) {
             Matcher m = V4.matcher(text);
-            Runs.digitRuns(text, ".", 4, (start, end) -> v4(text, Runs.region(m, start, end), out));
+            Runs.digitRuns(text, ".", 4, (start, end) -> v4(text, m, start, end, out));
         }
         if (text.indexOf(':') >= 0) {
             Matcher m = V6.matcher(text);
@@ -43,10 +43,23 @@ public final class IpDetector implements Detector {
                     i++;
                 }
                 if (colons >= 2) {
-                    Runs.region(m, start, i);
-                    while (m.find()) {
-                        if (validV6(m.group())) {
-                            out.add(Finding.span(type(), m.start(), m.end()));
+                    // the pattern can only start where its look-behind passes: try it there, not at
+                    // every position of a megabyte of "1:2:1:2:..."
+                    int p = start;
+                    while (p < i) {
+                        char b = p == 0 ? ' ' : text.charAt(p - 1);
+                        if (Character.isLetterOrDigit(b) && b < 128 || b == ':') {
+                            p++;
+                            continue;
+                        }
+                        Runs.region(m, p, i);
+                        if (m.lookingAt() && m.end() > p) {
+                            if (validV6(m.group())) {
+                                out.add(Finding.span(type(), m.start(), m.end()));
+                            }
+                            p = m.end();
+                        } else {
+                            p++;
                         }
                     }
                 }
@@ -58,8 +71,21 @@ public final class IpDetector implements Detector {
         return c == ':' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
-    private void v4(String text, Matcher m, List<Finding> out) {
-        while (m.find()) {
+    /** V4 in [start, end), tried only where its look-behind passes (after neither a digit nor a dot). */
+    private void v4(String text, Matcher m, int start, int end, List<Finding> out) {
+        int p = start;
+        while (p < end) {
+            char b = p == 0 ? ' ' : text.charAt(p - 1);
+            if (Runs.isDigit(b) || b == '.' || !Runs.isDigit(text.charAt(p))) {
+                p++;
+                continue;
+            }
+            Runs.region(m, p, end);
+            if (!m.lookingAt()) {
+                p++;
+                continue;
+            }
+            p = m.end();
             if (octet(m.group(1)) && octet(m.group(2)) && octet(m.group(3)) && octet(m.group(4))
                     && !VERSION.matcher(text.substring(Math.max(0, m.start() - 12), m.start())).find()) {
                 out.add(Finding.span(type(), m.start(), m.end()));

@@ -76,7 +76,7 @@ class LinearTextModelTest {
                 sb.append(words[random.nextInt(words.length)]).append(' ');
             }
             String text = sb.toString();
-            double expected = LinearTextModel.best(LinearTextModel.prefix(text, m.weights(), m.bits()), m.window(), m.bias(), m.weights())[0];
+            double expected = LinearTextModel.best(LinearTextModel.prefix(text, m.weights(), m.bits(), m.acts()), m.window(), m.bias(), m.weights())[0];
             assertThat(m.maxLogit(text)).as("%d words", n).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
         }
     }
