@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +29,11 @@ public final class Json {
         JsonFactory factory = JsonFactory.builder()
                 // request size is bounded by the server; nesting stays bounded here
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+                // Jackson's default pool of read/write buffers is per thread, and every request runs on a
+                // new virtual thread: each parse and each write allocated fresh 8 KB buffers. One shared,
+                // bounded pool (at most 128 idle sets of ~20 KB) reuses them across requests (bench/README.md,
+                // "Profiles").
+                .recyclerPool(JsonRecyclerPools.newBoundedPool(128))
                 .build();
         return new ObjectMapper(factory)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

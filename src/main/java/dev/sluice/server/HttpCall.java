@@ -86,6 +86,10 @@ public abstract class HttpCall {
             throw SluiceException.tooLarge(limitBytes);
         }
         try (InputStream in = bodyStream()) {
+            long declared = declaredLength();
+            if (declared >= 0 && header("content-encoding") == null) {
+                return exactly(in, (int) declared);
+            }
             byte[] body = in.readNBytes((int) Math.min(limitBytes + 1, Integer.MAX_VALUE - 8));
             if (body.length > limitBytes) {
                 throw SluiceException.tooLarge(limitBytes);
@@ -97,6 +101,20 @@ public abstract class HttpCall {
         } catch (IOException e) {
             throw new ClientGone(e.getMessage());
         }
+    }
+
+    /**
+     * A body of a declared length (already checked against the limit): read straight into one array of
+     * that size, not in 16 KiB chunks copied together (what {@code readNBytes(limit)} does), which was
+     * a fifth of the bytes allocated per chat request. A body that ends early means the client went away.
+     */
+    private static byte[] exactly(InputStream in, int declared) throws IOException {
+        byte[] body = new byte[declared];
+        int n = in.readNBytes(body, 0, declared);
+        if (n < declared) {
+            throw new ClientGone("the body ended after " + n + " of its declared " + declared + " bytes");
+        }
+        return body;
     }
 
     /** A path parameter of the matched route ({@code id} in {@code /admin/keys/{id}}), or null. */
