@@ -47,6 +47,7 @@ public final class Gateway implements AutoCloseable {
             long maxBody = config.server().maxBodyBytes();
             PriceCatalog prices = PriceCatalog.withOverrides(priceOverrides(config));
             Embedder embedder = new Embedder();
+            add(new IdleHeapTrim(java.time.Duration.ofSeconds(30)));
             this.store = add(StoreModule.open(config.store(), config.redis()));
             this.retention = add(new RetentionModule(config.retention(), store, clock));
             AuthModule auth = add(new AuthModule(config.auth(), adminKey, store, clock, maxBody));
