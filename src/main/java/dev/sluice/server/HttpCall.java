@@ -20,6 +20,12 @@ import java.util.Map;
  * the answer. The response is sent once, with {@link #send}, or streamed with {@link #openSse}.
  */
 public abstract class HttpCall {
+    /**
+     * Bodies declared up to this size are read into one array of their size; larger ones as they
+     * arrive, so that a client declaring a large body and sending little cannot make Sluice allocate it.
+     */
+    private static final int EXACT_READ_MAX = 256 * 1024;
+
     private final RequestContext context = new RequestContext();
     private Map<String, String> pathParams = Map.of();
     private String requestId;
@@ -87,7 +93,7 @@ public abstract class HttpCall {
         }
         try (InputStream in = bodyStream()) {
             long declared = declaredLength();
-            if (declared >= 0 && header("content-encoding") == null) {
+            if (declared >= 0 && declared <= EXACT_READ_MAX && header("content-encoding") == null) {
                 return exactly(in, (int) declared);
             }
             byte[] body = in.readNBytes((int) Math.min(limitBytes + 1, Integer.MAX_VALUE - 8));
