@@ -45,7 +45,7 @@ public class MetricsBench {
     private static final String[] MODELS = {"gpt-4o-mini", "gpt-4o", "claude-3-5-haiku", "text-embedding-3-small"};
     private static final int KEYS = 10;
     private static final int TEAMS = 5;
-    private static final MetricsConfig CONFIG = new MetricsConfig(null, null, MetricsConfig.DEFAULT_EXPORT_INTERVAL);
+    private static final MetricsConfig CONFIG = new MetricsConfig(null, null, MetricsConfig.DEFAULT_EXPORT_INTERVAL, false);
 
     static ChatRequest[] requests() {
         ChatRequest[] out = new ChatRequest[MODELS.length];

@@ -62,6 +62,7 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
         try {
             long maxBody = config.server().maxBodyBytes();
             Embedder embedder = new Embedder();
+            add(new IdleHeapTrim(java.time.Duration.ofSeconds(30)));
             this.store = add(StoreModule.open(config.store(), config.redis()));
             this.retention = add(new RetentionModule(config.retention(), store, clock));
             this.auth = add(new AuthModule(config.auth(), adminKey, store, clock, maxBody));

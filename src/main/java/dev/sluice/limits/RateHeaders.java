@@ -11,11 +11,21 @@ final class RateHeaders {
     private RateHeaders() {}
 
     static void write(Exchange ex, List<Decision.State> states) {
-        write(ex, states, Bucket.Kind.REQUESTS_PER_MINUTE, "requests");
-        write(ex, states, Bucket.Kind.TOKENS_PER_MINUTE, "tokens");
+        write(ex, states, Bucket.Kind.REQUESTS_PER_MINUTE, REQUESTS);
+        write(ex, states, Bucket.Kind.TOKENS_PER_MINUTE, TOKENS);
     }
 
-    private static void write(Exchange ex, List<Decision.State> states, Bucket.Kind kind, String suffix) {
+    /** The three header names of one kind, made once (not concatenated per request). */
+    private record Names(String limit, String remaining, String reset) {
+        Names(String suffix) {
+            this("x-ratelimit-limit-" + suffix, "x-ratelimit-remaining-" + suffix, "x-ratelimit-reset-" + suffix);
+        }
+    }
+
+    private static final Names REQUESTS = new Names("requests");
+    private static final Names TOKENS = new Names("tokens");
+
+    private static void write(Exchange ex, List<Decision.State> states, Bucket.Kind kind, Names names) {
         Decision.State tightest = null;
         for (Decision.State s : states) {
             if (s.bucket().kind() == kind && (tightest == null
@@ -26,9 +36,9 @@ final class RateHeaders {
         if (tightest == null) {
             return;
         }
-        ex.responseHeader("x-ratelimit-limit-" + suffix, Long.toString((long) tightest.bucket().limit()));
-        ex.responseHeader("x-ratelimit-remaining-" + suffix, Long.toString(Math.max(0, (long) Math.floor(tightest.remaining()))));
-        ex.responseHeader("x-ratelimit-reset-" + suffix, duration(tightest.resetMillis()));
+        ex.responseHeader(names.limit(), Long.toString((long) tightest.bucket().limit()));
+        ex.responseHeader(names.remaining(), Long.toString(Math.max(0, (long) Math.floor(tightest.remaining()))));
+        ex.responseHeader(names.reset(), duration(tightest.resetMillis()));
     }
 
     /** OpenAI's duration style: {@code 250ms}, {@code 12s}, {@code 6m0s}. */

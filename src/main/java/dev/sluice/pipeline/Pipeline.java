@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private final List<Stage> stages;
+    /** The span name of each stage ({@code sluice.AuthStage}), made once, not per request. */
+    private final String[] spanNames;
     private final Tracer tracer;
     private final Exchange.Pricing pricing;
 
@@ -35,6 +37,7 @@ public final class Pipeline {
             throw new IllegalArgumentException("a pipeline needs at least a terminal stage");
         }
         this.stages = List.copyOf(stages);
+        this.spanNames = this.stages.stream().map(s -> "sluice." + s.name()).toArray(String[]::new);
         this.tracer = tracer;
         this.pricing = pricing;
     }
@@ -72,7 +75,7 @@ public final class Pipeline {
                         + "' is the terminal stage but called proceed(); the terminal stage must answer itself");
             }
             Stage stage = stages.get(index);
-            Span span = tracer.spanBuilder("sluice." + stage.name()).startSpan();
+            Span span = tracer.spanBuilder(spanNames[index]).startSpan();
             try (Scope scope = span.makeCurrent()) {
                 Reply reply = stage.handle(exchange, new IndexedChain(index + 1));
                 if (reply == null) {

@@ -21,8 +21,23 @@ import java.util.List;
  */
 public final class ResponseFormatCheck {
     private static final int MAX_ERRORS = 10;
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    /** Made on the first json_schema answer checked, not at start-up (~200 classes most gateways never need). */
+    private volatile SchemaRegistry registry;
     private final Cache<String, Schema> schemas = Caffeine.newBuilder().maximumSize(256).build();
+
+    private SchemaRegistry registry() {
+        SchemaRegistry r = registry;
+        if (r == null) {
+            synchronized (this) {
+                r = registry;
+                if (r == null) {
+                    r = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+                    registry = r;
+                }
+            }
+        }
+        return r;
+    }
 
     /** Whether the format asks for JSON at all ({@code json_object} or {@code json_schema}). */
     public static boolean asksForJson(JsonNode responseFormat) {
@@ -52,7 +67,7 @@ public final class ResponseFormatCheck {
             return List.of();
         }
         List<String> out = new ArrayList<>();
-        for (Error e : schemas.get(schemaNode.toString(), key -> registry.getSchema(schemaNode)).validate(value)) {
+        for (Error e : schemas.get(schemaNode.toString(), key -> registry().getSchema(schemaNode)).validate(value)) {
             out.add(e.toString());
             if (out.size() == MAX_ERRORS) {
                 break;

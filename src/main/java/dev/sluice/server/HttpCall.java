@@ -20,6 +20,12 @@ import java.util.Map;
  * the answer. The response is sent once, with {@link #send}, or streamed with {@link #openSse}.
  */
 public abstract class HttpCall {
+    /**
+     * Bodies declared up to this size are read into one array of their size; larger ones as they
+     * arrive, so that a client declaring a large body and sending little cannot make Sluice allocate it.
+     */
+    private static final int EXACT_READ_MAX = 256 * 1024;
+
     private final RequestContext context = new RequestContext();
     private Map<String, String> pathParams = Map.of();
     private String requestId;
@@ -107,6 +113,10 @@ public abstract class HttpCall {
             throw SluiceException.tooLarge(limitBytes);
         }
         try (InputStream in = bodyStream()) {
+            long declared = declaredLength();
+            if (declared >= 0 && declared <= EXACT_READ_MAX && header("content-encoding") == null) {
+                return exactly(in, (int) declared);
+            }
             byte[] body = in.readNBytes((int) Math.min(limitBytes + 1, Integer.MAX_VALUE - 8));
             if (body.length > limitBytes) {
                 throw SluiceException.tooLarge(limitBytes);
@@ -118,6 +128,20 @@ public abstract class HttpCall {
         } catch (IOException e) {
             throw new ClientGone(e.getMessage());
         }
+    }
+
+    /**
+     * A body of a declared length (already checked against the limit): read straight into one array of
+     * that size, not in 16 KiB chunks copied together (what {@code readNBytes(limit)} does), which was
+     * a fifth of the bytes allocated per chat request. A body that ends early means the client went away.
+     */
+    private static byte[] exactly(InputStream in, int declared) throws IOException {
+        byte[] body = new byte[declared];
+        int n = in.readNBytes(body, 0, declared);
+        if (n < declared) {
+            throw new ClientGone("the body ended after " + n + " of its declared " + declared + " bytes");
+        }
+        return body;
     }
 
     /** A path parameter of the matched route ({@code id} in {@code /admin/keys/{id}}), or null. */

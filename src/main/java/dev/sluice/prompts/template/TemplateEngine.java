@@ -60,28 +60,44 @@ public final class TemplateEngine {
         LENIENT
     }
 
-    private final Jinjava jinjava;
-    private final JinjavaConfig config;
+    /** Jinjava and its config, made on the first template compiled or rendered (not at start-up: ~300 classes). */
+    private record Engine(Jinjava jinjava, JinjavaConfig config) {}
+
     private final Undefined undefined;
+    private volatile Engine engine;
 
     private TemplateEngine(Undefined undefined) {
         this.undefined = undefined;
-        this.config = JinjavaConfig.newBuilder()
-                .withFailOnUnknownTokens(undefined == Undefined.STRICT)
-                .withNestedInterpretationEnabled(false)
-                .withElResolver(SandboxResolver.chain())
-                .withDisabled(DISABLED)
-                .withMaxOutputSize(MAX_OUTPUT_CHARS)
-                .withMaxStringLength(MAX_OUTPUT_CHARS)
-                .withMaxListSize(MAX_COLLECTION)
-                .withMaxMapSize(MAX_COLLECTION)
-                .withEnableRecursiveMacroCalls(false)
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
-                .withNodePreProcessor(RenderBudget::count)
-                .build();
-        this.jinjava = new Jinjava(config);
-        this.jinjava.setResourceLocator(NO_FILES);
+    }
+
+    private Engine engine() {
+        Engine e = engine;
+        if (e == null) {
+            synchronized (this) {
+                e = engine;
+                if (e == null) {
+                    JinjavaConfig config = JinjavaConfig.newBuilder()
+                            .withFailOnUnknownTokens(undefined == Undefined.STRICT)
+                            .withNestedInterpretationEnabled(false)
+                            .withElResolver(SandboxResolver.chain())
+                            .withDisabled(DISABLED)
+                            .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                            .withMaxStringLength(MAX_OUTPUT_CHARS)
+                            .withMaxListSize(MAX_COLLECTION)
+                            .withMaxMapSize(MAX_COLLECTION)
+                            .withEnableRecursiveMacroCalls(false)
+                            .withTrimBlocks(true)
+                            .withLstripBlocks(true)
+                            .withNodePreProcessor(RenderBudget::count)
+                            .build();
+                    Jinjava jinjava = new Jinjava(config);
+                    jinjava.setResourceLocator(NO_FILES);
+                    e = new Engine(jinjava, config);
+                    engine = e;
+                }
+            }
+        }
+        return e;
     }
 
     /** Undefined names are errors that name the variable: what the prompt registry uses. */
@@ -105,7 +121,8 @@ public final class TemplateEngine {
      *                           filter), with the line
      */
     public CompiledTemplate compile(String source) {
-        JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, new Context(jinjava.getGlobalContext(), null, DISABLED), config);
+        Engine engine = engine();
+        JinjavaInterpreter interpreter = new JinjavaInterpreter(engine.jinjava(), new Context(engine.jinjava().getGlobalContext(), null, DISABLED), engine.config());
         JinjavaInterpreter.pushCurrent(interpreter);
         Node root;
         try {
@@ -159,8 +176,9 @@ public final class TemplateEngine {
     }
 
     String render(Node root, TemplateNames.Names names, Map<String, ?> variables) {
-        RenderBudget context = new RenderBudget(jinjava.getGlobalContext(), variables, DISABLED);
-        JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, config);
+        Engine engine = engine();
+        RenderBudget context = new RenderBudget(engine.jinjava().getGlobalContext(), variables, DISABLED);
+        JinjavaInterpreter interpreter = new JinjavaInterpreter(engine.jinjava(), context, engine.config());
         JinjavaInterpreter.pushCurrent(interpreter);
         String output = null;
         RuntimeException thrown = null;
