@@ -190,6 +190,6 @@ final class DemoPrompts {
         String env = "SLUICE_ADMIN_KEY=" + adminKey + " ";
         return List.of(
                 "Prompts:     " + env + "./sluice prompts list --url " + base,
-                "Rollouts:    " + env + "./sluice experiments list --url " + base);
+                "Rollouts:    " + env + "./sluice rollouts list --url " + base + "   (prompt and model canaries; sluice experiments list for A/B and shadows)");
     }
 }
