@@ -202,6 +202,34 @@ class DashboardActionsBrowserTest {
         assertThat(admin("GET", "/admin/rollouts/" + rollout, null).path("status").asText()).isEqualTo("running");
     }
 
+    @Test
+    @DisplayName("a team admin pauses its team's canary from the page, sees no other team's, and gets 403 when it forges a change to one")
+    void teamAdmin() {
+        assertThat(demo.http.post("/admin/teams", Json.object().put("id", "support"), Http.bearer(DemoGateway.ADMIN_KEY)).status())
+                .isIn(201, 409);
+        for (int v = 1; v <= 2; v++) {
+            var body = Json.object().put("message", "v" + v);
+            var p = body.putArray("prompts").addObject().put("name", "support-faq").put("team", "support").put("model", "gpt-4o-mini");
+            p.putArray("messages").addObject().put("role", "system").put("content", "Support, take " + v + ".");
+            admin("POST", "/admin/prompts", body);
+        }
+        admin("POST", "/admin/prompts/support-faq/labels/production", Json.object().put("version", 1));
+        String own = canary("support-faq");
+        prompt("org-faq", 2);
+        String other = canary("org-faq");
+        try (BrowserSession s = new BrowserSession(browser, demo.base, demo.adminKey("team_admin", "support"))) {
+            s.open("rollouts");
+            assertThat(s.page.locator("main").textContent()).contains("prompt:support-faq").doesNotContain("prompt:org-faq");
+            Locator row = s.page.locator("tr", new Page.LocatorOptions().setHasText("prompt:support-faq"));
+            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pause")).click();
+            s.page.locator("tr.rollout-paused", new Page.LocatorOptions().setHasText("prompt:support-faq")).waitFor();
+            assertThat(s.problems).isEmpty();
+            assertThat(s.forgedPost("rollouts/" + other + "/abort", "{}")).isEqualTo(403);
+        }
+        assertThat(admin("GET", "/admin/rollouts/" + own, null).path("status").asText()).isEqualTo("paused");
+        assertThat(admin("GET", "/admin/rollouts/" + other, null).path("status").asText()).isEqualTo("running");
+    }
+
     /** A chat with a thumbs down: its request lands in the review queue; the item's id. */
     private String reviewItem(String question) {
         var body = Json.object().put("model", "gpt-4o-mini");
