@@ -28,7 +28,7 @@ final class LimitsModule implements Module {
 
     LimitsModule(SluiceConfig config, StoreModule store, PriceCatalog prices, AlertsModule alerts, AuthModule auth,
                  Clock clock) {
-        this.limiter = Limiters.create(store.redis(), new RequestLogReader(store.database()), clock);
+        this.limiter = Limiters.create(store.redis(), new RequestLogReader(store.database()), clock, store::liveNodes);
         this.stage = new LimitStage(limiter, config.limits(), prices, priceModels(config),
                 new BudgetAlerts(config.alerts().budgetThresholds(), alerts.sink(), store.redis()), clock);
         this.admin = new LimitsAdmin(auth.adminGuard(), new Headroom(limiter, config.limits(), clock), auth.keys(),
