@@ -230,6 +230,26 @@ class DashboardActionsBrowserTest {
         assertThat(admin("GET", "/admin/rollouts/" + other, null).path("status").asText()).isEqualTo("running");
     }
 
+    @Test
+    @DisplayName("the alerts page lists the demo's rules with their state and the alerts sent, here a key's budget crossing its thresholds")
+    void alerts() {
+        var spec = Json.object().put("name", "tiny-budget");
+        spec.putObject("budget").put("daily_usd", 0.00001);
+        String secret = admin("POST", "/admin/keys", spec).path("key").asText();
+        var body = Json.object().put("model", "gpt-4o-mini");
+        body.putArray("messages").addObject().put("role", "user").put("content", "Spend my tiny budget, please.");
+        demo.http.post("/v1/chat/completions", body, Http.bearer(secret));
+        try (BrowserSession s = new BrowserSession(browser, demo.base, DemoGateway.ADMIN_KEY)) {
+            s.open("alerts");
+            String text = s.page.locator("main").textContent();
+            assertThat(text).contains("upstream-errors", "slow-first-token", "error_rate");
+            assertThat(s.page.locator("tr.rule-ok").count()).isPositive();
+            assertThat(text).as("the budget alert in the history").containsIgnoringCase("budget");
+            s.screenshot("alerts");
+            assertThat(s.problems).isEmpty();
+        }
+    }
+
     /** A chat with a thumbs down: its request lands in the review queue; the item's id. */
     private String reviewItem(String question) {
         var body = Json.object().put("model", "gpt-4o-mini");
