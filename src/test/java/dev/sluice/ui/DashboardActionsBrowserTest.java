@@ -161,6 +161,8 @@ class DashboardActionsBrowserTest {
             s.page.getByRole(AriaRole.STATUS).getByText("rolled back").waitFor();
             s.waitRendered("prompts/billing");
             assertThat(production("billing")).isEqualTo(1);
+            assertThat(s.page.getByRole(AriaRole.BUTTON, named("Roll back production")).count())
+                    .as("production's first move had no earlier version to go back to").isZero();
 
             s.page.getByLabel("Label", new Page.GetByLabelOptions().setExact(true)).fill("staging");
             s.page.getByLabel("Version", new Page.GetByLabelOptions().setExact(true)).selectOption("2");
