@@ -12,14 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code GET /admin/limits?key=&team=&user=&model=} ({@code key} may repeat): the headroom under each limit and budget of a
+ * {@code GET /admin/limits?key=&team=&user=&model=} ({@code key} and {@code team} may repeat): the headroom under each limit and budget of a
  * key, a team, an end user and a model right now — used and left of requests and tokens per minute,
  * requests in flight, and USD per day and month — from the limiter's state (shared through Redis
  * when configured). Keys and teams are readable by their team's keys; end users and models (whose
  * limits span teams) by organisation-wide keys only.
  */
 public final class LimitsAdmin implements Endpoints {
-    /** Keys one call may ask about ({@code ?key=a&key=b}: the dashboard's keys page asks for a page of them). */
+    /** Keys (and teams) one call may ask about ({@code ?key=a&key=b}: the dashboard's keys page asks for a page of them). */
     static final int MAX_KEYS = 200;
     private final AdminGuard guard;
     private final Headroom headroom;
@@ -43,8 +43,12 @@ public final class LimitsAdmin implements Endpoints {
         if (keyIds.size() > MAX_KEYS) {
             throw SluiceException.invalidRequest("key", "Ask for at most " + MAX_KEYS + " keys at once.");
         }
+        List<String> teamIds = call.queryAll("team").stream().map(LimitsAdmin::blankToNull).filter(t -> t != null).distinct().toList();
+        if (teamIds.size() > MAX_KEYS) {
+            throw SluiceException.invalidRequest("team", "Ask for at most " + MAX_KEYS + " teams at once.");
+        }
         String keyId = keyIds.isEmpty() ? null : keyIds.getFirst();
-        String team = blankToNull(call.query("team"));
+        String team = teamIds.isEmpty() ? null : teamIds.getFirst();
         String user = blankToNull(call.query("user"));
         String model = blankToNull(call.query("model"));
         if (keyId == null && team == null && user == null && model == null) {
@@ -57,9 +61,9 @@ public final class LimitsAdmin implements Endpoints {
             call.who.requireRead(key.team(), "the limits of key " + key.id());
             out.addAll(headroom.key(key.id(), key.quota()));
         }
-        if (team != null) {
-            call.who.requireRead(team, "the limits of team " + team);
-            out.addAll(headroom.team(team, teams.quota(team)));
+        for (String t : teamIds) {
+            call.who.requireRead(t, "the limits of team " + t);
+            out.addAll(headroom.team(t, teams.quota(t)));
         }
         if (user != null) {
             call.who.requireRead(null, "the limits of end user " + user + " (end users span teams)");

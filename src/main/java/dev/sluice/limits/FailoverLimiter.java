@@ -128,7 +128,7 @@ public final class FailoverLimiter implements Limiter {
 
         @Override
         public double[] available(List<Bucket> buckets) {
-            return local.available(share);
+            return local.available(buckets.equals(asked) ? share : buckets);
         }
 
         @Override
@@ -157,7 +157,7 @@ public final class FailoverLimiter implements Limiter {
             return shared.available(buckets);
         } catch (RedisException e) {
             down(e);
-            // during an outage this node admits against its share of each limit: report that
+            // during an outage this node admits on its share of each limit: that is its headroom
             return local.available(share(buckets, Math.max(1, liveNodes.getAsInt())));
         }
     }

@@ -83,6 +83,8 @@ class HeadroomTest {
             JsonNode second = gw.createKey(Json.parse("{\"name\":\"second\",\"limits\":{\"rpm\":7}}".getBytes()));
             JsonNode two = limits(gw, "key=" + id + "&key=" + second.path("id").asText(), ADMIN);
             assertThat(two.path("data").findValuesAsText("subject")).contains(id, second.path("id").asText());
+            JsonNode teams = limits(gw, "team=room&team=nobody", ADMIN);
+            assertThat(teams.path("data").findValuesAsText("subject")).contains("room").doesNotContain("nobody");
             assertThat(gw.http().get("/admin/limits", ADMIN).status()).isEqualTo(400);
             gw.createTeam("other");
             String otherTeamAdmin = gw.http().post("/admin/admin-keys", Json.object().put("name", "o").put("role", "team_admin")

@@ -161,6 +161,8 @@ class DashboardActionsBrowserTest {
             s.page.getByRole(AriaRole.STATUS).getByText("rolled back").waitFor();
             s.waitRendered("prompts/billing");
             assertThat(production("billing")).isEqualTo(1);
+            assertThat(s.page.getByRole(AriaRole.BUTTON, named("Roll back production")).count())
+                    .as("production's first move had no earlier version to go back to").isZero();
 
             s.page.getByLabel("Label", new Page.GetByLabelOptions().setExact(true)).fill("staging");
             s.page.getByLabel("Version", new Page.GetByLabelOptions().setExact(true)).selectOption("2");
@@ -200,6 +202,54 @@ class DashboardActionsBrowserTest {
             assertThat(s.forgedPost("reviews/" + item + "/label", "{\"label\":\"harmful\"}")).isEqualTo(403);
         }
         assertThat(admin("GET", "/admin/rollouts/" + rollout, null).path("status").asText()).isEqualTo("running");
+    }
+
+    @Test
+    @DisplayName("a team admin pauses its team's canary from the page, sees no other team's, and gets 403 when it forges a change to one")
+    void teamAdmin() {
+        assertThat(demo.http.post("/admin/teams", Json.object().put("id", "support"), Http.bearer(DemoGateway.ADMIN_KEY)).status())
+                .isIn(201, 409);
+        for (int v = 1; v <= 2; v++) {
+            var body = Json.object().put("message", "v" + v);
+            var p = body.putArray("prompts").addObject().put("name", "support-faq").put("team", "support").put("model", "gpt-4o-mini");
+            p.putArray("messages").addObject().put("role", "system").put("content", "Support, take " + v + ".");
+            admin("POST", "/admin/prompts", body);
+        }
+        admin("POST", "/admin/prompts/support-faq/labels/production", Json.object().put("version", 1));
+        String own = canary("support-faq");
+        prompt("org-faq", 2);
+        String other = canary("org-faq");
+        try (BrowserSession s = new BrowserSession(browser, demo.base, demo.adminKey("team_admin", "support"))) {
+            s.open("rollouts");
+            assertThat(s.page.locator("main").textContent()).contains("prompt:support-faq").doesNotContain("prompt:org-faq");
+            Locator row = s.page.locator("tr", new Page.LocatorOptions().setHasText("prompt:support-faq"));
+            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pause")).click();
+            s.page.locator("tr.rollout-paused", new Page.LocatorOptions().setHasText("prompt:support-faq")).waitFor();
+            assertThat(s.problems).isEmpty();
+            assertThat(s.forgedPost("rollouts/" + other + "/abort", "{}")).isEqualTo(403);
+        }
+        assertThat(admin("GET", "/admin/rollouts/" + own, null).path("status").asText()).isEqualTo("paused");
+        assertThat(admin("GET", "/admin/rollouts/" + other, null).path("status").asText()).isEqualTo("running");
+    }
+
+    @Test
+    @DisplayName("the alerts page lists the demo's rules with their state and the alerts sent, here a key's budget crossing its thresholds")
+    void alerts() {
+        var spec = Json.object().put("name", "tiny-budget");
+        spec.putObject("budget").put("daily_usd", 0.00001);
+        String secret = admin("POST", "/admin/keys", spec).path("key").asText();
+        var body = Json.object().put("model", "gpt-4o-mini");
+        body.putArray("messages").addObject().put("role", "user").put("content", "Spend my tiny budget, please.");
+        demo.http.post("/v1/chat/completions", body, Http.bearer(secret));
+        try (BrowserSession s = new BrowserSession(browser, demo.base, DemoGateway.ADMIN_KEY)) {
+            s.open("alerts");
+            String text = s.page.locator("main").textContent();
+            assertThat(text).contains("upstream-errors", "slow-first-token", "error_rate");
+            assertThat(s.page.locator("tr.rule-ok").count()).isPositive();
+            assertThat(text).as("the budget alert in the history").containsIgnoringCase("budget");
+            s.screenshot("alerts");
+            assertThat(s.problems).isEmpty();
+        }
     }
 
     /** A chat with a thumbs down: its request lands in the review queue; the item's id. */

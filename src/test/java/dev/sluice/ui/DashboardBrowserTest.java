@@ -231,6 +231,12 @@ class DashboardBrowserTest {
                     "of 600", "of 16", "of $5.00");
             assertThat(s.page.getByRole(AriaRole.METER).count()).isEqualTo(4);
             s.screenshot("key");
+            var team = Json.object().put("id", "budgeted");
+            team.putObject("budget").put("daily_usd", 3);
+            assertThat(demo.http.post("/admin/teams", team, Http.bearer(DemoGateway.ADMIN_KEY)).status()).isEqualTo(201);
+            s.open("teams");
+            assertThat(s.page.locator("tr", new Page.LocatorOptions().setHasText("budgeted")).textContent())
+                    .contains("$0 of $3.00 today");
             s.open("request/" + hostileRequestId);
             Locator card = s.page.locator("section.card", new Page.LocatorOptions().setHasText("Limits headroom now"));
             assertThat(card.textContent()).contains("key " + keyId, "Requests / minute", "Budget today");

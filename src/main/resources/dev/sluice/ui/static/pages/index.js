@@ -21,6 +21,7 @@ import guardrails from './guardrails.js';
 import cache from './cache.js';
 import feedback from './feedback.js';
 import audit from './audit.js';
+import alerts from './alerts.js';
 import quality from './quality.js';
 import prompts from './prompts.js';
 import evals from './evals.js';
@@ -49,5 +50,6 @@ export default [
   adminKeys,
   users,
   cache,
+  alerts,
   audit,
 ];

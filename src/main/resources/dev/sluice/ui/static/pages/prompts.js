@@ -63,6 +63,8 @@ export default {
         }, 'Point label "' + label + '" of ' + name + ' at v' + version + '? Traffic using it gets that version at once.');
       });
     }
+    // a label can go back when a move of it, not yet undone, came from an earlier version (what the API undoes)
+    const canRollBack = label => history.data.some(m => m.label === label && m.kind === 'move' && !m.undone && m.from_version != null);
     const rollback = label => act(async () => {
       const m = await api.post('prompts/' + name + '/labels/' + label + '/rollback', {reason: 'rolled back from the dashboard'});
       sessionStorage.setItem('sluice-notice', 'Label ' + label + ' rolled back: v' + m.from_version + ' → v' + m.to_version + '.');
@@ -76,7 +78,7 @@ export default {
       notice,
       facts([['Description', prompt.description], ['Team', prompt.team], ['Latest version', 'v' + prompt.latest_version]]),
       card('Labels', table([['Label', ([l]) => h('code', {}, l)], ['Version', ([, v]) => 'v' + v],
-        ['', ([l]) => writable ? h('button', {type: 'button', class: 'danger', onclick: () => rollback(l)}, 'Roll back ' + l) : '']],
+        ['', ([l]) => writable && canRollBack(l) ? h('button', {type: 'button', class: 'danger', onclick: () => rollback(l)}, 'Roll back ' + l) : '']],
         labels, {empty: 'No labels yet: requests name a version or "latest".'}), labelForm),
       card('Versions', table([
         ['Version', v => 'v' + v.version], ['Labels', v => labelList(v.labels)], ['Message', v => v.message ?? ''],

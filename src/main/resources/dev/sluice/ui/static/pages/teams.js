@@ -2,6 +2,7 @@ import {h, mount, field, input, card, table, errorBox} from '../lib/dom.js';
 import {api} from '../lib/api.js';
 import {time, usd, num} from '../lib/fmt.js';
 import {formValues, quota, changes, quotaText, quotaFields} from '../lib/forms.js';
+import {budgetText} from '../lib/limits.js';
 
 export default {
   id: 'teams',
@@ -18,8 +19,13 @@ export default {
       spent = Object.fromEntries(spend.data.map(d => [d.group.team, d]));
     }).catch(() => {});
     let current = null;
+    let usage = {data: []};
     async function reload() {
-      draw(await api.get('teams'));
+      const teams = await api.get('teams');
+      // each team's budget spent in the current day / month, from the limiter (one call for the page)
+      const ids = teams.data.slice(0, 200).map(t => t.id);
+      usage = ids.length ? await api.get('limits', {team: ids}) : {data: []};
+      draw(teams);
     }
     function draw(teams) {
       current = teams;
@@ -27,7 +33,7 @@ export default {
         ['Id', t => h('code', {}, t.id)],
         ['Name', t => t.name],
         ['Limits', t => quotaText(t, num, usd).limits],
-        ['Budget', t => quotaText(t, num, usd).budget],
+        ['Budget', t => budgetText(usage.data.filter(u => u.subject === t.id)) ?? quotaText(t, num, usd).budget],
         ['Spent (30 days)', t => spent ? usd(spent[t.id]?.cost_usd ?? 0) : '…', 'num'],
         ['Requests (30 days)', t => h('a', {href: '#/requests?team=' + encodeURIComponent(t.id)}, spent ? num(spent[t.id]?.count ?? 0) : '…'), 'num'],
         ['Created', t => time(t.created_at)],
