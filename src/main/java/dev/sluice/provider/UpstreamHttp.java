@@ -508,6 +508,10 @@ public final class UpstreamHttp {
                     b.release();
                 }
             }
+            // a reader blocked in take() on another thread (the watchdog closes a stream whose timeout
+            // passed) must wake now, not when its read timeout ends: abandon() detached the connection's
+            // reader, so nothing else will be queued for it
+            queue.add(new IOException("the upstream response was closed"));
             if (paused) {
                 paused = false;
                 channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
