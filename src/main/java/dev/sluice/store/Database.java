@@ -79,6 +79,7 @@ public final class Database implements AutoCloseable {
         try {
             migrate(Flyway.configure().dataSource(pool), "postgresql");
             Database db = new Database(Dialect.POSTGRES, jdbcUrl, pool);
+            Partitions.ensure(db, System.currentTimeMillis());
             Rollups.backfill(db);
             return db;
         } catch (FlywayException | SQLException e) {

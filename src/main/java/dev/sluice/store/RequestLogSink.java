@@ -18,7 +18,7 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
             + " saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails,"
             + " prompt, prompt_version, experiment, variant, experiment_window, uid)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (uid) DO NOTHING";
+            + " ON CONFLICT DO NOTHING";
 
     /**
      * Inserts the rows not stored yet and adds exactly those to the rollups ({@link Rollups}), in the
