@@ -110,20 +110,26 @@ public final class Stats {
                 reader.scan(query, needTags, deadline, raw);
             } else {
                 long[] fromRollups = {0};
+                // one query per level (and one for the raw edges), widest first
+                Map<Rollups.Level, List<StatsReader.Segment>> byLevel = new java.util.LinkedHashMap<>();
+                List<StatsReader.Segment> rawEdges = new ArrayList<>();
                 for (StatsReader.Segment segment : plan) {
                     if (segment.level() == null) {
-                        reader.scan(query.withRange(segment.from(), segment.to()), needTags, deadline, raw);
+                        rawEdges.add(segment);
                     } else {
-                        reader.scanRollup(segment, query, bucketMillis, spec.groupBy(), deadline, cell -> {
-                            long bucket = bucketMillis == 0 ? Long.MIN_VALUE : cell.bucket();
-                            group(groups, new Key(bucket, cell.group()), spec).add(cell);
-                            fromRollups[0] += cell.requests();
-                            return true;
-                        });
+                        byLevel.computeIfAbsent(segment.level(), l -> new ArrayList<>()).add(segment);
                     }
-                    if (tooMany[0]) {
-                        break;
-                    }
+                }
+                for (List<StatsReader.Segment> segments : byLevel.values()) {
+                    reader.scanRollup(segments, query, bucketMillis, spec.groupBy(), deadline, cell -> {
+                        long bucket = bucketMillis == 0 ? Long.MIN_VALUE : cell.bucket();
+                        group(groups, new Key(bucket, cell.group()), spec).add(cell);
+                        fromRollups[0] += cell.requests();
+                        return true;
+                    });
+                }
+                if (!rawEdges.isEmpty()) {
+                    reader.scan(rawEdges, query, needTags, deadline, raw);
                 }
                 scanned[0] += fromRollups[0];
             }

@@ -178,6 +178,10 @@ public record RequestQuery(Long fromMillis, Long toMillis, String keyId, String 
 
     /** A WHERE clause and its positional arguments. */
     record Where(String sql, List<Object> args) {
+        Where {
+            args = List.copyOf(args);
+        }
+
         /** Binds the arguments from position {@code first}; returns the next free position. */
         int bind(PreparedStatement ps, int first) throws SQLException {
             int i = first;

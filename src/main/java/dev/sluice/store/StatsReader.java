@@ -67,7 +67,10 @@ public final class StatsReader {
      * @param deadline {@link System#nanoTime()} after which the scan fails with {@link TooSlow}
      */
     public long scan(RequestQuery query, boolean withTags, long deadline, Sink<Row> sink) {
-        RequestQuery.Where where = query.where(database.dialect());
+        return scan(query.where(database.dialect()), withTags, deadline, sink);
+    }
+
+    private long scan(RequestQuery.Where where, boolean withTags, long deadline, Sink<Row> sink) {
         String sql = "SELECT " + REQUEST_COLUMNS + (withTags ? "tags" : "NULL")
                 + ", latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, prompt, prompt_version, experiment, variant"
                 + " FROM request_log" + where.sql();
@@ -195,10 +198,13 @@ public final class StatsReader {
     public record RollupRow(long bucket, String[] group, int status, String errorType, String cacheStatus,
                             long requests, long tokensIn, long tokensOut, double cost, long[] latency, long[] ttft) {}
 
-    /** Feeds the rollup cells of one segment of a {@link #plan}, summed per bucket and group; returns the cells read. */
-    public long scanRollup(Segment segment, RequestQuery query, long bucketMillis, List<String> groupBy, long deadline,
-                           Sink<RollupRow> sink) {
-        RequestQuery.Where where = query.withRange(segment.from(), segment.to()).where(database.dialect());
+    /**
+     * Feeds the rollup cells of the segments of a {@link #plan} that read one level (one query for all of them),
+     * summed per bucket and group; returns the cells read.
+     */
+    public long scanRollup(List<Segment> segments, RequestQuery query, long bucketMillis, List<String> groupBy,
+                           long deadline, Sink<RollupRow> sink) {
+        RequestQuery.Where where = ranges(query, segments);
         List<String> keys = new ArrayList<>();
         keys.add(bucketMillis == 0 ? "0" : "(ts / " + bucketMillis + ") * " + bucketMillis);
         for (String g : groupBy) {
@@ -211,7 +217,7 @@ public final class StatsReader {
         for (String v : Rollups.valueColumns()) {
             sql.append(", SUM(").append(v).append(')');
         }
-        sql.append(" FROM ").append(segment.level().table()).append(where.sql()).append(" GROUP BY ");
+        sql.append(" FROM ").append(segments.getFirst().level().table()).append(where.sql()).append(" GROUP BY ");
         for (int i = 1; i <= keys.size(); i++) {
             sql.append(i == 1 ? "" : ", ").append(i);
         }
@@ -241,6 +247,32 @@ public final class StatsReader {
             return new RollupRow(rs.getLong(1), group, status, errorType, cacheStatus, requests, tokensIn, tokensOut, cost,
                     latency, ttft);
         }, sink);
+    }
+
+    /** The query's filters over the union of the segments' ranges. */
+    private RequestQuery.Where ranges(RequestQuery query, List<Segment> segments) {
+        RequestQuery.Where base = query.withRange(null, null).where(database.dialect());
+        StringBuilder sql = new StringBuilder(base.sql()).append(" AND (");
+        List<Object> args = new ArrayList<>(base.args());
+        for (int i = 0; i < segments.size(); i++) {
+            Segment seg = segments.get(i);
+            sql.append(i == 0 ? "(1=1" : " OR (1=1");
+            if (seg.from() != null) {
+                sql.append(" AND ts >= ?");
+                args.add(seg.from());
+            }
+            if (seg.to() != null) {
+                sql.append(" AND ts < ?");
+                args.add(seg.to());
+            }
+            sql.append(')');
+        }
+        return new RequestQuery.Where(sql.append(')').toString(), args);
+    }
+
+    /** As {@link #scan}, over the union of the segments' ranges (the raw edges of a {@link #plan}). */
+    public long scan(List<Segment> segments, RequestQuery query, boolean withTags, long deadline, Sink<Row> sink) {
+        return scan(ranges(query, segments), withTags, deadline, sink);
     }
 
     private static String none(String v) {
@@ -306,6 +338,9 @@ public final class StatsReader {
                     c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
                     try (Statement s = c.createStatement()) {
                         s.execute("SET LOCAL statement_timeout = " + Math.max(1, remainingMillis(deadline)));
+                        // compiling a wide aggregate (132 sums over a few thousand rollup rows) costs more than
+                        // running it: JIT would add 50-200 ms to queries that take a few ms
+                        s.execute("SET LOCAL jit = off");
                     }
                 } else {
                     ProgressHandler.setHandler(c, PROGRESS_STEPS, new ProgressHandler() {
