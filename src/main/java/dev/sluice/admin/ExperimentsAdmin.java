@@ -3,6 +3,7 @@ package dev.sluice.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
+import dev.sluice.eval.store.EvalRuns;
 import dev.sluice.prompts.Prompt;
 import dev.sluice.prompts.PromptRegistry;
 import dev.sluice.prompts.PromptRef;
@@ -47,9 +48,13 @@ public final class ExperimentsAdmin implements Endpoints {
     private final TrafficSplits splits;
     private final Shadows shadows;
     private final ShadowResults shadowResults;
+    private final EvalRuns evalRuns;
 
+    /** @param evalRuns the stored evaluation runs a rollout with {@code require_eval} checks */
     public ExperimentsAdmin(AdminGuard guard, PromptRegistry registry, Experiments experiments, RolloutDriver rollouts,
-                            RequestFigures figures, TrafficSplits splits, Shadows shadows, ShadowResults shadowResults) {
+                            RequestFigures figures, TrafficSplits splits, Shadows shadows, ShadowResults shadowResults,
+                            EvalRuns evalRuns) {
+        this.evalRuns = evalRuns;
         this.guard = guard;
         this.registry = registry;
         this.experiments = experiments;
@@ -151,7 +156,7 @@ public final class ExperimentsAdmin implements Endpoints {
 
     /**
      * Body: {@code {"prompt": NAME, "label": "production", "to": VERSION, "steps": [5, 25, 50, 100],
-     * "every": "10m", "gates": {...}}}; the current version is where the label points now.
+     * "every": "10m", "gates": {...}, "require_eval": true}}; the current version is where the label points now.
      */
     private void startRollout(AdminGuard.Call call) {
         AdminBody body = call.body();
@@ -168,13 +173,45 @@ public final class ExperimentsAdmin implements Endpoints {
             throw SluiceException.invalidRequest("to", "Send 'to': the version to roll out.");
         }
         int candidate = registry.resolve(PromptRef.parse(name + "@" + to.asInt(), "to")).version();
+        EvalRuns.Coverage eval = requireEval(body, name, candidate, p.team());
         Duration every = body.has("every") ? body.duration("every") : DEFAULT_INTERVAL;
         RolloutPlan plan = new RolloutPlan(PROMPT + name, label, Integer.toString(baseline), Integer.toString(candidate),
                 steps(body.node("steps")), every.toMillis(), gates(body.node("gates")));
         RolloutState s = rollouts.start(plan, call.who.id());
         splits.invalidate(plan.subject());
-        call.audit("prompt.rollout.start", s.id(), p.team(), null, Json.string(PromptsJson.rollout(s, null, null)));
-        call.send(201, PromptsJson.bytes(PromptsJson.rollout(s, null, null)));
+        com.fasterxml.jackson.databind.node.ObjectNode out = PromptsJson.rollout(s, null, null);
+        if (eval != null) {
+            out.putObject("eval").put("run", eval.runId()).put("cases", eval.cases()).put("passed", eval.passed());
+        }
+        call.audit("prompt.rollout.start", s.id(), p.team(), null, Json.string(out));
+        call.send(201, PromptsJson.bytes(out));
+    }
+
+    /**
+     * With {@code "require_eval": true}: the newest stored evaluation run that evaluated NAME@candidate (the
+     * gateway served that version in at least one of its cases) must have passed every such case; a 409
+     * otherwise, naming what is missing. Returns that run, or null when no eval is required.
+     */
+    private EvalRuns.Coverage requireEval(AdminBody body, String name, int candidate, String team) {
+        JsonNode flag = body.node("require_eval");
+        if (flag == null || flag.isNull() || (flag.isBoolean() && !flag.asBoolean())) {
+            return null;
+        }
+        if (!flag.isBoolean()) {
+            throw SluiceException.invalidType("require_eval", "true or false");
+        }
+        String ref = name + "@" + candidate;
+        EvalRuns.Coverage c = evalRuns.newestCovering(name, candidate, team).orElseThrow(() -> new SluiceException(409,
+                "invalid_request_error", "eval_required", "require_eval", "No stored evaluation run has evaluated " + ref
+                + ". Run the suite against it and store the run first: sluice eval SUITE.yaml --store with the provider"
+                + " sluice:prompt:" + ref + " (or a label pointing at version " + candidate + ")."));
+        if (!c.passing()) {
+            throw new SluiceException(409, "invalid_request_error", "eval_failed", "require_eval", "The newest stored"
+                    + " evaluation run of " + ref + ", " + c.runId() + ", failed " + (c.cases() - c.passed()) + " of its "
+                    + c.cases() + " cases on that version (sluice eval show " + c.runId() + "). Fix the version, or run"
+                    + " the suite again and store a passing run.");
+        }
+        return c;
     }
 
     private void listRollouts(AdminGuard.Call call) {

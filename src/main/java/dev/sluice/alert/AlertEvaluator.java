@@ -37,8 +37,11 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
     private static final class State {
         final AlertRule rule;
         final ArrayDeque<Sample> samples = new ArrayDeque<>();
-        boolean firing;
-        long lastFired = Long.MIN_VALUE;
+        volatile boolean firing;
+        volatile long lastFired = Long.MIN_VALUE;
+        volatile long lastEvaluated = Long.MIN_VALUE;
+        volatile double lastValue;
+        volatile int lastSamples;
 
         State(AlertRule rule) {
             this.rule = rule;
@@ -197,6 +200,9 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
                 samples = values.length;
                 breach = values.length >= r.minSamples() && value > r.threshold();
             }
+            s.lastEvaluated = now;
+            s.lastValue = value;
+            s.lastSamples = samples;
             if (breach && !s.firing) {
                 if (s.lastFired == Long.MIN_VALUE || now - s.lastFired >= r.cooldown().toMillis()) {
                     s.firing = true;
@@ -209,6 +215,26 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
                 sink.send(alert(r, "resolved", value, samples, figures));
             }
         }
+    }
+
+    /**
+     * A rule and where it stands after its last evaluation.
+     *
+     * @param lastEvaluated epoch ms of the last evaluation, or null before the first
+     * @param lastFired     epoch ms of the last "firing" sent, or null if it never fired
+     */
+    public record RuleStatus(AlertRule rule, boolean firing, Long lastEvaluated, double value, int samples, Long lastFired) {}
+
+    /** Every rule in config order, with its state after the last evaluation. */
+    public List<RuleStatus> status() {
+        List<RuleStatus> out = new ArrayList<>(states.size());
+        for (State s : states) {
+            long evaluated = s.lastEvaluated;
+            long fired = s.lastFired;
+            out.add(new RuleStatus(s.rule, s.firing, evaluated == Long.MIN_VALUE ? null : evaluated, s.lastValue,
+                    s.lastSamples, fired == Long.MIN_VALUE ? null : fired));
+        }
+        return out;
     }
 
     static double value(AlertRule r, double[] values) {
@@ -276,7 +302,7 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
     }
 
     /** A window as people write it: 5m, 1h, 30s. */
-    static String window(Duration d) {
+    public static String window(Duration d) {
         long s = d.toSeconds();
         if (d.toMillis() % 1000 != 0) {
             return d.toMillis() + "ms";

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers alerts to the log and, when configured, to a webhook as Slack-compatible JSON
- * ({@code {"text": ...}} plus structured fields). Delivery runs on its own virtual thread with a
+ * ({@code {"text": ...}} plus structured fields), and keeps the recent ones in an {@link AlertHistory}. Delivery runs on its own virtual thread with a
  * few retries, so no request ever waits for a webhook.
  */
 public final class AlertSink implements AlertChannel {
@@ -22,16 +22,32 @@ public final class AlertSink implements AlertChannel {
 
     private final String webhook;
     private final HttpClient http;
+    private final AlertHistory history;
 
     /** @param webhook URL to POST alerts to, or null for the log only */
     public AlertSink(String webhook) {
+        this(webhook, new AlertHistory(AlertHistory.DEFAULT_CAPACITY, java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * @param webhook URL to POST alerts to, or null for the log only
+     * @param history where every alert sent is kept (in memory, bounded) for {@code GET /admin/alerts}
+     */
+    public AlertSink(String webhook, AlertHistory history) {
         this.webhook = webhook;
+        this.history = history;
         this.http = webhook == null ? null
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
     }
 
+    /** The alerts this node sent, newest last. */
+    public AlertHistory history() {
+        return history;
+    }
+
     @Override
     public void send(Alert alert) {
+        history.add(alert);
         LOG.warn("ALERT {} {}: {}", alert.priority(), alert.title(), alert.message());
         if (webhook == null) {
             return;

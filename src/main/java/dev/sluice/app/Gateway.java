@@ -53,7 +53,7 @@ public final class Gateway implements AutoCloseable {
             TelemetryModule telemetry = add(new TelemetryModule(config.tracing(), store, auth.callers(), maxBody, clock));
             add(new CaptureModule(config.tracing(), store));
             RoutingModule routing = add(new RoutingModule(config, prices, clock, embedder, telemetry.tracer()));
-            AlertsModule alerts = add(new AlertsModule(config.alerts(), clock));
+            AlertsModule alerts = add(new AlertsModule(config.alerts(), auth, clock));
             this.prompts = add(new PromptsModule(store, auth, alerts, routing, retention, config.retention(), clock));
             LimitsModule limits = add(new LimitsModule(config, store, prices, alerts, clock));
             add(new GuardrailsModule(config.guardrails(), embedder, routing, store));
@@ -64,7 +64,7 @@ public final class Gateway implements AutoCloseable {
             add(new AdminModule(store, auth));
             add(new AnalyticsModule(config.analytics(), store, auth));
             this.quality = add(new QualityModule(config.quality(), store, alerts, auth, embedder, routing, feedback, clock));
-            add(new EvalModule(store, auth));
+            add(new EvalModule(store, auth, retention, config.retention()));
             add(new DashboardModule(config.dashboard(), auth, clock, maxBody));
 
             Assembly assembly = new Assembly();

@@ -23,7 +23,7 @@ final class LimitsModule implements Module {
     private final LimitStage stage;
 
     LimitsModule(SluiceConfig config, StoreModule store, PriceCatalog prices, AlertsModule alerts, Clock clock) {
-        this.limiter = Limiters.create(store.redis(), new RequestLogReader(store.database()), clock);
+        this.limiter = Limiters.create(store.redis(), new RequestLogReader(store.database()), clock, store::liveNodes);
         this.stage = new LimitStage(limiter, config.limits(), prices, priceModels(config),
                 new BudgetAlerts(config.alerts().budgetThresholds(), alerts.sink(), store.redis()), clock);
     }

@@ -43,6 +43,9 @@ final class MetricsModule implements Module {
         if (fallbacks != null) {
             metrics.watchRedisFallbacks(fallbacks);
         }
+        if (store.membership() != null) {
+            metrics.watchClusterNodes(store::liveNodes);
+        }
     }
 
     @Override

@@ -58,6 +58,7 @@ final class PromptsModule implements Module {
     private final ShadowResults shadowResults;
     private final Thread ticker;
     private volatile boolean closed;
+    private final dev.sluice.eval.store.EvalRuns evalRuns;
 
     PromptsModule(StoreModule store, AuthModule auth, AlertsModule alerts, RoutingModule routing, RetentionModule retention,
                   RetentionConfig retentionConfig, Clock clock) {
@@ -71,6 +72,7 @@ final class PromptsModule implements Module {
         this.splits = new TrafficSplits(experimentStore, FRESHNESS);
         this.experiments = new Experiments(experimentStore, registry, clock);
         this.figures = new RequestFigures(store.database());
+        this.evalRuns = new dev.sluice.eval.store.EvalRuns(store.database());
         registry.onChange(resolver::invalidate);
         this.shadowResults = new ShadowResults(store.database());
         Pipeline direct = routing.direct();
@@ -115,7 +117,7 @@ final class PromptsModule implements Module {
         to.stage(Slot.PROMPT, new PromptStage(resolver, renderer, splits, shadows));
         to.endpoints(new PromptsAdmin(auth.adminGuard(), registry, renderer));
         to.endpoints(new ExperimentsAdmin(auth.adminGuard(), registry, experiments, rollouts, figures, splits,
-                shadows, shadowResults));
+                shadows, shadowResults, evalRuns));
         to.endpoints(new PromptsApi(registry, renderer, auth.callers(), auth.enabled()));
         ticker.start();
     }

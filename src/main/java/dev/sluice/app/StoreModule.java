@@ -1,5 +1,6 @@
 package dev.sluice.app;
 
+import dev.sluice.cluster.Membership;
 import dev.sluice.config.RedisConfig;
 import dev.sluice.config.StoreConfig;
 import dev.sluice.observe.RequestLogger;
@@ -42,12 +43,14 @@ final class StoreModule implements Module {
 
     private final Database database;
     private final Redis redis;
+    private final Membership membership;
     private final StoreWriters writers;
     private final Erasure erasure;
 
     private StoreModule(Database database, Redis redis, StoreWriters writers) {
         this.database = database;
         this.redis = redis;
+        this.membership = redis == null ? null : new Membership(redis);
         this.writers = writers;
         this.erasure = new Erasure(database);
         // first the records still waiting to be written, so none lands after the tables are cleared
@@ -119,6 +122,16 @@ final class StoreModule implements Module {
         return redis;
     }
 
+    /** This node's heartbeat in the cluster membership record, or null without Redis. */
+    Membership membership() {
+        return membership;
+    }
+
+    /** Live gateway nodes as of the last heartbeat Redis answered (1 without Redis). */
+    int liveNodes() {
+        return membership == null ? 1 : membership.liveNodes();
+    }
+
     StoreWriters writers() {
         return writers;
     }
@@ -150,6 +163,9 @@ final class StoreModule implements Module {
         if (writers.requestLog().written() + writers.requestLog().dropped() > 0) {
             LOG.info("request log flushed: {} written, {} dropped", writers.requestLog().written(),
                     writers.requestLog().dropped());
+        }
+        if (membership != null) {
+            membership.close();
         }
         if (redis != null) {
             redis.close();

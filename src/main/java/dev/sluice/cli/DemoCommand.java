@@ -84,6 +84,13 @@ final class DemoCommand implements Callable<Integer> {
                 promptFailures = 1;
                 System.out.println("  failed: prompts and rollouts -> " + e.getMessage());
             }
+            boolean driftFired;
+            try {
+                driftFired = new DemoDrift(base, secret, new AdminClient(base, adminKey), gateway::awaitQualityWork).run();
+            } catch (java.io.IOException | RuntimeException e) {
+                driftFired = false;
+                System.out.println("  failed: drift alert -> " + e.getMessage());
+            }
             System.out.println();
             System.out.println("Try it yourself:");
             System.out.println("  curl " + base + "/v1/chat/completions \\");
@@ -112,6 +119,8 @@ final class DemoCommand implements Callable<Integer> {
                         + " deploy/grafana/sluice-dashboard.json)");
             }
             DemoPrompts.tryIt(base, adminKey).forEach(System.out::println);
+            System.out.println("Alerts:      SLUICE_ADMIN_KEY=" + adminKey + " ./sluice alerts --url " + base
+                    + "   (the rules, firing or not, and this node's recent alerts)");
             System.out.println("Feedback:    curl -H 'Authorization: Bearer " + adminKey + "' " + base
                     + "/admin/feedback/summary?group_by=model");
             System.out.println("Reviews:     SLUICE_ADMIN_KEY=" + adminKey + " ./sluice reviews list --url " + base
@@ -124,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("Draining in-flight requests...");
             }
             System.out.println("Evals:       ./sluice eval examples/evals/promptfooconfig.yaml --url " + base + " --key " + secret);
-            return summary.errors() == 0 && traceId != null && evalRan && promptFailures == 0 ? 0 : 1;
+            return summary.errors() == 0 && traceId != null && evalRan && promptFailures == 0 && driftFired ? 0 : 1;
         } finally {
             gateway.close();
         }

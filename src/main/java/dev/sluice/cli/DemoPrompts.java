@@ -69,6 +69,15 @@ final class DemoPrompts {
         ObjectNode plan = Json.object().put("prompt", NAME).put("to", 3).put("every", "1m");
         plan.putArray("steps").add(20).add(50).add(100);
         plan.putObject("gates").put("max_error_rate", 0.05).put("min_samples", 5);
+        // with require_eval the gateway refuses: no stored eval run has evaluated version 3
+        try {
+            admin.post("/admin/rollouts", plan.deepCopy().put("require_eval", true));
+            failed++;
+            System.out.println("  failed: a rollout with require_eval started without a stored eval run");
+        } catch (IllegalStateException e) {
+            System.out.println("  --require-eval: refused (409): " + e.getMessage().substring(0,
+                    e.getMessage().indexOf('.') + 1) + " The demo starts the canary without it, to show the rollback:");
+        }
         String roId = admin.post("/admin/rollouts", plan).path("id").asText();
         System.out.println("  canary " + roId + ": version 3 to 20% of production's users, then 50%, 100% (gate: errors <= 5%)");
         JsonNode rollout = null;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Sluice: a self-hosted LLM gateway and control plane.",
         subcommands = {DemoCommand.class, ServeCommand.class, SimCommand.class, KeysCommand.class, TeamsCommand.class,
                 CacheCommand.class, UsersCommand.class, GuardCommand.class, EvalCommand.class, DatasetsCommand.class,
-                LogsCommand.class, StatsCommand.class, PromptsCommand.class, ExperimentsCommand.class, ReviewsCommand.class,
+                LogsCommand.class, StatsCommand.class, PromptsCommand.class, ExperimentsCommand.class, ReviewsCommand.class, AlertsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

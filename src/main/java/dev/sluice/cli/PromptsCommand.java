@@ -310,58 +310,13 @@ final class PromptsCommand implements Runnable {
         @Option(names = "--label", defaultValue = "production", description = "Whose traffic (default: ${DEFAULT-VALUE}).")
         String label;
 
-        @Option(names = "--steps", split = ",", description = "Candidate shares in percent, ending at 100 (default: 5,25,50,100).")
-        List<Integer> steps;
-
-        @Option(names = "--every", defaultValue = "10m", description = "How long each step lasts (default: ${DEFAULT-VALUE}).")
-        String every;
-
-        @Option(names = "--max-error-rate", description = "Gate: e.g. 0.05 (default 0.05).")
-        Double maxErrorRate;
-
-        @Option(names = "--max-p99-latency-ms", description = "Gate: p99 latency in ms.")
-        Long maxP99;
-
-        @Option(names = "--min-feedback-positive-rate", description = "Gate: share of positive feedback, e.g. 0.8.")
-        Double minPositive;
-
-        @Option(names = "--min-online-score", description = "Gate: mean online evaluation score in [0, 1].")
-        Double minScore;
-
-        @Option(names = "--min-samples", description = "Requests the candidate needs per step before a verdict (default 50).")
-        Integer minSamples;
+        @Mixin
+        RolloutOptions options;
 
         @Override
         public Integer call() {
-            ObjectNode body = Json.object().put("prompt", name).put("label", label).put("to", to).put("every", every);
-            if (steps != null) {
-                body.set("steps", Json.MAPPER.valueToTree(steps));
-            }
-            ObjectNode gates = Json.object();
-            if (maxErrorRate != null) {
-                gates.put("max_error_rate", maxErrorRate);
-            }
-            if (maxP99 != null) {
-                gates.put("max_p99_latency_ms", maxP99);
-            }
-            if (minPositive != null) {
-                gates.put("min_feedback_positive_rate", minPositive);
-            }
-            if (minScore != null) {
-                gates.put("min_online_score", minScore);
-            }
-            if (minSamples != null) {
-                gates.put("min_samples", minSamples);
-            }
-            if (!gates.isEmpty()) {
-                body.set("gates", gates);
-            }
-            JsonNode s = target.client().post("/admin/rollouts", body);
-            System.out.println(target.json ? s.toPrettyString() : "Started rollout " + s.path("id").asText() + ": "
-                    + name + " " + s.path("baseline").asText() + " -> " + s.path("candidate").asText() + " on " + label
-                    + ", steps " + s.path("steps") + " every " + every + ". Follow it: sluice experiments status "
-                    + s.path("id").asText());
-            return 0;
+            ObjectNode body = Json.object().put("prompt", name).put("label", label).put("to", to);
+            return options.start(target, body, name + " on " + label);
         }
     }
 }

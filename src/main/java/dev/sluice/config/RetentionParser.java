@@ -11,9 +11,10 @@ final class RetentionParser {
         if (node == null) {
             return d;
         }
-        node.allowOnly(Set.of("request_log", "spans", "bodies", "audit", "feedback", "interval"));
+        node.allowOnly(Set.of("request_log", "spans", "bodies", "audit", "feedback", "interval", "eval_runs"));
         return new RetentionConfig(node.duration("request_log", d.requestLog()), node.duration("spans", d.spans()),
                 node.duration("bodies", d.bodies()), node.duration("audit", d.audit()),
-                node.duration("feedback", d.feedback()), node.duration("interval", d.interval()));
+                node.duration("feedback", d.feedback()), node.duration("interval", d.interval()),
+                node.duration("eval_runs", d.evalRuns()));
     }
 }

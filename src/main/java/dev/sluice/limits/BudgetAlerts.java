@@ -48,13 +48,24 @@ public final class BudgetAlerts {
         for (int threshold : thresholds) {
             if (pct >= threshold && first(budget.id() + ":" + threshold, budget.ttlMillis())) {
                 String period = budget.kind() == Bucket.Kind.DAILY_USD ? "daily" : "monthly";
+                java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+                details.put("kind", "budget");
+                details.put("scope", budget.scope());
+                details.put("subject", budget.subject());
+                if (budget.scope().equals("team")) {
+                    details.put("team", budget.subject());
+                }
+                details.put("period", period);
+                details.put("threshold_percent", threshold);
+                details.put("spent_usd", spent);
+                details.put("limit_usd", budget.limit());
                 sink.send(new Alert(threshold >= 100 ? "P1" : threshold >= 80 ? "P2" : "P3",
                         String.format(Locale.ROOT, "Budget %d%% used: %s %s (%s)", threshold, budget.scope(),
                                 budget.subject(), period),
                         String.format(Locale.ROOT, "%s %s has spent $%.4f of its %s budget of $%.2f (%.0f%%).%s",
                                 budget.scope(), budget.subject(), spent, period, budget.limit(), pct,
                                 threshold >= 100 ? " Requests are now refused with 429 budget_exceeded until the"
-                                        + " period ends or the budget is raised." : " See /admin/logs for what it spent on.")));
+                                        + " period ends or the budget is raised." : " See /admin/logs for what it spent on."), details));
             }
         }
     }

@@ -93,6 +93,7 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
     private final Set<String> models;
     private final List<Watched> writers = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> redisFallbacks = new CopyOnWriteArrayList<>();
+    private final List<LongSupplier> clusterNodes = new CopyOnWriteArrayList<>();
 
     private final LongHistogram tokenUsage;
     private final DoubleHistogram operationDuration;
@@ -163,6 +164,9 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
                     }
                     obs.record(total);
                 });
+        meter.gaugeBuilder("sluice.cluster.nodes").ofLongs().setUnit("{node}")
+                .setDescription("Live gateway nodes in the membership record, as of this node's last heartbeat Redis answered.")
+                .buildWithCallback(obs -> clusterNodes.forEach(s -> obs.record(s.getAsLong())));
         meter.gaugeBuilder("sluice.store.queue_depth").ofLongs().setUnit("{record}")
                 .setDescription("Records waiting in a store writer's memory queue.")
                 .buildWithCallback(obs -> writers.forEach(w -> obs.record(w.writer().queued(), Attributes.of(WRITER, w.name()))));
@@ -207,6 +211,11 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
     /** Reports how often limits were decided locally because Redis was down. */
     public void watchRedisFallbacks(LongSupplier count) {
         redisFallbacks.add(count);
+    }
+
+    /** Reports the live node count of the cluster membership record. */
+    public void watchClusterNodes(LongSupplier count) {
+        clusterNodes.add(count);
     }
 
     /** Writes every series in the Prometheus text format. */

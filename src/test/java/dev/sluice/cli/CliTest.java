@@ -108,6 +108,9 @@ class CliTest {
         assertThat(demo.out()).contains("prompt v1", "prompt v2", "Regression table", "REGRESSED", "3 regressed", "is over $0.000025");
         assertThat(demo.out()).contains("promoted the winner 'concise': production -> 2", "automatic rollback after",
                 "max_error_rate", "production still -> 2", "copies to version 1, 0 failed");
+        assertThat(demo.out()).contains("--require-eval: refused (409): No stored evaluation run has evaluated support-answer@3.");
+        assertThat(demo.out()).contains("P2 FIRING topic-shift: drift centroid_shift", "figures: centroid_shift",
+                "read back from GET /admin/alerts", "./sluice alerts --url");
         assertThat(demo.out()).containsPattern("Dashboard: +http://127\\.0\\.0\\.1:\\d+/ui +\\(log in with the admin key above\\)");
         // the RAG trace: the app's spans and the gateway's are one trace in the store
         Matcher trace = Pattern.compile("/admin/traces/([0-9a-f]{32})").matcher(demo.out());

@@ -73,7 +73,7 @@ class ConfigKitchenSinkTest {
         assertThat(c.tracing()).isEqualTo(new TracingConfig(false, "http://127.0.0.1:4318/v1/traces", "full", 0.5, false,
                 "ks"));
         assertThat(c.retention()).isEqualTo(new RetentionConfig(Duration.ofDays(1), Duration.ofDays(2),
-                Duration.ofHours(3), Duration.ofDays(4), Duration.ofDays(5), Duration.ofMinutes(6)));
+                Duration.ofHours(3), Duration.ofDays(4), Duration.ofDays(5), Duration.ofMinutes(6), Duration.ofDays(7)));
     }
 
     @Test

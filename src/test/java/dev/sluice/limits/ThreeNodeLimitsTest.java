@@ -167,15 +167,20 @@ class ThreeNodeLimitsTest {
      * must end in a 200, every other one in a 429.
      */
     private Burst burst(String key) throws Exception {
+        return burst(nodes, upstream, key, BURST);
+    }
+
+    /** {@code size} requests at once, round-robin over {@code nodes}, through the gated {@code upstream}. */
+    static Burst burst(List<TestGateway> nodes, GatedUpstream upstream, String key, int size) throws Exception {
         ObjectNode request = Json.object().put("model", "gpt-4o-mini").put("max_tokens", MAX_TOKENS);
         request.putArray("messages").addObject().put("role", "user").put("content", "hi");
         byte[] body = Json.bytes(request);
         Map<String, String> auth = Http.bearer(key);
-        CountDownLatch decided = upstream.shut(BURST);
+        CountDownLatch decided = upstream.shut(size);
         List<Http.Response> responses = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Http.Response>> pending = new ArrayList<>();
-            for (int i = 0; i < BURST; i++) {
+            for (int i = 0; i < size; i++) {
                 TestGateway node = nodes.get(i % nodes.size());
                 pending.add(pool.submit(() -> {
                     Http.Response r = node.http().post("/v1/chat/completions", body, auth);

@@ -258,7 +258,7 @@ class AlertRulesTest {
                 .containsExactly("error_rate", "spend", "negative_feedback_rate");
         assertThat(example.metrics()).isNotNull();
         assertThat(example.metrics().bearerToken()).isNull();
-        assertThat(loader.loadDemo().alerts().rules()).hasSize(2);
+        assertThat(loader.loadDemo().alerts().rules()).hasSize(3);
         assertThat(loader.loadDemo().metrics()).isNotNull();
         assertThat(loader.parse(base + "metrics:\n", "t.yaml").metrics()).as("an empty metrics: turns them on").isNotNull();
         assertThat(loader.parse(base, "t.yaml").metrics()).isNull();

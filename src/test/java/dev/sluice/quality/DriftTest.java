@@ -22,18 +22,8 @@ import org.junit.jupiter.api.Test;
 class DriftTest {
     private static final Map<String, String> ADMIN = Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY);
 
-    /** Cooking questions: the stable topic. */
-    private static final List<String> COOKING = List.of(
-            "How long should I boil an egg for a soft yolk?", "What is the best way to caramelise onions?",
-            "Can I replace butter with olive oil when baking a cake?", "How do I keep pasta from sticking together?",
-            "What temperature should I roast a chicken at?", "How do I make a simple tomato sauce from scratch?",
-            "Why did my bread not rise in the oven?", "How much salt should go into pizza dough?",
-            "What spices go well with roasted carrots?", "How do I cook rice so it is fluffy?",
-            "Is it safe to refreeze thawed minced beef?", "How can I make my pancakes thicker?",
-            "What can I use instead of eggs in cookies?", "How do I sear a steak in a cast iron pan?",
-            "How long does homemade soup keep in the fridge?", "What is the difference between baking soda and baking powder?",
-            "How do I make a vinaigrette that does not separate?", "Which potatoes are best for mashing?",
-            "How do I know when a pork chop is cooked through?", "What herbs go into a classic pesto?");
+    /** Cooking questions: the stable topic (the demo's too). */
+    private static final List<String> COOKING = dev.sluice.cli.DemoDrift.COOKING;
 
     /** More cooking questions, none of them asked in the baseline: the same topic, other words. */
     private static final List<String> MORE_COOKING = List.of(
@@ -49,17 +39,7 @@ class DriftTest {
             "How do I reheat lasagne without drying it out?", "How do I make a smooth cheese sauce?");
 
     /** Questions about programming: the topic the traffic shifts to. */
-    private static final List<String> CODE = List.of(
-            "How do I reverse a linked list in Java?", "What does a NullPointerException mean in my stack trace?",
-            "How do I write a SQL query that joins three tables?", "Why is my Python list comprehension so slow?",
-            "How do I undo the last git commit but keep the changes?", "What is the difference between TCP and UDP sockets?",
-            "How can I make an HTTP request in JavaScript with fetch?", "How do I parse JSON in Go?",
-            "What is a race condition and how do I avoid it with locks?", "How do I configure a Kubernetes liveness probe?",
-            "Why does my Rust borrow checker complain about a mutable reference?", "How do I index a PostgreSQL column for LIKE queries?",
-            "How do I write a unit test with JUnit 5 and AssertJ?", "What is the time complexity of quicksort?",
-            "How do I read a file line by line in C?", "How do I set environment variables in a Dockerfile?",
-            "What is dependency injection in Spring?", "How do I debounce a function in TypeScript?",
-            "How can I profile memory allocations in the JVM?", "How do I write a regular expression for an email address?");
+    private static final List<String> CODE = dev.sluice.cli.DemoDrift.CODE;
 
     private static void ask(TestGateway gw, String key, String question) {
         ObjectNode body = Json.object().put("model", "gpt-4o-mini");
@@ -129,6 +109,13 @@ class DriftTest {
             String alert = hook.received.getFirst().toString();
             assertThat(alert).contains("topic-shift").contains("centroid_shift").contains("embedding_psi")
                     .contains("FIRING");
+            // the same alert in the node's history, with its figures
+            JsonNode history = gw.http().get("/admin/alerts?status=firing", ADMIN).json();
+            JsonNode entry = history.path("data").get(0);
+            assertThat(entry.path("details").path("rule").asText()).isEqualTo("topic-shift");
+            assertThat(entry.path("details").path("figures").path("centroid_shift").asDouble()).isGreaterThan(4);
+            assertThat(history.path("rules").get(0).path("state").asText()).isEqualTo("firing");
+            assertThat(history.path("rules").get(0).path("figure").asText()).isEqualTo("centroid_shift");
         }
     }
 

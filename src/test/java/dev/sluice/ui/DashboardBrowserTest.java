@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -14,8 +13,6 @@ import dev.sluice.api.Json;
 import dev.sluice.testing.Http;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +28,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Dashboard in a browser")
 class DashboardBrowserTest {
-    private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
     /** Logged content that would run as script if a page rendered it as HTML. */
     private static final String HOSTILE = "Please email jane.doe@example.com about <img src=x onerror=\"window.__xss=1\">"
             + " and <script>window.__xss=2</script> thanks";
@@ -66,7 +62,7 @@ class DashboardBrowserTest {
         assertThat(hostile.status()).as(hostile.body()).isEqualTo(200);
         hostileRequestId = hostile.header("x-request-id");
         demo.gateway.awaitFlushed(java.time.Duration.ofSeconds(10));
-        Files.createDirectories(SCREENSHOTS);
+        Files.createDirectories(BrowserSession.SCREENSHOTS);
     }
 
     @AfterAll
@@ -82,61 +78,15 @@ class DashboardBrowserTest {
         }
     }
 
-    /** A browser page with its own cookies, logged in through the login form; problems it meets are collected. */
-    private final class Session implements AutoCloseable {
-        final BrowserContext context;
-        final Page page;
-        final List<String> problems = Collections.synchronizedList(new ArrayList<>());
-
-        Session(String adminKey, int width, int height) {
-            context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
-            page = context.newPage();
-            page.onConsoleMessage(m -> {
-                if (m.type().equals("error")) {
-                    problems.add("console: " + m.text());
-                }
-            });
-            page.onPageError(e -> problems.add("page error: " + e));
-            page.onRequestFailed(r -> problems.add("failed: " + r.url() + " " + r.failure()));
-            page.onResponse(r -> {
-                if (r.status() >= 400) {
-                    problems.add("HTTP " + r.status() + " " + r.url());
-                }
-            });
-            page.onDialog(d -> d.accept());
-            page.navigate(demo.base + "/ui");
-            page.getByLabel("Admin key").fill(adminKey);
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-            page.locator("nav.side").waitFor();
-        }
-
-        Session(String adminKey) {
-            this(adminKey, 1280, 900);
-        }
-
-        /** Opens a page by its hash route and waits until it has rendered its heading. */
-        void open(String hash) {
-            page.navigate(demo.base + "/ui#/" + hash);
-            page.locator("main[data-rendered='#/" + hash + "']").waitFor();
-            assertThat(page.locator("main .error").count()).as("error box on " + hash + ": "
-                    + (page.locator("main .error").count() > 0 ? page.locator("main .error").first().textContent() : "")).isZero();
-        }
-
-        void screenshot(String name) {
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
-        }
-
-        @Override
-        public void close() {
-            context.close();
-        }
+    private BrowserSession session(String adminKey) {
+        return new BrowserSession(browser, demo.base, adminKey);
     }
 
     @Test
     @DisplayName("every page loads without console errors or failed requests, at 1280 px and on a phone")
     void everyPage() {
         JsonNode traces = demo.http.get("/admin/analytics/traces?limit=1", Http.bearer(DemoGateway.ADMIN_KEY)).json();
-        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+        try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
             List<String> navPages = s.page.locator("nav.side a").all().stream().map(a -> a.getAttribute("data-page")).toList();
             assertThat(navPages).contains("overview", "requests", "traces", "keys");
             for (String page : navPages) {
@@ -152,7 +102,7 @@ class DashboardBrowserTest {
             assertThat(traces.path("data")).isNotEmpty();
             assertThat(s.problems).as("console errors and failed requests").isEmpty();
         }
-        try (Session phone = new Session(DemoGateway.ADMIN_KEY, 390, 844)) {
+        try (BrowserSession phone = new BrowserSession(browser, demo.base, DemoGateway.ADMIN_KEY, 390, 844)) {
             phone.open("overview");
             phone.screenshot("overview-phone");
             phone.open("requests");
@@ -164,7 +114,7 @@ class DashboardBrowserTest {
     @Test
     @DisplayName("a request page shows the captured, redacted body as text: logged markup does not run")
     void requestPage() {
-        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+        try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
             s.open("request/" + hostileRequestId);
             Locator captured = s.page.getByTestId("captured-request");
             String text = captured.textContent();
@@ -179,7 +129,7 @@ class DashboardBrowserTest {
     @Test
     @DisplayName("a trace page renders the RAG tree: the application's spans with the gateway's under generate")
     void tracePage() {
-        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+        try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
             s.open("trace/" + demo.ragTraceId);
             Locator rows = s.page.locator(".wf-row");
             assertThat(rows.allTextContents()).anyMatch(t -> t.contains("answer question"))
@@ -197,7 +147,7 @@ class DashboardBrowserTest {
     @Test
     @DisplayName("the requests page's live tail shows a new request without a reload, and its link opens it")
     void liveTail() {
-        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+        try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
             s.open("requests");
             s.page.getByLabel("Live tail").check();
             String id = "req_live_tail_" + System.nanoTime();
@@ -225,7 +175,7 @@ class DashboardBrowserTest {
             Http.Response pushed = demo.http.post("/admin/prompts", body, Http.bearer(DemoGateway.ADMIN_KEY));
             assertThat(pushed.status()).as(pushed.body()).isEqualTo(200);
         }
-        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+        try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
             s.open("prompts");
             s.page.locator("a[href='#/prompts/support']").click();
             s.page.locator("main[data-rendered='#/prompts/support']").waitFor();
@@ -239,7 +189,7 @@ class DashboardBrowserTest {
     @Test
     @DisplayName("a key is created with its secret shown once, then revoked")
     void keyLifecycle() {
-        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+        try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
             s.open("keys");
             s.page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("browser-key");
             s.page.getByLabel("Requests / minute").fill("60");
@@ -262,7 +212,7 @@ class DashboardBrowserTest {
     @Test
     @DisplayName("a viewer sees no write buttons, and gets a 403 when it posts anyway")
     void viewer() {
-        try (Session s = new Session(demo.adminKey("viewer", null))) {
+        try (BrowserSession s = session(demo.adminKey("viewer", null))) {
             s.open("keys");
             assertThat(s.page.locator("main table").count()).isOne();
             assertThat(s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).count()).isZero();
@@ -283,7 +233,7 @@ class DashboardBrowserTest {
     @Test
     @DisplayName("a post without the CSRF token is refused, even from the dashboard's own page")
     void csrf() {
-        try (Session s = new Session(DemoGateway.ADMIN_KEY)) {
+        try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
             s.open("overview");
             Object status = s.page.evaluate("""
                     async () => (await fetch('/ui/api/keys', {method: 'POST', body: JSON.stringify({name: 'forged'}),

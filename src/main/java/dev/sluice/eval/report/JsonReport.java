@@ -38,6 +38,7 @@ public final class JsonReport {
         stats.put("cost_usd", run.totalCostUsd());
         stats.put("tokens", run.totalTokens());
         stats.put("mean_latency_ms", Math.round(run.meanLatencyMs()));
+        root.set("served_prompts", servedPrompts(run));
         ArrayNode results = root.putArray("results");
         for (CaseResult c : run.cases()) {
             ObjectNode r = results.addObject();
@@ -52,6 +53,9 @@ public final class JsonReport {
             r.put("prompt_index", run.prompts().indexOf(c.prompt()));
             r.put("target", c.target());
             r.put("model", c.model());
+            if (c.test().metadata().get("source_request_id") instanceof String source) {
+                r.put("source_request_id", source);
+            }
             r.put("pass", c.pass());
             r.put("score", c.score());
             r.put("latency_ms", Math.round(c.meanLatencyMs()));
@@ -65,6 +69,9 @@ public final class JsonReport {
             for (Trial t : c.trials()) {
                 ObjectNode o = trials.addObject();
                 o.put("request_id", t.answer().requestId());
+                if (t.answer().servedPrompt() != null) {
+                    o.put("served_prompt", t.answer().servedPrompt());
+                }
                 o.put("output", t.answer().text());
                 if (t.answer().toolCalls() != null) {
                     o.set("tool_calls", t.answer().toolCalls());
@@ -97,6 +104,31 @@ public final class JsonReport {
             }
         }
         return root;
+    }
+
+    /**
+     * The registry prompt versions the gateway served in this run ({@code x-sluice-prompt}), each with the cases
+     * that got at least one answer from it and how many of those passed: what a rollout's {@code require_eval}
+     * reads.
+     */
+    private static ArrayNode servedPrompts(RunResult run) {
+        java.util.Map<String, int[]> counts = new java.util.TreeMap<>();
+        for (CaseResult c : run.cases()) {
+            java.util.Set<String> served = new java.util.TreeSet<>();
+            for (Trial t : c.trials()) {
+                if (t.answer().servedPrompt() != null) {
+                    served.add(t.answer().servedPrompt());
+                }
+            }
+            for (String s : served) {
+                int[] n = counts.computeIfAbsent(s, k -> new int[2]);
+                n[0]++;
+                n[1] += c.pass() ? 1 : 0;
+            }
+        }
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        counts.forEach((prompt, n) -> out.addObject().put("prompt", prompt).put("cases", n[0]).put("passed", n[1]));
+        return out;
     }
 
     public static String write(RunResult run) {

@@ -82,7 +82,8 @@ public final class GatewayClient implements ModelCaller {
         if (response.statusCode() >= 400 || body == null) {
             String message = body == null ? "HTTP " + response.statusCode() + " with a body that is not JSON"
                     : "HTTP " + response.statusCode() + ": " + body.path("error").path("message").asText("(no message)");
-            return Answer.failed(message, latency, id);
+            // a version that fails is still the version evaluated (its rollout gate must see the failure)
+            return new Answer("", null, latency, null, 0, 0, null, id, message, response.prompt());
         }
         JsonNode message = body.path("choices").path(0).path("message");
         JsonNode toolCalls = message.path("tool_calls");
@@ -90,7 +91,7 @@ public final class GatewayClient implements ModelCaller {
         JsonNode usage = body.path("usage");
         return new Answer(message.path("content").asText(""), toolCalls.isArray() ? toolCalls : null, latency, cost,
                 usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt(),
-                body.path("model").asText(request.path("model").asText()), id, null);
+                body.path("model").asText(request.path("model").asText()), id, null, response.prompt());
     }
 
     /** The request without the variables its registry prompt is known not to use (the request itself when it has no prompt). */
@@ -183,12 +184,12 @@ public final class GatewayClient implements ModelCaller {
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Raw(r.statusCode(), r.body(), r.headers().firstValue("x-request-id").orElse(null),
-                    r.headers().firstValue("x-sluice-cost").orElse(null));
+                    r.headers().firstValue("x-sluice-cost").orElse(null), r.headers().firstValue("x-sluice-prompt").orElse(null));
         } catch (ConnectException | UnresolvedAddressException e) {
             throw new GatewayUnreachable("cannot reach the gateway at " + baseUrl + " (is it running? use --url)");
         } catch (java.net.http.HttpTimeoutException e) {
             return new Raw(504, Json.bytes(Json.object().set("error", Json.object().put("message",
-                    "no answer within " + timeout.toSeconds() + " s (raise --timeout)"))), requestId, null);
+                    "no answer within " + timeout.toSeconds() + " s (raise --timeout)"))), requestId, null, null);
         } catch (IOException e) {
             if (e.getCause() instanceof ConnectException || e.getCause() instanceof UnresolvedAddressException) {
                 throw new GatewayUnreachable("cannot reach the gateway at " + baseUrl + " (is it running? use --url)");
@@ -217,6 +218,6 @@ public final class GatewayClient implements ModelCaller {
         }
     }
 
-    /** What came back: status, body and the headers the client reads. */
-    private record Raw(int statusCode, byte[] body, String requestId, String cost) {}
+    /** What came back: status, body and the headers the client reads ({@code x-sluice-prompt}: the version served). */
+    private record Raw(int statusCode, byte[] body, String requestId, String cost, String prompt) {}
 }

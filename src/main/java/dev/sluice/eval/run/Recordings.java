@@ -51,7 +51,7 @@ public final class Recordings {
                 return new Answer(a.path("text").asText(), a.has("tool_calls") ? a.get("tool_calls") : null,
                         a.path("latency_ms").asLong(), a.has("cost_usd") ? a.path("cost_usd").asDouble() : null,
                         a.path("prompt_tokens").asInt(), a.path("completion_tokens").asInt(), a.path("model").asText(),
-                        requestId, null);
+                        requestId, null, a.path("served_prompt").isTextual() ? a.path("served_prompt").asText() : null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -73,6 +73,9 @@ public final class Recordings {
         a.put("prompt_tokens", answer.promptTokens());
         a.put("completion_tokens", answer.completionTokens());
         a.put("model", answer.model());
+        if (answer.servedPrompt() != null) {
+            a.put("served_prompt", answer.servedPrompt());
+        }
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root), StandardCharsets.UTF_8);

@@ -78,7 +78,8 @@ public final class Datasets {
         return database.withConnection(c -> {
             int added = 0;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO eval_dataset_items (dataset, input_hash, vars,"
-                    + " expected, metadata, source_request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    + " expected, metadata, source_request_id, created_at, end_user) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                    + " (SELECT MAX(r.end_user) FROM request_log r WHERE r.request_id = ?))"
                     + " ON CONFLICT (dataset, input_hash) DO NOTHING")) {
                 for (Item item : items) {
                     ps.setString(1, dataset);
@@ -88,6 +89,7 @@ public final class Datasets {
                     ps.setString(5, item.metadata() == null ? null : Json.string(item.metadata()));
                     ps.setString(6, item.sourceRequestId());
                     ps.setLong(7, now);
+                    ps.setString(8, item.sourceRequestId());   // the logged request's end user, kept for erasure
                     added += ps.executeUpdate();
                 }
             }

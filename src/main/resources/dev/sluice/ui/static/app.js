@@ -51,6 +51,7 @@ async function route() {
       history.replaceState(null, '', '#/' + [id, ...params].map(encodeURIComponent).join('/') + (s ? '?' + s : ''));
     },
     onLeave: fn => leaving.push(fn),
+    reload: () => route(),
   };
   try {
     const content = await page.render(ctx);

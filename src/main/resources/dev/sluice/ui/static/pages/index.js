@@ -5,7 +5,7 @@
 //   group    the navigation group it sits in
 //   visible  optional (can) => boolean: hide it from roles that cannot use it (the admin API still decides)
 //   render   async (ctx) => Node, where ctx = {params, query, session, can: {write(team), owner()}, go(hash),
-//            setQuery(values), onLeave(fn)}; data comes from lib/api.js (the admin API through the session)
+//            setQuery(values), onLeave(fn), reload()}; data comes from lib/api.js (the admin API through the session)
 import overview from './overview.js';
 import requests from './requests.js';
 import request from './request.js';
@@ -24,6 +24,8 @@ import quality from './quality.js';
 import prompts from './prompts.js';
 import evals from './evals.js';
 import rollouts from './rollouts.js';
+import reviews from './reviews.js';
+import monitors from './monitors.js';
 
 export default [
   overview,
@@ -34,6 +36,8 @@ export default [
   session,
   guardrails,
   feedback,
+  reviews,
+  monitors,
   quality,
   prompts,
   rollouts,

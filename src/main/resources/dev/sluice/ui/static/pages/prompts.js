@@ -1,6 +1,7 @@
-import {h, mount, card, table, facts, errorBox} from '../lib/dom.js';
+import {h, mount, card, table, facts, field, input, select, errorBox} from '../lib/dom.js';
 import {api} from '../lib/api.js';
 import {time} from '../lib/fmt.js';
+import {changes} from '../lib/forms.js';
 
 /** Label names, whether the API gives a list or a map of them. */
 function labelList(labels) {
@@ -38,9 +39,45 @@ export default {
       }
     };
     if (prompt.latest_version > 1) await showDiff(prompt.latest_version - 1, prompt.latest_version);
+    const notice = h('div', {'aria-live': 'polite'});
+    const act = changes(notice, () => ctx.reload(), errorBox);
+    const writable = ctx.can.write(prompt.team ?? null);
+    const labels = Object.entries(prompt.labels || {}).filter(([l]) => l !== 'latest');
+    let labelForm = null;
+    if (writable) {
+      // promote: point a label (production, staging, ...) at a version; the move is audited and can be rolled back
+      labelForm = h('form', {class: 'filters', 'aria-label': 'Point a label at a version'},
+        field('Label', input('label', {value: 'production', required: true, pattern: '[a-z0-9][a-z0-9._\\-]*'})),
+        field('Version', select('version', (prompt.versions || []).map(v => [String(v.version), 'v' + v.version]),
+          String(prompt.latest_version))),
+        field('Reason', input('reason', {placeholder: 'optional'})),
+        h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Move label')));
+      labelForm.addEventListener('submit', e => {
+        e.preventDefault();
+        const label = labelForm.elements.label.value.trim();
+        const version = Number(labelForm.elements.version.value);
+        const reason = labelForm.elements.reason.value.trim();
+        act(async () => {
+          await api.post('prompts/' + name + '/labels/' + label, reason ? {version, reason} : {version});
+          sessionStorage.setItem('sluice-notice', 'Label ' + label + ' now points at v' + version + '.');
+        }, 'Point label "' + label + '" of ' + name + ' at v' + version + '? Traffic using it gets that version at once.');
+      });
+    }
+    const rollback = label => act(async () => {
+      const m = await api.post('prompts/' + name + '/labels/' + label + '/rollback', {reason: 'rolled back from the dashboard'});
+      sessionStorage.setItem('sluice-notice', 'Label ' + label + ' rolled back: v' + m.from_version + ' → v' + m.to_version + '.');
+    }, 'Roll back label "' + label + '" of ' + name + ' to the version it pointed at before?');
+    const shown = sessionStorage.getItem('sluice-notice');
+    if (shown) {
+      sessionStorage.removeItem('sluice-notice');
+      mount(notice, h('div', {class: 'notice', role: 'status'}, shown));
+    }
     return h('div', {}, h('div', {class: 'page-head'}, h('h1', {}, 'Prompt ', h('code', {}, prompt.name))),
-      facts([['Description', prompt.description], ['Team', prompt.team], ['Latest version', 'v' + prompt.latest_version],
-        ['Labels', Object.entries(prompt.labels || {}).map(([l, v]) => l + ' → v' + v).join(', ') || '—']]),
+      notice,
+      facts([['Description', prompt.description], ['Team', prompt.team], ['Latest version', 'v' + prompt.latest_version]]),
+      card('Labels', table([['Label', ([l]) => h('code', {}, l)], ['Version', ([, v]) => 'v' + v],
+        ['', ([l]) => writable ? h('button', {type: 'button', class: 'danger', onclick: () => rollback(l)}, 'Roll back ' + l) : '']],
+        labels, {empty: 'No labels yet: requests name a version or "latest".'}), labelForm),
       card('Versions', table([
         ['Version', v => 'v' + v.version], ['Labels', v => labelList(v.labels)], ['Message', v => v.message ?? ''],
         ['Author', v => v.author ?? '—'], ['Created', v => time(v.created_at)],
