@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code rollup_hour}: every dimension a stats query filters or groups by whose cardinality is set by
  *       configuration, not traffic (model, provider, key, team, operation, status, error type, cache status,
  *       prompt, prompt version). It serves every range longer than a few hours.</li>
- *   <li>{@code rollup_day} and {@code rollup_minute}: the dimensions charts use (model, provider, team,
- *       operation, status, error type, cache status). Days make a 30-day overview read ~30 rows per
- *       combination instead of ~720; minutes serve short ranges and the edges of longer ones. Keys and
+ *   <li>{@code rollup_day}, {@code rollup_hour_summary} and {@code rollup_minute}: the dimensions charts use
+ *       (model, provider, team, operation, status, error type, cache status). Days make a 30-day overview read ~30 rows per
+ *       combination instead of ~720; summary hours serve the partial days at its ends (measured: reading them
+ *       from {@code rollup_hour}, whose keys make about one row per request, cost more than the rest together);
+ *       minutes serve short ranges and the partial hours. Keys and
  *       prompts are left out of them so a minute holds few rows: a query by key or prompt reads whole hours
  *       from {@code rollup_hour} and the (at most two) partial hours at its ends from the raw log, by the
  *       log's (key_id, ts) and (prompt, ts) indexes.</li>
@@ -91,11 +93,12 @@ public final class Rollups {
             "error_type", "cache_status", "prompt", "prompt_version");
     public static final Level DAY = new Level("rollup_day", 86_400_000L, List.of("model", "provider", "team",
             "operation", "status", "error_type", "cache_status"));
+    public static final Level HOUR_SUMMARY = new Level("rollup_hour_summary", 3_600_000L, DAY.dims());
     public static final Level HOUR = new Level("rollup_hour", 3_600_000L, FULL);
     public static final Level MINUTE = new Level("rollup_minute", 60_000L, List.of("model", "provider", "team",
             "operation", "status", "error_type", "cache_status"));
     /** Every level, widest first (the order a query plan tries them in). */
-    public static final List<Level> LEVELS = List.of(DAY, HOUR, MINUTE);
+    public static final List<Level> LEVELS = List.of(DAY, HOUR_SUMMARY, HOUR, MINUTE);
 
     private Rollups() {}
 
