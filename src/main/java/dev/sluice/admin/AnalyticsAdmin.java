@@ -248,8 +248,13 @@ public final class AnalyticsAdmin implements Endpoints {
             throw new SluiceException(400, "invalid_request_error", "query_too_large", "bucket", "More than "
                     + caps.maxGroups() + " buckets (analytics.max_groups); use a wider bucket or a shorter range.");
         }
+        String exact = call.query("exact");
+        if (exact != null && !exact.equals("true") && !exact.equals("false")) {
+            throw SluiceException.invalidRequest("exact", "exact is true (read the raw log: exact percentiles) or false"
+                    + " (the default: rollups where they can answer).");
+        }
         Stats.Result result = Stats.compute(stats, query, new Stats.Spec(query.fromMillis(), query.toMillis(), bucket,
-                groupBy, caps.maxRows(), caps.maxGroups(), caps.queryTimeout()));
+                groupBy, caps.maxRows(), caps.maxGroups(), caps.queryTimeout(), "true".equals(exact)));
         call.http.streamJson(200, result);
     }
 

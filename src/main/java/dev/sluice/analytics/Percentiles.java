@@ -22,6 +22,13 @@ final class Percentiles {
         return size;
     }
 
+    /** Counts every value into a rollup histogram (see {@link dev.sluice.store.Rollups#bucket}). */
+    void addTo(long[] histogram) {
+        for (int i = 0; i < size; i++) {
+            histogram[dev.sluice.store.Rollups.bucket(values[i])]++;
+        }
+    }
+
     /**
      * The nearest-rank percentile: the smallest value with at least p% of the values at or below
      * it (rank {@code ceil(p/100 * n)}); null when there are no values.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.store.RequestQuery;
+import dev.sluice.store.Rollups;
 import dev.sluice.store.StatsReader;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,9 +45,17 @@ public final class Stats {
      * @param maxRows   more matching rows than this is a 400 asking to narrow the query
      * @param maxGroups more (bucket, group) pairs than this is a 400 naming the cap
      * @param timeout   the whole aggregate (both scans) must finish within this, else a 400
+     * @param exact     read the raw log even where rollups could answer: exact nearest-rank percentiles,
+     *                  at the cost of a scan (capped by {@code maxRows})
      */
     public record Spec(Long fromMillis, Long toMillis, Duration bucket, List<String> groupBy, long maxRows,
-                       int maxGroups, Duration timeout) {}
+                       int maxGroups, Duration timeout, boolean exact) {
+        /** Answered from rollups where they can. */
+        public Spec(Long fromMillis, Long toMillis, Duration bucket, List<String> groupBy, long maxRows, int maxGroups,
+                    Duration timeout) {
+            this(fromMillis, toMillis, bucket, groupBy, maxRows, maxGroups, timeout, false);
+        }
+    }
 
     private Stats() {}
 
@@ -87,37 +96,59 @@ public final class Stats {
         long deadline = System.nanoTime() + spec.timeout().toNanos();
         long[] scanned = {0};
         boolean[] tooMany = {false};
+        List<StatsReader.Segment> plan = spec.exact() ? null : reader.plan(query, bucketMillis, spec.groupBy());
+        StatsReader.Sink<StatsReader.Row> raw = row -> {
+            if (++scanned[0] > spec.maxRows()) {
+                tooMany[0] = true;
+                return false;
+            }
+            group(groups, key(row, bucketMillis, needTags, spec.groupBy()), spec).add(row);
+            return true;
+        };
         try {
-            reader.scan(query, needTags, deadline, row -> {
-                if (++scanned[0] > spec.maxRows()) {
-                    tooMany[0] = true;
-                    return false;
-                }
-                Key key = key(row, bucketMillis, needTags, spec.groupBy());
-                Group group = groups.get(key);
-                if (group == null) {
-                    if (groups.size() >= spec.maxGroups()) {
-                        throw tooLarge("group_by", "More than " + spec.maxGroups() + " groups (time buckets x group_by"
-                                + " values; the cap is analytics.max_groups); use a wider bucket, fewer group_by"
-                                + " dimensions, a shorter range or filters.");
+            if (plan == null) {
+                reader.scan(query, needTags, deadline, raw);
+            } else {
+                long[] fromRollups = {0};
+                // one query per level (and one for the raw edges), widest first
+                Map<Rollups.Level, List<StatsReader.Segment>> byLevel = new java.util.LinkedHashMap<>();
+                List<StatsReader.Segment> rawEdges = new ArrayList<>();
+                for (StatsReader.Segment segment : plan) {
+                    if (segment.level() == null) {
+                        rawEdges.add(segment);
+                    } else {
+                        byLevel.computeIfAbsent(segment.level(), l -> new ArrayList<>()).add(segment);
                     }
-                    group = new Group();
-                    groups.put(key, group);
                 }
-                group.add(row);
-                return true;
-            });
+                for (List<StatsReader.Segment> segments : byLevel.values()) {
+                    reader.scanRollup(segments, query, bucketMillis, spec.groupBy(), deadline, cell -> {
+                        long bucket = bucketMillis == 0 ? Long.MIN_VALUE : cell.bucket();
+                        group(groups, new Key(bucket, cell.group()), spec).add(cell);
+                        fromRollups[0] += cell.requests();
+                        return true;
+                    });
+                }
+                if (!rawEdges.isEmpty()) {
+                    reader.scan(rawEdges, query, needTags, deadline, raw);
+                }
+                scanned[0] += fromRollups[0];
+            }
             if (tooMany[0]) {
                 throw tooLarge(null, "More than " + spec.maxRows() + " requests match (the cap is analytics.max_rows);"
                         + " narrow the time range (from/to) or add filters.");
             }
-            reader.scanFeedback(query, needTags, deadline, f -> {
+            StatsReader.Sink<StatsReader.FeedbackRow> feedback = f -> {
                 Group group = groups.get(key(f.request(), bucketMillis, needTags, spec.groupBy()));
                 if (group != null) { // null only for a request written between the two scans
                     group.feedback.add(f);
                 }
                 return true;
-            });
+            };
+            if (plan == null) {
+                reader.scanFeedback(query, needTags, deadline, feedback);
+            } else {
+                reader.scanFeedbackOfRated(query, needTags, deadline, feedback);
+            }
         } catch (StatsReader.TooSlow e) {
             throw new SluiceException(400, "invalid_request_error", "query_timeout", null, "The aggregate took longer"
                     + " than " + spec.timeout().toMillis() + " ms (analytics.query_timeout); narrow the time range"
@@ -125,7 +156,21 @@ public final class Stats {
         }
         List<Map.Entry<Key, Group>> sorted = new ArrayList<>(groups.entrySet());
         sorted.sort(Map.Entry.comparingByKey(Key.ORDER));
-        return new Result(spec, bucketMillis, scanned[0], sorted);
+        return new Result(spec, bucketMillis, scanned[0], sorted, plan != null);
+    }
+
+    private static Group group(Map<Key, Group> groups, Key key, Spec spec) {
+        Group group = groups.get(key);
+        if (group == null) {
+            if (groups.size() >= spec.maxGroups()) {
+                throw tooLarge("group_by", "More than " + spec.maxGroups() + " groups (time buckets x group_by"
+                        + " values; the cap is analytics.max_groups); use a wider bucket, fewer group_by"
+                        + " dimensions, a shorter range or filters.");
+            }
+            group = new Group();
+            groups.put(key, group);
+        }
+        return group;
     }
 
     private static SluiceException tooLarge(String param, String message) {
@@ -148,8 +193,10 @@ public final class Stats {
         private final long bucketMillis;
         private final long requests;
         private final List<Map.Entry<Key, Group>> groups;
+        private final boolean rollups;
 
-        private Result(Spec spec, long bucketMillis, long requests, List<Map.Entry<Key, Group>> groups) {
+        private Result(Spec spec, long bucketMillis, long requests, List<Map.Entry<Key, Group>> groups, boolean rollups) {
+            this.rollups = rollups;
             this.spec = spec;
             this.bucketMillis = bucketMillis;
             this.requests = requests;
@@ -174,6 +221,8 @@ public final class Stats {
             }
             gen.writeEndArray();
             gen.writeNumberField("requests", requests);
+            // rollups: counts, tokens and cost exact; percentiles from log-scale histograms (within 12.3%)
+            gen.writeStringField("source", rollups ? "rollups" : "raw");
             gen.writeArrayFieldStart("data");
             for (Map.Entry<Key, Group> e : groups) {
                 Stats.write(gen, e.getKey(), e.getValue(), spec);
@@ -211,8 +260,8 @@ public final class Stats {
             gen.writeEndObject();
         }
         gen.writeEndObject();
-        percentiles(gen, "latency_ms", g.latency);
-        percentiles(gen, "ttft_ms", g.ttft);
+        percentiles(gen, "latency_ms", g.latency, g.latencyHistogram);
+        percentiles(gen, "ttft_ms", g.ttft, g.ttftHistogram);
         gen.writeObjectFieldStart("tokens");
         gen.writeNumberField("input", g.tokensIn);
         gen.writeNumberField("output", g.tokensOut);
@@ -226,11 +275,22 @@ public final class Stats {
         gen.writeEndObject();
     }
 
-    private static void percentiles(JsonGenerator gen, String field, Percentiles p) throws IOException {
+    /** Exact when every value is at hand; from the histogram (the raw values counted in) when rollups added some. */
+    private static void percentiles(JsonGenerator gen, String field, Percentiles p, long[] histogram) throws IOException {
+        long[] merged = null;
+        long count = p.size();
+        if (histogram != null) {
+            merged = histogram.clone();
+            p.addTo(merged);
+            count = 0;
+            for (long c : merged) {
+                count += c;
+            }
+        }
         gen.writeObjectFieldStart(field);
-        gen.writeNumberField("count", p.size());
+        gen.writeNumberField("count", count);
         for (int q : new int[] {50, 90, 99}) {
-            Long v = p.percentile(q);
+            Long v = merged == null ? p.percentile(q) : Rollups.percentile(merged, q);
             if (v == null) {
                 gen.writeNullField("p" + q);
             } else {
@@ -328,6 +388,32 @@ public final class Stats {
         final Percentiles latency = new Percentiles();
         final Percentiles ttft = new Percentiles();
         final FeedbackTally feedback = new FeedbackTally();
+        /** Null until a rollup cell is added. */
+        long[] latencyHistogram;
+        long[] ttftHistogram;
+
+        void add(StatsReader.RollupRow cell) {
+            long n = cell.requests();
+            count += n;
+            if (cell.status() >= 400) {
+                errors += n;
+                errorTypes.merge(cell.errorType() == null ? "unknown" : cell.errorType(), n, Long::sum);
+            }
+            if (latencyHistogram == null) {
+                latencyHistogram = new long[Rollups.BUCKETS];
+                ttftHistogram = new long[Rollups.BUCKETS];
+            }
+            for (int k = 0; k < Rollups.BUCKETS; k++) {
+                latencyHistogram[k] += cell.latency()[k];
+                ttftHistogram[k] += cell.ttft()[k];
+            }
+            tokensIn += cell.tokensIn();
+            tokensOut += cell.tokensOut();
+            cost += cell.cost();
+            if ("hit".equals(cell.cacheStatus()) || "semantic-hit".equals(cell.cacheStatus())) {
+                cacheHits += n;
+            }
+        }
 
         void add(StatsReader.Row row) {
             count++;

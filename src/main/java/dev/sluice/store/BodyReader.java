@@ -21,7 +21,9 @@ public final class BodyReader {
     public Optional<BodyRecord> find(String requestId, String team) {
         String sql = "SELECT request_id, ts, end_user, team, request, response FROM bodies WHERE request_id = ?"
                 + (team == null ? "" : " AND (team = ? OR (team IS NULL AND EXISTS (SELECT 1 FROM request_log r"
-                        + " WHERE r.request_id = bodies.request_id AND r.team = ?)))");
+                        + " WHERE r.request_id = bodies.request_id AND r.team = ?)))")
+                // the first body stored for the id (PostgreSQL's day-partitioned table keys bodies by id and day)
+                + " ORDER BY ts LIMIT 1";
         return database.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, requestId);

@@ -8,7 +8,7 @@ import java.util.List;
 /** Writes captured bodies; a request already stored (replayed from a spill file) is skipped. */
 public final class BodySink implements BatchWriter.Sink<BodyRecord> {
     private static final String INSERT = "INSERT INTO bodies (request_id, ts, end_user, team, request, response)"
-            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     @Override
     public void insert(Connection c, List<BodyRecord> batch) throws SQLException {

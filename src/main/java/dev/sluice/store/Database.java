@@ -51,7 +51,9 @@ public final class Database implements AutoCloseable {
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         try {
             migrate(Flyway.configure().dataSource(url, null, null), "sqlite");
-            return new Database(Dialect.SQLITE, url, null);
+            Database db = new Database(Dialect.SQLITE, url, null);
+            Rollups.backfill(db);
+            return db;
         } catch (FlywayException | SQLException e) {
             throw new StoreException("Cannot open the database " + file + ": " + e.getMessage(), e);
         }
@@ -76,7 +78,10 @@ public final class Database implements AutoCloseable {
         }
         try {
             migrate(Flyway.configure().dataSource(pool), "postgresql");
-            return new Database(Dialect.POSTGRES, jdbcUrl, pool);
+            Database db = new Database(Dialect.POSTGRES, jdbcUrl, pool);
+            Partitions.ensure(db, System.currentTimeMillis());
+            Rollups.backfill(db);
+            return db;
         } catch (FlywayException | SQLException e) {
             pool.close();
             throw new StoreException("Cannot migrate PostgreSQL at " + redact(jdbcUrl) + ": " + e.getMessage(), e);

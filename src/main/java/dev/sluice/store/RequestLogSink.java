@@ -18,10 +18,62 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
             + " saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails,"
             + " prompt, prompt_version, experiment, variant, experiment_window, uid)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (uid) DO NOTHING";
+            + " ON CONFLICT DO NOTHING";
 
+    /**
+     * Inserts the rows not stored yet and adds exactly those to the rollups ({@link Rollups}), in the
+     * writer's transaction: a batch retried after a failed commit, or a spill file replayed twice, counts
+     * each request once in the rollups as in the log. The rows already stored are found by uid first (the
+     * insert's update counts cannot say which rows it skipped once the driver rewrites a batch into one
+     * multi-row statement); uids are random per record and one writer owns its records, so no other
+     * transaction inserts the same uid meanwhile.
+     */
     @Override
     public void insert(Connection c, List<RequestRecord> batch) throws SQLException {
+        List<RequestRecord> fresh = notStored(c, batch);
+        if (fresh.isEmpty()) {
+            return;
+        }
+        write(c, fresh);
+        Rollups.apply(c, fresh);
+    }
+
+    /** The records of the batch whose uid is not in the log yet (and each uid once). */
+    private static List<RequestRecord> notStored(Connection c, List<RequestRecord> batch) throws SQLException {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (RequestRecord r : batch) {
+            min = Math.min(min, r.ts());
+            max = Math.max(max, r.ts());
+        }
+        StringBuilder sql = new StringBuilder("SELECT uid FROM request_log WHERE ts >= ? AND ts <= ? AND uid IN (");
+        for (int i = 0; i < batch.size(); i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(')');
+        java.util.Set<String> stored = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setLong(1, min);
+            ps.setLong(2, max);
+            for (int i = 0; i < batch.size(); i++) {
+                ps.setString(i + 3, batch.get(i).uid());
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+        }
+        List<RequestRecord> fresh = new java.util.ArrayList<>(batch.size());
+        for (RequestRecord r : batch) {
+            if (stored.add(r.uid())) {
+                fresh.add(r);
+            }
+        }
+        return fresh;
+    }
+
+    private static void write(Connection c, List<RequestRecord> batch) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             for (RequestRecord r : batch) {
                 ps.setLong(1, r.ts());

@@ -47,6 +47,35 @@ public record RequestQuery(Long fromMillis, Long toMillis, String keyId, String 
                 minLatencyMs, minCost, session, traceId, requestId, operation, cacheStatus, guardrail);
     }
 
+    /** The same filters over another time range ({@code ts >= from}, {@code ts < to}; null = unbounded). */
+    public RequestQuery withRange(Long from, Long to) {
+        return new RequestQuery(from, to, keyId, team, user, model, provider, status, errorType, tags,
+                minLatencyMs, minCost, session, traceId, requestId, operation, cacheStatus, guardrail);
+    }
+
+    /**
+     * The Stats dimensions the filters name (what a rollup must hold to answer them), or null when a
+     * filter cannot be answered from rollups at all (tags, latency or cost thresholds, session, trace
+     * or request id, guardrail).
+     */
+    public java.util.Set<String> rollupDimensions() {
+        if (!tags.isEmpty() || minLatencyMs != null || minCost != null || session != null || traceId != null
+                || requestId != null || guardrail != null) {
+            return null;
+        }
+        java.util.Set<String> dims = new java.util.HashSet<>();
+        if (keyId != null) dims.add("key");
+        if (team != null) dims.add("team");
+        if (user != null) dims.add("user");
+        if (model != null) dims.add("model");
+        if (provider != null) dims.add("provider");
+        if (status != null) dims.add("status");
+        if (errorType != null) dims.add("error_type");
+        if (operation != null) dims.add("operation");
+        if (cacheStatus != null) dims.add("cache_status");
+        return dims;
+    }
+
     /** Whether {@code status} is one of the accepted forms. */
     public static boolean validStatus(String status) {
         return status == null || status.matches("[1-5][0-9][0-9]|[1-5]xx|error|ok");
@@ -149,6 +178,10 @@ public record RequestQuery(Long fromMillis, Long toMillis, String keyId, String 
 
     /** A WHERE clause and its positional arguments. */
     record Where(String sql, List<Object> args) {
+        Where {
+            args = List.copyOf(args);
+        }
+
         /** Binds the arguments from position {@code first}; returns the next free position. */
         int bind(PreparedStatement ps, int first) throws SQLException {
             int i = first;

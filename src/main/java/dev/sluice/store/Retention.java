@@ -5,15 +5,19 @@ import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Deletes records older than their kind's time to live (request log, spans, bodies, audit,
- * feedback), on a background virtual thread at a fixed interval. {@link #runOnce()} is the whole
- * job, so tests call it after moving the clock. With several nodes on one store, each round is run
- * by one node: the first to take the {@link ClusterLease} for that interval.
+ * feedback, minute rollups), on a background virtual thread at a fixed interval. On PostgreSQL the
+ * request log, spans and bodies are partitioned by day ({@link Partitions}): whole expired days are
+ * dropped, the rows of the day the cutoff falls in are deleted, and the coming days' partitions are
+ * created on every run. {@link #runOnce()} is the whole job, so tests call it after moving the clock.
+ * With several nodes on one store, each round is run by one node: the first to take the
+ * {@link ClusterLease} for that interval.
  */
 public final class Retention implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
@@ -39,6 +43,8 @@ public final class Retention implements AutoCloseable {
         add("spans", "start_ns", true, config.spans());
         add("bodies", "ts", false, config.bodies());
         add("audit_log", "ts", false, config.audit());
+        // minute rollups serve short ranges and edges: kept as long as the log; hours and days stay (small)
+        add("rollup_minute", "ts", false, config.requestLog());
         this.thread = background ? Thread.ofVirtual().name("sluice-retention").start(this::loop) : null;
     }
 
@@ -53,8 +59,16 @@ public final class Retention implements AutoCloseable {
     public Map<String, Integer> runOnce() {
         long now = clock.millis();
         Map<String, Integer> deleted = new LinkedHashMap<>();
+        // PostgreSQL: the coming days' partitions, and whole expired days dropped instead of deleted row by row
+        Partitions.ensure(database, now);
         for (Kind k : kinds.values()) {
             long cutoffMillis = now - k.ttl().toMillis();
+            if (Partitions.TABLES.stream().anyMatch(t -> t.name().equals(k.table()))) {
+                List<String> dropped = Partitions.dropBefore(database, k.table(), cutoffMillis);
+                if (!dropped.isEmpty()) {
+                    LOG.info("retention dropped {} expired day partition(s) of {}: {}", dropped.size(), k.table(), dropped);
+                }
+            }
             long cutoff = k.nanos() ? cutoffMillis * 1_000_000 : cutoffMillis;
             int n = database.withConnection(c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + k.table() + " WHERE " + k.column() + " < ?")) {

@@ -12,7 +12,7 @@ import java.util.List;
 public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
     private static final String INSERT = "INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, start_ns,"
             + " end_ns, status, status_message, service, session_id, request_id, end_user, attributes, events, team)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id, span_id) DO NOTHING";
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     @Override
     public void insert(Connection c, List<SpanRecord> batch) throws SQLException {

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.sqlite.ProgressHandler;
 
 /**
@@ -65,7 +67,10 @@ public final class StatsReader {
      * @param deadline {@link System#nanoTime()} after which the scan fails with {@link TooSlow}
      */
     public long scan(RequestQuery query, boolean withTags, long deadline, Sink<Row> sink) {
-        RequestQuery.Where where = query.where(database.dialect());
+        return scan(query.where(database.dialect()), withTags, deadline, sink);
+    }
+
+    private long scan(RequestQuery.Where where, boolean withTags, long deadline, Sink<Row> sink) {
         String sql = "SELECT " + REQUEST_COLUMNS + (withTags ? "tags" : "NULL")
                 + ", latency_ms, ttft_ms, tokens_in, tokens_out, cost_usd, prompt, prompt_version, experiment, variant"
                 + " FROM request_log" + where.sql();
@@ -115,6 +120,197 @@ public final class StatsReader {
         }, sink);
     }
 
+    /**
+     * A piece of a query's time range and where it is read from: a rollup level (its range aligned to the
+     * level's width), or the raw log ({@code level} null). Null bounds are open.
+     */
+    public record Segment(Rollups.Level level, Long from, Long to) {}
+
+    /**
+     * How to answer an aggregate from rollups: the range split into whole buckets of the widest level that
+     * holds every filtered and grouped dimension (and divides the time bucket), the remaining edges into
+     * finer levels, down to the raw log for what is left (under a minute at each end). Null when rollups
+     * cannot answer: a filter or grouping they do not hold ({@link RequestQuery#rollupDimensions}, tags,
+     * experiment, variant), or a time bucket that is not a whole number of minutes.
+     *
+     * @param bucketMillis the time bucket, 0 for none
+     */
+    public List<Segment> plan(RequestQuery query, long bucketMillis, List<String> groupBy) {
+        java.util.Set<String> needed = query.rollupDimensions();
+        if (needed == null) {
+            return null;
+        }
+        for (String g : groupBy) {
+            if (!Rollups.COLUMNS.containsKey(g)) {
+                return null;
+            }
+            needed.add(g);
+        }
+        List<Rollups.Level> usable = new ArrayList<>();
+        for (Rollups.Level level : Rollups.LEVELS) {
+            if (level.covers(needed) && (bucketMillis == 0 || bucketMillis % level.widthMillis() == 0)) {
+                usable.add(level);
+            }
+        }
+        if (usable.isEmpty()) {
+            return null;
+        }
+        List<Segment> out = new ArrayList<>();
+        plan(query.fromMillis(), query.toMillis(), usable, 0, out);
+        return out;
+    }
+
+    private static void plan(Long from, Long to, List<Rollups.Level> levels, int i, List<Segment> out) {
+        if (from != null && to != null && from >= to) {
+            return;
+        }
+        if (i == levels.size()) {
+            out.add(new Segment(null, from, to));
+            return;
+        }
+        Rollups.Level level = levels.get(i);
+        long w = level.widthMillis();
+        int finer = i + 1;
+        while (finer < levels.size() && levels.get(finer).widthMillis() >= w) {
+            finer++;
+        }
+        Long a = from == null ? null : -Math.floorDiv(-from, w) * w;
+        Long b = to == null ? null : Math.floorDiv(to, w) * w;
+        if (a != null && b != null && a >= b) {
+            plan(from, to, levels, i + 1, out);
+            return;
+        }
+        if (from != null) {
+            plan(from, a, levels, finer, out);
+        }
+        out.add(new Segment(level, a, b));
+        if (to != null) {
+            plan(b, to, levels, finer, out);
+        }
+    }
+
+    /**
+     * Rollup cells summed per time bucket, group and the attributes aggregates need (status, error type,
+     * cache status). Text values are null for none.
+     *
+     * @param group the group_by values, in order
+     */
+    public record RollupRow(long bucket, String[] group, int status, String errorType, String cacheStatus,
+                            long requests, long tokensIn, long tokensOut, double cost, long[] latency, long[] ttft) {}
+
+    /**
+     * Feeds the rollup cells of the segments of a {@link #plan} that read one level (one query for all of them),
+     * summed per bucket and group; returns the cells read.
+     */
+    public long scanRollup(List<Segment> segments, RequestQuery query, long bucketMillis, List<String> groupBy,
+                           long deadline, Sink<RollupRow> sink) {
+        RequestQuery.Where where = ranges(query, segments);
+        List<String> keys = new ArrayList<>();
+        keys.add(bucketMillis == 0 ? "0" : "(ts / " + bucketMillis + ") * " + bucketMillis);
+        for (String g : groupBy) {
+            keys.add(Rollups.COLUMNS.get(g));
+        }
+        keys.add("status");
+        keys.add("error_type");
+        keys.add("cache_status");
+        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", keys));
+        for (String v : Rollups.valueColumns()) {
+            sql.append(", SUM(").append(v).append(')');
+        }
+        sql.append(" FROM ").append(segments.getFirst().level().table()).append(where.sql()).append(" GROUP BY ");
+        for (int i = 1; i <= keys.size(); i++) {
+            sql.append(i == 1 ? "" : ", ").append(i);
+        }
+        int n = groupBy.size();
+        return stream(sql.toString(), where, deadline, rs -> {
+            String[] group = new String[n];
+            for (int i = 0; i < n; i++) {
+                group[i] = none(rs.getString(2 + i));
+            }
+            int c = 2 + n;
+            int status = rs.getInt(c);
+            String errorType = none(rs.getString(c + 1));
+            String cacheStatus = none(rs.getString(c + 2));
+            c += 3;
+            long requests = rs.getLong(c++);
+            long tokensIn = rs.getLong(c++);
+            long tokensOut = rs.getLong(c++);
+            double cost = rs.getDouble(c++);
+            long[] latency = new long[Rollups.BUCKETS];
+            for (int k = 0; k < latency.length; k++) {
+                latency[k] = rs.getLong(c++);
+            }
+            long[] ttft = new long[Rollups.BUCKETS];
+            for (int k = 0; k < ttft.length; k++) {
+                ttft[k] = rs.getLong(c++);
+            }
+            return new RollupRow(rs.getLong(1), group, status, errorType, cacheStatus, requests, tokensIn, tokensOut, cost,
+                    latency, ttft);
+        }, sink);
+    }
+
+    /** The query's filters over the union of the segments' ranges. */
+    private RequestQuery.Where ranges(RequestQuery query, List<Segment> segments) {
+        RequestQuery.Where base = query.withRange(null, null).where(database.dialect());
+        StringBuilder sql = new StringBuilder(base.sql()).append(" AND (");
+        List<Object> args = new ArrayList<>(base.args());
+        for (int i = 0; i < segments.size(); i++) {
+            Segment seg = segments.get(i);
+            sql.append(i == 0 ? "(1=1" : " OR (1=1");
+            if (seg.from() != null) {
+                sql.append(" AND ts >= ?");
+                args.add(seg.from());
+            }
+            if (seg.to() != null) {
+                sql.append(" AND ts < ?");
+                args.add(seg.to());
+            }
+            sql.append(')');
+        }
+        return new RequestQuery.Where(sql.append(')').toString(), args);
+    }
+
+    /** As {@link #scan}, over the union of the segments' ranges (the raw edges of a {@link #plan}). */
+    public long scan(List<Segment> segments, RequestQuery query, boolean withTags, long deadline, Sink<Row> sink) {
+        return scan(ranges(query, segments), withTags, deadline, sink);
+    }
+
+    private static String none(String v) {
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    /**
+     * As {@link #scanFeedback}, driven by the feedback instead of the requests: reads only the rated
+     * requests (found by request id among those matching the filters), so its cost follows the feedback
+     * given since the range began, not the requests in the range. Used with rollups, which answer the
+     * rest without reading the log.
+     */
+    public long scanFeedbackOfRated(RequestQuery query, boolean withTags, long deadline, Sink<FeedbackRow> sink) {
+        long from = query.fromMillis() == null ? Long.MIN_VALUE : query.fromMillis();
+        if (!feedbackSince(from)) {
+            return 0;
+        }
+        RequestQuery.Where where = query.where(database.dialect());
+        boolean postgres = database.dialect() == Database.Dialect.POSTGRES;
+        String sameTeam = postgres ? "f.team IS NOT DISTINCT FROM r.team" : "f.team IS r.team";
+        String sql = "SELECT r.ts, r.model, r.provider, r.key_id, r.team, r.end_user, r.operation, r.status,"
+                + " r.error_type, r.cache_status, r.tags, f.name, f.kind, f.sentiment, f.value_num, r.prompt,"
+                + " r.prompt_version, r.experiment, r.variant"
+                + " FROM (SELECT request_id, prompt, prompt_version, experiment, variant, " + REQUEST_COLUMNS
+                + (withTags ? "tags" : "NULL AS tags")
+                + " FROM request_log" + where.sql() + " AND request_id IN (SELECT request_id FROM feedback WHERE ts >= "
+                + from + ")) r JOIN feedback f ON f.request_id = r.request_id AND " + sameTeam;
+        return stream(sql, where, deadline, rs -> {
+            double value = rs.getDouble(15);
+            Double valueOrNull = rs.wasNull() ? null : value;
+            Row request = new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9), rs.getString(10), rs.getString(11),
+                    0, -1, 0, 0, 0, rs.getString(16), Columns.integer(rs, "prompt_version"), rs.getString(18),
+                    rs.getString(19));
+            return new FeedbackRow(request, rs.getString(12), rs.getString(13), rs.getString(14), valueOrNull);
+        }, sink);
+    }
+
     /** Whether any feedback arrived at or after {@code fromMillis} (feedback always follows its request). */
     private boolean feedbackSince(long fromMillis) {
         return database.read(c -> {
@@ -142,6 +338,9 @@ public final class StatsReader {
                     c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
                     try (Statement s = c.createStatement()) {
                         s.execute("SET LOCAL statement_timeout = " + Math.max(1, remainingMillis(deadline)));
+                        // compiling a wide aggregate (132 sums over a few thousand rollup rows) costs more than
+                        // running it: JIT would add 50-200 ms to queries that take a few ms
+                        s.execute("SET LOCAL jit = off");
                     }
                 } else {
                     ProgressHandler.setHandler(c, PROGRESS_STEPS, new ProgressHandler() {

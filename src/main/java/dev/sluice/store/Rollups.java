@@ -1,0 +1,473 @@
+package dev.sluice.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.Json;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rollups of the request log, maintained at ingest in the same transaction as the raw rows
+ * ({@link RequestLogSink}), so a rollup bucket always holds exactly the raw rows of its bucket.
+ *
+ * <p>Each {@link Level} is a table keyed by its bucket start ({@code ts}, epoch ms, aligned to the
+ * level's width since the epoch) and a set of dimensions, with the request count, tokens, cost and
+ * two fixed log-scale histograms (latency and time to first token). Text dimensions store
+ * {@code ''} for "none" (NULLs never conflict in a unique key, so an upsert could not find the row).
+ *
+ * <p>The levels and why these dimensions:
+ * <ul>
+ *   <li>{@code rollup_hour}: every dimension a stats query filters or groups by whose cardinality is set by
+ *       configuration, not traffic (model, provider, key, team, operation, status, error type, cache status,
+ *       prompt, prompt version). It serves every range longer than a few hours.</li>
+ *   <li>{@code rollup_day}, {@code rollup_hour_summary} and {@code rollup_minute}: the dimensions charts use
+ *       (model, provider, team, operation, status, error type, cache status). Days make a 30-day overview read ~30 rows per
+ *       combination instead of ~720; summary hours serve the partial days at its ends (measured: reading them
+ *       from {@code rollup_hour}, whose keys make about one row per request, cost more than the rest together);
+ *       minutes serve short ranges and the partial hours. Keys and
+ *       prompts are left out of them so a minute holds few rows: a query by key or prompt reads whole hours
+ *       from {@code rollup_hour} and the (at most two) partial hours at its ends from the raw log, by the
+ *       log's (key_id, ts) and (prompt, ts) indexes.</li>
+ *   <li>No end-user level: the number of users grows with traffic, so a rollup by user is about as large as
+ *       the log and costs one upsert per request (measured: as much as the rest of the rollups together).
+ *       Per-user questions are selective and the log's (end_user, ts) index answers them from the raw rows;
+ *       grouping everyone by user stays a capped raw scan.</li>
+ * </ul>
+ * Tags, session, trace and request ids, latency and cost thresholds and guardrail filters are not rolled
+ * up either: queries with them read the raw log.
+ *
+ * <p>Histograms: bucket 0 holds values below 1 ms; bucket {@code k} (1..63) holds
+ * {@code [2^((k-1)/3), 2^(k/3))} ms, the last one everything from {@code 2^(62/3)} ms (about 28 minutes).
+ * A percentile read from them is the geometric middle of the bucket holding the exact nearest-rank
+ * value, clamped to the integers in that bucket: at most {@code 2^(1/6) - 1} ≈ 12.3% (plus rounding to
+ * a whole ms) from the exact value, and exact where a bucket holds one integer (0 to 4 ms).
+ */
+public final class Rollups {
+    private static final Logger LOG = LoggerFactory.getLogger(Rollups.class);
+    public static final int BUCKETS = 64;
+    /** The smallest integer of each histogram bucket (non-decreasing; equal neighbours mean an empty bucket). */
+    static final long[] LOWER = new long[BUCKETS];
+
+    static {
+        LOWER[0] = 0;
+        for (int k = 1; k < BUCKETS; k++) {
+            LOWER[k] = (long) Math.ceil(Math.pow(2, (k - 1) / 3.0) - 1e-9);
+        }
+    }
+
+    /** Stats dimension → rollup column. */
+    static final Map<String, String> COLUMNS = Map.ofEntries(Map.entry("model", "model"),
+            Map.entry("provider", "provider"), Map.entry("key", "key_id"), Map.entry("team", "team"),
+            Map.entry("user", "end_user"), Map.entry("operation", "operation"), Map.entry("status", "status"),
+            Map.entry("error_type", "error_type"), Map.entry("cache_status", "cache_status"),
+            Map.entry("prompt", "prompt"), Map.entry("prompt_version", "prompt_version"));
+
+    /**
+     * One rollup table.
+     *
+     * @param dims Stats dimension names, in key order
+     */
+    public record Level(String table, long widthMillis, List<String> dims) {
+        public boolean covers(Set<String> needed) {
+            return dims.containsAll(needed);
+        }
+
+        List<String> columns() {
+            return dims.stream().map(COLUMNS::get).toList();
+        }
+    }
+
+    private static final List<String> FULL = List.of("model", "provider", "key", "team", "operation", "status",
+            "error_type", "cache_status", "prompt", "prompt_version");
+    public static final Level DAY = new Level("rollup_day", 86_400_000L, List.of("model", "provider", "team",
+            "operation", "status", "error_type", "cache_status"));
+    public static final Level HOUR_SUMMARY = new Level("rollup_hour_summary", 3_600_000L, DAY.dims());
+    public static final Level HOUR = new Level("rollup_hour", 3_600_000L, FULL);
+    public static final Level MINUTE = new Level("rollup_minute", 60_000L, List.of("model", "provider", "team",
+            "operation", "status", "error_type", "cache_status"));
+    /** Every level, widest first (the order a query plan tries them in). */
+    public static final List<Level> LEVELS = List.of(DAY, HOUR_SUMMARY, HOUR, MINUTE);
+
+    private Rollups() {}
+
+    /** The histogram bucket of a value in ms. */
+    public static int bucket(long ms) {
+        if (ms < 1) {
+            return 0;
+        }
+        int lo = 1;
+        int hi = BUCKETS - 1;
+        while (lo < hi) { // the largest k with LOWER[k] <= ms
+            int mid = (lo + hi + 1) >>> 1;
+            if (LOWER[mid] <= ms) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** The value a percentile falling in bucket {@code k} is reported as (see the class comment). */
+    public static long estimate(int k) {
+        if (k == 0) {
+            return 0;
+        }
+        if (k == BUCKETS - 1) {
+            return LOWER[k];
+        }
+        long low = LOWER[k];
+        long high = Math.max(low, LOWER[k + 1] - 1);
+        long mid = Math.round(Math.pow(2, (k - 0.5) / 3.0));
+        return Math.clamp(mid, low, high);
+    }
+
+    /** The nearest-rank percentile of a histogram, or null when it is empty. */
+    public static Long percentile(long[] histogram, double p) {
+        long n = 0;
+        for (long c : histogram) {
+            n += c;
+        }
+        if (n == 0) {
+            return null;
+        }
+        long rank = Math.clamp((long) Math.ceil(p / 100.0 * n), 1, n);
+        long seen = 0;
+        for (int k = 0; k < histogram.length; k++) {
+            seen += histogram[k];
+            if (seen >= rank) {
+                return estimate(k);
+            }
+        }
+        return estimate(BUCKETS - 1);
+    }
+
+    /** The value of a Stats dimension for a record, as the rollups store it ('' for none). */
+    static String dimension(String dim, RequestRecord r) {
+        String v = switch (dim) {
+            case "model" -> r.model();
+            case "provider" -> r.provider();
+            case "key" -> r.keyId();
+            case "team" -> r.team();
+            case "user" -> r.endUser();
+            case "operation" -> r.operation();
+            case "status" -> Integer.toString(r.status());
+            case "error_type" -> r.errorType();
+            case "cache_status" -> r.cacheStatus();
+            case "prompt" -> r.prompt();
+            case "prompt_version" -> promptVersion(r);
+            default -> throw new IllegalArgumentException(dim);
+        };
+        return v == null ? "" : v;
+    }
+
+    /** As Stats groups it: a stored prompt's NAME@VERSION, else the prompt_version tag of apps that render their own. */
+    private static String promptVersion(RequestRecord r) {
+        if (r.prompt() != null) {
+            return r.prompt() + "@" + r.promptVersion();
+        }
+        if (r.tags() == null || !r.tags().contains("\"prompt_version\"")) {
+            return null;
+        }
+        try {
+            JsonNode v = Json.MAPPER.readTree(r.tags()).get("prompt_version");
+            return v == null || v.isNull() ? null : v.asText();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Sums of one (bucket, dimensions) cell. */
+    private static final class Cell {
+        final long ts;
+        final String[] dims;
+        long requests;
+        long tokensIn;
+        long tokensOut;
+        double cost;
+        final long[] latency = new long[BUCKETS];
+        final long[] ttft = new long[BUCKETS];
+
+        Cell(long ts, String[] dims) {
+            this.ts = ts;
+            this.dims = dims;
+        }
+
+        void add(RequestRecord r) {
+            requests++;
+            tokensIn += r.tokensIn() == null ? 0 : r.tokensIn();
+            tokensOut += r.tokensOut() == null ? 0 : r.tokensOut();
+            cost += r.costUsd() == null ? 0 : r.costUsd();
+            latency[bucket(r.latencyMs())]++;
+            if (r.ttftMs() >= 0) {
+                ttft[bucket(r.ttftMs())]++;
+            }
+        }
+    }
+
+    private record CellKey(long ts, List<String> dims) {}
+
+    /** Adds newly stored rows to every level, on the writer's connection, inside its transaction. */
+    static void apply(Connection c, List<RequestRecord> stored) throws SQLException {
+        if (stored.isEmpty()) {
+            return;
+        }
+        for (Level level : LEVELS) {
+            Map<CellKey, Cell> cells = new HashMap<>();
+            for (RequestRecord r : stored) {
+                long ts = Math.floorDiv(r.ts(), level.widthMillis()) * level.widthMillis();
+                String[] dims = new String[level.dims().size()];
+                for (int i = 0; i < dims.length; i++) {
+                    dims[i] = dimension(level.dims().get(i), r);
+                }
+                cells.computeIfAbsent(new CellKey(ts, Arrays.asList(dims)), k -> new Cell(ts, dims)).add(r);
+            }
+            List<Cell> sorted = new ArrayList<>(cells.values());
+            // one order for every writer, so two instances upserting the same cells cannot deadlock
+            sorted.sort(Comparator.<Cell>comparingLong(x -> x.ts).thenComparing(x -> x.dims, Arrays::compare));
+            if (postgres(c)) {
+                upsertJson(c, level, sorted);
+            } else {
+                upsertRows(c, level, sorted);
+            }
+        }
+    }
+
+    private static boolean postgres(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
+    }
+
+    /** SQLite: one upsert per cell (local calls, no round trips). */
+    private static void upsertRows(Connection c, Level level, List<Cell> cells) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(upsert(level))) {
+            for (Cell cell : cells) {
+                int i = 1;
+                ps.setLong(i++, cell.ts);
+                for (int d = 0; d < cell.dims.length; d++) {
+                    if (level.dims().get(d).equals("status")) {
+                        ps.setInt(i++, Integer.parseInt(cell.dims[d]));
+                    } else {
+                        ps.setString(i++, cell.dims[d]);
+                    }
+                }
+                ps.setLong(i++, cell.requests);
+                ps.setLong(i++, cell.tokensIn);
+                ps.setLong(i++, cell.tokensOut);
+                ps.setDouble(i++, cell.cost);
+                for (long v : cell.latency) {
+                    ps.setLong(i++, v);
+                }
+                for (long v : cell.ttft) {
+                    ps.setLong(i++, v);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * PostgreSQL: every cell of a level in one statement, as one JSON array read by {@code json_to_recordset}
+     * (empty histogram buckets left out): one round trip and one plan instead of 144 parameters per cell.
+     */
+    private static void upsertJson(Connection c, Level level, List<Cell> cells) throws SQLException {
+        StringBuilder json = new StringBuilder(cells.size() * 200).append('[');
+        for (int n = 0; n < cells.size(); n++) {
+            Cell cell = cells.get(n);
+            json.append(n == 0 ? "{" : ",{").append("\"ts\":").append(cell.ts);
+            for (int d = 0; d < cell.dims.length; d++) {
+                String column = level.columns().get(d);
+                json.append(",\"").append(column).append("\":");
+                if (column.equals("status")) {
+                    json.append(cell.dims[d]);
+                } else {
+                    json.append(Json.string(cell.dims[d]));
+                }
+            }
+            json.append(",\"requests\":").append(cell.requests).append(",\"tokens_in\":").append(cell.tokensIn)
+                    .append(",\"tokens_out\":").append(cell.tokensOut).append(",\"cost_usd\":").append(cell.cost);
+            for (int k = 0; k < BUCKETS; k++) {
+                if (cell.latency[k] != 0) {
+                    json.append(",\"l").append(k).append("\":").append(cell.latency[k]);
+                }
+                if (cell.ttft[k] != 0) {
+                    json.append(",\"t").append(k).append("\":").append(cell.ttft[k]);
+                }
+            }
+            json.append('}');
+        }
+        json.append(']');
+        try (PreparedStatement ps = c.prepareStatement(JSON_UPSERTS.computeIfAbsent(level, Rollups::jsonUpsert))) {
+            ps.setString(1, json.toString());
+            ps.executeUpdate();
+        }
+    }
+
+    private static final Map<Level, String> JSON_UPSERTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String jsonUpsert(Level l) {
+        List<String> keys = new ArrayList<>();
+        keys.add("ts");
+        keys.addAll(l.columns());
+        List<String> values = valueColumns();
+        List<String> defs = new ArrayList<>();
+        List<String> selects = new ArrayList<>();
+        for (String k : keys) {
+            defs.add(k + (k.equals("ts") ? " bigint" : k.equals("status") ? " integer" : " text"));
+            selects.add("x." + k);
+        }
+        for (String v : values) {
+            defs.add(v + (v.equals("cost_usd") ? " double precision" : " bigint"));
+            selects.add(v.startsWith("l") || v.startsWith("t") && !v.startsWith("tokens") ? "COALESCE(x." + v + ", 0)" : "x." + v);
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(l.table()).append(" (")
+                .append(String.join(", ", keys)).append(", ").append(String.join(", ", values)).append(") SELECT ")
+                .append(String.join(", ", selects)).append(" FROM json_to_recordset(CAST(? AS json)) AS x(")
+                .append(String.join(", ", defs)).append(") ON CONFLICT (").append(String.join(", ", keys))
+                .append(") DO UPDATE SET ");
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            sql.append(i == 0 ? "" : ", ").append(v).append(" = ").append(l.table()).append('.').append(v)
+                    .append(" + excluded.").append(v);
+        }
+        return sql.toString();
+    }
+
+    private static final Map<Level, String> UPSERTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String upsert(Level level) {
+        return UPSERTS.computeIfAbsent(level, l -> {
+            List<String> keys = new ArrayList<>();
+            keys.add("ts");
+            keys.addAll(l.columns());
+            List<String> values = valueColumns();
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(l.table()).append(" (")
+                    .append(String.join(", ", keys)).append(", ").append(String.join(", ", values)).append(") VALUES (");
+            for (int i = 0; i < keys.size() + values.size(); i++) {
+                sql.append(i == 0 ? "?" : ", ?");
+            }
+            sql.append(") ON CONFLICT (").append(String.join(", ", keys)).append(") DO UPDATE SET ");
+            for (int i = 0; i < values.size(); i++) {
+                String v = values.get(i);
+                sql.append(i == 0 ? "" : ", ").append(v).append(" = ").append(l.table()).append('.').append(v)
+                        .append(" + excluded.").append(v);
+            }
+            return sql.toString();
+        });
+    }
+
+    /** The summed columns, in order: requests, tokens_in, tokens_out, cost_usd, l0..l63, t0..t63. */
+    static List<String> valueColumns() {
+        List<String> out = new ArrayList<>(List.of("requests", "tokens_in", "tokens_out", "cost_usd"));
+        for (int k = 0; k < BUCKETS; k++) {
+            out.add("l" + k);
+        }
+        for (int k = 0; k < BUCKETS; k++) {
+            out.add("t" + k);
+        }
+        return out;
+    }
+
+    /**
+     * Recomputes every level from the raw log for {@code [fromMillis, toMillis)} (whole buckets of every level
+     * are expected: pass day-aligned bounds), server side: deletes the levels' rows in the range, then
+     * INSERT ... SELECT ... GROUP BY. Used once to roll up rows stored before the rollups existed, and by
+     * benchmarks that seed the raw log directly. The histogram bucket of a value is computed by comparing it
+     * with {@link #LOWER}, the same bounds {@link #bucket} uses.
+     */
+    public static void rebuild(Connection c, long fromMillis, long toMillis) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (Level level : LEVELS) {
+                s.executeUpdate("DELETE FROM " + level.table() + " WHERE ts >= " + fromMillis + " AND ts < " + toMillis);
+                s.executeUpdate(rebuildSql(level, fromMillis, toMillis));
+            }
+        }
+    }
+
+    static String rebuildSql(Level level, long fromMillis, long toMillis) {
+        List<String> exprs = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        keys.add("(ts / " + level.widthMillis() + ") * " + level.widthMillis());
+        for (String dim : level.dims()) {
+            keys.add(switch (dim) {
+                case "status" -> "status";
+                case "prompt_version" -> "CASE WHEN prompt IS NOT NULL THEN prompt || '@' || COALESCE(CAST(prompt_version"
+                        + " AS TEXT), 'null') ELSE '' END";
+                default -> "COALESCE(" + COLUMNS.get(dim) + ", '')";
+            });
+        }
+        exprs.addAll(keys);
+        exprs.add("COUNT(*)");
+        exprs.add("COALESCE(SUM(tokens_in), 0)");
+        exprs.add("COALESCE(SUM(tokens_out), 0)");
+        exprs.add("COALESCE(SUM(cost_usd), 0)");
+        for (String column : List.of("latency_ms", "ttft_ms")) {
+            for (int k = 0; k < BUCKETS; k++) {
+                String lower = k == 0 ? column + " IS NOT NULL" : column + " >= " + LOWER[k];
+                String upper = k == BUCKETS - 1 ? "" : " AND " + column + " < " + LOWER[k + 1];
+                exprs.add("SUM(CASE WHEN " + lower + upper + " THEN 1 ELSE 0 END)");
+            }
+        }
+        List<String> columns = new ArrayList<>();
+        columns.add("ts");
+        columns.addAll(level.columns());
+        columns.addAll(valueColumns());
+        StringBuilder groupBy = new StringBuilder();
+        for (int i = 1; i <= keys.size(); i++) {
+            groupBy.append(i == 1 ? "" : ", ").append(i);
+        }
+        // the prompt_version tag of rows without a stored prompt is JSON: only the ingest path reads it
+        return "INSERT INTO " + level.table() + " (" + String.join(", ", columns) + ") SELECT " + String.join(", ", exprs)
+                + " FROM request_log WHERE ts >= " + fromMillis + " AND ts < " + toMillis + " GROUP BY " + groupBy;
+    }
+
+    /**
+     * Rolls up the rows stored before the rollup tables existed, once: the first store open after the
+     * migration claims the job in {@code rollup_state} (a row lock, so of several instances starting at once
+     * exactly one does it) and rebuilds every level from the raw log in the same transaction.
+     */
+    static void backfill(Database database) {
+        long started = System.nanoTime();
+        boolean done = database.withConnection(c -> {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                int claimed;
+                try (Statement s = c.createStatement()) {
+                    claimed = s.executeUpdate("UPDATE rollup_state SET backfilled = 1 WHERE backfilled = 0");
+                }
+                if (claimed == 1) {
+                    long max;
+                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(ts) FROM request_log")) {
+                        rs.next();
+                        max = rs.getLong(1);
+                    }
+                    rebuild(c, 0, Math.floorDiv(max, DAY.widthMillis()) * DAY.widthMillis() + DAY.widthMillis());
+                }
+                c.commit();
+                return claimed == 1;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        });
+        if (done) {
+            LOG.info("rolled up the request log stored before rollups existed in {} ms",
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+}
