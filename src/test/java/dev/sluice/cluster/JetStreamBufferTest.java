@@ -88,7 +88,7 @@ class JetStreamBufferTest {
                  TestGateway b = TestGateway.start(SimOptions.defaults(), config(proxied, true), Clock.systemUTC())) {
                 int sent = send(a, 20);
                 b.flushLog();
-                assertThat(count(pg, "SELECT COUNT(*) FROM request_log")).isEqualTo(sent);
+                awaitCount(pg, "SELECT COUNT(*) FROM request_log", sent);
 
                 proxy.cut();
                 sent += send(a, 60);
@@ -103,12 +103,12 @@ class JetStreamBufferTest {
 
                 proxy.restore();
                 b.flushLog();
-                assertThat(count(pg, "SELECT COUNT(*) FROM request_log")).as("request log").isEqualTo(sent);
+                awaitCount(pg, "SELECT COUNT(*) FROM request_log", sent);
                 assertThat(count(pg, "SELECT COUNT(DISTINCT uid) FROM request_log")).isEqualTo(sent);
-                assertThat(count(pg, "SELECT COUNT(*) FROM spans WHERE kind = 'server'")).as("root spans").isEqualTo(sent);
+                awaitCount(pg, "SELECT COUNT(*) FROM spans WHERE kind = 'server'", sent);
                 assertThat(count(pg, "SELECT COUNT(*) FROM (SELECT DISTINCT trace_id, span_id FROM spans) s"))
                         .isEqualTo(count(pg, "SELECT COUNT(*) FROM spans"));
-                assertThat(count(pg, "SELECT COUNT(*) FROM bodies")).as("bodies").isEqualTo(sent);
+                awaitCount(pg, "SELECT COUNT(*) FROM bodies", sent);
                 System.out.printf("JetStream buffer, store unreachable for the consumer: %d requests, %d rows, %d records"
                         + " redelivered during the outage%n", sent, count(pg, "SELECT COUNT(*) FROM request_log"), held.getRedelivered());
             }
@@ -146,9 +146,9 @@ class JetStreamBufferTest {
         }
         try (TestGateway consumer = TestGateway.start(SimOptions.defaults(), config(pg, true), Clock.systemUTC())) {
             consumer.flushLog();
-            assertThat(count(pg, "SELECT COUNT(*) FROM request_log")).as("every answered request").isEqualTo(ok);
-            assertThat(count(pg, "SELECT COUNT(*) FROM spans WHERE kind = 'server'")).as("root spans").isEqualTo(ok);
-            assertThat(count(pg, "SELECT COUNT(*) FROM bodies")).as("bodies").isEqualTo(ok);
+            awaitCount(pg, "SELECT COUNT(*) FROM request_log", ok);
+            awaitCount(pg, "SELECT COUNT(*) FROM spans WHERE kind = 'server'", ok);
+            awaitCount(pg, "SELECT COUNT(*) FROM bodies", ok);
             System.out.printf("JetStream buffer, publishing node kill -9ed 1 s after its last answer: %d answered, %d logged%n",
                     ok, count(pg, "SELECT COUNT(*) FROM request_log"));
         }
@@ -178,6 +178,13 @@ class JetStreamBufferTest {
         }
         try (TestGateway b = TestGateway.start(SimOptions.defaults(), config(pg, true), Clock.systemUTC())) {
             b.flushLog();
+            awaitCount(pg, "SELECT COUNT(*) FROM request_log", 1);
+            // both deliveries consumed (acknowledged), and still one row
+            org.awaitility.Awaitility.await("the request-log consumer caught up").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> {
+                        ConsumerInfo c = consumer("request-log");
+                        return c.getNumPending() + c.getNumAckPending() == 0;
+                    });
             assertThat(count(pg, "SELECT COUNT(*) FROM request_log")).as("stored once").isEqualTo(1);
         }
     }
@@ -206,6 +213,17 @@ class JetStreamBufferTest {
             ok++;
         }
         return ok;
+    }
+
+    /**
+     * The consuming node pulls from the stream on its own schedule: flushing its writers does not mean
+     * it has pulled everything yet, so wait (bounded) for the rows. A duplicate would overshoot, and the
+     * DISTINCT checks after each wait catch it.
+     */
+    private static void awaitCount(String url, String sql, int expected) {
+        org.awaitility.Awaitility.await(sql).atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(count(url, sql)).as(sql).isEqualTo(expected));
     }
 
     private static int count(String url, String sql) throws Exception {
