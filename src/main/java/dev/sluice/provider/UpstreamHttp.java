@@ -508,6 +508,9 @@ public final class UpstreamHttp {
                     b.release();
                 }
             }
+            // closed from another thread (a timeout's watchdog) while the reader waits in take(): abandon()
+            // detached the exchange, so the connection's close would not reach it; wake it here
+            queue.add(new IOException("the response was closed while it was being read"));
             if (paused) {
                 paused = false;
                 channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
