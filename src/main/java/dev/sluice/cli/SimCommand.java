@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.server.PortInUseException;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.sim.Simulator;
 import java.time.Duration;
@@ -40,7 +41,14 @@ final class SimCommand implements Callable<Integer> {
         SimOptions options = SimOptions.defaults().withHost(host).withPort(port)
                 .withTtft(Duration.ofMillis(ttftMs)).withInterTokenDelay(Duration.ofMillis(itlMs))
                 .withOutputTokens(tokens).withErrorRate(errorRate).withErrorStatus(errorStatus).withSeed(seed);
-        try (Simulator sim = Simulator.start(options)) {
+        Simulator started;
+        try {
+            started = Simulator.start(options);
+        } catch (PortInUseException e) {
+            System.err.println("error: port " + e.port() + " is already in use. Run with --port N.");
+            return 2;
+        }
+        try (Simulator sim = started) {
             System.out.println("Simulator listening on " + sim.baseUrl()
                     + "  (OpenAI: /v1/chat/completions, /v1/embeddings, /v1/models; Anthropic: /v1/messages)");
             System.out.println("Per-request controls: x-sim-ttft-ms, x-sim-itl-ms, x-sim-tokens, x-sim-error-rate,"

@@ -18,15 +18,35 @@ public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     private final RouteTable routes;
+    private final RouteTable.Route only;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
     public Dispatcher(RouteTable routes) {
         this.routes = routes;
+        this.only = null;
+    }
+
+    private Dispatcher(HttpHandler handler) {
+        this.routes = null;
+        this.only = new RouteTable.Route("*", "/", handler, null, false);
+    }
+
+    /**
+     * A dispatcher for a server that is not Sluice's API and routes by itself (the upstream
+     * simulator): every request goes to {@code handler}, with no {@code x-request-id}, route table,
+     * guard or drain; only the mapping of escaped exceptions to errors applies.
+     */
+    public static Dispatcher of(HttpHandler handler) {
+        return new Dispatcher(handler);
     }
 
     /** Handles one request on the calling (virtual) thread; returns when the response is complete. */
     public void handle(HttpCall call) {
+        if (only != null) {
+            run(call, new RouteTable.Match.Found(only, java.util.Map.of()));
+            return;
+        }
         call.header(HttpIo.REQUEST_ID, call.requestId());
         switch (routes.match(call.method(), call.path(), call.rawPath())) {
             case RouteTable.Match.Found found -> run(call, found);

@@ -119,6 +119,11 @@ public final class ForwardedCall extends HttpCall {
     }
 
     @Override
+    public void abortConnection() {
+        outer.abortConnection();
+    }
+
+    @Override
     public boolean secure() {
         return outer.secure();
     }

@@ -67,6 +67,14 @@ public abstract class HttpCall {
     /** Request headers with lower-case names (first value of each). */
     public abstract Map<String, String> headers();
 
+    /**
+     * Every request header line in arrival order, names as sent, repeated names repeated (for a
+     * faithful record of the request, e.g. the simulator's); by default, {@link #headers()}.
+     */
+    public List<Map.Entry<String, String>> headerLines() {
+        return List.copyOf(headers().entrySet());
+    }
+
     /** The declared {@code Content-Length}, or -1 when none was declared. */
     protected abstract long declaredLength();
 
@@ -88,6 +96,15 @@ public abstract class HttpCall {
 
     /** Whether the response has been sent (or its stream started). */
     public abstract boolean isSent();
+
+    /**
+     * Drops the connection the way a failing server does: before a response, the client sees the
+     * connection close without any status line; in a streamed response, the body ends without its
+     * terminating chunk (bytes already flushed go out first, unflushed ones are dropped). Afterwards
+     * the call counts as sent, further writes fail and the connection is not reused. Idempotent.
+     * For fault injection (the simulator's {@code x-sim-reset-after}); Sluice's own endpoints always answer.
+     */
+    public abstract void abortConnection();
 
     /** Whether the request came over TLS (an HTTPS listener). */
     public boolean secure() {
@@ -187,6 +204,16 @@ public abstract class HttpCall {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A chunked response body in a wire format of the caller's own (the simulator's provider streams,
+     * with {@code event:} lines); each {@code flush()} puts what was written on the wire at once.
+     * Sluice's own streams use {@link #openSse}.
+     */
+    public final OutputStream openStream(int status, String contentType) {
+        header("Content-Type", contentType);
+        return stream(status);
     }
 
     /** An OpenAI-format error, with {@code retry-after} (seconds) and {@code retry-after-ms} when it carries one. */

@@ -2,13 +2,11 @@ package dev.sluice.sim;
 
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
 import java.time.Duration;
 
 /** Anthropic's error wording: {@code {"type":"error","error":{"type","message"}}}, typed by status. */
 final class AnthropicDialect implements Dialect {
-    private static final HeaderName REQUEST_ID = HeaderNames.create("request-id");
+    private static final String REQUEST_ID = "request-id";
 
     @Override
     public SluiceException injected(int status, int retryAfterSeconds) {
@@ -44,7 +42,7 @@ final class AnthropicDialect implements Dialect {
     }
 
     @Override
-    public HeaderName requestIdHeader() {
+    public String requestIdHeader() {
         return REQUEST_ID;
     }
 

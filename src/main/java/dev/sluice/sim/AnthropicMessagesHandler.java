@@ -1,10 +1,8 @@
 package dev.sluice.sim;
 
+import dev.sluice.server.HttpCall;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.TokenCounter;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.CloseConnectionException;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.Arrays;
 
 /**
@@ -19,7 +17,7 @@ final class AnthropicMessagesHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Received received, ServerResponse res) {
+    protected void serve(Received received, HttpCall res) {
         ChatRequest request = AnthropicRequestReader.read(received.jsonOrFail()).chat();
         sim.models().seen(request.model());
         Faults faults = received.faults();
@@ -37,13 +35,12 @@ final class AnthropicMessagesHandler extends SimEndpoint {
         }
         Pacing.sleep(faults.generationTime(reply.outputTokens()));
         if (faults.resetAfter() != null) {
-            throw new CloseConnectionException("simulated connection reset before the response");
+            throw new ConnectionReset("simulated connection reset before the response");
         }
         byte[] body = AnthropicJson.message(answer);
         if (faults.malformed()) {
             body = Arrays.copyOf(body, body.length / 2);
         }
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body);
+        res.send(200, "application/json", body);
     }
 }

@@ -1,6 +1,6 @@
 package dev.sluice.sim;
 
-import io.helidon.webserver.http.ServerResponse;
+import dev.sluice.server.HttpCall;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +15,7 @@ final class AnthropicStream {
 
     private AnthropicStream() {}
 
-    static void send(ServerResponse res, AnthropicJson.Answer answer, Faults faults) {
+    static void send(HttpCall res, AnthropicJson.Answer answer, Faults faults) {
         SseWriter.send(res, "text/event-stream; charset=utf-8", events(answer), faults);
     }
 

@@ -1,12 +1,12 @@
 package dev.sluice.sim;
 
+import dev.sluice.server.HttpCall;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.EmbeddingCodec;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Azure OpenAI's deployment paths, {@code POST /openai/deployments/{deployment}/chat/completions}
@@ -35,15 +35,15 @@ final class AzureHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Received received, ServerResponse res) {
-        String apiVersion = received.http().query().first("api-version").orElse("");
+    protected void serve(Received received, HttpCall res) {
+        String apiVersion = java.util.Objects.requireNonNullElse(received.http().query("api-version"), "");
         if (apiVersion.isBlank()) {
             throw new SluiceException(404, "invalid_request_error", "404", null, "Resource not found");
         }
         JsonNode json = received.jsonOrFail();
         if (json.isObject() && !json.path("model").isTextual()) {
             ObjectNode withModel = ((ObjectNode) json).deepCopy(); // the recorded body stays what was sent
-            withModel.put("model", deployment(received.http().path().path()));
+            withModel.put("model", deployment(received.http().path()));
             json = withModel;
         }
         switch (operation) {

@@ -1,14 +1,11 @@
 package dev.sluice.sim;
 
+import dev.sluice.server.HttpCall;
 import dev.sluice.api.SluiceException;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerResponse;
 
 /** How one provider words its errors: the body shape, the error types and the request-id header. */
 interface Dialect {
-    HeaderName RETRY_AFTER = HeaderNames.create("retry-after");
+    String RETRY_AFTER = "retry-after";
 
     /** The error an injected failure with this HTTP status returns. */
     SluiceException injected(int status, int retryAfterSeconds);
@@ -18,15 +15,13 @@ interface Dialect {
 
     byte[] errorBody(SluiceException error);
 
-    /** The header carrying the id of every response, e.g. {@code x-request-id}. */
-    HeaderName requestIdHeader();
+    /** The (lower-case) header carrying the id of every response, e.g. {@code x-request-id}. */
+    String requestIdHeader();
 
-    default void sendError(ServerResponse res, SluiceException error) {
-        res.status(Status.create(error.status()));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    default void sendError(HttpCall res, SluiceException error) {
         if (error.retryAfter() != null) {
             res.header(RETRY_AFTER, Long.toString(error.retryAfter().toSeconds()));
         }
-        res.send(errorBody(error));
+        res.send(error.status(), "application/json", errorBody(error));
     }
 }

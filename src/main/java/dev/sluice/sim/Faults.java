@@ -1,10 +1,8 @@
 package dev.sluice.sim;
 
 import dev.sluice.api.SluiceException;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Headers;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * The latency and faults one request gets: the {@link SimOptions} overridden by the request's
@@ -28,26 +26,26 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
               Duration hang, Integer resetAfter, boolean malformed, int contextWindow, String answer,
               String responseModel) {
 
-    static final HeaderName TTFT_MS = HeaderNames.create("x-sim-ttft-ms");
-    static final HeaderName ITL_MS = HeaderNames.create("x-sim-itl-ms");
-    static final HeaderName TOKENS = HeaderNames.create("x-sim-tokens");
-    static final HeaderName ERROR_RATE = HeaderNames.create("x-sim-error-rate");
-    static final HeaderName ERROR_STATUS = HeaderNames.create("x-sim-error-status");
-    static final HeaderName RETRY_AFTER = HeaderNames.create("x-sim-retry-after");
-    static final HeaderName HANG_MS = HeaderNames.create("x-sim-hang-ms");
-    static final HeaderName RESET_AFTER = HeaderNames.create("x-sim-reset-after");
-    static final HeaderName MALFORMED = HeaderNames.create("x-sim-malformed");
-    static final HeaderName CONTEXT_WINDOW = HeaderNames.create("x-sim-context-window");
-    static final HeaderName ANSWER = HeaderNames.create("x-sim-answer");
-    static final HeaderName RESPONSE_MODEL = HeaderNames.create("x-sim-response-model");
+    static final String TTFT_MS = "x-sim-ttft-ms";
+    static final String ITL_MS = "x-sim-itl-ms";
+    static final String TOKENS = "x-sim-tokens";
+    static final String ERROR_RATE = "x-sim-error-rate";
+    static final String ERROR_STATUS = "x-sim-error-status";
+    static final String RETRY_AFTER = "x-sim-retry-after";
+    static final String HANG_MS = "x-sim-hang-ms";
+    static final String RESET_AFTER = "x-sim-reset-after";
+    static final String MALFORMED = "x-sim-malformed";
+    static final String CONTEXT_WINDOW = "x-sim-context-window";
+    static final String ANSWER = "x-sim-answer";
+    static final String RESPONSE_MODEL = "x-sim-response-model";
 
     /**
      * Resolves the faults of one request. {@code x-sim-error-status} alone (without
      * {@code x-sim-error-rate}) fails the request for certain: a test that names a status wants it.
      */
-    static Faults resolve(Headers headers, SimOptions options, Dice dice) {
-        String statusHeader = headers.first(ERROR_STATUS).orElse(null);
-        String rateHeader = headers.first(ERROR_RATE).orElse(null);
+    static Faults resolve(Function<String, String> headers, SimOptions options, Dice dice) {
+        String statusHeader = headers.apply(ERROR_STATUS);
+        String rateHeader = headers.apply(ERROR_RATE);
         double rate = rateHeader != null ? decimal(ERROR_RATE, rateHeader, 0, 1)
                 : statusHeader != null ? 1.0 : options.errorRate();
         int status = statusHeader != null ? (int) integer(ERROR_STATUS, statusHeader, 400, 599) : options.errorStatus();
@@ -63,7 +61,7 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
                 bool(headers, MALFORMED),
                 intOr(headers, CONTEXT_WINDOW, options.contextWindow(), 1),
                 answer(headers, options.answer()),
-                headers.first(RESPONSE_MODEL).map(String::strip).filter(v -> !v.isEmpty()).orElse(options.responseModel()));
+                java.util.Optional.ofNullable(headers.apply(RESPONSE_MODEL)).map(String::strip).filter(v -> !v.isEmpty()).orElse(options.responseModel()));
     }
 
     /** The model name an answer to {@code requested} carries. */
@@ -71,8 +69,8 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
         return responseModel != null ? responseModel : requested;
     }
 
-    private static String answer(Headers headers, String fallback) {
-        String value = headers.first(ANSWER).orElse(null);
+    private static String answer(Function<String, String> headers, String fallback) {
+        String value = headers.apply(ANSWER);
         if (value == null) {
             return fallback;
         }
@@ -88,25 +86,25 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
         return itl.isZero() ? ttft : ttft.plus(itl.multipliedBy(tokens));
     }
 
-    private static Duration millis(Headers headers, HeaderName name, Duration fallback) {
-        String value = headers.first(name).orElse(null);
+    private static Duration millis(Function<String, String> headers, String name, Duration fallback) {
+        String value = headers.apply(name);
         return value == null ? fallback : Duration.ofMillis(integer(name, value, 0, Long.MAX_VALUE / 1_000_000));
     }
 
-    private static Integer optionalInt(Headers headers, HeaderName name, Integer fallback, int min) {
-        String value = headers.first(name).orElse(null);
+    private static Integer optionalInt(Function<String, String> headers, String name, Integer fallback, int min) {
+        String value = headers.apply(name);
         if (value == null) {
             return fallback; // (a ternary here would unbox a null fallback)
         }
         return (int) integer(name, value, min, Integer.MAX_VALUE);
     }
 
-    private static int intOr(Headers headers, HeaderName name, int fallback, int min) {
-        String value = headers.first(name).orElse(null);
+    private static int intOr(Function<String, String> headers, String name, int fallback, int min) {
+        String value = headers.apply(name);
         return value == null ? fallback : (int) integer(name, value, min, Integer.MAX_VALUE);
     }
 
-    private static long integer(HeaderName name, String value, long min, long max) {
+    private static long integer(String name, String value, long min, long max) {
         try {
             long v = Long.parseLong(value.strip());
             if (v >= min && v <= max) {
@@ -118,7 +116,7 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
         throw bad(name, value, "an integer from " + min + " to " + max);
     }
 
-    private static double decimal(HeaderName name, String value, double min, double max) {
+    private static double decimal(String name, String value, double min, double max) {
         try {
             double v = Double.parseDouble(value.strip());
             if (v >= min && v <= max) {
@@ -130,8 +128,8 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
         throw bad(name, value, "a number from " + min + " to " + max);
     }
 
-    private static boolean bool(Headers headers, HeaderName name) {
-        String value = headers.first(name).orElse(null);
+    private static boolean bool(Function<String, String> headers, String name) {
+        String value = headers.apply(name);
         if (value == null) {
             return false;
         }
@@ -142,8 +140,8 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
         };
     }
 
-    private static SluiceException bad(HeaderName name, String value, String expected) {
-        return SluiceException.invalidRequest(name.lowerCase(), "Invalid simulator header " + name.lowerCase()
+    private static SluiceException bad(String name, String value, String expected) {
+        return SluiceException.invalidRequest(name, "Invalid simulator header " + name
                 + ": '" + value + "'; expected " + expected + ".");
     }
 }

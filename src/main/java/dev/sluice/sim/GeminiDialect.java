@@ -1,11 +1,8 @@
 package dev.sluice.sim;
 
+import dev.sluice.server.HttpCall;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 
 /**
@@ -14,7 +11,7 @@ import java.time.Duration;
  * in a {@code google.rpc.RetryInfo} detail ({@code "retryDelay": "3s"}), not in a Retry-After header.
  */
 final class GeminiDialect implements Dialect {
-    private static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+    private static final String REQUEST_ID = "x-request-id";
 
     @Override
     public SluiceException injected(int status, int retryAfterSeconds) {
@@ -70,14 +67,12 @@ final class GeminiDialect implements Dialect {
 
     /** Google sends the wait only in the body's RetryInfo; no Retry-After header. */
     @Override
-    public void sendError(ServerResponse res, SluiceException error) {
-        res.status(Status.create(error.status()));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8");
-        res.send(errorBody(error));
+    public void sendError(HttpCall res, SluiceException error) {
+        res.send(error.status(), "application/json; charset=UTF-8", errorBody(error));
     }
 
     @Override
-    public HeaderName requestIdHeader() {
+    public String requestIdHeader() {
         return REQUEST_ID;
     }
 

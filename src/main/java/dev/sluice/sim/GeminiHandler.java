@@ -1,11 +1,9 @@
 package dev.sluice.sim;
 
+import dev.sluice.server.HttpCall;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.TokenCounter;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.CloseConnectionException;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,11 +23,11 @@ final class GeminiHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Received received, ServerResponse res) {
-        String resource = received.http().path().path().substring(PREFIX.length());
+    protected void serve(Received received, HttpCall res) {
+        String resource = received.http().path().substring(PREFIX.length());
         int colon = resource.lastIndexOf(':');
         if (colon < 0 || !(resource.startsWith("models/") || resource.startsWith("tunedModels/"))) {
-            throw GeminiDialect.notFound("Unknown request URL: " + received.http().path().path()
+            throw GeminiDialect.notFound("Unknown request URL: " + received.http().path()
                     + ". The simulator serves /v1beta/models/{model}:generateContent, :streamGenerateContent?alt=sse,"
                     + " :batchEmbedContents and :embedContent.");
         }
@@ -38,7 +36,7 @@ final class GeminiHandler extends SimEndpoint {
         switch (method) {
             case "generateContent" -> generate(received, model, false, res);
             case "streamGenerateContent" -> {
-                if (!"sse".equals(received.http().query().first("alt").orElse(""))) {
+                if (!"sse".equals(received.http().query("alt"))) {
                     throw GeminiDialect.invalidArgument("The simulator streams Gemini answers as Server-Sent Events only:"
                             + " call :streamGenerateContent?alt=sse.");
                 }
@@ -51,7 +49,7 @@ final class GeminiHandler extends SimEndpoint {
         }
     }
 
-    private void generate(Received received, String model, boolean stream, ServerResponse res) {
+    private void generate(Received received, String model, boolean stream, HttpCall res) {
         ChatRequest request = GeminiRequestReader.read(received.jsonOrFail(), model, stream);
         sim.models().seen(model);
         Faults faults = received.faults();
@@ -77,7 +75,7 @@ final class GeminiHandler extends SimEndpoint {
         send(res, GeminiJson.response(answer), faults);
     }
 
-    private void embed(Received received, String modelResource, boolean batch, ServerResponse res) {
+    private void embed(Received received, String modelResource, boolean batch, HttpCall res) {
         JsonNode root = received.jsonOrFail();
         List<JsonNode> requests = new ArrayList<>();
         if (batch) {
@@ -117,14 +115,13 @@ final class GeminiHandler extends SimEndpoint {
         send(res, batch ? GeminiJson.embeddings(vectors) : GeminiJson.embedding(vectors.getFirst()), faults);
     }
 
-    private static void send(ServerResponse res, byte[] body, Faults faults) {
+    private static void send(HttpCall res, byte[] body, Faults faults) {
         if (faults.resetAfter() != null) {
-            throw new CloseConnectionException("simulated connection reset before the response");
+            throw new ConnectionReset("simulated connection reset before the response");
         }
         if (faults.malformed()) {
             body = Arrays.copyOf(body, body.length / 2);
         }
-        res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8");
-        res.send(body);
+        res.send(200, "application/json; charset=UTF-8", body);
     }
 }

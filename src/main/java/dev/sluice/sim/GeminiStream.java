@@ -1,6 +1,6 @@
 package dev.sluice.sim;
 
-import io.helidon.webserver.http.ServerResponse;
+import dev.sluice.server.HttpCall;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +13,7 @@ import java.util.List;
 final class GeminiStream {
     private GeminiStream() {}
 
-    static void send(ServerResponse res, GeminiJson.Answer answer, Faults faults) {
+    static void send(HttpCall res, GeminiJson.Answer answer, Faults faults) {
         SseWriter.send(res, "text/event-stream", events(answer), faults);
     }
 

@@ -1,8 +1,6 @@
 package dev.sluice.sim;
 
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerResponse;
+import dev.sluice.server.HttpCall;
 import dev.sluice.api.Json;
 import java.util.List;
 
@@ -11,7 +9,7 @@ import java.util.List;
  * {@code anthropic-version} (both providers serve this path).
  */
 final class ModelsHandler extends SimEndpoint {
-    private static final HeaderName ANTHROPIC_VERSION = HeaderNames.create("anthropic-version");
+    private static final String ANTHROPIC_VERSION = "anthropic-version";
     private static final long CREATED = 1_700_000_000L;
     private static final String CREATED_AT = "2025-01-01T00:00:00Z";
 
@@ -20,9 +18,9 @@ final class ModelsHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Received received, ServerResponse res) {
+    protected void serve(Received received, HttpCall res) {
         List<String> ids = sim.models().ids();
-        boolean anthropic = received.http().headers().contains(ANTHROPIC_VERSION);
+        boolean anthropic = received.http().header(ANTHROPIC_VERSION) != null;
         byte[] body = Json.write(gen -> {
             gen.writeStartObject();
             if (!anthropic) {
@@ -53,7 +51,6 @@ final class ModelsHandler extends SimEndpoint {
             gen.writeEndObject();
         });
         Pacing.sleep(received.faults().ttft());
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body);
+        res.send(200, "application/json", body);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.sim;
 
+import dev.sluice.server.HttpCall;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.sluice.api.ChatMessage;
 import dev.sluice.api.ChatRequest;
@@ -10,9 +11,6 @@ import dev.sluice.api.Choice;
 import dev.sluice.api.TokenCounter;
 import dev.sluice.api.ToolCall;
 import dev.sluice.api.Usage;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.CloseConnectionException;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,12 +27,12 @@ final class OpenAiChatHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Received received, ServerResponse res) {
+    protected void serve(Received received, HttpCall res) {
         answer(ChatRequestCodec.read(received.jsonOrFail()), received.faults(), res);
     }
 
     /** Answers a parsed request; shared with the Azure paths, which differ only in how they get here. */
-    void answer(ChatRequest request, Faults faults, ServerResponse res) {
+    void answer(ChatRequest request, Faults faults, HttpCall res) {
         sim.models().seen(request.model());
         int promptTokens = TokenCounter.countPrompt(request);
         if (promptTokens > faults.contextWindow()) {
@@ -61,15 +59,14 @@ final class OpenAiChatHandler extends SimEndpoint {
         }
         Pacing.sleep(faults.generationTime(longest));
         if (faults.resetAfter() != null) {
-            throw new CloseConnectionException("simulated connection reset before the response");
+            throw new ConnectionReset("simulated connection reset before the response");
         }
         byte[] body = ChatResponseCodec.writeResponse(new ChatResponse(id, created, faults.answeringModel(request.model()), choices(replies),
                 usage, FINGERPRINT, null));
         if (faults.malformed()) {
             body = Arrays.copyOf(body, body.length / 2);
         }
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body);
+        res.send(200, "application/json", body);
     }
 
     private static List<Choice> choices(List<SimReply> replies) {

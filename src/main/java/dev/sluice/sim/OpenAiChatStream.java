@@ -1,12 +1,12 @@
 package dev.sluice.sim;
 
+import dev.sluice.server.HttpCall;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatResponseCodec;
 import dev.sluice.api.ChunkChoice;
 import dev.sluice.api.Delta;
 import dev.sluice.api.ToolCallDelta;
 import dev.sluice.api.Usage;
-import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ final class OpenAiChatStream {
     /** @param usage the usage chunk's usage, or null when the client did not ask for it */
     record Answer(String id, long created, String model, List<SimReply> replies, Usage usage) {}
 
-    static void send(ServerResponse res, Answer answer, Faults faults) {
+    static void send(HttpCall res, Answer answer, Faults faults) {
         SseWriter.send(res, "text/event-stream; charset=utf-8", events(answer), faults);
     }
 

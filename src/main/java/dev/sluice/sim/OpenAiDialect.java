@@ -2,13 +2,11 @@ package dev.sluice.sim;
 
 import dev.sluice.api.ErrorCodec;
 import dev.sluice.api.SluiceException;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
 import java.time.Duration;
 
 /** OpenAI's error wording: {@code {"error":{"message","type","param","code"}}} with its types and codes. */
 final class OpenAiDialect implements Dialect {
-    private static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+    private static final String REQUEST_ID = "x-request-id";
 
     @Override
     public SluiceException injected(int status, int retryAfterSeconds) {
@@ -45,7 +43,7 @@ final class OpenAiDialect implements Dialect {
     }
 
     @Override
-    public HeaderName requestIdHeader() {
+    public String requestIdHeader() {
         return REQUEST_ID;
     }
 

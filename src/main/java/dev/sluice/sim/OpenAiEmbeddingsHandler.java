@@ -1,5 +1,6 @@
 package dev.sluice.sim;
 
+import dev.sluice.server.HttpCall;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.EmbeddingCodec;
 import dev.sluice.api.EmbeddingRequest;
@@ -7,9 +8,6 @@ import dev.sluice.api.EmbeddingResponse;
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.TokenCounter;
 import dev.sluice.api.Usage;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.CloseConnectionException;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,12 +23,12 @@ final class OpenAiEmbeddingsHandler extends SimEndpoint {
     }
 
     @Override
-    protected void serve(Received received, ServerResponse res) {
+    protected void serve(Received received, HttpCall res) {
         answer(EmbeddingCodec.readRequest(received.body()), received.faults(), res);
     }
 
     /** Answers a parsed request; shared with the Azure path. */
-    void answer(EmbeddingRequest request, Faults faults, ServerResponse res) {
+    void answer(EmbeddingRequest request, Faults faults, HttpCall res) {
         sim.models().seen(request.model());
         int dimensions = request.dimensions() != null ? request.dimensions() : sim.options().embeddingDimensions();
         boolean base64 = "base64".equals(request.encodingFormat());
@@ -54,15 +52,14 @@ final class OpenAiEmbeddingsHandler extends SimEndpoint {
         }
         Pacing.sleep(faults.ttft());
         if (faults.resetAfter() != null) {
-            throw new CloseConnectionException("simulated connection reset before the response");
+            throw new ConnectionReset("simulated connection reset before the response");
         }
         byte[] body = EmbeddingCodec.writeResponse(new EmbeddingResponse(data, request.model(), new Usage(tokens, 0,
                 tokens, 0, 0)));
         if (faults.malformed()) {
             body = Arrays.copyOf(body, body.length / 2);
         }
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body);
+        res.send(200, "application/json", body);
     }
 
     /** Each input to embed: a string, or an array of token ids. */

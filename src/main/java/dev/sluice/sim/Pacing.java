@@ -1,6 +1,5 @@
 package dev.sluice.sim;
 
-import io.helidon.webserver.CloseConnectionException;
 import java.time.Duration;
 
 /** Simulated waiting. Handlers run on virtual threads, so a sleep costs no platform thread. */
@@ -19,7 +18,7 @@ final class Pacing {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CloseConnectionException("simulator stopping", e);
+            throw new ConnectionReset("simulator stopping");
         }
     }
 }

@@ -1,10 +1,7 @@
 package dev.sluice.sim;
 
+import dev.sluice.server.HttpCall;
 import dev.sluice.api.Json;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +17,7 @@ final class RecordingAdminHandler {
         this.log = log;
     }
 
-    void list(ServerRequest req, ServerResponse res) {
+    void list(HttpCall res) {
         List<RecordedRequest> requests = log.snapshot();
         byte[] body = Json.write(gen -> {
             gen.writeStartArray();
@@ -48,13 +45,11 @@ final class RecordingAdminHandler {
             }
             gen.writeEndArray();
         });
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body);
+        res.send(200, "application/json", body);
     }
 
-    void clear(ServerRequest req, ServerResponse res) {
+    void clear(HttpCall res) {
         log.clear();
-        res.status(Status.NO_CONTENT_204);
-        res.send();
+        res.send(204, "application/json", new byte[0]);
     }
 }

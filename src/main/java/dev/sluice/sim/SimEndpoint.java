@@ -1,13 +1,12 @@
 package dev.sluice.sim;
 
+import dev.sluice.server.HttpCall;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
-import io.helidon.http.Header;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.sluice.server.HttpHandler;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,8 +15,9 @@ import java.util.Map;
  * never sends a partial answer). Errors from {@link #serve} that are {@link SluiceException}s
  * become the provider's error body.
  */
-abstract class SimEndpoint implements Handler {
-    private static final byte[] NO_BODY = new byte[0];
+abstract class SimEndpoint implements HttpHandler {
+    /** The largest request body the simulator reads (far above any provider's limit). */
+    static final long BODY_LIMIT = 512L * 1024 * 1024;
 
     protected final SimContext sim;
     protected final Dialect dialect;
@@ -28,7 +28,7 @@ abstract class SimEndpoint implements Handler {
     }
 
     /** One received request: its raw body, the body as JSON (null when it is not JSON) and its faults. */
-    record Received(ServerRequest http, byte[] body, JsonNode json, Faults faults) {
+    record Received(HttpCall http, byte[] body, JsonNode json, Faults faults) {
 
         /** The JSON body, or the client's 400 explaining why it is not JSON. */
         JsonNode jsonOrFail() {
@@ -37,42 +37,46 @@ abstract class SimEndpoint implements Handler {
     }
 
     @Override
-    public final void handle(ServerRequest req, ServerResponse res) {
+    public final void handle(HttpCall res) {
         long nanos = System.nanoTime();
         long millis = System.currentTimeMillis();
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : NO_BODY;
+        byte[] body = res.body(BODY_LIMIT);
         JsonNode json = parseQuietly(body);
-        record(req, millis, nanos, json, sim.log());
+        record(res, millis, nanos, json, sim.log());
         res.header(dialect.requestIdHeader(), sim.ids().next("req_", 24));
         try {
-            Faults faults = Faults.resolve(req.headers(), sim.options(), sim.dice());
+            Faults faults = Faults.resolve(res::header, sim.options(), sim.dice());
             Pacing.sleep(faults.hang());
             if (faults.fail()) {
                 dialect.sendError(res, dialect.injected(faults.errorStatus(), faults.retryAfter()));
                 return;
             }
-            serve(new Received(req, body, json, faults), res);
+            serve(new Received(res, body, json, faults), res);
         } catch (SluiceException e) {
-            dialect.sendError(res, e);
+            if (!res.isSent()) {
+                dialect.sendError(res, e);
+            }
+        } catch (ConnectionReset e) {
+            res.abortConnection();
         }
     }
 
     /**
      * Answers a request that passed fault injection. Validation failures are thrown as
-     * {@link SluiceException}s before anything is written.
+     * {@link SluiceException}s before anything is written; {@link ConnectionReset} drops the connection.
      */
-    protected abstract void serve(Received received, ServerResponse res);
+    protected abstract void serve(Received received, HttpCall res);
 
-    static void record(ServerRequest req, long millis, long nanos, JsonNode json, RequestLog log) {
+    static void record(HttpCall req, long millis, long nanos, JsonNode json, RequestLog log) {
         if (!log.enabled()) {
             return;
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        for (Header h : req.headers()) {
-            headers.merge(h.headerName().lowerCase(), h.values(), (a, b) -> a + ", " + b);
+        for (Map.Entry<String, String> h : req.headerLines()) {
+            headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b);
         }
-        String query = req.query().rawValue();
-        log.add(new RecordedRequest(millis, nanos, req.prologue().method().text(), req.path().rawPath(), headers,
+        String query = req.queryString();
+        log.add(new RecordedRequest(millis, nanos, req.method(), req.rawPath(), headers,
                 json, query == null || query.isEmpty() ? null : query));
     }
 

@@ -1,9 +1,13 @@
 package dev.sluice.sim;
 
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
+import dev.sluice.server.ConnectionLimits;
+import dev.sluice.server.Dispatcher;
+import dev.sluice.server.HttpHandler;
+import dev.sluice.server.Transport;
+import dev.sluice.server.netty.NettyTransport;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A fake LLM upstream speaking the OpenAI, Azure OpenAI, Anthropic and Gemini wire formats, with
@@ -26,34 +30,33 @@ import java.util.List;
  * {@code x-sim-malformed}, {@code x-sim-context-window} (see the package documentation).
  */
 public final class Simulator implements AutoCloseable {
-    /** Requests still running when the simulator closes get this long before their connections drop. */
-    private static final Duration SHUTDOWN_GRACE = Duration.ofMillis(200);
+    /**
+     * What the simulator's listener enforces: generous timeouts (a benchmark's or a test's client
+     * may hold idle pooled connections) and no per-address cap (all its traffic is local).
+     */
+    private static final ConnectionLimits LIMITS = new ConnectionLimits(Duration.ofSeconds(60), Duration.ofMinutes(5), 0);
 
-    private final WebServer server;
+    private final Transport.Listening server;
     private final SimContext context;
     private final String baseUrl;
 
-    private Simulator(WebServer server, SimContext context) {
+    private Simulator(Transport.Listening server, SimContext context) {
         this.server = server;
         this.context = context;
         String host = context.options().host();
         this.baseUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
     }
 
-    /** Starts a simulator and returns once it accepts connections. */
+    /**
+     * Starts a simulator and returns once it accepts connections, on the gateway's own HTTP stack
+     * (Netty: no Nagle, so each flushed SSE event leaves at once and streamed timing is what was asked for).
+     *
+     * @throws dev.sluice.server.PortInUseException when the port is taken
+     */
     public static Simulator start(SimOptions options) {
         SimContext context = SimContext.create(options);
-        WebServer server = WebServer.builder()
-                .host(options.host())
-                .port(options.port())
-                .shutdownHook(false)
-                .shutdownGracePeriod(SHUTDOWN_GRACE)
-                .featuresDiscoverServices(false)
-                // no Nagle: each flushed SSE event leaves at once, so streamed timing is what was asked for
-                .connectionOptions(socket -> socket.tcpNoDelay(true))
-                .routing(routing -> routes(routing, context))
-                .build()
-                .start();
+        Transport.Listening server = new NettyTransport().start(options.host(), options.port(), LIMITS,
+                Dispatcher.of(router(context)));
         return new Simulator(server, context);
     }
 
@@ -62,24 +65,48 @@ public final class Simulator implements AutoCloseable {
         return start(SimOptions.defaults());
     }
 
-    private static void routes(HttpRouting.Builder routing, SimContext context) {
+    /**
+     * The simulator's routes. Any other method or path gets the provider's JSON 404 (and is recorded,
+     * so a gateway calling the wrong URL shows up in {@link #recorded()}).
+     */
+    private static HttpHandler router(SimContext context) {
         Dialect openAi = new OpenAiDialect();
-        Dialect anthropic = new AnthropicDialect();
         RecordingAdminHandler admin = new RecordingAdminHandler(context.log());
         OpenAiChatHandler chat = new OpenAiChatHandler(context, openAi);
         OpenAiEmbeddingsHandler embeddings = new OpenAiEmbeddingsHandler(context, openAi);
-        routing.post("/v1/chat/completions", chat)
-                .post("/v1/embeddings", embeddings)
-                .post("/v1/messages", new AnthropicMessagesHandler(context, anthropic))
-                .post(GeminiHandler.PREFIX + "*", new GeminiHandler(context, new GeminiDialect()))
-                .post(AzureHandler.PATH_PREFIX + "{deployment}/chat/completions",
-                        new AzureHandler(context, openAi, AzureHandler.Operation.CHAT, chat, embeddings))
-                .post(AzureHandler.PATH_PREFIX + "{deployment}/embeddings",
-                        new AzureHandler(context, openAi, AzureHandler.Operation.EMBEDDINGS, chat, embeddings))
-                .get("/v1/models", new ModelsHandler(context, openAi))
-                .get("/sim/requests", admin::list)
-                .delete("/sim/requests", admin::clear)
-                .any(new NotFoundHandler(context, openAi));
+        Map<String, HttpHandler> posts = Map.of(
+                "/v1/chat/completions", chat,
+                "/v1/embeddings", embeddings,
+                "/v1/messages", new AnthropicMessagesHandler(context, new AnthropicDialect()));
+        Map<String, HttpHandler> gets = Map.of(
+                "/v1/models", new ModelsHandler(context, openAi),
+                "/sim/requests", admin::list);
+        HttpHandler gemini = new GeminiHandler(context, new GeminiDialect());
+        HttpHandler azureChat = new AzureHandler(context, openAi, AzureHandler.Operation.CHAT, chat, embeddings);
+        HttpHandler azureEmbeddings = new AzureHandler(context, openAi, AzureHandler.Operation.EMBEDDINGS, chat, embeddings);
+        HttpHandler notFound = new NotFoundHandler(context, openAi);
+        return call -> {
+            String path = call.path();
+            HttpHandler handler = switch (call.method()) {
+                case "POST" -> {
+                    HttpHandler h = posts.get(path);
+                    if (h == null && path.startsWith(GeminiHandler.PREFIX)) {
+                        h = gemini;
+                    } else if (h == null && path.startsWith(AzureHandler.PATH_PREFIX)) {
+                        String[] rest = path.substring(AzureHandler.PATH_PREFIX.length()).split("/", -1);
+                        boolean deployment = rest.length >= 2 && !rest[0].isEmpty();
+                        String operation = deployment ? String.join("/", java.util.Arrays.copyOfRange(rest, 1, rest.length)) : "";
+                        h = operation.equals("chat/completions") ? azureChat
+                                : operation.equals("embeddings") ? azureEmbeddings : null;
+                    }
+                    yield h;
+                }
+                case "GET" -> gets.get(path);
+                case "DELETE" -> path.equals("/sim/requests") ? admin::clear : null;
+                default -> null;
+            };
+            (handler != null ? handler : notFound).handle(call);
+        };
     }
 
     public int port() {
@@ -104,7 +131,7 @@ public final class Simulator implements AutoCloseable {
         context.log().clear();
     }
 
-    /** Stops listening; requests still running are cut off after a short grace period. */
+    /** Stops listening and closes every connection; requests still running are cut off. */
     @Override
     public void close() {
         server.stop();

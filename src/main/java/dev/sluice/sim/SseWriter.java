@@ -1,11 +1,8 @@
 package dev.sluice.sim;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.CloseConnectionException;
-import io.helidon.webserver.http.ServerResponse;
+import dev.sluice.server.HttpCall;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,17 +54,19 @@ final class SseWriter {
      * Sends a whole stream as every simulated provider does: the content type, the time to first
      * token, then each event with the request's faults.
      */
-    static void send(ServerResponse res, String contentType, List<Event> events, Faults faults) {
-        res.header(HeaderNames.CONTENT_TYPE, contentType);
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+    static void send(HttpCall res, String contentType, List<Event> events, Faults faults) {
+        res.header("Cache-Control", "no-cache");
         Pacing.sleep(faults.ttft());
-        try (OutputStream out = res.outputStream()) {
+        OutputStream out = res.openStream(200, contentType);
+        try {
             SseWriter sse = new SseWriter(out, faults);
             for (Event event : events) {
                 sse.write(event);
             }
+            out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // the client went away mid-stream: nothing left to answer
+            throw new ConnectionReset("the client went away: " + e.getMessage());
         }
     }
 
@@ -110,16 +109,16 @@ final class SseWriter {
     }
 
     /**
-     * Aborts once the requested number of content events is out. Throwing Helidon's
-     * CloseConnectionException (without closing the response stream) drops the socket: no
-     * terminating chunk, no [DONE] or message_stop, so the client sees a truncated body.
+     * Aborts once the requested number of content events is out. {@link ConnectionReset} (the
+     * response stream left open) makes {@link SimEndpoint} abort the connection: no terminating
+     * chunk, no [DONE] or message_stop, so the client sees a truncated body.
      */
     private void abortIfDue() throws IOException {
         Integer resetAfter = faults.resetAfter();
         if (resetAfter != null && contentEvents >= resetAfter) {
             out.flush();
             Pacing.sleep(RESET_LINGER);
-            throw new CloseConnectionException("simulated connection reset after " + contentEvents + " content events");
+            throw new ConnectionReset("simulated connection reset after " + contentEvents + " content events");
         }
     }
 

@@ -92,7 +92,7 @@ class LogFloodTest {
             java.util.logging.Handler recorder = new java.util.logging.Handler() {
                 @Override
                 public void publish(java.util.logging.LogRecord r) {
-                    if (r.getLoggerName() != null && (r.getLoggerName().startsWith("io.helidon") || r.getLoggerName().startsWith("io.netty"))
+                    if (r.getLoggerName() != null && r.getLoggerName().startsWith("io.netty")
                             && r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
                         records.add(r);
                     }

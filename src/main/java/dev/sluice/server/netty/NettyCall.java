@@ -146,6 +146,11 @@ final class NettyCall extends HttpCall {
     }
 
     @Override
+    public List<Map.Entry<String, String>> headerLines() {
+        return request.headers().entries();
+    }
+
+    @Override
     protected long declaredLength() {
         String v = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
         if (v == null) {
@@ -209,6 +214,24 @@ final class NettyCall extends HttpCall {
     @Override
     public boolean isSent() {
         return sent;
+    }
+
+    /**
+     * Closes the channel (a FIN, after what was already flushed) without a response or without the
+     * stream's last chunk. The close is queued to the event loop behind this call's earlier writes.
+     */
+    @Override
+    public void abortConnection() {
+        sent = true;
+        keepAlive = false;
+        if (stream != null) {
+            stream.closed = true; // finish() must not end the body properly
+        }
+        if (gone == null) {
+            gone = "the connection was aborted";
+        }
+        channel.flush();
+        channel.close();
     }
 
     /** On the request's thread, after the handler returned: an unfinished stream is ended. */
