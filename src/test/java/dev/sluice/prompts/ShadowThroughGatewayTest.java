@@ -124,6 +124,7 @@ class ShadowThroughGatewayTest {
             }
             assertThat(variants).containsExactlyInAnyOrder("small=gpt-4o-mini", "large=gpt-4o");
             await().atMost(Duration.ofSeconds(10)).until(() -> report(gw, sh).path("results").path("calls").asLong() == 30);
+            gw.flushLog(); // the variants' figures are read from the request log
             JsonNode status = gw.http().get("/admin/experiments/" + started.json().path("id").asText(), ADMIN).json();
             assertThat(status.path("variants").findValues("requests").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(30);
         }
