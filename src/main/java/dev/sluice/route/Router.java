@@ -139,22 +139,71 @@ public final class Router implements Stage {
             ex.route(kept.provider(), kept.model());
             ex.responseHeader("x-sluice-provider", kept.provider());
             ex.responseHeader("x-sluice-model", kept.model());
-            ex.usage(kept.response().usage());
-            ex.responseId(kept.response().id());
-            ex.responseModel(kept.response().model(), kept.response().systemFingerprint());
-            kept.response().choices().forEach(c -> ex.addFinishReason(c.finishReason()));
             ex.responseHeader("x-sluice-quality", kept.check().label());
-            outcome = Outcome.success(new Reply.Chat(kept.response()));
+            if (kept.chunks() != null) {
+                outcome = Outcome.success(new Reply.Stream(replay(ex, kept.chunks())));
+            } else {
+                ex.usage(kept.response().usage());
+                ex.responseId(kept.response().id());
+                ex.responseModel(kept.response().model(), kept.response().systemFingerprint());
+                kept.response().choices().forEach(c -> ex.addFinishReason(c.finishReason()));
+                outcome = Outcome.success(new Reply.Chat(kept.response()));
+            }
         }
         // an answer thrown away was still produced and billed by the upstream
         for (Rejected r : rejected) {
-            ex.addDiscardedUsage(r.model(), r.response().usage());
+            ex.addDiscardedUsage(r.model(), r.usage());
         }
         return outcome.reply() != null ? outcome.reply() : Reply.fail(outcome.error());
     }
 
     /** A whole answer that failed an answer check, kept in case no fallback does better. */
-    private record Rejected(String provider, String model, ChatResponse response, AnswerCheck check) {}
+    private record Rejected(String provider, String model, ChatResponse response, AnswerCheck check,
+                            List<ChatChunk> chunks) {
+        Rejected(String provider, String model, ChatResponse response, AnswerCheck check) {
+            this(provider, model, response, check, null);
+        }
+
+        /** A whole answer's usage, or a stream's (its usage chunk, when it had one). */
+        dev.sluice.api.Usage usage() {
+            if (response != null) {
+                return response.usage();
+            }
+            dev.sluice.api.Usage last = null;
+            for (ChatChunk c : chunks) {
+                if (c.usage() != null) {
+                    last = c.usage();
+                }
+            }
+            return last;
+        }
+    }
+
+    /** A rejected stream's chunks (it ended before any byte was sent), served as they came when nothing did better. */
+    private static ChunkStream replay(Exchange ex, List<ChatChunk> chunks) {
+        java.util.Iterator<ChatChunk> it = chunks.iterator();
+        return new ChunkStream() {
+            @Override
+            public ChatChunk next() {
+                if (!it.hasNext()) {
+                    return null;
+                }
+                ChatChunk c = it.next();
+                ex.responseId(c.id());
+                if (!c.model().isEmpty()) {
+                    ex.responseModel(c.model(), c.systemFingerprint());
+                }
+                c.choices().forEach(choice -> ex.addFinishReason(choice.finishReason()));
+                if (c.usage() != null) {
+                    ex.usage(c.usage());
+                }
+                return c;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
 
     /** Thrown by an attempt whose answer failed a check: the deployment is healthy, the answer is not wanted. */
     private static final class AnswerRejected extends RuntimeException {
@@ -278,7 +327,7 @@ public final class Router implements Stage {
         boolean handedOver = false;
         try (Scope scope = span.makeCurrent()) {
             Reply reply = switch (ex.operation()) {
-                case CHAT -> ex.chat().stream() ? openStream(ex, d, call, t, startNanos, span)
+                case CHAT -> ex.chat().stream() ? openStream(ex, d, call, t, startNanos, span, checks)
                         : chat(ex, d, call, span, checks);
                 case EMBEDDINGS -> embeddings(ex, d, call, span);
             };
@@ -398,7 +447,8 @@ public final class Router implements Stage {
      * token and total timeouts. Only then is the attempt a success: a failure up to here can
      * still be retried or fall back, because the client has received nothing.
      */
-    private Reply openStream(Exchange ex, Deployment d, Call call, TimeoutsConfig t, long startNanos, Span span) {
+    private Reply openStream(Exchange ex, Deployment d, Call call, TimeoutsConfig t, long startNanos, Span span,
+                             Checks checks) {
         long firstDeadline = t.ttft() == null ? 0 : startNanos + t.ttft().toNanos();
         long totalDeadline = t.total() == null ? 0 : startNanos + t.total().toNanos();
         long openDeadline = earliest(firstDeadline, totalDeadline);
@@ -418,6 +468,22 @@ public final class Router implements Stage {
         } catch (RuntimeException e) {
             timed.close();
             throw e;
+        }
+        if (checks.names().contains(AnswerCheck.EMPTY) && peeked.stream().noneMatch(ChatChunk::hasContent)) {
+            // finished (or ended) with nothing, and the client has seen nothing yet: keep the rest
+            // (its usage chunk), then let a fallback try; the only check a stream gets
+            try {
+                ChatChunk rest;
+                while ((rest = timed.next()) != null) {
+                    peeked.add(rest);
+                }
+            } catch (RuntimeException ignored) {
+                // what arrived is kept; the stream is rejected anyway
+            } finally {
+                timed.close();
+            }
+            throw new AnswerRejected(new Rejected(d.provider().name(), d.upstreamModel(), null, AnswerCheck.EMPTY,
+                    List.copyOf(peeked)));
         }
         return new Reply.Stream(new RouteStream(peeked, timed, ex, d, span));
     }

@@ -74,6 +74,12 @@ class QualityFallbackTest {
                       - model: backup
                         on: [server_error, {judge_below: 0.5}]
                         judge_model: judge-low
+                  empty-to-flaky:
+                    provider: flaky
+                    model: gpt-4o-mini
+                    fallbacks:
+                      - model: flaky-backup
+                        on: [empty]
                   judge-high:
                     provider: steady
                     model: gpt-4o-mini
@@ -255,5 +261,53 @@ class QualityFallbackTest {
         assertThat(r.header("x-sluice-attempts")).isEqualTo("2");
         assertThat(r.header("x-sluice-model")).isEqualTo("gpt-4o-mini");
         assertThat(r.json().path("choices").path(0).path("message").path("content").asText()).isNotBlank();
+    }
+
+    private static String streamedText(Http.Response r) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (String event : r.events()) {
+            if (event.equals("[DONE]")) {
+                continue;
+            }
+            JsonNode delta = Json.MAPPER.readTree(event).path("choices").path(0).path("delta");
+            text.append(delta.path("content").asText(""));
+        }
+        return text.toString();
+    }
+
+    @Test
+    @DisplayName("streams: an empty stream (finished before any content, nothing sent yet) is retried on the fallback")
+    void emptyStreamFallsBack() throws Exception {
+        ObjectNode body = chat("main").put("stream", true);
+        Http.Response r = gw.http().post("/v1/chat/completions", body,
+                Http.bearer(key, "x-sim-answer", "empty", "x-request-id", "quality-stream-1"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("x-sluice-fallback")).isEqualTo("backup");
+        assertThat(streamedText(r)).isNotBlank();
+        JsonNode attempts = gw.awaitLogs("request_id=quality-stream-1", 1).path(0).path("attempt_log");
+        assertThat(attempts.size()).isEqualTo(2);
+        assertThat(attempts.path(0).path("error").asText()).isEqualTo("empty");
+    }
+
+    @Test
+    @DisplayName("streams: when the fallback's stream is empty too, the client gets the first one, marked x-sluice-quality")
+    void emptyStreamEverywhereKeepsFirst() throws Exception {
+        ObjectNode body = chat("empty-to-flaky").put("stream", true);
+        Http.Response r = gw.http().post("/v1/chat/completions", body, Http.bearer(key, "x-sim-answer", "empty"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("x-sluice-quality")).isEqualTo("empty");
+        assertThat(r.header("x-sluice-attempts")).isEqualTo("2");
+        assertThat(streamedText(r)).isEmpty();
+        assertThat(r.events()).contains("[DONE]");
+    }
+
+    @Test
+    @DisplayName("streams: other checks do not apply (a streamed refusal is sent as it comes)")
+    void streamedRefusalIsNotChecked() throws Exception {
+        ObjectNode body = chat("main").put("stream", true);
+        Http.Response r = gw.http().post("/v1/chat/completions", body, Http.bearer(key, "x-sim-answer", "refusal"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("x-sluice-attempts")).isEqualTo("1");
+        assertThat(Refusals.isRefusal(streamedText(r))).isTrue();
     }
 }
