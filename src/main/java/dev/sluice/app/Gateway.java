@@ -74,7 +74,7 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
             this.generations = add(new Generations(telemetry.tracer()));
             Pipeline direct = generations.direct();
             Generation.RoutingFactory routingFactory = (c, prices) -> new RoutingModule(c, prices, clock, embedder,
-                    telemetry.tracer());
+                    telemetry.tracer()).judgedThrough(direct, store.requestLogger());
             Generation.GuardrailsFactory guardsFactory = c -> new GuardrailsModule(c.guardrails(), embedder, direct, store);
             // model rollouts name the models of the config serving now (a reload may add some)
             this.prompts = add(new PromptsModule(store, auth, alerts, direct, retention, config.retention(),

@@ -48,6 +48,12 @@ final class RoutingModule implements Module {
         to.stage(Slot.ROUTE, router);
     }
 
+    /** Gives the router its {@code judge_below} judge: calls to the judge model through {@code direct}, logged. */
+    RoutingModule judgedThrough(Pipeline direct, dev.sluice.observe.RequestLogger log) {
+        router.qualityJudge(ModelCalls.qualityJudge(direct, log));
+        return this;
+    }
+
     /** The router: the terminal stage of this config generation's pipeline. */
     Router router() {
         return router;

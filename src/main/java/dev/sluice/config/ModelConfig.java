@@ -42,5 +42,13 @@ public sealed interface ModelConfig {
     record DeploymentConfig(String provider, String model, int weight, int maxInFlight) {}
 
     /** Try {@code model} when the failure's class is one of {@code on} (error class labels). */
-    record FallbackConfig(String model, Set<String> on) {}
+    /**
+     * @param judgeBelow  with {@code judge_below} in {@code on}: answers the judge scores below this (0..1) fall back
+     * @param judgeModel  the public model that scores answers for {@code judge_below}
+     */
+    record FallbackConfig(String model, Set<String> on, Double judgeBelow, String judgeModel) {
+        public FallbackConfig(String model, Set<String> on) {
+            this(model, on, null, null);
+        }
+    }
 }

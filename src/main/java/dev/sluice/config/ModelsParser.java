@@ -11,11 +11,13 @@ final class ModelsParser {
     /**
      * Error classes a fallback can name: the provider error classes' labels, plus
      * {@code no_deployment} (every deployment's breaker is open or it is at its in-flight limit), plus the
-     * checks of a whole answer ({@code quality.AnswerCheck}: {@code empty}, {@code refusal}, {@code schema_invalid}).
+     * checks of a whole answer ({@code quality.AnswerCheck}: {@code empty}, {@code refusal}, {@code schema_invalid},
+     * {@code guardrail_block}, and {@code judge_below: X}, written as a one-key map in the list).
      */
     static final Set<String> FALLBACK_CLASSES = Set.of("rate_limited", "server_error", "timeout",
             "connection_error", "malformed_response", "context_length_exceeded", "content_filter",
-            "upstream_auth_error", "bad_request", "no_deployment", "empty", "refusal", "schema_invalid");
+            "upstream_auth_error", "bad_request", "no_deployment", "empty", "refusal", "schema_invalid",
+            "guardrail_block", "judge_below");
 
     private ModelsParser() {}
 
@@ -76,17 +78,39 @@ final class ModelsParser {
         YamlNode fallbackList = m.get("fallbacks");
         if (fallbackList != null) {
             for (YamlNode f : fallbackList.items()) {
-                f.allowOnly(Set.of("model", "on"));
-                List<String> on = f.strings("on");
-                for (String cls : on) {
+                f.allowOnly(Set.of("model", "on", "judge_model"));
+                List<String> on = new ArrayList<>();
+                Double judgeBelow = null;
+                YamlNode onNode = f.get("on");
+                List<YamlNode> items = onNode == null ? List.of() : onNode.isScalar() ? List.of(onNode) : onNode.items();
+                for (YamlNode item : items) {
+                    String cls;
+                    if (item.isMap()) {
+                        item.allowOnly(Set.of("judge_below"));
+                        cls = "judge_below";
+                        judgeBelow = item.number("judge_below", 0.5, 0, 1);
+                    } else {
+                        cls = item.text();
+                    }
                     if (!FALLBACK_CLASSES.contains(cls)) {
-                        throw f.get("on").error("unknown error class '" + cls + "'",
+                        throw onNode.error("unknown error class '" + cls + "'",
                                 "use any of " + String.join(", ", FALLBACK_CLASSES.stream().sorted().toList()));
                     }
+                    if (cls.equals("judge_below") && judgeBelow == null) {
+                        throw onNode.error("judge_below needs a threshold", "write it as judge_below: 0.6 (a score 0..1)");
+                    }
+                    on.add(cls);
+                }
+                String judgeModel = f.string("judge_model", null);
+                if (judgeBelow != null && judgeModel == null) {
+                    throw f.error("judge_below needs a judge", "add judge_model: <a public model> to this fallback");
+                }
+                if (judgeBelow == null && judgeModel != null) {
+                    throw f.get("judge_model").error("judge_model is only used by judge_below", "add judge_below: 0.6 to on:, or remove judge_model");
                 }
                 fallbacks.add(new ModelConfig.FallbackConfig(f.requiredString("model", "name the public model to fall back to"),
                         on.isEmpty() ? Set.of("rate_limited", "server_error", "timeout", "connection_error",
-                                "malformed_response", "no_deployment") : Set.copyOf(on)));
+                                "malformed_response", "no_deployment") : Set.copyOf(on), judgeBelow, judgeModel));
             }
         }
         return new ModelConfig.Deployed(name, RoutingParser.strategy(m, routing.strategy()), deployments,
@@ -109,6 +133,9 @@ final class ModelsParser {
                 case ModelConfig.Deployed d -> {
                     for (ModelConfig.FallbackConfig f : d.fallbacks()) {
                         requireDeployed(models, f.model(), where.get("fallbacks"), model.name());
+                        if (f.judgeModel() != null) {
+                            requireDeployed(models, f.judgeModel(), where.get("fallbacks"), model.name());
+                        }
                     }
                 }
                 case ModelConfig.Complexity c -> {

@@ -12,6 +12,8 @@ import dev.sluice.pipeline.Reply;
 import dev.sluice.pipeline.Stage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Scans the answer before the client gets it. A whole answer is scanned once: a block replaces it
@@ -49,9 +51,14 @@ public final class OutputGuardStage implements Stage {
             return next.proceed(ex);
         }
         ScanContext context = context(ex);
+        // a whole answer's scan is shared by the router's guardrail_block check and this stage (scanned once)
+        Map<String, List<Trigger>> scanned = new ConcurrentHashMap<>(2);
+        if (!ex.chat().stream()) {
+            ex.outputBlockProbe(response -> blockingRule(response, policy, context, scanned));
+        }
         Reply reply = next.proceed(ex);
         return switch (reply) {
-            case Reply.Chat chat -> checkChat(ex, chat, policy, context, next, true);
+            case Reply.Chat chat -> checkChat(ex, chat, policy, context, next, true, scanned);
             case Reply.Stream stream -> new Reply.Stream(new GuardedStream(stream.chunks(), policy, context,
                     new Recorder(ex, Direction.OUTPUT, metrics), holdback));
             default -> reply;
@@ -65,7 +72,35 @@ public final class OutputGuardStage implements Stage {
                 view.canary(), view.contextDocuments(), request.responseFormat());
     }
 
-    private Reply checkChat(Exchange ex, Reply.Chat chat, Policy policy, ScanContext context, Chain next, boolean mayReask) {
+    /** The rule that would block this whole answer, or null: what the {@code guardrail_block} fallback asks. */
+    private static String blockingRule(ChatResponse response, Policy policy, ScanContext context,
+                                       Map<String, List<Trigger>> scanned) {
+        for (Choice c : response.choices()) {
+            ChatMessage m = c.message();
+            if (m.content() == null || !m.content().isTextual()) {
+                continue;
+            }
+            for (Trigger t : scan(m.content().asText(), policy, context, scanned)) {
+                if (t.rule().action() == Action.BLOCK && Inspection.acts(t)) {
+                    return t.rule().name();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<Trigger> scan(String text, Policy policy, ScanContext context, Map<String, List<Trigger>> scanned) {
+        List<Trigger> known = scanned.get(text);
+        if (known != null) {
+            return known;
+        }
+        List<Trigger> triggers = Inspection.run(policy.output(), text, context, true);
+        scanned.put(text, triggers);
+        return triggers;
+    }
+
+    private Reply checkChat(Exchange ex, Reply.Chat chat, Policy policy, ScanContext context, Chain next, boolean mayReask,
+                            Map<String, List<Trigger>> scanned) {
         ChatResponse response = chat.response();
         Recorder recorder = new Recorder(ex, Direction.OUTPUT, metrics);
         List<Choice> choices = new ArrayList<>(response.choices().size());
@@ -77,7 +112,7 @@ public final class OutputGuardStage implements Stage {
                 continue;
             }
             String text = m.content().asText();
-            List<Trigger> triggers = Inspection.run(policy.output(), text, context, true);
+            List<Trigger> triggers = scan(text, policy, context, scanned);
             if (mayReask) {
                 Trigger schema = reaskable(triggers);
                 if (schema != null) {
@@ -85,7 +120,7 @@ public final class OutputGuardStage implements Stage {
                     recorder.flush();
                     Reply second = reask(ex, next, text, (JsonSchemaScanner) schema.rule().scanner(), context);
                     if (second instanceof Reply.Chat again) {
-                        return checkChat(ex, again, policy, context, next, false);
+                        return checkChat(ex, again, policy, context, next, false, scanned);
                     }
                     return second;
                 }

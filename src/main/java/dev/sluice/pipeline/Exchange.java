@@ -67,6 +67,7 @@ public final class Exchange {
     private List<GuardEvent> guardEvents = List.of();
     private PromptUse prompt;
     private String guardrailPolicy;
+    private java.util.function.Function<dev.sluice.api.ChatResponse, String> outputBlockProbe;
     private Pricing pricing;
     private boolean completed;
 
@@ -395,6 +396,19 @@ public final class Exchange {
 
     public void guardrailPolicy(String name) {
         this.guardrailPolicy = name;
+    }
+
+    /**
+     * Set by the output guardrail stage before the rest of the pipeline runs: the name of the rule
+     * that would block a whole answer, or null when it would pass. The router asks it for the
+     * {@code guardrail_block} quality fallback; null when no output policy applies.
+     */
+    public java.util.function.Function<dev.sluice.api.ChatResponse, String> outputBlockProbe() {
+        return outputBlockProbe;
+    }
+
+    public void outputBlockProbe(java.util.function.Function<dev.sluice.api.ChatResponse, String> probe) {
+        this.outputBlockProbe = probe;
     }
 
     /** Registers work to run once the response is complete; listeners run in reverse order. */

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Checks a whole answer can fail, named as fallbacks name them ({@code on: [empty, refusal,
- * schema_invalid]}): the router tries the fallback model before the client sees a failing answer.
+ * schema_invalid, guardrail_block, judge_below: 0.6]}): the router tries the fallback model before the client sees a failing answer.
  */
 public enum AnswerCheck {
     /** No text and no tool call in the first choice. */
@@ -14,7 +14,11 @@ public enum AnswerCheck {
     /** The answer declines the task ({@link Refusals}), or carries the OpenAI {@code refusal} field. */
     REFUSAL("refusal"),
     /** JSON was asked for ({@code response_format}) and the answer is not valid JSON or not of the schema. */
-    SCHEMA_INVALID("schema_invalid");
+    SCHEMA_INVALID("schema_invalid"),
+    /** The output guardrail policy would block the answer (the router asks it through the exchange's output probe). */
+    GUARDRAIL_BLOCK("guardrail_block"),
+    /** The fallback's judge model scores the answer below its {@code judge_below} threshold (one judge call per answer). */
+    JUDGE_BELOW("judge_below");
 
     private final String label;
 
@@ -36,7 +40,10 @@ public enum AnswerCheck {
         return null;
     }
 
-    /** The first of {@code checks} (in declaration order) that the answer fails, or null when it passes them all. */
+    /**
+     * The first of the deterministic {@code checks} (empty, refusal, schema_invalid, in that order) that the answer
+     * fails, or null when it passes them all; the router runs guardrail_block and judge_below itself.
+     */
     public static AnswerCheck firstFailure(ChatRequest request, ChatResponse response, Set<AnswerCheck> checks,
                                            ResponseFormatCheck formats) {
         if (checks.isEmpty()) {

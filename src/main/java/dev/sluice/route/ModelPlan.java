@@ -27,6 +27,23 @@ record ModelPlan(String name, Strategy strategy, List<Deployment> deployments, i
         return checks;
     }
 
-    /** Try {@code model} when the failure's class label is in {@code on}. */
-    record Fallback(String model, Set<String> on) {}
+    /** The {@code judge_below} of the first fallback naming it, or null: {threshold, judge model}. */
+    Fallback judged() {
+        for (Fallback f : fallbacks) {
+            if (f.judgeBelow() != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Try {@code model} when the failure's class label is in {@code on}; {@code judgeBelow} and
+     * {@code judgeModel} are set when {@code on} names {@code judge_below}.
+     */
+    record Fallback(String model, Set<String> on, Double judgeBelow, String judgeModel) {
+        Fallback(String model, Set<String> on) {
+            this(model, on, null, null);
+        }
+    }
 }

@@ -58,6 +58,7 @@ public final class Router implements Stage {
     private final Watchdog watchdog;
     private final Sleeper sleeper;
     private final Tracer tracer;
+    private volatile QualityJudge judge;
     private final ResponseFormatCheck formats = new ResponseFormatCheck();
 
     /** A complexity-routed model: where easy and hard requests go. */
@@ -115,7 +116,9 @@ public final class Router implements Stage {
     private Reply serve(Exchange ex, ModelPlan first, String pin) {
         List<Rejected> rejected = new ArrayList<>(0);
         // the requested model's checks hold for every answer, the fallbacks' included
-        Set<AnswerCheck> checks = first.answerChecks();
+        ModelPlan.Fallback judged = first.judged();
+        Checks checks = new Checks(first.answerChecks(), judged == null ? 0 : judged.judgeBelow(),
+                judged == null ? null : judged.judgeModel());
         Outcome outcome = tryModel(ex, first, pin, checks, rejected);
         for (ModelPlan.Fallback fallback : first.fallbacks()) {
             if (outcome.reply() != null) {
@@ -136,22 +139,71 @@ public final class Router implements Stage {
             ex.route(kept.provider(), kept.model());
             ex.responseHeader("x-sluice-provider", kept.provider());
             ex.responseHeader("x-sluice-model", kept.model());
-            ex.usage(kept.response().usage());
-            ex.responseId(kept.response().id());
-            ex.responseModel(kept.response().model(), kept.response().systemFingerprint());
-            kept.response().choices().forEach(c -> ex.addFinishReason(c.finishReason()));
             ex.responseHeader("x-sluice-quality", kept.check().label());
-            outcome = Outcome.success(new Reply.Chat(kept.response()));
+            if (kept.chunks() != null) {
+                outcome = Outcome.success(new Reply.Stream(replay(ex, kept.chunks())));
+            } else {
+                ex.usage(kept.response().usage());
+                ex.responseId(kept.response().id());
+                ex.responseModel(kept.response().model(), kept.response().systemFingerprint());
+                kept.response().choices().forEach(c -> ex.addFinishReason(c.finishReason()));
+                outcome = Outcome.success(new Reply.Chat(kept.response()));
+            }
         }
         // an answer thrown away was still produced and billed by the upstream
         for (Rejected r : rejected) {
-            ex.addDiscardedUsage(r.model(), r.response().usage());
+            ex.addDiscardedUsage(r.model(), r.usage());
         }
         return outcome.reply() != null ? outcome.reply() : Reply.fail(outcome.error());
     }
 
     /** A whole answer that failed an answer check, kept in case no fallback does better. */
-    private record Rejected(String provider, String model, ChatResponse response, AnswerCheck check) {}
+    private record Rejected(String provider, String model, ChatResponse response, AnswerCheck check,
+                            List<ChatChunk> chunks) {
+        Rejected(String provider, String model, ChatResponse response, AnswerCheck check) {
+            this(provider, model, response, check, null);
+        }
+
+        /** A whole answer's usage, or a stream's (its usage chunk, when it had one). */
+        dev.sluice.api.Usage usage() {
+            if (response != null) {
+                return response.usage();
+            }
+            dev.sluice.api.Usage last = null;
+            for (ChatChunk c : chunks) {
+                if (c.usage() != null) {
+                    last = c.usage();
+                }
+            }
+            return last;
+        }
+    }
+
+    /** A rejected stream's chunks (it ended before any byte was sent), served as they came when nothing did better. */
+    private static ChunkStream replay(Exchange ex, List<ChatChunk> chunks) {
+        java.util.Iterator<ChatChunk> it = chunks.iterator();
+        return new ChunkStream() {
+            @Override
+            public ChatChunk next() {
+                if (!it.hasNext()) {
+                    return null;
+                }
+                ChatChunk c = it.next();
+                ex.responseId(c.id());
+                if (!c.model().isEmpty()) {
+                    ex.responseModel(c.model(), c.systemFingerprint());
+                }
+                c.choices().forEach(choice -> ex.addFinishReason(choice.finishReason()));
+                if (c.usage() != null) {
+                    ex.usage(c.usage());
+                }
+                return c;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
 
     /** Thrown by an attempt whose answer failed a check: the deployment is healthy, the answer is not wanted. */
     private static final class AnswerRejected extends RuntimeException {
@@ -169,7 +221,7 @@ public final class Router implements Stage {
         }
     }
 
-    private Outcome tryModel(Exchange ex, ModelPlan plan, String pin, Set<AnswerCheck> checks, List<Rejected> rejected) {
+    private Outcome tryModel(Exchange ex, ModelPlan plan, String pin, Checks checks, List<Rejected> rejected) {
         List<Deployment> candidates = plan.deployments();
         if (pin != null) {
             candidates = candidates.stream().filter(d -> d.provider().name().equals(pin) || d.id().equals(pin)).toList();
@@ -254,7 +306,7 @@ public final class Router implements Stage {
     }
 
     /** One attempt on one deployment. Throws an {@link UpstreamException} when it fails. */
-    private Reply call(Exchange ex, ModelPlan plan, Deployment d, Set<AnswerCheck> checks) {
+    private Reply call(Exchange ex, ModelPlan plan, Deployment d, Checks checks) {
         TimeoutsConfig t = plan.timeouts();
         Duration readTimeout = shortest(d.readTimeout(), t.idle(), ex.streaming() ? null : t.total());
         String operation = ex.operation() == Exchange.Operation.CHAT ? "chat" : "embeddings";
@@ -275,7 +327,7 @@ public final class Router implements Stage {
         boolean handedOver = false;
         try (Scope scope = span.makeCurrent()) {
             Reply reply = switch (ex.operation()) {
-                case CHAT -> ex.chat().stream() ? openStream(ex, d, call, t, startNanos, span)
+                case CHAT -> ex.chat().stream() ? openStream(ex, d, call, t, startNanos, span, checks)
                         : chat(ex, d, call, span, checks);
                 case EMBEDDINGS -> embeddings(ex, d, call, span);
             };
@@ -306,9 +358,9 @@ public final class Router implements Stage {
         }
     }
 
-    private Reply chat(Exchange ex, Deployment d, Call call, Span span, java.util.Set<AnswerCheck> checks) {
+    private Reply chat(Exchange ex, Deployment d, Call call, Span span, Checks checks) {
         ChatResponse response = d.provider().chat(ex.chat(), call);
-        AnswerCheck failed = AnswerCheck.firstFailure(ex.chat(), response, checks, formats);
+        AnswerCheck failed = failedCheck(ex, response, checks, span);
         if (failed != null) {
             AttemptSpan.answered(span, response.id(), response.model(), List.of(), response.usage());
             throw new AnswerRejected(new Rejected(d.provider().name(), d.upstreamModel(), response, failed));
@@ -319,6 +371,68 @@ public final class Router implements Stage {
         response.choices().forEach(c -> ex.addFinishReason(c.finishReason()));
         AttemptSpan.answered(span, response.id(), response.model(), ex.finishReasons(), response.usage());
         return new Reply.Chat(response);
+    }
+
+    /**
+     * The first check the answer fails: the deterministic ones, then {@code guardrail_block} (the
+     * output policy's verdict, when one applies), then {@code judge_below} (one judge call).
+     */
+    private AnswerCheck failedCheck(Exchange ex, ChatResponse response, Checks checks, Span span) {
+        AnswerCheck failed = AnswerCheck.firstFailure(ex.chat(), response, checks.names(), formats);
+        if (failed != null) {
+            return failed;
+        }
+        if (checks.names().contains(AnswerCheck.GUARDRAIL_BLOCK) && ex.outputBlockProbe() != null) {
+            String rule = ex.outputBlockProbe().apply(response);
+            if (rule != null) {
+                span.setAttribute("sluice.answer_check.rule", rule);
+                return AnswerCheck.GUARDRAIL_BLOCK;
+            }
+        }
+        if (checks.names().contains(AnswerCheck.JUDGE_BELOW) && checks.judgeModel() != null) {
+            double score = judgeScore(ex, response, checks.judgeModel());
+            span.setAttribute("sluice.answer_check.judge_score", score);
+            if (score < checks.judgeBelow()) {
+                return AnswerCheck.JUDGE_BELOW;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The judge's score of the answer (0..1). A blank answer scores 0 without a call; when the judge
+     * cannot answer, the answer passes (1): a broken judge must not turn every answer into a fallback.
+     */
+    private double judgeScore(Exchange ex, ChatResponse response, String judgeModel) {
+        boolean toolCalls = !response.choices().isEmpty() && !response.choices().getFirst().message().toolCalls().isEmpty();
+        String text = response.text();
+        if (!toolCalls && (text == null || text.isBlank())) {
+            return 0;
+        }
+        QualityJudge j = judge;
+        if (j == null || toolCalls) {
+            return 1;
+        }
+        try {
+            return j.score(judgeModel, ex.chat(), text, ex.requestId());
+        } catch (RuntimeException e) {
+            return 1;
+        }
+    }
+
+    /** The checks every answer of one request must pass, and the judge threshold when {@code judge_below} is named. */
+    private record Checks(Set<AnswerCheck> names, double judgeBelow, String judgeModel) {}
+
+    /** Scores an answer for the {@code judge_below} quality fallback; wired by the app (a call through the gateway). */
+    @FunctionalInterface
+    public interface QualityJudge {
+        /** @return how well {@code answer} answers {@code request}, 0 (useless) to 1 (excellent); throws when it cannot tell */
+        double score(String judgeModel, dev.sluice.api.ChatRequest request, String answer, String parentRequestId);
+    }
+
+    /** Sets the judge of {@code judge_below} (none: every answer passes it). */
+    public void qualityJudge(QualityJudge judge) {
+        this.judge = judge;
     }
 
     private static Reply embeddings(Exchange ex, Deployment d, Call call, Span span) {
@@ -333,7 +447,8 @@ public final class Router implements Stage {
      * token and total timeouts. Only then is the attempt a success: a failure up to here can
      * still be retried or fall back, because the client has received nothing.
      */
-    private Reply openStream(Exchange ex, Deployment d, Call call, TimeoutsConfig t, long startNanos, Span span) {
+    private Reply openStream(Exchange ex, Deployment d, Call call, TimeoutsConfig t, long startNanos, Span span,
+                             Checks checks) {
         long firstDeadline = t.ttft() == null ? 0 : startNanos + t.ttft().toNanos();
         long totalDeadline = t.total() == null ? 0 : startNanos + t.total().toNanos();
         long openDeadline = earliest(firstDeadline, totalDeadline);
@@ -353,6 +468,22 @@ public final class Router implements Stage {
         } catch (RuntimeException e) {
             timed.close();
             throw e;
+        }
+        if (checks.names().contains(AnswerCheck.EMPTY) && peeked.stream().noneMatch(ChatChunk::hasContent)) {
+            // finished (or ended) with nothing, and the client has seen nothing yet: keep the rest
+            // (its usage chunk), then let a fallback try; the only check a stream gets
+            try {
+                ChatChunk rest;
+                while ((rest = timed.next()) != null) {
+                    peeked.add(rest);
+                }
+            } catch (RuntimeException ignored) {
+                // what arrived is kept; the stream is rejected anyway
+            } finally {
+                timed.close();
+            }
+            throw new AnswerRejected(new Rejected(d.provider().name(), d.upstreamModel(), null, AnswerCheck.EMPTY,
+                    List.copyOf(peeked)));
         }
         return new Reply.Stream(new RouteStream(peeked, timed, ex, d, span));
     }

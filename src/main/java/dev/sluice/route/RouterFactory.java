@@ -54,7 +54,7 @@ public final class RouterFactory {
                     breaker(m.name() + ":" + d.provider() + "/" + d.model(), config.routing().breaker(), clock)));
         }
         List<ModelPlan.Fallback> fallbacks = m.fallbacks().stream()
-                .map(f -> new ModelPlan.Fallback(f.model(), f.on())).toList();
+                .map(f -> new ModelPlan.Fallback(f.model(), f.on(), f.judgeBelow(), f.judgeModel())).toList();
         return new ModelPlan(m.name(), Strategy.of(m.strategy()), deployments, m.retries(), m.timeouts(), fallbacks);
     }
 

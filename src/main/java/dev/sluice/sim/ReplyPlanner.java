@@ -50,12 +50,16 @@ final class ReplyPlanner {
         return plan(request, choice, tokens, simulatorSeed, ids, "normal");
     }
 
+    /** A judge's low verdict, for quality tests of a judge ({@code answer: low_score}). */
+    static final String LOW_SCORE = "{\"score\": 0.1, \"reason\": \"simulated low score\"}";
+
     /** The refusal the simulator gives when told to ({@code answer: refusal}). */
     static final String REFUSAL = "I'm sorry, but I can't help with that request.";
 
     /**
      * @param answer {@code normal}, or a bad answer for quality tests: {@code refusal} (a fixed refusal),
-     *               {@code empty} (no text at all), {@code invalid_json} (JSON cut off half-way)
+     *               {@code empty} (no text at all), {@code invalid_json} (JSON cut off half-way),
+     *               {@code low_score} (a judge's verdict {@code {"score": 0.1, ...}})
      */
     static SimReply plan(ChatRequest request, int choice, Integer tokens, long simulatorSeed, CallIds ids,
                          String answer) {
@@ -65,6 +69,9 @@ final class ReplyPlanner {
             }
             case "empty" -> {
                 return finish(request, List.of());
+            }
+            case "low_score" -> {
+                return finish(request, Pieces.json(LOW_SCORE));
             }
             default -> { }
         }

@@ -25,7 +25,8 @@ import java.util.Objects;
  * @param recordLimit          how many requests {@link Simulator#recorded()} keeps (oldest dropped); 0 keeps none
  * @param embeddingDimensions  embedding length when the request does not send {@code dimensions}
  * @param answer               what chat answers say: {@code normal}, or a bad answer for quality tests:
- *                             {@code refusal}, {@code empty}, {@code invalid_json}
+ *                             {@code refusal}, {@code empty}, {@code invalid_json},
+ *                             {@code low_score} (a judge's low verdict)
  * @param responseModel        the model name answers carry; null echoes the requested name (set it to
  *                             simulate a provider swapping the model behind a name)
  */
@@ -39,7 +40,7 @@ public record SimOptions(String host, int port, Duration ttft, Duration interTok
     /** Small on purpose: keeps responses light for tests and benchmarks; send {@code dimensions} for more. */
     public static final int DEFAULT_EMBEDDING_DIMENSIONS = 384;
     /** The kinds of answer the simulator can be told to give. */
-    public static final java.util.List<String> ANSWERS = java.util.List.of("normal", "refusal", "empty", "invalid_json");
+    public static final java.util.List<String> ANSWERS = java.util.List.of("normal", "refusal", "empty", "invalid_json", "low_score");
 
     public SimOptions {
         Objects.requireNonNull(host, "host");

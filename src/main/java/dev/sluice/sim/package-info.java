@@ -55,7 +55,8 @@
  *       terminating chunk, no [DONE]/message_stop/final candidate); whole answers: drop it without a response</td></tr>
  *   <tr><td>{@code x-sim-malformed}</td><td>whole answers: a 200 with truncated JSON; streams: one event of truncated JSON</td></tr>
  *   <tr><td>{@code x-sim-context-window}</td><td>prompts with more tokens get the provider's context-length 400</td></tr>
- *   <tr><td>{@code x-sim-answer}</td><td>{@code refusal}, {@code empty} or {@code invalid_json}: a bad answer for quality tests</td></tr>
+ *   <tr><td>{@code x-sim-answer}</td><td>{@code refusal}, {@code empty} or {@code invalid_json}: a bad answer for quality tests;
+ *       {@code low_score}: a judge's low verdict {@code {"score": 0.1, ...}}</td></tr>
  *   <tr><td>{@code x-sim-response-model}</td><td>the model name answers carry (a provider swapping the model behind a name)</td></tr>
  * </table>
  * A header with a bad value is answered with a 400 naming it.

@@ -261,4 +261,39 @@ class ConfigLoaderTest {
                 .hasMessageContaining("unknown format 'vertex'")
                 .hasMessageContaining("anthropic, azure, gemini, openai");
     }
+
+    private static String judged(String fallback) {
+        return """
+                providers:
+                  openai: {type: openai, api_key: sk-x}
+                models:
+                  main:
+                    provider: openai
+                    fallbacks:
+                %s
+                  backup: {provider: openai}
+                  judge: {provider: openai}
+                """.formatted(fallback.indent(6).stripTrailing());
+    }
+
+    @Test
+    @DisplayName("quality fallback: judge_below takes a threshold 0..1 and a judge_model that is a deployed model")
+    void judgeBelow() {
+        SluiceConfig ok = loader.parse(judged("- {model: backup, on: [guardrail_block, judge_below: 0.6], judge_model: judge}"), "s.yaml");
+        ModelConfig.FallbackConfig f = ((ModelConfig.Deployed) ok.models().get("main")).fallbacks().getFirst();
+        assertThat(f.on()).containsExactlyInAnyOrder("guardrail_block", "judge_below");
+        assertThat(f.judgeBelow()).isEqualTo(0.6);
+        assertThat(f.judgeModel()).isEqualTo("judge");
+
+        assertThatThrownBy(() -> loader.parse(judged("- {model: backup, on: [judge_below: 0.6]}"), "s.yaml"))
+                .hasMessageContaining("judge_below needs a judge").hasMessageContaining("judge_model");
+        assertThatThrownBy(() -> loader.parse(judged("- {model: backup, on: [judge_below: 1.5], judge_model: judge}"), "s.yaml"))
+                .hasMessageContaining("out of range");
+        assertThatThrownBy(() -> loader.parse(judged("- {model: backup, on: [judge_below: 0.5], judge_model: nope}"), "s.yaml"))
+                .hasMessageContaining("model 'nope' is not defined");
+        assertThatThrownBy(() -> loader.parse(judged("- {model: backup, on: [judge_above: 0.5], judge_model: judge}"), "s.yaml"))
+                .hasMessageContaining("unknown key 'judge_above'");
+        assertThatThrownBy(() -> loader.parse(judged("- {model: backup, on: [refusal], judge_model: judge}"), "s.yaml"))
+                .hasMessageContaining("judge_model is only used by judge_below");
+    }
 }

@@ -63,7 +63,7 @@ public final class JudgeScanner implements Scanner {
     }
 
     /** The score in the judge's answer (JSON, or JSON inside prose or a code fence). */
-    static double parse(String answer) {
+    public static double parse(String answer) {
         try {
             JsonNode json = Json.MAPPER.readTree(answer.strip());
             if (json != null && json.has("score")) {
