@@ -496,14 +496,19 @@ public final class BatchWriter<T> implements AutoCloseable {
         }
         try {
             Files.createDirectories(spillFile.getParent());
+            // the whole batch is encoded before a byte is written: an encoding failure part-way (hostile input
+            // carries unpaired surrogates, which a strict UTF-8 writer refuses mid-line) must never leave half a
+            // line in the file, which no replay could parse. getBytes turns an unpaired surrogate into '?'.
+            StringBuilder lines = new StringBuilder(batch.size() * 256);
+            for (T record : batch) {
+                lines.append(encoder.writeValueAsString(record)).append('\n');
+            }
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
             try (FileChannel channel = FileChannel.open(spillFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE);
-                 BufferedWriter out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8))) {
-                for (T record : batch) {
-                    out.write(encoder.writeValueAsString(record));
-                    out.newLine();
+                    StandardOpenOption.WRITE)) {
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
                 }
-                out.flush();
                 channel.force(false); // the batch is on disk before it leaves memory
             }
             spilled.addAndGet(batch.size());
