@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows down guessing admin keys at the dashboard's login: failed logins are counted per client
- * address and per key prefix (the first characters of the key tried, so many addresses guessing
- * one key's secret are limited together) over a sliding window. Over either limit, logins from that
+ * address and per key prefix (the key's scheme and the first characters of its secret, so many
+ * addresses guessing one key's secret are limited together) over a sliding window. Over either limit, logins from that
  * address or for that prefix are refused with a 429 (without checking the key) until the oldest
  * failure leaves the window. A successful login clears its address's count.
  *
@@ -21,8 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LoginThrottle {
     static final int MAX_TRACKED = 10_000;
-    /** Characters of the key tried that make its prefix ({@code sk-adm-} and the first five of the secret). */
-    static final int PREFIX_LENGTH = 12;
+    /** Characters of the secret, after the key's scheme, that make its prefix. */
+    static final int SECRET_PREFIX_LENGTH = 5;
+    /**
+     * The schemes keys start with, longest first. Every admin key made by the API starts with {@code sk-sluice-adm-}:
+     * a prefix of fixed length shorter than that would put every key in one bucket, and 30 wrong guesses by anyone
+     * would lock every admin out of the dashboard.
+     */
+    private static final String[] SCHEMES = {"sk-sluice-admin-", "sk-sluice-adm-", "sk-sluice-", "sk-adm-", "sk-"};
 
     private final Clock clock;
     private final int perAddress;
@@ -74,7 +80,19 @@ public final class LoginThrottle {
 
     static String prefixKey(String key) {
         String k = key == null ? "" : key;
-        return "key:" + k.substring(0, Math.min(PREFIX_LENGTH, k.length() / 2));
+        return "key:" + k.substring(0, Math.min(scheme(k).length() + SECRET_PREFIX_LENGTH, k.length() / 2));
+    }
+
+    /** The known scheme the key starts with ({@code sk-sluice-adm-}), or "": no character of the secret. */
+    static String scheme(String key) {
+        if (key != null) {
+            for (String scheme : SCHEMES) {
+                if (key.startsWith(scheme)) {
+                    return scheme;
+                }
+            }
+        }
+        return "";
     }
 
     /** How long until one more failure is allowed (0 = now). */

@@ -62,6 +62,20 @@ class LoginThrottleTest {
     }
 
     @Test
+    @DisplayName("guesses at one admin key do not lock out the others: the prefix goes past the scheme every admin key shares")
+    void prefixPastTheScheme() {
+        for (int i = 0; i < 5; i++) {
+            throttle.failed("10.0.3." + i, "sk-sluice-adm-Guess" + i + "xxxxxxxxxxxxxxxxxxxxxxxxxx");
+        }
+        assertThatThrownBy(() -> throttle.check("10.0.4.1", "sk-sluice-adm-Guess9yyyyyyyyyyyyyyyyyyyyyyyyyy"))
+                .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.getMessage()).contains("with this key prefix"));
+        assertThatCode(() -> throttle.check("10.0.4.1", "sk-sluice-adm-Other0zzzzzzzzzzzzzzzzzzzzzzzzzz"))
+                .as("another admin key's secret").doesNotThrowAnyException();
+        assertThat(LoginThrottle.scheme("sk-sluice-adm-Other0zzzz")).isEqualTo("sk-sluice-adm-");
+        assertThat(LoginThrottle.scheme("hunter2")).isEmpty();
+    }
+
+    @Test
     @DisplayName("addresses and prefixes tracked are bounded; expired ones make room")
     void bounded() {
         for (int i = 0; i < LoginThrottle.MAX_TRACKED; i++) {
