@@ -26,7 +26,9 @@ import java.util.function.Function;
  * {@code Secure} over TLS); every state change ({@code POST}, {@code PATCH}, {@code DELETE}) needs the
  * session's CSRF token in {@code X-CSRF-Token} and, when the browser sends an {@code Origin}, the
  * gateway's own; login takes only JSON (a cross-site form cannot send it), and failed logins are limited
- * per client address and per key prefix ({@link LoginThrottle}: 429 with Retry-After). Every response carries a
+ * per client address and per key prefix ({@link LoginThrottle}: 429 with Retry-After). Logins are audited:
+ * {@code ui.login} with the client address, and refused ones as {@code ui.login.failed} ({@link LoginAudit}:
+ * bounded, no secret characters). Every response carries a
  * strict Content-Security-Policy (scripts, styles and connections from this origin only, no inline
  * script, no framing), so text from the logs, rendered as text by the pages, cannot run as code.
  */
@@ -46,6 +48,7 @@ public final class DashboardEndpoints implements Endpoints {
     private final boolean alwaysSecure;
     private final long maxBodyBytes;
     private final Assets assets = new Assets();
+    private final LoginAudit loginAudit;
 
     /**
      * @param adminKeys    resolves an admin key to its identity, or throws the admin API's 401/403
@@ -60,6 +63,7 @@ public final class DashboardEndpoints implements Endpoints {
         this.clock = clock;
         this.alwaysSecure = alwaysSecure;
         this.maxBodyBytes = maxBodyBytes;
+        this.loginAudit = new LoginAudit(audit, clock);
     }
 
     @Override
@@ -128,19 +132,25 @@ public final class DashboardEndpoints implements Endpoints {
             throw SluiceException.invalidRequest("key", "Give the admin key to log in with: {\"key\": \"...\"}.");
         }
         String address = call.remoteAddress();
-        throttle.check(address, key);
+        try {
+            throttle.check(address, key);
+        } catch (SluiceException e) {
+            loginAudit.failed(address, key, "rate_limited", call.requestId());
+            throw e;
+        }
         AdminIdentity who;
         try {
             who = adminKeys.apply(key);
         } catch (SluiceException e) {
             if (e.status() == 401 || e.status() == 403) {
                 throttle.failed(address, key);
+                loginAudit.failed(address, key, "invalid_key", call.requestId());
             }
             throw e;
         }
         throttle.succeeded(address);
         Sessions.Session session = sessions.open(key);
-        record(call, who, "ui.login");
+        record(call, who, "ui.login", Json.string(java.util.Map.of("address", String.valueOf(address))));
         call.header("Set-Cookie", COOKIE + "=" + session.id() + "; Path=/ui; HttpOnly; SameSite=Strict"
                 + (secure(call) ? "; Secure" : ""));
         sendSession(call, session, who);
@@ -152,7 +162,7 @@ public final class DashboardEndpoints implements Endpoints {
         requireChangeAllowed(call, session);
         AdminIdentity who = identity(session);
         sessions.close(session);
-        record(call, who, "ui.logout");
+        record(call, who, "ui.logout", null);
         call.header("Set-Cookie", COOKIE + "=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0"
                 + (secure(call) ? "; Secure" : ""));
         call.sendJson(200, Json.write(gen -> {
@@ -237,8 +247,8 @@ public final class DashboardEndpoints implements Endpoints {
         return alwaysSecure || call.secure() || "https".equalsIgnoreCase(call.header("x-forwarded-proto"));
     }
 
-    private void record(HttpCall call, AdminIdentity who, String action) {
-        audit.append(new AuditEntry(clock.millis(), who.id(), who.role().wire(), action, "ui", who.team(), null, null,
+    private void record(HttpCall call, AdminIdentity who, String action, String afterJson) {
+        audit.append(new AuditEntry(clock.millis(), who.id(), who.role().wire(), action, "ui", who.team(), null, afterJson,
                 call.requestId()));
     }
 

@@ -34,7 +34,7 @@ class DashboardLoginLimitTest {
     }
 
     @Test
-    @DisplayName("after 3 wrong keys from one address, logins from it are refused with 429, Retry-After and a clear message — even with the right key")
+    @DisplayName("after 3 wrong keys from one address, logins from it are refused with 429, Retry-After and a clear message — even with the right key; each refusal and the login are audited")
     void limited() {
         assertThat(login(DemoGateway.ADMIN_KEY).status()).as("a good login clears nothing it should not").isEqualTo(200);
         for (int i = 0; i < 3; i++) {
@@ -50,5 +50,17 @@ class DashboardLoginLimitTest {
         assertThat(Long.parseLong(refused.header("retry-after"))).isBetween(590L, 600L);
         assertThat(demo.http.get("/admin/keys", Http.bearer(DemoGateway.ADMIN_KEY)).status())
                 .as("the admin API itself is not affected").isEqualTo(200);
+
+        var failed = demo.http.get("/admin/audit?action=ui.login.failed&limit=50", Http.bearer(DemoGateway.ADMIN_KEY)).json().path("data");
+        assertThat(failed.size()).as("3 wrong keys and the refused login after them").isEqualTo(4);
+        assertThat(failed.get(0).path("after").path("reason").asText()).isEqualTo("rate_limited");
+        assertThat(failed.get(1).path("after").path("reason").asText()).isEqualTo("invalid_key");
+        assertThat(failed.get(1).path("after").path("key_scheme").asText()).isEqualTo("sk-adm-");
+        assertThat(failed.get(1).path("after").path("address").asText()).isNotBlank();
+        assertThat(failed.toString()).as("no character of a secret is stored").doesNotContain("wrong", "0123456789",
+                DemoGateway.ADMIN_KEY.substring(DemoGateway.ADMIN_KEY.length() - 8));
+        var logins = demo.http.get("/admin/audit?action=ui.login&limit=50", Http.bearer(DemoGateway.ADMIN_KEY)).json().path("data");
+        assertThat(logins.size()).as("the successful login").isEqualTo(1);
+        assertThat(logins.get(0).path("after").path("address").asText()).isNotBlank();
     }
 }
