@@ -83,6 +83,7 @@ public final class ExperimentsAdmin implements Endpoints {
                 .post("/admin/rollouts/{id}/pause", this::pause)
                 .post("/admin/rollouts/{id}/resume", this::resume)
                 .post("/admin/rollouts/{id}/abort", this::abort)
+                .post("/admin/rollouts/{id}/promote", this::promote)
                 .post("/admin/shadows", this::startShadow)
                 .get("/admin/shadows", this::listShadows)
                 .get("/admin/shadows/{id}", this::showShadow)
@@ -298,6 +299,11 @@ public final class ExperimentsAdmin implements Endpoints {
 
     private void abort(AdminGuard.Call call) {
         change(call, "abort", s -> rollouts.abort(s.id(), orDefault(call.body().text("reason"), "aborted by " + call.who.id())));
+    }
+
+    /** Promote now: the candidate takes all the traffic (a prompt's label moves to it) without waiting for the steps left. */
+    private void promote(AdminGuard.Call call) {
+        change(call, "promote", s -> rollouts.promote(s.id(), call.body().text("reason")));
     }
 
     private void change(AdminGuard.Call call, String action, java.util.function.UnaryOperator<RolloutState> op) {

@@ -114,6 +114,46 @@ class CanaryThroughGatewayTest {
     }
 
     @Test
+    @DisplayName("promote now: an owner skips the steps left and the label moves at once (audited); a viewer and another team's admin get 403; a second promote is a 409")
+    void promoteNow() {
+        MutableClock clock = new MutableClock(Instant.now());
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults().withOutputTokens(3), FLAKY, clock)) {
+            pushVersions(gw);
+            String key = gw.createKey("app");
+            String id = startRollout(gw, 2, "1h", List.of(10, 50, 100)).path("id").asText();
+            gw.createTeam("other");
+            String viewer = gw.http().post("/admin/admin-keys", Json.object().put("name", "v").put("role", "viewer"), ADMIN)
+                    .json().path("key").asText();
+            String otherAdmin = gw.http().post("/admin/admin-keys", Json.object().put("name", "o").put("role", "team_admin")
+                    .put("team", "other"), ADMIN).json().path("key").asText();
+            for (String refused : List.of(viewer, otherAdmin)) {
+                Http.Response r = gw.http().post("/admin/rollouts/" + id + "/promote", Json.object(), Http.bearer(refused));
+                assertThat(r.status()).as(r.body()).isEqualTo(403);
+            }
+            assertThat(rollout(gw, id).path("status").asText()).isEqualTo("running");
+
+            Http.Response promoted = gw.http().post("/admin/rollouts/" + id + "/promote",
+                    Json.object().put("reason", "looks good"), ADMIN);
+            assertThat(promoted.status()).as(promoted.body()).isEqualTo(200);
+            assertThat(promoted.json().path("status").asText()).isEqualTo("promoted");
+            assertThat(promoted.json().path("reason").asText()).contains("by hand at step 1 of 3 (10%)", "looks good");
+            assertThat(gw.http().get("/admin/prompts/support", ADMIN).json().path("labels").path("production").asInt())
+                    .as("the label moves to the candidate without waiting for the steps left").isEqualTo(2);
+            assertThat(serve(gw, key, 10, "after")).containsOnlyKeys("support@2");
+
+            Http.Response again = gw.http().post("/admin/rollouts/" + id + "/promote", Json.object(), ADMIN);
+            assertThat(again.status()).as(again.body()).isEqualTo(409);
+            assertThat(again.json().path("error").path("code").asText()).isEqualTo("rollout_state");
+            JsonNode audit = gw.http().get("/admin/audit?action=prompt.rollout.promote", ADMIN).json().path("data");
+            assertThat(audit.size()).isEqualTo(1);
+            assertThat(audit.get(0).path("target").asText()).isEqualTo(id);
+            assertThat(audit.get(0).path("after").toString()).contains("promoted");
+            JsonNode moves = gw.http().get("/admin/prompts/support/labels?label=production", ADMIN).json().path("data");
+            assertThat(moves.get(0).path("to_version").asInt()).isEqualTo(2);
+        }
+    }
+
+    @Test
     @DisplayName("a failing candidate is rolled back within one interval: traffic back, webhook alert with figures, audit entry")
     void rollsBack() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());

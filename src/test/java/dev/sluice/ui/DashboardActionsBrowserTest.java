@@ -112,12 +112,14 @@ class DashboardActionsBrowserTest {
     }
 
     @Test
-    @DisplayName("an owner pauses, resumes and aborts a canary, promotes an A/B winner, stops a shadow; each change is audited")
+    @DisplayName("an owner pauses, resumes, aborts and promotes a canary now, promotes an A/B winner, stops a shadow; each change is audited")
     void experimentActions() {
         prompt("faq", 2);
         prompt("greeting", 2);
+        prompt("launch", 2);
         String ab = abTest("faq");
         String rollout = canary("greeting");
+        String launch = canary("launch");
         var shadow = Json.object().put("subject", "model:gpt-4o-mini").put("candidate", "gpt-4o").put("share", 0.1);
         String shadowId = admin("POST", "/admin/shadows", shadow).path("id").asText();
         try (BrowserSession s = new BrowserSession(browser, demo.base, DemoGateway.ADMIN_KEY)) {
@@ -135,6 +137,12 @@ class DashboardActionsBrowserTest {
             assertThat(row.getByRole(AriaRole.BUTTON).count()).as("an aborted rollout has no buttons").isZero();
             assertThat(admin("GET", "/admin/rollouts/" + rollout, null).path("status").asText()).isEqualTo("aborted");
 
+            s.page.locator("tr", new Page.LocatorOptions().setHasText("prompt:launch"))
+                    .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Promote now")).click();
+            s.page.locator("tr.rollout-promoted", new Page.LocatorOptions().setHasText("prompt:launch")).waitFor();
+            assertThat(s.page.getByRole(AriaRole.STATUS).textContent()).contains("promoted");
+            assertThat(production("launch")).as("promote now moves the label to the candidate at once").isEqualTo(2);
+
             s.page.getByRole(AriaRole.BUTTON, named("Promote second")).click();
             s.page.locator("tr", new Page.LocatorOptions().setHasText("prompt:faq")).getByText("stopped").waitFor();
             assertThat(admin("GET", "/admin/experiments/" + ab, null).path("winner").asText()).isEqualTo("second");
@@ -147,7 +155,7 @@ class DashboardActionsBrowserTest {
             assertThat(s.problems).isEmpty();
         }
         assertThat(auditActions()).contains("prompt.rollout.pause " + rollout, "prompt.rollout.resume " + rollout,
-                "prompt.rollout.abort " + rollout, "experiment.stop " + ab, "experiment.shadow.stop " + shadowId);
+                "prompt.rollout.abort " + rollout, "prompt.rollout.promote " + launch, "experiment.stop " + ab, "experiment.shadow.stop " + shadowId);
     }
 
     @Test
@@ -187,7 +195,7 @@ class DashboardActionsBrowserTest {
         try (BrowserSession s = new BrowserSession(browser, demo.base, demo.adminKey("viewer", null))) {
             s.open("rollouts");
             assertThat(s.page.locator("main").textContent()).contains("prompt:viewer-faq");
-            for (String button : new String[] {"Pause", "Resume", "Abort", "Stop", "Promote first", "Promote second"}) {
+            for (String button : new String[] {"Pause", "Resume", "Promote now", "Abort", "Stop", "Promote first", "Promote second"}) {
                 assertThat(s.page.getByRole(AriaRole.BUTTON, named(button)).count()).as(button).isZero();
             }
             s.open("prompts/viewer-faq");
@@ -198,6 +206,7 @@ class DashboardActionsBrowserTest {
             assertThat(s.problems).isEmpty();
             assertThat(s.forgedPost("rollouts/" + rollout + "/pause", "{}")).isEqualTo(403);
             assertThat(s.forgedPost("rollouts/" + rollout + "/abort", "{}")).isEqualTo(403);
+            assertThat(s.forgedPost("rollouts/" + rollout + "/promote", "{}")).isEqualTo(403);
             assertThat(s.forgedPost("prompts/viewer-faq/labels/production/rollback", "{}")).isEqualTo(403);
             assertThat(s.forgedPost("reviews/" + item + "/label", "{\"label\":\"harmful\"}")).isEqualTo(403);
         }

@@ -17,6 +17,7 @@ import java.util.List;
  *      │  ▲  a gate fails (at any tick, once min samples are in)
  *      │  │ ─────────────────────────────────────────────────────────────────────────────▶ ROLLED_BACK
  *  pause│  │resume (a fresh window)                      abort (from RUNNING or PAUSED; a PROMOTED model canary too) ──▶ ABORTED
+ *      │  │                                              promote now (by hand, from RUNNING or PAUSED; skips what is left) ──▶ PROMOTED
  *      ▼  │
  *   PAUSED(i)   (keeps its traffic split, decides nothing)
  * </pre>
@@ -97,6 +98,19 @@ public final class CanaryController {
     public static RolloutState resume(RolloutState s, Instant now) {
         requireStatus(s, RolloutStatus.PAUSED, "resume");
         return s.with(RolloutStatus.RUNNING, s.step(), now.toEpochMilli(), now.toEpochMilli(), null, s.lastChecks());
+    }
+
+    /**
+     * Promoted by hand, from RUNNING or PAUSED: the steps left are skipped and the candidate takes all the
+     * traffic (the label moves, as when the last step passes). The gates' last verdicts stay as they were.
+     */
+    public static RolloutState promoteNow(RolloutState s, Instant now, String reason) {
+        if (!s.status().active()) {
+            throw conflict(s, "promote");
+        }
+        String why = "promoted by hand at step " + (s.step() + 1) + " of " + s.plan().steps().size() + " ("
+                + s.candidatePercent() + "%)" + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        return s.with(RolloutStatus.PROMOTED, s.step(), s.stepStartedAt(), now.toEpochMilli(), why, s.lastChecks());
     }
 
     public static RolloutState abort(RolloutState s, Instant now, String reason) {

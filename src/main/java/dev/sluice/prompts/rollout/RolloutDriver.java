@@ -169,6 +169,17 @@ public final class RolloutDriver implements AutoCloseable {
         return change(id, s -> CanaryController.resume(s, clock.instant()));
     }
 
+    /**
+     * Promotes a running or paused rollout now, skipping the steps left, and runs the completion's effects (a
+     * prompt's label moves to the candidate). The write names the revision it read, so an evaluation that
+     * completed or rolled it back meanwhile wins and this answers 409 {@code rollout_state}: the effects run once.
+     */
+    public RolloutState promote(String id, String reason) {
+        RolloutState after = change(id, s -> CanaryController.promoteNow(s, clock.instant(), reason));
+        effects.completed(after);
+        return after;
+    }
+
     public RolloutState abort(String id, String reason) {
         RolloutState after = change(id, s -> CanaryController.abort(s, clock.instant(), reason));
         effects.aborted(after);

@@ -20,7 +20,7 @@ const FIGURE_COLUMNS = [
 /**
  * A/B experiments, canary rollouts and shadows of prompts and models, newest first, with the live
  * figures of those still running and the buttons that change them (the admin API's routes: promote a
- * winner, pause / resume / abort a canary, stop a shadow). Buttons show only to keys that may change
+ * winner, pause / resume / promote now / abort a canary, stop a shadow). Buttons show only to keys that may change
  * the subject (its prompt's team, or an owner for a model); the admin API decides and audits anyway.
  */
 export default {
@@ -52,6 +52,12 @@ export default {
             await api.post('rollouts/' + r.id + '/resume', {});
             done('Rollout ' + r.id + ' resumed.');
           })),
+        button('Promote now', 'secondary', () => act(async () => {
+          await api.post('rollouts/' + r.id + '/promote', {reason: 'promoted from the dashboard'});
+          done('Rollout ' + r.id + ' promoted: all traffic goes to ' + r.candidate
+            + (r.label ? ' and the label ' + r.label + ' points at it' : '') + '.');
+        }, 'Promote rollout ' + r.id + ' now? The steps left are skipped and all traffic goes to the candidate (' + r.candidate + ')'
+          + (r.label ? '; the label ' + r.label + ' moves to it' : '') + '.')),
         button('Abort', 'danger', () => act(async () => {
           await api.post('rollouts/' + r.id + '/abort', {reason: 'aborted from the dashboard'});
           done('Rollout ' + r.id + ' aborted: all traffic goes to the baseline again.');
