@@ -23,6 +23,7 @@ public final class CacheAdmin implements Endpoints {
     public void register(Routes routes) {
         guard.on(routes)
                 .get("/admin/cache", this::stats)
+                .get("/admin/cache/entries", this::entries)
                 .delete("/admin/cache", this::invalidate);
     }
 
@@ -101,6 +102,41 @@ public final class CacheAdmin implements Endpoints {
                 gen.writeNumberField("evictions", s.evictions());
                 gen.writeNumberField("redis_errors", s.redisErrors());
             }
+            gen.writeEndObject();
+        }));
+    }
+
+    /**
+     * {@code GET /admin/cache/entries?key_id=…&team=…&model=…&limit=50}: the newest cached answers in this
+     * instance's memory, without their question or answer; a team-limited admin sees its team's only.
+     */
+    private void entries(AdminGuard.Call call) {
+        String team = blankToNull(call.query("team"));
+        if (call.who.team() != null) {
+            call.who.requireRead(team == null ? call.who.team() : team, "cached answers");
+            team = call.who.team();
+        }
+        var list = requireCache().entries(blankToNull(call.query("key_id")), team, blankToNull(call.query("model")),
+                call.limit());
+        call.send(200, Json.write(gen -> {
+            gen.writeStartObject();
+            gen.writeStringField("object", "list");
+            gen.writeArrayFieldStart("data");
+            for (ResponseCache.Entry e : list) {
+                gen.writeStartObject();
+                gen.writeStringField("object", "cache.entry");
+                gen.writeStringField("key_id", e.keyId());
+                gen.writeStringField("team", e.team());
+                gen.writeStringField("model", e.model());
+                gen.writeStringField("user", e.endUser());
+                gen.writeStringField("created_at", java.time.Instant.ofEpochMilli(e.createdMillis()).toString());
+                gen.writeStringField("expires_at", java.time.Instant.ofEpochMilli(e.expiresMillis()).toString());
+                gen.writeBooleanField("semantic", e.semantic());
+                gen.writeNumberField("prompt_tokens", e.promptTokens());
+                gen.writeNumberField("completion_tokens", e.completionTokens());
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
             gen.writeEndObject();
         }));
     }

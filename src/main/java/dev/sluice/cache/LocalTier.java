@@ -56,6 +56,17 @@ final class LocalTier {
         return removed[0];
     }
 
+    /** The newest unexpired entries matching the filter (null fields match anything), at most {@code limit}. */
+    java.util.List<CachedAnswer> newest(String keyId, String team, String model, int limit) {
+        long now = clock.millis();
+        return cache.asMap().values().stream()
+                .filter(a -> !a.expiredAt(now) && (keyId == null || keyId.equals(a.keyId()))
+                        && (team == null || team.equals(a.team())) && (model == null || model.equals(a.model())))
+                .sorted(java.util.Comparator.comparingLong(CachedAnswer::createdMillis).reversed())
+                .limit(limit)
+                .toList();
+    }
+
     long size() {
         cache.cleanUp();
         return cache.estimatedSize();

@@ -26,6 +26,15 @@ public final class ResponseCache implements AutoCloseable {
     /** How many entries an invalidation removed from each tier. */
     public record Deleted(long memory, long index, long redis) {}
 
+    /**
+     * What the listing of cached answers shows of one: who and what produced it, when, and its size; not the
+     * question or the answer (the cache keeps them as sent, while the request log may keep them redacted).
+     *
+     * @param semantic whether semantic lookups can find it (it was stored with its question)
+     */
+    public record Entry(String keyId, String team, String model, String endUser, long createdMillis, long expiresMillis,
+                        boolean semantic, int promptTokens, int completionTokens) {}
+
     /** A cache hit: the answer and how similar its question was (1 for exact). */
     record Hit(CachedAnswer answer, double similarity, boolean exact) {}
 
@@ -146,6 +155,17 @@ public final class ResponseCache implements AutoCloseable {
             }
         }
         stats.stored(team);
+    }
+
+    /**
+     * The newest answers in this instance's memory tier matching the filter (null fields match anything): what
+     * this instance serves from memory now, not the shared tiers.
+     */
+    public List<Entry> entries(String keyId, String team, String model, int limit) {
+        return local.newest(keyId, team, model, limit).stream().map(a -> new Entry(a.keyId(), a.team(), a.model(),
+                a.endUser(), a.createdMillis(), a.expiresMillis(), a.question() != null,
+                a.response().usage() == null ? 0 : a.response().usage().promptTokens(),
+                a.response().usage() == null ? 0 : a.response().usage().completionTokens())).toList();
     }
 
     /** Drops the entries matching the filter from every tier. */

@@ -321,6 +321,33 @@ class CacheTest {
     }
 
     @Test
+    @DisplayName("GET /admin/cache/entries lists the newest cached answers without their text; a team admin sees its team's only")
+    void entries() {
+        String secretQuestion = "Entries: what does the spillway of dam 4471 hold?";
+        chat(teamA, request(secretQuestion));
+        chat(teamB, request("Entries: what is a weir?"));
+        Map<String, String> admin = Map.of("authorization", "Bearer " + TestGateway.ADMIN_KEY);
+        Http.Response all = gw.http().get("/admin/cache/entries?limit=500", admin);
+        assertThat(all.status()).as(all.body()).isEqualTo(200);
+        assertThat(all.json().path("data").findValuesAsText("team")).contains("team-a", "team-b");
+        assertThat(all.body()).as("neither the question nor the answer").doesNotContain("4471", "spillway");
+        JsonNode first = all.json().path("data").get(0);
+        assertThat(first.path("model").asText()).isEqualTo("gpt-4o-mini");
+        assertThat(first.path("completion_tokens").asInt()).isPositive();
+        assertThat(Instant.parse(first.path("expires_at").asText())).isAfter(Instant.parse(first.path("created_at").asText()));
+        assertThat(gw.http().get("/admin/cache/entries?team=team-b", admin).json().path("data").findValuesAsText("team"))
+                .isNotEmpty().containsOnly("team-b");
+
+        String teamBAdmin = gw.http().post("/admin/admin-keys", Json.object().put("name", "cache-b").put("role", "team_admin")
+                .put("team", "team-b"), admin).json().path("key").asText();
+        Map<String, String> asTeamB = Map.of("authorization", "Bearer " + teamBAdmin);
+        assertThat(gw.http().get("/admin/cache/entries", asTeamB).json().path("data").findValuesAsText("team"))
+                .isNotEmpty().containsOnly("team-b");
+        assertThat(gw.http().get("/admin/cache/entries?team=team-a", asTeamB).status()).isEqualTo(403);
+        assertThat(gw.http().get("/admin/cache/entries", Map.of()).status()).isEqualTo(401);
+    }
+
+    @Test
     @DisplayName("DELETE /admin/cache drops answers by key, team, model or all, and needs the admin key")
     void adminInvalidation() {
         ObjectNode a = request("Invalidate: what is a dam?");

@@ -1,6 +1,6 @@
-import {h, mount, field, input, select, card, facts, errorBox} from '../lib/dom.js';
+import {h, mount, field, input, select, card, facts, table, link, errorBox} from '../lib/dom.js';
 import {api} from '../lib/api.js';
-import {num, pct} from '../lib/fmt.js';
+import {num, pct, time} from '../lib/fmt.js';
 import {lineChart, bucketPoints} from '../lib/chart.js';
 
 export default {
@@ -10,9 +10,11 @@ export default {
   group: 'Operations',
   async render(ctx) {
     const notice = h('div', {});
-    const [stats, series] = await Promise.all([
-      api.get('cache').catch(e => (e.status === 404 || e.status === 400 ? null : Promise.reject(e))),
-      api.get('analytics/stats', {from: '24h', bucket: '1h'})]);
+    const off = e => (e.status === 404 || e.status === 400 || e.status === 409 ? null : Promise.reject(e));
+    const [stats, series, entries] = await Promise.all([
+      api.get('cache').catch(off),
+      api.get('analytics/stats', {from: '24h', bucket: '1h'}),
+      api.get('cache/entries', {limit: 50}).catch(off)]);
     let form = null;
     if (stats && (ctx.can.owner() || ctx.can.write(ctx.session.team))) {
       form = h('form', {class: 'filters', 'aria-label': 'Drop cached answers'},
@@ -44,6 +46,14 @@ export default {
         ['Redis errors', num(stats.redis_errors)]])) : card('Cache', h('p', {class: 'empty'}, 'The response cache is off (cache: in the config).')),
       lineChart('Cache hit rate per hour (request log, last 24 h)', [{name: 'hit rate', points: bucketPoints(series, d => d.cache_hit_rate, null)}],
         v => pct(v, 0)),
+      entries ? card('Cached answers in this instance\'s memory (newest 50)',
+        h('p', {}, 'Who and what produced each answer, not its text: the cache keeps questions and answers as they were sent, '
+          + 'while the request log may keep them redacted.'),
+        table([['Stored', e => time(e.created_at)], ['Expires', e => time(e.expires_at)], ['Model', e => e.model ?? '—'],
+          ['Key', e => e.key_id ? link('#/key/' + encodeURIComponent(e.key_id), e.key_id) : '—'], ['Team', e => e.team ?? '—'],
+          ['End user', e => e.user ?? '—'], ['Lookup', e => e.semantic ? 'exact and semantic' : 'exact'],
+          ['Tokens', e => num(e.prompt_tokens) + ' in · ' + num(e.completion_tokens) + ' out', 'num']],
+        entries.data, {empty: 'Nothing cached in this instance\'s memory now.'})) : null,
       form ? card('Invalidate', form) : null);
   },
 };
