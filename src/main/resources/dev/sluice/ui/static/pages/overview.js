@@ -5,8 +5,8 @@ import {num, pct, usd, ms} from '../lib/fmt.js';
 
 const RANGES = [['15m', 'Last 15 minutes', '30s'], ['1h', 'Last hour', '1m'], ['6h', 'Last 6 hours', '5m'],
   ['24h', 'Last 24 hours', '30m'], ['7d', 'Last 7 days', '6h']];
-const GROUPS = [['model', 'Model'], ['provider', 'Provider'], ['key', 'Key'], ['team', 'Team'], ['operation', 'Operation'],
-  ['cache_status', 'Cache status']];
+const GROUPS = [['model', 'Model'], ['provider', 'Provider'], ['key', 'Key'], ['team', 'Team'], ['prompt', 'Prompt'],
+  ['prompt_version', 'Prompt version'], ['operation', 'Operation'], ['cache_status', 'Cache status']];
 
 export default {
   id: 'overview',
@@ -58,7 +58,7 @@ export default {
         barChart('Cost by ' + groupBy, groups.data.slice().sort((a, b) => b.cost_usd - a.cost_usd)
           .map(d => ({label: groupLabel(d), value: d.cost_usd ?? 0})), usd)),
       card('By ' + groupBy, table([
-        [GROUPS.find(g => g[0] === groupBy)[1], d => groupLabel(d)],
+        [(GROUPS.find(g => g[0] === groupBy) || [groupBy, groupBy])[1], d => groupLabel(d)],
         ['Requests', d => num(d.count), 'num'],
         ['Errors', d => pct(d.error_rate), 'num'],
         ['p50', d => ms(d.latency_ms?.p50), 'num'],
