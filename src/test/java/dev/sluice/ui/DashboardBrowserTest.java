@@ -13,6 +13,7 @@ import dev.sluice.api.Json;
 import dev.sluice.testing.Http;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -89,25 +90,86 @@ class DashboardBrowserTest {
         try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
             List<String> navPages = s.page.locator("nav.side a").all().stream().map(a -> a.getAttribute("data-page")).toList();
             assertThat(navPages).contains("overview", "requests", "traces", "keys");
+            List<String> a11y = new ArrayList<>();
             for (String page : navPages) {
                 s.open(page);
                 s.screenshot(page);
+                checkAccessible(s, page, a11y);
             }
+            s.open("overview?group_by=prompt_version");
+            assertThat(s.page.locator("main").textContent()).contains("By prompt_version");
             s.open("request/" + hostileRequestId);
             s.screenshot("request");
+            checkAccessible(s, "request", a11y);
             s.open("trace/" + demo.ragTraceId);
             s.screenshot("trace");
+            checkAccessible(s, "trace", a11y);
             s.open("session/demo-session");
             s.screenshot("session");
+            checkAccessible(s, "session", a11y);
             assertThat(traces.path("data")).isNotEmpty();
             assertThat(s.problems).as("console errors and failed requests").isEmpty();
+            assertThat(a11y).as("unlabelled controls, unnamed buttons, low contrast").isEmpty();
         }
+    }
+
+    private static void checkAccessible(BrowserSession s, String page, List<String> problems) {
+        Accessibility.unlabelled(s.page).forEach(p -> problems.add(page + ": " + p));
+        Accessibility.lowContrast(s.page).forEach(p -> problems.add(page + ": " + p));
+    }
+
+    @Test
+    @DisplayName("every page on a 390 px phone: it fits the width (wide tables scroll in their box), controls are labelled, no console errors")
+    void phone() {
+        String keyId = demo.http.get("/admin/keys", Http.bearer(DemoGateway.ADMIN_KEY)).json().path("data").get(0).path("id").asText();
         try (BrowserSession phone = new BrowserSession(browser, demo.base, DemoGateway.ADMIN_KEY, 390, 844)) {
-            phone.open("overview");
-            phone.screenshot("overview-phone");
-            phone.open("requests");
-            phone.screenshot("requests-phone");
+            List<String> hashes = new ArrayList<>(phone.page.locator("nav.side a").all().stream()
+                    .map(a -> a.getAttribute("data-page")).toList());
+            hashes.addAll(List.of("request/" + hostileRequestId, "trace/" + demo.ragTraceId, "session/demo-session", "key/" + keyId));
+            List<String> problems = new ArrayList<>();
+            for (String hash : hashes) {
+                phone.open(hash);
+                String name = hash.contains("/") ? hash.substring(0, hash.indexOf('/')) : hash;
+                phone.screenshot(name + "-phone");
+                String overflow = Accessibility.overflow(phone.page);
+                if (overflow != null) {
+                    problems.add(hash + ": " + overflow);
+                }
+                Accessibility.unlabelled(phone.page).forEach(p -> problems.add(hash + ": " + p));
+            }
+            assertThat(problems).isEmpty();
             assertThat(phone.problems).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("the keyboard alone: the skip link moves the focus to the page, Tab reaches the navigation, Enter opens a page")
+    void keyboard() {
+        try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
+            s.open("overview");
+            // Shift+Tab from the page's heading goes back through the navigation to the skip link, the first stop
+            String focused = "";
+            for (int i = 0; i < 60 && !focused.equals("Skip to content"); i++) {
+                s.page.keyboard().press("Shift+Tab");
+                focused = String.valueOf(s.page.evaluate("() => document.activeElement.textContent"));
+            }
+            assertThat(focused).isEqualTo("Skip to content");
+            assertThat(s.page.locator("a.skip").boundingBox().x).as("the skip link shows when it has the focus").isGreaterThanOrEqualTo(0);
+            s.page.keyboard().press("Enter");
+            assertThat(s.page.evaluate("() => location.hash")).as("the skip link is not taken for a page").isEqualTo("#/overview");
+            assertThat(s.page.evaluate("() => document.activeElement.closest('main') !== null")).isEqualTo(true);
+            s.page.locator("a.skip").focus();
+            focused = "";
+            for (int i = 0; i < 40 && !focused.equals("requests"); i++) {
+                s.page.keyboard().press("Tab");
+                focused = String.valueOf(s.page.evaluate("() => document.activeElement.dataset.page"));
+            }
+            assertThat(focused).as("Tab reaches the Requests link").isEqualTo("requests");
+            s.page.keyboard().press("Enter");
+            s.waitRendered("requests");
+            assertThat(s.page.evaluate("() => document.activeElement.tagName")).as("the new page's heading has the focus")
+                    .isEqualTo("H1");
+            assertThat(s.problems).isEmpty();
         }
     }
 
@@ -245,6 +307,26 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @DisplayName("the cache page lists the cached answers of the demo's traffic, without their text, and drops a model's (audited)")
+    void cachePage() {
+        try (BrowserSession s = session(DemoGateway.ADMIN_KEY)) {
+            s.open("cache");
+            Locator entries = s.page.locator("section.card", new Page.LocatorOptions().setHasText("Cached answers in this instance"));
+            assertThat(entries.locator("tbody tr").count()).as("the demo asks some questions twice").isPositive();
+            assertThat(entries.textContent()).contains("gpt-4o-mini");
+            s.screenshot("cache");
+            s.page.getByLabel("Model").fill("gpt-4o-mini");
+            s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Drop cached answers")).click();
+            assertThat(s.page.getByRole(AriaRole.STATUS).textContent()).containsPattern("Dropped [1-9][0-9]* cached answers");
+            assertThat(s.problems).isEmpty();
+        }
+        JsonNode audit = demo.http.get("/admin/audit?action=cache.invalidate", Http.bearer(DemoGateway.ADMIN_KEY)).json();
+        assertThat(audit.path("data").size()).isEqualTo(1);
+        assertThat(demo.http.get("/admin/cache/entries?model=gpt-4o-mini", Http.bearer(DemoGateway.ADMIN_KEY)).json()
+                .path("data").size()).isZero();
+    }
+
+    @Test
     @DisplayName("a viewer sees no write buttons, and gets a 403 when it posts anyway")
     void viewer() {
         try (BrowserSession s = session(demo.adminKey("viewer", null))) {
@@ -262,6 +344,40 @@ class DashboardBrowserTest {
                       return r.status;
                     }""");
             assertThat(status).isEqualTo(403);
+        }
+    }
+
+    /** The buttons that change something, on every page: none may show to a viewer. */
+    private static final List<String> WRITE_BUTTONS = List.of("Create key", "Revoke", "Rotate", "Delete", "Create team",
+            "Create admin key", "Erase", "Drop cached answers", "Move label", "Pause", "Resume", "Promote now", "Abort", "Stop");
+
+    @Test
+    @DisplayName("a viewer and a team admin walk every page of their navigation without errors; the viewer sees no write button on any")
+    void rolesWalk() {
+        assertThat(demo.http.post("/admin/teams", Json.object().put("id", "walkers"), Http.bearer(DemoGateway.ADMIN_KEY)).status())
+                .isIn(201, 409);
+        for (String role : List.of("viewer", "team_admin")) {
+            try (BrowserSession s = session(demo.adminKey(role, role.equals("team_admin") ? "walkers" : null))) {
+                List<String> navPages = s.page.locator("nav.side a").all().stream().map(a -> a.getAttribute("data-page")).toList();
+                assertThat(navPages).as(role).contains("overview", "requests", "keys").doesNotContain("admin-keys");
+                List<String> shown = new ArrayList<>();
+                for (String page : navPages) {
+                    s.open(page);
+                    if (role.equals("viewer")) {
+                        for (String button : WRITE_BUTTONS) {
+                            if (s.page.locator("main").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(button)
+                                    .setExact(true)).count() > 0) {
+                                shown.add(page + ": " + button);
+                            }
+                        }
+                        if (s.page.locator("main button.danger").count() > 0) {
+                            shown.add(page + ": " + s.page.locator("main button.danger").first().textContent());
+                        }
+                    }
+                }
+                assertThat(shown).as(role + ": write buttons").isEmpty();
+                assertThat(s.problems).as(role + ": console errors, failed requests, HTTP errors").isEmpty();
+            }
         }
     }
 

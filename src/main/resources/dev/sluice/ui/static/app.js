@@ -72,7 +72,14 @@ function shell() {
   const groups = [...new Set(visible.map(p => p.group || ''))];
   const who = session.role.replace('_', ' ') + (session.team ? ' · ' + session.team : '');
   mount(root,
-    h('a', {class: 'skip', href: '#main'}, 'Skip to content'),
+    // the link's own '#main' would be taken by the hash router for a page called "main": it moves the focus instead
+    h('a', {class: 'skip', href: '#main', onclick: e => {
+      e.preventDefault();
+      const main = document.getElementById('main');
+      const heading = main.querySelector('h1');
+      if (heading) heading.tabIndex = -1;
+      (heading || main).focus();
+    }}, 'Skip to content'),
     h('header', {class: 'top'},
       h('span', {class: 'brand'}, 'Sluice'),
       h('span', {class: 'who', title: session.actor}, who),
