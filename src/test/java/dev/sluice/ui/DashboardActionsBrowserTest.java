@@ -280,6 +280,35 @@ class DashboardActionsBrowserTest {
     }
 
     @Test
+    @DisplayName("an owner looks up an end user and erases what is stored about them; the erasure is audited")
+    void erasure() {
+        String user = "erase-me-" + System.nanoTime();
+        for (int i = 0; i < 2; i++) {
+            var body = Json.object().put("model", "gpt-4o-mini").put("user", user);
+            body.putArray("messages").addObject().put("role", "user").put("content", "Forget me, take " + i + ".");
+            assertThat(demo.http.post("/v1/chat/completions", body, Http.bearer(demo.apiKey)).status()).isEqualTo(200);
+        }
+        demo.gateway.awaitFlushed(java.time.Duration.ofSeconds(10));
+        try (BrowserSession s = new BrowserSession(browser, demo.base, DemoGateway.ADMIN_KEY)) {
+            s.open("users");
+            s.page.getByLabel("End user", new Page.GetByLabelOptions().setExact(true)).fill(user);
+            s.page.getByRole(AriaRole.BUTTON, named("Look up")).click();
+            Locator card = s.page.locator("section.card", new Page.LocatorOptions().setHasText("End user " + user));
+            card.waitFor();
+            assertThat(s.page.locator("section.card", new Page.LocatorOptions().setHasText("Recent requests"))
+                    .locator("tbody tr").count()).isEqualTo(2);
+            s.screenshot("user");
+            s.page.getByRole(AriaRole.BUTTON, named("Erase this user's data")).click();
+            s.page.getByRole(AriaRole.STATUS).getByText("Erased " + user).waitFor();
+            s.page.locator("section.card", new Page.LocatorOptions().setHasText("Recent requests"))
+                    .getByText("No requests from this user.").waitFor();
+            assertThat(s.problems).isEmpty();
+        }
+        assertThat(admin("GET", "/admin/analytics/requests?user=" + user, null).path("data").size()).isZero();
+        assertThat(auditActions()).contains("user.erase " + user);
+    }
+
+    @Test
     @DisplayName("the review queue lists a thumbed-down answer; its page shows the captured exchange and labels it (audited)")
     void reviewQueue() {
         String item = reviewItem("What is the capital of Australia? Review me.");
