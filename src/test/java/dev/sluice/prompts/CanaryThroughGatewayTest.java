@@ -150,6 +150,7 @@ class CanaryThroughGatewayTest {
             assertThat(audit.get(0).path("after").toString()).contains("promoted");
             JsonNode moves = gw.http().get("/admin/prompts/support/labels?label=production", ADMIN).json().path("data");
             assertThat(moves.get(0).path("to_version").asInt()).isEqualTo(2);
+            assertThat(moves.get(0).path("reason").asText()).contains(id, "promoted by hand", "looks good");
         }
     }
 

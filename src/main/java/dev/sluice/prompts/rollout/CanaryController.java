@@ -44,6 +44,9 @@ public final class CanaryController {
         record RollBack(GateCheck failed, List<GateCheck> checks) implements Decision {}
     }
 
+    /** How the reason of a rollout promoted by hand starts. */
+    static final String BY_HAND = "promoted by hand";
+
     private CanaryController() {}
 
     public static Decision decide(RolloutState s, VariantFigures baseline, VariantFigures candidate, Instant now) {
@@ -108,7 +111,7 @@ public final class CanaryController {
         if (!s.status().active()) {
             throw conflict(s, "promote");
         }
-        String why = "promoted by hand at step " + (s.step() + 1) + " of " + s.plan().steps().size() + " ("
+        String why = BY_HAND + " at step " + (s.step() + 1) + " of " + s.plan().steps().size() + " ("
                 + s.candidatePercent() + "%)" + (reason == null || reason.isBlank() ? "" : ": " + reason);
         return s.with(RolloutStatus.PROMOTED, s.step(), s.stepStartedAt(), now.toEpochMilli(), why, s.lastChecks());
     }

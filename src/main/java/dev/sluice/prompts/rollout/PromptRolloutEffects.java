@@ -41,7 +41,8 @@ public final class PromptRolloutEffects implements RolloutDriver.Effects {
             // no label to move: the promoted rollout itself routes the model's traffic to the candidate from now on
             Map<String, Object> details = modelDetails(s);
             alerts.accept(new Alert("P3", "Model rollout completed: " + modelName(s) + " -> " + s.plan().candidate(),
-                    "Every step of the canary passed: all of " + modelName(s) + "'s traffic now goes to "
+                    (byHand(s) ? "The canary was " + s.reason() : "Every step of the canary passed") + ": all of "
+                            + modelName(s) + "'s traffic now goes to "
                             + s.plan().candidate() + " (rollout " + s.id() + " stays as the routing override). Make it"
                             + " permanent in the config, then end the override: sluice experiments abort " + s.id() + ".",
                     details));
@@ -50,7 +51,7 @@ public final class PromptRolloutEffects implements RolloutDriver.Effects {
             return;
         }
         registry.label(promptName(s), s.plan().label(), Integer.parseInt(s.plan().candidate()), actor(s),
-                "rollout " + s.id() + " completed: " + s.plan().steps());
+                byHand(s) ? "rollout " + s.id() + " " + s.reason() : "rollout " + s.id() + " completed: " + s.plan().steps());
     }
 
     @Override
@@ -99,6 +100,11 @@ public final class PromptRolloutEffects implements RolloutDriver.Effects {
         audit.append(new AuditEntry(clock.millis(), "rollout:" + s.id(), "system", "prompt.rollout.abort",
                 "prompt:" + promptName(s) + ":" + s.plan().label(), null, null,
                 Json.string(Map.of("rollout", s.id(), "reason", String.valueOf(s.reason()))), null));
+    }
+
+    /** Promoted with {@code POST /admin/rollouts/{id}/promote} rather than by its last step passing. */
+    private static boolean byHand(RolloutState s) {
+        return s.reason() != null && s.reason().startsWith(CanaryController.BY_HAND);
     }
 
     private static boolean isModel(RolloutState s) {
