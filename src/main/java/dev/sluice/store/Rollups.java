@@ -291,7 +291,7 @@ public final class Rollups {
         }
     }
 
-    private static boolean postgres(Connection c) throws SQLException {
+    static boolean postgres(Connection c) throws SQLException {
         return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
     }
 
