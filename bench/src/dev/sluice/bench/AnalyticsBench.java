@@ -50,7 +50,6 @@ import java.util.function.Supplier;
  */
 public final class AnalyticsBench {
     private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
-    private static final String DB = "sluice_bench_analytics";
     private static final long DAY = 86_400_000L;
     private static final int SPANS_PER_REQUEST = 5;
 
@@ -61,6 +60,12 @@ public final class AnalyticsBench {
                 : quick ? 100_000 : 10_000_000;
         long spans = requests * SPANS_PER_REQUEST;
         int ingest = quick ? 20_000 : 100_000;
+        // --db NAME: another database name, so two runs on one server (e.g. two branches) do not drop each other's
+        String db0 = a.contains("--db") ? a.get(a.indexOf("--db") + 1) : "sluice_bench_analytics";
+        if (!db0.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("--db: lower-case letters, digits and _ only");
+        }
+        final String DB = db0;
         Path root = Path.of(System.getProperty("sluice.root", ".")).toAbsolutePath().normalize();
         StringBuilder md = new StringBuilder();
         String loadBefore = Servers.loadAverage();
@@ -93,6 +98,17 @@ public final class AnalyticsBench {
                     () -> Stats.compute(stats, last30, spec(month, List.of(), false, null, Duration.ofDays(1))).bytes().length);
             row(md, "stats, 30 days, grouped by team (budgets page)", "rollups", 30, 200,
                     () -> Stats.compute(stats, last30, spec(month, List.of(), false, "team")).bytes().length);
+            // the dashboard's Overview: its three calls (totals, a time series, grouped by model) one after the other
+            for (String[] range : new String[][] {{"1h", "3600000", "60000"}, {"24h", "86400000", "1800000"},
+                    {"7d", "604800000", "21600000"}, {"30d", "2592000000", "86400000"}}) {
+                long from = now - Long.parseLong(range[1]);
+                RequestQuery q = RequestQuery.ALL.withRange(from, null);
+                Duration bucket = Duration.ofMillis(Long.parseLong(range[2]));
+                row(md, "Overview " + range[0] + " (totals + " + bucket.toMinutes() + "-minute series + by model)", "rollups",
+                        30, 300, () -> Stats.compute(stats, q, spec(from, List.of(), false, null)).bytes().length
+                                + Stats.compute(stats, q, spec(from, List.of(), false, null, bucket)).bytes().length
+                                + Stats.compute(stats, q, spec(from, List.of(), false, "model")).bytes().length);
+            }
             RequestQuery day = RequestQuery.ALL.withRange(dayAgo, null);
             row(md, "stats, 24 h, grouped by model (baseline: raw log, exact)", "raw", 5, 0,
                     () -> Stats.compute(stats, day, spec(dayAgo, List.of(), true, "model")).bytes().length);
@@ -166,6 +182,23 @@ public final class AnalyticsBench {
                     s.execute("SELECT sluice_partition_day('" + t + "', DATE '" + d + "', " + t.equals("spans") + ")");
                 }
             }
+            // a bulk load: without the secondary indexes (built once afterwards, faster than maintained row by row)
+            // and without waiting for each chunk's WAL flush
+            s.execute("SET synchronous_commit = off");
+            s.execute("SET maintenance_work_mem = '512MB'");
+            List<String> indexes = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x"
+                    + " JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid IN (CAST('request_log' AS regclass),"
+                    + " CAST('spans' AS regclass)) AND NOT x.indisprimary")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                    indexes.add(rs.getString(2));
+                }
+            }
+            for (String name : names) {
+                s.execute("DROP INDEX " + name); // a partitioned index: its partitions' go with it
+            }
             s.execute("SELECT setseed(0.42)");
             long chunk = 500_000;
             for (long lo = 1; lo <= requests; lo += chunk) {
@@ -201,11 +234,18 @@ public final class AnalyticsBench {
                 System.out.printf(Locale.ROOT, "seeded %,d of %,d requests (%,d spans) in %.0f s; load %s%n", hi, requests,
                         hi * SPANS_PER_REQUEST, (System.nanoTime() - t0) / 1e9, Servers.loadAverage());
             }
+            long indexStart = System.nanoTime();
+            for (String def : indexes) {
+                s.execute(def);
+            }
+            System.out.printf(Locale.ROOT, "indexes built in %.0f s%n", (System.nanoTime() - indexStart) / 1e9);
+            long rollupStart = System.nanoTime();
             c.setAutoCommit(false);
             long fromDay = first.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
             Rollups.rebuild(c, fromDay, fromDay + 32 * DAY);
             c.commit();
             c.setAutoCommit(true);
+            System.out.printf(Locale.ROOT, "rollups rebuilt in %.0f s%n", (System.nanoTime() - rollupStart) / 1e9);
             s.execute("ANALYZE");
         }
         return (System.nanoTime() - t0) / 1e9;
@@ -281,7 +321,7 @@ public final class AnalyticsBench {
                     rs.next();
                     raw = rs.getLong(1);
                 }
-                for (String level : List.of("rollup_minute", "rollup_hour", "rollup_day")) {
+                for (String level : Rollups.LEVELS.stream().map(Rollups.Level::table).toList()) {
                     try (ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(requests), 0) FROM " + level)) {
                         rs.next();
                         counts.put("requests in " + level + " vs rows in request_log", new long[] {raw, rs.getLong(1)});

@@ -129,7 +129,7 @@ public final class DashboardBench {
     private static Map<String, List<String>> pages(Seeded s, long now) {
         String month = enc(Instant.ofEpochMilli(now - 30L * 86_400_000).toString());
         Map<String, List<String>> p = new LinkedHashMap<>();
-        for (String[] range : new String[][] {{"1h", "1m"}, {"24h", "30m"}, {"7d", "6h"}}) {
+        for (String[] range : new String[][] {{"1h", "1m"}, {"24h", "30m"}, {"7d", "6h"}, {"30d", "1d"}}) {
             p.put("Overview, " + range[0], List.of("analytics/stats?from=" + range[0],
                     "analytics/stats?from=" + range[0] + "&bucket=" + range[1],
                     "analytics/stats?from=" + range[0] + "&group_by=model"));

@@ -110,18 +110,14 @@ public final class Stats {
                 reader.scan(query, needTags, deadline, raw);
             } else {
                 long[] fromRollups = {0};
-                // one query per level (and one for the raw edges), widest first
-                Map<Rollups.Level, List<StatsReader.Segment>> byLevel = new java.util.LinkedHashMap<>();
+                // one query for every rollup level (and one for the raw edges)
+                List<StatsReader.Segment> rollupSegments = new ArrayList<>();
                 List<StatsReader.Segment> rawEdges = new ArrayList<>();
                 for (StatsReader.Segment segment : plan) {
-                    if (segment.level() == null) {
-                        rawEdges.add(segment);
-                    } else {
-                        byLevel.computeIfAbsent(segment.level(), l -> new ArrayList<>()).add(segment);
-                    }
+                    (segment.level() == null ? rawEdges : rollupSegments).add(segment);
                 }
-                for (List<StatsReader.Segment> segments : byLevel.values()) {
-                    reader.scanRollup(segments, query, bucketMillis, spec.groupBy(), deadline, cell -> {
+                if (!rollupSegments.isEmpty()) {
+                    reader.scanRollup(rollupSegments, query, bucketMillis, spec.groupBy(), deadline, cell -> {
                         long bucket = bucketMillis == 0 ? Long.MIN_VALUE : cell.bucket();
                         group(groups, new Key(bucket, cell.group()), spec).add(cell);
                         fromRollups[0] += cell.requests();

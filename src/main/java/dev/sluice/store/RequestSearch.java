@@ -25,6 +25,24 @@ public final class RequestSearch {
     }
 
     /**
+     * The page query: the filters, rows up to the newest id when the search began ({@code id <= ?}), then a keyset
+     * on id ({@code id < before} going back, {@code id > after} for a tail), at most {@code limit + 1} rows.
+     * Parameters: the filters', the newest id, the cursor (when given), the limit.
+     */
+    static String sql(RequestQuery.Where where, boolean before, boolean after) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM request_log")
+                .append(where.sql()).append(" AND id <= ?");
+        if (after) {
+            sql.append(" AND id > ? ORDER BY id ASC LIMIT ?");
+        } else if (before) {
+            sql.append(" AND id < ? ORDER BY id DESC LIMIT ?");
+        } else {
+            sql.append(" ORDER BY id DESC LIMIT ?");
+        }
+        return sql.toString();
+    }
+
+    /**
      * @param nextCursor older rows follow: pass as {@code before}; null when this was the last page
      * @param tailCursor pass as {@code after} to get only rows written after this answer
      */
@@ -42,19 +60,10 @@ public final class RequestSearch {
                 rs.next();
                 max = rs.getLong(1);
             }
-            StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM request_log")
-                    .append(where.sql()).append(" AND id <= ?");
-            if (after != null) {
-                sql.append(" AND id > ? ORDER BY id ASC LIMIT ?");
-            } else if (before != null) {
-                sql.append(" AND id < ? ORDER BY id DESC LIMIT ?");
-            } else {
-                sql.append(" ORDER BY id DESC LIMIT ?");
-            }
             List<RequestRecord> rows = new ArrayList<>();
             long lastId = -1;
             long firstId = -1;
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = c.prepareStatement(sql(where, before != null, after != null))) {
                 int i = where.bind(ps, 1);
                 ps.setLong(i++, max);
                 if (after != null) {

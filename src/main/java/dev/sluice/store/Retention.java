@@ -43,8 +43,12 @@ public final class Retention implements AutoCloseable {
         add("spans", "start_ns", true, config.spans());
         add("bodies", "ts", false, config.bodies());
         add("audit_log", "ts", false, config.audit());
-        // minute rollups serve short ranges and edges: kept as long as the log; hours and days stay (small)
-        add("rollup_minute", "ts", false, config.requestLog());
+        // rollups finer than an hour serve short ranges and edges: kept as long as the log; hours and days stay (small)
+        for (Rollups.Level level : Rollups.LEVELS) {
+            if (level.widthMillis() < 3_600_000L) {
+                add(level.table(), "ts", false, config.requestLog());
+            }
+        }
         this.thread = background ? Thread.ofVirtual().name("sluice-retention").start(this::loop) : null;
     }
 

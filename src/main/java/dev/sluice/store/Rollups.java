@@ -44,7 +44,18 @@ import org.slf4j.LoggerFactory;
  *       the log and costs one upsert per request (measured: as much as the rest of the rollups together).
  *       Per-user questions are selective and the log's (end_user, ts) index answers them from the raw rows;
  *       grouping everyone by user stays a capped raw scan.</li>
+ *   <li>Narrow levels, because a query's cost follows the rows it reads (each ~1 KB: 128 histogram buckets) and
+ *       every extra dimension multiplies them: {@code rollup_{day,hour,30m,5m,minute}_total} hold only status,
+ *       error type and cache status, what every total and time series needs (errors by type, cache hit rate), so
+ *       the dashboard's Overview totals and charts read a few rows per bucket whatever the number of models, teams
+ *       or keys (the 30-minute width serves 24-hour charts in 30-minute buckets);
+ *       {@code rollup_{day,hour,5m}_model} and {@code _team} add that one dimension, for totals grouped or
+ *       filtered by model or team; {@code rollup_5m} (chart dimensions) serves the edges of hour-aligned ranges
+ *       grouped by provider or operation: at most 22 five-minute buckets and 8 minutes at each end.</li>
  * </ul>
+ * A query reads each piece of its range from the widest level that holds its filters and groupings (and whose
+ * width divides its time bucket), the levels of one width tried with the fewest dimensions first
+ * ({@link #LEVELS}; {@link StatsReader#plan}).
  * Tags, session, trace and request ids, latency and cost thresholds and guardrail filters are not rolled
  * up either: queries with them read the raw log.
  *
@@ -91,14 +102,38 @@ public final class Rollups {
 
     private static final List<String> FULL = List.of("model", "provider", "key", "team", "operation", "status",
             "error_type", "cache_status", "prompt", "prompt_version");
-    public static final Level DAY = new Level("rollup_day", 86_400_000L, List.of("model", "provider", "team",
-            "operation", "status", "error_type", "cache_status"));
-    public static final Level HOUR_SUMMARY = new Level("rollup_hour_summary", 3_600_000L, DAY.dims());
-    public static final Level HOUR = new Level("rollup_hour", 3_600_000L, FULL);
-    public static final Level MINUTE = new Level("rollup_minute", 60_000L, List.of("model", "provider", "team",
-            "operation", "status", "error_type", "cache_status"));
-    /** Every level, widest first (the order a query plan tries them in). */
-    public static final List<Level> LEVELS = List.of(DAY, HOUR_SUMMARY, HOUR, MINUTE);
+    private static final List<String> CHART = List.of("model", "provider", "team", "operation", "status", "error_type",
+            "cache_status");
+    /** What every total and time series needs whatever it is grouped by: errors by type and the cache hit rate. */
+    private static final List<String> TOTAL = List.of("status", "error_type", "cache_status");
+    private static final List<String> BY_MODEL = List.of("model", "status", "error_type", "cache_status");
+    private static final List<String> BY_TEAM = List.of("team", "status", "error_type", "cache_status");
+    private static final long MINUTE_MS = 60_000L;
+    private static final long HOUR_MS = 60 * MINUTE_MS;
+    private static final long DAY_MS = 24 * HOUR_MS;
+    public static final Level DAY_TOTAL = new Level("rollup_day_total", DAY_MS, TOTAL);
+    public static final Level DAY_MODEL = new Level("rollup_day_model", DAY_MS, BY_MODEL);
+    public static final Level DAY_TEAM = new Level("rollup_day_team", DAY_MS, BY_TEAM);
+    public static final Level DAY = new Level("rollup_day", DAY_MS, CHART);
+    public static final Level HOUR_TOTAL = new Level("rollup_hour_total", HOUR_MS, TOTAL);
+    public static final Level HOUR_MODEL = new Level("rollup_hour_model", HOUR_MS, BY_MODEL);
+    public static final Level HOUR_TEAM = new Level("rollup_hour_team", HOUR_MS, BY_TEAM);
+    public static final Level HOUR_SUMMARY = new Level("rollup_hour_summary", HOUR_MS, CHART);
+    public static final Level HOUR = new Level("rollup_hour", HOUR_MS, FULL);
+    public static final Level HALF_HOUR_TOTAL = new Level("rollup_30m_total", 30 * MINUTE_MS, TOTAL);
+    public static final Level FIVE_MINUTE_TOTAL = new Level("rollup_5m_total", 5 * MINUTE_MS, TOTAL);
+    public static final Level FIVE_MINUTE_MODEL = new Level("rollup_5m_model", 5 * MINUTE_MS, BY_MODEL);
+    public static final Level FIVE_MINUTE_TEAM = new Level("rollup_5m_team", 5 * MINUTE_MS, BY_TEAM);
+    public static final Level FIVE_MINUTE = new Level("rollup_5m", 5 * MINUTE_MS, CHART);
+    public static final Level MINUTE_TOTAL = new Level("rollup_minute_total", MINUTE_MS, TOTAL);
+    public static final Level MINUTE = new Level("rollup_minute", MINUTE_MS, CHART);
+    /**
+     * Every level, widest first and, among levels of one width, fewest dimensions first: the order a query plan
+     * tries them in, so each piece of a range is read from the level with the fewest rows that can answer it.
+     */
+    public static final List<Level> LEVELS = List.of(DAY_TOTAL, DAY_MODEL, DAY_TEAM, DAY, HOUR_TOTAL, HOUR_MODEL,
+            HOUR_TEAM, HOUR_SUMMARY, HOUR, HALF_HOUR_TOTAL, FIVE_MINUTE_TOTAL, FIVE_MINUTE_MODEL, FIVE_MINUTE_TEAM,
+            FIVE_MINUTE, MINUTE_TOTAL, MINUTE);
 
     private Rollups() {}
 
@@ -224,6 +259,8 @@ public final class Rollups {
         if (stored.isEmpty()) {
             return;
         }
+        boolean postgres = postgres(c);
+        List<String> json = new ArrayList<>(LEVELS.size());
         for (Level level : LEVELS) {
             Map<CellKey, Cell> cells = new HashMap<>();
             for (RequestRecord r : stored) {
@@ -237,15 +274,24 @@ public final class Rollups {
             List<Cell> sorted = new ArrayList<>(cells.values());
             // one order for every writer, so two instances upserting the same cells cannot deadlock
             sorted.sort(Comparator.<Cell>comparingLong(x -> x.ts).thenComparing(x -> x.dims, Arrays::compare));
-            if (postgres(c)) {
-                upsertJson(c, level, sorted);
+            if (postgres) {
+                json.add(json(level, sorted));
             } else {
                 upsertRows(c, level, sorted);
             }
         }
+        if (postgres) {
+            // every level in one statement (one round trip per batch, not one per level), levels in LEVELS order
+            try (PreparedStatement ps = c.prepareStatement(ALL_UPSERTS)) {
+                for (int i = 0; i < json.size(); i++) {
+                    ps.setString(i + 1, json.get(i));
+                }
+                ps.executeQuery().close();
+            }
+        }
     }
 
-    private static boolean postgres(Connection c) throws SQLException {
+    static boolean postgres(Connection c) throws SQLException {
         return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
     }
 
@@ -279,10 +325,10 @@ public final class Rollups {
     }
 
     /**
-     * PostgreSQL: every cell of a level in one statement, as one JSON array read by {@code json_to_recordset}
-     * (empty histogram buckets left out): one round trip and one plan instead of 144 parameters per cell.
+     * PostgreSQL: the cells of a level as one JSON array read by {@code json_to_recordset} (empty histogram buckets
+     * left out): one plan for any number of cells instead of 144 parameters per cell.
      */
-    private static void upsertJson(Connection c, Level level, List<Cell> cells) throws SQLException {
+    private static String json(Level level, List<Cell> cells) {
         StringBuilder json = new StringBuilder(cells.size() * 200).append('[');
         for (int n = 0; n < cells.size(); n++) {
             Cell cell = cells.get(n);
@@ -308,14 +354,19 @@ public final class Rollups {
             }
             json.append('}');
         }
-        json.append(']');
-        try (PreparedStatement ps = c.prepareStatement(JSON_UPSERTS.computeIfAbsent(level, Rollups::jsonUpsert))) {
-            ps.setString(1, json.toString());
-            ps.executeUpdate();
-        }
+        return json.append(']').toString();
     }
 
-    private static final Map<Level, String> JSON_UPSERTS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The upserts of every level as data-modifying CTEs of one statement, parameter i+1 the cells of LEVELS[i]. */
+    private static final String ALL_UPSERTS;
+
+    static {
+        StringBuilder sql = new StringBuilder("WITH ");
+        for (int i = 0; i < LEVELS.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("u").append(i).append(" AS (").append(jsonUpsert(LEVELS.get(i))).append(')');
+        }
+        ALL_UPSERTS = sql.append(" SELECT 1").toString();
+    }
 
     private static String jsonUpsert(Level l) {
         List<String> keys = new ArrayList<>();
@@ -389,11 +440,58 @@ public final class Rollups {
      */
     public static void rebuild(Connection c, long fromMillis, long toMillis) throws SQLException {
         try (Statement s = c.createStatement()) {
-            for (Level level : LEVELS) {
+            List<Level> built = new ArrayList<>();
+            for (Level level : BUILD_ORDER) {
                 s.executeUpdate("DELETE FROM " + level.table() + " WHERE ts >= " + fromMillis + " AND ts < " + toMillis);
-                s.executeUpdate(rebuildSql(level, fromMillis, toMillis));
+                Level source = source(level, built);
+                s.executeUpdate(source == null ? rebuildSql(level, fromMillis, toMillis)
+                        : rebuildSql(level, source, fromMillis, toMillis));
+                built.add(level);
             }
         }
+    }
+
+    /** Finest first (and, among levels of one width, most dimensions first): each level's source is built before it. */
+    static final List<Level> BUILD_ORDER = LEVELS.stream().sorted(Comparator.comparingLong(Level::widthMillis)
+            .thenComparing(l -> -l.dims().size())).toList();
+
+    /**
+     * What a level is rebuilt from: among the levels already built whose width divides its width and that hold
+     * its dimensions, the one with the fewest dimensions, then the widest (the fewest rows); null for the raw log.
+     * Summing cells is exact (counts, tokens, cost and histogram buckets all add), so a level built from a finer
+     * one holds what it would hold built from the log, and only the levels nothing finer covers read the log.
+     */
+    static Level source(Level level, List<Level> built) {
+        Level best = null;
+        for (Level l : built) {
+            if (level.widthMillis() % l.widthMillis() == 0 && l.dims().containsAll(level.dims())
+                    && (best == null || l.dims().size() < best.dims().size()
+                        || l.dims().size() == best.dims().size() && l.widthMillis() > best.widthMillis())) {
+                best = l;
+            }
+        }
+        return best;
+    }
+
+    /** Rebuilds a level from a finer one over {@code [fromMillis, toMillis)}. */
+    static String rebuildSql(Level level, Level source, long fromMillis, long toMillis) {
+        List<String> keys = new ArrayList<>();
+        keys.add("(ts / " + level.widthMillis() + ") * " + level.widthMillis());
+        keys.addAll(level.columns());
+        List<String> exprs = new ArrayList<>(keys);
+        for (String v : valueColumns()) {
+            exprs.add("SUM(" + v + ")");
+        }
+        List<String> columns = new ArrayList<>();
+        columns.add("ts");
+        columns.addAll(level.columns());
+        columns.addAll(valueColumns());
+        StringBuilder groupBy = new StringBuilder();
+        for (int i = 1; i <= keys.size(); i++) {
+            groupBy.append(i == 1 ? "" : ", ").append(i);
+        }
+        return "INSERT INTO " + level.table() + " (" + String.join(", ", columns) + ") SELECT " + String.join(", ", exprs)
+                + " FROM " + source.table() + " WHERE ts >= " + fromMillis + " AND ts < " + toMillis + " GROUP BY " + groupBy;
     }
 
     static String rebuildSql(Level level, long fromMillis, long toMillis) {

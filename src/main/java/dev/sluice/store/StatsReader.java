@@ -199,12 +199,17 @@ public final class StatsReader {
                             long requests, long tokensIn, long tokensOut, double cost, long[] latency, long[] ttft) {}
 
     /**
-     * Feeds the rollup cells of the segments of a {@link #plan} that read one level (one query for all of them),
-     * summed per bucket and group; returns the cells read.
+     * Feeds the rollup cells of the rollup segments of a {@link #plan} (any levels), summed per bucket, group and
+     * level, in one statement (one {@code SELECT} per level joined by {@code UNION ALL}): on a loaded server each
+     * round trip waits for the backend to be scheduled, so a query per level cost more than the rows it read.
+     * Returns the cells read.
      */
     public long scanRollup(List<Segment> segments, RequestQuery query, long bucketMillis, List<String> groupBy,
                            long deadline, Sink<RollupRow> sink) {
-        RequestQuery.Where where = ranges(query, segments);
+        java.util.Map<Rollups.Level, List<Segment>> byLevel = new java.util.LinkedHashMap<>();
+        for (Segment segment : segments) {
+            byLevel.computeIfAbsent(segment.level(), l -> new ArrayList<>()).add(segment);
+        }
         List<String> keys = new ArrayList<>();
         keys.add(bucketMillis == 0 ? "0" : "(ts / " + bucketMillis + ") * " + bucketMillis);
         for (String g : groupBy) {
@@ -213,14 +218,21 @@ public final class StatsReader {
         keys.add("status");
         keys.add("error_type");
         keys.add("cache_status");
-        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", keys));
-        for (String v : Rollups.valueColumns()) {
-            sql.append(", SUM(").append(v).append(')');
+        StringBuilder sql = new StringBuilder();
+        List<Object> args = new ArrayList<>();
+        for (java.util.Map.Entry<Rollups.Level, List<Segment>> level : byLevel.entrySet()) {
+            RequestQuery.Where where = ranges(query, level.getValue());
+            sql.append(sql.isEmpty() ? "" : " UNION ALL ").append("SELECT ").append(String.join(", ", keys));
+            for (String v : Rollups.valueColumns()) {
+                sql.append(", SUM(").append(v).append(')');
+            }
+            sql.append(" FROM ").append(level.getKey().table()).append(where.sql()).append(" GROUP BY ");
+            for (int i = 1; i <= keys.size(); i++) {
+                sql.append(i == 1 ? "" : ", ").append(i);
+            }
+            args.addAll(where.args());
         }
-        sql.append(" FROM ").append(segments.getFirst().level().table()).append(where.sql()).append(" GROUP BY ");
-        for (int i = 1; i <= keys.size(); i++) {
-            sql.append(i == 1 ? "" : ", ").append(i);
-        }
+        RequestQuery.Where where = new RequestQuery.Where(sql.toString(), args);
         int n = groupBy.size();
         return stream(sql.toString(), where, deadline, rs -> {
             String[] group = new String[n];
@@ -337,10 +349,11 @@ public final class StatsReader {
                 if (postgres) {
                     c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
                     try (Statement s = c.createStatement()) {
-                        s.execute("SET LOCAL statement_timeout = " + Math.max(1, remainingMillis(deadline)));
                         // compiling a wide aggregate (132 sums over a few thousand rollup rows) costs more than
-                        // running it: JIT would add 50-200 ms to queries that take a few ms
-                        s.execute("SET LOCAL jit = off");
+                        // running it: JIT would add 50-200 ms to queries that take a few ms. Both settings in one
+                        // round trip (on a loaded server each waits for the backend to be scheduled).
+                        s.execute("SELECT set_config('statement_timeout', '" + Math.max(1, remainingMillis(deadline))
+                                + "', true), set_config('jit', 'off', true)");
                     }
                 } else {
                     ProgressHandler.setHandler(c, PROGRESS_STEPS, new ProgressHandler() {

@@ -97,7 +97,16 @@ class RollupsTest {
                 new Q("4xx of one model, hourly", filtered(odd, end, null, null, "gpt-4o", "4xx"), Duration.ofHours(1),
                         List.of()),
                 new Q("daily buckets grouped by operation and team", range(T0, T0 + 3 * 24 * HOUR), Duration.ofDays(1),
-                        List.of("operation", "team")));
+                        List.of("operation", "team")),
+                // the dashboard's Overview: totals, a series and a grouping over an unaligned range to now
+                new Q("overview total, unaligned 2 days to now", range(odd + 24 * HOUR - 48 * HOUR + 3 * HOUR, null),
+                        null, List.of()),
+                new Q("overview series, 30-minute buckets", range(odd + 11 * HOUR, odd + 35 * HOUR), Duration.ofMinutes(30),
+                        List.of()),
+                new Q("overview series, 6-hour buckets", range(odd, null), Duration.ofHours(6), List.of()),
+                new Q("overview series, 1-minute buckets over an hour", range(odd + 7 * HOUR, odd + 8 * HOUR),
+                        Duration.ofMinutes(1), List.of()),
+                new Q("overview by model, unaligned 24 h", range(odd + 5 * HOUR, odd + 29 * HOUR), null, List.of("model")));
     }
 
     static JsonNode stats(StatsReader reader, Q q, boolean exact) throws Exception {
@@ -179,6 +188,60 @@ class RollupsTest {
             assertThat(reader.plan(RequestQuery.ALL, 0, List.of("user"))).as("users are not rolled up").isNull();
             assertThat(stats(reader, new Q("tagged", tagged, null, List.of()), false).path("source").asText()).isEqualTo("raw");
         }
+    }
+
+    @Test
+    @DisplayName("the Overview's calls over 1 h, 24 h, 7 d and 30 d read a bounded number of rollup buckets, totals and"
+            + " series from the levels without model, team, key or prompt, groupings never from the per-key hours")
+    void overviewPlansAreBounded() {
+        StatsReader reader = new StatsReader(null); // planning reads nothing
+        long now = T0 + 40 * 24 * HOUR + 7 * HOUR + 23 * 60_000 + 17_345; // unaligned, as the clock is
+        long[][] ranges = {{HOUR, 60_000}, {24 * HOUR, 30 * 60_000}, {7 * 24 * HOUR, 6 * HOUR}, {30 * 24 * HOUR, 24 * HOUR}};
+        // at most ~170 buckets (7 days of hours for a 6-hour series), each a few rows (status, error type, cache)
+        List<Rollups.Level> totals = List.of(Rollups.DAY_TOTAL, Rollups.HOUR_TOTAL, Rollups.HALF_HOUR_TOTAL,
+                Rollups.FIVE_MINUTE_TOTAL, Rollups.MINUTE_TOTAL);
+        for (long[] r : ranges) {
+            RequestQuery q = range(now - r[0], null);
+            for (long bucket : new long[] {0, r[1]}) {
+                List<StatsReader.Segment> plan = reader.plan(q, bucket, List.of());
+                assertThat(plan).as(r[0] + " ms, bucket " + bucket).allSatisfy(seg -> {
+                    if (seg.level() != null) {
+                        assertThat(totals).contains(seg.level());
+                    }
+                });
+                assertThat(buckets(plan, now)).as(r[0] + " ms, bucket " + bucket).isLessThanOrEqualTo(200);
+            }
+            for (String group : List.of("model", "team", "provider", "cache_status")) {
+                List<StatsReader.Segment> plan = reader.plan(q, 0, List.of(group));
+                assertThat(plan).as(r[0] + " ms by " + group).allSatisfy(seg -> {
+                    assertThat(seg.level()).isNotEqualTo(Rollups.HOUR);
+                    if (seg.level() != null && seg.level().widthMillis() >= 300_000 && !group.equals("provider")) {
+                        // model and team have their own narrow levels; cache status is among the totals'
+                        assertThat(seg.level().dims()).hasSizeLessThanOrEqualTo(4);
+                    }
+                });
+                assertThat(buckets(plan, now)).as(r[0] + " ms by " + group).isLessThanOrEqualTo(200);
+            }
+        }
+        // a filter on a key reads the per-key hours, and the raw log only for the partial hours at the ends
+        RequestQuery key = new RequestQuery(now - 30 * 24 * HOUR, null, "key_1", null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null);
+        assertThat(reader.plan(key, 0, List.of("model"))).extracting(StatsReader.Segment::level)
+                .containsExactly(null, Rollups.HOUR);
+    }
+
+    /** Rollup buckets a plan reads up to {@code now}, and that its raw pieces are under a minute each. */
+    private static long buckets(List<StatsReader.Segment> plan, long now) {
+        long n = 0;
+        for (StatsReader.Segment seg : plan) {
+            long to = seg.to() == null ? now : seg.to();
+            if (seg.level() == null) {
+                assertThat(to - seg.from()).as("a raw edge").isLessThan(60_000);
+            } else {
+                n += Math.max(1, -Math.floorDiv(-(to - seg.from()), seg.level().widthMillis()));
+            }
+        }
+        return n;
     }
 
     static long rolledUp(Database db, String table) {

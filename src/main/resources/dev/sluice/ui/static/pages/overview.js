@@ -4,7 +4,7 @@ import {lineChart, barChart, bucketPoints, ERROR_COLOR} from '../lib/chart.js';
 import {num, pct, usd, ms} from '../lib/fmt.js';
 
 const RANGES = [['15m', 'Last 15 minutes', '30s'], ['1h', 'Last hour', '1m'], ['6h', 'Last 6 hours', '5m'],
-  ['24h', 'Last 24 hours', '30m'], ['7d', 'Last 7 days', '6h']];
+  ['24h', 'Last 24 hours', '30m'], ['7d', 'Last 7 days', '6h'], ['30d', 'Last 30 days', '1d']];
 const GROUPS = [['model', 'Model'], ['provider', 'Provider'], ['key', 'Key'], ['team', 'Team'], ['prompt', 'Prompt'],
   ['prompt_version', 'Prompt version'], ['operation', 'Operation'], ['cache_status', 'Cache status']];
 
