@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.Services;
+import dev.sluice.testing.MutableClock;
 import dev.sluice.testing.TcpProxy;
 import dev.sluice.testing.TestGateway;
 import java.sql.Connection;
@@ -88,6 +89,42 @@ class StoreOutageTest {
                     assertThat(count(s, "SELECT COUNT(*) FROM request_log")).as("request log").isEqualTo(sent);
                     assertThat(count(s, "SELECT COUNT(*) FROM spans WHERE kind = 'server'")).as("root spans").isEqualTo(sent);
                     assertThat(count(s, "SELECT COUNT(*) FROM bodies")).as("bodies").isEqualTo(sent);
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("PostgreSQL unreachable: a key (and its team's quota) known before keeps serving past its cache time; an unknown key is refused")
+    void knownKeysServeThroughAnOutage() throws Exception {
+        String url = Services.postgres();
+        Path spill = Files.createTempDirectory("sluice-spill");
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        try (TcpProxy proxy = new TcpProxy(5432)) {
+            String proxied = url.replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port());
+            try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
+                    store:
+                      url: "%s"
+                      spill_dir: "%s"
+                    """.formatted(proxied, spill), clock)) {
+                String key = gw.createKey(dev.sluice.api.Json.object().put("name", "known").put("team", "outage"))
+                        .path("key").asText();
+                Map<String, String> auth = Map.of("authorization", "Bearer " + key, "content-type", "application/json");
+                String chat = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                assertThat(gw.http().post("/v1/chat/completions", chat, auth).status()).isEqualTo(200);
+                proxy.cut();
+                clock.advance(java.time.Duration.ofSeconds(6)); // past the key and team caches' time
+                Http.Response during = gw.http().post("/v1/chat/completions", chat, auth);
+                assertThat(during.status()).as(during.body()).isEqualTo(200);
+                clock.advance(java.time.Duration.ofSeconds(6));
+                assertThat(gw.http().post("/v1/chat/completions", chat, auth).status()).isEqualTo(200);
+                Http.Response unknown = gw.http().post("/v1/chat/completions", chat,
+                        Map.of("authorization", "Bearer sk-sluice-never-issued", "content-type", "application/json"));
+                assertThat(unknown.status()).as(unknown.body()).isNotEqualTo(200);
+                proxy.restore();
+                assertThat(gw.gateway().writers().requestLog().flush(60_000)).isTrue();
+                try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                    assertThat(count(s, "SELECT COUNT(*) FROM request_log WHERE status = 200")).isEqualTo(3);
                 }
             }
         }
