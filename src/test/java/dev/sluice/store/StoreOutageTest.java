@@ -130,6 +130,34 @@ class StoreOutageTest {
         }
     }
 
+    @Test
+    @DisplayName("PostgreSQL unreachable: once the pool could not connect, callers fail at once (one a second asks again); back, it serves again")
+    void failsFastWhileDown() throws Exception {
+        String url = Services.postgres();
+        try (TcpProxy proxy = new TcpProxy(5432)) {
+            Database db = Database.openPostgres(url.replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port()));
+            try {
+                assertThat(db.healthy()).isTrue();
+                proxy.cut();
+                // the pool may first hand out a connection the cut just closed; then a caller waits for a new one
+                // and finds it cannot connect; the callers after it fail without asking the pool again
+                List<String> failures = new java.util.ArrayList<>();
+                for (int i = 0; i < 4 && failures.stream().noneMatch(m -> m.contains("did not answer the last attempt")); i++) {
+                    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> db.withConnection(c -> c.isValid(1)));
+                    assertThat(t).isInstanceOf(StoreException.class);
+                    failures.add(t.getMessage());
+                }
+                assertThat(failures).as("the pool's timeout came first").anyMatch(m -> m.contains("Connection is not available"));
+                assertThat(failures.getLast()).contains("did not answer the last attempt");
+                proxy.restore();
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(db::healthy);
+                assertThat((boolean) db.withConnection(c -> c.isValid(1))).isTrue();
+            } finally {
+                db.close();
+            }
+        }
+    }
+
     static int count(Statement s, String sql) throws Exception {
         try (ResultSet rs = s.executeQuery(sql)) {
             rs.next();
