@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * {@code GET /admin/alerts}: the alert rules with where each stands (firing or not, the value and samples
- * of its last evaluation), and the alerts this node sent, newest first (rule firings and resolutions,
+ * of its last evaluation), and the alerts sent (by the cluster when the history is shared), newest first (rule firings and resolutions,
  * budget thresholds, model changes, rollout rollbacks). Any admin key may read; a team-limited key sees
  * only the rules and alerts of its own team.
  */
@@ -60,7 +60,7 @@ public final class AlertsAdmin implements Endpoints {
         call.send(200, Json.write(gen -> {
             gen.writeStartObject();
             gen.writeStringField("object", "alerts");
-            gen.writeStringField("scope", "node");
+            gen.writeStringField("scope", history.scope());
             gen.writeNumberField("history_capacity", history.capacity());
             gen.writeNumberField("history_total", history.total());
             gen.writeArrayFieldStart("rules");

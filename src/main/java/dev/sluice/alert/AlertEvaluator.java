@@ -202,7 +202,7 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
             try {
                 w.flush();
                 if (w.lease(now, interval)) {
-                    evaluateShared(w, now);
+                    evaluate(w, now);
                 }
                 return;
             } catch (io.lettuce.core.RedisException e) {
@@ -213,88 +213,67 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
                 }
             }
         }
+        evaluate(null, now);
+    }
+
+    /** A rule's value now, its samples, whether it breaches, and a drift rule's figures. */
+    private record Reading(double value, long samples, boolean breach, Map<String, Object> figures) {}
+
+    /**
+     * Every rule once, over the cluster-wide windows ({@code w}: this node holds the tick's lease; the
+     * firing state is the cluster's) or over this node's own ({@code w} null).
+     */
+    private void evaluate(SharedWindows w, long now) {
         for (State s : states) {
             AlertRule r = s.rule;
-            double value;
-            int samples;
-            boolean breach;
-            Map<String, Object> figures = Map.of();
-            if (r.drift() != null) {
-                DriftSource source = drift;
-                if (source == null) {
-                    continue;
-                }
-                DriftSource.Reading reading = source.read(r.drift().figure(), r.model(), r.window(), r.drift().baseline(), now);
-                value = reading.value();
-                samples = (int) Math.min(Integer.MAX_VALUE, reading.recent());
-                figures = reading.figures();
-                breach = reading.recent() >= r.minSamples() && reading.baseline() >= r.minSamples() && value > r.threshold();
-            } else {
-                double[] values = s.window(now);
-                value = value(r, values);
-                samples = values.length;
-                breach = values.length >= r.minSamples() && value > r.threshold();
+            Reading reading = read(s, w, now);
+            if (reading == null) {
+                continue;
             }
+            int shown = (int) Math.min(Integer.MAX_VALUE, reading.samples());
+            // this node's view for GET /admin/alerts (with shared windows: the node that evaluated the tick)
             s.lastEvaluated = now;
-            s.lastValue = value;
-            s.lastSamples = samples;
-            if (breach && !s.firing) {
-                if (s.lastFired == Long.MIN_VALUE || now - s.lastFired >= r.cooldown().toMillis()) {
-                    s.firing = true;
-                    s.lastFired = now;
-                    sink.send(alert(r, "firing", value, samples, figures));
+            s.lastValue = reading.value();
+            s.lastSamples = shown;
+            SharedWindows.Firing was = w == null ? new SharedWindows.Firing(s.firing, s.lastFired) : w.firing(r);
+            SharedWindows.Firing next = null;
+            if (reading.breach() && !was.firing()) {
+                // flapping back within the cooldown stays quiet until the cooldown has passed
+                if (was.lastFired() == Long.MIN_VALUE || now - was.lastFired() >= r.cooldown().toMillis()) {
+                    next = new SharedWindows.Firing(true, now);
                 }
-                // else: it flapped back within the cooldown; stay quiet until the cooldown has passed
-            } else if (!breach && s.firing) {
-                s.firing = false;
-                sink.send(alert(r, "resolved", value, samples, figures));
+            } else if (!reading.breach() && was.firing()) {
+                next = new SharedWindows.Firing(false, was.lastFired());
             }
+            if (next == null || (w != null && !w.transition(r, was, next))) {
+                continue; // nothing changed, or another node made this change first: it sends the alert
+            }
+            s.firing = next.firing();
+            s.lastFired = next.lastFired();
+            sink.send(alert(r, next.firing() ? "firing" : "resolved", reading.value(), shown, reading.figures()));
         }
     }
 
-    /** One evaluation over the cluster-wide windows; this node holds the tick's lease. */
-    private void evaluateShared(SharedWindows w, long now) {
-        for (State s : states) {
-            AlertRule r = s.rule;
-            double value;
-            long samples;
-            boolean breach;
-            Map<String, Object> figures = Map.of();
-            if (r.drift() != null) {
-                DriftSource source = drift;
-                if (source == null) {
-                    continue;
-                }
-                DriftSource.Reading reading = source.read(r.drift().figure(), r.model(), r.window(), r.drift().baseline(), now);
-                value = reading.value();
-                samples = reading.recent();
-                figures = reading.figures();
-                breach = reading.recent() >= r.minSamples() && reading.baseline() >= r.minSamples() && value > r.threshold();
-            } else {
-                SharedWindows.Totals totals = w.read(r, now);
-                value = SharedWindows.value(r, totals);
-                samples = totals.samples();
-                breach = samples >= r.minSamples() && value > r.threshold();
+    /** The rule's reading now, or null for a drift rule without a drift source. */
+    private Reading read(State s, SharedWindows w, long now) {
+        AlertRule r = s.rule;
+        if (r.drift() != null) {
+            DriftSource source = drift;
+            if (source == null) {
+                return null;
             }
-            SharedWindows.Firing f = w.firing(r);
-            int shown = (int) Math.min(Integer.MAX_VALUE, samples);
-            // this node's view for GET /admin/alerts (the node that evaluated the tick)
-            s.lastEvaluated = now;
-            s.lastValue = value;
-            s.lastSamples = shown;
-            if (breach && !f.firing()) {
-                if (f.lastFired() == Long.MIN_VALUE || now - f.lastFired() >= r.cooldown().toMillis()) {
-                    w.save(r, new SharedWindows.Firing(true, now));
-                    s.firing = true;
-                    s.lastFired = now;
-                    sink.send(alert(r, "firing", value, shown, figures));
-                }
-            } else if (!breach && f.firing()) {
-                w.save(r, new SharedWindows.Firing(false, f.lastFired()));
-                s.firing = false;
-                sink.send(alert(r, "resolved", value, shown, figures));
-            }
+            DriftSource.Reading d = source.read(r.drift().figure(), r.model(), r.window(), r.drift().baseline(), now);
+            return new Reading(d.value(), d.recent(), d.recent() >= r.minSamples() && d.baseline() >= r.minSamples()
+                    && d.value() > r.threshold(), d.figures());
         }
+        if (w != null) {
+            SharedWindows.Totals totals = w.read(r, now);
+            double value = SharedWindows.value(r, totals);
+            return new Reading(value, totals.samples(), totals.samples() >= r.minSamples() && value > r.threshold(), Map.of());
+        }
+        double[] values = s.window(now);
+        double value = value(r, values);
+        return new Reading(value, values.length, values.length >= r.minSamples() && value > r.threshold(), Map.of());
     }
 
     /**

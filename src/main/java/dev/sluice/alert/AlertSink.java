@@ -51,7 +51,7 @@ public final class AlertSink implements AlertChannel {
         this.webhook = url;
     }
 
-    /** The alerts this node sent, newest last. */
+    /** The alerts sent (this node's, or the cluster's when shared), newest last. */
     public AlertHistory history() {
         return history;
     }

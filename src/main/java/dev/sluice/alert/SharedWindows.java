@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * buckets) in batches, at most a second after they happened; the evaluating node sums the slots of
  * the window in one script. A latency p99 read from the histogram is at most 5% above the exact one.
  * Which node evaluates a tick is decided by a lease ({@code SET NX} on the tick's key); the firing
- * state and the last firing time live in Redis too, so cooldowns hold across nodes.
+ * state and the last firing time live in Redis too, changed by compare-and-set, so cooldowns hold
+ * across nodes and each firing and resolution is sent once.
  */
 public final class SharedWindows {
     /** Latency histogram buckets grow by 5%, from 1 ms. */
@@ -148,13 +149,35 @@ public final class SharedWindows {
     public Firing firing(AlertRule r) {
         Map<String, String> h = redis.sync().hgetall(prefix + "state:" + r.name());
         return new Firing("1".equals(h.get("firing")),
-                h.containsKey("last_fired") ? Long.parseLong(h.get("last_fired")) : Long.MIN_VALUE);
+                h.containsKey("last_fired") && !h.get("last_fired").equals("none") ? Long.parseLong(h.get("last_fired"))
+                        : Long.MIN_VALUE);
     }
 
-    public void save(AlertRule r, Firing f) {
-        redis.sync().hset(prefix + "state:" + r.name(), Map.of("firing", f.firing() ? "1" : "0",
-                "last_fired", Long.toString(f.lastFired())));
+    /**
+     * Changes a rule's firing state from {@code from} to {@code to} if it still is {@code from}, in one
+     * script: of nodes deciding the same change at once (a slow tick overlapping the next), one wins and
+     * sends the alert.
+     *
+     * @return whether this call made the change
+     */
+    public boolean transition(AlertRule r, Firing from, Firing to) {
+        Long changed = redis.sync().eval(TRANSITION, ScriptOutputType.INTEGER, new String[] {prefix + "state:" + r.name()},
+                from.firing() ? "1" : "0", lastFired(from), to.firing() ? "1" : "0", lastFired(to));
+        return changed != null && changed == 1L;
     }
+
+    private static String lastFired(Firing f) {
+        return f.lastFired() == Long.MIN_VALUE ? "none" : Long.toString(f.lastFired());
+    }
+
+    private static final String TRANSITION = """
+            local h = redis.call('HMGET', KEYS[1], 'firing', 'last_fired')
+            local firing = h[1] == '1' and '1' or '0'
+            local last = h[2] or 'none'
+            if firing ~= ARGV[1] or last ~= ARGV[2] then return 0 end
+            redis.call('HSET', KEYS[1], 'firing', ARGV[3], 'last_fired', ARGV[4])
+            return 1
+            """;
 
     /** The value of a rule from its totals: a rate's mean, a spend's sum, a latency's p99 (seconds). */
     static double value(AlertRule r, Totals t) {

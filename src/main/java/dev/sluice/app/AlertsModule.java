@@ -5,6 +5,7 @@ import dev.sluice.alert.AlertEvaluator;
 import dev.sluice.alert.AlertHistory;
 import dev.sluice.alert.AlertSink;
 import dev.sluice.alert.DriftSource;
+import dev.sluice.alert.SharedHistory;
 import dev.sluice.alert.SharedWindows;
 import dev.sluice.config.AlertsConfig;
 import dev.sluice.store.FeedbackRecord;
@@ -13,8 +14,8 @@ import java.time.Clock;
 /**
  * {@code alerts:}: where alerts go (the log and a webhook), and the alert rules' evaluator, a
  * completion listener with a sliding window per rule, when rules are configured; {@code GET /admin/alerts}
- * with the rules and the alerts this node sent. With Redis the windows are the cluster's
- * ({@link SharedWindows}). A config reload {@linkplain #reload retargets} the sink and replaces the
+ * with the rules and the alerts sent. With Redis the windows ({@link SharedWindows}) and the history
+ * ({@link SharedHistory}) are the cluster's. A config reload {@linkplain #reload retargets} the sink and replaces the
  * rules (their windows start empty).
  */
 final class AlertsModule implements Module {
@@ -28,7 +29,12 @@ final class AlertsModule implements Module {
 
     AlertsModule(AlertsConfig config, StoreModule store, AuthModule auth, Clock clock) {
         this.auth = auth;
-        this.sink = new AlertSink(config.webhook(), new AlertHistory(AlertHistory.DEFAULT_CAPACITY, clock));
+        AlertHistory history = new AlertHistory(AlertHistory.DEFAULT_CAPACITY, clock);
+        if (store.membership() != null) {
+            // several nodes: one history for the cluster, as its rule windows
+            history.share(new SharedHistory(store.redis(), prefix(store)));
+        }
+        this.sink = new AlertSink(config.webhook(), history);
         this.store = store;
         this.clock = clock;
         this.config = config;
@@ -42,10 +48,14 @@ final class AlertsModule implements Module {
         AlertEvaluator evaluator = new AlertEvaluator(c.rules(), c.evaluationInterval(), sink, clock, true);
         if (store.membership() != null) {
             // several nodes: windows over the whole cluster's traffic, evaluated by one node a tick
-            evaluator.share(new SharedWindows(store.redis(), "sluice:alerts:" + store.clusterId() + ":",
-                    store.membership().nodeId()));
+            evaluator.share(new SharedWindows(store.redis(), prefix(store), store.membership().nodeId()));
         }
         return evaluator;
+    }
+
+    /** The cluster's alert keys in Redis. */
+    private static String prefix(StoreModule store) {
+        return "sluice:alerts:" + store.clusterId() + ":";
     }
 
     @Override

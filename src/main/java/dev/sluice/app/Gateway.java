@@ -69,9 +69,10 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
             TelemetryModule telemetry = add(new TelemetryModule(config.tracing(), store, auth.callers(), maxBody, clock));
             add(new CaptureModule(config.tracing(), store));
             this.alerts = add(new AlertsModule(config.alerts(), store, auth, clock));
-            LimitsModule limits = add(new LimitsModule(store, alerts, auth, clock));
             // providers, router, prices, limit stage and guardrails: one config generation, swapped by a reload
-            this.generations = add(new Generations(telemetry.tracer()));
+            Generations generations = new Generations(telemetry.tracer());
+            LimitsModule limits = add(new LimitsModule(store, alerts, auth, generations, clock));
+            this.generations = add(generations);
             Pipeline direct = generations.direct();
             Generation.RoutingFactory routingFactory = (c, prices) -> new RoutingModule(c, prices, clock, embedder,
                     telemetry.tracer()).judgedThrough(direct, store.requestLogger());
@@ -245,6 +246,11 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
     }
 
     private volatile ReloadResult lastReload;
+
+    /** For tests: the config generations (current, and what a new one is built from). */
+    Generations generations() {
+        return generations;
+    }
 
     /** For tests: config generations not closed yet (older ones stay open while requests that started on them run). */
     int openGenerations() {

@@ -32,6 +32,8 @@ final class Generation {
     final PriceCatalog prices;
     final RoutingModule routing;
     final GuardrailsModule guardrails;
+    /** This generation's limits and prices over the gateway's counters. */
+    final LimitStage limits;
     final Pipeline pipeline;
     private final List<String> modelNames;
     /** The current reference counts as one: the generation closes after it was retired and released by all. */
@@ -52,13 +54,14 @@ final class Generation {
     }
 
     private Generation(long number, SluiceConfig config, PriceCatalog prices, RoutingModule routing,
-                       GuardrailsModule guardrails, Pipeline pipeline) {
+                       GuardrailsModule guardrails, LimitStage limits, Pipeline pipeline) {
         this.number = number;
         this.config = config;
         this.loadedAt = Instant.now();
         this.prices = prices;
         this.routing = routing;
         this.guardrails = guardrails;
+        this.limits = limits;
         this.pipeline = pipeline;
         this.modelNames = config.modelNames();
     }
@@ -96,7 +99,7 @@ final class Generation {
                 throw new IllegalStateException("the pipeline needs exactly one stage in slot ROUTE");
             }
             Pipeline pipeline = new Pipeline(stages, fixed.tracer(), routedPrices::cost);
-            Generation g = new Generation(number, config, routedPrices, routing, guardrails, pipeline);
+            Generation g = new Generation(number, config, routedPrices, routing, guardrails, limits, pipeline);
             g.parts.addAll(used);
             return g;
         } catch (RuntimeException e) {

@@ -54,6 +54,11 @@ final class Generations implements Module, PipelineSource {
         return current.get();
     }
 
+    /** What every generation is built around (set by {@link #start}). */
+    synchronized Generation.Fixed fixed() {
+        return fixed;
+    }
+
     /** Builds the generation of {@code config} and makes it current; the previous one closes when its requests are done. */
     synchronized Generation swap(SluiceConfig config) {
         Generation old = current.get();

@@ -2,7 +2,6 @@ package dev.sluice.app;
 
 import dev.sluice.admin.LimitsAdmin;
 import dev.sluice.config.AlertsConfig;
-import dev.sluice.config.LimitsConfig;
 import dev.sluice.config.ModelConfig;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.limits.BudgetAlerts;
@@ -32,19 +31,21 @@ final class LimitsModule implements Module {
     private final AlertsModule alerts;
     private final Clock clock;
     private final LimitsAdmin admin;
+    /** The serving generation: its limits answer the headroom, and shadow spend is charged through its stage. */
+    private final Generations generations;
     private List<Integer> thresholds;
     private BudgetAlerts budgetAlerts;
-    /** The newest generation's stage: its limits answer the headroom, and shadow spend is charged through it. */
-    private volatile LimitStage latest;
-    private volatile LimitsConfig limits;
 
-    LimitsModule(StoreModule store, AlertsModule alerts, AuthModule auth, Clock clock) {
+    LimitsModule(StoreModule store, AlertsModule alerts, AuthModule auth, Generations generations, Clock clock) {
         this.store = store;
         this.alerts = alerts;
         this.clock = clock;
+        this.generations = generations;
         this.limiter = Limiters.create(store.redis(), new RequestLogReader(store.database()), clock, store::liveNodes);
-        this.admin = new LimitsAdmin(auth.adminGuard(), new Headroom(limiter, () -> limits, clock), auth.keys(),
-                auth.teams());
+        // read from the generation serving now, never from one being built: a reload rejected after its
+        // limit stage was made leaves the running limits in GET /admin/limits
+        this.admin = new LimitsAdmin(auth.adminGuard(), new Headroom(limiter, () -> generations.current().config.limits(),
+                clock), auth.keys(), auth.teams());
     }
 
     @Override
@@ -57,7 +58,7 @@ final class LimitsModule implements Module {
         to.endpoints(admin);
     }
 
-    /** The limit stage of one config generation, over the shared counters. */
+    /** The limit stage of one config generation, over the shared counters (it serves once its generation is current). */
     synchronized LimitStage stage(SluiceConfig config, PriceCatalog prices) {
         AlertsConfig a = config.alerts();
         if (budgetAlerts == null || !a.budgetThresholds().equals(thresholds)) {
@@ -65,10 +66,7 @@ final class LimitsModule implements Module {
             budgetAlerts = new BudgetAlerts(a.budgetThresholds(), alerts.sink(), store.redis());
             thresholds = a.budgetThresholds();
         }
-        LimitStage stage = new LimitStage(limiter, config.limits(), prices, priceModels(config), budgetAlerts, clock);
-        this.latest = stage;
-        this.limits = config.limits();
-        return stage;
+        return new LimitStage(limiter, config.limits(), prices, priceModels(config), budgetAlerts, clock);
     }
 
     /** How often the shared limiter fell back to local limits (Redis unreachable), or null when there is no Redis. */
@@ -96,9 +94,9 @@ final class LimitsModule implements Module {
 
     /** Charges spend that bypassed the limits stage (shadow copies) to the caller's budgets. */
     void charge(dev.sluice.pipeline.Exchange ex) {
-        LimitStage stage = latest;
-        if (stage != null) {
-            stage.charge(ex);
+        Generation serving = generations.current();
+        if (serving != null) {
+            serving.limits.charge(ex);
         }
     }
 }

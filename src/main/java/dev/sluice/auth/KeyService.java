@@ -19,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * rotation with a grace period for the old secret, revocation and authentication. Known keys are
  * cached by hash for a few seconds, so authenticating a request costs one SHA-256 and a map
  * lookup; changes on this instance apply at once, changes made on another within the cache time.
+ * While the store does not answer, a key already cached keeps serving.
  */
 public final class KeyService {
-    private static final long CACHE_NANOS = 5_000_000_000L;
+    private static final long CACHE_MILLIS = 5_000;
 
     private final KeyRepository repository;
     private final TeamRepository teams;
@@ -29,7 +30,7 @@ public final class KeyService {
     private final Secrets secrets = new Secrets();
     private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
 
-    private record Cached(KeyRow key, long loadedNanos) {}
+    private record Cached(KeyRow key, long loadedMillis) {}
 
     public KeyService(KeyRepository repository, TeamRepository teams, Clock clock) {
         this.repository = repository;
@@ -139,12 +140,23 @@ public final class KeyService {
 
     private KeyRow lookup(String hash) {
         Cached c = byHash.get(hash);
-        long now = System.nanoTime();
-        if (c != null && now - c.loadedNanos() < CACHE_NANOS) {
+        long now = clock.millis();
+        if (c != null && now - c.loadedMillis() < CACHE_MILLIS) {
             return c.key();
         }
         // unknown hashes are not cached, so guessing cannot fill memory; they cost one indexed read
-        KeyRow key = repository.findByHash(hash).orElse(null);
+        KeyRow key;
+        try {
+            key = repository.findByHash(hash).orElse(null);
+        } catch (RuntimeException storeDown) {
+            if (c == null) {
+                throw storeDown;
+            }
+            // the store does not answer: the key it last gave keeps serving, asked again after another cache
+            // time (no change to it can be written meanwhile; one made just before reaches this node afterwards)
+            byHash.put(hash, new Cached(c.key(), now));
+            return c.key();
+        }
         if (key != null) {
             byHash.put(hash, new Cached(key, now));
         } else {

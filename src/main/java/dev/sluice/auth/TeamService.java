@@ -19,14 +19,14 @@ import java.util.regex.Pattern;
  */
 public final class TeamService {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-    private static final long CACHE_NANOS = 5_000_000_000L;
+    private static final long CACHE_MILLIS = 5_000;
 
     private final TeamRepository teams;
     private final KeyRepository keys;
     private final Clock clock;
     private final Map<String, Cached> quotas = new ConcurrentHashMap<>();
 
-    private record Cached(Quota quota, long loadedNanos) {}
+    private record Cached(Quota quota, long loadedMillis) {}
 
     public TeamService(TeamRepository teams, KeyRepository keys, Clock clock) {
         this.teams = teams;
@@ -81,9 +81,18 @@ public final class TeamService {
             return Quota.NONE;
         }
         Cached c = quotas.get(team);
-        long now = System.nanoTime();
-        if (c == null || now - c.loadedNanos() > CACHE_NANOS) {
-            c = new Cached(teams.find(team).map(TeamRow::quota).orElse(Quota.NONE), now);
+        long now = clock.millis();
+        if (c == null || now - c.loadedMillis() > CACHE_MILLIS) {
+            Quota quota;
+            try {
+                quota = teams.find(team).map(TeamRow::quota).orElse(Quota.NONE);
+            } catch (RuntimeException storeDown) {
+                if (c == null) {
+                    throw storeDown;
+                }
+                quota = c.quota(); // the store does not answer: the quota it last gave holds, asked again later
+            }
+            c = new Cached(quota, now);
             quotas.put(team, c);
         }
         return c.quota();

@@ -30,6 +30,12 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock readLock = new ReentrantLock();
     private final HikariDataSource pool;
     private Connection reader;
+    /** Set when the pool could not give a connection; cleared by the next one it gives. */
+    private volatile boolean down;
+    /** While down: when a caller last waited for the pool (nanoTime); the others fail at once. */
+    private final java.util.concurrent.atomic.AtomicLong lastProbe = new java.util.concurrent.atomic.AtomicLong();
+    /** While PostgreSQL does not answer, one caller a second waits the pool's timeout to find out whether it is back. */
+    static final long PROBE_NANOS = 1_000_000_000L;
 
     private Database(Dialect dialect, String url, HikariDataSource pool) throws SQLException {
         this.dialect = dialect;
@@ -101,7 +107,7 @@ public final class Database implements AutoCloseable {
     /** A connection owned by the caller (close it): a new one for SQLite, a pooled one for PostgreSQL. */
     public Connection connect() throws SQLException {
         if (pool != null) {
-            return pool.getConnection();
+            return pooled();
         }
         Connection c = DriverManager.getConnection(url);
         try (Statement s = c.createStatement()) {
@@ -113,10 +119,38 @@ public final class Database implements AutoCloseable {
         return c;
     }
 
+    /**
+     * A pooled connection. Once the pool could not give one within its timeout (PostgreSQL unreachable),
+     * callers fail at once instead of each waiting that timeout (a request reading its key, its model
+     * splits), and one caller a second waits to find out whether it is back.
+     */
+    private Connection pooled() throws SQLException {
+        if (down) {
+            long now = System.nanoTime();
+            long last = lastProbe.get();
+            if (now - last < PROBE_NANOS || !lastProbe.compareAndSet(last, now)) {
+                throw new java.sql.SQLTransientConnectionException("PostgreSQL did not answer the last attempt to connect"
+                        + " (asked again within a second)", "08001");
+            }
+        }
+        try {
+            Connection c = pool.getConnection();
+            down = false;
+            return c;
+        } catch (java.sql.SQLTransientConnectionException e) {
+            // the pool holds no connection: it could not make one (an exhausted pool of live connections is not down)
+            if (e.getCause() != null || pool.getHikariPoolMXBean().getTotalConnections() == 0) {
+                lastProbe.set(System.nanoTime());
+                down = true;
+            }
+            throw e;
+        }
+    }
+
     /** Runs work on a connection: SQLite's shared one (one caller at a time), or one from the pool. */
     public <T> T withConnection(SqlWork<T> work) {
         if (pool != null) {
-            try (Connection c = pool.getConnection()) {
+            try (Connection c = pooled()) {
                 return work.run(c);
             } catch (SQLException e) {
                 throw new StoreException("Database error: " + e.getMessage(), e);

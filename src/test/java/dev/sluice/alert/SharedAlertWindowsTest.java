@@ -123,4 +123,84 @@ class SharedAlertWindowsTest {
         // and the p50 region is not where p99 lands: 201 values are at or below 3.0, 200 below 0.21
         assertThat(SharedWindows.bucket(0.2)).isLessThan(SharedWindows.bucket(3.0));
     }
+
+    @Test
+    @DisplayName("firing history: one firing and one resolution recorded once for the cluster, and every node lists the same")
+    void historyOnceForTheCluster() {
+        AlertRule rule = new AlertRule("errors", AlertRule.ERROR_RATE, null, null, Duration.ofMinutes(1), 0.5, 4, "P2",
+                "look", Duration.ofMinutes(10));
+        List<AlertHistory> histories = new ArrayList<>();
+        List<AlertEvaluator> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            AlertHistory history = new AlertHistory(AlertHistory.DEFAULT_CAPACITY, clock);
+            history.share(new SharedHistory(redis, prefix));
+            histories.add(history);
+            AlertSink sink = new AlertSink(null, history);
+            AlertEvaluator e = new AlertEvaluator(List.of(rule), Duration.ofSeconds(15), sink, clock, false);
+            SharedWindows w = new SharedWindows(redis, prefix, "node-" + i);
+            windows.add(w);
+            e.share(w);
+            nodes.add(e);
+        }
+        for (AlertEvaluator node : nodes) {
+            requests(node, 6, 502);
+        }
+        // three ticks, each evaluated by whichever node asks first; the rule fires on the first
+        for (int tick = 0; tick < 3; tick++) {
+            evaluateAll(nodes);
+            clock.advance(Duration.ofSeconds(15));
+        }
+        for (AlertHistory h : histories) {
+            assertThat(h.scope()).isEqualTo("cluster");
+            List<AlertHistory.Entry> entries = h.recent(null, null, 0, 100);
+            assertThat(entries).as("every node lists the one firing").hasSize(1);
+            assertThat(entries.getFirst().status()).isEqualTo("firing");
+            assertThat(entries.getFirst().id()).isEqualTo(1);
+            assertThat(entries.getFirst().details()).containsEntry("rule", "errors").containsEntry("samples", 18);
+            assertThat(h.total()).isEqualTo(1);
+        }
+        clock.advance(Duration.ofMinutes(2));
+        evaluateAll(nodes);
+        evaluateAll(nodes);
+        for (AlertHistory h : histories) {
+            assertThat(h.recent(null, null, 0, 100)).extracting(AlertHistory.Entry::status).containsExactly("resolved", "firing");
+            assertThat(h.recent(null, "resolved", 0, 100)).hasSize(1);
+        }
+        // a notice sent by one node (a budget threshold, a model change) is listed by the others too
+        histories.get(2).add(new Alert("P3", "budget", "80% of the daily budget", java.util.Map.of("team", "search")));
+        assertThat(histories.get(0).recent("search", null, 0, 100)).extracting(AlertHistory.Entry::title).containsExactly("budget");
+        assertThat(histories.get(1).total()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("two nodes deciding the same change at once (a slow tick overlapping the next): one of them makes it")
+    void transitionIsCompareAndSet() {
+        AlertRule rule = new AlertRule("errors", AlertRule.ERROR_RATE, null, null, Duration.ofMinutes(1), 0.5, 4, "P2",
+                "look", Duration.ofMinutes(10));
+        SharedWindows a = new SharedWindows(redis, prefix, "node-a");
+        SharedWindows b = new SharedWindows(redis, prefix, "node-b");
+        SharedWindows.Firing quiet = a.firing(rule);
+        assertThat(quiet).isEqualTo(new SharedWindows.Firing(false, Long.MIN_VALUE));
+        long now = clock.millis();
+        assertThat(a.transition(rule, quiet, new SharedWindows.Firing(true, now))).isTrue();
+        assertThat(b.transition(rule, quiet, new SharedWindows.Firing(true, now + 1))).as("b saw the state before a's change").isFalse();
+        assertThat(b.firing(rule)).isEqualTo(new SharedWindows.Firing(true, now));
+        assertThat(b.transition(rule, b.firing(rule), new SharedWindows.Firing(false, now))).isTrue();
+        assertThat(a.transition(rule, new SharedWindows.Firing(true, now), new SharedWindows.Firing(false, now))).isFalse();
+    }
+
+    @Test
+    @DisplayName("firing history while Redis does not answer: each node records and lists its own")
+    void historyWithoutRedis() {
+        Redis down = new Redis(new RedisConfig("redis://127.0.0.1:1", Duration.ofMillis(200), true));
+        try {
+            AlertHistory h = new AlertHistory(10, clock);
+            h.share(new SharedHistory(down, prefix));
+            h.add(new Alert("P2", "one", "m", java.util.Map.of("status", "firing")));
+            assertThat(h.recent(null, null, 0, 10)).extracting(AlertHistory.Entry::title).containsExactly("one");
+            assertThat(h.total()).isEqualTo(1);
+        } finally {
+            down.close();
+        }
+    }
 }

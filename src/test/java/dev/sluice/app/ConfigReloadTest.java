@@ -1,6 +1,7 @@
 package dev.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.sluice.api.Json;
 import dev.sluice.config.ConfigSource;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.pipeline.Stage;
 import dev.sluice.testing.FakeUpstream;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.TestGateway;
@@ -391,6 +394,49 @@ class ConfigReloadTest {
             refused = http(gw).post("/v1/chat/completions", chat(false), Http.bearer(key));
         }
         assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+    }
+
+    @Test
+    @DisplayName("limits: a generation that fails to build after its limit stage was made leaves GET /admin/limits on the running limits")
+    void rejectedLimitsNeverShow() throws Exception {
+        upstreams();
+        Gateway gw = start(yaml("a", """
+                limits:
+                  key:
+                    rpm: 5
+                """));
+        String id = http(gw).post("/admin/keys", Json.object().put("name", "shown"), OWNER).json().path("id").asText();
+        assertThat(rpmShown(gw, id)).isEqualTo(5.0);
+        rewrite(yaml("a", """
+                limits:
+                  key:
+                    rpm: 7
+                """));
+        SluiceConfig next = ConfigSource.file(Registries.configLoader(Map.of()), dir.resolve("sluice.yaml"), c -> c).load();
+        // the same parts with a second terminal stage: building fails after the limit stage of rpm 7 was made
+        Generation.Fixed fixed = gw.generations().fixed();
+        Map<Slot, List<Stage>> stages = new java.util.EnumMap<>(Slot.class);
+        fixed.stages().forEach((slot, list) -> stages.put(slot, new ArrayList<>(list)));
+        stages.computeIfAbsent(Slot.ROUTE, s -> new ArrayList<>()).add(gw.generations().current().routing.router());
+        Generation.Fixed broken = new Generation.Fixed(stages, fixed.limits(), fixed.tracer(), fixed.routing(), fixed.guardrails());
+        assertThatThrownBy(() -> Generation.build(99, next, gw.generations().current(), broken))
+                .hasMessageContaining("exactly one stage in slot ROUTE");
+        assertThat(rpmShown(gw, id)).as("the running generation's limit").isEqualTo(5.0);
+        // and the applied reload shows its limits
+        Http.Response r = http(gw).post("/admin/config/reload", "", OWNER);
+        assertThat(r.json().path("outcome").asText()).as(r.body()).isEqualTo("applied");
+        assertThat(rpmShown(gw, id)).isEqualTo(7.0);
+    }
+
+    private static double rpmShown(Gateway gw, String keyId) {
+        Http.Response r = http(gw).get("/admin/limits?key=" + keyId, OWNER);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        for (JsonNode u : r.json().path("data")) {
+            if (u.path("limit_type").asText().equals("rpm")) {
+                return u.path("limit").asDouble();
+            }
+        }
+        throw new AssertionError("no rpm limit in " + r.body());
     }
 
     @Test

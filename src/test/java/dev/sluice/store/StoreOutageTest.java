@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.Services;
+import dev.sluice.testing.MutableClock;
 import dev.sluice.testing.TcpProxy;
 import dev.sluice.testing.TestGateway;
 import java.sql.Connection;
@@ -89,6 +90,70 @@ class StoreOutageTest {
                     assertThat(count(s, "SELECT COUNT(*) FROM spans WHERE kind = 'server'")).as("root spans").isEqualTo(sent);
                     assertThat(count(s, "SELECT COUNT(*) FROM bodies")).as("bodies").isEqualTo(sent);
                 }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("PostgreSQL unreachable: a key (and its team's quota) known before keeps serving past its cache time; an unknown key is refused")
+    void knownKeysServeThroughAnOutage() throws Exception {
+        String url = Services.postgres();
+        Path spill = Files.createTempDirectory("sluice-spill");
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        try (TcpProxy proxy = new TcpProxy(5432)) {
+            String proxied = url.replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port());
+            try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
+                    store:
+                      url: "%s"
+                      spill_dir: "%s"
+                    """.formatted(proxied, spill), clock)) {
+                String key = gw.createKey(dev.sluice.api.Json.object().put("name", "known").put("team", "outage"))
+                        .path("key").asText();
+                Map<String, String> auth = Map.of("authorization", "Bearer " + key, "content-type", "application/json");
+                String chat = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                assertThat(gw.http().post("/v1/chat/completions", chat, auth).status()).isEqualTo(200);
+                proxy.cut();
+                clock.advance(java.time.Duration.ofSeconds(6)); // past the key and team caches' time
+                Http.Response during = gw.http().post("/v1/chat/completions", chat, auth);
+                assertThat(during.status()).as(during.body()).isEqualTo(200);
+                clock.advance(java.time.Duration.ofSeconds(6));
+                assertThat(gw.http().post("/v1/chat/completions", chat, auth).status()).isEqualTo(200);
+                Http.Response unknown = gw.http().post("/v1/chat/completions", chat,
+                        Map.of("authorization", "Bearer sk-sluice-never-issued", "content-type", "application/json"));
+                assertThat(unknown.status()).as(unknown.body()).isNotEqualTo(200);
+                proxy.restore();
+                assertThat(gw.gateway().writers().requestLog().flush(60_000)).isTrue();
+                try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                    assertThat(count(s, "SELECT COUNT(*) FROM request_log WHERE status = 200")).isEqualTo(3);
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("PostgreSQL unreachable: once the pool could not connect, callers fail at once (one a second asks again); back, it serves again")
+    void failsFastWhileDown() throws Exception {
+        String url = Services.postgres();
+        try (TcpProxy proxy = new TcpProxy(5432)) {
+            Database db = Database.openPostgres(url.replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port()));
+            try {
+                assertThat(db.healthy()).isTrue();
+                proxy.cut();
+                // the pool may first hand out a connection the cut just closed; then a caller waits for a new one
+                // and finds it cannot connect; the callers after it fail without asking the pool again
+                List<String> failures = new java.util.ArrayList<>();
+                for (int i = 0; i < 4 && failures.stream().noneMatch(m -> m.contains("did not answer the last attempt")); i++) {
+                    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> db.withConnection(c -> c.isValid(1)));
+                    assertThat(t).isInstanceOf(StoreException.class);
+                    failures.add(t.getMessage());
+                }
+                assertThat(failures).as("the pool's timeout came first").anyMatch(m -> m.contains("Connection is not available"));
+                assertThat(failures.getLast()).contains("did not answer the last attempt");
+                proxy.restore();
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(db::healthy);
+                assertThat((boolean) db.withConnection(c -> c.isValid(1))).isTrue();
+            } finally {
+                db.close();
             }
         }
     }
