@@ -106,7 +106,8 @@ public final class AlertHistory {
         for (Iterator<Entry> it = newestFirst; it.hasNext() && out.size() < limit; ) {
             Entry e = it.next();
             if (e.ts() < since) {
-                break;
+                // shared: entries are in the order nodes recorded them, and their clocks may differ a little
+                continue;
             }
             if ((team == null || team.equals(e.team())) && (status == null || status.equals(e.status()))) {
                 out.add(e);
