@@ -33,8 +33,6 @@ final class LimitsModule implements Module {
     private final LimitsAdmin admin;
     /** The serving generation: its limits answer the headroom, and shadow spend is charged through its stage. */
     private final Generations generations;
-    private List<Integer> thresholds;
-    private BudgetAlerts budgetAlerts;
 
     LimitsModule(StoreModule store, AlertsModule alerts, AuthModule auth, Generations generations, Clock clock) {
         this.store = store;
@@ -59,12 +57,15 @@ final class LimitsModule implements Module {
     }
 
     /** The limit stage of one config generation, over the shared counters (it serves once its generation is current). */
-    synchronized LimitStage stage(SluiceConfig config, PriceCatalog prices) {
+    LimitStage stage(SluiceConfig config, PriceCatalog prices) {
         AlertsConfig a = config.alerts();
-        if (budgetAlerts == null || !a.budgetThresholds().equals(thresholds)) {
-            // which thresholds were already announced is kept while they stay the same
+        // which thresholds were already announced is kept while they stay the same: the serving generation's
+        // budget alerts carry over. Nothing is remembered here while a generation is built, so a reload
+        // rejected after this point leaves the next one comparing against the thresholds that serve.
+        Generation serving = generations.current();
+        BudgetAlerts budgetAlerts = serving == null ? null : serving.limits.budgetAlerts();
+        if (budgetAlerts == null || !budgetAlerts.thresholds().equals(a.budgetThresholds())) {
             budgetAlerts = new BudgetAlerts(a.budgetThresholds(), alerts.sink(), store.redis());
-            thresholds = a.budgetThresholds();
         }
         return new LimitStage(limiter, config.limits(), prices, priceModels(config), budgetAlerts, clock);
     }

@@ -35,6 +35,11 @@ public final class BudgetAlerts {
         this.redis = redis;
     }
 
+    /** The percentages of a budget that raise an alert. */
+    public List<Integer> thresholds() {
+        return thresholds;
+    }
+
     /** A request was refused because this budget is spent: that is the 100% mark, whatever the exact sum. */
     void refused(Bucket budget, double spent, long now) {
         check(budget, Math.max(spent, budget.limit()), now);

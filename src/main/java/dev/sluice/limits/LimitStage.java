@@ -46,6 +46,11 @@ public final class LimitStage implements Stage {
         this.clock = clock;
     }
 
+    /** The budget alerts this stage raises (a later generation with the same thresholds keeps them). */
+    public BudgetAlerts budgetAlerts() {
+        return alerts;
+    }
+
     @Override
     public Reply handle(Exchange ex, Chain next) {
         long now = clock.millis();

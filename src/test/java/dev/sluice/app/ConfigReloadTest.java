@@ -428,6 +428,29 @@ class ConfigReloadTest {
         assertThat(rpmShown(gw, id)).isEqualTo(7.0);
     }
 
+    @Test
+    @DisplayName("budget alert thresholds: a generation built and then rejected leaves the serving thresholds (and what they already announced) in place")
+    void rejectedThresholdsNeverStick() throws Exception {
+        upstreams();
+        Gateway gw = start(yaml("a", """
+                alerts:
+                  budget_thresholds: [80]
+                """));
+        Generation serving = gw.generations().current();
+        assertThat(serving.limits.budgetAlerts().thresholds()).containsExactly(80);
+        rewrite(yaml("a", """
+                alerts:
+                  budget_thresholds: [50]
+                """));
+        SluiceConfig rejected = ConfigSource.file(Registries.configLoader(Map.of()), dir.resolve("sluice.yaml"), c -> c).load();
+        // a stage built for a config that is never swapped in (its generation failed later)
+        assertThat(gw.generations().fixed().limits().stage(rejected, serving.prices).budgetAlerts().thresholds())
+                .containsExactly(50);
+        // the next build with the serving thresholds keeps the serving alerts, with what they already sent
+        assertThat(gw.generations().fixed().limits().stage(serving.config, serving.prices).budgetAlerts())
+                .isSameAs(serving.limits.budgetAlerts());
+    }
+
     private static double rpmShown(Gateway gw, String keyId) {
         Http.Response r = http(gw).get("/admin/limits?key=" + keyId, OWNER);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
