@@ -221,17 +221,32 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
                 result = new ReloadResult("unchanged", running.number, where, trigger, Instant.now(), changed, restart,
                         List.of());
             } else {
+                Generation g = null;
+                String failure = null;
                 try {
-                    Generation g = generations.swap(next);
-                    if (!running.config.alerts().equals(next.alerts())) {
-                        alerts.reload(next.alerts());
-                    }
-                    metrics.models(next.modelNames());
-                    result = new ReloadResult("applied", g.number, where, trigger, Instant.now(), changed, restart, List.of());
+                    g = generations.swap(next);
                 } catch (RuntimeException e) {
                     LOG.warn("the reloaded config could not be applied", e);
+                    failure = e.getMessage();
+                }
+                if (g == null) {
                     result = new ReloadResult("rejected", running.number, where, trigger, Instant.now(), changed, restart,
-                            List.of(where + ": the new config could not be applied: " + e.getMessage()));
+                            List.of(where + ": the new config could not be applied: " + failure));
+                } else {
+                    // the new generation serves from here on: a part that fails to follow is reported with the
+                    // applied outcome (saying "rejected" would claim the old config still serves)
+                    List<String> partial = new ArrayList<>();
+                    if (!running.config.alerts().equals(next.alerts())) {
+                        try {
+                            alerts.reload(next.alerts());
+                        } catch (RuntimeException e) {
+                            LOG.warn("the reloaded alert rules could not be started", e);
+                            partial.add(where + ": alerts: the new rules could not be started (" + e.getMessage()
+                                    + "); the previous rules keep running");
+                        }
+                    }
+                    metrics.models(next.modelNames());
+                    result = new ReloadResult("applied", g.number, where, trigger, Instant.now(), changed, restart, partial);
                 }
             }
         }

@@ -30,7 +30,8 @@ public record ReloadResult(String outcome, long generation, String source, Strin
     public String summary() {
         return switch (outcome) {
             case "applied" -> "config reloaded (generation " + generation + "): changed " + String.join(", ", changed)
-                    + (requiresRestart.isEmpty() ? "" : "; needs a restart to apply: " + String.join(", ", requiresRestart));
+                    + (requiresRestart.isEmpty() ? "" : "; needs a restart to apply: " + String.join(", ", requiresRestart))
+                    + (errors.isEmpty() ? "" : "; but " + String.join(" | ", errors));
             case "unchanged" -> "config reloaded: nothing to apply"
                     + (requiresRestart.isEmpty() ? "" : "; needs a restart to apply: " + String.join(", ", requiresRestart));
             default -> "config reload rejected, the running config (generation " + generation + ") stays: "
