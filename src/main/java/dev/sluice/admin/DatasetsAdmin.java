@@ -115,12 +115,12 @@ public final class DatasetsAdmin implements Endpoints {
             throw SluiceException.invalidRequest("feedback", "Only feedback=negative is supported.");
         }
         int limit = call.limit();
-        List<String> ids = new ArrayList<>();
+        List<RequestRecord> ids = new ArrayList<>();
         Long before = null;
         // pages of the request log, newest first, until enough requests qualify (bounded: 20 pages)
         for (int page = 0; page < 20 && ids.size() < limit; page++) {
             RequestSearch.Page p = search.search(AnalyticsAdmin.requestQuery(call), 500, before, null);
-            List<String> pageIds = p.rows().stream().map(RequestRecord::requestId).toList();
+            List<RequestRecord> pageIds = p.rows();
             ids.addAll(feedback == null ? pageIds : datasets.withNegativeFeedback(pageIds));
             if (p.nextCursor() == null) {
                 break;

@@ -61,7 +61,7 @@ public final class ReviewsAdmin implements Endpoints {
     /** {@code GET /admin/reviews/{id}}: the item, and the request and answer when body capture stored them. */
     private void show(AdminGuard.Call call) {
         ReviewItem item = visible(call);
-        Optional<BodyRecord> body = bodies.find(item.requestId(), item.teamOrNull());
+        Optional<BodyRecord> body = bodies.findOfTeam(item.requestId(), item.teamOrNull());
         call.send(200, Json.write(gen -> {
             gen.writeStartObject();
             AdminJson.reviewFields(gen, item);

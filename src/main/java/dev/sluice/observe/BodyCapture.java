@@ -105,7 +105,7 @@ public final class BodyCapture implements Stage {
             response = Json.object().set("error", Json.object().put("status", ex.status()).put("type", ex.errorType()));
         }
         return new BodyRecord(ex.requestId(), ex.startEpochMillis(), ex.caller().user(), ex.caller().team(), store(request),
-                store(response));
+                store(response), ex.uid());
     }
 
     private String store(JsonNode body) {

@@ -182,6 +182,9 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
         meter.counterBuilder("sluice.store.spilled").setUnit("{record}")
                 .setDescription("Records a store writer moved to its spill file while the store was failing.")
                 .buildWithCallback(obs -> writers.forEach(w -> obs.record(w.writer().spilled(), Attributes.of(WRITER, w.name()))));
+        meter.counterBuilder("sluice.store.quarantined").setUnit("{record}")
+                .setDescription("Spill lines a store writer could not read back and moved to its quarantine file (<name>.spill.bad).")
+                .buildWithCallback(obs -> writers.forEach(w -> obs.record(w.writer().quarantined(), Attributes.of(WRITER, w.name()))));
     }
 
     /** The public model names after a config reload (others are labelled {@code other}). */

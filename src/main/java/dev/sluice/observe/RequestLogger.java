@@ -39,7 +39,7 @@ public final class RequestLogger implements Exchange.CompletionListener {
                 ex.traceId(), ex.sessionId(), ex.tags().isEmpty() ? null : Json.string(ex.tags()), guardrails(ex),
                 prompt == null ? null : prompt.name(), prompt == null || !prompt.hasPrompt() ? null : prompt.version(),
                 prompt == null ? null : prompt.experiment(), prompt == null ? null : prompt.variant(),
-                prompt == null ? null : prompt.window(), null));
+                prompt == null ? null : prompt.window(), ex.uid()));
     }
 
     private static String attemptLog(Exchange ex) {

@@ -31,6 +31,8 @@ public final class Exchange {
     }
 
     private final String requestId;
+    /** The gateway's own id of this request (128 random bits, hex): the key of what is stored about it. */
+    private final String uid = newUid();
     private final Operation operation;
     private final Map<String, String> headers;
     private final long startNanos = System.nanoTime();
@@ -80,6 +82,20 @@ public final class Exchange {
 
     public String requestId() {
         return requestId;
+    }
+
+    /**
+     * The gateway's own id of this request, never chosen by the client: the request log's {@code uid}
+     * and the key of its captured body. {@link #requestId()} may be the client's {@code x-request-id},
+     * which any team can send, so it is never the key of anything stored.
+     */
+    public String uid() {
+        return uid;
+    }
+
+    private static String newUid() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return String.format("%016x%016x", r.nextLong(), r.nextLong());
     }
 
     public Operation operation() {

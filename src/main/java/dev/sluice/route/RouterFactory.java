@@ -50,12 +50,24 @@ public final class RouterFactory {
         for (ModelConfig.DeploymentConfig d : m.deployments()) {
             ProviderConfig p = config.providers().get(d.provider());
             deployments.add(new Deployment(providers.get(d.provider()), d.model(), d.weight(), d.maxInFlight(), p.timeout(),
-                    new HeaderForwarder(p.forwardHeaders()), prices.find(d.model()),
+                    new HeaderForwarder(p.forwardHeaders(), gatewaySecrets(config)), prices.find(d.model()),
                     breaker(m.name() + ":" + d.provider() + "/" + d.model(), config.routing().breaker(), clock)));
         }
         List<ModelPlan.Fallback> fallbacks = m.fallbacks().stream()
                 .map(f -> new ModelPlan.Fallback(f.model(), f.on(), f.judgeBelow(), f.judgeModel())).toList();
         return new ModelPlan(m.name(), Strategy.of(m.strategy()), deployments, m.retries(), m.timeouts(), fallbacks);
+    }
+
+    /** The config's own secrets, which no client header carrying them may take upstream. */
+    private static List<String> gatewaySecrets(SluiceConfig config) {
+        List<String> secrets = new ArrayList<>();
+        if (config.auth() != null) {
+            secrets.add(config.auth().adminKey());
+        }
+        if (config.metrics() != null) {
+            secrets.add(config.metrics().bearerToken());
+        }
+        return secrets;
     }
 
     private static CircuitBreaker breaker(String name, RoutingConfig.BreakerConfig b, Clock clock) {

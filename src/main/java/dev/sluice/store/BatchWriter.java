@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * cut; replaying a spill file twice (a crash between its replay and its rewrite) writes nothing
  * twice, as every sink skips records already stored. A run that ended without {@link #close}
  * is reported (a warning) at the next start.
+ * <p>A spill line that cannot be read back (a torn write, a disk error, a record type that changed
+ * between versions) is <em>quarantined</em>: appended, as it was, to {@code <name>.spill.bad} next to
+ * the spill file, counted ({@link #quarantined()}, metric {@code sluice.store.quarantined}) and
+ * logged (the first, then at most once a minute); the replay goes on with the next line, so one
+ * broken line neither blocks the records behind it nor is dropped unseen. Bytes that are not UTF-8
+ * are read as U+FFFD. Erasure covers the quarantine file too (lines naming the end user).
  *
  * @param <T> a record type Jackson can write and read back (for the spill file)
  */
@@ -150,6 +156,12 @@ public final class BatchWriter<T> implements AutoCloseable {
     private final ObjectWriter encoder;
     private final ObjectReader decoder;
     private final Path spillFile;
+    /** Spill lines that could not be read back, kept for a person to look at. */
+    private final Path quarantineFile;
+    private final AtomicLong quarantined = new AtomicLong();
+    private long lastQuarantineLog;
+    /** Why the last spill line could not be read back (writer thread only). */
+    private Exception decodeError;
     /** Present while a writer runs; left behind by a run that did not close (kill -9, crash). */
     private final Path runningMarker;
     /** The longest a record waits in memory for its batch to gather before the writer commits it. */
@@ -203,6 +215,7 @@ public final class BatchWriter<T> implements AutoCloseable {
         this.encoder = Json.MAPPER.writerFor(type);
         this.decoder = Json.MAPPER.readerFor(type);
         this.spillFile = spillDir.resolve(name + ".spill.jsonl");
+        this.quarantineFile = spillDir.resolve(name + ".spill.bad");
         this.runningMarker = spillDir.resolve(name + ".running");
         markRunning();
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -242,6 +255,11 @@ public final class BatchWriter<T> implements AutoCloseable {
         return spilled.get();
     }
 
+    /** Spill lines that could not be read back and went to the quarantine file ({@code <name>.spill.bad}). */
+    public long quarantined() {
+        return quarantined.get();
+    }
+
     /** Records in the spill file waiting for the store. */
     public long spillPending() {
         return spillPending;
@@ -269,7 +287,7 @@ public final class BatchWriter<T> implements AutoCloseable {
     /** Waits until every accepted record is in the store (or purged), or the timeout passes; true when flushed. */
     public boolean flush(long timeoutMillis) {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (written.get() + purged.get() < accepted.get() || spillPending > 0) {
+        while (written.get() + purged.get() + quarantined.get() < accepted.get() || spillPending > 0) {
             if (System.currentTimeMillis() > deadline) {
                 return false;
             }
@@ -339,11 +357,40 @@ public final class BatchWriter<T> implements AutoCloseable {
                 }
                 purged.addAndGet(n);
                 long fromSpill = purgeSpill(theirs);
-                p.done().complete(n + fromSpill);
+                long fromQuarantine = purgeQuarantine(user);
+                p.done().complete(n + fromSpill + fromQuarantine);
             } catch (IOException | RuntimeException e) {
                 p.done().completeExceptionally(e);
             }
         }
+    }
+
+    /**
+     * Rewrites the quarantine file without the lines that name {@code user} (as a JSON string: a line
+     * that cannot be parsed is searched as text); returns how many went.
+     */
+    private long purgeQuarantine(String user) throws IOException {
+        if (!Files.exists(quarantineFile)) {
+            return 0;
+        }
+        String quoted = Json.string(com.fasterxml.jackson.databind.node.TextNode.valueOf(user));
+        Path rest = quarantineFile.resolveSibling(quarantineFile.getFileName() + ".purge");
+        long removed = 0;
+        try (BufferedReader in = reader(quarantineFile);
+             BufferedWriter out = Files.newBufferedWriter(rest, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.contains(quoted)) {
+                    removed++;
+                } else {
+                    out.write(line);
+                    out.newLine();
+                }
+            }
+        }
+        Files.move(rest, quarantineFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return removed;
     }
 
     /** Rewrites the spill file without the records {@code theirs} matches; returns how many went. */
@@ -354,14 +401,18 @@ public final class BatchWriter<T> implements AutoCloseable {
         Path rest = spillFile.resolveSibling(spillFile.getFileName() + ".purge");
         long kept = 0;
         long removed = 0;
-        try (BufferedReader in = Files.newBufferedReader(spillFile, StandardCharsets.UTF_8);
+        try (BufferedReader in = reader(spillFile);
              BufferedWriter out = Files.newBufferedWriter(rest, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (theirs.test(decoder.readValue(line))) {
+                T record = decode(line);
+                if (record == null) {
+                    continue; // quarantined (and counted there): the erasure then looks through the quarantine file
+                }
+                if (theirs.test(record)) {
                     removed++;
                 } else {
                     out.write(line);
@@ -553,14 +604,28 @@ public final class BatchWriter<T> implements AutoCloseable {
      */
     private boolean replaySpill() {
         List<T> chunk = new ArrayList<>(BATCH);
+        // lines dealt with (written to the store or quarantined), always a prefix of the file
         long replayed = 0;
-        try (BufferedReader in = Files.newBufferedReader(spillFile, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = reader(spillFile)) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
-                chunk.add(decoder.readValue(line));
+                T record = tryDecode(line);
+                if (record == null) {
+                    // the lines before it go first, so what is dealt with stays a prefix of the file
+                    if (!chunk.isEmpty()) {
+                        insert(chunk);
+                        replayed += chunk.size();
+                        written.addAndGet(chunk.size());
+                        chunk.clear();
+                    }
+                    quarantine(line);
+                    replayed++;
+                    continue;
+                }
+                chunk.add(record);
                 if (chunk.size() == BATCH) {
                     insert(chunk);
                     replayed += chunk.size();
@@ -591,7 +656,7 @@ public final class BatchWriter<T> implements AutoCloseable {
             LOG.error("{}: cannot delete the replayed spill file {}: {}", name, spillFile, e.getMessage());
         }
         spillPending = 0;
-        LOG.info("{}: {} spilled record(s) written to the store", name, replayed);
+        LOG.info("{}: {} spilled line(s) dealt with ({} quarantined so far)", name, replayed, quarantined.get());
         return true;
     }
 
@@ -601,7 +666,7 @@ public final class BatchWriter<T> implements AutoCloseable {
             return;
         }
         Path rest = spillFile.resolveSibling(spillFile.getFileName() + ".rest");
-        try (var lines = Files.lines(spillFile, StandardCharsets.UTF_8);
+        try (var lines = reader(spillFile).lines();
              FileChannel channel = FileChannel.open(rest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE);
              BufferedWriter out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8))) {
@@ -619,7 +684,7 @@ public final class BatchWriter<T> implements AutoCloseable {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(spillFile.getParent());
             spillPending = left;
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             LOG.error("{}: cannot rewrite the spill file after a partial replay: {}", name, e.getMessage());
         }
     }
@@ -653,10 +718,63 @@ public final class BatchWriter<T> implements AutoCloseable {
         if (!Files.exists(file)) {
             return 0;
         }
-        try (var lines = Files.lines(file)) {
+        try (var lines = reader(file).lines()) {
             return lines.filter(l -> !l.isBlank()).count();
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             return 0;
+        }
+    }
+
+    /** Reads a spill file as UTF-8, bytes that are not UTF-8 read as U+FFFD (never a MalformedInputException). */
+    private static BufferedReader reader(Path file) throws IOException {
+        return new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)));
+    }
+
+    /** The record of a spill line, or null once the line has been quarantined. */
+    private T decode(String line) throws IOException {
+        T record = tryDecode(line);
+        if (record == null) {
+            quarantine(line);
+        }
+        return record;
+    }
+
+    /** The record of a spill line, or null when it cannot be read back ({@link #decodeError} says why). */
+    private T tryDecode(String line) {
+        try {
+            return decoder.readValue(line);
+        } catch (IOException | RuntimeException e) {
+            decodeError = e;
+            return null;
+        }
+    }
+
+    /**
+     * Appends a spill line that cannot be read back to the quarantine file (synced), counts it and logs
+     * it: the first, then at most once a minute, with the count so far (a file of broken lines must
+     * not flood the log).
+     */
+    private void quarantine(String line) throws IOException {
+        Files.createDirectories(quarantineFile.getParent());
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        try (FileChannel channel = FileChannel.open(quarantineFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE)) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(false); // in the quarantine file before it leaves the spill file
+        }
+        long n = quarantined.incrementAndGet();
+        long now = System.currentTimeMillis();
+        if (n == 1 || now - lastQuarantineLog >= 60_000) {
+            lastQuarantineLog = now;
+            // the exception's class only: parser messages quote the line's content (client data)
+            String why = decodeError == null ? "unknown" : decodeError.getClass().getSimpleName();
+            LOG.warn("{}: a spill line could not be read back ({}); moved to {} ({} so far); replay goes on", name,
+                    why, quarantineFile, n);
         }
     }
 

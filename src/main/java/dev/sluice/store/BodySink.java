@@ -5,10 +5,14 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 
-/** Writes captured bodies; a request already stored (replayed from a spill file) is skipped. */
+/**
+ * Writes captured bodies, keyed by the gateway's id of the request ({@code uid}); a body already
+ * stored (replayed from a spill file) is skipped. Two requests with the same client-chosen
+ * {@code x-request-id} (two teams, say) each keep their own body.
+ */
 public final class BodySink implements BatchWriter.Sink<BodyRecord> {
-    private static final String INSERT = "INSERT INTO bodies (request_id, ts, end_user, team, request, response)"
-            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String INSERT = "INSERT INTO bodies (request_id, ts, end_user, team, request, response, uid)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     @Override
     public void insert(Connection c, List<BodyRecord> batch) throws SQLException {
@@ -20,6 +24,7 @@ public final class BodySink implements BatchWriter.Sink<BodyRecord> {
                 ps.setString(4, b.team());
                 ps.setString(5, b.request());
                 ps.setString(6, b.response());
+                ps.setString(7, b.uid());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -140,7 +140,9 @@ public final class ModelChangeRepository {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(f.value_num), AVG(f.value_num) FROM feedback f"
-                    + " JOIN request_log r ON r.request_id = f.request_id WHERE r.provider = ? AND r.upstream_model = ?"
+                    // the same request: ids may be client-chosen and repeat across teams
+                    + " JOIN request_log r ON r.request_id = f.request_id AND (f.team = r.team OR (f.team IS NULL AND r.team IS NULL))"
+                    + " WHERE r.provider = ? AND r.upstream_model = ?"
                     + " AND r.ts >= ? AND r.ts < ?")) {
                 bind(ps, provider, upstreamModel, from, to);
                 try (ResultSet rs = ps.executeQuery()) {

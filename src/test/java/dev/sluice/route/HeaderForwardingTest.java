@@ -55,4 +55,33 @@ class HeaderForwardingTest {
             assertThat(gw.sim().recorded().getLast().header("authorization")).isNull();
         }
     }
+
+    @Test
+    @DisplayName("with auth off, neither the config's admin key nor an admin key made by the API goes upstream, in any header")
+    void adminKeysStay() {
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), FORWARD_ALL + """
+                auth:
+                  enabled: false
+                  admin_key: %s
+                metrics:
+                  bearer_token: metrics-token-0123456789
+                """.formatted(TestGateway.ADMIN_KEY), Clock.systemUTC())) {
+            Http.Response made = gw.http().post("/admin/admin-keys", "{\"name\":\"ops\",\"role\":\"owner\"}",
+                    Http.bearer(TestGateway.ADMIN_KEY));
+            assertThat(made.status()).as(made.body()).isEqualTo(201);
+            String madeKey = made.json().path("key").asText();
+            assertThat(madeKey).startsWith("sk-sluice-adm");
+            for (String secret : java.util.List.of(TestGateway.ADMIN_KEY, madeKey, "metrics-token-0123456789")) {
+                Http.Response r = gw.http().post("/v1/chat/completions", BODY, Map.of("authorization", "Bearer " + secret,
+                        "x-api-key", secret, "x-other", "token=" + secret + ";", "x-team-trace", "abc"));
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                RecordedRequest upstream = gw.sim().recorded().getLast();
+                assertThat(upstream.header("x-team-trace")).isEqualTo("abc");
+                assertThat(upstream.header("authorization")).isNull();
+                assertThat(upstream.header("x-api-key")).isNull();
+                assertThat(upstream.header("x-other")).isNull();
+                assertThat(upstream.headers().toString()).doesNotContain(secret);
+            }
+        }
+    }
 }

@@ -25,9 +25,9 @@ class BodyReaderTest {
             new RequestLogSink().insert(c, List.of(logRow("new-a", "alpha"), logRow("old-a", "alpha"),
                     logRow("old-none", null)));
             new BodySink().insert(c, List.of(
-                    new BodyRecord("new-a", 1_000, "ann", "alpha", "{\"q\":1}", "{\"a\":1}"),
-                    new BodyRecord("old-a", 1_000, "ann", null, "{\"q\":2}", "{\"a\":2}"), // written before V8
-                    new BodyRecord("old-none", 1_000, null, null, "{\"q\":3}", "{\"a\":3}")));
+                    new BodyRecord("new-a", 1_000, "ann", "alpha", "{\"q\":1}", "{\"a\":1}", null),
+                    new BodyRecord("old-a", 1_000, "ann", null, "{\"q\":2}", "{\"a\":2}", null), // written before V8
+                    new BodyRecord("old-none", 1_000, null, null, "{\"q\":3}", "{\"a\":3}", null)));
             BodyReader reader = new BodyReader(db);
 
             assertThat(reader.find("new-a", "alpha")).get().extracting(BodyRecord::request).isEqualTo("{\"q\":1}");

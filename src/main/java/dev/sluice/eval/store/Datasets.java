@@ -123,16 +123,26 @@ public final class Datasets {
         });
     }
 
+    /** The row's team equals the team bound twice after it (both null: a key without a team). */
+    private static final String SAME_TEAM = "(team = ? OR (team IS NULL AND CAST(? AS TEXT) IS NULL))";
+
     /**
      * Items from logged requests: for each request id with a captured body, the conversation and the
      * answer. Requests without a captured body are skipped (and counted by the caller).
      */
-    public List<Item> fromCapturedBodies(List<String> requestIds) {
+    public List<Item> fromCapturedBodies(List<dev.sluice.store.RequestRecord> requests) {
         return database.withConnection(c -> {
             List<Item> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT request, response FROM bodies WHERE request_id = ?")) {
-                for (String id : requestIds) {
+            // the logged request's own body: its id may be a client's x-request-id that another team sent too,
+            // so the team and the start time (both stored with each) must match as well
+            try (PreparedStatement ps = c.prepareStatement("SELECT request, response FROM bodies WHERE request_id = ?"
+                    + " AND ts = ? AND " + SAME_TEAM + " ORDER BY ts LIMIT 1")) {
+                for (dev.sluice.store.RequestRecord r : requests) {
+                    String id = r.requestId();
                     ps.setString(1, id);
+                    ps.setLong(2, r.ts());
+                    ps.setString(3, r.team());
+                    ps.setString(4, r.team());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next() && rs.getString("request") != null) {
                             Item item = item(id, rs.getString("request"), rs.getString("response"));
@@ -147,16 +157,19 @@ public final class Datasets {
         });
     }
 
-    /** The request ids with negative feedback among these. */
-    public List<String> withNegativeFeedback(List<String> requestIds) {
+    /** The requests with negative feedback (of their own team: request ids may repeat across teams) among these. */
+    public List<dev.sluice.store.RequestRecord> withNegativeFeedback(List<dev.sluice.store.RequestRecord> requests) {
         return database.withConnection(c -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM feedback WHERE request_id = ? AND sentiment = 'negative'")) {
-                for (String id : requestIds) {
-                    ps.setString(1, id);
+            List<dev.sluice.store.RequestRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM feedback WHERE request_id = ? AND "
+                    + SAME_TEAM + " AND sentiment = 'negative'")) {
+                for (dev.sluice.store.RequestRecord r : requests) {
+                    ps.setString(1, r.requestId());
+                    ps.setString(2, r.team());
+                    ps.setString(3, r.team());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
-                            out.add(id);
+                            out.add(r);
                         }
                     }
                 }

@@ -23,6 +23,8 @@ public final class RequestFigures implements RolloutDriver.FiguresSource {
      * feedback rated by {@code evaluator:NAME@vN}): those are the online score instead.
      */
     private static final String NOT_EVALUATOR = "(f.rated_by IS NULL OR f.rated_by NOT LIKE 'evaluator:%')";
+    /** Feedback on this request, not on another team's with the same client-chosen x-request-id. */
+    private static final String SAME_REQUEST = "f.request_id = r.request_id AND (f.team = r.team OR (f.team IS NULL AND r.team IS NULL))";
     private final Database database;
 
     public RequestFigures(Database database) {
@@ -46,8 +48,8 @@ public final class RequestFigures implements RolloutDriver.FiguresSource {
             try (PreparedStatement ps = c.prepareStatement("SELECT r.ts, r.status, r.error_type, r.latency_ms, r.ttft_ms,"
                     + " r.tokens_in, r.tokens_out, r.cost_usd, r.stream,"
                     + " (SELECT MAX(CASE f.sentiment WHEN 'positive' THEN 1 WHEN 'negative' THEN 0 END) FROM feedback f"
-                    + " WHERE f.request_id = r.request_id AND " + NOT_EVALUATOR + ") AS positive,"
-                    + " (SELECT AVG(f.value_num) FROM feedback f WHERE f.request_id = r.request_id AND NOT " + NOT_EVALUATOR
+                    + " WHERE " + SAME_REQUEST + " AND " + NOT_EVALUATOR + ") AS positive,"
+                    + " (SELECT AVG(f.value_num) FROM feedback f WHERE " + SAME_REQUEST + " AND NOT " + NOT_EVALUATOR
                     + ") AS score"
                     + " FROM request_log r WHERE r.experiment = ? AND r.variant = ?" + range
                     + " AND r.status NOT IN (401, 403, 429) ORDER BY r.ts DESC LIMIT ?")) {

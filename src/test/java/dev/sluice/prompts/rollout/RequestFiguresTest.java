@@ -52,4 +52,29 @@ class RequestFiguresTest {
             assertThat(f.positiveRate()).isEqualTo(1.0);
         }
     }
+
+    @Test
+    @DisplayName("another team's feedback on its own request with the same x-request-id does not count for this arm")
+    void feedbackOfTheSameTeamOnly() {
+        try (Database db = Stores.open("sqlite", dir)) {
+            db.withConnection(c -> {
+                try (Statement s = c.createStatement()) {
+                    String cols = "INSERT INTO request_log (ts, request_id, team, operation, status, latency_ms, attempts,"
+                            + " stream, prompt, prompt_version, experiment, variant, experiment_window)";
+                    s.execute(cols + " VALUES (1, 'shared', 'beta', 'chat', 200, 100, 1, 0, 'p', 2, 'ro_1', 'candidate', 10)");
+                    s.execute(cols + " VALUES (2, 'shared', 'alpha', 'chat', 200, 100, 1, 0, NULL, NULL, NULL, NULL, NULL)");
+                    String fb = "INSERT INTO feedback (id, ts, request_id, team, name, kind, value_num, sentiment, rated_by)";
+                    s.execute(fb + " VALUES ('f1', 5, 'shared', 'alpha', 'thumbs', 'thumbs', 0, 'negative', 'key_a')");
+                    s.execute(fb + " VALUES ('f2', 5, 'shared', 'alpha', 'relevance', 'number', 0.0, 'negative', 'evaluator:relevance@v1')");
+                }
+                return null;
+            });
+            RolloutPlan plan = new RolloutPlan("prompt:p", "production", "1", "2", List.of(50, 100), 60_000, Gates.DEFAULT);
+            RolloutState s = new RolloutState("ro_1", plan, RolloutStatus.RUNNING, 0, 10, 10, 10, null, List.of(), 1);
+            List<Observation> obs = new RequestFigures(db).observations(s, "2", 0, 0);
+            assertThat(obs).hasSize(1);
+            assertThat(obs.getFirst().feedbackPositive()).as("alpha's thumbs-down on its own 'shared'").isNull();
+            assertThat(obs.getFirst().score()).isNull();
+        }
+    }
 }
