@@ -2,6 +2,7 @@ package dev.sluice.guard.ngram;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Json;
+import dev.sluice.guard.Folded;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -97,7 +98,7 @@ public final class LinearTextModel {
 
     /** {@link #probability} mapped so that the operating point is 0.5 (the policies' default threshold). */
     public double score(String text) {
-        return calibrate(probability(text));
+        return calibrate(sigmoid(maxLogit(text, stopLogit(operatingPoint))));
     }
 
     public double calibrate(double p) {
@@ -115,18 +116,177 @@ public final class LinearTextModel {
 
     /** {@link #score} for a document or tool result: calibrated at {@link #documentOperatingPoint()}. */
     public double scoreDocument(String text) {
-        return calibrate(probability(text), documentOperatingPoint());
+        double op = documentOperatingPoint();
+        return calibrate(sigmoid(maxLogit(text, stopLogit(op))), op);
     }
 
     static double calibrate(double p, double op) {
         return p >= op ? 0.5 + 0.5 * (p - op) / (1 - op) : 0.5 * p / op;
     }
 
+    /**
+     * The logit at which a scan may stop: a window there already scores {@link #EARLY_EXIT} on the
+     * calibrated scale, which every policy threshold below it treats alike (a block is a block).
+     */
+    static double stopLogit(double op) {
+        double p = op + (EARLY_EXIT - 0.5) / 0.5 * (1 - op);
+        return p >= 1 ? Double.POSITIVE_INFINITY : Math.log(p / (1 - p));
+    }
+
+    /** The calibrated score past which {@link #score} stops reading (the scanners' own cap is 0.99). */
+    static final double EARLY_EXIT = 0.995;
+
+    /**
+     * Texts up to this many characters are read whole; a longer one is read in two passes (see
+     * {@link #maxLogit(String, double)}).
+     */
+    public static final int FULL_SCAN_CHARS = 32 * 1024;
+    /** The long-text scan re-reads with every feature at most this many windows of the first pass. */
+    static final int RESCORED_WINDOWS = 24;
+    /** ... and always the first and last characters of the text (instructions sit at a document's start or end). */
+    static final int HEAD_CHARS = 4096;
+    static final int TAIL_CHARS = 2048;
+
     /** The highest window logit; {@code bias} for a text without tokens. */
     public double maxLogit(String text) {
-        WindowSink sink = new WindowSink(weights, window, bias);
-        TextFeatures.extract(text, bits, acts, sink);
+        return maxLogit(text, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * The highest window logit, or any logit of at least {@code stopAt} (the scan stops at the first
+     * window that reaches it). A text longer than {@link #FULL_SCAN_CHARS} is read in two passes,
+     * so the model's cost per megabyte is bounded: first every window with the cheap features only
+     * (words, word pairs and acts: two or three table reads per token instead of about fifteen),
+     * then, with every feature, the {@link #RESCORED_WINDOWS} windows that scored highest in that
+     * pass, plus the text's first and last characters. Every token is read; the character n-grams
+     * are read only where the words already look most like the positive class, so a window whose
+     * words alone look benign but whose character n-grams would flag it can be missed in a long
+     * text (the rules still read all of it).
+     */
+    public double maxLogit(String text, double stopAt) {
+        String f = Folded.fold(text);
+        if (f.length() <= FULL_SCAN_CHARS) {
+            return scan(f, 0, f.length(), stopAt);
+        }
+        CheapSink cheap = new CheapSink(weights, window, bias, RESCORED_WINDOWS);
+        TextFeatures.extractFolded(f, 0, f.length(), bits, acts, false, cheap);
+        double best = scan(f, 0, Math.min(HEAD_CHARS, f.length()), stopAt);
+        if (best >= stopAt) {
+            return best;
+        }
+        best = Math.max(best, scan(f, Math.max(0, f.length() - TAIL_CHARS), f.length(), stopAt));
+        for (long range : cheap.ranges()) {
+            if (best >= stopAt) {
+                break;
+            }
+            int from = (int) (range >>> 32);
+            int to = (int) range;
+            best = Math.max(best, scan(f, from, to, stopAt));
+        }
+        return best;
+    }
+
+    private double scan(String folded, int from, int to, double stopAt) {
+        WindowSink sink = new WindowSink(weights, window, bias, stopAt);
+        TextFeatures.extractFolded(folded, from, to, bits, acts, true, sink);
         return sink.finish();
+    }
+
+    /**
+     * The first pass of a long text: every window's logit from the cheap features, keeping the
+     * character ranges of the {@code keep} highest windows (a window's range runs from its first
+     * token to its last).
+     */
+    private static final class CheapSink implements TextFeatures.Sink {
+        private final float[] weights;
+        private final int window;
+        private final int stride;
+        private final double bias;
+        private final double[] ringSum;
+        private final int[] ringCount;
+        private final int[] ringFrom;
+        private final int keep;
+        private final double[] topLogit;
+        private final long[] topRange;
+        private int kept;
+        private double sum;
+        private int count;
+        private int positions;
+        private int from;
+        private int to;
+
+        CheapSink(float[] weights, int window, double bias, int keep) {
+            this.weights = weights;
+            this.window = window;
+            this.stride = Math.max(1, window / 2);
+            this.bias = bias;
+            this.ringSum = new double[window + 1];
+            this.ringCount = new int[window + 1];
+            this.ringFrom = new int[window + 1];
+            this.keep = keep;
+            this.topLogit = new double[keep];
+            this.topRange = new long[keep];
+        }
+
+        @Override
+        public void span(int from, int to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public void feature(int bucket) {
+            sum += weights[bucket];
+            count++;
+        }
+
+        @Override
+        public void endPosition() {
+            ringFrom[positions % (window + 1)] = from; // the token that starts the window beginning after this prefix
+            positions++;
+            ringSum[positions % (window + 1)] = sum;
+            ringCount[positions % (window + 1)] = count;
+            int start = positions - window;
+            if (start >= 0 && start % stride == 0) {
+                int slot = start % (window + 1);
+                int c = count - ringCount[slot];
+                double logit = bias + (c == 0 ? 0 : (sum - ringSum[slot]) / Math.sqrt(c));
+                offer(logit, ringFrom[slot], to);
+            }
+        }
+
+        private void offer(double logit, int a, int b) {
+            long range = (long) a << 32 | (b & 0xffffffffL);
+            if (kept < keep) {
+                topLogit[kept] = logit;
+                topRange[kept++] = range;
+                return;
+            }
+            int min = 0;
+            for (int k = 1; k < keep; k++) {
+                if (topLogit[k] < topLogit[min]) {
+                    min = k;
+                }
+            }
+            if (logit > topLogit[min]) {
+                topLogit[min] = logit;
+                topRange[min] = range;
+            }
+        }
+
+        /** The kept ranges, highest first. */
+        long[] ranges() {
+            Integer[] order = new Integer[kept];
+            for (int k = 0; k < kept; k++) {
+                order[k] = k;
+            }
+            Arrays.sort(order, (x, y) -> Double.compare(topLogit[y], topLogit[x]));
+            long[] out = new long[kept];
+            for (int k = 0; k < kept; k++) {
+                out[k] = topRange[order[k]];
+            }
+            return out;
+        }
     }
 
     /**
@@ -144,8 +304,10 @@ public final class LinearTextModel {
         private int count;
         private int positions;
         private double best = Double.NEGATIVE_INFINITY;
+        private final double stopAt;
 
-        WindowSink(float[] weights, int window, double bias) {
+        WindowSink(float[] weights, int window, double bias, double stopAt) {
+            this.stopAt = stopAt;
             this.weights = weights;
             this.window = window;
             this.stride = Math.max(1, window / 2);
@@ -178,9 +340,17 @@ public final class LinearTextModel {
             best = Math.max(best, logit);
         }
 
+        @Override
+        public boolean done() {
+            return best >= stopAt;
+        }
+
         double finish() {
             if (positions == 0) {
                 return bias;
+            }
+            if (best >= stopAt) {
+                return best;
             }
             consider(Math.max(0, positions - window)); // the last window ends at the text's end (or the whole short text)
             return best;
