@@ -36,6 +36,12 @@ public final class LinearTextModel {
     private final ObjectNode header;
     /** Whether the model reads {@link TextFeatures.Acts act features} (header {@code act_features}). */
     private final boolean acts;
+    /**
+     * A second, smaller window in token positions (header {@code small_window}, 0 for none): a short
+     * instruction inside a long document is judged by a window of its own size, not diluted by a
+     * hundred benign tokens around it. Windows of both sizes are scored; the highest counts.
+     */
+    private final int smallWindow;
 
     /**
      * @param operatingPoint the probability chosen (on a validation split) as the decision
@@ -52,6 +58,11 @@ public final class LinearTextModel {
         this.operatingPoint = operatingPoint;
         this.header = header == null ? Json.object() : header;
         this.acts = this.header.path("act_features").asBoolean(false);
+        this.smallWindow = Math.min(window, this.header.path("small_window").asInt(0));
+    }
+
+    public int smallWindow() {
+        return smallWindow;
     }
 
     public boolean acts() {
@@ -143,6 +154,8 @@ public final class LinearTextModel {
     public static final int FULL_SCAN_CHARS = 32 * 1024;
     /** The long-text scan re-reads with every feature at most this many windows of the first pass. */
     static final int RESCORED_WINDOWS = 24;
+    /** Characters re-read on each side of such a window (its windows are aligned to the stretch, not the text). */
+    static final int RESCORE_MARGIN = 256;
     /** ... and always the first and last characters of the text (instructions sit at a document's start or end). */
     static final int HEAD_CHARS = 4096;
     static final int TAIL_CHARS = 2048;
@@ -168,7 +181,7 @@ public final class LinearTextModel {
         if (f.length() <= FULL_SCAN_CHARS) {
             return scan(f, 0, f.length(), stopAt);
         }
-        CheapSink cheap = new CheapSink(weights, window, bias, RESCORED_WINDOWS);
+        CheapSink cheap = new CheapSink(weights, window, smallWindow, bias, RESCORED_WINDOWS);
         TextFeatures.extractFolded(f, 0, f.length(), bits, acts, false, cheap);
         double best = scan(f, 0, Math.min(HEAD_CHARS, f.length()), stopAt);
         if (best >= stopAt) {
@@ -179,15 +192,20 @@ public final class LinearTextModel {
             if (best >= stopAt) {
                 break;
             }
-            int from = (int) (range >>> 32);
-            int to = (int) range;
-            best = Math.max(best, scan(f, from, to, stopAt));
+            int from = Math.max(0, (int) (range >>> 32) - RESCORE_MARGIN);
+            int to = Math.min(f.length(), (int) range + RESCORE_MARGIN);
+            best = Math.max(best, scan(f, from, to, stopAt, true));
         }
         return best;
     }
 
     private double scan(String folded, int from, int to, double stopAt) {
-        WindowSink sink = new WindowSink(weights, window, bias, stopAt);
+        return scan(folded, from, to, stopAt, false);
+    }
+
+    /** With {@code everyStart}, windows start at every token (a re-read stretch is not aligned to the text's windows). */
+    private double scan(String folded, int from, int to, double stopAt, boolean everyStart) {
+        WindowSink sink = new WindowSink(weights, window, smallWindow, bias, stopAt, everyStart);
         TextFeatures.extractFolded(folded, from, to, bits, acts, true, sink);
         return sink.finish();
     }
@@ -214,10 +232,14 @@ public final class LinearTextModel {
         private int positions;
         private int from;
         private int to;
+        private final int small;
+        private final int smallStride;
 
-        CheapSink(float[] weights, int window, double bias, int keep) {
+        CheapSink(float[] weights, int window, int small, double bias, int keep) {
             this.weights = weights;
             this.window = window;
+            this.small = small;
+            this.smallStride = Math.max(1, small / 2);
             this.stride = Math.max(1, window / 2);
             this.bias = bias;
             this.ringSum = new double[window + 1];
@@ -248,11 +270,19 @@ public final class LinearTextModel {
             ringCount[positions % (window + 1)] = count;
             int start = positions - window;
             if (start >= 0 && start % stride == 0) {
-                int slot = start % (window + 1);
-                int c = count - ringCount[slot];
-                double logit = bias + (c == 0 ? 0 : (sum - ringSum[slot]) / Math.sqrt(c));
-                offer(logit, ringFrom[slot], to);
+                window(start);
             }
+            start = positions - small;
+            if (small > 0 && start >= 0 && start % smallStride == 0) {
+                window(start);
+            }
+        }
+
+        private void window(int start) {
+            int slot = start % (window + 1);
+            int c = count - ringCount[slot];
+            double logit = bias + (c == 0 ? 0 : (sum - ringSum[slot]) / Math.sqrt(c));
+            offer(logit, ringFrom[slot], to);
         }
 
         private void offer(double logit, int a, int b) {
@@ -305,12 +335,16 @@ public final class LinearTextModel {
         private int positions;
         private double best = Double.NEGATIVE_INFINITY;
         private final double stopAt;
+        private final int small;
+        private final int smallStride;
 
-        WindowSink(float[] weights, int window, double bias, double stopAt) {
+        WindowSink(float[] weights, int window, int small, double bias, double stopAt, boolean everyStart) {
             this.stopAt = stopAt;
+            this.small = small;
+            this.smallStride = everyStart ? 1 : Math.max(1, small / 2);
             this.weights = weights;
             this.window = window;
-            this.stride = Math.max(1, window / 2);
+            this.stride = everyStart ? 1 : Math.max(1, window / 2);
             this.bias = bias;
             this.ringSum = new double[window + 1];
             this.ringCount = new int[window + 1];
@@ -329,6 +363,10 @@ public final class LinearTextModel {
             ringCount[positions % (window + 1)] = count;
             int start = positions - window;
             if (start >= 0 && start % stride == 0) {
+                consider(start);
+            }
+            start = positions - small;
+            if (small > 0 && start >= 0 && start % smallStride == 0) {
                 consider(start);
             }
         }
@@ -353,6 +391,9 @@ public final class LinearTextModel {
                 return best;
             }
             consider(Math.max(0, positions - window)); // the last window ends at the text's end (or the whole short text)
+            if (small > 0) {
+                consider(Math.max(0, positions - small));
+            }
             return best;
         }
     }
@@ -364,6 +405,16 @@ public final class LinearTextModel {
         PrefixSink sink = new PrefixSink(weights, Math.max(16, text.length() / 3));
         TextFeatures.extract(text, bits, acts, sink);
         return new Prefix(sink.sum, sink.count, sink.positions);
+    }
+
+    /** {logit, start, end} of the highest-scoring window of either size ({@code small} 0: one size). */
+    static double[] best(Prefix p, int window, int small, double bias, float[] weights) {
+        double[] a = best(p, window, bias, weights);
+        if (small <= 0) {
+            return a;
+        }
+        double[] b = best(p, small, bias, weights);
+        return b[0] > a[0] ? b : a;
     }
 
     /** {logit, start, end} of the highest-scoring window. */
