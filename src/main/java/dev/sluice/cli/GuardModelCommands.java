@@ -60,7 +60,7 @@ final class GuardModelCommands {
         Integer window;
 
         @Option(names = "--small-window", description = "Injection: a second, smaller window in token positions (default: the"
-                + " shipped setting, 24; 0 for none). Toxicity heads have none.")
+                + " shipped setting, 0: none). Toxicity heads have none.")
         Integer smallWindow;
 
         @Option(names = "--learning-rate", description = "AdaGrad learning rate (default: the shipped setting).")
@@ -79,8 +79,8 @@ final class GuardModelCommands {
                 description = "Injection: highest false-positive rate on any one benign val source (default 0.01).")
         Double valMaxSourceFpr;
 
-        /** The injection model's second window (token positions): BIPIA's injected sentences are 10-30 tokens. */
-        static final int INJECTION_SMALL_WINDOW = 24;
+        /** The injection model's second window (token positions); 0: none (24 flagged "Say hello." in the demo: see README). */
+        static final int INJECTION_SMALL_WINDOW = 0;
 
         LinearTextTrainer.Settings settings() {
             LinearTextTrainer.Settings d = LinearTextTrainer.Settings.defaults();
