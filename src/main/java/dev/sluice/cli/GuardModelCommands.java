@@ -59,6 +59,10 @@ final class GuardModelCommands {
         @Option(names = "--window", description = "Window in token positions (default: the shipped setting).")
         Integer window;
 
+        @Option(names = "--small-window", description = "Injection: a second, smaller window in token positions (default: the"
+                + " shipped setting, 0: none). Toxicity heads have none.")
+        Integer smallWindow;
+
         @Option(names = "--learning-rate", description = "AdaGrad learning rate (default: the shipped setting).")
         Double learningRate;
 
@@ -74,6 +78,9 @@ final class GuardModelCommands {
         @Option(names = "--val-max-source-fpr", defaultValue = "0.01",
                 description = "Injection: highest false-positive rate on any one benign val source (default 0.01).")
         Double valMaxSourceFpr;
+
+        /** The injection model's second window (token positions); 0: none (24 flagged "Say hello." in the demo: see README). */
+        static final int INJECTION_SMALL_WINDOW = 0;
 
         LinearTextTrainer.Settings settings() {
             LinearTextTrainer.Settings d = LinearTextTrainer.Settings.defaults();
@@ -102,7 +109,8 @@ final class GuardModelCommands {
             String resource;
             switch (task) {
                 case "injection" -> {
-                    model = ModelTraining.trainInjection(dir, settings().withActs(acts), valMaxFpr,
+                    model = ModelTraining.trainInjection(dir, settings().withActs(acts)
+                                    .withSmallWindow(smallWindow != null ? smallWindow : INJECTION_SMALL_WINDOW), valMaxFpr,
                             valMaxSourceFpr != null ? valMaxSourceFpr : valMaxFpr);
                     resource = InjectionModel.RESOURCE;
                 }

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The readings of a text an attacker may hide instructions in: folded (case, confusables,
@@ -15,9 +13,6 @@ import java.util.regex.Pattern;
  * Rules then run on every reading.
  */
 final class Variants {
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-    private static final Pattern SPACED_LETTERS = Pattern.compile("(?:\\b\\p{L}[ .·_-]){4,}\\p{L}\\b");
-    private static final Pattern HYPHENATED_LETTERS = Pattern.compile("\\b\\p{L}(?:-\\p{L}){3,}\\b");
     private static final int MAX_PAYLOADS = 8;
 
     /** One reading, and how it was obtained (for the finding's detail). */
@@ -176,32 +171,132 @@ final class Variants {
         return despace(s, new StringBuilder());
     }
 
-    /** As {@link #despace(String)}, also appending each letter-spaced run, joined, to {@code runs} (space separated). */
+    /**
+     * As {@link #despace(String)}, also appending each letter-spaced run, joined, to {@code runs} (space separated).
+     * Hand-written, in one pass, what the regexes {@code \\b\\p{L}(?:-\\p{L}){3,}\\b} (hyphenated letters, joined) and
+     * {@code (?:\\b\\p{L}[ .·_-]){4,}\\p{L}\\b} (spaced letters, joined and set apart by spaces, then whitespace
+     * collapsed) did: {@code VariantsTest} holds it to them. The regexes cost ~35 ms on a megabyte of "i g n o r e ".
+     */
     static String despace(String s, StringBuilder runs) {
-        String out = s;
-        if (out.indexOf('-') >= 0) {
-            Matcher m = HYPHENATED_LETTERS.matcher(out);
-            StringBuilder sb = new StringBuilder();
-            while (m.find()) {
-                m.appendReplacement(sb, Matcher.quoteReplacement(m.group().replace("-", "")));
+        String out = s.indexOf('-') >= 0 ? joinRuns(s, null) : s;
+        return joinRuns(out, runs);
+    }
+
+    /**
+     * With {@code runs == null}: "a-b-c-d" → "abcd" (runs of 4+ letters joined by single hyphens). Otherwise runs of
+     * 5+ single letters separated by one of {@code " .·_-"} become " abcde " and, if there was any, whitespace runs
+     * then collapse to one space and the text is stripped.
+     */
+    private static String joinRuns(String s, StringBuilder runs) {
+        boolean hyphens = runs == null;
+        int minIterations = hyphens ? 3 : 4;
+        int n = s.length();
+        StringBuilder sb = null;
+        int copied = 0;
+        int i = 0;
+        while (i < n) {
+            if (!Character.isLetter(s.charAt(i)) || !boundary(s, i)) {
+                i++;
+                continue;
             }
-            m.appendTail(sb);
-            out = sb.toString();
+            int end = -1;
+            if (hyphens) {
+                // \b L (- L){3,} \b, greedy: k iterations of "-L" after the first letter
+                int k = 0;
+                int j = i + 1;
+                while (j + 1 < n && s.charAt(j) == '-' && Character.isLetter(s.charAt(j + 1))) {
+                    j += 2;
+                    k++;
+                }
+                for (int kk = k; kk >= minIterations && end < 0; kk--) {
+                    int e = i + 1 + 2 * kk;
+                    if (boundary(s, e)) {
+                        end = e;
+                    }
+                }
+            } else {
+                // (\b L S){4,} L \b, greedy: k iterations of "L S", each letter at a word boundary
+                int k = 0;
+                int j = i;
+                while (j + 1 < n && Character.isLetter(s.charAt(j)) && (j == i || boundary(s, j))
+                        && SEPARATORS.indexOf(s.charAt(j + 1)) >= 0) {
+                    j += 2;
+                    k++;
+                }
+                for (int kk = k; kk >= minIterations && end < 0; kk--) {
+                    int p = i + 2 * kk;
+                    if (p < n && Character.isLetter(s.charAt(p)) && boundary(s, p + 1)) {
+                        end = p + 1;
+                    }
+                }
+            }
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(s, copied, i);
+            StringBuilder joined = new StringBuilder((end - i + 1) / 2);
+            for (int k = i; k < end; k++) {
+                char c = s.charAt(k);
+                if (hyphens ? c != '-' : SEPARATORS.indexOf(c) < 0) {
+                    joined.append(c);
+                }
+            }
+            if (hyphens) {
+                sb.append(joined);
+            } else {
+                runs.append(joined).append(' ');
+                sb.append(' ').append(joined).append(' ');
+            }
+            copied = end;
+            i = end;
         }
-        Matcher m = SPACED_LETTERS.matcher(out);
-        StringBuilder sb = new StringBuilder();
-        boolean any = false;
-        while (m.find()) {
-            any = true;
-            String joined = m.group().replaceAll("[ .·_-]", "");
-            runs.append(joined).append(' ');
-            m.appendReplacement(sb, Matcher.quoteReplacement(" " + joined + " "));
+        if (sb == null) {
+            return s;
         }
-        if (!any) {
-            return out;
+        sb.append(s, copied, n);
+        return hyphens ? sb.toString() : collapseAllWhitespace(sb);
+    }
+
+    private static final String SEPARATORS = " .·_-";
+
+    /**
+     * {@code \\b} of java.util.regex (JDK 19 and later) at {@code i}: a word character on one side only, where a word
+     * character is {@code [A-Za-z0-9_]} as for {@code \\w} (so an accented or Cyrillic letter is not one).
+     */
+    private static boolean boundary(String s, int i) {
+        boolean before = i > 0 && word(s.charAt(i - 1));
+        boolean after = i < s.length() && word(s.charAt(i));
+        return before != after;
+    }
+
+    private static boolean word(char c) {
+        return c < 128 && (c == '_' || Character.isLetterOrDigit(c));
+    }
+
+    /** {@code WHITESPACE.matcher(s).replaceAll(" ").strip()} by hand. */
+    private static String collapseAllWhitespace(CharSequence s) {
+        StringBuilder out = new StringBuilder(s.length());
+        boolean pending = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r') {
+                pending = true;
+            } else {
+                if (pending && !out.isEmpty()) {
+                    out.append(' ');
+                }
+                pending = false;
+                out.append(c);
+            }
         }
-        m.appendTail(sb);
-        return WHITESPACE.matcher(sb.toString()).replaceAll(" ").strip();
+        if (pending) {
+            out.append(' ');
+        }
+        return out.toString().strip();
     }
 
     private static void decodePayloads(String raw, List<Reading> out) {

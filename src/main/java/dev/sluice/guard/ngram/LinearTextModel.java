@@ -2,6 +2,7 @@ package dev.sluice.guard.ngram;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Json;
+import dev.sluice.guard.Folded;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -35,6 +36,12 @@ public final class LinearTextModel {
     private final ObjectNode header;
     /** Whether the model reads {@link TextFeatures.Acts act features} (header {@code act_features}). */
     private final boolean acts;
+    /**
+     * A second, smaller window in token positions (header {@code small_window}, 0 for none): a short
+     * instruction inside a long document is judged by a window of its own size, not diluted by a
+     * hundred benign tokens around it. Windows of both sizes are scored; the highest counts.
+     */
+    private final int smallWindow;
 
     /**
      * @param operatingPoint the probability chosen (on a validation split) as the decision
@@ -51,6 +58,11 @@ public final class LinearTextModel {
         this.operatingPoint = operatingPoint;
         this.header = header == null ? Json.object() : header;
         this.acts = this.header.path("act_features").asBoolean(false);
+        this.smallWindow = Math.min(window, this.header.path("small_window").asInt(0));
+    }
+
+    public int smallWindow() {
+        return smallWindow;
     }
 
     public boolean acts() {
@@ -97,7 +109,7 @@ public final class LinearTextModel {
 
     /** {@link #probability} mapped so that the operating point is 0.5 (the policies' default threshold). */
     public double score(String text) {
-        return calibrate(probability(text));
+        return calibrate(sigmoid(maxLogit(text, stopLogit(operatingPoint))));
     }
 
     public double calibrate(double p) {
@@ -115,18 +127,196 @@ public final class LinearTextModel {
 
     /** {@link #score} for a document or tool result: calibrated at {@link #documentOperatingPoint()}. */
     public double scoreDocument(String text) {
-        return calibrate(probability(text), documentOperatingPoint());
+        double op = documentOperatingPoint();
+        return calibrate(sigmoid(maxLogit(text, stopLogit(op))), op);
     }
 
     static double calibrate(double p, double op) {
         return p >= op ? 0.5 + 0.5 * (p - op) / (1 - op) : 0.5 * p / op;
     }
 
+    /**
+     * The logit at which a scan may stop: a window there already scores {@link #EARLY_EXIT} on the
+     * calibrated scale, which every policy threshold below it treats alike (a block is a block).
+     */
+    static double stopLogit(double op) {
+        double p = op + (EARLY_EXIT - 0.5) / 0.5 * (1 - op);
+        return p >= 1 ? Double.POSITIVE_INFINITY : Math.log(p / (1 - p));
+    }
+
+    /** The calibrated score past which {@link #score} stops reading (the scanners' own cap is 0.99). */
+    static final double EARLY_EXIT = 0.995;
+
+    /**
+     * Texts up to this many characters are read whole; a longer one is read in two passes (see
+     * {@link #maxLogit(String, double)}).
+     */
+    public static final int FULL_SCAN_CHARS = 32 * 1024;
+    /** The long-text scan re-reads with every feature at most this many windows of the first pass. */
+    static final int RESCORED_WINDOWS = 24;
+    /** Characters re-read on each side of such a window (its windows are aligned to the stretch, not the text). */
+    static final int RESCORE_MARGIN = 256;
+    /** ... and always the first and last characters of the text (instructions sit at a document's start or end). */
+    static final int HEAD_CHARS = 4096;
+    static final int TAIL_CHARS = 2048;
+
     /** The highest window logit; {@code bias} for a text without tokens. */
     public double maxLogit(String text) {
-        WindowSink sink = new WindowSink(weights, window, bias);
-        TextFeatures.extract(text, bits, acts, sink);
+        return maxLogit(text, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * The highest window logit, or any logit of at least {@code stopAt} (the scan stops at the first
+     * window that reaches it). A text longer than {@link #FULL_SCAN_CHARS} is read in two passes,
+     * so the model's cost per megabyte is bounded: first every window with the cheap features only
+     * (words, word pairs and acts: two or three table reads per token instead of about fifteen),
+     * then, with every feature, the {@link #RESCORED_WINDOWS} windows that scored highest in that
+     * pass, plus the text's first and last characters. Every token is read; the character n-grams
+     * are read only where the words already look most like the positive class, so a window whose
+     * words alone look benign but whose character n-grams would flag it can be missed in a long
+     * text (the rules still read all of it).
+     */
+    public double maxLogit(String text, double stopAt) {
+        String f = Folded.fold(text);
+        if (f.length() <= FULL_SCAN_CHARS) {
+            return scan(f, 0, f.length(), stopAt);
+        }
+        CheapSink cheap = new CheapSink(weights, window, smallWindow, bias, RESCORED_WINDOWS);
+        TextFeatures.extractFolded(f, 0, f.length(), bits, acts, false, cheap);
+        double best = scan(f, 0, Math.min(HEAD_CHARS, f.length()), stopAt);
+        if (best >= stopAt) {
+            return best;
+        }
+        best = Math.max(best, scan(f, Math.max(0, f.length() - TAIL_CHARS), f.length(), stopAt));
+        for (long range : cheap.ranges()) {
+            if (best >= stopAt) {
+                break;
+            }
+            int from = Math.max(0, (int) (range >>> 32) - RESCORE_MARGIN);
+            int to = Math.min(f.length(), (int) range + RESCORE_MARGIN);
+            best = Math.max(best, scan(f, from, to, stopAt, true));
+        }
+        return best;
+    }
+
+    private double scan(String folded, int from, int to, double stopAt) {
+        return scan(folded, from, to, stopAt, false);
+    }
+
+    /** With {@code everyStart}, windows start at every token (a re-read stretch is not aligned to the text's windows). */
+    private double scan(String folded, int from, int to, double stopAt, boolean everyStart) {
+        WindowSink sink = new WindowSink(weights, window, smallWindow, bias, stopAt, everyStart);
+        TextFeatures.extractFolded(folded, from, to, bits, acts, true, sink);
         return sink.finish();
+    }
+
+    /**
+     * The first pass of a long text: every window's logit from the cheap features, keeping the
+     * character ranges of the {@code keep} highest windows (a window's range runs from its first
+     * token to its last).
+     */
+    private static final class CheapSink implements TextFeatures.Sink {
+        private final float[] weights;
+        private final int window;
+        private final int stride;
+        private final double bias;
+        private final double[] ringSum;
+        private final int[] ringCount;
+        private final int[] ringFrom;
+        private final int keep;
+        private final double[] topLogit;
+        private final long[] topRange;
+        private int kept;
+        private double sum;
+        private int count;
+        private int positions;
+        private int from;
+        private int to;
+        private final int small;
+        private final int smallStride;
+
+        CheapSink(float[] weights, int window, int small, double bias, int keep) {
+            this.weights = weights;
+            this.window = window;
+            this.small = small;
+            this.smallStride = Math.max(1, small / 2);
+            this.stride = Math.max(1, window / 2);
+            this.bias = bias;
+            this.ringSum = new double[window + 1];
+            this.ringCount = new int[window + 1];
+            this.ringFrom = new int[window + 1];
+            this.keep = keep;
+            this.topLogit = new double[keep];
+            this.topRange = new long[keep];
+        }
+
+        @Override
+        public void span(int from, int to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public void feature(int bucket) {
+            sum += weights[bucket];
+            count++;
+        }
+
+        @Override
+        public void endPosition() {
+            ringFrom[positions % (window + 1)] = from; // the token that starts the window beginning after this prefix
+            positions++;
+            ringSum[positions % (window + 1)] = sum;
+            ringCount[positions % (window + 1)] = count;
+            int start = positions - window;
+            if (start >= 0 && start % stride == 0) {
+                window(start);
+            }
+            start = positions - small;
+            if (small > 0 && start >= 0 && start % smallStride == 0) {
+                window(start);
+            }
+        }
+
+        private void window(int start) {
+            int slot = start % (window + 1);
+            int c = count - ringCount[slot];
+            double logit = bias + (c == 0 ? 0 : (sum - ringSum[slot]) / Math.sqrt(c));
+            offer(logit, ringFrom[slot], to);
+        }
+
+        private void offer(double logit, int a, int b) {
+            long range = (long) a << 32 | (b & 0xffffffffL);
+            if (kept < keep) {
+                topLogit[kept] = logit;
+                topRange[kept++] = range;
+                return;
+            }
+            int min = 0;
+            for (int k = 1; k < keep; k++) {
+                if (topLogit[k] < topLogit[min]) {
+                    min = k;
+                }
+            }
+            if (logit > topLogit[min]) {
+                topLogit[min] = logit;
+                topRange[min] = range;
+            }
+        }
+
+        /** The kept ranges, highest first. */
+        long[] ranges() {
+            Integer[] order = new Integer[kept];
+            for (int k = 0; k < kept; k++) {
+                order[k] = k;
+            }
+            Arrays.sort(order, (x, y) -> Double.compare(topLogit[y], topLogit[x]));
+            long[] out = new long[kept];
+            for (int k = 0; k < kept; k++) {
+                out[k] = topRange[order[k]];
+            }
+            return out;
+        }
     }
 
     /**
@@ -144,11 +334,17 @@ public final class LinearTextModel {
         private int count;
         private int positions;
         private double best = Double.NEGATIVE_INFINITY;
+        private final double stopAt;
+        private final int small;
+        private final int smallStride;
 
-        WindowSink(float[] weights, int window, double bias) {
+        WindowSink(float[] weights, int window, int small, double bias, double stopAt, boolean everyStart) {
+            this.stopAt = stopAt;
+            this.small = small;
+            this.smallStride = everyStart ? 1 : Math.max(1, small / 2);
             this.weights = weights;
             this.window = window;
-            this.stride = Math.max(1, window / 2);
+            this.stride = everyStart ? 1 : Math.max(1, window / 2);
             this.bias = bias;
             this.ringSum = new double[window + 1];
             this.ringCount = new int[window + 1];
@@ -169,6 +365,10 @@ public final class LinearTextModel {
             if (start >= 0 && start % stride == 0) {
                 consider(start);
             }
+            start = positions - small;
+            if (small > 0 && start >= 0 && start % smallStride == 0) {
+                consider(start);
+            }
         }
 
         private void consider(int start) {
@@ -178,11 +378,22 @@ public final class LinearTextModel {
             best = Math.max(best, logit);
         }
 
+        @Override
+        public boolean done() {
+            return best >= stopAt;
+        }
+
         double finish() {
             if (positions == 0) {
                 return bias;
             }
+            if (best >= stopAt) {
+                return best;
+            }
             consider(Math.max(0, positions - window)); // the last window ends at the text's end (or the whole short text)
+            if (small > 0) {
+                consider(Math.max(0, positions - small));
+            }
             return best;
         }
     }
@@ -194,6 +405,16 @@ public final class LinearTextModel {
         PrefixSink sink = new PrefixSink(weights, Math.max(16, text.length() / 3));
         TextFeatures.extract(text, bits, acts, sink);
         return new Prefix(sink.sum, sink.count, sink.positions);
+    }
+
+    /** {logit, start, end} of the highest-scoring window of either size ({@code small} 0: one size). */
+    static double[] best(Prefix p, int window, int small, double bias, float[] weights) {
+        double[] a = best(p, window, bias, weights);
+        if (small <= 0) {
+            return a;
+        }
+        double[] b = best(p, small, bias, weights);
+        return b[0] > a[0] ? b : a;
     }
 
     /** {logit, start, end} of the highest-scoring window. */

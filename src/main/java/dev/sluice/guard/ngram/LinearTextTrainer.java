@@ -18,9 +18,19 @@ public final class LinearTextTrainer {
     public record Example(String text, boolean positive, double weight) {}
 
     /** Hyper-parameters. */
-    public record Settings(int bits, int window, int epochs, double learningRate, double l2, long seed, boolean acts) {
+    public record Settings(int bits, int window, int epochs, double learningRate, double l2, long seed, boolean acts,
+                           int smallWindow) {
         public Settings(int bits, int window, int epochs, double learningRate, double l2, long seed) {
-            this(bits, window, epochs, learningRate, l2, seed, false);
+            this(bits, window, epochs, learningRate, l2, seed, false, 0);
+        }
+
+        public Settings(int bits, int window, int epochs, double learningRate, double l2, long seed, boolean acts) {
+            this(bits, window, epochs, learningRate, l2, seed, acts, 0);
+        }
+
+        /** With a second, smaller window (0: none); see {@link LinearTextModel#smallWindow()}. */
+        public Settings withSmallWindow(int small) {
+            return new Settings(bits, window, epochs, learningRate, l2, seed, acts, small);
         }
 
         public static Settings defaults() {
@@ -28,7 +38,7 @@ public final class LinearTextTrainer {
         }
 
         public Settings withActs(boolean a) {
-            return new Settings(bits, window, epochs, learningRate, l2, seed, a);
+            return new Settings(bits, window, epochs, learningRate, l2, seed, a, smallWindow);
         }
 
         ObjectNode json() {
@@ -40,6 +50,7 @@ public final class LinearTextTrainer {
             o.put("l2", l2);
             o.put("seed", seed);
             o.put("act_features", acts);
+            o.put("small_window", smallWindow);
             return o;
         }
     }
@@ -64,7 +75,7 @@ public final class LinearTextTrainer {
             java.util.Collections.shuffle(order, random);
             for (Example e : order) {
                 LinearTextModel.Prefix prefix = LinearTextModel.prefix(e.text(), w, s.bits(), s.acts());
-                double[] best = LinearTextModel.best(prefix, s.window(), bias, w);
+                double[] best = LinearTextModel.best(prefix, s.window(), s.smallWindow(), bias, w);
                 int from = (int) best[1];
                 int to = (int) best[2];
                 int count = prefix.count()[to] - prefix.count()[from];
@@ -107,6 +118,9 @@ public final class LinearTextTrainer {
         ObjectNode h = header == null ? Json.object() : header.deepCopy();
         h.set("settings", s.json());
         h.put("act_features", s.acts());
+        if (s.smallWindow() > 0) {
+            h.put("small_window", s.smallWindow());
+        }
         h.put("examples", examples.size());
         h.put("positives", positives);
         // round-trip through half precision now, so evaluation sees exactly what ships

@@ -29,6 +29,14 @@ public final class TextFeatures {
 
         /** The current token position is complete. */
         void endPosition();
+
+        /** Where the current token lies in the folded text (called before its features). */
+        default void span(int from, int to) {}
+
+        /** True to stop reading: the rest of the text cannot change what the sink decides. */
+        default boolean done() {
+            return false;
+        }
     }
 
     private TextFeatures() {}
@@ -44,11 +52,21 @@ public final class TextFeatures {
      */
     public static void extract(String raw, int bits, boolean acts, Sink sink) {
         String f = Folded.fold(raw);
+        extractFolded(f, 0, f.length(), bits, acts, true, sink);
+    }
+
+    /**
+     * Feeds the features of {@code f[from, to)}, text already {@link Folded#fold folded}, to
+     * {@code sink}; without {@code grams} only the word, word-pair and act features (about a fifth
+     * of the work: the cheap first pass of {@link LinearTextModel}'s scan of a long text). Stops
+     * early when the sink is {@link Sink#done() done}.
+     */
+    public static void extractFolded(String f, int from, int to, int bits, boolean acts, boolean grams, Sink sink) {
         Acts act = acts ? new Acts() : null;
         int mask = (1 << bits) - 1;
-        int n = f.length();
+        int n = to;
         int prev = 0;
-        int i = 0;
+        int i = from;
         while (i < n) {
             char c = f.charAt(i);
             if (Character.isWhitespace(c)) {
@@ -71,9 +89,10 @@ public final class TextFeatures {
             if (tok == prev) {
                 continue; // "word word word ...": a repeated token adds no evidence (the score would grow with the run)
             }
+            sink.span(start, i);
             sink.feature(mix(tok) & mask);
             sink.feature(mix(prev * 0x9e3779b1 ^ tok ^ SEED_PAIR) & mask);
-            if (word) {
+            if (word && grams) {
                 grams(f, start, Math.min(i, start + MAX_GRAM_CHARS), mask, sink);
             }
             if (act != null) {
@@ -81,6 +100,9 @@ public final class TextFeatures {
             }
             sink.endPosition();
             prev = tok;
+            if (sink.done()) {
+                return;
+            }
         }
     }
 
