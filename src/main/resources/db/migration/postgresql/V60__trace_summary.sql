@@ -28,7 +28,7 @@ CREATE TABLE trace_summary (
 ) PARTITION BY RANGE (day);
 CREATE TABLE trace_summary_default PARTITION OF trace_summary DEFAULT;
 CREATE INDEX trace_summary_start ON trace_summary (owner, start_ns, trace_id);
-CREATE INDEX trace_summary_session ON trace_summary (owner, session_id, start_ns);
+CREATE INDEX trace_summary_session ON trace_summary (owner, session_id, start_ns) WHERE session_id IS NOT NULL;
 CREATE INDEX trace_summary_errors ON trace_summary (owner, start_ns, trace_id) WHERE errors > 0;
 -- retention deletes the rows of the day its cutoff falls in by start_ns
 CREATE INDEX trace_summary_expiry ON trace_summary (start_ns);
@@ -57,7 +57,9 @@ BEGIN
     END LOOP;
     d := CURRENT_DATE - 1;
     WHILE d <= CURRENT_DATE + 7 LOOP
-        PERFORM sluice_partition_day('trace_summary', d, TRUE);
+        IF to_regclass('trace_summary_p' || to_char(d, 'YYYYMMDD')) IS NULL THEN
+            PERFORM sluice_partition_day('trace_summary', d, TRUE);
+        END IF;
         d := d + 1;
     END LOOP;
 END
