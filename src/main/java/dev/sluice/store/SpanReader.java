@@ -60,8 +60,10 @@ public final class SpanReader {
     public TracePage search(TraceQuery q, int limit) {
         boolean postgres = database.dialect() == Database.Dialect.POSTGRES;
         String contains = postgres ? "strpos(%s, ?) > 0" : "instr(%s, ?) > 0";
+        // SQLite's planner would rather walk the start index (the order asked for) than the session's few rows
+        String from = q.session() != null && !postgres ? "trace_summary INDEXED BY trace_summary_session" : "trace_summary";
         StringBuilder sql = new StringBuilder("SELECT trace_id, start_ns, end_ns, spans, errors, root_name, root_service,"
-                + " session_id, model FROM trace_summary WHERE owner = ?");
+                + " session_id, model FROM " + from + " WHERE owner = ?");
         List<Object> args = new ArrayList<>();
         args.add(q.team() == null ? TraceSummaries.ALL : TraceSummaries.owner(q.team()));
         if (q.fromNanos() != null) {
@@ -127,8 +129,9 @@ public final class SpanReader {
     public List<String> traceIdsOfSession(String session, String team, int max) {
         return database.read(c -> {
             List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM trace_summary WHERE owner = ?"
-                    + " AND session_id = ? ORDER BY start_ns, trace_id LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM trace_summary"
+                    + (database.dialect() == Database.Dialect.SQLITE ? " INDEXED BY trace_summary_session" : "")
+                    + " WHERE owner = ? AND session_id = ? ORDER BY start_ns, trace_id LIMIT ?")) {
                 ps.setString(1, team == null ? TraceSummaries.ALL : TraceSummaries.owner(team));
                 ps.setString(2, session);
                 ps.setInt(3, max);

@@ -26,7 +26,7 @@ CREATE TABLE trace_summary (
     PRIMARY KEY (trace_id, owner)
 );
 CREATE INDEX trace_summary_start ON trace_summary (owner, start_ns, trace_id);
-CREATE INDEX trace_summary_session ON trace_summary (owner, session_id, start_ns) WHERE session_id IS NOT NULL;
+CREATE INDEX trace_summary_session ON trace_summary (owner, session_id, start_ns, trace_id) WHERE session_id IS NOT NULL;
 CREATE INDEX trace_summary_errors ON trace_summary (owner, start_ns, trace_id) WHERE errors > 0;
 -- retention deletes the rows of the day its cutoff falls in by start_ns
 CREATE INDEX trace_summary_expiry ON trace_summary (start_ns);

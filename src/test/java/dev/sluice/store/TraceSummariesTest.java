@@ -314,6 +314,34 @@ class TraceSummariesTest {
     }
 
     @Test
+    @DisplayName("EXPLAIN QUERY PLAN (SQLite): a session's traces read the session index, not every trace by start")
+    void sqliteSessionPlan() throws Exception {
+        try (Database db = open("sqlite")) {
+            write(db, deliveries(System.currentTimeMillis()).getFirst());
+            String plan = db.withConnection(c -> {
+                StringBuilder out = new StringBuilder();
+                try (PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN SELECT trace_id FROM trace_summary"
+                        + " INDEXED BY trace_summary_session WHERE owner = ? AND session_id = ? ORDER BY start_ns DESC,"
+                        + " trace_id DESC LIMIT 1001")) {
+                    ps.setString(1, "*");
+                    ps.setString(2, "sess-1");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.append(rs.getString(4)).append('\n');
+                        }
+                    }
+                }
+                return out.toString();
+            });
+            assertThat(plan).containsPattern("USING (COVERING )?INDEX trace_summary_session \\(owner=\\? AND session_id=\\?\\)")
+                    .doesNotContain("TEMP B-TREE");
+            // and the reader's query is that one
+            assertThat(new SpanReader(db).search(new SpanReader.TraceQuery(null, null, null, null, "sess-1", null, false,
+                    null, null), 1000).traces()).isNotEmpty();
+        }
+    }
+
+    @Test
     @DisplayName("EXPLAIN (PostgreSQL): trace search, errors, sessions and ownership read summary indexes; a trace's"
             + " waterfall reads spans by the trace-id index")
     void explainPlans() throws Exception {
