@@ -8,6 +8,7 @@ import dev.sluice.store.RequestQuery;
 import dev.sluice.store.RequestRecord;
 import dev.sluice.store.RequestSearch;
 import dev.sluice.store.Rollups;
+import dev.sluice.store.SpanReader;
 import dev.sluice.store.SpanRecord;
 import dev.sluice.store.SpanSink;
 import dev.sluice.store.StatsReader;
@@ -61,7 +62,8 @@ public final class AnalyticsBench {
         long spans = requests * SPANS_PER_REQUEST;
         int ingest = quick ? 20_000 : 100_000;
         // --db NAME: another database name, so two runs on one server (e.g. two branches) do not drop each other's
-        String db0 = a.contains("--db") ? a.get(a.indexOf("--db") + 1) : "sluice_bench_analytics";
+        String db0 = a.contains("--db") ? a.get(a.indexOf("--db") + 1)
+                : System.getenv().getOrDefault("SLUICE_BENCH_DB", "sluice_bench_analytics");
         if (!db0.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("--db: lower-case letters, digits and _ only");
         }
@@ -126,6 +128,35 @@ public final class AnalyticsBench {
                     null, null, null, null, null, null);
             row(md, "search: one end user, 30 days, 50 rows", "raw", 30, 100,
                     () -> search.search(user, 50, null, null).rows().size());
+            // traces (issue 19's Traces page and sessions; issue 20): trace_summary, one row per trace and owner
+            SpanReader traces = new SpanReader(db);
+            long dayNs = dayAgo * 1_000_000;
+            long monthNs = month * 1_000_000;
+            row(md, "traces: newest 50, all time (Traces page)", "summary", 30, 300,
+                    () -> traces.search(new SpanReader.TraceQuery(null, null, null, null, null, null, false, null, null), 50)
+                            .traces().size());
+            row(md, "traces: last 24 h, one team, 50", "summary", 30, 300,
+                    () -> traces.search(new SpanReader.TraceQuery(dayNs, null, null, null, null, null, false, "team-3", null), 50)
+                            .traces().size());
+            row(md, "traces: errors only, 30 days, one team, 50", "summary", 30, 300,
+                    () -> traces.search(new SpanReader.TraceQuery(monthNs, null, null, null, null, null, true, "team-5", null), 50)
+                            .traces().size());
+            row(md, "traces: span name 'attempt*', last 24 h, 50", "summary", 30, 300,
+                    () -> traces.search(new SpanReader.TraceQuery(dayNs, null, null, "attempt*", null, null, false, null, null), 50)
+                            .traces().size());
+            String page2 = traces.search(new SpanReader.TraceQuery(dayNs, null, null, null, null, null, false, null, null), 50)
+                    .nextCursor();
+            row(md, "traces: last 24 h, second page (keyset)", "summary", 30, 300,
+                    () -> traces.search(new SpanReader.TraceQuery(dayNs, null, null, null, null, null, false, null, page2), 50)
+                            .traces().size());
+            long mid = requests / 2;
+            row(md, "session: its traces (session page), one team", "summary", 30, 300,
+                    () -> traces.search(new SpanReader.TraceQuery(null, null, null, null, "sess-" + mid / 4, null, false,
+                            "team-" + (mid % 8), null), 1000).traces().size());
+            row(md, "trace: one trace's spans (waterfall, by trace id)", "spans", 30, 300,
+                    () -> traces.trace(md5(Long.toString(mid)), 10_000).size());
+            row(md, "traces: last 24 h, 50 (baseline: the previous reader, raw spans grouped by trace)", "raw", 3, 0,
+                    () -> rawTraceSearch(db, dayNs));
             md.append('\n');
             md.append(ingest(db, ingest));
         } finally {
@@ -171,6 +202,35 @@ public final class AnalyticsBench {
         System.out.print(line);
     }
 
+    /** The trace search of commit 4c66130 (before trace_summary): spans in the range, grouped by trace. */
+    private static int rawTraceSearch(Database db, long fromNs) {
+        return db.read(c -> {
+            int n = 0;
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT trace_id, MIN(start_ns) AS s, MAX(end_ns) AS e,"
+                    + " COUNT(*) AS n, SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS errs FROM spans WHERE trace_id IN"
+                    + " (SELECT DISTINCT trace_id FROM spans WHERE 1=1 AND start_ns >= ?) GROUP BY trace_id HAVING 1=1"
+                    + " ORDER BY s DESC, trace_id DESC LIMIT ?")) {
+                ps.setLong(1, fromNs);
+                ps.setLong(2, 51);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        });
+    }
+
+    private static String md5(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Seeds the raw tables server side in chunks, then rebuilds the rollups; returns the seconds it took. */
     private static double seed(Database db, long requests, long now) throws Exception {
         long t0 = System.nanoTime();
@@ -178,8 +238,8 @@ public final class AnalyticsBench {
         LocalDate first = LocalDate.ofInstant(Instant.ofEpochMilli(start), ZoneOffset.UTC);
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             for (LocalDate d = first; !d.isAfter(first.plusDays(31)); d = d.plusDays(1)) {
-                for (String t : List.of("request_log", "spans", "bodies")) {
-                    s.execute("SELECT sluice_partition_day('" + t + "', DATE '" + d + "', " + t.equals("spans") + ")");
+                for (String t : List.of("request_log", "spans", "bodies", "trace_summary")) {
+                    s.execute("SELECT sluice_partition_day('" + t + "', DATE '" + d + "', " + (t.equals("spans") || t.equals("trace_summary")) + ")");
                 }
             }
             // a bulk load: without the secondary indexes (built once afterwards, faster than maintained row by row)
@@ -231,6 +291,17 @@ public final class AnalyticsBench {
                         + " CASE WHEN g % 29 = 0 AND k = 0 THEN 'error' ELSE 'ok' END, 'sluice', 'sess-' || (g / 4),"
                         + " 'req-' || g, 'user-' || (g % 5000), 'team-' || (g % 8)"
                         + " FROM generate_series(CAST(" + lo + " AS BIGINT), " + hi + ") g, generate_series(0, 4) k");
+                // the trace summaries the span writer keeps (trace_summary, V60): per trace, one row for every span
+                // and one for its team's, as SpanSink makes them for these spans
+                s.executeUpdate("INSERT INTO trace_summary (trace_id, owner, day, start_ns, end_ns, spans, errors, root_name,"
+                        + " root_service, root_start_ns, session_id, model, names, services)"
+                        + " SELECT md5(g::text), o.owner, st - st % 86400000000000, st, st + 4000 + 500000, 5,"
+                        + " CASE WHEN g % 29 = 0 THEN 1 ELSE 0 END, 'chat', 'sluice', st, 'sess-' || (g / 4), NULL,"
+                        + " chr(31) || 'chat' || chr(31) || 'auth' || chr(31) || 'limits' || chr(31) || 'route' || chr(31)"
+                        + " || 'attempt' || chr(31), chr(31) || 'sluice' || chr(31)"
+                        + " FROM (SELECT g, (" + start + " + g * " + (30 * DAY / requests) + ") * 1000000 AS st"
+                        + " FROM generate_series(CAST(" + lo + " AS BIGINT), " + hi + ") g) x,"
+                        + " LATERAL (VALUES ('*'), ('=team-' || (g % 8))) o(owner)");
                 System.out.printf(Locale.ROOT, "seeded %,d of %,d requests (%,d spans) in %.0f s; load %s%n", hi, requests,
                         hi * SPANS_PER_REQUEST, (System.nanoTime() - t0) / 1e9, Servers.loadAverage());
             }
@@ -316,6 +387,14 @@ public final class AnalyticsBench {
                         counts.put("spans, kind " + rs.getString(1) + " (distinct trace+span ids)",
                                 new long[] {expected, rs.getLong(2)});
                     }
+                }
+                // the trace summaries count every span written, once
+                try (ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(spans), 0), COUNT(*) FROM trace_summary WHERE owner = '*'"
+                        + " AND trace_id IN (SELECT DISTINCT trace_id FROM spans WHERE request_id LIKE 'ing-" + run + "-%')")) {
+                    rs.next();
+                    counts.put("trace_summary: spans summed over the ingested traces", new long[] {(long) SPANS_PER_REQUEST * n,
+                            rs.getLong(1)});
+                    counts.put("trace_summary: rows of the ingested traces (owner '*')", new long[] {n, rs.getLong(2)});
                 }
                 // the rollups hold exactly the raw rows (seeded ones and those just written)
                 long raw;

@@ -354,6 +354,7 @@ public final class AnalyticsAdmin implements Endpoints {
         gen.writeStringField("root_name", t.rootName());
         gen.writeStringField("root_service", t.rootService());
         gen.writeStringField("session_id", t.session());
+        gen.writeStringField("model", t.model());
         gen.writeEndObject();
     }
 }

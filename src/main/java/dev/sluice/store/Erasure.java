@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The right to erasure: deletes everything stored about one end user (the request's {@code user}
- * or {@code x-sluice-user}): request-log rows, spans, captured bodies, and what other packages
+ * or {@code x-sluice-user}): request-log rows, spans (the summaries of their traces are rebuilt from the
+ * spans left), captured bodies, and what other packages
  * register: tables (feedback) and copies outside the database (records waiting in the writers'
  * queues and spill files, cached answers, in-memory indexes). Copies are erased first, so a record
  * waiting to be written is either gone or already in a table when the tables are cleared. Before
@@ -77,12 +78,15 @@ public final class Erasure {
             c.setAutoCommit(false);
             try {
                 Map<String, Long> deleted = new LinkedHashMap<>();
+                // the summaries of the user's traces are rebuilt from the spans left (names, session, counts)
+                java.util.Set<String> traces = TraceSummaries.tracesOf(c, user);
                 for (Map.Entry<String, String> t : userColumns.entrySet()) {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?")) {
                         ps.setString(1, user);
                         deleted.put(t.getKey(), (long) ps.executeUpdate());
                     }
                 }
+                TraceSummaries.recompute(c, database.dialect() == Database.Dialect.POSTGRES, traces);
                 c.commit();
                 return deleted;
             } catch (java.sql.SQLException | RuntimeException e) {

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * PostgreSQL's day partitions of the request log, spans and bodies (migration V51): creates the
+ * PostgreSQL's day partitions of the request log, spans, bodies (migration V51) and trace summaries (V60): creates the
  * partitions of the coming days ahead of time, and drops the partitions whose whole day is past a
  * retention cutoff (a drop, not a DELETE of every row: no dead rows, no vacuum). Rows that arrive for a
  * day without a partition (a clock far off, a spill file replayed after a long outage) land in the
@@ -27,7 +27,7 @@ public final class Partitions {
     public record Table(String name, boolean nanos) {}
 
     public static final List<Table> TABLES = List.of(new Table("request_log", false), new Table("spans", true),
-            new Table("bodies", false));
+            new Table("bodies", false), new Table("trace_summary", true));
 
     private Partitions() {}
 

@@ -41,6 +41,7 @@ public final class Retention implements AutoCloseable {
         this.lease = new ClusterLease(database, "retention");
         add("request_log", "ts", false, config.requestLog());
         add("spans", "start_ns", true, config.spans());
+        add("trace_summary", "start_ns", true, config.spans()); // partitioned by day (V60) like the spans
         add("bodies", "ts", false, config.bodies());
         add("audit_log", "ts", false, config.audit());
         // rollups finer than an hour serve short ranges and edges: kept as long as the log; hours and days stay (small)

@@ -88,8 +88,7 @@ class PartitionsTest {
             }
             assertThat(count(c, "SELECT COUNT(*) FROM " + partition("request_log", today - 3 * DAY))).isEqualTo(1);
             for (String index : List.of("request_log_ts", "request_log_uid", "request_log_key_ts", "request_log_user_ts",
-                    "request_log_prompt", "request_log_trace", "spans_start", "spans_session", "spans_request",
-                    "spans_team_start", "bodies_ts", "bodies_user")) {
+                    "request_log_prompt", "request_log_trace", "spans_start", "spans_user", "bodies_ts", "bodies_user")) {
                 assertThat(count(c, "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = '" + index + "'")).as(index).isEqualTo(1);
             }
             // the writers still insert (the id sequence survived), and a record written twice is stored once
@@ -146,7 +145,6 @@ class PartitionsTest {
                     {"SELECT * FROM request_log WHERE trace_id = ?", "trace"},
                     {"SELECT * FROM request_log WHERE request_id = ?", "id"},
                     {"SELECT * FROM spans WHERE trace_id = ?", "trace"},
-                    {"SELECT * FROM spans WHERE session_id = ?", "session"},
                     {"SELECT * FROM spans WHERE start_ns >= ?", "start"},
                     {"SELECT * FROM bodies WHERE request_id = ?", "id"}}) {
                 Object[] args = q[1] == null ? new Object[] {from, today} : q[0].contains("ts >=") ? new Object[] {"x", from}

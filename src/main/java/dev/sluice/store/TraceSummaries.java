@@ -1,0 +1,379 @@
+package dev.sluice.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code trace_summary} table (migration V60): one row per trace and owner, kept by the span writer in the
+ * transaction that inserts the spans. Only the spans the insert actually stored are added (a span already
+ * stored, replayed from a spill file or sent twice, adds nothing), so a summary is the sum of its stored spans
+ * however often they are delivered. Each span adds to two rows: the trace's row for every span
+ * ({@link #ALL}, what admins not limited to a team read) and its team's ({@link #owner(String)}), so a
+ * team-limited reader, comparing {@code owner} exactly, sees figures computed from its own spans only.
+ * {@link #recompute} rebuilds the rows of some traces from their spans (after an erasure deleted some).
+ */
+public final class TraceSummaries {
+    /** The owner of the row summing every span of a trace. */
+    public static final String ALL = "*";
+    static final long DAY_NS = 86_400_000_000_000L;
+    /** Separates (and brackets) the entries of the names and services lists. */
+    static final char SEP = '\u001f';
+    static final int MAX_LIST = 64;
+    static final int MAX_ITEM = 200;
+    private static final String MODEL_KEY = "\"gen_ai.request.model\":\"";
+
+    private TraceSummaries() {}
+
+    /** The owner of the row summing the spans of {@code team} (null: spans without a team). */
+    public static String owner(String team) {
+        return "=" + (team == null ? "" : team);
+    }
+
+    /** One row being built: what a set of spans of one trace and owner add up to. */
+    static final class Summary {
+        final String traceId;
+        final String owner;
+        long day = -1;
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        int spans;
+        int errors;
+        String rootName;
+        String rootService;
+        Long rootStart;
+        String session;
+        long sessionStart = Long.MAX_VALUE;
+        String model;
+        long modelStart = Long.MAX_VALUE;
+        final LinkedHashSet<String> names = new LinkedHashSet<>();
+        final LinkedHashSet<String> services = new LinkedHashSet<>();
+
+        Summary(String traceId, String owner) {
+            this.traceId = traceId;
+            this.owner = owner;
+        }
+
+        void add(SpanRecord s, String model) {
+            start = Math.min(start, s.startNanos());
+            end = Math.max(end, s.endNanos());
+            spans++;
+            if ("error".equals(s.status())) {
+                errors++;
+            }
+            if (s.parentSpanId() == null && (rootStart == null || s.startNanos() < rootStart)) {
+                rootStart = s.startNanos();
+                rootName = s.name();
+                rootService = s.service();
+            }
+            if (s.sessionId() != null && s.startNanos() < sessionStart) {
+                sessionStart = s.startNanos();
+                session = s.sessionId();
+            }
+            if (model != null && s.startNanos() < modelStart) {
+                modelStart = s.startNanos();
+                this.model = model;
+            }
+            if (names.size() < MAX_LIST && s.name() != null) {
+                names.add(item(s.name()));
+            }
+            if (services.size() < MAX_LIST && s.service() != null) {
+                services.add(item(s.service()));
+            }
+        }
+    }
+
+    /** A list entry as stored: the separator replaced, at most {@link #MAX_ITEM} characters. */
+    static String item(String text) {
+        String t = text.length() > MAX_ITEM ? text.substring(0, MAX_ITEM) : text;
+        return t.indexOf(SEP) < 0 ? t : t.replace(SEP, ' ');
+    }
+
+    /** A list as stored: each entry between separators; empty for none. */
+    static String list(Collection<String> items) {
+        if (items.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder().append(SEP);
+        for (String i : items) {
+            b.append(i).append(SEP);
+        }
+        return b.toString();
+    }
+
+    /** The list searched for an entry ({@code exact}) or an entry starting with {@code text}. */
+    public static String needle(String text, boolean exact) {
+        String t = item(text);
+        return exact ? SEP + t + SEP : SEP + t;
+    }
+
+    /** The union of two stored lists, first-seen order, at most {@link #MAX_LIST} entries (as sluice_merge_list). */
+    static String merge(String a, String b) {
+        if (b == null || b.isEmpty() || b.equals(a)) {
+            return a;
+        }
+        if (a == null || a.isEmpty()) {
+            return b;
+        }
+        LinkedHashSet<String> all = new LinkedHashSet<>();
+        for (String s : (a + b).split(String.valueOf(SEP))) {
+            if (!s.isEmpty() && all.size() < MAX_LIST) {
+                all.add(s);
+            }
+        }
+        return list(all);
+    }
+
+    /** The {@code gen_ai.request.model} attribute of a span, when its attributes (JSON) have one (no escapes). */
+    static String model(String attributes) {
+        if (attributes == null) {
+            return null;
+        }
+        int at = attributes.indexOf(MODEL_KEY);
+        if (at < 0) {
+            return null;
+        }
+        int from = at + MODEL_KEY.length();
+        int to = attributes.indexOf('"', from);
+        if (to < 0 || to - from > MAX_ITEM || to == from || attributes.lastIndexOf('\\', to) >= from) {
+            return null;
+        }
+        return attributes.substring(from, to);
+    }
+
+    /** What these spans add up to, per trace and owner, in one order for every writer (no deadlock between two). */
+    static List<Summary> summarise(Collection<SpanRecord> spans) {
+        Map<String, Summary> rows = new HashMap<>();
+        for (SpanRecord s : spans) {
+            String model = model(s.attributes());
+            rows.computeIfAbsent(s.traceId() + '\n' + ALL, k -> new Summary(s.traceId(), ALL)).add(s, model);
+            String team = owner(s.team());
+            rows.computeIfAbsent(s.traceId() + '\n' + team, k -> new Summary(s.traceId(), team)).add(s, model);
+        }
+        List<Summary> out = new ArrayList<>(rows.values());
+        out.sort(Comparator.<Summary, String>comparing(x -> x.traceId).thenComparing(x -> x.owner));
+        return out;
+    }
+
+    /** Adds the spans just stored (and only those) to their traces' summaries. */
+    static void add(Connection c, boolean postgres, Collection<SpanRecord> stored) throws SQLException {
+        if (stored.isEmpty()) {
+            return;
+        }
+        List<Summary> rows = summarise(stored);
+        if (postgres) {
+            days(c, rows);
+            upsertPostgres(c, rows);
+        } else {
+            upsertSqlite(c, rows);
+        }
+    }
+
+    /**
+     * PostgreSQL: the partition (day) of each row that exists already, looked up in the days around the spans'
+     * (a trace's row is in the day it started when first written); a new row goes in its start's day. A trace
+     * whose spans arrive more than a day away from the day of its row gets a second row (not merged).
+     */
+    private static void days(Connection c, List<Summary> rows) throws SQLException {
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        Set<String> ids = new LinkedHashSet<>();
+        for (Summary r : rows) {
+            lo = Math.min(lo, Math.floorDiv(r.start, DAY_NS) * DAY_NS);
+            hi = Math.max(hi, Math.floorDiv(r.start, DAY_NS) * DAY_NS);
+            ids.add(r.traceId);
+        }
+        Map<String, Long> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, owner, day FROM trace_summary WHERE day >= ?"
+                + " AND day <= ? AND trace_id = ANY (?)")) {
+            ps.setLong(1, lo - DAY_NS);
+            ps.setLong(2, hi + DAY_NS);
+            ps.setArray(3, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.merge(rs.getString(1) + '\n' + rs.getString(2), rs.getLong(3), Math::min);
+                }
+            }
+        }
+        for (Summary r : rows) {
+            Long day = found.get(r.traceId + '\n' + r.owner);
+            r.day = day != null ? day : Math.floorDiv(r.start, DAY_NS) * DAY_NS;
+        }
+    }
+
+    private static final String COLUMNS = "trace_id, owner, day, start_ns, end_ns, spans, errors, root_name, root_service,"
+            + " root_start_ns, session_id, model, names, services";
+    private static final String MERGE = " DO UPDATE SET start_ns = %1$s(trace_summary.start_ns, excluded.start_ns),"
+            + " end_ns = %2$s(trace_summary.end_ns, excluded.end_ns),"
+            + " spans = trace_summary.spans + excluded.spans, errors = trace_summary.errors + excluded.errors,"
+            + " root_name = CASE WHEN %3$s THEN excluded.root_name ELSE trace_summary.root_name END,"
+            + " root_service = CASE WHEN %3$s THEN excluded.root_service ELSE trace_summary.root_service END,"
+            + " root_start_ns = CASE WHEN %3$s THEN excluded.root_start_ns ELSE trace_summary.root_start_ns END,"
+            + " session_id = CASE WHEN excluded.session_id IS NOT NULL AND (trace_summary.session_id IS NULL"
+            + " OR excluded.start_ns < trace_summary.start_ns) THEN excluded.session_id ELSE trace_summary.session_id END,"
+            + " model = COALESCE(trace_summary.model, excluded.model), names = %4$s, services = %5$s";
+    private static final String NEW_ROOT = "excluded.root_start_ns IS NOT NULL AND (trace_summary.root_start_ns IS NULL"
+            + " OR excluded.root_start_ns < trace_summary.root_start_ns)";
+    private static final String UPSERT_PG = "INSERT INTO trace_summary (" + COLUMNS + ") SELECT * FROM unnest("
+            + "CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]),"
+            + " CAST(? AS int[]), CAST(? AS int[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),"
+            + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))"
+            + " ON CONFLICT (trace_id, owner, day)" + MERGE.formatted("LEAST", "GREATEST", NEW_ROOT,
+            "sluice_merge_list(trace_summary.names, excluded.names)",
+            "sluice_merge_list(trace_summary.services, excluded.services)");
+    private static final String UPSERT_SQLITE = "INSERT INTO trace_summary (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id, owner)" + MERGE.formatted("min", "max", NEW_ROOT,
+            "excluded.names", "excluded.services");
+
+    /** PostgreSQL: one statement for the whole batch; the lists merged by sluice_merge_list (concurrent writers). */
+    private static void upsertPostgres(Connection c, List<Summary> rows) throws SQLException {
+        int n = rows.size();
+        String[] trace = new String[n];
+        String[] owner = new String[n];
+        Long[] day = new Long[n];
+        Long[] start = new Long[n];
+        Long[] end = new Long[n];
+        Integer[] spans = new Integer[n];
+        Integer[] errors = new Integer[n];
+        String[] rootName = new String[n];
+        String[] rootService = new String[n];
+        Long[] rootStart = new Long[n];
+        String[] session = new String[n];
+        String[] model = new String[n];
+        String[] names = new String[n];
+        String[] services = new String[n];
+        for (int i = 0; i < n; i++) {
+            Summary r = rows.get(i);
+            trace[i] = r.traceId;
+            owner[i] = r.owner;
+            day[i] = r.day;
+            start[i] = r.start;
+            end[i] = r.end;
+            spans[i] = r.spans;
+            errors[i] = r.errors;
+            rootName[i] = r.rootName;
+            rootService[i] = r.rootService;
+            rootStart[i] = r.rootStart;
+            session[i] = r.session;
+            model[i] = r.model;
+            names[i] = list(r.names);
+            services[i] = list(r.services);
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_PG)) {
+            int k = 1;
+            ps.setArray(k++, c.createArrayOf("text", trace));
+            ps.setArray(k++, c.createArrayOf("text", owner));
+            ps.setArray(k++, c.createArrayOf("int8", day));
+            ps.setArray(k++, c.createArrayOf("int8", start));
+            ps.setArray(k++, c.createArrayOf("int8", end));
+            ps.setArray(k++, c.createArrayOf("int4", spans));
+            ps.setArray(k++, c.createArrayOf("int4", errors));
+            ps.setArray(k++, c.createArrayOf("text", rootName));
+            ps.setArray(k++, c.createArrayOf("text", rootService));
+            ps.setArray(k++, c.createArrayOf("int8", rootStart));
+            ps.setArray(k++, c.createArrayOf("text", session));
+            ps.setArray(k++, c.createArrayOf("text", model));
+            ps.setArray(k++, c.createArrayOf("text", names));
+            ps.setArray(k++, c.createArrayOf("text", services));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * SQLite: the lists merged here with the stored ones; safe because the spans were inserted first in this
+     * transaction, so it holds the database's write lock and no other writer changes these rows meanwhile.
+     */
+    private static void upsertSqlite(Connection c, List<Summary> rows) throws SQLException {
+        try (PreparedStatement read = c.prepareStatement("SELECT names, services FROM trace_summary WHERE trace_id = ?"
+                + " AND owner = ?"); PreparedStatement ps = c.prepareStatement(UPSERT_SQLITE)) {
+            for (Summary r : rows) {
+                String names = list(r.names);
+                String services = list(r.services);
+                read.setString(1, r.traceId);
+                read.setString(2, r.owner);
+                try (ResultSet rs = read.executeQuery()) {
+                    if (rs.next()) {
+                        names = merge(rs.getString(1), names);
+                        services = merge(rs.getString(2), services);
+                    }
+                }
+                ps.setString(1, r.traceId);
+                ps.setString(2, r.owner);
+                ps.setLong(3, Math.floorDiv(r.start, DAY_NS) * DAY_NS);
+                ps.setLong(4, r.start);
+                ps.setLong(5, r.end);
+                ps.setInt(6, r.spans);
+                ps.setInt(7, r.errors);
+                ps.setString(8, r.rootName);
+                ps.setString(9, r.rootService);
+                if (r.rootStart == null) {
+                    ps.setNull(10, Types.BIGINT);
+                } else {
+                    ps.setLong(10, r.rootStart);
+                }
+                ps.setString(11, r.session);
+                ps.setString(12, r.model);
+                ps.setString(13, names);
+                ps.setString(14, services);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The traces holding spans of this end user (read before an erasure deletes them). */
+    static Set<String> tracesOf(Connection c, String user) throws SQLException {
+        Set<String> out = new LinkedHashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT trace_id FROM spans WHERE end_user = ?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Rebuilds the summaries of these traces from the spans they hold now (none left: no row), e.g. after an
+     * erasure deleted some of their spans.
+     */
+    static void recompute(Connection c, boolean postgres, Collection<String> traceIds) throws SQLException {
+        List<String> ids = new ArrayList<>(new LinkedHashSet<>(traceIds));
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM trace_summary WHERE trace_id IN (" + marks + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                ps.executeUpdate();
+            }
+            List<SpanRecord> spans = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SpanReader.COLUMNS + " FROM spans WHERE trace_id IN ("
+                    + marks + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                spans.addAll(SpanReader.spans(ps));
+            }
+            add(c, postgres, spans);
+        }
+    }
+
+    static boolean postgres(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
+    }
+}
