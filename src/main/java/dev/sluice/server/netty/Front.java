@@ -106,7 +106,7 @@ final class Front extends ChannelInboundHandlerAdapter {
             return;
         }
         if (o instanceof HttpContent c) {
-            if (current != null && !current.bodyInput().complete()) {
+            if (current != null && !current.bodyInput().ended()) {
                 current.bodyInput().offer(c.content(), c instanceof LastHttpContent);
             } else {
                 c.release(); // the end of a body-less request, or a body after its answer
