@@ -263,6 +263,15 @@ public final class UpstreamHttp {
         }
 
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            Exchange e = exchange;
+            if (e != null) {
+                e.readComplete();
+            }
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             Exchange e = exchange;
             if (e != null) {
@@ -289,6 +298,9 @@ public final class UpstreamHttp {
         private volatile boolean sawResponse;
         private HttpResponse head;
         private boolean reusable;
+        /** On the event loop: the head and body bytes of the current read, not handed over yet. */
+        private HttpResponse staged;
+        private ByteBuf stagedBody;
 
         Exchange(Channel channel, boolean reused) {
             this.channel = channel;
@@ -329,7 +341,11 @@ public final class UpstreamHttp {
             throw new IOException("no response from the upstream");
         }
 
-        /** On the event loop. */
+        /**
+         * On the event loop. The head and the pieces of one read are handed over together, at the end of
+         * the read ({@link #readComplete}) or with the last piece: handing over the head alone woke the
+         * request's thread for it and again for the body that came in the same read.
+         */
         void arrived(HttpObject msg) {
             if (msg instanceof HttpResponse r) {
                 sawResponse = true;
@@ -337,13 +353,18 @@ public final class UpstreamHttp {
                     return; // interim; the real status follows
                 }
                 reusable = HttpUtil.isKeepAlive(r);
-                input.offerItem(r);
+                staged = r;
             }
             if (msg instanceof HttpContent c) {
                 boolean last = msg instanceof LastHttpContent;
                 if (last) {
                     reader.exchange = null;
                 }
+                if (!last && staged != null && c.content().isReadable()) {
+                    stagedBody = stagedBody == null ? c.content() : append(stagedBody, c.content());
+                    return;
+                }
+                readComplete();
                 input.offer(c.content(), last);
                 if (last) {
                     if (reusable && idle.size() < MAX_IDLE) {
@@ -356,8 +377,29 @@ public final class UpstreamHttp {
             }
         }
 
+        /** On the event loop: hands over what this read staged. */
+        void readComplete() {
+            if (staged != null) {
+                input.offerItem(staged);
+                staged = null;
+            }
+            if (stagedBody != null) {
+                input.offer(stagedBody, false);
+                stagedBody = null;
+            }
+        }
+
+        private static ByteBuf append(ByteBuf staged, ByteBuf more) {
+            io.netty.buffer.CompositeByteBuf c = staged instanceof io.netty.buffer.CompositeByteBuf cb ? cb
+                    : staged.alloc().compositeBuffer().addComponent(true, staged);
+            return c.addComponent(true, more);
+        }
+
         /** On the event loop (or the writer's listener). */
         void failed(Throwable cause) {
+            if (channel.eventLoop().inEventLoop()) {
+                readComplete();
+            }
             input.fail(cause == null ? new IOException("the upstream connection failed") : cause);
         }
 
@@ -365,6 +407,7 @@ public final class UpstreamHttp {
         private void abandon() {
             if (!input.complete()) {
                 reader.exchange = null;
+                channel.eventLoop().execute(this::readComplete); // the input is closed: frees what was staged
                 channel.close();
             }
         }
