@@ -438,16 +438,27 @@ public final class UpstreamHttp {
             }
         }
 
+        /**
+         * Parsed straight from the arriving pieces: reading the body into one array first (in 8 and 16 KiB
+         * chunks copied together) was a tenth of the bytes allocated per chat request.
+         */
         @Override
         public JsonNode readJsonObject() {
-            byte[] body = readAll();
-            try {
-                JsonNode node = Json.parseUpstream(body);
-                if (node != null && node.isObject()) {
-                    return node;
+            JsonNode node;
+            try (InputStream in = input) {
+                try {
+                    node = Json.parseUpstream(in);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw malformed(e);
                 }
+                in.transferTo(java.io.OutputStream.nullOutputStream()); // to its end: the connection is reused
+            } catch (UpstreamException e) {
+                throw e;
             } catch (IOException | RuntimeException e) {
-                throw malformed(e);
+                throw transportFailure(e);
+            }
+            if (node != null && node.isObject()) {
+                return node;
             }
             throw malformed(null);
         }
