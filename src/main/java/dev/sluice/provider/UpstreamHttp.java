@@ -451,7 +451,10 @@ public final class UpstreamHttp {
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw malformed(e);
                 }
-                in.transferTo(java.io.OutputStream.nullOutputStream()); // to its end: the connection is reused
+                while (in.read() >= 0) {
+                    // to its end (usually nothing is left), so the connection goes back to the pool; not
+                    // transferTo, which allocates a 16 KiB buffer for it
+                }
             } catch (UpstreamException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
