@@ -77,6 +77,17 @@ public final class Json {
         }
     }
 
+    /**
+     * Parses an upstream's answer as it arrives (no copy of the whole body first); malformed JSON is a
+     * {@link JsonProcessingException}, any other {@link IOException} is the transport's.
+     */
+    public static JsonNode parseUpstream(java.io.InputStream body) throws IOException {
+        try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(body)) {
+            p.disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE); // the caller reads it to its end
+            return MAPPER.readTree(p);
+        }
+    }
+
     public static byte[] bytes(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);

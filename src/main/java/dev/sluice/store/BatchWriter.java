@@ -103,22 +103,52 @@ public final class BatchWriter<T> implements AutoCloseable {
             this.madeAt = madeAt;
         }
 
+        /**
+         * One transaction per batch. On SQLite it begins {@code IMMEDIATE}: the writer takes the write lock
+         * when its transaction starts, waiting for the other writer (request log, spans, bodies share the
+         * file) up to the busy timeout. In SQLite's default deferred transaction a batch that reads first (the
+         * erasure tombstones) and then inserts fails at once with {@code SQLITE_BUSY}/{@code SQLITE_BUSY_SNAPSHOT}
+         * when another writer committed in between (SQLite refuses to upgrade such a reader rather than wait),
+         * so under load the writers kept failing each other's batches into the spill file. The transaction is
+         * begun by hand, not with {@code setAutoCommit(false)}: the driver begins the next transaction right
+         * after each commit, which with {@code IMMEDIATE} would hold the write lock while the writer idles.
+         */
         @Override
         public void write(List<T> batch) throws SQLException {
+            boolean sqlite = database.dialect() == Database.Dialect.SQLITE;
             if (connection == null) {
                 connection = database.connect();
-                connection.setAutoCommit(false);
+                connection.setAutoCommit(sqlite);
             }
+            boolean begun = false;
             try {
+                if (sqlite) {
+                    try (java.sql.Statement s = connection.createStatement()) {
+                        s.execute("BEGIN IMMEDIATE");
+                    }
+                    begun = true;
+                }
                 List<T> rows = endUser == null ? batch
                         : Tombstones.filter(connection, database.dialect(), batch, endUser, madeAt);
                 if (!rows.isEmpty()) {
                     sink.insert(connection, rows);
                 }
-                connection.commit();
+                if (sqlite) {
+                    try (java.sql.Statement s = connection.createStatement()) {
+                        s.execute("COMMIT");
+                    }
+                } else {
+                    connection.commit();
+                }
             } catch (SQLException | RuntimeException e) {
                 try {
-                    connection.rollback();
+                    if (!sqlite) {
+                        connection.rollback();
+                    } else if (begun) {
+                        try (java.sql.Statement s = connection.createStatement()) {
+                            s.execute("ROLLBACK");
+                        }
+                    }
                 } catch (SQLException ignored) {
                     // the connection is replaced anyway
                 }

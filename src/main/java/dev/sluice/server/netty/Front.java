@@ -45,6 +45,8 @@ final class Front extends ChannelInboundHandlerAdapter {
     private final boolean secure;
     private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
     private NettyCall current;
+    /** The request whose virtual thread has not started yet (see {@link #launch}). */
+    private NettyCall unlaunched;
     private boolean discarding;
     private boolean pendingPaused;
     private boolean lingering;
@@ -84,6 +86,7 @@ final class Front extends ChannelInboundHandlerAdapter {
         while (!pending.isEmpty() && !(current != null && pending.peek() instanceof HttpRequest)) {
             handle(pending.poll());
         }
+        launch(); // no read is under way to end with channelReadComplete
         if (pendingPaused && pending.size() <= MAX_PENDING / 2) {
             pendingPaused = false;
             ctx.channel().config().setAutoRead(true);
@@ -106,8 +109,11 @@ final class Front extends ChannelInboundHandlerAdapter {
             return;
         }
         if (o instanceof HttpContent c) {
-            if (current != null && !current.bodyInput().complete()) {
+            if (current != null && !current.bodyInput().ended()) {
                 current.bodyInput().offer(c.content(), c instanceof LastHttpContent);
+                if (c instanceof LastHttpContent) {
+                    launch();
+                }
             } else {
                 c.release(); // the end of a body-less request, or a body after its answer
             }
@@ -156,6 +162,23 @@ final class Front extends ChannelInboundHandlerAdapter {
             call.bodyInput().offer(Unpooled.EMPTY_BUFFER, true); // no body
         }
         current = call;
+        unlaunched = call;
+        if (call.bodyInput().ended()) {
+            launch();
+        }
+    }
+
+    /**
+     * Starts the request's virtual thread: once its body is complete, else at the end of the read
+     * that brought its head. Starting it at the head itself would wake it for the head and again for
+     * the body that usually came in the same read: one park and unpark per request for nothing.
+     */
+    private void launch() {
+        NettyCall call = unlaunched;
+        if (call == null) {
+            return;
+        }
+        unlaunched = null;
         requests.execute(() -> {
             try {
                 dispatcher.handle(call);
@@ -252,10 +275,17 @@ final class Front extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        launch();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (current != null) {
             current.closed("the connection closed");
         }
+        launch(); // it sees the connection gone, as it would have mid-body
         for (HttpObject o; (o = pending.poll()) != null; ) {
             ReferenceCountUtil.release(o);
         }

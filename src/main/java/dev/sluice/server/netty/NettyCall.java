@@ -27,7 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A Netty request as an {@link HttpCall}. The event loop feeds the body ({@link BodyInput}); the
+ * A Netty request as an {@link HttpCall}. The event loop feeds the body ({@link ByteBufQueueInput}); the
  * request's virtual thread reads it and writes the answer, which Netty queues to the event loop. A
  * streamed answer waits (on the virtual thread) whenever the connection's outbound buffer is over its
  * high-water mark, so a slow reader holds back its stream instead of filling memory; once the client is
@@ -40,7 +40,9 @@ final class NettyCall extends HttpCall {
     private final String path;
     private final String queryString;
     private final boolean secure;
-    private final BodyInput body;
+    /** At most this much of a request body waits in memory; past it the connection stops reading. */
+    static final int BODY_HIGH_WATER = 256 * 1024;
+    private final ByteBufQueueInput body;
     private final boolean gzip;
     private final HttpHeaders out = new DefaultHttpHeaders();
     private QueryStringDecoder query;
@@ -60,17 +62,17 @@ final class NettyCall extends HttpCall {
         this.secure = secure;
         this.keepAlive = keepAlive;
         this.gzip = gzip;
-        this.body = new BodyInput(channel);
+        this.body = new ByteBufQueueInput(channel, BODY_HIGH_WATER, 0, null);
     }
 
-    BodyInput bodyInput() {
+    ByteBufQueueInput bodyInput() {
         return body;
     }
 
     /** On the event loop: the connection closed. */
     void closed(String why) {
         gone = why;
-        body.gone(why);
+        body.fail(new IOException("the client went away: " + why)); // a reader blocked on the body wakes now
     }
 
     @Override
@@ -236,7 +238,7 @@ final class NettyCall extends HttpCall {
 
     /** On the request's thread, after the handler returned: an unfinished stream is ended. */
     void finish() {
-        body.release();
+        body.close();
         if (stream != null && !stream.closed) {
             try {
                 stream.close();

@@ -1,0 +1,269 @@
+package dev.sluice.server.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Bytes a channel's event loop receives, as a blocking {@link InputStream} for one virtual thread:
+ * a request body on the server, an upstream response body in the client. The event loop
+ * {@link #offer}s pieces and then {@link #end}s or {@link #fail}s the stream; the reader blocks in
+ * {@link #read} until there is something.
+ *
+ * <ul>
+ *   <li><b>Back-pressure</b>: at most {@code highWater} bytes wait here; past that the channel stops
+ *       reading (TCP pushes back on the sender) until the reader has consumed half of them.</li>
+ *   <li><b>Wake-up</b>: a reader blocked in a read always wakes when the stream ends for any reason —
+ *       the last piece, the channel closing ({@link #fail}), or {@link #close} from another thread (a
+ *       watchdog ending a stream whose deadline passed) — never only when its timeout runs out.</li>
+ *   <li><b>Timeout</b>: with a read timeout, a reader that waits longer gets a {@link SocketTimeoutException}.</li>
+ *   <li><b>Other items</b>: the event loop may queue a protocol object ahead of the bytes (the upstream
+ *       response's status line and headers), which the reader takes with {@link #nextItem}.</li>
+ * </ul>
+ * Pieces are released as soon as they are read, and whatever is still queued when the stream is
+ * closed.
+ */
+public final class ByteBufQueueInput extends InputStream {
+    private static final Object END = new Object();
+
+    private final Channel channel;
+    private final int highWater;
+    private final long timeoutNanos;
+    private final Runnable abandon;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queued = new AtomicLong();
+    private volatile boolean paused;
+    private volatile boolean ended;
+    private volatile boolean complete;
+    private volatile boolean closed;
+    private ByteBuf current;
+    /** What the stream ended with, once the reader saw it: {@link #END} or a failure; sticky. */
+    private Object last;
+
+    /**
+     * @param timeoutNanos the longest a read waits for the next piece; 0 or less: no limit
+     * @param abandon      run when the reader gives up before the whole stream arrived (a timeout, an interrupt,
+     *                     closed early or after a failure),
+     *                     e.g. to close a connection that cannot be reused; may be null
+     */
+    public ByteBufQueueInput(Channel channel, int highWater, long timeoutNanos, Runnable abandon) {
+        this.channel = channel;
+        this.highWater = highWater;
+        this.timeoutNanos = timeoutNanos;
+        this.abandon = abandon;
+    }
+
+    // ---- the event loop's side
+
+    /** A piece of the stream (the caller's reference passes to this stream); {@code last} ends it. */
+    public void offer(ByteBuf piece, boolean lastPiece) {
+        if (closed || ended) {
+            piece.release();
+        } else if (piece.isReadable()) {
+            if (queued.addAndGet(piece.readableBytes()) > highWater && !lastPiece) {
+                paused = true;
+                channel.config().setAutoRead(false);
+            }
+            queue.add(piece);
+        } else {
+            piece.release();
+        }
+        if (lastPiece) {
+            end();
+        }
+    }
+
+    /** Queues a non-byte item for {@link #nextItem} (e.g. a response head). */
+    public void offerItem(Object item) {
+        if (closed) {
+            ReferenceCountUtil.release(item);
+        } else {
+            queue.add(item);
+        }
+    }
+
+    /** The stream is complete: the reader gets what is queued, then the end. */
+    public void end() {
+        if (!ended) {
+            ended = true;
+            complete = true;
+            queue.add(END);
+        }
+    }
+
+    /** The stream broke (the connection closed or failed): the reader gets what is queued, then {@code cause}. */
+    public void fail(Throwable cause) {
+        if (!ended) {
+            ended = true;
+            queue.add(cause == null ? new IOException("the connection failed") : cause);
+        }
+    }
+
+    /** Whether the stream has ended (complete or failed) on the event loop's side. */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Whether the whole stream arrived (it ended with {@link #end}, not a failure). */
+    public boolean complete() {
+        return complete;
+    }
+
+    /** Whether the stream was closed by its reader (or a watchdog) before it ended. */
+    public boolean closed() {
+        return closed;
+    }
+
+    /** Lets the channel read again when the reader has caught up (when the channel is reused, for instance). */
+    public void resume() {
+        if (paused) {
+            paused = false;
+            if (channel.eventLoop().inEventLoop()) {
+                channel.config().setAutoRead(true);
+            } else {
+                channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+            }
+        }
+    }
+
+    // ---- the reader's side
+
+    /**
+     * The next queued item that is not a piece of the stream (pieces before it are dropped), or null
+     * when the stream ended first. A failure is thrown as an {@link IOException}.
+     */
+    public Object nextItem() throws IOException {
+        while (true) {
+            Object o = take();
+            if (o instanceof ByteBuf b) {
+                consumed(b);
+                b.release();
+            } else if (o == END || o instanceof Throwable) {
+                endWith(o);
+                return null;
+            } else {
+                return o;
+            }
+        }
+    }
+
+    private Object take() throws IOException {
+        if (last != null) {
+            return last;
+        }
+        Object o;
+        try {
+            o = timeoutNanos > 0 ? queue.poll(timeoutNanos, TimeUnit.NANOSECONDS) : queue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            giveUp();
+            throw new InterruptedIOException("interrupted while waiting for the connection");
+        }
+        if (o == null) {
+            giveUp();
+            throw new SocketTimeoutException("nothing arrived for " + timeoutNanos / 1_000_000 + " ms");
+        }
+        return o;
+    }
+
+    /** Records the end; returns false for a clean end and throws for a failure. */
+    private boolean endWith(Object o) throws IOException {
+        last = o;
+        if (o instanceof Throwable t) {
+            throw t instanceof IOException io ? io : new IOException(t.getMessage(), t);
+        }
+        return false;
+    }
+
+    private void consumed(ByteBuf b) {
+        long left = queued.addAndGet(-b.readableBytes());
+        if (paused && left < highWater / 2) {
+            resume();
+        }
+    }
+
+    private void giveUp() {
+        if (!complete && abandon != null) {
+            abandon.run();
+        }
+    }
+
+    private boolean next() throws IOException {
+        while (current == null || !current.isReadable()) {
+            if (current != null) {
+                current.release();
+                current = null;
+            }
+            if (closed) {
+                throw new IOException("the stream is closed");
+            }
+            Object o = take();
+            if (o instanceof ByteBuf b) {
+                consumed(b);
+                current = b;
+            } else if (o == END || o instanceof Throwable) {
+                return endWith(o);
+            } else {
+                ReferenceCountUtil.release(o); // an item nobody asked for at this point
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+        return next() ? current.readByte() & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (!next()) {
+            return -1;
+        }
+        int n = Math.min(len, current.readableBytes());
+        current.readBytes(b, off, n);
+        return n;
+    }
+
+    @Override
+    public int available() {
+        ByteBuf c = current;
+        return c == null ? 0 : c.readableBytes();
+    }
+
+    /**
+     * Frees what is queued and ends the stream for the reader. Safe from another thread: a reader
+     * blocked in a read wakes at once with an {@link IOException}. Closing before the end runs the
+     * abandon hook.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        giveUp();
+        ByteBuf c = current;
+        if (c != null) {
+            current = null;
+            c.release();
+        }
+        for (Object o; (o = queue.poll()) != null; ) {
+            if (o != END && !(o instanceof Throwable)) {
+                ReferenceCountUtil.release(o);
+            }
+        }
+        queue.add(new IOException("the stream was closed"));
+        resume();
+    }
+}

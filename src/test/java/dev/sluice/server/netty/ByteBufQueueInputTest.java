@@ -1,0 +1,132 @@
+package dev.sluice.server.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The event loop's bytes as a blocking stream (request bodies, upstream responses)")
+class ByteBufQueueInputTest {
+
+    private static ByteBuf bytes(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+    }
+
+    /** Starts a reader on a virtual thread that reads until the end; its result is what it read, or its failure. */
+    private static CompletableFuture<String> reader(ByteBufQueueInput in) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                result.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    @Test
+    @DisplayName("pieces are read in order, then the end; each piece is released once read")
+    void readsPiecesThenEnd() throws Exception {
+        ByteBufQueueInput in = new ByteBufQueueInput(new EmbeddedChannel(), 1024, 0, null);
+        ByteBuf a = bytes("hello ");
+        ByteBuf b = bytes("world");
+        in.offer(a, false);
+        in.offer(b, true);
+        assertThat(in.complete()).isTrue();
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello world");
+        assertThat(in.read()).isEqualTo(-1);
+        assertThat(a.refCnt()).isZero();
+        assertThat(b.refCnt()).isZero();
+    }
+
+    @Test
+    @DisplayName("a reader blocked waiting for bytes wakes with an IOException when another thread closes the stream")
+    void closeWakesABlockedReader() throws Exception {
+        AtomicInteger abandoned = new AtomicInteger();
+        ByteBufQueueInput in = new ByteBufQueueInput(new EmbeddedChannel(), 1024, 0, abandoned::incrementAndGet);
+        in.offer(bytes("part"), false);
+        CompletableFuture<String> read = reader(in);
+        Thread.sleep(50); // the reader has taken "part" and waits for more (it cannot finish either way)
+        assertThat(read).isNotDone();
+        in.close();
+        assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        assertThat(abandoned).as("closed before the end: the connection is given up").hasValue(1);
+    }
+
+    @Test
+    @DisplayName("a reader blocked on a request body wakes with the failure when the connection closes")
+    void failWakesABlockedReader() throws Exception {
+        ByteBufQueueInput in = new ByteBufQueueInput(new EmbeddedChannel(), 1024, 0, null);
+        CompletableFuture<String> read = reader(in);
+        in.fail(new IOException("the client went away: reset"));
+        assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class)
+                .hasMessageContaining("the client went away");
+        assertThat(in.complete()).isFalse();
+        assertThatThrownBy(in::read).as("the failure is sticky").isInstanceOf(IOException.class);
+    }
+
+    @Test
+    @DisplayName("a read that waits longer than the timeout fails with SocketTimeoutException and gives the connection up")
+    void timeout() {
+        AtomicInteger abandoned = new AtomicInteger();
+        ByteBufQueueInput in = new ByteBufQueueInput(new EmbeddedChannel(), 1024, TimeUnit.MILLISECONDS.toNanos(20),
+                abandoned::incrementAndGet);
+        assertThatThrownBy(in::read).isInstanceOf(SocketTimeoutException.class);
+        assertThat(abandoned).hasValue(1);
+    }
+
+    @Test
+    @DisplayName("past the high-water mark the channel stops reading, and reads again once half is consumed")
+    void backPressure() throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        ByteBufQueueInput in = new ByteBufQueueInput(channel, 10, 0, null);
+        in.offer(bytes("123456"), false);
+        assertThat(channel.config().isAutoRead()).isTrue();
+        in.offer(bytes("789012"), false);
+        assertThat(channel.config().isAutoRead()).as("12 bytes queued, over 10").isFalse();
+        byte[] buf = new byte[6];
+        assertThat(in.read(buf)).as("takes the first piece").isEqualTo(6);
+        channel.runPendingTasks();
+        assertThat(channel.config().isAutoRead()).as("6 bytes still queued, not under half of 10").isFalse();
+        assertThat(in.read(buf, 0, 2)).as("takes the second piece").isEqualTo(2);
+        channel.runPendingTasks();
+        assertThat(channel.config().isAutoRead()).as("nothing queued").isTrue();
+    }
+
+    @Test
+    @DisplayName("closing frees every queued piece, and pieces offered afterwards are released at once")
+    void closeReleases() {
+        ByteBufQueueInput in = new ByteBufQueueInput(new EmbeddedChannel(), 1024, 0, null);
+        ByteBuf queued = bytes("queued");
+        in.offer(queued, false);
+        in.close();
+        assertThat(queued.refCnt()).isZero();
+        ByteBuf late = bytes("late");
+        in.offer(late, true);
+        assertThat(late.refCnt()).isZero();
+    }
+
+    @Test
+    @DisplayName("an item queued before the bytes (a response head) is taken first; an end before any item gives null")
+    void items() throws Exception {
+        ByteBufQueueInput in = new ByteBufQueueInput(new EmbeddedChannel(), 1024, 0, null);
+        in.offerItem("head");
+        in.offer(bytes("body"), true);
+        assertThat(in.nextItem()).isEqualTo("head");
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("body");
+        ByteBufQueueInput empty = new ByteBufQueueInput(new EmbeddedChannel(), 1024, 0, null);
+        empty.end();
+        assertThat(empty.nextItem()).isNull();
+    }
+}
