@@ -25,7 +25,7 @@ class DrainReadinessTest {
     @Test
     @DisplayName("while a stream drains: /health/ready is 503 draining, /health/live 200, new API requests 503; the stream ends with [DONE]")
     void readinessDuringDrain() throws Exception {
-        TestGateway gw = TestGateway.start(SimOptions.defaults(), "server:\n  drain_timeout: 30s\n", Clock.systemUTC());
+        TestGateway gw = TestGateway.start(SimOptions.defaults(), "server:\n  host: 127.0.0.1\n  port: 0\n  drain_timeout: 30s\n", Clock.systemUTC());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             String key = gw.createKey("drain");
             assertThat(gw.http().get("/health/ready", java.util.Map.of()).status()).isEqualTo(200);
