@@ -32,6 +32,9 @@ class GuardrailsInputTest {
               text-embedding-3-small:
                 provider: sim
             guardrails:
+              # what these tests check is each scanner's verdict, not the time budget (GuardrailsBudgetTest does):
+              # a loaded CI machine loading the classifier for the first request must not turn a verdict into a budget refusal
+              scan_budget: 60s
               default_policy: standard
               keys:
                 strict-key: strict
