@@ -109,7 +109,13 @@ public final class Database implements AutoCloseable {
         if (pool != null) {
             return pooled();
         }
-        Connection c = DriverManager.getConnection(url);
+        // every transaction a caller opens (setAutoCommit(false): prompt labels, erasure, eval runs, rollup rebuilds)
+        // begins IMMEDIATE, taking the write lock up front and waiting up to the busy timeout for it: a deferred
+        // transaction that reads and then writes fails at once with SQLITE_BUSY when a batch writer holds the lock
+        // or committed in between (SQLite does not wait to upgrade a reader), which turned label moves into 500s
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("transaction_mode", "IMMEDIATE");
+        Connection c = DriverManager.getConnection(url, props);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");

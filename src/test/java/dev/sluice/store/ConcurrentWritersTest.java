@@ -87,4 +87,68 @@ class ConcurrentWritersTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("a read-then-write transaction on the shared connection (a prompt label move) waits for a batch writer instead of failing")
+    void transactionsWaitForBatchWriters() throws Exception {
+        Path dir = Files.createTempDirectory("sluice-writers");
+        try (Database db = Database.openSqlite(dir.resolve("w.db"))) {
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE items_a (n INTEGER)");
+                s.execute("CREATE TABLE labels (n INTEGER)");
+            }
+            BatchWriter.StoreTarget<Item> target = new BatchWriter.StoreTarget<>(db, new ReadThenInsert());
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            Thread writer = Thread.ofPlatform().start(() -> {
+                for (int b = 0; !done.get(); b++) {
+                    List<Item> batch = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        batch.add(new Item("items_a", b * 20 + i));
+                    }
+                    try {
+                        target.write(batch);
+                    } catch (Exception e) {
+                        failures.add(e);
+                        target.reset();
+                    }
+                }
+                target.reset();
+            });
+            try {
+                for (int t = 0; t < 200; t++) {
+                    int n = t;
+                    try {
+                        db.withConnection(c -> {
+                            c.setAutoCommit(false);
+                            try (Statement s = c.createStatement()) {
+                                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM labels")) {
+                                    rs.next();
+                                }
+                                s.execute("INSERT INTO labels (n) VALUES (" + n + ")");
+                                c.commit();
+                            } catch (java.sql.SQLException | RuntimeException e) {
+                                c.rollback();
+                                throw e;
+                            } finally {
+                                c.setAutoCommit(true);
+                            }
+                            return null;
+                        });
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                }
+            } finally {
+                done.set(true);
+                writer.join();
+            }
+            assertThat(failures).as("transactions or batches that failed").isEmpty();
+            try (Connection c = db.connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM labels")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(200);
+            }
+        }
+    }
 }
