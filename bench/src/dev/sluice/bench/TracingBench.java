@@ -283,7 +283,7 @@ public final class TracingBench {
             long t0 = System.nanoTime();
             for (int i = 0; i < records; i++) {
                 awaitRoom(bodies, 10_000);
-                bodies.offer(new BodyRecord("req-" + i, i, "user-" + (i % 100), "bench-team", request, response));
+                bodies.offer(new BodyRecord("req-" + i, i, "user-" + (i % 100), "bench-team", request, response, "uid-" + i));
             }
             bodies.flush(600_000);
             throughput(md, store, "bodies (1.5 KB)", records, System.nanoTime() - t0);
