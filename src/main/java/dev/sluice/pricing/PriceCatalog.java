@@ -27,8 +27,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class PriceCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(PriceCatalog.class);
     private static final String RESOURCE = "/dev/sluice/pricing/prices.yaml";
-    /** Model names can come from requests and answers: a flood of new names logs ten lines a minute. */
-    private static final Throttle UNPRICED_LOG = new Throttle(10);
+    /**
+     * Model names can come from requests and answers: a flood of new names logs ten lines a minute. Per catalog
+     * (one per config generation, see callers), so one catalog's unknown models never silence another's warning.
+     */
+    private final Throttle unpricedLog = new Throttle(10);
 
     private final Map<String, Price> prices;
     private final List<String> byLengthDesc;
@@ -94,7 +97,7 @@ public final class PriceCatalog {
             }
         }
         if (p == null) {
-            long admitted = UNPRICED_LOG.admit();
+            long admitted = unpricedLog.admit();
             if (admitted >= 0) {
                 LOG.warn("no price for model {}: its calls cost 0 (budgets do not see them); add it under prices: in the config{}",
                         LogSafe.quote(model), Throttle.note(admitted));
