@@ -33,6 +33,10 @@ public final class Lexicon {
     private final Map<String, List<Term>> byFirstWord = new HashMap<>();
     private final Map<String, List<Term>> byPrefix4 = new HashMap<>();
     private final Map<String, List<Term>> byAnchor = new HashMap<>();
+    // the maps above, frozen for probing by char range once load() has added every term
+    private RangeIndex exactIndex;
+    private RangeIndex prefixIndex;
+    private RangeIndex anchorIndex;
 
     private Lexicon() {}
 
@@ -61,6 +65,9 @@ public final class Lexicon {
         for (String w : extraWords) {
             lexicon.add("custom", 0.9, w, "");
         }
+        lexicon.exactIndex = new RangeIndex(lexicon.byFirstWord);
+        lexicon.prefixIndex = new RangeIndex(lexicon.byPrefix4);
+        lexicon.anchorIndex = new RangeIndex(lexicon.byAnchor);
         return lexicon;
     }
 
@@ -95,35 +102,62 @@ public final class Lexicon {
     List<Finding> find(String text) {
         Folded folded = Folded.of(text);
         String f = folded.text();
-        List<int[]> tokens = tokens(f);
+        int n = f.length();
         List<Finding> out = new ArrayList<>(0);
         // per regex term, the window (around its anchors) not yet searched; windows that overlap merge, so
         // a megabyte of anchors is searched once per term, not once per anchor (issue 14: 0.5 s for "idiot " x 175k)
         Map<Term, int[]> pending = new IdentityHashMap<>();
-        for (int t = 0; t < tokens.size(); t++) {
-            int[] tok = tokens.get(t);
-            String word = f.substring(tok[0], tok[1]);
-            List<Term> exact = byFirstWord.get(word);
+        // one pass: each word is a char range whose hash (String.hashCode's, and that of its first four chars) is
+        // computed while reading it, never a substring (a megabyte of IP addresses is half a million words)
+        int i = 0;
+        while (i < n) {
+            while (i < n && !Character.isLetterOrDigit(f.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            int h = 0;
+            int h4 = 0;
+            while (i < n) {
+                char c = f.charAt(i);
+                if (!(Character.isLetterOrDigit(c) || c == '\'' && i + 1 < n && Character.isLetter(f.charAt(i + 1)))) {
+                    break;
+                }
+                h = 31 * h + c;
+                if (i - start == 3) {
+                    h4 = h;
+                }
+                i++;
+            }
+            int end = i;
+            int len = end - start;
+            if (len == 0) {
+                continue;
+            }
+            if (len <= 4) {
+                h4 = h;
+            }
+            List<Term> exact = exactIndex.get(h, f, start, len);
             if (exact != null) {
                 for (Term term : exact) {
-                    int end = phraseEnd(f, tokens, t, term);
-                    if (end > 0) {
-                        out.add(finding(folded, term, tok[0], end));
+                    int phrase = phraseEnd(f, end, term);
+                    if (phrase > 0) {
+                        out.add(finding(folded, term, start, phrase));
                     }
                 }
             }
-            List<Term> prefixed = byPrefix4.get(word.length() >= 4 ? word.substring(0, 4) : word);
+            List<Term> prefixed = prefixIndex.get(h4, f, start, Math.min(len, 4));
             if (prefixed != null) {
                 for (Term term : prefixed) {
-                    if (word.startsWith(term.words()[0]) && (term.words()[0].length() >= 4 || word.length() >= term.words()[0].length())) {
-                        out.add(finding(folded, term, tok[0], tok[1]));
+                    String first = term.words()[0];
+                    if (len >= first.length() && f.startsWith(first, start)) {
+                        out.add(finding(folded, term, start, end));
                     }
                 }
             }
-            List<Term> regexes = byAnchor.get(word);
+            List<Term> regexes = anchorIndex.get(h, f, start, len);
             if (regexes != null) {
-                int lo = Math.max(0, tok[0] - BEFORE);
-                int hi = Math.min(f.length(), tok[1] + AFTER);
+                int lo = Math.max(0, start - BEFORE);
+                int hi = Math.min(n, end + AFTER);
                 for (Term term : regexes) {
                     int[] range = pending.get(term);
                     if (range == null) {
@@ -154,67 +188,129 @@ public final class Lexicon {
         }
     }
 
-    /** The end of the phrase {@code term} starting at token t, or -1. */
-    private static int phraseEnd(String f, List<int[]> tokens, int t, Term term) {
+    /** The end of the phrase {@code term} whose first word ends at {@code from}, or -1. */
+    private static int phraseEnd(String f, int from, Term term) {
         String[] words = term.words();
-        if (t + words.length > tokens.size()) {
-            return -1;
-        }
-        for (int k = 1; k < words.length; k++) {
-            int[] tok = tokens.get(t + k);
-            String w = f.substring(tok[0], tok[1]);
-            boolean last = k == words.length - 1;
-            if (!(last && term.prefix() ? w.startsWith(words[k]) : w.equals(words[k]))) {
-                return -1;
-            }
-        }
         if (words.length == 1 && term.prefix()) {
             return -1; // single-word prefixes are matched through byPrefix4
         }
-        return tokens.get(t + words.length - 1)[1];
+        int end = from;
+        for (int k = 1; k < words.length; k++) {
+            long tok = nextToken(f, end);
+            if (tok < 0) {
+                return -1;
+            }
+            int start = (int) (tok >>> 32);
+            end = (int) tok;
+            int len = end - start;
+            boolean last = k == words.length - 1;
+            boolean matches = last && term.prefix()
+                    ? len >= words[k].length() && f.startsWith(words[k], start)
+                    : len == words[k].length() && f.startsWith(words[k], start);
+            if (!matches) {
+                return -1;
+            }
+        }
+        return end;
     }
 
     private static Finding finding(Folded folded, Term term, int start, int end) {
         return new Finding(term.category(), folded.rawIndex(start), folded.rawIndex(end - 1) + 1, term.weight());
     }
 
-    private static List<int[]> tokens(String f) {
-        List<int[]> out = new ArrayList<>();
+    /** The next word at or after {@code i} as {@code start << 32 | end}, or -1 if there is none. */
+    private static long nextToken(String f, int i) {
         int n = f.length();
-        int i = 0;
-        while (i < n) {
-            while (i < n && !Character.isLetterOrDigit(f.charAt(i))) {
-                i++;
-            }
-            int start = i;
-            while (i < n && (Character.isLetterOrDigit(f.charAt(i)) || f.charAt(i) == '\'' && i + 1 < n
-                    && Character.isLetter(f.charAt(i + 1)))) {
-                i++;
-            }
-            if (i > start) {
-                out.add(new int[] {start, i});
-            }
+        while (i < n && !Character.isLetterOrDigit(f.charAt(i))) {
+            i++;
         }
-        return out;
+        int start = i;
+        while (i < n && (Character.isLetterOrDigit(f.charAt(i)) || f.charAt(i) == '\'' && i + 1 < n
+                && Character.isLetter(f.charAt(i + 1)))) {
+            i++;
+        }
+        return i > start ? (long) start << 32 | i : -1;
     }
 
     /**
-     * The same span found twice (by overlapping regex windows) counts once. A set, not a scan of
-     * the findings so far: a megabyte of insults has 175,000 findings, and comparing each with all
-     * the earlier ones took minutes (issue 14).
+     * A read-only copy of a word map that is probed with a range of the text instead of a substring: a megabyte of
+     * one-character tokens (IP address tables) made half a million substrings and three map probes each (issue 14).
+     * Open addressing, linear probing; the hash is {@link String#hashCode} computed over the range.
+     */
+    private static final class RangeIndex {
+        private final String[] keys;
+        private final List<?>[] values;
+        private final int mask;
+
+        RangeIndex(Map<String, List<Term>> map) {
+            int size = Integer.highestOneBit(Math.max(4, map.size() * 4) - 1) << 1;
+            keys = new String[size];
+            values = new List<?>[size];
+            mask = size - 1;
+            for (Map.Entry<String, List<Term>> e : map.entrySet()) {
+                int slot = spread(e.getKey().hashCode()) & mask;
+                while (keys[slot] != null) {
+                    slot = (slot + 1) & mask;
+                }
+                keys[slot] = e.getKey();
+                values[slot] = List.copyOf(e.getValue());
+            }
+        }
+
+        /** The value for {@code text[start, start + len)}, whose {@link String#hashCode} is {@code h}. */
+        @SuppressWarnings("unchecked")
+        List<Term> get(int h, String text, int start, int len) {
+            for (int slot = spread(h) & mask; keys[slot] != null; slot = (slot + 1) & mask) {
+                String key = keys[slot];
+                if (key.length() == len && text.startsWith(key, start)) {
+                    return (List<Term>) values[slot];
+                }
+            }
+            return null;
+        }
+
+        private static int spread(int h) {
+            return h ^ (h >>> 16) ^ (h >>> 7);
+        }
+    }
+
+    /**
+     * The same span found twice (by overlapping regex windows) counts once; the first is kept. An open-addressing
+     * table of finding indices, not a set of keys: a megabyte of insults has 175,000 findings, and a key object plus
+     * a hash-set node for each was half the lexicon's time (issue 14). A list without duplicates is returned as is.
      */
     private static List<Finding> dedupe(List<Finding> in) {
-        if (in.size() < 2) {
+        int n = in.size();
+        if (n < 2) {
             return in;
         }
-        record Key(int start, int end, String type) {}
-        java.util.Set<Key> seen = new java.util.HashSet<>(in.size() * 2);
-        List<Finding> out = new ArrayList<>(in.size());
-        for (Finding f : in) {
-            if (seen.add(new Key(f.start(), f.end(), f.type()))) {
+        int bits = 32 - Integer.numberOfLeadingZeros(n * 2 - 1); // 2^bits >= 2n: at most half full
+        int[] table = new int[1 << bits]; // index + 1 of the first finding with that span and type; 0 = empty
+        int mask = table.length - 1;
+        List<Finding> out = null; // copied only once a duplicate shows up
+        for (int i = 0; i < n; i++) {
+            Finding f = in.get(i);
+            int h = (f.start() * 31 + f.end()) * 31 + f.type().hashCode();
+            int slot = (h * 0x9E3779B9) >>> (32 - bits);
+            boolean duplicate = false;
+            for (int k; (k = table[slot]) != 0; slot = (slot + 1) & mask) {
+                Finding g = in.get(k - 1);
+                if (g.start() == f.start() && g.end() == f.end() && g.type().equals(f.type())) {
+                    duplicate = true;
+                    break;
+                }
+            }
+            if (duplicate) {
+                if (out == null) {
+                    out = new ArrayList<>(in.subList(0, i));
+                }
+                continue;
+            }
+            table[slot] = i + 1;
+            if (out != null) {
                 out.add(f);
             }
         }
-        return out;
+        return out == null ? in : out;
     }
 }
