@@ -136,7 +136,10 @@ public final class DashboardBench {
         }
         p.put("Requests", List.of("analytics/requests?limit=50"));
         p.put("Requests, filtered (model, errors)", List.of("analytics/requests?model=gpt-4o&status=error&limit=50"));
-        p.put("Request", List.of("requests/" + s.requestId(), "feedback?request_id=" + s.requestId() + "&limit=50"));
+        // pages/request.js: the request's log row and its feedback (its captured body too, which the seeded store
+        // does not hold: that call answers 404, which the page shows as "not captured" and the bench would count as refused)
+        p.put("Request", List.of("logs?request_id=" + s.requestId() + "&limit=1",
+                "feedback?request_id=" + s.requestId() + "&limit=50"));
         p.put("Traces (default: last 24 h)", List.of("analytics/traces?from=24h&limit=50"));
         p.put("Traces, all time", List.of("analytics/traces?limit=50"));
         p.put("Trace", List.of("traces/" + s.traceId()));
