@@ -11,6 +11,8 @@ import dev.sluice.store.BodyRecord;
 import dev.sluice.store.RequestLogReader;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * {@code /admin/logs} (the request log), {@code /admin/logs/{id}/body} (a captured body) and
@@ -55,9 +57,25 @@ public final class LogsAdmin implements Endpoints {
      */
     private void body(AdminGuard.Call call) {
         String requestId = call.path("request_id");
-        BodyRecord b = bodies.find(requestId, call.who.visibleTeam()).orElseThrow(() -> SluiceException.notFound(
-                "No captured body for request '" + requestId + "'" + (call.who.visibleTeam() == null ? ""
-                        : " of team '" + call.who.visibleTeam() + "'") + ". Bodies are stored when tracing.capture"
+        String team = call.query("team");
+        if (call.who.team() != null) {
+            call.who.requireRead(team == null ? call.who.team() : team, "request bodies");
+        }
+        String readTeam = team != null ? team : call.who.visibleTeam();
+        if (readTeam == null) {
+            // request ids are chosen by clients (x-request-id): an organisation-wide reader must not be
+            // handed one team's body when it may have meant another's
+            List<String> teams = bodies.teamsUsing(requestId, 10);
+            if (teams.size() > 1) {
+                throw new SluiceException(409, "invalid_request_error", "ambiguous_request_id", "team",
+                        "Request id '" + requestId + "' was used by several teams (" + teams.stream()
+                                .map(t -> t == null ? "(no team)" : t).collect(Collectors.joining(", "))
+                                + "); add ?team=<team> to say whose body to read.");
+            }
+        }
+        BodyRecord b = bodies.find(requestId, readTeam).orElseThrow(() -> SluiceException.notFound(
+                "No captured body for request '" + requestId + "'" + (readTeam == null ? ""
+                        : " of team '" + readTeam + "'") + ". Bodies are stored when tracing.capture"
                         + " is metadata or full, a moment after the answer, and kept for retention.bodies."));
         call.send(200, Json.write(gen -> {
             gen.writeStartObject();

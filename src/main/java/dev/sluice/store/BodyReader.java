@@ -2,6 +2,8 @@ package dev.sluice.store;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,6 +39,28 @@ public final class BodyReader {
                     ps.setString(3, team);
                 }
                 return first(ps);
+            }
+        });
+    }
+
+    /**
+     * The teams whose captured bodies carry this client-visible id (at most {@code max}; a body captured
+     * before bodies carried their team counts as its request-log row's team, null when that has none):
+     * an organisation-wide reader asking for an id that several teams used must say which one it means.
+     */
+    public List<String> teamsUsing(String requestId, int max) {
+        String sql = "SELECT DISTINCT COALESCE(team, (SELECT MAX(r.team) FROM request_log r"
+                + " WHERE r.request_id = bodies.request_id)) FROM bodies WHERE request_id = ? LIMIT " + max;
+        return database.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, requestId);
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
             }
         });
     }

@@ -26,9 +26,16 @@ class BodyIdsPerTeamTest {
     static final Map<String, String> OWNER = Http.bearer(TestGateway.ADMIN_KEY);
 
     static void chat(TestGateway gw, String secret, String requestId, String text) {
+        chat(gw, secret, requestId, text, null);
+    }
+
+    static void chat(TestGateway gw, String secret, String requestId, String text, String user) {
         Map<String, String> headers = new HashMap<>(Http.bearer(secret));
         headers.put("x-request-id", requestId);
         ObjectNode body = Json.object().put("model", "gpt-4o-mini").put("max_tokens", 4);
+        if (user != null) {
+            body.put("user", user);
+        }
         body.putArray("messages").addObject().put("role", "user").put("content", text);
         Http.Response r = gw.http().post("/v1/chat/completions", body, headers);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -81,6 +88,74 @@ class BodyIdsPerTeamTest {
             Http.Response items = gw.http().get("/admin/datasets/beta-set", Http.bearer(betaAdmin));
             assertThat(items.status()).as(items.body()).isEqualTo(200);
             assertThat(items.body()).contains("bananas").doesNotContain("apricots");
+        }
+    }
+
+    @Test
+    @DisplayName("an organisation-wide reader asking for an id two teams used gets a 409 naming them, and reads either"
+            + " body with ?team=; a team admin cannot use ?team= to read another team's")
+    void ambiguousIdsAskForTheTeam() {
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
+                tracing:
+                  capture: full
+                """, Clock.systemUTC())) {
+            String alpha = key(gw, "alpha");
+            String beta = key(gw, "beta");
+            String betaAdmin = adminKey(gw, "beta");
+            chat(gw, alpha, "shared-2", "alpha asks about apricots");
+            chat(gw, beta, "shared-2", "beta asks about bananas");
+            chat(gw, beta, "only-beta", "beta asks about cherries");
+            assertThat(gw.gateway().awaitFlushed(Duration.ofSeconds(10))).isTrue();
+
+            Http.Response ambiguous = gw.http().get("/admin/logs/shared-2/body", OWNER);
+            assertThat(ambiguous.status()).as(ambiguous.body()).isEqualTo(409);
+            assertThat(ambiguous.json().path("error").path("code").asText()).isEqualTo("ambiguous_request_id");
+            assertThat(ambiguous.json().path("error").path("message").asText()).contains("alpha", "beta", "?team=");
+            assertThat(ambiguous.body()).doesNotContain("apricots", "bananas");
+
+            Http.Response b = gw.http().get("/admin/logs/shared-2/body?team=beta", OWNER);
+            assertThat(b.status()).as(b.body()).isEqualTo(200);
+            assertThat(b.body()).contains("bananas").doesNotContain("apricots");
+            Http.Response a = gw.http().get("/admin/logs/shared-2/body?team=alpha", OWNER);
+            assertThat(a.status()).as(a.body()).isEqualTo(200);
+            assertThat(a.body()).contains("apricots").doesNotContain("bananas");
+            Http.Response unique = gw.http().get("/admin/logs/only-beta/body", OWNER);
+            assertThat(unique.status()).as(unique.body()).isEqualTo(200);
+            assertThat(unique.body()).contains("cherries");
+
+            Http.Response other = gw.http().get("/admin/logs/shared-2/body?team=alpha", Http.bearer(betaAdmin));
+            assertThat(other.status()).as(other.body()).isEqualTo(403);
+            assertThat(other.body()).doesNotContain("apricots");
+        }
+    }
+
+    @Test
+    @DisplayName("a dataset item keeps the end user of its own team's request, so erasing that user erases the item")
+    void datasetItemsKeepTheirTeamsEndUser() {
+        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
+                tracing:
+                  capture: full
+                """, Clock.systemUTC())) {
+            String alpha = key(gw, "alpha");
+            String beta = key(gw, "beta");
+            String betaAdmin = adminKey(gw, "beta");
+            // alpha's user sorts after beta's: a lookup by id alone (MAX over both teams) picks alpha's
+            chat(gw, alpha, "shared-3", "alpha asks about apricots", "zed");
+            chat(gw, beta, "shared-3", "beta asks about bananas", "amy");
+            assertThat(gw.gateway().awaitFlushed(Duration.ofSeconds(10))).isTrue();
+            Http.Response made = gw.http().post("/admin/datasets", "{\"name\":\"beta-users\",\"team\":\"beta\"}",
+                    Http.bearer(betaAdmin));
+            assertThat(made.status()).as(made.body()).isIn(200, 201);
+            Http.Response added = gw.http().post("/admin/datasets/beta-users/items", "{\"items\": [{\"vars\": {\"input\":"
+                    + " \"bananas\"}, \"source_request_id\": \"shared-3\"}]}", Http.bearer(betaAdmin));
+            assertThat(added.status()).as(added.body()).isEqualTo(200);
+            assertThat(added.json().path("added").asInt()).isEqualTo(1);
+
+            Http.Response erased = gw.http().delete("/admin/users/amy", OWNER);
+            assertThat(erased.status()).as(erased.body()).isIn(200, 204);
+            Http.Response items = gw.http().get("/admin/datasets/beta-users", Http.bearer(betaAdmin));
+            assertThat(items.status()).as(items.body()).isEqualTo(200);
+            assertThat(items.body()).doesNotContain("bananas");
         }
     }
 }

@@ -79,7 +79,10 @@ public final class Datasets {
             int added = 0;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO eval_dataset_items (dataset, input_hash, vars,"
                     + " expected, metadata, source_request_id, created_at, end_user) VALUES (?, ?, ?, ?, ?, ?, ?,"
-                    + " (SELECT MAX(r.end_user) FROM request_log r WHERE r.request_id = ?))"
+                    // the end user of the source request of the dataset's own team (request ids are the
+                    // clients' own and two teams may use one); an organisation-wide dataset takes any team's
+                    + " (SELECT MAX(r.end_user) FROM request_log r, eval_datasets d WHERE r.request_id = ?"
+                    + " AND d.name = ? AND (d.team IS NULL OR r.team = d.team)))"
                     + " ON CONFLICT (dataset, input_hash) DO NOTHING")) {
                 for (Item item : items) {
                     ps.setString(1, dataset);
@@ -90,6 +93,7 @@ public final class Datasets {
                     ps.setString(6, item.sourceRequestId());
                     ps.setLong(7, now);
                     ps.setString(8, item.sourceRequestId());   // the logged request's end user, kept for erasure
+                    ps.setString(9, dataset);
                     added += ps.executeUpdate();
                 }
             }

@@ -15,10 +15,8 @@ export default {
   nav: false,
   async render(ctx) {
     const id = ctx.params[0];
-    const [rows, captured, feedback] = await Promise.all([
+    const [rows, feedback] = await Promise.all([
       api.get('logs', {request_id: id, limit: 1}),
-      // reading a body is audited by the admin API (body.read); 404 = not captured (or another team's)
-      api.get('logs/' + id + '/body').catch(e => (e.status === 404 ? null : Promise.reject(e))),
       api.get('feedback', {request_id: id, limit: 50}).catch(() => ({data: []})),
     ]);
     if (rows.data.length === 0) {
@@ -26,6 +24,10 @@ export default {
         h('p', {class: 'empty'}, 'There is no logged request with this id (the log is written a moment after the answer).'));
     }
     const r = rows.data[0];
+    // the body of this row's team: request ids are the clients' own, and two teams may have used one.
+    // Reading a body is audited by the admin API (body.read); 404 = not captured (or another team's)
+    const captured = await api.get('logs/' + id + '/body', r.team ? {team: r.team} : {})
+      .catch(e => (e.status === 404 || e.status === 409 ? null : Promise.reject(e)));
     const attempts = r.attempt_log || [];
     // the headroom of the request's key, team, end user and model now (end users and models: organisation-wide keys only)
     const orgWide = ctx.session.team == null;
