@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** {@link O200k#count} against jtokkit's own o200k_base count, on random Unicode and on real text. */
 class O200kTest {
     private static final Encoding JTOKKIT = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-    /** jtokkit 1.1.0's o200k_base pattern, compiled as jtokkit compiles it, to name the first differing piece. */
+    /** jtokkit 1.1.0's o200k_base pattern, compiled as jtokkit compiles it: the pieces must be its pieces. */
     private static final Pattern REGEX = Pattern.compile(String.join("|",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
@@ -39,11 +39,19 @@ class O200kTest {
     private static final int[] SUPPLEMENTARY = {0x1F600, 0x1F44D, 0x1F3FD, 0x1F1FA, 0x1F1F8, 0x20000, 0x2A6D6,
         0x1D400, 0x1D7CE, 0x10400, 0x10428, 0x1E900, 0x1E922, 0x16F8F, 0x1D165, 0xE0001, 0x1F9D1};
 
+    /**
+     * The same pieces as the regex (a different split can give the same count by chance, e.g. {@code it'ſ} as one
+     * piece or as {@code it} + {@code 'ſ}) and the same count as jtokkit.
+     */
     private static void assertSame(String text) {
+        List<String> pieces = pieces(text);
+        List<String> expectedPieces = regexPieces(text);
+        if (!pieces.equals(expectedPieces)) {
+            assertThat(pieces).as("pieces of %s", escape(text)).isEqualTo(expectedPieces);
+        }
         int expected = JTOKKIT.countTokensOrdinary(text);
         int actual = O200k.count(text);
         if (actual != expected) {
-            assertThat(pieces(text)).as("pieces of %s", escape(text)).isEqualTo(regexPieces(text));
             assertThat(actual).as("tokens of %s", escape(text)).isEqualTo(expected);
         }
     }
