@@ -3,10 +3,12 @@ package dev.sluice.api;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.sluice.tokens.O200k;
 
 /**
- * Counts tokens with OpenAI's o200k_base encoding (jtokkit). Exact for OpenAI's current models,
- * a close estimate for others. The encoding loads on first use, not at start-up.
+ * Counts tokens with OpenAI's o200k_base encoding: exactly jtokkit's count ({@link O200k}, without its regex),
+ * exact for OpenAI's current models, a close estimate for others. The ranks load on first use, not at start-up;
+ * jtokkit's own encoding only if something truncates text to a token budget (the simulator).
  */
 public final class TokenCounter {
     /** Per-message framing tokens in OpenAI's chat format (role markers, separators). */
@@ -20,7 +22,7 @@ public final class TokenCounter {
     }
 
     public static int count(String text) {
-        return text == null || text.isEmpty() ? 0 : Holder.ENCODING.countTokensOrdinary(text);
+        return O200k.count(text);
     }
 
     /** Prompt tokens of a chat request, counted the way OpenAI bills them. */
@@ -42,7 +44,7 @@ public final class TokenCounter {
         return total;
     }
 
-    /** Encodes text to token ids, for generators that need to cut text at a token boundary. */
+    /** The longest prefix of {@code text} within {@code maxTokens} tokens, cut at a token boundary (jtokkit). */
     public static String truncate(String text, int maxTokens) {
         var tokens = Holder.ENCODING.encode(text, maxTokens);
         return Holder.ENCODING.decode(tokens.getTokens());

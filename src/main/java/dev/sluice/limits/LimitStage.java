@@ -62,11 +62,11 @@ public final class LimitStage implements Stage {
         // only token-per-minute and budget buckets need the estimate
         int estimatedTokens = 0;
         double estimatedCost = 0;
-        if (buckets.stream().anyMatch(b -> b.kind() == Bucket.Kind.TOKENS_PER_MINUTE || b.kind().budget())) {
+        if (needsEstimate(buckets)) {
             estimatedTokens = estimateTokens(ex);
             Price price = prices.find(priceModelOf.getOrDefault(ex.requestedModel(), ex.requestedModel()));
             estimatedCost = price == null ? 0 : price.estimate(estimatedTokens - estimatedOutput(ex), estimatedOutput(ex));
-            buckets = buckets(ex, estimatedTokens, estimatedCost, now);
+            buckets = withEstimates(buckets, estimatedTokens, estimatedCost);
         }
         Decision decision;
         try {
@@ -124,6 +124,26 @@ public final class LimitStage implements Stage {
                 alerts.check(b, by.spent(b), clock.millis());
             }
         }
+    }
+
+    private static boolean needsEstimate(List<Bucket> buckets) {
+        for (Bucket b : buckets) {
+            if (b.kind() == Bucket.Kind.TOKENS_PER_MINUTE || b.kind().budget()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The same buckets taking the estimates (their ids are kept, not built again). */
+    private static List<Bucket> withEstimates(List<Bucket> buckets, int tokens, double cost) {
+        List<Bucket> out = new ArrayList<>(buckets.size());
+        for (Bucket b : buckets) {
+            double amount = b.kind() == Bucket.Kind.TOKENS_PER_MINUTE ? tokens : b.kind().budget() ? cost : b.amount();
+            out.add(amount == b.amount() ? b
+                    : new Bucket(b.id(), b.kind(), b.scope(), b.subject(), b.limit(), amount, b.ttlMillis()));
+        }
+        return out;
     }
 
     private List<Bucket> buckets(Exchange ex, int tokens, double cost, long now) {

@@ -12,10 +12,25 @@ public final class Periods {
 
     private Periods() {}
 
+    /** The keys of one UTC day, made once a day rather than formatted for every request's budget buckets. */
+    private record Keys(long epochDay, String day, String month) {}
+
+    private static volatile Keys today = keys(0);
+
+    private static Keys keys(long epochDay) {
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
+        return new Keys(epochDay, "d:" + DAY.format(date), "m:" + MONTH.format(date));
+    }
+
     /** e.g. {@code d:20261123} or {@code m:202611}. */
     public static String key(Bucket.Kind kind, long nowMillis) {
-        LocalDate date = LocalDate.ofInstant(Instant.ofEpochMilli(nowMillis), ZoneOffset.UTC);
-        return kind == Bucket.Kind.DAILY_USD ? "d:" + DAY.format(date) : "m:" + MONTH.format(date);
+        long epochDay = Math.floorDiv(nowMillis, 86_400_000L);
+        Keys keys = today;
+        if (keys.epochDay() != epochDay) {
+            keys = keys(epochDay);
+            today = keys; // a race only makes the same keys twice
+        }
+        return kind == Bucket.Kind.DAILY_USD ? keys.day() : keys.month();
     }
 
     /** Epoch millis when the period containing {@code nowMillis} began. */
