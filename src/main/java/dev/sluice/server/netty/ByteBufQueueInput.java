@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Bytes a channel's event loop receives, as a blocking {@link InputStream} for one virtual thread:
@@ -37,7 +37,16 @@ public final class ByteBufQueueInput extends InputStream {
     private final int highWater;
     private final long timeoutNanos;
     private final Runnable abandon;
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /**
+     * One reader, any number of writers (the event loop; a watchdog's {@link #close}). Not a
+     * {@code LinkedBlockingQueue}: its {@code add} takes the reader's lock to signal it, so an event
+     * loop could wait for a reader's carrier that the OS had descheduled, and each timed wait made a
+     * condition node and parked two frames deeper (the frozen stack of every open stream's thread,
+     * once per SSE event). The reader parks itself and the writers unpark it.
+     */
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    /** The reader while it is parked in {@link #take}, so that writers know whom to wake. */
+    private volatile Thread waiter;
     private final AtomicLong queued = new AtomicLong();
     private volatile boolean paused;
     private volatile boolean ended;
@@ -71,7 +80,7 @@ public final class ByteBufQueueInput extends InputStream {
                 paused = true;
                 channel.config().setAutoRead(false);
             }
-            queue.add(piece);
+            put(piece);
         } else {
             piece.release();
         }
@@ -85,7 +94,7 @@ public final class ByteBufQueueInput extends InputStream {
         if (closed) {
             ReferenceCountUtil.release(item);
         } else {
-            queue.add(item);
+            put(item);
         }
     }
 
@@ -94,7 +103,7 @@ public final class ByteBufQueueInput extends InputStream {
         if (!ended) {
             ended = true;
             complete = true;
-            queue.add(END);
+            put(END);
         }
     }
 
@@ -102,7 +111,7 @@ public final class ByteBufQueueInput extends InputStream {
     public void fail(Throwable cause) {
         if (!ended) {
             ended = true;
-            queue.add(cause == null ? new IOException("the connection failed") : cause);
+            put(cause == null ? new IOException("the connection failed") : cause);
         }
     }
 
@@ -158,19 +167,47 @@ public final class ByteBufQueueInput extends InputStream {
         if (last != null) {
             return last;
         }
-        Object o;
-        try {
-            o = timeoutNanos > 0 ? queue.poll(timeoutNanos, TimeUnit.NANOSECONDS) : queue.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (Thread.currentThread().isInterrupted()) {
             giveUp();
             throw new InterruptedIOException("interrupted while waiting for the connection");
         }
-        if (o == null) {
-            giveUp();
-            throw new SocketTimeoutException("nothing arrived for " + timeoutNanos / 1_000_000 + " ms");
+        Object o = queue.poll();
+        if (o != null) {
+            return o;
+        }
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        waiter = Thread.currentThread();
+        try {
+            // a writer adds, then unparks the waiter it sees: set before the poll, so no item goes unnoticed
+            while ((o = queue.poll()) == null) {
+                if (Thread.currentThread().isInterrupted()) {
+                    giveUp();
+                    throw new InterruptedIOException("interrupted while waiting for the connection");
+                }
+                if (deadline == 0) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        giveUp();
+                        throw new SocketTimeoutException("nothing arrived for " + timeoutNanos / 1_000_000 + " ms");
+                    }
+                    LockSupport.parkNanos(this, left);
+                }
+            }
+        } finally {
+            waiter = null;
         }
         return o;
+    }
+
+    /** Queues {@code o} for the reader and wakes it if it waits. */
+    private void put(Object o) {
+        queue.add(o);
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
     }
 
     /** Records the end; returns false for a clean end and throws for a failure. */
@@ -263,7 +300,7 @@ public final class ByteBufQueueInput extends InputStream {
                 ReferenceCountUtil.release(o);
             }
         }
-        queue.add(new IOException("the stream was closed"));
+        put(new IOException("the stream was closed"));
         resume();
     }
 }

@@ -277,7 +277,7 @@ final class NettyCall extends HttpCall {
                 } else {
                     send(false);
                     if (len > buf.length) {
-                        push(Unpooled.copiedBuffer(b, off, len), false);
+                        push(direct(b, off, len), false);
                         return;
                     }
                 }
@@ -288,23 +288,38 @@ final class NettyCall extends HttpCall {
 
         private void send(boolean flush) throws IOException {
             if (count > 0) {
-                push(Unpooled.copiedBuffer(buf, 0, count), flush);
+                push(direct(buf, 0, count), flush);
                 count = 0;
             } else if (flush) {
                 channel.flush();
             }
         }
 
-        private void push(io.netty.buffer.ByteBuf data, boolean flush) throws IOException {
-            ChannelFuture f = flush ? channel.writeAndFlush(new DefaultHttpContent(data))
-                    : channel.write(new DefaultHttpContent(data));
-            awaitWritable(f);
+        /**
+         * The bytes in a buffer of the channel's allocator (pooled and direct with epoll): a heap buffer
+         * would be copied into a direct one again by the channel before the socket write.
+         */
+        private io.netty.buffer.ByteBuf direct(byte[] b, int off, int len) {
+            return channel.alloc().ioBuffer(len).writeBytes(b, off, len);
         }
 
-        /** Back-pressure: while the client reads slower than the stream is written, the writer waits. */
-        private void awaitWritable(ChannelFuture f) throws IOException {
-            if (!channel.isWritable()) {
-                channel.flush();
+        /**
+         * Hands a piece to the event loop. While the connection is writable (the usual case: an SSE event
+         * every few ms to a client that keeps up) it goes without a promise, so a stream's events cost no
+         * promise object and no listener notification on the loop — a failed write still closes the
+         * connection, which marks this call gone ({@link Front#exceptionCaught}). Once the client reads
+         * slower than the stream is written (the outbound buffer over its high-water mark), the writer waits
+         * for its piece to reach the socket: back-pressure, one piece later than the mark was crossed.
+         */
+        private void push(io.netty.buffer.ByteBuf data, boolean flush) throws IOException {
+            if (channel.isWritable()) {
+                if (flush) {
+                    channel.writeAndFlush(new DefaultHttpContent(data), channel.voidPromise());
+                } else {
+                    channel.write(new DefaultHttpContent(data), channel.voidPromise());
+                }
+            } else {
+                ChannelFuture f = channel.writeAndFlush(new DefaultHttpContent(data));
                 try {
                     f.await();
                 } catch (InterruptedException e) {
@@ -341,7 +356,7 @@ final class NettyCall extends HttpCall {
                 throw goneException();
             }
             if (count > 0) {
-                channel.write(new DefaultHttpContent(Unpooled.copiedBuffer(buf, 0, count)), channel.voidPromise());
+                channel.write(new DefaultHttpContent(direct(buf, 0, count)), channel.voidPromise());
                 count = 0;
             }
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());

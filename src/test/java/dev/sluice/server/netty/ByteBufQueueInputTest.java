@@ -129,4 +129,49 @@ class ByteBufQueueInputTest {
         empty.end();
         assertThat(empty.nextItem()).isNull();
     }
+
+    @Test
+    @DisplayName("a reader that waits for every piece while another thread offers them one at a time gets all of them, in order")
+    void noWakeUpIsLost() throws Exception {
+        // one piece per wait, as an SSE stream's reader sees them: a wake-up lost between the reader's
+        // last look at the queue and its park would leave the reader waiting for a piece already queued
+        for (int round = 0; round < 20; round++) {
+            ByteBufQueueInput in = new ByteBufQueueInput(new EmbeddedChannel(), 1 << 20, 0, null);
+            CompletableFuture<String> read = reader(in);
+            StringBuilder want = new StringBuilder();
+            for (int i = 0; i < 500; i++) {
+                String piece = i + ",";
+                want.append(piece);
+                in.offer(bytes(piece), false);
+                if (i % 7 == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            in.end();
+            assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo(want.toString());
+        }
+    }
+
+    @Test
+    @DisplayName("a reader interrupted while it waits fails with InterruptedIOException, keeps its interrupt and gives the connection up")
+    void interruptWakesAWaitingReader() throws Exception {
+        AtomicInteger abandoned = new AtomicInteger();
+        ByteBufQueueInput in = new ByteBufQueueInput(new EmbeddedChannel(), 1024, 0, abandoned::incrementAndGet);
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                in.read();
+                failure.complete(null);
+            } catch (Throwable e) {
+                failure.complete(e);
+            }
+            stillInterrupted.complete(Thread.currentThread().isInterrupted());
+        });
+        Thread.sleep(50); // the reader waits: nothing was offered
+        t.interrupt();
+        assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(java.io.InterruptedIOException.class);
+        assertThat(stillInterrupted.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(abandoned).hasValue(1);
+    }
 }
