@@ -3,19 +3,17 @@ package dev.sluice.limits;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /** Budget periods are UTC days and UTC months. */
 public final class Periods {
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyyMM");
-
     private Periods() {}
 
     /** e.g. {@code d:20261123} or {@code m:202611}. */
     public static String key(Bucket.Kind kind, long nowMillis) {
-        LocalDate date = LocalDate.ofInstant(Instant.ofEpochMilli(nowMillis), ZoneOffset.UTC);
-        return kind == Bucket.Kind.DAILY_USD ? "d:" + DAY.format(date) : "m:" + MONTH.format(date);
+        // digits by arithmetic: a DateTimeFormatter (two per budgeted request) was ~1% of a request's CPU samples
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(nowMillis, 86_400_000L));
+        int month = date.getYear() * 100 + date.getMonthValue();
+        return kind == Bucket.Kind.DAILY_USD ? "d:" + (month * 100 + date.getDayOfMonth()) : "m:" + month;
     }
 
     /** Epoch millis when the period containing {@code nowMillis} began. */
