@@ -2,6 +2,7 @@ package dev.sluice.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,14 +28,38 @@ public final class ChatRequestCodec {
 
     private ChatRequestCodec() {}
 
+    /**
+     * Reads a client's request body. The messages (most of a request) are streamed straight into
+     * {@link ChatMessage}s and the other fields into a small tree, instead of parsing the whole body
+     * into a tree first ({@code CodecBench.requestParse}). Whatever the streamed read does not take
+     * as is (anything invalid or unusual: a bad role, a missing content, a duplicate field, malformed
+     * JSON) sends the body through the tree read, so the answer and its error are the tree read's.
+     */
     public static ChatRequest read(byte[] body) {
-        return read(Json.parse(body));
+        ObjectNode root;
+        List<ChatMessage> messages;
+        try {
+            root = Json.object();
+            messages = StreamedMessages.read(body, root);
+        } catch (IOException e) {
+            messages = null;
+            root = null;
+        }
+        if (messages == null) {
+            return read(Json.parse(body));
+        }
+        return read(root, messages);
     }
 
     public static ChatRequest read(JsonNode root) {
         if (!root.isObject()) {
             throw SluiceException.invalidRequest(null, "The request body must be a JSON object.");
         }
+        return read(root, null);
+    }
+
+    /** {@code streamed}: the messages, already read and validated; null to read them from {@code root}. */
+    private static ChatRequest read(JsonNode root, List<ChatMessage> streamed) {
         // a stored prompt (issue 16) brings its model and its messages: the request may leave them out,
         // and the prompt stage fills them in (or answers 400 when the prompt has no model either)
         boolean storedPrompt = Fields.present(root, PROMPT) != null;
@@ -43,19 +68,7 @@ public final class ChatRequestCodec {
             throw SluiceException.invalidRequest("model", "'model' must not be empty.");
         }
         RequestLimits.check("model", model, RequestLimits.MAX_MODEL);
-        JsonNode messagesNode = Fields.optionalArray(root, "messages", "");
-        if (messagesNode == null && !storedPrompt) {
-            throw SluiceException.missing("messages");
-        }
-        if (messagesNode == null) {
-            messagesNode = Json.MAPPER.createArrayNode();
-        } else if (messagesNode.isEmpty() && !storedPrompt) {
-            throw SluiceException.invalidRequest("messages", "'messages' must contain at least one message.");
-        }
-        List<ChatMessage> messages = new ArrayList<>(messagesNode.size());
-        for (int i = 0; i < messagesNode.size(); i++) {
-            messages.add(MessageCodec.readRequestMessage(messagesNode.get(i), "messages[" + i + "]"));
-        }
+        List<ChatMessage> messages = streamed != null ? streamed : readMessages(root, storedPrompt);
         boolean stream = Boolean.TRUE.equals(Fields.optionalBoolean(root, "stream", ""));
         JsonNode streamOptions = Fields.optionalObject(root, "stream_options", "");
         boolean includeUsage = streamOptions != null
@@ -72,6 +85,23 @@ public final class ChatRequestCodec {
                 RequestLimits.check("user", Fields.optionalString(root, "user", ""), RequestLimits.MAX_USER),
                 readMetadata(root),
                 Fields.extras(root, KNOWN));
+    }
+
+    private static List<ChatMessage> readMessages(JsonNode root, boolean storedPrompt) {
+        JsonNode messagesNode = Fields.optionalArray(root, "messages", "");
+        if (messagesNode == null && !storedPrompt) {
+            throw SluiceException.missing("messages");
+        }
+        if (messagesNode == null) {
+            messagesNode = Json.MAPPER.createArrayNode();
+        } else if (messagesNode.isEmpty() && !storedPrompt) {
+            throw SluiceException.invalidRequest("messages", "'messages' must contain at least one message.");
+        }
+        List<ChatMessage> messages = new ArrayList<>(messagesNode.size());
+        for (int i = 0; i < messagesNode.size(); i++) {
+            messages.add(MessageCodec.readRequestMessage(messagesNode.get(i), "messages[" + i + "]"));
+        }
+        return messages;
     }
 
     private static List<Tool> readTools(JsonNode root) {

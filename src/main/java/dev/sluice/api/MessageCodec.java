@@ -25,20 +25,11 @@ final class MessageCodec {
         JsonNode content = node.get("content");
         if (content != null && !content.isNull()) {
             if (content.isArray()) {
-                int i = 0;
-                for (JsonNode part : content) {
-                    String partPath = path + ".content[" + i++ + "]";
-                    if (!part.isObject() || !part.path("type").isTextual()) {
-                        throw SluiceException.invalidType(partPath, "an object with a 'type'");
-                    }
-                    if ("text".equals(part.get("type").asText()) && !part.path("text").isTextual()) {
-                        throw SluiceException.invalidType(partPath + ".text", "a string");
-                    }
-                }
+                checkParts(content, path);
             } else if (!content.isTextual()) {
                 throw SluiceException.invalidType(path + ".content", "a string or an array of content parts");
             }
-        } else if (role.equals("user") || role.equals("system") || role.equals("developer")) {
+        } else if (needsContent(role)) {
             throw SluiceException.missing(path + ".content");
         }
         List<ToolCall> calls = readToolCalls(node, path, true);
@@ -50,6 +41,24 @@ final class MessageCodec {
                 Fields.extras(node, KNOWN));
     }
 
+    static boolean needsContent(String role) {
+        return role.equals("user") || role.equals("system") || role.equals("developer");
+    }
+
+    /** Each content part is an object with a string {@code type}, and a text part has a string {@code text}. */
+    static void checkParts(JsonNode content, String path) {
+        int i = 0;
+        for (JsonNode part : content) {
+            if (!part.isObject() || !part.path("type").isTextual()) {
+                throw SluiceException.invalidType(path + ".content[" + i + "]", "an object with a 'type'");
+            }
+            if ("text".equals(part.get("type").asText()) && !part.path("text").isTextual()) {
+                throw SluiceException.invalidType(path + ".content[" + i + "].text", "a string");
+            }
+            i++;
+        }
+    }
+
     /** Lenient read of an upstream's message: what is missing stays empty. */
     static ChatMessage readResponseMessage(JsonNode node) {
         JsonNode content = node.get("content");
@@ -58,7 +67,7 @@ final class MessageCodec {
                 textOrNull(node.get("tool_call_id")), Fields.extras(node, KNOWN));
     }
 
-    private static List<ToolCall> readToolCalls(JsonNode node, String path, boolean strict) {
+    static List<ToolCall> readToolCalls(JsonNode node, String path, boolean strict) {
         JsonNode calls = node.get("tool_calls");
         if (calls == null || calls.isNull()) {
             return List.of();

@@ -93,9 +93,12 @@ public final class Exchange {
         return uid;
     }
 
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
     private static String newUid() {
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        return String.format("%016x%016x", r.nextLong(), r.nextLong());
+        // not String.format("%016x%016x"), which parsed its format string on every request
+        return HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
     }
 
     public Operation operation() {

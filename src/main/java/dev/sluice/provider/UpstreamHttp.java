@@ -6,6 +6,8 @@ import dev.sluice.server.netty.ByteBufQueueInput;
 import dev.sluice.server.netty.NettyLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -15,6 +17,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -27,6 +31,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -58,7 +63,11 @@ public final class UpstreamHttp {
     private final String host;
     private final int port;
     private final String basePath;
-    private final String hostHeader;
+    private static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
+
+    /** Pre-encoded: Netty copies an AsciiString's bytes as they are instead of encoding a String per request. */
+    private final AsciiString hostHeader;
+    private volatile Target lastTarget;
     private final boolean tls;
     private final int connectTimeoutMillis;
     private final ConcurrentLinkedDeque<Channel> idle = new ConcurrentLinkedDeque<>();
@@ -77,7 +86,7 @@ public final class UpstreamHttp {
         this.basePath = p.endsWith("/") ? p : p + "/";
         boolean defaultPort = uri.getPort() < 0 || uri.getPort() == (tls ? 443 : 80);
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        this.hostHeader = defaultPort ? h : h + ":" + port;
+        this.hostHeader = new AsciiString(defaultPort ? h : h + ":" + port);
         this.connectTimeoutMillis = (int) Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE);
     }
 
@@ -107,8 +116,27 @@ public final class UpstreamHttp {
      *             {@code ?api-version=2024-10-21}. Characters not allowed in a URL are percent-encoded.
      */
     public Response postJson(String path, Map<String, String> headers, byte[] body, Duration readTimeout) {
-        FullHttpRequest request = request(HttpMethod.POST, path, headers, Unpooled.wrappedBuffer(body));
-        request.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        return postJson(path, headers, Unpooled.wrappedBuffer(body), readTimeout);
+    }
+
+    /**
+     * POSTs the JSON {@code writer} writes, generated straight into a pooled buffer that the connection
+     * writes and releases: no array of the body is made on the way (the byte[] overload's caller makes one).
+     */
+    public Response postJson(String path, Map<String, String> headers, Json.Writer writer, Duration readTimeout) {
+        ByteBuf body = ByteBufAllocator.DEFAULT.buffer();
+        try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
+            Json.write(out, writer);
+        } catch (IOException | RuntimeException e) {
+            body.release();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        return postJson(path, headers, body, readTimeout);
+    }
+
+    private Response postJson(String path, Map<String, String> headers, ByteBuf body, Duration readTimeout) {
+        FullHttpRequest request = request(HttpMethod.POST, path, headers, body);
+        request.headers().set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON);
         return exchange(request, readTimeout);
     }
 
@@ -118,15 +146,32 @@ public final class UpstreamHttp {
     }
 
     private FullHttpRequest request(HttpMethod method, String path, Map<String, String> headers, ByteBuf body) {
-        String target = basePath + encode(path.startsWith("/") ? path.substring(1) : path);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, body);
+        // no trailer headers: a request sent whole has none (the short constructor made an empty set per request)
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target(path), body,
+                DefaultHttpHeadersFactory.headersFactory().newHeaders(), EmptyHttpHeaders.INSTANCE);
         request.headers().set(HttpHeaderNames.HOST, hostHeader);
         for (Map.Entry<String, String> h : headers.entrySet()) {
             request.headers().set(h.getKey(), h.getValue());
         }
-        HttpUtil.setContentLength(request, body.readableBytes());
+        request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         return request;
     }
+
+    /**
+     * The request target of {@code path}: a provider asks the same path request after request (the
+     * operation's, or one per model), so the last one is kept rather than joined and scanned each time.
+     */
+    private String target(String path) {
+        Target last = lastTarget;
+        if (last != null && last.path().equals(path)) {
+            return last.target();
+        }
+        String target = basePath + encode(path.startsWith("/") ? path.substring(1) : path);
+        lastTarget = new Target(path, target);
+        return target;
+    }
+
+    private record Target(String path, String target) {}
 
     /** Percent-encodes what may not appear in a request target (spaces, non-ASCII, controls). */
     static String encode(String path) {

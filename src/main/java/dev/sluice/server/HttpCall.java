@@ -194,6 +194,14 @@ public abstract class HttpCall {
     }
 
     /**
+     * A JSON answer generated whole before it is sent (an error in the writer sends nothing). A
+     * transport may generate it straight into its own buffer; by default it is made into an array first.
+     */
+    public void sendJson(int status, Json.Writer writer) {
+        sendJson(status, Json.write(writer));
+    }
+
+    /**
      * A JSON answer written as it is generated, for answers too large to build in memory first. The
      * status is sent before the first byte, so the writer must have done everything that can fail.
      */

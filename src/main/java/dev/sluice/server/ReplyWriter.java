@@ -37,7 +37,7 @@ final class ReplyWriter {
         switch (reply) {
             case Reply.Chat chat -> {
                 costHeader(ex, call);
-                call.sendJson(200, ChatResponseCodec.writeResponse(chat.response()));
+                call.sendJson(200, gen -> ChatResponseCodec.writeResponse(gen, chat.response()));
                 ex.markFirstToken();
                 ex.complete(200, null);
             }

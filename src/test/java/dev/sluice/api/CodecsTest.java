@@ -84,6 +84,34 @@ class CodecsTest {
         assertThat(EmbeddingCodec.readRequest(EmbeddingCodec.writeRequest(read))).isEqualTo(read);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @DisplayName("the streamed read of a request body gives the same request as reading it as a tree")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "temperature": 0}
+            {"model": "m", "messages": [{"role": "user", "content": "x", "name": null, "tool_call_id": null, "x_extra": [1, {"a": 2}]}], "user": null}
+            {"model": "m", "messages": [{"role": "assistant", "content": null, "tool_calls": null}, {"role": "assistant"}, {"content": "y", "role": "function", "name": "f"}]}
+            {"model": "m", "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:x"}}, {"type": "text", "text": "t"}]}]}
+            {"model": "m", "messages": [{"role": "user", "content": "x", "e": 1, "e": 2, "f": 3}], "zz": 1, "aa": {"b": [true]}, "zz": 2}
+            {"messages": [{"role": "user", "content": "x"}], "model": "m", "stream": false, "seed": 12345678901, "max_tokens": 5}
+            {"model": "m", "prompt": {"id": "p"}, "messages": [{"role": "developer", "content": "d"}, {"role": "user", "content": "u"}]}
+            {"model": "m", "messages": [{"role": "user", "content": "x", "k": 3000000000}], "temperature": 0.7, "top_p": 1, "n": 1, "stream": true, "logprobs": false, "big": 123456789012345678901234567890, "f": 1.5e3, "neg": -2, "s": "t"}
+            """)
+    void streamedReadMatchesTreeRead(String body) {
+        assertThat(ChatRequestCodec.read(bytes(body))).isEqualTo(ChatRequestCodec.read(Json.parse(bytes(body))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @DisplayName("what the streamed read leaves to the tree read still gets the tree read's answer")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            {"model": "m", "messages": [{"role": "user", "content": "first"}], "messages": [{"role": "user", "content": "last"}]}    | last
+            {"model": "m", "messages": [{"role": "user", "content": 5, "content": "last"}]}                                          | last
+            {"model": "m", "messages": [{"role": "robot", "role": "user", "content": "last"}]}                                      | last
+            """)
+    void leftToTheTreeRead(String body, String text) {
+        assertThat(ChatRequestCodec.read(bytes(body)).messages()).singleElement()
+                .satisfies(m -> assertThat(m.text()).isEqualTo(text));
+    }
+
     @ParameterizedTest(name = "{0} → {1}")
     @DisplayName("each malformed field is a 400 invalid_request_error whose param is the field's path")
     @CsvSource(delimiter = '|', textBlock = """

@@ -8,7 +8,6 @@ import dev.sluice.api.ChunkStream;
 import dev.sluice.api.EmbeddingCodec;
 import dev.sluice.api.EmbeddingRequest;
 import dev.sluice.api.EmbeddingResponse;
-import dev.sluice.api.Json;
 import dev.sluice.config.NoOptions;
 import dev.sluice.config.OptionsSchema;
 import dev.sluice.provider.Call;
@@ -56,9 +55,10 @@ public final class OpenAiProvider implements Provider {
 
     @Override
     public ChatResponse chat(ChatRequest request, Call call) {
-        byte[] body = ChatRequestCodec.write(request.withModel(call.upstreamModel()));
-        try (UpstreamHttp.Response response = http.postJson(path(Operation.CHAT, call), headers(call), body,
-                call.timeout())) {
+        ChatRequest upstream = request.withModel(call.upstreamModel());
+        // written straight into the connection's buffer
+        try (UpstreamHttp.Response response = http.postJson(path(Operation.CHAT, call), headers(call),
+                gen -> ChatRequestCodec.write(gen, upstream, false), call.timeout())) {
             if (response.status() / 100 != 2) {
                 throw UpstreamErrors.fromResponse(name, response);
             }
@@ -68,8 +68,9 @@ public final class OpenAiProvider implements Provider {
 
     @Override
     public ChunkStream stream(ChatRequest request, Call call) {
-        byte[] body = Json.write(gen -> ChatRequestCodec.write(gen, request.withModel(call.upstreamModel()), true));
-        UpstreamHttp.Response response = http.postJson(path(Operation.CHAT, call), headers(call), body, call.timeout());
+        ChatRequest upstream = request.withModel(call.upstreamModel());
+        UpstreamHttp.Response response = http.postJson(path(Operation.CHAT, call), headers(call),
+                gen -> ChatRequestCodec.write(gen, upstream, true), call.timeout());
         if (response.status() / 100 != 2) {
             try (response) {
                 throw UpstreamErrors.fromResponse(name, response);

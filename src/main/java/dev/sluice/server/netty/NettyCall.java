@@ -1,6 +1,9 @@
 package dev.sluice.server.netty;
 
+import dev.sluice.api.Json;
 import dev.sluice.server.HttpCall;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -18,9 +21,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +47,7 @@ final class NettyCall extends HttpCall {
     private final boolean secure;
     /** At most this much of a request body waits in memory; past it the connection stops reading. */
     static final int BODY_HIGH_WATER = 256 * 1024;
+    private static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
     private final ByteBufQueueInput body;
     private final boolean gzip;
     private final HttpHeaders out = new DefaultHttpHeaders();
@@ -180,13 +186,38 @@ final class NettyCall extends HttpCall {
 
     @Override
     public void send(int status, String contentType, byte[] bytes) {
+        send(status, contentType, Unpooled.wrappedBuffer(bytes));
+    }
+
+    /**
+     * Generated straight into a pooled buffer of the connection, which the write releases: no array of
+     * the answer, and no copy of one into a direct buffer on the event loop.
+     */
+    @Override
+    public void sendJson(int status, Json.Writer writer) {
         if (sent) {
+            throw new IllegalStateException("the response was already sent");
+        }
+        ByteBuf body = channel.alloc().buffer();
+        try (ByteBufOutputStream stream = new ByteBufOutputStream(body)) {
+            Json.write(stream, writer);
+        } catch (IOException | RuntimeException e) {
+            body.release();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        send(status, APPLICATION_JSON, body);
+    }
+
+    private void send(int status, CharSequence contentType, ByteBuf body) {
+        if (sent) {
+            body.release();
             throw new IllegalStateException("the response was already sent");
         }
         sent = true;
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                Unpooled.wrappedBuffer(bytes), out, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+                body, out, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         connectionHeader(r);
         channel.writeAndFlush(r, channel.voidPromise());
     }
