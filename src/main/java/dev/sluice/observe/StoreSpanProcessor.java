@@ -34,6 +34,10 @@ final class StoreSpanProcessor implements SpanProcessor {
     static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("sluice.request_id");
     static final AttributeKey<String> END_USER = AttributeKey.stringKey("enduser.id");
 
+    /** The store's names of the kinds and status codes, by ordinal (not a new lower-cased string per span). */
+    private static final String[] KINDS = names(io.opentelemetry.api.trace.SpanKind.values());
+    private static final String[] STATUSES = names(io.opentelemetry.api.trace.StatusCode.values());
+
     private final BatchWriter<SpanRecord> writer;
     private final String service;
 
@@ -71,11 +75,19 @@ final class StoreSpanProcessor implements SpanProcessor {
     static SpanRecord record(SpanData d, String service) {
         String parent = d.getParentSpanContext().isValid() ? d.getParentSpanId() : null;
         return new SpanRecord(d.getTraceId(), d.getSpanId(), parent, d.getName(),
-                d.getKind().name().toLowerCase(Locale.ROOT), d.getStartEpochNanos(), d.getEndEpochNanos(),
-                d.getStatus().getStatusCode().name().toLowerCase(Locale.ROOT),
+                KINDS[d.getKind().ordinal()], d.getStartEpochNanos(), d.getEndEpochNanos(),
+                STATUSES[d.getStatus().getStatusCode().ordinal()],
                 d.getStatus().getDescription().isEmpty() ? null : d.getStatus().getDescription(), service,
                 d.getAttributes().get(SESSION), d.getAttributes().get(REQUEST_ID), d.getAttributes().get(END_USER),
                 json(d.getAttributes()), events(d.getEvents()), d.getAttributes().get(GenAi.TEAM));
+    }
+
+    private static String[] names(Enum<?>[] values) {
+        String[] names = new String[values.length];
+        for (Enum<?> v : values) {
+            names[v.ordinal()] = v.name().toLowerCase(Locale.ROOT);
+        }
+        return names;
     }
 
     static String json(Attributes attributes) {

@@ -12,6 +12,13 @@ import java.util.List;
  * the spend read back at a restart counts every request once.
  */
 public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
+    /** uids looked up per statement: one statement (prepared once) for every batch, NULL-padded. */
+    private static final int LOOKUP = 64;
+    private static final String STORED = "SELECT uid FROM request_log WHERE ts >= ? AND ts <= ? AND uid IN ("
+            + String.join(", ", java.util.Collections.nCopies(LOOKUP, "?")) + ")";
+    /** SQLite: the look-up, the insert and the rollups' upserts, prepared once per connection. */
+    private final Statements statements = new Statements();
+
     private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
             + " provider, upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms,"
             + " attempts, fallback_model, route_reason, attempt_log, team, cost_usd, cache_status, cache_similarity,"
@@ -34,12 +41,12 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
             Rollups.apply(c, insertReturning(c, batch));
             return;
         }
-        List<RequestRecord> fresh = notStored(c, batch);
+        List<RequestRecord> fresh = notStored(statements.get(c, STORED), batch);
         if (fresh.isEmpty()) {
             return;
         }
-        write(c, fresh);
-        Rollups.apply(c, fresh);
+        write(statements.get(c, INSERT), fresh);
+        Rollups.apply(c, fresh, statements);
     }
 
     /**
@@ -110,24 +117,21 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
     }
 
     /** The records of the batch whose uid is not in the log yet (and each uid once). */
-    private static List<RequestRecord> notStored(Connection c, List<RequestRecord> batch) throws SQLException {
+    private static List<RequestRecord> notStored(PreparedStatement ps, List<RequestRecord> batch) throws SQLException {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         for (RequestRecord r : batch) {
             min = Math.min(min, r.ts());
             max = Math.max(max, r.ts());
         }
-        StringBuilder sql = new StringBuilder("SELECT uid FROM request_log WHERE ts >= ? AND ts <= ? AND uid IN (");
-        for (int i = 0; i < batch.size(); i++) {
-            sql.append(i == 0 ? "?" : ", ?");
-        }
-        sql.append(')');
         java.util.Set<String> stored = new java.util.HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setLong(1, min);
-            ps.setLong(2, max);
-            for (int i = 0; i < batch.size(); i++) {
-                ps.setString(i + 3, batch.get(i).uid());
+        ps.setLong(1, min);
+        ps.setLong(2, max);
+        for (int from = 0; from < batch.size(); from += LOOKUP) {
+            for (int i = 0; i < LOOKUP; i++) {
+                int at = from + i;
+                // a NULL in the IN list matches nothing
+                ps.setString(i + 3, at < batch.size() ? batch.get(at).uid() : null);
             }
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -144,8 +148,8 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
         return fresh;
     }
 
-    private static void write(Connection c, List<RequestRecord> batch) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+    private static void write(PreparedStatement ps, List<RequestRecord> batch) throws SQLException {
+        try {
             for (RequestRecord r : batch) {
                 ps.setLong(1, r.ts());
                 ps.setString(2, r.requestId());
@@ -193,6 +197,9 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
                 ps.addBatch();
             }
             ps.executeBatch();
+        } catch (SQLException | RuntimeException e) {
+            ps.clearBatch(); // the statement is kept for the next batch
+            throw e;
         }
     }
 

@@ -256,6 +256,13 @@ public final class Rollups {
 
     /** Adds newly stored rows to every level, on the writer's connection, inside its transaction. */
     static void apply(Connection c, List<RequestRecord> stored) throws SQLException {
+        try (Statements statements = new Statements()) {
+            apply(c, stored, statements);
+        }
+    }
+
+    /** As {@link #apply(Connection, List)}, SQLite's upserts kept in {@code statements} from batch to batch. */
+    static void apply(Connection c, List<RequestRecord> stored, Statements statements) throws SQLException {
         if (stored.isEmpty()) {
             return;
         }
@@ -277,7 +284,7 @@ public final class Rollups {
             if (postgres) {
                 json.add(json(level, sorted));
             } else {
-                upsertRows(c, level, sorted);
+                upsertRows(statements.get(c, upsert(level)), level, sorted);
             }
         }
         if (postgres) {
@@ -296,8 +303,8 @@ public final class Rollups {
     }
 
     /** SQLite: one upsert per cell (local calls, no round trips). */
-    private static void upsertRows(Connection c, Level level, List<Cell> cells) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(upsert(level))) {
+    private static void upsertRows(PreparedStatement ps, Level level, List<Cell> cells) throws SQLException {
+        try {
             for (Cell cell : cells) {
                 int i = 1;
                 ps.setLong(i++, cell.ts);
@@ -321,6 +328,9 @@ public final class Rollups {
                 ps.addBatch();
             }
             ps.executeBatch();
+        } catch (SQLException | RuntimeException e) {
+            ps.clearBatch(); // the statement is kept for the next batch
+            throw e;
         }
     }
 

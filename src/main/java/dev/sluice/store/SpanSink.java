@@ -31,6 +31,8 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
             + " ON CONFLICT DO NOTHING RETURNING trace_id, span_id, start_ns";
 
     private volatile Boolean postgres;
+    /** SQLite: the insert and the summary's upsert, prepared once per connection (the merge function registered). */
+    private final Statements statements = new Statements(TraceSummaries::sqliteFunctions);
 
     @Override
     public void insert(Connection c, List<SpanRecord> batch) throws SQLException {
@@ -40,40 +42,44 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
         if (postgres == null) {
             postgres = TraceSummaries.postgres(c);
         }
-        List<SpanRecord> stored = postgres ? insertPostgres(c, batch) : insertSqlite(c, batch);
-        TraceSummaries.add(c, postgres, stored);
+        List<SpanRecord> stored = postgres ? insertPostgres(c, batch) : insertSqlite(statements.get(c, INSERT), batch);
+        TraceSummaries.add(c, postgres, stored, statements);
     }
 
-    private static List<SpanRecord> insertSqlite(Connection c, List<SpanRecord> batch) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (SpanRecord s : batch) {
-                ps.setString(1, s.traceId());
-                ps.setString(2, s.spanId());
-                ps.setString(3, s.parentSpanId());
-                ps.setString(4, s.name());
-                ps.setString(5, s.kind());
-                ps.setLong(6, s.startNanos());
-                ps.setLong(7, s.endNanos());
-                ps.setString(8, s.status());
-                ps.setString(9, s.statusMessage());
-                ps.setString(10, s.service());
-                ps.setString(11, s.sessionId());
-                ps.setString(12, s.requestId());
-                ps.setString(13, s.endUser());
-                ps.setString(14, s.attributes());
-                ps.setString(15, s.events());
-                ps.setString(16, s.team());
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            List<SpanRecord> stored = new ArrayList<>(batch.size());
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO) {
-                    stored.add(batch.get(i));
-                }
-            }
-            return stored;
+    private static List<SpanRecord> insertSqlite(PreparedStatement ps, List<SpanRecord> batch) throws SQLException {
+        for (SpanRecord s : batch) {
+            ps.setString(1, s.traceId());
+            ps.setString(2, s.spanId());
+            ps.setString(3, s.parentSpanId());
+            ps.setString(4, s.name());
+            ps.setString(5, s.kind());
+            ps.setLong(6, s.startNanos());
+            ps.setLong(7, s.endNanos());
+            ps.setString(8, s.status());
+            ps.setString(9, s.statusMessage());
+            ps.setString(10, s.service());
+            ps.setString(11, s.sessionId());
+            ps.setString(12, s.requestId());
+            ps.setString(13, s.endUser());
+            ps.setString(14, s.attributes());
+            ps.setString(15, s.events());
+            ps.setString(16, s.team());
+            ps.addBatch();
         }
+        int[] counts;
+        try {
+            counts = ps.executeBatch();
+        } catch (SQLException | RuntimeException e) {
+            ps.clearBatch(); // the statement is kept for the next batch
+            throw e;
+        }
+        List<SpanRecord> stored = new ArrayList<>(batch.size());
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO) {
+                stored.add(batch.get(i));
+            }
+        }
+        return stored;
     }
 
     private static List<SpanRecord> insertPostgres(Connection c, List<SpanRecord> batch) throws SQLException {

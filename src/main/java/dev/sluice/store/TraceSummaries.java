@@ -166,8 +166,13 @@ public final class TraceSummaries {
         return out;
     }
 
-    /** Adds the spans just stored (and only those) to their traces' summaries. */
-    static void add(Connection c, boolean postgres, Collection<SpanRecord> stored) throws SQLException {
+    /**
+     * Adds the spans just stored (and only those) to their traces' summaries.
+     *
+     * @param statements where SQLite's upsert is kept between batches (set up with {@link #sqliteFunctions})
+     */
+    static void add(Connection c, boolean postgres, Collection<SpanRecord> stored, Statements statements)
+            throws SQLException {
         if (stored.isEmpty()) {
             return;
         }
@@ -176,7 +181,7 @@ public final class TraceSummaries {
             days(c, rows);
             upsertPostgres(c, rows);
         } else {
-            upsertSqlite(c, rows);
+            upsertSqlite(statements.get(c, UPSERT_SQLITE), rows);
         }
     }
 
@@ -234,7 +239,29 @@ public final class TraceSummaries {
             "sluice_merge_list(trace_summary.services, excluded.services)");
     private static final String UPSERT_SQLITE = "INSERT INTO trace_summary (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?,"
             + " ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id, owner)" + MERGE.formatted("min", "max", NEW_ROOT,
-            "excluded.names", "excluded.services");
+            "sluice_merge_list(trace_summary.names, excluded.names)",
+            "sluice_merge_list(trace_summary.services, excluded.services)");
+
+    /**
+     * SQLite: registers {@code sluice_merge_list} on this connection ({@link #merge}, what PostgreSQL's function of
+     * that name does), so the upsert merges a stored row's lists itself: no read of the row before each upsert.
+     */
+    static void sqliteFunctions(Connection c) throws SQLException {
+        if (postgres(c)) {
+            return;
+        }
+        org.sqlite.Function.create(c, "sluice_merge_list", new org.sqlite.Function() {
+            @Override
+            protected void xFunc() throws SQLException {
+                String merged = merge(value_text(0), value_text(1));
+                if (merged == null) {
+                    result();
+                } else {
+                    result(merged);
+                }
+            }
+        }, 2, org.sqlite.Function.FLAG_DETERMINISTIC);
+    }
 
     /** PostgreSQL: one statement for the whole batch; the lists merged by sluice_merge_list (concurrent writers). */
     private static void upsertPostgres(Connection c, List<Summary> rows) throws SQLException {
@@ -291,44 +318,36 @@ public final class TraceSummaries {
     }
 
     /**
-     * SQLite: the lists merged here with the stored ones; safe because the spans were inserted first in this
-     * transaction, so it holds the database's write lock and no other writer changes these rows meanwhile.
+     * SQLite: one upsert per row, the statement kept between batches; a stored row's lists are merged by
+     * {@code sluice_merge_list} (see {@link #sqliteFunctions}) in the upsert itself.
      */
-    private static void upsertSqlite(Connection c, List<Summary> rows) throws SQLException {
-        try (PreparedStatement read = c.prepareStatement("SELECT names, services FROM trace_summary WHERE trace_id = ?"
-                + " AND owner = ?"); PreparedStatement ps = c.prepareStatement(UPSERT_SQLITE)) {
-            for (Summary r : rows) {
-                String names = list(r.names);
-                String services = list(r.services);
-                read.setString(1, r.traceId);
-                read.setString(2, r.owner);
-                try (ResultSet rs = read.executeQuery()) {
-                    if (rs.next()) {
-                        names = merge(rs.getString(1), names);
-                        services = merge(rs.getString(2), services);
-                    }
-                }
-                ps.setString(1, r.traceId);
-                ps.setString(2, r.owner);
-                ps.setLong(3, Math.floorDiv(r.start, DAY_NS) * DAY_NS);
-                ps.setLong(4, r.start);
-                ps.setLong(5, r.end);
-                ps.setInt(6, r.spans);
-                ps.setInt(7, r.errors);
-                ps.setString(8, r.rootName);
-                ps.setString(9, r.rootService);
-                if (r.rootStart == null) {
-                    ps.setNull(10, Types.BIGINT);
-                } else {
-                    ps.setLong(10, r.rootStart);
-                }
-                ps.setString(11, r.session);
-                ps.setString(12, r.model);
-                ps.setString(13, names);
-                ps.setString(14, services);
-                ps.addBatch();
+    private static void upsertSqlite(PreparedStatement ps, List<Summary> rows) throws SQLException {
+        for (Summary r : rows) {
+            ps.setString(1, r.traceId);
+            ps.setString(2, r.owner);
+            ps.setLong(3, Math.floorDiv(r.start, DAY_NS) * DAY_NS);
+            ps.setLong(4, r.start);
+            ps.setLong(5, r.end);
+            ps.setInt(6, r.spans);
+            ps.setInt(7, r.errors);
+            ps.setString(8, r.rootName);
+            ps.setString(9, r.rootService);
+            if (r.rootStart == null) {
+                ps.setNull(10, Types.BIGINT);
+            } else {
+                ps.setLong(10, r.rootStart);
             }
+            ps.setString(11, r.session);
+            ps.setString(12, r.model);
+            ps.setString(13, list(r.names));
+            ps.setString(14, list(r.services));
+            ps.addBatch();
+        }
+        try {
             ps.executeBatch();
+        } catch (SQLException | RuntimeException e) {
+            ps.clearBatch(); // the statement is kept for the next batch
+            throw e;
         }
     }
 
@@ -369,7 +388,9 @@ public final class TraceSummaries {
                 }
                 spans.addAll(SpanReader.spans(ps));
             }
-            add(c, postgres, spans);
+            try (Statements statements = new Statements(TraceSummaries::sqliteFunctions)) {
+                add(c, postgres, spans, statements);
+            }
         }
     }
 

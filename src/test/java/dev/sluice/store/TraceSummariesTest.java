@@ -153,6 +153,76 @@ class TraceSummariesTest {
 
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {"sqlite", "postgresql"})
+    @DisplayName("one writer's sink, its statements kept from batch to batch and across a replaced connection, keeps"
+            + " exact summaries: a trace's names and services lists merged over every batch its spans came in")
+    void keptStatementsAcrossBatches(String store) throws Exception {
+        long t0 = System.currentTimeMillis() - 3_600_000;
+        try (Database db = open(store)) {
+            BatchWriter.StoreTarget<SpanRecord> target = new BatchWriter.StoreTarget<>(db, new SpanSink());
+            List<List<SpanRecord>> deliveries = new ArrayList<>(deliveries(t0));
+            // one trace whose spans come in two batches: its stored row's lists are merged with the second's
+            deliveries.add(0, List.of(span(trace(999), "s1", null, "first-half", t0, t0 + 9, "ok", "svc-1", null, "team-a",
+                    null, null)));
+            deliveries.add(List.of(span(trace(999), "s2", "s1", "second-half", t0 + 1, t0 + 5, "ok", "svc-2", null,
+                    "team-a", null, null)));
+            for (int i = 0; i < deliveries.size(); i++) {
+                target.write(deliveries.get(i));
+                if (i == deliveries.size() / 2) {
+                    target.reset(); // the writer dropped its connection (a failed commit): the next batch gets a new one
+                }
+            }
+            target.reset();
+            for (String owner : List.of(TraceSummaries.ALL, "=team-a", "=team-b", "=")) {
+                assertThat(summaries(db, owner)).as(owner).isEqualTo(fromSpans(db, owner)).isNotEmpty();
+                assertThat(lists(db, owner, "names")).as(owner).isEqualTo(distinct(db, owner, "name"));
+                assertThat(lists(db, owner, "services")).as(owner).isEqualTo(distinct(db, owner, "service"));
+            }
+            for (String owner : List.of(TraceSummaries.ALL, "=team-a")) {
+                assertThat(lists(db, owner, "names").get(trace(999))).containsExactly("first-half", "second-half");
+                assertThat(lists(db, owner, "services").get(trace(999))).containsExactly("svc-1", "svc-2");
+            }
+        }
+    }
+
+    /** A list column of each summary row of an owner, as a set per trace. */
+    static Map<String, java.util.Set<String>> lists(Database db, String owner, String column) {
+        return db.withConnection(c -> {
+            Map<String, java.util.Set<String>> out = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, " + column + " FROM trace_summary WHERE owner = ?")) {
+                ps.setString(1, owner);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        java.util.Set<String> items = new java.util.TreeSet<>();
+                        for (String item : rs.getString(2).split(String.valueOf(TraceSummaries.SEP))) {
+                            if (!item.isEmpty()) {
+                                items.add(item);
+                            }
+                        }
+                        out.put(rs.getString(1), items);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The distinct values of a span column per trace, for an owner's spans. */
+    static Map<String, java.util.Set<String>> distinct(Database db, String owner, String column) {
+        String where = owner.equals(TraceSummaries.ALL) ? "" : " WHERE COALESCE(team, '') = '" + owner.substring(1) + "'";
+        return db.withConnection(c -> {
+            Map<String, java.util.Set<String>> out = new TreeMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT trace_id, " + column
+                    + " FROM spans" + where)) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new java.util.TreeSet<>()).add(rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
     @DisplayName("search filters (name, prefix, service, session, errors, duration, time) and keyset pages over the summaries")
     void searchFilters(String store) throws Exception {
         long t0 = System.currentTimeMillis() - 3_600_000;
