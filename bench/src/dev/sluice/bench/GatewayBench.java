@@ -276,13 +276,17 @@ public final class GatewayBench {
             for (String name : sets.contains("d") ? targets : List.<String>of()) {
                 switch (name) {
                     case "sluice" -> {
-                        results.startups().add(startups.sluice("sluice", "the launcher's JVM flags (" + String.join(" ",
-                                Servers.sluiceJavaOpts()) + ")", List.of()));
+                        String flags = "the launcher's JVM flags (" + String.join(" ", Servers.sluiceJavaOpts()) + ")";
+                        results.startups().add(startups.sluice("sluice", flags, List.of()));
                         if (!quick) {
+                            results.startups().add(startups.sluiceRestart("sluice, restart", flags, List.of()));
+                            // what ./sluice runs once its background training after a build has written the cache
                             List<String> aot = startups.aotCache();
                             if (aot != null) {
-                                results.startups().add(startups.sluice("sluice + AOT cache", "-XX:AOTCache (training run: "
-                                        + "start, 3 s of traffic, stop)", aot));
+                                String how = flags + " + -XX:AOTCache trained as the launcher does (demo --rounds 2)";
+                                results.startups().add(startups.sluice("sluice + AOT cache", how, aot));
+                                results.startups().add(startups.sluiceRestart("sluice + AOT cache, restart (launcher default)",
+                                        how, aot));
                             } else {
                                 notes.add("The AOT cache training run wrote no cache; see " + work.resolve("aot-train.log"));
                             }

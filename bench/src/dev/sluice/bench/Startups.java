@@ -11,7 +11,8 @@ import java.util.function.IntFunction;
 
 /**
  * Scenario (d): cold start to the first 200 on a chat completion (process spawn to answer, median
- * of 3 fresh starts) and resident memory when idle, right after start and after a warm-up.
+ * of 3 fresh starts) and resident memory when idle, right after start and after a warm-up. A first
+ * start gets a fresh database (Flyway migrates it), a restart one this build migrated before.
  */
 final class Startups {
     /** The JVM flags {@code ./sluice} starts the gateway with (keep in step with the launcher). */
@@ -60,21 +61,42 @@ final class Startups {
                 port -> new GatewayBench.Target("cold", "127.0.0.1", port, GatewayBench.portkeyHeaders(simPort)));
     }
 
-    /** A training run for Java's AOT cache; returns the flags that use it, or null if none was written. */
+    /**
+     * Restarts on a database an earlier start of the same build migrated (the usual restart of a
+     * deployment); {@link #sluice} measures first starts, each on a fresh database that Flyway migrates.
+     */
+    GatewayBench.Startup sluiceRestart(String label, String how, List<String> extraJvm) throws Exception {
+        List<String> jvm = jvmWith(extraJvm);
+        // one start, not measured, migrates restart.db; every measured start reuses it (the config is rewritten per port)
+        int first = Processes.freePort();
+        Process p = servers.java("restart-0", jvm, "serve", "--config",
+                servers.sluiceConfig("restart", first, simPort, false, true, true, null).toString());
+        try {
+            firstOk(new GatewayBench.Target("restart", "127.0.0.1", first, new String[0]), System.nanoTime() + 60_000_000_000L);
+        } finally {
+            Servers.stop(p);
+        }
+        return measure(label, how + "; restarts on a database already migrated by this build; auth off, limits,"
+                        + " request log and tracing on",
+                port -> servers.java("restart-" + (++seq), jvm, "serve", "--config",
+                        servers.sluiceConfig("restart", port, simPort, false, true, true, null).toString()),
+                port -> new GatewayBench.Target("cold", "127.0.0.1", port, new String[0]));
+    }
+
+    /**
+     * Java's AOT cache, trained the way the launcher trains it after a build ({@code demo --no-wait
+     * --rounds 2} with {@code -XX:AOTCacheOutput}, see ./sluice); returns the flags that use it (as the
+     * launcher passes them), or null if none was written.
+     */
     List<String> aotCache() throws Exception {
         Path aot = servers.work().resolve("sluice.aot");
         List<String> jvm = jvmWith(List.of("-XX:AOTCacheOutput=" + aot));
-        int port = Processes.freePort();
-        Process p = servers.java("aot-train", jvm, "serve", "--config",
-                servers.sluiceConfig("aot-train", port, simPort, false, true, true, null).toString());
-        GatewayBench.Target t = new GatewayBench.Target("aot", "127.0.0.1", port, new String[0]);
-        firstOk(t, System.nanoTime() + 60_000_000_000L);
-        warmUp(t, 3_000);
-        p.destroy();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        Process p = servers.java("aot-train", jvm, "demo", "--no-wait", "--port", Integer.toString(Processes.freePort()),
+                "--rounds", "2", "--db", servers.work().resolve("aot-train.db").toString());
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
-        return Files.isRegularFile(aot) ? List.of("-XX:AOTCache=" + aot) : null;
+        return Files.isRegularFile(aot) ? List.of("-XX:AOTCache=" + aot, "-Xlog:aot*=off") : null;
     }
 
     private static List<String> jvmWith(List<String> extra) {

@@ -1,17 +1,25 @@
 package dev.sluice.cli;
 
+import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code sluice} command. */
+/**
+ * The {@code sluice} command. Its subcommands are added in {@link #run}, not listed in the annotation:
+ * picocli builds the model of every listed command (and of their subcommands) by reflection before
+ * it parses anything, ~250 ms of a cold start, so a command line that names a subcommand gets only
+ * that one (help, version and anything unknown get them all).
+ */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Sluice: a self-hosted LLM gateway and control plane.",
-        subcommands = {DemoCommand.class, ServeCommand.class, SimCommand.class, KeysCommand.class, TeamsCommand.class,
-                CacheCommand.class, UsersCommand.class, GuardCommand.class, EvalCommand.class, DatasetsCommand.class,
-                LogsCommand.class, StatsCommand.class, PromptsCommand.class, ExperimentsCommand.class, ReviewsCommand.class, AlertsCommand.class, RolloutsCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Sluice: a self-hosted LLM gateway and control plane.")
 public final class Main implements Runnable {
+    /** The subcommands, in the order the help lists them. */
+    static final List<Class<?>> COMMANDS = List.of(DemoCommand.class, ServeCommand.class, SimCommand.class,
+            KeysCommand.class, TeamsCommand.class, CacheCommand.class, UsersCommand.class, GuardCommand.class,
+            EvalCommand.class, DatasetsCommand.class, LogsCommand.class, StatsCommand.class, PromptsCommand.class,
+            ExperimentsCommand.class, ReviewsCommand.class, AlertsCommand.class, RolloutsCommand.class,
+            CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -22,13 +30,29 @@ public final class Main implements Runnable {
         // java.util.logging (the simulator's Helidon, the JDK) goes to SLF4J with everything else.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        return new CommandLine(new Main())
-                .setCaseInsensitiveEnumValuesAllowed(true)
+        CommandLine root = new CommandLine(new Main());
+        for (Class<?> command : commandsFor(args)) {
+            root.addSubcommand(command);
+        }
+        return root.setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
                     return 1;
                 })
                 .execute(args);
+    }
+
+    /** The one subcommand the first argument names, or all of them ({@code help <command>}, options, a typo). */
+    static List<Class<?>> commandsFor(String... args) {
+        if (args.length > 0) {
+            for (Class<?> command : COMMANDS.subList(0, COMMANDS.size() - 1)) {
+                Command c = command.getAnnotation(Command.class);
+                if (c.name().equals(args[0]) || List.of(c.aliases()).contains(args[0])) {
+                    return List.of(command);
+                }
+            }
+        }
+        return COMMANDS;
     }
 
     @Override

@@ -183,8 +183,10 @@ public final class BatchWriter<T> implements AutoCloseable {
     /** The end user a record is about (for erasure), or null when records name none. */
     private final java.util.function.Function<T, String> endUser;
     private final java.util.concurrent.ConcurrentLinkedQueue<Purge> purges = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final ObjectWriter encoder;
-    private final ObjectReader decoder;
+    private final Class<T> type;
+    /** Made on first use (a spill, a replay): Jackson's (de)serializer of a record costs start-up time every writer rarely needs. */
+    private volatile ObjectWriter encoder;
+    private volatile ObjectReader decoder;
     private final Path spillFile;
     /** Spill lines that could not be read back, kept for a person to look at. */
     private final Path quarantineFile;
@@ -242,8 +244,7 @@ public final class BatchWriter<T> implements AutoCloseable {
         this.gatherMillis = flushInterval.toMillis();
         this.target = target;
         this.endUser = endUser;
-        this.encoder = Json.MAPPER.writerFor(type);
-        this.decoder = Json.MAPPER.readerFor(type);
+        this.type = type;
         this.spillFile = spillDir.resolve(name + ".spill.jsonl");
         this.quarantineFile = spillDir.resolve(name + ".spill.bad");
         this.runningMarker = spillDir.resolve(name + ".running");
@@ -582,7 +583,7 @@ public final class BatchWriter<T> implements AutoCloseable {
             // line in the file, which no replay could parse. getBytes turns an unpaired surrogate into '?'.
             StringBuilder lines = new StringBuilder(batch.size() * 256);
             for (T record : batch) {
-                lines.append(encoder.writeValueAsString(record)).append('\n');
+                lines.append(encoder().writeValueAsString(record)).append('\n');
             }
             java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
             try (FileChannel channel = FileChannel.open(spillFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
@@ -772,10 +773,27 @@ public final class BatchWriter<T> implements AutoCloseable {
         return record;
     }
 
+    // a race makes two equal, immutable instances: harmless
+    private ObjectWriter encoder() {
+        ObjectWriter w = encoder;
+        if (w == null) {
+            encoder = w = Json.MAPPER.writerFor(type);
+        }
+        return w;
+    }
+
+    private ObjectReader decoder() {
+        ObjectReader r = decoder;
+        if (r == null) {
+            decoder = r = Json.MAPPER.readerFor(type);
+        }
+        return r;
+    }
+
     /** The record of a spill line, or null when it cannot be read back ({@link #decodeError} says why). */
     private T tryDecode(String line) {
         try {
-            return decoder.readValue(line);
+            return decoder().readValue(line);
         } catch (IOException | RuntimeException e) {
             decodeError = e;
             return null;

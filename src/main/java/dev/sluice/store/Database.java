@@ -14,7 +14,8 @@ import org.flywaydb.core.api.FlywayException;
 
 /**
  * The store: embedded SQLite by default, PostgreSQL when several gateway instances share state.
- * Flyway brings the schema up to date at open, from the dialect's own migration folder.
+ * Flyway brings the schema up to date at open, from the dialect's own migration folder, unless this
+ * build did so last ({@link SchemaFingerprint}).
  *
  * <p>SQLite allows one writer at a time, so it gets two connections: one owned by the
  * request-log writer thread, and one shared under a lock by the low-traffic paths (keys, teams,
@@ -56,7 +57,13 @@ public final class Database implements AutoCloseable {
         }
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         try {
-            migrate(Flyway.configure().dataSource(url, null, null), "sqlite");
+            String fingerprint = SchemaFingerprint.of("sqlite");
+            try (Connection c = DriverManager.getConnection(url)) {
+                if (!SchemaFingerprint.matches(c, fingerprint)) {
+                    migrate(Flyway.configure().dataSource(url, null, null), "sqlite");
+                    SchemaFingerprint.store(c, fingerprint);
+                }
+            }
             Database db = new Database(Dialect.SQLITE, url, null);
             Rollups.backfill(db);
             return db;
@@ -83,7 +90,13 @@ public final class Database implements AutoCloseable {
                     + ". Check store.url and that the server is running.", e);
         }
         try {
-            migrate(Flyway.configure().dataSource(pool), "postgresql");
+            String fingerprint = SchemaFingerprint.of("postgresql");
+            try (Connection c = pool.getConnection()) {
+                if (!SchemaFingerprint.matches(c, fingerprint)) {
+                    migrate(Flyway.configure().dataSource(pool), "postgresql");
+                    SchemaFingerprint.store(c, fingerprint);
+                }
+            }
             Database db = new Database(Dialect.POSTGRES, jdbcUrl, pool);
             Partitions.ensure(db, System.currentTimeMillis());
             Rollups.backfill(db);

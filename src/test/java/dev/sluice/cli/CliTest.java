@@ -49,6 +49,21 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("a command line naming a subcommand builds only that one, and its help and errors still say 'sluice <command>'")
+    void oneSubcommand() {
+        assertThat(Main.commandsFor("serve", "--config", "x.yaml")).containsExactly(ServeCommand.class);
+        assertThat(Main.commandsFor("--help")).isEqualTo(Main.COMMANDS);
+        assertThat(Main.commandsFor("help", "keys")).isEqualTo(Main.COMMANDS);
+        assertThat(run("serve", "--help").out()).contains("Usage: sluice serve", "--config");
+        Run helpKeys = run("help", "keys");
+        assertThat(helpKeys.code()).isZero();
+        assertThat(helpKeys.out()).contains("Usage: sluice keys", "create", "revoke");
+        Run bad = run("serve", "--no-such-option");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.out()).contains("Unknown option: '--no-such-option'", "Usage: sluice serve");
+    }
+
+    @Test
     @DisplayName("guard eval prints precision, recall and false-positive rate per scanner")
     void guardEval() {
         Run eval = run("guard", "eval", "--no-classifier");
