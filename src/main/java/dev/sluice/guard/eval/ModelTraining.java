@@ -24,6 +24,16 @@ import java.util.function.ToDoubleFunction;
 public final class ModelTraining {
     /** The highest false-positive rate allowed on any validation source when picking the operating point. */
     public static final double VAL_MAX_FPR = 0.01;
+    /**
+     * The false-positive limits for documents' sentences, on the benign val documents not already
+     * flagged: pooled, and per source (sources under {@link #MIN_GROUP} rows pooled). With about 200
+     * benign val documents the user-turn limits (0.5% / 1%) leave no room at all: one benign code line
+     * ({@code response = requests.get(url, proxies=proxies, headers=headers)}, 0.9999) would set the
+     * point. Chosen on val (session 5): at 1% / 2% val document recall 53.7% -> 82.1%, val document
+     * false positives 1 -> 2 of 217; looser limits gained nothing more on val.
+     */
+    static final double SENTENCE_MAX_FPR = 0.01;
+    static final double SENTENCE_MAX_SOURCE_FPR = 0.02;
     /** Sources with fewer benign validation rows than this are pooled into one group (one text would be 8%). */
     public static final int MIN_GROUP = 100;
 
@@ -79,10 +89,13 @@ public final class ModelTraining {
         double docOp = operatingPoint(rows, positive, alongside, model, "document", maxFpr, maxGroupFpr, docs, "document_");
         extra.setAll(docs);
         extra.put("document_operating_point", docOp);
+        LinearTextModel withDocOp = model.withOperatingPoint(op, extra);
+        extra.put("document_sentence_operating_point",
+                sentenceOperatingPoint(rows, positive, alongside, withDocOp, SENTENCE_MAX_FPR, SENTENCE_MAX_SOURCE_FPR, extra));
         extra.put("operating_point_rule", "lowest probability with FPR <= " + maxFpr + " on the benign rows of the val split"
                 + " pooled and <= " + maxGroupFpr + " on every benign source of it (sources under " + MIN_GROUP
                 + " rows pooled), counting the detectors that run beside it; chosen apart for user turns (operating_point)"
-                + " and for documents and tool results (document_operating_point)");
+                + " and for documents and tool results (document_operating_point); documents' sentences: document_sentence_rule");
         return model.withOperatingPoint(op, extra);
     }
 
@@ -104,6 +117,43 @@ public final class ModelTraining {
             benign.computeIfAbsent(r.source(), k -> new ArrayList<>())
                     .add(new double[] {model.probability(r.text()), alongside.test(r) ? 1 : 0});
         }
+        List<double[][]> groups = groups(benign);
+        extra.put(prefix + "val_benign_sources", String.join(", ", benign.keySet()));
+        extra.put(prefix + "val_positives", valPos);
+        return LinearTextTrainer.operatingPoint(groups, maxFpr, maxGroupFpr);
+    }
+
+    /**
+     * The operating point of documents' sentences ({@link LinearTextModel#scoreDocument}): the lowest
+     * sentence probability at which the benign val documents not already flagged (by the detectors
+     * beside the model or by the model's windows at the document operating point, false positives
+     * whatever this point) stay within the same false-positive limits, so sentences add at most
+     * that much to the documents' false positives.
+     */
+    private static double sentenceOperatingPoint(List<PublicSets.Row> rows, Predicate<PublicSets.Row> positive,
+                                                 Predicate<PublicSets.Row> alongside, LinearTextModel model,
+                                                 double maxFpr, double maxGroupFpr, ObjectNode extra) {
+        Map<String, List<double[]>> benign = new LinkedHashMap<>();
+        int already = 0;
+        for (PublicSets.Row r : rows) {
+            if (!r.split().equals("val") || !r.channel().equals("document") || positive.test(r)) {
+                continue;
+            }
+            double[] p = model.documentProbabilities(r.text());
+            if (alongside.test(r) || p[0] >= model.documentOperatingPoint()) {
+                already++;
+                continue;
+            }
+            benign.computeIfAbsent(r.source(), k -> new ArrayList<>()).add(new double[] {Double.isNaN(p[1]) ? 0 : p[1], 0});
+        }
+        extra.put("document_sentence_val_benign_already_flagged", already);
+        extra.put("document_sentence_rule", "lowest sentence probability with FPR <= " + maxFpr + " pooled and <= "
+                + maxGroupFpr + " per source on the benign val documents the rules and windows do not already flag");
+        return LinearTextTrainer.operatingPoint(groups(benign), maxFpr, maxGroupFpr, 1);
+    }
+
+    /** Benign val sources as groups, those under {@link #MIN_GROUP} rows pooled into one. */
+    private static List<double[][]> groups(Map<String, List<double[]>> benign) {
         List<double[][]> groups = new ArrayList<>();
         List<double[]> small = new ArrayList<>();
         for (List<double[]> l : benign.values()) {
@@ -116,9 +166,7 @@ public final class ModelTraining {
         if (!small.isEmpty()) {
             groups.add(small.toArray(new double[0][]));
         }
-        extra.put(prefix + "val_benign_sources", String.join(", ", benign.keySet()));
-        extra.put(prefix + "val_positives", valPos);
-        return LinearTextTrainer.operatingPoint(groups, maxFpr, maxGroupFpr);
+        return groups;
     }
 
     /** Toxicity heads: which labels are positive for each. */

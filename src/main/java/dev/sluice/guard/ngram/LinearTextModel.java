@@ -125,10 +125,37 @@ public final class LinearTextModel {
         return header.path("document_operating_point").asDouble(operatingPoint);
     }
 
-    /** {@link #score} for a document or tool result: calibrated at {@link #documentOperatingPoint()}. */
+    /**
+     * The operating point of a document's sentences (header {@code document_sentence_operating_point},
+     * chosen on the benign validation documents), or 1 (off) for a model without one.
+     */
+    public double sentenceOperatingPoint() {
+        return header.path("document_sentence_operating_point").asDouble(1);
+    }
+
+    /**
+     * {@link #score} for a document or tool result: its windows calibrated at {@link
+     * #documentOperatingPoint()} and, when the model has a sentence operating point, each of its
+     * sentences (runs of tokens ended by {@code . ! ?} or a line break) calibrated at {@link
+     * #sentenceOperatingPoint()}; the higher counts. An injection inside a document is usually a
+     * sentence or two addressed to the assistant among ordinary text: within a 128-token window its
+     * few tokens are diluted by the document around them, on their own they are not.
+     */
     public double scoreDocument(String text) {
         double op = documentOperatingPoint();
-        return calibrate(sigmoid(maxLogit(text, stopLogit(op))), op);
+        double sop = sentenceOperatingPoint();
+        double[] logits = documentLogits(text, stopLogit(op), sop >= 1 ? Double.NaN : stopLogit(sop));
+        double window = calibrate(sigmoid(logits[0]), op);
+        return Double.isNaN(logits[1]) ? window : Math.max(window, calibrate(sigmoid(logits[1]), sop));
+    }
+
+    /**
+     * {window probability, highest sentence probability} of a document (the sentence one NaN for a
+     * text without tokens); for choosing the operating points on validation data.
+     */
+    public double[] documentProbabilities(String text) {
+        double[] l = documentLogits(text, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
+        return new double[] {sigmoid(l[0]), Double.isNaN(l[1]) ? Double.NaN : sigmoid(l[1])};
     }
 
     static double calibrate(double p, double op) {
@@ -177,37 +204,55 @@ public final class LinearTextModel {
      * text (the rules still read all of it).
      */
     public double maxLogit(String text, double stopAt) {
+        return documentLogits(text, stopAt, Double.NaN)[0];
+    }
+
+    /**
+     * {highest window logit, highest sentence logit}, read as {@link #maxLogit(String, double)} reads
+     * (the long-text cascade included: there the sentences of the stretches it re-reads are scored).
+     * With {@code sentenceStop} NaN no sentence is scored (and the second logit is NaN); otherwise
+     * the scan also stops once a sentence reaches {@code sentenceStop}.
+     */
+    double[] documentLogits(String text, double stopAt, double sentenceStop) {
         String f = Folded.fold(text);
+        boolean sentences = !Double.isNaN(sentenceStop);
+        double[] best = {Double.NEGATIVE_INFINITY, sentences ? Double.NEGATIVE_INFINITY : Double.NaN};
         if (f.length() <= FULL_SCAN_CHARS) {
-            return scan(f, 0, f.length(), stopAt);
+            scan(f, 0, f.length(), stopAt, sentenceStop, false, best);
+            return best;
         }
         CheapSink cheap = new CheapSink(weights, window, smallWindow, bias, RESCORED_WINDOWS);
         TextFeatures.extractFolded(f, 0, f.length(), bits, acts, false, cheap);
-        double best = scan(f, 0, Math.min(HEAD_CHARS, f.length()), stopAt);
-        if (best >= stopAt) {
+        if (scan(f, 0, Math.min(HEAD_CHARS, f.length()), stopAt, sentenceStop, false, best)) {
             return best;
         }
-        best = Math.max(best, scan(f, Math.max(0, f.length() - TAIL_CHARS), f.length(), stopAt));
+        if (scan(f, Math.max(0, f.length() - TAIL_CHARS), f.length(), stopAt, sentenceStop, false, best)) {
+            return best;
+        }
         for (long range : cheap.ranges()) {
-            if (best >= stopAt) {
-                break;
-            }
             int from = Math.max(0, (int) (range >>> 32) - RESCORE_MARGIN);
             int to = Math.min(f.length(), (int) range + RESCORE_MARGIN);
-            best = Math.max(best, scan(f, from, to, stopAt, true));
+            if (scan(f, from, to, stopAt, sentenceStop, true, best)) {
+                break;
+            }
         }
         return best;
     }
 
-    private double scan(String folded, int from, int to, double stopAt) {
-        return scan(folded, from, to, stopAt, false);
-    }
-
-    /** With {@code everyStart}, windows start at every token (a re-read stretch is not aligned to the text's windows). */
-    private double scan(String folded, int from, int to, double stopAt, boolean everyStart) {
-        WindowSink sink = new WindowSink(weights, window, smallWindow, bias, stopAt, everyStart);
+    /**
+     * Scores {@code folded[from, to)} into {@code best} ({window, sentence} maxima); true when a stop
+     * point was reached. With {@code everyStart}, windows start at every token (a re-read stretch is
+     * not aligned to the text's windows).
+     */
+    private boolean scan(String folded, int from, int to, double stopAt, double sentenceStop, boolean everyStart, double[] best) {
+        WindowSink sink = new WindowSink(weights, window, smallWindow, bias, stopAt, everyStart,
+                Double.isNaN(sentenceStop) ? null : folded, sentenceStop);
         TextFeatures.extractFolded(folded, from, to, bits, acts, true, sink);
-        return sink.finish();
+        best[0] = Math.max(best[0], sink.finish());
+        if (!Double.isNaN(sentenceStop)) {
+            best[1] = Math.max(best[1], sink.bestSentence);
+        }
+        return sink.done();
     }
 
     /**
@@ -337,8 +382,20 @@ public final class LinearTextModel {
         private final double stopAt;
         private final int small;
         private final int smallStride;
+        /** The folded text when sentences are scored, else null. */
+        private final String text;
+        private final double sentenceStop;
+        double bestSentence = Double.NEGATIVE_INFINITY;
+        private int sentenceStart;
+        private double sentenceStartSum;
+        private int sentenceStartCount;
+        private int lastEnd = -1;
+        private boolean endsSentence;
 
-        WindowSink(float[] weights, int window, int small, double bias, double stopAt, boolean everyStart) {
+        WindowSink(float[] weights, int window, int small, double bias, double stopAt, boolean everyStart,
+                   String text, double sentenceStop) {
+            this.text = text;
+            this.sentenceStop = sentenceStop;
             this.stopAt = stopAt;
             this.small = small;
             this.smallStride = everyStart ? 1 : Math.max(1, small / 2);
@@ -356,11 +413,52 @@ public final class LinearTextModel {
             count++;
         }
 
+        /** A line break before this token ends the sentence before it; a token with . ! or ? ends its own. */
+        @Override
+        public void span(int from, int to) {
+            if (text == null) {
+                return;
+            }
+            if (lastEnd >= 0 && positions > sentenceStart) {
+                for (int k = lastEnd; k < from; k++) {
+                    if (text.charAt(k) == '\n') {
+                        endSentence();
+                        break;
+                    }
+                }
+            }
+            endsSentence = false;
+            for (int k = from; k < to; k++) {
+                char c = text.charAt(k);
+                if (c == '.' || c == '!' || c == '?') {
+                    endsSentence = true;
+                    break;
+                }
+                if (Character.isLetterOrDigit(c)) {
+                    break; // a word token (runs of letters and digits never hold the marks)
+                }
+            }
+            lastEnd = to;
+        }
+
+        private void endSentence() {
+            int c = count - sentenceStartCount;
+            if (c > 0) {
+                bestSentence = Math.max(bestSentence, bias + (sum - sentenceStartSum) / Math.sqrt(c));
+            }
+            sentenceStart = positions;
+            sentenceStartSum = sum;
+            sentenceStartCount = count;
+        }
+
         @Override
         public void endPosition() {
             positions++;
             ringSum[positions % (window + 1)] = sum;
             ringCount[positions % (window + 1)] = count;
+            if (text != null && endsSentence) {
+                endSentence();
+            }
             int start = positions - window;
             if (start >= 0 && start % stride == 0) {
                 consider(start);
@@ -380,14 +478,17 @@ public final class LinearTextModel {
 
         @Override
         public boolean done() {
-            return best >= stopAt;
+            return best >= stopAt || bestSentence >= sentenceStop;
         }
 
         double finish() {
             if (positions == 0) {
                 return bias;
             }
-            if (best >= stopAt) {
+            if (text != null && positions > sentenceStart) {
+                endSentence();
+            }
+            if (done()) {
                 return best;
             }
             consider(Math.max(0, positions - window)); // the last window ends at the text's end (or the whole short text)

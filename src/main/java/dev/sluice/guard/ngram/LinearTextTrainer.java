@@ -144,6 +144,15 @@ public final class LinearTextTrainer {
     }
 
     public static double operatingPoint(List<double[][]> groups, double maxFpr, double maxGroupFpr) {
+        return operatingPoint(groups, maxFpr, maxGroupFpr, 0.999);
+    }
+
+    /**
+     * As above, never above {@code cap}. A point above 0.999 can be the honest answer (a benign
+     * validation text at 0.9999 that the limits do not allow to fire): capping it would let that
+     * text fire. Returns {@code cap} when no point meets the limits.
+     */
+    public static double operatingPoint(List<double[][]> groups, double maxFpr, double maxGroupFpr, double cap) {
         List<Double> candidates = new ArrayList<>();
         for (double[][] g : groups) {
             for (double[] x : g) {
@@ -173,9 +182,9 @@ public final class LinearTextTrainer {
         for (double c : candidates) {
             double op = Math.nextUp(c);
             if (op > 0.05 && ok.test(op)) {
-                return Math.min(op, 0.999);
+                return Math.min(op, cap);
             }
         }
-        return 0.999;
+        return cap;
     }
 }
