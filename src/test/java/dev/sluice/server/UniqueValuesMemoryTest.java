@@ -38,7 +38,7 @@ class UniqueValuesMemoryTest {
     }
 
     @Test
-    @DisplayName("1,000 requests with unique 1 MB user/model values, then 1,000 at the caps: heap back within 10% after GC")
+    @DisplayName("1,000 requests with unique 1 MB user/model values, then 1,000 at the caps: heap after GC within 16 MB of before")
     void heapReturnsToBaseline() throws Exception {
         try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
                 limits:
@@ -67,7 +67,10 @@ class UniqueValuesMemoryTest {
             gw.flushLog();
             long after = heapAfterGc();
             System.out.printf("heap after GC: baseline %d MB, after 2,000 unique values %d MB%n", baseline >> 20, after >> 20);
-            assertThat(after).isLessThanOrEqualTo((long) (baseline * 1.10));
+            // 1,000 kept 1 MB values would be ~1 GB (the bug: 935 MB after 200). What may stay is small and
+            // bounded: the 1,000 capped users' live rpm buckets, the recent-requests ring: ~5 MB on a ~50 MB
+            // baseline, which a bound of 10% of the baseline made pass or fail by a few hundred KB
+            assertThat(after - baseline).isLessThanOrEqualTo(16L << 20);
         }
     }
 }
