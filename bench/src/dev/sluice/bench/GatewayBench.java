@@ -283,7 +283,7 @@ public final class GatewayBench {
                             // what ./sluice runs once its background training after a build has written the cache
                             List<String> aot = startups.aotCache();
                             if (aot != null) {
-                                String how = flags + " + -XX:AOTCache trained as the launcher does (demo --rounds 2)";
+                                String how = flags + " + -XX:AOTCache trained as the launcher does (serve + chat and streamed requests)";
                                 results.startups().add(startups.sluice("sluice + AOT cache", how, aot));
                                 results.startups().add(startups.sluiceRestart("sluice + AOT cache, restart (launcher default)",
                                         how, aot));

@@ -84,17 +84,29 @@ final class Startups {
     }
 
     /**
-     * Java's AOT cache, trained the way the launcher trains it after a build ({@code demo --no-wait
-     * --rounds 2} with {@code -XX:AOTCacheOutput}, see ./sluice); returns the flags that use it (as the
-     * launcher passes them), or null if none was written.
+     * Java's AOT cache, trained the way the launcher trains it after a build ({@code serve} on a plain
+     * config with {@code -XX:AOTCacheOutput}, answering chat and streamed requests from the simulator,
+     * then stopped; see ./sluice); returns the flags that use it (as the launcher passes them),
+     * or null if none was written.
      */
     List<String> aotCache() throws Exception {
         Path aot = servers.work().resolve("sluice.aot");
         List<String> jvm = jvmWith(List.of("-XX:AOTCacheOutput=" + aot));
-        Process p = servers.java("aot-train", jvm, "demo", "--no-wait", "--port", Integer.toString(Processes.freePort()),
-                "--rounds", "2", "--db", servers.work().resolve("aot-train.db").toString());
-        if (!p.waitFor(600, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+        int port = Processes.freePort();
+        Process p = servers.java("aot-train", jvm, "serve", "--config",
+                servers.sluiceConfig("aot-train", port, simPort, false, false, false, null).toString());
+        try {
+            GatewayBench.Target t = new GatewayBench.Target("aot-train", "127.0.0.1", port, new String[0]);
+            firstOk(t, System.nanoTime() + 120_000_000_000L);
+            // one client, as the launcher's curl loop (which sends 50 of each: these send a few hundred)
+            GatewayBench.measure(t, new GatewayBench.Scenario("train", GatewayBench.chatBody(), CHAT_SIM, 1, false), 1_000);
+            GatewayBench.measure(t, new GatewayBench.Scenario("train", GatewayBench.streamBody(),
+                    new String[] {"x-sim-tokens", "20", "x-sim-itl-ms", "1"}, 1, true), 1_000);
+        } finally {
+            p.destroy(); // the cache is written as the JVM exits
+            if (!p.waitFor(600, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
         }
         return Files.isRegularFile(aot) ? List.of("-XX:AOTCache=" + aot, "-Xlog:aot*=off") : null;
     }
