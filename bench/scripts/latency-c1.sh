@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# p50/p90/p99 and CPU µs per request at concurrency 1 (wrk -t1 -c1 --latency); same usage as cpu-per-request.sh
+set -e
+JAR=$1; VAR=$2; PORT=$3; SIM=${SIM:-19090}
+J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+W=${OUT:-/tmp/cpu}/$VAR-$PORT; rm -rf $W; mkdir -p $W
+AUTH="auth: {enabled: true, admin_key: sk-admin-bench-123456789}"; LIM='limits:
+  key: {rpm: 1000000000, tpm: 2000000000, concurrency: 100000, daily_usd: 1000000}'; TR=true
+case $VAR in notrace) TR=false;; off) AUTH="auth: {enabled: false}"; LIM=""; TR=false;; notokens) LIM='limits:
+  key: {rpm: 1000000000, concurrency: 100000}';; esac
+cat > $W/c.yaml <<Y
+server: {host: 127.0.0.1, port: $PORT, max_connections_per_ip: 0}
+$AUTH
+store: {path: $W/s.db}
+tracing: {enabled: $TR}
+$LIM
+providers:
+  sim: {type: openai, base_url: "http://127.0.0.1:$SIM/v1", forward_headers: ["x-sim-*"]}
+models:
+  gpt-4o-mini: {provider: sim}
+Y
+$J -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
+GP=$!
+for i in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:$PORT/health && break; sleep 0.2; done
+KEY=none
+if [ $VAR != off ]; then KEY=$(curl -s -XPOST -H 'Authorization: Bearer sk-admin-bench-123456789' -H 'Content-Type: application/json' -d '{"name":"b"}' http://127.0.0.1:$PORT/admin/keys | sed -E 's/.*"key":"([^"]+)".*/\1/'); fi
+cat > $W/w.lua <<L
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
+wrk.body = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Summarise the benefits of an LLM gateway in two sentences."}],"temperature":0}'
+L
+wrk -t1 -c1 -d${WARM:-25}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/warm.txt
+t0=$(awk '{print $14+$15}' /proc/$GP/stat)
+wrk -t1 -c1 --latency -d${DUR:-20}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/run.txt
+t1=$(awk '{print $14+$15}' /proc/$GP/stat)
+REQ=$(grep -oE '^ +[0-9]+ requests' $W/run.txt | awk '{print $1}')
+NON=$(grep -oE 'Non-2xx.*' $W/run.txt || true)
+RSS=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
+echo "$(grep -E '^ +(50|90|99)%' $W/run.txt | tr -s ' ' | tr '\n' ' ') $VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON load=$(cut -d' ' -f1 /proc/loadavg)"
+kill $GP; wait $GP 2>/dev/null || true
