@@ -42,6 +42,14 @@ class BodyIdsPerTeamTest {
         assertThat(r.header("x-request-id")).isEqualTo(requestId);
     }
 
+    /** A gateway that captures whole bodies. */
+    static TestGateway capturing() {
+        return TestGateway.start(SimOptions.defaults(), """
+                tracing:
+                  capture: full
+                """, Clock.systemUTC());
+    }
+
     static String adminKey(TestGateway gw, String team) {
         Http.Response r = gw.http().post("/admin/admin-keys", "{\"name\":\"" + team + "-admin\",\"role\":\"team_admin\",\"team\":\""
                 + team + "\"}", OWNER);
@@ -58,10 +66,7 @@ class BodyIdsPerTeamTest {
     @DisplayName("team A takes an id first, team B uses it too: each team's admin reads its own body, and a dataset"
             + " grown from B's log holds B's prompt, never A's")
     void bodiesPerTeam() {
-        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
-                tracing:
-                  capture: full
-                """, Clock.systemUTC())) {
+        try (TestGateway gw = capturing()) {
             String alpha = key(gw, "alpha");
             String beta = key(gw, "beta");
             String alphaAdmin = adminKey(gw, "alpha");
@@ -95,10 +100,7 @@ class BodyIdsPerTeamTest {
     @DisplayName("an organisation-wide reader asking for an id two teams used gets a 409 naming them, and reads either"
             + " body with ?team=; a team admin cannot use ?team= to read another team's")
     void ambiguousIdsAskForTheTeam() {
-        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
-                tracing:
-                  capture: full
-                """, Clock.systemUTC())) {
+        try (TestGateway gw = capturing()) {
             String alpha = key(gw, "alpha");
             String beta = key(gw, "beta");
             String betaAdmin = adminKey(gw, "beta");
@@ -132,10 +134,7 @@ class BodyIdsPerTeamTest {
     @Test
     @DisplayName("a dataset item keeps the end user of its own team's request, so erasing that user erases the item")
     void datasetItemsKeepTheirTeamsEndUser() {
-        try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
-                tracing:
-                  capture: full
-                """, Clock.systemUTC())) {
+        try (TestGateway gw = capturing()) {
             String alpha = key(gw, "alpha");
             String beta = key(gw, "beta");
             String betaAdmin = adminKey(gw, "beta");
