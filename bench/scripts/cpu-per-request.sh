@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# CPU µs per request of one gateway under wrk -t2 -c16 (quick A/B of two jars: run alternately).
-# usage: SIM=<simulator port> OUT=<dir> bench/scripts/cpu-per-request.sh JAR default|notokens|notrace|off PORT
+# CPU µs per request of one gateway under wrk (quick A/B of two jars: run alternately), and with CONNS=1 the
+# p50/p90/p99 at concurrency 1 (wrk -t1 -c1 --latency).
+# usage: [CONNS=16] SIM=<simulator port> OUT=<dir> bench/scripts/cpu-per-request.sh JAR default|notokens|notrace|off PORT
 # (start the simulator first: java -jar JAR sim --port <simulator port>; WARM / DUR seconds, defaults 25 / 20)
 set -e
+CONNS=${CONNS:-16}; WRK="-t$(( CONNS > 1 ? 2 : 1 )) -c$CONNS"
 JAR=$1; VAR=$2; PORT=$3; SIM=${SIM:-19090}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 W=${OUT:-/tmp/cpu}/$VAR-$PORT; rm -rf $W; mkdir -p $W
@@ -32,12 +34,12 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $KEY"
 wrk.body = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Summarise the benefits of an LLM gateway in two sentences."}],"temperature":0}'
 L
-wrk -t2 -c16 -d${WARM:-25}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/warm.txt
+wrk $WRK -d${WARM:-25}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/warm.txt
 t0=$(awk '{print $14+$15}' /proc/$GP/stat)
-wrk -t2 -c16 -d${DUR:-20}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/run.txt
+wrk $WRK --latency -d${DUR:-20}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/run.txt
 t1=$(awk '{print $14+$15}' /proc/$GP/stat)
 REQ=$(grep -oE '^ +[0-9]+ requests' $W/run.txt | awk '{print $1}')
 NON=$(grep -oE 'Non-2xx.*' $W/run.txt || true)
 RSS=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
-echo "$VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON load=$(cut -d' ' -f1 /proc/loadavg)"
+echo "$(grep -E '^ +(50|90|99)%' $W/run.txt | tr -s ' ' | tr '\n' ' ') $VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON load=$(cut -d' ' -f1 /proc/loadavg)"
 kill $GP; wait $GP 2>/dev/null || true
