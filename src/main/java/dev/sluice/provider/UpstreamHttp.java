@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Json;
 import dev.sluice.server.netty.ByteBufQueueInput;
 import dev.sluice.server.netty.NettyLoops;
+import dev.sluice.server.netty.PooledJson;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -63,8 +63,6 @@ public final class UpstreamHttp {
     private final String host;
     private final int port;
     private final String basePath;
-    private static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
-
     /** Pre-encoded: Netty copies an AsciiString's bytes as they are instead of encoding a String per request. */
     private final AsciiString hostHeader;
     private volatile Target lastTarget;
@@ -124,19 +122,12 @@ public final class UpstreamHttp {
      * writes and releases: no array of the body is made on the way (the byte[] overload's caller makes one).
      */
     public Response postJson(String path, Map<String, String> headers, Json.Writer writer, Duration readTimeout) {
-        ByteBuf body = ByteBufAllocator.DEFAULT.buffer();
-        try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
-            Json.write(out, writer);
-        } catch (IOException | RuntimeException e) {
-            body.release();
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-        }
-        return postJson(path, headers, body, readTimeout);
+        return postJson(path, headers, PooledJson.write(ByteBufAllocator.DEFAULT, writer), readTimeout);
     }
 
     private Response postJson(String path, Map<String, String> headers, ByteBuf body, Duration readTimeout) {
         FullHttpRequest request = request(HttpMethod.POST, path, headers, body);
-        request.headers().set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON);
+        request.headers().set(HttpHeaderNames.CONTENT_TYPE, PooledJson.CONTENT_TYPE);
         return exchange(request, readTimeout);
     }
 

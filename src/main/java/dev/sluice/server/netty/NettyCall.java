@@ -3,7 +3,6 @@ package dev.sluice.server.netty;
 import dev.sluice.api.Json;
 import dev.sluice.server.HttpCall;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -21,11 +20,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +44,6 @@ final class NettyCall extends HttpCall {
     private final boolean secure;
     /** At most this much of a request body waits in memory; past it the connection stops reading. */
     static final int BODY_HIGH_WATER = 256 * 1024;
-    private static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
     private final ByteBufQueueInput body;
     private final boolean gzip;
     private final HttpHeaders out = new DefaultHttpHeaders();
@@ -198,14 +194,7 @@ final class NettyCall extends HttpCall {
         if (sent) {
             throw new IllegalStateException("the response was already sent");
         }
-        ByteBuf body = channel.alloc().buffer();
-        try (ByteBufOutputStream stream = new ByteBufOutputStream(body)) {
-            Json.write(stream, writer);
-        } catch (IOException | RuntimeException e) {
-            body.release();
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-        }
-        send(status, APPLICATION_JSON, body);
+        send(status, PooledJson.CONTENT_TYPE, PooledJson.write(channel.alloc(), writer));
     }
 
     private void send(int status, CharSequence contentType, ByteBuf body) {
