@@ -149,7 +149,7 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
     }
 
     private static void write(PreparedStatement ps, List<RequestRecord> batch) throws SQLException {
-        try {
+        Statements.runBatch(ps, () -> {
             for (RequestRecord r : batch) {
                 ps.setLong(1, r.ts());
                 ps.setString(2, r.requestId());
@@ -196,11 +196,7 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
                 ps.setString(35, r.uid());
                 ps.addBatch();
             }
-            ps.executeBatch();
-        } catch (SQLException | RuntimeException e) {
-            ps.clearBatch(); // the statement is kept for the next batch
-            throw e;
-        }
+        });
     }
 
     private static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {

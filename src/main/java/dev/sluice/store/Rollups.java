@@ -304,7 +304,7 @@ public final class Rollups {
 
     /** SQLite: one upsert per cell (local calls, no round trips). */
     private static void upsertRows(PreparedStatement ps, Level level, List<Cell> cells) throws SQLException {
-        try {
+        Statements.runBatch(ps, () -> {
             for (Cell cell : cells) {
                 int i = 1;
                 ps.setLong(i++, cell.ts);
@@ -327,11 +327,7 @@ public final class Rollups {
                 }
                 ps.addBatch();
             }
-            ps.executeBatch();
-        } catch (SQLException | RuntimeException e) {
-            ps.clearBatch(); // the statement is kept for the next batch
-            throw e;
-        }
+        });
     }
 
     /**

@@ -48,6 +48,26 @@ final class Statements implements AutoCloseable {
         return ps;
     }
 
+    /** Sets and adds one batch's rows to the statement it is run with. */
+    @FunctionalInterface
+    interface Rows {
+        void add() throws SQLException;
+    }
+
+    /**
+     * Adds a batch's rows to {@code ps} and runs them. On any failure the batch is cleared: the statement is
+     * kept for the next batch, which would otherwise also write the rows left in it.
+     */
+    static int[] runBatch(PreparedStatement ps, Rows rows) throws SQLException {
+        try {
+            rows.add();
+            return ps.executeBatch();
+        } catch (SQLException | RuntimeException e) {
+            ps.clearBatch();
+            throw e;
+        }
+    }
+
     /** Closes the statements (the connection stays open). */
     @Override
     public synchronized void close() {
