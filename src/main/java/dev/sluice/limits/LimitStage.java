@@ -54,7 +54,7 @@ public final class LimitStage implements Stage {
     @Override
     public Reply handle(Exchange ex, Chain next) {
         long now = clock.millis();
-        List<Bucket> buckets = buckets(ex, 0, 0, now);
+        List<Bucket> buckets = buckets(ex, now);
         if (buckets.isEmpty()) {
             return next.proceed(ex);
         }
@@ -102,7 +102,7 @@ public final class LimitStage implements Stage {
             return;
         }
         long now = clock.millis();
-        List<Bucket> budgets = buckets(ex, 0, 0, now).stream().filter(b -> b.kind().budget()).toList();
+        List<Bucket> budgets = buckets(ex, now).stream().filter(b -> b.kind().budget()).toList();
         if (budgets.isEmpty()) {
             return;
         }
@@ -146,41 +146,42 @@ public final class LimitStage implements Stage {
         return out;
     }
 
-    private List<Bucket> buckets(Exchange ex, int tokens, double cost, long now) {
+    /** The buckets a request draws on, each taking one request (token and cost amounts: {@link #withEstimates}). */
+    private List<Bucket> buckets(Exchange ex, long now) {
         Caller c = ex.caller();
         List<Bucket> out = new ArrayList<>(8);
         if (c.keyId() != null) {
-            add(out, "key", c.keyId(), c.keyQuota().orElse(config.key()), tokens, cost, now);
+            add(out, "key", c.keyId(), c.keyQuota().orElse(config.key()), now);
         }
         if (c.team() != null) {
-            add(out, "team", c.team(), c.teamQuota().orElse(config.team()), tokens, cost, now);
+            add(out, "team", c.team(), c.teamQuota().orElse(config.team()), now);
         }
         if (c.user() != null) {
-            add(out, "user", c.user(), config.user(), tokens, cost, now);
+            add(out, "user", c.user(), config.user(), now);
         }
         Quota model = config.models().get(ex.requestedModel());
         if (model != null) {
-            add(out, "model", ex.requestedModel(), model, tokens, cost, now);
+            add(out, "model", ex.requestedModel(), model, now);
         }
         return out;
     }
 
-    private static void add(List<Bucket> out, String scope, String id, Quota q, int tokens, double cost, long now) {
+    private static void add(List<Bucket> out, String scope, String id, Quota q, long now) {
         String base = scope + ":" + id + ":";
         if (q.rpm() != null) {
             out.add(new Bucket(base + "rpm", Bucket.Kind.REQUESTS_PER_MINUTE, scope, id, q.rpm(), 1, 0));
         }
         if (q.tpm() != null) {
-            out.add(new Bucket(base + "tpm", Bucket.Kind.TOKENS_PER_MINUTE, scope, id, q.tpm(), tokens, 0));
+            out.add(new Bucket(base + "tpm", Bucket.Kind.TOKENS_PER_MINUTE, scope, id, q.tpm(), 0, 0));
         }
         if (q.concurrency() != null) {
             out.add(new Bucket(base + "conc", Bucket.Kind.CONCURRENCY, scope, id, q.concurrency(), 1, 0));
         }
         if (q.dailyUsd() != null) {
-            out.add(budget(scope, id, Bucket.Kind.DAILY_USD, q.dailyUsd(), cost, now));
+            out.add(budget(scope, id, Bucket.Kind.DAILY_USD, q.dailyUsd(), now));
         }
         if (q.monthlyUsd() != null) {
-            out.add(budget(scope, id, Bucket.Kind.MONTHLY_USD, q.monthlyUsd(), cost, now));
+            out.add(budget(scope, id, Bucket.Kind.MONTHLY_USD, q.monthlyUsd(), now));
         }
     }
 
@@ -190,13 +191,13 @@ public final class LimitStage implements Stage {
      */
     public static List<Bucket> buckets(String scope, String id, Quota q, long now) {
         List<Bucket> out = new ArrayList<>(5);
-        add(out, scope, id, q, 0, 0, now);
+        add(out, scope, id, q, now);
         return out;
     }
 
-    /** The budget bucket of a scope ("key", "team", "user") and subject for the period containing {@code now}. */
-    static Bucket budget(String scope, String id, Bucket.Kind kind, double limit, double amount, long now) {
-        return new Bucket(scope + ":" + id + ":usd:" + Periods.key(kind, now), kind, scope, id, limit, amount,
+    /** The budget bucket of a scope ("key", "team", "user") and subject for the period containing {@code now}, taking nothing. */
+    static Bucket budget(String scope, String id, Bucket.Kind kind, double limit, long now) {
+        return new Bucket(scope + ":" + id + ":usd:" + Periods.key(kind, now), kind, scope, id, limit, 0,
                 Periods.ttl(kind));
     }
 

@@ -32,7 +32,7 @@ public final class Limiters {
             long since = Periods.start(kind, now);
             for (Map.Entry<String, String> scope : scopes.entrySet()) {
                 log.spendSince(scope.getKey(), since).forEach((id, spent) ->
-                        local.seedSpend(LimitStage.budget(scope.getValue(), id, kind, 0, 0, now), spent));
+                        local.seedSpend(LimitStage.budget(scope.getValue(), id, kind, 0, now), spent));
             }
         }
     }
