@@ -7,7 +7,8 @@
 # (start the simulator first: java -Xmx2g -jar JAR sim --port <simulator port>; harness classes compiled to
 #  bench/target/flood by: javac -d bench/target/flood -cp JAR bench/src/dev/sluice/bench/{FloodMain,StreamFlood,Stats}.java)
 # CPU and events are counted between two marks DUR s apart once every stream is open (events = N × DUR);
-# allocation is the heap growth between young collections in that window (from the gateway's GC log).
+# allocation is the heap growth between young collections in that window (from the gateway's GC log);
+# then one full collection (jcmd GC.class_histogram) for the live heap with every stream still open.
 set -e
 JAR=$1; PORT=$2; LABEL=$3; SIM=${SIM:-19290}; N=${N:-2000}; RATE=${RATE:-300}; PROBES=${PROBES:-300}; DUR=${DUR:-20}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
@@ -44,6 +45,10 @@ g0=$(cpu $GP); s0=$(cpu $SP); t0=$(date +%s.%N); j0=$(grep -c . $W/gc.log); l0=$
 sleep $DUR
 g1=$(cpu $GP); s1=$(cpu $SP); t1=$(date +%s.%N); j1=$(grep -c . $W/gc.log); l1=$(cut -d' ' -f1 /proc/loadavg)
 RSS=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
+# the live heap with every stream open: one full collection after the window (the probes are over by then),
+# with a histogram of what is live in $W/histogram.txt
+$(dirname $J)/jcmd $GP GC.class_histogram > $W/histogram.txt 2>&1 || true; sleep 1
+LIVE=$(grep 'Pause Full' $W/gc.log | tail -1 | grep -oE '[0-9]+M->[0-9]+M' | sed -E 's/.*->([0-9]+)M/\1/')
 wait $FP || true
 EV=$(( N * DUR ))
 # allocation: for each young collection in the window, heap before it minus heap after the one before
@@ -51,5 +56,5 @@ ALLOC=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep -oE 'Pause Young.* [0-9]+M->[
   | awk -F'M->|M' 'NR>1{s+=$1-prev} {prev=$2} END{print s*1048576}')
 GCS=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep -c 'Pause' || true)
 PAUSED=$(grep -oE '[0-9.]+ms$' $W/gc.log | awk '{s+=$1; if ($1>m) m=$1} END{printf "%.0f ms total, longest %.0f ms", s, m}')
-echo "$LABEL n=$N gw_cpu_us_per_event=$(( (g1-g0)*10000*1000/EV/1000 )) sim_cpu_us_per_event=$(( (s1-s0)*10000*1000/EV/1000 )) alloc_B_per_event=$(( ${ALLOC:-0} / EV )) gcs_in_window=$GCS gc=[$PAUSED] rss_kb=$R0->$RSS kib_per_stream=$(( (RSS-R0)/N )) $(cat $W/flood.txt | tail -1) load=$l0/$l1"
+echo "$LABEL n=$N gw_cpu_us_per_event=$(( (g1-g0)*10000*1000/EV/1000 )) sim_cpu_us_per_event=$(( (s1-s0)*10000*1000/EV/1000 )) alloc_B_per_event=$(( ${ALLOC:-0} / EV )) gcs_in_window=$GCS gc=[$PAUSED] rss_kb=$R0->$RSS kib_per_stream=$(( (RSS-R0)/N )) live_heap_after_full_gc_mb=$LIVE $(cat $W/flood.txt | tail -1) load=$l0/$l1"
 kill $GP; wait $GP 2>/dev/null || true
