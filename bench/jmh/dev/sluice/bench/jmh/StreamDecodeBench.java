@@ -65,6 +65,24 @@ public class StreamDecodeBench {
         return drain(dev.sluice.provider.openai.StreamAccess.decode(http, openAi));
     }
 
+    /**
+     * OpenAI SSE → canonical chunks → client bytes as the server writes them for an OpenAI-format
+     * upstream: the upstream's own bytes when the decoder kept them ({@link ChunkStream#wire()}); per chunk.
+     */
+    @Benchmark
+    @OperationsPerInvocation(TOKENS)
+    public long openAiPassthrough() {
+        long bytes = 0;
+        try (ChunkStream stream = dev.sluice.provider.openai.StreamAccess.decode(http, openAi)) {
+            ChatChunk c;
+            while ((c = stream.next()) != null) {
+                byte[] wire = stream.wire();
+                bytes += (wire != null ? wire : ChatResponseCodec.writeChunk(c)).length;
+            }
+        }
+        return bytes;
+    }
+
     /** Anthropic SSE → canonical chunks → client bytes; per chunk. */
     @Benchmark
     @OperationsPerInvocation(TOKENS)

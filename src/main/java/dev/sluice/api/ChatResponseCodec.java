@@ -1,6 +1,8 @@
 package dev.sluice.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -113,6 +115,146 @@ public final class ChatResponseCodec {
         }
         return new ChatChunk(root.path("id").asText(""), root.path("created").asLong(0), root.path("model").asText(""),
                 choices, readUsage(root.get("usage")), MessageCodec.textOrNull(root.get("system_fingerprint")));
+    }
+
+    /**
+     * Reads one {@code chat.completion.chunk} straight from a parser positioned before its object,
+     * without building a tree: what {@link #readChunk(JsonNode)} reads, with the same defaults. Unknown
+     * fields are skipped. Returns null when the object has a top-level {@code error} (the caller reads
+     * the error from the bytes) or is not an object.
+     */
+    public static ChatChunk readChunk(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        String id = "";
+        long created = 0;
+        String model = "";
+        String fingerprint = null;
+        Usage usage = null;
+        List<ChunkChoice> choices = List.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "id" -> id = textOr(p, value, "");
+                case "created" -> created = value.isScalarValue() ? p.getValueAsLong(0) : skip(p, 0);
+                case "model" -> model = textOr(p, value, "");
+                case "system_fingerprint" -> fingerprint = textOr(p, value, null);
+                case "usage" -> usage = value == JsonToken.START_OBJECT ? readUsage(p.readValueAsTree()) : skip(p, null);
+                case "choices" -> choices = value == JsonToken.START_ARRAY ? readChunkChoices(p) : skip(p, List.of());
+                case "error" -> {
+                    return null;
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return new ChatChunk(id, created, model, choices, usage, fingerprint);
+    }
+
+    private static List<ChunkChoice> readChunkChoices(JsonParser p) throws IOException {
+        List<ChunkChoice> choices = new ArrayList<>(1);
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.START_OBJECT) {
+                // asText() of a non-object choice reads as an empty one, as the tree reader does
+                p.skipChildren();
+                choices.add(new ChunkChoice(0, new Delta(null, null, List.of(), null), null));
+                continue;
+            }
+            int index = 0;
+            Delta delta = new Delta(null, null, List.of(), null);
+            String finish = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "index" -> index = value.isScalarValue() ? p.getValueAsInt(0) : skip(p, 0);
+                    case "finish_reason" -> finish = textOr(p, value, null);
+                    case "delta" -> delta = value == JsonToken.START_OBJECT ? readDelta(p) : skip(p, delta);
+                    default -> p.skipChildren();
+                }
+            }
+            choices.add(new ChunkChoice(index, delta, finish));
+        }
+        return choices;
+    }
+
+    private static Delta readDelta(JsonParser p) throws IOException {
+        String role = null;
+        String content = null;
+        String refusal = null;
+        List<ToolCallDelta> calls = List.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "role" -> role = textOr(p, value, null);
+                case "content" -> content = textOr(p, value, null);
+                case "refusal" -> refusal = textOr(p, value, null);
+                case "tool_calls" -> calls = value == JsonToken.START_ARRAY ? readToolCallDeltas(p) : skip(p, List.of());
+                default -> p.skipChildren();
+            }
+        }
+        return new Delta(role, content, calls, refusal);
+    }
+
+    private static List<ToolCallDelta> readToolCallDeltas(JsonParser p) throws IOException {
+        List<ToolCallDelta> calls = new ArrayList<>(1);
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            int index = calls.size();
+            String id = null;
+            String name = null;
+            String arguments = null;
+            if (t == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (field) {
+                        case "index" -> index = value.isScalarValue() ? p.getValueAsInt(calls.size()) : skip(p, index);
+                        case "id" -> id = textOr(p, value, null);
+                        case "function" -> {
+                            if (value == JsonToken.START_OBJECT) {
+                                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                    String f = p.currentName();
+                                    JsonToken v = p.nextToken();
+                                    switch (f) {
+                                        case "name" -> name = textOr(p, v, null);
+                                        case "arguments" -> arguments = textOr(p, v, null);
+                                        default -> p.skipChildren();
+                                    }
+                                }
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                        default -> p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+            calls.add(new ToolCallDelta(index, id, name, arguments));
+        }
+        return calls;
+    }
+
+    /** A value as {@code JsonNode.asText()} reads it: a scalar's text, "" for an object or array, {@code ifNull} for null. */
+    private static String textOr(JsonParser p, JsonToken value, String ifNull) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return ifNull;
+        }
+        if (value.isStructStart()) {
+            p.skipChildren();
+            return "";
+        }
+        return p.getText();
+    }
+
+    private static <T> T skip(JsonParser p, T value) throws IOException {
+        p.skipChildren();
+        return value;
     }
 
     public static byte[] writeChunk(ChatChunk chunk) {

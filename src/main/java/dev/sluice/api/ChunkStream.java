@@ -13,6 +13,16 @@ public interface ChunkStream extends AutoCloseable {
     /** Blocks until the next chunk arrives; returns null at the end of the stream. */
     ChatChunk next();
 
+    /**
+     * The chunk {@link #next()} last returned as the exact JSON the upstream sent for it (an OpenAI
+     * {@code chat.completion.chunk} on one line), or null when there is none. A writer may send these
+     * bytes instead of serialising the chunk. A stream that changes, drops, replays or makes chunks
+     * must not pass its source's bytes on: the default (null) is always safe.
+     */
+    default byte[] wire() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -214,6 +214,11 @@ public final class CacheStage implements Stage {
         }
 
         @Override
+        public byte[] wire() {
+            return delegate.wire();
+        }
+
+        @Override
         public void close() {
             delegate.close();
         }

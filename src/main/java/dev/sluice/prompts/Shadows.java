@@ -261,6 +261,11 @@ public final class Shadows implements PromptStage.Tap {
         }
 
         @Override
+        public byte[] wire() {
+            return inner.wire();
+        }
+
+        @Override
         public void close() {
             inner.close();
         }

@@ -36,6 +36,16 @@ public abstract class SseChunkDecoder implements ChunkStream {
         }
     }
 
+    /** The next event with its data as bytes, or null when the body ended; failures as in {@link #nextEvent}. */
+    protected final SseReader.RawEvent nextRawEvent() {
+        try {
+            return reader.nextRaw();
+        } catch (IOException | RuntimeException e) {
+            finished = true;
+            throw http.transportFailure(e);
+        }
+    }
+
     /** An event's data as a JSON object; anything else ends the stream as a MALFORMED_RESPONSE failure. */
     protected final JsonNode parseObject(String data) {
         try {

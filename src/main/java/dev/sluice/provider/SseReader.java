@@ -23,52 +23,98 @@ public final class SseReader implements AutoCloseable {
 
     public record Event(String event, String data) {}
 
+    /** An event with its data as the bytes that arrived (UTF-8), for decoders that parse or forward bytes. */
+    public record RawEvent(String event, byte[] data) {
+        /** Whether the data is exactly {@code ascii} (e.g. {@code [DONE]}). */
+        public boolean dataIs(byte[] ascii) {
+            return java.util.Arrays.equals(data, ascii);
+        }
+    }
+
+    private static final byte[] DATA = {'d', 'a', 't', 'a'};
+    private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+    /** The current event's data lines, joined; reused from event to event (one per open stream). */
+    private byte[] data = new byte[256];
+    private int dataLength = -1; // -1: no data line yet
+    /** Bounds of the line {@link #readLine} found, in {@link #buffer}; valid until the next read. */
+    private int lineStart;
+    private int lineEnd;
+
     public SseReader(InputStream in) {
         this.in = in;
     }
 
     /** The next event, or null at the end of the body. Blocks until a whole event has arrived. */
     public Event next() throws IOException {
+        RawEvent raw = nextRaw();
+        return raw == null ? null : new Event(raw.event(), new String(raw.data(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The next event with its data as bytes, or null at the end of the body. Lines are never decoded
+     * to strings: the data is the bytes after {@code data:} (one leading space dropped), lines joined
+     * with a newline, copied once into an array of its own.
+     */
+    public RawEvent nextRaw() throws IOException {
         String event = null;
-        StringBuilder data = null;
-        String line;
-        while ((line = readLine()) != null) {
-            if (line.isEmpty()) {
-                if (data != null) {
-                    return new Event(event, data.toString());
+        dataLength = -1;
+        while (readLine()) {
+            int start = lineStart;
+            int end = lineEnd;
+            if (start == end) {
+                if (dataLength >= 0) {
+                    return new RawEvent(event, java.util.Arrays.copyOf(data, dataLength));
                 }
                 event = null;
                 continue;
             }
-            if (line.charAt(0) == ':') {
+            if (buffer[start] == ':') {
                 continue;
             }
-            int colon = line.indexOf(':');
-            String field = colon < 0 ? line : line.substring(0, colon);
-            String value = colon < 0 ? "" : line.substring(colon + 1);
-            if (!value.isEmpty() && value.charAt(0) == ' ') {
-                value = value.substring(1);
+            int colon = start;
+            while (colon < end && buffer[colon] != ':') {
+                colon++;
             }
-            if (field.equals("data")) {
-                if (data == null) {
-                    data = new StringBuilder(value);
-                } else {
-                    data.append('\n').append(value);
-                }
-            } else if (field.equals("event")) {
-                event = value;
+            int value = colon < end ? colon + 1 : end;
+            if (value < end && buffer[value] == ' ') {
+                value++;
+            }
+            if (is(DATA, start, colon)) {
+                appendData(value, end);
+            } else if (is(EVENT, start, colon)) {
+                event = new String(buffer, value, end - value, StandardCharsets.UTF_8);
             }
         }
         // a final event without its blank line still counts
-        return data == null ? null : new Event(event, data.toString());
+        return dataLength < 0 ? null : new RawEvent(event, java.util.Arrays.copyOf(data, dataLength));
     }
 
-    /** One line without its terminator (LF, CRLF or CR, as the SSE spec allows), or null at the end. */
-    private String readLine() throws IOException {
+    private boolean is(byte[] name, int from, int to) {
+        return java.util.Arrays.equals(buffer, from, to, name, 0, name.length);
+    }
+
+    private void appendData(int from, int to) {
+        int length = to - from;
+        int at = dataLength < 0 ? 0 : dataLength + 1;
+        if (at + length > data.length) {
+            data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, at + length));
+        }
+        if (dataLength >= 0) {
+            data[dataLength] = '\n';
+        }
+        System.arraycopy(buffer, from, data, at, length);
+        dataLength = at + length;
+    }
+
+    /**
+     * Finds one line without its terminator (LF, CRLF or CR, as the SSE spec allows) and sets its
+     * bounds; false at the end.
+     */
+    private boolean readLine() throws IOException {
         if (afterCr) {
             // a CR ended the last line; a LF right after it belongs to the same terminator
             if (pos == limit && !fill()) {
-                return null;
+                return false;
             }
             if (buffer[pos] == '\n') {
                 pos++;
@@ -80,20 +126,22 @@ public final class SseReader implements AutoCloseable {
             for (int i = pos + scanned; i < limit; i++) {
                 byte b = buffer[i];
                 if (b == '\n' || b == '\r') {
-                    String line = new String(buffer, pos, i - pos, StandardCharsets.UTF_8);
+                    lineStart = pos;
+                    lineEnd = i;
                     pos = i + 1;
                     afterCr = b == '\r';
-                    return line;
+                    return true;
                 }
             }
             scanned = limit - pos;
             if (!fill()) {
                 if (pos == limit) {
-                    return null;
+                    return false;
                 }
-                String last = new String(buffer, pos, limit - pos, StandardCharsets.UTF_8);
+                lineStart = pos;
+                lineEnd = limit;
                 pos = limit;
-                return last;
+                return true;
             }
         }
     }

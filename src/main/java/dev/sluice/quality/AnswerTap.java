@@ -86,6 +86,11 @@ public final class AnswerTap implements Stage {
         }
 
         @Override
+        public byte[] wire() {
+            return delegate.wire();
+        }
+
+        @Override
         public void close() {
             delegate.close();
         }

@@ -22,6 +22,8 @@ final class RouteStream implements ChunkStream {
     private final Span span;
     private String model;
     private boolean closed;
+    /** Whether the chunk last returned came from the upstream just now (not replayed): only then are its bytes its own. */
+    private boolean fresh;
 
     RouteStream(Deque<ChatChunk> peeked, ChunkStream upstream, Exchange exchange, Deployment deployment, Span span) {
         this.peeked = new ArrayDeque<>(peeked);
@@ -35,7 +37,8 @@ final class RouteStream implements ChunkStream {
     public ChatChunk next() {
         ChatChunk chunk;
         try {
-            chunk = peeked.isEmpty() ? upstream.next() : peeked.poll();
+            fresh = peeked.isEmpty();
+            chunk = fresh ? upstream.next() : peeked.poll();
         } catch (RuntimeException e) {
             AttemptSpan.brokeMidStream(span, e);
             throw e;
@@ -54,6 +57,11 @@ final class RouteStream implements ChunkStream {
             }
         }
         return chunk;
+    }
+
+    @Override
+    public byte[] wire() {
+        return fresh ? upstream.wire() : null;
     }
 
     @Override

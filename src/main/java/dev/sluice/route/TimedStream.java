@@ -99,6 +99,11 @@ final class TimedStream implements ChunkStream {
     }
 
     @Override
+    public byte[] wire() {
+        return upstream.wire();
+    }
+
+    @Override
     public void close() {
         upstream.close();
     }

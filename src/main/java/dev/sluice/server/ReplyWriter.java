@@ -80,13 +80,16 @@ final class ReplyWriter {
                         // the transport saw the connection close: stop reading the upstream now, not at the next write
                         throw new IOException("the client went away");
                     }
+                    byte[] wire = chunks.wire();
                     if (chunk.usage() != null && !clientWantsUsage) {
                         if (chunk.choices().isEmpty()) {
                             continue;
                         }
                         chunk = chunk.withoutUsage();
+                        wire = null;
                     }
-                    out.data(ChatResponseCodec.writeChunk(chunk));
+                    // an upstream that speaks the client's format, and nothing changed the chunk: its bytes as they came
+                    out.data(wire != null ? wire : ChatResponseCodec.writeChunk(chunk));
                     if (chunk.hasContent()) {
                         ex.markFirstToken();
                     }

@@ -176,4 +176,29 @@ class CodecsTest {
         assertThat(ErrorCodec.upstreamMessage(bytes("{\"error\": \"plain field\"}"))).isEqualTo("plain field");
         assertThat(ErrorCodec.upstreamMessage(bytes("x".repeat(600)))).hasSize(503).endsWith("...");
     }
+
+    @ParameterizedTest
+    @DisplayName("a stream chunk read straight from the parser equals the chunk read from a tree, whatever the upstream put in it")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":17,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}],\"obfuscation\":\"x1\"}",
+            "{\"choices\":[{\"delta\":{\"content\":\"caf\u00e9 \\\"q\\\" \\u65e5\"},\"index\":1}],\"id\":\"c1\",\"system_fingerprint\":\"fp\",\"usage\":null}",
+            "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}},{\"function\":{\"arguments\":\"{\\\"a\\\"\"}}]}}]}",
+            "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"no\"},\"finish_reason\":\"stop\",\"content_filter_results\":{\"hate\":{\"filtered\":false}}}]}",
+            "{\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":3,\"total_tokens\":11,\"prompt_tokens_details\":{\"cached_tokens\":2},\"completion_tokens_details\":{\"reasoning_tokens\":1}}}",
+            "{\"id\":7,\"created\":\"12\",\"model\":null,\"choices\":[{\"index\":\"2\",\"delta\":{\"content\":5,\"role\":{\"x\":1}},\"finish_reason\":null}],\"extra\":[1,{\"a\":[2]}]}",
+            "{\"id\":\"c1\",\"choices\":[7,{\"delta\":[]}],\"usage\":{\"prompt_tokens\":4}}"})
+    void chunkFromParserEqualsChunkFromTree(String json) throws Exception {
+        ChatChunk fromTree = ChatResponseCodec.readChunk(Json.parseUpstream(bytes(json)));
+        try (var parser = Json.FACTORY.createParser(bytes(json))) {
+            assertThat(ChatResponseCodec.readChunk(parser)).isEqualTo(fromTree);
+        }
+    }
+
+    @Test
+    @DisplayName("a stream event with a top-level error is left to the error path (null), not read as a chunk")
+    void chunkWithErrorIsNotAChunk() throws Exception {
+        try (var parser = Json.FACTORY.createParser(bytes("{\"id\":\"c1\",\"error\":{\"message\":\"overloaded\",\"code\":503}}"))) {
+            assertThat(ChatResponseCodec.readChunk(parser)).isNull();
+        }
+    }
 }

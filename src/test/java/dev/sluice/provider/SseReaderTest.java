@@ -71,4 +71,20 @@ class SseReaderTest {
         assertThat(events(trickle("", 1))).isEmpty();
         assertThat(events(trickle("data\n\n", 1))).containsExactly(new SseReader.Event(null, ""));
     }
+
+    @Test
+    @DisplayName("raw events carry the data's bytes exactly as they arrived, split however the reads fell")
+    void rawBytes() throws IOException {
+        String json = "{\"content\":\"caf\u00e9 \\\"q\\\" 日本 🚀\"}";
+        String text = "event: e1\r\ndata: " + json + "\r\n\r\ndata:no-space\ndata:  two spaces\n\n";
+        for (int step : new int[] {1, 3, 5, 4096}) {
+            try (SseReader r = new SseReader(trickle(text, step))) {
+                SseReader.RawEvent first = r.nextRaw();
+                assertThat(first.event()).isEqualTo("e1");
+                assertThat(first.data()).as("step %d", step).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
+                assertThat(new String(r.nextRaw().data(), StandardCharsets.UTF_8)).isEqualTo("no-space\n two spaces");
+                assertThat(r.nextRaw()).isNull();
+            }
+        }
+    }
 }

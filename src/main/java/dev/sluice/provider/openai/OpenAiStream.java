@@ -1,5 +1,6 @@
 package dev.sluice.provider.openai;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatResponseCodec;
@@ -14,9 +15,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * Decodes an OpenAI-format SSE body into canonical chunks, one event at a time. Chunks with
  * neither choices nor usage (Azure's leading {@code prompt_filter_results} chunk) are skipped.
+ *
+ * <p>Each event's bytes are read straight into a {@link ChatChunk} (no JSON tree) and kept as the
+ * chunk's {@linkplain #wire() wire form}: the upstream already speaks the client's format, so a
+ * writer that changes nothing sends those bytes instead of serialising the chunk again.
  */
 final class OpenAiStream extends SseChunkDecoder {
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private boolean sawFinishReason;
+    private byte[] wire;
 
     OpenAiStream(String provider, UpstreamHttp http, UpstreamHttp.Response response) {
         super(provider, http, response);
@@ -24,11 +31,12 @@ final class OpenAiStream extends SseChunkDecoder {
 
     @Override
     public ChatChunk next() {
+        wire = null;
         if (finished) {
             return null;
         }
         while (true) {
-            SseReader.Event event = nextEvent();
+            SseReader.RawEvent event = nextRawEvent();
             if (event == null) {
                 finished = true;
                 if (sawFinishReason) {
@@ -36,26 +44,15 @@ final class OpenAiStream extends SseChunkDecoder {
                 }
                 throw endedEarly();
             }
-            String data = event.data();
-            if (data.equals("[DONE]")) {
+            byte[] data = event.data();
+            if (event.dataIs(DONE)) {
                 finished = true;
                 return null;
             }
-            JsonNode node;
-            try {
-                node = Json.parseUpstream(data.getBytes(StandardCharsets.UTF_8));
-            } catch (Exception e) {
-                throw malformed("a stream event that is not valid JSON", e);
-            }
-            if (node == null || !node.isObject()) {
+            ChatChunk chunk = read(data);
+            if (chunk == null) {
                 continue;
             }
-            if (node.has("error")) {
-                finished = true;
-                throw UpstreamErrors.classify(provider, node.path("error").path("code").asInt(500),
-                        ErrorCodec.upstreamMessage(data.getBytes(StandardCharsets.UTF_8)), null);
-            }
-            ChatChunk chunk = ChatResponseCodec.readChunk(node);
             if (chunk.choices().isEmpty() && chunk.usage() == null) {
                 // Azure opens its streams with a chunk carrying only prompt_filter_results: nothing for a client
                 continue;
@@ -67,5 +64,54 @@ final class OpenAiStream extends SseChunkDecoder {
             }
             return chunk;
         }
+    }
+
+    /**
+     * The event as a chunk, or null for one to skip (not a JSON object); an upstream error event ends
+     * the stream with that error. Sets {@link #wire} when the bytes can be forwarded as they are.
+     */
+    private ChatChunk read(byte[] data) {
+        try (JsonParser p = Json.FACTORY.createParser(data)) {
+            ChatChunk chunk = ChatResponseCodec.readChunk(p);
+            if (chunk != null) {
+                // one object, alone on one line: a second object or a line break would not survive as one `data:` line
+                if (p.nextToken() == null && !hasLineBreak(data)) {
+                    wire = data;
+                }
+                return chunk;
+            }
+        } catch (Exception e) {
+            throw malformed("a stream event that is not valid JSON", e);
+        }
+        // not an object, or an error event: the rare cases, read as a tree
+        JsonNode node;
+        try {
+            node = Json.parseUpstream(data);
+        } catch (Exception e) {
+            throw malformed("a stream event that is not valid JSON", e);
+        }
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        if (node.has("error")) {
+            finished = true;
+            throw UpstreamErrors.classify(provider, node.path("error").path("code").asInt(500),
+                    ErrorCodec.upstreamMessage(data), null);
+        }
+        return ChatResponseCodec.readChunk(node);
+    }
+
+    private static boolean hasLineBreak(byte[] data) {
+        for (byte b : data) {
+            if (b == '\n' || b == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public byte[] wire() {
+        return wire;
     }
 }
