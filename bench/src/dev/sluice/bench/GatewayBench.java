@@ -280,15 +280,16 @@ public final class GatewayBench {
                         results.startups().add(startups.sluice("sluice", flags, List.of()));
                         if (!quick) {
                             results.startups().add(startups.sluiceRestart("sluice, restart", flags, List.of()));
-                            // what ./sluice runs once its background training after a build has written the cache
-                            List<String> aot = startups.aotCache();
+                            // what a user runs: ./sluice itself, with the AOT cache its background training made
+                            java.nio.file.Path aot = startups.launcherCache();
                             if (aot != null) {
-                                String how = flags + " + -XX:AOTCache trained as the launcher does (serve + chat and streamed requests)";
-                                results.startups().add(startups.sluice("sluice + AOT cache", how, aot));
-                                results.startups().add(startups.sluiceRestart("sluice + AOT cache, restart (launcher default)",
-                                        how, aot));
+                                String how = "./sluice serve (" + flags + " + -XX:AOTCache=target/sluice.aot, trained by the"
+                                        + " launcher after the build: serve + 50 chat and 50 streamed requests)";
+                                results.startups().add(startups.launcher("sluice + AOT cache (./sluice)", how, false));
+                                results.startups().add(startups.launcher("sluice + AOT cache, restart (launcher default)",
+                                        how, true));
                             } else {
-                                notes.add("The AOT cache training run wrote no cache; see " + work.resolve("aot-train.log"));
+                                notes.add("The launcher's AOT training wrote no cache; see target/aot-training.log");
                             }
                             results.startups().add(startups.sluiceWith("sluice, previous flags", String.join(" ",
                                     Startups.PREVIOUS_FLAGS) + " (before the launcher's memory flags)", Startups.PREVIOUS_FLAGS));

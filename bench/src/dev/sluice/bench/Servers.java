@@ -30,6 +30,14 @@ final class Servers {
         return work;
     }
 
+    Path root() {
+        return root;
+    }
+
+    Path jar() {
+        return jar;
+    }
+
     /** JVM flags for the Sluice under test: {@code $SLUICE_JAVA_OPTS}, else the launcher's default. */
     static List<String> sluiceJavaOpts() {
         String env = System.getenv("SLUICE_JAVA_OPTS");

@@ -84,31 +84,61 @@ final class Startups {
     }
 
     /**
-     * Java's AOT cache, trained the way the launcher trains it after a build ({@code serve} on a plain
-     * config with {@code -XX:AOTCacheOutput}, answering chat and streamed requests from the simulator,
-     * then stopped; see ./sluice); returns the flags that use it (as the launcher passes them),
-     * or null if none was written.
+     * The launcher's own AOT cache, {@code target/sluice.aot}, as a user has it: when it is missing or older
+     * than the jar, any {@code ./sluice} command starts the launcher's background training, and this waits for
+     * it (up to 15 minutes). Returns null if no cache came of it (the training's log is target/aot-training.log).
      */
-    List<String> aotCache() throws Exception {
-        Path aot = servers.work().resolve("sluice.aot");
-        List<String> jvm = jvmWith(List.of("-XX:AOTCacheOutput=" + aot));
-        int port = Processes.freePort();
-        Process p = servers.java("aot-train", jvm, "serve", "--config",
-                servers.sluiceConfig("aot-train", port, simPort, false, false, false, null).toString());
-        try {
-            GatewayBench.Target t = new GatewayBench.Target("aot-train", "127.0.0.1", port, new String[0]);
-            firstOk(t, System.nanoTime() + 120_000_000_000L);
-            // one client, as the launcher's curl loop (which sends 50 of each: these send a few hundred)
-            GatewayBench.measure(t, new GatewayBench.Scenario("train", GatewayBench.chatBody(), CHAT_SIM, 1, false), 1_000);
-            GatewayBench.measure(t, new GatewayBench.Scenario("train", GatewayBench.streamBody(),
-                    new String[] {"x-sim-tokens", "20", "x-sim-itl-ms", "1"}, 1, true), 1_000);
-        } finally {
-            p.destroy(); // the cache is written as the JVM exits
-            if (!p.waitFor(600, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+    Path launcherCache() throws Exception {
+        Path aot = servers.root().resolve("target/sluice.aot");
+        if (!fresh(aot)) {
+            Process version = servers.start("launcher-version", List.of(servers.root().resolve("sluice").toString(),
+                    "--version"));
+            version.waitFor(120, TimeUnit.SECONDS);
+            Path training = servers.root().resolve("target/sluice.aot.training");
+            long deadline = System.nanoTime() + 900_000_000_000L;
+            while (!fresh(aot) && Files.exists(training) && System.nanoTime() < deadline) {
+                Thread.sleep(1_000);
             }
         }
-        return Files.isRegularFile(aot) ? List.of("-XX:AOTCache=" + aot, "-Xlog:aot*=off") : null;
+        return fresh(aot) ? aot : null;
+    }
+
+    private boolean fresh(Path aot) throws IOException {
+        return Files.isRegularFile(aot)
+                && Files.getLastModifiedTime(aot).compareTo(Files.getLastModifiedTime(servers.jar())) > 0;
+    }
+
+    /**
+     * Started as a user starts it, {@code ./sluice serve --config FILE} (its flags, its AOT cache once
+     * {@link #launcherCache} made it), on a fresh database, or with {@code restart} on one migrated before.
+     */
+    GatewayBench.Startup launcher(String label, String how, boolean restart) throws Exception {
+        List<String> sluice = List.of(servers.root().resolve("sluice").toString(), "serve", "--config");
+        String db = restart ? "launcher-restart" : null;
+        if (restart) {
+            int first = Processes.freePort();
+            Process p = servers.start("launcher-restart-0", concat(sluice,
+                    servers.sluiceConfig(db, first, simPort, false, true, true, null).toString()));
+            try {
+                firstOk(new GatewayBench.Target("restart", "127.0.0.1", first, new String[0]), System.nanoTime() + 60_000_000_000L);
+            } finally {
+                Servers.stop(p);
+            }
+        }
+        return measure(label, how + (restart ? "; restarts on a database already migrated by this build" : "; a fresh database")
+                        + "; auth off, limits, request log and tracing on",
+                port -> {
+                    String name = "launcher-" + (++seq);
+                    return servers.start(name, concat(sluice,
+                            servers.sluiceConfig(restart ? db : name, port, simPort, false, true, true, null).toString()));
+                },
+                port -> new GatewayBench.Target("cold", "127.0.0.1", port, new String[0]));
+    }
+
+    private static List<String> concat(List<String> a, String b) {
+        List<String> out = new ArrayList<>(a);
+        out.add(b);
+        return out;
     }
 
     private static List<String> jvmWith(List<String> extra) {

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
  * The {@code sluice} command. Its subcommands are added in {@link #run}, not listed in the annotation:
  * picocli builds the model of every listed command (and of their subcommands) by reflection before
  * it parses anything, ~250 ms of a cold start, so a command line that names a subcommand gets only
- * that one (help, version and anything unknown get them all).
+ * that one (help, version and anything unknown get them all). The plainest {@code serve} command lines
+ * skip picocli altogether ({@link ServeCommand#plain}): its classes are compiled for Java 5, which the
+ * JVM's AOT cache cannot hold, so they are loaded and verified anew at every start (~0.2 s of CPU).
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Sluice: a self-hosted LLM gateway and control plane.")
@@ -30,6 +32,10 @@ public final class Main implements Runnable {
         // java.util.logging (the simulator's Helidon, the JDK) goes to SLF4J with everything else.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        ServeCommand serve = ServeCommand.plain(args);
+        if (serve != null) {
+            return serve.callReportingErrors();
+        }
         CommandLine root = new CommandLine(new Main());
         for (Class<?> command : commandsFor(args)) {
             root.addSubcommand(command);

@@ -79,6 +79,50 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The command for {@code serve} with nothing but {@code --config}/{@code -c FILE} and {@code --port N}
+     * (each at most once, as {@code --opt value} or {@code --opt=value}), parsed without picocli for a faster
+     * start; null for anything else (help, other options, a bad port), which picocli then parses and reports.
+     */
+    static ServeCommand plain(String... args) {
+        if (args.length == 0 || !args[0].equals("serve")) {
+            return null;
+        }
+        ServeCommand serve = new ServeCommand();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            int eq = arg.indexOf('=');
+            String name = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+            String value = name.equals(arg) ? (i + 1 < args.length ? args[++i] : null) : arg.substring(eq + 1);
+            if (value == null || value.isEmpty() || value.startsWith("-")) {
+                return null;
+            }
+            if ((name.equals("--config") || name.equals("-c")) && serve.config == null) {
+                try {
+                    serve.config = Path.of(value);
+                } catch (java.nio.file.InvalidPathException e) {
+                    return null;
+                }
+            } else if (name.equals("--port") && serve.port == null && value.chars().allMatch(Character::isDigit)
+                    && value.length() <= 5) {
+                serve.port = Integer.parseInt(value);
+            } else {
+                return null;
+            }
+        }
+        return serve;
+    }
+
+    /** {@link #call()}, with an unexpected failure reported as picocli's handler in {@link Main} reports it. */
+    int callReportingErrors() {
+        try {
+            return call();
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
     /** The config with another server port; everything else as loaded. */
     private static SluiceConfig withPort(SluiceConfig c, int port) {
         ServerConfig s = c.server();

@@ -56,6 +56,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException("Cannot create the directory for the database " + file + ": " + e.getMessage(), e);
         }
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        SqliteNativeLibrary.prepare();
         try {
             String fingerprint = SchemaFingerprint.of("sqlite");
             try (Connection c = DriverManager.getConnection(url)) {

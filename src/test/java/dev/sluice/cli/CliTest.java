@@ -64,6 +64,29 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("the plainest serve command lines are parsed without picocli, the same way; anything else goes to picocli")
+    void plainServe() {
+        ServeCommand s = ServeCommand.plain("serve", "--config", "a.yaml", "--port", "8081");
+        assertThat(s.config).isEqualTo(java.nio.file.Path.of("a.yaml"));
+        assertThat(s.port).isEqualTo(8081);
+        ServeCommand eq = ServeCommand.plain("serve", "--port=0", "-c", "b.yaml");
+        assertThat(eq.config).isEqualTo(java.nio.file.Path.of("b.yaml"));
+        assertThat(eq.port).isZero();
+        ServeCommand bare = ServeCommand.plain("serve");
+        assertThat(bare.config).isNull();
+        assertThat(bare.port).isNull();
+        for (String[] other : new String[][] {{"serve", "--help"}, {"serve", "--config"}, {"serve", "--port", "x"},
+                {"serve", "--port", "-1"}, {"serve", "--port", "123456"}, {"serve", "--config", "a", "--config", "b"},
+                {"serve", "--no-such-option"}, {"serve", "extra"}, {"serve", "-c=a.yaml"}, {"demo"}, {}}) {
+            assertThat(ServeCommand.plain(other)).as(String.join(" ", other)).isNull();
+        }
+        // a port out of range is refused by the command itself, as with picocli
+        Run outOfRange = run("serve", "--port", "99999");
+        assertThat(outOfRange.code()).isEqualTo(2);
+        assertThat(outOfRange.out()).contains("--port 99999 is not a port");
+    }
+
+    @Test
     @DisplayName("guard eval prints precision, recall and false-positive rate per scanner")
     void guardEval() {
         Run eval = run("guard", "eval", "--no-classifier");
