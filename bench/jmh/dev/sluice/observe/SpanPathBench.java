@@ -69,7 +69,7 @@ public class SpanPathBench {
             public boolean reachable() {
                 return true;
             }
-        }, SpanRecord.class, 100_000, dir, java.time.Duration.ofMillis(50), SpanRecord::endUser);
+        }, SpanRecord.class, 6_000_000, dir, java.time.Duration.ofMillis(50), SpanRecord::endUser);
         tracing = Tracing.create(TracingConfig.DEFAULTS, writer);
         tracer = tracing.tracer();
         // the rows of one request, captured once for the store half

@@ -28,7 +28,7 @@ public final class Span {
     public record Event(String name, long epochNanos, Attributes attributes) {}
 
     /** Neither a trace nor recorded: what tracing off hands out when the client sent no parent. */
-    static final Span INVALID = new Span(null, null, null, null, 0, "", false, null, null, Kind.INTERNAL);
+    static final Span INVALID = new Span(null, null, null, null, 0, "", false, null, null, Kind.INTERNAL, 0);
 
     private final Tracer tracer;
     private final String traceId;
@@ -50,7 +50,7 @@ public final class Span {
 
     /** @param tracer where the span goes when it ends; null for a span that is not recorded */
     Span(Tracer tracer, String traceId, String spanId, String parentSpanId, int flags, String traceState,
-         boolean remoteParent, Anchor anchor, String name, Kind kind) {
+         boolean remoteParent, Anchor anchor, String name, Kind kind, int expectedAttributes) {
         this.tracer = tracer;
         this.traceId = traceId;
         this.spanId = spanId;
@@ -62,7 +62,7 @@ public final class Span {
         this.name = name;
         this.kind = kind;
         this.startNanos = tracer == null ? 0 : anchor.now();
-        this.attributes = tracer == null ? null : new Attributes();
+        this.attributes = tracer == null ? null : new Attributes(expectedAttributes);
     }
 
     /** Start and end times of a trace's spans on one clock, as OpenTelemetry's SDK does: the wall clock at the local root plus elapsed nanos. */
@@ -149,6 +149,10 @@ public final class Span {
 
     public List<Event> events() {
         return events == null ? List.of() : events;
+    }
+
+    boolean hasEvents() {
+        return events != null;
     }
 
     /** Whether the span ended in error (else its status is unset). */
@@ -271,11 +275,18 @@ public final class Span {
      * stored JSON and the OTLP export list them as before.
      */
     public static final class Attributes {
-        private String[] keys = new String[8];
-        private Object[] values = new Object[8];
+        /** Keys at even indexes, each one's value after it. */
+        private Object[] entries;
         private int size;
 
-        public Attributes() {}
+        public Attributes() {
+            this(4);
+        }
+
+        /** @param expected how many attributes the span usually gets (it grows past that) */
+        Attributes(int expected) {
+            entries = new Object[2 * expected];
+        }
 
         /** Of string values (an event's). */
         public static Attributes of(Map<String, ?> values) {
@@ -289,25 +300,25 @@ public final class Span {
             if (value == null) {
                 return this;
             }
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(key)) {
-                    values[i] = value;
+            for (int i = 0; i < 2 * size; i += 2) {
+                if (entries[i].equals(key)) {
+                    entries[i + 1] = value;
                     return this;
                 }
             }
-            if (size == keys.length) {
-                keys = java.util.Arrays.copyOf(keys, size * 2);
-                values = java.util.Arrays.copyOf(values, size * 2);
+            if (2 * size == entries.length) {
+                entries = java.util.Arrays.copyOf(entries, Math.max(4, entries.length * 2));
             }
-            keys[size] = key;
-            values[size++] = value;
+            entries[2 * size] = key;
+            entries[2 * size + 1] = value;
+            size++;
             return this;
         }
 
         public Object get(String key) {
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(key)) {
-                    return values[i];
+            for (int i = 0; i < 2 * size; i += 2) {
+                if (entries[i].equals(key)) {
+                    return entries[i + 1];
                 }
             }
             return null;
@@ -324,27 +335,27 @@ public final class Span {
         /** Sorts the attributes by key (an insertion sort: they are few) and returns this. */
         public Attributes sorted() {
             for (int i = 1; i < size; i++) {
-                String k = keys[i];
-                Object v = values[i];
+                Object k = entries[2 * i];
+                Object v = entries[2 * i + 1];
                 int j = i - 1;
-                while (j >= 0 && keys[j].compareTo(k) > 0) {
-                    keys[j + 1] = keys[j];
-                    values[j + 1] = values[j];
+                while (j >= 0 && ((String) entries[2 * j]).compareTo((String) k) > 0) {
+                    entries[2 * j + 2] = entries[2 * j];
+                    entries[2 * j + 3] = entries[2 * j + 1];
                     j--;
                 }
-                keys[j + 1] = k;
-                values[j + 1] = v;
+                entries[2 * j + 2] = k;
+                entries[2 * j + 3] = v;
             }
             return this;
         }
 
         public String key(int i) {
-            return keys[i];
+            return (String) entries[2 * i];
         }
 
         /** A String, Long, Double, Boolean or List of String. */
         public Object value(int i) {
-            return values[i];
+            return entries[2 * i + 1];
         }
     }
 }

@@ -1,12 +1,7 @@
 package dev.sluice.trace;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SegmentedStringWriter;
-import com.fasterxml.jackson.core.util.BufferRecycler;
 import dev.sluice.api.Json;
 import dev.sluice.store.SpanRecord;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -26,50 +21,89 @@ public final class SpanRows {
                 events(span.events()), (String) a.get(Tracer.TEAM));
     }
 
-    /** The attributes as a JSON object (in their order); null for none. */
+    /**
+     * The attributes as a JSON object, in their order; null for none. Written by hand into one
+     * builder (a Jackson generator per span cost more than the row itself): the same text Jackson
+     * writes, strings escaped as it escapes them ({@code "}, {@code \\}, control characters),
+     * numbers as {@code Long.toString}/{@code Double.toString}.
+     */
     static String json(Span.Attributes attributes) {
         if (attributes.isEmpty()) {
             return null;
         }
-        // the streaming generator into Jackson's pooled text buffer, as writeValueAsString does
-        BufferRecycler recycler = Json.FACTORY._getBufferRecycler();
-        try (SegmentedStringWriter out = new SegmentedStringWriter(recycler)) {
-            try (JsonGenerator gen = Json.FACTORY.createGenerator(out)) {
-                write(gen, attributes);
-            }
-            return out.getAndClear();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            recycler.releaseToPool();
-        }
+        StringBuilder out = new StringBuilder(32 * attributes.size());
+        write(out, attributes);
+        return out.toString();
     }
 
-    private static void write(JsonGenerator gen, Span.Attributes attributes) throws IOException {
-        gen.writeStartObject();
+    private static void write(StringBuilder out, Span.Attributes attributes) {
+        out.append('{');
         for (int i = 0; i < attributes.size(); i++) {
-            gen.writeFieldName(attributes.key(i));
-            value(gen, attributes.value(i));
+            if (i > 0) {
+                out.append(',');
+            }
+            string(out, attributes.key(i));
+            out.append(':');
+            value(out, attributes.value(i));
         }
-        gen.writeEndObject();
+        out.append('}');
     }
 
-    private static void value(JsonGenerator gen, Object v) throws IOException {
+    private static void value(StringBuilder out, Object v) {
         switch (v) {
-            case String str -> gen.writeString(str);
-            case Boolean b -> gen.writeBoolean(b);
-            case Long l -> gen.writeNumber(l);
-            case Double d -> gen.writeNumber(d);
+            case String str -> string(out, str);
+            case Boolean b -> out.append(b.booleanValue());
+            case Long l -> out.append(l.longValue());
+            case Double d -> number(out, d);
             case List<?> list -> {
-                gen.writeStartArray();
-                for (Object item : list) {
-                    value(gen, item);
+                out.append('[');
+                for (int i = 0; i < list.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    value(out, list.get(i));
                 }
-                gen.writeEndArray();
+                out.append(']');
             }
-            case null -> gen.writeNull();
-            default -> gen.writeString(v.toString());
+            case null -> out.append("null");
+            default -> string(out, v.toString());
         }
+    }
+
+    /** Jackson writes NaN and the infinities as strings (quoted) unless told otherwise; so do we. */
+    private static void number(StringBuilder out, double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            out.append('"').append(d).append('"');
+        } else {
+            out.append(d);
+        }
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** A JSON string as Jackson escapes it by default: quote, backslash and control characters; the rest as is. */
+    static void string(StringBuilder out, String s) {
+        out.append('"');
+        int from = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            out.append(s, from, i);
+            from = i + 1;
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            }
+        }
+        out.append(s, from, s.length()).append('"');
     }
 
     /** {@code [{name, time_ns, attributes}]}; null for none. */
@@ -85,7 +119,7 @@ public final class SpanRows {
                 gen.writeNumberField("time_ns", e.epochNanos());
                 if (!e.attributes().isEmpty()) {
                     gen.writeFieldName("attributes");
-                    write(gen, e.attributes());
+                    gen.writeRawValue(json(e.attributes()));
                 }
                 gen.writeEndObject();
             }

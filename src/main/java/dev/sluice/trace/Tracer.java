@@ -22,6 +22,8 @@ public final class Tracer {
     private static final ThreadLocal<Span> CURRENT = new ThreadLocal<>();
     private static final HexFormat HEX = HexFormat.of();
     private static final String[] NONE = {};
+    /** What a request's root span usually gets: the GenAI request and response attributes and Sluice's. */
+    private static final int ROOT_ATTRIBUTES = 24;
 
     /** Gets every recorded span once it has ended; null when tracing is off. */
     private final Consumer<Span> sink;
@@ -55,14 +57,14 @@ public final class Tracer {
      */
     public Span startRoot(String name, Span.Kind kind, TraceParent parent) {
         if (parent == null) {
-            return sink == null ? Span.INVALID : newTrace(name, kind);
+            return sink == null ? Span.INVALID : newTrace(name, kind, ROOT_ATTRIBUTES);
         }
         if (sink == null) {
             return new Span(null, parent.traceId(), parent.spanId(), null, parent.flags(), parent.traceState(),
-                    false, null, null, kind);
+                    false, null, null, kind, 0);
         }
         return new Span(parent.sampled() ? this : null, parent.traceId(), spanId(), parent.spanId(),
-                childFlags(parent.flags()), parent.traceState(), true, Span.Anchor.start(), name, kind);
+                childFlags(parent.flags()), parent.traceState(), true, Span.Anchor.start(), name, kind, ROOT_ATTRIBUTES);
     }
 
     /** The root span of a request whose headers (lower-case names) may hold the client's {@code traceparent}. */
@@ -81,15 +83,17 @@ public final class Tracer {
         if (sink == null) {
             return parent == null ? Span.INVALID : parent;
         }
+        // a stage span gets the team; an attempt its three, the team and the answer's five or so
+        int expected = attributes.length == 0 ? 1 : attributes.length / 2 + 7;
         Span span;
         if (parent == null || !parent.isValid()) {
-            span = newTrace(name, kind);
+            span = newTrace(name, kind, expected);
         } else {
             // a child shares its local parent's clock, so a trace's times are in order
             boolean recorded = parent.sampled();
             Span.Anchor anchor = !recorded ? null : parent.anchor() != null ? parent.anchor() : Span.Anchor.start();
             span = new Span(recorded ? this : null, parent.traceId(), spanId(), parent.spanId(),
-                    childFlags(parent.flags()), parent.traceState(), false, anchor, name, kind);
+                    childFlags(parent.flags()), parent.traceState(), false, anchor, name, kind, expected);
         }
         for (int i = 0; i + 1 < attributes.length; i += 2) {
             span.set(attributes[i], attributes[i + 1]);
@@ -119,13 +123,15 @@ public final class Tracer {
     void ended(Span span) {
         // a span's attributes stay in the order set (as in OpenTelemetry's span); an event's are sorted by key,
         // as OpenTelemetry's attribute builder keeps them: sorted once, here, before the sink's threads read them
-        for (Span.Event e : span.events()) {
-            e.attributes().sorted();
+        if (span.hasEvents()) {
+            for (Span.Event e : span.events()) {
+                e.attributes().sorted();
+            }
         }
         sink.accept(span);
     }
 
-    private Span newTrace(String name, Span.Kind kind) {
+    private Span newTrace(String name, Span.Kind kind, int expectedAttributes) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long hi;
         long lo;
@@ -134,7 +140,7 @@ public final class Tracer {
             lo = r.nextLong();
         } while (hi == 0 && lo == 0);
         return new Span(this, HEX.toHexDigits(hi) + HEX.toHexDigits(lo), spanId(), null,
-                TraceParent.SAMPLED | TraceParent.RANDOM, "", false, Span.Anchor.start(), name, kind);
+                TraceParent.SAMPLED | TraceParent.RANDOM, "", false, Span.Anchor.start(), name, kind, expectedAttributes);
     }
 
     /** A child keeps its parent's sampling and random-id flags (OpenTelemetry's SDK drops the others). */
