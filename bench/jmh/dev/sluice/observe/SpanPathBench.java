@@ -5,10 +5,9 @@ import dev.sluice.store.BatchWriter;
 import dev.sluice.store.Database;
 import dev.sluice.store.SpanRecord;
 import dev.sluice.store.SpanSink;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
+import dev.sluice.trace.Span;
+import dev.sluice.trace.SpanRows;
+import dev.sluice.trace.Tracer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code request}: on the request's thread, the six spans the gateway makes (root with its GenAI
  *       attributes, four stage spans, the upstream attempt), each made current as the gateway does, and
- *       turned into store rows by {@link StoreSpanProcessor} (queued to a writer whose target drops them);</li>
+ *       turned into store rows by {@link SpanRows} (queued to a writer whose target drops them);</li>
  *   <li>{@code store}: on the span writer's thread, those six rows inserted by {@link SpanSink} into SQLite
  *       with the trace summary, 50 requests per transaction as under load (figures per request).</li>
  * </ul>
@@ -70,7 +69,7 @@ public class SpanPathBench {
             public boolean reachable() {
                 return true;
             }
-        }, SpanRecord.class, 100_000, dir, java.time.Duration.ofMillis(50), SpanRecord::endUser);
+        }, SpanRecord.class, 6_000_000, dir, java.time.Duration.ofMillis(50), SpanRecord::endUser);
         tracing = Tracing.create(TracingConfig.DEFAULTS, writer);
         tracer = tracing.tracer();
         // the rows of one request, captured once for the store half
@@ -81,28 +80,7 @@ public class SpanPathBench {
 
     private List<SpanRecord> captureOne() {
         List<SpanRecord> out = new ArrayList<>();
-        io.opentelemetry.sdk.trace.SdkTracerProvider p = io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
-                .addSpanProcessor(new io.opentelemetry.sdk.trace.SpanProcessor() {
-                    @Override
-                    public void onStart(io.opentelemetry.context.Context parent, io.opentelemetry.sdk.trace.ReadWriteSpan span) {}
-
-                    @Override
-                    public boolean isStartRequired() {
-                        return false;
-                    }
-
-                    @Override
-                    public void onEnd(io.opentelemetry.sdk.trace.ReadableSpan span) {
-                        out.add(StoreSpanProcessor.record(span.toSpanData(), "sluice"));
-                    }
-
-                    @Override
-                    public boolean isEndRequired() {
-                        return true;
-                    }
-                }).build();
-        request(p.get(Tracing.INSTRUMENTATION));
-        p.close();
+        request(Tracer.recording(span -> out.add(SpanRows.record(span, "sluice"))));
         return out;
     }
 
@@ -116,52 +94,50 @@ public class SpanPathBench {
 
     /** One request's spans, as ApiEndpoints, Pipeline, Router and RequestSpan make them. */
     static void request(Tracer tracer) {
-        Span root = tracer.spanBuilder("chat").setSpanKind(SpanKind.SERVER).startSpan();
-        try (Scope r = root.makeCurrent()) {
-            root.setAttribute(GenAi.KEY, "key_5fbp0h639r");
-            root.setAttribute(GenAi.TEAM, "research");
+        Span root = tracer.startRoot("chat", Span.Kind.SERVER, (dev.sluice.trace.TraceParent) null);
+        try (Tracer.Scope r = root.makeCurrent()) {
+            root.set(GenAi.KEY, "key_5fbp0h639r");
+            root.set(GenAi.TEAM, "research");
             root.updateName("chat gpt-4o-mini");
-            root.setAttribute(GenAi.OPERATION, "chat");
-            root.setAttribute(GenAi.REQUEST_MODEL, "gpt-4o-mini");
-            root.setAttribute(GenAi.STREAM, false);
-            root.setAttribute(GenAi.REQUEST_TEMPERATURE, 0.0);
-            root.setAttribute(GenAi.OUTPUT_TYPE, "text");
+            root.set(GenAi.OPERATION, "chat");
+            root.set(GenAi.REQUEST_MODEL, "gpt-4o-mini");
+            root.set(GenAi.STREAM, false);
+            root.set(GenAi.REQUEST_TEMPERATURE, 0.0);
+            root.set(GenAi.OUTPUT_TYPE, "text");
             stage(tracer, 0);
-            root.setAttribute(GenAi.REQUEST_ID, "req_daf96bc496ad03cbffffffffd378b21e");
-            root.setAttribute(GenAi.HTTP_STATUS, 200L);
-            root.setAttribute(GenAi.PROVIDER, "sim");
-            root.setAttribute(GenAi.RESPONSE_MODEL, "gpt-4o-mini");
-            root.setAttribute(GenAi.RESPONSE_ID, "chatcmpl-N3vrwI1NyoTem639zUXSL8Cp");
-            root.setAttribute(GenAi.FINISH_REASONS, List.of("stop"));
-            root.setAttribute(GenAi.INPUT_TOKENS, 21L);
-            root.setAttribute(GenAi.OUTPUT_TOKENS, 16L);
-            root.setAttribute(GenAi.KEY, "key_5fbp0h639r");
-            root.setAttribute(GenAi.TEAM, "research");
-            root.setAttribute(GenAi.COST, 1.275E-5);
-            root.setAttribute(GenAi.ATTEMPTS, 1L);
-            root.setAttribute(GenAi.TTFT_MS, 1L);
+            root.set(GenAi.REQUEST_ID, "req_daf96bc496ad03cbffffffffd378b21e");
+            root.set(GenAi.HTTP_STATUS, 200L);
+            root.set(GenAi.PROVIDER, "sim");
+            root.set(GenAi.RESPONSE_MODEL, "gpt-4o-mini");
+            root.set(GenAi.RESPONSE_ID, "chatcmpl-N3vrwI1NyoTem639zUXSL8Cp");
+            root.set(GenAi.FINISH_REASONS, List.of("stop"));
+            root.set(GenAi.INPUT_TOKENS, 21L);
+            root.set(GenAi.OUTPUT_TOKENS, 16L);
+            root.set(GenAi.KEY, "key_5fbp0h639r");
+            root.set(GenAi.TEAM, "research");
+            root.set(GenAi.COST, 1.275E-5);
+            root.set(GenAi.ATTEMPTS, 1L);
+            root.set(GenAi.TTFT_MS, 1L);
         }
         root.end();
     }
 
     private static void stage(Tracer tracer, int i) {
         if (i == STAGES.length) {
-            Span attempt = tracer.spanBuilder("chat gpt-4o-mini").setSpanKind(SpanKind.CLIENT)
-                    .setAttribute(dev.sluice.observe.GenAi.OPERATION, "chat")
-                    .setAttribute(dev.sluice.observe.GenAi.PROVIDER, "sim")
-                    .setAttribute(dev.sluice.observe.GenAi.REQUEST_MODEL, "gpt-4o-mini").startSpan();
-            try (Scope s = attempt.makeCurrent()) {
-                attempt.setAttribute(GenAi.RESPONSE_ID, "chatcmpl-N3vrwI1NyoTem639zUXSL8Cp");
-                attempt.setAttribute(GenAi.RESPONSE_MODEL, "gpt-4o-mini");
-                attempt.setAttribute(GenAi.FINISH_REASONS, List.of("stop"));
-                attempt.setAttribute(GenAi.INPUT_TOKENS, 21L);
-                attempt.setAttribute(GenAi.OUTPUT_TOKENS, 16L);
+            Span attempt = tracer.start("chat gpt-4o-mini", Span.Kind.CLIENT, GenAi.OPERATION, "chat",
+                    GenAi.PROVIDER, "sim", GenAi.REQUEST_MODEL, "gpt-4o-mini");
+            try (Tracer.Scope s = attempt.makeCurrent()) {
+                attempt.set(GenAi.RESPONSE_ID, "chatcmpl-N3vrwI1NyoTem639zUXSL8Cp");
+                attempt.set(GenAi.RESPONSE_MODEL, "gpt-4o-mini");
+                attempt.set(GenAi.FINISH_REASONS, List.of("stop"));
+                attempt.set(GenAi.INPUT_TOKENS, 21L);
+                attempt.set(GenAi.OUTPUT_TOKENS, 16L);
             }
             attempt.end();
             return;
         }
-        Span span = tracer.spanBuilder(STAGES[i]).startSpan();
-        try (Scope s = span.makeCurrent()) {
+        Span span = tracer.start(STAGES[i]);
+        try (Tracer.Scope s = span.makeCurrent()) {
             stage(tracer, i + 1);
         } finally {
             span.end();

@@ -7,7 +7,7 @@ import dev.sluice.pipeline.Stage;
 import dev.sluice.pricing.Price;
 import dev.sluice.pricing.PriceCatalog;
 import dev.sluice.server.PipelineSource;
-import io.opentelemetry.api.trace.Tracer;
+import dev.sluice.trace.Tracer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;

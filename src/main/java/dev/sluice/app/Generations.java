@@ -7,7 +7,7 @@ import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Reply;
 import dev.sluice.pipeline.Stage;
 import dev.sluice.server.PipelineSource;
-import io.opentelemetry.api.trace.Tracer;
+import dev.sluice.trace.Tracer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -9,7 +9,7 @@ import dev.sluice.provider.Providers;
 import dev.sluice.route.Router;
 import dev.sluice.route.RouterFactory;
 import dev.sluice.route.Watchdog;
-import io.opentelemetry.api.trace.Tracer;
+import dev.sluice.trace.Tracer;
 import java.time.Clock;
 import java.util.List;
 

@@ -6,7 +6,7 @@ import dev.sluice.observe.otlp.IngestGate;
 import dev.sluice.pipeline.Caller;
 import dev.sluice.server.Guard;
 import dev.sluice.server.TraceEndpoint;
-import io.opentelemetry.api.trace.Tracer;
+import dev.sluice.trace.Tracer;
 import dev.sluice.store.SpanReader;
 import java.time.Clock;
 

@@ -1,11 +1,8 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.api.SluiceException;
-import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
+import dev.sluice.trace.Span;
+import dev.sluice.trace.Tracer;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +21,7 @@ public final class Pipeline {
 
     /** The last stage is terminal: it must answer and never call {@code proceed}. Costs are 0. */
     public Pipeline(List<Stage> stages) {
-        this(stages, OpenTelemetry.noop().getTracer("dev.sluice"), (model, usage) -> 0);
+        this(stages, Tracer.disabled(), (model, usage) -> 0);
     }
 
     /**
@@ -75,19 +72,19 @@ public final class Pipeline {
                         + "' is the terminal stage but called proceed(); the terminal stage must answer itself");
             }
             Stage stage = stages.get(index);
-            Span span = tracer.spanBuilder(spanNames[index]).startSpan();
-            try (Scope scope = span.makeCurrent()) {
+            Span span = tracer.start(spanNames[index]);
+            try (Tracer.Scope scope = span.makeCurrent()) {
                 Reply reply = stage.handle(exchange, new IndexedChain(index + 1));
                 if (reply == null) {
                     throw new IllegalStateException("stage '" + stage.name() + "' returned null; return a Reply");
                 }
                 if (reply instanceof Reply.Failure failure) {
-                    span.setAttribute("error.type", failure.error().code() != null ? failure.error().code() : failure.error().type());
+                    span.set("error.type", failure.error().code() != null ? failure.error().code() : failure.error().type());
                 }
                 return reply;
             } catch (RuntimeException e) {
                 span.recordException(e);
-                span.setStatus(StatusCode.ERROR);
+                span.error(null);
                 throw e;
             } finally {
                 span.end();

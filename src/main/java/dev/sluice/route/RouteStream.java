@@ -4,7 +4,7 @@ import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkChoice;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.pipeline.Exchange;
-import io.opentelemetry.api.trace.Span;
+import dev.sluice.trace.Span;
 import java.util.ArrayDeque;
 import java.util.Deque;
 

@@ -18,12 +18,8 @@ import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.UpstreamException;
 import dev.sluice.quality.AnswerCheck;
 import dev.sluice.quality.ResponseFormatCheck;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
+import dev.sluice.trace.Span;
+import dev.sluice.trace.Tracer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.ArrayDeque;
@@ -310,13 +306,12 @@ public final class Router implements Stage {
         TimeoutsConfig t = plan.timeouts();
         Duration readTimeout = shortest(d.readTimeout(), t.idle(), ex.streaming() ? null : t.total());
         String operation = ex.operation() == Exchange.Operation.CHAT ? "chat" : "embeddings";
-        Span span = tracer.spanBuilder(operation + " " + d.upstreamModel()).setSpanKind(SpanKind.CLIENT)
-                .setAttribute(AttemptSpan.OPERATION, operation)
-                .setAttribute(AttemptSpan.PROVIDER, d.provider().name())
-                .setAttribute(AttemptSpan.REQUEST_MODEL, d.upstreamModel()).startSpan();
+        Span span = tracer.start(operation + " " + d.upstreamModel(), Span.Kind.CLIENT,
+                AttemptSpan.OPERATION, operation, AttemptSpan.PROVIDER, d.provider().name(),
+                AttemptSpan.REQUEST_MODEL, d.upstreamModel());
         Map<String, String> headers = new HashMap<>(d.forwarder().select(ex.headers(), ex.caller().keyId() != null));
         // the upstream joins the trace too (vLLM, Ollama and others accept traceparent)
-        W3CTraceContextPropagator.getInstance().inject(Context.current().with(span), headers, Map::put);
+        Tracer.inject(span, headers);
         Call call = new Call(d.upstreamModel(), ex.requestId(), headers, readTimeout);
         ex.route(d.provider().name(), d.upstreamModel());
         ex.responseHeader("x-sluice-provider", d.provider().name());
@@ -325,7 +320,7 @@ public final class Router implements Stage {
         long startMillis = System.currentTimeMillis();
         d.enter();
         boolean handedOver = false;
-        try (Scope scope = span.makeCurrent()) {
+        try (Tracer.Scope scope = span.makeCurrent()) {
             Reply reply = switch (ex.operation()) {
                 case CHAT -> ex.chat().stream() ? openStream(ex, d, call, t, startNanos, span, checks)
                         : chat(ex, d, call, span, checks);
@@ -342,7 +337,7 @@ public final class Router implements Stage {
             d.recordLatency(elapsedMillis(startNanos));
             ex.addAttempt(new Attempt(d.provider().name(), d.upstreamModel(), startMillis, elapsedMillis(startNanos),
                     200, e.rejected.check().label()));
-            span.setAttribute("sluice.answer_check.failed", e.rejected.check().label());
+            span.set("sluice.answer_check.failed", e.rejected.check().label());
             throw e;
         } catch (UpstreamException e) {
             onFailure(d, startNanos, e);
@@ -385,13 +380,13 @@ public final class Router implements Stage {
         if (checks.names().contains(AnswerCheck.GUARDRAIL_BLOCK) && ex.outputBlockProbe() != null) {
             String rule = ex.outputBlockProbe().apply(response);
             if (rule != null) {
-                span.setAttribute("sluice.answer_check.rule", rule);
+                span.set("sluice.answer_check.rule", rule);
                 return AnswerCheck.GUARDRAIL_BLOCK;
             }
         }
         if (checks.names().contains(AnswerCheck.JUDGE_BELOW) && checks.judgeModel() != null) {
             double score = judgeScore(ex, response, checks.judgeModel());
-            span.setAttribute("sluice.answer_check.judge_score", score);
+            span.set("sluice.answer_check.judge_score", score);
             if (score < checks.judgeBelow()) {
                 return AnswerCheck.JUDGE_BELOW;
             }

@@ -28,7 +28,7 @@ public final class RouterFactory {
 
     public static Router create(SluiceConfig config, Map<String, Provider> providers, PriceCatalog prices, Clock clock,
                                 Watchdog watchdog, Embedder embedder, Router.Sleeper sleeper,
-                                io.opentelemetry.api.trace.Tracer tracer) {
+                                dev.sluice.trace.Tracer tracer) {
         RoutingConfig routing = config.routing();
         Map<String, ModelPlan> plans = new LinkedHashMap<>();
         Map<String, Router.ComplexityRoute> complexity = new LinkedHashMap<>();

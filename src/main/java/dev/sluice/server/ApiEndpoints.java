@@ -6,11 +6,8 @@ import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
 import dev.sluice.observe.RequestLogger;
 import dev.sluice.observe.RequestSpan;
-import dev.sluice.observe.Tracing;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
+import dev.sluice.trace.Span;
+import dev.sluice.trace.Tracer;
 import dev.sluice.pipeline.Caller;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
@@ -79,17 +76,19 @@ public final class ApiEndpoints implements Endpoints {
         Exchange ex = new Exchange(call.requestId(), operation, headers);
         ex.clientGone(call::clientGone); // guardrail scans and streams stop once the client has gone
         // the root span joins the client's trace when it sent a traceparent
-        Span root = tracer.spanBuilder(operation == Exchange.Operation.CHAT ? "chat" : "embeddings")
-                .setParent(Tracing.extract(headers)).setSpanKind(SpanKind.SERVER).startSpan();
+        Span root = tracer.startRoot(operation == Exchange.Operation.CHAT ? "chat" : "embeddings", Span.Kind.SERVER,
+                headers);
         RequestSpan requestSpan = new RequestSpan(root);
-        ex.traceId(root.getSpanContext().isValid() ? root.getSpanContext().getTraceId() : null);
+        ex.traceId(root.isValid() ? root.traceId() : null);
         ex.sessionId(HttpIo.session(headers));
         ex.onComplete(requestLogger);
-        ex.onComplete(requestSpan);
+        if (root.isRecording()) {
+            ex.onComplete(requestSpan);
+        }
         for (Exchange.CompletionListener listener : listeners) {
             ex.onComplete(listener);
         }
-        try (Scope scope = root.makeCurrent()) {
+        try (Tracer.Scope scope = root.makeCurrent()) {
             try {
                 // who is calling was resolved before the body was read: a refused key is not read at all
                 ex.caller(caller(call));

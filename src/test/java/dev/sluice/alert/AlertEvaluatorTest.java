@@ -13,7 +13,7 @@ import dev.sluice.pipeline.Reply;
 import dev.sluice.pipeline.Stage;
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.Usage;
-import io.opentelemetry.api.OpenTelemetry;
+import dev.sluice.trace.Tracer;
 import dev.sluice.store.FeedbackRecord;
 import dev.sluice.testing.MutableClock;
 import java.time.Duration;
@@ -53,7 +53,7 @@ class AlertEvaluatorTest {
             x.usage(new Usage(1, 1, 2, 0, 0));
             return Reply.fail(SluiceException.internal("not called", null));
         };
-        new Pipeline(List.of(answer), OpenTelemetry.noop().getTracer("test"), (m, u) -> cost == null ? 0 : cost).execute(ex);
+        new Pipeline(List.of(answer), Tracer.disabled(), (m, u) -> cost == null ? 0 : cost).execute(ex);
         ex.complete(status, errorType);
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.Usage;
-import io.opentelemetry.api.OpenTelemetry;
+import dev.sluice.trace.Tracer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ class SettlementTest {
             ex.usage(Usage.of(10, 20));
             return Reply.fail(SluiceException.internal("answered", null));
         };
-        Pipeline pipeline = new Pipeline(List.of(listening, upstream), OpenTelemetry.noop().getTracer("t"), PER_TOKEN);
+        Pipeline pipeline = new Pipeline(List.of(listening, upstream), Tracer.disabled(), PER_TOKEN);
         Exchange ex = exchange("settle-1");
         ex.onComplete(done -> seen.add(done.costUsd()));
         pipeline.execute(ex);
@@ -51,7 +51,7 @@ class SettlementTest {
 
         Pipeline pipeline = new Pipeline(List.of((ex, next) -> Reply.fail(
                 SluiceException.forbidden("model_not_allowed", "no"))),
-                OpenTelemetry.noop().getTracer("t"), PER_TOKEN);
+                Tracer.disabled(), PER_TOKEN);
         Exchange blocked = exchange("settle-3");
         pipeline.execute(blocked);
         blocked.complete(403, "model_not_allowed");

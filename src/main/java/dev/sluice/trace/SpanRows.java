@@ -1,0 +1,129 @@
+package dev.sluice.trace;
+
+import dev.sluice.api.Json;
+import dev.sluice.store.SpanRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** An ended span as the store's row: attributes and events as JSON, the columns the store indexes read out of them. */
+public final class SpanRows {
+    static final String SESSION = "session.id";
+    static final String REQUEST_ID = "sluice.request_id";
+    static final String END_USER = "enduser.id";
+
+    private SpanRows() {}
+
+    public static SpanRecord record(Span span, String service) {
+        Span.Attributes a = span.attributes();
+        return new SpanRecord(span.traceId(), span.spanId(), span.parentSpanId(), span.name(), span.kind().storeName,
+                span.startNanos(), span.endNanos(), span.error() ? "error" : "unset", span.statusMessage(), service,
+                (String) a.get(SESSION), (String) a.get(REQUEST_ID), (String) a.get(END_USER), json(a),
+                events(span.events()), (String) a.get(Tracer.TEAM));
+    }
+
+    /**
+     * The attributes as a JSON object, in their order; null for none. Written by hand into one
+     * builder (a Jackson generator per span cost more than the row itself): the same text Jackson
+     * writes, strings escaped as it escapes them ({@code "}, {@code \\}, control characters),
+     * numbers as {@code Long.toString}/{@code Double.toString}.
+     */
+    static String json(Span.Attributes attributes) {
+        if (attributes.isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(32 * attributes.size());
+        write(out, attributes);
+        return out.toString();
+    }
+
+    private static void write(StringBuilder out, Span.Attributes attributes) {
+        out.append('{');
+        for (int i = 0; i < attributes.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            string(out, attributes.key(i));
+            out.append(':');
+            value(out, attributes.value(i));
+        }
+        out.append('}');
+    }
+
+    private static void value(StringBuilder out, Object v) {
+        switch (v) {
+            case String str -> string(out, str);
+            case Boolean b -> out.append(b.booleanValue());
+            case Long l -> out.append(l.longValue());
+            case Double d -> number(out, d);
+            case List<?> list -> {
+                out.append('[');
+                for (int i = 0; i < list.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    value(out, list.get(i));
+                }
+                out.append(']');
+            }
+            case null -> out.append("null");
+            default -> string(out, v.toString());
+        }
+    }
+
+    /** Jackson writes NaN and the infinities as strings (quoted) unless told otherwise; so do we. */
+    private static void number(StringBuilder out, double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            out.append('"').append(d).append('"');
+        } else {
+            out.append(d);
+        }
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** A JSON string as Jackson escapes it by default: quote, backslash and control characters; the rest as is. */
+    static void string(StringBuilder out, String s) {
+        out.append('"');
+        int from = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            out.append(s, from, i);
+            from = i + 1;
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            }
+        }
+        out.append(s, from, s.length()).append('"');
+    }
+
+    /** {@code [{name, time_ns, attributes}]}; null for none. */
+    private static String events(List<Span.Event> events) {
+        if (events.isEmpty()) {
+            return null;
+        }
+        return new String(Json.write(gen -> {
+            gen.writeStartArray();
+            for (Span.Event e : events) {
+                gen.writeStartObject();
+                gen.writeStringField("name", e.name());
+                gen.writeNumberField("time_ns", e.epochNanos());
+                if (!e.attributes().isEmpty()) {
+                    gen.writeFieldName("attributes");
+                    gen.writeRawValue(json(e.attributes()));
+                }
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
+        }), StandardCharsets.UTF_8);
+    }
+}
