@@ -104,6 +104,7 @@ public final class Folded {
         char[] out = new char[raw.length()];
         int n = 0;
         boolean space = false;
+        boolean greekOrAbove = false;
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (Character.isSurrogate(c)) {
@@ -122,9 +123,11 @@ public final class Folded {
             } else {
                 space = false;
             }
+            greekOrAbove |= f >= 0x0370;
             out[n++] = f;
         }
-        return hasSpoofedWord(out, n) ? unspoofed(out, n) : new String(out, 0, n);
+        // Greek and Cyrillic start at U+0370: text without such a char (most text) needs no second look
+        return greekOrAbove && hasSpoofedWord(out, n) ? unspoofed(out, n) : new String(out, 0, n);
     }
 
     /** Whether some word of folded text mixes Latin letters with Cyrillic/Greek look-alikes. */
