@@ -123,15 +123,28 @@ class SearchPlanTest {
     }
 
     /** Rows the scans of a plan produced or filtered away (every loop counted). */
+    /**
+     * Rows the plan reads: what each scan returned or filtered out. The index entries of a bitmap scan
+     * under a BitmapAnd are not rows read: they are intersected with the other bitmap before any row is
+     * fetched, and the heap scan above counts the rows the intersection made it read. (PostgreSQL picks a
+     * BitmapAnd with the ts index for the day partition the 24-hour range cuts into — how much of it the
+     * range covers depends on the time of day — and reads ~20 rows through it; counting the ts index's
+     * entries failed this test in the afternoon, UTC, for a plan that is a good one.)
+     */
     static long rowsRead(JsonNode node) {
+        return rowsRead(node, false);
+    }
+
+    private static long rowsRead(JsonNode node, boolean intersected) {
         long n = 0;
-        if (node.path("Node Type").asText().contains("Scan")) {
+        String type = node.path("Node Type").asText();
+        if (type.contains("Scan") && !(intersected && type.equals("Bitmap Index Scan"))) {
             long loops = Math.max(1, node.path("Actual Loops").asLong());
             n += (node.path("Actual Rows").asLong() + node.path("Rows Removed by Filter").asLong()
                     + node.path("Rows Removed by Index Recheck").asLong()) * loops;
         }
         for (JsonNode child : node.path("Plans")) {
-            n += rowsRead(child);
+            n += rowsRead(child, type.equals("BitmapAnd"));
         }
         return n;
     }
