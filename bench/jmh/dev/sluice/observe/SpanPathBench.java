@@ -1,5 +1,6 @@
 package dev.sluice.observe;
 
+import dev.sluice.trace.GenAi;
 import dev.sluice.config.TracingConfig;
 import dev.sluice.store.BatchWriter;
 import dev.sluice.store.Database;

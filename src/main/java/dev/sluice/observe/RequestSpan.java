@@ -5,6 +5,7 @@ import dev.sluice.api.Usage;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.PromptUse;
 import dev.sluice.pipeline.GuardEvent;
+import dev.sluice.trace.GenAi;
 import dev.sluice.trace.Span;
 import java.util.List;
 import java.util.Locale;

@@ -18,6 +18,7 @@ import dev.sluice.provider.ErrorClass;
 import dev.sluice.provider.UpstreamException;
 import dev.sluice.quality.AnswerCheck;
 import dev.sluice.quality.ResponseFormatCheck;
+import dev.sluice.trace.GenAi;
 import dev.sluice.trace.Span;
 import dev.sluice.trace.Tracer;
 import java.time.Duration;
@@ -307,8 +308,7 @@ public final class Router implements Stage {
         Duration readTimeout = shortest(d.readTimeout(), t.idle(), ex.streaming() ? null : t.total());
         String operation = ex.operation() == Exchange.Operation.CHAT ? "chat" : "embeddings";
         Span span = tracer.start(operation + " " + d.upstreamModel(), Span.Kind.CLIENT,
-                AttemptSpan.OPERATION, operation, AttemptSpan.PROVIDER, d.provider().name(),
-                AttemptSpan.REQUEST_MODEL, d.upstreamModel());
+                GenAi.OPERATION, operation, GenAi.PROVIDER, d.provider().name(), GenAi.REQUEST_MODEL, d.upstreamModel());
         Map<String, String> headers = new HashMap<>(d.forwarder().select(ex.headers(), ex.caller().keyId() != null));
         // the upstream joins the trace too (vLLM, Ollama and others accept traceparent)
         Tracer.inject(span, headers);

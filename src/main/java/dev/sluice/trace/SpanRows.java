@@ -7,18 +7,14 @@ import java.util.List;
 
 /** An ended span as the store's row: attributes and events as JSON, the columns the store indexes read out of them. */
 public final class SpanRows {
-    static final String SESSION = "session.id";
-    static final String REQUEST_ID = "sluice.request_id";
-    static final String END_USER = "enduser.id";
-
     private SpanRows() {}
 
     public static SpanRecord record(Span span, String service) {
         Span.Attributes a = span.attributes();
         return new SpanRecord(span.traceId(), span.spanId(), span.parentSpanId(), span.name(), span.kind().storeName,
                 span.startNanos(), span.endNanos(), span.error() ? "error" : "unset", span.statusMessage(), service,
-                (String) a.get(SESSION), (String) a.get(REQUEST_ID), (String) a.get(END_USER), json(a),
-                events(span.events()), (String) a.get(Tracer.TEAM));
+                (String) a.get(GenAi.SESSION), (String) a.get(GenAi.REQUEST_ID), (String) a.get(GenAi.END_USER), json(a),
+                events(span.events()), (String) a.get(GenAi.TEAM));
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.sluice.observe;
+package dev.sluice.trace;
 
 /**
  * Attribute names of the OpenTelemetry GenAI semantic conventions, and Sluice's own. Span names
@@ -28,7 +28,7 @@ public final class GenAi {
 
     public static final String REQUEST_ID = "sluice.request_id";
     public static final String KEY = "sluice.key.id";
-    public static final String TEAM = dev.sluice.trace.Tracer.TEAM;
+    public static final String TEAM = Tracer.TEAM;
     public static final String COST = "sluice.cost_usd";
     public static final String CACHE = "sluice.cache.status";
     public static final String CACHE_SIMILARITY = "sluice.cache.similarity";
