@@ -38,11 +38,7 @@ class StoredSpansTest {
 
     @BeforeAll
     static void start() {
-        gw = TestGateway.start(SimOptions.defaults(), """
-                routing:
-                  retries: 0
-                  circuit_breaker:
-                    enabled: false
+        gw = TestGateway.start(SimOptions.defaults(), TestGateway.NO_RESILIENCE + """
                 cache:
                   scope: team
                   ttl: 1h
