@@ -3,6 +3,7 @@ package dev.sluice.provider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads Server-Sent Events one at a time from an upstream body (WHATWG rules: {@code event:} and
@@ -27,7 +28,7 @@ public final class SseReader implements AutoCloseable {
     public record RawEvent(String event, byte[] data) {
         /** Whether the data is exactly {@code ascii} (e.g. {@code [DONE]}). */
         public boolean dataIs(byte[] ascii) {
-            return java.util.Arrays.equals(data, ascii);
+            return Arrays.equals(data, ascii);
         }
     }
 
@@ -63,7 +64,7 @@ public final class SseReader implements AutoCloseable {
             int end = lineEnd;
             if (start == end) {
                 if (dataLength >= 0) {
-                    return new RawEvent(event, java.util.Arrays.copyOf(data, dataLength));
+                    return new RawEvent(event, Arrays.copyOf(data, dataLength));
                 }
                 event = null;
                 continue;
@@ -86,18 +87,18 @@ public final class SseReader implements AutoCloseable {
             }
         }
         // a final event without its blank line still counts
-        return dataLength < 0 ? null : new RawEvent(event, java.util.Arrays.copyOf(data, dataLength));
+        return dataLength < 0 ? null : new RawEvent(event, Arrays.copyOf(data, dataLength));
     }
 
     private boolean is(byte[] name, int from, int to) {
-        return java.util.Arrays.equals(buffer, from, to, name, 0, name.length);
+        return Arrays.equals(buffer, from, to, name, 0, name.length);
     }
 
     private void appendData(int from, int to) {
         int length = to - from;
         int at = dataLength < 0 ? 0 : dataLength + 1;
         if (at + length > data.length) {
-            data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, at + length));
+            data = Arrays.copyOf(data, Math.max(data.length * 2, at + length));
         }
         if (dataLength >= 0) {
             data[dataLength] = '\n';
@@ -157,7 +158,7 @@ public final class SseReader implements AutoCloseable {
             if (buffer.length >= MAX_LINE) {
                 throw new IOException("an event line from the upstream is longer than " + MAX_LINE + " bytes");
             }
-            buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
         }
         int n = in.read(buffer, limit, buffer.length - limit);
         if (n < 0) {
