@@ -33,6 +33,7 @@ REPOS = {
     "meta-llama/PurpleLlama": ("4be64c3a24442b51c76175e6ec67722cc3f5fe38", "MIT (CybersecurityBenchmarks/LICENSE)"),
     "clinc/oos-eval": ("828f8093932c8fe6ca7936c3d2e52903b1c523de", "CC-BY-3.0"),
     "yizhongw/self-instruct": ("0b26ccaa415992100fa32df62d41b994cf928e23", "Apache-2.0"),
+    "shisa-ai/M-IFEval": ("06f08ff3b2681a7e875124aa6946bcc93739aced", "Apache-2.0 (LICENSE.txt; IFEval's prompts from google-research, Apache-2.0)"),
 }
 
 
@@ -238,6 +239,15 @@ for line in show("yizhongw/self-instruct", "human_eval/user_oriented_instruction
         if inst["input"]:
             add("injection", ex["instruction"] + "\n\n" + inst["input"], "benign", "self-instruct:user_oriented",
                 "instruction", split)
+# Requests with answer-format constraints ("Wrap your entire output in JSON format", "Do not use any commas",
+# "answer in all lowercase letters", "repeat the request word for word first"), added in session 7 after the canary
+# showed "Reply in JSON" and "Answer in JSON." flagged by every model (in training, "json" occurred almost only inside
+# BIPIA's exfiltration code): IFEval (Zhou et al. 2023, google-research, Apache-2.0, 541 English prompts) and
+# M-IFEval's Spanish, French and Japanese prompts (Dussolle et al. 2025), as shisa-ai/M-IFEval ships them. Pooled.
+for lang in ("en", "es", "fr", "ja"):
+    for line in show("shisa-ai/M-IFEval", f"data/{lang}_input_data.jsonl").splitlines():
+        t = json.loads(line)["prompt"]
+        add("injection", t, "benign", "ifeval:format_requests", "format_request:" + lang, bucket(t))
 
 # ---------------------------------------------------------------- toxicity
 # Davidson et al. (ICWSM'17), MIT: hate_speech / offensive_language / neither. Pooled.
