@@ -273,12 +273,13 @@ public final class ModelTraining {
     }
 
     /**
-     * Benign sources of short requests sent as user turns, which the document model does not learn
-     * from: inside a document or a tool result an ordinary request addressed to the assistant is what
-     * an indirect injection looks like. Chosen in session 7: trained on them, the one shared model lost
+     * Benign sources of requests sent as user turns (short ones, and ones with answer-format constraints
+     * such as "wrap your answer in JSON"), which the document model does not learn from: inside a document
+     * or a tool result an ordinary request addressed to the assistant is what an indirect injection looks like. Chosen in session 7: trained on them, the one shared model lost
      * BIPIA's test documents (51.5% -> 43.0%, run s7-1, a test result) while val documents hardly moved.
      */
-    public static final Set<String> USER_TURN_ONLY_SOURCES = Set.of("clinc150:queries", "self-instruct:user_oriented");
+    public static final Set<String> USER_TURN_ONLY_SOURCES = Set.of("clinc150:queries", "self-instruct:user_oriented",
+            "ifeval:format_requests");
 
     /**
      * The model for tool results and context documents: trained as {@link #trainInjection} but without
