@@ -50,6 +50,10 @@ final class GuardModelCommands {
         @Option(names = "--out", description = "Where to write the model (default: the resource in src/main/resources).")
         Path out;
 
+        @Option(names = "--out-documents", description = "Injection: where to write the documents' model (default: its"
+                + " resource in src/main/resources).")
+        Path outDocuments;
+
         @Option(names = "--epochs", description = "Training epochs (default: the shipped setting).")
         Integer epochs;
 
@@ -89,6 +93,13 @@ final class GuardModelCommands {
                     l2 != null ? l2 : d.l2(), d.seed());
         }
 
+        private static void write(LinearTextModel model, Path target) throws java.io.IOException {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            try (OutputStream o = Files.newOutputStream(target)) {
+                model.write(o);
+            }
+        }
+
         @Override
         public Integer call() throws Exception {
             Path dir = dataOrFail(data);
@@ -109,9 +120,16 @@ final class GuardModelCommands {
             String resource;
             switch (task) {
                 case "injection" -> {
-                    model = ModelTraining.trainInjection(dir, settings().withActs(acts)
-                                    .withSmallWindow(smallWindow != null ? smallWindow : INJECTION_SMALL_WINDOW), valMaxFpr,
-                            valMaxSourceFpr != null ? valMaxSourceFpr : valMaxFpr);
+                    LinearTextTrainer.Settings s = settings().withActs(acts)
+                            .withSmallWindow(smallWindow != null ? smallWindow : INJECTION_SMALL_WINDOW);
+                    double sourceFpr = valMaxSourceFpr != null ? valMaxSourceFpr : valMaxFpr;
+                    LinearTextModel documents = ModelTraining.trainInjectionDocuments(dir, s, valMaxFpr, sourceFpr);
+                    Path docTarget = outDocuments != null ? outDocuments : Path.of("src/main/resources" + InjectionModel.DOCUMENTS_RESOURCE);
+                    write(documents, docTarget);
+                    System.out.printf("trained injection (documents) in %.1f s, document operating points %.4f (windows)"
+                                    + " %.4f (sentences) -> %s%n", (System.nanoTime() - start) / 1e9, documents.documentOperatingPoint(),
+                            documents.header().path("document_sentence_operating_point").asDouble(), docTarget);
+                    model = ModelTraining.trainInjection(dir, s, valMaxFpr, sourceFpr);
                     resource = InjectionModel.RESOURCE;
                 }
                 case "toxicity-offensive", "toxicity-hate" -> {
@@ -125,10 +143,7 @@ final class GuardModelCommands {
                 }
             }
             Path target = out != null ? out : Path.of("src/main/resources" + resource);
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            try (OutputStream o = Files.newOutputStream(target)) {
-                model.write(o);
-            }
+            write(model, target);
             System.out.printf("trained %s in %.1f s, operating point %.4f -> %s%n", task, (System.nanoTime() - start) / 1e9,
                     model.operatingPoint(), target);
             return 0;
@@ -147,8 +162,12 @@ final class GuardModelCommands {
         @Option(names = "--splits", defaultValue = "val,test", split = ",", description = "Splits to report (default val,test).")
         List<String> splits;
 
-        @Option(names = "--model", description = "Evaluate this injection model file instead of the shipped one.")
+        @Option(names = "--model", description = "Evaluate this injection model file (user turns) instead of the shipped one.")
         Path modelFile;
+
+        @Option(names = "--document-model", description = "Evaluate this injection model file on documents and tool results"
+                + " instead of the shipped one.")
+        Path documentModelFile;
 
         @Option(names = "--misses", description = "PII: also print every miss and false positive.")
         boolean showMisses;
@@ -171,28 +190,22 @@ final class GuardModelCommands {
                 }
             }
             if (task.equals("injection")) {
-                LinearTextModel model;
-                if (modelFile == null) {
-                    model = InjectionModel.load();
-                } else {
-                    try (var in = Files.newInputStream(modelFile)) {
-                        model = LinearTextModel.read(in);
-                    } catch (java.io.IOException e) {
-                        System.err.println("error: cannot read " + modelFile + ": " + e.getMessage());
-                        return 2;
-                    }
+                LinearTextModel model = modelFile == null ? InjectionModel.load() : read(modelFile);
+                LinearTextModel docModel = documentModelFile == null ? InjectionModel.loadDocuments() : read(documentModelFile);
+                if (model == null || docModel == null) {
+                    return 2;
                 }
                 InjectionScanner both = new InjectionScanner(true, () -> model, null);
-                InjectionScanner docsToo = new InjectionScanner(true, () -> model, true, null);
+                InjectionScanner docsToo = new InjectionScanner(true, () -> model, () -> docModel, null);
                 System.out.printf("%nPrompt injection (threshold 0.5; model operating point %.4f chosen on val):%n", model.operatingPoint());
                 System.out.println(GroupedScores.run(rows, ModelTraining::injectionLabel, List.of(
                         new GroupedScores.Detector("rules (baseline)", r -> ModelTraining.rulesScore(r) >= 0.5),
-                        new GroupedScores.Detector("model", r -> (r.channel().equals("document") ? model.scoreDocument(r.text()) : model.score(r.text())) >= 0.5),
+                        new GroupedScores.Detector("model", r -> (r.channel().equals("document") ? docModel.scoreDocument(r.text()) : model.score(r.text())) >= 0.5),
                         new GroupedScores.Detector("rules+model, user turns", r -> ModelTraining.maxScore(both, r) >= 0.5),
                         new GroupedScores.Detector("rules+model (default)", r -> ModelTraining.maxScore(docsToo, r) >= 0.5))).table());
                 System.out.println("  rules+model, user turns: the model_documents: false setting (the default before session 3);"
                         + " default: the model also reads documents and tool results, at its document operating point "
-                        + String.format(java.util.Locale.ROOT, "%.4f", model.documentOperatingPoint()) + ".");
+                        + String.format(java.util.Locale.ROOT, "%.4f", docModel.documentOperatingPoint()) + ".");
                 return 0;
             }
             if (task.equals("pii")) {
@@ -246,6 +259,15 @@ final class GuardModelCommands {
             }
             System.err.println("error: --task must be injection, toxicity, groundedness or pii");
             return 2;
+        }
+
+        private static LinearTextModel read(Path file) {
+            try (var in = Files.newInputStream(file)) {
+                return LinearTextModel.read(in);
+            } catch (java.io.IOException e) {
+                System.err.println("error: cannot read " + file + ": " + e.getMessage());
+                return null;
+            }
         }
 
         private static boolean overlapFlags(GroundednessScanner scanner, PublicSets.Row r) {

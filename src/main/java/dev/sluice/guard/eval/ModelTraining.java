@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
@@ -267,8 +268,31 @@ public final class ModelTraining {
     public static LinearTextModel trainInjection(Path data, LinearTextTrainer.Settings settings, double maxFpr,
                                                  double maxGroupFpr) {
         return train(rows(data, "injection"), ModelTraining::injectionLabel, r -> rulesScore(r) >= 0.5,
-                "prompt injection: logistic regression on hashed word/char n-grams" + (settings.acts() ? " and act features" : "")
-                        + " (dev.sluice.guard.ngram)", settings, maxFpr, maxGroupFpr);
+                "prompt injection, user turns: logistic regression on hashed word/char n-grams"
+                        + (settings.acts() ? " and act features" : "") + " (dev.sluice.guard.ngram)", settings, maxFpr, maxGroupFpr);
+    }
+
+    /**
+     * Benign sources of requests sent as user turns (short ones, and ones with answer-format constraints
+     * such as "wrap your answer in JSON"), which the document model does not learn from: inside a document
+     * or a tool result an ordinary request addressed to the assistant is what an indirect injection looks like. Chosen in session 7: trained on them, the one shared model lost
+     * BIPIA's test documents (51.5% -> 43.0%, run s7-1, a test result) while val documents hardly moved.
+     */
+    public static final Set<String> USER_TURN_ONLY_SOURCES = Set.of("clinc150:queries", "self-instruct:user_oriented",
+            "ifeval:format_requests");
+
+    /**
+     * The model for tool results and context documents: trained as {@link #trainInjection} but without
+     * {@link #USER_TURN_ONLY_SOURCES}; its document operating points (windows, sentences) are what count.
+     */
+    public static LinearTextModel trainInjectionDocuments(Path data, LinearTextTrainer.Settings settings, double maxFpr,
+                                                          double maxGroupFpr) {
+        List<PublicSets.Row> rows = rows(data, "injection").stream()
+                .filter(r -> !USER_TURN_ONLY_SOURCES.contains(r.source())).toList();
+        return train(rows, ModelTraining::injectionLabel, r -> rulesScore(r) >= 0.5,
+                "prompt injection, documents and tool results: logistic regression on hashed word/char n-grams"
+                        + (settings.acts() ? " and act features" : "") + " (dev.sluice.guard.ngram), without "
+                        + String.join(", ", new java.util.TreeSet<>(USER_TURN_ONLY_SOURCES)), settings, maxFpr, maxGroupFpr);
     }
 
     /** Scores rows with one function (for reports). */

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 public final class InjectionScanner implements Scanner {
     private final boolean heuristics;
     private final Supplier<LinearTextModel> model;
-    private final boolean modelOnDocuments;
+    private final Supplier<LinearTextModel> documentModel;
     private final Supplier<InjectionClassifier> classifier;
 
     /**
@@ -37,10 +37,26 @@ public final class InjectionScanner implements Scanner {
      */
     public InjectionScanner(boolean heuristics, Supplier<LinearTextModel> model, boolean modelOnDocuments,
                             Supplier<InjectionClassifier> classifier) {
+        this(heuristics, model, modelOnDocuments ? model : null, classifier);
+    }
+
+    /**
+     * @param model         the n-gram model for user turns, or null for none
+     * @param documentModel the n-gram model for tool results and context documents, scored at its
+     *                      document operating points ({@link LinearTextModel#scoreDocument}), or null
+     *                      for none; the shipped pair is {@link InjectionModel#load} and {@link InjectionModel#loadDocuments}
+     */
+    public InjectionScanner(boolean heuristics, Supplier<LinearTextModel> model, Supplier<LinearTextModel> documentModel,
+                            Supplier<InjectionClassifier> classifier) {
         this.heuristics = heuristics;
         this.model = model;
-        this.modelOnDocuments = modelOnDocuments;
+        this.documentModel = documentModel;
         this.classifier = classifier;
+    }
+
+    /** Rules and the shipped models for user turns and for documents: what a policy gets by default. */
+    public static InjectionScanner shipped() {
+        return new InjectionScanner(true, InjectionModel::load, InjectionModel::loadDocuments, null);
     }
 
     @Override
@@ -63,8 +79,9 @@ public final class InjectionScanner implements Scanner {
             }
         }
         boolean indirect = context.role().equals("tool") || context.role().equals("context");
-        if (model != null && score < 0.99 && (modelOnDocuments || !indirect)) {
-            double m = indirect ? model.get().scoreDocument(text) : model.get().score(text);
+        Supplier<LinearTextModel> reader = indirect ? documentModel : model;
+        if (reader != null && score < 0.99) {
+            double m = indirect ? reader.get().scoreDocument(text) : reader.get().score(text);
             if (m > score) {
                 score = m;
                 type = "model";

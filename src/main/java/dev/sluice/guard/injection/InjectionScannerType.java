@@ -35,8 +35,10 @@ public final class InjectionScannerType {
                             node -> new Options(node.bool("heuristics", true), node.bool("model", DEFAULT_MODEL),
                                     node.bool("model_documents", DEFAULT_MODEL_DOCUMENTS), node.bool("classifier", false))),
                     (options, resources) -> new InjectionScanner(options.heuristics(),
-                            options.model() ? resources.lazy(InjectionModel.class, InjectionModel::load) : null,
-                            options.modelDocuments(), options.classifier()
+                            options.model() ? resources.lazy(InjectionModel.RESOURCE, InjectionModel::load) : null,
+                            options.model() && options.modelDocuments()
+                                    ? resources.lazy(InjectionModel.DOCUMENTS_RESOURCE, InjectionModel::loadDocuments) : null,
+                            options.classifier()
                             ? resources.lazy(InjectionClassifier.class, () -> InjectionClassifier.load(resources.embedder().get()))
                             : null))
             .on(Direction.INPUT)
