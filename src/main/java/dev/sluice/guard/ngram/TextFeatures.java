@@ -110,17 +110,20 @@ public final class TextFeatures {
 
     /**
      * Whether {@code c} belongs to a script written without spaces between words (Chinese, Japanese
-     * kana, Thai, Lao, Khmer, Myanmar). Their characters are tokens of their own, so a sentence is
+     * kana, Thai, Lao, Khmer, Myanmar; and Korean, see below). Their characters are tokens of their own, so a sentence is
      * read as characters and character pairs rather than as one long "word" of which only the first
      * {@link #MAX_GRAM_CHARS} characters would count (session 6: CyberSecEval's Chinese, Japanese and
-     * Thai attacks were otherwise nearly featureless).
+     * Thai attacks were otherwise nearly featureless). Korean is written with spaces, but a word
+     * carries its particles and endings ("무시하세요", "무시하고": ignore!, ignoring and), so with about a
+     * dozen Korean training attacks whole words rarely recur; its syllables are tokens too (val:
+     * Korean attacks 0/8 -> 3/8).
      */
     static boolean unspaced(char c) {
         if (c < 0x0E00) {
             return false;
         }
         return switch (Character.UnicodeScript.of(c)) {
-            case HAN, HIRAGANA, KATAKANA, THAI, LAO, KHMER, MYANMAR -> true;
+            case HAN, HIRAGANA, KATAKANA, THAI, LAO, KHMER, MYANMAR, HANGUL -> true;
             default -> false;
         };
     }
