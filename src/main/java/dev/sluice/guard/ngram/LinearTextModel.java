@@ -430,7 +430,7 @@ public final class LinearTextModel {
             endsSentence = false;
             for (int k = from; k < to; k++) {
                 char c = text.charAt(k);
-                if (c == '.' || c == '!' || c == '?') {
+                if (c == '.' || c == '!' || c == '?' || c == '\u3002') {
                     endsSentence = true;
                     break;
                 }

@@ -4,8 +4,8 @@ import dev.sluice.guard.Folded;
 
 /**
  * The features a {@link LinearTextModel} reads, hashed into {@code 2^bits} buckets: for each token
- * of the folded text (a run of letters/digits, or a run of punctuation such as {@code ###} or
- * {@code </}), the token itself, the pair it forms with the previous token, and the character
+ * of the folded text (a run of letters/digits, one character of a script written without spaces
+ * such as Chinese or Thai, or a run of punctuation such as {@code ###} or {@code </}), the token itself, the pair it forms with the previous token, and the character
  * 3-, 4- and 5-grams of the token with its boundaries (so "instrucciones", "Anweisungen" and
  * "instructions" share evidence, and an unseen spelling still scores). Text is folded first (case,
  * full-width and look-alike letters, invisible characters), so obfuscation changes nothing here.
@@ -75,8 +75,10 @@ public final class TextFeatures {
             }
             int start = i;
             boolean word = Character.isLetterOrDigit(c);
-            if (word) {
-                while (i < n && Character.isLetterOrDigit(f.charAt(i))) {
+            if (word && unspaced(c)) {
+                i++; // one character is one token in scripts written without spaces
+            } else if (word) {
+                while (i < n && Character.isLetterOrDigit(f.charAt(i)) && !unspaced(f.charAt(i))) {
                     i++;
                 }
             } else {
@@ -104,6 +106,26 @@ public final class TextFeatures {
                 return;
             }
         }
+    }
+
+    /**
+     * Whether {@code c} belongs to a script written without spaces between words (Chinese, Japanese
+     * kana, Thai, Lao, Khmer, Myanmar; and Korean, see below). Their characters are tokens of their own, so a sentence is
+     * read as characters and character pairs rather than as one long "word" of which only the first
+     * {@link #MAX_GRAM_CHARS} characters would count (session 6: CyberSecEval's Chinese, Japanese and
+     * Thai attacks were otherwise nearly featureless). Korean is written with spaces, but a word
+     * carries its particles and endings ("무시하세요", "무시하고": ignore!, ignoring and), so with about a
+     * dozen Korean training attacks whole words rarely recur; its syllables are tokens too (val:
+     * Korean attacks 0/8 -> 3/8).
+     */
+    static boolean unspaced(char c) {
+        if (c < 0x0E00) {
+            return false;
+        }
+        return switch (Character.UnicodeScript.of(c)) {
+            case HAN, HIRAGANA, KATAKANA, THAI, LAO, KHMER, MYANMAR, HANGUL -> true;
+            default -> false;
+        };
     }
 
     /** Char 3..5-grams of " token " (boundaries included). */

@@ -49,12 +49,11 @@ class ProductPromptsTest {
     /**
      * Benign prompts the shipped models flag, listed so that the check catches any other prompt, not hidden.
      * "Reply in JSON" and "Answer in JSON." are sent only by tests without a guard (JSON mode); every model
-     * so far scores them over 0.96 (in training, "json" occurs almost only inside BIPIA's exfiltration code). "Why do LLM
-     * gateways cache responses?" is the demo's fourth sample question, which session 5's weights score 0.57
-     * (the demo sends it from its fourth round; the demo test runs two). Session 7's candidate (branch
-     * guard-s7, README run s7-2) passes it.
+     * so far scores them over 0.87 (in training, "json" occurs almost only inside BIPIA's exfiltration code).
+     * The demo's fourth sample question, "Why do LLM gateways cache responses?", was listed while session 5's
+     * weights shipped (0.57); session 7's (README run s7-3) score it 0.10.
      */
-    static final Set<String> KNOWN_FLAGGED = Set.of("Reply in JSON", "Answer in JSON.", "Why do LLM gateways cache responses?");
+    static final Set<String> KNOWN_FLAGGED = Set.of("Reply in JSON", "Answer in JSON.");
 
     static List<String> all() {
         List<String> all = new ArrayList<>(PROMPTS);
