@@ -52,8 +52,11 @@ class ProductPromptsTest {
      * so far scores them over 0.87 (in training, "json" occurs almost only inside BIPIA's exfiltration code).
      * The demo's fourth sample question, "Why do LLM gateways cache responses?", was listed while session 5's
      * weights shipped (0.57); session 7's (README run s7-3) score it 0.10.
+     * "and one more thing" scores 0.52 with s7-3's user-turn model (session 5's: under 0.5): a bare follow-up fragment
+     * with no question in it, sent only by PromptRequestsTest through no guard. Listed as the known false positive
+     * s7-3 was shipped with (README, run s7-3), not tuned away: the operating point is chosen on val only.
      */
-    static final Set<String> KNOWN_FLAGGED = Set.of("Reply in JSON", "Answer in JSON.");
+    static final Set<String> KNOWN_FLAGGED = Set.of("Reply in JSON", "Answer in JSON.", "and one more thing");
 
     static List<String> all() {
         List<String> all = new ArrayList<>(PROMPTS);
