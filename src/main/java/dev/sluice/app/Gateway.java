@@ -58,6 +58,7 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
         this.adminKey = adminKey;
         this.source = source;
         GatewayServer.requireFree(config.server().host(), config.server().port());
+        NettyAhead.begin();
         ConfigWatcher watching = null;
         try {
             long maxBody = config.server().maxBodyBytes();
