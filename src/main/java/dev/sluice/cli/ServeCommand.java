@@ -31,8 +31,6 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("error: --port " + port + " is not a port; use 1-65535, or 0 for any free port.");
             return 2;
         }
-        // Netty's start-up does not depend on the config: it runs while the config is read and the store opened
-        dev.sluice.app.NettyAhead.begin();
         ConfigSource source = source(config, port);
         SluiceConfig cfg;
         try {
