@@ -49,7 +49,9 @@ final class IdleHeapTrim implements Module {
     }
 
     private void run() {
-        long seenCollections = collections();
+        // unknown until the first look, one interval in: the platform MXBeans (~60 classes) load after
+        // start-up instead of during it, and start-up's own collections count as activity
+        long seenCollections = -1;
         long lastChange = System.nanoTime();
         boolean trafficSinceTrim = false;
         long live = 0; // the heap in use right after this trim's last full collection
