@@ -138,22 +138,12 @@ public final class Tracer {
     }
 
     /**
-     * A new trace id: 48 bits of the epoch milliseconds, then 80 random bits. Time first, so the store's
-     * indexes keyed by trace id (the spans' primary key, the trace summaries', the request log's trace
-     * index) grow at one end as B-trees like, instead of taking each request's rows into a random page
-     * of an index larger than the database's cache: with random ids the span writer read and wrote about
-     * ten 4 KiB pages a request, most of its time (bench/README.md, session 7). The right-most 10 bytes
-     * stay random, more than the 7 the W3C level-2 {@code random} flag ({@link TraceParent#RANDOM}) promises
-     * and probabilistic samplers read, so the flag still holds. A client's trace keeps the client's id.
+     * A new trace id led by the time ({@link dev.sluice.store.TimeLedIds#hex128}), so the store's indexes keyed by
+     * trace id grow at one end; its right-most 10 bytes random, so W3C level 2's random flag holds. A client's
+     * trace keeps the client's id.
      */
     static String newTraceId(long epochMillis) {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long hi = epochMillis << 16 | (r.nextInt() & 0xFFFF);
-        long lo;
-        do {
-            lo = r.nextLong();
-        } while (lo == 0);
-        return HEX.toHexDigits(hi) + HEX.toHexDigits(lo);
+        return dev.sluice.store.TimeLedIds.hex128(epochMillis);
     }
 
     /** A child keeps its parent's sampling and random-id flags (OpenTelemetry's SDK drops the others). */
