@@ -8,6 +8,8 @@
 # THREADS=1: also the CPU per request of each thread group (from /proc/<pid>/task/*/stat), into $OUT/<var>-<port>/threads.txt.
 # JFR=1: a JFR recording (settings=profile: CPU and allocation samples) of the measured window, $OUT/<var>-<port>/rec.jfr.
 # PERF=1: perf record -g of the store writers' threads (spans, request log) over the measured window, $OUT/<var>-<port>/perf.data.
+# DRAIN=1: after wrk, wait (up to 90 s) until the store writers are idle (their CPU still for 2 s) before taking the
+#   CPU figure, so what a writer deferred (a spill file replayed after the run) is charged to the requests that made it.
 # The line ends with spill=N: how often a store writer passed its high-water mark and spilled (its overload path).
 set -e
 CONNS=${CONNS:-16}; WRK="-t$(( CONNS > 1 ? 2 : 1 )) -c$CONNS"
@@ -49,6 +51,8 @@ if [ -n "$PERF" ]; then TIDS=$(grep -lE '^sluice-(spans|request)' /proc/$GP/task
   perf record -q -g -F 499 -t $TIDS -o $W/perf.data -- sleep ${DUR:-20} 2>/dev/null & PP=$!; fi
 t0=$(awk '{print $14+$15}' /proc/$GP/stat)
 wrk $WRK --latency -d${DUR:-20}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/run.txt
+if [ -n "$DRAIN" ]; then wcpu() { for t in /proc/$GP/task/*; do echo "$(cat $t/comm 2>/dev/null) $(sed 's/.*) //' $t/stat 2>/dev/null | awk '{print $12+$13}')"; done | awk '/^sluice-(spans|request)/{s+=$NF} END {print s+0}'; }
+  still=0; prev=$(wcpu); for i in $(seq 90); do sleep 1; now=$(wcpu); if [ $((now-prev)) -le 1 ]; then still=$((still+1)); else still=0; fi; prev=$now; [ $still -ge 2 ] && break; done; fi
 t1=$(awk '{print $14+$15}' /proc/$GP/stat)
 REQ=$(grep -oE '^ +[0-9]+ requests' $W/run.txt | awk '{print $1}')
 if [ -n "$THREADS" ]; then threads > $W/threads1.txt
