@@ -3,6 +3,14 @@
 # p50/p90/p99 at concurrency 1 (wrk -t1 -c1 --latency).
 # usage: [CONNS=16] SIM=<simulator port> OUT=<dir> bench/scripts/cpu-per-request.sh JAR default|notokens|notrace|off PORT
 # (start the simulator first: java -jar JAR sim --port <simulator port>; WARM / DUR seconds, defaults 25 / 20)
+# RATE=<req/s>: paced instead of saturating: each connection waits CONNS/RATE s between requests (wrk's Lua delay();
+#   the rate reached is a little lower, by the response time; the CPU is divided by the requests actually answered).
+# THREADS=1: also the CPU per request of each thread group (from /proc/<pid>/task/*/stat), into $OUT/<var>-<port>/threads.txt.
+# JFR=1: a JFR recording (settings=profile: CPU and allocation samples) of the measured window, $OUT/<var>-<port>/rec.jfr.
+# PERF=1: perf record -g of the store writers' threads (spans, request log) over the measured window, $OUT/<var>-<port>/perf.data.
+# DRAIN=1: after wrk, wait (up to 90 s) until the store writers are idle (their CPU still for 2 s) before taking the
+#   CPU figure, so what a writer deferred (a spill file replayed after the run) is charged to the requests that made it.
+# The line ends with spill=N: how often a store writer passed its high-water mark and spilled (its overload path).
 set -e
 CONNS=${CONNS:-16}; WRK="-t$(( CONNS > 1 ? 2 : 1 )) -c$CONNS"
 JAR=$1; VAR=$2; PORT=$3; SIM=${SIM:-19090}
@@ -34,12 +42,24 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $KEY"
 wrk.body = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Summarise the benefits of an LLM gateway in two sentences."}],"temperature":0}'
 L
+if [ -n "$RATE" ]; then echo "function delay() return $(( CONNS * 1000 / RATE )) end" >> $W/w.lua; fi
+threads() { for t in /proc/$GP/task/*; do echo "$(tr -d ' ' < $t/comm | sed -E 's/[-#]?[0-9]+$//;s/[0-9]+$//') $(sed 's/.*) //' $t/stat 2>/dev/null | awk '{print $12+$13}')"; done | awk '{a[$1]+=$2} END {for (k in a) print k, a[k]}' | sort; }
 wrk $WRK -d${WARM:-25}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/warm.txt
+[ -n "$THREADS" ] && threads > $W/threads0.txt
+[ -n "$JFR" ] && ${J%/java}/jcmd $GP JFR.start settings=profile filename=$W/rec.jfr duration=${DUR:-20}s > /dev/null
+if [ -n "$PERF" ]; then TIDS=$(grep -lE '^sluice-(spans|request)' /proc/$GP/task/*/comm | cut -d/ -f5 | paste -sd,)
+  perf record -q -g -F 499 -t $TIDS -o $W/perf.data -- sleep ${DUR:-20} 2>/dev/null & PP=$!; fi
 t0=$(awk '{print $14+$15}' /proc/$GP/stat)
 wrk $WRK --latency -d${DUR:-20}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/run.txt
+if [ -n "$DRAIN" ]; then wcpu() { for t in /proc/$GP/task/*; do echo "$(cat $t/comm 2>/dev/null) $(sed 's/.*) //' $t/stat 2>/dev/null | awk '{print $12+$13}')"; done | awk '/^sluice-(spans|request)/{s+=$NF} END {print s+0}'; }
+  still=0; prev=$(wcpu); for i in $(seq 90); do sleep 1; now=$(wcpu); if [ $((now-prev)) -le 1 ]; then still=$((still+1)); else still=0; fi; prev=$now; [ $still -ge 2 ] && break; done; fi
 t1=$(awk '{print $14+$15}' /proc/$GP/stat)
 REQ=$(grep -oE '^ +[0-9]+ requests' $W/run.txt | awk '{print $1}')
+if [ -n "$THREADS" ]; then threads > $W/threads1.txt
+  join -a2 -e0 -o 2.1,1.2,2.2 $W/threads0.txt $W/threads1.txt | awk -v n=$REQ '{d=($3-$2)*10000/n; if (d>=1) printf "%-40s %6.0f us/req\n", $1, d}' | sort -k2 -nr > $W/threads.txt; fi
+[ -n "$JFR" ] && sleep 2
+[ -n "$PERF" ] && wait $PP
 NON=$(grep -oE 'Non-2xx.*' $W/run.txt || true)
 RSS=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
-echo "$(grep -E '^ +(50|90|99)%' $W/run.txt | tr -s ' ' | tr '\n' ' ') $VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON load=$(cut -d' ' -f1 /proc/loadavg)"
+echo "$(grep -E '^ +(50|90|99)%' $W/run.txt | tr -s ' ' | tr '\n' ' ') $VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON spill=$(grep -c 'not keeping up' $W/log || true) load=$(cut -d' ' -f1 /proc/loadavg)"
 kill $GP; wait $GP 2>/dev/null || true

@@ -93,12 +93,9 @@ public final class Exchange {
         return uid;
     }
 
-    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
-
+    /** 32 hex digits led by the time, so the request log's uid index grows at one end (see TimeLedIds). */
     private static String newUid() {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        // not String.format("%016x%016x"), which parsed its format string on every request
-        return HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
+        return dev.sluice.store.TimeLedIds.hex128(System.currentTimeMillis());
     }
 
     public Operation operation() {

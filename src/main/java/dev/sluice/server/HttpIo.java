@@ -3,7 +3,6 @@ package dev.sluice.server;
 import dev.sluice.api.RequestLimits;
 import dev.sluice.api.SluiceException;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Small HTTP helpers shared by the endpoints: request ids, sessions, tags. */
 final class HttpIo {
@@ -14,13 +13,15 @@ final class HttpIo {
 
     private HttpIo() {}
 
-    /** The client's x-request-id when it is sane, else a new random one. */
+    /**
+     * The client's x-request-id when it is sane, else a new one: {@code req_} and 24 hex digits led by the time, so
+     * the request log's request-id index grows at one end (see TimeLedIds).
+     */
     static String requestId(String given) {
         if (given != null && !given.isEmpty() && given.length() <= MAX_REQUEST_ID && given.chars().allMatch(c -> c > 32 && c < 127)) {
             return given;
         }
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextInt() | Integer.MIN_VALUE);
+        return "req_" + dev.sluice.store.TimeLedIds.hex96(System.currentTimeMillis());
     }
 
     /** The session a request belongs to: {@code x-sluice-session}, if sane. */

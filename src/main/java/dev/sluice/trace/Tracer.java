@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * Starts the gateway's spans and keeps the thread's current one. A span started while another is
  * current is its child; the request's root joins the client's trace when it sent a valid
  * {@code traceparent}, and a client's trace that is not sampled is not recorded (what
- * OpenTelemetry's default parent-based sampler does). Ids come from {@link ThreadLocalRandom}.
+ * OpenTelemetry's default parent-based sampler does). Ids come from {@link ThreadLocalRandom}; a new
+ * trace's id is led by the time ({@link #newTraceId}).
  *
  * <p>Off ({@link #disabled()}), starting a span allocates nothing: it hands back the current span,
  * the client's parent or an invalid span, none of them recorded.
@@ -132,15 +133,17 @@ public final class Tracer {
     }
 
     private Span newTrace(String name, Span.Kind kind, int expectedAttributes) {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long hi;
-        long lo;
-        do {
-            hi = r.nextLong();
-            lo = r.nextLong();
-        } while (hi == 0 && lo == 0);
-        return new Span(this, HEX.toHexDigits(hi) + HEX.toHexDigits(lo), spanId(), null,
+        return new Span(this, newTraceId(System.currentTimeMillis()), spanId(), null,
                 TraceParent.SAMPLED | TraceParent.RANDOM, "", false, Span.Anchor.start(), name, kind, expectedAttributes);
+    }
+
+    /**
+     * A new trace id led by the time ({@link dev.sluice.store.TimeLedIds#hex128}), so the store's indexes keyed by
+     * trace id grow at one end; its right-most 10 bytes random, so W3C level 2's random flag holds. A client's
+     * trace keeps the client's id.
+     */
+    static String newTraceId(long epochMillis) {
+        return dev.sluice.store.TimeLedIds.hex128(epochMillis);
     }
 
     /** A child keeps its parent's sampling and random-id flags (OpenTelemetry's SDK drops the others). */

@@ -78,6 +78,28 @@ class TracePropagationTest {
     }
 
     @Test
+    @DisplayName("a trace the gateway starts has an id led by the time (48 bits of epoch ms), the rest random, and"
+            + " keeps W3C level 2's random flag; its spans are stored under that id")
+    void newTraceIdsLedByTime() throws Exception {
+        try (TestGateway gw = TestGateway.start()) {
+            String key = gw.createKey("time-led");
+            long before = System.currentTimeMillis();
+            RecordedRequest first = upstream(gw, key);
+            RecordedRequest second = upstream(gw, key);
+            long after = System.currentTimeMillis();
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            for (RecordedRequest r : java.util.List.of(first, second)) {
+                assertThat(r.header("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-03");
+                String trace = r.header("traceparent").substring(3, 35);
+                assertThat(Long.parseLong(trace.substring(0, 12), 16)).isBetween(before, after);
+                assertThat(TracingTest.spans(gw, trace)).hasSize(6);
+                ids.add(trace);
+            }
+            assertThat(ids.get(0).substring(12)).isNotEqualTo(ids.get(1).substring(12));
+        }
+    }
+
+    @Test
     @DisplayName("tracing off: the client's traceparent and tracestate go upstream as they came, and the request log keeps the trace id")
     void tracingOff() throws Exception {
         try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """

@@ -97,8 +97,12 @@ class ChatCompletionsTest {
         assertThat(r.header("x-sluice-provider")).isEqualTo("sim-anthropic");
         assertThat(r.header("x-sluice-model")).isEqualTo("claude-3-5-haiku-latest");
 
+        long before = System.currentTimeMillis();
         Http.Response generated = gw.http().post("/v1/chat/completions", body, Map.of("authorization", "Bearer " + key));
-        assertThat(generated.header("x-request-id")).startsWith("req_").hasSizeGreaterThan(12);
+        // req_ and 24 hex digits led by the time (48 bits of epoch ms: the request log's index grows at one end)
+        assertThat(generated.header("x-request-id")).matches("req_[0-9a-f]{24}");
+        assertThat(Long.parseLong(generated.header("x-request-id").substring(4, 16), 16))
+                .isBetween(before, System.currentTimeMillis());
     }
 
     @Test
