@@ -333,7 +333,7 @@ class TraceSummariesTest {
     void migrationBackfills(String store) throws Exception {
         long t0 = System.currentTimeMillis() - 3_600_000;
         Path dir = Files.createTempDirectory("sluice-summary-migration");
-        String url = store.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("m.db") : Services.postgres();
+        String url = store.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("m.db") : Services.emptyPostgres();
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + store).outOfOrder(true)
                 .target("56").load().migrate();
         try (Connection c = DriverManager.getConnection(url)) {
