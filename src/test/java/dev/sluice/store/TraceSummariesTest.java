@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.config.RetentionConfig;
 import dev.sluice.testing.Services;
+import dev.sluice.testing.SqliteTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,7 +32,7 @@ class TraceSummariesTest {
     static final long DAY_MS = 86_400_000L;
 
     static Database open(String store) throws Exception {
-        return store.equals("sqlite") ? Database.openSqlite(Files.createTempDirectory("sluice-summary").resolve("s.db"))
+        return store.equals("sqlite") ? Database.openSqlite(SqliteTemplate.copyTo(Files.createTempDirectory("sluice-summary").resolve("s.db")))
                 : Database.openPostgres(Services.postgres());
     }
 

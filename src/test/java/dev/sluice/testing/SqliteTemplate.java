@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * production has it at its second start (the fingerprint then skips Flyway; the rest of the open runs);
  * the tests of a fresh migration open their own files ({@code SchemaFingerprintTest}).
  */
-final class SqliteTemplate {
+public final class SqliteTemplate {
     private SqliteTemplate() {}
 
     /** Built at first use: closing the store checkpoints its WAL, so the one file is the whole database. */
@@ -34,14 +34,15 @@ final class SqliteTemplate {
         }
     }
 
-    /** Copies the migrated store to {@code file}, unless something is there already (a restart on the same dir). */
-    static void copyTo(Path file) {
+    /** Copies the migrated store to {@code file}, unless something is there already (a restart on the same dir); returns {@code file}. */
+    public static Path copyTo(Path file) {
         if (Files.exists(file)) {
-            return;
+            return file;
         }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.copy(Holder.FILE, file);
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
