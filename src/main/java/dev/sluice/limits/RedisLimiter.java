@@ -20,16 +20,12 @@ import java.util.List;
  * compare-and-swap round trip per bucket and cannot take several buckets all-or-nothing; the
  * script is shorter than its configuration. Time is Redis's own, so instance clocks do not matter.
  *
- * <p>A concurrency slot is a lease of {@link #LEASE_TTL}, renewed every {@link #RENEW_EVERY} while
- * its request runs ({@link LeaseKeeper}): the slots of a node that dies come back to the others
- * within the lease time, while a stream may run as long as it likes.
+ * <p>A concurrency slot is a lease ({@code redis.lease_ttl}, 20 s by default), renewed every quarter
+ * of it while its request runs ({@link LeaseKeeper}): the slots of a node that dies come back to the
+ * others within the lease time, while a stream may run as long as it likes.
  */
 public final class RedisLimiter implements Limiter {
     private static final String PREFIX = "sluice:lim:";
-    /** A concurrency slot not renewed for this long is free again (its node died or lost Redis). */
-    static final Duration LEASE_TTL = Duration.ofSeconds(20);
-    /** Four chances to renew within a lease's lifetime. */
-    static final Duration RENEW_EVERY = Duration.ofSeconds(5);
 
     private final Redis redis;
     private final Clock clock;
@@ -40,8 +36,9 @@ public final class RedisLimiter implements Limiter {
     private final Script peekScript = new Script("peek.lua");
     private final LeaseKeeper leases;
 
+    /** Leases of {@code redis.lease_ttl}: a slot not renewed for that long is free again (its node died or lost Redis). */
     public RedisLimiter(Redis redis, Clock clock) {
-        this(redis, clock, LEASE_TTL, RENEW_EVERY);
+        this(redis, clock, redis.config().leaseTtl(), redis.config().leaseTtl().dividedBy(4)); // four chances to renew
     }
 
     /** With other lease timings, for tests. */
@@ -107,7 +104,7 @@ public final class RedisLimiter implements Limiter {
         }
     }
 
-    /** Extends leases this node still holds by another {@link #LEASE_TTL}. */
+    /** Extends leases this node still holds by another lease time. */
     private void renew(List<LeaseKeeper.Lease> held) {
         String[] keys = new String[held.size()];
         String[] args = new String[held.size() + 1];

@@ -124,6 +124,7 @@ class ConfigReloadTest {
         if (!Files.exists(dir.resolve("secrets/a.key"))) {
             Files.writeString(dir.resolve("secrets/a.key"), "sk-a-one\n");
         }
+        dev.sluice.testing.SqliteTemplate.copyTo(dir.resolve("sluice.db")); // the store standardConfig names, migrated
         Path file = dir.resolve("sluice.yaml");
         Files.writeString(file, yaml);
         ConfigSource source = ConfigSource.file(Registries.configLoader(Map.of()), file, c -> c);

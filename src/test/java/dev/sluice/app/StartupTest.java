@@ -43,11 +43,15 @@ class StartupTest {
     void takenPortOpensNothing() throws Exception {
         Path dir = Files.createTempDirectory("sluice-start");
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // the store section is TestGateway's own, written out so that it does not copy a migrated store there first
             assertThatThrownBy(() -> TestGateway.start(SimOptions.defaults(), """
                     server:
                       host: 127.0.0.1
                       port: %d
-                    """.formatted(taken.getLocalPort()), Clock.systemUTC(), dir))
+                    store:
+                      path: %s
+                      spill_dir: %s
+                    """.formatted(taken.getLocalPort(), dir.resolve("sluice.db"), dir.resolve("spill")), Clock.systemUTC(), dir))
                     .isInstanceOf(PortInUseException.class)
                     .hasMessageContaining("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use");
         }

@@ -94,8 +94,11 @@ class JetStreamBufferTest {
                 sent += send(a, 60);
                 assertThat(a.gateway().writers().requestLog().flush(30_000)).as("published").isTrue();
                 assertThat(a.gateway().writers().requestLog().spilled()).as("nothing spilled: the stream took it").isZero();
-                Thread.sleep(5_000); // more than ack_wait: B's attempts fail, the stream redelivers
-                ConsumerInfo held = consumer("request-log");
+                // B's attempts fail; once ack_wait (2 s) has passed the stream redelivers: wait (bounded) for that
+                // instead of sleeping a fixed 5 s
+                ConsumerInfo held = org.awaitility.Awaitility.await("redelivered while the store is down")
+                        .atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(200))
+                        .until(() -> consumer("request-log"), c -> c.getRedelivered() > 0);
                 assertThat(held.getNumPending() + held.getNumAckPending()).as("held by the stream").isEqualTo(60);
                 // the consumer tried, failed and gave them back: they are being redelivered
                 assertThat(held.getRedelivered()).as("redelivered while the store is down").isPositive();

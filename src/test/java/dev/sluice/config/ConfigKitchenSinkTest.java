@@ -47,7 +47,7 @@ class ConfigKitchenSinkTest {
                 Duration.ofSeconds(4), Duration.ofSeconds(40), 77));
         assertThat(c.auth()).isEqualTo(new AuthConfig(false, "admin-key-from-a-file-0123"));
         assertThat(c.store()).isEqualTo(new StoreConfig("ks.db", null, 500, "ks-spill"));
-        assertThat(c.redis()).isEqualTo(new RedisConfig("redis://127.0.0.1:6379/3", ms(100), false));
+        assertThat(c.redis()).isEqualTo(new RedisConfig("redis://127.0.0.1:6379/3", ms(100), false, Duration.ofSeconds(12)));
         assertThat(c.routing()).isEqualTo(new RoutingConfig("priority", 4, ms(50), Duration.ofSeconds(2),
                 Duration.ofSeconds(3), new TimeoutsConfig(Duration.ofSeconds(7), Duration.ofSeconds(8), Duration.ofSeconds(9)),
                 new RoutingConfig.BreakerConfig(true, 60f, 30, 5, Duration.ofSeconds(10), 3)));

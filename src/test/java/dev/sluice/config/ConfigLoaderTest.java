@@ -296,4 +296,15 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse(judged("- {model: backup, on: [refusal], judge_model: judge}"), "s.yaml"))
                 .hasMessageContaining("judge_model is only used by judge_below");
     }
+
+    @Test
+    @DisplayName("redis.lease_ttl: 20s unless set; under a second is refused with its line")
+    void leaseTtl() {
+        String redis = "redis:\n  url: redis://127.0.0.1:6379/0\n";
+        assertThat(loader.parse(MINIMAL + redis, "s.yaml").redis().leaseTtl()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(loader.parse(MINIMAL + redis + "  lease_ttl: 6s\n", "s.yaml").redis().leaseTtl())
+                .isEqualTo(Duration.ofSeconds(6));
+        assertThatThrownBy(() -> loader.parse(MINIMAL + redis + "  lease_ttl: 200ms\n", "s.yaml"))
+                .hasMessageContaining("s.yaml:10: redis.lease_ttl").hasMessageContaining("at least 1s");
+    }
 }

@@ -31,7 +31,9 @@ class KilledNodeLeasesTest {
     @DisplayName("kill -9 with two slots of a concurrency-2 key held: refused at once, free again once the lease runs out (seconds, not 15 minutes)")
     void killedNodesSlotsExpire() throws Exception {
         try (GatedUpstream upstream = GatedUpstream.start(10)) {
-            String yaml = ThreeNodeLimitsTest.sharedConfig(Services.postgres(), upstream.baseUrl());
+            // leases of 6 s instead of 20: what the test waits out after the kill (renewed every 1.5 s meanwhile)
+            String yaml = ThreeNodeLimitsTest.sharedConfig(Services.postgres(), upstream.baseUrl())
+                    .replace("timeout: 5s", "timeout: 5s\n  lease_ttl: 6s");
             Path dir = Files.createTempDirectory("killed-node");
             try (TestGateway survivor = TestGateway.start(SimOptions.defaults(), yaml, Clock.systemUTC());
                  GatewayProcess doomed = GatewayProcess.start(TestGateway.standardConfig("http://127.0.0.1:9", dir, yaml), dir)) {

@@ -19,14 +19,15 @@ class LeaseRenewalTest {
     @DisplayName("a request running for more than two lease lifetimes keeps its slot; settling frees it and stops the renewal")
     void renewedWhileRunning() throws Exception {
         try (Redis redis = new Redis(new RedisConfig(Services.redis(), Duration.ofSeconds(5), true))) {
-            RedisLimiter limiter = new RedisLimiter(redis, Clock.systemUTC(), Duration.ofSeconds(4), Duration.ofMillis(500));
+            // leases of 2 s renewed every 250 ms: eight chances to renew a lease (production: 20 s, every 5 s)
+            RedisLimiter limiter = new RedisLimiter(redis, Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofMillis(250));
             // namespaced per run: parallel test runs share this Redis
             Bucket slot = new Bucket("test:" + UUID.randomUUID() + ":conc", Bucket.Kind.CONCURRENCY, "key", "k", 1, 1, 0);
             List<Bucket> buckets = List.of(slot);
             assertThat(limiter.acquire(buckets, "long-request").admitted()).isTrue();
             assertThat(limiter.heldLeases()).isEqualTo(1);
 
-            Thread.sleep(Duration.ofSeconds(10)); // 2.5 lease lifetimes: only renewal keeps the slot taken
+            Thread.sleep(Duration.ofSeconds(5)); // 2.5 lease lifetimes: only renewal keeps the slot taken
 
             assertThat(limiter.acquire(buckets, "second").admitted()).as("the running request still holds the only slot").isFalse();
             limiter.settle(buckets, "long-request", 0, 0);

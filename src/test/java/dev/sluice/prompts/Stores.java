@@ -2,6 +2,7 @@ package dev.sluice.prompts;
 
 import dev.sluice.store.Database;
 import dev.sluice.testing.Services;
+import dev.sluice.testing.SqliteTemplate;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
@@ -13,7 +14,7 @@ public final class Stores {
         return Stream.of("sqlite", "postgresql");
     }
 
-    /** A fresh database of that kind (a file in {@code dir}, or a new PostgreSQL schema). */
+    /** A fresh database of that kind (a migrated file in {@code dir}, or a new PostgreSQL database). */
     public static Database open(String kind, Path dir) {
         return fresh(kind, dir).open();
     }
@@ -21,7 +22,7 @@ public final class Stores {
     /** A fresh store that several "gateway instances" can open at once (each {@link Shared#open()} is one). */
     public static Shared fresh(String kind, Path dir) {
         return switch (kind) {
-            case "sqlite" -> new Shared(kind, dir.resolve("registry.db").toString());
+            case "sqlite" -> new Shared(kind, SqliteTemplate.copyTo(dir.resolve("registry.db")).toString());
             case "postgresql" -> new Shared(kind, Services.postgres());
             default -> throw new IllegalArgumentException(kind);
         };

@@ -64,7 +64,7 @@ class PartitionsTest {
     @DisplayName("rows stored before the migration are kept, each in its day's partition (older than 60 days: the"
             + " default one), with every index and the id sequence carried over")
     void migrationKeepsRows() throws Exception {
-        String url = Services.postgres();
+        String url = Services.emptyPostgres();
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/postgresql").outOfOrder(true)
                 .target("50").load().migrate();
         long today = today();

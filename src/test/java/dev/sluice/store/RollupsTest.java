@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.analytics.Stats;
 import dev.sluice.api.Json;
 import dev.sluice.testing.Services;
+import dev.sluice.testing.SqliteTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +30,7 @@ class RollupsTest {
     static final long HOUR = 3_600_000L;
 
     static Database open(String store) throws Exception {
-        return store.equals("sqlite") ? Database.openSqlite(Files.createTempDirectory("sluice-rollups").resolve("r.db"))
+        return store.equals("sqlite") ? Database.openSqlite(SqliteTemplate.copyTo(Files.createTempDirectory("sluice-rollups").resolve("r.db")))
                 : Database.openPostgres(Services.postgres());
     }
 

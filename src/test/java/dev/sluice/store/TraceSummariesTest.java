@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.config.RetentionConfig;
 import dev.sluice.testing.Services;
+import dev.sluice.testing.SqliteTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,7 +32,7 @@ class TraceSummariesTest {
     static final long DAY_MS = 86_400_000L;
 
     static Database open(String store) throws Exception {
-        return store.equals("sqlite") ? Database.openSqlite(Files.createTempDirectory("sluice-summary").resolve("s.db"))
+        return store.equals("sqlite") ? Database.openSqlite(SqliteTemplate.copyTo(Files.createTempDirectory("sluice-summary").resolve("s.db")))
                 : Database.openPostgres(Services.postgres());
     }
 
@@ -333,7 +334,7 @@ class TraceSummariesTest {
     void migrationBackfills(String store) throws Exception {
         long t0 = System.currentTimeMillis() - 3_600_000;
         Path dir = Files.createTempDirectory("sluice-summary-migration");
-        String url = store.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("m.db") : Services.postgres();
+        String url = store.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("m.db") : Services.emptyPostgres();
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + store).outOfOrder(true)
                 .target("56").load().migrate();
         try (Connection c = DriverManager.getConnection(url)) {

@@ -72,8 +72,15 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
-    /** A gateway whose store lives in {@code dir}: start a second one on the same dir to test a restart. */
+    /**
+     * A gateway whose store lives in {@code dir}: start a second one on the same dir to test a restart.
+     * Unless {@code extraYaml} has its own {@code store:}, the store starts as a copy of one this build
+     * migrated ({@link SqliteTemplate}) rather than an empty file.
+     */
     public static TestGateway start(SimOptions simOptions, String extraYaml, Clock clock, Path dir) {
+        if (!hasSection(extraYaml, "store")) {
+            SqliteTemplate.copyTo(dir.resolve("sluice.db"));
+        }
         Simulator sim = Simulator.start(simOptions);
         try {
             String yaml = standardConfig(sim.baseUrl(), dir, extraYaml.replace("${SIM}", sim.baseUrl()));

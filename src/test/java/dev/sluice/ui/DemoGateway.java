@@ -42,7 +42,7 @@ final class DemoGateway implements AutoCloseable {
         Path dir = Files.createTempDirectory("sluice-ui");
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("SLUICE_PORT", "0");
-        env.put("SLUICE_DB", dir.resolve("demo.db").toString());
+        env.put("SLUICE_DB", dev.sluice.testing.SqliteTemplate.copyTo(dir.resolve("demo.db")).toString());
         SluiceConfig config = Registries.configLoader(env).loadDemo();
         if (!replaceDashboard.isEmpty()) {
             config = Registries.configLoader(env).parse(demoYaml().replace("dashboard:\n  enabled: true\n", replaceDashboard),
