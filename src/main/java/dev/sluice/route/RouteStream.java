@@ -72,7 +72,11 @@ final class RouteStream implements ChunkStream {
 
     private ChatChunk recorded(ChatChunk chunk) {
         if (chunk != null) {
-            exchange.responseId(chunk.id());
+            if (!java.util.Objects.equals(chunk.id(), exchange.responseId())) {
+                // every chunk of a stream carries the same id, parsed anew: storing each copy in the (long-lived)
+                // exchange would keep one young string per open stream alive through every young collection
+                exchange.responseId(chunk.id());
+            }
             if (!chunk.model().isEmpty() && !chunk.model().equals(model)) {
                 model = chunk.model();
                 exchange.responseModel(model, chunk.systemFingerprint());

@@ -95,9 +95,10 @@ final class TimedStream implements ChunkStream {
     }
 
     private void disarm() {
-        if (timer != null) {
-            timer.cancel(false);
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
             timer = null;
+            t.cancel(false);
         }
     }
 
@@ -155,5 +156,6 @@ final class TimedStream implements ChunkStream {
     @Override
     public void close() {
         upstream.close();
+        disarm(); // a stream forwarded by polls can end (its client gone) while a poll's timer is armed
     }
 }
