@@ -47,6 +47,19 @@ public abstract class SseChunkDecoder implements ChunkStream {
     }
 
     /**
+     * Like {@link #nextEvent} without blocking: {@link SseReader#PENDING_EVENT} when the next event has not
+     * wholly arrived. Only when {@link #bodyPollable()}.
+     */
+    protected final SseReader.Event pollEvent() {
+        try {
+            return reader.poll();
+        } catch (IOException | RuntimeException e) {
+            finished = true;
+            throw http.transportFailure(e);
+        }
+    }
+
+    /**
      * Like {@link #nextRawEvent} without blocking: {@link SseReader#PENDING} when the next event has not
      * wholly arrived. Only when {@link #pollable()}.
      */

@@ -54,6 +54,8 @@ public final class SseReader implements AutoCloseable {
     private static final int NOT_YET = -1;
     /** Returned by {@link #pollRaw} while an event has not wholly arrived. */
     public static final RawEvent PENDING = new RawEvent(null, new byte[0]);
+    /** Returned by {@link #poll} while an event has not wholly arrived. */
+    public static final Event PENDING_EVENT = new Event(null, "");
 
     public SseReader(InputStream in) {
         this.in = in;
@@ -83,6 +85,13 @@ public final class SseReader implements AutoCloseable {
      */
     public RawEvent nextRaw() throws IOException {
         return read(true);
+    }
+
+    /** Like {@link #next} without blocking: {@link #PENDING_EVENT} while the next event has not wholly arrived. */
+    public Event poll() throws IOException {
+        RawEvent raw = pollRaw();
+        return raw == PENDING ? PENDING_EVENT
+                : raw == null ? null : new Event(raw.event(), new String(raw.data(), StandardCharsets.UTF_8));
     }
 
     /**

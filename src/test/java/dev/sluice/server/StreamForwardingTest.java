@@ -52,6 +52,8 @@ class StreamForwardingTest {
     static final CountDownLatch endlessStarted = new CountDownLatch(1);
     static final CompletableFuture<Throwable> endlessCut = new CompletableFuture<>();
 
+    static FakeUpstream anthropic;
+
     static TestGateway gw;
     static String key;
 
@@ -91,16 +93,28 @@ class StreamForwardingTest {
             }
             endlessCut.complete(null);
         });
+        anthropic = FakeUpstream.start(exchange -> {
+            // a recorded Anthropic stream (thinking, text, two tool calls, usage), 5 bytes per flush
+            byte[] sse = resource("/anthropic/streams/tool_use.sse");
+            try (OutputStream out = FakeUpstream.startSse(exchange)) {
+                for (int at = 0; at < sse.length; at += 5) {
+                    out.write(sse, at, Math.min(5, sse.length - at));
+                    out.flush();
+                }
+            }
+        });
         gw = TestGateway.start(SimOptions.defaults(), """
                 providers:
                   flood: {type: openai, base_url: "%s/v1", api_key: k}
                   endless: {type: openai, base_url: "%s/v1", api_key: k}
+                  claude: {type: anthropic, base_url: "%s", api_key: k}
                   sim: {type: openai, base_url: "${SIM}/v1", forward_headers: ["x-sim-*"]}
                 models:
                   flood: {provider: flood, model: up-1}
                   endless: {provider: endless, model: up-1}
+                  claude: {provider: claude, model: claude-opus-4-1}
                   gpt-4o-mini: {provider: sim}
-                """.formatted(flood.baseUrl(), endless.baseUrl()), Clock.systemUTC());
+                """.formatted(flood.baseUrl(), endless.baseUrl(), anthropic.baseUrl()), Clock.systemUTC());
         key = gw.createKey("forwarding");
     }
 
@@ -109,6 +123,13 @@ class StreamForwardingTest {
         gw.close();
         flood.close();
         endless.close();
+        anthropic.close();
+    }
+
+    private static byte[] resource(String path) throws IOException {
+        try (var in = StreamForwardingTest.class.getResourceAsStream(path)) {
+            return in.readAllBytes();
+        }
     }
 
     /** Opens a raw connection with a small receive buffer and sends a streaming request for {@code model}. */
@@ -222,5 +243,36 @@ class StreamForwardingTest {
         for (Future<String> r : results) {
             assertThat(r.get()).isEqualTo(whole);
         }
+    }
+
+    @Test
+    @DisplayName("an Anthropic stream arriving 5 bytes at a time is translated as it comes into exactly the recorded chunks")
+    void anthropicInPieces() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode body = dev.sluice.api.Json.object().put("model", "claude")
+                .put("stream", true);
+        body.putArray("messages").addObject().put("role", "user").put("content", "Weather in Paris and Rome?");
+        body.putObject("stream_options").put("include_usage", true);
+        dev.sluice.testing.Http.Response r = gw.http().postStreaming("/v1/chat/completions", body,
+                dev.sluice.testing.Http.bearer(key, "x-request-id", "anthropic-pieces"), (line, at) -> { });
+        assertThat(r.status()).isEqualTo(200);
+        List<String> events = r.events();
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        JsonNode expected = dev.sluice.api.Json.MAPPER.readTree(resource("/anthropic/streams/tool_use.chunks.json"));
+        List<JsonNode> got = new ArrayList<>();
+        for (String e : events.subList(0, events.size() - 1)) {
+            com.fasterxml.jackson.databind.node.ObjectNode chunk =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) dev.sluice.api.Json.MAPPER.readTree(e);
+            chunk.remove("created"); // the decoder's clock: the recording's is fixed
+            got.add(chunk);
+        }
+        List<JsonNode> want = new ArrayList<>();
+        for (JsonNode c : expected) {
+            com.fasterxml.jackson.databind.node.ObjectNode chunk = c.deepCopy();
+            chunk.remove("created");
+            want.add(chunk);
+        }
+        assertThat(want).hasSizeGreaterThan(5);
+        assertThat(got).isEqualTo(want);
+        assertThat(anthropic.failures()).isEmpty();
     }
 }
