@@ -122,9 +122,9 @@ final class SsePump implements Runnable {
             batch = event(batch, failure.payload());
             end = failure.end();
         } catch (Error e) {
+            // the request's thread must not wait forever: it ends the response (cut short) and logs a 500
             release(batch);
-            finish(StreamEvents.End.CLIENT_CLOSED);
-            ended.completeExceptionally(e);
+            finish(new StreamEvents.End(500, "internal_error"));
             throw e;
         }
         if (batch != null) {
