@@ -55,6 +55,8 @@ EV=$(( N * DUR ))
 ALLOC=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep -oE 'Pause Young.* [0-9]+M->[0-9]+M' | grep -oE '[0-9]+M->[0-9]+M' \
   | awk -F'M->|M' 'NR>1{s+=$1-prev} {prev=$2} END{print s*1048576}')
 GCS=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep -c 'Pause' || true)
-PAUSED=$(grep -oE '[0-9.]+ms$' $W/gc.log | awk '{s+=$1; if ($1>m) m=$1} END{printf "%.0f ms total, longest %.0f ms", s, m}')
-echo "$LABEL n=$N gw_cpu_us_per_event=$(( (g1-g0)*10000*1000/EV/1000 )) sim_cpu_us_per_event=$(( (s1-s0)*10000*1000/EV/1000 )) alloc_B_per_event=$(( ${ALLOC:-0} / EV )) gcs_in_window=$GCS gc=[$PAUSED] rss_kb=$R0->$RSS kib_per_stream=$(( (RSS-R0)/N )) live_heap_after_full_gc_mb=$LIVE $(cat $W/flood.txt | tail -1) load=$l0/$l1"
+# young pauses only (the full collection the histogram forces is not the run's): over the whole run, and in the window
+PAUSED=$(grep 'Pause Young' $W/gc.log | grep -oE '[0-9.]+ms$' | awk '{s+=$1; if ($1>m) m=$1} END{printf "%.0f ms young total, longest %.0f ms", s, m}')
+WPAUSED=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep 'Pause Young' | grep -oE '[0-9.]+ms$' | awk '{s+=$1} END{printf "%.0f", s}')
+echo "$LABEL n=$N gw_cpu_us_per_event=$(( (g1-g0)*10000*1000/EV/1000 )) sim_cpu_us_per_event=$(( (s1-s0)*10000*1000/EV/1000 )) alloc_B_per_event=$(( ${ALLOC:-0} / EV )) gcs_in_window=$GCS paused_in_window_ms=${WPAUSED:-0} gc=[$PAUSED] rss_kb=$R0->$RSS kib_per_stream=$(( (RSS-R0)/N )) live_heap_after_full_gc_mb=$LIVE $(cat $W/flood.txt | tail -1) load=$l0/$l1"
 kill $GP; wait $GP 2>/dev/null || true

@@ -152,32 +152,47 @@ public final class ChatResponseCodec {
         return new ChatChunk(id, created, model, choices, usage, fingerprint);
     }
 
+    /**
+     * The chunk's choices as an immutable list ({@link ChatChunk} copies any other kind): a stream's chunks
+     * nearly always have one, which needs no list to grow and no copy of it.
+     */
     private static List<ChunkChoice> readChunkChoices(JsonParser p) throws IOException {
-        List<ChunkChoice> choices = new ArrayList<>(1);
+        ChunkChoice first = null;
+        List<ChunkChoice> more = null;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            ChunkChoice choice;
             if (t != JsonToken.START_OBJECT) {
                 // asText() of a non-object choice reads as an empty one, as the tree reader does
                 p.skipChildren();
-                choices.add(new ChunkChoice(0, new Delta(null, null, List.of(), null), null));
-                continue;
-            }
-            int index = 0;
-            Delta delta = new Delta(null, null, List.of(), null);
-            String finish = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "index" -> index = value.isScalarValue() ? p.getValueAsInt(0) : skip(p, 0);
-                    case "finish_reason" -> finish = textOr(p, value, null);
-                    case "delta" -> delta = value == JsonToken.START_OBJECT ? readDelta(p) : skip(p, delta);
-                    default -> p.skipChildren();
+                choice = new ChunkChoice(0, new Delta(null, null, List.of(), null), null);
+            } else {
+                int index = 0;
+                Delta delta = new Delta(null, null, List.of(), null);
+                String finish = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (field) {
+                        case "index" -> index = value.isScalarValue() ? p.getValueAsInt(0) : skip(p, 0);
+                        case "finish_reason" -> finish = textOr(p, value, null);
+                        case "delta" -> delta = value == JsonToken.START_OBJECT ? readDelta(p) : skip(p, delta);
+                        default -> p.skipChildren();
+                    }
                 }
+                choice = new ChunkChoice(index, delta, finish);
             }
-            choices.add(new ChunkChoice(index, delta, finish));
+            if (first == null) {
+                first = choice;
+            } else {
+                if (more == null) {
+                    more = new ArrayList<>(4);
+                    more.add(first);
+                }
+                more.add(choice);
+            }
         }
-        return choices;
+        return more != null ? List.copyOf(more) : first != null ? List.of(first) : List.of();
     }
 
     private static Delta readDelta(JsonParser p) throws IOException {

@@ -23,6 +23,41 @@ public interface ChunkStream extends AutoCloseable {
         return null;
     }
 
+    /**
+     * What {@link #poll()} returns when the next chunk has not arrived yet. Compared by identity; never
+     * passed to a client.
+     */
+    ChatChunk PENDING = new ChatChunk("", 0, "", java.util.List.of(), null, null);
+
+    /**
+     * Whether this stream can be read without blocking: {@link #poll()} and {@link #onReady} work. Then a
+     * writer may forward the stream from an event loop as its pieces arrive, instead of parking a thread
+     * between chunks. A stream that wraps another is pollable only when its source is and it does nothing
+     * per chunk that could block (no I/O, no lock held for long, at most one read of its source per poll);
+     * the default (false) is always safe.
+     */
+    default boolean pollable() {
+        return false;
+    }
+
+    /**
+     * Like {@link #next()}, but returns {@link #PENDING} instead of waiting when the next chunk has not
+     * arrived. Only for a {@link #pollable()} stream, read on one thread at a time (not necessarily the same).
+     */
+    default ChatChunk poll() {
+        throw new UnsupportedOperationException("not a pollable stream");
+    }
+
+    /**
+     * Registers what to run whenever {@link #poll()} may return something new: a piece arrived, the stream
+     * ended, failed, timed out or was closed. It runs on whichever thread caused that (an event loop, a
+     * watchdog), so it must not block; it may run when nothing new is there. Only for a {@link #pollable()}
+     * stream; at most once.
+     */
+    default void onReady(Runnable ready) {
+        throw new UnsupportedOperationException("not a pollable stream");
+    }
+
     @Override
     void close();
 }

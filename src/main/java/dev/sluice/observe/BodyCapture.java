@@ -190,15 +190,40 @@ public final class BodyCapture implements Stage {
         @Override
         public ChatChunk next() {
             try {
-                ChatChunk chunk = delegate.next();
-                if (chunk != null) {
-                    assembler.add(chunk);
-                }
-                return chunk;
+                return seen(delegate.next());
             } catch (SluiceException e) {
                 captured.streamError = e;
                 throw e;
             }
+        }
+
+        /** As {@link #next()} without blocking; only assembling, so it can run on an event loop. */
+        @Override
+        public ChatChunk poll() {
+            try {
+                ChatChunk chunk = delegate.poll();
+                return chunk == PENDING ? PENDING : seen(chunk);
+            } catch (SluiceException e) {
+                captured.streamError = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean pollable() {
+            return delegate.pollable();
+        }
+
+        @Override
+        public void onReady(Runnable ready) {
+            delegate.onReady(ready);
+        }
+
+        private ChatChunk seen(ChatChunk chunk) {
+            if (chunk != null) {
+                assembler.add(chunk);
+            }
+            return chunk;
         }
 
         @Override

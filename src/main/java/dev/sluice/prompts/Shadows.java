@@ -247,7 +247,27 @@ public final class Shadows implements PromptStage.Tap {
 
         @Override
         public ChatChunk next() {
-            ChatChunk chunk = inner.next();
+            return seen(inner.next());
+        }
+
+        /** As {@link #next()} without blocking; only collecting text, so it can run on an event loop. */
+        @Override
+        public ChatChunk poll() {
+            ChatChunk chunk = inner.poll();
+            return chunk == PENDING ? PENDING : seen(chunk);
+        }
+
+        @Override
+        public boolean pollable() {
+            return inner.pollable();
+        }
+
+        @Override
+        public void onReady(Runnable ready) {
+            inner.onReady(ready);
+        }
+
+        private ChatChunk seen(ChatChunk chunk) {
             if (chunk == null) {
                 ended = true;
                 return null;

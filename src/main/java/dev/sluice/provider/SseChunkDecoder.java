@@ -46,6 +46,45 @@ public abstract class SseChunkDecoder implements ChunkStream {
         }
     }
 
+    /**
+     * Like {@link #nextEvent} without blocking: {@link SseReader#PENDING_EVENT} when the next event has not
+     * wholly arrived. Only when {@link #bodyPollable()}.
+     */
+    protected final SseReader.Event pollEvent() {
+        try {
+            return reader.poll();
+        } catch (IOException | RuntimeException e) {
+            finished = true;
+            throw http.transportFailure(e);
+        }
+    }
+
+    /**
+     * Like {@link #nextRawEvent} without blocking: {@link SseReader#PENDING} when the next event has not
+     * wholly arrived. Only when {@link #pollable()}.
+     */
+    protected final SseReader.RawEvent pollRawEvent() {
+        try {
+            return reader.pollRaw();
+        } catch (IOException | RuntimeException e) {
+            finished = true;
+            throw http.transportFailure(e);
+        }
+    }
+
+    /**
+     * Whether the body can be read without blocking ({@link #pollRawEvent}); a subclass that implements
+     * {@link #poll()} answers {@link #pollable()} with it.
+     */
+    protected final boolean bodyPollable() {
+        return reader.pollable();
+    }
+
+    @Override
+    public void onReady(Runnable ready) {
+        reader.onReady(ready);
+    }
+
     /** An event's data as a JSON object; anything else ends the stream as a MALFORMED_RESPONSE failure. */
     protected final JsonNode parseObject(String data) {
         try {

@@ -1,5 +1,6 @@
 package dev.sluice.provider;
 
+import dev.sluice.server.netty.ByteBufQueueInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +10,16 @@ import java.util.Arrays;
  * Reads Server-Sent Events one at a time from an upstream body (WHATWG rules: {@code event:} and
  * {@code data:} fields, multi-line data joined with newlines, comments skipped, blank line ends
  * an event).
+ *
+ * <p>Over a {@link ByteBufQueueInput} it can also be read without blocking ({@link #pollRaw}): an event
+ * that has not wholly arrived is kept, part read, until the rest has.
  */
 public final class SseReader implements AutoCloseable {
     /** A line longer than this is not an event any provider sends; the stream is refused. */
     static final int MAX_LINE = 16 * 1024 * 1024;
     private final InputStream in;
+    /** The same input when it can be read without blocking, else null. */
+    private final ByteBufQueueInput queued;
     // Bytes, not chars: a Reader would hold a 16 KB char buffer and an 8 KB decoder buffer per open
     // stream, for lines that are mostly a few hundred bytes. CR and LF never occur inside a UTF-8
     // multi-byte sequence, so lines can be split before decoding.
@@ -37,12 +43,33 @@ public final class SseReader implements AutoCloseable {
     /** The current event's data lines, joined; reused from event to event (one per open stream). */
     private byte[] data = new byte[256];
     private int dataLength = -1; // -1: no data line yet
+    /** The current event's {@code event:} field, or null. */
+    private String event;
     /** Bounds of the line {@link #readLine} found, in {@link #buffer}; valid until the next read. */
     private int lineStart;
     private int lineEnd;
+    /** What {@link #readLine} and {@link #fill} found. */
+    private static final int LINE = 1;
+    private static final int END = 0;
+    private static final int NOT_YET = -1;
+    /** Returned by {@link #pollRaw} while an event has not wholly arrived. */
+    public static final RawEvent PENDING = new RawEvent(null, new byte[0]);
+    /** Returned by {@link #poll} while an event has not wholly arrived. */
+    public static final Event PENDING_EVENT = new Event(null, "");
 
     public SseReader(InputStream in) {
         this.in = in;
+        this.queued = in instanceof ByteBufQueueInput q ? q : null;
+    }
+
+    /** Whether {@link #pollRaw} works: the body can be read without blocking. */
+    public boolean pollable() {
+        return queued != null;
+    }
+
+    /** Registers what to run when more of the body may have arrived (see {@link ByteBufQueueInput#onReady}). */
+    public void onReady(Runnable ready) {
+        queued.onReady(ready);
     }
 
     /** The next event, or null at the end of the body. Blocks until a whole event has arrived. */
@@ -57,14 +84,32 @@ public final class SseReader implements AutoCloseable {
      * with a newline, copied once into an array of its own.
      */
     public RawEvent nextRaw() throws IOException {
-        String event = null;
-        dataLength = -1;
-        while (readLine()) {
+        return read(true);
+    }
+
+    /** Like {@link #next} without blocking: {@link #PENDING_EVENT} while the next event has not wholly arrived. */
+    public Event poll() throws IOException {
+        RawEvent raw = pollRaw();
+        return raw == PENDING ? PENDING_EVENT
+                : raw == null ? null : new Event(raw.event(), new String(raw.data(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Like {@link #nextRaw} without blocking: {@link #PENDING} when the next event has not wholly arrived
+     * (what has is kept for the next call). Only when {@link #pollable()}.
+     */
+    public RawEvent pollRaw() throws IOException {
+        return read(false);
+    }
+
+    private RawEvent read(boolean block) throws IOException {
+        int found;
+        while ((found = readLine(block)) == LINE) {
             int start = lineStart;
             int end = lineEnd;
             if (start == end) {
                 if (dataLength >= 0) {
-                    return new RawEvent(event, Arrays.copyOf(data, dataLength));
+                    return take();
                 }
                 event = null;
                 continue;
@@ -86,8 +131,19 @@ public final class SseReader implements AutoCloseable {
                 event = new String(buffer, value, end - value, StandardCharsets.UTF_8);
             }
         }
+        if (found == NOT_YET) {
+            return PENDING;
+        }
         // a final event without its blank line still counts
-        return dataLength < 0 ? null : new RawEvent(event, Arrays.copyOf(data, dataLength));
+        return dataLength < 0 ? null : take();
+    }
+
+    /** The event read so far, and a fresh start for the next one. */
+    private RawEvent take() {
+        RawEvent e = new RawEvent(event, Arrays.copyOf(data, dataLength));
+        event = null;
+        dataLength = -1;
+        return e;
     }
 
     private boolean is(byte[] name, int from, int to) {
@@ -109,13 +165,17 @@ public final class SseReader implements AutoCloseable {
 
     /**
      * Finds one line without its terminator (LF, CRLF or CR, as the SSE spec allows) and sets its
-     * bounds; false at the end.
+     * bounds: {@link #LINE}, or {@link #END} at the end, or {@link #NOT_YET} when not blocking and the
+     * line has not wholly arrived (then nothing is consumed but a terminator's trailing LF).
      */
-    private boolean readLine() throws IOException {
+    private int readLine(boolean block) throws IOException {
         if (afterCr) {
             // a CR ended the last line; a LF right after it belongs to the same terminator
-            if (pos == limit && !fill()) {
-                return false;
+            if (pos == limit) {
+                int f = fill(block);
+                if (f != LINE) {
+                    return f;
+                }
             }
             if (buffer[pos] == '\n') {
                 pos++;
@@ -131,24 +191,31 @@ public final class SseReader implements AutoCloseable {
                     lineEnd = i;
                     pos = i + 1;
                     afterCr = b == '\r';
-                    return true;
+                    return LINE;
                 }
             }
             scanned = limit - pos;
-            if (!fill()) {
+            int f = fill(block);
+            if (f == NOT_YET) {
+                return NOT_YET;
+            }
+            if (f == END) {
                 if (pos == limit) {
-                    return false;
+                    return END;
                 }
                 lineStart = pos;
                 lineEnd = limit;
                 pos = limit;
-                return true;
+                return LINE;
             }
         }
     }
 
-    /** Reads more bytes after the unread ones (moved to the front, the buffer grown if full); false at the end. */
-    private boolean fill() throws IOException {
+    /**
+     * Reads more bytes after the unread ones (moved to the front, the buffer grown if full): {@link #LINE}
+     * when some came, {@link #END} at the end, {@link #NOT_YET} when not blocking and none are there yet.
+     */
+    private int fill(boolean block) throws IOException {
         if (pos > 0) {
             System.arraycopy(buffer, pos, buffer, 0, limit - pos);
             limit -= pos;
@@ -160,12 +227,15 @@ public final class SseReader implements AutoCloseable {
             }
             buffer = Arrays.copyOf(buffer, buffer.length * 2);
         }
-        int n = in.read(buffer, limit, buffer.length - limit);
+        int n = block ? in.read(buffer, limit, buffer.length - limit) : queued.readNow(buffer, limit, buffer.length - limit);
         if (n < 0) {
-            return false;
+            return END;
+        }
+        if (n == 0 && !block) {
+            return NOT_YET;
         }
         limit += n;
-        return true;
+        return LINE;
     }
 
     @Override

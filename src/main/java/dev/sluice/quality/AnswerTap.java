@@ -78,7 +78,27 @@ public final class AnswerTap implements Stage {
 
         @Override
         public ChatChunk next() {
-            ChatChunk chunk = delegate.next();
+            return seen(delegate.next());
+        }
+
+        /** As {@link #next()} without blocking; only assembling, so it can run on an event loop. */
+        @Override
+        public ChatChunk poll() {
+            ChatChunk chunk = delegate.poll();
+            return chunk == PENDING ? PENDING : seen(chunk);
+        }
+
+        @Override
+        public boolean pollable() {
+            return delegate.pollable();
+        }
+
+        @Override
+        public void onReady(Runnable ready) {
+            delegate.onReady(ready);
+        }
+
+        private ChatChunk seen(ChatChunk chunk) {
             if (chunk != null) {
                 assembler.add(chunk);
             }

@@ -43,8 +43,40 @@ final class RouteStream implements ChunkStream {
             AttemptSpan.brokeMidStream(span, e);
             throw e;
         }
+        return recorded(chunk);
+    }
+
+    /** As {@link #next()}, or {@link #PENDING} while the upstream's next chunk has not arrived. */
+    @Override
+    public ChatChunk poll() {
+        ChatChunk chunk;
+        try {
+            fresh = peeked.isEmpty();
+            chunk = fresh ? upstream.poll() : peeked.poll();
+        } catch (RuntimeException e) {
+            AttemptSpan.brokeMidStream(span, e);
+            throw e;
+        }
+        return chunk == PENDING ? PENDING : recorded(chunk);
+    }
+
+    @Override
+    public boolean pollable() {
+        return upstream.pollable();
+    }
+
+    @Override
+    public void onReady(Runnable ready) {
+        upstream.onReady(ready);
+    }
+
+    private ChatChunk recorded(ChatChunk chunk) {
         if (chunk != null) {
-            exchange.responseId(chunk.id());
+            if (!java.util.Objects.equals(chunk.id(), exchange.responseId())) {
+                // every chunk of a stream carries the same id, parsed anew: storing each copy in the (long-lived)
+                // exchange would keep one young string per open stream alive through every young collection
+                exchange.responseId(chunk.id());
+            }
             if (!chunk.model().isEmpty() && !chunk.model().equals(model)) {
                 model = chunk.model();
                 exchange.responseModel(model, chunk.systemFingerprint());

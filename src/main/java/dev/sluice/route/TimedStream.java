@@ -22,6 +22,8 @@ final class TimedStream implements ChunkStream {
     private final AtomicBoolean timedOut = new AtomicBoolean();
     private boolean sawOutput;
     private String expired;
+    /** The timer of the read in progress (a blocking one, or polls waiting for the next chunk), or null. */
+    private ScheduledFuture<?> timer;
 
     /**
      * @param firstDeadlineNanos System.nanoTime() by which the first content must arrive, or 0
@@ -40,32 +42,80 @@ final class TimedStream implements ChunkStream {
 
     @Override
     public ChatChunk next() {
+        arm();
+        try {
+            return seen(upstream.next());
+        } catch (RuntimeException e) {
+            throw failed(e);
+        } finally {
+            disarm();
+        }
+    }
+
+    /**
+     * As {@link #next()} without blocking: the timer is armed by the first poll that waits (finds nothing)
+     * and stays armed across polls until a chunk or the end arrives, so the limits are the same.
+     */
+    @Override
+    public ChatChunk poll() {
+        if (timer == null) {
+            arm();
+        }
+        ChatChunk chunk;
+        try {
+            chunk = upstream.poll();
+            if (chunk == PENDING) {
+                return PENDING;
+            }
+            chunk = seen(chunk);
+        } catch (RuntimeException e) {
+            disarm();
+            throw failed(e);
+        }
+        disarm();
+        return chunk;
+    }
+
+    @Override
+    public boolean pollable() {
+        return upstream.pollable();
+    }
+
+    @Override
+    public void onReady(Runnable ready) {
+        upstream.onReady(ready); // an expired timer closes the upstream, which tells it too
+    }
+
+    private void arm() {
         long waitMillis = waitMillis();
-        ScheduledFuture<?> timer = waitMillis < 0 ? null : watchdog.arm(waitMillis, () -> {
+        timer = waitMillis < 0 ? null : watchdog.arm(waitMillis, () -> {
             timedOut.set(true);
             upstream.close();
         });
-        try {
-            ChatChunk chunk = upstream.next();
-            if (timedOut.get()) {
-                throw timeout(null);
-            }
-            if (chunk != null && !sawOutput && (chunk.hasContent() || chunk.hasFinish())) {
-                sawOutput = true;
-            }
-            return chunk;
-        } catch (UpstreamException e) {
-            throw timedOut.get() ? timeout(e) : e;
-        } catch (RuntimeException e) {
-            if (timedOut.get()) {
-                throw timeout(e);
-            }
-            throw e;
-        } finally {
-            if (timer != null) {
-                timer.cancel(false);
-            }
+    }
+
+    private void disarm() {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            timer = null;
+            t.cancel(false);
         }
+    }
+
+    /** A chunk (or the end) that arrived: a timeout that fired meanwhile wins. */
+    private ChatChunk seen(ChatChunk chunk) {
+        if (timedOut.get()) {
+            throw timeout(null);
+        }
+        if (chunk != null && !sawOutput && (chunk.hasContent() || chunk.hasFinish())) {
+            sawOutput = true;
+        }
+        return chunk;
+    }
+
+    /** A failed read: a timeout when the timer fired (it closed the upstream, which failed the read). */
+    private RuntimeException failed(RuntimeException e) {
+        return timedOut.get() ? timeout(e) : e;
     }
 
     /** The wait allowed for the next chunk, or -1 for no limit; records which limit applies. */
@@ -106,5 +156,6 @@ final class TimedStream implements ChunkStream {
     @Override
     public void close() {
         upstream.close();
+        disarm(); // a stream forwarded by polls can end (its client gone) while a poll's timer is armed
     }
 }

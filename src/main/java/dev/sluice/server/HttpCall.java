@@ -1,5 +1,6 @@
 package dev.sluice.server;
 
+import dev.sluice.api.ChunkStream;
 import dev.sluice.api.ErrorCodec;
 import dev.sluice.api.Json;
 import dev.sluice.api.SluiceException;
@@ -232,6 +233,17 @@ public abstract class HttpCall {
             header(HttpIo.RETRY_AFTER_MS, Long.toString(millis));
         }
         sendJson(e.status(), ErrorCodec.write(e));
+    }
+
+    /**
+     * Forwards a {@linkplain ChunkStream#pollable() pollable} stream into the Server-Sent Events response
+     * opened by {@link #openSse} (nothing written to it yet), from the transport's own thread as chunks
+     * arrive, and returns once the stream has ended ({@code [DONE]} or an in-band error sent) or the client
+     * has gone. The caller then closes the stream and the response as it would have. Null when this
+     * transport cannot: the caller reads and writes the stream itself.
+     */
+    public StreamEvents.End forwardSse(ChunkStream chunks, StreamEvents events) {
+        return null;
     }
 
     /** Starts a Server-Sent Events response: each event leaves as soon as it is written. */

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplyWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ReplyWriter.class);
-    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     /** Status recorded when the client went away mid-response (nginx's convention). */
     static final int CLIENT_CLOSED = 499;
     static final String COST = "x-sluice-cost";
@@ -69,53 +68,47 @@ final class ReplyWriter {
     }
 
     private static void stream(Exchange ex, ChunkStream chunks, HttpCall call) {
-        boolean clientWantsUsage = ex.chat().includeUsage();
-        int status = 200;
-        String errorType = null;
+        StreamEvents events = new StreamEvents(ex);
+        StreamEvents.End end = StreamEvents.End.OK;
         try (chunks; SseSink out = call.openSse(200)) {
-            try {
-                ChatChunk chunk;
-                while ((chunk = chunks.next()) != null) {
-                    if (call.clientGone()) {
-                        // the transport saw the connection close: stop reading the upstream now, not at the next write
-                        throw new IOException("the client went away");
-                    }
-                    byte[] wire = chunks.wire();
-                    if (chunk.usage() != null && !clientWantsUsage) {
-                        if (chunk.choices().isEmpty()) {
-                            continue;
-                        }
-                        chunk = chunk.withoutUsage();
-                        wire = null;
-                    }
-                    // an upstream that speaks the client's format, and nothing changed the chunk: its bytes as they came
-                    out.data(wire != null ? wire : ChatResponseCodec.writeChunk(chunk));
-                    if (chunk.hasContent()) {
-                        ex.markFirstToken();
-                    }
-                }
-                out.data(DONE);
-            } catch (SluiceException e) {
-                // the stream broke after headers were sent: tell the client in-band, then end it
-                status = e.status();
-                errorType = e.code() != null ? e.code() : e.type();
-                out.data(ErrorCodec.write(e));
-            } catch (UncheckedIOException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                LOG.error("request {} failed mid-stream", ex.requestId(), e);
-                SluiceException internal = SluiceException.internal(
-                        "Sluice hit an internal error mid-stream (request id " + ex.requestId() + ").", e);
-                status = internal.status();
-                errorType = internal.code();
-                out.data(ErrorCodec.write(internal));
+            // a stream that can be read without blocking goes from the transport's event loop as it arrives:
+            // this thread waits once for its end instead of parking between chunks
+            StreamEvents.End forwarded = chunks.pollable() ? call.forwardSse(chunks, events) : null;
+            if (forwarded == StreamEvents.End.CLIENT_CLOSED) {
+                throw new IOException("the client went away");
             }
+            end = forwarded != null ? forwarded : pull(chunks, events, out, call);
         } catch (IOException | UncheckedIOException e) {
-            status = CLIENT_CLOSED;
-            errorType = "client_disconnected";
+            end = StreamEvents.End.CLIENT_CLOSED;
             LOG.debug("client of request {} went away mid-stream", ex.requestId());
         } finally {
-            ex.complete(status, errorType);
+            ex.complete(end.status(), end.errorType());
+        }
+    }
+
+    /** Reads the stream chunk by chunk on this thread, writing each as it comes. */
+    private static StreamEvents.End pull(ChunkStream chunks, StreamEvents events, SseSink out, HttpCall call)
+            throws IOException {
+        try {
+            ChatChunk chunk;
+            while ((chunk = chunks.next()) != null) {
+                if (call.clientGone()) {
+                    // the transport saw the connection close: stop reading the upstream now, not at the next write
+                    throw new IOException("the client went away");
+                }
+                byte[] payload = events.payload(chunk, chunks.wire());
+                if (payload != null) {
+                    out.data(payload);
+                }
+            }
+            out.data(events.done());
+            return StreamEvents.End.OK;
+        } catch (UncheckedIOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            StreamEvents.Failure failure = events.failed(e);
+            out.data(failure.payload());
+            return failure.end();
         }
     }
 }

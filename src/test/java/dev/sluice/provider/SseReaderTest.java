@@ -87,4 +87,37 @@ class SseReaderTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("read without blocking, piece by piece as it arrives, the events are the same; an unfinished one is kept, not lost")
+    void pollAsItArrives() throws IOException {
+        String json = "{\"content\":\"caf\u00e9 \\\"q\\\" 日本 🚀\"}";
+        String text = ": hi\n\nevent: e1\r\ndata: " + json + "\r\n\r\ndata: a\rdata: b\r\rdata:last";
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        for (int step : new int[] {1, 2, 5, 4096}) {
+            io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel();
+            dev.sluice.server.netty.ByteBufQueueInput in = new dev.sluice.server.netty.ByteBufQueueInput(channel, 1 << 20, 0, null);
+            List<String> got = new ArrayList<>();
+            int pending = 0;
+            try (SseReader r = new SseReader(in)) {
+                assertThat(r.pollable()).isTrue();
+                for (int at = 0; at < bytes.length; at += step) {
+                    in.offer(io.netty.buffer.Unpooled.wrappedBuffer(bytes, at, Math.min(step, bytes.length - at)), false);
+                    SseReader.RawEvent e;
+                    while ((e = r.pollRaw()) != SseReader.PENDING) {
+                        got.add(e.event() + "=" + new String(e.data(), StandardCharsets.UTF_8));
+                    }
+                    pending++;
+                }
+                in.end();
+                SseReader.RawEvent e;
+                while ((e = r.pollRaw()) != null) {
+                    assertThat(e).isNotSameAs(SseReader.PENDING);
+                    got.add(e.event() + "=" + new String(e.data(), StandardCharsets.UTF_8));
+                }
+            }
+            assertThat(got).as("step %d", step).containsExactly("e1=" + json, "null=a\nb", "null=last");
+            assertThat(pending).isPositive();
+        }
+    }
 }

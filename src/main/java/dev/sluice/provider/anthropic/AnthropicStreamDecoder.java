@@ -67,13 +67,31 @@ final class AnthropicStreamDecoder extends SseChunkDecoder {
 
     @Override
     public ChatChunk next() {
+        return advance(true);
+    }
+
+    /** As {@link #next()}, or {@link #PENDING} while the next event has not wholly arrived. */
+    @Override
+    public ChatChunk poll() {
+        return advance(false);
+    }
+
+    @Override
+    public boolean pollable() {
+        return bodyPollable();
+    }
+
+    private ChatChunk advance(boolean block) {
         if (pending != null) {
             ChatChunk chunk = pending;
             pending = null;
             return chunk;
         }
         while (!finished) {
-            SseReader.Event event = nextEvent();
+            SseReader.Event event = block ? nextEvent() : pollEvent();
+            if (event == SseReader.PENDING_EVENT) {
+                return PENDING;
+            }
             if (event == null) {
                 finished = true;
                 throw endedEarly();

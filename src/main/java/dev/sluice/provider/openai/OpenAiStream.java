@@ -31,12 +31,30 @@ final class OpenAiStream extends SseChunkDecoder {
 
     @Override
     public ChatChunk next() {
+        return advance(true);
+    }
+
+    /** As {@link #next()}, or {@link #PENDING} while the next event has not wholly arrived. */
+    @Override
+    public ChatChunk poll() {
+        return advance(false);
+    }
+
+    @Override
+    public boolean pollable() {
+        return bodyPollable();
+    }
+
+    private ChatChunk advance(boolean block) {
         wire = null;
         if (finished) {
             return null;
         }
         while (true) {
-            SseReader.RawEvent event = nextRawEvent();
+            SseReader.RawEvent event = block ? nextRawEvent() : pollRawEvent();
+            if (event == SseReader.PENDING) {
+                return PENDING;
+            }
             if (event == null) {
                 finished = true;
                 if (sawFinishReason) {

@@ -29,6 +29,10 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * Pieces are released as soon as they are read, and whatever is still queued when the stream is
  * closed.
+ *
+ * <p>Instead of blocking, a reader may {@link #readNow} what has arrived and register {@link #onReady}
+ * to hear when more has (an event loop forwarding a stream as it arrives, without a thread parked per
+ * piece). The read timeout then runs on the channel's event loop while the reader finds nothing.
  */
 public final class ByteBufQueueInput extends InputStream {
     private static final Object END = new Object();
@@ -61,6 +65,10 @@ public final class ByteBufQueueInput extends InputStream {
     private ByteBuf current;
     /** What the stream ended with, once the reader saw it: {@link #END}, {@link #CLOSED} or a failure; sticky. */
     private Object last;
+    /** Run after each item is queued, for a reader that does not block ({@link #onReady}). */
+    private volatile Runnable ready;
+    /** {@link System#nanoTime()} (odd) since when a non-blocking reader has found nothing, or 0. */
+    private volatile long waitingSince;
 
     /**
      * @param timeoutNanos the longest a read waits for the next piece; 0 or less: no limit
@@ -214,6 +222,84 @@ public final class ByteBufQueueInput extends InputStream {
         if (w != null) {
             LockSupport.unpark(w);
         }
+        Runnable r = ready;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    // ---- a reader that does not block
+
+    /**
+     * Runs {@code r} after every item queued from now on (on the thread that queued it: usually the event
+     * loop, so it must not block), and once now when something is already there. With a read timeout, a
+     * timer on the channel's event loop fails the stream with a {@link SocketTimeoutException} once
+     * {@link #readNow} has found nothing for that long. Set it once, before reading this way.
+     */
+    public void onReady(Runnable r) {
+        ready = r;
+        if (timeoutNanos > 0) {
+            channel.eventLoop().schedule(this::checkIdle, timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        if (!queue.isEmpty() || last != null || closed) {
+            r.run();
+        }
+    }
+
+    /** On the event loop: the read timeout of a non-blocking reader; re-armed until the stream ends. */
+    private void checkIdle() {
+        if (ended || closed) {
+            return;
+        }
+        long since = waitingSince;
+        long now = System.nanoTime();
+        if (since != 0 && now - since >= timeoutNanos) {
+            fail(new SocketTimeoutException("nothing arrived for " + timeoutNanos / 1_000_000 + " ms"));
+            return;
+        }
+        long next = since == 0 ? timeoutNanos : timeoutNanos - (now - since);
+        channel.eventLoop().schedule(this::checkIdle, Math.max(next, 1_000_000), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Reads what has arrived without waiting: 0 when nothing has yet (and the stream has not ended), -1 at
+     * its end; a failure, or the stream closed, throws as {@link #read} does. Synchronised with
+     * {@link #close} (which a watchdog may call while an event loop reads): the piece being read is not
+     * released under the reader.
+     */
+    public synchronized int readNow(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        while (current == null || !current.isReadable()) {
+            if (current != null) {
+                current.release();
+                current = null;
+            }
+            if (closed) {
+                throw new IOException("the stream is closed");
+            }
+            Object o = last != null ? last : queue.poll();
+            if (o == null) {
+                if (waitingSince == 0) {
+                    waitingSince = System.nanoTime() | 1;
+                }
+                return 0;
+            }
+            waitingSince = 0;
+            if (o instanceof ByteBuf piece) {
+                consumed(piece);
+                current = piece;
+            } else if (o == END || o == CLOSED || o instanceof Throwable) {
+                endWith(o);
+                return -1;
+            } else {
+                ReferenceCountUtil.release(o); // an item nobody asked for at this point
+            }
+        }
+        int n = Math.min(len, current.readableBytes());
+        current.readBytes(b, off, n);
+        return n;
     }
 
     /** Records the end; returns false for a clean end and throws for a failure. */
@@ -293,7 +379,7 @@ public final class ByteBufQueueInput extends InputStream {
      * abandon hook.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

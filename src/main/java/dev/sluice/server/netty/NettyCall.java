@@ -1,7 +1,9 @@
 package dev.sluice.server.netty;
 
+import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Json;
 import dev.sluice.server.HttpCall;
+import dev.sluice.server.StreamEvents;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -53,6 +55,8 @@ final class NettyCall extends HttpCall {
     private volatile String gone;
     boolean keepAlive;
     private ChunkedOut stream;
+    /** The stream being forwarded from the event loop ({@link #forwardSse}), or null. */
+    private volatile SsePump pump;
 
     NettyCall(Channel channel, HttpRequest request, String rawPath, String path, String queryString, boolean secure,
               boolean keepAlive, boolean gzip) {
@@ -75,6 +79,36 @@ final class NettyCall extends HttpCall {
     void closed(String why) {
         gone = why;
         body.fail(new IOException("the client went away: " + why)); // a reader blocked on the body wakes now
+        SsePump p = pump;
+        if (p != null) {
+            p.wake(); // it ends the stream and lets the request's thread close the upstream
+        }
+    }
+
+    /** On the event loop: the connection's outbound buffer crossed its high- or low-water mark. */
+    void writabilityChanged() {
+        SsePump p = pump;
+        if (p != null && channel.isWritable()) {
+            p.wake();
+        }
+    }
+
+    /**
+     * Forwards the stream from the connection's event loop (an {@link SsePump}) and waits here once for its
+     * end, instead of this thread parking between chunks.
+     */
+    @Override
+    public StreamEvents.End forwardSse(ChunkStream chunks, StreamEvents events) {
+        if (stream == null || stream.closed || stream.count > 0) {
+            return null; // not a fresh SSE response: the caller writes it itself
+        }
+        SsePump p = new SsePump(channel, chunks, events, this);
+        pump = p;
+        try {
+            return p.forward();
+        } finally {
+            pump = null;
+        }
     }
 
     @Override

@@ -174,4 +174,62 @@ class ByteBufQueueInputTest {
         assertThat(stillInterrupted.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(abandoned).hasValue(1);
     }
+
+    @Test
+    @DisplayName("a reader that does not block gets what has arrived, 0 while nothing has, then the end; it hears of each arrival")
+    void readNowAndOnReady() throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        ByteBufQueueInput in = new ByteBufQueueInput(channel, 1024, 0, null);
+        AtomicInteger told = new AtomicInteger();
+        in.onReady(told::incrementAndGet);
+        assertThat(told).as("nothing there yet: not told at registration").hasValue(0);
+        byte[] buf = new byte[4];
+        assertThat(in.readNow(buf, 0, 4)).isZero();
+        ByteBuf piece = bytes("abcdef");
+        in.offer(piece, false);
+        assertThat(told).hasValue(1);
+        assertThat(in.readNow(buf, 0, 4)).isEqualTo(4);
+        assertThat(in.readNow(buf, 0, 4)).isEqualTo(2);
+        assertThat(new String(buf, 0, 2, StandardCharsets.US_ASCII)).isEqualTo("ef");
+        assertThat(in.readNow(buf, 0, 4)).isZero();
+        assertThat(piece.refCnt()).as("released once read").isZero();
+        in.end();
+        assertThat(told).hasValue(2);
+        assertThat(in.readNow(buf, 0, 4)).isEqualTo(-1);
+        assertThat(in.readNow(buf, 0, 4)).as("the end is sticky").isEqualTo(-1);
+    }
+
+    @Test
+    @DisplayName("a reader that does not block is told when another thread closes the stream, and its next read fails")
+    void readNowAfterClose() throws Exception {
+        AtomicInteger abandoned = new AtomicInteger();
+        ByteBufQueueInput in = new ByteBufQueueInput(new EmbeddedChannel(), 1024, 0, abandoned::incrementAndGet);
+        AtomicInteger told = new AtomicInteger();
+        in.onReady(told::incrementAndGet);
+        ByteBuf piece = bytes("queued");
+        in.offer(piece, false);
+        Thread closer = Thread.ofVirtual().start(in::close);
+        closer.join();
+        assertThat(told).hasValue(2);
+        assertThat(piece.refCnt()).isZero();
+        assertThat(abandoned).hasValue(1);
+        assertThatThrownBy(() -> in.readNow(new byte[4], 0, 4)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    @DisplayName("a reader that does not block and finds nothing for longer than the timeout gets a SocketTimeoutException")
+    void readNowTimeout() throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        ByteBufQueueInput in = new ByteBufQueueInput(channel, 1024, TimeUnit.MILLISECONDS.toNanos(20), null);
+        AtomicInteger told = new AtomicInteger();
+        in.onReady(told::incrementAndGet);
+        byte[] buf = new byte[4];
+        in.offer(bytes("ab"), false);
+        assertThat(in.readNow(buf, 0, 4)).as("pieces that keep coming keep it alive").isEqualTo(2);
+        assertThat(in.readNow(buf, 0, 4)).isZero();
+        Thread.sleep(60);
+        channel.runScheduledPendingTasks();
+        assertThat(told).as("told of the timeout").hasValue(2);
+        assertThatThrownBy(() -> in.readNow(buf, 0, 4)).isInstanceOf(SocketTimeoutException.class);
+    }
 }
