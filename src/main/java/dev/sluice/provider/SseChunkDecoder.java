@@ -1,6 +1,7 @@
 package dev.sluice.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Json;
 import java.io.IOException;
@@ -72,13 +73,28 @@ public abstract class SseChunkDecoder implements ChunkStream {
         }
     }
 
-    /**
-     * Whether the body can be read without blocking ({@link #pollRawEvent}); a subclass that implements
-     * {@link #poll()} answers {@link #pollable()} with it.
-     */
-    protected final boolean bodyPollable() {
+    @Override
+    public final ChatChunk next() {
+        return advance(true);
+    }
+
+    /** As {@link #next()}, or {@link #PENDING} while the next event has not wholly arrived. */
+    @Override
+    public final ChatChunk poll() {
+        return advance(false);
+    }
+
+    /** Whether the body can be read without blocking ({@link #pollRawEvent}, {@link #pollEvent}). */
+    @Override
+    public final boolean pollable() {
         return reader.pollable();
     }
+
+    /**
+     * The next chunk, or null at the end; when {@code block} is false, {@link #PENDING} instead of waiting for an
+     * event that has not wholly arrived (reading with {@link #pollRawEvent} or {@link #pollEvent}).
+     */
+    protected abstract ChatChunk advance(boolean block);
 
     @Override
     public void onReady(Runnable ready) {

@@ -66,22 +66,7 @@ final class AnthropicStreamDecoder extends SseChunkDecoder {
     }
 
     @Override
-    public ChatChunk next() {
-        return advance(true);
-    }
-
-    /** As {@link #next()}, or {@link #PENDING} while the next event has not wholly arrived. */
-    @Override
-    public ChatChunk poll() {
-        return advance(false);
-    }
-
-    @Override
-    public boolean pollable() {
-        return bodyPollable();
-    }
-
-    private ChatChunk advance(boolean block) {
+    protected ChatChunk advance(boolean block) {
         if (pending != null) {
             ChatChunk chunk = pending;
             pending = null;

@@ -69,22 +69,7 @@ final class GeminiStreamDecoder extends SseChunkDecoder {
     }
 
     @Override
-    public ChatChunk next() {
-        return advance(true);
-    }
-
-    /** As {@link #next()}, or {@link #PENDING} while the next event has not wholly arrived. */
-    @Override
-    public ChatChunk poll() {
-        return advance(false);
-    }
-
-    @Override
-    public boolean pollable() {
-        return bodyPollable();
-    }
-
-    private ChatChunk advance(boolean block) {
+    protected ChatChunk advance(boolean block) {
         while (pending.isEmpty() && !finished) {
             SseReader.Event event = block ? nextEvent() : pollEvent();
             if (event == SseReader.PENDING_EVENT) {

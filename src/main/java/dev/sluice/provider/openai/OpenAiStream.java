@@ -30,22 +30,7 @@ final class OpenAiStream extends SseChunkDecoder {
     }
 
     @Override
-    public ChatChunk next() {
-        return advance(true);
-    }
-
-    /** As {@link #next()}, or {@link #PENDING} while the next event has not wholly arrived. */
-    @Override
-    public ChatChunk poll() {
-        return advance(false);
-    }
-
-    @Override
-    public boolean pollable() {
-        return bodyPollable();
-    }
-
-    private ChatChunk advance(boolean block) {
+    protected ChatChunk advance(boolean block) {
         wire = null;
         if (finished) {
             return null;
