@@ -271,39 +271,12 @@ public final class ByteBufQueueInput extends InputStream {
         if (len == 0) {
             return 0;
         }
-        while (current == null || !current.isReadable()) {
-            if (current != null) {
-                current.release();
-                current = null;
-            }
-            if (closed) {
-                throw new IOException("the stream is closed");
-            }
-            Object o = last != null ? last : queue.poll();
-            if (o == null) {
-                if (waitingSince == 0) {
-                    waitingSince = System.nanoTime() | 1;
-                }
-                return 0;
-            }
-            waitingSince = 0;
-            if (o instanceof ByteBuf piece) {
-                consumed(piece);
-                current = piece;
-            } else if (o == END || o == CLOSED || o instanceof Throwable) {
-                endWith(o);
-                return -1;
-            } else {
-                ReferenceCountUtil.release(o); // an item nobody asked for at this point
-            }
-        }
-        int n = Math.min(len, current.readableBytes());
-        current.readBytes(b, off, n);
-        return n;
+        int state = advance(false);
+        return state <= 0 ? state : copyTo(b, off, len);
     }
 
-    /** Records the end; returns false for a clean end and throws for a failure. */
-    private boolean endWith(Object o) throws IOException {
+    /** Records the end; throws for a failure. */
+    private void endWith(Object o) throws IOException {
         last = o;
         if (o == CLOSED) {
             throw new IOException("the stream was closed");
@@ -311,7 +284,6 @@ public final class ByteBufQueueInput extends InputStream {
         if (o instanceof Throwable t) {
             throw t instanceof IOException io ? io : new IOException(t.getMessage(), t);
         }
-        return false;
     }
 
     private void consumed(ByteBuf b) {
@@ -327,7 +299,12 @@ public final class ByteBufQueueInput extends InputStream {
         }
     }
 
-    private boolean next() throws IOException {
+    /**
+     * Makes {@code current} a piece with bytes left: 1 when it is, -1 at the end (a failure throws); when not
+     * {@code block}ing, 0 while nothing has arrived, without waiting (the wait is timed from then, for the
+     * non-blocking read timeout).
+     */
+    private int advance(boolean block) throws IOException {
         while (current == null || !current.isReadable()) {
             if (current != null) {
                 current.release();
@@ -336,22 +313,41 @@ public final class ByteBufQueueInput extends InputStream {
             if (closed) {
                 throw new IOException("the stream is closed");
             }
-            Object o = take();
-            if (o instanceof ByteBuf b) {
-                consumed(b);
-                current = b;
+            Object o;
+            if (block) {
+                o = take();
+            } else {
+                o = last != null ? last : queue.poll();
+                if (o == null) {
+                    if (waitingSince == 0) {
+                        waitingSince = System.nanoTime() | 1;
+                    }
+                    return 0;
+                }
+                waitingSince = 0;
+            }
+            if (o instanceof ByteBuf piece) {
+                consumed(piece);
+                current = piece;
             } else if (o == END || o == CLOSED || o instanceof Throwable) {
-                return endWith(o);
+                endWith(o);
+                return -1;
             } else {
                 ReferenceCountUtil.release(o); // an item nobody asked for at this point
             }
         }
-        return true;
+        return 1;
+    }
+
+    private int copyTo(byte[] b, int off, int len) {
+        int n = Math.min(len, current.readableBytes());
+        current.readBytes(b, off, n);
+        return n;
     }
 
     @Override
     public int read() throws IOException {
-        return next() ? current.readByte() & 0xff : -1;
+        return advance(true) > 0 ? current.readByte() & 0xff : -1;
     }
 
     @Override
@@ -359,12 +355,7 @@ public final class ByteBufQueueInput extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (!next()) {
-            return -1;
-        }
-        int n = Math.min(len, current.readableBytes());
-        current.readBytes(b, off, n);
-        return n;
+        return advance(true) > 0 ? copyTo(b, off, len) : -1;
     }
 
     @Override
