@@ -32,6 +32,8 @@ ulimit -n 20000 2>/dev/null || true
 $J -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders \
    -Xlog:gc:file=$W/gc.log:uptimenanos $PROF $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
 GP=$!
+# whatever ends this script (the simulator dying mid-run makes `set -e` leave early) stops the gateway and the flood
+trap 'kill $GP ${FP:-} 2>/dev/null || true' EXIT
 for i in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:$PORT/health && break; sleep 0.2; done
 KEY=$(curl -s -XPOST -H 'Authorization: Bearer sk-admin-bench-123456789' -H 'Content-Type: application/json' -d '{"name":"b"}' http://127.0.0.1:$PORT/admin/keys | sed -E 's/.*"key":"([^"]+)".*/\1/')
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
@@ -60,3 +62,4 @@ PAUSED=$(grep 'Pause Young' $W/gc.log | grep -oE '[0-9.]+ms$' | awk '{s+=$1; if 
 WPAUSED=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep 'Pause Young' | grep -oE '[0-9.]+ms$' | awk '{s+=$1} END{printf "%.0f", s}')
 echo "$LABEL n=$N gw_cpu_us_per_event=$(( (g1-g0)*10000*1000/EV/1000 )) sim_cpu_us_per_event=$(( (s1-s0)*10000*1000/EV/1000 )) alloc_B_per_event=$(( ${ALLOC:-0} / EV )) gcs_in_window=$GCS paused_in_window_ms=${WPAUSED:-0} gc=[$PAUSED] rss_kb=$R0->$RSS kib_per_stream=$(( (RSS-R0)/N )) live_heap_after_full_gc_mb=$LIVE $(cat $W/flood.txt | tail -1) load=$l0/$l1"
 kill $GP; wait $GP 2>/dev/null || true
+trap - EXIT
