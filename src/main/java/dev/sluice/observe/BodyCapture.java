@@ -9,6 +9,7 @@ import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.ChatResponse;
 import dev.sluice.api.ChatResponseCodec;
 import dev.sluice.api.ChunkStream;
+import dev.sluice.api.ObservedChunkStream;
 import dev.sluice.api.EmbeddingCodec;
 import dev.sluice.api.ErrorCodec;
 import dev.sluice.api.Json;
@@ -176,59 +177,26 @@ public final class BodyCapture implements Stage {
     }
 
     /** Passes chunks through unchanged while assembling them for the record. */
-    private static final class CapturingStream implements ChunkStream {
-        private final ChunkStream delegate;
+    private static final class CapturingStream extends ObservedChunkStream {
         private final Captured captured;
         private final StreamAssembler assembler = new StreamAssembler();
 
-        CapturingStream(ChunkStream delegate, Captured captured) {
-            this.delegate = delegate;
+        CapturingStream(ChunkStream source, Captured captured) {
+            super(source);
             this.captured = captured;
             captured.assembler = assembler;
         }
 
         @Override
-        public ChatChunk next() {
-            try {
-                return seen(delegate.next());
-            } catch (SluiceException e) {
-                captured.streamError = e;
-                throw e;
-            }
-        }
-
-        /** As {@link #next()} without blocking; only assembling, so it can run on an event loop. */
-        @Override
-        public ChatChunk poll() {
-            try {
-                ChatChunk chunk = delegate.poll();
-                return chunk == PENDING ? PENDING : seen(chunk);
-            } catch (SluiceException e) {
-                captured.streamError = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public boolean pollable() {
-            return delegate.pollable();
-        }
-
-        @Override
-        public void onReady(Runnable ready) {
-            delegate.onReady(ready);
-        }
-
-        private ChatChunk seen(ChatChunk chunk) {
+        protected void observe(ChatChunk chunk) {
             if (chunk != null) {
                 assembler.add(chunk);
             }
-            return chunk;
         }
 
         @Override
-        public void close() {
-            delegate.close();
+        protected void failed(SluiceException error) {
+            captured.streamError = error;
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkChoice;
 import dev.sluice.api.ChunkStream;
+import dev.sluice.api.ObservedChunkStream;
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.Usage;
 import dev.sluice.pipeline.Exchange;
@@ -231,13 +232,12 @@ public final class Shadows implements PromptStage.Tap {
     }
 
     /** A production stream, passed through chunk by chunk, keeping the first choice's text. */
-    private static final class Watched implements ChunkStream {
-        private final ChunkStream inner;
+    private static final class Watched extends ObservedChunkStream {
         private final StringBuilder text = new StringBuilder();
         private volatile boolean ended;
 
-        Watched(ChunkStream inner) {
-            this.inner = inner;
+        Watched(ChunkStream source) {
+            super(source);
         }
 
         /** The whole answer, or null when the stream did not reach its end. */
@@ -246,48 +246,16 @@ public final class Shadows implements PromptStage.Tap {
         }
 
         @Override
-        public ChatChunk next() {
-            return seen(inner.next());
-        }
-
-        /** As {@link #next()} without blocking; only collecting text, so it can run on an event loop. */
-        @Override
-        public ChatChunk poll() {
-            ChatChunk chunk = inner.poll();
-            return chunk == PENDING ? PENDING : seen(chunk);
-        }
-
-        @Override
-        public boolean pollable() {
-            return inner.pollable();
-        }
-
-        @Override
-        public void onReady(Runnable ready) {
-            inner.onReady(ready);
-        }
-
-        private ChatChunk seen(ChatChunk chunk) {
+        protected void observe(ChatChunk chunk) {
             if (chunk == null) {
                 ended = true;
-                return null;
+                return;
             }
             for (ChunkChoice c : chunk.choices()) {
                 if (c.index() == 0 && c.delta() != null && c.delta().content() != null && text.length() < 100_000) {
                     text.append(c.delta().content());
                 }
             }
-            return chunk;
-        }
-
-        @Override
-        public byte[] wire() {
-            return inner.wire();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }

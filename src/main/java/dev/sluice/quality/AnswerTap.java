@@ -3,6 +3,7 @@ package dev.sluice.quality;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatResponse;
 import dev.sluice.api.ChunkStream;
+import dev.sluice.api.ObservedChunkStream;
 import dev.sluice.api.StreamAssembler;
 import dev.sluice.pipeline.Chain;
 import dev.sluice.pipeline.Exchange;
@@ -67,52 +68,19 @@ public final class AnswerTap implements Stage {
     }
 
     /** Passes chunks through unchanged while assembling the answer. */
-    private static final class Tapped implements ChunkStream {
-        private final ChunkStream delegate;
+    private static final class Tapped extends ObservedChunkStream {
         private final StreamAssembler assembler;
 
-        Tapped(ChunkStream delegate, StreamAssembler assembler) {
-            this.delegate = delegate;
+        Tapped(ChunkStream source, StreamAssembler assembler) {
+            super(source);
             this.assembler = assembler;
         }
 
         @Override
-        public ChatChunk next() {
-            return seen(delegate.next());
-        }
-
-        /** As {@link #next()} without blocking; only assembling, so it can run on an event loop. */
-        @Override
-        public ChatChunk poll() {
-            ChatChunk chunk = delegate.poll();
-            return chunk == PENDING ? PENDING : seen(chunk);
-        }
-
-        @Override
-        public boolean pollable() {
-            return delegate.pollable();
-        }
-
-        @Override
-        public void onReady(Runnable ready) {
-            delegate.onReady(ready);
-        }
-
-        private ChatChunk seen(ChatChunk chunk) {
+        protected void observe(ChatChunk chunk) {
             if (chunk != null) {
                 assembler.add(chunk);
             }
-            return chunk;
-        }
-
-        @Override
-        public byte[] wire() {
-            return delegate.wire();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }
