@@ -278,7 +278,7 @@ final class Report {
         for (Startup s : st.values()) {
             if (s.target().startsWith("sluice +")) {
                 sb.append("; ").append(s.target().substring("sluice + ".length())).append(": ")
-                        .append(rss ? f(s.idleRssKiB() / 1024.0) + " MiB (" + f(s.warmRssKiB() / 1024.0) + " after warm-up)"
+                        .append(rss ? f(s.idleRssKiB() / 1024.0) + " MiB (" + f(s.warmRssKiB() / 1024.0) + " 2 s after warm-up)"
                                 : f(s.medianMillis()) + " ms");
             }
         }
