@@ -9,7 +9,8 @@ migrated before (bench scenario (d)'s "restart (launcher default)"), polled with
 completion every 2 ms until a 200; then the wall time from spawn, the process CPU (user+system, all
 threads, /proc/PID/stat) and the JIT compiler threads' share at that moment, the load average, and
 VmRSS 2 s later. --warm adds the bench's warm-up (3 s of chat at 16 connections, 1 s of streams at 4)
-and VmRSS 2 s after it; --timeline reads VmRSS every 5 s for 60 s after the warm-up.
+and VmRSS 2 s after it; --quiet also reads VmRSS 20 s after the warm-up (bench (d)'s idle reading, after
+the gateway's idle trim); --timeline reads VmRSS every 5 s for 60 s after the warm-up.
 SLUICE_JAVA_OPTS etc. pass through the environment as usual; EXTRA_ENV_<NAME>=K=V;K=V sets more.
 """
 import argparse
@@ -161,6 +162,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--warm", action="store_true")
+    ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--timeline", action="store_true")
     ap.add_argument("--work", default="/tmp/start-ab")
     ap.add_argument("variants", nargs="+")
@@ -207,6 +209,9 @@ def main():
                         row["warm_chats"] = warm_up(port, 3)
                         time.sleep(2)
                         row["rss_warm"] = round(rss_mib(p.pid), 1)
+                        if a.quiet:
+                            time.sleep(18)
+                            row["rss_quiet"] = round(rss_mib(p.pid), 1)
                         if a.timeline:
                             tl = []
                             for _ in range(12):
@@ -225,7 +230,7 @@ def main():
             xs = [row[k] for row in rows if k in row]
             return statistics.median(xs) if xs else None
         print(f"{name}: wall {med('wall')} ms, cpu {med('cpu')} ms (jit {med('jit')}), rss {med('rss')} MiB, "
-              f"rss after warm-up {med('rss_warm')}, warm-up chats {med('warm_chats')}, load {min(r['load'] for r in rows)}-{max(r['load'] for r in rows)}"
+              f"rss after warm-up {med('rss_warm')} (20 s: {med('rss_quiet')}), warm-up chats {med('warm_chats')}, load {min(r['load'] for r in rows)}-{max(r['load'] for r in rows)}"
               f", n={len(rows)}")
 
 

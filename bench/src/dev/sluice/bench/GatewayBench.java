@@ -68,8 +68,12 @@ public final class GatewayBench {
     /** One flood of concurrent open streams. */
     record Flood(String target, int wanted, String limitNote, int perSecond, StreamFlood.Result result) {}
 
-    /** Cold start to the first 200 (each start), and resident memory idle after start and after a warm-up. */
-    record Startup(String target, String how, List<Double> coldMillis, long idleRssKiB, long warmRssKiB) {
+    /**
+     * Cold start to the first 200 (each start), and resident memory idle after start, 2 s after a warm-up and
+     * {@link Startups#QUIET_MILLIS} after it ({@code quietRssKiB}, -1 when not read: the quick run).
+     */
+    record Startup(String target, String how, List<Double> coldMillis, long idleRssKiB, long warmRssKiB,
+                   long quietRssKiB) {
         double medianMillis() {
             List<Double> sorted = coldMillis.stream().sorted().toList();
             return sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2);

@@ -158,13 +158,15 @@ final class Report {
         Map<String, Startup> st = new LinkedHashMap<>();
         if (!res.startups().isEmpty()) {
             md.append("\n### Cold start (process spawn to the first 200 on a chat completion) and idle resident memory\n\n");
-            md.append("| target | how | starts ms | median ms | idle RSS after start MiB | idle RSS after warm-up MiB |\n");
-            md.append("|---|---|---|---:|---:|---:|\n");
+            md.append("| target | how | starts ms | median ms | idle RSS after start MiB | RSS 2 s after warm-up MiB"
+                    + " | idle RSS " + Startups.QUIET_MILLIS / 1000 + " s after warm-up MiB |\n");
+            md.append("|---|---|---|---:|---:|---:|---:|\n");
             for (Startup s : res.startups()) {
                 st.put(s.target(), s);
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.0f |%n", s.target(), s.how(),
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.0f | %s |%n", s.target(), s.how(),
                         String.join(", ", s.coldMillis().stream().map(Report::f).toList()), s.medianMillis(),
-                        s.idleRssKiB() / 1024.0, s.warmRssKiB() / 1024.0));
+                        s.idleRssKiB() / 1024.0, s.warmRssKiB() / 1024.0,
+                        s.quietRssKiB() > 0 ? f(s.quietRssKiB() / 1024.0) : "-"));
                 if (s.coldMillis().isEmpty() || s.idleRssKiB() <= 0) {
                     problems.add("start-up / " + s.target() + ": no figures");
                 }
@@ -261,8 +263,13 @@ final class Report {
         out.add(check("start-up ≤ 500 ms to the first 200" + which, ms, ms <= 500, "%s ms" + others(st, false)));
         double idle = cold == null ? Double.NaN : cold.idleRssKiB() / 1024.0;
         out.add(check("idle RSS ≤ 120 MiB after start" + which, idle, idle <= 120, "%s MiB" + others(st, true)));
-        double warm = cold == null ? Double.NaN : cold.warmRssKiB() / 1024.0;
-        out.add(check("idle RSS ≤ 120 MiB after a warm-up" + which, warm, warm <= 120, "%s MiB"));
+        // idle after a warm-up = once the gateway has gone quiet (its idle trim ran); the 2 s reading is shown beside it.
+        // The quick run reads only the 2 s one, and says so.
+        boolean quiet = cold != null && cold.quietRssKiB() > 0;
+        double warm = cold == null ? Double.NaN : (quiet ? cold.quietRssKiB() : cold.warmRssKiB()) / 1024.0;
+        String when = quiet ? "%s MiB " + Startups.QUIET_MILLIS / 1000 + " s after it (" + f(cold.warmRssKiB() / 1024.0)
+                + " MiB 2 s after it, before the idle trim)" : "%s MiB 2 s after it (before the idle trim)";
+        out.add(check("idle RSS ≤ 120 MiB after a warm-up" + which, warm, warm <= 120, when + othersQuiet(st)));
         return out;
     }
 
@@ -271,8 +278,20 @@ final class Report {
         for (Startup s : st.values()) {
             if (s.target().startsWith("sluice +")) {
                 sb.append("; ").append(s.target().substring("sluice + ".length())).append(": ")
-                        .append(rss ? f(s.idleRssKiB() / 1024.0) + " MiB (" + f(s.warmRssKiB() / 1024.0) + " after warm-up)"
+                        .append(rss ? f(s.idleRssKiB() / 1024.0) + " MiB (" + f(s.warmRssKiB() / 1024.0) + " 2 s after warm-up)"
                                 : f(s.medianMillis()) + " ms");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The same idle reading of the other targets (nginx, Portkey), for comparison. */
+    private static String othersQuiet(Map<String, Startup> st) {
+        StringBuilder sb = new StringBuilder();
+        for (Startup s : st.values()) {
+            if (!s.target().startsWith("sluice") && s.quietRssKiB() > 0) {
+                sb.append("; ").append(s.target()).append(": ").append(f(s.quietRssKiB() / 1024.0)).append(" MiB (")
+                        .append(f(s.warmRssKiB() / 1024.0)).append(" at 2 s)");
             }
         }
         return sb.toString();
@@ -333,9 +352,10 @@ final class Report {
         for (int i = 0; i < res.startups().size(); i++) {
             Startup s = res.startups().get(i);
             j.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
-                    "{\"target\":%s,\"how\":%s,\"cold_ms\":%s,\"median_ms\":%s,\"idle_rss_kib\":%d,\"warm_idle_rss_kib\":%d}",
+                    "{\"target\":%s,\"how\":%s,\"cold_ms\":%s,\"median_ms\":%s,\"idle_rss_kib\":%d,\"warm_idle_rss_kib\":%d,"
+                            + "\"quiet_idle_rss_kib\":%d}",
                     q(s.target()), q(s.how()), s.coldMillis().stream().map(Report::num).toList(), num(s.medianMillis()),
-                    s.idleRssKiB(), s.warmRssKiB()));
+                    s.idleRssKiB(), s.warmRssKiB(), s.quietRssKiB()));
         }
         j.append("],\n\"targets\":[");
         for (int i = 0; i < targets.size(); i++) {

@@ -23,6 +23,14 @@ final class Startups {
     static final List<String> PREVIOUS_FLAGS = List.of("-XX:+UseSerialGC");
 
     private static final String[] CHAT_SIM = {"x-sim-tokens", "16"};
+
+    /**
+     * When the "idle after a warm-up" reading is taken, from the end of the warm-up. The 2 s reading is taken
+     * too, but a gateway 2 s after traffic is not idle yet: Sluice's {@code IdleHeapTrim} gives the heap and
+     * glibc's freed arenas back once no collection has happened for 10 s (its check runs every 2.5 s, so
+     * 10-12.5 s after the last one). Every target is read at the same moment.
+     */
+    static final long QUIET_MILLIS = 20_000;
     private final Servers servers;
     private final int simPort;
     private final boolean quick;
@@ -153,6 +161,7 @@ final class Startups {
         List<Double> millis = new ArrayList<>();
         long idle = -1;
         long warm = -1;
+        long quiet = -1;
         for (int i = 0; i < runs; i++) {
             int port = Processes.freePort();
             GatewayBench.Target t = target.apply(port);
@@ -168,12 +177,16 @@ final class Startups {
                     warmUp(t, quick ? 1_000 : 3_000);
                     Thread.sleep(2_000);
                     warm = Servers.rssKiB(p.pid());
+                    if (!quick) { // the smoke run stays short
+                        Thread.sleep(QUIET_MILLIS - 2_000);
+                        quiet = Servers.rssKiB(p.pid());
+                    }
                 }
             } finally {
                 Servers.stop(p);
             }
         }
-        return new GatewayBench.Startup(label, how, millis, idle, warm);
+        return new GatewayBench.Startup(label, how, millis, idle, warm, quiet);
     }
 
     /** Polls with a chat completion until one answers 200; returns that moment (System.nanoTime). */
