@@ -31,6 +31,10 @@ final class FeedbackModule implements Module {
                    MetricsModule metrics, AlertsModule alerts, Clock clock, long maxBodyBytes) {
         // with Redis, the index is every node's: feedback may reach another node than the one that answered
         this.recent = new RecentRequests(50_000, Duration.ofMinutes(10), store.redis());
+        // a request the store holds is found there: dropping it from the index then keeps the index's entries
+        // short-lived (they die young instead of being copied by every young collection for minutes), while a store
+        // outage still keeps them, up to the bounds above, until the spill is replayed
+        store.onRequestsStored(recent::stored);
         FeedbackReader reader = new FeedbackReader(store.database());
         List<Consumer<FeedbackRecord>> listeners = List.of(metrics::feedback, alerts::feedback,
                 new ReviewFeed(store.writers().reviews()));

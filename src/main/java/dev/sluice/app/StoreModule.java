@@ -13,6 +13,7 @@ import dev.sluice.store.Database;
 import dev.sluice.store.Erasure;
 import dev.sluice.store.FeedbackRecord;
 import dev.sluice.store.FeedbackSink;
+import dev.sluice.store.NotifyingTarget;
 import dev.sluice.store.Redis;
 import dev.sluice.store.RequestLogSink;
 import dev.sluice.store.RequestRecord;
@@ -23,6 +24,8 @@ import dev.sluice.store.SpanSink;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,8 @@ final class StoreModule implements Module {
     private final Erasure erasure;
     /** The JetStream buffer between the writers and the store, or null (the default: write directly). */
     private StreamBuffer buffer;
+    /** Told of each batch of request-log records committed to the store (see {@link #onRequestsStored}). */
+    private List<Consumer<List<RequestRecord>>> requestsStored = new CopyOnWriteArrayList<>();
     private List<String> bufferedKinds = List.of();
 
     private StoreModule(Database database, Redis redis, StoreWriters writers, String clusterId) {
@@ -81,8 +86,10 @@ final class StoreModule implements Module {
             }
             Writers w = new Writers(db, config, config.buffer() == null ? null : opened(opened, new StreamBuffer(config.buffer())),
                     opened);
+            // who wants to know that requests are in the store (the feedback index drops them then); set once modules exist
+            List<Consumer<List<RequestRecord>>> requestsStored = new CopyOnWriteArrayList<>();
             BatchWriter<RequestRecord> requestLog = w.writer("request-log", new RequestLogSink(), RequestRecord.class,
-                    RequestRecord::endUser, RequestRecord::ts, RequestRecord::uid);
+                    RequestRecord::endUser, RequestRecord::ts, RequestRecord::uid, batch -> requestsStored.forEach(l -> l.accept(batch)));
             BatchWriter<SpanRecord> spans = w.writer("spans", new SpanSink(), SpanRecord.class, SpanRecord::endUser,
                     s -> s.startNanos() / 1_000_000, s -> s.traceId() + "/" + s.spanId());
             BatchWriter<FeedbackRecord> feedback = w.writer("feedback", new FeedbackSink(), FeedbackRecord.class,
@@ -97,6 +104,7 @@ final class StoreModule implements Module {
             }
             String cluster = Membership.clusterId(config.url() != null ? config.url() : Path.of(config.path()).toAbsolutePath().toString());
             StoreModule module = new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies, reviews), cluster);
+            module.requestsStored = requestsStored;
             module.buffer = w.buffer;
             module.bufferedKinds = w.kinds.stream().map(StreamBuffer.Kind::name).toList();
             return module;
@@ -123,8 +131,18 @@ final class StoreModule implements Module {
 
         <T> BatchWriter<T> writer(String name, BatchWriter.Sink<T> sink, Class<T> type, Function<T, String> endUser,
                                   java.util.function.ToLongFunction<T> madeAt, Function<T, String> id) {
+            return writer(name, sink, type, endUser, madeAt, id, null);
+        }
+
+        /** @param stored told of each batch this node commits to the store (its own records or, consuming the stream, any node's) */
+        <T> BatchWriter<T> writer(String name, BatchWriter.Sink<T> sink, Class<T> type, Function<T, String> endUser,
+                                  java.util.function.ToLongFunction<T> madeAt, Function<T, String> id,
+                                  Consumer<List<T>> stored) {
             // erasure tombstones are checked where records reach the store, whichever node or stream they came through
             BatchWriter.Target<T> store = new BatchWriter.StoreTarget<>(db, sink, endUser, madeAt);
+            if (stored != null) {
+                store = new NotifyingTarget<>(store, stored);
+            }
             BatchWriter.Target<T> target = store;
             if (buffer != null) {
                 StreamBuffer.Kind<T> kind = new StreamBuffer.Kind<>(name, type, id, store);
@@ -176,6 +194,15 @@ final class StoreModule implements Module {
     /** Live gateway nodes as of the last heartbeat Redis answered (1 without Redis). */
     int liveNodes() {
         return membership == null ? 1 : membership.liveNodes();
+    }
+
+    /**
+     * Registers what to tell, on the request-log writer's thread, which records this node has just committed to
+     * the store (after a spill, when they are replayed; with the JetStream buffer, when this node's consumer writes
+     * them, whichever node made them). Must not block.
+     */
+    void onRequestsStored(Consumer<List<RequestRecord>> listener) {
+        requestsStored.add(listener);
     }
 
     StoreWriters writers() {

@@ -7,9 +7,11 @@ import dev.sluice.pipeline.Exchange;
 import dev.sluice.store.FeedbackReader.Rated;
 import dev.sluice.api.Json;
 import dev.sluice.store.Redis;
+import dev.sluice.store.RequestRecord;
 import io.lettuce.core.SetArgs;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +53,34 @@ public final class RecentRequests implements Exchange.CompletionListener {
 
     /** Whose requests an id is looked up among: the caller's team, or its key when it has none (or nobody's, auth off). */
     public static String scope(Caller caller) {
-        return caller.team() != null ? "team:" + caller.team() : "key:" + caller.keyId();
+        return scope(caller.team(), caller.keyId());
+    }
+
+    private static String scope(String team, String keyId) {
+        return team != null ? "team:" + team : "key:" + keyId;
+    }
+
+    /**
+     * Forgets requests the store now holds (feedback finds them there), so that an entry normally lives for the
+     * writer's flush interval, not for {@code maxAge}. The Redis index is left as it is: other nodes may read it
+     * before their own lookup reaches the store.
+     */
+    public void stored(List<RequestRecord> batch) {
+        for (RequestRecord r : batch) {
+            String scope = scope(r.team(), r.keyId());
+            byRequest.invalidate(key(scope, r.requestId()));
+            if (r.traceId() != null) {
+                // the trace's entry is its first request: dropped only once that one is stored
+                byTrace.asMap().computeIfPresent(key(scope, r.traceId()),
+                        (k, first) -> first.requestId().equals(r.requestId()) ? null : first);
+            }
+        }
+    }
+
+    /** How many requests the index holds on this node (by request id). */
+    public long size() {
+        byRequest.cleanUp();
+        return byRequest.estimatedSize();
     }
 
     @Override
