@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,98 @@ public final class ChatResponseCodec {
         return new ChatResponse(root.path("id").asText(""), root.path("created").asLong(0),
                 root.path("model").asText(""), choices, readUsage(root.get("usage")),
                 MessageCodec.textOrNull(root.get("system_fingerprint")), Fields.extras(root, KNOWN));
+    }
+
+    /**
+     * Reads a chat completion straight from a parser positioned before it, without a tree of the whole
+     * answer: exactly what {@link #readResponse(JsonNode)} reads from the tree of the same bytes (same
+     * defaults, same coercions, unknown fields kept in the same order, the last of a repeated field
+     * winning). Strings and small integers are taken from the tokens; any other value of a known field
+     * (a number out of range, an object where a string was expected, choices that are not an array...)
+     * is read as a tree of just that value and goes through the tree reader's own code. Returns null when
+     * the value is not an object (the caller's "not a JSON object" failure).
+     */
+    public static ChatResponse readResponse(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        String id = "";
+        long created = 0;
+        String model = "";
+        List<Choice> choices = List.of();
+        Usage usage = null;
+        String fingerprint = null;
+        ObjectNode extra = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "id" -> id = Streamed.text(p, value, "");
+                case "created" -> created = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                        ? p.getLongValue() : Streamed.tree(p, value).asLong(0);
+                case "model" -> model = Streamed.text(p, value, "");
+                case "choices" -> choices = value == JsonToken.START_ARRAY ? readChoices(p) : treeChoices(Streamed.tree(p, value));
+                case "usage" -> usage = value == JsonToken.VALUE_NULL ? null : readUsage(Streamed.tree(p, value));
+                case "system_fingerprint" -> fingerprint = Streamed.textOrNull(p, value);
+                case "object" -> p.skipChildren();
+                default -> {
+                    if (extra == null) {
+                        extra = Json.object();
+                    }
+                    extra.set(field, Streamed.tree(p, value));
+                }
+            }
+        }
+        return new ChatResponse(id, created, model, choices, usage, fingerprint, extra);
+    }
+
+    /** The choices of a {@code choices} value that is not an array, as the tree reader iterates it. */
+    private static List<Choice> treeChoices(JsonNode choices) {
+        List<Choice> out = new ArrayList<>();
+        for (JsonNode c : choices) {
+            out.add(treeChoice(c, out.size()));
+        }
+        return out;
+    }
+
+    private static Choice treeChoice(JsonNode c, int position) {
+        JsonNode logprobs = c.get("logprobs");
+        return new Choice(c.path("index").asInt(position), MessageCodec.readResponseMessage(c.path("message")),
+                MessageCodec.textOrNull(c.get("finish_reason")), logprobs == null || logprobs.isNull() ? null : logprobs);
+    }
+
+    private static List<Choice> readChoices(JsonParser p) throws IOException {
+        List<Choice> out = new ArrayList<>(1);
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.START_OBJECT) {
+                out.add(treeChoice(Streamed.tree(p, t), out.size()));
+                continue;
+            }
+            int index = out.size();
+            ChatMessage message = null;
+            String finish = null;
+            JsonNode logprobs = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "index" -> index = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+                            ? p.getIntValue() : Streamed.tree(p, value).asInt(out.size());
+                    case "message" -> message = value == JsonToken.START_OBJECT ? MessageCodec.readResponseMessage(p)
+                            : MessageCodec.readResponseMessage(Streamed.tree(p, value));
+                    case "finish_reason" -> finish = Streamed.textOrNull(p, value);
+                    case "logprobs" -> {
+                        JsonNode node = Streamed.tree(p, value);
+                        logprobs = node.isNull() ? null : node;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            out.add(new Choice(index, message != null ? message : MessageCodec.readResponseMessage(MissingNode.getInstance()),
+                    finish, logprobs));
+        }
+        return out;
     }
 
     public static Usage readUsage(JsonNode usage) {

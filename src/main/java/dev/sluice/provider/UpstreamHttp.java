@@ -103,8 +103,31 @@ public final class UpstreamHttp {
         /** Reads the whole body as a JSON object; anything else is a MALFORMED_RESPONSE failure. */
         JsonNode readJsonObject();
 
+        /**
+         * Reads the body with {@code reader}, straight from the parser as the pieces arrive (no tree); malformed
+         * JSON or a null from the reader (not the value it expects) is a MALFORMED_RESPONSE failure.
+         */
+        default <T> T readJson(JsonReader<T> reader) {
+            // by default from the tree (readJsonObject's failures); the connection's own response streams it
+            try (com.fasterxml.jackson.core.JsonParser p = readJsonObject().traverse(Json.MAPPER)) {
+                T value = reader.read(p);
+                if (value == null) {
+                    throw new IllegalStateException("the JSON object is not what " + reader + " reads");
+                }
+                return value;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         @Override
         void close();
+    }
+
+    /** Reads one JSON value from a parser positioned before it; null when the value is not what it reads. */
+    @FunctionalInterface
+    public interface JsonReader<T> {
+        T read(com.fasterxml.jackson.core.JsonParser parser) throws IOException;
     }
 
     /**
@@ -500,6 +523,29 @@ public final class UpstreamHttp {
                 return node;
             }
             throw malformed(null);
+        }
+
+        @Override
+        public <T> T readJson(JsonReader<T> reader) {
+            T value;
+            try (InputStream in = input) {
+                try (com.fasterxml.jackson.core.JsonParser p = Json.parser(in)) {
+                    value = reader.read(p);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw malformed(e);
+                }
+                while (in.read() >= 0) {
+                    // to its end, as readJsonObject does
+                }
+            } catch (UpstreamException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw transportFailure(e);
+            }
+            if (value == null) {
+                throw malformed(null);
+            }
+            return value;
         }
 
         /**
