@@ -64,7 +64,7 @@ public final class ChatResponseCodec {
                         ? p.getLongValue() : Streamed.tree(p, value).asLong(0);
                 case "model" -> model = Streamed.text(p, value, "");
                 case "choices" -> choices = value == JsonToken.START_ARRAY ? readChoices(p) : treeChoices(Streamed.tree(p, value));
-                case "usage" -> usage = value == JsonToken.VALUE_NULL ? null : readUsage(Streamed.tree(p, value));
+                case "usage" -> usage = value == JsonToken.START_OBJECT ? readUsage(p) : readUsage(Streamed.tree(p, value));
                 case "system_fingerprint" -> fingerprint = Streamed.textOrNull(p, value);
                 case "object" -> p.skipChildren();
                 default -> {
@@ -125,6 +125,72 @@ public final class ChatResponseCodec {
                     finish, logprobs));
         }
         return out;
+    }
+
+    /**
+     * {@link #readUsage(JsonNode)} from a parser at the usage object's {@code START_OBJECT}: plain integers from
+     * the tokens, any other value through its tree and the same coercion.
+     */
+    static Usage readUsage(JsonParser p) throws IOException {
+        int prompt = 0;
+        int completion = 0;
+        JsonNode totalNode = null;
+        int total = 0;
+        boolean plainTotal = false;
+        int cached = 0;
+        int reasoning = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "prompt_tokens" -> prompt = intOr(p, value, 0);
+                case "completion_tokens" -> completion = intOr(p, value, 0);
+                case "total_tokens" -> {
+                    // its default (prompt + completion) is known only at the end
+                    plainTotal = plainInt(p, value);
+                    if (plainTotal) {
+                        total = p.getIntValue();
+                        totalNode = null;
+                    } else {
+                        totalNode = Streamed.tree(p, value);
+                    }
+                }
+                case "prompt_tokens_details" -> cached = detail(p, value, "cached_tokens");
+                case "completion_tokens_details" -> reasoning = detail(p, value, "reasoning_tokens");
+                default -> p.skipChildren();
+            }
+        }
+        if (!plainTotal) {
+            total = (totalNode == null ? MissingNode.getInstance() : totalNode).asInt(prompt + completion);
+        }
+        return new Usage(prompt, completion, total, cached, reasoning);
+    }
+
+    private static boolean plainInt(JsonParser p, JsonToken value) throws IOException {
+        return value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT;
+    }
+
+    /** {@code node.asInt(otherwise)} of the current value. */
+    private static int intOr(JsonParser p, JsonToken value, int otherwise) throws IOException {
+        return plainInt(p, value) ? p.getIntValue() : Streamed.tree(p, value).asInt(otherwise);
+    }
+
+    /** {@code node.path(field).asInt(0)} of the current value (a details object). */
+    private static int detail(JsonParser p, JsonToken value, String field) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            return Streamed.tree(p, value).path(field).asInt(0);
+        }
+        int n = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            boolean wanted = p.currentName().equals(field);
+            JsonToken v = p.nextToken();
+            if (wanted) {
+                n = intOr(p, v, 0);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return n;
     }
 
     public static Usage readUsage(JsonNode usage) {
@@ -235,7 +301,7 @@ public final class ChatResponseCodec {
                 case "created" -> created = value.isScalarValue() ? p.getValueAsLong(0) : skip(p, 0);
                 case "model" -> model = textOr(p, value, "");
                 case "system_fingerprint" -> fingerprint = textOr(p, value, null);
-                case "usage" -> usage = value == JsonToken.START_OBJECT ? readUsage(p.readValueAsTree()) : skip(p, null);
+                case "usage" -> usage = value == JsonToken.START_OBJECT ? readUsage(p) : skip(p, null);
                 case "choices" -> choices = value == JsonToken.START_ARRAY ? readChunkChoices(p) : skip(p, List.of());
                 case "error" -> {
                     return null;

@@ -68,16 +68,20 @@ class ChatResponseStreamedReadTest {
                 "{\"usage\":[1,2],\"object\":{\"deep\":[1,{\"x\":null}]}}",
                 "{\"choices\":[{\"logprobs\":null,\"logprobs\":{\"a\":1},\"finish_reason\":7,\"finish_reason\":null}]}",
                 "{\"choices\":[{\"message\":{\"tool_calls\":[{\"id\":1,\"function\":{\"name\":null,\"arguments\":{\"a\":1}}},7]}}]}",
+                "{\"usage\":{\"total_tokens\":null,\"prompt_tokens\":2,\"completion_tokens\":3}}",
+                "{\"usage\":{\"total_tokens\":\"x\",\"prompt_tokens\":2,\"completion_tokens\":3,\"total_tokens\":{}}}",
+                "{\"usage\":{\"total_tokens\":5,\"prompt_tokens_details\":{\"cached_tokens\":2,\"audio_tokens\":0},"
+                        + "\"prompt_tokens_details\":[1],\"completion_tokens_details\":{\"reasoning_tokens\":\"4\"}}}",
                 "[]", "\"x\"", "null")) {
             same(json);
         }
     }
 
     @Test
-    @DisplayName("random answers (every field of every JSON type, repeated and unknown fields) read the same both ways")
+    @DisplayName("10,000 random answers (every field of every JSON type, repeated and unknown fields) read the same both ways")
     void randomAnswers() throws Exception {
         Random random = new Random(15);
-        for (int i = 0; i < 5_000; i++) {
+        for (int i = 0; i < 10_000; i++) {
             same(object(random, 0, List.of("id", "object", "created", "model", "choices", "usage", "system_fingerprint",
                     "service_tier", "x")));
         }
@@ -114,7 +118,11 @@ class ChatResponseStreamedReadTest {
                     return object(r, depth, MESSAGE);
                 }
                 case "usage" -> {
-                    return object(r, depth, List.of("prompt_tokens", "completion_tokens", "total_tokens"));
+                    return object(r, depth, List.of("prompt_tokens", "completion_tokens", "total_tokens",
+                            "prompt_tokens_details", "completion_tokens_details", "cost"));
+                }
+                case "prompt_tokens_details", "completion_tokens_details" -> {
+                    return object(r, depth, List.of("cached_tokens", "reasoning_tokens", "audio_tokens"));
                 }
                 default -> { }
             }
