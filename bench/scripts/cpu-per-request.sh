@@ -6,7 +6,8 @@
 # RATE=<req/s>: paced instead of saturating: each connection waits CONNS/RATE s between requests (wrk's Lua delay();
 #   the rate reached is a little lower, by the response time; the CPU is divided by the requests actually answered).
 # THREADS=1: also the CPU per request of each thread group (from /proc/<pid>/task/*/stat), into $OUT/<var>-<port>/threads.txt.
-# JFR=1: a JFR recording (settings=profile: CPU and allocation samples) of the measured window, $OUT/<var>-<port>/rec.jfr.
+# JFR=1: a JFR recording (settings=profile: CPU and allocation samples) of the measured window, $OUT/<var>-<port>/rec.jfr;
+#   with jdk.CPUTimeSample every JFRCPU (default 2ms) of a thread's CPU time (JDK 25: native and VM work included).
 # PERF=1: perf record -g of the store writers' threads (spans, request log) over the measured window, $OUT/<var>-<port>/perf.data.
 # DRAIN=1: after wrk, wait (up to 90 s) until the store writers are idle (their CPU still for 2 s) before taking the
 #   CPU figure, so what a writer deferred (a spill file replayed after the run) is charged to the requests that made it.
@@ -46,7 +47,7 @@ if [ -n "$RATE" ]; then echo "function delay() return $(( CONNS * 1000 / RATE ))
 threads() { for t in /proc/$GP/task/*; do echo "$(tr -d ' ' < $t/comm | sed -E 's/[-#]?[0-9]+$//;s/[0-9]+$//') $(sed 's/.*) //' $t/stat 2>/dev/null | awk '{print $12+$13}')"; done | awk '{a[$1]+=$2} END {for (k in a) print k, a[k]}' | sort; }
 wrk $WRK -d${WARM:-25}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/warm.txt
 [ -n "$THREADS" ] && threads > $W/threads0.txt
-[ -n "$JFR" ] && ${J%/java}/jcmd $GP JFR.start settings=profile filename=$W/rec.jfr duration=${DUR:-20}s > /dev/null
+[ -n "$JFR" ] && ${J%/java}/jcmd $GP JFR.start settings=profile jdk.CPUTimeSample#enabled=true jdk.CPUTimeSample#throttle=${JFRCPU:-2ms} $JFROPTS filename=$W/rec.jfr duration=${DUR:-20}s > /dev/null
 if [ -n "$PERF" ]; then TIDS=$(grep -lE '^sluice-(spans|request)' /proc/$GP/task/*/comm | cut -d/ -f5 | paste -sd,)
   perf record -q -g -F 499 -t $TIDS -o $W/perf.data -- sleep ${DUR:-20} 2>/dev/null & PP=$!; fi
 t0=$(awk '{print $14+$15}' /proc/$GP/stat)

@@ -76,6 +76,17 @@ public class CodecBench {
         return ChatResponseCodec.readResponse(Json.parse(response));
     }
 
+    /**
+     * Upstream answer bytes → canonical ChatResponse streamed from the parser, no tree (what
+     * {@code OpenAiProvider.chat} reads since session 8; {@link #responseParse} is the tree read it replaced).
+     */
+    @Benchmark
+    public ChatResponse responseParseStreamed() throws IOException {
+        try (com.fasterxml.jackson.core.JsonParser p = Json.parser(new java.io.ByteArrayInputStream(response))) {
+            return ChatResponseCodec.readResponse(p);
+        }
+    }
+
     /** Canonical ChatResponse → the client's answer bytes. */
     @Benchmark
     public byte[] responseWrite() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,164 @@ public final class ChatResponseCodec {
         return new ChatResponse(root.path("id").asText(""), root.path("created").asLong(0),
                 root.path("model").asText(""), choices, readUsage(root.get("usage")),
                 MessageCodec.textOrNull(root.get("system_fingerprint")), Fields.extras(root, KNOWN));
+    }
+
+    /**
+     * Reads a chat completion straight from a parser positioned before it, without a tree of the whole
+     * answer: exactly what {@link #readResponse(JsonNode)} reads from the tree of the same bytes (same
+     * defaults, same coercions, unknown fields kept in the same order, the last of a repeated field
+     * winning). Strings and small integers are taken from the tokens; any other value of a known field
+     * (a number out of range, an object where a string was expected, choices that are not an array...)
+     * is read as a tree of just that value and goes through the tree reader's own code. Returns null when
+     * the value is not an object (the caller's "not a JSON object" failure).
+     */
+    public static ChatResponse readResponse(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        String id = "";
+        long created = 0;
+        String model = "";
+        List<Choice> choices = List.of();
+        Usage usage = null;
+        String fingerprint = null;
+        ObjectNode extra = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "id" -> id = Streamed.text(p, value, "");
+                case "created" -> created = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                        ? p.getLongValue() : Streamed.tree(p, value).asLong(0);
+                case "model" -> model = Streamed.text(p, value, "");
+                case "choices" -> choices = value == JsonToken.START_ARRAY ? readChoices(p) : treeChoices(Streamed.tree(p, value));
+                case "usage" -> usage = value == JsonToken.START_OBJECT ? readUsage(p) : readUsage(Streamed.tree(p, value));
+                case "system_fingerprint" -> fingerprint = Streamed.textOrNull(p, value);
+                case "object" -> p.skipChildren();
+                default -> {
+                    if (extra == null) {
+                        extra = Json.object();
+                    }
+                    extra.set(field, Streamed.tree(p, value));
+                }
+            }
+        }
+        return new ChatResponse(id, created, model, choices, usage, fingerprint, extra);
+    }
+
+    /** The choices of a {@code choices} value that is not an array, as the tree reader iterates it. */
+    private static List<Choice> treeChoices(JsonNode choices) {
+        List<Choice> out = new ArrayList<>();
+        for (JsonNode c : choices) {
+            out.add(treeChoice(c, out.size()));
+        }
+        return out;
+    }
+
+    private static Choice treeChoice(JsonNode c, int position) {
+        JsonNode logprobs = c.get("logprobs");
+        return new Choice(c.path("index").asInt(position), MessageCodec.readResponseMessage(c.path("message")),
+                MessageCodec.textOrNull(c.get("finish_reason")), logprobs == null || logprobs.isNull() ? null : logprobs);
+    }
+
+    private static List<Choice> readChoices(JsonParser p) throws IOException {
+        List<Choice> out = new ArrayList<>(1);
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.START_OBJECT) {
+                out.add(treeChoice(Streamed.tree(p, t), out.size()));
+                continue;
+            }
+            int index = out.size();
+            ChatMessage message = null;
+            String finish = null;
+            JsonNode logprobs = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "index" -> index = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+                            ? p.getIntValue() : Streamed.tree(p, value).asInt(out.size());
+                    case "message" -> message = value == JsonToken.START_OBJECT ? MessageCodec.readResponseMessage(p)
+                            : MessageCodec.readResponseMessage(Streamed.tree(p, value));
+                    case "finish_reason" -> finish = Streamed.textOrNull(p, value);
+                    case "logprobs" -> {
+                        JsonNode node = Streamed.tree(p, value);
+                        logprobs = node.isNull() ? null : node;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            out.add(new Choice(index, message != null ? message : MessageCodec.readResponseMessage(MissingNode.getInstance()),
+                    finish, logprobs));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #readUsage(JsonNode)} from a parser at the usage object's {@code START_OBJECT}: plain integers from
+     * the tokens, any other value through its tree and the same coercion.
+     */
+    static Usage readUsage(JsonParser p) throws IOException {
+        int prompt = 0;
+        int completion = 0;
+        JsonNode totalNode = null;
+        int total = 0;
+        boolean plainTotal = false;
+        int cached = 0;
+        int reasoning = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "prompt_tokens" -> prompt = intOr(p, value, 0);
+                case "completion_tokens" -> completion = intOr(p, value, 0);
+                case "total_tokens" -> {
+                    // its default (prompt + completion) is known only at the end
+                    plainTotal = plainInt(p, value);
+                    if (plainTotal) {
+                        total = p.getIntValue();
+                        totalNode = null;
+                    } else {
+                        totalNode = Streamed.tree(p, value);
+                    }
+                }
+                case "prompt_tokens_details" -> cached = detail(p, value, "cached_tokens");
+                case "completion_tokens_details" -> reasoning = detail(p, value, "reasoning_tokens");
+                default -> p.skipChildren();
+            }
+        }
+        if (!plainTotal) {
+            total = (totalNode == null ? MissingNode.getInstance() : totalNode).asInt(prompt + completion);
+        }
+        return new Usage(prompt, completion, total, cached, reasoning);
+    }
+
+    private static boolean plainInt(JsonParser p, JsonToken value) throws IOException {
+        return value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT;
+    }
+
+    /** {@code node.asInt(otherwise)} of the current value. */
+    private static int intOr(JsonParser p, JsonToken value, int otherwise) throws IOException {
+        return plainInt(p, value) ? p.getIntValue() : Streamed.tree(p, value).asInt(otherwise);
+    }
+
+    /** {@code node.path(field).asInt(0)} of the current value (a details object). */
+    private static int detail(JsonParser p, JsonToken value, String field) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            return Streamed.tree(p, value).path(field).asInt(0);
+        }
+        int n = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            boolean wanted = p.currentName().equals(field);
+            JsonToken v = p.nextToken();
+            if (wanted) {
+                n = intOr(p, v, 0);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return n;
     }
 
     public static Usage readUsage(JsonNode usage) {
@@ -141,7 +301,7 @@ public final class ChatResponseCodec {
                 case "created" -> created = value.isScalarValue() ? p.getValueAsLong(0) : skip(p, 0);
                 case "model" -> model = textOr(p, value, "");
                 case "system_fingerprint" -> fingerprint = textOr(p, value, null);
-                case "usage" -> usage = value == JsonToken.START_OBJECT ? readUsage(p.readValueAsTree()) : skip(p, null);
+                case "usage" -> usage = value == JsonToken.START_OBJECT ? readUsage(p) : skip(p, null);
                 case "choices" -> choices = value == JsonToken.START_ARRAY ? readChunkChoices(p) : skip(p, List.of());
                 case "error" -> {
                     return null;

@@ -82,10 +82,16 @@ public final class Json {
      * {@link JsonProcessingException}, any other {@link IOException} is the transport's.
      */
     public static JsonNode parseUpstream(java.io.InputStream body) throws IOException {
-        try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(body)) {
-            p.disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE); // the caller reads it to its end
+        try (com.fasterxml.jackson.core.JsonParser p = parser(body)) {
             return MAPPER.readTree(p);
         }
+    }
+
+    /** A parser of {@code body} that leaves it open when closed (the caller reads it to its end). */
+    public static com.fasterxml.jackson.core.JsonParser parser(java.io.InputStream body) throws IOException {
+        com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(body);
+        p.disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
+        return p;
     }
 
     public static byte[] bytes(Object value) {

@@ -1,8 +1,11 @@
 package dev.sluice.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,11 +70,51 @@ final class MessageCodec {
                 textOrNull(node.get("tool_call_id")), Fields.extras(node, KNOWN));
     }
 
+    /**
+     * {@link #readResponseMessage(JsonNode)} from a parser at the message's {@code START_OBJECT}, without a
+     * tree of the message (see {@link ChatResponseCodec#readResponse(com.fasterxml.jackson.core.JsonParser)}).
+     */
+    static ChatMessage readResponseMessage(JsonParser p) throws IOException {
+        String role = "assistant";
+        JsonNode content = null;
+        String name = null;
+        List<ToolCall> calls = List.of();
+        String toolCallId = null;
+        ObjectNode extra = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "role" -> role = Streamed.text(p, value, "assistant");
+                case "content" -> {
+                    JsonNode node = value == JsonToken.VALUE_STRING ? TextNode.valueOf(p.getText()) : Streamed.tree(p, value);
+                    content = node.isNull() ? null : node;
+                }
+                case "name" -> name = Streamed.textOrNull(p, value);
+                case "tool_calls" -> calls = value == JsonToken.VALUE_NULL ? List.of()
+                        : readToolCallList(Streamed.tree(p, value), "message", false);
+                case "tool_call_id" -> toolCallId = Streamed.textOrNull(p, value);
+                default -> {
+                    if (extra == null) {
+                        extra = Json.object();
+                    }
+                    extra.set(field, Streamed.tree(p, value));
+                }
+            }
+        }
+        return new ChatMessage(role, content, name, calls, toolCallId, extra);
+    }
+
     static List<ToolCall> readToolCalls(JsonNode node, String path, boolean strict) {
         JsonNode calls = node.get("tool_calls");
         if (calls == null || calls.isNull()) {
             return List.of();
         }
+        return readToolCallList(calls, path, strict);
+    }
+
+    /** A {@code tool_calls} value that is present and not null; a lenient read takes a non-array as none. */
+    private static List<ToolCall> readToolCallList(JsonNode calls, String path, boolean strict) {
         if (!calls.isArray()) {
             if (strict) {
                 throw SluiceException.invalidType(path + ".tool_calls", "an array");

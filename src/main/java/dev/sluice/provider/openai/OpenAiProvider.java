@@ -62,7 +62,7 @@ public final class OpenAiProvider implements Provider {
             if (response.status() / 100 != 2) {
                 throw UpstreamErrors.fromResponse(name, response);
             }
-            return ChatResponseCodec.readResponse(response.readJsonObject());
+            return response.readJson(ChatResponseCodec::readResponse); // streamed into the records, no tree
         }
     }
 

@@ -179,9 +179,10 @@ final class Front extends ChannelInboundHandlerAdapter {
             return;
         }
         unlaunched = null;
+        io.netty.channel.EventLoop loop = ctx.channel().eventLoop();
         requests.execute(() -> {
             try {
-                dispatcher.handle(call);
+                ScopedValue.where(NettyLoops.REQUEST_LOOP, loop).run(() -> dispatcher.handle(call));
             } catch (RuntimeException e) {
                 LOG.error("request handling failed", e);
             } finally {

@@ -27,6 +27,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  */
 public final class NettyLoops {
     private static final boolean EPOLL = Epoll.isAvailable();
+    /**
+     * The event loop of the client connection whose request the current (virtual) thread serves: the
+     * upstream client keeps that request's upstream connection on the same loop, so one request's work
+     * wakes one loop, not two (see {@code UpstreamHttp}).
+     */
+    public static final ScopedValue<io.netty.channel.EventLoop> REQUEST_LOOP = ScopedValue.newInstance();
     private static volatile EventLoopGroup group;
 
     private NettyLoops() {}
