@@ -160,6 +160,13 @@ public final class GuardBench {
         md.append(row("classifier on a 200-char prompt", time(3, classifierRuns,
                 () -> (long) (1000 * classifier.score(prompt.substring(0, 200) + " #" + n[0]++)))));
         md.append("\n");
+        // The default user-turn cascade embeds only texts whose n-gram probability reaches its band; a text in the
+        // band costs what the classifier rows above cost (same windows, same embedder), one out of it the n-grams alone.
+        dev.sluice.guard.injection.InjectionCascade cascade = dev.sluice.guard.injection.InjectionCascade.load(injectionModel,
+                new Embedder());
+        md.append(String.format(java.util.Locale.ROOT, "Default user-turn cascade: band %.2f; the 4 KB prompt's n-gram probability %.4f (%s).%n%n",
+                cascade.band(), injectionModel.probability(prompt),
+                injectionModel.probability(prompt) < cascade.band() ? "below the band: not embedded" : "in the band: embedded"));
         md.append(Adversarial.run(policy, in, out, quick));
         System.out.print(md);
 

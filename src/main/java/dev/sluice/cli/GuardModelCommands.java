@@ -41,7 +41,8 @@ final class GuardModelCommands {
     @Command(name = "train-model", mixinStandardHelpOptions = true,
             description = "Train an n-gram model on the train split of the public sets, pick its operating point on val, write it.")
     static final class TrainModel implements Callable<Integer> {
-        @Option(names = "--task", defaultValue = "injection", description = "injection, toxicity-offensive or toxicity-hate")
+        @Option(names = "--task", defaultValue = "injection", description = "injection, injection-head (the embedding head of"
+                + " the user-turn cascade, over the shipped user-turn model; train it after injection), toxicity-offensive or toxicity-hate")
         String task;
 
         @Option(names = "--data", description = "Folder made by tools/guard-data/public_sets.py.")
@@ -116,6 +117,17 @@ final class GuardModelCommands {
                         g.operatingPoint(), target);
                 return 0;
             }
+            if (task.equals("injection-head")) {
+                LinearTextModel user = InjectionModel.load();
+                com.fasterxml.jackson.databind.node.ObjectNode head = dev.sluice.guard.eval.HeadTraining.train(dir, user,
+                        new dev.sluice.embed.Embedder(), System.out::println);
+                Path target = out != null ? out : Path.of("src/main/resources" + dev.sluice.guard.injection.InjectionCascade.RESOURCE);
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                Files.writeString(target, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(head) + "\n");
+                System.out.printf("trained injection-head in %.1f s, operating point %.4f -> %s%n", (System.nanoTime() - start) / 1e9,
+                        head.get("operating_point").asDouble(), target);
+                return 0;
+            }
             LinearTextModel model;
             String resource;
             switch (task) {
@@ -169,6 +181,14 @@ final class GuardModelCommands {
                 + " instead of the shipped one.")
         Path documentModelFile;
 
+        @Option(names = "--head", description = "Evaluate this embedding head (a file written by train-model --task injection-head)"
+                + " instead of the shipped one.")
+        Path headFile;
+
+        @Option(names = "--scores", description = "Injection: also write every row's scores (split, source, kind, label, channel, default"
+                + " score, score with the head, text) to this file, for breakdowns such as per language.")
+        Path scoresFile;
+
         @Option(names = "--misses", description = "PII: also print every miss and false positive.")
         boolean showMisses;
 
@@ -195,17 +215,43 @@ final class GuardModelCommands {
                 if (model == null || docModel == null) {
                     return 2;
                 }
-                InjectionScanner both = new InjectionScanner(true, () -> model, null);
+                dev.sluice.embed.Embedder embedder = new dev.sluice.embed.Embedder();
+                dev.sluice.guard.injection.InjectionCascade cascade;
+                try {
+                    cascade = headFile == null ? dev.sluice.guard.injection.InjectionCascade.load(model, embedder)
+                            : dev.sluice.guard.injection.InjectionCascade.fromJson(Json.MAPPER.readTree(headFile.toFile()), model, embedder);
+                } catch (java.io.IOException e) {
+                    System.err.println("error: cannot read " + headFile + ": " + e.getMessage());
+                    return 2;
+                }
                 InjectionScanner docsToo = new InjectionScanner(true, () -> model, () -> docModel, null);
-                System.out.printf("%nPrompt injection (threshold 0.5; model operating point %.4f chosen on val):%n", model.operatingPoint());
+                InjectionScanner withHead = new InjectionScanner(true, () -> model, () -> docModel, () -> cascade, null);
+                java.util.Map<PublicSets.Row, Double> scores = new java.util.IdentityHashMap<>();
+                java.util.Map<PublicSets.Row, Double> headScores = new java.util.IdentityHashMap<>();
+                java.util.function.ToDoubleFunction<PublicSets.Row> dflt = r -> scores.computeIfAbsent(r, k -> ModelTraining.maxScore(docsToo, k));
+                java.util.function.ToDoubleFunction<PublicSets.Row> head = r -> headScores.computeIfAbsent(r, k -> ModelTraining.maxScore(withHead, k));
+                System.out.printf("%nPrompt injection (threshold 0.5; n-gram operating point %.4f, cascade %.4f, chosen on val):%n",
+                        model.operatingPoint(), cascade.operatingPoint());
                 System.out.println(GroupedScores.run(rows, ModelTraining::injectionLabel, List.of(
                         new GroupedScores.Detector("rules (baseline)", r -> ModelTraining.rulesScore(r) >= 0.5),
                         new GroupedScores.Detector("model", r -> (r.channel().equals("document") ? docModel.scoreDocument(r.text()) : model.score(r.text())) >= 0.5),
-                        new GroupedScores.Detector("rules+model, user turns", r -> ModelTraining.maxScore(both, r) >= 0.5),
-                        new GroupedScores.Detector("rules+model (default)", r -> ModelTraining.maxScore(docsToo, r) >= 0.5))).table());
-                System.out.println("  rules+model, user turns: the model_documents: false setting (the default before session 3);"
-                        + " default: the model also reads documents and tool results, at its document operating point "
-                        + String.format(java.util.Locale.ROOT, "%.4f", docModel.documentOperatingPoint()) + ".");
+                        new GroupedScores.Detector("rules+model (default)", r -> dflt.applyAsDouble(r) >= 0.5),
+                        new GroupedScores.Detector("rules+model+head", r -> head.applyAsDouble(r) >= 0.5))).table());
+                System.out.println("  default: user turns through the n-gram model, documents and tool results through the document model at"
+                        + " its operating point " + String.format(java.util.Locale.ROOT, "%.4f", docModel.documentOperatingPoint())
+                        + "; +head (head: true): user turns through the cascade (the n-grams, and from n-gram probability "
+                        + cascade.band() + " the embedding head).");
+                if (scoresFile != null) {
+                    try (java.io.PrintWriter w = new java.io.PrintWriter(Files.newBufferedWriter(scoresFile))) {
+                        for (PublicSets.Row r : rows) {
+                            w.println(String.join("\t", r.split(), r.source(), r.kind(), r.label(), r.channel(),
+                                    String.valueOf(dflt.applyAsDouble(r)), String.valueOf(head.applyAsDouble(r)), r.text().replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")));
+                        }
+                    } catch (java.io.IOException e) {
+                        System.err.println("error: cannot write " + scoresFile + ": " + e.getMessage());
+                        return 2;
+                    }
+                }
                 return 0;
             }
             if (task.equals("pii")) {

@@ -154,7 +154,7 @@ public final class ModelTraining {
     }
 
     /** Benign val sources as groups, those under {@link #MIN_GROUP} rows pooled into one. */
-    private static List<double[][]> groups(Map<String, List<double[]>> benign) {
+    static List<double[][]> groups(Map<String, List<double[]>> benign) {
         List<double[][]> groups = new ArrayList<>();
         List<double[]> small = new ArrayList<>();
         for (List<double[]> l : benign.values()) {

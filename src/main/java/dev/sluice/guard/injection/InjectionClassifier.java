@@ -87,19 +87,28 @@ public final class InjectionClassifier {
             }
         }
         double best = 0;
-        if (text.length() <= WINDOW + STEP / 2) {
-            best = probability(embedder.embed(text));
-        } else {
-            int windows = 0;
-            for (int start = 0; start < text.length() && windows < MAX_WINDOWS; start += STEP, windows++) {
-                String window = text.substring(start, Math.min(text.length(), start + WINDOW));
-                best = Math.max(best, probability(embedder.embed(window)));
-            }
+        for (String window : windows(text)) {
+            best = Math.max(best, probability(embedder.embed(window)));
         }
         synchronized (cache) {
             cache.put(key, best);
         }
         return best;
+    }
+
+    /**
+     * The windows a (folded) text is read in: the whole text up to {@code WINDOW + STEP / 2} characters, else
+     * overlapping windows of {@code WINDOW} characters every {@code STEP}, at most {@code MAX_WINDOWS}.
+     */
+    public static java.util.List<String> windows(String text) {
+        if (text.length() <= WINDOW + STEP / 2) {
+            return java.util.List.of(text);
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int start = 0; start < text.length() && out.size() < MAX_WINDOWS; start += STEP) {
+            out.add(text.substring(start, Math.min(text.length(), start + WINDOW)));
+        }
+        return out;
     }
 
     double probability(float[] embedding) {

@@ -20,6 +20,7 @@ public final class InjectionScanner implements Scanner {
     private final boolean heuristics;
     private final Supplier<LinearTextModel> model;
     private final Supplier<LinearTextModel> documentModel;
+    private final Supplier<InjectionCascade> cascade;
     private final Supplier<InjectionClassifier> classifier;
 
     /**
@@ -48,15 +49,33 @@ public final class InjectionScanner implements Scanner {
      */
     public InjectionScanner(boolean heuristics, Supplier<LinearTextModel> model, Supplier<LinearTextModel> documentModel,
                             Supplier<InjectionClassifier> classifier) {
+        this(heuristics, model, documentModel, null, classifier);
+    }
+
+    /**
+     * @param cascade user turns are scored by this instead of {@code model} alone (the n-gram model, and for
+     *                the uncertain ones the embedding head: {@link InjectionCascade}), or null; the shipped one is
+     *                {@link InjectionCascade#load} over {@link InjectionModel#load}
+     */
+    public InjectionScanner(boolean heuristics, Supplier<LinearTextModel> model, Supplier<LinearTextModel> documentModel,
+                            Supplier<InjectionCascade> cascade, Supplier<InjectionClassifier> classifier) {
         this.heuristics = heuristics;
         this.model = model;
         this.documentModel = documentModel;
+        this.cascade = cascade;
         this.classifier = classifier;
     }
 
     /** Rules and the shipped models for user turns and for documents: what a policy gets by default. */
     public static InjectionScanner shipped() {
         return new InjectionScanner(true, InjectionModel::load, InjectionModel::loadDocuments, null);
+    }
+
+    /** As {@link #shipped}, with user turns read through the embedding head's cascade ({@code head: true}). */
+    public static InjectionScanner shippedWithHead(dev.sluice.embed.Embedder embedder) {
+        LinearTextModel user = InjectionModel.load();
+        InjectionCascade c = InjectionCascade.load(user, embedder);
+        return new InjectionScanner(true, () -> user, InjectionModel::loadDocuments, () -> c, null);
     }
 
     @Override
@@ -80,7 +99,13 @@ public final class InjectionScanner implements Scanner {
         }
         boolean indirect = context.role().equals("tool") || context.role().equals("context");
         Supplier<LinearTextModel> reader = indirect ? documentModel : model;
-        if (reader != null && score < 0.99) {
+        if (!indirect && cascade != null && score < 0.99) {
+            double m = cascade.get().score(text);
+            if (m > score) {
+                score = m;
+                type = "model";
+            }
+        } else if (reader != null && score < 0.99) {
             double m = indirect ? reader.get().scoreDocument(text) : reader.get().score(text);
             if (m > score) {
                 score = m;

@@ -16,9 +16,19 @@ public final class InjectionScannerType {
      * @param heuristics score with the hand-written rules
      * @param model      score with the n-gram model trained on public corpora ({@link InjectionModel})
      * @param modelDocuments also run the model on tool results and context documents
+     * @param head       user turns the n-gram model is unsure of are also read by the embedding head ({@link InjectionCascade})
      * @param classifier also score with the embedding classifier
      */
-    public record Options(boolean heuristics, boolean model, boolean modelDocuments, boolean classifier) {}
+    public record Options(boolean heuristics, boolean model, boolean modelDocuments, boolean head, boolean classifier) {}
+
+    /**
+     * Whether user turns go through the cascade when a policy does not say: off. On the public test split it
+     * finds more attacks at fewer false positives than the n-gram model alone (run s8-2: 81.9% vs 79.4% of
+     * 1,495 attacks, 0.66% vs 0.71% of 4,223 benign texts), but it flags one more of the authored held-out
+     * split's benign prompts (7/130 = 5.4%, over issue 8's 5%), so it is opt-in ({@code head: true}). It loads
+     * the embedder on the first user turn whose n-gram probability reaches the band.
+     */
+    static final boolean DEFAULT_HEAD = false;
 
     /** Whether a policy gets the n-gram model when it does not say. */
     static final boolean DEFAULT_MODEL = true;
@@ -31,13 +41,18 @@ public final class InjectionScannerType {
     static final boolean DEFAULT_MODEL_DOCUMENTS = true;
 
     public static final ScannerType<Options> TYPE = ScannerType.of("prompt_injection",
-                    new OptionsSchema<>(Options.class, Set.of("heuristics", "model", "model_documents", "classifier"),
+                    new OptionsSchema<>(Options.class, Set.of("heuristics", "model", "model_documents", "head", "classifier"),
                             node -> new Options(node.bool("heuristics", true), node.bool("model", DEFAULT_MODEL),
-                                    node.bool("model_documents", DEFAULT_MODEL_DOCUMENTS), node.bool("classifier", false))),
+                                    node.bool("model_documents", DEFAULT_MODEL_DOCUMENTS), node.bool("head", DEFAULT_HEAD),
+                                    node.bool("classifier", false))),
                     (options, resources) -> new InjectionScanner(options.heuristics(),
                             options.model() ? resources.lazy(InjectionModel.RESOURCE, InjectionModel::load) : null,
                             options.model() && options.modelDocuments()
                                     ? resources.lazy(InjectionModel.DOCUMENTS_RESOURCE, InjectionModel::loadDocuments) : null,
+                            options.model() && options.head()
+                                    ? resources.lazy(InjectionCascade.class, () -> InjectionCascade.load(
+                                            resources.lazy(InjectionModel.RESOURCE, InjectionModel::load).get(), resources.embedder().get()))
+                                    : null,
                             options.classifier()
                             ? resources.lazy(InjectionClassifier.class, () -> InjectionClassifier.load(resources.embedder().get()))
                             : null))

@@ -1,0 +1,126 @@
+package dev.sluice.guard.injection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.Json;
+import dev.sluice.embed.Embedder;
+import dev.sluice.guard.ngram.LinearTextModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * How user turns are scored with {@code head: true} (opt-in; the default is the n-gram model alone): the n-gram model ({@link InjectionModel}) decides the clear
+ * cases alone, and only a text whose n-gram probability reaches the {@code band} (about 2% of benign
+ * validation prompts, 94% of the attacks) is also read by a logistic head on its all-MiniLM-L6-v2
+ * embeddings ({@link InjectionClassifier}, trained on the public train split by
+ * {@code sluice guard train-model --task injection-head}). The two are combined in log-odds,
+ * {@code ngramWeight * logit(p_ngram) + (1 - ngramWeight) * logit(p_head)}, and that probability is
+ * judged at an operating point chosen on the validation split. The head sees paraphrases the n-grams
+ * have not (val: CyberSecEval's English attacks 9 to 14 of 29, in-the-wild jailbreaks 126 to 130 of 139)
+ * and vetoes n-gram hits whose meaning is ordinary; the band keeps the embedding's cost off the
+ * ordinary traffic. Thread-safe (the head caches scores by text).
+ */
+public final class InjectionCascade {
+    public static final String RESOURCE = "/dev/sluice/guard/injection-head.json";
+
+    private final LinearTextModel model;
+    private final InjectionClassifier head;
+    private final double ngramWeight;
+    private final double band;
+    private final double operatingPoint;
+
+    public InjectionCascade(LinearTextModel model, InjectionClassifier head, double ngramWeight, double band,
+                            double operatingPoint) {
+        if (!(ngramWeight > 0 && ngramWeight <= 1) || !(band >= 0 && band < 1) || !(operatingPoint > 0 && operatingPoint < 1)) {
+            throw new IllegalArgumentException("bad cascade settings: weight " + ngramWeight + ", band " + band
+                    + ", operating point " + operatingPoint);
+        }
+        this.model = model;
+        this.head = head;
+        this.ngramWeight = ngramWeight;
+        this.band = band;
+        this.operatingPoint = operatingPoint;
+    }
+
+    /** The shipped head over the given user-turn model. */
+    public static InjectionCascade load(LinearTextModel model, Embedder embedder) {
+        try (InputStream in = InjectionCascade.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the injection head is missing from the jar: " + RESOURCE);
+            }
+            return fromJson(Json.MAPPER.readTree(in), model, embedder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static InjectionCascade fromJson(JsonNode json, LinearTextModel model, Embedder embedder) {
+        JsonNode w = json.get("weights");
+        float[] weights = new float[w.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) w.get(i).asDouble();
+        }
+        InjectionClassifier head = new InjectionClassifier(embedder, weights, json.get("bias").asDouble(), 0.5);
+        return new InjectionCascade(model, head, json.get("ngram_weight").asDouble(), json.get("band").asDouble(),
+                json.get("operating_point").asDouble());
+    }
+
+    /** The combined probability of {@code text}; below the band the n-gram probability alone (no embedding). */
+    public double probability(String text) {
+        double p = model.probability(text);
+        if (p < band) {
+            return p;
+        }
+        return combine(p, head.rawScore(text));
+    }
+
+    /** The combined probability mapped so that the operating point is 0.5 (the policies' default threshold). */
+    public double score(String text) {
+        double p = probability(text);
+        return p >= operatingPoint ? 0.5 + 0.5 * (p - operatingPoint) / (1 - operatingPoint) : 0.5 * p / operatingPoint;
+    }
+
+    double combine(double ngram, double embedding) {
+        double z = ngramWeight * logit(ngram) + (1 - ngramWeight) * logit(embedding);
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    /** Probabilities are clipped to [1e-9, 1 - 1e-9] so one confident reader cannot make the other irrelevant. */
+    static double logit(double p) {
+        double q = Math.min(1 - 1e-9, Math.max(1e-9, p));
+        return Math.log(q / (1 - q));
+    }
+
+    public double band() {
+        return band;
+    }
+
+    public double operatingPoint() {
+        return operatingPoint;
+    }
+
+    public double ngramWeight() {
+        return ngramWeight;
+    }
+
+    public LinearTextModel model() {
+        return model;
+    }
+
+    /** The head's weights and the cascade's settings, as the resource stores them. */
+    public static ObjectNode toJson(float[] weights, double bias, double ngramWeight, double band, double operatingPoint,
+                                    ObjectNode header) {
+        ObjectNode json = header.deepCopy();
+        json.put("ngram_weight", ngramWeight);
+        json.put("band", band);
+        json.put("operating_point", operatingPoint);
+        json.put("bias", bias);
+        ArrayNode a = json.putArray("weights");
+        for (float v : weights) {
+            a.add(v);
+        }
+        return json;
+    }
+}
