@@ -38,6 +38,13 @@ public class SpanWriterProbe {
         long s = clock += 400_000;
         String rid = "req_" + hex(32);
         out.add(new SpanRecord(t, attempt, route, "chat gpt-4o-mini", "client", s + 5000, s + 1300000, "unset", null, "sluice", null, null, null, CLIENT_ATTRS, null, null));
+        if (Boolean.getBoolean("fold")) { // experiment: the four stage spans as a text column of the root
+            String stages = "[[\"" + route + "\",\"" + limits + "\",\"sluice.Router\",4000,1310000],[\"" + limits + "\",\"" + prompts
+                    + "\",\"sluice.LimitStage\",3000,1311000],[\"" + prompts + "\",\"" + auth + "\",\"sluice.PromptStage\",2000,1312000],[\""
+                    + auth + "\",\"" + root + "\",\"sluice.AuthStage\",1000,1313000]]";
+            out.add(new SpanRecord(t, root, null, "chat gpt-4o-mini", "server", s, s + 1320000, "unset", null, "sluice", null, rid, null, ROOT_ATTRS.replace("req_e6a3827938f44814ffffffff87879616", rid), stages, null));
+            return;
+        }
         out.add(new SpanRecord(t, route, limits, "sluice.Router", "internal", s + 4000, s + 1310000, "unset", null, "sluice", null, null, null, null, null, null));
         out.add(new SpanRecord(t, limits, prompts, "sluice.LimitStage", "internal", s + 3000, s + 1311000, "unset", null, "sluice", null, null, null, null, null, null));
         out.add(new SpanRecord(t, prompts, auth, "sluice.PromptStage", "internal", s + 2000, s + 1312000, "unset", null, "sluice", null, null, null, null, null, null));
@@ -58,6 +65,16 @@ public class SpanWriterProbe {
                 for (String p : pragmas.split(";")) {
                     if (!p.isBlank()) {
                         st.execute(p.trim().toUpperCase().startsWith("CREATE") || p.trim().toUpperCase().startsWith("DROP") ? p : "PRAGMA " + p);
+                    }
+                }
+            }
+            // -Dsql="stmt|stmt": schema variants tried on a fresh store (e.g. a table rebuilt, an index dropped)
+            if (fresh) {
+                try (Statement st = c.createStatement()) {
+                    for (String q : System.getProperty("sql", "").split("\\|")) {
+                        if (!q.isBlank()) {
+                            st.execute(q);
+                        }
                     }
                 }
             }
