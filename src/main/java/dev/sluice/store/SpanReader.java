@@ -162,13 +162,18 @@ public final class SpanReader {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
             String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
             database.read(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM trace_summary WHERE trace_id IN ("
-                        + marks + ") GROUP BY trace_id HAVING SUM(CASE WHEN owner = ? THEN 1 ELSE 0 END) = 0")) {
+                // spans of no team have no row of their own: the trace row counts them (unowned)
+                boolean noTeam = TraceSummaries.owner(team).equals(TraceSummaries.NO_TEAM);
+                try (PreparedStatement ps = c.prepareStatement(noTeam
+                        ? "SELECT trace_id FROM trace_summary WHERE trace_id IN (" + marks + ") AND owner = ?"
+                                + " GROUP BY trace_id HAVING SUM(unowned) = 0"
+                        : "SELECT trace_id FROM trace_summary WHERE trace_id IN (" + marks + ")"
+                                + " GROUP BY trace_id HAVING SUM(CASE WHEN owner = ? THEN 1 ELSE 0 END) = 0")) {
                     int i = 1;
                     for (String id : chunk) {
                         ps.setString(i++, id);
                     }
-                    ps.setString(i, TraceSummaries.owner(team));
+                    ps.setString(i, noTeam ? TraceSummaries.ALL : TraceSummaries.owner(team));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             out.add(rs.getString(1));
