@@ -20,6 +20,18 @@ public class SpanWriterProbe {
     static final String ROOT_ATTRS = "{\"sluice.key.id\":\"key_eaim3kf4sg\",\"gen_ai.operation.name\":\"chat\",\"gen_ai.request.model\":\"gpt-4o-mini\",\"sluice.stream\":false,\"gen_ai.request.temperature\":0.0,\"gen_ai.output.type\":\"text\",\"sluice.request_id\":\"req_e6a3827938f44814ffffffff87879616\",\"http.response.status_code\":200,\"gen_ai.provider.name\":\"sim\",\"gen_ai.response.model\":\"gpt-4o-mini\",\"gen_ai.response.id\":\"chatcmpl-lIyR1WfGh8YEDti23Kg2xNsf\",\"gen_ai.response.finish_reasons\":[\"stop\"],\"gen_ai.usage.input_tokens\":21,\"gen_ai.usage.output_tokens\":46,\"sluice.cost_usd\":3.0749999999999995E-5,\"sluice.attempts\":1,\"sluice.ttft_ms\":1}";
     static final String CLIENT_ATTRS = "{\"gen_ai.operation.name\":\"chat\",\"gen_ai.provider.name\":\"sim\",\"gen_ai.request.model\":\"gpt-4o-mini\",\"gen_ai.response.id\":\"chatcmpl-lIyR1WfGh8YEDti23Kg2xNsf\",\"gen_ai.response.model\":\"gpt-4o-mini\",\"gen_ai.response.finish_reasons\":[\"stop\"],\"gen_ai.usage.input_tokens\":21,\"gen_ai.usage.output_tokens\":46}";
     static long clock = System.currentTimeMillis() * 1_000_000L;
+    /** SpanRecord's canonical constructor when it has the stages component (V62 builds), else null. */
+    static final java.lang.reflect.Constructor<?> STAGES = SpanRecord.class.getRecordComponents().length == 17
+            ? SpanRecord.class.getDeclaredConstructors()[0].getParameterCount() == 17 ? SpanRecord.class.getDeclaredConstructors()[0]
+            : SpanRecord.class.getDeclaredConstructors()[1] : null;
+
+    static SpanRecord stagesRow(String t, String root, long s, String rid, String attrs, String stages) {
+        try {
+            return (SpanRecord) STAGES.newInstance(t, root, null, "chat gpt-4o-mini", "server", s, s + 1320000, "unset", null, "sluice", null, rid, null, attrs, null, null, stages);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     static String hex(int chars) {
         StringBuilder b = new StringBuilder(chars);
@@ -38,6 +50,16 @@ public class SpanWriterProbe {
         long s = clock += 400_000;
         String rid = "req_" + hex(32);
         out.add(new SpanRecord(t, attempt, route, "chat gpt-4o-mini", "client", s + 5000, s + 1300000, "unset", null, "sluice", null, null, null, CLIENT_ATTRS, null, null));
+        if (Boolean.getBoolean("fold")) { // the four stage spans in the root's row: its stages column (V62), or events before it
+            String stages = "[[\"" + route + "\",\"" + limits + "\",\"sluice.Router\",4000,1310000,0],[\"" + limits + "\",\"" + prompts
+                    + "\",\"sluice.LimitStage\",3000,1311000,0],[\"" + prompts + "\",\"" + auth + "\",\"sluice.PromptStage\",2000,1312000,0],[\""
+                    + auth + "\",\"" + root + "\",\"sluice.AuthStage\",1000,1313000,0]]";
+            String attrs = ROOT_ATTRS.replace("req_e6a3827938f44814ffffffff87879616", rid);
+            out.add(new SpanRecord(t, attempt, route, "chat gpt-4o-mini", "client", s + 5000, s + 1300000, "unset", null, "sluice", null, null, null, CLIENT_ATTRS, null, null));
+            out.add(STAGES == null ? new SpanRecord(t, root, null, "chat gpt-4o-mini", "server", s, s + 1320000, "unset", null, "sluice", null, rid, null, attrs, stages, null)
+                    : stagesRow(t, root, s, rid, attrs, stages));
+            return;
+        }
         out.add(new SpanRecord(t, route, limits, "sluice.Router", "internal", s + 4000, s + 1310000, "unset", null, "sluice", null, null, null, null, null, null));
         out.add(new SpanRecord(t, limits, prompts, "sluice.LimitStage", "internal", s + 3000, s + 1311000, "unset", null, "sluice", null, null, null, null, null, null));
         out.add(new SpanRecord(t, prompts, auth, "sluice.PromptStage", "internal", s + 2000, s + 1312000, "unset", null, "sluice", null, null, null, null, null, null));
@@ -58,6 +80,16 @@ public class SpanWriterProbe {
                 for (String p : pragmas.split(";")) {
                     if (!p.isBlank()) {
                         st.execute(p.trim().toUpperCase().startsWith("CREATE") || p.trim().toUpperCase().startsWith("DROP") ? p : "PRAGMA " + p);
+                    }
+                }
+            }
+            // -Dsql="stmt|stmt": schema variants tried on a fresh store (e.g. a table rebuilt, an index dropped)
+            if (fresh) {
+                try (Statement st = c.createStatement()) {
+                    for (String q : System.getProperty("sql", "").split("\\|")) {
+                        if (!q.isBlank()) {
+                            st.execute(q);
+                        }
                     }
                 }
             }

@@ -16,7 +16,8 @@ import java.time.Duration;
  * The gateway's tracing: every request is a trace (joining the client's when it sends a W3C
  * {@code traceparent}), with a span per stage and per upstream attempt following the GenAI
  * semantic conventions. Spans are recorded by the in-house {@link Tracer} as plain objects; each
- * ended span becomes a store row on the no-loss batch writer, and goes to an OTLP collector when
+ * ended span becomes a store row on the no-loss batch writer (a stage span goes into its root's row,
+ * {@link SpanRows#rows}), and goes to an OTLP collector when
  * one is configured, converted and sent off the request path.
  */
 public final class Tracing implements AutoCloseable {
@@ -37,14 +38,14 @@ public final class Tracing implements AutoCloseable {
         }
         String service = config.serviceName();
         if (config.otlpEndpoint() == null) {
-            return new Tracing(Tracer.recording(span -> spans.offer(SpanRows.record(span, service))), null);
+            return new Tracing(Tracer.recording(span -> SpanRows.rows(span, service, spans::offer)), null);
         }
         OtlpSpanExport export = new OtlpSpanExport(OtlpHttpSpanExporter.builder()
                 .setEndpoint(config.otlpEndpoint()).setTimeout(Duration.ofSeconds(10)).build(),
                 Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service))),
                 INSTRUMENTATION);
         return new Tracing(Tracer.recording(span -> {
-            spans.offer(SpanRows.record(span, service));
+            SpanRows.rows(span, service, spans::offer);
             export.offer(span);
         }), export);
     }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class SpanReader {
     static final String COLUMNS = "trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status,"
-            + " status_message, service, session_id, request_id, end_user, attributes, events, team";
+            + " status_message, service, session_id, request_id, end_user, attributes, events, team, stages";
 
     private final Database database;
 
@@ -40,14 +40,19 @@ public final class SpanReader {
 
     public record TracePage(List<TraceSummary> traces, String nextCursor) {}
 
-    /** Every span of a trace, in start order (at most {@code max}). */
+    /**
+     * Every span of a trace, in start order (at most {@code max}). A root's stage spans ({@link StageSpans}) start
+     * after it, so the first {@code max} rows by start hold the first {@code max} spans.
+     */
     public List<SpanRecord> trace(String traceId, int max) {
         return database.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM spans WHERE trace_id = ?"
                     + " ORDER BY start_ns, span_id LIMIT ?")) {
                 ps.setString(1, traceId);
                 ps.setInt(2, max);
-                return spans(ps);
+                List<SpanRecord> spans = new ArrayList<>(spans(ps));
+                spans.sort(java.util.Comparator.comparingLong(SpanRecord::startNanos).thenComparing(SpanRecord::spanId));
+                return spans.size() > max ? new ArrayList<>(spans.subList(0, max)) : spans;
             }
         });
     }
@@ -157,13 +162,18 @@ public final class SpanReader {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
             String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
             database.read(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM trace_summary WHERE trace_id IN ("
-                        + marks + ") GROUP BY trace_id HAVING SUM(CASE WHEN owner = ? THEN 1 ELSE 0 END) = 0")) {
+                // spans of no team have no row of their own: the trace row counts them (unowned)
+                boolean noTeam = TraceSummaries.owner(team).equals(TraceSummaries.NO_TEAM);
+                try (PreparedStatement ps = c.prepareStatement(noTeam
+                        ? "SELECT trace_id FROM trace_summary WHERE trace_id IN (" + marks + ") AND owner = ?"
+                                + " GROUP BY trace_id HAVING SUM(unowned) = 0"
+                        : "SELECT trace_id FROM trace_summary WHERE trace_id IN (" + marks + ")"
+                                + " GROUP BY trace_id HAVING SUM(CASE WHEN owner = ? THEN 1 ELSE 0 END) = 0")) {
                     int i = 1;
                     for (String id : chunk) {
                         ps.setString(i++, id);
                     }
-                    ps.setString(i, TraceSummaries.owner(team));
+                    ps.setString(i, noTeam ? TraceSummaries.ALL : TraceSummaries.owner(team));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             out.add(rs.getString(1));
@@ -187,15 +197,17 @@ public final class SpanReader {
         }
     }
 
+    /** The spans of these rows ({@link #COLUMNS}), each root's stage spans as their own records. */
     static List<SpanRecord> spans(PreparedStatement ps) throws SQLException {
         List<SpanRecord> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new SpanRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                        rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16)));
+                        rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16),
+                        rs.getString(17)));
             }
         }
-        return out;
+        return StageSpans.expand(out);
     }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Writes spans and their traces' summaries ({@link TraceSummaries}) in the caller's transaction; a span
  * already stored (same trace and span id, e.g. replayed from a spill file or sent twice by a client) is
- * skipped, not duplicated, and adds nothing to its summary: only the spans the insert reports as stored
+ * skipped, not duplicated, and adds nothing to its summary (a root's stage spans, {@link StageSpans}, are stored and
+ * summed with it): only the spans the insert reports as stored
  * (PostgreSQL: {@code RETURNING}; SQLite: each row's update count) are summed.
  *
  * <p>PostgreSQL gets the whole batch in one statement: one array per column, {@code unnest}ed server side
@@ -21,14 +22,14 @@ import java.util.Map;
  */
 public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
     private static final String COLUMNS = "trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status,"
-            + " status_message, service, session_id, request_id, end_user, attributes, events, team";
+            + " status_message, service, session_id, request_id, end_user, attributes, events, team, stages";
     private static final String INSERT = "INSERT INTO spans (" + COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String INSERT_PG = "INSERT INTO spans (" + COLUMNS + ") SELECT * FROM unnest(CAST(? AS text[]),"
             + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),"
             + " CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),"
-            + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))"
-            + " ON CONFLICT DO NOTHING RETURNING trace_id, span_id, start_ns";
+            + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),"
+            + " CAST(? AS text[])) ON CONFLICT DO NOTHING RETURNING trace_id, span_id, start_ns";
 
     private volatile Boolean postgres;
     /** SQLite: the insert and the summary's upsert, prepared once per connection (the merge function registered). */
@@ -43,7 +44,8 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
             postgres = TraceSummaries.postgres(c);
         }
         List<SpanRecord> stored = postgres ? insertPostgres(c, batch) : insertSqlite(statements.get(c, INSERT), batch);
-        TraceSummaries.add(c, postgres, stored, statements);
+        // a root's folded stage spans count in its trace's summary as the rows they once were
+        TraceSummaries.add(c, postgres, StageSpans.expand(stored), statements);
     }
 
     private static List<SpanRecord> insertSqlite(PreparedStatement ps, List<SpanRecord> batch) throws SQLException {
@@ -65,6 +67,7 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
                 ps.setString(14, s.attributes());
                 ps.setString(15, s.events());
                 ps.setString(16, s.team());
+                ps.setString(17, s.stages());
                 ps.addBatch();
             }
         });
@@ -79,7 +82,7 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
 
     private static List<SpanRecord> insertPostgres(Connection c, List<SpanRecord> batch) throws SQLException {
         int n = batch.size();
-        String[][] text = new String[14][n];
+        String[][] text = new String[15][n];
         Long[] start = new Long[n];
         Long[] end = new Long[n];
         Map<String, SpanRecord> byKey = new HashMap<>(n * 2);
@@ -101,6 +104,7 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
             text[11][i] = s.attributes();
             text[12][i] = s.events();
             text[13][i] = s.team();
+            text[14][i] = s.stages();
             byKey.putIfAbsent(key(s.traceId(), s.spanId(), s.startNanos()), s);
         }
         List<SpanRecord> stored = new ArrayList<>(n);
@@ -111,7 +115,7 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
             }
             ps.setArray(k++, c.createArrayOf("int8", start));
             ps.setArray(k++, c.createArrayOf("int8", end));
-            for (int col = 5; col < 14; col++) {
+            for (int col = 5; col < 15; col++) {
                 ps.setArray(k++, c.createArrayOf("text", text[col]));
             }
             try (ResultSet rs = ps.executeQuery()) {

@@ -19,9 +19,13 @@ import java.util.Set;
  * The {@code trace_summary} table (migration V60): one row per trace and owner, kept by the span writer in the
  * transaction that inserts the spans. Only the spans the insert actually stored are added (a span already
  * stored, replayed from a spill file or sent twice, adds nothing), so a summary is the sum of its stored spans
- * however often they are delivered. Each span adds to two rows: the trace's row for every span
- * ({@link #ALL}, what admins not limited to a team read) and its team's ({@link #owner(String)}), so a
- * team-limited reader, comparing {@code owner} exactly, sees figures computed from its own spans only.
+ * however often they are delivered. Each span adds to the trace's row for every span ({@link #ALL}, what admins
+ * not limited to a team read) and, when it has a team, to its team's ({@link #owner(String)}), so a team-limited
+ * reader, comparing {@code owner} exactly, sees figures computed from its own spans only. A span without a team
+ * (what the gateway writes for a key of no team, the default) only counts in the trace row's {@code unowned}
+ * (migration V64): no reader lists the traces of "no team", and the one question asked of them (does a trace
+ * hold spans of no team, {@link SpanReader#ownedByOthers}) is answered by that count — one summary row per
+ * request instead of two.
  * {@link #recompute} rebuilds the rows of some traces from their spans (after an erasure deleted some).
  */
 public final class TraceSummaries {
@@ -36,7 +40,10 @@ public final class TraceSummaries {
 
     private TraceSummaries() {}
 
-    /** The owner of the row summing the spans of {@code team} (null: spans without a team). */
+    /** The owner spans without a team would have: they have no row of their own (see {@code unowned}). */
+    static final String NO_TEAM = "=";
+
+    /** The owner of the row summing the spans of {@code team} (null: spans without a team, which have no row). */
     public static String owner(String team) {
         return "=" + (team == null ? "" : team);
     }
@@ -50,6 +57,8 @@ public final class TraceSummaries {
         long end = Long.MIN_VALUE;
         int spans;
         int errors;
+        /** The spans without a team (counted in the {@link #ALL} row only). */
+        int unowned;
         String rootName;
         String rootService;
         Long rootStart;
@@ -157,9 +166,14 @@ public final class TraceSummaries {
         Map<String, Summary> rows = new HashMap<>();
         for (SpanRecord s : spans) {
             String model = model(s.attributes());
-            rows.computeIfAbsent(s.traceId() + '\n' + ALL, k -> new Summary(s.traceId(), ALL)).add(s, model);
+            Summary all = rows.computeIfAbsent(s.traceId() + '\n' + ALL, k -> new Summary(s.traceId(), ALL));
+            all.add(s, model);
             String team = owner(s.team());
-            rows.computeIfAbsent(s.traceId() + '\n' + team, k -> new Summary(s.traceId(), team)).add(s, model);
+            if (team.equals(NO_TEAM)) {
+                all.unowned++;
+            } else {
+                rows.computeIfAbsent(s.traceId() + '\n' + team, k -> new Summary(s.traceId(), team)).add(s, model);
+            }
         }
         List<Summary> out = new ArrayList<>(rows.values());
         out.sort(Comparator.<Summary, String>comparing(x -> x.traceId).thenComparing(x -> x.owner));
@@ -218,7 +232,7 @@ public final class TraceSummaries {
     }
 
     private static final String COLUMNS = "trace_id, owner, day, start_ns, end_ns, spans, errors, root_name, root_service,"
-            + " root_start_ns, session_id, model, names, services";
+            + " root_start_ns, session_id, model, names, services, unowned";
     private static final String MERGE = " DO UPDATE SET start_ns = %1$s(trace_summary.start_ns, excluded.start_ns),"
             + " end_ns = %2$s(trace_summary.end_ns, excluded.end_ns),"
             + " spans = trace_summary.spans + excluded.spans, errors = trace_summary.errors + excluded.errors,"
@@ -227,18 +241,19 @@ public final class TraceSummaries {
             + " root_start_ns = CASE WHEN %3$s THEN excluded.root_start_ns ELSE trace_summary.root_start_ns END,"
             + " session_id = CASE WHEN excluded.session_id IS NOT NULL AND (trace_summary.session_id IS NULL"
             + " OR excluded.start_ns < trace_summary.start_ns) THEN excluded.session_id ELSE trace_summary.session_id END,"
-            + " model = COALESCE(trace_summary.model, excluded.model), names = %4$s, services = %5$s";
+            + " model = COALESCE(trace_summary.model, excluded.model), names = %4$s, services = %5$s,"
+            + " unowned = trace_summary.unowned + excluded.unowned";
     private static final String NEW_ROOT = "excluded.root_start_ns IS NOT NULL AND (trace_summary.root_start_ns IS NULL"
             + " OR excluded.root_start_ns < trace_summary.root_start_ns)";
     private static final String UPSERT_PG = "INSERT INTO trace_summary (" + COLUMNS + ") SELECT * FROM unnest("
             + "CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]),"
             + " CAST(? AS int[]), CAST(? AS int[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),"
-            + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))"
+            + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS int[]))"
             + " ON CONFLICT (trace_id, owner, day)" + MERGE.formatted("LEAST", "GREATEST", NEW_ROOT,
             "sluice_merge_list(trace_summary.names, excluded.names)",
             "sluice_merge_list(trace_summary.services, excluded.services)");
     private static final String UPSERT_SQLITE = "INSERT INTO trace_summary (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?,"
-            + " ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id, owner)" + MERGE.formatted("min", "max", NEW_ROOT,
+            + " ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id, owner)" + MERGE.formatted("min", "max", NEW_ROOT,
             "sluice_merge_list(trace_summary.names, excluded.names)",
             "sluice_merge_list(trace_summary.services, excluded.services)");
 
@@ -280,6 +295,7 @@ public final class TraceSummaries {
         String[] model = new String[n];
         String[] names = new String[n];
         String[] services = new String[n];
+        Integer[] unowned = new Integer[n];
         for (int i = 0; i < n; i++) {
             Summary r = rows.get(i);
             trace[i] = r.traceId;
@@ -296,6 +312,7 @@ public final class TraceSummaries {
             model[i] = r.model;
             names[i] = list(r.names);
             services[i] = list(r.services);
+            unowned[i] = r.unowned;
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_PG)) {
             int k = 1;
@@ -313,6 +330,7 @@ public final class TraceSummaries {
             ps.setArray(k++, c.createArrayOf("text", model));
             ps.setArray(k++, c.createArrayOf("text", names));
             ps.setArray(k++, c.createArrayOf("text", services));
+            ps.setArray(k++, c.createArrayOf("int4", unowned));
             ps.executeUpdate();
         }
     }
@@ -342,6 +360,7 @@ public final class TraceSummaries {
                 ps.setString(12, r.model);
                 ps.setString(13, list(r.names));
                 ps.setString(14, list(r.services));
+                ps.setInt(15, r.unowned);
                 ps.addBatch();
             }
         });

@@ -47,6 +47,12 @@ public final class Span {
     private boolean error;
     private String statusMessage;
     private boolean ended;
+    /** The local root this span descends from (null: this span is one, or is not recorded). */
+    private Span localRoot;
+    /** A local root: the plain descendants that ended before it, stored with its row; guarded by this span. */
+    private List<Span> parked;
+    /** A local root: it has ended and taken its parked descendants, later ones are stored on their own. */
+    private boolean parkingClosed;
 
     /** @param tracer where the span goes when it ends; null for a span that is not recorded */
     Span(Tracer tracer, String traceId, String spanId, String parentSpanId, int flags, String traceState,
@@ -206,6 +212,43 @@ public final class Span {
             attributes.put(key, List.copyOf(values));
         }
         return this;
+    }
+
+    /** Records that this span descends from {@code parent}'s local root (set when it starts). */
+    void descendFrom(Span parent) {
+        localRoot = parent.localRoot != null ? parent.localRoot : parent;
+    }
+
+    /**
+     * A plain internal span (no attribute but the team, no event, status unset: a pipeline stage's) that ended
+     * before its local root is parked with the root, to be stored in the root's row
+     * ({@link dev.sluice.store.StageSpans}); returns false when it is to be stored on its own.
+     */
+    boolean parkWithRoot() {
+        if (localRoot == null || kind != Kind.INTERNAL || error || statusMessage != null || events != null
+                || attributes.size() > 1 || (attributes.size() == 1 && !Tracer.TEAM.equals(attributes.key(0)))) {
+            return false;
+        }
+        return localRoot.park(this);
+    }
+
+    private synchronized boolean park(Span descendant) {
+        if (parkingClosed) {
+            return false;
+        }
+        if (parked == null) {
+            parked = new ArrayList<>(6);
+        }
+        parked.add(descendant);
+        return true;
+    }
+
+    /** A local root as it ends: the descendants parked with it (null: none); those ending later are not parked. */
+    synchronized List<Span> takeParked() {
+        parkingClosed = true;
+        List<Span> out = parked;
+        parked = null;
+        return out;
     }
 
     /** Inherits the parent's team attribute (the store's team column) when the span starts. */

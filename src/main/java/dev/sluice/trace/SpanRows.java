@@ -2,19 +2,68 @@ package dev.sluice.trace;
 
 import dev.sluice.api.Json;
 import dev.sluice.store.SpanRecord;
+import dev.sluice.store.StageSpans;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** An ended span as the store's row: attributes and events as JSON, the columns the store indexes read out of them. */
 public final class SpanRows {
     private SpanRows() {}
 
+    /** The span as its own row. */
     public static SpanRecord record(Span span, String service) {
+        return record(span, service, null);
+    }
+
+    /**
+     * The rows an ended span makes: none for a plain stage span ending before its local root (it is parked with the
+     * root); for a local root, its row holding the parked spans ({@link StageSpans}), after a row of its own for each
+     * parked span that cannot be stored that way (a team other than the root's); else the span's own row.
+     */
+    public static void rows(Span span, String service, Consumer<SpanRecord> out) {
+        if (span.parkWithRoot()) {
+            return;
+        }
+        List<Span> parked = span.takeParked();
+        if (parked == null) {
+            out.accept(record(span, service, null));
+            return;
+        }
+        Object rootTeam = span.attributes().get(Tracer.TEAM);
+        StringBuilder stages = new StringBuilder(96 * parked.size()).append('[');
+        for (Span p : parked) {
+            Span.Attributes a = p.attributes();
+            Object team = a.size() == 0 ? null : a.get(Tracer.TEAM);
+            if (team != null && !team.equals(rootTeam)) {
+                out.accept(record(p, service, null));
+                continue;
+            }
+            if (stages.length() > 1) {
+                stages.append(',');
+            }
+            stages.append('[');
+            string(stages, p.spanId());
+            stages.append(',');
+            if (p.parentSpanId() == null) {
+                stages.append("null");
+            } else {
+                string(stages, p.parentSpanId());
+            }
+            stages.append(',');
+            string(stages, p.name());
+            stages.append(',').append(p.startNanos() - span.startNanos()).append(',')
+                    .append(p.endNanos() - span.startNanos()).append(',').append(team == null ? 0 : 1).append(']');
+        }
+        out.accept(record(span, service, stages.length() > 1 ? stages.append(']').toString() : null));
+    }
+
+    private static SpanRecord record(Span span, String service, String stages) {
         Span.Attributes a = span.attributes();
         return new SpanRecord(span.traceId(), span.spanId(), span.parentSpanId(), span.name(), span.kind().storeName,
                 span.startNanos(), span.endNanos(), span.error() ? "error" : "unset", span.statusMessage(), service,
                 (String) a.get(GenAi.SESSION), (String) a.get(GenAi.REQUEST_ID), (String) a.get(GenAi.END_USER), json(a),
-                events(span.events()), (String) a.get(GenAi.TEAM));
+                events(span.events()), (String) a.get(GenAi.TEAM), stages);
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  */
 public final class Tracer {
     /** The attribute a child inherits from its parent when it starts: the team, the store's team column. */
-    public static final String TEAM = "sluice.team";
+    public static final String TEAM = dev.sluice.store.StageSpans.TEAM_ATTRIBUTE;
 
     private static final Tracer DISABLED = new Tracer(null);
     private static final ThreadLocal<Span> CURRENT = new ThreadLocal<>();
@@ -95,6 +95,9 @@ public final class Tracer {
             Span.Anchor anchor = !recorded ? null : parent.anchor() != null ? parent.anchor() : Span.Anchor.start();
             span = new Span(recorded ? this : null, parent.traceId(), spanId(), parent.spanId(),
                     childFlags(parent.flags()), parent.traceState(), false, anchor, name, kind, expected);
+            if (recorded && parent.tracer() == this) {
+                span.descendFrom(parent);
+            }
         }
         for (int i = 0; i + 1 < attributes.length; i += 2) {
             span.set(attributes[i], attributes[i + 1]);

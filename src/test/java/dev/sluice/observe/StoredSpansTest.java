@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Json;
 import dev.sluice.sim.SimOptions;
+import dev.sluice.store.Database;
+import dev.sluice.store.SpanReader;
+import dev.sluice.store.SpanRecord;
 import dev.sluice.testing.Http;
 import dev.sluice.testing.TestGateway;
 import java.sql.Connection;
@@ -127,6 +130,8 @@ class StoredSpansTest {
                                 . gen_ai.usage.input_tokens=9
                                 . gen_ai.usage.output_tokens=29
                 """);
+        // the five stage spans are stored in the root's row (StageSpans): two rows, the root's and the attempt's
+        assertThat(storedRows(trace)).isEqualTo(2);
     }
 
     @Test
@@ -284,26 +289,31 @@ class StoredSpansTest {
                 """);
     }
 
+    /** How many rows the trace's spans take in the store (a root's stage spans share its row). */
+    static int storedRows(String traceId) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + gw.dir().resolve("sluice.db"));
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM spans WHERE trace_id = ?")) {
+            ps.setString(1, traceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** The trace as an indented tree, children by start time. */
     static String tree(String traceId) throws Exception {
         gw.flushLog();
         assertThat(gw.gateway().awaitFlushed(java.time.Duration.ofMillis(10_000))).isTrue();
         List<String[]> rows = new ArrayList<>();
         Map<String, List<String[]>> children = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + gw.dir().resolve("sluice.db"));
-             PreparedStatement ps = c.prepareStatement("SELECT span_id, parent_span_id, name, kind, status, status_message,"
-                     + " session_id, request_id, end_user, team, attributes, events FROM spans WHERE trace_id = ?"
-                     + " ORDER BY start_ns")) {
-            ps.setString(1, traceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String[] row = new String[12];
-                    for (int i = 0; i < 12; i++) {
-                        row[i] = rs.getString(i + 1);
-                    }
-                    rows.add(row);
-                    children.computeIfAbsent(row[1] == null ? "" : row[1], k -> new ArrayList<>()).add(row);
-                }
+        // read as every reader reads them (SpanReader: a root's stage spans expanded from its row)
+        try (Database db = Database.openSqlite(gw.dir().resolve("sluice.db"))) {
+            for (SpanRecord s : new SpanReader(db).trace(traceId, 10_000)) {
+                String[] row = {s.spanId(), s.parentSpanId(), s.name(), s.kind(), s.status(), s.statusMessage(),
+                        s.sessionId(), s.requestId(), s.endUser(), s.team(), s.attributes(), s.events()};
+                rows.add(row);
+                children.computeIfAbsent(row[1] == null ? "" : row[1], k -> new ArrayList<>()).add(row);
             }
         }
         StringBuilder out = new StringBuilder();

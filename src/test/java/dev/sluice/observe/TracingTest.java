@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.api.Json;
+import dev.sluice.store.Database;
+import dev.sluice.store.SpanReader;
+import dev.sluice.store.SpanRecord;
 import dev.sluice.sim.RecordedRequest;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Http;
@@ -34,16 +37,11 @@ class TracingTest {
         gw.flushLog();
         assertThat(gw.gateway().awaitFlushed(java.time.Duration.ofMillis(10_000))).isTrue();
         List<Row> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + gw.dir().resolve("sluice.db"));
-             PreparedStatement ps = c.prepareStatement("SELECT span_id, parent_span_id, name, kind, status, attributes"
-                     + " FROM spans WHERE trace_id = ? ORDER BY start_ns")) {
-            ps.setString(1, traceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String attrs = rs.getString("attributes");
-                    out.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            attrs == null ? Json.object() : Json.MAPPER.readTree(attrs)));
-                }
+        // read as every reader reads them (SpanReader: a root's stage spans expanded from its row)
+        try (Database db = Database.openSqlite(gw.dir().resolve("sluice.db"))) {
+            for (SpanRecord s : new SpanReader(db).trace(traceId, 10_000)) {
+                out.add(new Row(s.spanId(), s.parentSpanId(), s.name(), s.kind(), s.status(),
+                        s.attributes() == null ? Json.object() : Json.MAPPER.readTree(s.attributes())));
             }
         }
         return out;

@@ -72,6 +72,34 @@ class TraceSummariesTest {
         });
     }
 
+    /** Per trace, the spans of no team its summary counts (traces with none left out). */
+    static Map<String, Long> unowned(Database db) {
+        return db.withConnection(c -> {
+            Map<String, Long> out = new TreeMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT trace_id, SUM(unowned)"
+                    + " FROM trace_summary WHERE owner = '*' GROUP BY trace_id HAVING SUM(unowned) > 0")) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Per trace, its stored spans of no team, counted from the spans table. */
+    static Map<String, Long> unownedFromSpans(Database db) {
+        return db.withConnection(c -> {
+            Map<String, Long> out = new TreeMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT trace_id, COUNT(*) FROM spans"
+                    + " WHERE COALESCE(team, '') = '' GROUP BY trace_id")) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
     static Map<String, String> summaries(Database db, String owner) {
         return db.withConnection(c -> {
             Map<String, String> out = new TreeMap<>();
@@ -123,9 +151,11 @@ class TraceSummariesTest {
             for (List<SpanRecord> batch : deliveries(t0)) {
                 write(db, batch);
             }
-            for (String owner : List.of(TraceSummaries.ALL, "=team-a", "=team-b", "=")) {
+            for (String owner : List.of(TraceSummaries.ALL, "=team-a", "=team-b")) {
                 assertThat(summaries(db, owner)).as(owner).isEqualTo(fromSpans(db, owner)).isNotEmpty();
             }
+            assertThat(unowned(db)).isEqualTo(unownedFromSpans(db)).isNotEmpty();
+            assertThat(summaries(db, "=")).as("spans of no team have no row of their own").isEmpty();
             SpanReader reader = new SpanReader(db);
             SpanReader.TraceSummary t8 = reader.search(new SpanReader.TraceQuery(null, null, null, null, null, null, false,
                     null, null), 100).traces().stream().filter(t -> t.traceId().equals(trace(8))).findFirst().orElseThrow();
@@ -173,7 +203,8 @@ class TraceSummariesTest {
                 }
             }
             target.reset();
-            for (String owner : List.of(TraceSummaries.ALL, "=team-a", "=team-b", "=")) {
+            assertThat(unowned(db)).isEqualTo(unownedFromSpans(db)).isNotEmpty();
+            for (String owner : List.of(TraceSummaries.ALL, "=team-a", "=team-b")) {
                 assertThat(summaries(db, owner)).as(owner).isEqualTo(fromSpans(db, owner)).isNotEmpty();
                 assertThat(lists(db, owner, "names")).as(owner).isEqualTo(distinct(db, owner, "name"));
                 assertThat(lists(db, owner, "services")).as(owner).isEqualTo(distinct(db, owner, "service"));
@@ -275,9 +306,10 @@ class TraceSummariesTest {
                 write(db, batch);
             }
             new Erasure(db).erase("u8");
-            for (String owner : List.of(TraceSummaries.ALL, "=team-a", "=team-b", "=")) {
+            for (String owner : List.of(TraceSummaries.ALL, "=team-a", "=team-b")) {
                 assertThat(summaries(db, owner)).as(owner).isEqualTo(fromSpans(db, owner));
             }
+            assertThat(unowned(db)).isEqualTo(unownedFromSpans(db));
             SpanReader r = new SpanReader(db);
             SpanReader.TraceSummary t8 = r.search(new SpanReader.TraceQuery(null, null, null, null, null, null, false, null,
                     null), 100).traces().stream().filter(t -> t.traceId().equals(trace(8))).findFirst().orElseThrow();
@@ -370,7 +402,8 @@ class TraceSummariesTest {
                 for (List<SpanRecord> batch : deliveries(t0)) {
                     write(fresh, batch);
                 }
-                for (String owner : List.of(TraceSummaries.ALL, "=team-a", "=team-b", "=")) {
+                assertThat(unowned(db)).isEqualTo(unownedFromSpans(db)).isEqualTo(unowned(fresh));
+                for (String owner : List.of(TraceSummaries.ALL, "=team-a", "=team-b")) {
                     assertThat(summaries(db, owner)).as(owner).isEqualTo(fromSpans(db, owner));
                     for (Database d : List.of(fresh, db)) {
                         List<String> out = d == fresh ? expected : got;

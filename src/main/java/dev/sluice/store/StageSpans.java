@@ -1,0 +1,120 @@
+package dev.sluice.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code stages} column of a gateway root span's row (migration V62): the request's plain internal spans — one
+ * per pipeline stage, each with no attribute but the team, no event, status unset — stored in the root's row
+ * instead of a row each. Four of a chat request's six span rows were such spans, and the span writer's cost is
+ * mostly SQLite's work per row (table, primary key and start index entries); see bench/README.md, session 8.
+ *
+ * <p>What is stored is what the spans were, nothing dropped: {@link #expand} gives every reader (a trace's spans,
+ * the trace summaries, their recomputation after an erasure) the same spans, column for column, as when each was
+ * its own row. The text is a JSON array with one array per span:
+ * {@code [span_id, parent_span_id, name, start_ns - root start_ns, end_ns - root start_ns, team]}, where team is
+ * 1 when the span carried the root's team (the {@value #TEAM_ATTRIBUTE} attribute and the team column) and 0 when
+ * it carried none. Kind {@code internal}, status {@code unset}, and the root's trace id and service, are implied.
+ * A span that does not fit this shape (another attribute, an event, an error, a team other than the root's) is
+ * stored as its own row, as before; so are every span of a client's (OTLP) trace and every span of a database
+ * written before V62.
+ */
+public final class StageSpans {
+    private static final Logger LOG = LoggerFactory.getLogger(StageSpans.class);
+    /** The attribute naming a span's team (the store's team column), the only one a folded span may carry. */
+    public static final String TEAM_ATTRIBUTE = "sluice.team";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private StageSpans() {}
+
+    /** These records with every root's folded spans after it, as separate records; the same list when none has any. */
+    public static List<SpanRecord> expand(List<SpanRecord> records) {
+        int folded = 0;
+        for (SpanRecord r : records) {
+            if (r.stages() != null) {
+                folded++;
+            }
+        }
+        if (folded == 0) {
+            return records;
+        }
+        List<SpanRecord> out = new ArrayList<>(records.size() + 4 * folded);
+        for (SpanRecord r : records) {
+            if (r.stages() == null) {
+                out.add(r);
+            } else {
+                out.add(new SpanRecord(r.traceId(), r.spanId(), r.parentSpanId(), r.name(), r.kind(), r.startNanos(),
+                        r.endNanos(), r.status(), r.statusMessage(), r.service(), r.sessionId(), r.requestId(),
+                        r.endUser(), r.attributes(), r.events(), r.team()));
+                addStages(r, out);
+            }
+        }
+        return out;
+    }
+
+    /** Appends the spans folded into this root's row. A text this class cannot read is logged and skipped. */
+    private static void addStages(SpanRecord root, List<SpanRecord> out) {
+        String teamAttributes = root.team() == null ? null : teamAttributes(root.team());
+        int before = out.size();
+        try (JsonParser p = JSON.createParser(root.stages())) {
+            expect(p.nextToken(), JsonToken.START_ARRAY);
+            while (p.nextToken() == JsonToken.START_ARRAY) {
+                String spanId = text(p);
+                String parent = text(p);
+                String name = text(p);
+                long start = number(p);
+                long end = number(p);
+                boolean team = number(p) == 1;
+                expect(p.nextToken(), JsonToken.END_ARRAY);
+                out.add(new SpanRecord(root.traceId(), spanId, parent, name, "internal", root.startNanos() + start,
+                        root.startNanos() + end, "unset", null, root.service(), null, null, null,
+                        team ? teamAttributes : null, null, team ? root.team() : null));
+            }
+        } catch (IOException | RuntimeException e) {
+            out.subList(before, out.size()).clear();
+            LOG.warn("the stage spans stored with span {} of trace {} cannot be read, skipped: {}", root.spanId(),
+                    root.traceId(), e.getMessage());
+        }
+    }
+
+    /** {@code {"sluice.team":"..."}}, as the tracer writes a span's attributes (Jackson's escaping). */
+    static String teamAttributes(String team) {
+        StringWriter w = new StringWriter(team.length() + 20);
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField(TEAM_ATTRIBUTE, team);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return w.toString();
+    }
+
+    private static String text(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(t, JsonToken.VALUE_STRING);
+        return p.getText();
+    }
+
+    private static long number(JsonParser p) throws IOException {
+        expect(p.nextToken(), JsonToken.VALUE_NUMBER_INT);
+        return p.getLongValue();
+    }
+
+    private static void expect(JsonToken got, JsonToken wanted) {
+        if (got != wanted) {
+            throw new IllegalArgumentException("expected " + wanted + ", found " + got);
+        }
+    }
+}
