@@ -546,26 +546,10 @@ public final class UpstreamHttp {
          */
         @Override
         public JsonNode readJsonObject() {
-            JsonNode node;
-            try (InputStream in = input) {
-                try {
-                    node = Json.parseUpstream(in);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw malformed(e);
-                }
-                while (in.read() >= 0) {
-                    // to its end (usually nothing is left), so the connection goes back to the pool; not
-                    // transferTo, which allocates a 16 KiB buffer for it
-                }
-            } catch (UpstreamException e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                throw transportFailure(e);
-            }
-            if (node != null && node.isObject()) {
-                return node;
-            }
-            throw malformed(null);
+            return readJson(p -> {
+                JsonNode node = Json.MAPPER.readTree(p);
+                return node != null && node.isObject() ? node : null; // anything but an object is malformed
+            });
         }
 
         @Override
@@ -578,7 +562,8 @@ public final class UpstreamHttp {
                     throw malformed(e);
                 }
                 while (in.read() >= 0) {
-                    // to its end, as readJsonObject does
+                    // to its end (usually nothing is left), so the connection goes back to the pool; not
+                    // transferTo, which allocates a 16 KiB buffer for it
                 }
             } catch (UpstreamException e) {
                 throw e;
