@@ -77,16 +77,6 @@ public final class Json {
         }
     }
 
-    /**
-     * Parses an upstream's answer as it arrives (no copy of the whole body first); malformed JSON is a
-     * {@link JsonProcessingException}, any other {@link IOException} is the transport's.
-     */
-    public static JsonNode parseUpstream(java.io.InputStream body) throws IOException {
-        try (com.fasterxml.jackson.core.JsonParser p = parser(body)) {
-            return MAPPER.readTree(p);
-        }
-    }
-
     /** A parser of {@code body} that leaves it open when closed (the caller reads it to its end). */
     public static com.fasterxml.jackson.core.JsonParser parser(java.io.InputStream body) throws IOException {
         com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(body);
