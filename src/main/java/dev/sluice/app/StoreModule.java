@@ -55,11 +55,13 @@ final class StoreModule implements Module {
     /** The JetStream buffer between the writers and the store, or null (the default: write directly). */
     private StreamBuffer buffer;
     /** Told of each batch of request-log records committed to the store (see {@link #onRequestsStored}). */
-    private List<Consumer<List<RequestRecord>>> requestsStored = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<RequestRecord>>> requestsStored;
     private List<String> bufferedKinds = List.of();
 
-    private StoreModule(Database database, Redis redis, StoreWriters writers, String clusterId) {
+    private StoreModule(Database database, Redis redis, StoreWriters writers, String clusterId,
+                        List<Consumer<List<RequestRecord>>> requestsStored) {
         this.database = database;
+        this.requestsStored = requestsStored;
         this.redis = redis;
         this.clusterId = clusterId;
         this.membership = redis == null ? null : new Membership(redis, clusterId);
@@ -103,8 +105,8 @@ final class StoreModule implements Module {
                 w.buffer.consume(w.kinds);
             }
             String cluster = Membership.clusterId(config.url() != null ? config.url() : Path.of(config.path()).toAbsolutePath().toString());
-            StoreModule module = new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies, reviews), cluster);
-            module.requestsStored = requestsStored;
+            StoreModule module = new StoreModule(db, redis, new StoreWriters(requestLog, spans, feedback, bodies, reviews), cluster,
+                    requestsStored);
             module.buffer = w.buffer;
             module.bufferedKinds = w.kinds.stream().map(StreamBuffer.Kind::name).toList();
             return module;
