@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The request path's view of the registry: prompts (their labels) cached for a short while, so a
- * label moved on another gateway instance is seen within {@code freshness}; versions cached until
+ * The request path's view of the registry: prompts (their labels) kept fresh by {@link FreshCache}, so a
+ * label moved on another gateway instance is seen within about {@code freshness}; versions cached until
  * evicted, since they never change. Writes through this instance's registry invalidate at once.
  */
 public final class PromptResolver {
@@ -16,17 +16,17 @@ public final class PromptResolver {
     public static final int MAX_CACHED = 2_000;
 
     private final PromptRepository repository;
-    private final Cache<String, Optional<Prompt>> prompts;
+    private final FreshCache<String, Optional<Prompt>> prompts;
     private final Cache<String, Optional<PromptVersion>> versions = Caffeine.newBuilder().maximumSize(MAX_CACHED).build();
 
     public PromptResolver(PromptRepository repository, Duration freshness) {
         this.repository = repository;
-        this.prompts = Caffeine.newBuilder().maximumSize(MAX_CACHED).expireAfterWrite(freshness).build();
+        this.prompts = new FreshCache<>(MAX_CACHED, freshness, repository::find);
     }
 
     /** The prompt, or a 404 naming {@code prompt.id}. */
     public Prompt prompt(String name) {
-        return prompts.get(name, repository::find).orElseThrow(() -> new SluiceException(404, "invalid_request_error",
+        return prompts.get(name).orElseThrow(() -> new SluiceException(404, "invalid_request_error",
                 "prompt_not_found", "prompt.id", "There is no prompt '" + name + "'. `sluice prompts list` shows the"
                 + " prompts; `sluice prompts push DIR` creates them."));
     }

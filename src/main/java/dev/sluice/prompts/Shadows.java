@@ -1,7 +1,5 @@
 package dev.sluice.prompts;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChunkChoice;
@@ -60,7 +58,7 @@ public final class Shadows implements PromptStage.Tap {
     private final Function<Exchange, Reply> pipeline;
     private final Exchange.CompletionListener log;
     private final Clock clock;
-    private final Cache<String, List<Running>> bySubject;
+    private final FreshCache<String, List<Running>> bySubject;
     private final Map<String, ShadowGate> gates = new ConcurrentHashMap<>();
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final AtomicLong dropped = new AtomicLong();
@@ -78,7 +76,7 @@ public final class Shadows implements PromptStage.Tap {
         this.pipeline = pipeline;
         this.log = log;
         this.clock = clock;
-        this.bySubject = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(freshness).build();
+        this.bySubject = new FreshCache<>(10_000, freshness, this::load);
     }
 
     /** Where a settled copy's cost goes besides its shadow's budget: the caller's key, team and user budgets. */
@@ -92,7 +90,7 @@ public final class Shadows implements PromptStage.Tap {
         if (subject == null || reply instanceof Reply.Failure) {
             return reply; // a failed production request has no answer to compare with
         }
-        List<Running> running = bySubject.get(subject, this::load);
+        List<Running> running = bySubject.get(subject);
         if (running.isEmpty()) {
             return reply;
         }

@@ -1,16 +1,15 @@
 package dev.sluice.prompts.rollout;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sluice.prompts.FreshCache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Which arm of a running split a request gets: the A/B experiment or canary rollout running on its
- * subject for its label, read from the shared store and cached for {@code freshness} (so a split
- * started, paused or rolled back on another gateway instance applies here within that time; changes
- * made here apply at once through {@link #invalidate}). Assignment is by {@link Buckets}: sticky per
+ * subject for its label, read from the shared store and kept fresh by {@link FreshCache} (so a split
+ * started, paused or rolled back on another gateway instance applies here within about {@code freshness},
+ * without a request waiting for the store; changes made here apply at once through {@link #invalidate}). Assignment is by {@link Buckets}: sticky per
  * user, session or key.
  */
 public final class TrafficSplits {
@@ -60,11 +59,11 @@ public final class TrafficSplits {
     }
 
     private final ExperimentStore store;
-    private final Cache<String, List<Split>> splits;
+    private final FreshCache<String, List<Split>> splits;
 
     public TrafficSplits(ExperimentStore store, Duration freshness) {
         this.store = store;
-        this.splits = Caffeine.newBuilder().maximumSize(MAX_CACHED).expireAfterWrite(freshness).build();
+        this.splits = new FreshCache<>(MAX_CACHED, freshness, this::load);
     }
 
     /**
@@ -72,7 +71,7 @@ public final class TrafficSplits {
      * split), or null when none runs.
      */
     public Arm assign(String subject, String label, StickyKey key) {
-        List<Split> running = splits.get(subject, this::load);
+        List<Split> running = splits.get(subject);
         for (Split s : running) {
             if (label == null ? s.label() == null : label.equals(s.label())) {
                 return s.assign(key);
