@@ -15,7 +15,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  *   so no logger is ever made before SLF4J is bound;</li>
  *   <li>{@code java.math.BigDecimal}'s class initialisation: JDK 25's computes {@code 5^(2^16)} by repeated
  *   squaring in a static table, 12–26 ms of interpreted CPU, and Jackson's parser base class holds
- *   {@code BigDecimal} constants, so the first request's JSON parse paid it on the request thread.</li>
+ *   {@code BigDecimal} constants, so the first request's JSON parse paid it on the request thread;</li>
+ *   <li>Sluice's shared Jackson {@code ObjectMapper} ({@link dev.sluice.api.Json}), which the main thread otherwise
+ *   built while assembling the first config generation. Its class initialisation needs Jackson's classes only, so
+ *   the two threads cannot wait on each other's class initialisation.</li>
  * </ul>
  * Class initialisation is thread-safe: whichever thread comes second waits for the first, so nothing here
  * changes what runs, only on which thread and when. A failure here is ignored: the main thread then does the
@@ -44,8 +47,9 @@ final class ServeWarmup {
         }
         try {
             Class.forName("java.math.BigDecimal");
+            Class.forName("dev.sluice.api.Json");
         } catch (ClassNotFoundException | LinkageError e) {
-            // cannot happen (java.base); the first request initialises it as before
+            // whoever uses them first initialises them, as before
         }
     }
 
