@@ -9,7 +9,7 @@ migrated before (bench scenario (d)'s "restart (launcher default)"), polled with
 completion every 2 ms until a 200; then the wall time from spawn, the process CPU (user+system, all
 threads, /proc/PID/stat) and the JIT compiler threads' share at that moment, the load average, and
 VmRSS 2 s later. --warm adds the bench's warm-up (3 s of chat at 16 connections, 1 s of streams at 4)
-and VmRSS 2 s after it; --quiet also reads VmRSS 20 s after the warm-up (bench (d)'s idle reading, after
+and VmRSS 2 s after it; --ports LO-HI keeps the simulator and the gateways in that range; --quiet also reads VmRSS 20 s after the warm-up (bench (d)'s idle reading, after
 the gateway's idle trim); --timeline reads VmRSS every 5 s for 60 s after the warm-up.
 SLUICE_JAVA_OPTS etc. pass through the environment as usual; EXTRA_ENV_<NAME>=K=V;K=V sets more.
 """
@@ -32,10 +32,26 @@ STREAM = json.dumps({"model": "gpt-4o-mini", "stream": True, "messages": [{"role
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+PORTS = None  # --ports LO-HI: take ports from this range only (a helper's share of a shared machine)
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    global PORTS
+    if PORTS is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    lo, hi, nxt = PORTS
+    for i in range(hi - lo + 1):
+        port = lo + (nxt - lo + i) % (hi - lo + 1)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        PORTS = (lo, hi, lo + (port - lo + 1) % (hi - lo + 1))
+        return port
+    raise RuntimeError(f"no free port in {lo}-{hi}")
 
 
 def cpu_ms(pid, task=None):
@@ -165,9 +181,14 @@ def main():
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--timeline", action="store_true")
     ap.add_argument("--work", default="/tmp/start-ab")
+    ap.add_argument("--ports", help="LO-HI: use only these ports (default: any free port)")
     ap.add_argument("variants", nargs="+")
     a = ap.parse_args()
     variants = [v.split("=", 1) for v in a.variants]
+    if a.ports:
+        global PORTS
+        lo, hi = map(int, a.ports.split("-"))
+        PORTS = (lo, hi, lo)
     os.makedirs(a.work, exist_ok=True)
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
     sim = free_port()

@@ -21,7 +21,6 @@ import dev.sluice.prompts.rollout.RolloutDriver;
 import dev.sluice.prompts.rollout.RolloutState;
 import dev.sluice.prompts.rollout.TrafficSplits;
 import dev.sluice.prompts.template.TemplateEngine;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -148,9 +147,31 @@ final class PromptsModule implements Module {
         }
     }
 
-    /** Unique per process: leases are held by instance. */
+    /**
+     * Unique per process: leases are held by instance. {@code pid@host/random}, as the runtime MXBean's name gave
+     * it, without the MXBean: that initialised the platform MBean machinery and resolved the host name to an
+     * address ({@code InetAddress.getLocalHost()}, a DNS query where the name is not in /etc/hosts) on the start
+     * path, for a name only an operator reads.
+     */
     private static String instanceId() {
-        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return ProcessHandle.current().pid() + "@" + hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The kernel's host name (what {@code getLocalHost().getHostName()} returns) without a lookup, where Linux has it. */
+    private static String hostName() {
+        try {
+            String name = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: ask the resolver, as before
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     @Override

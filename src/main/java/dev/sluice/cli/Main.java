@@ -29,13 +29,13 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        // java.util.logging (the simulator's Helidon, the JDK) goes to SLF4J with everything else.
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
         ServeCommand serve = ServeCommand.plain(args);
         if (serve != null) {
+            // the logging set-up runs beside the config read (ServeWarmup); the gateway waits for it
+            serve.warmup = ServeWarmup.begin();
             return serve.callReportingErrors();
         }
+        bridgeJul();
         CommandLine root = new CommandLine(new Main());
         for (Class<?> command : commandsFor(args)) {
             root.addSubcommand(command);
@@ -46,6 +46,12 @@ public final class Main implements Runnable {
                     return 1;
                 })
                 .execute(args);
+    }
+
+    /** java.util.logging (the simulator's Helidon, the JDK) goes to SLF4J with everything else. */
+    static void bridgeJul() {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
     }
 
     /** The one subcommand the first argument names, or all of them ({@code help <command>}, options, a typo). */

@@ -25,6 +25,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Port to listen on, instead of the config's server.port (0: any free port).")
     Integer port;
 
+    /** Start-up work begun beside the config read ({@link #plain} command lines only); null: none. */
+    ServeWarmup warmup;
+
     @Override
     public Integer call() {
         if (port != null && (port < 0 || port > 65_535)) {
@@ -44,6 +47,9 @@ final class ServeCommand implements Callable<Integer> {
         if (adminKey == null && cfg.source().equals("built-in demo config")) {
             adminKey = new dev.sluice.auth.Secrets().newAdminKey();
             generated = true;
+        }
+        if (warmup != null) {
+            warmup.awaitLogging();
         }
         Gateway gateway;
         try {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,9 @@ public final class PriceCatalog {
 
     public PriceCatalog(Map<String, Price> prices) {
         this.prices = Map.copyOf(prices);
-        this.byLengthDesc = prices.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        // longest first; a plain lambda, not Comparator.comparingInt(..).reversed(): the JDK's combinators are
+        // serializable lambdas the AOT cache does not hold, spun at run time on the start path
+        this.byLengthDesc = prices.keySet().stream().sorted((a, b) -> Integer.compare(b.length(), a.length())).toList();
     }
 
     /** The shipped catalog with {@code overrides} on top. */

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -280,7 +279,8 @@ public final class Rollups {
             }
             List<Cell> sorted = new ArrayList<>(cells.values());
             // one order for every writer, so two instances upserting the same cells cannot deadlock
-            sorted.sort(Comparator.<Cell>comparingLong(x -> x.ts).thenComparing(x -> x.dims, Arrays::compare));
+            // (a plain lambda for the AOT cache, as BUILD_ORDER's)
+            sorted.sort((a, b) -> a.ts != b.ts ? Long.compare(a.ts, b.ts) : Arrays.compare(a.dims, b.dims));
             if (postgres) {
                 json.add(json(level, sorted));
             } else {
@@ -458,8 +458,10 @@ public final class Rollups {
     }
 
     /** Finest first (and, among levels of one width, most dimensions first): each level's source is built before it. */
-    static final List<Level> BUILD_ORDER = LEVELS.stream().sorted(Comparator.comparingLong(Level::widthMillis)
-            .thenComparing(l -> -l.dims().size())).toList();
+    // a plain lambda, not Comparator.comparing(..): the JDK's comparator combinators are serializable lambdas, which
+    // the AOT cache does not hold, so each was spun at run time (the ClassFile API, interpreted) on the start path
+    static final List<Level> BUILD_ORDER = LEVELS.stream().sorted((a, b) -> a.widthMillis() != b.widthMillis()
+            ? Long.compare(a.widthMillis(), b.widthMillis()) : Integer.compare(b.dims().size(), a.dims().size())).toList();
 
     /**
      * What a level is rebuilt from: among the levels already built whose width divides its width and that hold
