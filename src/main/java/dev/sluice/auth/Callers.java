@@ -28,7 +28,9 @@ public final class Callers {
             return Caller.ANONYMOUS;
         }
         KeyRow key = keys.authenticate(bearerToken);
-        return new Caller(key.id(), key.name(), key.team(), null, new LinkedHashSet<>(key.allowedModels()), Set.copyOf(key.scopes()), key.quota(),
-                teams.quota(key.team()));
+        // per request: a key without model or scope lists makes no sets (Set.copyOf of an empty list made a HashSet)
+        return new Caller(key.id(), key.name(), key.team(), null,
+                key.allowedModels().isEmpty() ? Set.of() : new LinkedHashSet<>(key.allowedModels()),
+                key.scopes().isEmpty() ? Set.of() : Set.copyOf(key.scopes()), key.quota(), teams.quota(key.team()));
     }
 }

@@ -15,6 +15,12 @@ public record Quota(Integer rpm, Integer tpm, Integer concurrency, Double dailyU
 
     /** This quota, with {@code defaults} filling the fields it leaves unset. */
     public Quota orElse(Quota defaults) {
+        if (isEmpty()) {
+            return defaults; // the usual case per request: a key without its own quota takes the configured one
+        }
+        if (defaults.isEmpty()) {
+            return this;
+        }
         return new Quota(rpm != null ? rpm : defaults.rpm, tpm != null ? tpm : defaults.tpm,
                 concurrency != null ? concurrency : defaults.concurrency, dailyUsd != null ? dailyUsd : defaults.dailyUsd,
                 monthlyUsd != null ? monthlyUsd : defaults.monthlyUsd);

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -146,24 +147,56 @@ public final class LimitStage implements Stage {
         return out;
     }
 
-    /** The buckets a request draws on, each taking one request (token and cost amounts: {@link #withEstimates}). */
+    /**
+     * The buckets a request draws on, each taking one request (token and cost amounts: {@link #withEstimates}).
+     * Read-only: one scope's list is shared by its requests.
+     */
     private List<Bucket> buckets(Exchange ex, long now) {
         Caller c = ex.caller();
-        List<Bucket> out = new ArrayList<>(8);
-        if (c.keyId() != null) {
-            add(out, "key", c.keyId(), c.keyQuota().orElse(config.key()), now);
-        }
-        if (c.team() != null) {
-            add(out, "team", c.team(), c.teamQuota().orElse(config.team()), now);
-        }
-        if (c.user() != null) {
-            add(out, "user", c.user(), config.user(), now);
-        }
+        List<Bucket> key = c.keyId() == null ? List.of() : made(KEY, "key", c.keyId(), c.keyQuota().orElse(config.key()), now);
+        List<Bucket> team = c.team() == null ? List.of() : made(TEAM, "team", c.team(), c.teamQuota().orElse(config.team()), now);
+        List<Bucket> user = c.user() == null ? List.of() : made(USER, "user", c.user(), config.user(), now);
         Quota model = config.models().get(ex.requestedModel());
-        if (model != null) {
-            add(out, "model", ex.requestedModel(), model, now);
+        List<Bucket> byModel = model == null ? List.of() : made(MODEL, "model", ex.requestedModel(), model, now);
+        if (team.isEmpty() && user.isEmpty() && byModel.isEmpty()) {
+            return key; // the usual case: a key's buckets alone
         }
+        List<Bucket> out = new ArrayList<>(key.size() + team.size() + user.size() + byModel.size());
+        out.addAll(key);
+        out.addAll(team);
+        out.addAll(user);
+        out.addAll(byModel);
         return out;
+    }
+
+    /** One scope's subject's buckets under a quota for one UTC day (budget ids name the day and the month). */
+    private record Made(Quota quota, long epochDay, List<Bucket> buckets) {}
+
+    /** At most this many subjects per scope are remembered (user ids come from requests); past it, all are forgotten. */
+    private static final int MAX_MADE = 10_000;
+    private static final int KEY = 0, TEAM = 1, USER = 2, MODEL = 3;
+    @SuppressWarnings("unchecked")
+    private final Map<String, Made>[] made = new Map[] {new ConcurrentHashMap<String, Made>(),
+        new ConcurrentHashMap<String, Made>(), new ConcurrentHashMap<String, Made>(), new ConcurrentHashMap<String, Made>()};
+
+    /**
+     * {@link #add}'s buckets, made once per subject, quota and day rather than per request (their ids were
+     * concatenated and the records made for every request).
+     */
+    private List<Bucket> made(int scopeIndex, String scope, String id, Quota q, long now) {
+        long day = Math.floorDiv(now, 86_400_000L);
+        Map<String, Made> byId = made[scopeIndex];
+        Made m = byId.get(id);
+        if (m == null || m.epochDay() != day || !m.quota().equals(q)) {
+            List<Bucket> list = new ArrayList<>(5);
+            add(list, scope, id, q, now);
+            m = new Made(q, day, List.copyOf(list));
+            if (byId.size() >= MAX_MADE) {
+                byId.clear();
+            }
+            byId.put(id, m);
+        }
+        return m.buckets();
     }
 
     private static void add(List<Bucket> out, String scope, String id, Quota q, long now) {

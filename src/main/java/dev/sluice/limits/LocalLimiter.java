@@ -150,7 +150,11 @@ public final class LocalLimiter implements Limiter {
 
     /** The bucket's [tokens, lastRefill], refilled up to now and capped at the limit. */
     private double[] refilled(Bucket b, long now) {
-        double[] state = buckets.computeIfAbsent(b.id(), k -> new double[] {b.limit(), now});
+        double[] state = buckets.get(b.id()); // not computeIfAbsent: its lambda would capture b and now per call
+        if (state == null) {
+            state = new double[] {b.limit(), now};
+            buckets.put(b.id(), state);
+        }
         double tokens = Math.min(b.limit(), state[0] + (now - state[1]) * b.refillPerMilli());
         state[0] = tokens;
         state[1] = now;
@@ -158,7 +162,12 @@ public final class LocalLimiter implements Limiter {
     }
 
     private Spend spendOf(Bucket b, long now) {
-        return spend.computeIfAbsent(b.id(), k -> new Spend(0, now + b.ttlMillis()));
+        Spend s = spend.get(b.id());
+        if (s == null) {
+            s = new Spend(0, now + b.ttlMillis());
+            spend.put(b.id(), s);
+        }
+        return s;
     }
 
     private long retryAfter(Bucket b, double available, long now) {

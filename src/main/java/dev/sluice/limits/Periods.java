@@ -40,8 +40,15 @@ public final class Periods {
         return first.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
 
-    /** Milliseconds until the period containing {@code nowMillis} ends. */
+    /**
+     * Milliseconds until the period containing {@code nowMillis} ends. A UTC day is 86,400,000 ms (no leap
+     * seconds in epoch millis), so a day's end is arithmetic; a month's is the calendar's. Every request with a
+     * daily budget asks this (its reset time).
+     */
     public static long untilEnd(Bucket.Kind kind, long nowMillis) {
+        if (kind == Bucket.Kind.DAILY_USD) {
+            return (Math.floorDiv(nowMillis, 86_400_000L) + 1) * 86_400_000L - nowMillis;
+        }
         LocalDate date = LocalDate.ofInstant(Instant.ofEpochMilli(nowMillis), ZoneOffset.UTC);
         LocalDate next = kind == Bucket.Kind.DAILY_USD ? date.plusDays(1) : date.withDayOfMonth(1).plusMonths(1);
         return next.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() - nowMillis;

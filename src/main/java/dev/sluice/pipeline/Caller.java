@@ -26,7 +26,8 @@ public record Caller(String keyId, String keyName, String team, String user, Set
 
     public Caller {
         // in the key's order: messages list them as the admin wrote them
-        allowedModels = allowedModels == null ? Set.of()
+        // most keys may use every model: no set of their own to copy (twice per request, resolved and with its user)
+        allowedModels = allowedModels == null ? Set.of() : allowedModels.isEmpty() ? java.util.Collections.emptySet()
                 : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(allowedModels));
         scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
         keyQuota = keyQuota == null ? Quota.NONE : keyQuota;

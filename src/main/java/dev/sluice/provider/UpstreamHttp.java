@@ -227,7 +227,7 @@ public final class UpstreamHttp {
             if (reused != null) {
                 Exchange e = new Exchange(reused, true);
                 try {
-                    e.send(request.retainedDuplicate(), timeoutNanos); // the write releases the duplicate
+                    e.send(resendable(request), timeoutNanos); // the write releases the duplicate
                     request.release();
                     return e;
                 } catch (StaleConnection stale) {
@@ -249,6 +249,17 @@ public final class UpstreamHttp {
         } catch (IOException | RuntimeException e) {
             throw transportFailure(e);
         }
+    }
+
+    /**
+     * What goes out on a reused connection, keeping {@code request} whole for a retry on a fresh one: the body is
+     * a retained duplicate (the encoder moves its own indices), the headers are shared, not copied — nothing
+     * writes them once the request is built. {@code retainedDuplicate()} copied both header sets (an empty
+     * trailer set became a new map) for every request.
+     */
+    private static FullHttpRequest resendable(FullHttpRequest request) {
+        return new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                request.content().retainedDuplicate(), request.headers(), request.trailingHeaders());
     }
 
     /** The event loop of the client connection this thread serves, or null (no client request, or another thread). */

@@ -58,8 +58,45 @@ final class ReplyWriter {
     private static void costHeader(Exchange ex, HttpCall call) {
         Double cost = ex.settleBeforeWriting();
         if (cost != null) {
-            call.header(COST, java.math.BigDecimal.valueOf(cost).toPlainString());
+            call.header(COST, plain(cost));
         }
+    }
+
+    /**
+     * {@code BigDecimal.valueOf(d).toPlainString()} (the shortest decimal that reads back as {@code d}, never in
+     * E notation), from {@code Double.toString}'s digits without making the BigDecimal and its strings: a cost is
+     * usually below 0.001, which {@code Double.toString} writes as {@code 3.075E-5}.
+     */
+    static String plain(double d) {
+        if (d == 0 || !Double.isFinite(d)) {
+            return java.math.BigDecimal.valueOf(d).toPlainString(); // "-0.0" becomes "0.0"; NaN and infinities throw
+        }
+        String s = Double.toString(d);
+        int e = s.indexOf('E');
+        if (e < 0) {
+            return s; // no exponent: BigDecimal writes the same digits
+        }
+        int sign = s.charAt(0) == '-' ? 1 : 0;
+        int exponent = Integer.parseInt(s, e + 1, s.length(), 10);
+        // the mantissa is d.ddd: its digits without the point, and the scale of the number they make
+        int fraction = e - (sign + 2);
+        int digits = fraction + 1;
+        int scale = fraction - exponent;
+        StringBuilder out = new StringBuilder(digits + Math.abs(scale) + 3);
+        if (sign == 1) {
+            out.append('-');
+        }
+        if (scale <= 0) {
+            out.append(s, sign, sign + 1).append(s, sign + 2, e);
+            out.repeat('0', -scale);
+        } else if (digits > scale) {
+            int point = digits - scale; // digits before the point
+            out.append(s, sign, sign + 1).append(s, sign + 2, sign + 2 + point - 1).append('.')
+                    .append(s, sign + 2 + point - 1, e);
+        } else {
+            out.append("0.").repeat('0', scale - digits).append(s, sign, sign + 1).append(s, sign + 2, e);
+        }
+        return out.toString();
     }
 
     static void fail(Exchange ex, HttpCall call, SluiceException e) {

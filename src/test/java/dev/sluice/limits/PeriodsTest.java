@@ -29,4 +29,22 @@ class PeriodsTest {
             assertThat(Periods.key(Bucket.Kind.MONTHLY_USD, at(c[0]))).as(c[0]).isEqualTo(c[2]);
         }
     }
+
+    @Test
+    @DisplayName("the time until a day's end is the calendar's, at and around midnight, before 1970 and at random instants")
+    void untilTheEndOfADay() {
+        java.util.Random random = new java.util.Random(3);
+        java.util.List<Long> instants = new java.util.ArrayList<>(java.util.List.of(at("2026-11-23T23:59:59.999Z"),
+                at("2026-11-24T00:00:00Z"), at("2026-11-24T00:00:00.001Z"), at("1969-12-31T23:00:00Z"),
+                at("1970-01-01T00:00:00Z"), at("1960-02-29T00:00:00Z") - 1, 0L, -1L, 1L));
+        for (int i = 0; i < 10_000; i++) {
+            instants.add(random.nextLong(-4_000_000_000_000L, 8_000_000_000_000L));
+        }
+        for (long now : instants) {
+            java.time.LocalDate next = java.time.LocalDate.ofInstant(Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC)
+                    .plusDays(1);
+            long expected = next.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli() - now;
+            assertThat(Periods.untilEnd(Bucket.Kind.DAILY_USD, now)).as("%d", now).isEqualTo(expected);
+        }
+    }
 }

@@ -171,16 +171,43 @@ final class NettyCall extends HttpCall {
         return headers().get(lowerCaseName);
     }
 
+    /**
+     * Built once, on first use, from the decoder's entries as they are: iterating {@code HttpHeaders} as strings
+     * made an entry and a {@code String} of each name, and lower-casing made another; the names clients send
+     * (below) map to constants, any other name is lower-cased as before.
+     */
     @Override
     public Map<String, String> headers() {
         if (headers == null) {
             Map<String, String> m = new HashMap<>(32);
-            for (Map.Entry<String, String> h : request.headers()) {
-                m.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+            java.util.Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence();
+            while (it.hasNext()) {
+                Map.Entry<CharSequence, CharSequence> h = it.next();
+                m.putIfAbsent(lowerCaseName(h.getKey()), h.getValue().toString());
             }
             headers = m;
         }
         return headers;
+    }
+
+    /** Request header names common enough to be made once, lower case. */
+    private static final String[] KNOWN_NAMES = {
+        "host", "content-type", "content-length", "authorization", "user-agent", "accept", "accept-encoding",
+        "connection", "x-request-id", "traceparent", "tracestate", "x-sluice-session", "x-sluice-user",
+        "x-sluice-tags", "x-stainless-lang", "x-stainless-package-version", "x-stainless-os", "x-stainless-arch",
+        "x-stainless-runtime", "x-stainless-runtime-version", "x-stainless-retry-count", "x-stainless-read-timeout",
+        "openai-organization", "openai-project", "accept-language", "sec-fetch-mode", "anthropic-version",
+        "x-api-key", "content-encoding", "transfer-encoding", "expect", "cookie", "origin", "referer"};
+
+    /** {@code name.toString().toLowerCase(Locale.ROOT)}, without a new string for the names above. */
+    static String lowerCaseName(CharSequence name) {
+        int n = name.length();
+        for (String known : KNOWN_NAMES) {
+            if (known.length() == n && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, known)) {
+                return known;
+            }
+        }
+        return name.toString().toLowerCase(Locale.ROOT);
     }
 
     @Override
