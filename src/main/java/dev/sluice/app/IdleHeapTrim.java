@@ -1,11 +1,13 @@
 package dev.sluice.app;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Duration;
-import javax.management.JMException;
-import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code -XX:-ShrinkHeapInSteps} so that happens at once). A busy or already compact gateway is
  * never collected by this, nor one whose heap is mostly live. Off when the JVM runs with {@code -XX:+DisableExplicitGC}.
  *
- * <p>At the same moment the C heap is trimmed ({@code jcmd System.trim_native_heap}, glibc's
- * {@code malloc_trim}): ONNX Runtime, the tokenizers and SQLite free what they used under load, but
+ * <p>At the same moment the C heap is trimmed (glibc's {@code malloc_trim}, what {@code jcmd
+ * System.trim_native_heap} calls): ONNX Runtime, the tokenizers and SQLite free what they used under load, but
  * glibc keeps freed pages of its per-thread arenas resident; after the demo's traffic that was ~27 MB.
  * The trim takes a few milliseconds and happens only here, when the gateway has gone idle (a periodic
  * {@code -XX:TrimNativeHeapInterval} would also run under load).
@@ -86,19 +88,43 @@ final class IdleHeapTrim implements Module {
     }
 
     /**
-     * glibc's {@code malloc_trim} through the JVM's diagnostic command; what the JVM said, or null where there is
-     * no such command (a runtime without {@code jdk.management}). Without glibc the JVM says so and does nothing.
+     * glibc's {@code malloc_trim(0)}, called directly (FFM), as the JVM's {@code System.trim_native_heap} command does;
+     * what happened, or null when it could not be called. Where the C library has no {@code malloc_trim} (musl,
+     * macOS) it says so and does nothing, like the command.
+     *
+     * <p>Not through the command's MBean: reaching it builds the platform MBean server on first use (~240 classes in
+     * a running gateway: JMX, every platform MXBean, JFR's MXBean and the descriptors of every diagnostic command,
+     * which parses JFR's .jfc files), ~100 ms of CPU on this thread, and its code ran through JDK methods the request
+     * path had compiled for other types (ThreadLocal, HashMap, ByteBuffer, TimSort): ~40-80 uncommon traps, and those
+     * methods recompiled when traffic came back (bench/README.md, "Session 9: the JIT in steady state").
      */
     static String trimNativeHeap() {
         try {
-            String out = String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "systemTrimNativeHeap",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()})).strip();
+            MethodHandle trim = MallocTrim.HANDLE;
+            if (trim == null) {
+                LOG.debug("idle: no malloc_trim in this C library, native heap not trimmed");
+                return "malloc_trim: not in this C library (not glibc), native heap not trimmed";
+            }
+            int released = (int) trim.invokeExact(0L);
+            String out = released == 1 ? "malloc_trim: memory released to the system" : "malloc_trim: nothing to release";
             LOG.debug("idle: {}", out);
             return out;
-        } catch (JMException | RuntimeException e) {
+        } catch (Throwable e) {
             LOG.debug("idle: native heap not trimmed: {}", e.toString());
             return null;
+        }
+    }
+
+    /** {@code int malloc_trim(size_t pad)}, looked up when first needed; null where the C library has none. */
+    private static final class MallocTrim {
+        static final MethodHandle HANDLE = find();
+
+        private static MethodHandle find() {
+            Linker linker = Linker.nativeLinker();
+            return linker.defaultLookup().find("malloc_trim")
+                    .map(address -> linker.downcallHandle(address,
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)))
+                    .orElse(null);
         }
     }
 
