@@ -109,7 +109,9 @@ final class IdleHeapTrim implements Module {
             String out = released == 1 ? "malloc_trim: memory released to the system" : "malloc_trim: nothing to release";
             LOG.debug("idle: {}", out);
             return out;
-        } catch (Throwable e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) { // invokeExact's checked Throwable; the handle's lookup failing (no native access) is an Error
             LOG.debug("idle: native heap not trimmed: {}", e.toString());
             return null;
         }
