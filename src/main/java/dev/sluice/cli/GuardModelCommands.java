@@ -42,8 +42,13 @@ final class GuardModelCommands {
             description = "Train an n-gram model on the train split of the public sets, pick its operating point on val, write it.")
     static final class TrainModel implements Callable<Integer> {
         @Option(names = "--task", defaultValue = "injection", description = "injection, injection-head (the embedding head of"
-                + " the user-turn cascade, over the shipped user-turn model; train it after injection), toxicity-offensive or toxicity-hate")
+                + " the user-turn cascade, over the shipped user-turn model; train it after injection), injection-tuned (the cascade"
+                + " settings for an encoder fine-tuned by tools/guard-tune: --tuned-weights), toxicity-offensive or toxicity-hate")
         String task;
+
+        @Option(names = "--tuned-weights", description = "injection-tuned: the weights file written by tools/guard-tune"
+                + " (default: the shipped one).")
+        Path tunedWeights;
 
         @Option(names = "--data", description = "Folder made by tools/guard-data/public_sets.py.")
         Path data;
@@ -117,6 +122,20 @@ final class GuardModelCommands {
                         g.operatingPoint(), target);
                 return 0;
             }
+            if (task.equals("injection-tuned")) {
+                dev.sluice.guard.injection.TunedInjectionEncoder encoder = tunedWeights == null
+                        ? dev.sluice.guard.injection.TunedInjectionEncoder.load()
+                        : dev.sluice.guard.injection.TunedInjectionEncoder.read(tunedWeights);
+                com.fasterxml.jackson.databind.node.ObjectNode settings = dev.sluice.guard.eval.TunedTraining.choose(dir,
+                        InjectionModel.load(), encoder, System.out::println);
+                Path target = out != null ? out : Path.of("src/main/resources" + dev.sluice.guard.injection.InjectionCascade.TUNED_RESOURCE);
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                Files.writeString(target, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(settings) + "\n");
+                System.out.printf("chose the tuned cascade in %.1f s, n-gram weight %.1f, operating point %.4f -> %s%n",
+                        (System.nanoTime() - start) / 1e9, settings.get("ngram_weight").asDouble(),
+                        settings.get("operating_point").asDouble(), target);
+                return 0;
+            }
             if (task.equals("injection-head")) {
                 LinearTextModel user = InjectionModel.load();
                 com.fasterxml.jackson.databind.node.ObjectNode head = dev.sluice.guard.eval.HeadTraining.train(dir, user,
@@ -185,6 +204,17 @@ final class GuardModelCommands {
                 + " instead of the shipped one.")
         Path headFile;
 
+        @Option(names = "--tuned", description = "Injection: the last column reads user turns through the fine-tuned encoder's"
+                + " cascade (tuned: true) instead of the embedding head's.")
+        boolean tuned;
+
+        @Option(names = "--tuned-weights", description = "With --tuned: this weights file (tools/guard-tune) instead of the shipped one.")
+        Path tunedWeights;
+
+        @Option(names = "--tuned-cascade", description = "With --tuned: these cascade settings (train-model --task injection-tuned)"
+                + " instead of the shipped ones.")
+        Path tunedCascade;
+
         @Option(names = "--scores", description = "Injection: also write every row's scores (split, source, kind, label, channel, default"
                 + " score, score with the head, text) to this file, for breakdowns such as per language.")
         Path scoresFile;
@@ -218,10 +248,18 @@ final class GuardModelCommands {
                 dev.sluice.embed.Embedder embedder = new dev.sluice.embed.Embedder();
                 dev.sluice.guard.injection.InjectionCascade cascade;
                 try {
-                    cascade = headFile == null ? dev.sluice.guard.injection.InjectionCascade.load(model, embedder)
-                            : dev.sluice.guard.injection.InjectionCascade.fromJson(Json.MAPPER.readTree(headFile.toFile()), model, embedder);
+                    if (tuned) {
+                        dev.sluice.guard.injection.TunedInjectionEncoder encoder = tunedWeights == null
+                                ? dev.sluice.guard.injection.TunedInjectionEncoder.load()
+                                : dev.sluice.guard.injection.TunedInjectionEncoder.read(tunedWeights);
+                        cascade = tunedCascade == null ? dev.sluice.guard.injection.InjectionCascade.loadTuned(model, encoder)
+                                : dev.sluice.guard.injection.InjectionCascade.withReader(Json.MAPPER.readTree(tunedCascade.toFile()), model, encoder);
+                    } else {
+                        cascade = headFile == null ? dev.sluice.guard.injection.InjectionCascade.load(model, embedder)
+                                : dev.sluice.guard.injection.InjectionCascade.fromJson(Json.MAPPER.readTree(headFile.toFile()), model, embedder);
+                    }
                 } catch (java.io.IOException e) {
-                    System.err.println("error: cannot read " + headFile + ": " + e.getMessage());
+                    System.err.println("error: cannot read the cascade's files: " + e.getMessage());
                     return 2;
                 }
                 InjectionScanner docsToo = new InjectionScanner(true, () -> model, () -> docModel, null);
@@ -236,11 +274,13 @@ final class GuardModelCommands {
                         new GroupedScores.Detector("rules (baseline)", r -> ModelTraining.rulesScore(r) >= 0.5),
                         new GroupedScores.Detector("model", r -> (r.channel().equals("document") ? docModel.scoreDocument(r.text()) : model.score(r.text())) >= 0.5),
                         new GroupedScores.Detector("rules+model (default)", r -> dflt.applyAsDouble(r) >= 0.5),
-                        new GroupedScores.Detector("rules+model+head", r -> head.applyAsDouble(r) >= 0.5))).table());
+                        new GroupedScores.Detector(tuned ? "rules+model+tuned" : "rules+model+head", r -> head.applyAsDouble(r) >= 0.5))).table());
                 System.out.println("  default: user turns through the n-gram model, documents and tool results through the document model at"
                         + " its operating point " + String.format(java.util.Locale.ROOT, "%.4f", docModel.documentOperatingPoint())
-                        + "; +head (head: true): user turns through the cascade (the n-grams, and from n-gram probability "
-                        + cascade.band() + " the embedding head).");
+                        + (tuned ? "; +tuned (tuned: true): user turns through the cascade (the n-grams, and from n-gram probability "
+                        + cascade.band() + " the fine-tuned MiniLM encoder, n-gram weight " + cascade.ngramWeight() + ")."
+                        : "; +head (head: true): user turns through the cascade (the n-grams, and from n-gram probability "
+                        + cascade.band() + " the embedding head)."));
                 if (scoresFile != null) {
                     try (java.io.PrintWriter w = new java.io.PrintWriter(Files.newBufferedWriter(scoresFile))) {
                         for (PublicSets.Row r : rows) {

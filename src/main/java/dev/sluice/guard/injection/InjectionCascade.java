@@ -24,14 +24,21 @@ import java.io.UncheckedIOException;
  */
 public final class InjectionCascade {
     public static final String RESOURCE = "/dev/sluice/guard/injection-head.json";
+    /** The cascade's settings with the fine-tuned encoder ({@link TunedInjectionEncoder}) as the second reader ({@code tuned: true}). */
+    public static final String TUNED_RESOURCE = "/dev/sluice/guard/injection-tuned.json";
+
+    /** The second reader of the uncertain user turns: a probability 0..1 that the text is an injection. */
+    public interface Reader {
+        double rawScore(String text);
+    }
 
     private final LinearTextModel model;
-    private final InjectionClassifier head;
+    private final Reader head;
     private final double ngramWeight;
     private final double band;
     private final double operatingPoint;
 
-    public InjectionCascade(LinearTextModel model, InjectionClassifier head, double ngramWeight, double band,
+    public InjectionCascade(LinearTextModel model, Reader head, double ngramWeight, double band,
                             double operatingPoint) {
         if (!(ngramWeight > 0 && ngramWeight <= 1) || !(band >= 0 && band < 1) || !(operatingPoint > 0 && operatingPoint < 1)) {
             throw new IllegalArgumentException("bad cascade settings: weight " + ngramWeight + ", band " + band
@@ -54,6 +61,24 @@ public final class InjectionCascade {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The shipped settings with the fine-tuned encoder as the second reader ({@code tuned: true}). */
+    public static InjectionCascade loadTuned(LinearTextModel model, TunedInjectionEncoder encoder) {
+        try (InputStream in = InjectionCascade.class.getResourceAsStream(TUNED_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the tuned cascade's settings are missing from the jar: " + TUNED_RESOURCE);
+            }
+            return withReader(Json.MAPPER.readTree(in), model, encoder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A cascade with the settings ({@code ngram_weight}, {@code band}, {@code operating_point}) of {@code json} and any reader. */
+    public static InjectionCascade withReader(JsonNode json, LinearTextModel model, Reader reader) {
+        return new InjectionCascade(model, reader, json.get("ngram_weight").asDouble(), json.get("band").asDouble(),
+                json.get("operating_point").asDouble());
     }
 
     public static InjectionCascade fromJson(JsonNode json, LinearTextModel model, Embedder embedder) {

@@ -19,7 +19,7 @@ import java.util.Map;
  * and the highest window counts (an injection hidden in the middle of a document). Scores are
  * cached by text, since conversations resend the same turns.
  */
-public final class InjectionClassifier {
+public final class InjectionClassifier implements InjectionCascade.Reader {
     public static final String RESOURCE = "/dev/sluice/guard/injection-classifier.json";
     private static final int WINDOW = 1000;
     private static final int STEP = 800;
@@ -77,6 +77,7 @@ public final class InjectionClassifier {
     }
 
     /** The highest window probability of {@code text}, read through case and look-alike folding. */
+    @Override
     public double rawScore(String raw) {
         String text = Folded.fold(raw);
         String key = TextKey.of(text);

@@ -18,8 +18,19 @@ public final class InjectionScannerType {
      * @param modelDocuments also run the model on tool results and context documents
      * @param head       user turns the n-gram model is unsure of are also read by the embedding head ({@link InjectionCascade})
      * @param classifier also score with the embedding classifier
+     * @param tuned      as {@code head}, with all-MiniLM-L6-v2 fine-tuned as the classifier ({@link TunedInjectionEncoder})
+     *                   instead of the frozen embeddings' logistic head; wins over {@code head}
      */
-    public record Options(boolean heuristics, boolean model, boolean modelDocuments, boolean head, boolean classifier) {}
+    public record Options(boolean heuristics, boolean model, boolean modelDocuments, boolean head, boolean classifier,
+                          boolean tuned) {}
+
+    /**
+     * Whether user turns go through the fine-tuned encoder's cascade when a policy does not say: off. Run s9-1 (README):
+     * 83.6% of 1,495 public test attacks at 0.57% of 4,223 benign texts (default 79.4% / 0.71%, head 81.9% / 0.66%),
+     * but 8 of the authored held-out split's 130 benign prompts flagged (6.2%, over issue 8's 5%). Like the head, it
+     * costs a MiniLM pass per window of the user turns in the n-gram band (~260-360 ms of CPU for a 4 KB prompt).
+     */
+    static final boolean DEFAULT_TUNED = false;
 
     /**
      * Whether user turns go through the cascade when a policy does not say: off. On the public test split it
@@ -41,15 +52,19 @@ public final class InjectionScannerType {
     static final boolean DEFAULT_MODEL_DOCUMENTS = true;
 
     public static final ScannerType<Options> TYPE = ScannerType.of("prompt_injection",
-                    new OptionsSchema<>(Options.class, Set.of("heuristics", "model", "model_documents", "head", "classifier"),
+                    new OptionsSchema<>(Options.class, Set.of("heuristics", "model", "model_documents", "head", "classifier", "tuned"),
                             node -> new Options(node.bool("heuristics", true), node.bool("model", DEFAULT_MODEL),
                                     node.bool("model_documents", DEFAULT_MODEL_DOCUMENTS), node.bool("head", DEFAULT_HEAD),
-                                    node.bool("classifier", false))),
+                                    node.bool("classifier", false), node.bool("tuned", DEFAULT_TUNED))),
                     (options, resources) -> new InjectionScanner(options.heuristics(),
                             options.model() ? resources.lazy(InjectionModel.RESOURCE, InjectionModel::load) : null,
                             options.model() && options.modelDocuments()
                                     ? resources.lazy(InjectionModel.DOCUMENTS_RESOURCE, InjectionModel::loadDocuments) : null,
-                            options.model() && options.head()
+                            options.model() && options.tuned()
+                                    ? resources.lazy(TunedInjectionEncoder.class, () -> InjectionCascade.loadTuned(
+                                            resources.lazy(InjectionModel.RESOURCE, InjectionModel::load).get(),
+                                            TunedInjectionEncoder.load()))
+                                    : options.model() && options.head()
                                     ? resources.lazy(InjectionCascade.class, () -> InjectionCascade.load(
                                             resources.lazy(InjectionModel.RESOURCE, InjectionModel::load).get(), resources.embedder().get()))
                                     : null,

