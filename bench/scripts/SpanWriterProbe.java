@@ -15,6 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * SQLite store that already holds PREFILL requests, batches of BATCH rows in one transaction as BatchWriter sends them.
  * Random trace ids, as the gateway makes them. Settings tried on the writer's connection: -Dpragmas="cache_size=-32000;..."
  * run: java -cp target/sluice.jar [-Dprefill=100000 -Dn=30000 -Dbatch=512 -Dpragmas=...] bench/scripts/SpanWriterProbe.java DIR
+ * -Dfold=true: the four stage spans in the root's row (V62); with -DfoldAttempt=true the attempt too (session 9: one row a
+ * request). (Until session 9, -Dfold also added the attempt's row twice, the second skipped by ON CONFLICT.)
  */
 public class SpanWriterProbe {
     static final String ROOT_ATTRS = "{\"sluice.key.id\":\"key_eaim3kf4sg\",\"gen_ai.operation.name\":\"chat\",\"gen_ai.request.model\":\"gpt-4o-mini\",\"sluice.stream\":false,\"gen_ai.request.temperature\":0.0,\"gen_ai.output.type\":\"text\",\"sluice.request_id\":\"req_e6a3827938f44814ffffffff87879616\",\"http.response.status_code\":200,\"gen_ai.provider.name\":\"sim\",\"gen_ai.response.model\":\"gpt-4o-mini\",\"gen_ai.response.id\":\"chatcmpl-lIyR1WfGh8YEDti23Kg2xNsf\",\"gen_ai.response.finish_reasons\":[\"stop\"],\"gen_ai.usage.input_tokens\":21,\"gen_ai.usage.output_tokens\":46,\"sluice.cost_usd\":3.0749999999999995E-5,\"sluice.attempts\":1,\"sluice.ttft_ms\":1}";
@@ -55,7 +57,11 @@ public class SpanWriterProbe {
                     + "\",\"sluice.LimitStage\",3000,1311000,0],[\"" + prompts + "\",\"" + auth + "\",\"sluice.PromptStage\",2000,1312000,0],[\""
                     + auth + "\",\"" + root + "\",\"sluice.AuthStage\",1000,1313000,0]]";
             String attrs = ROOT_ATTRS.replace("req_e6a3827938f44814ffffffff87879616", rid);
-            out.add(new SpanRecord(t, attempt, route, "chat gpt-4o-mini", "client", s + 5000, s + 1300000, "unset", null, "sluice", null, null, null, CLIENT_ATTRS, null, null));
+            if (Boolean.getBoolean("foldAttempt")) { // session 9: the attempt in the root's row too, its attributes as indexes into the root's
+                out.removeLast();
+                stages = stages.substring(0, stages.length() - 1) + ",[\"" + attempt + "\",\"" + route
+                        + "\",\"chat gpt-4o-mini\",5000,1300000,0,\"client\",[1,8,2,10,9,11,12,13]]]";
+            }
             out.add(STAGES == null ? new SpanRecord(t, root, null, "chat gpt-4o-mini", "server", s, s + 1320000, "unset", null, "sluice", null, rid, null, attrs, stages, null)
                     : stagesRow(t, root, s, rid, attrs, stages));
             return;

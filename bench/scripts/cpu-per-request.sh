@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # CPU µs per request of one gateway under wrk (quick A/B of two jars: run alternately), and with CONNS=1 the
 # p50/p90/p99 at concurrency 1 (wrk -t1 -c1 --latency).
-# usage: [CONNS=16] SIM=<simulator port> OUT=<dir> bench/scripts/cpu-per-request.sh JAR default|notokens|notrace|off PORT
+# usage: [CONNS=16] SIM=<simulator port> OUT=<dir> bench/scripts/cpu-per-request.sh JAR default|notokens|notrace|bare|off PORT
+# Variants: default = auth, limits (rpm, tpm, concurrency, daily budget), request log, tracing (to the store);
+#   notrace = default without tracing (the request log still on); bare = default without tracing and without the
+#   request log (-Dsluice.bench.no_request_log=true, a measurement switch: what issue 15's "tracing + request log"
+#   target is priced against); notokens = default with limits by rpm and concurrency only; off = no auth, no limits,
+#   no tracing (the request log still on).
 # (start the simulator first: java -jar JAR sim --port <simulator port>; WARM / DUR seconds, defaults 25 / 20)
 # RATE=<req/s>: paced instead of saturating: each connection waits CONNS/RATE s between requests (wrk's Lua delay();
 #   the rate reached is a little lower, by the response time; the CPU is divided by the requests actually answered).
@@ -19,7 +24,7 @@ J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 W=${OUT:-/tmp/cpu}/$VAR-$PORT; rm -rf $W; mkdir -p $W
 AUTH="auth: {enabled: true, admin_key: sk-admin-bench-123456789}"; LIM='limits:
   key: {rpm: 1000000000, tpm: 2000000000, concurrency: 100000, daily_usd: 1000000}'; TR=true
-case $VAR in notrace) TR=false;; off) AUTH="auth: {enabled: false}"; LIM=""; TR=false;; notokens) LIM='limits:
+case $VAR in notrace) TR=false;; bare) TR=false; EXTRA="$EXTRA -Dsluice.bench.no_request_log=true";; off) AUTH="auth: {enabled: false}"; LIM=""; TR=false;; notokens) LIM='limits:
   key: {rpm: 1000000000, concurrency: 100000}';; esac
 cat > $W/c.yaml <<Y
 server: {host: 127.0.0.1, port: $PORT, max_connections_per_ip: 0}

@@ -215,9 +215,17 @@ final class StoreModule implements Module {
         return erasure;
     }
 
+    /**
+     * The request logger; with the system property {@value #NO_REQUEST_LOG} set to {@code true}, one that records
+     * nothing. That property is a measurement switch, not a feature (spend read back at a restart, analytics and the
+     * dashboard need the log): {@code bench/scripts/cpu-per-request.sh}'s {@code bare} variant uses it to price
+     * tracing and the request log together against neither (issue 15's target).
+     */
     RequestLogger requestLogger() {
-        return new RequestLogger(writers.requestLog());
+        return new RequestLogger(Boolean.getBoolean(NO_REQUEST_LOG) ? null : writers.requestLog());
     }
+
+    static final String NO_REQUEST_LOG = "sluice.bench.no_request_log";
 
     /** Waits until every queued record is stored; false when one writer did not finish in time. */
     boolean flush(long timeoutMillis) {

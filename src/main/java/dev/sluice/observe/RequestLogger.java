@@ -18,12 +18,16 @@ import java.util.Locale;
 public final class RequestLogger implements Exchange.CompletionListener {
     private final BatchWriter<RequestRecord> writer;
 
+    /** @param writer where the records go; null: nowhere (a measurement of the gateway without its request log) */
     public RequestLogger(BatchWriter<RequestRecord> writer) {
         this.writer = writer;
     }
 
     @Override
     public void completed(Exchange ex) {
+        if (writer == null) {
+            return;
+        }
         Usage usage = ex.usage();
         Usage saved = ex.cacheSavedUsage();
         PromptUse prompt = ex.prompt();

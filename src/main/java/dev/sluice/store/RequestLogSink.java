@@ -12,11 +12,7 @@ import java.util.List;
  * the spend read back at a restart counts every request once.
  */
 public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
-    /** uids looked up per statement: one statement (prepared once) for every batch, NULL-padded. */
-    private static final int LOOKUP = 64;
-    private static final String STORED = "SELECT uid FROM request_log WHERE ts >= ? AND ts <= ? AND uid IN ("
-            + String.join(", ", java.util.Collections.nCopies(LOOKUP, "?")) + ")";
-    /** SQLite: the look-up, the insert and the rollups' upserts, prepared once per connection. */
+    /** SQLite: the insert and the rollups' upserts, prepared once per connection. */
     private final Statements statements = new Statements();
 
     private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
@@ -30,24 +26,29 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
     /**
      * Inserts the rows not stored yet and adds exactly those to the rollups ({@link Rollups}), in the
      * writer's transaction: a batch retried after a failed commit, or a spill file replayed twice, counts
-     * each request once in the rollups as in the log. The rows already stored are found by uid first (the
-     * insert's update counts cannot say which rows it skipped once the driver rewrites a batch into one
-     * multi-row statement); uids are random per record and one writer owns its records, so no other
-     * transaction inserts the same uid meanwhile.
+     * each request once in the rollups as in the log. Which rows were new is what the insert says: SQLite's
+     * driver runs a batch row by row and reports each row's update count (0: its uid was stored already, the
+     * {@code ON CONFLICT DO NOTHING} skipped it), as the span writer reads them; PostgreSQL's
+     * {@code RETURNING uid}. (Until session 9 SQLite looked the batch's uids up first, one more statement a
+     * batch and an index probe a row.)
      */
     @Override
     public void insert(Connection c, List<RequestRecord> batch) throws SQLException {
-        if (Rollups.postgres(c)) {
+        if (postgres == null) {
+            postgres = Rollups.postgres(c);
+        }
+        if (postgres) {
             Rollups.apply(c, insertReturning(c, batch));
             return;
         }
-        List<RequestRecord> fresh = notStored(statements.get(c, STORED), batch);
+        List<RequestRecord> fresh = write(statements.get(c, INSERT), batch);
         if (fresh.isEmpty()) {
             return;
         }
-        write(statements.get(c, INSERT), fresh);
         Rollups.apply(c, fresh, statements);
     }
+
+    private volatile Boolean postgres;
 
     /**
      * PostgreSQL: the whole batch in one statement, one array per column ({@code unnest}: one plan whatever the
@@ -116,45 +117,21 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
         UNNEST_INSERT = sql.append(") ON CONFLICT DO NOTHING RETURNING uid").toString();
     }
 
-    /** The records of the batch whose uid is not in the log yet (and each uid once). */
-    private static List<RequestRecord> notStored(PreparedStatement ps, List<RequestRecord> batch) throws SQLException {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (RequestRecord r : batch) {
-            min = Math.min(min, r.ts());
-            max = Math.max(max, r.ts());
-        }
-        java.util.Set<String> stored = new java.util.HashSet<>();
-        ps.setLong(1, min);
-        ps.setLong(2, max);
-        for (int from = 0; from < batch.size(); from += LOOKUP) {
-            for (int i = 0; i < LOOKUP; i++) {
-                int at = from + i;
-                // a NULL in the IN list matches nothing
-                ps.setString(i + 3, at < batch.size() ? batch.get(at).uid() : null);
-            }
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    stored.add(rs.getString(1));
-                }
-            }
-        }
-        List<RequestRecord> fresh = new java.util.ArrayList<>(batch.size());
-        for (RequestRecord r : batch) {
-            if (stored.add(r.uid())) {
-                fresh.add(r);
-            }
-        }
-        return fresh;
-    }
-
-    private static void write(PreparedStatement ps, List<RequestRecord> batch) throws SQLException {
-        Statements.runBatch(ps, () -> {
+    /** Runs the inserts; returns the records stored by them (not those whose uid was stored already), in batch order. */
+    private static List<RequestRecord> write(PreparedStatement ps, List<RequestRecord> batch) throws SQLException {
+        int[] counts = Statements.runBatch(ps, () -> {
             for (RequestRecord r : batch) {
                 bind(ps, r);
                 ps.addBatch();
             }
         });
+        List<RequestRecord> stored = new java.util.ArrayList<>(batch.size());
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                stored.add(batch.get(i));
+            }
+        }
+        return stored;
     }
 
     /**

@@ -249,9 +249,93 @@ public final class Rollups {
                 ttft[bucket(r.ttftMs())]++;
             }
         }
+
+        /** Adds another cell's sums (every column adds: counts, tokens, cost, histogram buckets). */
+        void add(Cell other) {
+            requests += other.requests;
+            tokensIn += other.tokensIn;
+            tokensOut += other.tokensOut;
+            cost += other.cost;
+            for (int k = 0; k < BUCKETS; k++) {
+                latency[k] += other.latency[k];
+                ttft[k] += other.ttft[k];
+            }
+        }
     }
 
     private record CellKey(long ts, List<String> dims) {}
+
+    /**
+     * The finest cells: a minute and every dimension any level has ({@link #FULL}: each level's dimensions are a
+     * subset, each level's width a multiple of a minute). Every level's cells are sums of these, exactly as if
+     * summed from the records, so each record is looked at once rather than once per level (16 dimension arrays,
+     * keys and hash look-ups a record before session 9).
+     */
+    private static final List<String> FINEST = FULL;
+    /** For each level, the index in {@link #FINEST} of each of its dimensions. */
+    private static final Map<Level, int[]> PICK = new java.util.IdentityHashMap<>();
+
+    static {
+        for (Level level : LEVELS) {
+            int[] pick = new int[level.dims().size()];
+            for (int i = 0; i < pick.length; i++) {
+                pick[i] = FINEST.indexOf(level.dims().get(i));
+                if (pick[i] < 0 || level.widthMillis() % MINUTE_MS != 0) {
+                    throw new IllegalStateException(level.table() + " is not a sum of minute cells of " + FINEST);
+                }
+            }
+            PICK.put(level, pick);
+        }
+    }
+
+    /** The records summed into minute cells of every dimension. */
+    private static List<Cell> finest(List<RequestRecord> records) {
+        Map<CellKey, Cell> cells = new HashMap<>();
+        for (RequestRecord r : records) {
+            long ts = Math.floorDiv(r.ts(), MINUTE_MS) * MINUTE_MS;
+            String[] dims = new String[FINEST.size()];
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = dimension(FINEST.get(i), r);
+            }
+            cells.computeIfAbsent(new CellKey(ts, Arrays.asList(dims)), k -> new Cell(ts, dims)).add(r);
+        }
+        return new ArrayList<>(cells.values());
+    }
+
+    /** A level's cells, summed from the finest ones, in one order for every writer (so two cannot deadlock). */
+    private static List<Cell> cells(Level level, List<Cell> finest) {
+        int[] pick = PICK.get(level);
+        if (pick == null) {
+            throw new IllegalArgumentException("not a level: " + level);
+        }
+        List<Cell> sorted;
+        if (finest.size() == 1) {
+            Cell f = finest.get(0);
+            Cell cell = new Cell(Math.floorDiv(f.ts, level.widthMillis()) * level.widthMillis(), pickDims(f, pick));
+            cell.add(f);
+            sorted = List.of(cell);
+        } else {
+            Map<CellKey, Cell> cells = new HashMap<>();
+            for (Cell f : finest) {
+                long ts = Math.floorDiv(f.ts, level.widthMillis()) * level.widthMillis();
+                String[] dims = pickDims(f, pick);
+                cells.computeIfAbsent(new CellKey(ts, Arrays.asList(dims)), k -> new Cell(ts, dims)).add(f);
+            }
+            sorted = new ArrayList<>(cells.values());
+            // one order for every writer, so two instances upserting the same cells cannot deadlock
+            // (a plain lambda for the AOT cache: Comparator's combinators are spun at every start)
+            sorted.sort((x, y) -> x.ts != y.ts ? Long.compare(x.ts, y.ts) : Arrays.compare(x.dims, y.dims));
+        }
+        return sorted;
+    }
+
+    private static String[] pickDims(Cell finest, int[] pick) {
+        String[] dims = new String[pick.length];
+        for (int i = 0; i < pick.length; i++) {
+            dims[i] = finest.dims[pick[i]];
+        }
+        return dims;
+    }
 
     /** Adds newly stored rows to every level, on the writer's connection, inside its transaction. */
     static void apply(Connection c, List<RequestRecord> stored) throws SQLException {
@@ -266,25 +350,14 @@ public final class Rollups {
             return;
         }
         boolean postgres = postgres(c);
+        List<Cell> finest = finest(stored);
         List<String> json = new ArrayList<>(LEVELS.size());
         for (Level level : LEVELS) {
-            Map<CellKey, Cell> cells = new HashMap<>();
-            for (RequestRecord r : stored) {
-                long ts = Math.floorDiv(r.ts(), level.widthMillis()) * level.widthMillis();
-                String[] dims = new String[level.dims().size()];
-                for (int i = 0; i < dims.length; i++) {
-                    dims[i] = dimension(level.dims().get(i), r);
-                }
-                cells.computeIfAbsent(new CellKey(ts, Arrays.asList(dims)), k -> new Cell(ts, dims)).add(r);
-            }
-            List<Cell> sorted = new ArrayList<>(cells.values());
-            // one order for every writer, so two instances upserting the same cells cannot deadlock
-            // (a plain lambda for the AOT cache, as BUILD_ORDER's)
-            sorted.sort((a, b) -> a.ts != b.ts ? Long.compare(a.ts, b.ts) : Arrays.compare(a.dims, b.dims));
+            List<Cell> sorted = cells(level, finest);
             if (postgres) {
                 json.add(json(level, sorted));
             } else {
-                upsertRows(statements.get(c, upsert(level)), level, sorted);
+                upsertSparse(c, statements, level, sorted);
             }
         }
         if (postgres) {
@@ -300,6 +373,102 @@ public final class Rollups {
 
     static boolean postgres(Connection c) throws SQLException {
         return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
+    }
+
+    /** Distinct sparse upserts (level and non-empty histogram buckets) kept before falling back to the full one. */
+    private static final int SPARSE_SHAPES = 256;
+    private static final Map<String, String> SPARSE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * SQLite: one upsert per cell naming only the histogram buckets the cell has counts in (a batch's cell has a few
+     * of the 128; the table's default 0 fills the rest on insert, and an update leaves them as they are), instead of
+     * binding and adding 128 buckets, most of them 0: far fewer parameters bound through JNI and columns summed
+     * by SQLite per cell. The statement of each shape is kept; past {@value #SPARSE_SHAPES} shapes, the full upsert.
+     */
+    private static void upsertSparse(Connection c, Statements statements, Level level, List<Cell> cells)
+            throws SQLException {
+        for (Cell cell : cells) {
+            long latencyMask = mask(cell.latency);
+            long ttftMask = mask(cell.ttft);
+            String sql = sparseUpsert(level, latencyMask, ttftMask);
+            if (sql == null) {
+                upsertRows(statements.get(c, upsert(level)), level, List.of(cell));
+                continue;
+            }
+            PreparedStatement ps = statements.get(c, sql);
+            int i = 1;
+            ps.setLong(i++, cell.ts);
+            for (int d = 0; d < cell.dims.length; d++) {
+                if (level.dims().get(d).equals("status")) {
+                    ps.setInt(i++, Integer.parseInt(cell.dims[d]));
+                } else {
+                    ps.setString(i++, cell.dims[d]);
+                }
+            }
+            ps.setLong(i++, cell.requests);
+            ps.setLong(i++, cell.tokensIn);
+            ps.setLong(i++, cell.tokensOut);
+            ps.setDouble(i++, cell.cost);
+            for (int k = 0; k < BUCKETS; k++) {
+                if (cell.latency[k] != 0) {
+                    ps.setLong(i++, cell.latency[k]);
+                }
+            }
+            for (int k = 0; k < BUCKETS; k++) {
+                if (cell.ttft[k] != 0) {
+                    ps.setLong(i++, cell.ttft[k]);
+                }
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Bit k set when bucket k holds a count (BUCKETS is 64). */
+    private static long mask(long[] histogram) {
+        long m = 0;
+        for (int k = 0; k < BUCKETS; k++) {
+            if (histogram[k] != 0) {
+                m |= 1L << k;
+            }
+        }
+        return m;
+    }
+
+    /** The upsert of a level naming only these buckets; null once {@value #SPARSE_SHAPES} shapes are kept. */
+    private static String sparseUpsert(Level level, long latencyMask, long ttftMask) {
+        String key = level.table() + ':' + Long.toHexString(latencyMask) + ':' + Long.toHexString(ttftMask);
+        String sql = SPARSE.get(key);
+        if (sql != null || SPARSE.size() >= SPARSE_SHAPES) {
+            return sql;
+        }
+        List<String> keys = new ArrayList<>();
+        keys.add("ts");
+        keys.addAll(level.columns());
+        List<String> values = new ArrayList<>(List.of("requests", "tokens_in", "tokens_out", "cost_usd"));
+        for (int k = 0; k < BUCKETS; k++) {
+            if ((latencyMask & (1L << k)) != 0) {
+                values.add("l" + k);
+            }
+        }
+        for (int k = 0; k < BUCKETS; k++) {
+            if ((ttftMask & (1L << k)) != 0) {
+                values.add("t" + k);
+            }
+        }
+        StringBuilder b = new StringBuilder("INSERT INTO ").append(level.table()).append(" (")
+                .append(String.join(", ", keys)).append(", ").append(String.join(", ", values)).append(") VALUES (");
+        for (int i = 0; i < keys.size() + values.size(); i++) {
+            b.append(i == 0 ? "?" : ", ?");
+        }
+        b.append(") ON CONFLICT (").append(String.join(", ", keys)).append(") DO UPDATE SET ");
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            b.append(i == 0 ? "" : ", ").append(v).append(" = ").append(level.table()).append('.').append(v)
+                    .append(" + excluded.").append(v);
+        }
+        String built = b.toString();
+        String raced = SPARSE.putIfAbsent(key, built);
+        return raced != null ? raced : built;
     }
 
     /** SQLite: one upsert per cell (local calls, no round trips). */
@@ -402,10 +571,12 @@ public final class Rollups {
         return sql.toString();
     }
 
-    private static final Map<Level, String> UPSERTS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** By table name (a record's hash would hash its dimension list at every batch). */
+    private static final Map<String, String> UPSERTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String upsert(Level level) {
-        return UPSERTS.computeIfAbsent(level, l -> {
+        return UPSERTS.computeIfAbsent(level.table(), t -> {
+            Level l = level;
             List<String> keys = new ArrayList<>();
             keys.add("ts");
             keys.addAll(l.columns());

@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * A span that does not fit this shape (another attribute, an event, an error, a team other than the root's) is
  * stored as its own row, as before; so are every span of a client's (OTLP) trace and every span of a database
  * written before V62.
+ *
+ * <p>An upstream attempt's span (kind client, status unset, no event) whose every attribute is also the root's, with
+ * the same value — a request answered by its first attempt — is stored there too (session 9), as
+ * {@code [span_id, parent_span_id, name, start, end, team, "client", [i, j, ...]]}: its attributes are the root's
+ * attributes at those indexes, in that order, their JSON text copied from the root's. That saves the second of a chat
+ * request's two rows (and writing its model, provider, response id, finish reasons and usage twice).
  */
 public final class StageSpans {
     private static final Logger LOG = LoggerFactory.getLogger(StageSpans.class);
@@ -37,6 +43,15 @@ public final class StageSpans {
 
     /** These records with every root's folded spans after it, as separate records; the same list when none has any. */
     public static List<SpanRecord> expand(List<SpanRecord> records) {
+        return expand(records, true);
+    }
+
+    /**
+     * As {@link #expand(List)}; without {@code attributes}, a folded attempt's attributes are left null (what the
+     * span writer's summaries need: an attempt folded into its root has only the root's attributes, so the root,
+     * which starts first, already gives the trace its model), sparing the parse of the root's attributes.
+     */
+    public static List<SpanRecord> expand(List<SpanRecord> records, boolean attributes) {
         int folded = 0;
         for (SpanRecord r : records) {
             if (r.stages() != null) {
@@ -54,16 +69,17 @@ public final class StageSpans {
                 out.add(new SpanRecord(r.traceId(), r.spanId(), r.parentSpanId(), r.name(), r.kind(), r.startNanos(),
                         r.endNanos(), r.status(), r.statusMessage(), r.service(), r.sessionId(), r.requestId(),
                         r.endUser(), r.attributes(), r.events(), r.team()));
-                addStages(r, out);
+                addStages(r, out, attributes);
             }
         }
         return out;
     }
 
     /** Appends the spans folded into this root's row. A text this class cannot read is logged and skipped. */
-    private static void addStages(SpanRecord root, List<SpanRecord> out) {
+    private static void addStages(SpanRecord root, List<SpanRecord> out, boolean withAttributes) {
         String teamAttributes = root.team() == null ? null : teamAttributes(root.team());
         int before = out.size();
+        String[] rootAttributes = null;
         try (JsonParser p = JSON.createParser(root.stages())) {
             expect(p.nextToken(), JsonToken.START_ARRAY);
             while (p.nextToken() == JsonToken.START_ARRAY) {
@@ -73,7 +89,29 @@ public final class StageSpans {
                 long start = number(p);
                 long end = number(p);
                 boolean team = number(p) == 1;
-                expect(p.nextToken(), JsonToken.END_ARRAY);
+                JsonToken next = p.nextToken();
+                if (next == JsonToken.VALUE_STRING) {
+                    String kind = p.getText();
+                    expect(p.nextToken(), JsonToken.START_ARRAY);
+                    StringBuilder attributes = withAttributes ? new StringBuilder(root.attributes() == null ? 16
+                            : root.attributes().length() / 2).append('{') : null;
+                    while (p.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+                        if (attributes != null) {
+                            if (rootAttributes == null) {
+                                rootAttributes = members(root.attributes());
+                            }
+                            attributes.append(attributes.length() > 1 ? "," : "").append(rootAttributes[p.getIntValue()]);
+                        }
+                    }
+                    expect(p.currentToken(), JsonToken.END_ARRAY);
+                    expect(p.nextToken(), JsonToken.END_ARRAY);
+                    out.add(new SpanRecord(root.traceId(), spanId, parent, name, kind, root.startNanos() + start,
+                            root.startNanos() + end, "unset", null, root.service(), null, null, null,
+                            attributes == null || attributes.length() == 1 ? null : attributes.append('}').toString(),
+                            null, team ? root.team() : null));
+                    continue;
+                }
+                expect(next, JsonToken.END_ARRAY);
                 out.add(new SpanRecord(root.traceId(), spanId, parent, name, "internal", root.startNanos() + start,
                         root.startNanos() + end, "unset", null, root.service(), null, null, null,
                         team ? teamAttributes : null, null, team ? root.team() : null));
@@ -83,6 +121,44 @@ public final class StageSpans {
             LOG.warn("the stage spans stored with span {} of trace {} cannot be read, skipped: {}", root.spanId(),
                     root.traceId(), e.getMessage());
         }
+    }
+
+    /**
+     * The members of a JSON object's text, each as its text ({@code "key":value}), in order: a scan of strings and
+     * brackets (the text is a gateway root's attributes, as {@code SpanRows} writes them: no whitespace).
+     */
+    static String[] members(String object) {
+        if (object == null || object.length() < 2 || object.charAt(0) != '{' || object.charAt(object.length() - 1) != '}') {
+            throw new IllegalArgumentException("the root's attributes are not a JSON object");
+        }
+        List<String> out = new ArrayList<>(32);
+        int depth = 0;
+        boolean inString = false;
+        int from = 1;
+        int last = object.length() - 1;
+        for (int i = 1; i < last; i++) {
+            char c = object.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                depth++;
+            } else if (c == ']' || c == '}') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(object.substring(from, i));
+                from = i + 1;
+            }
+        }
+        if (last > from) {
+            out.add(object.substring(from, last));
+        }
+        return out.toArray(String[]::new);
     }
 
     /** {@code {"sluice.team":"..."}}, as the tracer writes a span's attributes (Jackson's escaping). */

@@ -220,13 +220,24 @@ public final class Span {
     }
 
     /**
-     * A plain internal span (no attribute but the team, no event, status unset: a pipeline stage's) that ended
-     * before its local root is parked with the root, to be stored in the root's row
-     * ({@link dev.sluice.store.StageSpans}); returns false when it is to be stored on its own.
+     * A span that ended before its local root and may be stored in the root's row ({@link dev.sluice.store.StageSpans})
+     * is parked with the root; returns false when it is to be stored on its own. Two kinds may: a plain internal span
+     * (no attribute but the team, no event, status unset: a pipeline stage's), and a client span with no event and
+     * status unset (an upstream attempt), which the root's row keeps only if every attribute it has is one of the
+     * root's, with the same value ({@link SpanRows#rows} decides when the root ends, and stores it on its own otherwise).
      */
     boolean parkWithRoot() {
-        if (localRoot == null || kind != Kind.INTERNAL || error || statusMessage != null || events != null
-                || attributes.size() > 1 || (attributes.size() == 1 && !Tracer.TEAM.equals(attributes.key(0)))) {
+        if (localRoot == null || error || statusMessage != null || events != null) {
+            return false;
+        }
+        if (kind == Kind.CLIENT) {
+            // the row's indexed columns come from these attributes; a span carrying one keeps a row of its own
+            if (attributes.get(GenAi.SESSION) != null || attributes.get(GenAi.REQUEST_ID) != null
+                    || attributes.get(GenAi.END_USER) != null) {
+                return false;
+            }
+        } else if (kind != Kind.INTERNAL || attributes.size() > 1
+                || (attributes.size() == 1 && !Tracer.TEAM.equals(attributes.key(0)))) {
             return false;
         }
         return localRoot.park(this);

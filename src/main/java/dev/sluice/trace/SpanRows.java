@@ -17,9 +17,10 @@ public final class SpanRows {
     }
 
     /**
-     * The rows an ended span makes: none for a plain stage span ending before its local root (it is parked with the
-     * root); for a local root, its row holding the parked spans ({@link StageSpans}), after a row of its own for each
-     * parked span that cannot be stored that way (a team other than the root's); else the span's own row.
+     * The rows an ended span makes: none for a span parked with its local root (a plain stage span, an upstream
+     * attempt: {@link Span#parkWithRoot}); for a local root, its row holding the parked spans ({@link StageSpans}),
+     * after a row of its own for each parked span that cannot be stored that way (a team other than the root's; an
+     * attempt with an attribute the root does not have with the same value); else the span's own row.
      */
     public static void rows(Span span, String service, Consumer<SpanRecord> out) {
         if (span.parkWithRoot()) {
@@ -30,11 +31,20 @@ public final class SpanRows {
             out.accept(record(span, service, null));
             return;
         }
-        Object rootTeam = span.attributes().get(Tracer.TEAM);
+        Span.Attributes rootAttributes = span.attributes();
+        Object rootTeam = rootAttributes.get(Tracer.TEAM);
         StringBuilder stages = new StringBuilder(96 * parked.size()).append('[');
         for (Span p : parked) {
             Span.Attributes a = p.attributes();
             Object team = a.size() == 0 ? null : a.get(Tracer.TEAM);
+            int[] fromRoot = null;
+            if (p.kind() == Span.Kind.CLIENT) {
+                fromRoot = rootIndexes(a, rootAttributes);
+                if (fromRoot == null) {
+                    out.accept(record(p, service, null));
+                    continue;
+                }
+            }
             if (team != null && !team.equals(rootTeam)) {
                 out.accept(record(p, service, null));
                 continue;
@@ -53,9 +63,42 @@ public final class SpanRows {
             stages.append(',');
             string(stages, p.name());
             stages.append(',').append(p.startNanos() - span.startNanos()).append(',')
-                    .append(p.endNanos() - span.startNanos()).append(',').append(team == null ? 0 : 1).append(']');
+                    .append(p.endNanos() - span.startNanos()).append(',').append(team == null ? 0 : 1);
+            if (fromRoot != null) {
+                stages.append(",\"client\",[");
+                for (int i = 0; i < fromRoot.length; i++) {
+                    stages.append(i == 0 ? "" : ",").append(fromRoot[i]);
+                }
+                stages.append(']');
+            }
+            stages.append(']');
         }
         out.accept(record(span, service, stages.length() > 1 ? stages.append(']').toString() : null));
+    }
+
+    /**
+     * For each of a span's attributes, in its order, the index of the root's attribute of the same key and an equal
+     * value; null when one has none (the span then keeps a row of its own). An upstream attempt's attributes
+     * (operation, provider, model, team, response id and model, finish reasons, usage) are the root's when the
+     * request took one attempt: stored once, in the root's row, instead of twice.
+     */
+    static int[] rootIndexes(Span.Attributes attributes, Span.Attributes root) {
+        int[] out = new int[attributes.size()];
+        for (int i = 0; i < out.length; i++) {
+            String key = attributes.key(i);
+            int at = -1;
+            for (int j = 0; j < root.size(); j++) {
+                if (root.key(j).equals(key)) {
+                    at = j;
+                    break;
+                }
+            }
+            if (at < 0 || !root.value(at).equals(attributes.value(i))) {
+                return null;
+            }
+            out[i] = at;
+        }
+        return out;
     }
 
     private static SpanRecord record(Span span, String service, String stages) {

@@ -16,8 +16,11 @@ import java.util.function.Consumer;
  * the client's parent or an invalid span, none of them recorded.
  */
 public final class Tracer {
-    /** The attribute a child inherits from its parent when it starts: the team, the store's team column. */
-    public static final String TEAM = dev.sluice.store.StageSpans.TEAM_ATTRIBUTE;
+    /**
+     * The attribute a child inherits from its parent when it starts: the team, the store's team column (the same name
+     * as the store's {@code StageSpans.TEAM_ATTRIBUTE}; spelled here so the tracer does not depend on the store).
+     */
+    public static final String TEAM = "sluice.team";
 
     private static final Tracer DISABLED = new Tracer(null);
     private static final ThreadLocal<Span> CURRENT = new ThreadLocal<>();

@@ -37,12 +37,21 @@ class StageSpansTest {
             if (team != null) {
                 root.set(Tracer.TEAM, team);
             }
+            root.set("gen_ai.provider.name", "sim").set("gen_ai.usage.input_tokens", 9L)
+                    .set("gen_ai.response.finish_reasons", List.of("stop", "len\"gth"));
             Span auth = tracer.start("sluice.Prompt\"Stage\" \u00fc\u0001"); // inherits the team; escapes
             try (Tracer.Scope a = auth.makeCurrent()) {
                 Span limits = tracer.start("sluice.LimitStage");
                 try (Tracer.Scope l = limits.makeCurrent()) {
                     Span attempt = tracer.start("chat gpt-4o-mini", Span.Kind.CLIENT, "gen_ai.operation.name", "chat");
-                    attempt.end();
+                    attempt.end(); // an attribute the root does not have: its own row
+                    Span answered = tracer.start("chat answered", Span.Kind.CLIENT, "gen_ai.provider.name", "sim");
+                    answered.set("gen_ai.response.finish_reasons", List.of("stop", "len\"gth"))
+                            .set("gen_ai.usage.input_tokens", 9L);
+                    answered.end(); // every attribute the root's: in the root's row
+                    Span differs = tracer.start("chat differs", Span.Kind.CLIENT, "gen_ai.provider.name", "sim");
+                    differs.set("gen_ai.usage.input_tokens", 8L);
+                    differs.end(); // a value other than the root's: its own row
                     Span tagged = tracer.start("sluice.Tagged").set("x", "y"); // another attribute: its own row
                     tagged.end();
                     Span failed = tracer.start("sluice.Failed");
@@ -73,8 +82,13 @@ class StageSpansTest {
             for (String team : new String[] {"re\"search", null}) {
                 Rows rows = trace(team);
                 String traceId = rows.own().getFirst().traceId();
-                // three plain stage spans folded (AuthStage, PromptStage, LimitStage); the other six spans have rows
-                assertThat(rows.stored()).hasSize(rows.own().size() - 3);
+                // three plain stage spans folded (AuthStage, PromptStage, LimitStage) and the attempt whose attributes
+                // are the root's; the other seven spans have rows
+                assertThat(rows.stored()).hasSize(rows.own().size() - 4);
+                assertThat(rows.stored()).extracting(SpanRecord::name).doesNotContain("chat answered")
+                        .contains("chat differs", "chat gpt-4o-mini");
+                assertThat(StageSpans.expand(rows.stored(), false)).extracting(SpanRecord::name)
+                        .contains("chat answered");
                 assertThat(rows.stored().stream().filter(s -> s.stages() != null)).hasSize(1);
                 assertThat(sorted(StageSpans.expand(rows.stored()))).isEqualTo(sorted(rows.own()));
 
@@ -101,6 +115,12 @@ class StageSpansTest {
                 assertThat(TraceSummariesTest.summaries(db, TraceSummaries.ALL).get(traceId)).isEqualTo(all);
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("the tracer's team attribute is the one the store folds")
+    void teamAttribute() {
+        assertThat(Tracer.TEAM).isEqualTo(StageSpans.TEAM_ATTRIBUTE);
     }
 
     @ParameterizedTest(name = "{0}")
