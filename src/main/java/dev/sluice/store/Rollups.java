@@ -357,7 +357,7 @@ public final class Rollups {
             if (postgres) {
                 json.add(json(level, sorted));
             } else {
-                upsertSparse(c, statements, level, sorted);
+                upsertRows(statements.get(c, upsert(level)), level, sorted);
             }
         }
         if (postgres) {
@@ -373,102 +373,6 @@ public final class Rollups {
 
     static boolean postgres(Connection c) throws SQLException {
         return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
-    }
-
-    /** Distinct sparse upserts (level and non-empty histogram buckets) kept before falling back to the full one. */
-    private static final int SPARSE_SHAPES = 256;
-    private static final Map<String, String> SPARSE = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * SQLite: one upsert per cell naming only the histogram buckets the cell has counts in (a batch's cell has a few
-     * of the 128; the table's default 0 fills the rest on insert, and an update leaves them as they are), instead of
-     * binding and adding 128 buckets, most of them 0: far fewer parameters bound through JNI and columns summed
-     * by SQLite per cell. The statement of each shape is kept; past {@value #SPARSE_SHAPES} shapes, the full upsert.
-     */
-    private static void upsertSparse(Connection c, Statements statements, Level level, List<Cell> cells)
-            throws SQLException {
-        for (Cell cell : cells) {
-            long latencyMask = mask(cell.latency);
-            long ttftMask = mask(cell.ttft);
-            String sql = sparseUpsert(level, latencyMask, ttftMask);
-            if (sql == null) {
-                upsertRows(statements.get(c, upsert(level)), level, List.of(cell));
-                continue;
-            }
-            PreparedStatement ps = statements.get(c, sql);
-            int i = 1;
-            ps.setLong(i++, cell.ts);
-            for (int d = 0; d < cell.dims.length; d++) {
-                if (level.dims().get(d).equals("status")) {
-                    ps.setInt(i++, Integer.parseInt(cell.dims[d]));
-                } else {
-                    ps.setString(i++, cell.dims[d]);
-                }
-            }
-            ps.setLong(i++, cell.requests);
-            ps.setLong(i++, cell.tokensIn);
-            ps.setLong(i++, cell.tokensOut);
-            ps.setDouble(i++, cell.cost);
-            for (int k = 0; k < BUCKETS; k++) {
-                if (cell.latency[k] != 0) {
-                    ps.setLong(i++, cell.latency[k]);
-                }
-            }
-            for (int k = 0; k < BUCKETS; k++) {
-                if (cell.ttft[k] != 0) {
-                    ps.setLong(i++, cell.ttft[k]);
-                }
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    /** Bit k set when bucket k holds a count (BUCKETS is 64). */
-    private static long mask(long[] histogram) {
-        long m = 0;
-        for (int k = 0; k < BUCKETS; k++) {
-            if (histogram[k] != 0) {
-                m |= 1L << k;
-            }
-        }
-        return m;
-    }
-
-    /** The upsert of a level naming only these buckets; null once {@value #SPARSE_SHAPES} shapes are kept. */
-    private static String sparseUpsert(Level level, long latencyMask, long ttftMask) {
-        String key = level.table() + ':' + Long.toHexString(latencyMask) + ':' + Long.toHexString(ttftMask);
-        String sql = SPARSE.get(key);
-        if (sql != null || SPARSE.size() >= SPARSE_SHAPES) {
-            return sql;
-        }
-        List<String> keys = new ArrayList<>();
-        keys.add("ts");
-        keys.addAll(level.columns());
-        List<String> values = new ArrayList<>(List.of("requests", "tokens_in", "tokens_out", "cost_usd"));
-        for (int k = 0; k < BUCKETS; k++) {
-            if ((latencyMask & (1L << k)) != 0) {
-                values.add("l" + k);
-            }
-        }
-        for (int k = 0; k < BUCKETS; k++) {
-            if ((ttftMask & (1L << k)) != 0) {
-                values.add("t" + k);
-            }
-        }
-        StringBuilder b = new StringBuilder("INSERT INTO ").append(level.table()).append(" (")
-                .append(String.join(", ", keys)).append(", ").append(String.join(", ", values)).append(") VALUES (");
-        for (int i = 0; i < keys.size() + values.size(); i++) {
-            b.append(i == 0 ? "?" : ", ?");
-        }
-        b.append(") ON CONFLICT (").append(String.join(", ", keys)).append(") DO UPDATE SET ");
-        for (int i = 0; i < values.size(); i++) {
-            String v = values.get(i);
-            b.append(i == 0 ? "" : ", ").append(v).append(" = ").append(level.table()).append('.').append(v)
-                    .append(" + excluded.").append(v);
-        }
-        String built = b.toString();
-        String raced = SPARSE.putIfAbsent(key, built);
-        return raced != null ? raced : built;
     }
 
     /** SQLite: one upsert per cell (local calls, no round trips). */
