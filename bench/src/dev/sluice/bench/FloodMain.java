@@ -19,7 +19,7 @@ public final class FloodMain {
         int perSecond = Integer.parseInt(a[4]);
         int probes = Integer.parseInt(a[5]);
         StreamFlood.Result r = StreamFlood.run(a[0], Integer.parseInt(a[1]), body.getBytes(StandardCharsets.UTF_8),
-                headers, streams, perSecond, probes, 50, null, 600_000);
+                headers, streams, perSecond, probes, 50, null, 600_000, null);
         System.out.printf(Locale.ROOT, "completed=%d errors=%d peak_open=%d ramp_ttft_p50_ms=%.1f ramp_ttft_p99_ms=%.1f "
                         + "probe_ttft_p50_ms=%.2f probe_ttft_p90_ms=%.2f probe_ttft_p99_ms=%.2f%s%n",
                 r.completed(), r.errors(), r.peakOpen(), r.ttft().percentileMicros(50) / 1000,

@@ -239,7 +239,9 @@ public final class GatewayBench {
                 // ramp at a rate the gateway can set streams up at on a small machine, long enough streams
                 // that all are open together, then probe streams one at a time while all are open
                 int perSecond = quick ? 400 : 300;
-                int probes = quick ? 20 : 200;
+                // through the gateway, every other probe goes straight to the simulator in the same seconds (the
+                // baseline of the added TTFT): 400 probes give each kind 200, so a p99 is its 2nd-slowest sample
+                int probes = quick ? 20 : 400;
                 int probesPerSecond = 50;
                 int itl = quick ? 200 : 1_000;
                 int tokens = quick ? 5 : (int) Math.min(120, streams / perSecond + probes / probesPerSecond + 15);
@@ -258,6 +260,7 @@ public final class GatewayBench {
                 }
                 long deadline = (long) n * 1000 / perSecond + (long) probes * 1000 / probesPerSecond + (long) tokens * itl
                         + 120_000;
+                Target direct = byName.get("direct");
                 for (String name : List.of("direct", floodTarget)) {
                     Target t = byName.get(name);
                     Process p = processes.get(name);
@@ -266,7 +269,9 @@ public final class GatewayBench {
                     System.err.printf("streams at scale: %d streams to %s%n", n, name);
                     StreamFlood.Result r = StreamFlood.run(t.host(), t.port(), STREAM.getBytes(StandardCharsets.UTF_8),
                             concat(t.headers(), floodSim), n, perSecond, probes, probesPerSecond,
-                            () -> Servers.rssKiB(p.pid()), deadline);
+                            () -> Servers.rssKiB(p.pid()), deadline,
+                            name.equals("direct") ? null : new StreamFlood.Baseline(direct.host(), direct.port(),
+                                    concat(direct.headers(), floodSim)));
                     System.err.printf("  %d completed, %d errors, peak open %d, TTFT p99 %.0f us (probes %.0f us), RSS %d -> %d MiB%s%n",
                             r.completed(), r.errors(), r.peakOpen(), r.ttft().percentileMicros(99),
                             r.probeTtft().percentileMicros(99), r.rssBeforeKiB() / 1024,

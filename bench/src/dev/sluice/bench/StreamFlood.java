@@ -25,9 +25,15 @@ final class StreamFlood {
      * @param ttft      TTFT of the streams opened during the ramp (includes any backlog the ramp builds up)
      * @param probeTtft TTFT of the probe streams, opened one at a time once all the others are open: what a
      *                  new stream waits for its first token while the gateway holds that many open streams
+     * @param baselineProbeTtft TTFT of the baseline probes (every other probe, sent straight to the upstream
+     *                  while the same streams are open; empty when no baseline was given): the same upstream, in
+     *                  the same seconds, so the upstream's own tail is in both and the difference is the gateway's
      */
     record Result(int requested, int completed, long errors, int peakOpen, Stats ttft, Stats probeTtft,
-                  long rssBeforeKiB, long rssPeakKiB, double seconds, String firstError) {}
+                  Stats baselineProbeTtft, long rssBeforeKiB, long rssPeakKiB, double seconds, String firstError) {}
+
+    /** Where the baseline probes go: the upstream itself, with its own request (its Host and headers). */
+    record Baseline(String host, int port, String[] headers) {}
 
     private static final byte[] CONTENT = "\"content\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]".getBytes(StandardCharsets.US_ASCII);
@@ -37,6 +43,7 @@ final class StreamFlood {
         long sent;
         long firstContent;
         boolean probe;
+        boolean baseline;
         int status;
         boolean done;
         final byte[] tail = new byte[16];
@@ -48,14 +55,7 @@ final class StreamFlood {
         }
     }
 
-    private StreamFlood() {}
-
-    /**
-     * @param rss      the server's resident memory in KiB, sampled while streams are open (null: none)
-     * @param deadline longest time for the whole flood, after which open streams count as errors
-     */
-    static Result run(String host, int port, byte[] body, String[] headers, int streams, int perSecond, int probes,
-                      int probesPerSecond, LongSupplier rss, long deadlineMillis) throws IOException {
+    private static byte[] request(String host, int port, byte[] body, String[] headers) {
         StringBuilder head = new StringBuilder(256).append("POST /v1/chat/completions HTTP/1.1\r\nHost: ").append(host)
                 .append(':').append(port).append("\r\nContent-Type: application/json\r\nContent-Length: ")
                 .append(body.length).append("\r\n");
@@ -67,9 +67,26 @@ final class StreamFlood {
         byte[] request = new byte[headBytes.length + body.length];
         System.arraycopy(headBytes, 0, request, 0, headBytes.length);
         System.arraycopy(body, 0, request, headBytes.length, body.length);
+        return request;
+    }
+
+    private StreamFlood() {}
+
+    /**
+     * @param rss      the server's resident memory in KiB, sampled while streams are open (null: none)
+     * @param deadline longest time for the whole flood, after which open streams count as errors
+     * @param baseline  null, or where every other probe goes instead (the upstream itself), interleaved with the
+     *                  probes through the target so both kinds see the same upstream at the same moments
+     */
+    static Result run(String host, int port, byte[] body, String[] headers, int streams, int perSecond, int probes,
+                      int probesPerSecond, LongSupplier rss, long deadlineMillis, Baseline baseline) throws IOException {
+        byte[] request = request(host, port, body, headers);
+        byte[] baselineRequest = baseline == null ? null : request(baseline.host(), baseline.port(), body, baseline.headers());
+        InetSocketAddress baselineAddress = baseline == null ? null : new InetSocketAddress(baseline.host(), baseline.port());
 
         Stats ttft = new Stats();
         Stats probeTtft = new Stats();
+        Stats baselineProbeTtft = new Stats();
         int total = streams + probes;
         long probesFrom = -1;
         int probesOpened = 0;
@@ -110,9 +127,13 @@ final class StreamFlood {
                         SocketChannel ch = SocketChannel.open();
                         ch.configureBlocking(false);
                         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                        Conn c = new Conn(request);
-                        c.probe = opened > streams;
-                        ch.connect(address);
+                        // probes alternate target / baseline when a baseline is given (the first goes to the target)
+                        boolean probe = opened > streams;
+                        boolean toBaseline = probe && baseline != null && (opened - streams) % 2 == 0;
+                        Conn c = new Conn(toBaseline ? baselineRequest : request);
+                        c.probe = probe;
+                        c.baseline = toBaseline;
+                        ch.connect(toBaseline ? baselineAddress : address);
                         ch.register(selector, SelectionKey.OP_CONNECT, c);
                         open++;
                         peakOpen = Math.max(peakOpen, open);
@@ -170,7 +191,7 @@ final class StreamFlood {
                                     }
                                     if (at >= 0 && at + CONTENT.length < len) {
                                         c.firstContent = System.nanoTime();
-                                        (c.probe ? probeTtft : ttft).add(c.firstContent - c.sent);
+                                        (c.baseline ? baselineProbeTtft : c.probe ? probeTtft : ttft).add(c.firstContent - c.sent);
                                     }
                                 }
                                 if (failure == null && indexOf(scratch, len, DONE, 0) >= 0) {
@@ -210,7 +231,7 @@ final class StreamFlood {
                 }
             }
         }
-        return new Result(streams, completed, errors, peakOpen, ttft, probeTtft, rssBefore, rssPeak,
+        return new Result(streams, completed, errors, peakOpen, ttft, probeTtft, baselineProbeTtft, rssBefore, rssPeak,
                 (System.nanoTime() - start) / 1e9, firstError);
     }
 

@@ -152,7 +152,7 @@ public final class TransportBench {
                 StreamFlood.Result r = StreamFlood.run(t.host(), t.port(),
                         GatewayBench.streamBody().getBytes(StandardCharsets.UTF_8), floodSim, n, perSecond,
                         quick ? 5 : 50, 50, () -> Servers.rssKiB(p.pid()),
-                        (long) n * 1000 / perSecond + (long) tokens * itl + 120_000);
+                        (long) n * 1000 / perSecond + (long) tokens * itl + 120_000, null);
                 floods.put(t.name(), r);
                 System.err.printf("  %d completed, %d errors, RSS %d -> %d MiB%s%n", r.completed(), r.errors(),
                         r.rssBeforeKiB() / 1024, r.rssPeakKiB() / 1024,
