@@ -16,6 +16,8 @@
 # PERF=1: perf record -g of the store writers' threads (spans, request log) over the measured window, $OUT/<var>-<port>/perf.data.
 # DRAIN=1: after wrk, wait (up to 90 s) until the store writers are idle (their CPU still for 2 s) before taking the
 #   CPU figure, so what a writer deferred (a spill file replayed after the run) is charged to the requests that made it.
+# IO=1: also the bytes the process wrote to storage (/proc/<pid>/io write_bytes) and the store writer threads' wake-ups
+#   (voluntary context switches, /proc/<pid>/task/*/status) per request over the measured window: io_b_per_req= wakeups_per_req=.
 # The line ends with spill=N: how often a store writer passed its high-water mark and spilled (its overload path).
 set -e
 CONNS=${CONNS:-16}; WRK="-t$(( CONNS > 1 ? 2 : 1 )) -c$CONNS"
@@ -53,13 +55,16 @@ threads() { for t in /proc/$GP/task/*; do echo "$(tr -d ' ' < $t/comm | sed -E '
 wrk $WRK -d${WARM:-25}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/warm.txt
 [ -n "$THREADS" ] && threads > $W/threads0.txt
 [ -n "$JFR" ] && ${J%/java}/jcmd $GP JFR.start settings=profile jdk.CPUTimeSample#enabled=true jdk.CPUTimeSample#throttle=${JFRCPU:-2ms} $JFROPTS filename=$W/rec.jfr duration=${DUR:-20}s > /dev/null
-if [ -n "$PERF" ]; then TIDS=$(grep -lE '^sluice-(spans|request)' /proc/$GP/task/*/comm | cut -d/ -f5 | paste -sd,)
+if [ -n "$PERF" ]; then TIDS=$(grep -lE '^sluice-(spans|request|store)' /proc/$GP/task/*/comm | cut -d/ -f5 | paste -sd,)
   perf record -q -g -F 499 -t $TIDS -o $W/perf.data -- sleep ${DUR:-20} 2>/dev/null & PP=$!; fi
+wk() { for t in /proc/$GP/task/*; do grep -qE '^sluice-(spans|request|store)' $t/comm 2>/dev/null && awk '/^voluntary_ctxt/{print $2}' $t/status; done | awk '{s+=$1} END {print s+0}'; }
+[ -n "$IO" ] && { b0=$(awk '/^write_bytes/{print $2}' /proc/$GP/io); k0=$(wk); }
 t0=$(awk '{print $14+$15}' /proc/$GP/stat)
 wrk $WRK --latency -d${DUR:-20}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/run.txt
-if [ -n "$DRAIN" ]; then wcpu() { for t in /proc/$GP/task/*; do echo "$(cat $t/comm 2>/dev/null) $(sed 's/.*) //' $t/stat 2>/dev/null | awk '{print $12+$13}')"; done | awk '/^sluice-(spans|request)/{s+=$NF} END {print s+0}'; }
+if [ -n "$DRAIN" ]; then wcpu() { for t in /proc/$GP/task/*; do echo "$(cat $t/comm 2>/dev/null) $(sed 's/.*) //' $t/stat 2>/dev/null | awk '{print $12+$13}')"; done | awk '/^sluice-(spans|request|store)/{s+=$NF} END {print s+0}'; }
   still=0; prev=$(wcpu); for i in $(seq 90); do sleep 1; now=$(wcpu); if [ $((now-prev)) -le 1 ]; then still=$((still+1)); else still=0; fi; prev=$now; [ $still -ge 2 ] && break; done; fi
 t1=$(awk '{print $14+$15}' /proc/$GP/stat)
+[ -n "$IO" ] && { b1=$(awk '/^write_bytes/{print $2}' /proc/$GP/io); k1=$(wk); }
 REQ=$(grep -oE '^ +[0-9]+ requests' $W/run.txt | awk '{print $1}')
 if [ -n "$THREADS" ]; then threads > $W/threads1.txt
   join -a2 -e0 -o 2.1,1.2,2.2 $W/threads0.txt $W/threads1.txt | awk -v n=$REQ '{d=($3-$2)*10000/n; if (d>=1) printf "%-40s %6.0f us/req\n", $1, d}' | sort -k2 -nr > $W/threads.txt; fi
@@ -67,5 +72,5 @@ if [ -n "$THREADS" ]; then threads > $W/threads1.txt
 [ -n "$PERF" ] && wait $PP
 NON=$(grep -oE 'Non-2xx.*' $W/run.txt || true)
 RSS=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
-echo "$(grep -E '^ +(50|90|99)%' $W/run.txt | tr -s ' ' | tr '\n' ' ') $VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON spill=$(grep -c 'not keeping up' $W/log || true) load=$(cut -d' ' -f1 /proc/loadavg)"
+echo "$(grep -E '^ +(50|90|99)%' $W/run.txt | tr -s ' ' | tr '\n' ' ') $VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON ${IO:+io_b_per_req=$(( (b1-b0)/REQ )) wakeups_per_req=$(awk -v a=$k0 -v b=$k1 -v n=$REQ 'BEGIN{printf "%.3f", (b-a)/n}')} spill=$(grep -c 'not keeping up' $W/log || true) load=$(cut -d' ' -f1 /proc/loadavg)"
 kill $GP; wait $GP 2>/dev/null || true

@@ -90,10 +90,15 @@ final class StoreModule implements Module {
                     opened);
             // who wants to know that requests are in the store (the feedback index drops them then); set once modules exist
             List<Consumer<List<RequestRecord>>> requestsStored = new CopyOnWriteArrayList<>();
+            // the request log and the spans, a request's two rows, share one thread and one transaction a flush
+            // (writing to the store directly; through the JetStream buffer each kind has its own stream and writer)
+            BatchWriter.Group rows = w.buffer == null
+                    ? new BatchWriter.Group("store", new BatchWriter.StoreConnection(db), config.flushInterval()) : null;
             BatchWriter<RequestRecord> requestLog = w.writer("request-log", new RequestLogSink(), RequestRecord.class,
-                    RequestRecord::endUser, RequestRecord::ts, RequestRecord::uid, batch -> requestsStored.forEach(l -> l.accept(batch)));
+                    RequestRecord::endUser, RequestRecord::ts, RequestRecord::uid, batch -> requestsStored.forEach(l -> l.accept(batch)),
+                    rows);
             BatchWriter<SpanRecord> spans = w.writer("spans", new SpanSink(), SpanRecord.class, SpanRecord::endUser,
-                    s -> s.startNanos() / 1_000_000, s -> s.traceId() + "/" + s.spanId());
+                    s -> s.startNanos() / 1_000_000, s -> s.traceId() + "/" + s.spanId(), null, rows);
             BatchWriter<FeedbackRecord> feedback = w.writer("feedback", new FeedbackSink(), FeedbackRecord.class,
                     FeedbackRecord::endUser, FeedbackRecord::ts, FeedbackRecord::id);
             BatchWriter<BodyRecord> bodies = w.writer("bodies", new BodySink(), BodyRecord.class, BodyRecord::endUser,
@@ -133,15 +138,19 @@ final class StoreModule implements Module {
 
         <T> BatchWriter<T> writer(String name, BatchWriter.Sink<T> sink, Class<T> type, Function<T, String> endUser,
                                   java.util.function.ToLongFunction<T> madeAt, Function<T, String> id) {
-            return writer(name, sink, type, endUser, madeAt, id, null);
+            return writer(name, sink, type, endUser, madeAt, id, null, null);
         }
 
-        /** @param stored told of each batch this node commits to the store (its own records or, consuming the stream, any node's) */
+        /**
+         * @param stored told of each batch this node commits to the store (its own records or, consuming the stream, any node's)
+         * @param group  the writers this one shares a thread and transactions with (only when writing to the store directly), or null
+         */
         <T> BatchWriter<T> writer(String name, BatchWriter.Sink<T> sink, Class<T> type, Function<T, String> endUser,
                                   java.util.function.ToLongFunction<T> madeAt, Function<T, String> id,
-                                  Consumer<List<T>> stored) {
+                                  Consumer<List<T>> stored, BatchWriter.Group group) {
             // erasure tombstones are checked where records reach the store, whichever node or stream they came through
-            BatchWriter.Target<T> store = new BatchWriter.StoreTarget<>(db, sink, endUser, madeAt);
+            BatchWriter.Target<T> store = group == null ? new BatchWriter.StoreTarget<>(db, sink, endUser, madeAt)
+                    : new BatchWriter.StoreTarget<>(group.connection(), sink, endUser, madeAt);
             if (stored != null) {
                 store = new NotifyingTarget<>(store, stored);
             }
@@ -152,7 +161,7 @@ final class StoreModule implements Module {
                 target = buffer.target(kind);
             }
             return opened(opened, new BatchWriter<>(name, target, type, config.queueCapacity(), Path.of(config.spillDir()),
-                    config.flushInterval(), endUser));
+                    config.flushInterval(), endUser, group));
         }
     }
 

@@ -75,36 +75,44 @@ public final class BatchWriter<T> implements AutoCloseable {
 
         /** Drops what a failed write may have left half-open (a connection); the next write starts afresh. */
         default void reset() {}
+
+        /**
+         * The store part of this target when its batches can share a transaction with other writers' (a
+         * {@link Group}): a {@link StoreTarget}, possibly wrapped; null for anything else (a durable buffer).
+         */
+        default StoreTarget<T> storePart() {
+            return null;
+        }
+
+        /** Told, after a transaction shared with other writers committed, which of this writer's records it held. */
+        default void committed(List<T> batch) {}
     }
 
-    /** The store itself: inserts a batch in one transaction on a connection the writer keeps. */
-    public static final class StoreTarget<T> implements Target<T> {
+    /**
+     * A connection to the store that one writer thread keeps, and the transaction it runs batches in. Several
+     * {@link StoreTarget}s may share one when a single thread drives them (a {@link Group}): their batches then
+     * commit together.
+     */
+    public static final class StoreConnection {
         private final Database database;
-        private final Sink<T> sink;
-        private final java.util.function.Function<T, String> endUser;
-        private final java.util.function.ToLongFunction<T> madeAt;
         private Connection connection;
 
-        public StoreTarget(Database database, Sink<T> sink) {
-            this(database, sink, null, null);
-        }
-
-        /**
-         * Skips the records of end users erased since they were made ({@link Tombstones}).
-         *
-         * @param endUser who a record is about (null: records name nobody)
-         * @param madeAt  when a record was made, epoch ms
-         */
-        public StoreTarget(Database database, Sink<T> sink, java.util.function.Function<T, String> endUser,
-                           java.util.function.ToLongFunction<T> madeAt) {
+        public StoreConnection(Database database) {
             this.database = database;
-            this.sink = sink;
-            this.endUser = endUser;
-            this.madeAt = madeAt;
+        }
+
+        Database database() {
+            return database;
+        }
+
+        /** What runs inside the transaction. */
+        @FunctionalInterface
+        interface Body {
+            void run(Connection c) throws SQLException;
         }
 
         /**
-         * One transaction per batch. On SQLite it begins {@code IMMEDIATE}: the writer takes the write lock
+         * One transaction. On SQLite it begins {@code IMMEDIATE}: the writer takes the write lock
          * when its transaction starts, waiting for the other writer (request log, spans, bodies share the
          * file) up to the busy timeout. In SQLite's default deferred transaction a batch that reads first (the
          * erasure tombstones) and then inserts fails at once with {@code SQLITE_BUSY}/{@code SQLITE_BUSY_SNAPSHOT}
@@ -113,8 +121,7 @@ public final class BatchWriter<T> implements AutoCloseable {
          * begun by hand, not with {@code setAutoCommit(false)}: the driver begins the next transaction right
          * after each commit, which with {@code IMMEDIATE} would hold the write lock while the writer idles.
          */
-        @Override
-        public void write(List<T> batch) throws SQLException {
+        void inTransaction(Body body) throws SQLException {
             boolean sqlite = database.dialect() == Database.Dialect.SQLITE;
             if (connection == null) {
                 connection = database.connect();
@@ -128,11 +135,7 @@ public final class BatchWriter<T> implements AutoCloseable {
                     }
                     begun = true;
                 }
-                List<T> rows = endUser == null ? batch
-                        : Tombstones.filter(connection, database.dialect(), batch, endUser, madeAt);
-                if (!rows.isEmpty()) {
-                    sink.insert(connection, rows);
-                }
+                body.run(connection);
                 if (sqlite) {
                     try (java.sql.Statement s = connection.createStatement()) {
                         s.execute("COMMIT");
@@ -156,8 +159,7 @@ public final class BatchWriter<T> implements AutoCloseable {
             }
         }
 
-        @Override
-        public boolean reachable() {
+        boolean reachable() {
             try (Connection c = database.connect()) {
                 return c.isValid(2);
             } catch (SQLException | RuntimeException e) {
@@ -165,8 +167,7 @@ public final class BatchWriter<T> implements AutoCloseable {
             }
         }
 
-        @Override
-        public void reset() {
+        void reset() {
             if (connection != null) {
                 try {
                     connection.close();
@@ -175,6 +176,75 @@ public final class BatchWriter<T> implements AutoCloseable {
                 }
                 connection = null;
             }
+        }
+    }
+
+    /** The store itself: inserts a batch in one transaction on a connection the writer keeps. */
+    public static final class StoreTarget<T> implements Target<T> {
+        private final StoreConnection connection;
+        private final Sink<T> sink;
+        private final java.util.function.Function<T, String> endUser;
+        private final java.util.function.ToLongFunction<T> madeAt;
+
+        public StoreTarget(Database database, Sink<T> sink) {
+            this(database, sink, null, null);
+        }
+
+        /**
+         * Skips the records of end users erased since they were made ({@link Tombstones}).
+         *
+         * @param endUser who a record is about (null: records name nobody)
+         * @param madeAt  when a record was made, epoch ms
+         */
+        public StoreTarget(Database database, Sink<T> sink, java.util.function.Function<T, String> endUser,
+                           java.util.function.ToLongFunction<T> madeAt) {
+            this(new StoreConnection(database), sink, endUser, madeAt);
+        }
+
+        /**
+         * On a connection shared with other targets that one thread drives (a {@link Group}'s): never use one
+         * {@link StoreConnection} from two threads.
+         */
+        public StoreTarget(StoreConnection connection, Sink<T> sink, java.util.function.Function<T, String> endUser,
+                           java.util.function.ToLongFunction<T> madeAt) {
+            this.connection = connection;
+            this.sink = sink;
+            this.endUser = endUser;
+            this.madeAt = madeAt;
+        }
+
+        StoreConnection connection() {
+            return connection;
+        }
+
+        /** One transaction per batch ({@link StoreConnection#inTransaction}). */
+        @Override
+        public void write(List<T> batch) throws SQLException {
+            connection.inTransaction(c -> insertIn(c, batch));
+        }
+
+        /** The batch's rows, inside a transaction the caller runs: the erased end users' records skipped. */
+        void insertIn(Connection c, List<T> batch) throws SQLException {
+            List<T> rows = endUser == null ? batch
+                    : Tombstones.filter(c, connection.database().dialect(), batch, endUser, madeAt);
+            if (!rows.isEmpty()) {
+                sink.insert(c, rows);
+            }
+        }
+
+        @Override
+        public boolean reachable() {
+            return connection.reachable();
+        }
+
+        @Override
+        public void reset() {
+            connection.reset();
+        }
+
+        @Override
+        public StoreTarget<T> storePart() {
+            return this;
         }
     }
 
@@ -203,7 +273,14 @@ public final class BatchWriter<T> implements AutoCloseable {
     private final int highWater;
     private final int lowWater;
     private boolean overloaded;
+    /** The thread that writes: the writer's own, or its group's. */
     private final Thread thread;
+    /** The writers this one shares a thread and transactions with, or null. */
+    private final Group group;
+    /** Batches taken from the queue, not yet written or spilled (a group member's; the group's thread only). */
+    private final List<T> pending = new ArrayList<>(BATCH);
+    /** A group member whose close has been asked: its thread has written or spilled all it held. */
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -240,6 +317,18 @@ public final class BatchWriter<T> implements AutoCloseable {
     /** Writes to {@code target} (the store, or a durable buffer in front of it), spilling while it fails. */
     public BatchWriter(String name, Target<T> target, Class<T> type, int capacity, Path spillDir,
                        java.time.Duration flushInterval, java.util.function.Function<T, String> endUser) {
+        this(name, target, type, capacity, spillDir, flushInterval, endUser, null);
+    }
+
+    /**
+     * A writer of {@code group}: its own queue, spill file, erasure and counts, but written by the group's
+     * thread, its batches in the same transaction as the other members' ({@link Group}). Its target must
+     * be the store on the group's connection ({@link StoreTarget} on {@link Group#connection()}, possibly
+     * wrapped in a {@link NotifyingTarget}). With {@code group} null, a writer with a thread of its own.
+     */
+    public BatchWriter(String name, Target<T> target, Class<T> type, int capacity, Path spillDir,
+                       java.time.Duration flushInterval, java.util.function.Function<T, String> endUser, Group group) {
+        this.group = group;
         this.name = name;
         this.gatherMillis = flushInterval.toMillis();
         this.target = target;
@@ -256,8 +345,16 @@ public final class BatchWriter<T> implements AutoCloseable {
         if (spillPending > 0) {
             LOG.info("{}: {} record(s) spilled by an earlier run will be written", name, spillPending);
         }
-        // A platform thread: JDBC drivers' native and socket calls would pin a virtual thread's carrier anyway.
-        this.thread = Thread.ofPlatform().name("sluice-" + name + "-writer").daemon(true).start(this::run);
+        if (group == null) {
+            // A platform thread: JDBC drivers' native and socket calls would pin a virtual thread's carrier anyway.
+            this.thread = Thread.ofPlatform().name("sluice-" + name + "-writer").daemon(true).start(this::run);
+        } else {
+            StoreTarget<T> part = target.storePart();
+            if (part == null || part.connection() != group.connection) {
+                throw new IllegalArgumentException(name + ": a group's writer must write to the store on the group's connection");
+            }
+            this.thread = group.join(this);
+        }
     }
 
     /** Queues a record without blocking; false (and a counted, logged drop) only when the queue is full. */
@@ -270,6 +367,9 @@ public final class BatchWriter<T> implements AutoCloseable {
             return false;
         }
         accepted.incrementAndGet();
+        if (group != null) {
+            group.signal();
+        }
         return true;
     }
 
@@ -505,6 +605,247 @@ public final class BatchWriter<T> implements AutoCloseable {
         }
         applyPurges(batch);
         closeConnection();
+    }
+
+    // ---- a group member's steps, on the group's thread (see Group#run) ----
+
+    /** Applies the erasures asked for; true when the writer is closing and holds nothing more (it is finished). */
+    private boolean settle() {
+        applyPurges(pending);
+        if (closing && queue.isEmpty() && pending.isEmpty()) {
+            finished.countDown();
+            return true;
+        }
+        return false;
+    }
+
+    private boolean closingNow() {
+        return closing && finished.getCount() > 0;
+    }
+
+    private boolean holds() {
+        return !pending.isEmpty() || !queue.isEmpty();
+    }
+
+    private void take() {
+        if (pending.size() < BATCH) {
+            queue.drainTo(pending, BATCH - pending.size());
+        }
+    }
+
+    /** Spills the batch in hand while the store is too slow or down; true when it goes into the group's transaction. */
+    private boolean ready() {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        if (checkOverload() || !mayTryStore()) {
+            spill(pending);
+            return false;
+        }
+        return true;
+    }
+
+    private void insertPending(Connection c) throws SQLException {
+        target.storePart().insertIn(c, pending);
+    }
+
+    /** The group's transaction committed with this writer's batch in it. */
+    private void committedPending() {
+        target.committed(pending);
+        written.addAndGet(pending.size());
+        pending.clear();
+        markUp();
+    }
+
+    private void replayIfRoom() {
+        if (spillPending > 0 && queue.size() <= lowWater) {
+            replaySpill();
+        }
+    }
+
+    private void failedPending(Exception e) {
+        if (!storeDown) {
+            LOG.warn("{}: the store failed ({}); spilling to {} and retrying", name, describe(e), spillFile);
+        }
+        markDown();
+        spill(pending);
+    }
+
+    /** Nothing queued: replay what was spilled, also as the probe that ends an outage. */
+    private void idle() {
+        if (spillPending > 0 && !overloaded && mayTryStore() && replaySpill()) {
+            markUp();
+        }
+    }
+
+    /**
+     * Writers that share one thread and one connection to the store: each flush writes every member's batch in
+     * <em>one</em> transaction (one {@code COMMIT}, one WAL sync, one thread woken per flush interval), instead of a
+     * thread, a connection and a transaction per writer. Each member keeps what a writer of its own has: its
+     * bounded queue with its high-water mark, its spill file and replay, erasure, counts and run marker; a member
+     * that is overloaded or sees the store down spills its batch while the others' still go to the store. A
+     * failed transaction fails every batch in it: each member spills its own and retries as it would alone. Spill
+     * files are replayed in transactions of their own.
+     *
+     * <p>Use: make the group on a {@link StoreConnection}, give each member a {@link StoreTarget} on that
+     * connection, and construct the members with the group. The thread starts with the first member and ends when
+     * every member has been closed and has written (or spilled) what it held.
+     */
+    public static final class Group {
+        private final String name;
+        private final StoreConnection connection;
+        private final long gatherMillis;
+        private final List<BatchWriter<?>> members = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private Thread thread;
+        /** Set while the thread waits for a record: an offer then wakes it. */
+        private volatile boolean waiting;
+
+        /**
+         * @param name          the thread is {@code sluice-<name>-writer}
+         * @param flushInterval the longest a record waits in memory for its batch ({@code store.flush_interval})
+         */
+        public Group(String name, StoreConnection connection, java.time.Duration flushInterval) {
+            this.name = name;
+            this.connection = connection;
+            this.gatherMillis = flushInterval.toMillis();
+        }
+
+        public StoreConnection connection() {
+            return connection;
+        }
+
+        private synchronized Thread join(BatchWriter<?> member) {
+            members.add(member);
+            if (thread == null) {
+                thread = Thread.ofPlatform().name("sluice-" + name + "-writer").daemon(true).start(this::run);
+            }
+            return thread;
+        }
+
+        private void signal() {
+            if (waiting) {
+                java.util.concurrent.locks.LockSupport.unpark(thread);
+            }
+        }
+
+        private boolean anyHolds() {
+            for (BatchWriter<?> m : members) {
+                if (m.holds()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Waits up to {@code millis} for a record in any member's queue (or a close); true when one is there. */
+        private boolean await(long millis) throws InterruptedException {
+            long deadline = System.nanoTime() + millis * 1_000_000;
+            while (!anyHolds()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                waiting = true;
+                try {
+                    // an offer after this check sees waiting set and unparks (a volatile write, then the queue's lock)
+                    if (anyHolds() || anyClosing()) {
+                        return anyHolds();
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+                } finally {
+                    waiting = false;
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                if (anyClosing()) {
+                    return anyHolds();
+                }
+            }
+            return true;
+        }
+
+        /** Whether a member's close waits for this thread (a member already finished does not count). */
+        private boolean anyClosing() {
+            for (BatchWriter<?> m : members) {
+                if (m.closingNow()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void run() {
+            List<BatchWriter<?>> ready = new ArrayList<>(2);
+            while (true) {
+                boolean allFinished = true;
+                for (BatchWriter<?> m : members) {
+                    allFinished &= m.settle();
+                }
+                if (allFinished) {
+                    break;
+                }
+                try {
+                    boolean inHand = false;
+                    for (BatchWriter<?> m : members) {
+                        inHand |= !m.pending.isEmpty();
+                    }
+                    if (!inHand) {
+                        if (!await(200)) {
+                            for (BatchWriter<?> m : members) {
+                                if (!m.closing) {
+                                    m.idle();
+                                }
+                            }
+                            continue;
+                        }
+                        boolean gather = true;
+                        for (BatchWriter<?> m : members) {
+                            if (m.finished.getCount() > 0) {
+                                gather &= !m.closing && !m.storeDown && m.queue.size() < BATCH;
+                            }
+                        }
+                        if (gather) {
+                            // let the batches gather: one transaction per few hundred rows, not one per request
+                            Thread.sleep(gatherMillis);
+                        }
+                    }
+                    ready.clear();
+                    for (BatchWriter<?> m : members) {
+                        m.take();
+                        if (m.ready()) {
+                            ready.add(m);
+                        }
+                    }
+                    if (ready.isEmpty()) {
+                        continue;
+                    }
+                    try {
+                        connection.inTransaction(c -> {
+                            for (BatchWriter<?> m : ready) {
+                                m.insertPending(c);
+                            }
+                        });
+                    } catch (SQLException | RuntimeException e) {
+                        for (BatchWriter<?> m : ready) {
+                            m.failedPending(e);
+                        }
+                        continue;
+                    }
+                    for (BatchWriter<?> m : ready) {
+                        m.committedPending();
+                    }
+                    for (BatchWriter<?> m : ready) {
+                        m.replayIfRoom();
+                    }
+                } catch (InterruptedException e) {
+                    for (BatchWriter<?> m : members) {
+                        m.closing = true;
+                    }
+                }
+            }
+            connection.reset();
+        }
     }
 
     /**
@@ -842,12 +1183,21 @@ public final class BatchWriter<T> implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        boolean done;
         try {
-            thread.join(60_000);
+            if (group == null) {
+                thread.join(60_000);
+                done = !thread.isAlive();
+            } else {
+                group.signal();
+                done = finished.await(60_000, TimeUnit.MILLISECONDS) || !thread.isAlive() && pending.isEmpty()
+                        && queue.isEmpty();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            done = false;
         }
-        if (!thread.isAlive()) {
+        if (done) {
             try {
                 Files.deleteIfExists(runningMarker); // everything queued is written or spilled
             } catch (IOException e) {

@@ -22,6 +22,18 @@ public final class NotifyingTarget<T> implements BatchWriter.Target<T> {
     @Override
     public void write(List<T> batch) throws Exception {
         store.write(batch);
+        committed(batch);
+    }
+
+    @Override
+    public BatchWriter.StoreTarget<T> storePart() {
+        return store.storePart();
+    }
+
+    /** The batch is in the store (written here, or in a transaction shared with other writers). */
+    @Override
+    public void committed(List<T> batch) {
+        store.committed(batch);
         try {
             stored.accept(batch);
         } catch (RuntimeException e) {
