@@ -312,7 +312,8 @@ public final class Router implements Stage {
         Map<String, String> headers = new HashMap<>(d.forwarder().select(ex.headers(), ex.caller().keyId() != null));
         // the upstream joins the trace too (vLLM, Ollama and others accept traceparent)
         Tracer.inject(span, headers);
-        Call call = new Call(d.upstreamModel(), ex.requestId(), headers, readTimeout);
+        Call call = new Call(d.upstreamModel(), ex.requestId(), headers, readTimeout,
+                ex.operation() == Exchange.Operation.CHAT ? ex.forwardableBody() : null);
         ex.route(d.provider().name(), d.upstreamModel());
         ex.responseHeader("x-sluice-provider", d.provider().name());
         ex.responseHeader("x-sluice-model", d.upstreamModel());
