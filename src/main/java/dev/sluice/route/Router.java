@@ -355,7 +355,8 @@ public final class Router implements Stage {
     }
 
     private Reply chat(Exchange ex, Deployment d, Call call, Span span, Checks checks) {
-        ChatResponse response = d.provider().chat(ex.chat(), call);
+        dev.sluice.provider.Provider.Answer answer = d.provider().chatAnswer(ex.chat(), call);
+        ChatResponse response = answer.response();
         AnswerCheck failed = failedCheck(ex, response, checks, span);
         if (failed != null) {
             AttemptSpan.answered(span, response.id(), response.model(), List.of(), response.usage());
@@ -366,7 +367,7 @@ public final class Router implements Stage {
         ex.responseId(response.id());
         response.choices().forEach(c -> ex.addFinishReason(c.finishReason()));
         AttemptSpan.answered(span, response.id(), response.model(), ex.finishReasons(), response.usage());
-        return new Reply.Chat(response);
+        return new Reply.Chat(response, answer.wire());
     }
 
     /**
