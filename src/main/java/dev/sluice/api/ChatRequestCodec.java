@@ -48,7 +48,8 @@ public final class ChatRequestCodec {
      *                    by the streamed read with nothing re-shaped, it is not a stream (a stream's request asks
      *                    the upstream for usage), and it has no field the writer drops or changes: no
      *                    {@code stream_options}, {@code tools}, stored {@code prompt}, top-level null, {@code stop}
-     *                    as a single string, nor an integer field written as anything but an integer
+     *                    as a single string, nor an integer field written as anything but an integer; and it is
+     *                    UTF-8 holding the request object alone (no byte-order mark, nothing after the object)
      */
     public record Read(ChatRequest request, boolean forwardable) {}
 
@@ -68,7 +69,34 @@ public final class ChatRequestCodec {
             return new Read(read(Json.parse(body)), false);
         }
         ChatRequest request = read(root, messages);
-        return new Read(request, !shape.reshaped && !request.stream() && writtenAsItCame(root));
+        return new Read(request, !shape.reshaped && !request.stream() && writtenAsItCame(root) && onlyTheObject(body, shape));
+    }
+
+    /**
+     * The body is UTF-8 and holds the root object alone: it starts with its {@code '{'} (no byte-order mark) and
+     * nothing but whitespace follows it (both reads ignore what follows; an upstream may not).
+     */
+    private static boolean onlyTheObject(byte[] body, StreamedMessages.Shape shape) {
+        if (!shape.utf8 || shape.end < 0 || shape.end > body.length) {
+            return false;
+        }
+        int i = 0;
+        while (i < body.length && whitespace(body[i])) {
+            i++;
+        }
+        if (i == body.length || body[i] != '{') {
+            return false;
+        }
+        for (int k = (int) shape.end; k < body.length; k++) {
+            if (!whitespace(body[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean whitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     private static final Set<String> REWRITTEN = Set.of("stream_options", "tools", PROMPT);

@@ -36,6 +36,10 @@ final class StreamedMessages {
      */
     static final class Shape {
         boolean reshaped;
+        /** The body is UTF-8 (Jackson also reads UTF-16 and UTF-32 bodies, which are not forwarded as they are). */
+        boolean utf8;
+        /** Where the root object ends in the body (what follows it is ignored by both reads, and not forwarded). */
+        long end = -1;
     }
 
     /**
@@ -51,6 +55,7 @@ final class StreamedMessages {
     /** {@link #read(byte[], ObjectNode)}, telling {@code shape} whether the body is as the writer would write it. */
     static List<ChatMessage> read(byte[] body, ObjectNode rest, Shape shape) throws IOException {
         try (JsonParser p = Json.FACTORY.createParser(body)) {
+            shape.utf8 = p instanceof com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -77,6 +82,7 @@ final class StreamedMessages {
                     shape.reshaped = true; // the tree keeps the last one; an upstream may take the first
                 }
             }
+            shape.end = p.currentLocation().getByteOffset();
             return messages;
         }
     }

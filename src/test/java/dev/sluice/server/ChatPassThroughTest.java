@@ -79,8 +79,11 @@ class ChatPassThroughTest {
     }
 
     private static Http.Response post(String body, String requestId) {
-        Http.Response r = gw.http().post("/v1/chat/completions", body.getBytes(StandardCharsets.UTF_8),
-                Http.bearer(key, "x-request-id", requestId));
+        return post(body.getBytes(StandardCharsets.UTF_8), requestId);
+    }
+
+    private static Http.Response post(byte[] body, String requestId) {
+        Http.Response r = gw.http().post("/v1/chat/completions", body, Http.bearer(key, "x-request-id", requestId));
         assertThat(upstream.failures()).isEmpty();
         return r;
     }
@@ -123,7 +126,7 @@ class ChatPassThroughTest {
         };
         for (int i = 0; i < bodies.length; i++) {
             String id = "rewrite-" + i;
-            Http.Response r = post(bodies[i], id);
+            Http.Response r = post(bodies[i].getBytes(StandardCharsets.UTF_8), id);
             assertThat(r.status()).as(bodies[i]).isEqualTo(200);
             FakeUpstream.Received got = received(id);
             assertThat(new String(got.raw(), StandardCharsets.UTF_8)).as(bodies[i]).isNotEqualTo(bodies[i]);
@@ -133,6 +136,20 @@ class ChatPassThroughTest {
             assertThat(got.body().has("user")).isFalse();
         }
         assertThat(received("rewrite-2").body().path("stop").isArray()).isTrue();
+
+        // bodies both reads accept whose bytes are not a plain UTF-8 object: written again, as UTF-8, alone
+        String plain = "{\"model\": \"up-1\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
+        byte[] bom = ("\uFEFF" + plain).getBytes(StandardCharsets.UTF_8);
+        byte[][] odd = {bom, plain.getBytes(StandardCharsets.UTF_16LE), (plain + " trailing").getBytes(StandardCharsets.UTF_8)};
+        for (int i = 0; i < odd.length; i++) {
+            String id = "odd-" + i;
+            Http.Response r = post(odd[i], id);
+            assertThat(r.status()).as(id).isEqualTo(200);
+            byte[] raw = received(id).raw();
+            assertThat(raw[0]).as(id).isEqualTo((byte) '{');
+            assertThat(new String(raw, StandardCharsets.UTF_8)).as(id).endsWith("}").doesNotContain("trailing");
+            assertThat(received(id).body().path("messages").get(0).path("content").asText()).isEqualTo("hi");
+        }
         assertThat(received("rewrite-4").body().path("seed").asInt()).isEqualTo(2);
     }
 
