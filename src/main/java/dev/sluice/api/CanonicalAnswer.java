@@ -164,6 +164,17 @@ public final class CanonicalAnswer {
         return lit(Long.toString(v));
     }
 
+    /** Bytes 0x20..0x7f but '"' and '\\' (a byte of a multi-byte UTF-8 sequence is negative: below 0x20 too). */
+    private boolean plainAscii(int from, int to) {
+        for (int k = from; k < to; k++) {
+            byte c = b[k];
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code \\uXXXX} of {@code c} at {@code j}, upper-case hex as the generator writes it. */
     private boolean escaped(int j, char c) {
         return j + 6 <= b.length && b[j] == '\\' && b[j + 1] == 'u' && b[j + 2] == HEX[c >> 12]
@@ -177,6 +188,15 @@ public final class CanonicalAnswer {
         }
         int j = i + 1;
         int n = s.length();
+        // the common case, printable ASCII with nothing to escape, which the generator writes as it is: a span of
+        // the string's length holding only such bytes is its spelling. (The walk is at the very token the reader
+        // took the string from: it matches every field name in the writer's order, so no field is repeated, and
+        // the reader keeps these strings as the parser decoded them.)
+        int close = j + n;
+        if (close < b.length && b[close] == '"' && plainAscii(j, close)) {
+            i = close + 1;
+            return true;
+        }
         for (int k = 0; k < n; k++) {
             char c = s.charAt(k);
             if (c < 0x80) {

@@ -154,6 +154,15 @@ class CanonicalAnswerTest {
                 checkSound(Json.MAPPER.writeValueAsBytes(o));
             }
         }
+        // a repeated field: the reader keeps the last one, the bytes must not pass for it (the same length on purpose)
+        String written = new String(ChatResponseCodec.writeResponse(new ChatResponse("abcd", 1, "m", List.of(), null, null,
+                null)), StandardCharsets.UTF_8);
+        for (String twice : List.of(written.replace("{\"id\":\"abcd\"", "{\"id\":\"zzzz\",\"id\":\"abcd\""),
+                written.replace("\"model\":\"m\"", "\"model\":\"x\",\"model\":\"m\""))) {
+            byte[] bytes = twice.getBytes(StandardCharsets.UTF_8);
+            assertThat(CanonicalAnswer.length(bytes, read(bytes))).as(twice).isEqualTo(-1);
+        }
+
         // a trailing newline is allowed, and left out of what is sent
         ChatResponse plain = new ChatResponse("id", 1, "m", List.of(new Choice(0, ChatMessage.of("assistant", "hi"), "stop",
                 null)), Usage.of(1, 2), null, null);
