@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Heap bytes allocated per chat request, per thread group, with the bench's default pipeline (virtual-key auth, key
 # limits, request log, tracing) and the launcher's GC flags; also young collections per 10k requests and CPU/request.
-# usage: [CONNS=1] [WARM=20] [DUR=20] [JFR=1] [EXTRA=jvm flags] SIM=<simulator port> [OUT=dir] \
+# usage: [CONNS=1] [WARM=20] [DUR=20] [JFR=1] [EXTRA=jvm flags] [VARIANT=off] SIM=<simulator port> [OUT=dir] \
 #          bench/scripts/alloc-per-request.sh JAR LABEL PORT
 # (start the simulator first: java -jar JAR sim --port <simulator port>; run two jars alternately for an A/B)
 # After WARM s of wrk, a JFR recording holding only jdk.ThreadAllocationStatistics (exact bytes per thread, at its start
@@ -10,6 +10,7 @@
 # codecs, completion listeners). JFR=1 adds a settings=profile recording ($OUT/LABEL-time/rec.jfr) for allocation
 # sites (jdk.ObjectAllocationSample; count samples rather than sum weights for virtual threads: a sample's weight is
 # its carrier's bytes since the previous sample, which lands on each new virtual thread's first allocation).
+# VARIANT=off: cpu-per-request.sh's `off` (no auth, no limits, no tracing; the request log still on) instead.
 # The line goes to stdout and $OUT/results.txt; per-group figures in the run's alloc.txt and threads.txt.
 set -e
 CONNS=${CONNS:-1}; WRK="-t1 -c$CONNS"
@@ -62,13 +63,15 @@ for gid, when, used in heap:
     else: prev_after = used
 if ngc: print(f"{'GC(before-after, between %d gcs)' % ngc:40s} {gcb:12d} B total")
 PY
+AUTH="auth: {enabled: true, admin_key: sk-admin-bench-123456789}"; TR=true; LIM='limits:
+  key: {rpm: 1000000000, tpm: 2000000000, concurrency: 100000, daily_usd: 1000000}'
+if [ "$VARIANT" = off ]; then AUTH="auth: {enabled: false}"; TR=false; LIM=""; fi
 cat > $W/c.yaml <<Y
 server: {host: 127.0.0.1, port: $PORT, max_connections_per_ip: 0}
-auth: {enabled: true, admin_key: sk-admin-bench-123456789}
+$AUTH
 store: {path: $W/s.db}
-tracing: {enabled: true}
-limits:
-  key: {rpm: 1000000000, tpm: 2000000000, concurrency: 100000, daily_usd: 1000000}
+tracing: {enabled: $TR}
+$LIM
 providers:
   sim: {type: openai, base_url: "http://127.0.0.1:$SIM/v1", forward_headers: ["x-sim-*"]}
 models:
@@ -77,7 +80,7 @@ Y
 $J/java -XX:+UseSerialGC -Xms16m -XX:NewRatio=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders --sun-misc-unsafe-memory-access=allow $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
 GP=$!; echo $GP > $W/pid
 for i in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:$PORT/health && break; sleep 0.2; done
-KEY=$(curl -s -XPOST -H 'Authorization: Bearer sk-admin-bench-123456789' -H 'Content-Type: application/json' -d '{"name":"b"}' http://127.0.0.1:$PORT/admin/keys | sed -E 's/.*"key":"([^"]+)".*/\1/')
+KEY=none; [ "$VARIANT" = off ] || KEY=$(curl -s -XPOST -H 'Authorization: Bearer sk-admin-bench-123456789' -H 'Content-Type: application/json' -d '{"name":"b"}' http://127.0.0.1:$PORT/admin/keys | sed -E 's/.*"key":"([^"]+)".*/\1/')
 cat > $W/w.lua <<L
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

@@ -36,19 +36,83 @@ public final class ChatRequestCodec {
      * JSON) sends the body through the tree read, so the answer and its error are the tree read's.
      */
     public static ChatRequest read(byte[] body) {
+        return readForwarding(body).request();
+    }
+
+    /**
+     * A client's request, and whether its body may go to an OpenAI-compatible upstream as it came instead of
+     * being written again from the request ({@link #write}), when nothing changed the request and the upstream's
+     * model name is the client's.
+     *
+     * @param forwardable the body says what {@link #write} would say, in the client's own bytes: it was read
+     *                    by the streamed read with nothing re-shaped, it is not a stream (a stream's request asks
+     *                    the upstream for usage), and it has no field the writer drops or changes: no
+     *                    {@code stream_options}, {@code tools}, stored {@code prompt}, top-level null, {@code stop}
+     *                    as a single string, nor an integer field written as anything but an integer; and it is
+     *                    UTF-8 holding the request object alone (no byte-order mark, nothing after the object)
+     */
+    public record Read(ChatRequest request, boolean forwardable) {}
+
+    /** {@link #read(byte[])}, telling whether the body may be forwarded as it came ({@link Read#forwardable}). */
+    public static Read readForwarding(byte[] body) {
         ObjectNode root;
         List<ChatMessage> messages;
+        StreamedMessages.Shape shape = new StreamedMessages.Shape();
         try {
             root = Json.object();
-            messages = StreamedMessages.read(body, root);
+            messages = StreamedMessages.read(body, root, shape);
         } catch (IOException e) {
             messages = null;
             root = null;
         }
         if (messages == null) {
-            return read(Json.parse(body));
+            return new Read(read(Json.parse(body)), false);
         }
-        return read(root, messages);
+        ChatRequest request = read(root, messages);
+        return new Read(request, !shape.reshaped && !request.stream() && writtenAsItCame(root) && onlyTheObject(body, shape));
+    }
+
+    /**
+     * The body is UTF-8 and holds the root object alone: it starts with its {@code '{'} (no byte-order mark) and
+     * nothing but whitespace follows it (both reads ignore what follows; an upstream may not).
+     */
+    private static boolean onlyTheObject(byte[] body, StreamedMessages.Shape shape) {
+        if (!shape.utf8 || shape.end < 0 || shape.end > body.length) {
+            return false;
+        }
+        int i = 0;
+        while (i < body.length && whitespace(body[i])) {
+            i++;
+        }
+        if (i == body.length || body[i] != '{') {
+            return false;
+        }
+        for (int k = (int) shape.end; k < body.length; k++) {
+            if (!whitespace(body[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean whitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    private static final Set<String> REWRITTEN = Set.of("stream_options", "tools", PROMPT);
+    private static final Set<String> INTEGERS = Set.of("n", "seed", "max_tokens", "max_completion_tokens");
+
+    /** The top-level fields (other than the messages) are ones {@link #write} writes back with the same value. */
+    private static boolean writtenAsItCame(JsonNode root) {
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
+            String field = e.getKey();
+            JsonNode value = e.getValue();
+            if (value.isNull() || REWRITTEN.contains(field) || (field.equals("stop") && !value.isArray())
+                    || (INTEGERS.contains(field) && !value.isInt() && !value.isLong())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static ChatRequest read(JsonNode root) {

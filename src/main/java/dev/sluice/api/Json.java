@@ -124,6 +124,23 @@ public final class Json {
         }
     }
 
+    /**
+     * {@code gen.writeTree(node)}, with the scalars a message holds (a string content, a null, a boolean) written
+     * directly: {@code writeTree} goes through {@code ObjectMapper.writeValue}, which makes a serializer provider
+     * and looks up the node's serializer on every call, to write the same bytes.
+     */
+    public static void writeNode(JsonGenerator gen, JsonNode node) throws IOException {
+        if (node.isTextual()) {
+            gen.writeString(node.textValue());
+        } else if (node.isNull()) {
+            gen.writeNull();
+        } else if (node.isBoolean()) {
+            gen.writeBoolean(node.booleanValue());
+        } else {
+            gen.writeTree(node);
+        }
+    }
+
     /** Writes {@code field} only when {@code value} is present (integers as integers, the rest as doubles). */
     public static void optionalNumber(JsonGenerator gen, String field, Number value) throws IOException {
         switch (value) {

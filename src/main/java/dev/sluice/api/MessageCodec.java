@@ -147,7 +147,7 @@ final class MessageCodec {
             gen.writeNullField("content");
         } else {
             gen.writeFieldName("content");
-            gen.writeTree(m.content());
+            Json.writeNode(gen, m.content());
         }
         if (m.name() != null) {
             gen.writeStringField("name", m.name());
@@ -182,7 +182,7 @@ final class MessageCodec {
         }
         for (Map.Entry<String, JsonNode> e : extra.properties()) {
             gen.writeFieldName(e.getKey());
-            gen.writeTree(e.getValue());
+            Json.writeNode(gen, e.getValue());
         }
     }
 

@@ -30,13 +30,32 @@ final class StreamedMessages {
     private StreamedMessages() {}
 
     /**
+     * Set by the read when the body holds something {@link ChatRequestCodec#write} would not write back as it
+     * came (a repeated top-level field, a message's {@code name} or {@code tool_call_id} given as null, a
+     * message's {@code tool_calls}, which the writer re-shapes): such a body is not forwarded as it is.
+     */
+    static final class Shape {
+        boolean reshaped;
+        /** The body is UTF-8 (Jackson also reads UTF-16 and UTF-32 bodies, which are not forwarded as they are). */
+        boolean utf8;
+        /** Where the root object ends in the body (what follows it is ignored by both reads, and not forwarded). */
+        long end = -1;
+    }
+
+    /**
      * Reads {@code body}: its fields other than {@code messages} go into {@code rest}; returns the
      * messages, or null when the tree read must decide (including a request without messages).
      *
      * @throws IOException malformed JSON (the tree read reports it)
      */
     static List<ChatMessage> read(byte[] body, ObjectNode rest) throws IOException {
+        return read(body, rest, new Shape());
+    }
+
+    /** {@link #read(byte[], ObjectNode)}, telling {@code shape} whether the body is as the writer would write it. */
+    static List<ChatMessage> read(byte[] body, ObjectNode rest, Shape shape) throws IOException {
         try (JsonParser p = Json.FACTORY.createParser(body)) {
+            shape.utf8 = p instanceof com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -50,7 +69,7 @@ final class StreamedMessages {
                     }
                     messages = new ArrayList<>(4);
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        ChatMessage m = message(p);
+                        ChatMessage m = message(p, shape);
                         if (m == null) {
                             return null;
                         }
@@ -59,10 +78,11 @@ final class StreamedMessages {
                     if (messages.isEmpty()) {
                         return null;
                     }
-                } else {
-                    rest.set(field, value(p, value));
+                } else if (rest.replace(field, value(p, value)) != null) {
+                    shape.reshaped = true; // the tree keeps the last one; an upstream may take the first
                 }
             }
+            shape.end = p.currentLocation().getByteOffset();
             return messages;
         }
     }
@@ -87,7 +107,7 @@ final class StreamedMessages {
     }
 
     /** One message, the parser on its first token; null when the tree read must decide. */
-    private static ChatMessage message(JsonParser p) throws IOException {
+    private static ChatMessage message(JsonParser p, Shape shape) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             return null;
         }
@@ -135,13 +155,19 @@ final class StreamedMessages {
                     if (text == null && value != JsonToken.VALUE_NULL) {
                         return null;
                     }
+                    if (text == null) {
+                        shape.reshaped = true; // the writer leaves it out
+                    }
                     if (bit == NAME) {
                         name = text;
                     } else {
                         toolCallId = text;
                     }
                 }
-                case TOOL_CALLS -> toolCalls = Json.MAPPER.readTree(p);
+                case TOOL_CALLS -> {
+                    toolCalls = Json.MAPPER.readTree(p);
+                    shape.reshaped = true; // the writer writes each call's id, type, name and arguments only
+                }
                 default -> {
                     if (extra == null) {
                         extra = Json.object();

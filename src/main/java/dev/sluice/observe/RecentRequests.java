@@ -45,8 +45,11 @@ public final class RecentRequests implements Exchange.CompletionListener {
      *              node just answered, before that node's writer has stored it
      */
     public RecentRequests(int maxEntries, Duration maxAge, Redis redis) {
-        this.byRequest = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build();
-        this.byTrace = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build();
+        // maintenance (eviction, expiry, the write buffer's drain) on the thread that wrote, not on the common pool:
+        // with Caffeine's default executor every request's put woke a common-pool worker to drain one write
+        // (session 10's off-variant profile: the common pool's CPU per request, most of it parking and waking)
+        this.byRequest = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).executor(Runnable::run).build();
+        this.byTrace = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).executor(Runnable::run).build();
         this.maxAge = maxAge;
         this.redis = redis;
     }

@@ -39,6 +39,9 @@ public final class Exchange {
     private final long startEpochMillis = System.currentTimeMillis();
 
     private ChatRequest chat;
+    /** What {@link #forwardableBody} answers from. */
+    private ChatRequest clientRequest;
+    private byte[] clientBody;
     private EmbeddingRequest embeddings;
     private Caller caller = Caller.ANONYMOUS;
     private String provider;
@@ -130,6 +133,24 @@ public final class Exchange {
 
     public void chat(ChatRequest request) {
         this.chat = request;
+    }
+
+    /**
+     * The client's request and its body as it came, when the body may be forwarded as it is
+     * ({@link dev.sluice.api.ChatRequestCodec.Read#forwardable}).
+     */
+    public void chat(ChatRequest request, byte[] forwardableBody) {
+        this.chat = request;
+        this.clientRequest = request;
+        this.clientBody = forwardableBody;
+    }
+
+    /**
+     * The client's request body as it came, while the request is still the one read from it (no stage replaced
+     * it: a rendered prompt, a guardrail's rewrite, a fallback's model each make a new request); else null.
+     */
+    public byte[] forwardableBody() {
+        return chat != null && chat == clientRequest ? clientBody : null;
     }
 
     public EmbeddingRequest embeddings() {

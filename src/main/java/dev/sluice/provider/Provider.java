@@ -20,6 +20,20 @@ public interface Provider {
     ChatResponse chat(ChatRequest request, Call call);
 
     /**
+     * A whole answer, and its bytes as the upstream sent them when they are exactly what Sluice would write
+     * for it ({@link dev.sluice.api.CanonicalAnswer}): then the client is sent those bytes, not a second
+     * generation of the same JSON.
+     *
+     * @param wire null when the answer must be written from {@code response}
+     */
+    record Answer(ChatResponse response, byte[] wire) {}
+
+    /** {@link #chat}, with the answer's own bytes when the provider can tell they need no rewriting. */
+    default Answer chatAnswer(ChatRequest request, Call call) {
+        return new Answer(chat(request, call), null);
+    }
+
+    /**
      * Opens a stream. Returns once the upstream accepted the request (status 2xx), so failures
      * before the first byte are thrown here, and failures after it from {@code next()}.
      */

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -127,6 +128,23 @@ public final class UpstreamHttp {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /**
+         * The whole body in one array of its {@code Content-Length}, when the response has one and it is at most
+         * {@code max} bytes; else null, and nothing has been read. Transport failures become
+         * {@link UpstreamException}s.
+         */
+        default byte[] readSized(int max) {
+            return null;
+        }
+
+        /**
+         * Reads a body {@link #readSized} returned with {@code reader}, with {@link #readJson}'s failures:
+         * malformed JSON or a null from the reader is a MALFORMED_RESPONSE failure.
+         */
+        default <T> T parse(byte[] body, JsonReader<T> reader) {
+            throw new UnsupportedOperationException("readSized returned no body to parse");
         }
 
         @Override
@@ -549,6 +567,53 @@ public final class UpstreamHttp {
             } catch (IOException | RuntimeException e) {
                 throw transportFailure(e);
             }
+        }
+
+        @Override
+        public byte[] readSized(int max) {
+            HttpHeaders headers = head.headers();
+            String declared = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+            if (declared == null || headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+                return null;
+            }
+            long n;
+            try {
+                n = Long.parseLong(declared.strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (n < 0 || n > max) {
+                return null;
+            }
+            byte[] body = new byte[(int) n];
+            try (InputStream in = input) {
+                int read = in.readNBytes(body, 0, body.length);
+                if (read < body.length) {
+                    throw new IOException("the answer ended after " + read + " of its " + n + " bytes");
+                }
+                while (in.read() >= 0) {
+                    // to its end (nothing should be left), so the connection goes back to the pool
+                }
+            } catch (IOException | RuntimeException e) {
+                throw transportFailure(e);
+            }
+            return body;
+        }
+
+        @Override
+        public <T> T parse(byte[] body, JsonReader<T> reader) {
+            T value;
+            try (com.fasterxml.jackson.core.JsonParser p = Json.FACTORY.createParser(body)) {
+                value = reader.read(p);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw malformed(e);
+            } catch (IOException | RuntimeException e) {
+                throw transportFailure(e);
+            }
+            if (value == null) {
+                throw malformed(null);
+            }
+            return value;
         }
 
         /**

@@ -312,7 +312,8 @@ public final class Router implements Stage {
         Map<String, String> headers = new HashMap<>(d.forwarder().select(ex.headers(), ex.caller().keyId() != null));
         // the upstream joins the trace too (vLLM, Ollama and others accept traceparent)
         Tracer.inject(span, headers);
-        Call call = new Call(d.upstreamModel(), ex.requestId(), headers, readTimeout);
+        Call call = new Call(d.upstreamModel(), ex.requestId(), headers, readTimeout,
+                ex.operation() == Exchange.Operation.CHAT ? ex.forwardableBody() : null);
         ex.route(d.provider().name(), d.upstreamModel());
         ex.responseHeader("x-sluice-provider", d.provider().name());
         ex.responseHeader("x-sluice-model", d.upstreamModel());
@@ -354,7 +355,8 @@ public final class Router implements Stage {
     }
 
     private Reply chat(Exchange ex, Deployment d, Call call, Span span, Checks checks) {
-        ChatResponse response = d.provider().chat(ex.chat(), call);
+        dev.sluice.provider.Provider.Answer answer = d.provider().chatAnswer(ex.chat(), call);
+        ChatResponse response = answer.response();
         AnswerCheck failed = failedCheck(ex, response, checks, span);
         if (failed != null) {
             AttemptSpan.answered(span, response.id(), response.model(), List.of(), response.usage());
@@ -365,7 +367,7 @@ public final class Router implements Stage {
         ex.responseId(response.id());
         response.choices().forEach(c -> ex.addFinishReason(c.finishReason()));
         AttemptSpan.answered(span, response.id(), response.model(), ex.finishReasons(), response.usage());
-        return new Reply.Chat(response);
+        return new Reply.Chat(response, answer.wire());
     }
 
     /**

@@ -96,7 +96,8 @@ public final class ApiEndpoints implements Endpoints {
                 HttpIo.checkHeaders(headers);
                 byte[] body = call.body(maxBodyBytes);
                 if (operation == Exchange.Operation.CHAT) {
-                    ex.chat(ChatRequestCodec.read(body));
+                    ChatRequestCodec.Read read = ChatRequestCodec.readForwarding(body);
+                    ex.chat(read.request(), read.forwardable() ? body : null);
                 } else {
                     ex.embeddings(EmbeddingCodec.readRequest(body));
                 }

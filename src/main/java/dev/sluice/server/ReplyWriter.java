@@ -36,7 +36,11 @@ final class ReplyWriter {
         switch (reply) {
             case Reply.Chat chat -> {
                 costHeader(ex, call);
-                call.sendJson(200, gen -> ChatResponseCodec.writeResponse(gen, chat.response()));
+                if (chat.wire() != null) {
+                    call.sendJson(200, chat.wire()); // the upstream's bytes: what the line below would write
+                } else {
+                    call.sendJson(200, gen -> ChatResponseCodec.writeResponse(gen, chat.response()));
+                }
                 ex.markFirstToken();
                 ex.complete(200, null);
             }

@@ -27,8 +27,9 @@ public final class FakeUpstream implements AutoCloseable {
      * What the upstream received.
      *
      * @param query the raw query string, or null when there was none
+     * @param raw   the body's bytes as they arrived (empty when there was none)
      */
-    public record Received(String method, String path, String query, Headers headers, JsonNode body) {
+    public record Received(String method, String path, String query, Headers headers, JsonNode body, byte[] raw) {
         public String header(String name) {
             return headers.getFirst(name);
         }
@@ -56,7 +57,8 @@ public final class FakeUpstream implements AutoCloseable {
             try (exchange) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body.length == 0 ? null : Json.parse(body)));
+                        exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body.length == 0 ? null : Json.parse(body),
+                        body));
                 reply.write(exchange);
             } catch (Throwable t) {
                 failures.add(t);

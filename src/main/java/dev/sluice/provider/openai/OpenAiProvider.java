@@ -1,5 +1,6 @@
 package dev.sluice.provider.openai;
 
+import dev.sluice.api.CanonicalAnswer;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.ChatResponse;
@@ -32,6 +33,9 @@ public final class OpenAiProvider implements Provider {
             OptionsSchema.none(), (config, options, shared) -> new OpenAiProvider(config.name(), config.baseUrl(),
                     config.apiKey(), config.connectTimeout()));
 
+    /** Answers up to this size (by their Content-Length) are read whole, and sent on as they came when they can be. */
+    private static final int MAX_KEPT_ANSWER = 256 * 1024;
+
     private final String name;
     private final UpstreamHttp http;
     private final OpenAiEndpoint endpoint;
@@ -55,14 +59,34 @@ public final class OpenAiProvider implements Provider {
 
     @Override
     public ChatResponse chat(ChatRequest request, Call call) {
-        ChatRequest upstream = request.withModel(call.upstreamModel());
-        // written straight into the connection's buffer
-        try (UpstreamHttp.Response response = http.postJson(path(Operation.CHAT, call), headers(call),
-                gen -> ChatRequestCodec.write(gen, upstream, false), call.timeout())) {
+        return chatAnswer(request, call).response();
+    }
+
+    /**
+     * The answer, read from its bytes; those bytes go to the client as they are when they are what Sluice would
+     * write for the answer anyway. The request goes out as the client sent it when nothing changed it and the
+     * upstream's model name is the client's ({@link Call#clientBody}), else written from the request.
+     */
+    @Override
+    public Answer chatAnswer(ChatRequest request, Call call) {
+        byte[] clientBody = call.clientBody();
+        try (UpstreamHttp.Response response = clientBody != null && !request.stream()
+                && call.upstreamModel().equals(request.model())
+                ? http.postJson(path(Operation.CHAT, call), headers(call), clientBody, call.timeout())
+                : http.postJson(path(Operation.CHAT, call), headers(call),
+                        // written straight into the connection's buffer
+                        gen -> ChatRequestCodec.write(gen, request.withModel(call.upstreamModel()), false), call.timeout())) {
             if (response.status() / 100 != 2) {
                 throw UpstreamErrors.fromResponse(name, response);
             }
-            return response.readJson(ChatResponseCodec::readResponse); // streamed into the records, no tree
+            byte[] wire = response.readSized(MAX_KEPT_ANSWER);
+            if (wire == null) {
+                // no length, or a large answer: streamed into the records, no tree, written again for the client
+                return new Answer(response.readJson(ChatResponseCodec::readResponse), null);
+            }
+            ChatResponse answer = response.parse(wire, ChatResponseCodec::readResponse);
+            int length = CanonicalAnswer.length(wire, answer);
+            return new Answer(answer, length < 0 ? null : length == wire.length ? wire : java.util.Arrays.copyOf(wire, length));
         }
     }
 
