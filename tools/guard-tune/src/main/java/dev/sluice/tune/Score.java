@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.sluice.guard.injection.OnnxInitializers;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -31,7 +32,7 @@ public final class Score {
                 .optPadding(false).optTruncation(true).optMaxLength(Train.MAX_TOKENS).build();
         try (NDManager manager = NDManager.newBaseManager();
              DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(Path.of(args[0]))))) {
-            MiniLmEncoder enc = new MiniLmEncoder(new OnnxFile(model), manager);
+            MiniLmEncoder enc = new MiniLmEncoder(new OnnxInitializers(model), manager);
             in.readUTF();
             System.out.println(in.readUTF());
             int n = in.readInt();

@@ -11,6 +11,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.guard.injection.OnnxInitializers;
 import java.io.BufferedReader;
 import java.io.DataOutputStream;
 import java.io.InputStream;
@@ -87,7 +88,7 @@ public final class Train {
 
         Engine.getInstance().setRandomSeed((int) SEED);
         Random random = new Random(SEED);
-        OnnxFile onnx = new OnnxFile(model);
+        OnnxInitializers onnx = new OnnxInitializers(model);
         try (NDManager manager = NDManager.newBaseManager()) {
             MiniLmEncoder enc = new MiniLmEncoder(onnx, manager);
             NDArray w = manager.randomNormal(0, 0.02f, new Shape(384, 1), DataType.FLOAT32);
