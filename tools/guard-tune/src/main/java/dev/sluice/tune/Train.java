@@ -12,6 +12,7 @@ import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.guard.injection.OnnxInitializers;
+import dev.sluice.guard.injection.TunedInjectionEncoder;
 import java.io.BufferedReader;
 import java.io.DataOutputStream;
 import java.io.InputStream;
@@ -216,27 +217,16 @@ public final class Train {
         Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Reads a file written by {@link #write} into the encoder's parameters and the head. */
+    /** Reads a file written by {@link #write} (with the gateway's reader) into the encoder's parameters and the head. */
     static void load(Path file, MiniLmEncoder enc, NDArray w, NDArray b) throws Exception {
-        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
-                new java.util.zip.GZIPInputStream(Files.newInputStream(file)), 1 << 16))) {
-            in.readUTF();
-            System.out.println("init: " + in.readUTF());
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                String name = in.readUTF();
-                float[] v = new float[in.readInt()];
-                for (int j = 0; j < v.length; j++) {
-                    v[j] = Float.float16ToFloat(in.readShort());
-                }
-                enc.params.get(name).set(v);
+        try (InputStream in = Files.newInputStream(file)) {
+            TunedInjectionEncoder.Weights weights = TunedInjectionEncoder.readWeights(in);
+            System.out.println("init: " + weights.header());
+            for (Map.Entry<String, float[]> e : weights.tensors().entrySet()) {
+                enc.params.get(e.getKey()).set(e.getValue());
             }
-            float[] hw = new float[in.readInt()];
-            for (int j = 0; j < hw.length; j++) {
-                hw[j] = in.readFloat();
-            }
-            w.set(hw);
-            b.set(new float[] {in.readFloat()});
+            w.set(weights.head());
+            b.set(new float[] {weights.bias()});
         }
     }
 }
