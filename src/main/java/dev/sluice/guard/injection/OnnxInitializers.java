@@ -6,13 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * (A copy of tools/guard-tune's OnnxFile, which writes the tuned weights.) Just enough of ONNX's protobuf to find the initializers (raw little-endian float/int64 tensors) of
+ * Just enough of ONNX's protobuf to find the initializers (raw little-endian float/int64 tensors) of
  * the MiniLM model and to write a copy with some of them replaced in place: the graph is untouched,
- * each replaced tensor keeps its shape, so its bytes are overwritten at the same offset.
+ * each replaced tensor keeps its shape, so its bytes are overwritten at the same offset. Used by
+ * {@link TunedInjectionEncoder} and by tools/guard-tune (which reads the tensors it trains and compiles
+ * against the gateway's classes).
  */
-final class OnnxInitializers {
-    record Tensor(String name, long[] dims, int dataType, int offset, int length) {
-        int size() {
+public final class OnnxInitializers {
+    public record Tensor(String name, long[] dims, int dataType, int offset, int length) {
+        public int size() {
             long n = 1;
             for (long d : dims) {
                 n *= d;
@@ -21,10 +23,10 @@ final class OnnxInitializers {
         }
     }
 
-    final byte[] bytes;
-    final Map<String, Tensor> initializers = new LinkedHashMap<>();
+    public final byte[] bytes;
+    public final Map<String, Tensor> initializers = new LinkedHashMap<>();
 
-    OnnxInitializers(byte[] bytes) {
+    public OnnxInitializers(byte[] bytes) {
         this.bytes = bytes;
         int[] graph = null;
         for (int[] f : fields(0, bytes.length)) {
@@ -43,7 +45,7 @@ final class OnnxInitializers {
         }
     }
 
-    float[] floats(String name) {
+    public float[] floats(String name) {
         Tensor t = initializers.get(name);
         if (t == null || t.dataType() != 1) {
             throw new IllegalArgumentException("no float initializer " + name);
@@ -54,7 +56,7 @@ final class OnnxInitializers {
     }
 
     /** A copy of the model with the given float initializers replaced (same shapes). */
-    byte[] withReplaced(Map<String, float[]> values) {
+    public byte[] withReplaced(Map<String, float[]> values) {
         byte[] out = bytes.clone();
         for (Map.Entry<String, float[]> e : values.entrySet()) {
             Tensor t = initializers.get(e.getKey());

@@ -85,35 +85,14 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
             base = model.readAllBytes();
         }
         OnnxInitializers onnx = new OnnxInitializers(base);
-        Map<String, float[]> tuned = new LinkedHashMap<>();
-        float[] w;
-        float b;
-        String header;
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(new GZIPInputStream(weights), 1 << 16))) {
-            String magic = in.readUTF();
-            if (!magic.equals("SLUICE-MINILM-TUNED 1")) {
-                throw new IOException("not a tuned MiniLM file: " + magic);
-            }
-            header = in.readUTF();
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                String name = in.readUTF();
-                float[] v = new float[in.readInt()];
-                for (int j = 0; j < v.length; j++) {
-                    v[j] = Float.float16ToFloat(in.readShort());
-                }
-                tuned.put(name, v);
-            }
-            w = new float[in.readInt()];
-            for (int j = 0; j < w.length; j++) {
-                w[j] = in.readFloat();
-            }
-            b = in.readFloat();
-        }
+        Weights file = readWeights(weights);
+        float[] w = file.head();
+        float b = file.bias();
+        String header = file.header();
         if (w.length != HIDDEN) {
             throw new IOException("head of " + w.length + " weights, expected " + HIDDEN);
         }
-        byte[] patched = onnx.withReplaced(tuned);
+        byte[] patched = onnx.withReplaced(file.tensors());
         try (InputStream tok = resource("all-minilm-l6-v2-tokenizer.json");
              OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setCPUArenaAllocator(false);
@@ -129,6 +108,38 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
             return new TunedInjectionEncoder(env, session, tokenizer, w, b, header);
         } catch (OrtException e) {
             throw new IllegalStateException("could not load the tuned injection encoder", e);
+        }
+    }
+
+    /** What a weights file holds: its JSON header, the tuned tensors by ONNX initializer name, the head's weights and bias. */
+    public record Weights(String header, Map<String, float[]> tensors, float[] head, float bias) {}
+
+    /**
+     * Reads a weights file written by tools/guard-tune ({@code Train.write}): gzip, "SLUICE-MINILM-TUNED 1", a JSON
+     * header line, then per tensor its name, length and fp16 values; the head (float32) last. The tool reads it too.
+     */
+    public static Weights readWeights(InputStream weights) throws IOException {
+        Map<String, float[]> tuned = new LinkedHashMap<>();
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(new GZIPInputStream(weights), 1 << 16))) {
+            String magic = in.readUTF();
+            if (!magic.equals("SLUICE-MINILM-TUNED 1")) {
+                throw new IOException("not a tuned MiniLM file: " + magic);
+            }
+            String header = in.readUTF();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                float[] v = new float[in.readInt()];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = Float.float16ToFloat(in.readShort());
+                }
+                tuned.put(name, v);
+            }
+            float[] w = new float[in.readInt()];
+            for (int j = 0; j < w.length; j++) {
+                w[j] = in.readFloat();
+            }
+            return new Weights(header, tuned, w, in.readFloat());
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.sluice.guard.injection.OnnxInitializers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,12 +42,12 @@ final class MiniLmEncoder {
     final Map<String, NDArray> params = new LinkedHashMap<>();
     final Map<String, long[]> shapes = new LinkedHashMap<>();
 
-    MiniLmEncoder(OnnxFile onnx, NDManager manager) {
+    MiniLmEncoder(OnnxInitializers onnx, NDManager manager) {
         word = onnx.floats("embeddings.word_embeddings.weight");
         position = onnx.floats("embeddings.position_embeddings.weight");
         tokenType = onnx.floats("embeddings.token_type_embeddings.weight");
         for (String name : trainableNames()) {
-            OnnxFile.Tensor t = onnx.initializers.get(name);
+            OnnxInitializers.Tensor t = onnx.initializers.get(name);
             NDArray a = manager.create(onnx.floats(name), new Shape(t.dims()));
             a.setRequiresGradient(true);
             params.put(name, a);

