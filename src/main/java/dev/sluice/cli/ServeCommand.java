@@ -59,13 +59,10 @@ final class ServeCommand implements Callable<Integer> {
                     + cfg.source() + ").");
             return 2;
         }
-        System.out.println("Sluice is serving " + cfg.modelNames().size() + " model(s) at " + gateway.baseUrl()
-                + "  (config: " + cfg.source() + ")");
-        if (generated) {
-            System.out.println("Admin key (generated for this run): " + adminKey);
-        } else if (adminKey == null) {
-            System.out.println("Admin API is off: set auth.admin_key to manage keys.");
-        }
+        // the signal handlers are in place before the line that says the gateway serves: whoever waits for that
+        // line (a supervisor, a test) and then sends SIGHUP gets a reload, and SIGTERM a drain, not a signal the
+        // JVM ignores (SIGHUP inherited as ignored, as under nohup) or exits on without draining
+        Signals.Termination termination = Signals.onTermination();
         Gateway serving = gateway;
         boolean hangup = Signals.onHangup(() -> {
             try {
@@ -78,7 +75,14 @@ final class ServeCommand implements Callable<Integer> {
         if (!hangup) {
             System.out.println("SIGHUP is not available here: reload the config with POST /admin/config/reload.");
         }
-        Signals.awaitTermination();
+        System.out.println("Sluice is serving " + cfg.modelNames().size() + " model(s) at " + gateway.baseUrl()
+                + "  (config: " + cfg.source() + ")");
+        if (generated) {
+            System.out.println("Admin key (generated for this run): " + adminKey);
+        } else if (adminKey == null) {
+            System.out.println("Admin API is off: set auth.admin_key to manage keys.");
+        }
+        termination.await();
         System.out.println("Draining in-flight requests...");
         gateway.close();
         System.out.println("Stopped.");

@@ -26,13 +26,29 @@ final class Signals {
 
     /** Blocks until SIGTERM or SIGINT arrives. */
     static void awaitTermination() {
+        onTermination().await();
+    }
+
+    /**
+     * Takes SIGTERM and SIGINT from now on (so one that arrives before {@link Termination#await} is not the
+     * JVM's abrupt exit), and returns what to wait on.
+     */
+    static Termination onTermination() {
         CountDownLatch latch = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> latch.countDown());
         Signal.handle(new Signal("INT"), s -> latch.countDown());
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        return new Termination(latch);
+    }
+
+    /** A SIGTERM or SIGINT that has arrived, or will. */
+    record Termination(CountDownLatch latch) {
+        /** Blocks until the signal has arrived. */
+        void await() {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
