@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
 final class Front extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(Front.class);
     private static final int MAX_PENDING = 16;
+    /**
+     * How long the event loop waits for an answered request's thread to end without being woken for it (see
+     * {@link #answered}): the client's next request usually wakes the loop sooner, and then nothing else does.
+     */
+    static final long LAZY_DONE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Dispatcher dispatcher;
     private final Executor requests;
@@ -51,6 +56,8 @@ final class Front extends ChannelInboundHandlerAdapter {
     private boolean pendingPaused;
     private boolean lingering;
     private ChannelHandlerContext ctx;
+    /** The lazy hand-over's deadline for {@link #current} (see {@link #answered}), or null. */
+    private io.netty.util.concurrent.ScheduledFuture<?> doneTimer;
 
     Front(Dispatcher dispatcher, Executor requests, ConnectionGuard guard, boolean secure) {
         this.dispatcher = dispatcher;
@@ -158,6 +165,7 @@ final class Front extends ChannelInboundHandlerAdapter {
         }
         NettyCall call = new NettyCall(ctx.channel(), req, rawPath, path, q < 0 ? "" : uri.substring(q + 1), secure,
                 HttpUtil.isKeepAlive(req), gzip);
+        call.front = this;
         if (!(req instanceof HttpContent) && !HttpUtil.isContentLengthSet(req) && !HttpUtil.isTransferEncodingChunked(req)) {
             call.bodyInput().offer(Unpooled.EMPTY_BUFFER, true); // no body
         }
@@ -187,15 +195,47 @@ final class Front extends ChannelInboundHandlerAdapter {
                 LOG.error("request handling failed", e);
             } finally {
                 call.finish();
-                ctx.executor().execute(() -> done(call));
+                if (call.handoff.compareAndSet(NettyCall.ANSWERED, NettyCall.FINISHED)
+                        && ctx.executor() instanceof io.netty.util.concurrent.SingleThreadEventExecutor loopExecutor) {
+                    loopExecutor.lazyExecute(() -> done(call)); // see answered()
+                } else {
+                    ctx.executor().execute(() -> done(call));
+                }
             }
         });
+    }
+
+    /**
+     * On the event loop, right after it wrote a whole answer on a kept-alive connection: the request's thread
+     * still runs the completion listeners (request log, spans, metrics, limits), then ends. Handing its end over
+     * woke the loop once more per request (an eventfd write, then the loop's wake-up) when the loop had gone to
+     * sleep meanwhile. Now that thread queues {@link #done} without waking the loop (lazily): the loop runs it
+     * with whatever wakes it next — at concurrency 1, the client's next request, which then waits in
+     * {@link #pending} behind it as it always did, so the listeners still run before the next request starts (a
+     * key with {@code concurrency: 1} is not refused). If nothing wakes the loop within {@link #LAZY_DONE_NANOS},
+     * this timer does (no worse than the eventfd it replaces); if the thread has not ended by then, it wakes the
+     * loop itself as before.
+     */
+    void answered(NettyCall call) {
+        if (current != call || !call.handoff.compareAndSet(NettyCall.OPEN, NettyCall.ANSWERED)) {
+            return;
+        }
+        doneTimer = ctx.executor().schedule(() -> {
+            doneTimer = null;
+            if (!call.handoff.compareAndSet(NettyCall.ANSWERED, NettyCall.EXPIRED)) {
+                done(call); // the thread ended and queued done() lazily: nothing has woken the loop since
+            }
+        }, LAZY_DONE_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** On the event loop: the answer to {@code call} is complete (queued to the wire). */
     private void done(NettyCall call) {
         if (current != call) {
             return;
+        }
+        if (doneTimer != null) {
+            doneTimer.cancel(false);
+            doneTimer = null;
         }
         current = null;
         if (!call.isSent()) {
