@@ -67,8 +67,22 @@ def port():
     raise RuntimeError("no free port")
 
 
-def group(name):
-    name = name.strip()
+NAMES = {}  # tid -> the Java thread name (jcmd Thread.print): the kernel's comm is cut at 15 characters
+
+
+def java_names(pid):
+    out = subprocess.run([JAVA.replace("/java", "/jcmd"), str(pid), "Thread.print"], capture_output=True,
+                         text=True).stdout
+    for m in re.finditer(r'^"([^"]+)".*? nid=(\d+|0x[0-9a-f]+)', out, re.M):
+        NAMES[str(int(m.group(2), 0))] = m.group(1)
+
+
+def group(name, tid=None):
+    name = NAMES.get(tid, name).strip()
+    if name.startswith("ForkJoinPool.co"):
+        return "common pool (ForkJoinPool)"
+    if name.endswith("delayScheduler"):
+        return "VT delay scheduler"
     if name.startswith("ForkJoinPool"):
         return "carrier (ForkJoinPool)"
     if name.startswith("sluice-io"):
@@ -98,7 +112,7 @@ def diff(before, after, requests):
     groups = {}
     for tid, (comm, vol, inv, runs, cpu, wait) in after.items():
         b = before.get(tid, (comm, 0, 0, 0, 0, 0))
-        g = groups.setdefault(group(comm), [0, 0, 0, 0, 0, 0])
+        g = groups.setdefault(group(comm, tid), [0, 0, 0, 0, 0, 0])
         g[0] += vol - b[1]
         g[1] += inv - b[2]
         g[2] += runs - b[3]
@@ -184,7 +198,7 @@ def perf_syscalls(gw, secs, out):
 
 
 def syscall_table(gw, data, requests):
-    names = {tid: group(c) for tid, (c, *_) in threads(gw.proc.pid).items()}
+    names = {tid: group(c, tid) for tid, (c, *_) in threads(gw.proc.pid).items()}
     txt = subprocess.run(["perf", "script", "-i", data, "-F", "tid,trace"], capture_output=True, text=True).stdout
     counts = {}
     for line in txt.splitlines():
@@ -229,6 +243,7 @@ def main():
         for gw in gws:
             for c in conns:
                 gw.wrk(c, a.warm)
+            java_names(gw.proc.pid)
         log = open(a.out + "/rounds.jsonl", "a")
         for r in range(a.rounds):
             for gw in gws:
