@@ -78,6 +78,10 @@ final class Front extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!pending.isEmpty() || (current != null && o instanceof HttpRequest)) {
+            // the loop now waits for the current request's end: its thread must wake it (see answered())
+            if (current != null) {
+                current.handoff.compareAndSet(NettyCall.ANSWERED, NettyCall.EXPIRED);
+            }
             pending.add(o); // a pipelined request: it waits for the answer before it
             if (pending.size() > MAX_PENDING && !pendingPaused) {
                 pendingPaused = true;
@@ -209,12 +213,13 @@ final class Front extends ChannelInboundHandlerAdapter {
      * On the event loop, right after it wrote a whole answer on a kept-alive connection: the request's thread
      * still runs the completion listeners (request log, spans, metrics, limits), then ends. Handing its end over
      * woke the loop once more per request (an eventfd write, then the loop's wake-up) when the loop had gone to
-     * sleep meanwhile. Now that thread queues {@link #done} without waking the loop (lazily): the loop runs it
-     * with whatever wakes it next — at concurrency 1, the client's next request, which then waits in
-     * {@link #pending} behind it as it always did, so the listeners still run before the next request starts (a
-     * key with {@code concurrency: 1} is not refused). If nothing wakes the loop within {@link #LAZY_DONE_NANOS},
-     * this timer does (no worse than the eventfd it replaces); if the thread has not ended by then, it wakes the
-     * loop itself as before.
+     * sleep meanwhile. Now, when it ends before anything else reached the loop, that thread queues {@link #done}
+     * without waking the loop (lazily): the loop runs it with whatever wakes it next — at concurrency 1, the
+     * client's next request, which waits in {@link #pending} behind it as it always did, so the listeners still
+     * run before the next request starts (a key with {@code concurrency: 1} is not refused). A request that
+     * arrives while the thread still runs, or this timer ({@link #LAZY_DONE_NANOS}) expiring first, turns that
+     * off: the thread then wakes the loop as before. If the thread queued done() and nothing woke the loop, the
+     * timer runs it (no worse than the eventfd it replaces).
      */
     void answered(NettyCall call) {
         if (current != call || !call.handoff.compareAndSet(NettyCall.OPEN, NettyCall.ANSWERED)) {
