@@ -227,8 +227,11 @@ final class Front extends ChannelInboundHandlerAdapter {
         }
         doneTimer = ctx.executor().schedule(() -> {
             doneTimer = null;
-            if (!call.handoff.compareAndSet(NettyCall.ANSWERED, NettyCall.EXPIRED)) {
-                done(call); // the thread ended and queued done() lazily: nothing has woken the loop since
+            // only when the thread ended and queued done() lazily (nothing has woken the loop since): EXPIRED, set
+            // by a request that arrived meanwhile, means the thread still runs its listeners and will wake the loop
+            if (!call.handoff.compareAndSet(NettyCall.ANSWERED, NettyCall.EXPIRED)
+                    && call.handoff.get() == NettyCall.FINISHED) {
+                done(call);
             }
         }, LAZY_DONE_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
