@@ -21,6 +21,7 @@ final class LocalTier {
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .expireAfter(Expiry.creating((String key, CachedAnswer a) -> java.time.Duration.ofMillis(
                         Math.max(0, a.expiresMillis() - clock.millis()))))
+                .executor(Runnable::run) // maintenance on the caller: no common-pool thread woken per request
                 .build();
     }
 

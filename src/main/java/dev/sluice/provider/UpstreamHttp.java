@@ -443,16 +443,29 @@ public final class UpstreamHttp {
             // a reader that gives up before the response ended (timeout, interrupt, closed early) leaves a
             // connection that cannot be reused
             input = new ByteBufQueueInput(channel, HIGH_WATER, timeoutNanos, this::abandon);
+            input.timeoutOnLoop();
             if (reader == null) {
                 request.release();
                 throw reused ? new StaleConnection("closed while idle") : new IOException("the upstream connection closed");
             }
             reader.exchange = this;
-            channel.writeAndFlush(request).addListener(f -> {
-                if (!f.isSuccess()) {
-                    failed(f.cause());
-                }
-            });
+            // One task on the connection's event loop: the write, and the read timeout's timer. Writing from this
+            // thread queued a write task too, and the listener added after it, when the loop had already written,
+            // queued a second task for its notification (another eventfd wake-up of the loop); a timed park for
+            // the answer woke the JDK's delay-scheduler thread twice (ByteBufQueueInput#timeoutOnLoop).
+            try {
+                channel.eventLoop().execute(() -> {
+                    input.startTimer();
+                    channel.writeAndFlush(request, channel.newPromise().addListener(f -> {
+                        if (!f.isSuccess()) {
+                            failed(f.cause());
+                        }
+                    }));
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                request.release();
+                throw new IOException("the event loop is shut down", e);
+            }
             Object first;
             try {
                 first = input.nextItem();

@@ -24,7 +24,7 @@ class TransportContractTest {
 
     @BeforeAll
     static void start() {
-        gw = TestGateway.start(SimOptions.defaults(), "", Clock.systemUTC());
+        gw = TestGateway.start(SimOptions.defaults(), "metrics: {}\n", Clock.systemUTC());
     }
 
     @AfterAll
@@ -94,6 +94,63 @@ class TransportContractTest {
         assertThat(first).isPositive().isLessThan(second);
         assertThat(second).isLessThan(third);
         assertThat(got).contains("\"chat.completion\"").contains("\"status\":\"live\"").contains("HTTP/1.1 404");
+    }
+
+    /** Reads one whole answer (head and Content-Length body) from a kept-alive connection: its status and body. */
+    private static String[] readAnswer(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the connection closed");
+            }
+            head.write(b);
+        }
+        String h = head.toString(StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(h);
+        assertThat(m.find()).as(h).isTrue();
+        byte[] body = in.readNBytes(Integer.parseInt(m.group(1)));
+        return new String[] {h.substring(9, 12), new String(body, StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    @DisplayName("on one kept-alive connection, each request sent the moment the previous answer arrived: a key with"
+            + " concurrency 1 is never refused, and /metrics asked right after an answer counts it")
+    void nextRequestAfterAnAnswerSeesItFinished() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode created = gw.createKey(dev.sluice.api.Json.object().put("name", "one-at-a-time")
+                .set("limits", dev.sluice.api.Json.object().put("concurrency", 1)));
+        String key = created.path("key").asText();
+        String keyId = created.path("id").asText();
+        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        byte[] chat = ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] metrics = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        java.util.regex.Pattern series = java.util.regex.Pattern.compile(
+                "(?m)^sluice_requests_total\\{[^}]*key=\"" + java.util.regex.Pattern.quote(keyId) + "\"[^}]*} ([0-9.eE+]+)$");
+        try (Socket s = new Socket("127.0.0.1", gw.gateway().port())) {
+            s.setSoTimeout(15_000);
+            s.setTcpNoDelay(true);
+            OutputStream out = s.getOutputStream();
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            for (int i = 1; i <= 60; i++) {
+                out.write(chat);
+                out.flush();
+                String[] answer = readAnswer(in);
+                assertThat(answer[0]).as("request %d: %s", i, answer[1]).isEqualTo("200");
+                if (i % 10 == 0) {
+                    out.write(metrics);
+                    out.flush();
+                    String[] scrape = readAnswer(in);
+                    assertThat(scrape[0]).isEqualTo("200");
+                    double counted = 0;
+                    for (java.util.regex.Matcher m = series.matcher(scrape[1]); m.find(); ) {
+                        counted += Double.parseDouble(m.group(1));
+                    }
+                    assertThat(counted).as("answers counted after answer %d", i).isEqualTo(i);
+                }
+            }
+        }
     }
 
     @Test

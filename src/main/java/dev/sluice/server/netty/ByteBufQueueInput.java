@@ -23,7 +23,11 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Wake-up</b>: a reader blocked in a read always wakes when the stream ends for any reason —
  *       the last piece, the channel closing ({@link #fail}), or {@link #close} from another thread (a
  *       watchdog ending a stream whose deadline passed) — never only when its timeout runs out.</li>
- *   <li><b>Timeout</b>: with a read timeout, a reader that waits longer gets a {@link SocketTimeoutException}.</li>
+ *   <li><b>Timeout</b>: with a read timeout, a reader that waits longer gets a {@link SocketTimeoutException}. Its
+ *       owner may have the timeout kept by a timer on the channel's event loop ({@link #timeoutOnLoop},
+ *       {@link #startTimer}): the reader then parks without a deadline. A virtual thread's timed park hands its
+ *       deadline to the JDK's delay-scheduler thread, waking it to arm the timer and again to cancel it when the
+ *       answer came first: two thread wake-ups per upstream request for a timeout that almost never fires.</li>
  *   <li><b>Other items</b>: the event loop may queue a protocol object ahead of the bytes (the upstream
  *       response's status line and headers), which the reader takes with {@link #nextItem}.</li>
  * </ul>
@@ -67,8 +71,12 @@ public final class ByteBufQueueInput extends InputStream {
     private Object last;
     /** Run after each item is queued, for a reader that does not block ({@link #onReady}). */
     private volatile Runnable ready;
-    /** {@link System#nanoTime()} (odd) since when a non-blocking reader has found nothing, or 0. */
+    /** {@link System#nanoTime()} (odd) since when a reader (parked, or non-blocking) has found nothing, or 0. */
     private volatile long waitingSince;
+    /** The read timeout is kept by {@link #timer} on the event loop: a blocking reader parks without a deadline. */
+    private volatile boolean loopTimeout;
+    /** The event loop's read-timeout timer while armed, else null. */
+    private volatile io.netty.util.concurrent.ScheduledFuture<?> timer;
 
     /**
      * @param timeoutNanos the longest a read waits for the next piece; 0 or less: no limit
@@ -117,6 +125,7 @@ public final class ByteBufQueueInput extends InputStream {
         if (!ended) {
             ended = true;
             complete = true;
+            stopTimer();
             put(END);
         }
     }
@@ -125,6 +134,7 @@ public final class ByteBufQueueInput extends InputStream {
     public void fail(Throwable cause) {
         if (!ended) {
             ended = true;
+            stopTimer();
             put(cause == null ? new IOException("the connection failed") : cause);
         }
     }
@@ -189,7 +199,11 @@ public final class ByteBufQueueInput extends InputStream {
         if (o != null) {
             return o;
         }
-        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        boolean onLoop = loopTimeout;
+        long deadline = timeoutNanos > 0 && !onLoop ? System.nanoTime() + timeoutNanos : 0;
+        if (onLoop) {
+            waitingSince = System.nanoTime() | 1; // the loop's timer fails the stream once this is too long ago
+        }
         waiter = Thread.currentThread();
         try {
             // a writer adds, then unparks the waiter it sees: set before the poll, so no item goes unnoticed
@@ -211,6 +225,9 @@ public final class ByteBufQueueInput extends InputStream {
             }
         } finally {
             waiter = null;
+            if (onLoop) {
+                waitingSince = 0;
+            }
         }
         return o;
     }
@@ -238,27 +255,58 @@ public final class ByteBufQueueInput extends InputStream {
      */
     public void onReady(Runnable r) {
         ready = r;
-        if (timeoutNanos > 0) {
-            channel.eventLoop().schedule(this::checkIdle, timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (timeoutNanos > 0 && timer == null) {
+            loopTimeout = true;
+            timer = channel.eventLoop().schedule(this::checkIdle, timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         if (!queue.isEmpty() || last != null || closed) {
             r.run();
         }
     }
 
-    /** On the event loop: the read timeout of a non-blocking reader; re-armed until the stream ends. */
+    /**
+     * The read timeout will be kept by a timer on the channel's event loop, which the owner starts there with
+     * {@link #startTimer} (in the same loop task that sends the request, so arming it wakes nobody): from now on a
+     * blocking reader parks without a deadline. Call before the first read; no effect without a read timeout.
+     */
+    public void timeoutOnLoop() {
+        if (timeoutNanos > 0) {
+            loopTimeout = true;
+        }
+    }
+
+    /** On the event loop: arms the read-timeout timer of {@link #timeoutOnLoop} (once; never after the end). */
+    public void startTimer() {
+        if (loopTimeout && timer == null && !ended && !closed) {
+            timer = channel.eventLoop().schedule(this::checkIdle, timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Cancels the timer: on the loop it leaves the loop's queue at once, from elsewhere lazily (no wake-up). */
+    private void stopTimer() {
+        io.netty.util.concurrent.ScheduledFuture<?> t = timer;
+        if (t != null) {
+            timer = null;
+            t.cancel(false);
+        }
+    }
+
+    /** On the event loop: the read timeout of a loop-timed reader; re-armed until the stream ends. */
     private void checkIdle() {
         if (ended || closed) {
+            timer = null;
             return;
         }
         long since = waitingSince;
         long now = System.nanoTime();
         if (since != 0 && now - since >= timeoutNanos) {
+            timer = null;
             fail(new SocketTimeoutException("nothing arrived for " + timeoutNanos / 1_000_000 + " ms"));
             return;
         }
         long next = since == 0 ? timeoutNanos : timeoutNanos - (now - since);
-        channel.eventLoop().schedule(this::checkIdle, Math.max(next, 1_000_000), java.util.concurrent.TimeUnit.NANOSECONDS);
+        timer = channel.eventLoop().schedule(this::checkIdle, Math.max(next, 1_000_000),
+                java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -375,6 +423,7 @@ public final class ByteBufQueueInput extends InputStream {
             return;
         }
         closed = true;
+        stopTimer();
         giveUp();
         ByteBuf c = current;
         if (c != null) {

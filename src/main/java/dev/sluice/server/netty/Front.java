@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
 final class Front extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(Front.class);
     private static final int MAX_PENDING = 16;
+    /**
+     * How long the event loop waits for an answered request's thread to end without being woken for it (see
+     * {@link #answered}): the client's next request usually wakes the loop sooner, and then nothing else does.
+     */
+    static final long LAZY_DONE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Dispatcher dispatcher;
     private final Executor requests;
@@ -51,6 +56,8 @@ final class Front extends ChannelInboundHandlerAdapter {
     private boolean pendingPaused;
     private boolean lingering;
     private ChannelHandlerContext ctx;
+    /** The lazy hand-over's deadline for {@link #current} (see {@link #answered}), or null. */
+    private io.netty.util.concurrent.ScheduledFuture<?> doneTimer;
 
     Front(Dispatcher dispatcher, Executor requests, ConnectionGuard guard, boolean secure) {
         this.dispatcher = dispatcher;
@@ -71,6 +78,10 @@ final class Front extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!pending.isEmpty() || (current != null && o instanceof HttpRequest)) {
+            // the loop now waits for the current request's end: its thread must wake it (see answered())
+            if (current != null) {
+                current.handoff.compareAndSet(NettyCall.ANSWERED, NettyCall.EXPIRED);
+            }
             pending.add(o); // a pipelined request: it waits for the answer before it
             if (pending.size() > MAX_PENDING && !pendingPaused) {
                 pendingPaused = true;
@@ -158,6 +169,7 @@ final class Front extends ChannelInboundHandlerAdapter {
         }
         NettyCall call = new NettyCall(ctx.channel(), req, rawPath, path, q < 0 ? "" : uri.substring(q + 1), secure,
                 HttpUtil.isKeepAlive(req), gzip);
+        call.front = this;
         if (!(req instanceof HttpContent) && !HttpUtil.isContentLengthSet(req) && !HttpUtil.isTransferEncodingChunked(req)) {
             call.bodyInput().offer(Unpooled.EMPTY_BUFFER, true); // no body
         }
@@ -187,15 +199,51 @@ final class Front extends ChannelInboundHandlerAdapter {
                 LOG.error("request handling failed", e);
             } finally {
                 call.finish();
-                ctx.executor().execute(() -> done(call));
+                if (call.handoff.compareAndSet(NettyCall.ANSWERED, NettyCall.FINISHED)
+                        && ctx.executor() instanceof io.netty.util.concurrent.SingleThreadEventExecutor loopExecutor) {
+                    loopExecutor.lazyExecute(() -> done(call)); // see answered()
+                } else {
+                    ctx.executor().execute(() -> done(call));
+                }
             }
         });
+    }
+
+    /**
+     * On the event loop, right after it wrote a whole answer on a kept-alive connection: the request's thread
+     * still runs the completion listeners (request log, spans, metrics, limits), then ends. Handing its end over
+     * woke the loop once more per request (an eventfd write, then the loop's wake-up) when the loop had gone to
+     * sleep meanwhile. Now, when it ends before anything else reached the loop, that thread queues {@link #done}
+     * without waking the loop (lazily): the loop runs it with whatever wakes it next — at concurrency 1, the
+     * client's next request, which waits in {@link #pending} behind it as it always did, so the listeners still
+     * run before the next request starts (a key with {@code concurrency: 1} is not refused). A request that
+     * arrives while the thread still runs, or this timer ({@link #LAZY_DONE_NANOS}) expiring first, turns that
+     * off: the thread then wakes the loop as before. If the thread queued done() and nothing woke the loop, the
+     * timer runs it (no worse than the eventfd it replaces).
+     */
+    void answered(NettyCall call) {
+        if (current != call || !call.handoff.compareAndSet(NettyCall.OPEN, NettyCall.ANSWERED)) {
+            return;
+        }
+        doneTimer = ctx.executor().schedule(() -> {
+            doneTimer = null;
+            // only when the thread ended and queued done() lazily (nothing has woken the loop since): EXPIRED, set
+            // by a request that arrived meanwhile, means the thread still runs its listeners and will wake the loop
+            if (!call.handoff.compareAndSet(NettyCall.ANSWERED, NettyCall.EXPIRED)
+                    && call.handoff.get() == NettyCall.FINISHED) {
+                done(call);
+            }
+        }, LAZY_DONE_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** On the event loop: the answer to {@code call} is complete (queued to the wire). */
     private void done(NettyCall call) {
         if (current != call) {
             return;
+        }
+        if (doneTimer != null) {
+            doneTimer.cancel(false);
+            doneTimer = null;
         }
         current = null;
         if (!call.isSent()) {

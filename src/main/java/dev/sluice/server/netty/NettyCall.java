@@ -57,6 +57,19 @@ final class NettyCall extends HttpCall {
     private ChunkedOut stream;
     /** The stream being forwarded from the event loop ({@link #forwardSse}), or null. */
     private volatile SsePump pump;
+    /**
+     * Where the end of this request stands between its thread and the event loop (see {@link Front#answered}):
+     * {@link #OPEN}, then {@link #ANSWERED} once the loop wrote a whole kept-alive answer, then {@link #FINISHED}
+     * (the thread ended after that: the loop takes it up lazily) or {@link #EXPIRED} (the loop stopped waiting
+     * for a lazy hand-over: the thread wakes it as before).
+     */
+    final java.util.concurrent.atomic.AtomicInteger handoff = new java.util.concurrent.atomic.AtomicInteger();
+    static final int OPEN = 0;
+    static final int ANSWERED = 1;
+    static final int FINISHED = 2;
+    static final int EXPIRED = 3;
+    /** Told on the event loop when a whole kept-alive answer was written, or null. */
+    Front front;
 
     NettyCall(Channel channel, HttpRequest request, String rawPath, String path, String queryString, boolean secure,
               boolean keepAlive, boolean gzip) {
@@ -269,7 +282,16 @@ final class NettyCall extends HttpCall {
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         connectionHeader(r);
-        channel.writeAndFlush(r, channel.voidPromise());
+        Front f = front;
+        if (keepAlive && f != null && !channel.eventLoop().inEventLoop()) {
+            // one loop task (as the write alone was): the answer, and the connection told it is answered
+            channel.eventLoop().execute(() -> {
+                channel.writeAndFlush(r, channel.voidPromise());
+                f.answered(this);
+            });
+        } else {
+            channel.writeAndFlush(r, channel.voidPromise());
+        }
     }
 
     private void connectionHeader(HttpResponse r) {

@@ -44,7 +44,7 @@ public final class NettyLoops {
                 g = group;
                 if (g == null) {
                     leakDetectionOffUnlessAsked();
-                    g = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()),
+                    g = new MultiThreadIoEventLoopGroup(threads(),
                             new DefaultThreadFactory("sluice-io", true),
                             EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
                     group = g;
@@ -52,6 +52,15 @@ public final class NettyLoops {
             }
         }
         return g;
+    }
+
+    /**
+     * One loop per core; {@code -Dsluice.io.threads=N} sets another number (a measurement switch: bench/README
+     * "Session 10: hand-offs per request" compares 1 and 2 on a 2-core machine).
+     */
+    static int threads() {
+        Integer asked = Integer.getInteger("sluice.io.threads");
+        return asked != null && asked > 0 ? asked : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     private static void leakDetectionOffUnlessAsked() {

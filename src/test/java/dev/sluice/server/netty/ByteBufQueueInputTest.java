@@ -87,6 +87,47 @@ class ByteBufQueueInputTest {
     }
 
     @Test
+    @DisplayName("with the timeout kept on the event loop, a parked reader fails with SocketTimeoutException the same way;"
+            + " a stream that ends in time cancels the loop's timer")
+    void timeoutOnTheLoop() throws Exception {
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        try {
+            io.netty.channel.Channel channel = new io.netty.channel.socket.nio.NioSocketChannel();
+            group.register(channel).sync();
+            AtomicInteger abandoned = new AtomicInteger();
+            ByteBufQueueInput slow = new ByteBufQueueInput(channel, 1024, TimeUnit.MILLISECONDS.toNanos(50),
+                    abandoned::incrementAndGet);
+            slow.timeoutOnLoop();
+            channel.eventLoop().execute(slow::startTimer);
+            CompletableFuture<String> read = reader(slow);
+            assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(SocketTimeoutException.class);
+            slow.close();
+            assertThat(abandoned).as("ended by the timeout, not complete: the connection is given up").hasValue(1);
+
+            ByteBufQueueInput quick = new ByteBufQueueInput(channel, 1024, TimeUnit.SECONDS.toNanos(60), null);
+            quick.timeoutOnLoop();
+            CompletableFuture<String> answer = reader(quick);
+            channel.eventLoop().submit(() -> {
+                quick.startTimer();
+                quick.offer(bytes("answer"), true);
+            }).sync();
+            assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("answer");
+            int scheduled = channel.eventLoop().submit(() -> {
+                // the loop's own scheduled tasks (none of this channel's): the stream's timer is gone
+                java.lang.reflect.Method m = io.netty.util.concurrent.AbstractScheduledEventExecutor.class
+                        .getDeclaredMethod("hasScheduledTasks");
+                m.setAccessible(true);
+                return (Boolean) m.invoke(channel.eventLoop()) ? 1 : 0;
+            }).get();
+            assertThat(scheduled).as("the ended stream's timer was cancelled").isZero();
+            channel.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
     @DisplayName("past the high-water mark the channel stops reading, and reads again once half is consumed")
     void backPressure() throws Exception {
         EmbeddedChannel channel = new EmbeddedChannel();
