@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The benign prompts the demo and the test suite send through the default policy are not injections.
@@ -76,6 +78,9 @@ class ProductPromptsTest {
 
     @Test
     @DisplayName("the demo's and the tests' benign prompts pass the default injection scanner (rules + shipped models), but for the known ones")
+    // every prompt through the shipped models: ~20 s on a quiet 2-core machine, 133 s at load 36 (session 10),
+    // past the suite's 120 s default; a hang would still end the build
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void benignProductPromptsPass() {
         InjectionScanner scanner = InjectionScanner.shipped();
         Map<String, Double> flagged = new LinkedHashMap<>();
