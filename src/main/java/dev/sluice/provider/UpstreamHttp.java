@@ -604,9 +604,7 @@ public final class UpstreamHttp {
                 if (read < body.length) {
                     throw new IOException("the answer ended after " + read + " of its " + n + " bytes");
                 }
-                while (in.read() >= 0) {
-                    // to its end (nothing should be left), so the connection goes back to the pool
-                }
+                drain(in); // nothing should be left
             } catch (IOException | RuntimeException e) {
                 throw transportFailure(e);
             }
@@ -615,18 +613,40 @@ public final class UpstreamHttp {
 
         @Override
         public <T> T parse(byte[] body, JsonReader<T> reader) {
-            T value;
             try (com.fasterxml.jackson.core.JsonParser p = Json.FACTORY.createParser(body)) {
-                value = reader.read(p);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw malformed(e);
+                return present(read(p, reader));
+            } catch (UpstreamException e) {
+                throw e;
             } catch (IOException | RuntimeException e) {
                 throw transportFailure(e);
             }
+        }
+
+        /** {@code reader}'s value from {@code p}; malformed JSON is a MALFORMED_RESPONSE failure. */
+        private <T> T read(com.fasterxml.jackson.core.JsonParser p, JsonReader<T> reader) throws IOException {
+            try {
+                return reader.read(p);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw malformed(e);
+            }
+        }
+
+        /** A reader's value; null (the JSON was not the answer's shape) is a MALFORMED_RESPONSE failure. */
+        private <T> T present(T value) {
             if (value == null) {
                 throw malformed(null);
             }
             return value;
+        }
+
+        /**
+         * Reads {@code in} to its end (usually nothing is left), so the connection goes back to the pool; not
+         * transferTo, which allocates a 16 KiB buffer for it.
+         */
+        private static void drain(InputStream in) throws IOException {
+            while (in.read() >= 0) {
+                // discard
+            }
         }
 
         /**
@@ -646,23 +666,15 @@ public final class UpstreamHttp {
             T value;
             try (InputStream in = input) {
                 try (com.fasterxml.jackson.core.JsonParser p = Json.parser(in)) {
-                    value = reader.read(p);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw malformed(e);
+                    value = read(p, reader);
                 }
-                while (in.read() >= 0) {
-                    // to its end (usually nothing is left), so the connection goes back to the pool; not
-                    // transferTo, which allocates a 16 KiB buffer for it
-                }
+                drain(in);
             } catch (UpstreamException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
                 throw transportFailure(e);
             }
-            if (value == null) {
-                throw malformed(null);
-            }
-            return value;
+            return present(value);
         }
 
         /**
