@@ -1,5 +1,6 @@
 package dev.sluice.embed;
 
+import dev.sluice.threads.OffCarrier;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -96,7 +97,8 @@ public final class Embedder {
 
     /** The embedding of one text: 384 floats, L2-normalised, so a dot product is the cosine. */
     public float[] embed(String text) {
-        return model().embed(text).content().vector();
+        // ONNX Runtime is native code: a virtual caller's carrier must not be held for the inference (OffCarrier)
+        return OffCarrier.get(() -> model().embed(text).content().vector());
     }
 
     public List<float[]> embedAll(List<String> texts) {
@@ -105,7 +107,7 @@ public final class Embedder {
             segments.add(TextSegment.from(t));
         }
         List<float[]> out = new ArrayList<>(texts.size());
-        for (Embedding e : model().embedAll(segments).content()) {
+        for (Embedding e : OffCarrier.get(() -> model().embedAll(segments).content())) {
             out.add(e.vector());
         }
         return out;

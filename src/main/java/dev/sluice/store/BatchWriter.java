@@ -895,7 +895,8 @@ public final class BatchWriter<T> implements AutoCloseable {
         if (now >= nextTry && probing.compareAndSet(false, true)) {
             nextTry = now + backoff;
             backoff = Math.min(backoff * 2, 5_000);
-            Thread.ofVirtual().name("sluice-" + name + "-probe").start(() -> {
+            // a platform thread: the probe opens a connection, a native call for SQLite (OffCarrier)
+            Thread.ofPlatform().daemon(true).name("sluice-" + name + "-probe").start(() -> {
                 try {
                     reachable = target.reachable();
                 } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.sluice.store;
 
 import com.zaxxer.hikari.HikariConfig;
+import dev.sluice.threads.OffCarrier;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,7 +168,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs work on a connection: SQLite's shared one (one caller at a time), or one from the pool. */
+    /**
+     * Runs work on a connection: SQLite's shared one (one caller at a time), or one from the pool.
+     * SQLite's driver is native code, so a virtual thread's work runs on a platform thread ({@link OffCarrier}):
+     * waiting for the lock the batch writer holds, or a long query, must not hold the caller's carrier.
+     */
     public <T> T withConnection(SqlWork<T> work) {
         if (pool != null) {
             try (Connection c = pooled()) {
@@ -175,6 +180,9 @@ public final class Database implements AutoCloseable {
             } catch (SQLException e) {
                 throw new StoreException("Database error: " + e.getMessage(), e);
             }
+        }
+        if (Thread.currentThread().isVirtual()) {
+            return OffCarrier.get(() -> withConnection(work));
         }
         lock.lock();
         try {
@@ -194,6 +202,9 @@ public final class Database implements AutoCloseable {
     public <T> T read(SqlWork<T> work) {
         if (pool != null) {
             return withConnection(work);
+        }
+        if (Thread.currentThread().isVirtual()) {
+            return OffCarrier.get(() -> read(work));   // native, as in withConnection
         }
         readLock.lock();
         try {

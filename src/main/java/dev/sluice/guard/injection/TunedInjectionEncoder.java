@@ -1,5 +1,6 @@
 package dev.sluice.guard.injection;
 
+import dev.sluice.threads.OffCarrier;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -167,7 +168,8 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
                 return cached;
             }
         }
-        double p = probability(windows(tokenizer.encode(text, false, false).getIds()));
+        // ONNX Runtime is native code: the inference must not hold a virtual caller's carrier (OffCarrier)
+        double p = OffCarrier.get(() -> probability(windows(tokenizer.encode(text, false, false).getIds())));
         synchronized (cache) {
             cache.put(key, p);
         }

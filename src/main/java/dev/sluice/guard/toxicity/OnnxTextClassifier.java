@@ -1,5 +1,6 @@
 package dev.sluice.guard.toxicity;
 
+import dev.sluice.threads.OffCarrier;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
@@ -69,11 +70,18 @@ public final class OnnxTextClassifier implements AutoCloseable {
                 long[] data = name.contains("mask") ? mask : name.contains("type") ? types : ids;
                 inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape));
             }
-            try (OrtSession.Result result = session.run(inputs)) {
-                float[][] logits = (float[][]) result.get(0).getValue();
-                return fromLogits(logits[0]);
-            }
+            // ONNX Runtime is native code: the inference must not hold a virtual caller's carrier (OffCarrier)
+            float[][] logits = OffCarrier.call(() -> {
+                try (OrtSession.Result result = session.run(inputs)) {
+                    return (float[][]) result.get(0).getValue();
+                }
+            });
+            return fromLogits(logits[0]);
         } catch (OrtException e) {
+            throw new IllegalStateException("the ONNX classifier failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
             throw new IllegalStateException("the ONNX classifier failed: " + e.getMessage(), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
