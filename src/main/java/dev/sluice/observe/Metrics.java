@@ -167,6 +167,16 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
         meter.gaugeBuilder("sluice.cluster.nodes").ofLongs().setUnit("{node}")
                 .setDescription("Live gateway nodes in the membership record, as of this node's last heartbeat Redis answered.")
                 .buildWithCallback(obs -> clusterNodes.forEach(s -> obs.record(s.getAsLong())));
+        // the JDK's virtual-thread scheduler (jdk.management, JDK 24+): its carriers, and the virtual threads ready to
+        // run that wait for one — a request path saturating its carriers shows there before it shows in latency
+        jdk.management.VirtualThreadSchedulerMXBean scheduler =
+                java.lang.management.ManagementFactory.getPlatformMXBean(jdk.management.VirtualThreadSchedulerMXBean.class);
+        meter.gaugeBuilder("sluice.threads.carriers").ofLongs().setUnit("{thread}")
+                .setDescription("Carrier threads the virtual-thread scheduler runs on (its parallelism).")
+                .buildWithCallback(obs -> obs.record(scheduler.getParallelism()));
+        meter.gaugeBuilder("sluice.threads.queued").ofLongs().setUnit("{thread}")
+                .setDescription("Virtual threads ready to run and waiting for a carrier (an estimate).")
+                .buildWithCallback(obs -> obs.record(Math.max(0, scheduler.getQueuedVirtualThreadCount())));
         meter.gaugeBuilder("sluice.store.queue_depth").ofLongs().setUnit("{record}")
                 .setDescription("Records waiting in a store writer's memory queue.")
                 .buildWithCallback(obs -> writers.forEach(w -> obs.record(w.writer().queued(), Attributes.of(WRITER, w.name()))));
