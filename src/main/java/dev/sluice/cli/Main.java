@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.threads.Carriers;
 import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -24,6 +25,7 @@ public final class Main implements Runnable {
             CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
+        Carriers.configure();   // before any virtual thread starts
         System.exit(run(args));
     }
 
