@@ -39,7 +39,9 @@ public final class Guardrails implements AutoCloseable {
         }
         this.policies = new Policies(byName, config.keys(), config.teams(), config.models(),
                 GuardrailsConfig.NONE.equals(config.defaultPolicy()) ? null : config.defaultPolicy());
-        this.warmUp = Thread.ofVirtual().name("guardrails-warm-up").start(() -> warm(byName.values()));
+        // a platform thread: seconds of CPU (model loading, first inferences) on a virtual thread would hold a carrier
+        // (the gateway runs half as many as cores, one on two cores: dev.sluice.threads.Carriers) and keep requests waiting
+        this.warmUp = Thread.ofPlatform().daemon(true).name("guardrails-warm-up").start(() -> warm(byName.values()));
     }
 
     /** Scanners that are not warmed: the LLM judge would make a model call. */
@@ -48,7 +50,7 @@ public final class Guardrails implements AutoCloseable {
             + "4111 1111 1111 1111, key sk-proj-AbCdEf1234567890GhIjKlMn, host=db;password=Xk9mQ2vL8pZ3 https://example.com";
 
     /**
-     * Runs each scanner once at start-up (on a virtual thread; the input guard waits for it), so
+     * Runs each scanner once at start-up (on a thread of its own; the input guard waits for it), so
      * no request pays for class loading, data files, model loading and a model's first inference
      * out of its scan budget.
      */

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Work handed off the request path (scoring, embedding): a bounded queue and a few virtual threads
+ * Work handed off the request path (scoring, embedding): a bounded queue and a few platform threads
  * that take from it. A full queue drops the item, counted, so the request that offered it never
  * waits. {@code work} handles its own failures; an item counts as done when it returns or throws.
  */
@@ -27,7 +27,9 @@ public final class BackgroundQueue<T> implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.work = work;
         for (int i = 0; i < threads; i++) {
-            workers.add(Thread.ofVirtual().name(threads == 1 ? name : name + "-" + i).start(this::run));
+            // platform threads: a worker scores answers (CPU) for as long as items come; on a virtual thread that would hold
+            // one of the few carriers the requests run on (dev.sluice.threads.Carriers), here the OS shares the cores
+            workers.add(Thread.ofPlatform().daemon(true).name(threads == 1 ? name : name + "-" + i).start(this::run));
         }
     }
 
