@@ -2,7 +2,7 @@
 # Scenario (c) of bench/run at a chosen size, for same-window A/B runs of two jars: N long streams (one
 # event a second each) held open, then gateway CPU and allocation per forwarded event over a steady window
 # of DUR seconds, then probes (a new stream's TTFT while the others are open).
-# usage: SIM=<simulator port> OUT=<dir> [N=2000] [RATE=300] [PROBES=300] [DUR=20] [JFR=1] \
+# usage: SIM=<simulator port> OUT=<dir> [N=2000] [RATE=300] [PROBES=300] [DUR=20] [JFR=1] [FLAGS=<JVM flags>] [EXTRA=<more>] \
 #          bench/scripts/stream-flood.sh JAR PORT LABEL
 # (start the simulator first: java -Xmx2g -jar JAR sim --port <simulator port>; harness classes compiled to
 #  bench/target/flood by: javac -d bench/target/flood -cp JAR bench/src/dev/sluice/bench/{FloodMain,StreamFlood,Stats}.java)
@@ -29,8 +29,10 @@ models:
 Y
 PROF=""; [ -n "${JFR:-}" ] && PROF="-XX:StartFlightRecording=filename=$W/rec.jfr,settings=profile,delay=${RAMP}s,duration=${DUR}s"
 ulimit -n 20000 2>/dev/null || true
-$J -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders \
-   -Xlog:gc:file=$W/gc.log:uptimenanos $PROF $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
+# the launcher's flags (./sluice, bench/run's Startups.LAUNCHER_FLAGS) unless FLAGS says otherwise; the GC log's
+# timenanos is CLOCK_MONOTONIC, the clock of the probe log, so pauses and probes can be lined up (bench/scripts/probe-gc.py)
+FLAGS=${FLAGS:-"-XX:+UseSerialGC -Xms16m -XX:NewRatio=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders --sun-misc-unsafe-memory-access=allow"}
+$J $FLAGS -Xlog:gc,gc+cpu,gc+heap=debug,safepoint:file=$W/gc.log:uptimenanos,timenanos $PROF $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
 GP=$!
 # whatever ends this script (the simulator dying mid-run makes `set -e` leave early) stops the gateway and the flood
 trap 'kill $GP ${FP:-} 2>/dev/null || true' EXIT
@@ -40,11 +42,16 @@ cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 uptime_ns() { awk '{printf "%d", $1*1e9}' /proc/uptime; }
 R0=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
 SP=$(pgrep -f "sim --port $SIM" | head -1)
-$J -Xmx512m -cp $ROOT/bench/target/flood dev.sluice.bench.FloodMain 127.0.0.1 $PORT $KEY $N $RATE $PROBES $TOKENS 1000 > $W/flood.txt 2>&1 &
+# every other probe goes straight to the simulator in the same seconds (bench/run's reference); each probe's times in probes.txt
+$J -Xmx512m -cp $ROOT/bench/target/flood dev.sluice.bench.FloodMain 127.0.0.1 $PORT $KEY $N $RATE $PROBES $TOKENS 1000 $SIM $W/probes.txt > $W/flood.txt 2>&1 &
 FP=$!
 sleep $RAMP
 g0=$(cpu $GP); s0=$(cpu $SP); t0=$(date +%s.%N); j0=$(grep -c . $W/gc.log); l0=$(cut -d' ' -f1 /proc/loadavg)
-sleep $DUR
+if [ -n "${PERF:-}" ]; then # on-CPU samples of the gateway over the window (VM Thread = Serial's collections)
+  perf record -F 1999 -g -p $GP -o $W/perf.data -- sleep $DUR > $W/perf.log 2>&1
+else
+  sleep $DUR
+fi
 g1=$(cpu $GP); s1=$(cpu $SP); t1=$(date +%s.%N); j1=$(grep -c . $W/gc.log); l1=$(cut -d' ' -f1 /proc/loadavg)
 RSS=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
 # the live heap with every stream open: one full collection after the window (the probes are over by then),

@@ -6,7 +6,10 @@ import java.util.Locale;
 /**
  * Scenario (c) alone, against an already running gateway, for A/B runs of one piece of the
  * stream path (bench/scripts/stream-flood.sh starts the processes and reads their CPU):
- * {@code FloodMain HOST PORT KEY STREAMS PER_SECOND PROBES TOKENS ITL_MS}. Prints one line.
+ * {@code FloodMain HOST PORT KEY STREAMS PER_SECOND PROBES TOKENS ITL_MS [SIM_PORT [PROBE_LOG]]}. Prints one line.
+ * With SIM_PORT every other probe goes straight to the simulator on 127.0.0.1:SIM_PORT in the same seconds (as
+ * {@code bench/run} does); with PROBE_LOG each probe's kind, send time (System.nanoTime, CLOCK_MONOTONIC, the
+ * clock of a JVM's {@code -Xlog:...:timenanos}) and TTFT in ns are written there, one line each.
  */
 public final class FloodMain {
     private FloodMain() {}
@@ -18,13 +21,24 @@ public final class FloodMain {
         int streams = Integer.parseInt(a[3]);
         int perSecond = Integer.parseInt(a[4]);
         int probes = Integer.parseInt(a[5]);
+        StreamFlood.Baseline baseline = a.length > 8 ? new StreamFlood.Baseline("127.0.0.1", Integer.parseInt(a[8]),
+                new String[] {"x-sim-tokens", a[6], "x-sim-itl-ms", a[7]}) : null;
+        StringBuilder log = new StringBuilder();
         StreamFlood.Result r = StreamFlood.run(a[0], Integer.parseInt(a[1]), body.getBytes(StandardCharsets.UTF_8),
-                headers, streams, perSecond, probes, 50, null, 600_000, null);
+                headers, streams, perSecond, probes, 50, null, 600_000, baseline,
+                (direct, sent, ttft) -> log.append(direct ? "direct " : "gateway ").append(sent).append(' ')
+                        .append(ttft).append('\n'));
+        if (a.length > 9) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(a[9]), log);
+        }
         System.out.printf(Locale.ROOT, "completed=%d errors=%d peak_open=%d ramp_ttft_p50_ms=%.1f ramp_ttft_p99_ms=%.1f "
-                        + "probe_ttft_p50_ms=%.2f probe_ttft_p90_ms=%.2f probe_ttft_p99_ms=%.2f%s%n",
+                        + "probe_ttft_p50_ms=%.2f probe_ttft_p90_ms=%.2f probe_ttft_p99_ms=%.2f "
+                        + "direct_p50_ms=%.2f direct_p90_ms=%.2f direct_p99_ms=%.2f%s%n",
                 r.completed(), r.errors(), r.peakOpen(), r.ttft().percentileMicros(50) / 1000,
                 r.ttft().percentileMicros(99) / 1000, r.probeTtft().percentileMicros(50) / 1000,
                 r.probeTtft().percentileMicros(90) / 1000, r.probeTtft().percentileMicros(99) / 1000,
+                r.baselineProbeTtft().percentileMicros(50) / 1000, r.baselineProbeTtft().percentileMicros(90) / 1000,
+                r.baselineProbeTtft().percentileMicros(99) / 1000,
                 r.firstError() == null ? "" : " first_error=" + r.firstError());
     }
 }

@@ -126,7 +126,9 @@ public final class GatewayBench {
         String loadBefore = Servers.loadAverage();
         try {
             int simPort = Processes.freePort();
-            Process sim = servers.java("simulator", List.of("-XX:+UseSerialGC", "-Xmx2g"), "sim", "--port",
+            // every JVM under test logs its safepoints (its GC pauses among them) on CLOCK_MONOTONIC, so that the
+            // stream probes can be lined up with them (ProbePauses): logging only, no other change to their flags
+            Process sim = servers.java("simulator", List.of("-XX:+UseSerialGC", "-Xmx2g", safepointLog(work, "simulator")), "sim", "--port",
                     Integer.toString(simPort));
             Processes.awaitUp("http://127.0.0.1:" + simPort + "/v1/models");
             String adminKey = "bench-admin-key-0123456789abcdef";
@@ -149,14 +151,16 @@ public final class GatewayBench {
                     }
                     case "sluice" -> {
                         Path config = servers.sluiceConfig(name, port, simPort, true, true, true, adminKey);
-                        processes.put(name, servers.java(name, Servers.sluiceJavaOpts(), "serve", "--config", config.toString()));
+                        processes.put(name, servers.java(name, withSafepointLog(Servers.sluiceJavaOpts(), work, name), "serve",
+                                "--config", config.toString()));
                         Processes.awaitUp("http://127.0.0.1:" + port + "/health/ready");
                         String key = createKey(port, adminKey, "{\"name\":\"bench\"}");
                         byName.put(name, new Target(name, "127.0.0.1", port, new String[] {"Authorization", "Bearer " + key}));
                     }
                     case "sluice-off" -> {
                         Path config = servers.sluiceConfig(name, port, simPort, false, false, false, adminKey);
-                        processes.put(name, servers.java(name, Servers.sluiceJavaOpts(), "serve", "--config", config.toString()));
+                        processes.put(name, servers.java(name, withSafepointLog(Servers.sluiceJavaOpts(), work, name), "serve",
+                                "--config", config.toString()));
                         Processes.awaitUp("http://127.0.0.1:" + port + "/health/ready");
                         byName.put(name, new Target(name, "127.0.0.1", port, new String[0]));
                     }
@@ -267,11 +271,20 @@ public final class GatewayBench {
                     System.gc();
                     Thread.sleep(1_000);
                     System.err.printf("streams at scale: %d streams to %s%n", n, name);
+                    List<ProbePauses.Probe> probeTimes = new ArrayList<>();
                     StreamFlood.Result r = StreamFlood.run(t.host(), t.port(), STREAM.getBytes(StandardCharsets.UTF_8),
                             concat(t.headers(), floodSim), n, perSecond, probes, probesPerSecond,
                             () -> Servers.rssKiB(p.pid()), deadline,
                             name.equals("direct") ? null : new StreamFlood.Baseline(direct.host(), direct.port(),
-                                    concat(direct.headers(), floodSim)));
+                                    concat(direct.headers(), floodSim)),
+                            (toDirect, sent, ttft) -> probeTimes.add(new ProbePauses.Probe(toDirect, sent, ttft)));
+                    if (!name.equals("direct")) {
+                        String pauses = ProbePauses.summary(probeTimes,
+                                ProbePauses.pauses(work.resolve(name + "-safepoints.log")),
+                                ProbePauses.pauses(work.resolve("simulator-safepoints.log")));
+                        System.err.println("  " + pauses);
+                        notes.add("Streams at scale, " + name + ", probes and stop-the-world pauses: " + pauses + ".");
+                    }
                     System.err.printf("  %d completed, %d errors, peak open %d, TTFT p99 %.0f us (probes %.0f us), RSS %d -> %d MiB%s%n",
                             r.completed(), r.errors(), r.peakOpen(), r.ttft().percentileMicros(99),
                             r.probeTtft().percentileMicros(99), r.rssBeforeKiB() / 1024,
@@ -419,5 +432,16 @@ public final class GatewayBench {
 
     static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    /** -Xlog of a JVM's safepoints to {@code work/<name>-safepoints.log}, CLOCK_MONOTONIC times (see ProbePauses). */
+    static String safepointLog(Path work, String name) {
+        return "-Xlog:safepoint:file=" + work.resolve(name + "-safepoints.log") + ":timenanos";
+    }
+
+    private static List<String> withSafepointLog(List<String> flags, Path work, String name) {
+        List<String> all = new ArrayList<>(flags);
+        all.add(safepointLog(work, name));
+        return all;
     }
 }

@@ -80,6 +80,18 @@ final class StreamFlood {
      */
     static Result run(String host, int port, byte[] body, String[] headers, int streams, int perSecond, int probes,
                       int probesPerSecond, LongSupplier rss, long deadlineMillis, Baseline baseline) throws IOException {
+        return run(host, port, body, headers, streams, perSecond, probes, probesPerSecond, rss, deadlineMillis, baseline, null);
+    }
+
+    /** Where each probe's times go, for lining them up with another process's log (System.nanoTime is CLOCK_MONOTONIC). */
+    interface ProbeSink {
+        /** @param sentNanos System.nanoTime() when the request was written; ttftNanos to its first content */
+        void probe(boolean baseline, long sentNanos, long ttftNanos);
+    }
+
+    static Result run(String host, int port, byte[] body, String[] headers, int streams, int perSecond, int probes,
+                      int probesPerSecond, LongSupplier rss, long deadlineMillis, Baseline baseline, ProbeSink sink)
+            throws IOException {
         byte[] request = request(host, port, body, headers);
         byte[] baselineRequest = baseline == null ? null : request(baseline.host(), baseline.port(), body, baseline.headers());
         InetSocketAddress baselineAddress = baseline == null ? null : new InetSocketAddress(baseline.host(), baseline.port());
@@ -192,6 +204,9 @@ final class StreamFlood {
                                     if (at >= 0 && at + CONTENT.length < len) {
                                         c.firstContent = System.nanoTime();
                                         (c.baseline ? baselineProbeTtft : c.probe ? probeTtft : ttft).add(c.firstContent - c.sent);
+                                        if (sink != null && c.probe) {
+                                            sink.probe(c.baseline, c.sent, c.firstContent - c.sent);
+                                        }
                                     }
                                 }
                                 if (failure == null && indexOf(scratch, len, DONE, 0) >= 0) {
