@@ -49,28 +49,7 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
     }
 
     private static List<SpanRecord> insertSqlite(PreparedStatement ps, List<SpanRecord> batch) throws SQLException {
-        int[] counts = Statements.runBatch(ps, () -> {
-            for (SpanRecord s : batch) {
-                ps.setString(1, s.traceId());
-                ps.setString(2, s.spanId());
-                ps.setString(3, s.parentSpanId());
-                ps.setString(4, s.name());
-                ps.setString(5, s.kind());
-                ps.setLong(6, s.startNanos());
-                ps.setLong(7, s.endNanos());
-                ps.setString(8, s.status());
-                ps.setString(9, s.statusMessage());
-                ps.setString(10, s.service());
-                ps.setString(11, s.sessionId());
-                ps.setString(12, s.requestId());
-                ps.setString(13, s.endUser());
-                ps.setString(14, s.attributes());
-                ps.setString(15, s.events());
-                ps.setString(16, s.team());
-                ps.setString(17, s.stages());
-                ps.addBatch();
-            }
-        });
+        int[] counts = Statements.runBatch(ps, batch, s -> bind(ps, s));
         List<SpanRecord> stored = new ArrayList<>(batch.size());
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO) {
@@ -78,6 +57,26 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
             }
         }
         return stored;
+    }
+
+    private static void bind(PreparedStatement ps, SpanRecord s) throws SQLException {
+        ps.setString(1, s.traceId());
+        ps.setString(2, s.spanId());
+        ps.setString(3, s.parentSpanId());
+        ps.setString(4, s.name());
+        ps.setString(5, s.kind());
+        ps.setLong(6, s.startNanos());
+        ps.setLong(7, s.endNanos());
+        ps.setString(8, s.status());
+        ps.setString(9, s.statusMessage());
+        ps.setString(10, s.service());
+        ps.setString(11, s.sessionId());
+        ps.setString(12, s.requestId());
+        ps.setString(13, s.endUser());
+        ps.setString(14, s.attributes());
+        ps.setString(15, s.events());
+        ps.setString(16, s.team());
+        ps.setString(17, s.stages());
     }
 
     private static List<SpanRecord> insertPostgres(Connection c, List<SpanRecord> batch) throws SQLException {

@@ -340,29 +340,26 @@ public final class TraceSummaries {
      * {@code sluice_merge_list} (see {@link #sqliteFunctions}) in the upsert itself.
      */
     private static void upsertSqlite(PreparedStatement ps, List<Summary> rows) throws SQLException {
-        Statements.runBatch(ps, () -> {
-            for (Summary r : rows) {
-                ps.setString(1, r.traceId);
-                ps.setString(2, r.owner);
-                ps.setLong(3, Math.floorDiv(r.start, DAY_NS) * DAY_NS);
-                ps.setLong(4, r.start);
-                ps.setLong(5, r.end);
-                ps.setInt(6, r.spans);
-                ps.setInt(7, r.errors);
-                ps.setString(8, r.rootName);
-                ps.setString(9, r.rootService);
-                if (r.rootStart == null) {
-                    ps.setNull(10, Types.BIGINT);
-                } else {
-                    ps.setLong(10, r.rootStart);
-                }
-                ps.setString(11, r.session);
-                ps.setString(12, r.model);
-                ps.setString(13, list(r.names));
-                ps.setString(14, list(r.services));
-                ps.setInt(15, r.unowned);
-                ps.addBatch();
+        Statements.runBatch(ps, rows, r -> {
+            ps.setString(1, r.traceId);
+            ps.setString(2, r.owner);
+            ps.setLong(3, Math.floorDiv(r.start, DAY_NS) * DAY_NS);
+            ps.setLong(4, r.start);
+            ps.setLong(5, r.end);
+            ps.setInt(6, r.spans);
+            ps.setInt(7, r.errors);
+            ps.setString(8, r.rootName);
+            ps.setString(9, r.rootService);
+            if (r.rootStart == null) {
+                ps.setNull(10, Types.BIGINT);
+            } else {
+                ps.setLong(10, r.rootStart);
             }
+            ps.setString(11, r.session);
+            ps.setString(12, r.model);
+            ps.setString(13, list(r.names));
+            ps.setString(14, list(r.services));
+            ps.setInt(15, r.unowned);
         });
     }
 
