@@ -57,6 +57,21 @@ final class Statements implements AutoCloseable {
      */
     static final int CHUNK = 8;
 
+    /**
+     * Whether {@link #runBatch(PreparedStatement, List, Binder)} yields between chunks on this thread: only the
+     * store writer's flush does, and only while it keeps up ({@link BatchWriter.Group}): a writer that yields at
+     * every chunk under contention waits a whole run-queue's turn each time and falls behind (it spilled at load 25).
+     */
+    private static final ThreadLocal<Boolean> YIELDING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    static void yielding(boolean on) {
+        YIELDING.set(on);
+    }
+
+    static boolean yielding() {
+        return YIELDING.get();
+    }
+
     /** Sets one row's parameters (not {@code addBatch}: the caller adds it). */
     @FunctionalInterface
     interface Binder<T> {
@@ -65,16 +80,17 @@ final class Statements implements AutoCloseable {
 
     /**
      * Runs {@code rows} through {@code ps}, {@link #CHUNK} rows an {@code executeBatch}, yielding the CPU between
-     * two chunks; returns each row's update count, in order. In the caller's transaction, so the rows still commit
+     * two chunks when this thread is {@link #yielding()}; returns each row's update count, in order. In the caller's transaction, so the rows still commit
      * (or roll back) together. On any failure the statement's batch is cleared: the statement is kept for the next batch,
      * which would otherwise also write the rows left in it.
      */
     static <T> int[] runBatch(PreparedStatement ps, List<T> rows, Binder<T> binder) throws SQLException {
         int n = rows.size();
         int[] counts = new int[n];
+        boolean yielding = n > CHUNK && yielding();
         try {
             for (int from = 0; from < n; from += CHUNK) {
-                if (from > 0) {
+                if (from > 0 && yielding) {
                     Thread.yield();
                 }
                 int to = Math.min(n, from + CHUNK);
