@@ -44,8 +44,8 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
             postgres = TraceSummaries.postgres(c);
         }
         List<SpanRecord> stored = postgres ? insertPostgres(c, batch) : insertSqlite(statements.get(c, INSERT), batch);
-        // a root's folded stage spans count in its trace's summary as the rows they once were (their attributes unread)
-        TraceSummaries.add(c, postgres, StageSpans.expand(stored, false), statements);
+        // a root's folded stage spans count in its trace's summary as the rows they once were (TraceSummaries.summarise)
+        TraceSummaries.add(c, postgres, stored, statements);
     }
 
     private static List<SpanRecord> insertSqlite(PreparedStatement ps, List<SpanRecord> batch) throws SQLException {
