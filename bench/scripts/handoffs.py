@@ -149,6 +149,30 @@ class Gateway:
         if variant == "bare":  # cpu-per-request.sh's bare: default without tracing and without the request log
             tracing = "false"
             extra = extra + ["-Dsluice.bench.no_request_log=true"]
+        for attempt in range(5):
+            # a port free when picked can be taken as an ephemeral port (an upstream connection's) before a slow
+            # start-up binds it: "already in use" -> another port
+            self.write_config(sim, auth, tracing, limits)
+            cmd = [JAVA] + LAUNCHER_FLAGS + extra + ["-jar", jar, "serve", "--config", self.dir + "/c.yaml"]
+            self.proc = subprocess.Popen(cmd, stdout=open(self.dir + "/log", "w"), stderr=subprocess.STDOUT)
+            try:
+                wait_health(self.port, self.proc)
+                break
+            except RuntimeError:
+                if attempt == 4 or "already in use" not in open(self.dir + "/log").read():
+                    raise
+                self.port = port()
+        self.key = "none"
+        if variant != "off":
+            req = urllib.request.Request(f"http://127.0.0.1:{self.port}/admin/keys", data=b'{"name":"b"}',
+                                         headers={"Authorization": "Bearer sk-admin-bench-123456789",
+                                                  "Content-Type": "application/json"})
+            self.key = json.loads(urllib.request.urlopen(req).read())["key"]
+        with open(self.dir + "/w.lua", "w") as f:
+            f.write(f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                    f'wrk.headers["Authorization"] = "Bearer {self.key}"\nwrk.body = \'{BODY}\'\n')
+
+    def write_config(self, sim, auth, tracing, limits):
         with open(self.dir + "/c.yaml", "w") as f:
             f.write(f"server: {{host: 127.0.0.1, port: {self.port}, max_connections_per_ip: 0}}\n{auth}\n"
                     f"store: {{path: {self.dir}/s.db}}\ntracing: {{enabled: {tracing}}}\n{limits}"
@@ -159,18 +183,6 @@ class Gateway:
                 os.remove(f"{self.dir}/s.db{suffix}")
             except FileNotFoundError:
                 pass
-        cmd = [JAVA] + LAUNCHER_FLAGS + extra + ["-jar", jar, "serve", "--config", self.dir + "/c.yaml"]
-        self.proc = subprocess.Popen(cmd, stdout=open(self.dir + "/log", "w"), stderr=subprocess.STDOUT)
-        wait_health(self.port, self.proc)
-        self.key = "none"
-        if variant != "off":
-            req = urllib.request.Request(f"http://127.0.0.1:{self.port}/admin/keys", data=b'{"name":"b"}',
-                                         headers={"Authorization": "Bearer sk-admin-bench-123456789",
-                                                  "Content-Type": "application/json"})
-            self.key = json.loads(urllib.request.urlopen(req).read())["key"]
-        with open(self.dir + "/w.lua", "w") as f:
-            f.write(f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                    f'wrk.headers["Authorization"] = "Bearer {self.key}"\nwrk.body = \'{BODY}\'\n')
 
     def wrk(self, conns, secs, latency=False):
         cmd = ["wrk", f"-t{2 if conns > 1 else 1}", f"-c{conns}", f"-d{int(secs)}s", "-s", self.dir + "/w.lua"]
