@@ -21,6 +21,7 @@ import java.util.List;
  *   one    - both in one transaction (one writer, session 10's BatchWriter.Group);
  *   nospan - the log rows only, one transaction: the floor of "the root span in the request-log row" (no span row,
  *            no trace summary; the wider log row not counted).
+ *   any other name - as one, with -Dpragma.NAME="..." run on its connection first (e.g. -Dpragma.big=cache_size=-16384)
  * run: java -cp target/sluice.jar -Dordered=true -Dfold=true -DfoldAttempt=true [-Dprefill=50000 -Dn=10000 -Dbatch=40
  *      -Drounds=4 -Dmodes=two,one,nospan] bench/scripts/StoreWriterProbe.java DIR
  * (the source launcher finds RequestLogProbe and SpanWriterProbe next to this file)
@@ -42,6 +43,12 @@ public class StoreWriterProbe {
             Database db = Database.openSqlite(file);
             Connection c = db.connect();
             c.setAutoCommit(true);
+            String pragma = System.getProperty("pragma." + mode);
+            if (pragma != null) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("PRAGMA " + pragma);
+                }
+            }
             dbs.add(db);
             cs.add(c);
             logs.add(new RequestLogSink());

@@ -11,6 +11,7 @@
 # sites (jdk.ObjectAllocationSample; count samples rather than sum weights for virtual threads: a sample's weight is
 # its carrier's bytes since the previous sample, which lands on each new virtual thread's first allocation).
 # VARIANT=off: cpu-per-request.sh's `off` (no auth, no limits, no tracing; the request log still on) instead.
+# VARIANT=bare: cpu-per-request.sh's `bare` (default without tracing and without the request log) instead.
 # The line goes to stdout and $OUT/results.txt; per-group figures in the run's alloc.txt and threads.txt.
 set -e
 CONNS=${CONNS:-1}; WRK="-t1 -c$CONNS"
@@ -66,6 +67,7 @@ PY
 AUTH="auth: {enabled: true, admin_key: sk-admin-bench-123456789}"; TR=true; LIM='limits:
   key: {rpm: 1000000000, tpm: 2000000000, concurrency: 100000, daily_usd: 1000000}'
 if [ "$VARIANT" = off ]; then AUTH="auth: {enabled: false}"; TR=false; LIM=""; fi
+if [ "$VARIANT" = bare ]; then TR=false; EXTRA="$EXTRA -Dsluice.bench.no_request_log=true"; fi
 cat > $W/c.yaml <<Y
 server: {host: 127.0.0.1, port: $PORT, max_connections_per_ip: 0}
 $AUTH
@@ -79,7 +81,7 @@ models:
 Y
 $J/java -XX:+UseSerialGC -Xms16m -XX:NewRatio=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders --sun-misc-unsafe-memory-access=allow $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
 GP=$!; echo $GP > $W/pid
-for i in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:$PORT/health && break; sleep 0.2; done
+for i in $(seq 300); do curl -s -o /dev/null http://127.0.0.1:$PORT/health && break; sleep 0.2; done
 KEY=none; [ "$VARIANT" = off ] || KEY=$(curl -s -XPOST -H 'Authorization: Bearer sk-admin-bench-123456789' -H 'Content-Type: application/json' -d '{"name":"b"}' http://127.0.0.1:$PORT/admin/keys | sed -E 's/.*"key":"([^"]+)".*/\1/')
 cat > $W/w.lua <<L
 wrk.method = "POST"

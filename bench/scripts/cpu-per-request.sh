@@ -18,6 +18,8 @@
 #   CPU figure, so what a writer deferred (a spill file replayed after the run) is charged to the requests that made it.
 # IO=1: also the bytes the process wrote to storage (/proc/<pid>/io write_bytes) and the store writer threads' wake-ups
 #   (voluntary context switches, /proc/<pid>/task/*/status) per request over the measured window: io_b_per_req= wakeups_per_req=.
+# BURSTS=1: also the store writer thread's CPU bursts over the measured window (bench/scripts/writer-bursts.py: one
+#   burst = one flush; CPU ms p50/p90/p99/max and the share of the window it ran), into $W/bursts.txt and the line.
 # The line ends with spill=N: how often a store writer passed its high-water mark and spilled (its overload path).
 set -e
 CONNS=${CONNS:-16}; WRK="-t$(( CONNS > 1 ? 2 : 1 )) -c$CONNS"
@@ -41,7 +43,7 @@ models:
 Y
 $J -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
 GP=$!
-for i in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:$PORT/health && break; sleep 0.2; done
+for i in $(seq 300); do curl -s -o /dev/null http://127.0.0.1:$PORT/health && break; sleep 0.2; done
 KEY=none
 if [ $VAR != off ]; then KEY=$(curl -s -XPOST -H 'Authorization: Bearer sk-admin-bench-123456789' -H 'Content-Type: application/json' -d '{"name":"b"}' http://127.0.0.1:$PORT/admin/keys | sed -E 's/.*"key":"([^"]+)".*/\1/'); fi
 cat > $W/w.lua <<L
@@ -59,6 +61,7 @@ if [ -n "$PERF" ]; then TIDS=$(grep -lE '^sluice-(spans|request|store)' /proc/$G
   perf record -q -g -F 499 -t $TIDS -o $W/perf.data -- sleep ${DUR:-20} 2>/dev/null & PP=$!; fi
 wk() { for t in /proc/$GP/task/*; do grep -qE '^sluice-(spans|request|store)' $t/comm 2>/dev/null && awk '/^voluntary_ctxt/{print $2}' $t/status; done | awk '{s+=$1} END {print s+0}'; }
 [ -n "$IO" ] && { b0=$(awk '/^write_bytes/{print $2}' /proc/$GP/io); k0=$(wk); }
+[ -n "$BURSTS" ] && { python3 $(dirname $0)/writer-bursts.py $GP ${DUR:-20} > $W/bursts.txt 2>&1 & BP=$!; }
 t0=$(awk '{print $14+$15}' /proc/$GP/stat)
 wrk $WRK --latency -d${DUR:-20}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/run.txt
 if [ -n "$DRAIN" ]; then wcpu() { for t in /proc/$GP/task/*; do echo "$(cat $t/comm 2>/dev/null) $(sed 's/.*) //' $t/stat 2>/dev/null | awk '{print $12+$13}')"; done | awk '/^sluice-(spans|request|store)/{s+=$NF} END {print s+0}'; }
@@ -70,7 +73,8 @@ if [ -n "$THREADS" ]; then threads > $W/threads1.txt
   join -a2 -e0 -o 2.1,1.2,2.2 $W/threads0.txt $W/threads1.txt | awk -v n=$REQ '{d=($3-$2)*10000/n; if (d>=1) printf "%-40s %6.0f us/req\n", $1, d}' | sort -k2 -nr > $W/threads.txt; fi
 [ -n "$JFR" ] && sleep 2
 [ -n "$PERF" ] && wait $PP
+[ -n "$BURSTS" ] && { wait $BP || true; }
 NON=$(grep -oE 'Non-2xx.*' $W/run.txt || true)
 RSS=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
-echo "$(grep -E '^ +(50|90|99)%' $W/run.txt | tr -s ' ' | tr '\n' ' ') $VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON ${IO:+io_b_per_req=$(( (b1-b0)/REQ )) wakeups_per_req=$(awk -v a=$k0 -v b=$k1 -v n=$REQ 'BEGIN{printf "%.3f", (b-a)/n}')} spill=$(grep -c 'not keeping up' $W/log || true) load=$(cut -d' ' -f1 /proc/loadavg)"
+echo "$(grep -E '^ +(50|90|99)%' $W/run.txt | tr -s ' ' | tr '\n' ' ') $VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON ${IO:+io_b_per_req=$(( (b1-b0)/REQ )) wakeups_per_req=$(awk -v a=$k0 -v b=$k1 -v n=$REQ 'BEGIN{printf "%.3f", (b-a)/n}')} ${BURSTS:+[$(cat $W/bursts.txt)] }spill=$(grep -c 'not keeping up' $W/log || true) load=$(cut -d' ' -f1 /proc/loadavg)"
 kill $GP; wait $GP 2>/dev/null || true

@@ -3,7 +3,7 @@
 
     bench/scripts/handoffs.py --ports 22000-22999 --rounds 3 base=/path/base.jar new=target/sluice.jar
 
-Starts one simulator and, per NAME=JAR and per variant (--variants default,off), one gateway with the launcher's
+Starts one simulator and, per NAME=JAR and per variant (--variants default,off; bare = default without tracing and request log), one gateway with the launcher's
 flags (Startups.LAUNCHER_FLAGS; EXTRA_<NAME>="flags" adds JVM flags to one build) and cpu-per-request.sh's bench
 configuration (default = auth, limits, request log, tracing; off = no auth, limits, tracing). All gateways stay up;
 each is warmed once (--warm s of wrk at each concurrency), then the rounds alternate between them: per gateway and
@@ -146,6 +146,33 @@ class Gateway:
         tracing = "true"
         if variant == "off":
             auth, limits, tracing = "auth: {enabled: false}", "", "false"
+        if variant == "bare":  # cpu-per-request.sh's bare: default without tracing and without the request log
+            tracing = "false"
+            extra = extra + ["-Dsluice.bench.no_request_log=true"]
+        for attempt in range(5):
+            # a port free when picked can be taken as an ephemeral port (an upstream connection's) before a slow
+            # start-up binds it: "already in use" -> another port
+            self.write_config(sim, auth, tracing, limits)
+            cmd = [JAVA] + LAUNCHER_FLAGS + extra + ["-jar", jar, "serve", "--config", self.dir + "/c.yaml"]
+            self.proc = subprocess.Popen(cmd, stdout=open(self.dir + "/log", "w"), stderr=subprocess.STDOUT)
+            try:
+                wait_health(self.port, self.proc)
+                break
+            except RuntimeError:
+                if attempt == 4 or "already in use" not in open(self.dir + "/log").read():
+                    raise
+                self.port = port()
+        self.key = "none"
+        if variant != "off":
+            req = urllib.request.Request(f"http://127.0.0.1:{self.port}/admin/keys", data=b'{"name":"b"}',
+                                         headers={"Authorization": "Bearer sk-admin-bench-123456789",
+                                                  "Content-Type": "application/json"})
+            self.key = json.loads(urllib.request.urlopen(req).read())["key"]
+        with open(self.dir + "/w.lua", "w") as f:
+            f.write(f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                    f'wrk.headers["Authorization"] = "Bearer {self.key}"\nwrk.body = \'{BODY}\'\n')
+
+    def write_config(self, sim, auth, tracing, limits):
         with open(self.dir + "/c.yaml", "w") as f:
             f.write(f"server: {{host: 127.0.0.1, port: {self.port}, max_connections_per_ip: 0}}\n{auth}\n"
                     f"store: {{path: {self.dir}/s.db}}\ntracing: {{enabled: {tracing}}}\n{limits}"
@@ -156,18 +183,6 @@ class Gateway:
                 os.remove(f"{self.dir}/s.db{suffix}")
             except FileNotFoundError:
                 pass
-        cmd = [JAVA] + LAUNCHER_FLAGS + extra + ["-jar", jar, "serve", "--config", self.dir + "/c.yaml"]
-        self.proc = subprocess.Popen(cmd, stdout=open(self.dir + "/log", "w"), stderr=subprocess.STDOUT)
-        wait_health(self.port, self.proc)
-        self.key = "none"
-        if variant != "off":
-            req = urllib.request.Request(f"http://127.0.0.1:{self.port}/admin/keys", data=b'{"name":"b"}',
-                                         headers={"Authorization": "Bearer sk-admin-bench-123456789",
-                                                  "Content-Type": "application/json"})
-            self.key = json.loads(urllib.request.urlopen(req).read())["key"]
-        with open(self.dir + "/w.lua", "w") as f:
-            f.write(f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                    f'wrk.headers["Authorization"] = "Bearer {self.key}"\nwrk.body = \'{BODY}\'\n')
 
     def wrk(self, conns, secs, latency=False):
         cmd = ["wrk", f"-t{2 if conns > 1 else 1}", f"-c{conns}", f"-d{int(secs)}s", "-s", self.dir + "/w.lua"]
@@ -222,6 +237,7 @@ def main():
     ap.add_argument("--rewarm", type=int, default=3)
     ap.add_argument("--dur", type=int, default=10)
     ap.add_argument("--perf-syscalls", action="store_true")
+    ap.add_argument("--bursts", action="store_true", help="the store writer's CPU bursts (writer-bursts.py) per window")
     ap.add_argument("--out", default="/tmp/handoffs")
     ap.add_argument("--sim-jar")
     a = ap.parse_args()
@@ -252,6 +268,11 @@ def main():
                     perf = None
                     if a.perf_syscalls and c == 1:
                         perf = perf_syscalls(gw, a.dur, a.out)
+                    bursts = None
+                    if a.bursts and gw.variant != "bare":
+                        bursts = subprocess.Popen([sys.executable, os.path.dirname(os.path.abspath(__file__))
+                                                   + "/writer-bursts.py", str(gw.proc.pid), str(a.dur)],
+                                                  stdout=subprocess.PIPE, text=True)
                     load0 = open("/proc/loadavg").read().split()[0]
                     b = threads(gw.proc.pid)
                     reqs, non2xx, pct = gw.wrk(c, a.dur, latency=True)
@@ -259,6 +280,8 @@ def main():
                     load1 = open("/proc/loadavg").read().split()[0]
                     rec = {"round": r + 1, "build": gw.name, "variant": gw.variant, "conns": c, "requests": reqs,
                            "non2xx": non2xx, "pct_us": pct, "load": [load0, load1], "groups": diff(b, t, reqs)}
+                    if bursts:
+                        rec["bursts"] = bursts.communicate()[0].strip()
                     if perf:
                         perf[0].wait()
                         rec["syscalls"] = syscall_table(gw, perf[1], reqs)
@@ -282,6 +305,8 @@ def report(rec):
     for k, v in sorted(g.items(), key=lambda kv: -kv[1][3]):
         print(f"  {k:32} {v[0]:7.3f} {v[1]:7.3f} {v[2]:7.3f} {v[3]:8.1f} {v[4]:8.1f}")
     print(f"  {'TOTAL':32} {tot[0]:7.3f} {tot[1]:7.3f} {tot[2]:7.3f} {tot[3]:8.1f} {tot[4]:8.1f}")
+    if rec.get("bursts"):
+        print(f"  writer bursts: {rec['bursts']}")
     for k, v in rec.get("syscalls", {}).items():
         print(f"    sys {k:44} {v:7.3f}")
     sys.stdout.flush()

@@ -820,6 +820,13 @@ public final class BatchWriter<T> implements AutoCloseable {
                     if (ready.isEmpty()) {
                         continue;
                     }
+                    // keeping up (everything queued fits this flush's batches): let a request's thread waiting for
+                    // this CPU in between chunks of rows; behind: hold it, so yielding cannot make it fall further
+                    boolean keepingUp = true;
+                    for (BatchWriter<?> m : ready) {
+                        keepingUp &= m.pending.size() + m.queue.size() < BATCH;
+                    }
+                    Statements.yielding(keepingUp);
                     try {
                         connection.inTransaction(c -> {
                             for (BatchWriter<?> m : ready) {
@@ -831,6 +838,8 @@ public final class BatchWriter<T> implements AutoCloseable {
                             m.failedPending(e);
                         }
                         continue;
+                    } finally {
+                        Statements.yielding(false);
                     }
                     for (BatchWriter<?> m : ready) {
                         m.committedPending();

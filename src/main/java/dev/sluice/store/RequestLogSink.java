@@ -119,12 +119,7 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
 
     /** Runs the inserts; returns the records stored by them (not those whose uid was stored already), in batch order. */
     private static List<RequestRecord> write(PreparedStatement ps, List<RequestRecord> batch) throws SQLException {
-        int[] counts = Statements.runBatch(ps, () -> {
-            for (RequestRecord r : batch) {
-                bind(ps, r);
-                ps.addBatch();
-            }
-        });
+        int[] counts = Statements.runBatch(ps, batch, r -> bind(ps, r));
         List<RequestRecord> stored = new java.util.ArrayList<>(batch.size());
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] > 0 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {

@@ -377,28 +377,25 @@ public final class Rollups {
 
     /** SQLite: one upsert per cell (local calls, no round trips). */
     private static void upsertRows(PreparedStatement ps, Level level, List<Cell> cells) throws SQLException {
-        Statements.runBatch(ps, () -> {
-            for (Cell cell : cells) {
-                int i = 1;
-                ps.setLong(i++, cell.ts);
-                for (int d = 0; d < cell.dims.length; d++) {
-                    if (level.dims().get(d).equals("status")) {
-                        ps.setInt(i++, Integer.parseInt(cell.dims[d]));
-                    } else {
-                        ps.setString(i++, cell.dims[d]);
-                    }
+        Statements.runBatch(ps, cells, cell -> {
+            int i = 1;
+            ps.setLong(i++, cell.ts);
+            for (int d = 0; d < cell.dims.length; d++) {
+                if (level.dims().get(d).equals("status")) {
+                    ps.setInt(i++, Integer.parseInt(cell.dims[d]));
+                } else {
+                    ps.setString(i++, cell.dims[d]);
                 }
-                ps.setLong(i++, cell.requests);
-                ps.setLong(i++, cell.tokensIn);
-                ps.setLong(i++, cell.tokensOut);
-                ps.setDouble(i++, cell.cost);
-                for (long v : cell.latency) {
-                    ps.setLong(i++, v);
-                }
-                for (long v : cell.ttft) {
-                    ps.setLong(i++, v);
-                }
-                ps.addBatch();
+            }
+            ps.setLong(i++, cell.requests);
+            ps.setLong(i++, cell.tokensIn);
+            ps.setLong(i++, cell.tokensOut);
+            ps.setDouble(i++, cell.cost);
+            for (long v : cell.latency) {
+                ps.setLong(i++, v);
+            }
+            for (long v : cell.ttft) {
+                ps.setLong(i++, v);
             }
         });
     }

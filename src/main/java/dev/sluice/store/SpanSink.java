@@ -44,33 +44,12 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
             postgres = TraceSummaries.postgres(c);
         }
         List<SpanRecord> stored = postgres ? insertPostgres(c, batch) : insertSqlite(statements.get(c, INSERT), batch);
-        // a root's folded stage spans count in its trace's summary as the rows they once were (their attributes unread)
-        TraceSummaries.add(c, postgres, StageSpans.expand(stored, false), statements);
+        // a root's folded stage spans count in its trace's summary as the rows they once were (TraceSummaries.summarise)
+        TraceSummaries.add(c, postgres, stored, statements);
     }
 
     private static List<SpanRecord> insertSqlite(PreparedStatement ps, List<SpanRecord> batch) throws SQLException {
-        int[] counts = Statements.runBatch(ps, () -> {
-            for (SpanRecord s : batch) {
-                ps.setString(1, s.traceId());
-                ps.setString(2, s.spanId());
-                ps.setString(3, s.parentSpanId());
-                ps.setString(4, s.name());
-                ps.setString(5, s.kind());
-                ps.setLong(6, s.startNanos());
-                ps.setLong(7, s.endNanos());
-                ps.setString(8, s.status());
-                ps.setString(9, s.statusMessage());
-                ps.setString(10, s.service());
-                ps.setString(11, s.sessionId());
-                ps.setString(12, s.requestId());
-                ps.setString(13, s.endUser());
-                ps.setString(14, s.attributes());
-                ps.setString(15, s.events());
-                ps.setString(16, s.team());
-                ps.setString(17, s.stages());
-                ps.addBatch();
-            }
-        });
+        int[] counts = Statements.runBatch(ps, batch, s -> bind(ps, s));
         List<SpanRecord> stored = new ArrayList<>(batch.size());
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO) {
@@ -78,6 +57,26 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
             }
         }
         return stored;
+    }
+
+    private static void bind(PreparedStatement ps, SpanRecord s) throws SQLException {
+        ps.setString(1, s.traceId());
+        ps.setString(2, s.spanId());
+        ps.setString(3, s.parentSpanId());
+        ps.setString(4, s.name());
+        ps.setString(5, s.kind());
+        ps.setLong(6, s.startNanos());
+        ps.setLong(7, s.endNanos());
+        ps.setString(8, s.status());
+        ps.setString(9, s.statusMessage());
+        ps.setString(10, s.service());
+        ps.setString(11, s.sessionId());
+        ps.setString(12, s.requestId());
+        ps.setString(13, s.endUser());
+        ps.setString(14, s.attributes());
+        ps.setString(15, s.events());
+        ps.setString(16, s.team());
+        ps.setString(17, s.stages());
     }
 
     private static List<SpanRecord> insertPostgres(Connection c, List<SpanRecord> batch) throws SQLException {

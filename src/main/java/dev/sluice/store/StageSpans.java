@@ -75,6 +75,127 @@ public final class StageSpans {
         return out;
     }
 
+    /** A folded span as a trace's summary counts it ({@link TraceSummaries}): its name, parent, times and team flag. */
+    record Stage(String name, boolean hasParent, long startNanos, long endNanos, boolean team) {}
+
+    /**
+     * The spans folded into a root's row as the span writer's trace summaries need them, read by a scan of the text
+     * as {@code SpanRows} writes it, without a JSON parser and without a record per span (building the expanded
+     * records was most of the writer's own Java work a request: bench/README.md, "Session 11"); offsets made
+     * absolute. Null when the text is not in that form (an escape in a string, anything unexpected): the caller then
+     * reads it with {@link #expand}, which also logs a text it cannot read.
+     */
+    static List<Stage> stages(SpanRecord root) {
+        String t = root.stages();
+        if (t == null) {
+            return List.of();
+        }
+        if (t.indexOf('\\') >= 0) {
+            return null;
+        }
+        Scan in = new Scan(t);
+        List<Stage> out = new ArrayList<>(6);
+        try {
+            in.expect('[');
+            if (in.peek() == ']') {
+                in.i++;
+            } else {
+                do {
+                    in.expect('[');
+                    in.string(false); // span id
+                    in.expect(',');
+                    String parent = in.string(true);
+                    in.expect(',');
+                    String name = in.string(true);
+                    in.expect(',');
+                    long start = in.number();
+                    in.expect(',');
+                    long end = in.number();
+                    in.expect(',');
+                    boolean team = in.number() == 1;
+                    if (in.peek() == ',') {
+                        in.i++;
+                        in.string(false); // kind (client); its attributes are the root's, by index
+                        in.expect(',');
+                        in.expect('[');
+                        if (in.peek() != ']') {
+                            do {
+                                in.number();
+                            } while (in.comma());
+                        }
+                        in.expect(']');
+                    }
+                    in.expect(']');
+                    out.add(new Stage(name, parent != null, root.startNanos() + start, root.startNanos() + end, team));
+                } while (in.comma());
+                in.expect(']');
+            }
+            if (in.i != t.length()) {
+                return null;
+            }
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            return null;
+        }
+        return out;
+    }
+
+    /** A cursor over a stages text (no whitespace, no escapes: checked by the caller). */
+    private static final class Scan {
+        final String t;
+        int i;
+
+        Scan(String t) {
+            this.t = t;
+        }
+
+        char peek() {
+            return t.charAt(i);
+        }
+
+        void expect(char c) {
+            if (t.charAt(i++) != c) {
+                throw new IllegalArgumentException();
+            }
+        }
+
+        boolean comma() {
+            if (i < t.length() && t.charAt(i) == ',') {
+                i++;
+                return true;
+            }
+            return false;
+        }
+
+        String string(boolean orNull) {
+            if (orNull && t.startsWith("null", i)) {
+                i += 4;
+                return null;
+            }
+            expect('"');
+            int end = t.indexOf('"', i);
+            if (end < 0) {
+                throw new IllegalArgumentException();
+            }
+            String s = t.substring(i, end);
+            i = end + 1;
+            return s;
+        }
+
+        long number() {
+            int from = i;
+            if (i < t.length() && t.charAt(i) == '-') {
+                i++;
+            }
+            while (i < t.length() && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == from || (i == from + 1 && t.charAt(from) == '-')) {
+                throw new IllegalArgumentException();
+            }
+            return Long.parseLong(t, from, i, 10);
+        }
+    }
+
     /** Appends the spans folded into this root's row. A text this class cannot read is logged and skipped. */
     private static void addStages(SpanRecord root, List<SpanRecord> out, boolean withAttributes) {
         String teamAttributes = root.team() == null ? null : teamAttributes(root.team());

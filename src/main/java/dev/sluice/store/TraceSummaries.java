@@ -75,30 +75,36 @@ public final class TraceSummaries {
         }
 
         void add(SpanRecord s, String model) {
-            start = Math.min(start, s.startNanos());
-            end = Math.max(end, s.endNanos());
+            add(s.name(), s.parentSpanId() != null, "error".equals(s.status()), s.service(), s.sessionId(),
+                    s.startNanos(), s.endNanos(), model);
+        }
+
+        void add(String name, boolean hasParent, boolean error, String service, String sessionId, long startNanos,
+                long endNanos, String model) {
+            start = Math.min(start, startNanos);
+            end = Math.max(end, endNanos);
             spans++;
-            if ("error".equals(s.status())) {
+            if (error) {
                 errors++;
             }
-            if (s.parentSpanId() == null && (rootStart == null || s.startNanos() < rootStart)) {
-                rootStart = s.startNanos();
-                rootName = s.name();
-                rootService = s.service();
+            if (!hasParent && (rootStart == null || startNanos < rootStart)) {
+                rootStart = startNanos;
+                rootName = name;
+                rootService = service;
             }
-            if (s.sessionId() != null && s.startNanos() < sessionStart) {
-                sessionStart = s.startNanos();
-                session = s.sessionId();
+            if (sessionId != null && startNanos < sessionStart) {
+                sessionStart = startNanos;
+                session = sessionId;
             }
-            if (model != null && s.startNanos() < modelStart) {
-                modelStart = s.startNanos();
+            if (model != null && startNanos < modelStart) {
+                modelStart = startNanos;
                 this.model = model;
             }
-            if (names.size() < MAX_LIST && s.name() != null) {
-                names.add(item(s.name()));
+            if (names.size() < MAX_LIST && name != null) {
+                names.add(item(name));
             }
-            if (services.size() < MAX_LIST && s.service() != null) {
-                services.add(item(s.service()));
+            if (services.size() < MAX_LIST && service != null) {
+                services.add(item(service));
             }
         }
     }
@@ -165,19 +171,52 @@ public final class TraceSummaries {
     static List<Summary> summarise(Collection<SpanRecord> spans) {
         Map<String, Summary> rows = new HashMap<>();
         for (SpanRecord s : spans) {
-            String model = model(s.attributes());
-            Summary all = rows.computeIfAbsent(s.traceId() + '\n' + ALL, k -> new Summary(s.traceId(), ALL));
-            all.add(s, model);
-            String team = owner(s.team());
-            if (team.equals(NO_TEAM)) {
-                all.unowned++;
-            } else {
-                rows.computeIfAbsent(s.traceId() + '\n' + team, k -> new Summary(s.traceId(), team)).add(s, model);
+            add(rows, s);
+            if (s.stages() == null) {
+                continue;
+            }
+            // a root's folded stage spans count as the rows they once were (StageSpans): an internal span with the
+            // root's trace and service, no session, no model, status unset
+            List<StageSpans.Stage> stages = StageSpans.stages(s);
+            if (stages == null) {
+                List<SpanRecord> expanded = StageSpans.expand(List.of(s), false);
+                for (SpanRecord x : expanded.subList(1, expanded.size())) {
+                    add(rows, x);
+                }
+                continue;
+            }
+            for (StageSpans.Stage g : stages) {
+                Summary all = row(rows, s.traceId(), ALL);
+                all.add(g.name(), g.hasParent(), false, s.service(), null, g.startNanos(), g.endNanos(), null);
+                String team = g.team() ? owner(s.team()) : NO_TEAM;
+                if (team.equals(NO_TEAM)) {
+                    all.unowned++;
+                } else {
+                    row(rows, s.traceId(), team).add(g.name(), g.hasParent(), false, s.service(), null, g.startNanos(),
+                            g.endNanos(), null);
+                }
             }
         }
         List<Summary> out = new ArrayList<>(rows.values());
         out.sort(Comparator.<Summary, String>comparing(x -> x.traceId).thenComparing(x -> x.owner));
         return out;
+    }
+
+    /** One span (its own row's columns; not its folded stages) added to its trace's rows. */
+    private static void add(Map<String, Summary> rows, SpanRecord s) {
+        String model = model(s.attributes());
+        Summary all = row(rows, s.traceId(), ALL);
+        all.add(s, model);
+        String team = owner(s.team());
+        if (team.equals(NO_TEAM)) {
+            all.unowned++;
+        } else {
+            row(rows, s.traceId(), team).add(s, model);
+        }
+    }
+
+    private static Summary row(Map<String, Summary> rows, String traceId, String owner) {
+        return rows.computeIfAbsent(traceId + '\n' + owner, k -> new Summary(traceId, owner));
     }
 
     /**
@@ -340,29 +379,26 @@ public final class TraceSummaries {
      * {@code sluice_merge_list} (see {@link #sqliteFunctions}) in the upsert itself.
      */
     private static void upsertSqlite(PreparedStatement ps, List<Summary> rows) throws SQLException {
-        Statements.runBatch(ps, () -> {
-            for (Summary r : rows) {
-                ps.setString(1, r.traceId);
-                ps.setString(2, r.owner);
-                ps.setLong(3, Math.floorDiv(r.start, DAY_NS) * DAY_NS);
-                ps.setLong(4, r.start);
-                ps.setLong(5, r.end);
-                ps.setInt(6, r.spans);
-                ps.setInt(7, r.errors);
-                ps.setString(8, r.rootName);
-                ps.setString(9, r.rootService);
-                if (r.rootStart == null) {
-                    ps.setNull(10, Types.BIGINT);
-                } else {
-                    ps.setLong(10, r.rootStart);
-                }
-                ps.setString(11, r.session);
-                ps.setString(12, r.model);
-                ps.setString(13, list(r.names));
-                ps.setString(14, list(r.services));
-                ps.setInt(15, r.unowned);
-                ps.addBatch();
+        Statements.runBatch(ps, rows, r -> {
+            ps.setString(1, r.traceId);
+            ps.setString(2, r.owner);
+            ps.setLong(3, Math.floorDiv(r.start, DAY_NS) * DAY_NS);
+            ps.setLong(4, r.start);
+            ps.setLong(5, r.end);
+            ps.setInt(6, r.spans);
+            ps.setInt(7, r.errors);
+            ps.setString(8, r.rootName);
+            ps.setString(9, r.rootService);
+            if (r.rootStart == null) {
+                ps.setNull(10, Types.BIGINT);
+            } else {
+                ps.setLong(10, r.rootStart);
             }
+            ps.setString(11, r.session);
+            ps.setString(12, r.model);
+            ps.setString(13, list(r.names));
+            ps.setString(14, list(r.services));
+            ps.setInt(15, r.unowned);
         });
     }
 

@@ -134,6 +134,45 @@ class WriterGroupTest {
     }
 
     @Test
+    @DisplayName("a flush lets other threads have the CPU between chunks of rows while the writer keeps up, not while"
+            + " it is behind (a backlog of a batch or more)")
+    void yieldsOnlyWhileKeepingUp() throws Exception {
+        Path dir = Files.createTempDirectory("sluice-group");
+        try (Database db = store(dir)) {
+            BatchWriter.Group group = new BatchWriter.Group("test-group", new BatchWriter.StoreConnection(db),
+                    Duration.ofMillis(20));
+            java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            List<Boolean> yielding = new CopyOnWriteArrayList<>();
+            List<Integer> sizes = new CopyOnWriteArrayList<>();
+            BatchWriter.Sink<Item> sink = (c, batch) -> {
+                yielding.add(Statements.yielding());
+                sizes.add(batch.size());
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new SQLException(e);
+                }
+                new TableSink(db, "g_log", null).insert(c, batch);
+            };
+            BatchWriter<Item> log = new BatchWriter<>("log", new BatchWriter.StoreTarget<>(group.connection(), sink,
+                    Item::user, i -> 0L), Item.class, 10_000, dir, Duration.ofMillis(20), Item::user, group);
+            log.offer(new Item("u", 0));
+            assertThat(entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i <= 700; i++) { // queued while the first flush is held: more than a batch (512)
+                log.offer(new Item("u", i));
+            }
+            release.countDown();
+            assertThat(log.flush(30_000)).isTrue();
+            assertThat(count(db, "g_log")).isEqualTo(701);
+            assertThat(sizes).containsExactly(1, 512, 188);
+            assertThat(yielding).as("keeping up, behind, caught up").containsExactly(true, false, true);
+            log.close();
+        }
+    }
+
+    @Test
     @DisplayName("a failed flush rolls back both batches; each writer spills its own and replays it once")
     void failedFlushSpillsBoth() throws Exception {
         Path dir = Files.createTempDirectory("sluice-group");
