@@ -43,7 +43,9 @@ final class GuardModelCommands {
     static final class TrainModel implements Callable<Integer> {
         @Option(names = "--task", defaultValue = "injection", description = "injection, injection-head (the embedding head of"
                 + " the user-turn cascade, over the shipped user-turn model; train it after injection), injection-tuned (the cascade"
-                + " settings for an encoder fine-tuned by tools/guard-tune: --tuned-weights), toxicity-offensive or toxicity-hate")
+                + " settings for an encoder fine-tuned by tools/guard-tune: --tuned-weights), injection-tuned-documents (the documents'"
+                + " cascade settings for a reader fine-tuned on documents by tools/guard-tune TrainDocuments: --tuned-weights),"
+                + " toxicity-offensive or toxicity-hate")
         String task;
 
         @Option(names = "--tuned-weights", description = "injection-tuned: the weights file written by tools/guard-tune"
@@ -136,6 +138,25 @@ final class GuardModelCommands {
                         settings.get("operating_point").asDouble(), target);
                 return 0;
             }
+            if (task.equals("injection-tuned-documents")) {
+                if (tunedWeights == null || out == null) {
+                    System.err.println("error: injection-tuned-documents needs --tuned-weights (tools/guard-tune TrainDocuments) and"
+                            + " --out (no documents' reader ships: run s11-1)");
+                    return 2;
+                }
+                dev.sluice.guard.injection.TunedInjectionEncoder encoder = dev.sluice.guard.injection.TunedInjectionEncoder.read(
+                        tunedWeights, dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS);
+                com.fasterxml.jackson.databind.node.ObjectNode settings = dev.sluice.guard.eval.DocumentTunedTraining.choose(dir,
+                        InjectionModel.loadDocuments(), encoder, System.out::println);
+                Path target = out;
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                Files.writeString(target, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(settings) + "\n");
+                System.out.printf("chose the documents' tuned cascade in %.1f s, band %.2f, n-gram weight %.1f, keep n-gram %s,"
+                                + " operating point %.4f -> %s%n", (System.nanoTime() - start) / 1e9, settings.get("band").asDouble(),
+                        settings.get("ngram_weight").asDouble(), settings.get("keep_ngram").asBoolean(),
+                        settings.get("operating_point").asDouble(), target);
+                return 0;
+            }
             if (task.equals("injection-head")) {
                 LinearTextModel user = InjectionModel.load();
                 com.fasterxml.jackson.databind.node.ObjectNode head = dev.sluice.guard.eval.HeadTraining.train(dir, user,
@@ -215,6 +236,19 @@ final class GuardModelCommands {
                 + " instead of the shipped ones.")
         Path tunedCascade;
 
+        @Option(names = "--tuned-documents", description = "Injection: add a column reading documents and tool results through"
+                + " a documents' cascade (the document model and a reader fine-tuned on documents by tools/guard-tune"
+                + " TrainDocuments; run s11-1); user turns as the default.")
+        boolean tunedDocuments;
+
+        @Option(names = "--tuned-documents-weights", description = "With --tuned-documents: the weights file (tools/guard-tune"
+                + " TrainDocuments; none ships).")
+        Path tunedDocumentsWeights;
+
+        @Option(names = "--tuned-documents-cascade", description = "With --tuned-documents: its settings (train-model --task"
+                + " injection-tuned-documents --out FILE).")
+        Path tunedDocumentsCascade;
+
         @Option(names = "--scores", description = "Injection: also write every row's scores (split, source, kind, label, channel, default"
                 + " score, score with the head, text) to this file, for breakdowns such as per language.")
         Path scoresFile;
@@ -262,7 +296,34 @@ final class GuardModelCommands {
                     System.err.println("error: cannot read the cascade's files: " + e.getMessage());
                     return 2;
                 }
+                dev.sluice.guard.injection.InjectionCascade docCascade = null;
+                if (tunedDocuments) {
+                    if (tunedDocumentsWeights == null || tunedDocumentsCascade == null) {
+                        System.err.println("error: --tuned-documents needs --tuned-documents-weights and --tuned-documents-cascade"
+                                + " (no documents' reader ships: run s11-1)");
+                        return 2;
+                    }
+                    try {
+                        dev.sluice.guard.injection.TunedInjectionEncoder docEncoder = dev.sluice.guard.injection.TunedInjectionEncoder.read(
+                                tunedDocumentsWeights, dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS);
+                        // the test (or val) documents read by the encoder up front, a few at a time
+                        java.util.Map<String, Double> read = new java.util.concurrent.ConcurrentHashMap<>();
+                        dev.sluice.guard.eval.DocumentTunedTraining.readAll(rows.stream().filter(r -> r.channel().equals("document"))
+                                .map(PublicSets.Row::text).toList(), docEncoder, read);
+                        dev.sluice.guard.injection.InjectionCascade.Reader memo = t -> read.computeIfAbsent(t, docEncoder::rawScore);
+                        docCascade = dev.sluice.guard.injection.InjectionCascade.documentsWithReader(
+                                Json.MAPPER.readTree(tunedDocumentsCascade.toFile()), docModel, memo);
+                    } catch (java.io.IOException e) {
+                        System.err.println("error: cannot read the documents' cascade files: " + e.getMessage());
+                        return 2;
+                    }
+                }
+                final dev.sluice.guard.injection.InjectionCascade docs = docCascade;
                 InjectionScanner docsToo = new InjectionScanner(true, () -> model, () -> docModel, null);
+                InjectionScanner withDocs = new InjectionScanner(true, () -> model, () -> docModel, null, () -> docs, null);
+                java.util.Map<PublicSets.Row, Double> docScores = new java.util.IdentityHashMap<>();
+                java.util.function.ToDoubleFunction<PublicSets.Row> tunedDocs = r -> !r.channel().equals("document")
+                        ? scoresOf(docsToo, r) : docScores.computeIfAbsent(r, k -> ModelTraining.maxScore(withDocs, k));
                 InjectionScanner withHead = new InjectionScanner(true, () -> model, () -> docModel, () -> cascade, null);
                 java.util.Map<PublicSets.Row, Double> scores = new java.util.IdentityHashMap<>();
                 java.util.Map<PublicSets.Row, Double> headScores = new java.util.IdentityHashMap<>();
@@ -270,11 +331,23 @@ final class GuardModelCommands {
                 java.util.function.ToDoubleFunction<PublicSets.Row> head = r -> headScores.computeIfAbsent(r, k -> ModelTraining.maxScore(withHead, k));
                 System.out.printf("%nPrompt injection (threshold 0.5; n-gram operating point %.4f, cascade %.4f, chosen on val):%n",
                         model.operatingPoint(), cascade.operatingPoint());
-                System.out.println(GroupedScores.run(rows, ModelTraining::injectionLabel, List.of(
+                List<GroupedScores.Detector> detectors = new ArrayList<>(List.of(
                         new GroupedScores.Detector("rules (baseline)", r -> ModelTraining.rulesScore(r) >= 0.5),
                         new GroupedScores.Detector("model", r -> (r.channel().equals("document") ? docModel.scoreDocument(r.text()) : model.score(r.text())) >= 0.5),
                         new GroupedScores.Detector("rules+model (default)", r -> dflt.applyAsDouble(r) >= 0.5),
-                        new GroupedScores.Detector(tuned ? "rules+model+tuned" : "rules+model+head", r -> head.applyAsDouble(r) >= 0.5))).table());
+                        new GroupedScores.Detector(tuned ? "rules+model+tuned" : "rules+model+head", r -> head.applyAsDouble(r) >= 0.5)));
+                if (docs != null) {
+                    // user turns as the default (the same scores), documents through the documents' cascade
+                    detectors.add(new GroupedScores.Detector("rules+model+tuned documents", r -> (r.channel().equals("document")
+                            ? tunedDocs.applyAsDouble(r) : dflt.applyAsDouble(r)) >= 0.5));
+                }
+                System.out.println(GroupedScores.run(rows, ModelTraining::injectionLabel, detectors).table());
+                if (docs != null) {
+                    System.out.printf(java.util.Locale.ROOT, "  +tuned documents: documents and tool results"
+                            + " through the documents' cascade (band %.2f, n-gram weight %.1f, keep n-gram findings %s, operating"
+                            + " point %.4f); user turns as the default.%n", docs.band(), docs.ngramWeight(), docs.keepNgram(),
+                            docs.operatingPoint());
+                }
                 System.out.println("  default: user turns through the n-gram model, documents and tool results through the document model at"
                         + " its operating point " + String.format(java.util.Locale.ROOT, "%.4f", docModel.documentOperatingPoint())
                         + (tuned ? "; +tuned (tuned: true): user turns through the cascade (the n-grams, and from n-gram probability "
@@ -345,6 +418,10 @@ final class GuardModelCommands {
             }
             System.err.println("error: --task must be injection, toxicity, groundedness or pii");
             return 2;
+        }
+
+        private static double scoresOf(InjectionScanner scanner, PublicSets.Row r) {
+            return ModelTraining.maxScore(scanner, r);
         }
 
         private static LinearTextModel read(Path file) {

@@ -33,6 +33,8 @@ public final class InjectionCascade {
     }
 
     private final LinearTextModel model;
+    private final java.util.function.ToDoubleFunction<String> ngram;
+    private final boolean keepNgram;
     private final Reader head;
     private final double ngramWeight;
     private final double band;
@@ -40,11 +42,23 @@ public final class InjectionCascade {
 
     public InjectionCascade(LinearTextModel model, Reader head, double ngramWeight, double band,
                             double operatingPoint) {
+        this(model, model::probability, false, head, ngramWeight, band, operatingPoint);
+    }
+
+    /**
+     * @param ngram     the n-gram reading of a text (a probability, or for documents the document model's calibrated score)
+     * @param keepNgram whatever the combination says, a text {@code ngram} scores at 0.5 or more keeps that score (the
+     *                  second reader adds findings and vetoes none)
+     */
+    InjectionCascade(LinearTextModel model, java.util.function.ToDoubleFunction<String> ngram, boolean keepNgram, Reader head,
+                     double ngramWeight, double band, double operatingPoint) {
         if (!(ngramWeight > 0 && ngramWeight <= 1) || !(band >= 0 && band < 1) || !(operatingPoint > 0 && operatingPoint < 1)) {
             throw new IllegalArgumentException("bad cascade settings: weight " + ngramWeight + ", band " + band
                     + ", operating point " + operatingPoint);
         }
         this.model = model;
+        this.ngram = ngram;
+        this.keepNgram = keepNgram;
         this.head = head;
         this.ngramWeight = ngramWeight;
         this.band = band;
@@ -75,6 +89,23 @@ public final class InjectionCascade {
         }
     }
 
+    /**
+     * A documents' cascade (measured by {@code sluice guard eval-public --tuned-documents}; run s11-1, not shipped): the
+     * document model's calibrated score ({@link LinearTextModel#scoreDocument}) as the
+     * n-gram reading, {@code reader} as the second; {@code keepNgram}: the document model's own findings stand.
+     */
+    public static InjectionCascade forDocuments(LinearTextModel documentModel, Reader reader, double ngramWeight, double band,
+                                                double operatingPoint, boolean keepNgram) {
+        return new InjectionCascade(documentModel, documentModel::scoreDocument, keepNgram, reader, ngramWeight, band,
+                operatingPoint);
+    }
+
+    /** A documents' cascade with the settings ({@code ngram_weight}, {@code band}, {@code operating_point}, {@code keep_ngram}) of {@code json}. */
+    public static InjectionCascade documentsWithReader(JsonNode json, LinearTextModel documentModel, Reader reader) {
+        return forDocuments(documentModel, reader, json.get("ngram_weight").asDouble(), json.get("band").asDouble(),
+                json.get("operating_point").asDouble(), json.path("keep_ngram").asBoolean(false));
+    }
+
     /** A cascade with the settings ({@code ngram_weight}, {@code band}, {@code operating_point}) of {@code json} and any reader. */
     public static InjectionCascade withReader(JsonNode json, LinearTextModel model, Reader reader) {
         return new InjectionCascade(model, reader, json.get("ngram_weight").asDouble(), json.get("band").asDouble(),
@@ -94,17 +125,29 @@ public final class InjectionCascade {
 
     /** The combined probability of {@code text}; below the band the n-gram probability alone (no embedding). */
     public double probability(String text) {
-        double p = model.probability(text);
+        return probability(text, ngram.applyAsDouble(text));
+    }
+
+    private double probability(String text, double p) {
         if (p < band) {
             return p;
         }
         return combine(p, head.rawScore(text));
     }
 
-    /** The combined probability mapped so that the operating point is 0.5 (the policies' default threshold). */
+    /**
+     * The combined probability mapped so that the operating point is 0.5 (the policies' default threshold); with
+     * {@code keepNgram}, at least the n-gram reading when that reaches 0.5.
+     */
     public double score(String text) {
-        double p = probability(text);
-        return p >= operatingPoint ? 0.5 + 0.5 * (p - operatingPoint) / (1 - operatingPoint) : 0.5 * p / operatingPoint;
+        double n = ngram.applyAsDouble(text);
+        double p = probability(text, n);
+        double s = p >= operatingPoint ? 0.5 + 0.5 * (p - operatingPoint) / (1 - operatingPoint) : 0.5 * p / operatingPoint;
+        return keepNgram && n >= 0.5 ? Math.max(s, n) : s;
+    }
+
+    public boolean keepNgram() {
+        return keepNgram;
     }
 
     double combine(double ngram, double embedding) {

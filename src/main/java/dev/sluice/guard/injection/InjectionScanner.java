@@ -21,6 +21,7 @@ public final class InjectionScanner implements Scanner {
     private final Supplier<LinearTextModel> model;
     private final Supplier<LinearTextModel> documentModel;
     private final Supplier<InjectionCascade> cascade;
+    private final Supplier<InjectionCascade> documentCascade;
     private final Supplier<InjectionClassifier> classifier;
 
     /**
@@ -59,10 +60,22 @@ public final class InjectionScanner implements Scanner {
      */
     public InjectionScanner(boolean heuristics, Supplier<LinearTextModel> model, Supplier<LinearTextModel> documentModel,
                             Supplier<InjectionCascade> cascade, Supplier<InjectionClassifier> classifier) {
+        this(heuristics, model, documentModel, cascade, null, classifier);
+    }
+
+    /**
+     * @param documentCascade tool results and context documents are scored by this instead of {@code documentModel}
+     *                        alone (the document model and a second reader: {@link InjectionCascade#forDocuments};
+     *                        none ships, run s11-1), or null
+     */
+    public InjectionScanner(boolean heuristics, Supplier<LinearTextModel> model, Supplier<LinearTextModel> documentModel,
+                            Supplier<InjectionCascade> cascade, Supplier<InjectionCascade> documentCascade,
+                            Supplier<InjectionClassifier> classifier) {
         this.heuristics = heuristics;
         this.model = model;
         this.documentModel = documentModel;
         this.cascade = cascade;
+        this.documentCascade = documentCascade;
         this.classifier = classifier;
     }
 
@@ -99,8 +112,9 @@ public final class InjectionScanner implements Scanner {
         }
         boolean indirect = context.role().equals("tool") || context.role().equals("context");
         Supplier<LinearTextModel> reader = indirect ? documentModel : model;
-        if (!indirect && cascade != null && score < 0.99) {
-            double m = cascade.get().score(text);
+        Supplier<InjectionCascade> twoReaders = indirect ? documentCascade : cascade;
+        if (twoReaders != null && score < 0.99) {
+            double m = twoReaders.get().score(text);
             if (m > score) {
                 score = m;
                 type = "model";

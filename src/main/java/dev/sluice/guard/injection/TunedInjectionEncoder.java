@@ -33,6 +33,12 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
     static final int WINDOW = 126;
     static final int STEP = 96;
     static final int MAX_WINDOWS = 8;
+    /**
+     * A reader of documents ({@code tools/guard-tune} TrainDocuments, run s11-1: not shipped) reads further (BIPIA's
+     * contexts are cut at 3,000 characters, up to ~1,200 word pieces with the instruction): 24 windows of 126 every 96
+     * cover 2,334 word pieces, as its training windows did.
+     */
+    public static final int DOCUMENT_MAX_WINDOWS = 24;
     private static final long CLS = 101;
     private static final long SEP = 102;
     private static final int HIDDEN = 384;
@@ -44,6 +50,7 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
     private final float[] headWeights;
     private final float headBias;
     private final String header;
+    private final int maxWindows;
     private final Map<String, Double> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
@@ -52,7 +59,8 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
     };
 
     private TunedInjectionEncoder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, float[] headWeights,
-                                  float headBias, String header) {
+                                  float headBias, String header, int maxWindows) {
+        this.maxWindows = maxWindows;
         this.env = env;
         this.session = session;
         this.tokenizer = tokenizer;
@@ -63,24 +71,40 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
 
     /** The tuned encoder shipped in the jar. */
     public static TunedInjectionEncoder load() {
-        try (InputStream in = TunedInjectionEncoder.class.getResourceAsStream(WEIGHTS)) {
+        return load(WEIGHTS, MAX_WINDOWS);
+    }
+
+    private static TunedInjectionEncoder load(String resource, int maxWindows) {
+        try (InputStream in = TunedInjectionEncoder.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the tuned injection encoder is missing from the jar: " + WEIGHTS);
+                throw new IllegalStateException("the tuned injection encoder is missing from the jar: " + resource);
             }
-            return read(in);
+            return read(in, maxWindows);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static TunedInjectionEncoder read(Path weights) throws IOException {
+        return read(weights, MAX_WINDOWS);
+    }
+
+    /** As {@link #read(Path)}, reading at most {@code maxWindows} windows of a text. */
+    public static TunedInjectionEncoder read(Path weights, int maxWindows) throws IOException {
         try (InputStream in = Files.newInputStream(weights)) {
-            return read(in);
+            return read(in, maxWindows);
         }
     }
 
-    /** Reads a weights file written by tools/guard-tune ({@code Train.write}) and builds the ONNX Runtime session. */
     public static TunedInjectionEncoder read(InputStream weights) throws IOException {
+        return read(weights, MAX_WINDOWS);
+    }
+
+    /** Reads a weights file written by tools/guard-tune ({@code Train.write}) and builds the ONNX Runtime session. */
+    public static TunedInjectionEncoder read(InputStream weights, int maxWindows) throws IOException {
+        if (maxWindows < 1) {
+            throw new IllegalArgumentException("maxWindows " + maxWindows);
+        }
         byte[] base;
         try (InputStream model = resource("all-minilm-l6-v2.onnx")) {
             base = model.readAllBytes();
@@ -106,7 +130,7 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
             OrtSession session = env.createSession(patched, options);
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tok,
                     Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
-            return new TunedInjectionEncoder(env, session, tokenizer, w, b, header);
+            return new TunedInjectionEncoder(env, session, tokenizer, w, b, header, maxWindows);
         } catch (OrtException e) {
             throw new IllegalStateException("could not load the tuned injection encoder", e);
         }
@@ -169,7 +193,7 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
             }
         }
         // ONNX Runtime is native code: the inference must not hold a virtual caller's carrier (OffCarrier)
-        double p = OffCarrier.get(() -> probability(windows(tokenizer.encode(text, false, false).getIds())));
+        double p = OffCarrier.get(() -> probability(windows(tokenizer.encode(text, false, false).getIds(), maxWindows)));
         synchronized (cache) {
             cache.put(key, p);
         }
@@ -178,8 +202,13 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
 
     /** Windows of at most WINDOW word pieces every STEP, each between [CLS] and [SEP]. */
     static List<long[]> windows(long[] ids) {
+        return windows(ids, MAX_WINDOWS);
+    }
+
+    /** As {@link #windows(long[])}, at most {@code maxWindows}. */
+    static List<long[]> windows(long[] ids, int maxWindows) {
         List<long[]> out = new ArrayList<>();
-        for (int start = 0; out.size() < MAX_WINDOWS; start += STEP) {
+        for (int start = 0; out.size() < maxWindows; start += STEP) {
             int end = Math.min(ids.length, start + WINDOW);
             long[] w = new long[end - start + 2];
             w[0] = CLS;

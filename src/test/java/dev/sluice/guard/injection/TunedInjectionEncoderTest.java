@@ -26,6 +26,10 @@ class TunedInjectionEncoderTest {
         assertThat(w.get(1)[1]).isEqualTo(1096);
         assertThat(w.get(2)[w.get(2).length - 2]).isEqualTo(1299);
         assertThat(TunedInjectionEncoder.windows(new long[5000])).hasSize(TunedInjectionEncoder.MAX_WINDOWS);
+        // documents are read further
+        assertThat(TunedInjectionEncoder.windows(new long[5000], TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS))
+                .hasSize(TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS);
+        assertThat(TunedInjectionEncoder.windows(ids, TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS)).hasSize(3);
     }
 
     @Test

@@ -1,0 +1,207 @@
+package dev.sluice.tune;
+
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.guard.injection.OnnxInitializers;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Fine-tunes all-MiniLM-L6-v2 as the reader of retrieved documents and tool results: the rows of
+ * {@code documents/doc_rows.py} (train split only), read as the gateway's {@code TunedInjectionEncoder} reads a text
+ * (folded, word pieces without special tokens, windows of {@value #WINDOW} every {@value #STEP}, each between [CLS]
+ * and [SEP]). A benign context gives every one of its windows as a negative (a BIPIA code context's weighted
+ * {@code tune.codeWeight}, default 3: its questions are part of the document); a context with an inserted instruction
+ * gives one positive window holding the instruction at a seeded random offset (an instruction longer than a window:
+ * the window starting at it). Mean pooling + linear head, BCE, AdamW with warm-up and linear decay, seed 21, as
+ * {@link Train}; {@code -Dtune.init=FILE} starts from a weights file (the user-turn reader's, s9-1).
+ *
+ * <p>Usage: {@code TrainDocuments ROWS OUT [epochs]}; writes OUT every 50 steps and keeps each as OUT.stepN.
+ */
+public final class TrainDocuments {
+    static final int WINDOW = 126;
+    static final int STEP = 96;
+    static final int MAX_WINDOWS = 24;
+    static final int BATCH = 32;
+    static final float LR = Float.parseFloat(System.getProperty("tune.lr", "3e-5"));
+    static final float CODE_WEIGHT = Float.parseFloat(System.getProperty("tune.codeWeight", "3"));
+    static final int MAX_STEPS = Integer.getInteger("tune.maxSteps", Integer.MAX_VALUE);
+    static final String INIT = System.getProperty("tune.init", "");
+    static final long SEED = 21;
+    static final int WARMUP = 20;
+    private static final long CLS = 101;
+    private static final long SEP = 102;
+
+    record Row(long[] ids, boolean attack, float weight) { }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("ai.djl.offline", "true");
+        Path rowsFile = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        Method fold = Class.forName("dev.sluice.guard.Folded").getMethod("fold", String.class);
+        Path dir = Files.createTempDirectory("minilm");
+        Path tok = dir.resolve("tokenizer.json");
+        byte[] model;
+        try (InputStream in = Train.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx");
+             InputStream t = Train.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            model = in.readAllBytes();
+            Files.write(tok, t.readAllBytes());
+        }
+        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tok,
+                Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
+        ObjectMapper json = new ObjectMapper();
+        Random random = new Random(SEED);
+        List<Row> rows = new ArrayList<>();
+        int positives = 0;
+        int contexts = 0;
+        try (BufferedReader r = Files.newBufferedReader(rowsFile)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                JsonNode n = json.readTree(line);
+                long[] before = ids(tokenizer, fold, n.path("before").asText());
+                long[] insert = ids(tokenizer, fold, n.path("insert").asText());
+                long[] after = ids(tokenizer, fold, n.path("after").asText());
+                long[] all = new long[before.length + insert.length + after.length];
+                System.arraycopy(before, 0, all, 0, before.length);
+                System.arraycopy(insert, 0, all, before.length, insert.length);
+                System.arraycopy(after, 0, all, before.length + insert.length, after.length);
+                if (insert.length == 0) {
+                    contexts++;
+                    float weight = n.path("source").asText().equals("bipia:code") ? CODE_WEIGHT : 1;
+                    for (int start = 0, k = 0; k < MAX_WINDOWS; start += STEP, k++) {
+                        int end = Math.min(all.length, start + WINDOW);
+                        rows.add(new Row(window(all, start, end), false, weight));
+                        if (end >= all.length) {
+                            break;
+                        }
+                    }
+                } else {
+                    int a = before.length;
+                    int len = insert.length;
+                    int start;
+                    if (len >= WINDOW) {
+                        start = a;
+                    } else {
+                        int lo = Math.max(0, a + len - WINDOW);
+                        int hi = a;
+                        start = lo + random.nextInt(hi - lo + 1);
+                    }
+                    rows.add(new Row(window(all, start, Math.min(all.length, start + WINDOW)), true, 1));
+                    positives++;
+                }
+            }
+        }
+        System.out.printf("rows %d windows (%d positive; %d benign contexts), code weight %s%n", rows.size(), positives,
+                contexts, CODE_WEIGHT);
+
+        Engine.getInstance().setRandomSeed((int) SEED);
+        OnnxInitializers onnx = new OnnxInitializers(model);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MiniLmEncoder enc = new MiniLmEncoder(onnx, manager);
+            NDArray w = manager.randomNormal(0, 0.02f, new Shape(384, 1), DataType.FLOAT32);
+            w.setRequiresGradient(true);
+            NDArray b = manager.zeros(new Shape(1));
+            if (!INIT.isEmpty()) {
+                Train.load(Path.of(INIT), enc, w, b);
+            }
+            b.setRequiresGradient(true);
+            List<List<Row>> batches = new ArrayList<>();
+            for (int e = 0; e < epochs; e++) {
+                List<Row> order = new ArrayList<>(rows);
+                Collections.shuffle(order, random);
+                List<List<Row>> epoch = new ArrayList<>();
+                for (int c = 0; c < order.size(); c += BATCH * 50) {
+                    List<Row> chunk = new ArrayList<>(order.subList(c, Math.min(order.size(), c + BATCH * 50)));
+                    chunk.sort((x, y) -> Integer.compare(x.ids().length, y.ids().length));
+                    for (int i = 0; i < chunk.size(); i += BATCH) {
+                        epoch.add(chunk.subList(i, Math.min(chunk.size(), i + BATCH)));
+                    }
+                }
+                Collections.shuffle(epoch, random);
+                batches.addAll(epoch);
+            }
+            int total = Math.min(MAX_STEPS, batches.size());
+            Tracker lr = n -> n < WARMUP ? LR * (n + 1) / WARMUP : LR * Math.max(0f, (float) (total - n) / (total - WARMUP));
+            Optimizer opt = Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays(Train.WEIGHT_DECAY).optClipGrad(1f).build();
+            long start = System.nanoTime();
+            double lossSum = 0;
+            int lossCount = 0;
+            for (int step = 0; step < total; step++) {
+                List<Row> batch = batches.get(step);
+                long[][] ids = new long[batch.size()][];
+                float[] y = new float[batch.size()];
+                float[] weight = new float[batch.size()];
+                int t = 0;
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = batch.get(i).ids();
+                    y[i] = batch.get(i).attack() ? 1 : 0;
+                    weight[i] = batch.get(i).weight();
+                    t = Math.max(t, ids[i].length);
+                }
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray lab = sub.create(y, new Shape(ids.length, 1));
+                    NDArray wt = sub.create(weight, new Shape(ids.length, 1));
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray m = MiniLmEncoder.mask(sub, ids, t);
+                        NDArray pooled = MiniLmEncoder.meanPool(enc.forward(enc.embed(sub, ids, t), m), m);
+                        NDArray z = pooled.matMul(w).add(b);
+                        NDArray loss = z.maximum(0).sub(z.mul(lab)).add(z.abs().neg().exp().add(1).log()).mul(wt).sum()
+                                .div(wt.sum());
+                        gc.backward(loss);
+                        lossSum += loss.getFloat();
+                        lossCount++;
+                    }
+                    for (Map.Entry<String, NDArray> e : enc.params.entrySet()) {
+                        opt.update(e.getKey(), e.getValue(), e.getValue().getGradient());
+                    }
+                    opt.update("head.w", w, w.getGradient());
+                    opt.update("head.b", b, b.getGradient());
+                }
+                if ((step + 1) % 10 == 0 || step + 1 == total) {
+                    System.out.printf("step %d/%d loss %.4f (last 10) %.0f s%n", step + 1, total, lossSum / lossCount,
+                            (System.nanoTime() - start) / 1e9);
+                    lossSum = 0;
+                    lossCount = 0;
+                }
+                if ((step + 1) % 50 == 0 || step + 1 == total) {
+                    Train.write(out, enc, w, b, rows.size(), positives, 0, step + 1, total);
+                    Files.copy(out, out.resolveSibling(out.getFileName() + ".step" + (step + 1)),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static long[] ids(HuggingFaceTokenizer tokenizer, Method fold, String raw) throws Exception {
+        if (raw.isEmpty()) {
+            return new long[0];
+        }
+        return tokenizer.encode((String) fold.invoke(null, raw), false, false).getIds();
+    }
+
+    private static long[] window(long[] all, int start, int end) {
+        long[] w = new long[end - start + 2];
+        w[0] = CLS;
+        System.arraycopy(all, start, w, 1, end - start);
+        w[w.length - 1] = SEP;
+        return w;
+    }
+}
