@@ -153,25 +153,8 @@ public final class Train {
                     weight[i] = batch.get(i).weight();
                     t = Math.max(t, ids[i].length);
                 }
-                try (NDManager sub = manager.newSubManager()) {
-                    NDArray lab = sub.create(y, new Shape(ids.length, 1));
-                    NDArray wt = sub.create(weight, new Shape(ids.length, 1));
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray m = MiniLmEncoder.mask(sub, ids, t);
-                        NDArray pooled = MiniLmEncoder.meanPool(enc.forward(enc.embed(sub, ids, t), m), m);
-                        NDArray z = pooled.matMul(w).add(b);
-                        NDArray loss = z.maximum(0).sub(z.mul(lab)).add(z.abs().neg().exp().add(1).log()).mul(wt).sum()
-                                .div(wt.sum());
-                        gc.backward(loss);
-                        lossSum += loss.getFloat();
-                        lossCount++;
-                    }
-                    for (Map.Entry<String, NDArray> e : enc.params.entrySet()) {
-                        opt.update(e.getKey(), e.getValue(), e.getValue().getGradient());
-                    }
-                    opt.update("head.w", w, w.getGradient());
-                    opt.update("head.b", b, b.getGradient());
-                }
+                lossSum += step(manager, enc, w, b, opt, ids, y, weight, t);
+                lossCount++;
                 if ((step + 1) % 20 == 0 || step + 1 == total) {
                     System.out.printf("step %d/%d loss %.4f (last 20) %.0f s%n", step + 1, total, lossSum / lossCount,
                             (System.nanoTime() - start) / 1e9);
@@ -183,6 +166,34 @@ public final class Train {
                 }
             }
         }
+    }
+
+    /**
+     * One optimiser step on a batch (word-piece ids padded to {@code t}, labels, per-row loss weights): mean-pooled
+     * encoder + linear head, weighted logistic loss, AdamW on every tensor. Returns the batch's loss.
+     */
+    static float step(NDManager manager, MiniLmEncoder enc, NDArray w, NDArray b, Optimizer opt, long[][] ids, float[] y,
+                      float[] weight, int t) {
+        float value;
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray lab = sub.create(y, new Shape(ids.length, 1));
+            NDArray wt = sub.create(weight, new Shape(ids.length, 1));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray m = MiniLmEncoder.mask(sub, ids, t);
+                NDArray pooled = MiniLmEncoder.meanPool(enc.forward(enc.embed(sub, ids, t), m), m);
+                NDArray z = pooled.matMul(w).add(b);
+                NDArray loss = z.maximum(0).sub(z.mul(lab)).add(z.abs().neg().exp().add(1).log()).mul(wt).sum()
+                        .div(wt.sum());
+                gc.backward(loss);
+                value = loss.getFloat();
+            }
+            for (Map.Entry<String, NDArray> e : enc.params.entrySet()) {
+                opt.update(e.getKey(), e.getValue(), e.getValue().getGradient());
+            }
+            opt.update("head.w", w, w.getGradient());
+            opt.update("head.b", b, b.getGradient());
+        }
+        return value;
     }
 
     /** gzip: "SLUICE-MINILM-TUNED 1", a JSON header line, then per tensor: name, length, fp16 values; head last. */

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -156,25 +155,8 @@ public final class TrainDocuments {
                     weight[i] = batch.get(i).weight();
                     t = Math.max(t, ids[i].length);
                 }
-                try (NDManager sub = manager.newSubManager()) {
-                    NDArray lab = sub.create(y, new Shape(ids.length, 1));
-                    NDArray wt = sub.create(weight, new Shape(ids.length, 1));
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray m = MiniLmEncoder.mask(sub, ids, t);
-                        NDArray pooled = MiniLmEncoder.meanPool(enc.forward(enc.embed(sub, ids, t), m), m);
-                        NDArray z = pooled.matMul(w).add(b);
-                        NDArray loss = z.maximum(0).sub(z.mul(lab)).add(z.abs().neg().exp().add(1).log()).mul(wt).sum()
-                                .div(wt.sum());
-                        gc.backward(loss);
-                        lossSum += loss.getFloat();
-                        lossCount++;
-                    }
-                    for (Map.Entry<String, NDArray> e : enc.params.entrySet()) {
-                        opt.update(e.getKey(), e.getValue(), e.getValue().getGradient());
-                    }
-                    opt.update("head.w", w, w.getGradient());
-                    opt.update("head.b", b, b.getGradient());
-                }
+                lossSum += Train.step(manager, enc, w, b, opt, ids, y, weight, t);
+                lossCount++;
                 if ((step + 1) % 10 == 0 || step + 1 == total) {
                     System.out.printf("step %d/%d loss %.4f (last 10) %.0f s%n", step + 1, total, lossSum / lossCount,
                             (System.nanoTime() - start) / 1e9);
