@@ -4,7 +4,7 @@ package dev.sluice.threads;
  * How many carrier threads run the gateway's virtual threads. The JDK's default is one per core,
  * beside Netty's event loops (also one per core), so on two cores four busy threads take turns and
  * most hand-offs of a request wake a sleeping carrier. Half as many carriers as cores measured
- * +24–58% requests a second and −30–40% CPU a request on two cores (bench/README.md, "Session 10"
+ * +20–58% requests a second and −19–41% CPU a request on two cores (bench/README.md, "Session 10"
  * and "Session 11: one carrier"); it needs every native call off the carriers ({@link OffCarrier}).
  * Larger machines were not measured: the same rule is used there. An operator's own
  * {@code -Djdk.virtualThreadScheduler.parallelism} is kept.
