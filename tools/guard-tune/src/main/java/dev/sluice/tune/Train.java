@@ -25,6 +25,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.ToIntFunction;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -119,22 +120,7 @@ public final class Train {
                 load(Path.of(INIT), enc, w, b);
             }
             b.setRequiresGradient(true);
-            List<List<Row>> batches = new ArrayList<>();
-            for (int e = 0; e < epochs; e++) {
-                List<Row> order = new ArrayList<>(rows);
-                Collections.shuffle(order, random);
-                // length buckets: sort chunks of 50 batches by length, so a batch pads to similar lengths
-                List<List<Row>> epoch = new ArrayList<>();
-                for (int c = 0; c < order.size(); c += BATCH * 50) {
-                    List<Row> chunk = new ArrayList<>(order.subList(c, Math.min(order.size(), c + BATCH * 50)));
-                    chunk.sort((x, y) -> Integer.compare(x.ids().length, y.ids().length));
-                    for (int i = 0; i < chunk.size(); i += BATCH) {
-                        epoch.add(chunk.subList(i, Math.min(chunk.size(), i + BATCH)));
-                    }
-                }
-                Collections.shuffle(epoch, random);
-                batches.addAll(epoch);
-            }
+            List<List<Row>> batches = batches(rows, epochs, BATCH, random, r -> r.ids().length);
             int total = batches.size();
             Tracker lr = n -> n < WARMUP ? LR * (n + 1) / WARMUP : LR * Math.max(0f, (float) (total - n) / (total - WARMUP));
             Optimizer opt = Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays(WEIGHT_DECAY).optClipGrad(1f).build();
@@ -166,6 +152,29 @@ public final class Train {
                 }
             }
         }
+    }
+
+    /**
+     * The batches of every epoch in training order: each epoch shuffles the rows, sorts chunks of 50 batches by length
+     * (so a batch pads to similar lengths), cuts them into batches of {@code size} and shuffles the batches.
+     */
+    static <R> List<List<R>> batches(List<R> rows, int epochs, int size, Random random, ToIntFunction<R> length) {
+        List<List<R>> batches = new ArrayList<>();
+        for (int e = 0; e < epochs; e++) {
+            List<R> order = new ArrayList<>(rows);
+            Collections.shuffle(order, random);
+            List<List<R>> epoch = new ArrayList<>();
+            for (int c = 0; c < order.size(); c += size * 50) {
+                List<R> chunk = new ArrayList<>(order.subList(c, Math.min(order.size(), c + size * 50)));
+                chunk.sort((x, y) -> Integer.compare(length.applyAsInt(x), length.applyAsInt(y)));
+                for (int i = 0; i < chunk.size(); i += size) {
+                    epoch.add(chunk.subList(i, Math.min(chunk.size(), i + size)));
+                }
+            }
+            Collections.shuffle(epoch, random);
+            batches.addAll(epoch);
+        }
+        return batches;
     }
 
     /**

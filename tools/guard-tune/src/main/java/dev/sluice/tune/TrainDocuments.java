@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -122,21 +121,7 @@ public final class TrainDocuments {
                 Train.load(Path.of(INIT), enc, w, b);
             }
             b.setRequiresGradient(true);
-            List<List<Row>> batches = new ArrayList<>();
-            for (int e = 0; e < epochs; e++) {
-                List<Row> order = new ArrayList<>(rows);
-                Collections.shuffle(order, random);
-                List<List<Row>> epoch = new ArrayList<>();
-                for (int c = 0; c < order.size(); c += BATCH * 50) {
-                    List<Row> chunk = new ArrayList<>(order.subList(c, Math.min(order.size(), c + BATCH * 50)));
-                    chunk.sort((x, y) -> Integer.compare(x.ids().length, y.ids().length));
-                    for (int i = 0; i < chunk.size(); i += BATCH) {
-                        epoch.add(chunk.subList(i, Math.min(chunk.size(), i + BATCH)));
-                    }
-                }
-                Collections.shuffle(epoch, random);
-                batches.addAll(epoch);
-            }
+            List<List<Row>> batches = Train.batches(rows, epochs, BATCH, random, r -> r.ids().length);
             int total = Math.min(MAX_STEPS, batches.size());
             Tracker lr = n -> n < WARMUP ? LR * (n + 1) / WARMUP : LR * Math.max(0f, (float) (total - n) / (total - WARMUP));
             Optimizer opt = Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays(Train.WEIGHT_DECAY).optClipGrad(1f).build();
