@@ -1,6 +1,5 @@
 package dev.sluice.embed;
 
-import dev.sluice.threads.OffCarrier;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -10,6 +9,7 @@ import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.sluice.threads.OffCarrier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

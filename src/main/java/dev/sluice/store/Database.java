@@ -1,8 +1,8 @@
 package dev.sluice.store;
 
 import com.zaxxer.hikari.HikariConfig;
-import dev.sluice.threads.OffCarrier;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.threads.OffCarrier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,5 @@
 package dev.sluice.guard.injection;
 
-import dev.sluice.threads.OffCarrier;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -8,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.sluice.guard.Folded;
 import dev.sluice.guard.TextKey;
+import dev.sluice.threads.OffCarrier;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,12 @@
 package dev.sluice.guard.toxicity;
 
-import dev.sluice.threads.OffCarrier;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.sluice.threads.OffCarrier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
@@ -77,11 +77,9 @@ public final class OnnxTextClassifier implements AutoCloseable {
                 }
             });
             return fromLogits(logits[0]);
-        } catch (OrtException e) {
-            throw new IllegalStateException("the ONNX classifier failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw e;
-        } catch (Exception e) {
+        } catch (Exception e) {   // OrtException, from creating the tensors or from the inference
             throw new IllegalStateException("the ONNX classifier failed: " + e.getMessage(), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
