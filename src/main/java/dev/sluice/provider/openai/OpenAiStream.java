@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatResponseCodec;
+import dev.sluice.api.ChunkScanner;
 import dev.sluice.api.ErrorCodec;
 import dev.sluice.api.Json;
 import dev.sluice.provider.SseChunkDecoder;
@@ -16,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  * Decodes an OpenAI-format SSE body into canonical chunks, one event at a time. Chunks with
  * neither choices nor usage (Azure's leading {@code prompt_filter_results} chunk) are skipped.
  *
- * <p>Each event's bytes are read straight into a {@link ChatChunk} (no JSON tree) and kept as the
+ * <p>Each event's bytes are read straight into a {@link ChatChunk} (the usual event by a {@link ChunkScanner},
+ * the rest by a Jackson parser; no JSON tree) and kept as the
  * chunk's {@linkplain #wire() wire form}: the upstream already speaks the client's format, so a
  * writer that changes nothing sends those bytes instead of serialising the chunk again.
  */
@@ -24,6 +26,8 @@ final class OpenAiStream extends SseChunkDecoder {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private boolean sawFinishReason;
     private byte[] wire;
+    /** Reads the usual event without a JSON parser; what it declines is read with Jackson below. */
+    private final ChunkScanner scanner = new ChunkScanner();
 
     OpenAiStream(String provider, UpstreamHttp http, UpstreamHttp.Response response) {
         super(provider, http, response);
@@ -74,6 +78,11 @@ final class OpenAiStream extends SseChunkDecoder {
      * the stream with that error. Sets {@link #wire} when the bytes can be forwarded as they are.
      */
     private ChatChunk read(byte[] data) {
+        ChatChunk scanned = scanner.scan(data, data.length);
+        if (scanned != null) {
+            wire = data; // the scanner accepts only one object alone on one line
+            return scanned;
+        }
         try (JsonParser p = Json.FACTORY.createParser(data)) {
             ChatChunk chunk = ChatResponseCodec.readChunk(p);
             if (chunk != null) {
