@@ -76,8 +76,8 @@ public class StreamDecodeBench {
         try (ChunkStream stream = dev.sluice.provider.openai.StreamAccess.decode(http, openAi)) {
             ChatChunk c;
             while ((c = stream.next()) != null) {
-                byte[] wire = stream.wire();
-                bytes += (wire != null ? wire : ChatResponseCodec.writeChunk(c)).length;
+                int wire = stream.wireLength(); // the chunk's bytes are stream.wire()[0, wire)
+                bytes += wire >= 0 ? wire : ChatResponseCodec.writeChunk(c).length;
             }
         }
         return bytes;

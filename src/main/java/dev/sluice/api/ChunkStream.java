@@ -15,12 +15,21 @@ public interface ChunkStream extends AutoCloseable {
 
     /**
      * The chunk {@link #next()} last returned as the exact JSON the upstream sent for it (an OpenAI
-     * {@code chat.completion.chunk} on one line), or null when there is none. A writer may send these
-     * bytes instead of serialising the chunk. A stream that changes, drops, replays or makes chunks
-     * must not pass its source's bytes on: the default (null) is always safe.
+     * {@code chat.completion.chunk} on one line): its first {@link #wireLength()} bytes, valid until the next
+     * {@code next()} or {@code poll()} (the decoder reuses the buffer for the next event); null when there is
+     * none. A writer may send these bytes instead of serialising the chunk. A stream that changes, drops,
+     * replays or makes chunks must not pass its source's bytes on: the default (null) is always safe.
      */
     default byte[] wire() {
         return null;
+    }
+
+    /**
+     * How many bytes of {@link #wire()} are the chunk's, or -1 when there are none. A stream that passes its
+     * source's {@code wire()} on passes this on too; the default (-1) makes a writer serialise the chunk.
+     */
+    default int wireLength() {
+        return -1;
     }
 
     /**

@@ -64,6 +64,11 @@ public abstract class ObservedChunkStream implements ChunkStream {
     }
 
     @Override
+    public final int wireLength() {
+        return source.wireLength();
+    }
+
+    @Override
     public final void close() {
         source.close();
     }

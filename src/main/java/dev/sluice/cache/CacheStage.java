@@ -219,6 +219,11 @@ public final class CacheStage implements Stage {
         }
 
         @Override
+        public int wireLength() {
+            return delegate.wireLength();
+        }
+
+        @Override
         public void close() {
             delegate.close();
         }

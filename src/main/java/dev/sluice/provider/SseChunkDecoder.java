@@ -73,6 +73,30 @@ public abstract class SseChunkDecoder implements ChunkStream {
         }
     }
 
+    /**
+     * The next event read without a copy ({@link SseReader#readInPlace}): {@link SseReader#EVENT}, {@link
+     * SseReader#ENDED} or {@link SseReader#PENDING_IN_PLACE}; failures as in {@link #nextEvent}. The event's data
+     * is {@link #eventData()}{@code [0, }{@link #eventLength()}{@code )} until the next read.
+     */
+    protected final int readInPlace(boolean block) {
+        try {
+            return reader.readInPlace(block);
+        } catch (IOException | RuntimeException e) {
+            finished = true;
+            throw http.transportFailure(e);
+        }
+    }
+
+    /** The buffer holding the data of the event {@link #readInPlace} read (reused for the next one). */
+    protected final byte[] eventData() {
+        return reader.eventData();
+    }
+
+    /** The length of the data of the event {@link #readInPlace} read. */
+    protected final int eventLength() {
+        return reader.eventLength();
+    }
+
     @Override
     public final ChatChunk next() {
         return advance(true);

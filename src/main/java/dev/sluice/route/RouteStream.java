@@ -97,6 +97,11 @@ final class RouteStream implements ChunkStream {
     }
 
     @Override
+    public int wireLength() {
+        return fresh ? upstream.wireLength() : -1;
+    }
+
+    @Override
     public void close() {
         if (!closed) {
             closed = true;

@@ -154,6 +154,11 @@ final class TimedStream implements ChunkStream {
     }
 
     @Override
+    public int wireLength() {
+        return upstream.wireLength();
+    }
+
+    @Override
     public void close() {
         upstream.close();
         disarm(); // a stream forwarded by polls can end (its client gone) while a poll's timer is armed

@@ -137,9 +137,9 @@ final class ReplyWriter {
                     // the transport saw the connection close: stop reading the upstream now, not at the next write
                     throw new IOException("the client went away");
                 }
-                byte[] payload = events.payload(chunk, chunks.wire());
+                byte[] payload = events.payload(chunk, chunks.wire(), chunks.wireLength());
                 if (payload != null) {
-                    out.data(payload);
+                    out.data(payload, events.length());
                 }
             }
             out.data(events.done());

@@ -21,8 +21,13 @@ public final class SseSink implements AutoCloseable {
 
     /** Writes one {@code data:} event and flushes it. */
     public void data(byte[] payload) throws IOException {
+        data(payload, payload.length);
+    }
+
+    /** Writes one {@code data:} event of {@code payload[0, length)} and flushes it. */
+    public void data(byte[] payload, int length) throws IOException {
         out.write(DATA);
-        out.write(payload);
+        out.write(payload, 0, length);
         out.write(END_OF_EVENT);
         out.flush();
     }

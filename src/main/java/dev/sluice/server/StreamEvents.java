@@ -22,6 +22,8 @@ public final class StreamEvents {
 
     private final Exchange exchange;
     private final boolean clientWantsUsage;
+    /** The length of the last payload (a primitive: this object lives as long as its stream). */
+    private int length;
 
     StreamEvents(Exchange exchange) {
         this.exchange = exchange;
@@ -40,22 +42,35 @@ public final class StreamEvents {
 
     /**
      * The payload of the event for {@code chunk}, or null when the client gets nothing for it (a usage
-     * chunk it did not ask for). {@code wire} is the chunk's bytes as the upstream sent them, or null.
-     * Marks the exchange's first token.
+     * chunk it did not ask for): its first {@link #length()} bytes. {@code wire[0, wireLength)} is the chunk's
+     * bytes as the upstream sent them ({@link dev.sluice.api.ChunkStream#wire()}: a buffer the stream reuses,
+     * so the payload is valid only until the stream is read again), or {@code wireLength < 0} for none. Marks
+     * the exchange's first token.
      */
-    public byte[] payload(ChatChunk chunk, byte[] wire) {
+    public byte[] payload(ChatChunk chunk, byte[] wire, int wireLength) {
         if (chunk.usage() != null && !clientWantsUsage) {
             if (chunk.choices().isEmpty()) {
                 return null;
             }
             chunk = chunk.withoutUsage();
-            wire = null;
+            wireLength = -1;
         }
         if (chunk.hasContent()) {
             exchange.markFirstToken();
         }
         // an upstream that speaks the client's format, and nothing changed the chunk: its bytes as they came
-        return wire != null ? wire : ChatResponseCodec.writeChunk(chunk);
+        if (wire != null && wireLength >= 0) {
+            length = wireLength;
+            return wire;
+        }
+        byte[] written = ChatResponseCodec.writeChunk(chunk);
+        length = written.length;
+        return written;
+    }
+
+    /** How many bytes of the array {@link #payload} last returned are the payload. */
+    public int length() {
+        return length;
     }
 
     /** The last event's payload. */

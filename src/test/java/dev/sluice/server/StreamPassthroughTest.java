@@ -40,7 +40,30 @@ class StreamPassthroughTest {
     private static final String TWO_LINE_EVENT = "data: {\"id\":\"c9\",\"object\":\"chat.completion.chunk\",\"created\":5,\n"
             + "data: \"model\":\"up-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"two lines\"},\"finish_reason\":null}]}";
 
+    /**
+     * Tool-call deltas (read by Jackson, not the scanner) between plain content events (read by the scanner), an
+     * event longer than the SSE reader's first data buffer (it grows mid-stream), usage in the last chunk.
+     */
+    private static final List<String> TOOL_EVENTS = List.of(
+            "{\"id\":\"t1\",\"object\":\"chat.completion.chunk\",\"created\":6,\"model\":\"up-1\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Let me check.\"},\"finish_reason\":null}]}",
+            "{\"id\":\"t1\",\"object\":\"chat.completion.chunk\",\"created\":6,\"model\":\"up-1\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" \u00e9t\u00e9 " + "日本語 ".repeat(60) + "\"},\"finish_reason\":null}]}",
+            "{\"id\":\"t1\",\"object\":\"chat.completion.chunk\",\"created\":6,\"model\":\"up-1\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+                    + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}",
+            "{\"id\":\"t1\",\"object\":\"chat.completion.chunk\",\"created\":6,\"model\":\"up-1\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\":\"}}]},\"finish_reason\":null}]}",
+            "{\"id\":\"t1\",\"object\":\"chat.completion.chunk\",\"created\":6,\"model\":\"up-1\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Café\"},\"finish_reason\":null}]}",
+            "{\"id\":\"t1\",\"object\":\"chat.completion.chunk\",\"created\":6,\"model\":\"up-1\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]},\"finish_reason\":null}]}",
+            "{\"id\":\"t1\",\"object\":\"chat.completion.chunk\",\"created\":6,\"model\":\"up-1\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}],"
+                    + "\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7,\"total_tokens\":18}}");
+
     static FakeUpstream upstream;
+    static FakeUpstream toolUpstream;
     static TestGateway gw;
     static String key;
 
@@ -66,15 +89,34 @@ class StreamPassthroughTest {
         }
     }
 
+    /** {@link #TOOL_EVENTS} in pieces of 5 bytes (events, lines and characters split), each flushed on its own. */
+    private static void toolReplyInPieces(com.sun.net.httpserver.HttpExchange exchange) throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (String e : TOOL_EVENTS) {
+            body.append("data: ").append(e).append("\n\n");
+        }
+        body.append("data: [DONE]\n\n");
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        try (OutputStream out = FakeUpstream.startSse(exchange)) {
+            for (int at = 0; at < bytes.length; at += 5) {
+                out.write(bytes, at, Math.min(5, bytes.length - at));
+                out.flush();
+            }
+        }
+    }
+
     @BeforeAll
     static void start() {
         upstream = FakeUpstream.start(StreamPassthroughTest::replyInPieces);
+        toolUpstream = FakeUpstream.start(StreamPassthroughTest::toolReplyInPieces);
         gw = TestGateway.start(SimOptions.defaults(), """
                 providers:
                   up: {type: openai, base_url: "%s/v1", api_key: k}
+                  tools: {type: openai, base_url: "%s/v1", api_key: k}
                 models:
                   m: {provider: up, model: up-1}
-                """.formatted(upstream.baseUrl()), Clock.systemUTC());
+                  t: {provider: tools, model: up-1}
+                """.formatted(upstream.baseUrl(), toolUpstream.baseUrl()), Clock.systemUTC());
         key = gw.createKey("passthrough");
     }
 
@@ -82,10 +124,15 @@ class StreamPassthroughTest {
     static void stop() {
         gw.close();
         upstream.close();
+        toolUpstream.close();
     }
 
     private static List<String> stream(boolean includeUsage, String requestId) {
-        ObjectNode body = Json.object().put("model", "m").put("stream", true);
+        return stream("m", includeUsage, requestId);
+    }
+
+    private static List<String> stream(String model, boolean includeUsage, String requestId) {
+        ObjectNode body = Json.object().put("model", model).put("stream", true);
         body.putArray("messages").addObject().put("role", "user").put("content", "Coffee?");
         if (includeUsage) {
             body.putObject("stream_options").put("include_usage", true);
@@ -145,5 +192,20 @@ class StreamPassthroughTest {
         JsonNode row = gw.logs("request_id=pass-no-usage").get(0);
         assertThat(row.path("tokens_out").asInt()).isEqualTo(4);
         assertThat(row.path("tokens_in").asInt()).isEqualTo(9);
+    }
+
+    @Test
+    @DisplayName("tool-call deltas between content events, a long multi-byte event split across reads and usage in the last chunk pass byte for byte")
+    void toolCallsAndLongEventsAsSent() throws Exception {
+        List<String> events = stream("t", true, "pass-tools");
+
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        // the first content chunk is read while the attempt is decided (written anew); every later one is the upstream's
+        assertThat(events.subList(1, events.size())).containsExactlyElementsOf(
+                java.util.stream.Stream.concat(TOOL_EVENTS.subList(1, TOOL_EVENTS.size()).stream(), java.util.stream.Stream.of("[DONE]")).toList());
+        JsonNode row = gw.logs("request_id=pass-tools").get(0);
+        assertThat(row.path("tokens_out").asInt()).isEqualTo(7);
+        assertThat(row.path("tokens_in").asInt()).isEqualTo(11);
+        assertThat(toolUpstream.failures()).isEmpty();
     }
 }

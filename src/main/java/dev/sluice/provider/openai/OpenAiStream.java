@@ -12,6 +12,7 @@ import dev.sluice.provider.SseReader;
 import dev.sluice.provider.UpstreamErrors;
 import dev.sluice.provider.UpstreamHttp;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Decodes an OpenAI-format SSE body into canonical chunks, one event at a time. Chunks with
@@ -25,7 +26,9 @@ import java.nio.charset.StandardCharsets;
 final class OpenAiStream extends SseChunkDecoder {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private boolean sawFinishReason;
+    /** The buffer holding the last chunk's bytes (the reader's, or a copy), and how many are the chunk's: see {@link #wire()}. */
     private byte[] wire;
+    private int wireLength = -1;
     /** Reads the usual event without a JSON parser; what it declines is read with Jackson below. */
     private final ChunkScanner scanner = new ChunkScanner();
 
@@ -35,33 +38,44 @@ final class OpenAiStream extends SseChunkDecoder {
 
     @Override
     protected ChatChunk advance(boolean block) {
-        wire = null;
+        wireLength = -1;
         if (finished) {
             return null;
         }
         while (true) {
-            SseReader.RawEvent event = block ? nextRawEvent() : pollRawEvent();
-            if (event == SseReader.PENDING) {
+            int found = readInPlace(block);
+            if (found == SseReader.PENDING_IN_PLACE) {
                 return PENDING;
             }
-            if (event == null) {
+            if (found == SseReader.ENDED) {
                 finished = true;
                 if (sawFinishReason) {
                     return null;
                 }
                 throw endedEarly();
             }
-            byte[] data = event.data();
-            if (event.dataIs(DONE)) {
+            byte[] data = eventData();
+            int length = eventLength();
+            if (Arrays.equals(data, 0, length, DONE, 0, DONE.length)) {
                 finished = true;
                 return null;
             }
-            ChatChunk chunk = read(data);
+            ChatChunk chunk = scanner.scan(data, length);
+            if (chunk != null) {
+                // the scanner accepts only one object alone on one line: its bytes go to the client as they are
+                if (wire != data) {
+                    wire = data; // the reader's buffer, the same from event to event: stored when it grows
+                }
+                wireLength = length;
+            } else {
+                chunk = read(Arrays.copyOf(data, length));
+            }
             if (chunk == null) {
                 continue;
             }
             if (chunk.choices().isEmpty() && chunk.usage() == null) {
                 // Azure opens its streams with a chunk carrying only prompt_filter_results: nothing for a client
+                wireLength = -1;
                 continue;
             }
             for (var choice : chunk.choices()) {
@@ -78,17 +92,13 @@ final class OpenAiStream extends SseChunkDecoder {
      * the stream with that error. Sets {@link #wire} when the bytes can be forwarded as they are.
      */
     private ChatChunk read(byte[] data) {
-        ChatChunk scanned = scanner.scan(data, data.length);
-        if (scanned != null) {
-            wire = data; // the scanner accepts only one object alone on one line
-            return scanned;
-        }
         try (JsonParser p = Json.FACTORY.createParser(data)) {
             ChatChunk chunk = ChatResponseCodec.readChunk(p);
             if (chunk != null) {
                 // one object, alone on one line: a second object or a line break would not survive as one `data:` line
                 if (p.nextToken() == null && !hasLineBreak(data)) {
                     wire = data;
+                    wireLength = data.length;
                 }
                 return chunk;
             }
@@ -122,8 +132,14 @@ final class OpenAiStream extends SseChunkDecoder {
         return false;
     }
 
+    /** The bytes of the chunk last returned are {@code wire[0, wireLength)}; none while {@code wireLength < 0}. */
     @Override
     public byte[] wire() {
-        return wire;
+        return wireLength < 0 ? null : wire;
+    }
+
+    @Override
+    public int wireLength() {
+        return wireLength;
     }
 }

@@ -108,18 +108,19 @@ final class SsePump implements Runnable {
                     break;
                 }
                 if (chunk == null) {
-                    batch = event(batch, events.done());
+                    byte[] done = events.done();
+                    batch = event(batch, done, done.length);
                     end = StreamEvents.End.OK;
                     break;
                 }
-                byte[] payload = events.payload(chunk, chunks.wire());
+                byte[] payload = events.payload(chunk, chunks.wire(), chunks.wireLength());
                 if (payload != null) {
-                    batch = event(batch, payload);
+                    batch = event(batch, payload, events.length());
                 }
             }
         } catch (RuntimeException e) {
             StreamEvents.Failure failure = events.failed(e);
-            batch = event(batch, failure.payload());
+            batch = event(batch, failure.payload(), failure.payload().length);
             end = failure.end();
         } catch (Error e) {
             // the request's thread must not wait forever: it ends the response (cut short) and logs a 500
@@ -148,7 +149,7 @@ final class SsePump implements Runnable {
     private void fail(RuntimeException e) {
         if (!finished) {
             StreamEvents.Failure failure = events.failed(e);
-            write(event(null, failure.payload()));
+            write(event(null, failure.payload(), failure.payload().length));
             wrote = false;
             channel.flush();
             finish(failure.end());
@@ -160,11 +161,12 @@ final class SsePump implements Runnable {
         ended.complete(end);
     }
 
-    private ByteBuf event(ByteBuf batch, byte[] payload) {
+    /** Appends {@code data: payload[0, length)\n\n} to the batch (made when null). */
+    private ByteBuf event(ByteBuf batch, byte[] payload, int length) {
         if (batch == null) {
-            batch = channel.alloc().ioBuffer(Math.max(256, payload.length + DATA.length + END_OF_EVENT.length));
+            batch = channel.alloc().ioBuffer(Math.max(256, length + DATA.length + END_OF_EVENT.length));
         }
-        return batch.writeBytes(DATA).writeBytes(payload).writeBytes(END_OF_EVENT);
+        return batch.writeBytes(DATA).writeBytes(payload, 0, length).writeBytes(END_OF_EVENT);
     }
 
     private void write(ByteBuf batch) {
