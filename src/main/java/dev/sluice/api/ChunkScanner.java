@@ -600,6 +600,23 @@ public final class ChunkScanner {
         return -1;
     }
 
+    /** Whether {@code b[from, to)} is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
+    public static boolean wellFormedUtf8(byte[] b, int from, int to) {
+        int p = from;
+        while (p < to) {
+            if (b[p] >= 0) {
+                p++;
+            } else {
+                int len = utf8(b, p, to);
+                if (len < 0) {
+                    return false;
+                }
+                p += len;
+            }
+        }
+        return true;
+    }
+
     private static boolean cont(byte c) {
         return (c & 0xc0) == 0x80;
     }

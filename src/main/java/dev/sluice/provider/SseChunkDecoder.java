@@ -2,6 +2,7 @@ package dev.sluice.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatChunk;
+import dev.sluice.api.ChunkScanner;
 import dev.sluice.api.ChunkStream;
 import dev.sluice.api.Json;
 import java.io.IOException;
@@ -123,6 +124,33 @@ public abstract class SseChunkDecoder implements ChunkStream {
     @Override
     public void onReady(Runnable ready) {
         reader.onReady(ready);
+    }
+
+    /** The {@code event:} field of the event {@link #readInPlace} read, or null. */
+    protected final String eventName() {
+        return reader.eventName();
+    }
+
+    /**
+     * The data of the event {@link #readInPlace} read, as a JSON object; anything else ends the stream as a
+     * MALFORMED_RESPONSE failure. Parsed where it lies when it is well-formed UTF-8 (else as {@link
+     * #parseObject(String)} reads it, with malformed bytes replaced): no copy of the event, no string of it.
+     */
+    protected final JsonNode parseEventObject() {
+        byte[] data = reader.eventData();
+        int length = reader.eventLength();
+        if (!ChunkScanner.wellFormedUtf8(data, 0, length)) {
+            return parseObject(new String(data, 0, length, StandardCharsets.UTF_8));
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(data, 0, length);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (Exception e) {
+            throw malformed("a stream event that is not valid JSON", e);
+        }
+        throw malformed("a stream event that is not a JSON object", null);
     }
 
     /** An event's data as a JSON object; anything else ends the stream as a MALFORMED_RESPONSE failure. */

@@ -73,15 +73,15 @@ final class AnthropicStreamDecoder extends SseChunkDecoder {
             return chunk;
         }
         while (!finished) {
-            SseReader.Event event = block ? nextEvent() : pollEvent();
-            if (event == SseReader.PENDING_EVENT) {
+            int found = readInPlace(block);
+            if (found == SseReader.PENDING_IN_PLACE) {
                 return PENDING;
             }
-            if (event == null) {
+            if (found == SseReader.ENDED) {
                 finished = true;
                 throw endedEarly();
             }
-            ChatChunk chunk = translate(parseObject(event.data()), event.event());
+            ChatChunk chunk = translate(parseEventObject(), eventName());
             if (chunk != null) {
                 return chunk;
             }

@@ -71,15 +71,15 @@ final class GeminiStreamDecoder extends SseChunkDecoder {
     @Override
     protected ChatChunk advance(boolean block) {
         while (pending.isEmpty() && !finished) {
-            SseReader.Event event = block ? nextEvent() : pollEvent();
-            if (event == SseReader.PENDING_EVENT) {
+            int found = readInPlace(block);
+            if (found == SseReader.PENDING_IN_PLACE) {
                 return PENDING;
             }
-            if (event == null) {
+            if (found == SseReader.ENDED) {
                 finished = true;
                 end();
             } else {
-                translate(parseObject(event.data()));
+                translate(parseEventObject());
             }
         }
         return pending.poll();

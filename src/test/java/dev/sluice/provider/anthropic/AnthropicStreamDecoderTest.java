@@ -225,6 +225,31 @@ class AnthropicStreamDecoderTest {
         assertThat(decoder.next()).isNull();
     }
 
+    @Test
+    @DisplayName("multi-byte text decodes as sent, and a malformed UTF-8 byte in an event reads as U+FFFD, as it always did")
+    void utf8AsSentAndMalformedReplaced() {
+        String cafe = "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"caf\u00e9 \u65e5\u672c \ud83d\ude00\"}}";
+        byte[] head = ("data: " + START + "\n\ndata: " + TEXT_START + "\n\ndata: " + cafe + "\n\n"
+                + "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"a").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("b\"}}\n\ndata: " + STOP_BLOCK + "\n\ndata: " + END_TURN + "\n\ndata: " + MESSAGE_STOP + "\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + 1 + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        body[head.length] = (byte) 0xff; // never valid in UTF-8
+        System.arraycopy(tail, 0, body, head.length + 1, tail.length);
+        try (AnthropicStreamDecoder decoder = decoder(new FakeResponse(body))) {
+            StringBuilder text = new StringBuilder();
+            for (ChatChunk chunk : drain(decoder)) {
+                for (var choice : chunk.choices()) {
+                    if (choice.delta().content() != null) {
+                        text.append(choice.delta().content());
+                    }
+                }
+            }
+            assertThat(text.toString()).isEqualTo("caf\u00e9 \u65e5\u672c \ud83d\ude00a\ufffdb");
+        }
+    }
+
     private static AnthropicStreamDecoder decoder(FakeResponse response) {
         return new AnthropicStreamDecoder("anthropic", "claude-asked-for", HTTP, response, CLOCK);
     }
