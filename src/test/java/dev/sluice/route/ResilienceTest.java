@@ -226,6 +226,13 @@ class ResilienceTest {
             JsonNode attempts = gw.logs("request_id=slow-start").get(0).path("attempt_log");
             assertThat(attempts.get(0).path("error").asText()).isEqualTo("timeout");
 
+            // chunks 150 ms apart for ~2 s: many idle periods long, never one idle gap; the stream's one timer re-arms
+            Http.Response steady = gw.http().postStreaming("/v1/chat/completions", chat("m", true),
+                    auth(key, "x-sim-itl-ms", "150", "x-sim-tokens", "14", "x-request-id", "steady"), (l, t) -> {});
+            assertThat(steady.header("x-sluice-fallback")).isNull();
+            assertThat(steady.events()).last().isEqualTo("[DONE]");
+            assertThat(gw.logs("request_id=steady").get(0).path("status").asInt()).isEqualTo(200);
+
             Http.Response stalls = gw.http().postStreaming("/v1/chat/completions", chat("m", true),
                     auth(key, "x-sim-itl-ms", "1500", "x-sim-tokens", "5", "x-request-id", "stalls"), (l, t) -> {});
             assertThat(stalls.events()).doesNotContain("[DONE]");
