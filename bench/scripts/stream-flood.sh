@@ -3,6 +3,7 @@
 # event a second each) held open, then gateway CPU and allocation per forwarded event over a steady window
 # of DUR seconds, then probes (a new stream's TTFT while the others are open).
 # usage: SIM=<simulator port> OUT=<dir> [N=2000] [RATE=300] [PROBES=300] [DUR=20] [JFR=1] [FLAGS=<JVM flags>] [EXTRA=<more>] \
+#          [CONFIG_EXTRA=<YAML appended to the gateway's config, e.g. "metrics: {}">] [SAMPLE=1 (needs metrics: sample /metrics)] \
 #          bench/scripts/stream-flood.sh JAR PORT LABEL
 # (start the simulator first: java -Xmx2g -jar JAR sim --port <simulator port>; harness classes compiled to
 #  bench/target/flood by: javac -d bench/target/flood -cp JAR bench/src/dev/sluice/bench/{FloodMain,StreamFlood,Stats}.java)
@@ -26,6 +27,7 @@ providers:
   sim: {type: openai, base_url: "http://127.0.0.1:$SIM/v1", forward_headers: ["x-sim-*"]}
 models:
   gpt-4o-mini: {provider: sim}
+${CONFIG_EXTRA:-}
 Y
 PROF=""; [ -n "${JFR:-}" ] && PROF="-XX:StartFlightRecording=filename=$W/rec.jfr,settings=profile,delay=${RAMP}s,duration=${DUR}s"
 ulimit -n 20000 2>/dev/null || true
@@ -35,16 +37,20 @@ FLAGS=${FLAGS:-"-XX:+UseSerialGC -Xms16m -XX:NewRatio=1 -XX:MinHeapFreeRatio=10 
 $J $FLAGS -Xlog:gc,gc+cpu,gc+heap=debug,safepoint:file=$W/gc.log:uptimenanos,timenanos $PROF $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
 GP=$!
 # whatever ends this script (the simulator dying mid-run makes `set -e` leave early) stops the gateway and the flood
-trap 'kill $GP ${FP:-} 2>/dev/null || true' EXIT
+trap 'kill $GP ${FP:-} ${MP:-} 2>/dev/null || true' EXIT
 for i in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:$PORT/health && break; sleep 0.2; done
 KEY=$(curl -s -XPOST -H 'Authorization: Bearer sk-admin-bench-123456789' -H 'Content-Type: application/json' -d '{"name":"b"}' http://127.0.0.1:$PORT/admin/keys | sed -E 's/.*"key":"([^"]+)".*/\1/')
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 uptime_ns() { awk '{printf "%d", $1*1e9}' /proc/uptime; }
 R0=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
+# CLOCK_MONOTONIC and the epoch at one moment: lines the probe log up with the store's request log and spans
+python3 -c 'import time; print(time.monotonic_ns(), time.time_ns())' > $W/clocks.txt
 SP=$(pgrep -f "sim --port $SIM" | head -1)
 # every other probe goes straight to the simulator in the same seconds (bench/run's reference); each probe's times in probes.txt
 $J -Xmx512m -cp $ROOT/bench/target/flood dev.sluice.bench.FloodMain 127.0.0.1 $PORT $KEY $N $RATE $PROBES $TOKENS 1000 $SIM $W/probes.txt > $W/flood.txt 2>&1 &
 FP=$!
+# SAMPLE=1 (with CONFIG_EXTRA="metrics: {}"): the virtual-thread scheduler's queue every 100 ms, on the probes' clock
+if [ -n "${SAMPLE:-}" ]; then python3 $ROOT/bench/scripts/metrics-sampler.py http://127.0.0.1:$PORT/metrics $W/queued.txt 0.1 & MP=$!; fi
 sleep $RAMP
 g0=$(cpu $GP); s0=$(cpu $SP); t0=$(date +%s.%N); j0=$(grep -c . $W/gc.log); l0=$(cut -d' ' -f1 /proc/loadavg)
 if [ -n "${PERF:-}" ]; then # on-CPU samples of the gateway over the window (VM Thread = Serial's collections)
@@ -68,5 +74,6 @@ GCS=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep -c 'Pause' || true)
 PAUSED=$(grep 'Pause Young' $W/gc.log | grep -oE '[0-9.]+ms$' | awk '{s+=$1; if ($1>m) m=$1} END{printf "%.0f ms young total, longest %.0f ms", s, m}')
 WPAUSED=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep 'Pause Young' | grep -oE '[0-9.]+ms$' | awk '{s+=$1} END{printf "%.0f", s}')
 echo "$LABEL n=$N gw_cpu_us_per_event=$(( (g1-g0)*10000*1000/EV/1000 )) sim_cpu_us_per_event=$(( (s1-s0)*10000*1000/EV/1000 )) alloc_B_per_event=$(( ${ALLOC:-0} / EV )) gcs_in_window=$GCS paused_in_window_ms=${WPAUSED:-0} gc=[$PAUSED] rss_kb=$R0->$RSS kib_per_stream=$(( (RSS-R0)/N )) live_heap_after_full_gc_mb=$LIVE $(cat $W/flood.txt | tail -1) load=$l0/$l1"
+[ -n "${MP:-}" ] && kill $MP 2>/dev/null
 kill $GP; wait $GP 2>/dev/null || true
 trap - EXIT
