@@ -28,55 +28,9 @@ public abstract class SseChunkDecoder implements ChunkStream {
         this.reader = new SseReader(response.body());
     }
 
-    /** The next event, or null when the body ended; a failed read ends the stream as a transport failure. */
-    protected final SseReader.Event nextEvent() {
-        try {
-            return reader.next();
-        } catch (IOException | RuntimeException e) {
-            finished = true;
-            throw http.transportFailure(e);
-        }
-    }
-
-    /** The next event with its data as bytes, or null when the body ended; failures as in {@link #nextEvent}. */
-    protected final SseReader.RawEvent nextRawEvent() {
-        try {
-            return reader.nextRaw();
-        } catch (IOException | RuntimeException e) {
-            finished = true;
-            throw http.transportFailure(e);
-        }
-    }
-
-    /**
-     * Like {@link #nextEvent} without blocking: {@link SseReader#PENDING_EVENT} when the next event has not
-     * wholly arrived. Only when {@link #bodyPollable()}.
-     */
-    protected final SseReader.Event pollEvent() {
-        try {
-            return reader.poll();
-        } catch (IOException | RuntimeException e) {
-            finished = true;
-            throw http.transportFailure(e);
-        }
-    }
-
-    /**
-     * Like {@link #nextRawEvent} without blocking: {@link SseReader#PENDING} when the next event has not
-     * wholly arrived. Only when {@link #pollable()}.
-     */
-    protected final SseReader.RawEvent pollRawEvent() {
-        try {
-            return reader.pollRaw();
-        } catch (IOException | RuntimeException e) {
-            finished = true;
-            throw http.transportFailure(e);
-        }
-    }
-
     /**
      * The next event read without a copy ({@link SseReader#readInPlace}): {@link SseReader#EVENT}, {@link
-     * SseReader#ENDED} or {@link SseReader#PENDING_IN_PLACE}; failures as in {@link #nextEvent}. The event's data
+     * SseReader#ENDED} or {@link SseReader#PENDING_IN_PLACE}; a failed read ends the stream as the upstream's transport failure. The event's data
      * is {@link #eventData()}{@code [0, }{@link #eventLength()}{@code )} until the next read.
      */
     protected final int readInPlace(boolean block) {
@@ -109,7 +63,7 @@ public abstract class SseChunkDecoder implements ChunkStream {
         return advance(false);
     }
 
-    /** Whether the body can be read without blocking ({@link #pollRawEvent}, {@link #pollEvent}). */
+    /** Whether the body can be read without blocking ({@link #readInPlace} with {@code block} false). */
     @Override
     public final boolean pollable() {
         return reader.pollable();
@@ -117,7 +71,7 @@ public abstract class SseChunkDecoder implements ChunkStream {
 
     /**
      * The next chunk, or null at the end; when {@code block} is false, {@link #PENDING} instead of waiting for an
-     * event that has not wholly arrived (reading with {@link #pollRawEvent} or {@link #pollEvent}).
+     * event that has not wholly arrived (reading with {@link #readInPlace}).
      */
     protected abstract ChatChunk advance(boolean block);
 
