@@ -30,8 +30,9 @@ public abstract class SseChunkDecoder implements ChunkStream {
 
     /**
      * The next event read without a copy ({@link SseReader#readInPlace}): {@link SseReader#EVENT}, {@link
-     * SseReader#ENDED} or {@link SseReader#PENDING_IN_PLACE}; a failed read ends the stream as the upstream's transport failure. The event's data
-     * is {@link #eventData()}{@code [0, }{@link #eventLength()}{@code )} until the next read.
+     * SseReader#ENDED} or {@link SseReader#PENDING_IN_PLACE}; a failed read ends the stream as the upstream's
+     * transport failure. The event's data is {@link #eventData()}{@code [0, }{@link #eventLength()}{@code )} until
+     * the next read.
      */
     protected final int readInPlace(boolean block) {
         try {
