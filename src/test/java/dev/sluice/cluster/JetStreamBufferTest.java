@@ -108,7 +108,7 @@ class JetStreamBufferTest {
                 b.flushLog();
                 awaitCount(pg, "SELECT COUNT(*) FROM request_log", sent);
                 assertThat(count(pg, "SELECT COUNT(DISTINCT uid) FROM request_log")).isEqualTo(sent);
-                awaitCount(pg, "SELECT COUNT(*) FROM spans WHERE kind = 'server'", sent);
+                awaitCount(pg, "SELECT COUNT(*) FROM spans_all WHERE kind = 'server'", sent);
                 assertThat(count(pg, "SELECT COUNT(*) FROM (SELECT DISTINCT trace_id, span_id FROM spans) s"))
                         .isEqualTo(count(pg, "SELECT COUNT(*) FROM spans"));
                 awaitCount(pg, "SELECT COUNT(*) FROM bodies", sent);
@@ -150,7 +150,7 @@ class JetStreamBufferTest {
         try (TestGateway consumer = TestGateway.start(SimOptions.defaults(), config(pg, true), Clock.systemUTC())) {
             consumer.flushLog();
             awaitCount(pg, "SELECT COUNT(*) FROM request_log", ok);
-            awaitCount(pg, "SELECT COUNT(*) FROM spans WHERE kind = 'server'", ok);
+            awaitCount(pg, "SELECT COUNT(*) FROM spans_all WHERE kind = 'server'", ok);
             awaitCount(pg, "SELECT COUNT(*) FROM bodies", ok);
             System.out.printf("JetStream buffer, publishing node kill -9ed 1 s after its last answer: %d answered, %d logged%n",
                     ok, count(pg, "SELECT COUNT(*) FROM request_log"));
