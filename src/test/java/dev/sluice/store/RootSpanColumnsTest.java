@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.DisplayName;
@@ -128,6 +129,65 @@ class RootSpanColumnsTest {
             assertThat(get(gw, "/admin/traces/" + trace).json()).isEqualTo(traceView);
             assertThat(get(gw, "/admin/sessions/" + session).json()).isEqualTo(sessionView);
             assertThat(get(gw, "/admin/analytics/traces?session=" + session).json()).isEqualTo(search);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    @DisplayName("a store migrated from V66 reads its span rows as before, beside the roots its new log rows carry")
+    void migrated(String kind) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sluice-root-migration");
+        String url = kind.equals("sqlite") ? "jdbc:sqlite:" + dir.resolve("m.db") : Services.emptyPostgres();
+        org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + kind)
+                .outOfOrder(true).target("66").load().migrate();
+        long ts = System.currentTimeMillis() - 3_600_000;
+        String oldTrace = hex(16);
+        try (Connection c = DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
+            // a request as V66 stored it: its log row, and its root (stages folded) as a span row
+            st.executeUpdate("INSERT INTO request_log (ts, request_id, end_user, operation, stream, status, latency_ms,"
+                    + " attempts, trace_id, uid) VALUES (" + ts + ", 'req_old', 'mia', 'chat', 0, 200, 5, 1, '" + oldTrace
+                    + "', 'uid-old')");
+            st.executeUpdate("INSERT INTO spans (trace_id, span_id, name, kind, start_ns, end_ns, status, service,"
+                    + " request_id, end_user, attributes, stages) VALUES ('" + oldTrace + "', 'aaaaaaaaaaaaaaaa',"
+                    + " 'chat gpt-4o-mini', 'server', " + ts * 1_000_000 + ", " + (ts * 1_000_000 + 5_000_000) + ", 'unset',"
+                    + " 'sluice', 'req_old', 'mia', '{\"gen_ai.request.model\":\"gpt-4o-mini\"}',"
+                    + " '[[\"bbbbbbbbbbbbbbbb\",\"aaaaaaaaaaaaaaaa\",\"sluice.AuthStage\",1000,4000000,0]]')");
+        }
+        try (Database db = kind.equals("sqlite") ? Database.openSqlite(dir.resolve("m.db")) : Database.openPostgres(url)) {
+            long mark = db.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT upto FROM expiry_marks WHERE name = 'request_log.spans'");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+            assertThat(mark).as("the first retention run reads from a day before the newest row").isEqualTo(ts - 86_400_000L);
+            assertThat(new SpanReader(db).trace(oldTrace, 100)).extracting(SpanRecord::name)
+                    .containsExactly("chat gpt-4o-mini", "sluice.AuthStage");
+
+            // a new request of the same user: its log row carries its root
+            String newTrace = hex(16);
+            SpanRecord root = new SpanRecord(newTrace, "cccccccccccccccc", null, "chat gpt-4o-mini", "server",
+                    (ts + 1000) * 1_000_000, (ts + 1005) * 1_000_000, "unset", null, "sluice", null, "req_new", "mia",
+                    "{\"gen_ai.request.model\":\"gpt-4o-mini\"}", null, null, null);
+            RequestRecord row = new RequestRecord(ts + 1000, "req_new", null, null, "mia", "chat", "gpt-4o-mini", "sim",
+                    "gpt-4o-mini", false, 200, null, 3, 4, 2, 5, 1, null, null, null, null, null, null, null, null, newTrace,
+                    null, null, null, null, null, null, null, null, null, root);
+            db.withConnection(c -> {
+                c.setAutoCommit(false);
+                new RequestLogSink().insert(c, List.of(row));
+                c.commit();
+                c.setAutoCommit(true);
+                return null;
+            });
+            assertThat(new SpanReader(db).trace(newTrace, 100)).containsExactly(root);
+            assertThat(new SpanReader(db).search(new SpanReader.TraceQuery(null, null, null, null, null, null, false, null,
+                    null), 10).traces()).extracting(SpanReader.TraceSummary::traceId).contains(newTrace);
+
+            Map<String, Long> erased = new Erasure(db).erase("mia");
+            assertThat(erased).containsEntry("request_log", 2L).containsEntry("spans", 2L);
+            assertThat(new SpanReader(db).trace(oldTrace, 100)).isEmpty();
+            assertThat(new SpanReader(db).trace(newTrace, 100)).isEmpty();
         }
     }
 
