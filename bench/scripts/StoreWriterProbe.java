@@ -23,6 +23,7 @@ import java.util.List;
  *            no trace summary; the wider log row not counted).
  *   rootcols - session 12: each log row carries its request's root span (with its folded stages and attempt) as
  *            columns (migration V67), the trace summary written by the log sink; no span row. Needs a V67 build.
+ *   rootcolsbare - as rootcols, the root's attributes left out: the most slimming them could save.
  *   any other name - as one, with -Dpragma.NAME="..." run on its connection first (e.g. -Dpragma.big=cache_size=-16384)
  * run: java -cp target/sluice.jar -Dordered=true -Dfold=true -DfoldAttempt=true [-Dprefill=50000 -Dn=10000 -Dbatch=40
  *      -Drounds=4 -Dmodes=two,one,nospan] bench/scripts/StoreWriterProbe.java DIR
@@ -90,9 +91,15 @@ public class StoreWriterProbe {
         for (int r = 0; r < n; r++) {
             long g0 = mx.getCurrentThreadCpuTime();
             logRows.add(RequestLogProbe.record());
-            if (mode.equals("rootcols")) {
+            if (mode.startsWith("rootcols")) {
                 SpanWriterProbe.request(spanRows);
-                logRows.add(carry(logRows.removeLast(), spanRows.removeLast()));
+                SpanRecord s = spanRows.removeLast();
+                if (mode.equals("rootcolsbare")) { // what slimming the carried root could reach: no attributes at all
+                    s = new SpanRecord(s.traceId(), s.spanId(), s.parentSpanId(), s.name(), s.kind(), s.startNanos(),
+                            s.endNanos(), s.status(), s.statusMessage(), s.service(), s.sessionId(), s.requestId(),
+                            s.endUser(), null, s.events(), s.team(), s.stages());
+                }
+                logRows.add(carry(logRows.removeLast(), s));
             } else if (!mode.equals("nospan")) {
                 SpanWriterProbe.request(spanRows);
             }
