@@ -21,6 +21,9 @@ import java.util.List;
  *   one    - both in one transaction (one writer, session 10's BatchWriter.Group);
  *   nospan - the log rows only, one transaction: the floor of "the root span in the request-log row" (no span row,
  *            no trace summary; the wider log row not counted).
+ *   rootcols - session 12: each log row carries its request's root span (with its folded stages and attempt) as
+ *            columns (migration V67), the trace summary written by the log sink; no span row. Needs a V67 build.
+ *   rootcolsbare - as rootcols, the root's attributes left out: the most slimming them could save.
  *   any other name - as one, with -Dpragma.NAME="..." run on its connection first (e.g. -Dpragma.big=cache_size=-16384)
  * run: java -cp target/sluice.jar -Dordered=true -Dfold=true -DfoldAttempt=true [-Dprefill=50000 -Dn=10000 -Dbatch=40
  *      -Drounds=4 -Dmodes=two,one,nospan] bench/scripts/StoreWriterProbe.java DIR
@@ -88,7 +91,16 @@ public class StoreWriterProbe {
         for (int r = 0; r < n; r++) {
             long g0 = mx.getCurrentThreadCpuTime();
             logRows.add(RequestLogProbe.record());
-            if (!mode.equals("nospan")) {
+            if (mode.startsWith("rootcols")) {
+                SpanWriterProbe.request(spanRows);
+                SpanRecord s = spanRows.removeLast();
+                if (mode.equals("rootcolsbare")) { // what slimming the carried root could reach: no attributes at all
+                    s = new SpanRecord(s.traceId(), s.spanId(), s.parentSpanId(), s.name(), s.kind(), s.startNanos(),
+                            s.endNanos(), s.status(), s.statusMessage(), s.service(), s.sessionId(), s.requestId(),
+                            s.endUser(), null, s.events(), s.team(), s.stages());
+                }
+                logRows.add(carry(logRows.removeLast(), s));
+            } else if (!mode.equals("nospan")) {
                 SpanWriterProbe.request(spanRows);
             }
             gen += mx.getCurrentThreadCpuTime() - g0;
@@ -108,6 +120,22 @@ public class StoreWriterProbe {
             }
         }
         return gen;
+    }
+
+    /**
+     * The log row carrying the root span: the row's trace id becomes the span's (both led by the time with -Dordered),
+     * the span's request id the row's (led by the time, as the gateway's are: SpanWriterProbe's is random, which would
+     * cost the log's request-id index a random page a row).
+     */
+    static RequestRecord carry(RequestRecord l, SpanRecord s) {
+        SpanRecord root = new SpanRecord(s.traceId(), s.spanId(), s.parentSpanId(), s.name(), s.kind(), s.startNanos(),
+                s.endNanos(), s.status(), s.statusMessage(), s.service(), s.sessionId(), l.requestId(), s.endUser(),
+                s.attributes(), s.events(), s.team(), s.stages());
+        return new RequestRecord(l.ts(), l.requestId(), l.keyId(), l.team(), l.endUser(), l.operation(), l.model(),
+                l.provider(), l.upstreamModel(), l.stream(), l.status(), l.errorType(), l.tokensIn(), l.tokensOut(), l.ttftMs(),
+                l.latencyMs(), l.attempts(), l.fallbackModel(), l.routeReason(), l.attemptLog(), l.costUsd(), l.cacheStatus(),
+                l.cacheSimilarity(), l.savedTokensIn(), l.savedTokensOut(), root.traceId(), l.sessionId(), l.tags(),
+                l.guardrails(), l.prompt(), l.promptVersion(), l.experiment(), l.variant(), l.experimentWindow(), l.uid(), root);
     }
 
     static void begin(Connection c) throws Exception {

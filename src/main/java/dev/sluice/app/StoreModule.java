@@ -231,7 +231,9 @@ final class StoreModule implements Module {
      * tracing and the request log together against neither (issue 15's target).
      */
     RequestLogger requestLogger() {
-        return new RequestLogger(Boolean.getBoolean(NO_REQUEST_LOG) ? null : writers.requestLog());
+        // a request's root span row goes into its log row (one row instead of two); the span writer takes a root its
+        // log row cannot carry
+        return new RequestLogger(Boolean.getBoolean(NO_REQUEST_LOG) ? null : writers.requestLog(), writers.spans()::offer);
     }
 
     static final String NO_REQUEST_LOG = "sluice.bench.no_request_log";

@@ -8,6 +8,9 @@ import dev.sluice.pipeline.GuardEvent;
 import dev.sluice.pipeline.PromptUse;
 import dev.sluice.store.BatchWriter;
 import dev.sluice.store.RequestRecord;
+import dev.sluice.store.SpanRecord;
+import dev.sluice.trace.Span;
+import java.util.function.Consumer;
 import java.util.Locale;
 
 /**
@@ -17,16 +20,54 @@ import java.util.Locale;
  */
 public final class RequestLogger implements Exchange.CompletionListener {
     private final BatchWriter<RequestRecord> writer;
+    /** Where a root span's row goes when the log row cannot carry it; null: the log never carries one. */
+    private final Consumer<SpanRecord> spans;
 
     /** @param writer where the records go; null: nowhere (a measurement of the gateway without its request log) */
     public RequestLogger(BatchWriter<RequestRecord> writer) {
+        this(writer, null);
+    }
+
+    /**
+     * @param spans where a request's root span row goes when its log row cannot carry it ({@link #completed(Exchange,
+     *              Span)}); null: log rows carry no root span
+     */
+    public RequestLogger(BatchWriter<RequestRecord> writer, Consumer<SpanRecord> spans) {
         this.writer = writer;
+        this.spans = writer == null ? null : spans;
     }
 
     @Override
     public void completed(Exchange ex) {
+        log(ex, null);
+    }
+
+    /**
+     * What logs a request whose root span is {@code root}: its row carries the root's store row (one row a request
+     * instead of a log row and a span row, bench/README.md "Session 12"). The root's row is held for it
+     * ({@link Span#holdRow()}) when the log can carry it; this listener must run after the one that ends the root
+     * (listeners run in reverse order of registration: register it first). Without a root to carry, this logger.
+     */
+    public Exchange.CompletionListener carrying(Span root) {
+        if (writer == null || spans == null || !root.isRecording()) {
+            return this;
+        }
+        root.holdRow();
+        return ex -> log(ex, root);
+    }
+
+    private void log(Exchange ex, Span root) {
+        SpanRecord row = root == null ? null : root.takeRow();
         if (writer == null) {
+            if (row != null && spans != null) {
+                spans.accept(row);
+            }
             return;
+        }
+        if (row != null && !RequestRecord.carries(ex.traceId(), ex.sessionId(), ex.requestId(), ex.caller().user(),
+                ex.caller().team(), row)) {
+            spans.accept(row); // not this row's trace, session, request or user: a span row of its own, as before
+            row = null;
         }
         Usage usage = ex.usage();
         Usage saved = ex.cacheSavedUsage();
@@ -43,7 +84,7 @@ public final class RequestLogger implements Exchange.CompletionListener {
                 ex.traceId(), ex.sessionId(), ex.tags().isEmpty() ? null : Json.string(ex.tags()), guardrails(ex),
                 prompt == null ? null : prompt.name(), prompt == null || !prompt.hasPrompt() ? null : prompt.version(),
                 prompt == null ? null : prompt.experiment(), prompt == null ? null : prompt.variant(),
-                prompt == null ? null : prompt.window(), ex.uid()));
+                prompt == null ? null : prompt.window(), ex.uid(), row));
     }
 
     private static String attemptLog(Exchange ex) {

@@ -81,7 +81,8 @@ public final class ApiEndpoints implements Endpoints {
         RequestSpan requestSpan = new RequestSpan(root);
         ex.traceId(root.isValid() ? root.traceId() : null);
         ex.sessionId(HttpIo.session(headers));
-        ex.onComplete(requestLogger);
+        // listeners run in reverse order: the root span ends, then the log row carries its store row
+        ex.onComplete(requestLogger.carrying(root));
         if (root.isRecording()) {
             ex.onComplete(requestSpan);
         }

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The right to erasure: deletes everything stored about one end user (the request's {@code user}
- * or {@code x-sluice-user}): request-log rows, spans (the summaries of their traces are rebuilt from the
- * spans left), captured bodies, and what other packages
+ * or {@code x-sluice-user}): request-log rows, spans (the root spans the log rows carry go with them; the
+ * summaries of their traces are rebuilt from the spans left), captured bodies, and what other packages
  * register: tables (feedback) and copies outside the database (records waiting in the writers'
  * queues and spill files, cached answers, in-memory indexes). Copies are erased first, so a record
  * waiting to be written is either gone or already in a table when the tables are cleared. Before
@@ -80,12 +80,23 @@ public final class Erasure {
                 Map<String, Long> deleted = new LinkedHashMap<>();
                 // the summaries of the user's traces are rebuilt from the spans left (names, session, counts)
                 java.util.Set<String> traces = TraceSummaries.tracesOf(c, user);
+                // root spans stored in the user's request-log rows (migration V67) go with those rows: count them as spans
+                long roots;
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM request_log WHERE end_user = ?"
+                        + " AND span_id IS NOT NULL")) {
+                    ps.setString(1, user);
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        roots = rs.getLong(1);
+                    }
+                }
                 for (Map.Entry<String, String> t : userColumns.entrySet()) {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?")) {
                         ps.setString(1, user);
                         deleted.put(t.getKey(), (long) ps.executeUpdate());
                     }
                 }
+                deleted.merge("spans", roots, Long::sum);
                 TraceSummaries.recompute(c, database.dialect() == Database.Dialect.POSTGRES, traces);
                 c.commit();
                 return deleted;

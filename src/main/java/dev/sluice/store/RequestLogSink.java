@@ -12,16 +12,16 @@ import java.util.List;
  * the spend read back at a restart counts every request once.
  */
 public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
-    /** SQLite: the insert and the rollups' upserts, prepared once per connection. */
-    private final Statements statements = new Statements();
+    /** SQLite: the insert, the rollups' and the trace summaries' upserts, prepared once per connection. */
+    private final Statements statements = new Statements(TraceSummaries::sqliteFunctions);
 
     private static final String INSERT = "INSERT INTO request_log (ts, request_id, key_id, end_user, operation, model,"
             + " provider, upstream_model, stream, status, error_type, tokens_in, tokens_out, ttft_ms, latency_ms,"
             + " attempts, fallback_model, route_reason, attempt_log, team, cost_usd, cache_status, cache_similarity,"
             + " saved_tokens_in, saved_tokens_out, trace_id, session_id, tags, guardrails,"
-            + " prompt, prompt_version, experiment, variant, experiment_window, uid)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT DO NOTHING";
+            + " prompt, prompt_version, experiment, variant, experiment_window, uid, " + SpanReader.ROOT_COLUMNS + ")"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     /**
      * Inserts the rows not stored yet and adds exactly those to the rollups ({@link Rollups}), in the
@@ -38,7 +38,9 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
             postgres = Rollups.postgres(c);
         }
         if (postgres) {
-            Rollups.apply(c, insertReturning(c, batch));
+            List<RequestRecord> fresh = insertReturning(c, batch);
+            Rollups.apply(c, fresh);
+            TraceSummaries.add(c, true, roots(fresh), statements);
             return;
         }
         List<RequestRecord> fresh = write(statements.get(c, INSERT), batch);
@@ -46,6 +48,22 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
             return;
         }
         Rollups.apply(c, fresh, statements);
+        // the root spans these rows carry count in their traces' summaries as the span writer's rows do
+        TraceSummaries.add(c, false, roots(fresh), statements);
+    }
+
+    /** The root spans the rows carry (migration V67). */
+    private static List<SpanRecord> roots(List<RequestRecord> rows) {
+        List<SpanRecord> out = null;
+        for (RequestRecord r : rows) {
+            if (r.root() != null) {
+                if (out == null) {
+                    out = new java.util.ArrayList<>(rows.size());
+                }
+                out.add(r.root());
+            }
+        }
+        return out == null ? List.of() : out;
     }
 
     private volatile Boolean postgres;
@@ -58,7 +76,7 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
      */
     private static List<RequestRecord> insertReturning(Connection c, List<RequestRecord> batch) throws SQLException {
         int n = batch.size();
-        Object[][] cols = new Object[35][n];
+        Object[][] cols = new Object[UNNEST_TYPES.length][n];
         for (int i = 0; i < n; i++) {
             RequestRecord r = batch.get(i);
             Object[] v = {r.ts(), r.requestId(), r.keyId(), r.endUser(), r.operation(), r.model(), r.provider(),
@@ -67,7 +85,14 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
                     r.fallbackModel(), r.routeReason(), r.attemptLog(), r.team(), r.costUsd(), r.cacheStatus(),
                     r.cacheSimilarity(), longOrNull(r.savedTokensIn()), longOrNull(r.savedTokensOut()), r.traceId(),
                     r.sessionId(), r.tags(), r.guardrails(), r.prompt(), longOrNull(r.promptVersion()), r.experiment(),
-                    r.variant(), r.experimentWindow(), r.uid()};
+                    r.variant(), r.experimentWindow(), r.uid(), null, null, null, null, null, null, null, null, null, null,
+                    null, null};
+            SpanRecord s = r.root();
+            if (s != null) {
+                Object[] root = {s.spanId(), s.parentSpanId(), s.name(), s.kind(), s.startNanos(), s.endNanos(), s.status(),
+                        s.statusMessage(), s.service(), s.attributes(), s.events(), s.stages()};
+                System.arraycopy(root, 0, v, 35, root.length);
+            }
             for (int k = 0; k < v.length; k++) {
                 cols[k][i] = v[k];
             }
@@ -105,7 +130,9 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
     /** The array type of each column of {@link #INSERT}, in order (integers as int8: INSERT casts them). */
     private static final String[] UNNEST_TYPES = {"int8", "text", "text", "text", "text", "text", "text", "text", "int8",
             "int8", "text", "int8", "int8", "int8", "int8", "int8", "text", "text", "text", "text", "float8", "text",
-            "float8", "int8", "int8", "text", "text", "text", "text", "text", "int8", "text", "text", "int8", "text"};
+            "float8", "int8", "int8", "text", "text", "text", "text", "text", "int8", "text", "text", "int8", "text",
+            // the root span's columns (SpanReader.ROOT_COLUMNS)
+            "text", "text", "text", "text", "int8", "int8", "text", "text", "text", "text", "text", "text"};
 
     private static final String UNNEST_INSERT;
 
@@ -130,7 +157,7 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
     }
 
     /**
-     * One row's 35 parameters, in a method of its own rather than in the batch loop: with the binds in the loop's
+     * One row's 47 parameters (the last 12 its root span's, null without one), in a method of its own rather than in the batch loop: with the binds in the loop's
      * body, C2's compilation of that lambda took 0.7-2.5 s of compiler CPU each time (twice per run), the largest
      * single compilation in the gateway (bench/README.md, "Session 9: the JIT in steady state").
      */
@@ -178,6 +205,25 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
             ps.setLong(34, r.experimentWindow());
         }
         ps.setString(35, r.uid());
+        SpanRecord s = r.root();
+        if (s == null) {
+            for (int i = 36; i <= 47; i++) {
+                ps.setNull(i, i == 40 || i == 41 ? Types.BIGINT : Types.VARCHAR);
+            }
+            return;
+        }
+        ps.setString(36, s.spanId());
+        ps.setString(37, s.parentSpanId());
+        ps.setString(38, s.name());
+        ps.setString(39, s.kind());
+        ps.setLong(40, s.startNanos());
+        ps.setLong(41, s.endNanos());
+        ps.setString(42, s.status());
+        ps.setString(43, s.statusMessage());
+        ps.setString(44, s.service());
+        ps.setString(45, s.attributes());
+        ps.setString(46, s.events());
+        ps.setString(47, s.stages());
     }
 
     private static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {

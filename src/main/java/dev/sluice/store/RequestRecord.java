@@ -17,6 +17,9 @@ package dev.sluice.store;
  *                   and {@code variant} the split arm that chose it); all null when none
  * @param uid        unique per logged request, chosen when the record is made (null: a new one), so a
  *                   record written twice (a spill file replayed again) is stored once
+ * @param root       the request's root span, stored as columns of this row instead of a span row of its own
+ *                   (migration V67); null for none (tracing off, or the root went to the span writer). Its trace,
+ *                   session, request id, end user and team are this row's ({@link #carries}).
  */
 public record RequestRecord(long ts, String requestId, String keyId, String team, String endUser, String operation,
                             String model,
@@ -25,11 +28,39 @@ public record RequestRecord(long ts, String requestId, String keyId, String team
                             String fallbackModel, String routeReason, String attemptLog, Double costUsd,
                             String cacheStatus, Double cacheSimilarity, Integer savedTokensIn, Integer savedTokensOut,
                             String traceId, String sessionId, String tags, String guardrails, String prompt, Integer promptVersion,
-                            String experiment, String variant, Long experimentWindow, String uid) {
+                            String experiment, String variant, Long experimentWindow, String uid, SpanRecord root) {
     public RequestRecord {
         if (uid == null) {
             uid = newUid();
         }
+        if (root != null && !carries(traceId, sessionId, requestId, endUser, team, root)) {
+            throw new IllegalArgumentException("a root span of another trace, session, request, user or team");
+        }
+    }
+
+    /** A row without a root span. */
+    public RequestRecord(long ts, String requestId, String keyId, String team, String endUser, String operation,
+                         String model, String provider, String upstreamModel, boolean stream, int status,
+                         String errorType, Integer tokensIn, Integer tokensOut, long ttftMs, long latencyMs, int attempts,
+                         String fallbackModel, String routeReason, String attemptLog, Double costUsd, String cacheStatus,
+                         Double cacheSimilarity, Integer savedTokensIn, Integer savedTokensOut, String traceId,
+                         String sessionId, String tags, String guardrails, String prompt, Integer promptVersion,
+                         String experiment, String variant, Long experimentWindow, String uid) {
+        this(ts, requestId, keyId, team, endUser, operation, model, provider, upstreamModel, stream, status, errorType,
+                tokensIn, tokensOut, ttftMs, latencyMs, attempts, fallbackModel, routeReason, attemptLog, costUsd,
+                cacheStatus, cacheSimilarity, savedTokensIn, savedTokensOut, traceId, sessionId, tags, guardrails, prompt,
+                promptVersion, experiment, variant, experimentWindow, uid, null);
+    }
+
+    /**
+     * Whether a log row of this trace, session, request id, end user and team can carry the span as its root: the
+     * row's columns stand for the span's (the readers take them from the row).
+     */
+    public static boolean carries(String traceId, String sessionId, String requestId, String endUser, String team,
+                                  SpanRecord span) {
+        return span.traceId().equals(traceId) && java.util.Objects.equals(span.sessionId(), sessionId)
+                && java.util.Objects.equals(span.requestId(), requestId) && java.util.Objects.equals(span.endUser(), endUser)
+                && java.util.Objects.equals(span.team(), team);
     }
 
     /** A row of a request without a stored prompt, with a new uid. */
@@ -42,7 +73,7 @@ public record RequestRecord(long ts, String requestId, String keyId, String team
         this(ts, requestId, keyId, team, endUser, operation, model, provider, upstreamModel, stream, status, errorType,
                 tokensIn, tokensOut, ttftMs, latencyMs, attempts, fallbackModel, routeReason, attemptLog, costUsd,
                 cacheStatus, cacheSimilarity, savedTokensIn, savedTokensOut, traceId, sessionId, tags, guardrails, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /** 128 random bits, hex: unique without coordination between gateway instances. */

@@ -29,6 +29,8 @@ public final class Retention implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Kind> kinds = new LinkedHashMap<>();
     private final Duration interval;
+    /** How long spans are kept ({@code retention.spans}), the root spans the request log carries too; null: forever. */
+    private final Duration spans;
     /** Taken by the node that runs a round for the whole cluster; the others skip that round. */
     private final ClusterLease lease;
     private final Thread thread;
@@ -38,6 +40,7 @@ public final class Retention implements AutoCloseable {
         this.database = database;
         this.clock = clock;
         this.interval = config.interval();
+        this.spans = config.spans();
         this.lease = new ClusterLease(database, "retention");
         add("request_log", "ts", false, config.requestLog());
         add("spans", "start_ns", true, config.spans());
@@ -83,10 +86,70 @@ public final class Retention implements AutoCloseable {
             });
             deleted.put(k.table(), n);
         }
+        if (spans != null) {
+            deleted.put("request_log.spans", expireRootSpans(now - spans.toMillis()));
+        }
         if (deleted.values().stream().anyMatch(n -> n > 0)) {
             LOG.info("retention removed expired records: {}", deleted);
         }
         return deleted;
+    }
+
+    /** The mark of {@link #expireRootSpans} in {@code expiry_marks}. */
+    static final String ROOT_SPANS_MARK = "request_log.spans";
+
+    /**
+     * Removes the root spans the request-log rows carry (migration V67) from the rows started before
+     * {@code cutoffMillis}, the spans' time to live, while the rows stay for the request log's own: their span columns
+     * are set to null. Each run clears the rows from the previous run's cutoff (kept in {@code expiry_marks}) to this
+     * one, in one transaction with the new mark, so a run reads only the rows that expired since the last (through
+     * the log's {@code ts} index), not every older row the log still keeps. Returns the rows cleared.
+     */
+    int expireRootSpans(long cutoffMillis) {
+        return database.withConnection(c -> {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                long from = 0;
+                try (PreparedStatement ps = c.prepareStatement("SELECT upto FROM expiry_marks WHERE name = ?")) {
+                    ps.setString(1, ROOT_SPANS_MARK);
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            from = rs.getLong(1);
+                        }
+                    }
+                }
+                int n = 0;
+                if (cutoffMillis > from) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE request_log SET span_id = NULL, span_parent = NULL,"
+                            + " span_name = NULL, span_kind = NULL, span_start_ns = NULL, span_end_ns = NULL, span_status = NULL,"
+                            + " span_status_message = NULL, span_service = NULL, span_attributes = NULL, span_events = NULL,"
+                            + " span_stages = NULL WHERE ts >= ? AND ts < ? AND span_id IS NOT NULL")) {
+                        ps.setLong(1, from);
+                        ps.setLong(2, cutoffMillis);
+                        n = ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE expiry_marks SET upto = ? WHERE name = ?")) {
+                        ps.setLong(1, cutoffMillis);
+                        ps.setString(2, ROOT_SPANS_MARK);
+                        if (ps.executeUpdate() == 0) {
+                            try (PreparedStatement insert = c.prepareStatement("INSERT INTO expiry_marks (name, upto) VALUES (?, ?)")) {
+                                insert.setString(1, ROOT_SPANS_MARK);
+                                insert.setLong(2, cutoffMillis);
+                                insert.executeUpdate();
+                            }
+                        }
+                    }
+                }
+                c.commit();
+                return n;
+            } catch (java.sql.SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        });
     }
 
     /**

@@ -16,6 +16,23 @@ import java.util.List;
 public final class SpanReader {
     static final String COLUMNS = "trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status,"
             + " status_message, service, session_id, request_id, end_user, attributes, events, team, stages";
+    /** The request log's columns holding its request's root span (migration V67), in {@link SpanRecord}'s order. */
+    static final String ROOT_COLUMNS = "span_id, span_parent, span_name, span_kind, span_start_ns, span_end_ns, span_status,"
+            + " span_status_message, span_service, span_attributes, span_events, span_stages";
+    /** A request-log row's root span as a span row ({@link #COLUMNS}): its trace, session, request, user, team are the row's. */
+    static final String ROOT_AS_SPAN = "trace_id, span_id, span_parent, span_name, span_kind, span_start_ns, span_end_ns,"
+            + " span_status, span_status_message, span_service, session_id, request_id, end_user, span_attributes,"
+            + " span_events, team, span_stages";
+
+    /**
+     * The spans matching {@code where} ({@link #COLUMNS}): the span rows and the root spans the request log's rows
+     * carry (one request's root is in one of the two). {@code where} is bound twice: first for the spans, then for
+     * the log rows (a request-log column of the same name: trace_id, end_user).
+     */
+    static String spansWhere(String where) {
+        return "SELECT " + COLUMNS + " FROM spans WHERE " + where + " UNION ALL SELECT " + ROOT_AS_SPAN
+                + " FROM request_log WHERE " + where + " AND span_id IS NOT NULL";
+    }
 
     private final Database database;
 
@@ -46,10 +63,10 @@ public final class SpanReader {
      */
     public List<SpanRecord> trace(String traceId, int max) {
         return database.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM spans WHERE trace_id = ?"
-                    + " ORDER BY start_ns, span_id LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement(spansWhere("trace_id = ?") + " ORDER BY start_ns, span_id LIMIT ?")) {
                 ps.setString(1, traceId);
-                ps.setInt(2, max);
+                ps.setString(2, traceId);
+                ps.setInt(3, max);
                 List<SpanRecord> spans = new ArrayList<>(spans(ps));
                 spans.sort(java.util.Comparator.comparingLong(SpanRecord::startNanos).thenComparing(SpanRecord::spanId));
                 return spans.size() > max ? new ArrayList<>(spans.subList(0, max)) : spans;

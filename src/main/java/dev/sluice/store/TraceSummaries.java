@@ -402,11 +402,14 @@ public final class TraceSummaries {
         });
     }
 
-    /** The traces holding spans of this end user (read before an erasure deletes them). */
+    /** The traces holding spans of this end user, in span rows or request-log rows (read before an erasure deletes them). */
     static Set<String> tracesOf(Connection c, String user) throws SQLException {
         Set<String> out = new LinkedHashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT trace_id FROM spans WHERE end_user = ?")) {
+        // the span rows, and the request-log rows carrying a root span (migration V67)
+        try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM spans WHERE end_user = ? UNION"
+                + " SELECT trace_id FROM request_log WHERE end_user = ? AND span_id IS NOT NULL")) {
             ps.setString(1, user);
+            ps.setString(2, user);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
@@ -432,10 +435,10 @@ public final class TraceSummaries {
                 ps.executeUpdate();
             }
             List<SpanRecord> spans = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + SpanReader.COLUMNS + " FROM spans WHERE trace_id IN ("
-                    + marks + ")")) {
+            try (PreparedStatement ps = c.prepareStatement(SpanReader.spansWhere("trace_id IN (" + marks + ")"))) {
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setString(i + 1, chunk.get(i));
+                    ps.setString(chunk.size() + i + 1, chunk.get(i));
                 }
                 spans.addAll(SpanReader.spans(ps));
             }

@@ -53,6 +53,23 @@ public final class Span {
     private List<Span> parked;
     /** A local root: it has ended and taken its parked descendants, later ones are stored on their own. */
     private boolean parkingClosed;
+    /**
+     * The store row's hand-off to the request log ({@link #holdRow()}): null (the row goes to the span writer),
+     * {@link #HOLD} (the request log will carry it), the row itself once ended, or {@link #RELEASED} (taken, or the
+     * request log went first: the row goes to the span writer).
+     */
+    private volatile Object row;
+    private static final Object HOLD = new Object();
+    private static final Object RELEASED = new Object();
+    private static final java.lang.invoke.VarHandle ROW;
+
+    static {
+        try {
+            ROW = java.lang.invoke.MethodHandles.lookup().findVarHandle(Span.class, "row", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** @param tracer where the span goes when it ends; null for a span that is not recorded */
     Span(Tracer tracer, String traceId, String spanId, String parentSpanId, int flags, String traceState,
@@ -169,6 +186,37 @@ public final class Span {
     /** The error's description; null for none. */
     public String statusMessage() {
         return statusMessage;
+    }
+
+    /**
+     * Asks for this span's store row to be held for the request-log row of its request ({@link #takeRow()}) instead
+     * of going to the span writer: a request's root, whose row the request log stores as columns of its own.
+     * Call before the span ends.
+     */
+    public void holdRow() {
+        if (tracer != null) {
+            row = HOLD;
+        }
+    }
+
+    /**
+     * Hands the ended span's store row over when it was asked to be held ({@link #holdRow()}) and is not taken yet;
+     * false: the caller stores it as a span row.
+     */
+    public boolean heldRow(dev.sluice.store.SpanRecord record) {
+        return row == HOLD && ROW.compareAndSet(this, HOLD, record);
+    }
+
+    /**
+     * The store row held for the request log, once; null when there is none (not asked, or the span has not ended:
+     * from now on its row goes to the span writer when it ends).
+     */
+    public dev.sluice.store.SpanRecord takeRow() {
+        if (row == null) {
+            return null;
+        }
+        Object held = ROW.getAndSet(this, RELEASED);
+        return held instanceof dev.sluice.store.SpanRecord r ? r : null;
     }
 
     public void updateName(String name) {

@@ -20,7 +20,8 @@ public final class SpanRows {
      * The rows an ended span makes: none for a span parked with its local root (a plain stage span, an upstream
      * attempt: {@link Span#parkWithRoot}); for a local root, its row holding the parked spans ({@link StageSpans}),
      * after a row of its own for each parked span that cannot be stored that way (a team other than the root's; an
-     * attempt with an attribute the root does not have with the same value); else the span's own row.
+     * attempt with an attribute the root does not have with the same value); else the span's own row. A span whose
+     * row its request log carries ({@link Span#holdRow()}) hands its own row over there instead of to {@code out}.
      */
     public static void rows(Span span, String service, Consumer<SpanRecord> out) {
         if (span.parkWithRoot()) {
@@ -28,7 +29,7 @@ public final class SpanRows {
         }
         List<Span> parked = span.takeParked();
         if (parked == null) {
-            out.accept(record(span, service, null));
+            own(span, record(span, service, null), out);
             return;
         }
         Span.Attributes rootAttributes = span.attributes();
@@ -73,7 +74,14 @@ public final class SpanRows {
             }
             stages.append(']');
         }
-        out.accept(record(span, service, stages.length() > 1 ? stages.append(']').toString() : null));
+        own(span, record(span, service, stages.length() > 1 ? stages.append(']').toString() : null), out);
+    }
+
+    /** The span's own row: held for its request's log row when asked ({@link Span#holdRow()}), else out. */
+    private static void own(Span span, SpanRecord row, Consumer<SpanRecord> out) {
+        if (!span.heldRow(row)) {
+            out.accept(row);
+        }
     }
 
     /**

@@ -173,7 +173,7 @@ class CliTest {
         Matcher trace = Pattern.compile("/admin/traces/([0-9a-f]{32})").matcher(demo.out());
         assertThat(trace.find()).as(demo.out()).isTrue();
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
-             var ps = c.prepareStatement("SELECT DISTINCT service FROM spans WHERE trace_id = ? ORDER BY service")) {
+             var ps = c.prepareStatement("SELECT DISTINCT service FROM spans_all WHERE trace_id = ? ORDER BY service")) {
             ps.setString(1, trace.group(1));
             java.util.List<String> services = new java.util.ArrayList<>();
             try (var rs = ps.executeQuery()) {

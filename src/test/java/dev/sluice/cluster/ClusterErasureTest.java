@@ -60,7 +60,7 @@ class ClusterErasureTest {
             assertThat(count(pg, "SELECT COUNT(*) FROM request_log WHERE end_user = 'bob'")).isEqualTo(1);
             assertThat(count(pg, "SELECT COUNT(*) FROM request_log WHERE end_user = '" + alice + "'"))
                     .as("only the request made after the erasure").isEqualTo(1);
-            assertThat(count(pg, "SELECT COUNT(*) FROM spans WHERE end_user = '" + alice + "' AND kind = 'server'")).isEqualTo(1);
+            assertThat(count(pg, "SELECT COUNT(*) FROM spans_all WHERE end_user = '" + alice + "' AND kind = 'server'")).isEqualTo(1);
             assertThat(count(pg, "SELECT COUNT(*) FROM bodies WHERE end_user = '" + alice + "'")).isEqualTo(1);
         } finally {
             try (Connection nc = Nats.connect(Services.nats())) {
@@ -104,7 +104,7 @@ class ClusterErasureTest {
             }
             assertThat(count(pg, "SELECT COUNT(*) FROM request_log WHERE end_user = 'bob'")).isEqualTo(1);
             assertThat(count(pg, "SELECT COUNT(*) FROM request_log WHERE end_user = '" + alice + "'")).isZero();
-            assertThat(count(pg, "SELECT COUNT(*) FROM spans WHERE end_user = '" + alice + "'")).isZero();
+            assertThat(count(pg, "SELECT COUNT(*) FROM spans_all WHERE end_user = '" + alice + "'")).isZero();
             assertThat(count(pg, "SELECT COUNT(*) FROM bodies WHERE end_user = '" + alice + "'")).isZero();
         }
     }

@@ -293,7 +293,7 @@ class StoredSpansTest {
     /** How many rows the trace's spans take in the store (a root's stage spans share its row). */
     static int storedRows(String traceId) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + gw.dir().resolve("sluice.db"));
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM spans WHERE trace_id = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM spans_all WHERE trace_id = ?")) {
             ps.setString(1, traceId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

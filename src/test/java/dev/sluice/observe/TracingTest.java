@@ -196,7 +196,7 @@ class TracingTest {
     static JsonNode rootEvents(TestGateway gw, String traceId) throws Exception {
         spans(gw, traceId); // flushes
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + gw.dir().resolve("sluice.db"));
-             PreparedStatement ps = c.prepareStatement("SELECT events FROM spans WHERE trace_id = ? AND kind = 'server'")) {
+             PreparedStatement ps = c.prepareStatement("SELECT events FROM spans_all WHERE trace_id = ? AND kind = 'server'")) {
             ps.setString(1, traceId);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();

@@ -129,7 +129,7 @@ class ErasureCoverageTest {
             assertThat(log.dropped()).isZero();
             assertThat(count(c, "SELECT COUNT(*) FROM request_log WHERE end_user LIKE ?", "dave/%")).isZero();
             assertThat(count(c, "SELECT COUNT(*) FROM request_log WHERE end_user = ?", "erin")).isEqualTo(5);
-            assertThat(count(c, "SELECT COUNT(*) FROM spans WHERE end_user LIKE ?", "dave/%")).isZero();
+            assertThat(count(c, "SELECT COUNT(*) FROM spans_all WHERE end_user LIKE ?", "dave/%")).isZero();
         }
     }
 

@@ -62,7 +62,7 @@ class KillDurabilityTest {
         assertThat(ok).isEqualTo(200);
         try (Database db = Database.openSqlite(dir.resolve("sluice.db"))) {
             assertThat(count(db, "SELECT COUNT(*) FROM request_log WHERE operation = 'chat'")).isEqualTo(ok);
-            assertThat(count(db, "SELECT COUNT(*) FROM spans WHERE parent_span_id IS NULL AND service = 'sluice'"
+            assertThat(count(db, "SELECT COUNT(*) FROM spans_all WHERE parent_span_id IS NULL AND service = 'sluice'"
                     + " AND name = 'chat gpt-4o-mini'")).isEqualTo(ok);
         }
         assertThat(dir.resolve("spill").resolve("request-log.running")).as("left by the killed run").exists();
