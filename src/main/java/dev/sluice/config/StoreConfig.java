@@ -12,7 +12,7 @@ package dev.sluice.config;
  */
 public record StoreConfig(String path, String url, int queueCapacity, String spillDir, java.time.Duration flushInterval,
                           BufferConfig buffer) {
-    public static final java.time.Duration DEFAULT_FLUSH_INTERVAL = java.time.Duration.ofMillis(50);
+    public static final java.time.Duration DEFAULT_FLUSH_INTERVAL = java.time.Duration.ofMillis(200);
 
     /** Without a buffer. */
     public StoreConfig(String path, String url, int queueCapacity, String spillDir, java.time.Duration flushInterval) {

@@ -25,7 +25,7 @@ final class StoreParser {
         Duration flush = node.duration("flush_interval", StoreConfig.DEFAULT_FLUSH_INTERVAL);
         if (flush.compareTo(MAX_FLUSH_INTERVAL) > 0) {
             throw node.get("flush_interval").error("a flush interval of " + flush.toMillis() + " ms would let a crash lose"
-                    + " that much traffic", "use at most 10s (the default 50ms costs one transaction per batch)");
+                    + " that much traffic", "use at most 10s (the default is 200ms)");
         }
         return new StoreConfig(path, url, node.integer("queue_capacity", 100_000, 100, 10_000_000),
                 node.string("spill_dir", spillDirFor(path, url)), flush, buffer(node.get("buffer")));

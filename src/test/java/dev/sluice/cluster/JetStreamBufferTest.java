@@ -137,7 +137,7 @@ class JetStreamBufferTest {
                         ok += f.get() == 200 ? 1 : 0;
                     }
                 }
-                Thread.sleep(1_000); // store.flush_interval (50 ms) many times over
+                Thread.sleep(1_000); // store.flush_interval (200 ms by default) several times over
                 gw.kill();
             }
         }
