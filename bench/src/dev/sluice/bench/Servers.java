@@ -168,6 +168,38 @@ final class Servers {
         return total;
     }
 
+    /**
+     * Voluntary context switches of a process and its descendants, summed over every thread alive now
+     * ({@code /proc/<pid>/task/<tid>/status}; a thread that ended is not counted). A thread that waits (for a
+     * socket, a lock, a task) and is woken counts one, so over a warm window divided by its requests this counts
+     * the waits, and so the thread hand-offs, a request costs the target — which the machine's load moves far
+     * less than the microseconds each takes. Involuntary switches (preemption) are left out: they measure the load.
+     */
+    static long contextSwitches(long pid) {
+        long total = 0;
+        List<Long> pids = new ArrayList<>();
+        pids.add(pid);
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(c -> pids.add(c.pid())));
+        for (long p : pids) {
+            try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(p), "task"))) {
+                for (Path task : tasks) {
+                    try {
+                        for (String line : Files.readAllLines(task.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:")) {
+                                total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                    } catch (IOException | NumberFormatException e) {
+                        // the thread ended while it was read
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended, or this is not Linux: nothing to count
+            }
+        }
+        return total;
+    }
+
     private static long status(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
