@@ -249,6 +249,77 @@ for lang in ("en", "es", "fr", "ja"):
         t = json.loads(line)["prompt"]
         add("injection", t, "benign", "ifeval:format_requests", "format_request:" + lang, bucket(t))
 
+# Benign documents from outside BIPIA, and train-only attacks inside them (added in session 12, after session 11's
+# documents reader scored benign BIPIA e-mails a median 0.91: with 523 benign BIPIA train contexts, 32 of them e-mails,
+# a model learns "a document full of requests is an injection"). M-IFEval's evaluation outputs (shisa-ai/M-IFEval,
+# Apache-2.0, `evaluations/*/eval_results_strict.jsonl`): the responses of 17 LLMs to the IFEval/M-IFEval prompts above
+# (English, Spanish, French, Japanese): e-mails, letters, essays, itineraries, poems, JSON, lists, code, many of them
+# addressed to a reader and full of requests ("please let me know ..."). Two responses per prompt (models picked by a
+# salted hash), at most 3,000 characters as BIPIA's contexts, channel document. Split by the PROMPT's bucket (the
+# same hash as ifeval:format_requests), so no response to a val or test prompt is trained on; a new source, so the
+# splits of every earlier source are unchanged (its rows come after theirs). Train split only: every train response
+# also gives a copy with one train attack inserted at its start, middle (a line boundary) or end (seeded, as BIPIA's
+# construction): BIPIA's train attack instructions or a train user-turn attack of at most 800 characters
+# (source mifeval:responses+attack; no val or test text is ever inserted, and no val/test row has an inserted attack).
+_MIF = REPOS["shisa-ai/M-IFEval"][0]
+_mif_files = sorted(f for f in subprocess.run(["git", "-C", os.path.join(MIRRORS, "shisa-ai+M-IFEval/repo"), "ls-tree", "-r",
+                                              "--name-only", _MIF, "evaluations"], check=True, capture_output=True).stdout.decode().split()
+                    if f.endswith("/eval_results_strict.jsonl"))
+_responses = {}
+for f in _mif_files:
+    for line in show("shisa-ai/M-IFEval", f).splitlines():
+        ex = json.loads(line)
+        r = clean(ex.get("response") or "")
+        if len(r) >= 200:
+            _responses.setdefault(ex["prompt"], []).append((hashlib.sha256(("mifeval-pick" + f + ex["prompt"]).encode()).hexdigest(), r))
+_train_attacks = [a for f in ("benchmark/text_attack_train.json", "benchmark/code_attack_train.json")
+                  for lst in json.loads(show("microsoft/BIPIA", f)).values() for a in lst]
+_user_attacks = [r["text"] for r in rows["injection"] if r["split"] == "train" and r["label"] == "injection"
+                 and r["channel"] == "user" and len(r["text"]) <= 800]
+_aug = random.Random(12)
+for prompt in sorted(_responses):
+    split = bucket(prompt)
+    for _h, doc in sorted(_responses[prompt])[:2]:
+        doc = doc[:3000]
+        add("injection", doc, "benign", "mifeval:responses", "document", split, "document")
+        if split != "train":
+            continue
+        bipia = _aug.random() < 0.5
+        atk = _aug.choice(_train_attacks) if bipia else _aug.choice(_user_attacks)
+        pos = _aug.choice(["start", "middle", "end"])
+        if pos == "start":
+            out = atk + "\n" + doc
+        elif pos == "end":
+            out = doc + "\n" + atk
+        else:
+            cut = doc.rfind("\n", 0, len(doc) // 2)
+            cut = cut if cut > 0 else len(doc) // 2
+            out = doc[:cut] + "\n" + atk + "\n" + doc[cut:]
+        add("injection", out, "injection", "mifeval:responses+attack", "inserted:" + pos + (":bipia" if bipia else ":user"), split,
+            "document")
+# A validation signal for the same construction (never trained on): every val response with one VAL user-turn attack
+# inserted, from its own seeded generator (so the train rows above are what they would be without these). Val only:
+# BIPIA's val injections reuse BIPIA's train instructions, so they do not show how unseen attacks in unseen carriers fare.
+_val_attacks = [r["text"] for r in rows["injection"] if r["split"] == "val" and r["label"] == "injection"
+                and r["channel"] == "user" and len(r["text"]) <= 800]
+_aug_val = random.Random(13)
+for prompt in sorted(_responses):
+    if bucket(prompt) != "val":
+        continue
+    for _h, doc in sorted(_responses[prompt])[:2]:
+        doc = doc[:3000]
+        atk = _aug_val.choice(_val_attacks)
+        pos = _aug_val.choice(["start", "middle", "end"])
+        if pos == "start":
+            out = atk + "\n" + doc
+        elif pos == "end":
+            out = doc + "\n" + atk
+        else:
+            cut = doc.rfind("\n", 0, len(doc) // 2)
+            cut = cut if cut > 0 else len(doc) // 2
+            out = doc[:cut] + "\n" + atk + "\n" + doc[cut:]
+        add("injection", out, "injection", "mifeval:responses+val_attack", "inserted:" + pos, "val", "document")
+
 # ---------------------------------------------------------------- toxicity
 # Davidson et al. (ICWSM'17), MIT: hate_speech / offensive_language / neither. Pooled.
 for r in csv.DictReader(io.StringIO(show("t-davidson/hate-speech-and-offensive-language", "data/labeled_data.csv"))):

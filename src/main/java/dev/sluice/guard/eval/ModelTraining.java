@@ -267,7 +267,9 @@ public final class ModelTraining {
 
     public static LinearTextModel trainInjection(Path data, LinearTextTrainer.Settings settings, double maxFpr,
                                                  double maxGroupFpr) {
-        return train(rows(data, "injection"), ModelTraining::injectionLabel, r -> rulesScore(r) >= 0.5,
+        List<PublicSets.Row> rows = rows(data, "injection").stream()
+                .filter(r -> !DOCUMENT_ONLY_SOURCES.contains(r.source())).toList();
+        return train(rows, ModelTraining::injectionLabel, r -> rulesScore(r) >= 0.5,
                 "prompt injection, user turns: logistic regression on hashed word/char n-grams"
                         + (settings.acts() ? " and act features" : "") + " (dev.sluice.guard.ngram)", settings, maxFpr, maxGroupFpr);
     }
@@ -280,6 +282,14 @@ public final class ModelTraining {
      */
     public static final Set<String> USER_TURN_ONLY_SOURCES = Set.of("clinc150:queries", "self-instruct:user_oriented",
             "ifeval:format_requests");
+
+    /**
+     * Sources only the document model learns from (session 12): LLM responses as benign documents and, in the train
+     * split, the same responses with a train attack inserted ({@code tools/guard-data/public_sets.py}). The user-turn
+     * model does not see them, so its weights and operating points stay what they were without these rows.
+     */
+    public static final Set<String> DOCUMENT_ONLY_SOURCES = Set.of("mifeval:responses", "mifeval:responses+attack",
+            "mifeval:responses+val_attack");
 
     /**
      * The model for tool results and context documents: trained as {@link #trainInjection} but without
