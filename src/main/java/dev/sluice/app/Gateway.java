@@ -18,6 +18,7 @@ import dev.sluice.server.ApiEndpoints;
 import dev.sluice.server.ConnectionLimits;
 import dev.sluice.server.GatewayServer;
 import dev.sluice.server.netty.NettyTransport;
+import dev.sluice.threads.OffCarrier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -187,7 +188,14 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
      * @throws IllegalStateException when the gateway was started without a config source
      */
     @Override
-    public synchronized ReloadResult reload(String trigger, String actor, String role, String requestId) {
+    public ReloadResult reload(String trigger, String actor, String role, String requestId) {
+        // on a platform thread: building a generation is CPU work (the config read, every module assembled, models
+        // loaded), and a virtual thread is not preempted — on the launcher's one carrier a reload from SIGHUP or the
+        // admin API would hold up every request for as long as it computes (bench/README.md, "Session 11: one carrier")
+        return OffCarrier.get(() -> reloadHere(trigger, actor, role, requestId));
+    }
+
+    private synchronized ReloadResult reloadHere(String trigger, String actor, String role, String requestId) {
         if (source == null) {
             throw new IllegalStateException("this gateway was started from config text, not from a file it can read again");
         }

@@ -9,8 +9,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a native call (SQLite's JDBC driver, ONNX Runtime) on a platform thread when the caller is a
- * virtual thread. A virtual thread inside a JNI call cannot unmount: it holds its carrier for the
+ * Runs a native call (SQLite's JDBC driver, ONNX Runtime), or a long stretch of CPU work (a config reload), on a
+ * platform thread when the caller is a virtual thread. A virtual thread inside a JNI call cannot unmount: it holds its carrier for the
  * whole call — SQLite's busy handler sleeping for the writer's lock, a long analytics query, a model's
  * inference — and the JDK adds no carrier to make up for it. With few carriers (the launcher runs
  * one: bench/README.md, "Session 11: one carrier") that would stall every request, so such calls
