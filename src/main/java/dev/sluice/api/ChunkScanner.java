@@ -98,40 +98,24 @@ public final class ChunkScanner {
                 }
                 byte v = b[p];
                 if (is(ID, b, nameStart, nameEnd)) {
-                    if (v == '"') {
-                        int s = p + 1;
-                        if ((p = string(b, p, n)) < 0) {
-                            return null;
-                        }
-                        chunkId = id = same(id, b, s, p - 1);
-                    } else if ((p = nullAt(b, p, n)) >= 0) {
-                        chunkId = "";
-                    } else {
+                    String value = stringOrNull(b, p, n, id);
+                    if ((p = end) < 0) {
                         return null;
                     }
+                    chunkId = value == null ? "" : (id = value);
                 } else if (is(MODEL, b, nameStart, nameEnd)) {
-                    if (v == '"') {
-                        int s = p + 1;
-                        if ((p = string(b, p, n)) < 0) {
-                            return null;
-                        }
-                        chunkModel = model = same(model, b, s, p - 1);
-                    } else if ((p = nullAt(b, p, n)) >= 0) {
-                        chunkModel = "";
-                    } else {
+                    String value = stringOrNull(b, p, n, model);
+                    if ((p = end) < 0) {
                         return null;
                     }
+                    chunkModel = value == null ? "" : (model = value);
                 } else if (is(FINGERPRINT, b, nameStart, nameEnd)) {
-                    if (v == '"') {
-                        int s = p + 1;
-                        if ((p = string(b, p, n)) < 0) {
-                            return null;
-                        }
-                        fp = fingerprint = same(fingerprint, b, s, p - 1);
-                    } else if ((p = nullAt(b, p, n)) >= 0) {
-                        fp = null;
-                    } else {
+                    fp = stringOrNull(b, p, n, fingerprint);
+                    if ((p = end) < 0) {
                         return null;
+                    }
+                    if (fp != null) {
+                        fingerprint = fp;
                     }
                 } else if (is(CREATED, b, nameStart, nameEnd)) {
                     if ((p = integer(b, p, n, 18)) < 0) {
@@ -258,15 +242,8 @@ public final class ChunkScanner {
                 }
                 p = end;
             } else if (is(FINISH_REASON, b, nameStart, nameEnd)) {
-                if (v == '"') {
-                    int s = p + 1;
-                    if ((p = string(b, p, n)) < 0) {
-                        return null;
-                    }
-                    finish = text(b, s, p - 1);
-                } else if ((p = nullAt(b, p, n)) >= 0) {
-                    finish = null;
-                } else {
+                finish = stringOrNull(b, p, n, null);
+                if ((p = end) < 0) {
                     return null;
                 }
             } else if ((p = skip(b, p, n, 2)) < 0) {
@@ -319,14 +296,8 @@ public final class ChunkScanner {
                     return null;
                 }
             } else {
-                String value = null;
-                if (b[p] == '"') {
-                    int s = p + 1;
-                    if ((p = string(b, p, n)) < 0) {
-                        return null;
-                    }
-                    value = text(b, s, p - 1);
-                } else if ((p = nullAt(b, p, n)) < 0) {
+                String value = stringOrNull(b, p, n, null);
+                if ((p = end) < 0) {
                     return null;
                 }
                 switch (field) {
@@ -639,6 +610,20 @@ public final class ChunkScanner {
             return new String(b, s, e - s, StandardCharsets.UTF_8); // well-formed: decoded as Jackson decodes it
         }
         return unescape(b, s, e);
+    }
+
+    /**
+     * A string or {@code null} at {@code b[p]}: its value ({@code previous} when the bytes are the same, see
+     * {@link #same}), or null for JSON null; sets {@link #end} after it, -1 to decline.
+     */
+    private String stringOrNull(byte[] b, int p, int n, String previous) {
+        if (b[p] == '"') {
+            int s = p + 1;
+            end = string(b, p, n);
+            return end < 0 ? null : same(previous, b, s, end - 1);
+        }
+        end = nullAt(b, p, n);
+        return null;
     }
 
     /** As {@link #text}, but the previous value of the field when the bytes are the same (ASCII, no escapes). */
