@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -158,12 +157,9 @@ final class Servers {
 
     /** Resident memory of a process and all its descendants, in KiB (0 if it is gone). */
     static long rssKiB(long pid) {
-        long total = status(pid, "VmRSS:");
-        Optional<ProcessHandle> h = ProcessHandle.of(pid);
-        if (h.isPresent()) {
-            for (ProcessHandle child : h.get().descendants().toList()) {
-                total += status(child.pid(), "VmRSS:");
-            }
+        long total = 0;
+        for (long p : withDescendants(pid)) {
+            total += status(Path.of("/proc", Long.toString(p), "status"), "VmRSS:");
         }
         return total;
     }
@@ -177,21 +173,10 @@ final class Servers {
      */
     static long contextSwitches(long pid) {
         long total = 0;
-        List<Long> pids = new ArrayList<>();
-        pids.add(pid);
-        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(c -> pids.add(c.pid())));
-        for (long p : pids) {
+        for (long p : withDescendants(pid)) {
             try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(p), "task"))) {
                 for (Path task : tasks) {
-                    try {
-                        for (String line : Files.readAllLines(task.resolve("status"))) {
-                            if (line.startsWith("voluntary_ctxt_switches:")) {
-                                total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                            }
-                        }
-                    } catch (IOException | NumberFormatException e) {
-                        // the thread ended while it was read
-                    }
+                    total += status(task.resolve("status"), "voluntary_ctxt_switches:");
                 }
             } catch (IOException e) {
                 // the process ended, or this is not Linux: nothing to count
@@ -200,15 +185,23 @@ final class Servers {
         return total;
     }
 
-    private static long status(long pid, String field) {
+    private static List<Long> withDescendants(long pid) {
+        List<Long> pids = new ArrayList<>();
+        pids.add(pid);
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(c -> pids.add(c.pid())));
+        return pids;
+    }
+
+    /** A number field of a /proc status file, 0 when the process or thread is gone. */
+    private static long status(Path file, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            for (String line : Files.readAllLines(file)) {
                 if (line.startsWith(field)) {
                     return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
                 }
             }
         } catch (IOException | RuntimeException gone) {
-            // process ended
+            // process or thread ended
         }
         return 0;
     }
