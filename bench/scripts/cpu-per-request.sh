@@ -16,8 +16,11 @@
 # PERF=1: perf record -g of the store writers' threads (spans, request log) over the measured window, $OUT/<var>-<port>/perf.data.
 # DRAIN=1: after wrk, wait (up to 90 s) until the store writers are idle (their CPU still for 2 s) before taking the
 #   CPU figure, so what a writer deferred (a spill file replayed after the run) is charged to the requests that made it.
-# IO=1: also the bytes the process wrote to storage (/proc/<pid>/io write_bytes) and the store writer threads' wake-ups
-#   (voluntary context switches, /proc/<pid>/task/*/status) per request over the measured window: io_b_per_req= wakeups_per_req=.
+# IO=1: also the bytes the process wrote to storage (/proc/<pid>/io write_bytes), the store writer threads' wake-ups
+#   (voluntary context switches, /proc/<pid>/task/*/status) and their write system calls (/proc/<pid>/task/*/io syscw:
+#   a count the machine's load does not move) per request over the measured window: io_b_per_req= wakeups_per_req=
+#   writer_syscw_per_req=.
+# FLUSH=<ms>: store.flush_interval for this run (default: the gateway's); alternate two values to price the interval.
 # BURSTS=1: also the store writer thread's CPU bursts over the measured window (bench/scripts/writer-bursts.py: one
 #   burst = one flush; CPU ms p50/p90/p99/max and the share of the window it ran), into $W/bursts.txt and the line.
 # The line ends with spill=N: how often a store writer passed its high-water mark and spilled (its overload path).
@@ -33,7 +36,7 @@ case $VAR in notrace) TR=false;; bare) TR=false; EXTRA="$EXTRA -Dsluice.bench.no
 cat > $W/c.yaml <<Y
 server: {host: 127.0.0.1, port: $PORT, max_connections_per_ip: 0}
 $AUTH
-store: {path: $W/s.db}
+store: {path: $W/s.db${FLUSH:+, flush_interval: ${FLUSH}ms}}
 tracing: {enabled: $TR}
 $LIM
 providers:
@@ -60,14 +63,15 @@ wrk $WRK -d${WARM:-25}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions >
 if [ -n "$PERF" ]; then TIDS=$(grep -lE '^sluice-(spans|request|store)' /proc/$GP/task/*/comm | cut -d/ -f5 | paste -sd,)
   perf record -q -g -F 499 -t $TIDS -o $W/perf.data -- sleep ${DUR:-20} 2>/dev/null & PP=$!; fi
 wk() { for t in /proc/$GP/task/*; do grep -qE '^sluice-(spans|request|store)' $t/comm 2>/dev/null && awk '/^voluntary_ctxt/{print $2}' $t/status; done | awk '{s+=$1} END {print s+0}'; }
-[ -n "$IO" ] && { b0=$(awk '/^write_bytes/{print $2}' /proc/$GP/io); k0=$(wk); }
+sc() { for t in /proc/$GP/task/*; do grep -qE '^sluice-(spans|request|store)' $t/comm 2>/dev/null && awk '/^syscw/{print $2}' $t/io; done | awk '{s+=$1} END {print s+0}'; }
+[ -n "$IO" ] && { b0=$(awk '/^write_bytes/{print $2}' /proc/$GP/io); k0=$(wk); s0=$(sc); }
 [ -n "$BURSTS" ] && { python3 $(dirname $0)/writer-bursts.py $GP ${DUR:-20} > $W/bursts.txt 2>&1 & BP=$!; }
 t0=$(awk '{print $14+$15}' /proc/$GP/stat)
 wrk $WRK --latency -d${DUR:-20}s -s $W/w.lua http://127.0.0.1:$PORT/v1/chat/completions > $W/run.txt
 if [ -n "$DRAIN" ]; then wcpu() { for t in /proc/$GP/task/*; do echo "$(cat $t/comm 2>/dev/null) $(sed 's/.*) //' $t/stat 2>/dev/null | awk '{print $12+$13}')"; done | awk '/^sluice-(spans|request|store)/{s+=$NF} END {print s+0}'; }
   still=0; prev=$(wcpu); for i in $(seq 90); do sleep 1; now=$(wcpu); if [ $((now-prev)) -le 1 ]; then still=$((still+1)); else still=0; fi; prev=$now; [ $still -ge 2 ] && break; done; fi
 t1=$(awk '{print $14+$15}' /proc/$GP/stat)
-[ -n "$IO" ] && { b1=$(awk '/^write_bytes/{print $2}' /proc/$GP/io); k1=$(wk); }
+[ -n "$IO" ] && { b1=$(awk '/^write_bytes/{print $2}' /proc/$GP/io); k1=$(wk); s1=$(sc); }
 REQ=$(grep -oE '^ +[0-9]+ requests' $W/run.txt | awk '{print $1}')
 if [ -n "$THREADS" ]; then threads > $W/threads1.txt
   join -a2 -e0 -o 2.1,1.2,2.2 $W/threads0.txt $W/threads1.txt | awk -v n=$REQ '{d=($3-$2)*10000/n; if (d>=1) printf "%-40s %6.0f us/req\n", $1, d}' | sort -k2 -nr > $W/threads.txt; fi
@@ -76,5 +80,5 @@ if [ -n "$THREADS" ]; then threads > $W/threads1.txt
 [ -n "$BURSTS" ] && { wait $BP || true; }
 NON=$(grep -oE 'Non-2xx.*' $W/run.txt || true)
 RSS=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
-echo "$(grep -E '^ +(50|90|99)%' $W/run.txt | tr -s ' ' | tr '\n' ' ') $VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON ${IO:+io_b_per_req=$(( (b1-b0)/REQ )) wakeups_per_req=$(awk -v a=$k0 -v b=$k1 -v n=$REQ 'BEGIN{printf "%.3f", (b-a)/n}')} ${BURSTS:+[$(cat $W/bursts.txt)] }spill=$(grep -c 'not keeping up' $W/log || true) load=$(cut -d' ' -f1 /proc/loadavg)"
+echo "$(grep -E '^ +(50|90|99)%' $W/run.txt | tr -s ' ' | tr '\n' ' ') $VAR req=$REQ rps=$(grep Requests/sec $W/run.txt|awk '{print $2}') cpu_us_per_req=$(( (t1-t0)*10000*1000/REQ/1000 )) rss_kb=$RSS $NON ${IO:+io_b_per_req=$(( (b1-b0)/REQ )) wakeups_per_req=$(awk -v a=$k0 -v b=$k1 -v n=$REQ 'BEGIN{printf "%.3f", (b-a)/n}') writer_syscw_per_req=$(awk -v a=$s0 -v b=$s1 -v n=$REQ 'BEGIN{printf "%.2f", (b-a)/n}')} ${BURSTS:+[$(cat $W/bursts.txt)] }spill=$(grep -c 'not keeping up' $W/log || true) load=$(cut -d' ' -f1 /proc/loadavg)"
 kill $GP; wait $GP 2>/dev/null || true
