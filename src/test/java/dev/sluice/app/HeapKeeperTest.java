@@ -1,0 +1,42 @@
+package dev.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The heap keeper: bounds the old generation under load, collects and trims the C heap when idle")
+class HeapKeeperTest {
+    private static final long MIB = 1L << 20;
+
+    @Test
+    @DisplayName("malloc_trim is called (glibc) or HeapKeeper says why not")
+    void nativeTrimIsCalled() {
+        // null would mean the call failed: the trim would silently never happen
+        assertThat(HeapKeeper.trimNativeHeap()).isNotNull().containsIgnoringCase("trim");
+    }
+
+    @Test
+    @DisplayName("under load: a full collection once the old generation passes twice the live heap plus 64 MiB, and the bound follows what is live")
+    void boundUnderLoad() {
+        HeapKeeper.HeapBound bound = new HeapKeeper.HeapBound();
+        // before any full collection the slack alone bounds it
+        assertThat(bound.underLoad(64 * MIB)).isFalse();
+        assertThat(bound.underLoad(64 * MIB + 1)).isTrue();
+        bound.collected(100 * MIB); // e.g. the demo's models and caches are live
+        assertThat(bound.limit()).isEqualTo(264 * MIB);
+        assertThat(bound.underLoad(200 * MIB)).isFalse();
+        assertThat(bound.underLoad(265 * MIB)).isTrue();
+        bound.collected(12 * MIB); // the live heap shrank: so does the bound
+        assertThat(bound.underLoad(100 * MIB)).isTrue();
+    }
+
+    @Test
+    @DisplayName("idle: a full collection only when the heap holds more than 16 MiB over what was live")
+    void collectWhenIdle() {
+        HeapKeeper.HeapBound bound = new HeapKeeper.HeapBound();
+        bound.collected(40 * MIB);
+        assertThat(bound.idle(50 * MIB)).isFalse();
+        assertThat(bound.idle(57 * MIB)).isTrue();
+    }
+}
