@@ -63,7 +63,12 @@ public final class GatewayBench {
     static final List<String> ALL_TARGETS = List.of("direct", "nginx", "portkey", "sluice", "sluice-off");
 
     /** Throughput of one target with wrk (or, without wrk, the closed loop at concurrency 16). */
-    record Throughput(String target, double rps, long requests, long errors, String tool) {}
+    /**
+     * @param rssKiB the target's resident memory (its process tree) right after its last wrk round, or -1: what a
+     *               minute of saturation leaves resident (a collector that grows its heap instead of collecting it
+     *               shows here; bench/README.md, "Session 13: the old generation under sustained load")
+     */
+    record Throughput(String target, double rps, long requests, long errors, String tool, long rssKiB) {}
 
     /** One flood of concurrent open streams. */
     record Flood(String target, int wanted, String limitNote, int perSecond, StreamFlood.Result result) {}
@@ -224,6 +229,7 @@ public final class GatewayBench {
                 int secs = 5;
                 Map<String, long[]> sums = new LinkedHashMap<>();
                 Map<String, double[]> secsSum = new LinkedHashMap<>();
+                Map<String, Long> rssAfter = new LinkedHashMap<>();
                 for (int r = 0; r < 2; r++) {
                     for (Target t : all) {
                         Wrk.Result w = Wrk.run(work, t, t.name().equals("direct") ? CHAT : CHAT, chatSim, 16, secs);
@@ -233,12 +239,13 @@ public final class GatewayBench {
                         sums.get(t.name())[1] += w.errors();
                         secsSum.get(t.name())[0] += w.seconds();
                         System.err.printf("throughput %s: %.0f req/s%n", t.name(), w.rps());
+                        rssAfter.put(t.name(), Servers.rssKiB(processes.get(t.name()).pid()));
                     }
                 }
                 for (Target t : all) {
                     long[] s = sums.get(t.name());
                     results.throughput().add(new Throughput(t.name(), (s[0] - s[1]) / secsSum.get(t.name())[0], s[0], s[1],
-                            "wrk, 16 connections, 2 x " + secs + " s"));
+                            "wrk, 16 connections, 2 x " + secs + " s", rssAfter.get(t.name())));
                 }
             } else {
                 if (!quick) {
@@ -247,7 +254,7 @@ public final class GatewayBench {
                 for (Row r : results.rows()) {
                     if (r.scenario().equals("chat, concurrency 16")) {
                         results.throughput().add(new Throughput(r.target(), r.rps(), r.requests(), r.errors(),
-                                "closed loop, 16 connections"));
+                                "closed loop, 16 connections", -1));
                     }
                 }
             }

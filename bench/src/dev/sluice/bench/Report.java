@@ -94,15 +94,15 @@ final class Report {
         res.throughput().forEach(t -> tp.put(t.target(), t));
         if (!tp.isEmpty()) {
             md.append("\n### Maximum throughput, non-streaming chat (").append(res.throughput().getFirst().tool())
-                    .append(")\n\n| target | requests | errors | req/s | vs direct |");
+                    .append(")\n\n| target | requests | errors | req/s | RSS after MiB | vs direct |");
             for (String p : peers) {
                 md.append(" vs ").append(p).append(" |");
             }
-            md.append("\n|---|---:|---:|---:|---:|").append("---:|".repeat(peers.size())).append('\n');
+            md.append("\n|---|---:|---:|---:|---:|---:|").append("---:|".repeat(peers.size())).append('\n');
             Throughput d = tp.get("direct");
             for (Throughput t : tp.values()) {
-                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %s |", t.target(), t.requests(), t.errors(),
-                        t.rps(), pct(t.rps(), d.rps())));
+                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %s | %s |", t.target(), t.requests(), t.errors(),
+                        t.rps(), t.rssKiB() < 0 ? "—" : f(t.rssKiB() / 1024.0), pct(t.rps(), d.rps())));
                 for (String p : peers) {
                     md.append(' ').append(pct(t.rps(), tp.get(p).rps())).append(" |");
                 }
@@ -349,8 +349,8 @@ final class Report {
         for (int i = 0; i < res.throughput().size(); i++) {
             Throughput t = res.throughput().get(i);
             j.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
-                    "{\"target\":%s,\"rps\":%s,\"requests\":%d,\"errors\":%d,\"tool\":%s}", q(t.target()), num(t.rps()),
-                    t.requests(), t.errors(), q(t.tool())));
+                    "{\"target\":%s,\"rps\":%s,\"requests\":%d,\"errors\":%d,\"tool\":%s,\"rss_kib\":%d}", q(t.target()),
+                    num(t.rps()), t.requests(), t.errors(), q(t.tool()), t.rssKiB()));
         }
         j.append("],\n\"streams_at_scale\":[");
         for (int i = 0; i < res.floods().size(); i++) {
