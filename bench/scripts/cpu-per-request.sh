@@ -28,6 +28,10 @@ set -e
 CONNS=${CONNS:-16}; WRK="-t$(( CONNS > 1 ? 2 : 1 )) -c$CONNS"
 JAR=$1; VAR=$2; PORT=$3; SIM=${SIM:-19090}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+# the launcher's own JVM flags (its JVM_FLAGS line), so what is measured is what ./sluice runs (until session 13
+# this script lacked NewRatio=1 and --sun-misc-unsafe-memory-access=allow: Netty then wrote headers through
+# bounds-checked ByteBuffer calls, ~1.4% of the CPU samples, and the young generation was sized differently)
+eval "$(grep -m1 '^JVM_FLAGS=' "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/sluice")"
 W=${OUT:-/tmp/cpu}/$VAR-$PORT; rm -rf $W; mkdir -p $W
 AUTH="auth: {enabled: true, admin_key: sk-admin-bench-123456789}"; LIM='limits:
   key: {rpm: 1000000000, tpm: 2000000000, concurrency: 100000, daily_usd: 1000000}'; TR=true
@@ -44,7 +48,7 @@ providers:
 models:
   gpt-4o-mini: {provider: sim}
 Y
-$J -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
+$J "${JVM_FLAGS[@]}" $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
 GP=$!
 for i in $(seq 300); do curl -s -o /dev/null http://127.0.0.1:$PORT/health && break; sleep 0.2; done
 KEY=none

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # demo-rss.sh JAR PORT: run the demo (2 rounds), wait until idle, print RSS, heap used, NMT committed
+eval "$(grep -m1 '^JVM_FLAGS=' "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/sluice")"   # the launcher's flags
 JAR=$1; PORT=$2; D=/tmp/demo-$PORT; rm -rf $D; mkdir -p $D; cd $D
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin
-$J/java -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders -XX:NativeMemoryTracking=summary -jar $JAR demo --port $PORT --db $D/d.db --rounds 2 > demo.log 2>&1 &
+$J/java "${JVM_FLAGS[@]}" -XX:NativeMemoryTracking=summary -jar $JAR demo --port $PORT --db $D/d.db --rounds 2 > demo.log 2>&1 &
 P=$!
 for i in $(seq 120); do grep -q "Serving until" demo.log 2>/dev/null && break; sleep 1; done
 sleep 50
