@@ -6,7 +6,7 @@
 # harness, and the load average is recorded around every run.
 # usage: OUT=<dir> [ROUNDS=3] [N=9500] [PROBES=400] [PORT=25081] [SIM=25090] [JFR_PROBES=default] \
 #          [SIM_JAR=<the simulator's jar for every run; default: each run's own>] [HARNESS_OPTS=-Dflood.itlScheduled=true] \
-#          bench/scripts/newstream-ab.sh LABEL=JAR LABEL=JAR ...
+#          bench/scripts/newstream-ab.sh LABEL=JAR[::JVM flags instead of the launcher's] LABEL=JAR ...
 # (~2.5 min a run at N = 9,500; summary lines in $OUT/summary.txt)
 set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,7 +14,7 @@ J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 OUT=${OUT:-/tmp/newstream-ab}; ROUNDS=${ROUNDS:-3}; PORT=${PORT:-25081}; SIM=${SIM:-25090}
 export N=${N:-9500} PROBES=${PROBES:-400} RATE=${RATE:-300} OUT HARNESS_OPTS=${HARNESS_OPTS:-}
 mkdir -p "$OUT" "$ROOT/bench/target/flood"
-FIRST_JAR=${1#*=}
+FIRST_JAR=${1#*=}; FIRST_JAR=${FIRST_JAR%%::*}
 [ -n "${NEWSTREAM_COPY:-}" ] || "$(dirname $J)/javac" -d "$ROOT/bench/target/flood" -cp "$FIRST_JAR" \
   "$ROOT"/bench/src/dev/sluice/bench/{FloodMain,StreamFlood,Stats}.java
 # the runs use a copy of the scripts and the harness: editing the tree while they run changes nothing under way
@@ -26,14 +26,15 @@ fi
 ulimit -n 20000 2>/dev/null || true
 for r in $(seq "$ROUNDS"); do
   for v in "$@"; do
-    label=${v%%=*}; jar=${v#*=}; name=$label-r$r
+    label=${v%%=*}; jar=${v#*=}; name=$label-r$r; vflags=""
+    case $jar in *::*) vflags=${jar#*::}; jar=${jar%%::*} ;; esac
     W=$OUT/$name-$PORT; mkdir -p "$W"
     $J -XX:+UseSerialGC -Xmx2g -Xlog:gc,safepoint:file=$OUT/$name-sim-gc.log:uptimenanos,timenanos \
       -jar "${SIM_JAR:-$jar}" sim --port $SIM > "$OUT/$name-sim.log" 2>&1 &
     sp=$!
     for i in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:$SIM/v1/models && break; sleep 0.2; done
     l0=$(cut -d' ' -f1-3 /proc/loadavg)
-    line=$(SIM=$SIM "$ROOT/bench/scripts/stream-flood.sh" "$jar" $PORT "$name" 2>&1 | tail -1)
+    line=$(env SIM=$SIM ${vflags:+"FLAGS=$vflags"} "$ROOT/bench/scripts/stream-flood.sh" "$jar" $PORT "$name" 2>&1 | tail -1)
     l1=$(cut -d' ' -f1-3 /proc/loadavg)
     kill $sp; wait $sp 2>/dev/null
     cp "$OUT/$name-sim-gc.log" "$W/sim-gc.log"
