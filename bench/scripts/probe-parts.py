@@ -6,8 +6,10 @@ metrics-sampler.py).
 
 usage: probe-parts.py FLOOD_DIR
 
-Per gateway probe: client TTFT = before receipt (client send → the gateway's Exchange made: the event loop's
-accept and read, the hand-off to a virtual thread and its wait for a carrier) + the gateway's own ttft_ms
+Per gateway probe: client TTFT = before receipt (client send → the request's receipt: for jars before the receipt
+was stamped on the event loop, the Exchange made on the virtual thread — the event loop's accept and read, the
+hand-off to a virtual thread and its wait for a carrier; since, the event loop's read of the head only, and the hand-off
+moves into ttft_ms, shown as receipt → root span) + the gateway's own ttft_ms
 (receipt → first token marked written on the event loop; from spans: routing = root start → the attempt span's
 start, upstream = the attempt's first content) + after (the event loop's write and flush, the client reading).
 Prints p50/p90/p99/max of each part and the slowest probes' parts.
@@ -36,7 +38,12 @@ gw = [(s, t) for k, s, t in probes if k == 'gateway']
 direct = [t / 1e6 for k, s, t in probes if k == 'direct']
 
 db = sqlite3.connect(f'file:{os.path.join(d, "s.db")}?mode=ro', uri=True)
-rows = db.execute('select request_id, ts, ttft_ms, status from request_log where stream = 1 order by ts').fetchall()
+try:  # the root span's start, carried in the row since V67: where the request's virtual thread began
+    rows = db.execute('select request_id, ts, ttft_ms, status, span_start_ns from request_log where stream = 1 '
+                      'order by ts').fetchall()
+except sqlite3.OperationalError:
+    rows = [r + (None,) for r in db.execute('select request_id, ts, ttft_ms, status from request_log where stream = 1 '
+                                             'order by ts').fetchall()]
 # the probes are the requests that arrived after the first probe was sent (the ramp's had all arrived by then)
 first_ms = (gw[0][0] - mono0 + epoch0) / 1e6 - 1 if gw else 0
 late = [r for r in rows if r[1] >= first_ms]
@@ -60,7 +67,7 @@ if os.path.exists(qpath):
         if 'sluice_threads_queued' in vals:
             queued.append((int(parts[0]), float(vals['sluice_threads_queued']), float(vals.get('took_ms', 'nan'))))
 
-before, own, after, client, qmax = [], [], [], [], []
+before, own, after, client, qmax, handoff = [], [], [], [], [], []
 slow = []
 # the k-th gateway probe is the k-th request to arrive after the ramp (one probe in flight at a time per kind,
 # sent 20 ms apart: they arrive in order unless one waits longer than 20 ms more than the next before receipt)
@@ -68,7 +75,9 @@ for k, (sent, ttft) in enumerate(gw):
     sent_ms = (sent - mono0 + epoch0) / 1e6
     if k >= len(late):
         break
-    rid, ts, ttft_ms, status = late[k]
+    rid, ts, ttft_ms, status, root_ns = late[k]
+    if root_ns:
+        handoff.append(root_ns / 1e6 - ts)
     c = ttft / 1e6
     b = ts - sent_ms
     o = ttft_ms if ttft_ms is not None and ttft_ms >= 0 else float('nan')
@@ -86,6 +95,9 @@ print(row('client TTFT, gateway probes (ms)', client))
 print(row('client TTFT, direct probes (ms)', direct))
 print(row('  before receipt (send → Exchange made)', before))
 print(row('  gateway ttft_ms (receipt → first token written)', [x for x in own if x == x]))
+# with the receipt stamped on the event loop (HttpCall.receivedNanos), the request log's ts is the loop's read and
+# the root span starts on the virtual thread: the difference is the hand-off (ms resolution); ~0 for older jars
+print(row('    of which receipt → root span (loop → carrier)', handoff))
 print(row('  after (flush → the client read it)', [x for x in after if x == x]))
 qv = [q for t, q, took in queued]
 print(row('sluice_threads_queued samples, whole run', qv))

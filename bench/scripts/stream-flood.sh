@@ -3,6 +3,7 @@
 # event a second each) held open, then gateway CPU and allocation per forwarded event over a steady window
 # of DUR seconds, then probes (a new stream's TTFT while the others are open).
 # usage: SIM=<simulator port> OUT=<dir> [N=2000] [RATE=300] [PROBES=300] [DUR=20] [JFR=1] [FLAGS=<JVM flags>] [EXTRA=<more>] \
+#          [HARNESS_OPTS=-Dflood.itlScheduled=true (the simulator paces each stream on its own schedule)] \
 #          [CONFIG_EXTRA=<YAML appended to the gateway's config, e.g. "metrics: {}">] [SAMPLE=1 (needs metrics: sample /metrics)] \
 #          bench/scripts/stream-flood.sh JAR PORT LABEL
 # (start the simulator first: java -Xmx2g -jar JAR sim --port <simulator port>; harness classes compiled to
@@ -30,6 +31,9 @@ models:
 ${CONFIG_EXTRA:-}
 Y
 PROF=""; [ -n "${JFR:-}" ] && PROF="-XX:StartFlightRecording=filename=$W/rec.jfr,settings=profile,delay=${RAMP}s,duration=${DUR}s"
+# JFR_PROBES=<settings>: a recording from the end of the ramp to the end of the run, the probes included (GC phase
+# pauses, parks, monitor waits, execution samples), dumped when the gateway stops (e.g. JFR_PROBES=default)
+[ -n "${JFR_PROBES:-}" ] && PROF="-XX:StartFlightRecording=filename=$W/probes.jfr,settings=$JFR_PROBES,delay=$(( N / RATE ))s"
 ulimit -n 20000 2>/dev/null || true
 # the launcher's flags (./sluice, bench/run's Startups.LAUNCHER_FLAGS) unless FLAGS says otherwise; the GC log's
 # timenanos is CLOCK_MONOTONIC, the clock of the probe log, so pauses and probes can be lined up (bench/scripts/probe-gc.py)
@@ -47,7 +51,9 @@ R0=$(awk '/VmRSS/{print $2}' /proc/$GP/status)
 python3 -c 'import time; print(time.monotonic_ns(), time.time_ns())' > $W/clocks.txt
 SP=$(pgrep -f "sim --port $SIM" | head -1)
 # every other probe goes straight to the simulator in the same seconds (bench/run's reference); each probe's times in probes.txt
-$J -Xmx512m -cp $ROOT/bench/target/flood dev.sluice.bench.FloodMain 127.0.0.1 $PORT $KEY $N $RATE $PROBES $TOKENS 1000 $SIM $W/probes.txt > $W/flood.txt 2>&1 &
+# the harness's own collections and safepoints, on the same clock: a pause of the one client thread delays every
+# probe in flight, gateway and direct alike (bench/scripts/probe-gc.py ... --harness)
+$J -Xmx512m -Xlog:gc,safepoint:file=$W/harness-gc.log:uptimenanos,timenanos ${HARNESS_OPTS:-} -cp $ROOT/bench/target/flood dev.sluice.bench.FloodMain 127.0.0.1 $PORT $KEY $N $RATE $PROBES $TOKENS 1000 $SIM $W/probes.txt > $W/flood.txt 2>&1 &
 FP=$!
 # SAMPLE=1 (with CONFIG_EXTRA="metrics: {}"): the virtual-thread scheduler's queue every 100 ms, on the probes' clock
 if [ -n "${SAMPLE:-}" ]; then python3 $ROOT/bench/scripts/metrics-sampler.py http://127.0.0.1:$PORT/metrics $W/queued.txt 0.1 & MP=$!; fi
@@ -71,7 +77,7 @@ ALLOC=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep -oE 'Pause Young.* [0-9]+M->[
   | awk -F'M->|M' 'NR>1{s+=$1-prev} {prev=$2} END{print s*1048576}')
 GCS=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep -c 'Pause' || true)
 # young pauses only (the full collection the histogram forces is not the run's): over the whole run, and in the window
-PAUSED=$(grep 'Pause Young' $W/gc.log | grep -oE '[0-9.]+ms$' | awk '{s+=$1; if ($1>m) m=$1} END{printf "%.0f ms young total, longest %.0f ms", s, m}')
+PAUSED=$(grep 'Pause Young' $W/gc.log | grep -oE '[0-9.]+ms$' | awk '{s+=$1; if ($1+0>m+0) m=$1+0} END{printf "%.0f ms young total, longest %.0f ms", s, m}')
 WPAUSED=$(sed -n "$((j0+1)),${j1}p" $W/gc.log | grep 'Pause Young' | grep -oE '[0-9.]+ms$' | awk '{s+=$1} END{printf "%.0f", s}')
 echo "$LABEL n=$N gw_cpu_us_per_event=$(( (g1-g0)*10000*1000/EV/1000 )) sim_cpu_us_per_event=$(( (s1-s0)*10000*1000/EV/1000 )) alloc_B_per_event=$(( ${ALLOC:-0} / EV )) gcs_in_window=$GCS paused_in_window_ms=${WPAUSED:-0} gc=[$PAUSED] rss_kb=$R0->$RSS kib_per_stream=$(( (RSS-R0)/N )) live_heap_after_full_gc_mb=$LIVE $(cat $W/flood.txt | tail -1) load=$l0/$l1"
 [ -n "${MP:-}" ] && kill $MP 2>/dev/null

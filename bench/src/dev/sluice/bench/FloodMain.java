@@ -17,19 +17,41 @@ public final class FloodMain {
     public static void main(String[] a) throws Exception {
         String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"Tell me about LLM gateways.\"}]}";
-        String[] headers = {"Authorization", "Bearer " + a[2], "x-sim-tokens", a[6], "x-sim-itl-ms", a[7]};
+        // -Dflood.itlScheduled=true: the simulator paces each stream on its own schedule (x-sim-itl-scheduled), so a
+        // pause of the simulator does not leave the streams it held in step for the rest of the flood
+        String scheduled = Boolean.getBoolean("flood.itlScheduled") ? "true" : "false";
+        String[] headers = {"Authorization", "Bearer " + a[2], "x-sim-tokens", a[6], "x-sim-itl-ms", a[7],
+                "x-sim-itl-scheduled", scheduled};
         int streams = Integer.parseInt(a[3]);
         int perSecond = Integer.parseInt(a[4]);
         int probes = Integer.parseInt(a[5]);
         StreamFlood.Baseline baseline = a.length > 8 ? new StreamFlood.Baseline("127.0.0.1", Integer.parseInt(a[8]),
-                new String[] {"x-sim-tokens", a[6], "x-sim-itl-ms", a[7]}) : null;
+                new String[] {"x-sim-tokens", a[6], "x-sim-itl-ms", a[7], "x-sim-itl-scheduled", scheduled}) : null;
         StringBuilder log = new StringBuilder();
+        StringBuilder reads = new StringBuilder();
         StreamFlood.Result r = StreamFlood.run(a[0], Integer.parseInt(a[1]), body.getBytes(StandardCharsets.UTF_8),
-                headers, streams, perSecond, probes, 50, null, 600_000, baseline,
-                (direct, sent, ttft) -> log.append(direct ? "direct " : "gateway ").append(sent).append(' ')
-                        .append(ttft).append('\n'));
+                headers, streams, perSecond, probes, 50, null, 600_000, baseline, new StreamFlood.ProbeSink() {
+                    @Override
+                    public void probe(boolean direct, long sent, long ttft) {
+                        log.append(direct ? "direct " : "gateway ").append(sent).append(' ').append(ttft).append('\n');
+                    }
+
+                    @Override
+                    public void reads(long startNanos, int[] per10ms) {
+                        int last = per10ms.length - 1;
+                        while (last > 0 && per10ms[last] == 0) {
+                            last--;
+                        }
+                        reads.append(startNanos).append('\n');
+                        for (int i = 0; i <= last; i++) {
+                            reads.append(per10ms[i]).append('\n');
+                        }
+                    }
+                });
         if (a.length > 9) {
             java.nio.file.Files.writeString(java.nio.file.Path.of(a[9]), log);
+            // PROBE_LOG.reads: the start (System.nanoTime), then the held streams' reads per 10 ms, one a line
+            java.nio.file.Files.writeString(java.nio.file.Path.of(a[9] + ".reads"), reads);
         }
         System.out.printf(Locale.ROOT, "completed=%d errors=%d peak_open=%d ramp_ttft_p50_ms=%.1f ramp_ttft_p99_ms=%.1f "
                         + "probe_ttft_p50_ms=%.2f probe_ttft_p90_ms=%.2f probe_ttft_p99_ms=%.2f "

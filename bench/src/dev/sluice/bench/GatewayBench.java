@@ -271,7 +271,12 @@ public final class GatewayBench {
                 int probesPerSecond = 50;
                 int itl = quick ? 200 : 1_000;
                 int tokens = quick ? 5 : (int) Math.min(120, streams / perSecond + probes / probesPerSecond + 15);
-                String[] floodSim = {"x-sim-tokens", Integer.toString(tokens), "x-sim-itl-ms", Integer.toString(itl)};
+                // each stream on its own schedule (x-sim-itl-scheduled): with sleep(itl) after each write, a pause of the
+                // simulator (its young collections while the ramp fills its old generation: 50-150 ms) left every
+                // stream it held in step for the rest of the flood, a burst at the same point of every second that
+                // the probes, direct and through the gateway, waited behind (bench/README.md, session 13)
+                String[] floodSim = {"x-sim-tokens", Integer.toString(tokens), "x-sim-itl-ms", Integer.toString(itl),
+                        "x-sim-itl-scheduled", "true"};
                 long self = Servers.openFilesLimit(ProcessHandle.current().pid());
                 long simLimit = Servers.openFilesLimit(sim.pid());
                 Process gw = processes.get(floodTarget);

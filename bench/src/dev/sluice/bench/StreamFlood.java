@@ -87,6 +87,12 @@ final class StreamFlood {
     interface ProbeSink {
         /** @param sentNanos System.nanoTime() when the request was written; ttftNanos to its first content */
         void probe(boolean baseline, long sentNanos, long ttftNanos);
+
+        /**
+         * Once, at the end: how many reads brought the held (non-probe) streams' bytes, per 10 ms from
+         * {@code startNanos} — whether the events arrive spread over each second or in bursts that a probe waits behind.
+         */
+        default void reads(long startNanos, int[] per10ms) {}
     }
 
     static Result run(String host, int port, byte[] body, String[] headers, int streams, int perSecond, int probes,
@@ -115,6 +121,7 @@ final class StreamFlood {
         byte[] scratch = new byte[65536 + 16];
         long start = System.nanoTime();
         long end = start + deadlineMillis * 1_000_000L;
+        int[] readsPer10ms = new int[(int) Math.min(Integer.MAX_VALUE - 8, deadlineMillis / 10 + 1)];
         InetSocketAddress address = new InetSocketAddress(host, port);
         try (Selector selector = Selector.open()) {
             while (completed + errors < total) {
@@ -186,6 +193,9 @@ final class StreamFlood {
                             if (n < 0) {
                                 failure = c.status == 0 ? "closed before the status line" : "closed before [DONE]";
                             } else if (n > 0) {
+                                if (!c.probe) {
+                                    readsPer10ms[(int) Math.min(readsPer10ms.length - 1, (System.nanoTime() - start) / 10_000_000L)]++;
+                                }
                                 buf.flip();
                                 System.arraycopy(c.tail, 0, scratch, 0, c.tailLen);
                                 buf.get(scratch, c.tailLen, n);
@@ -245,6 +255,9 @@ final class StreamFlood {
                     // teardown
                 }
             }
+        }
+        if (sink != null) {
+            sink.reads(start, readsPer10ms);
         }
         return new Result(streams, completed, errors, peakOpen, ttft, probeTtft, baselineProbeTtft, rssBefore, rssPeak,
                 (System.nanoTime() - start) / 1e9, firstError);

@@ -35,8 +35,8 @@ public final class Exchange {
     private final String uid = newUid();
     private final Operation operation;
     private final Map<String, String> headers;
-    private final long startNanos = System.nanoTime();
-    private final long startEpochMillis = System.currentTimeMillis();
+    private final long startNanos;
+    private final long startEpochMillis;
 
     private ChatRequest chat;
     /** What {@link #forwardableBody} answers from. */
@@ -78,9 +78,20 @@ public final class Exchange {
 
     /** @param headers request headers with lower-case names */
     public Exchange(String requestId, Operation operation, Map<String, String> headers) {
+        this(requestId, operation, headers, System.nanoTime());
+    }
+
+    /**
+     * @param receivedNanos when the request was received ({@link System#nanoTime()}, not after now): the start of
+     *                      its latency and time to first token, and (on the wall clock) its log row's time
+     */
+    public Exchange(String requestId, Operation operation, Map<String, String> headers, long receivedNanos) {
         this.requestId = requestId;
         this.operation = operation;
         this.headers = headers;
+        long now = System.nanoTime();
+        this.startNanos = receivedNanos - now > 0 ? now : receivedNanos;
+        this.startEpochMillis = System.currentTimeMillis() - (now - startNanos) / 1_000_000;
     }
 
     public String requestId() {

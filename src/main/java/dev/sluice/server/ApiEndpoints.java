@@ -73,7 +73,8 @@ public final class ApiEndpoints implements Endpoints {
 
     private void handle(HttpCall call, Exchange.Operation operation, Pipeline pipeline) {
         Map<String, String> headers = call.headers();
-        Exchange ex = new Exchange(call.requestId(), operation, headers);
+        // latency and TTFT from the moment the event loop had read the request, its wait for a carrier included
+        Exchange ex = new Exchange(call.requestId(), operation, headers, call.receivedNanos());
         ex.clientGone(call::clientGone); // guardrail scans and streams stop once the client has gone
         // the root span joins the client's trace when it sent a traceparent
         Span root = tracer.startRoot(operation == Exchange.Operation.CHAT ? "chat" : "embeddings", Span.Kind.SERVER,

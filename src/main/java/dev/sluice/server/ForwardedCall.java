@@ -40,6 +40,11 @@ public final class ForwardedCall extends HttpCall {
     }
 
     @Override
+    public long receivedNanos() {
+        return outer.receivedNanos();
+    }
+
+    @Override
     public String path() {
         return path;
     }

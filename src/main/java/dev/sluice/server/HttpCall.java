@@ -28,8 +28,19 @@ public abstract class HttpCall {
     private static final int EXACT_READ_MAX = 256 * 1024;
 
     private final RequestContext context = new RequestContext();
+    /** See {@link #receivedNanos()}: made with the call, which the transport does where it read the request's head. */
+    private final long receivedNanos = System.nanoTime();
     private Map<String, String> pathParams = Map.of();
     private String requestId;
+
+    /**
+     * When the request's head had been read ({@link System#nanoTime()}): the Netty transport makes its call on the
+     * event loop that read it, before the request's virtual thread is started, so what a request then waits for a
+     * carrier (behind other requests, or the loop's other work) counts in its latency and time to first token.
+     */
+    public long receivedNanos() {
+        return receivedNanos;
+    }
 
     // ---- what a transport provides
 

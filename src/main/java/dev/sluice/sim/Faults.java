@@ -21,10 +21,13 @@ import java.util.function.Function;
  * @param contextWindow prompts with more tokens than this are rejected
  * @param answer       {@code normal}, or a bad answer: {@code refusal}, {@code empty}, {@code invalid_json}
  * @param responseModel the model name the answer carries, or null to echo the requested one
+ * @param itlScheduled streams: the k-th content piece is due k x itl after the first, whenever the one before went
+ *                     out (a late piece is caught up), instead of itl after the one before (a late piece delays every
+ *                     later one: after a pause of the simulator, all streams it held stay in step)
  */
 record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int errorStatus, int retryAfter,
               Duration hang, Integer resetAfter, boolean malformed, int contextWindow, String answer,
-              String responseModel) {
+              String responseModel, boolean itlScheduled) {
 
     static final String TTFT_MS = "x-sim-ttft-ms";
     static final String ITL_MS = "x-sim-itl-ms";
@@ -38,6 +41,7 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
     static final String CONTEXT_WINDOW = "x-sim-context-window";
     static final String ANSWER = "x-sim-answer";
     static final String RESPONSE_MODEL = "x-sim-response-model";
+    static final String ITL_SCHEDULED = "x-sim-itl-scheduled";
 
     /**
      * Resolves the faults of one request. {@code x-sim-error-status} alone (without
@@ -61,7 +65,8 @@ record Faults(Duration ttft, Duration itl, Integer tokens, boolean fail, int err
                 bool(headers, MALFORMED),
                 intOr(headers, CONTEXT_WINDOW, options.contextWindow(), 1),
                 answer(headers, options.answer()),
-                java.util.Optional.ofNullable(headers.apply(RESPONSE_MODEL)).map(String::strip).filter(v -> !v.isEmpty()).orElse(options.responseModel()));
+                java.util.Optional.ofNullable(headers.apply(RESPONSE_MODEL)).map(String::strip).filter(v -> !v.isEmpty()).orElse(options.responseModel()),
+                bool(headers, ITL_SCHEDULED));
     }
 
     /** The model name an answer to {@code requested} carries. */

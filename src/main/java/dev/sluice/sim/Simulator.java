@@ -24,7 +24,7 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>Per-request headers override the options: {@code x-sim-ttft-ms}, {@code x-sim-itl-ms},
+ * <p>Per-request headers override the options: {@code x-sim-ttft-ms}, {@code x-sim-itl-ms}, {@code x-sim-itl-scheduled},
  * {@code x-sim-tokens}, {@code x-sim-error-rate}, {@code x-sim-error-status},
  * {@code x-sim-retry-after}, {@code x-sim-hang-ms}, {@code x-sim-reset-after},
  * {@code x-sim-malformed}, {@code x-sim-context-window} (see the package documentation).

@@ -43,6 +43,8 @@ final class SseWriter {
     private final OutputStream out;
     private final Faults faults;
     private int contentEvents;
+    /** When the first content piece went out (System.nanoTime): the schedule of {@link Faults#itlScheduled()}. */
+    private long firstContentNanos;
     private boolean malformedSent;
 
     SseWriter(OutputStream out, Faults faults) {
@@ -92,7 +94,13 @@ final class SseWriter {
 
     void write(Event event) throws IOException {
         if (event.kind() == Kind.CONTENT && contentEvents > 0) {
-            Pacing.sleep(faults.itl()); // the model "generates" the next piece
+            if (faults.itlScheduled()) {
+                // due k x itl after the first piece, however late the one before went out
+                long due = firstContentNanos + faults.itl().toNanos() * contentEvents;
+                Pacing.sleep(java.time.Duration.ofNanos(Math.max(0, due - System.nanoTime())));
+            } else {
+                Pacing.sleep(faults.itl()); // the model "generates" the next piece
+            }
         }
         if (event.kind() != Kind.CONTROL) {
             abortIfDue();
@@ -104,6 +112,9 @@ final class SseWriter {
         }
         emit(event.name(), event.data());
         if (event.kind() == Kind.CONTENT) {
+            if (contentEvents == 0) {
+                firstContentNanos = System.nanoTime();
+            }
             contentEvents++;
         }
     }

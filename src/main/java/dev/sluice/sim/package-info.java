@@ -46,6 +46,9 @@
  *   <tr><th>header</th><th>effect</th></tr>
  *   <tr><td>{@code x-sim-ttft-ms}</td><td>wait before the first byte of the answer</td></tr>
  *   <tr><td>{@code x-sim-itl-ms}</td><td>wait between streamed pieces; a whole answer waits ttft + tokens x itl</td></tr>
+ *   <tr><td>{@code x-sim-itl-scheduled}</td><td>streams: the k-th piece is due k x itl after the first, so a late
+ *       piece (a pause of the simulator) is caught up rather than moving every later one (bench floods: otherwise the
+ *       streams a pause held stay in step, a burst at the same point of every second)</td></tr>
  *   <tr><td>{@code x-sim-tokens}</td><td>answer length in tokens</td></tr>
  *   <tr><td>{@code x-sim-error-rate}</td><td>probability 0..1 of failing (seeded, decided before anything is sent)</td></tr>
  *   <tr><td>{@code x-sim-error-status}</td><td>status of the failure; sent alone it fails the request for certain</td></tr>

@@ -59,6 +59,19 @@ class LatencyInjectionTest {
     }
 
     @Test
+    @DisplayName("with x-sim-itl-scheduled, the k-th streamed token is still due k times x-sim-itl-ms after the first")
+    void itlScheduled() {
+        SimClient.Stream stream = client.stream("/v1/chat/completions", Requests.streamingChat("hi"),
+                "x-sim-itl-ms", "50", "x-sim-tokens", "5", "x-sim-itl-scheduled", "true");
+
+        List<SimClient.SseEvent> content = stream.events().stream()
+                .filter(e -> e.data().contains("\"content\":\"") && !e.data().contains("\"content\":\"\"")).toList();
+        assertThat(content).hasSize(5);
+        long spanMillis = (content.getLast().arrivedNanos() - content.getFirst().arrivedNanos()) / 1_000_000;
+        assertThat(spanMillis).isGreaterThanOrEqualTo(4 * 45);
+    }
+
+    @Test
     @DisplayName("makes a non-streaming answer take ttft plus tokens times itl")
     void nonStreamingTotal() {
         long start = System.nanoTime();
