@@ -29,9 +29,10 @@ public final class InjectionScannerType {
     /**
      * Whether documents and tool results go through the documents' cascade when a policy does not say: off (opt-in).
      * Run s13-3 (README): BIPIA's test injections 103 -> 140 of 200, benign M-IFEval responses 37 -> 4 of 444, pooled
-     * 81.9% of 1,495 attacks at 0.71% of 4,667 benign (default 79.4% / 1.44%); chosen on val. Not the default: the
-     * suites were not run with it on in session 13, and it costs a MiniLM pass per window (up to 24) of every document
-     * whose document-model score reaches the band (0.2).
+     * 81.9% of 1,495 attacks at 0.71% of 4,667 benign (default 79.4% / 1.44%); chosen on val; the demo, drift, product
+     * prompt and evaluation-target tests pass with it on. Not the default (yet): it costs a MiniLM pass per window (up to
+     * 24) of every document whose document-model score reaches the band (0.2): p50 58 ms / p99 256 ms of CPU for the
+     * 32% of benign val documents that do.
      */
     static final boolean DEFAULT_TUNED_DOCUMENTS = false;
 
