@@ -10,6 +10,13 @@ positive, read as one window holding the insert. Positives:
   request   ordinary train requests (HaluEval queries, Self-Instruct, IFEval format requests) inserted likewise, as
             s5-2 did, but into e-mails and tables only: BIPIA's code contexts are questions with code, where a
             question is part of the document (s5-2 flagged 34% of the benign test code documents).
+Session 13 (run s13-1) adds, after those rows (which are unchanged: they read BIPIA's sources only):
+  response         every train M-IFEval response (source mifeval:responses, 1,186; tools/guard-data) as a benign
+                   context: LLM-written e-mails, letters, essays, lists that address their reader and ask for things;
+  response+attack  the train copies public_sets.py already built with one train attack inserted into each response
+                   (source mifeval:responses+attack: BIPIA train instructions or train user-turn attacks, at the
+                   start, middle or end); the insert is recovered as the difference with the clean response, which is
+                   the row before it in injection.jsonl. Nothing is inserted here: the data's own rows are reused.
 Seeded (21): the same data gives the same rows.
 """
 import json, random, sys
@@ -18,8 +25,9 @@ data, out = sys.argv[1], sys.argv[2]
 rnd = random.Random(21)
 rows = [json.loads(l) for l in open(data)]
 train = [r for r in rows if r["split"] == "train"]
-benign = [r for r in train if r.get("channel") == "document" and r["label"] == "benign"]
-injected = [r for r in train if r.get("channel") == "document" and r["label"] == "injection"]
+benign = [r for r in train if r.get("channel") == "document" and r["label"] == "benign" and r["source"].startswith("bipia:")]
+injected = [r for r in train if r.get("channel") == "document" and r["label"] == "injection"
+            and r["source"].startswith("bipia:")]
 ctx_by_source = {}
 for r in benign:
     ctx_by_source.setdefault(r["source"], []).append(r["text"])
@@ -84,6 +92,23 @@ for t in requests:
     row = insert_into(t, ["bipia:email", "bipia:table"])
     row["origin"] = "request"
     out_rows.append(row)
+# M-IFEval responses (session 13): each train response as a benign context, then its attacked copy (the next row in
+# injection.jsonl) as a positive holding the inserted attack.
+responses = 0
+for i, r in enumerate(rows):
+    if r["source"] != "mifeval:responses+attack" or r["split"] != "train":
+        continue
+    c = rows[i - 1]
+    assert c["source"] == "mifeval:responses" and c["split"] == "train" and c["label"] == "benign", i
+    doc, ctx = r["text"], c["text"]
+    p = common_prefix(doc, ctx)
+    s = min(common_prefix(doc[::-1], ctx[::-1]), len(ctx) - p, len(doc) - p)
+    assert p + s == len(ctx), i
+    out_rows.append({"before": ctx, "insert": "", "after": "", "source": c["source"], "origin": "response"})
+    out_rows.append({"before": doc[:p], "insert": doc[p:len(doc) - s], "after": doc[len(doc) - s:], "source": r["source"],
+                     "origin": "response+attack"})
+    responses += 1
+assert responses == sum(1 for r in train if r["source"] == "mifeval:responses"), responses
 with open(out, "w") as f:
     for r in out_rows:
         f.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -58,6 +58,10 @@ final class GuardModelCommands {
         @Option(names = "--out", description = "Where to write the model (default: the resource in src/main/resources).")
         Path out;
 
+        @Option(names = "--document-model", description = "injection-tuned-documents: combine the reader with this document"
+                + " model file (train-model --task injection --out-documents) instead of the shipped one.")
+        Path documentModelFile;
+
         @Option(names = "--out-documents", description = "Injection: where to write the documents' model (default: its"
                 + " resource in src/main/resources).")
         Path outDocuments;
@@ -147,7 +151,8 @@ final class GuardModelCommands {
                 dev.sluice.guard.injection.TunedInjectionEncoder encoder = dev.sluice.guard.injection.TunedInjectionEncoder.read(
                         tunedWeights, dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS);
                 com.fasterxml.jackson.databind.node.ObjectNode settings = dev.sluice.guard.eval.DocumentTunedTraining.choose(dir,
-                        InjectionModel.loadDocuments(), encoder, System.out::println);
+                        documentModelFile == null ? InjectionModel.loadDocuments() : Public.read(documentModelFile), encoder,
+                        System.out::println);
                 Path target = out;
                 Files.createDirectories(target.toAbsolutePath().getParent());
                 Files.writeString(target, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(settings) + "\n");

@@ -40,6 +40,10 @@ final class Heuristics {
     private static final String GUIDANCE = "(?:instructions?|directives?|guidelines?|rules|prompts?|programming|constraints"
             + "|restrictions|polic(?:y|ies)|guardrails|filters?|training|orders|commands|limitations|safeguards"
             + "|system messages?|developer messages?|ethical guidelines|content policy|safety policy|configuration)";
+    /** What a model does (or an adverb before it), for "you can ... without restrictions". */
+    private static final String MODEL_ACTS = "(?:think|speak|talk|write|say|answer|respond|reply|generate|produce|output|create|do"
+            + "|act|express|discuss|tell|share|provide|give|operate|function|behave|be|roleplay|comply|help|assist|explore"
+            + "|now|also|still|even|\\w+ly)";
     /** Anchor words of the rules that address an AI by name or kind. */
     private static final String AI_ANCHORS = "ai assistant assistants language llm llms bot bots chatbot chatbots agent agents"
             + " model models copilot gpt chatgpt claude gemini automated";
@@ -100,7 +104,11 @@ final class Heuristics {
                     + "|principles|policies|boundaries|training)\\b"),
             rule("jailbreak", 0.75, "^not free broken outside", "\\b(?:not bound by|not restricted by|not limited by|free from|free of|broken free of|outside of)"
                     + " (?:any |the |all |typical )*(?:rules|restrictions|guidelines|policies|confines|filters|limitations)\\b"),
-            rule("jailbreak", 0.75, "<64,4>restrictions limits filters rules limitations censorship boundaries", "\\b(?:ai|assistant|model|chatbot|bot|you|gpt)\\b.{0,40}\\b(?:no|without(?: any)?) (?:restrictions"
+            // an AI (or "you") without restrictions; but "you can <verb> without restrictions" only for what a model does
+            // (think, say, answer, ...): "you can enroll without restrictions" is a college's letter (session 13, val)
+            rule("jailbreak", 0.75, "<64,4>restrictions limits filters rules limitations censorship boundaries", "\\b(?:ai|assistant|model|chatbot|bot|you|gpt)\\b"
+                    + "(?!\\s+(?:can|may|could|are (?:able|allowed|free) to|will be (?:able|allowed) to)\\s+(?!" + MODEL_ACTS + "\\b)[a-z]+\\b)"
+                    + ".{0,40}\\b(?:no|without(?: any)?) (?:restrictions"
                     + "|limits|filters|rules|limitations|censorship|boundaries)\\b"),
             rule("jailbreak", 0.45, "^no without", "\\b(?:no|without(?: any)?) (?:restrictions|limits|filters|limitations|censorship|boundaries)\\b"),
             rule("jailbreak", 0.75, "^freed liberated released unshackled unchained", "\\b(?:freed|liberated|released|unshackled|unchained) from\\b"),

@@ -26,6 +26,8 @@ public final class InjectionCascade {
     public static final String RESOURCE = "/dev/sluice/guard/injection-head.json";
     /** The cascade's settings with the fine-tuned encoder ({@link TunedInjectionEncoder}) as the second reader ({@code tuned: true}). */
     public static final String TUNED_RESOURCE = "/dev/sluice/guard/injection-tuned.json";
+    /** The documents' cascade settings ({@code tuned_documents: true}; run s13-3, chosen on val). */
+    public static final String TUNED_DOCUMENTS_RESOURCE = "/dev/sluice/guard/injection-documents-tuned.json";
 
     /** The second reader of the uncertain user turns: a probability 0..1 that the text is an injection. */
     public interface Reader {
@@ -89,8 +91,20 @@ public final class InjectionCascade {
         }
     }
 
+    /** The shipped documents' cascade ({@code tuned_documents: true}) over the given document model and reader. */
+    public static InjectionCascade loadTunedDocuments(LinearTextModel documentModel, TunedInjectionEncoder encoder) {
+        try (InputStream in = InjectionCascade.class.getResourceAsStream(TUNED_DOCUMENTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the documents' cascade settings are missing from the jar: " + TUNED_DOCUMENTS_RESOURCE);
+            }
+            return documentsWithReader(Json.MAPPER.readTree(in), documentModel, encoder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
-     * A documents' cascade (measured by {@code sluice guard eval-public --tuned-documents}; run s11-1, not shipped): the
+     * A documents' cascade (measured by {@code sluice guard eval-public --tuned-documents}; runs s11-1, s13-1, s13-3): the
      * document model's calibrated score ({@link LinearTextModel#scoreDocument}) as the
      * n-gram reading, {@code reader} as the second; {@code keepNgram}: the document model's own findings stand.
      */

@@ -14,6 +14,11 @@ import dev.sluice.guard.ngram.LinearTextModel;
 public final class InjectionModel {
     public static final String RESOURCE = "/dev/sluice/guard/injection-ngram.bin.gz";
     public static final String DOCUMENTS_RESOURCE = "/dev/sluice/guard/injection-documents-ngram.bin.gz";
+    /**
+     * The document model of the opt-in documents' cascade ({@code tuned_documents: true}, run s13-3): s12-1's, trained
+     * also on benign LLM-written documents (M-IFEval responses) and their train copies with an inserted attack.
+     */
+    public static final String TUNED_DOCUMENTS_RESOURCE = "/dev/sluice/guard/injection-documents-tuned-ngram.bin.gz";
 
     private InjectionModel() {}
 
@@ -25,5 +30,10 @@ public final class InjectionModel {
     /** The model for tool results and context documents, scored at its document operating points. */
     public static LinearTextModel loadDocuments() {
         return LinearTextModel.load(DOCUMENTS_RESOURCE);
+    }
+
+    /** The document model of the opt-in documents' cascade ({@link #TUNED_DOCUMENTS_RESOURCE}). */
+    public static LinearTextModel loadTunedDocuments() {
+        return LinearTextModel.load(TUNED_DOCUMENTS_RESOURCE);
     }
 }

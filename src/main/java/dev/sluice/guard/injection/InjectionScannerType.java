@@ -20,9 +20,21 @@ public final class InjectionScannerType {
      * @param classifier also score with the embedding classifier
      * @param tuned      as {@code head}, with all-MiniLM-L6-v2 fine-tuned as the classifier ({@link TunedInjectionEncoder})
      *                   instead of the frozen embeddings' logistic head; wins over {@code head}
+     * @param tunedDocuments tool results and context documents through the documents' cascade: s12-1's document model and,
+     *                   from its band, all-MiniLM-L6-v2 fine-tuned on documents ({@link InjectionCascade#loadTunedDocuments})
      */
     public record Options(boolean heuristics, boolean model, boolean modelDocuments, boolean head, boolean classifier,
-                          boolean tuned) {}
+                          boolean tuned, boolean tunedDocuments) {}
+
+    /**
+     * Whether documents and tool results go through the documents' cascade when a policy does not say: off (opt-in).
+     * Run s13-3 (README): BIPIA's test injections 103 -> 140 of 200, benign M-IFEval responses 37 -> 4 of 444, pooled
+     * 81.9% of 1,495 attacks at 0.71% of 4,667 benign (default 79.4% / 1.44%); chosen on val; the demo, drift, product
+     * prompt and evaluation-target tests pass with it on. Not the default (yet): it costs a MiniLM pass per window (up to
+     * 24) of every document whose document-model score reaches the band (0.2): p50 58 ms / p99 256 ms of CPU for the
+     * 32% of benign val documents that do.
+     */
+    static final boolean DEFAULT_TUNED_DOCUMENTS = false;
 
     /**
      * Whether user turns go through the fine-tuned encoder's cascade when a policy does not say: off. Run s9-1 (README):
@@ -52,14 +64,18 @@ public final class InjectionScannerType {
     static final boolean DEFAULT_MODEL_DOCUMENTS = true;
 
     public static final ScannerType<Options> TYPE = ScannerType.of("prompt_injection",
-                    new OptionsSchema<>(Options.class, Set.of("heuristics", "model", "model_documents", "head", "classifier", "tuned"),
+                    new OptionsSchema<>(Options.class, Set.of("heuristics", "model", "model_documents", "head", "classifier", "tuned",
+                            "tuned_documents"),
                             node -> new Options(node.bool("heuristics", true), node.bool("model", DEFAULT_MODEL),
                                     node.bool("model_documents", DEFAULT_MODEL_DOCUMENTS), node.bool("head", DEFAULT_HEAD),
-                                    node.bool("classifier", false), node.bool("tuned", DEFAULT_TUNED))),
+                                    node.bool("classifier", false), node.bool("tuned", DEFAULT_TUNED),
+                                    node.bool("tuned_documents", DEFAULT_TUNED_DOCUMENTS))),
                     (options, resources) -> new InjectionScanner(options.heuristics(),
                             options.model() ? resources.lazy(InjectionModel.RESOURCE, InjectionModel::load) : null,
-                            options.model() && options.modelDocuments()
-                                    ? resources.lazy(InjectionModel.DOCUMENTS_RESOURCE, InjectionModel::loadDocuments) : null,
+                            !options.model() || !options.modelDocuments() ? null
+                                    : options.tunedDocuments()
+                                    ? resources.lazy(InjectionModel.TUNED_DOCUMENTS_RESOURCE, InjectionModel::loadTunedDocuments)
+                                    : resources.lazy(InjectionModel.DOCUMENTS_RESOURCE, InjectionModel::loadDocuments),
                             options.model() && options.tuned()
                                     ? resources.lazy(TunedInjectionEncoder.class, () -> InjectionCascade.loadTuned(
                                             resources.lazy(InjectionModel.RESOURCE, InjectionModel::load).get(),
@@ -67,6 +83,11 @@ public final class InjectionScannerType {
                                     : options.model() && options.head()
                                     ? resources.lazy(InjectionCascade.class, () -> InjectionCascade.load(
                                             resources.lazy(InjectionModel.RESOURCE, InjectionModel::load).get(), resources.embedder().get()))
+                                    : null,
+                            options.model() && options.modelDocuments() && options.tunedDocuments()
+                                    ? resources.lazy(InjectionCascade.TUNED_DOCUMENTS_RESOURCE, () -> InjectionCascade.loadTunedDocuments(
+                                            resources.lazy(InjectionModel.TUNED_DOCUMENTS_RESOURCE, InjectionModel::loadTunedDocuments).get(),
+                                            TunedInjectionEncoder.loadDocuments()))
                                     : null,
                             options.classifier()
                             ? resources.lazy(InjectionClassifier.class, () -> InjectionClassifier.load(resources.embedder().get()))

@@ -30,6 +30,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class TunedInjectionEncoder implements InjectionCascade.Reader {
     public static final String WEIGHTS = "/dev/sluice/guard/injection-minilm-tuned.bin.gz";
+    /** The reader of documents and tool results (tools/guard-tune TrainDocuments, run s13-1/s13-3; {@code tuned_documents: true}). */
+    public static final String DOCUMENT_WEIGHTS = "/dev/sluice/guard/injection-minilm-documents.bin.gz";
     static final int WINDOW = 126;
     static final int STEP = 96;
     static final int MAX_WINDOWS = 8;
@@ -72,6 +74,11 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
     /** The tuned encoder shipped in the jar. */
     public static TunedInjectionEncoder load() {
         return load(WEIGHTS, MAX_WINDOWS);
+    }
+
+    /** The documents' reader shipped in the jar, reading up to {@link #DOCUMENT_MAX_WINDOWS} windows. */
+    public static TunedInjectionEncoder loadDocuments() {
+        return load(DOCUMENT_WEIGHTS, DOCUMENT_MAX_WINDOWS);
     }
 
     private static TunedInjectionEncoder load(String resource, int maxWindows) {

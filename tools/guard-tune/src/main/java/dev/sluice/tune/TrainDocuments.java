@@ -27,7 +27,9 @@ import java.util.Random;
  * {@code documents/doc_rows.py} (train split only), read as the gateway's {@code TunedInjectionEncoder} reads a text
  * (folded, word pieces without special tokens, windows of {@value #WINDOW} every {@value #STEP}, each between [CLS]
  * and [SEP]). A benign context gives every one of its windows as a negative (a BIPIA code context's weighted
- * {@code tune.codeWeight}, default 3: its questions are part of the document); a context with an inserted instruction
+ * {@code tune.codeWeight}, default 3: its questions are part of the document; a benign M-IFEval response's
+ * {@code tune.responseWeight}, default 1, so that a response's windows can be weighed against its one attacked copy);
+ * a context with an inserted instruction
  * gives one positive window holding the instruction at a seeded random offset (an instruction longer than a window:
  * the window starting at it). Mean pooling + linear head, BCE, AdamW with warm-up and linear decay, seed 21, as
  * {@link Train}; {@code -Dtune.init=FILE} starts from a weights file (the user-turn reader's, s9-1).
@@ -41,8 +43,11 @@ public final class TrainDocuments {
     static final int BATCH = 32;
     static final float LR = Float.parseFloat(System.getProperty("tune.lr", "3e-5"));
     static final float CODE_WEIGHT = Float.parseFloat(System.getProperty("tune.codeWeight", "3"));
+    /** Weight of each window of a benign M-IFEval response (session 13): see the class comment. */
+    static final float RESPONSE_WEIGHT = Float.parseFloat(System.getProperty("tune.responseWeight", "1"));
     static final int MAX_STEPS = Integer.getInteger("tune.maxSteps", Integer.MAX_VALUE);
     static final String INIT = System.getProperty("tune.init", "");
+    static final int RESUME = Integer.getInteger("tune.resume", 0);
     static final long SEED = 21;
     static final int WARMUP = 20;
     private static final long CLS = 101;
@@ -71,6 +76,7 @@ public final class TrainDocuments {
         List<Row> rows = new ArrayList<>();
         int positives = 0;
         int contexts = 0;
+        Map<String, double[]> bySource = new java.util.TreeMap<>();   // source -> windows, weight
         try (BufferedReader r = Files.newBufferedReader(rowsFile)) {
             for (String line; (line = r.readLine()) != null; ) {
                 JsonNode n = json.readTree(line);
@@ -83,10 +89,18 @@ public final class TrainDocuments {
                 System.arraycopy(after, 0, all, before.length + insert.length, after.length);
                 if (insert.length == 0) {
                     contexts++;
-                    float weight = n.path("source").asText().equals("bipia:code") ? CODE_WEIGHT : 1;
+                    String source = n.path("source").asText();
+                    float weight = switch (source) {
+                        case "bipia:code" -> CODE_WEIGHT;
+                        case "mifeval:responses" -> RESPONSE_WEIGHT;
+                        default -> 1;
+                    };
+                    double[] count = bySource.computeIfAbsent("benign " + source, k -> new double[2]);
                     for (int start = 0, k = 0; k < MAX_WINDOWS; start += STEP, k++) {
                         int end = Math.min(all.length, start + WINDOW);
                         rows.add(new Row(window(all, start, end), false, weight));
+                        count[0]++;
+                        count[1] += weight;
                         if (end >= all.length) {
                             break;
                         }
@@ -104,11 +118,15 @@ public final class TrainDocuments {
                     }
                     rows.add(new Row(window(all, start, Math.min(all.length, start + WINDOW)), true, 1));
                     positives++;
+                    double[] count = bySource.computeIfAbsent("attack " + n.path("source").asText(), k -> new double[2]);
+                    count[0]++;
+                    count[1]++;
                 }
             }
         }
-        System.out.printf("rows %d windows (%d positive; %d benign contexts), code weight %s%n", rows.size(), positives,
-                contexts, CODE_WEIGHT);
+        System.out.printf("rows %d windows (%d positive; %d benign contexts), code weight %s, response weight %s%n",
+                rows.size(), positives, contexts, CODE_WEIGHT, RESPONSE_WEIGHT);
+        bySource.forEach((k, v) -> System.out.printf("  %-32s %6.0f windows, weight %8.1f%n", k, v[0], v[1]));
 
         Engine.getInstance().setRandomSeed((int) SEED);
         OnnxInitializers onnx = new OnnxInitializers(model);
@@ -123,12 +141,19 @@ public final class TrainDocuments {
             b.setRequiresGradient(true);
             List<List<Row>> batches = Train.batches(rows, epochs, BATCH, random, r -> r.ids().length);
             int total = Math.min(MAX_STEPS, batches.size());
-            Tracker lr = n -> n < WARMUP ? LR * (n + 1) / WARMUP : LR * Math.max(0f, (float) (total - n) / (total - WARMUP));
+            // -Dtune.resume=N with -Dtune.init=OUT.stepN: go on after step N of the same run (same rows, seed, batches and
+            // schedule); the optimizer's moments start afresh, so its first 10 steps ramp up again.
+            Tracker lr = u -> {
+                int n = u + RESUME;
+                float base = n < WARMUP ? LR * (n + 1) / WARMUP : LR * Math.max(0f, (float) (total - n) / (total - WARMUP));
+                return RESUME > 0 && u < 10 ? base * (u + 1) / 10 : base;
+            };
             Optimizer opt = Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays(Train.WEIGHT_DECAY).optClipGrad(1f).build();
             long start = System.nanoTime();
             double lossSum = 0;
             int lossCount = 0;
-            for (int step = 0; step < total; step++) {
+            int skipped = 0;
+            for (int step = RESUME; step < total; step++) {
                 List<Row> batch = batches.get(step);
                 long[][] ids = new long[batch.size()][];
                 float[] y = new float[batch.size()];
@@ -140,11 +165,16 @@ public final class TrainDocuments {
                     weight[i] = batch.get(i).weight();
                     t = Math.max(t, ids[i].length);
                 }
-                lossSum += Train.step(manager, enc, w, b, opt, ids, y, weight, t);
-                lossCount++;
+                float loss = Train.step(manager, enc, w, b, opt, ids, y, weight, t);
+                if (Float.isNaN(loss)) {
+                    skipped++;
+                } else {
+                    lossSum += loss;
+                    lossCount++;
+                }
                 if ((step + 1) % 10 == 0 || step + 1 == total) {
-                    System.out.printf("step %d/%d loss %.4f (last 10) %.0f s%n", step + 1, total, lossSum / lossCount,
-                            (System.nanoTime() - start) / 1e9);
+                    System.out.printf("step %d/%d loss %.4f (last 10) %.0f s, %d skipped so far%n", step + 1, total,
+                            lossSum / lossCount, (System.nanoTime() - start) / 1e9, skipped);
                     lossSum = 0;
                     lossCount = 0;
                 }
