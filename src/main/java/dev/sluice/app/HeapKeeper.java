@@ -67,10 +67,10 @@ final class HeapKeeper implements Module {
     }
 
     private void run() {
-        // the platform MXBeans (~60 classes) load a few seconds in, after start-up and its first requests instead
-        // of during them (bench/README.md, "Session 9: start-up"); start-up's own collections count as activity
+        // the platform MXBeans (~60 classes) load one tick in, after start-up instead of during it; start-up's
+        // own collections count as activity
         try {
-            Thread.sleep(Math.max(TICK_MILLIS, quiet.toMillis() / 4));
+            Thread.sleep(TICK_MILLIS);
         } catch (InterruptedException e) {
             return;
         }
