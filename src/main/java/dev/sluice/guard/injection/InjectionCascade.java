@@ -69,35 +69,26 @@ public final class InjectionCascade {
 
     /** The shipped head over the given user-turn model. */
     public static InjectionCascade load(LinearTextModel model, Embedder embedder) {
-        try (InputStream in = InjectionCascade.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the injection head is missing from the jar: " + RESOURCE);
-            }
-            return fromJson(Json.MAPPER.readTree(in), model, embedder);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return fromJson(shipped(RESOURCE, "the injection head"), model, embedder);
     }
 
     /** The shipped settings with the fine-tuned encoder as the second reader ({@code tuned: true}). */
     public static InjectionCascade loadTuned(LinearTextModel model, TunedInjectionEncoder encoder) {
-        try (InputStream in = InjectionCascade.class.getResourceAsStream(TUNED_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the tuned cascade's settings are missing from the jar: " + TUNED_RESOURCE);
-            }
-            return withReader(Json.MAPPER.readTree(in), model, encoder);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return withReader(shipped(TUNED_RESOURCE, "the tuned cascade's settings"), model, encoder);
     }
 
     /** The shipped documents' cascade ({@code tuned_documents: true}) over the given document model and reader. */
     public static InjectionCascade loadTunedDocuments(LinearTextModel documentModel, TunedInjectionEncoder encoder) {
-        try (InputStream in = InjectionCascade.class.getResourceAsStream(TUNED_DOCUMENTS_RESOURCE)) {
+        return documentsWithReader(shipped(TUNED_DOCUMENTS_RESOURCE, "the documents' cascade settings"), documentModel, encoder);
+    }
+
+    /** A settings file shipped in the jar, parsed; {@code what} names it when it is missing. */
+    private static com.fasterxml.jackson.databind.JsonNode shipped(String resource, String what) {
+        try (InputStream in = InjectionCascade.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the documents' cascade settings are missing from the jar: " + TUNED_DOCUMENTS_RESOURCE);
+                throw new IllegalStateException(what + " missing from the jar: " + resource);
             }
-            return documentsWithReader(Json.MAPPER.readTree(in), documentModel, encoder);
+            return Json.MAPPER.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
