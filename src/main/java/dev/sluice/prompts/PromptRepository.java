@@ -114,7 +114,7 @@ public final class PromptRepository {
     public Optional<PromptVersion> appendVersion(String prompt, PromptContent content, String message, String author,
                                                  long createdAt) {
         String hash = content.hash();
-        return inTransaction(c -> {
+        return database.inTransaction(c -> {
             lockPrompt(c, prompt);
             Optional<PromptVersion> latest = latest(c, prompt);
             if (latest.isPresent() && latest.get().contentHash().equals(hash)) {
@@ -183,7 +183,7 @@ public final class PromptRepository {
      * move (its {@code fromVersion} is where the label pointed before, null if it is new).
      */
     public LabelMove moveLabel(String prompt, String label, int toVersion, String actor, String reason, long ts) {
-        return inTransaction(c -> {
+        return database.inTransaction(c -> {
             lockPrompt(c, prompt);
             Integer from = labels(c, prompt).get(label);
             setLabel(c, prompt, label, toVersion, actor, ts);
@@ -197,7 +197,7 @@ public final class PromptRepository {
      * created by its only remaining move).
      */
     public Optional<LabelMove> undoLastMove(String prompt, String label, String actor, String reason, long ts) {
-        return inTransaction(c -> {
+        return database.inTransaction(c -> {
             lockPrompt(c, prompt);
             LabelMove last;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + MOVE_COLUMNS + " FROM prompt_label_moves"
@@ -300,23 +300,6 @@ public final class PromptRepository {
                 }
             }
         }
-    }
-
-    private <T> T inTransaction(Database.SqlWork<T> work) {
-        return database.withConnection(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        });
     }
 
     private static Optional<PromptVersion> one(PreparedStatement ps) throws SQLException {

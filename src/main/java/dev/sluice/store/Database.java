@@ -273,6 +273,27 @@ public final class Database implements AutoCloseable {
         return t.getMessage();
     }
 
+    /**
+     * Runs work in one transaction on a connection ({@link #withConnection}): committed when the work returns,
+     * rolled back when it throws, the connection's auto-commit restored either way.
+     */
+    public <T> T inTransaction(SqlWork<T> work) {
+        return withConnection(c -> {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        });
+    }
+
     @FunctionalInterface
     public interface SqlWork<T> {
         T run(Connection connection) throws SQLException;

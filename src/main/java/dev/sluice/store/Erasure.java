@@ -52,19 +52,9 @@ public final class Erasure {
      */
     public Map<String, Long> erase(String user) {
         // first the tombstone: from now on no node writes a record of the user made before this moment
-        database.withConnection(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                Tombstones.record(c, database.dialect(), user, System.currentTimeMillis());
-                c.commit();
-                return null;
-            } catch (java.sql.SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
+        database.inTransaction(c -> {
+            Tombstones.record(c, database.dialect(), user, System.currentTimeMillis());
+            return null;
         });
         Map<String, Long> deleted = new LinkedHashMap<>();
         copies.forEach((name, copy) -> deleted.put(name, copy.erase(user)));
@@ -73,39 +63,29 @@ public final class Erasure {
     }
 
     private Map<String, Long> eraseTables(String user) {
-        return database.withConnection(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                Map<String, Long> deleted = new LinkedHashMap<>();
-                // the summaries of the user's traces are rebuilt from the spans left (names, session, counts)
-                java.util.Set<String> traces = TraceSummaries.tracesOf(c, user);
-                // root spans stored in the user's request-log rows (migration V67) go with those rows: count them as spans
-                long roots;
-                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM request_log WHERE end_user = ?"
-                        + " AND span_id IS NOT NULL")) {
-                    ps.setString(1, user);
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        roots = rs.getLong(1);
-                    }
+        return database.inTransaction(c -> {
+            Map<String, Long> deleted = new LinkedHashMap<>();
+            // the summaries of the user's traces are rebuilt from the spans left (names, session, counts)
+            java.util.Set<String> traces = TraceSummaries.tracesOf(c, user);
+            // root spans stored in the user's request-log rows (migration V67) go with those rows: count them as spans
+            long roots;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM request_log WHERE end_user = ?"
+                    + " AND span_id IS NOT NULL")) {
+                ps.setString(1, user);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    roots = rs.getLong(1);
                 }
-                for (Map.Entry<String, String> t : userColumns.entrySet()) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?")) {
-                        ps.setString(1, user);
-                        deleted.put(t.getKey(), (long) ps.executeUpdate());
-                    }
-                }
-                deleted.merge("spans", roots, Long::sum);
-                TraceSummaries.recompute(c, database.dialect() == Database.Dialect.POSTGRES, traces);
-                c.commit();
-                return deleted;
-            } catch (java.sql.SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
+            for (Map.Entry<String, String> t : userColumns.entrySet()) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.getKey() + " WHERE " + t.getValue() + " = ?")) {
+                    ps.setString(1, user);
+                    deleted.put(t.getKey(), (long) ps.executeUpdate());
+                }
+            }
+            deleted.merge("spans", roots, Long::sum);
+            TraceSummaries.recompute(c, database.dialect() == Database.Dialect.POSTGRES, traces);
+            return deleted;
         });
     }
 }

@@ -106,49 +106,39 @@ public final class Retention implements AutoCloseable {
      * the log's {@code ts} index), not every older row the log still keeps. Returns the rows cleared.
      */
     int expireRootSpans(long cutoffMillis) {
-        return database.withConnection(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                long from = 0;
-                try (PreparedStatement ps = c.prepareStatement("SELECT upto FROM expiry_marks WHERE name = ?")) {
-                    ps.setString(1, ROOT_SPANS_MARK);
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            from = rs.getLong(1);
-                        }
+        return database.inTransaction(c -> {
+            long from = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT upto FROM expiry_marks WHERE name = ?")) {
+                ps.setString(1, ROOT_SPANS_MARK);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        from = rs.getLong(1);
                     }
                 }
-                int n = 0;
-                if (cutoffMillis > from) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE request_log SET span_id = NULL, span_parent = NULL,"
-                            + " span_name = NULL, span_kind = NULL, span_start_ns = NULL, span_end_ns = NULL, span_status = NULL,"
-                            + " span_status_message = NULL, span_service = NULL, span_attributes = NULL, span_events = NULL,"
-                            + " span_stages = NULL WHERE ts >= ? AND ts < ? AND span_id IS NOT NULL")) {
-                        ps.setLong(1, from);
-                        ps.setLong(2, cutoffMillis);
-                        n = ps.executeUpdate();
-                    }
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE expiry_marks SET upto = ? WHERE name = ?")) {
-                        ps.setLong(1, cutoffMillis);
-                        ps.setString(2, ROOT_SPANS_MARK);
-                        if (ps.executeUpdate() == 0) {
-                            try (PreparedStatement insert = c.prepareStatement("INSERT INTO expiry_marks (name, upto) VALUES (?, ?)")) {
-                                insert.setString(1, ROOT_SPANS_MARK);
-                                insert.setLong(2, cutoffMillis);
-                                insert.executeUpdate();
-                            }
-                        }
-                    }
-                }
-                c.commit();
-                return n;
-            } catch (java.sql.SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
+            int n = 0;
+            if (cutoffMillis > from) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE request_log SET span_id = NULL, span_parent = NULL,"
+                        + " span_name = NULL, span_kind = NULL, span_start_ns = NULL, span_end_ns = NULL, span_status = NULL,"
+                        + " span_status_message = NULL, span_service = NULL, span_attributes = NULL, span_events = NULL,"
+                        + " span_stages = NULL WHERE ts >= ? AND ts < ? AND span_id IS NOT NULL")) {
+                    ps.setLong(1, from);
+                    ps.setLong(2, cutoffMillis);
+                    n = ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE expiry_marks SET upto = ? WHERE name = ?")) {
+                    ps.setLong(1, cutoffMillis);
+                    ps.setString(2, ROOT_SPANS_MARK);
+                    if (ps.executeUpdate() == 0) {
+                        try (PreparedStatement insert = c.prepareStatement("INSERT INTO expiry_marks (name, upto) VALUES (?, ?)")) {
+                            insert.setString(1, ROOT_SPANS_MARK);
+                            insert.setLong(2, cutoffMillis);
+                            insert.executeUpdate();
+                        }
+                    }
+                }
+            }
+            return n;
         });
     }
 

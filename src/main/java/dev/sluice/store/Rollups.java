@@ -618,30 +618,20 @@ public final class Rollups {
      */
     static void backfill(Database database) {
         long started = System.nanoTime();
-        boolean done = database.withConnection(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                int claimed;
-                try (Statement s = c.createStatement()) {
-                    claimed = s.executeUpdate("UPDATE rollup_state SET backfilled = 1 WHERE backfilled = 0");
-                }
-                if (claimed == 1) {
-                    long max;
-                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(ts) FROM request_log")) {
-                        rs.next();
-                        max = rs.getLong(1);
-                    }
-                    rebuild(c, 0, Math.floorDiv(max, DAY.widthMillis()) * DAY.widthMillis() + DAY.widthMillis());
-                }
-                c.commit();
-                return claimed == 1;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
+        boolean done = database.inTransaction(c -> {
+            int claimed;
+            try (Statement s = c.createStatement()) {
+                claimed = s.executeUpdate("UPDATE rollup_state SET backfilled = 1 WHERE backfilled = 0");
             }
+            if (claimed == 1) {
+                long max;
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(ts) FROM request_log")) {
+                    rs.next();
+                    max = rs.getLong(1);
+                }
+                rebuild(c, 0, Math.floorDiv(max, DAY.widthMillis()) * DAY.widthMillis() + DAY.widthMillis());
+            }
+            return claimed == 1;
         });
         if (done) {
             LOG.info("rolled up the request log stored before rollups existed in {} ms",

@@ -42,23 +42,13 @@ public final class EvalRuns {
      * users whose logged requests its cases came from; false when a run with its id is already stored.
      */
     public boolean insert(JsonNode run, String team, String createdBy, long now) {
-        return database.withConnection(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                boolean added = insertRun(c, run, team, createdBy, now);
-                if (added) {
-                    insertPrompts(c, run, team, now);
-                    insertUsers(c, run, now);
-                }
-                c.commit();
-                return added;
-            } catch (java.sql.SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
+        return database.inTransaction(c -> {
+            boolean added = insertRun(c, run, team, createdBy, now);
+            if (added) {
+                insertPrompts(c, run, team, now);
+                insertUsers(c, run, now);
             }
+            return added;
         });
     }
 
