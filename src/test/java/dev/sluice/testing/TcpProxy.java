@@ -63,9 +63,26 @@ public final class TcpProxy implements AutoCloseable {
             while (!s.isClosed()) {
                 try {
                     Socket client = s.accept();
-                    Socket upstream = new Socket("127.0.0.1", targetPort);
-                    open.add(client);
-                    open.add(upstream);
+                    Socket upstream;
+                    try {
+                        upstream = new Socket("127.0.0.1", targetPort);
+                    } catch (IOException e) {
+                        client.close();
+                        continue;
+                    }
+                    // A connection accepted just before cut() must not outlive it: register it only
+                    // while this listener is still the current one (a pool filling itself while the
+                    // test cuts the service kept one relayed connection alive, and the gateway wrote
+                    // through it instead of spilling).
+                    synchronized (this) {
+                        if (server != s) {
+                            client.close();
+                            upstream.close();
+                            continue;
+                        }
+                        open.add(client);
+                        open.add(upstream);
+                    }
                     pipe(client, upstream);
                     pipe(upstream, client);
                 } catch (IOException e) {
@@ -92,6 +109,8 @@ public final class TcpProxy implements AutoCloseable {
                 } catch (IOException ignored) {
                     // already closed
                 }
+                open.remove(from);
+                open.remove(to);
             }
         });
     }
