@@ -222,13 +222,20 @@ final class SemanticIndex implements AutoCloseable {
         // Filter on the partition only: an expiry range in the filter would cost a points lookup over
         // every entry per query. Expired entries are dropped below and purged every few seconds.
         Query filter = new TermQuery(new Term(PARTITION, partition));
-        List<Candidate> out = new ArrayList<>(search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k, true));
-        out.removeIf(c -> c.expiresMillis() <= now);
+        // The pending entries first, the searcher after: an entry leaves the list only once a refresh
+        // made it searchable, so read in this order it is in one or the other. (Searching first lost
+        // an entry the background refresh moved from the list in between: CacheTest saw a miss.)
+        List<Pending> recent = new ArrayList<>();
         for (Pending p : pending) {
             if (p.vector() != null && partition.equals(p.partition()) && !p.answer().expiredAt(now)) {
-                out.removeIf(c -> c.exactKey().equals(p.answer().exactKey()));
-                out.add(candidate(p, Embedder.cosine(vector, p.vector())));
+                recent.add(p);
             }
+        }
+        List<Candidate> out = new ArrayList<>(search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k, true));
+        out.removeIf(c -> c.expiresMillis() <= now);
+        for (Pending p : recent) {
+            out.removeIf(c -> c.exactKey().equals(p.answer().exactKey()));
+            out.add(candidate(p, Embedder.cosine(vector, p.vector())));
         }
         out.sort(Comparator.comparingDouble(Candidate::similarity).reversed());
         return out.size() > k ? out.subList(0, k) : out;
