@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# the launcher's own JVM flags (its JVM_FLAGS line): what is measured is what ./sluice runs
+eval "$(grep -m1 '^JVM_FLAGS=' "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/sluice")"
 # Heap bytes allocated per chat request, per thread group, with the bench's default pipeline (virtual-key auth, key
 # limits, request log, tracing) and the launcher's GC flags; also young collections per 10k requests and CPU/request.
 # usage: [CONNS=1] [WARM=20] [DUR=20] [JFR=1] [EXTRA=jvm flags] [VARIANT=off] SIM=<simulator port> [OUT=dir] \
@@ -79,7 +81,7 @@ providers:
 models:
   gpt-4o-mini: {provider: sim}
 Y
-$J/java -XX:+UseSerialGC -Xms16m -XX:NewRatio=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders --sun-misc-unsafe-memory-access=allow $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
+$J/java "${JVM_FLAGS[@]}" $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
 GP=$!; echo $GP > $W/pid
 for i in $(seq 300); do curl -s -o /dev/null http://127.0.0.1:$PORT/health && break; sleep 0.2; done
 KEY=none; [ "$VARIANT" = off ] || KEY=$(curl -s -XPOST -H 'Authorization: Bearer sk-admin-bench-123456789' -H 'Content-Type: application/json' -d '{"name":"b"}' http://127.0.0.1:$PORT/admin/keys | sed -E 's/.*"key":"([^"]+)".*/\1/')

@@ -20,7 +20,7 @@ FIRST_JAR=${1#*=}; FIRST_JAR=${FIRST_JAR%%::*}
 # the runs use a copy of the scripts and the harness: editing the tree while they run changes nothing under way
 if [ -z "${NEWSTREAM_COPY:-}" ]; then
   C=$OUT/tree; rm -rf "$C"; mkdir -p "$C/bench/target"
-  cp -r "$ROOT/bench/scripts" "$C/bench/"; cp -r "$ROOT/bench/target/flood" "$C/bench/target/"
+  cp -r "$ROOT/bench/scripts" "$C/bench/"; cp -r "$ROOT/bench/target/flood" "$C/bench/target/"; cp "$ROOT/sluice" "$C/" # its JVM_FLAGS line
   NEWSTREAM_COPY=1 exec bash "$C/bench/scripts/newstream-ab.sh" "$@"
 fi
 ulimit -n 20000 2>/dev/null || true

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# the launcher's own JVM flags (its JVM_FLAGS line): what is measured is what ./sluice runs
+eval "$(grep -m1 '^JVM_FLAGS=' "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/sluice")"
 # CPU µs per request of two gateway jars measured AT THE SAME TIME (not one after the other): both run side by side on
 # the same simulator, each under its own wrk (-t1 -cCONNS), warmed up together and measured over the same window, so
 # a shared machine's load changes hit both alike. Per thread group, from /proc/PID/task/*/stat.
@@ -24,7 +26,7 @@ providers:
 models:
   gpt-4o-mini: {provider: sim}
 Y
-  $J -XX:+UseSerialGC -Xms16m -XX:NewRatio=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders --sun-misc-unsafe-memory-access=allow -jar $1 serve --config $3/c.yaml > $3/log 2>&1 &
+  $J "${JVM_FLAGS[@]}" -jar $1 serve --config $3/c.yaml > $3/log 2>&1 &
   echo $!
 }
 script() { # port dir

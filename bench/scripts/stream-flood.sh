@@ -37,7 +37,8 @@ PROF=""; [ -n "${JFR:-}" ] && PROF="-XX:StartFlightRecording=filename=$W/rec.jfr
 ulimit -n 20000 2>/dev/null || true
 # the launcher's flags (./sluice, bench/run's Startups.LAUNCHER_FLAGS) unless FLAGS says otherwise; the GC log's
 # timenanos is CLOCK_MONOTONIC, the clock of the probe log, so pauses and probes can be lined up (bench/scripts/probe-gc.py)
-FLAGS=${FLAGS:-"-XX:+UseSerialGC -Xms16m -XX:NewRatio=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -XX:+UseCompactObjectHeaders --sun-misc-unsafe-memory-access=allow"}
+eval "$(grep -m1 '^JVM_FLAGS=' "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/sluice")"
+FLAGS=${FLAGS:-"${JVM_FLAGS[*]}"}
 $J $FLAGS -Xlog:gc,gc+cpu,gc+heap=debug,safepoint:file=$W/gc.log:uptimenanos,timenanos $PROF $EXTRA -jar $JAR serve --config $W/c.yaml > $W/log 2>&1 &
 GP=$!
 # whatever ends this script (the simulator dying mid-run makes `set -e` leave early) stops the gateway and the flood
