@@ -16,7 +16,7 @@ import java.util.function.IntFunction;
  */
 final class Startups {
     /** The JVM flags {@code ./sluice} starts the gateway with (keep in step with the launcher). */
-    static final List<String> LAUNCHER_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:NewRatio=1", "-XX:MaxNewSize=32m",
+    static final List<String> LAUNCHER_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-XX:NewRatio=1",
             "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps", "-XX:+UseCompactObjectHeaders",
             "--sun-misc-unsafe-memory-access=allow");
 

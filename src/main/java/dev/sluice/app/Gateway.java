@@ -64,11 +64,10 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
         try {
             long maxBody = config.server().maxBodyBytes();
             Embedder embedder = new Embedder();
-            // idle = 10 s without a collection or 4 MiB of allocation: a young collection comes every few dozen to
-            // few hundred requests (the launcher's 16 MB heap), so the idle collection fires only once traffic has
-            // dropped to a few requests a second or none (bench/README.md, "Session 7"); under load it bounds the
-            // old generation (session 14)
-            add(new HeapKeeper(java.time.Duration.ofSeconds(10)));
+            // 10 s without a collection: a young collection comes every few dozen to few hundred requests
+            // (the launcher's 16 MB heap), so this fires only once traffic has dropped to a few requests a
+            // second or none, and costs a malloc_trim of a few ms (bench/README.md, "Session 7")
+            add(new IdleHeapTrim(java.time.Duration.ofSeconds(10)));
             this.store = add(StoreModule.open(config.store(), config.redis()));
             this.retention = add(new RetentionModule(config.retention(), store, clock));
             this.auth = add(new AuthModule(config.auth(), adminKey, store, clock, maxBody));
