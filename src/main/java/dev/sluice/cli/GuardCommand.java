@@ -41,6 +41,10 @@ final class GuardCommand implements Runnable {
         @Option(names = "--misses", description = "Also print every missed and falsely flagged example.")
         boolean misses;
 
+        @Option(names = "--opt-in", description = "Also measure prompt_injection's opt-in cascades as a policy runs them: "
+                + "tuned: true and tuned_documents: true (each loads a fine-tuned MiniLM encoder).")
+        boolean optIn;
+
         @Override
         public Integer call() {
             List<String> splits = split.equals("all") ? List.of("dev", "test") : List.of(split);
@@ -56,7 +60,8 @@ final class GuardCommand implements Runnable {
                 System.out.println();
                 System.out.println("Prompt injection (direct, jailbreak, extraction, obfuscated; documents as indirect):");
                 System.out.println(DetectionMetrics.header());
-                for (GuardEvaluation.InjectionResult r : GuardEvaluation.injection(s, classifier)) {
+                List<GuardEvaluation.InjectionResult> results = GuardEvaluation.injection(s, classifier, optIn);
+                for (GuardEvaluation.InjectionResult r : results) {
                     System.out.println(r.metrics().row());
                     if (misses) {
                         r.misses().forEach(m -> System.out.println("      " + m));
@@ -67,6 +72,9 @@ final class GuardCommand implements Runnable {
                         }
                     }
                 }
+                System.out.println("  CPU a text (thread time, models loaded before): " + String.join("; ", results.stream()
+                        .map(r -> String.format(java.util.Locale.ROOT, "%s p50 %.2f / p99 %.2f ms", r.metrics().name()
+                                .replace("prompt_injection (", "").replace(")", ""), r.cpuMsP50(), r.cpuMsP99())).toList()));
                 System.out.println();
                 System.out.println("PII, per entity type (phone regions US, GB, DE, FR):");
                 System.out.println(DetectionMetrics.header());
@@ -79,7 +87,8 @@ final class GuardCommand implements Runnable {
                 }
             }
             System.out.println();
-            System.out.println("Targets: injection recall >= 90% at FPR <= 5%; PII recall >= 95% per type at FPR <= 2%.");
+            System.out.println("Targets on these authored sets (issue 8): injection recall >= 90% at FPR <= 5%; PII recall >= 95%"
+                    + " per type at FPR <= 2%. On independent public data (issue 21): injection recall >= 95% at FPR <= 2%.");
             System.out.println("Provenance: these are the authored sets in the jar (dev/sluice/guard/eval/SOURCES.md, CC0).");
             java.nio.file.Path data = dev.sluice.guard.eval.PublicSets.locate(publicData);
             if (data == null || !Files.isRegularFile(data.resolve("MANIFEST.json"))) {

@@ -21,6 +21,14 @@ public final class ScannerResources implements AutoCloseable {
         this.judge = judge;
     }
 
+    /**
+     * Resources for building scanners outside a gateway (the {@code sluice guard} tools), so they measure the
+     * scanners exactly as a policy builds them; no LLM judge.
+     */
+    public static ScannerResources standalone(Supplier<Embedder> embedder) {
+        return new ScannerResources(embedder, null);
+    }
+
     /** The in-process sentence embedder, created on first use. */
     public Supplier<Embedder> embedder() {
         return embedder;

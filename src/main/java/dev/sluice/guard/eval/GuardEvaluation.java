@@ -4,8 +4,10 @@ import dev.sluice.guard.Direction;
 import dev.sluice.guard.Finding;
 import dev.sluice.guard.ScanContext;
 import dev.sluice.guard.Scanner;
+import dev.sluice.guard.ScannerResources;
 import dev.sluice.guard.injection.InjectionClassifier;
 import dev.sluice.guard.injection.InjectionScanner;
+import dev.sluice.guard.injection.InjectionScannerType;
 import dev.sluice.guard.pii.PiiScanner;
 import dev.sluice.guard.pii.PiiScannerType;
 import java.util.ArrayList;
@@ -26,22 +28,61 @@ public final class GuardEvaluation {
     public static final double THRESHOLD = 0.5;
     static final List<String> PHONE_REGIONS = List.of("US", "GB", "DE", "FR");
 
-    /** Results of one injection component on one split, with recall per kind and false positives per kind. */
-    public record InjectionResult(String split, DetectionMetrics metrics, Map<String, int[]> byKind, List<String> misses) {}
+    /**
+     * Results of one injection component on one split, with recall per kind and false positives per kind, and the
+     * thread CPU time a text cost it (after one warm-up scan, so a model's loading is not counted).
+     */
+    public record InjectionResult(String split, DetectionMetrics metrics, Map<String, int[]> byKind, List<String> misses,
+                                  double cpuMsP50, double cpuMsP99) {}
 
     private GuardEvaluation() {}
 
+    /** The rules alone, the default policy and the classifier's rows (when given); no opt-in cascade. */
     public static List<InjectionResult> injection(String split, InjectionClassifier classifier) {
+        return injection(split, classifier, false);
+    }
+
+    /**
+     * Every row is a scanner built by {@code prompt_injection}'s own factory from a policy's options, so "default" is
+     * what a policy without options runs (user turns through the n-gram model, documents and tool results through the
+     * document model) and each opt-in row is exactly that option switched on.
+     *
+     * @param optIn also the opt-in cascades, {@code tuned: true} and {@code tuned_documents: true} (each loads a
+     *              fine-tuned MiniLM encoder: ~20 MB and a few seconds)
+     */
+    public static List<InjectionResult> injection(String split, InjectionClassifier classifier, boolean optIn) {
         List<Datasets.InjectionExample> examples = Datasets.injection(split);
         List<InjectionResult> out = new ArrayList<>();
-        out.add(injection(split, "prompt_injection (rules only)", new InjectionScanner(true, null, null), examples));
-        dev.sluice.guard.ngram.LinearTextModel model = dev.sluice.guard.injection.InjectionModel.load();
-        out.add(injection(split, "prompt_injection (rules + model, default)", new InjectionScanner(true, () -> model, null), examples));
+        try (ScannerResources resources = ScannerResources.standalone(dev.sluice.embed.Embedder::new)) {
+            out.add(injection(split, "prompt_injection (rules only)", policy(resources, "{model: false}"), examples));
+            out.add(injection(split, "prompt_injection (rules + model, default)", policy(resources, "{}"), examples));
+            if (optIn) {
+                out.add(injection(split, "prompt_injection (tuned: true)", policy(resources, "{tuned: true}"), examples));
+                out.add(injection(split, "prompt_injection (tuned_documents: true)", policy(resources, "{tuned_documents: true}"),
+                        examples));
+            }
+        }
         if (classifier != null) {
             out.add(injection(split, "prompt_injection (classifier only)", new InjectionScanner(false, null, () -> classifier), examples));
             out.add(injection(split, "prompt_injection (rules + classifier)", new InjectionScanner(true, null, () -> classifier), examples));
         }
         return out;
+    }
+
+    /** {@code prompt_injection} as a policy with these options (YAML) builds it. */
+    private static Scanner policy(ScannerResources resources, String options) {
+        InjectionScannerType.Options o = InjectionScannerType.TYPE.options()
+                .read(dev.sluice.config.YamlNode.parse(options, "sluice guard eval"));
+        return InjectionScannerType.TYPE.factory().create(o, resources);
+    }
+
+    private static double score(Scanner scanner, Datasets.InjectionExample e) {
+        String role = e.channel().equals("document") ? "context" : "user";
+        double score = 0;
+        for (Finding f : scanner.scan(e.text(), ScanContext.of(Direction.INPUT, role))) {
+            score = Math.max(score, f.score());
+        }
+        return score;
     }
 
     private static InjectionResult injection(String split, String name, Scanner scanner, List<Datasets.InjectionExample> examples) {
@@ -51,12 +92,18 @@ public final class GuardEvaluation {
         int tn = 0;
         Map<String, int[]> byKind = new TreeMap<>();
         List<String> misses = new ArrayList<>();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (!examples.isEmpty()) {
+            // the models load on the first scan that needs them: once per text kind, not counted
+            examples.stream().filter(e -> e.channel().equals("document")).findFirst().ifPresent(e -> score(scanner, e));
+            score(scanner, examples.getFirst());
+        }
+        long[] cpu = new long[examples.size()];
+        int i = 0;
         for (Datasets.InjectionExample e : examples) {
-            String role = e.channel().equals("document") ? "context" : "user";
-            double score = 0;
-            for (Finding f : scanner.scan(e.text(), ScanContext.of(Direction.INPUT, role))) {
-                score = Math.max(score, f.score());
-            }
+            long start = threads.getCurrentThreadCpuTime();
+            double score = score(scanner, e);
+            cpu[i++] = threads.getCurrentThreadCpuTime() - start;
             boolean hit = score >= THRESHOLD;
             if (hit != e.injection()) {
                 misses.add((e.injection() ? "missed  " : "false + ") + String.format(java.util.Locale.ROOT, "%.2f ", score)
@@ -79,7 +126,18 @@ public final class GuardEvaluation {
                 tn++;
             }
         }
-        return new InjectionResult(split, new DetectionMetrics(name, tp, fp, fn, fp + tn, fp), byKind, misses);
+        java.util.Arrays.sort(cpu);
+        return new InjectionResult(split, new DetectionMetrics(name, tp, fp, fn, fp + tn, fp), byKind, misses,
+                percentileMs(cpu, 0.50), percentileMs(cpu, 0.99));
+    }
+
+    /** The nearest-rank percentile of sorted nanoseconds, in milliseconds. */
+    private static double percentileMs(long[] sortedNanos, double q) {
+        if (sortedNanos.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(q * sortedNanos.length);
+        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, rank - 1))] / 1e6;
     }
 
     /** Per entity type metrics of the default PII scanner on a split. */
