@@ -17,10 +17,49 @@ final class Signals {
      */
     static boolean onHangup(Runnable action) {
         try {
+            if (hangupIgnored()) {
+                // the JVM silently installs no handler for a shutdown signal the process inherited as ignored
+                // (nohup, some supervisors): SIGHUP would then do nothing at all instead of reloading
+                restoreDefaultHangup();
+            }
             Signal.handle(new Signal("HUP"), s -> Thread.ofVirtual().name("sluice-sighup").start(action));
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             return false;
+        }
+    }
+
+    private static final int SIGHUP = 1;
+
+    /**
+     * Whether this process inherited SIGHUP as ignored, from Linux's {@code /proc/self/status} ({@code SigIgn}, a hex
+     * mask whose bit 0 is signal 1); false where that file is not there.
+     */
+    static boolean hangupIgnored() {
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/status"))) {
+            return lines.filter(l -> l.startsWith("SigIgn:")).findFirst()
+                    .map(l -> (Long.parseUnsignedLong(l.substring("SigIgn:".length()).strip(), 16) & (1L << (SIGHUP - 1))) != 0)
+                    .orElse(false);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code signal(SIGHUP, SIG_DFL)}, through the C library (FFM), so that {@link Signal#handle} can install the
+     * reload handler; only called when SIGHUP was ignored, so a process without {@code nohup} makes no native call.
+     */
+    private static void restoreDefaultHangup() {
+        try {
+            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+            java.lang.invoke.MethodHandle signal = linker.downcallHandle(linker.defaultLookup().find("signal").orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
+                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
+            java.lang.foreign.MemorySegment previous = (java.lang.foreign.MemorySegment) signal.invokeExact(SIGHUP,
+                    java.lang.foreign.MemorySegment.NULL);
+        } catch (Throwable e) { // invokeExact's checked Throwable; no signal() or no native access: SIGHUP stays ignored
+            System.err.println("warning: SIGHUP is ignored by this process (nohup?) and could not be restored ("
+                    + e + "): reload the config with POST /admin/config/reload");
         }
     }
 

@@ -33,8 +33,18 @@ class ProcessTest {
     private static final Pattern SERVING = Pattern.compile("at (http://[^ ]+/v1)");
 
     static Process launch(Path dir, String... args) throws IOException {
+        return launch(dir, List.of(), args);
+    }
+
+    /** As {@link #launch(Path, String...)}, under {@code nohup}: the process inherits SIGHUP as ignored. */
+    static Process launchUnderNohup(Path dir, String... args) throws IOException {
+        return launch(dir, List.of("nohup"), args);
+    }
+
+    private static Process launch(Path dir, List<String> prefix, String... args) throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", cp, "-XX:+UseSerialGC", "dev.sluice.cli.Main"));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();

@@ -61,7 +61,8 @@ class ReloadProcessTest {
                 Files.writeString(config, yaml.replace("models:\n", "models:\n  reloaded-model:\n    provider: sim\n"));
                 hangUp(p);
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                        assertThat(http.get("/admin/config", OWNER).json().path("generation").asLong()).isEqualTo(2));
+                        assertThat(http.get("/admin/config", OWNER).json().path("generation").asLong()).as("output: %s", output)
+                                .isEqualTo(2));
                 JsonNode last = http.get("/admin/config", OWNER).json().path("last_reload");
                 assertThat(last.path("trigger").asText()).isEqualTo("sighup");
                 assertThat(last.path("changed").toString()).contains("models.reloaded-model");
@@ -88,6 +89,45 @@ class ReloadProcessTest {
                 p.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    @DisplayName("under nohup (SIGHUP inherited as ignored, which the JVM silently keeps) kill -HUP still reloads")
+    void sighupUnderNohup() throws Exception {
+        try (Simulator sim = Simulator.start(SimOptions.defaults())) {
+            Path config = dir.resolve("sluice.yaml");
+            String yaml = TestGateway.standardConfig(sim.baseUrl(), dir, "");
+            Files.writeString(config, yaml);
+            Process p = ProcessTest.launchUnderNohup(dir, "serve", "--config", config.toString(), "--port", "0");
+            List<String> output = new CopyOnWriteArrayList<>();
+            try {
+                String base = awaitServing(p, output);
+                Http http = new Http(base);
+                Files.writeString(config, yaml.replace("models:\n", "models:\n  reloaded-model:\n    provider: sim\n"));
+                hangUp(p);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(http.get("/admin/config", OWNER).json().path("generation").asLong()).as("output: %s", output)
+                                .isEqualTo(2));
+                assertThat(output).noneMatch(l -> l.contains("SIGHUP is not available") || l.contains("warning: SIGHUP"));
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** Reads the process's output until it says where it serves; the rest is collected in the background. */
+    private static String awaitServing(Process p, List<String> output) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            output.add(line);
+            Matcher m = SERVING.matcher(line);
+            if (m.find()) {
+                Thread.ofVirtual().start(() -> out.lines().forEach(output::add));
+                return m.group(1).replace("/v1", "");
+            }
+        }
+        throw new AssertionError("serve ended without printing its URL; output: " + output);
     }
 
     @Test
