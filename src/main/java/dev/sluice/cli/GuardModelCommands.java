@@ -242,12 +242,12 @@ final class GuardModelCommands {
         Path tunedCascade;
 
         @Option(names = "--tuned-documents", description = "Injection: add a column reading documents and tool results through"
-                + " a documents' cascade (the document model and a reader fine-tuned on documents by tools/guard-tune"
-                + " TrainDocuments; run s11-1); user turns as the default.")
+                + " a documents' cascade, by default the shipped one (tuned_documents: true: s12-1's document model and the"
+                + " reader fine-tuned on documents); user turns as the default.")
         boolean tunedDocuments;
 
-        @Option(names = "--tuned-documents-weights", description = "With --tuned-documents: the weights file (tools/guard-tune"
-                + " TrainDocuments; none ships).")
+        @Option(names = "--tuned-documents-weights", description = "With --tuned-documents: this reader's weights file"
+                + " (tools/guard-tune TrainDocuments) instead of the shipped one; with --tuned-documents-cascade.")
         Path tunedDocumentsWeights;
 
         @Option(names = "--tuned-documents-cascade", description = "With --tuned-documents: its settings (train-model --task"
@@ -302,22 +302,32 @@ final class GuardModelCommands {
                     return 2;
                 }
                 dev.sluice.guard.injection.InjectionCascade docCascade = null;
+                LinearTextModel tunedDocModel = docModel;
                 if (tunedDocuments) {
-                    if (tunedDocumentsWeights == null || tunedDocumentsCascade == null) {
-                        System.err.println("error: --tuned-documents needs --tuned-documents-weights and --tuned-documents-cascade"
-                                + " (no documents' reader ships: run s11-1)");
+                    if ((tunedDocumentsWeights == null) != (tunedDocumentsCascade == null)) {
+                        System.err.println("error: give --tuned-documents-weights and --tuned-documents-cascade together, or"
+                                + " neither for the shipped documents' cascade");
                         return 2;
                     }
                     try {
-                        dev.sluice.guard.injection.TunedInjectionEncoder docEncoder = dev.sluice.guard.injection.TunedInjectionEncoder.read(
-                                tunedDocumentsWeights, dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS);
+                        boolean shipped = tunedDocumentsWeights == null;
+                        dev.sluice.guard.injection.TunedInjectionEncoder docEncoder = shipped
+                                ? dev.sluice.guard.injection.TunedInjectionEncoder.loadDocuments()
+                                : dev.sluice.guard.injection.TunedInjectionEncoder.read(
+                                        tunedDocumentsWeights, dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS);
+                        com.fasterxml.jackson.databind.JsonNode settings = shipped
+                                ? dev.sluice.guard.injection.InjectionCascade.shippedTunedDocumentsSettings()
+                                : Json.MAPPER.readTree(tunedDocumentsCascade.toFile());
+                        if (shipped && documentModelFile == null) {
+                            // the shipped cascade reads over its own document model (s12-1's), not the default's
+                            tunedDocModel = InjectionModel.loadTunedDocuments();
+                        }
                         // the test (or val) documents read by the encoder up front, a few at a time
                         java.util.Map<String, Double> read = new java.util.concurrent.ConcurrentHashMap<>();
                         dev.sluice.guard.eval.DocumentTunedTraining.readAll(rows.stream().filter(r -> r.channel().equals("document"))
                                 .map(PublicSets.Row::text).toList(), docEncoder, read);
                         dev.sluice.guard.injection.InjectionCascade.Reader memo = t -> read.computeIfAbsent(t, docEncoder::rawScore);
-                        docCascade = dev.sluice.guard.injection.InjectionCascade.documentsWithReader(
-                                Json.MAPPER.readTree(tunedDocumentsCascade.toFile()), docModel, memo);
+                        docCascade = dev.sluice.guard.injection.InjectionCascade.documentsWithReader(settings, tunedDocModel, memo);
                     } catch (java.io.IOException e) {
                         System.err.println("error: cannot read the documents' cascade files: " + e.getMessage());
                         return 2;
@@ -325,7 +335,8 @@ final class GuardModelCommands {
                 }
                 final dev.sluice.guard.injection.InjectionCascade docs = docCascade;
                 InjectionScanner docsToo = new InjectionScanner(true, () -> model, () -> docModel, null);
-                InjectionScanner withDocs = new InjectionScanner(true, () -> model, () -> docModel, null, () -> docs, null);
+                final LinearTextModel docsModel = tunedDocModel;
+                InjectionScanner withDocs = new InjectionScanner(true, () -> model, () -> docsModel, null, () -> docs, null);
                 java.util.Map<PublicSets.Row, Double> docScores = new java.util.IdentityHashMap<>();
                 java.util.function.ToDoubleFunction<PublicSets.Row> tunedDocs = r -> !r.channel().equals("document")
                         ? scoresOf(docsToo, r) : docScores.computeIfAbsent(r, k -> ModelTraining.maxScore(withDocs, k));

@@ -82,6 +82,11 @@ public final class InjectionCascade {
         return documentsWithReader(shipped(TUNED_DOCUMENTS_RESOURCE, "the documents' cascade settings"), documentModel, encoder);
     }
 
+    /** The shipped documents' cascade settings ({@code tuned_documents: true}), for tools that build it with their own reader. */
+    public static com.fasterxml.jackson.databind.JsonNode shippedTunedDocumentsSettings() {
+        return shipped(TUNED_DOCUMENTS_RESOURCE, "the documents' cascade settings");
+    }
+
     /** A settings file shipped in the jar, parsed; {@code what} names it when it is missing. */
     private static com.fasterxml.jackson.databind.JsonNode shipped(String resource, String what) {
         try (InputStream in = InjectionCascade.class.getResourceAsStream(resource)) {
