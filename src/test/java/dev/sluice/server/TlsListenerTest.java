@@ -147,9 +147,9 @@ class TlsListenerTest {
         assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.gateway().port()
                 + "/health/live")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(IOException.class);
-        HttpClient untrusting = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient untrusting = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
         assertThatThrownBy(() -> untrusting.send(HttpRequest.newBuilder(URI.create(https() + "/health/live"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
         // and the listener still serves trusting clients afterwards
         assertThat(get(first, "/health/live").statusCode()).isEqualTo(200);

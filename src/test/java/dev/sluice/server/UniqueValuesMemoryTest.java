@@ -39,6 +39,9 @@ class UniqueValuesMemoryTest {
 
     @Test
     @DisplayName("1,000 requests with unique 1 MB user/model values, then 1,000 at the caps: heap after GC within 16 MB of before")
+    // 1 GB of request bodies through the gateway: ~20 s on a quiet machine, past the suite's 120 s default at load 28
+    // (session 14); a hang would still end the build
+    @org.junit.jupiter.api.Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
     void heapReturnsToBaseline() throws Exception {
         try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
                 limits:
