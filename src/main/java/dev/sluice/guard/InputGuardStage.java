@@ -72,7 +72,8 @@ public final class InputGuardStage implements Stage {
         ParallelScan alongside = null;
         if (!policy.alongside().isEmpty() && !pass.outOfBudget) {
             if (parallelScans.tryAcquire()) {
-                alongside = ParallelScan.start(policy.alongside(), messages, view, base, deadline, ex, parallelScans);
+                alongside = ParallelScan.start(policy.alongside(), messages, view, base, budget, deadline, ex,
+                        parallelScans);
             } else {
                 // as many scans as allowed already run alongside calls: this one runs before its call
                 refused = scan(ex, policy, policy.alongside(), view, base, recorder, vault, deadline, pass);
@@ -235,8 +236,7 @@ public final class InputGuardStage implements Stage {
             return reply;
         }
         ParallelScan.Outcome outcome = scan.await();
-        if (outcome.kind() == ParallelScan.Kind.PASSED
-                || outcome.kind() == ParallelScan.Kind.EXCEEDED && !budget.block()) {
+        if (scan.passes(outcome)) {
             record(ex, outcome, false);
             if (!ex.guardEvents().isEmpty()) {
                 ex.responseHeader("x-sluice-guardrail", summary(ex));

@@ -67,19 +67,22 @@ final class ParallelScan {
     private final Thread requester = Thread.currentThread();
     /** Whether a verdict other than a pass stops the request: some rule blocks. */
     private final boolean holds;
+    /** {@code on_budget_exceeded: block}: a scan out of budget does not pass. */
+    private final boolean budgetBlocks;
     private final CompletableFuture<Outcome> result = new CompletableFuture<>();
     /** What fired so far, for an outcome decided before the scan ended (out of budget). */
     private final List<Found> found = new ArrayList<>();
     private volatile boolean stopped;
     private volatile Outcome decided;
-    private Thread worker;
+    private volatile Thread worker;
     // guarded by this: whether the request's thread is inside the rest of the pipeline, and whether it was cut
     private boolean inCall;
     private boolean cut;
 
     private ParallelScan(List<Rule> rules, List<ChatMessage> messages, RequestView view, ScanContext base,
-                         ScanBudget.Deadline deadline, Exchange exchange) {
+                         ScanBudget.Deadline deadline, boolean budgetBlocks, Exchange exchange) {
         this.rules = rules;
+        this.budgetBlocks = budgetBlocks;
         this.messages = messages;
         this.view = view;
         this.base = base;
@@ -98,8 +101,8 @@ final class ParallelScan {
      * releases {@code permit} when it ends.
      */
     static ParallelScan start(List<Rule> rules, List<ChatMessage> messages, RequestView view, ScanContext base,
-                              ScanBudget.Deadline deadline, Exchange exchange, Semaphore permit) {
-        ParallelScan scan = new ParallelScan(rules, messages, view, base, deadline, exchange);
+                              ScanBudget budget, ScanBudget.Deadline deadline, Exchange exchange, Semaphore permit) {
+        ParallelScan scan = new ParallelScan(rules, messages, view, base, deadline, budget.block(), exchange);
         Span parent = Tracer.current();
         try {
             scan.worker = Thread.ofVirtual().name("sluice-input-scan-" + exchange.requestId()).start(() -> {
@@ -128,7 +131,8 @@ final class ParallelScan {
         try (Tracer.Scope scope = span.makeCurrent()) {
             Outcome o = scan();
             span.set("sluice.guardrail.outcome", o.kind().name().toLowerCase(java.util.Locale.ROOT));
-            if (o.kind() != Kind.PASSED && holds) {
+            // stopped by this request itself (its verdict is no longer wanted): nothing to cut
+            if (holds && !passes(o) && !(o.kind() == Kind.STOPPED && stopped)) {
                 cutCall();
             }
             return o;
@@ -242,7 +246,12 @@ final class ParallelScan {
 
     /** Whether the request passes; waits for the verdict (for {@link Exchange#inputPassed()}). */
     boolean passes() {
-        return await().kind() == Kind.PASSED;
+        return passes(await());
+    }
+
+    /** Whether an outcome lets the request through: it passed, or ran out of a budget that only flags. */
+    boolean passes(Outcome o) {
+        return o.kind() == Kind.PASSED || o.kind() == Kind.EXCEEDED && !budgetBlocks;
     }
 
     /**
@@ -264,7 +273,7 @@ final class ParallelScan {
                     if (deadline.passed()) {
                         stop();
                         o = new Outcome(Kind.EXCEEDED, snapshot(), null, null);
-                        if (holds) {
+                        if (holds && budgetBlocks) {
                             exchange.abandon();
                         }
                         break;
