@@ -157,15 +157,17 @@ class ParallelInputScanTest {
     }
 
     @Test
-    @DisplayName("a stream is blocked before its first byte: the upstream was called alongside, its stream cut off, and the client gets the same 400 as with the scan before the call")
+    @DisplayName("a stream is blocked before its first byte: the upstream was called alongside, its stream cut off, nothing reached the client")
     void streamBlockedBeforeFirstByte() throws Exception {
         OpenAIClient client = gw.openAi(key);
         String traceId = hex(16);
-        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("guarded").addUserMessage(ATTACK)
+        // the judge blocks after 1.5 s, long after the call went out; the upstream's first token is 8 s away (the
+        // provider's timeout is 10 s): a stream waited for, not cut, would have come back as an answer first
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("judged")
+                .addUserMessage("How much ibuprofen can I take?")
                 .putAdditionalHeader("x-request-id", "par-stream-block")
                 .putAdditionalHeader("traceparent", "00-" + traceId + "-" + hex(8) + "-01")
-                // the upstream's first token is 4 s away (the provider's timeout is 10 s): the scan blocks long before
-                .putAdditionalHeader("x-sim-ttft-ms", "4000").build();
+                .putAdditionalHeader("x-sim-ttft-ms", "8000").build();
         List<String> received = new java.util.ArrayList<>();
         assertThatThrownBy(() -> {
             try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
@@ -174,24 +176,19 @@ class ParallelInputScanTest {
         }).isInstanceOfSatisfying(BadRequestException.class, e -> {
             assertThat(e.statusCode()).isEqualTo(400);
             assertThat(e.code()).hasValue("guardrail_blocked");
-            assertThat(e.getMessage()).contains("'prompt_injection'");
+            assertThat(e.getMessage()).contains("'judge'");
         });
         assertThat(received).as("nothing reached the client before the verdict").isEmpty();
         assertThat(upstreamCalls("par-stream-block")).as("the upstream call ran alongside the scan").isEqualTo(1);
 
-        ChatCompletionCreateParams before = params.toBuilder().model("sequential")
-                .replaceAdditionalHeaders("x-request-id", "par-stream-before").build();
-        assertThatThrownBy(() -> client.chat().completions().createStreaming(before).stream().count())
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.code()).hasValue("guardrail_blocked"));
-        assertThat(upstreamCalls("par-stream-before")).as("scanned before the call: no upstream call").isZero();
-
         JsonNode blocked = row("par-stream-block");
         assertThat(blocked.path("status").asInt()).isEqualTo(400);
-        assertThat(blocked.path("guardrails").asText()).startsWith("input:prompt_injection:block");
+        assertThat(blocked.path("guardrails").asText()).isEqualTo("input:judge:block(violation)");
         assertThat(blocked.path("tokens_in").asInt()).as("the upstream read the prompt: its tokens are charged")
                 .isPositive();
         assertThat(blocked.path("tokens_out").asInt()).isZero();
-        assertThat(blocked.path("attempt_log").path(0).path("error").asText()).isEqualTo("cancelled");
+        assertThat(blocked.path("attempt_log").path(0).path("error").asText())
+                .as("the upstream call was cut short, not waited for").isEqualTo("cancelled");
 
         List<SpanRow> spans = spans(traceId);
         SpanRow scan = spans.stream().filter(s -> s.name().equals("sluice.input guardrails (alongside the call)"))
@@ -199,9 +196,27 @@ class ParallelInputScanTest {
         assertThat(scan.attributes().path("sluice.guardrail.outcome").asText()).isEqualTo("blocked");
         SpanRow stage = spans.stream().filter(s -> s.spanId().equals(scan.parent())).findFirst().orElseThrow();
         assertThat(stage.name()).isEqualTo("sluice.input guardrails");
-        SpanRow attempt = spans.stream().filter(s -> s.kind().equals("client")).findFirst().orElseThrow();
-        assertThat(attempt.attributes().path("error.type").asText())
-                .as("the upstream call was cut short, not waited for").isEqualTo("cancelled");
+        assertThat(spans).filteredOn(s -> s.kind().equals("client") && s.name().endsWith("gpt-4o-mini"))
+                .singleElement().satisfies(a -> assertThat(a.attributes().path("error.type").asText()).isEqualTo("cancelled"));
+    }
+
+    @Test
+    @DisplayName("a streamed attack gets the same 400 alongside the call as scanned before it, which never calls the upstream")
+    void sameRefusalAsBefore() {
+        OpenAIClient client = gw.openAi(key);
+        for (String model : List.of("guarded", "sequential")) {
+            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(model).addUserMessage(ATTACK)
+                    .putAdditionalHeader("x-request-id", "par-attack-" + model)
+                    .putAdditionalHeader("x-sim-ttft-ms", "8000").build();
+            assertThatThrownBy(() -> client.chat().completions().createStreaming(params).stream().count())
+                    .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.code()).hasValue("guardrail_blocked");
+                        assertThat(e.getMessage()).contains("'prompt_injection'");
+                    });
+            assertThat(row("par-attack-" + model).path("guardrails").asText()).startsWith("input:prompt_injection:block");
+        }
+        assertThat(upstreamCalls("par-attack-sequential")).as("scanned before the call: no upstream call").isZero();
     }
 
     @Test
