@@ -94,6 +94,9 @@ public final class CacheStage implements Stage {
         Duration ttl = control.ttl() != null ? control.ttl() : rule.ttl();
         final float[] known = vector;
         Storer storer = response -> {
+            if (!ex.inputPassed()) {
+                return; // an input guardrail running alongside the call blocked the request: its answer is nobody's
+            }
             float[] v = known;
             if (v == null && semantic) {
                 v = cache.embed(fp.question());

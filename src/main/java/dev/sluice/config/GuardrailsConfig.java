@@ -17,17 +17,31 @@ import java.util.Map;
  * @param scanBudget     the time the input guardrails may spend on one request
  * @param onBudgetExceeded {@code block} (refuse the request) or {@code flag} (record it, skip the
  *                       scans left and let the request through) when the budget runs out
+ * @param inputScan      {@code before} (the input is scanned before the upstream call) or {@code parallel}
+ *                       (the rules that block or flag run alongside it); a policy may set its own
+ * @param parallelScans  at most this many input scans run alongside upstream calls at once; a request past
+ *                       them is scanned before its call
  */
 public record GuardrailsConfig(boolean enabled, String redaction, int streamHoldback, String defaultPolicy,
                                Map<String, PolicyConfig> policies, Map<String, String> keys,
                                Map<String, String> teams, Map<String, String> models, Duration scanBudget,
-                               String onBudgetExceeded) {
+                               String onBudgetExceeded, String inputScan, int parallelScans) {
 
     public static final String NONE = "none";
     public static final Duration DEFAULT_SCAN_BUDGET = Duration.ofSeconds(2);
+    public static final String BEFORE = "before";
+    public static final String PARALLEL = "parallel";
+
+    /**
+     * Input scans alongside upstream calls at once, by default: two per core. Each is CPU work of at most the scan
+     * budget; past the limit a request is scanned before its call, as with {@code input_scan: before}.
+     */
+    public static int defaultParallelScans() {
+        return 2 * Runtime.getRuntime().availableProcessors();
+    }
 
     public static final GuardrailsConfig DISABLED = new GuardrailsConfig(false, "placeholder", 64, null, Map.of(),
-            Map.of(), Map.of(), Map.of(), DEFAULT_SCAN_BUDGET, "block");
+            Map.of(), Map.of(), Map.of(), DEFAULT_SCAN_BUDGET, "block", BEFORE, 1);
 
     public GuardrailsConfig {
         policies = Map.copyOf(policies);
@@ -36,8 +50,12 @@ public record GuardrailsConfig(boolean enabled, String redaction, int streamHold
         models = Map.copyOf(models);
     }
 
-    /** A named policy: the rules for the request and for the answer, each in config order. */
-    public record PolicyConfig(String name, List<RuleConfig> input, List<RuleConfig> output) {
+    /**
+     * A named policy: the rules for the request and for the answer, each in config order.
+     *
+     * @param inputScan {@code before} or {@code parallel}; null: the guardrails' {@code input_scan}
+     */
+    public record PolicyConfig(String name, List<RuleConfig> input, List<RuleConfig> output, String inputScan) {
         public PolicyConfig {
             input = List.copyOf(input);
             output = List.copyOf(output);

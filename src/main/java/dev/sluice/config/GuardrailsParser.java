@@ -24,7 +24,7 @@ final class GuardrailsParser {
             return GuardrailsConfig.DISABLED;
         }
         node.allowOnly(Set.of("enabled", "redaction", "stream_holdback", "default_policy", "policies", "keys", "teams",
-                "models", "scan_budget", "on_budget_exceeded"));
+                "models", "scan_budget", "on_budget_exceeded", "input_scan", "parallel_scans"));
         String redaction = node.string("redaction", "placeholder").strip().toLowerCase(Locale.ROOT);
         if (!redaction.equals("placeholder") && !redaction.equals("mask")) {
             throw node.get("redaction").error("unknown redaction '" + redaction + "'",
@@ -39,6 +39,8 @@ final class GuardrailsParser {
             throw node.get("on_budget_exceeded").error("unknown action '" + onBudget + "'",
                     "use block (refuse the request) or flag (let it through, recorded)");
         }
+        String inputScan = inputScan(node, GuardrailsConfig.BEFORE);
+        int parallelScans = node.integer("parallel_scans", GuardrailsConfig.defaultParallelScans(), 1, 100_000);
         Map<String, PolicyConfig> policies = new LinkedHashMap<>();
         YamlNode policiesNode = node.get("policies");
         if (policiesNode != null) {
@@ -56,14 +58,21 @@ final class GuardrailsParser {
         return new GuardrailsConfig(node.bool("enabled", true), redaction,
                 node.integer("stream_holdback", 64, 16, 65_536), defaultPolicy, policies,
                 bindings(node.get("keys"), policies), bindings(node.get("teams"), policies),
-                bindings(node.get("models"), policies), budget, onBudget);
+                bindings(node.get("models"), policies), budget, onBudget, inputScan, parallelScans);
+    }
+
+    /** {@code input_scan}: when the input rules that block or flag run, before the upstream call or alongside it. */
+    private static String inputScan(YamlNode node, String fallback) {
+        return node.choice("input_scan", fallback, List.of(GuardrailsConfig.BEFORE, GuardrailsConfig.PARALLEL),
+                "input scan");
     }
 
     private static PolicyConfig policy(String name, YamlNode node, Set<String> modelNames,
                                        Map<String, ScannerSchema> scanners) {
-        node.allowOnly(Set.of("input", "output"));
+        node.allowOnly(Set.of("input", "output", "input_scan"));
         return new PolicyConfig(name, rules(node.get("input"), "input", modelNames, scanners),
-                rules(node.get("output"), "output", modelNames, scanners));
+                rules(node.get("output"), "output", modelNames, scanners),
+                node.get("input_scan") == null ? null : inputScan(node, null));
     }
 
     private static List<RuleConfig> rules(YamlNode node, String side, Set<String> modelNames,

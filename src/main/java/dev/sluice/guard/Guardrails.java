@@ -26,16 +26,20 @@ public final class Guardrails implements AutoCloseable {
     private final int holdback;
     private final ScannerResources resources;
     private final ScanBudget budget;
+    /** Input scans running alongside upstream calls (issue 21): bounded, so requests cannot pile up CPU work. */
+    private final java.util.concurrent.Semaphore parallelScans;
     private final Thread warmUp;
 
     private Guardrails(GuardrailsConfig config, Supplier<Embedder> embedder, JudgeClient judge) {
         this.holdback = config.streamHoldback();
         this.budget = new ScanBudget(config.scanBudget(), !"flag".equals(config.onBudgetExceeded()));
         this.resources = new ScannerResources(embedder, judge);
+        this.parallelScans = new java.util.concurrent.Semaphore(config.parallelScans());
         Map<String, Policy> byName = new LinkedHashMap<>();
         for (PolicyConfig p : config.policies().values()) {
-            byName.put(p.name(), new Policy(p.name(), rules(p.input(), resources), rules(p.output(), resources),
-                    config.redaction().equals("placeholder")));
+            String inputScan = p.inputScan() != null ? p.inputScan() : config.inputScan();
+            byName.put(p.name(), Policy.of(p.name(), rules(p.input(), resources), rules(p.output(), resources),
+                    config.redaction().equals("placeholder"), GuardrailsConfig.PARALLEL.equals(inputScan)));
         }
         this.policies = new Policies(byName, config.keys(), config.teams(), config.models(),
                 GuardrailsConfig.NONE.equals(config.defaultPolicy()) ? null : config.defaultPolicy());
@@ -96,7 +100,7 @@ public final class Guardrails implements AutoCloseable {
     }
 
     public InputGuardStage inputStage() {
-        return new InputGuardStage(policies, metrics, budget, this::awaitWarm);
+        return new InputGuardStage(policies, metrics, budget, this::awaitWarm, parallelScans);
     }
 
     public OutputGuardStage outputStage() {

@@ -35,8 +35,13 @@ public record ScanBudget(Duration budget, boolean block) {
      */
     public record Deadline(long nanos, long loadingAtStart, java.util.function.BooleanSupplier clientGone) {
         public boolean passed() {
+            return remainingNanos() < 0;
+        }
+
+        /** Nanoseconds until the deadline (negative once it passed). */
+        public long remainingNanos() {
             long loading = ScannerResources.loadingNanos() - loadingAtStart;
-            return System.nanoTime() - loading - nanos > 0;
+            return nanos - (System.nanoTime() - loading);
         }
     }
 

@@ -16,6 +16,10 @@ import java.util.Map;
  */
 public final class Exchange {
     private volatile java.util.function.BooleanSupplier clientGone = () -> false;
+    /** Set from another thread (an input scan running alongside the upstream call): see {@link #abandon()}. */
+    private volatile boolean abandoned;
+    /** Null unless an input scan runs alongside the upstream call: see {@link #inputPassed()}. */
+    private volatile java.util.function.BooleanSupplier inputVerdict;
     public enum Operation { CHAT, EMBEDDINGS }
 
     /** The USD cost of an upstream model's usage (0 for unknown models or no usage). */
@@ -403,6 +407,39 @@ public final class Exchange {
     /** How the server tells this exchange whether its client is still connected. */
     public void clientGone(java.util.function.BooleanSupplier supplier) {
         this.clientGone = supplier;
+    }
+
+    /**
+     * Marks the answer as not wanted: an input guardrail running alongside the upstream call blocked the request.
+     * Safe from any thread. The router then makes no further attempt or fallback and does not count an attempt it
+     * cuts short against the deployment.
+     */
+    public void abandon() {
+        this.abandoned = true;
+    }
+
+    /** Whether the answer will be thrown away (see {@link #abandon()}). */
+    public boolean abandoned() {
+        return abandoned;
+    }
+
+    /**
+     * How {@link #inputPassed()} learns the verdict of an input scan running alongside the upstream call (it may
+     * wait for the scan): set by the input guardrails before the rest of the pipeline runs.
+     */
+    public void inputVerdict(java.util.function.BooleanSupplier verdict) {
+        this.inputVerdict = verdict;
+    }
+
+    /**
+     * Whether the input guardrails let this request through. True at once when its input was scanned before the
+     * upstream call (a blocked request never gets this far); when the scan runs alongside the call, waits for its
+     * verdict. What keeps an answer for later (the response cache) asks this first: an answer to a blocked request
+     * must not be served to anyone.
+     */
+    public boolean inputPassed() {
+        java.util.function.BooleanSupplier verdict = inputVerdict;
+        return !abandoned && (verdict == null || verdict.getAsBoolean());
     }
 
     public void responseHeader(String name, String value) {

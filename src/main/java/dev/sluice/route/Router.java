@@ -118,7 +118,7 @@ public final class Router implements Stage {
                 judged == null ? null : judged.judgeModel());
         Outcome outcome = tryModel(ex, first, pin, checks, rejected);
         for (ModelPlan.Fallback fallback : first.fallbacks()) {
-            if (outcome.reply() != null) {
+            if (outcome.reply() != null || ex.abandoned()) {
                 break;
             }
             if (!fallback.on().contains(outcome.errorClass())) {
@@ -233,6 +233,9 @@ public final class Router implements Stage {
         UpstreamException last = null;
         int waits = 0;
         for (int attempt = 0; attempt <= plan.retries(); attempt++) {
+            if (ex.abandoned()) {
+                break; // an input guardrail running alongside blocked the request: no answer is wanted
+            }
             Deployment d = pick(ranked, failed);
             if (d == null) {
                 break;
@@ -246,7 +249,7 @@ public final class Router implements Stage {
             } catch (UpstreamException e) {
                 last = e;
                 failed.add(d);
-                if (!e.errorClass().retryable() || attempt == plan.retries()) {
+                if (ex.abandoned() || !e.errorClass().retryable() || attempt == plan.retries()) {
                     break;
                 }
                 if (!hasFresh(ranked, failed)) {
@@ -341,10 +344,20 @@ public final class Router implements Stage {
             span.set("sluice.answer_check.failed", e.rejected.check().label());
             throw e;
         } catch (UpstreamException e) {
+            if (ex.abandoned()) {
+                // cut short because its answer is not wanted: says nothing about the deployment's health
+                abandoned(ex, d, span, startMillis, startNanos);
+                throw e;
+            }
             onFailure(d, startNanos, e);
             ex.addAttempt(new Attempt(d.provider().name(), d.upstreamModel(), startMillis, elapsedMillis(startNanos),
                     e.upstreamStatus(), e.errorClass().label()));
             AttemptSpan.failed(span, e);
+            throw e;
+        } catch (RuntimeException e) {
+            if (ex.abandoned()) {
+                abandoned(ex, d, span, startMillis, startNanos);
+            }
             throw e;
         } finally {
             if (!handedOver) {
@@ -352,6 +365,16 @@ public final class Router implements Stage {
                 span.end();
             }
         }
+    }
+
+    /** The attempt an input guardrail running alongside it cut short: recorded as {@code cancelled}, the breaker's permission given back. */
+    private static void abandoned(Exchange ex, Deployment d, Span span, long startMillis, long startNanos) {
+        if (d.breaker() != null) {
+            d.breaker().releasePermission();
+        }
+        ex.addAttempt(new Attempt(d.provider().name(), d.upstreamModel(), startMillis, elapsedMillis(startNanos), 0,
+                "cancelled"));
+        span.set("error.type", "cancelled");
     }
 
     private Reply chat(Exchange ex, Deployment d, Call call, Span span, Checks checks) {

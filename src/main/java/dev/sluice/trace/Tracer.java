@@ -116,6 +116,23 @@ public final class Tracer {
         return start(name, Span.Kind.INTERNAL, NONE);
     }
 
+    /**
+     * A span child of {@code parent}, for work a request runs on another thread (an input scan alongside the
+     * upstream call); null or an unrecorded parent: as {@link #start(String)} with tracing off.
+     */
+    public static Span startChild(Span parent, String name) {
+        if (parent == null) {
+            return Span.INVALID;
+        }
+        Tracer tracer = parent.tracer();
+        if (tracer == null) {
+            return parent;
+        }
+        try (Scope scope = makeCurrent(parent)) {
+            return tracer.start(name);
+        }
+    }
+
     /** Adds {@code traceparent} (and {@code tracestate}, when the trace has one) for the span to headers going upstream. */
     public static void inject(Span span, Map<String, String> headers) {
         if (!span.isValid()) {

@@ -34,6 +34,41 @@ class GuardrailsConfigTest {
     }
 
     @Test
+    @DisplayName("input_scan: before by default, parallel guardrails-wide or per policy; parallel_scans bounded; an unknown value says what is known")
+    void inputScan() {
+        GuardrailsConfig defaults = parse("""
+                guardrails:
+                  policies:
+                    default: {input: {prompt_injection: block}}
+                """).guardrails();
+        assertThat(defaults.inputScan()).isEqualTo("before");
+        assertThat(defaults.parallelScans()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+        assertThat(defaults.policies().get("default").inputScan()).isNull();
+        GuardrailsConfig g = parse("""
+                guardrails:
+                  input_scan: parallel
+                  parallel_scans: 3
+                  policies:
+                    default: {input: {prompt_injection: block}}
+                    careful: {input_scan: before, input: {prompt_injection: block}}
+                """).guardrails();
+        assertThat(g.inputScan()).isEqualTo("parallel");
+        assertThat(g.parallelScans()).isEqualTo(3);
+        assertThat(g.policies().get("careful").inputScan()).isEqualTo("before");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  policies:
+                    default: {input_scan: paralel, input: {prompt_injection: block}}
+                """)).hasMessageContaining("unknown input scan 'paralel'").hasMessageContaining("parallel");
+        assertThatThrownBy(() -> parse("""
+                guardrails:
+                  parallel_scans: 0
+                  policies:
+                    default: {input: {prompt_injection: block}}
+                """)).hasMessageContaining("parallel_scans");
+    }
+
+    @Test
     @DisplayName("short and long rule forms, options, bindings and the implicit default policy")
     void parses() {
         GuardrailsConfig g = parse("""
