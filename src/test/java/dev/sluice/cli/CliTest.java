@@ -155,7 +155,7 @@ class CliTest {
         assertThat(demo.code()).as(demo.out()).isZero();
         assertThat(demo.out()).contains("requests ", "errors 0", "p50", "p99", "tokens in", "curl ", "Bearer sk-sluice-");
         assertThat(demo.out()).contains("guardrail: e-mail redacted before the model, restored in the answer -> HTTP 200"
-                + " (x-sluice-guardrail: input:pii:redact)", "guardrail: prompt injection refused -> HTTP 400");
+                + " (x-sluice-guardrail: input:pii:redact)", "guardrail: prompt injection refused (scanned alongside the model call: input_scan: parallel) -> HTTP 400");
         assertThat(demo.out()).contains("feedback: thumbs-up on an answer -> HTTP 201", "/metrics", "./sluice logs show ",
                 "./sluice reviews list");
         // the quality fallback: broken JSON from the extractor's upstream, the client gets gpt-4o's answer
