@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * The store: embedded SQLite by default, PostgreSQL when several gateway instances share state.
@@ -130,6 +131,12 @@ public final class Database implements AutoCloseable {
         // or committed in between (SQLite does not wait to upgrade a reader), which turned label moves into 500s
         java.util.Properties props = new java.util.Properties();
         props.setProperty("transaction_mode", "IMMEDIATE");
+        // SQLITE_OPEN_NOMUTEX: the driver already serialises every call on a connection (its native methods
+        // synchronise on the connection's DB object; only sqlite3_interrupt does not, and SQLite allows that from any
+        // thread), so SQLite's own per-connection mutexes were taken and released for nothing: 3% of the store
+        // writer's CPU samples (bench/README.md, "Session 14: the store write")
+        props.setProperty("open_mode", String.valueOf(SQLiteOpenMode.READWRITE.flag | SQLiteOpenMode.CREATE.flag
+                | SQLiteOpenMode.NOMUTEX.flag));
         Connection c = DriverManager.getConnection(url, props);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
