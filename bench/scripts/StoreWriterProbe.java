@@ -24,7 +24,9 @@ import java.util.List;
  *   rootcols - session 12: each log row carries its request's root span (with its folded stages and attempt) as
  *            columns (migration V67), the trace summary written by the log sink; no span row. Needs a V67 build.
  *   rootcolsbare - as rootcols, the root's attributes left out: the most slimming them could save.
- *   any other name - as one, with -Dpragma.NAME="..." run on its connection first (e.g. -Dpragma.big=cache_size=-16384)
+ *   any other name - as one, with -Dpragma.NAME="..." run on its connection first (e.g. -Dpragma.big=cache_size=-16384);
+ *            rootcolsNAME - as rootcols, with the same -Dpragma.rootcolsNAME, and -Dsql.rootcolsNAME="stmt;stmt" run once on
+ *            its new store before the prefill (a schema variant, e.g. an index dropped)
  * run: java -cp target/sluice.jar -Dordered=true -Dfold=true -DfoldAttempt=true [-Dprefill=50000 -Dn=10000 -Dbatch=40
  *      -Drounds=4 -Dmodes=two,one,nospan] bench/scripts/StoreWriterProbe.java DIR
  * (the source launcher finds RequestLogProbe and SpanWriterProbe next to this file)
@@ -56,6 +58,16 @@ public class StoreWriterProbe {
             cs.add(c);
             logs.add(new RequestLogSink());
             spans.add(new SpanSink());
+            String sql = System.getProperty("sql." + mode);
+            if (fresh && sql != null) { // a schema variant, applied to the new store before it is filled
+                try (Statement st = c.createStatement()) {
+                    for (String q : sql.split(";")) {
+                        if (!q.isBlank()) {
+                            st.execute(q);
+                        }
+                    }
+                }
+            }
             if (fresh) {
                 run(c, logs.getLast(), spans.getLast(), mode, prefill, 512);
                 try (Statement st = c.createStatement()) {
