@@ -169,9 +169,11 @@ public final class TraceSummaries {
 
     /** What these spans add up to, per trace and owner, in one order for every writer (no deadlock between two). */
     static List<Summary> summarise(Collection<SpanRecord> spans) {
-        Map<String, Summary> rows = new HashMap<>();
+        // a trace's row and its team rows are looked up once a span, not once a folded stage (session 14: the
+        // writer's summaries were ~14% of its CPU, most of it these look-ups' keys and the stages' owner strings)
+        Rows rows = new Rows();
         for (SpanRecord s : spans) {
-            add(rows, s);
+            Summary all = add(rows, s);
             if (s.stages() == null) {
                 continue;
             }
@@ -185,38 +187,64 @@ public final class TraceSummaries {
                 }
                 continue;
             }
+            Summary team = null;
             for (StageSpans.Stage g : stages) {
-                Summary all = row(rows, s.traceId(), ALL);
                 all.add(g.name(), g.hasParent(), false, s.service(), null, g.startNanos(), g.endNanos(), null);
-                String team = g.team() ? owner(s.team()) : NO_TEAM;
-                if (team.equals(NO_TEAM)) {
+                // a stage of the root's team counts in that team's row; a stage of no team (or a root of none) is unowned
+                if (!g.team() || noTeam(s.team())) {
                     all.unowned++;
                 } else {
-                    row(rows, s.traceId(), team).add(g.name(), g.hasParent(), false, s.service(), null, g.startNanos(),
-                            g.endNanos(), null);
+                    if (team == null) {
+                        team = rows.team(s.traceId(), owner(s.team()));
+                    }
+                    team.add(g.name(), g.hasParent(), false, s.service(), null, g.startNanos(), g.endNanos(), null);
                 }
             }
         }
-        List<Summary> out = new ArrayList<>(rows.values());
+        if (rows.teams.isEmpty() && rows.all.size() == 1) {
+            return List.copyOf(rows.all.values());
+        }
+        List<Summary> out = new ArrayList<>(rows.all.values());
+        out.addAll(rows.teams.values());
         out.sort(Comparator.<Summary, String>comparing(x -> x.traceId).thenComparing(x -> x.owner));
         return out;
     }
 
-    /** One span (its own row's columns; not its folded stages) added to its trace's rows. */
-    private static void add(Map<String, Summary> rows, SpanRecord s) {
+    /** One span (its own row's columns; not its folded stages) added to its trace's rows; returns the trace's row. */
+    private static Summary add(Rows rows, SpanRecord s) {
         String model = model(s.attributes());
-        Summary all = row(rows, s.traceId(), ALL);
+        Summary all = rows.all(s.traceId());
         all.add(s, model);
-        String team = owner(s.team());
-        if (team.equals(NO_TEAM)) {
+        if (noTeam(s.team())) {
             all.unowned++;
         } else {
-            row(rows, s.traceId(), team).add(s, model);
+            rows.team(s.traceId(), owner(s.team())).add(s, model);
         }
+        return all;
     }
 
-    private static Summary row(Map<String, Summary> rows, String traceId, String owner) {
-        return rows.computeIfAbsent(traceId + '\n' + owner, k -> new Summary(traceId, owner));
+    /** Whether spans of this team count as of no team ({@link #owner} gives {@link #NO_TEAM}): they have no row. */
+    private static boolean noTeam(String team) {
+        return team == null || team.isEmpty();
+    }
+
+    /** The rows being built: each trace's {@link #ALL} row by trace id, its team rows by trace id and owner. */
+    private static final class Rows {
+        final Map<String, Summary> all = new HashMap<>();
+        final Map<String, Summary> teams = new HashMap<>();
+
+        Summary all(String traceId) {
+            Summary row = all.get(traceId);
+            if (row == null) {
+                row = new Summary(traceId, ALL);
+                all.put(traceId, row);
+            }
+            return row;
+        }
+
+        Summary team(String traceId, String owner) {
+            return teams.computeIfAbsent(traceId + '\n' + owner, k -> new Summary(traceId, owner));
+        }
     }
 
     /**
