@@ -43,20 +43,7 @@ class ReloadProcessTest {
             Process p = ProcessTest.launch(dir, "serve", "--config", config.toString(), "--port", "0");
             List<String> output = new CopyOnWriteArrayList<>();
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                String base = null;
-                String line;
-                while ((line = out.readLine()) != null) {
-                    output.add(line);
-                    Matcher m = SERVING.matcher(line);
-                    if (m.find()) {
-                        base = m.group(1).replace("/v1", "");
-                        break;
-                    }
-                }
-                assertThat(base).as("serve printed its URL; output: " + output).isNotNull();
-                Thread.ofVirtual().start(() -> out.lines().forEach(output::add));
-                Http http = new Http(base);
+                Http http = new Http(awaitServing(p, output));
 
                 Files.writeString(config, yaml.replace("models:\n", "models:\n  reloaded-model:\n    provider: sim\n"));
                 hangUp(p);

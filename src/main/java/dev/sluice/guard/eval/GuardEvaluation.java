@@ -77,12 +77,7 @@ public final class GuardEvaluation {
     }
 
     private static double score(Scanner scanner, Datasets.InjectionExample e) {
-        String role = e.channel().equals("document") ? "context" : "user";
-        double score = 0;
-        for (Finding f : scanner.scan(e.text(), ScanContext.of(Direction.INPUT, role))) {
-            score = Math.max(score, f.score());
-        }
-        return score;
+        return ModelTraining.maxScore(scanner, e.text(), e.channel());
     }
 
     private static InjectionResult injection(String split, String name, Scanner scanner, List<Datasets.InjectionExample> examples) {

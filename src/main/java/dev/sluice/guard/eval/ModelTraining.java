@@ -249,9 +249,14 @@ public final class ModelTraining {
     }
 
     public static double maxScore(InjectionScanner scanner, PublicSets.Row r) {
-        String role = r.channel().equals("document") ? "context" : "user";
+        return maxScore(scanner, r.text(), r.channel());
+    }
+
+    /** The highest score a scanner gives a text on the input side: a {@code document} as context, else a user turn. */
+    public static double maxScore(dev.sluice.guard.Scanner scanner, String text, String channel) {
+        String role = channel.equals("document") ? "context" : "user";
         double s = 0;
-        for (Finding f : scanner.scan(r.text(), ScanContext.of(Direction.INPUT, role))) {
+        for (Finding f : scanner.scan(text, ScanContext.of(Direction.INPUT, role))) {
             s = Math.max(s, f.score());
         }
         return s;
