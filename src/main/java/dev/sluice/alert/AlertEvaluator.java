@@ -304,7 +304,7 @@ public final class AlertEvaluator implements Exchange.CompletionListener, AutoCl
             case AlertRule.LATENCY_P99, AlertRule.TTFT_P99 -> {
                 double[] sorted = values.clone();
                 Arrays.sort(sorted);
-                yield sorted[Math.max(0, (int) Math.ceil(0.99 * sorted.length) - 1)];
+                yield sorted[dev.sluice.analytics.Percentiles.nearestRankIndex(99, sorted.length)];
             }
             case AlertRule.SPEND -> Arrays.stream(values).sum();
             default -> Arrays.stream(values).average().orElse(0);

@@ -2,8 +2,11 @@ package dev.sluice.analytics;
 
 import java.util.Arrays;
 
-/** A growable list of longs with exact nearest-rank percentiles. */
-final class Percentiles {
+/**
+ * A growable list of longs with exact nearest-rank percentiles; {@link #nearestRankIndex} is the rank rule the
+ * gateway's other percentiles (alerts, canary gates, the demo's summary, guard eval) use too.
+ */
+public final class Percentiles {
     private long[] values = new long[16];
     private int size;
     private boolean sorted = true;
@@ -41,7 +44,14 @@ final class Percentiles {
             Arrays.sort(values, 0, size);
             sorted = true;
         }
-        int rank = (int) Math.ceil(p / 100.0 * size);
-        return values[Math.clamp(rank - 1, 0, size - 1)];
+        return values[nearestRankIndex(p, size)];
+    }
+
+    /**
+     * Where the nearest-rank percentile {@code percent} is among {@code count} values in ascending order: rank
+     * {@code ceil(percent/100 * count)}, as an index from 0 (0 when there are no values).
+     */
+    public static int nearestRankIndex(double percent, int count) {
+        return Math.clamp((int) Math.ceil(percent / 100.0 * count) - 1, 0, Math.max(0, count - 1));
     }
 }

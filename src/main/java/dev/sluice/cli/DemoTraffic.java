@@ -69,8 +69,7 @@ public final class DemoTraffic {
             if (sorted.isEmpty()) {
                 return 0;
             }
-            int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-            return sorted.get(Math.clamp(index, 0, sorted.size() - 1));
+            return sorted.get(dev.sluice.analytics.Percentiles.nearestRankIndex(p, sorted.size()));
         }
 
         int tokensIn() {

@@ -123,16 +123,13 @@ public final class GuardEvaluation {
         }
         java.util.Arrays.sort(cpu);
         return new InjectionResult(split, new DetectionMetrics(name, tp, fp, fn, fp + tn, fp), byKind, misses,
-                percentileMs(cpu, 0.50), percentileMs(cpu, 0.99));
+                percentileMs(cpu, 50), percentileMs(cpu, 99));
     }
 
-    /** The nearest-rank percentile of sorted nanoseconds, in milliseconds. */
-    private static double percentileMs(long[] sortedNanos, double q) {
-        if (sortedNanos.length == 0) {
-            return 0;
-        }
-        int rank = (int) Math.ceil(q * sortedNanos.length);
-        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, rank - 1))] / 1e6;
+    /** The nearest-rank percentile of sorted nanoseconds, in milliseconds (0 for none). */
+    private static double percentileMs(long[] sortedNanos, double percent) {
+        return sortedNanos.length == 0 ? 0
+                : sortedNanos[dev.sluice.analytics.Percentiles.nearestRankIndex(percent, sortedNanos.length)] / 1e6;
     }
 
     /** Per entity type metrics of the default PII scanner on a split. */

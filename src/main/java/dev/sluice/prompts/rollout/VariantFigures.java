@@ -68,7 +68,6 @@ public record VariantFigures(String variant, long requests, long errors, Double 
             return null;
         }
         Arrays.sort(values, 0, count);
-        int rank = (int) Math.ceil(p / 100.0 * count);
-        return values[Math.clamp(rank - 1, 0, count - 1)];
+        return values[dev.sluice.analytics.Percentiles.nearestRankIndex(p, count)];
     }
 }
