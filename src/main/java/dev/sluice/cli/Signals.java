@@ -55,8 +55,7 @@ final class Signals {
             java.lang.invoke.MethodHandle signal = linker.downcallHandle(linker.defaultLookup().find("signal").orElseThrow(),
                     java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
                             java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
-            java.lang.foreign.MemorySegment previous = (java.lang.foreign.MemorySegment) signal.invokeExact(SIGHUP,
-                    java.lang.foreign.MemorySegment.NULL);
+            signal.invoke(SIGHUP, java.lang.foreign.MemorySegment.NULL); // the previous handler it returns is SIG_IGN
         } catch (Throwable e) { // invokeExact's checked Throwable; no signal() or no native access: SIGHUP stays ignored
             System.err.println("warning: SIGHUP is ignored by this process (nohup?) and could not be restored ("
                     + e + "): reload the config with POST /admin/config/reload");
