@@ -226,10 +226,7 @@ public final class InputGuardStage implements Stage {
                 throw thrown;
             }
             if (scan.done()) {
-                record(ex, scan.await(), false);
-                if (!ex.guardEvents().isEmpty()) {
-                    ex.responseHeader("x-sluice-guardrail", summary(ex));
-                }
+                recordBeforeHeaders(ex, scan.await());
             } else {
                 ex.onComplete(done -> record(done, scan.await(), false));
             }
@@ -237,10 +234,7 @@ public final class InputGuardStage implements Stage {
         }
         ParallelScan.Outcome outcome = scan.await();
         if (scan.passes(outcome)) {
-            record(ex, outcome, false);
-            if (!ex.guardEvents().isEmpty()) {
-                ex.responseHeader("x-sluice-guardrail", summary(ex));
-            }
+            recordBeforeHeaders(ex, outcome);
             if (thrown != null) {
                 throw thrown;
             }
@@ -263,6 +257,14 @@ public final class InputGuardStage implements Stage {
             case FAILED -> throw outcome.failure();
             case PASSED -> throw new IllegalStateException("unreachable");
         };
+    }
+
+    /** As {@link #record}, for a request that passes while its answer's headers are still to be written: they say so. */
+    private void recordBeforeHeaders(Exchange ex, ParallelScan.Outcome outcome) {
+        record(ex, outcome, false);
+        if (!ex.guardEvents().isEmpty()) {
+            ex.responseHeader("x-sluice-guardrail", summary(ex));
+        }
     }
 
     /** Writes what a scan alongside the call found to the exchange (guard events, metrics). */
