@@ -271,8 +271,12 @@ final class ParallelScan {
                     break;
                 } catch (TimeoutException e) {
                     if (deadline.passed()) {
+                        // what fired before the budget passed; taken before the stop, since a scanner the stop
+                        // interrupts may report that as its own error (a judge's call cut short), which is the
+                        // budget's doing, already recorded as scan_budget
+                        List<Found> before = snapshot();
                         stop();
-                        o = new Outcome(Kind.EXCEEDED, snapshot(), null, null);
+                        o = new Outcome(Kind.EXCEEDED, before, null, null);
                         if (holds && budgetBlocks) {
                             exchange.abandon();
                         }
