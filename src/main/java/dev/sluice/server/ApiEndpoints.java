@@ -1,5 +1,6 @@
 package dev.sluice.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.api.ChatRequestCodec;
 import dev.sluice.api.EmbeddingCodec;
 import dev.sluice.api.Json;
@@ -12,6 +13,7 @@ import dev.sluice.pipeline.Caller;
 import dev.sluice.pipeline.Exchange;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Reply;
+import java.io.IOException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,7 @@ import java.util.Map;
 
 /**
  * The OpenAI-compatible surface: {@code /v1/chat/completions}, {@code /v1/embeddings},
- * {@code /v1/models}. Each request becomes an {@link Exchange} that is logged when complete,
+ * {@code /v1/models} and {@code /v1/models/{model}}. Each request becomes an {@link Exchange} that is logged when complete,
  * including requests refused before they reach the pipeline (bad JSON, too large).
  */
 public final class ApiEndpoints implements Endpoints {
@@ -53,7 +55,8 @@ public final class ApiEndpoints implements Endpoints {
         routes.drained().guardedBy(callers)
                 .post("/v1/chat/completions", this::chat)
                 .post("/v1/embeddings", this::embeddings)
-                .get("/v1/models", this::models);
+                .get("/v1/models", this::models)
+                .get("/v1/models/{model}", this::model);
     }
 
     private void chat(HttpCall call) {
@@ -130,26 +133,46 @@ public final class ApiEndpoints implements Endpoints {
     /** The public model names, narrowed to those the caller's key may use. */
     private void models(HttpCall call) {
         Caller visible = caller(call);
-        List<String> modelNames;
-        try (PipelineSource.Lease lease = pipelines.acquire()) {
-            modelNames = lease.modelNames();
-        }
+        List<String> modelNames = modelNames();
         call.sendJson(200, Json.write(gen -> {
             gen.writeStartObject();
             gen.writeStringField("object", "list");
             gen.writeArrayFieldStart("data");
             for (String name : modelNames) {
                 if (visible.mayUse(name)) {
-                    gen.writeStartObject();
-                    gen.writeStringField("id", name);
-                    gen.writeStringField("object", "model");
-                    gen.writeNumberField("created", startedEpochSeconds);
-                    gen.writeStringField("owned_by", "sluice");
-                    gen.writeEndObject();
+                    writeModel(gen, name);
                 }
             }
             gen.writeEndArray();
             gen.writeEndObject();
         }));
+    }
+
+    /**
+     * One model, as OpenAI's {@code GET /v1/models/{model}} answers (the SDKs' {@code models.retrieve}): a name the
+     * gateway serves and the caller's key may use, else the same 404 a chat call naming it gets.
+     */
+    private void model(HttpCall call) {
+        Caller visible = caller(call);
+        String name = call.pathParam("model");
+        if (!modelNames().contains(name) || !visible.mayUse(name)) {
+            throw SluiceException.modelNotFound(name);
+        }
+        call.sendJson(200, Json.write(gen -> writeModel(gen, name)));
+    }
+
+    private List<String> modelNames() {
+        try (PipelineSource.Lease lease = pipelines.acquire()) {
+            return lease.modelNames();
+        }
+    }
+
+    private void writeModel(JsonGenerator gen, String name) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("id", name);
+        gen.writeStringField("object", "model");
+        gen.writeNumberField("created", startedEpochSeconds);
+        gen.writeStringField("owned_by", "sluice");
+        gen.writeEndObject();
     }
 }

@@ -117,6 +117,10 @@ class KeysAdminTest {
         JsonNode models = gw.http().get("/v1/models", Map.of("authorization", "Bearer " + secret)).json().path("data");
         assertThat(models).hasSize(1);
         assertThat(models.get(0).path("id").asText()).isEqualTo("gpt-4o-mini");
+        // one model asked by name: hidden like in the list, so 404 as for a model that does not exist
+        assertThat(gw.http().get("/v1/models/gpt-4o", Map.of("authorization", "Bearer " + secret)).status()).isEqualTo(404);
+        assertThat(gw.http().get("/v1/models/gpt-4o-mini", Map.of("authorization", "Bearer " + secret)).status())
+                .isEqualTo(200);
     }
 
     @Test

@@ -73,6 +73,19 @@ class EmbeddingsAndModelsTest {
     }
 
     @Test
+    @DisplayName("/v1/models/{model} answers one served model (the SDKs' models.retrieve), 404 for others, and needs a key")
+    void oneModel() {
+        Model m = client.models().retrieve("gpt-4o-mini");
+        assertThat(m.id()).isEqualTo("gpt-4o-mini");
+        assertThat(m.ownedBy()).isEqualTo("sluice");
+        Http.Response unknown = gw.http().get("/v1/models/gpt-5-nope", Map.of("authorization", "Bearer " + key));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().path("error").path("code").asText()).isEqualTo("model_not_found");
+        assertThat(unknown.json().path("error").path("param").asText()).isEqualTo("model");
+        assertThat(gw.http().get("/v1/models/gpt-4o-mini", Map.of()).status()).isEqualTo(401);
+    }
+
+    @Test
     @DisplayName("liveness and readiness answer without a key")
     void health() {
         assertThat(gw.http().get("/health/live", Map.of()).json().path("status").asText()).isEqualTo("live");
