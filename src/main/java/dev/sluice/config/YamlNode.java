@@ -67,6 +67,21 @@ public final class YamlNode {
         return file;
     }
 
+    /**
+     * Nodes are equal when they hold the same data ({@link #value()}), wherever they were read: a config reload
+     * compares the running config with the file's by value, and a node kept in it (an online evaluator's assertion)
+     * must not count as changed because it was parsed again.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof YamlNode other && java.util.Objects.equals(value(), other.value());
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hashCode(value());
+    }
+
     public boolean isList() {
         return node instanceof SequenceNode;
     }

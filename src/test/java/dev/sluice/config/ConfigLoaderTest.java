@@ -307,4 +307,15 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse(MINIMAL + redis + "  lease_ttl: 200ms\n", "s.yaml"))
                 .hasMessageContaining("s.yaml:10: redis.lease_ttl").hasMessageContaining("at least 1s");
     }
+
+    @Test
+    @DisplayName("the same config read twice is no change (a reload of an unchanged file reports nothing, evaluators included)")
+    void sameConfigNoChange() {
+        SluiceConfig first = loader.loadDemo();
+        SluiceConfig again = loader.loadDemo();
+        assertThat(first.quality().evaluators()).isNotEmpty();
+        ConfigDiff diff = ConfigDiff.between(first, again);
+        assertThat(diff.changed()).isEmpty();
+        assertThat(diff.requiresRestart()).isEmpty();
+    }
 }
