@@ -271,7 +271,9 @@ public final class ChatResponseCodec {
             }
             Delta delta = new Delta(MessageCodec.textOrNull(d.get("role")), MessageCodec.textOrNull(d.get("content")),
                     calls, MessageCodec.textOrNull(d.get("refusal")));
-            choices.add(new ChunkChoice(c.path("index").asInt(0), delta, MessageCodec.textOrNull(c.get("finish_reason"))));
+            JsonNode logprobs = c.get("logprobs");
+            choices.add(new ChunkChoice(c.path("index").asInt(0), delta, MessageCodec.textOrNull(c.get("finish_reason")),
+                    logprobs == null || logprobs.isNull() ? null : logprobs));
         }
         return new ChatChunk(root.path("id").asText(""), root.path("created").asLong(0), root.path("model").asText(""),
                 choices, readUsage(root.get("usage")), MessageCodec.textOrNull(root.get("system_fingerprint")));
@@ -330,6 +332,7 @@ public final class ChatResponseCodec {
                 int index = 0;
                 Delta delta = new Delta(null, null, List.of(), null);
                 String finish = null;
+                JsonNode logprobs = null;
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
                     JsonToken value = p.nextToken();
@@ -337,10 +340,11 @@ public final class ChatResponseCodec {
                         case "index" -> index = value.isScalarValue() ? p.getValueAsInt(0) : skip(p, 0);
                         case "finish_reason" -> finish = textOr(p, value, null);
                         case "delta" -> delta = value == JsonToken.START_OBJECT ? readDelta(p) : skip(p, delta);
+                        case "logprobs" -> logprobs = value == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
                         default -> p.skipChildren();
                     }
                 }
-                choice = new ChunkChoice(index, delta, finish);
+                choice = new ChunkChoice(index, delta, finish, logprobs);
             }
             if (first == null) {
                 first = choice;
@@ -482,7 +486,12 @@ public final class ChatResponseCodec {
                 gen.writeEndArray();
             }
             gen.writeEndObject();
-            gen.writeNullField("logprobs");
+            if (c.logprobs() == null) {
+                gen.writeNullField("logprobs");
+            } else {
+                gen.writeFieldName("logprobs");
+                gen.writeTree(c.logprobs());
+            }
             writeNullable(gen, "finish_reason", c.finishReason());
             gen.writeEndObject();
         }

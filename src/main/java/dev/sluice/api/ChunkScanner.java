@@ -8,7 +8,7 @@ import java.util.List;
  * JSON parser: one per open stream, called once per event. What it returns equals what
  * {@link ChatResponseCodec#readChunk(com.fasterxml.jackson.core.JsonParser)} reads from the same bytes; what it
  * does not read exactly that way it <em>declines</em> (returns null) and the caller reads the event with Jackson
- * as before: tool-call deltas, usage objects, errors, escaped field names, numbers that are not plain integers,
+ * as before: tool-call deltas, usage objects, log probabilities, errors, escaped field names, numbers that are not plain integers,
  * wrongly typed fields, malformed UTF-8, anything that is not valid JSON, and any line break (so an accepted
  * event is also one object alone on one line: its bytes may be forwarded as they are).
  *
@@ -35,6 +35,7 @@ public final class ChunkScanner {
     private static final byte[] INDEX = ascii("index");
     private static final byte[] DELTA = ascii("delta");
     private static final byte[] FINISH_REASON = ascii("finish_reason");
+    private static final byte[] LOGPROBS = ascii("logprobs");
     private static final byte[] ROLE = ascii("role");
     private static final byte[] CONTENT = ascii("content");
     private static final byte[] REFUSAL = ascii("refusal");
@@ -244,6 +245,11 @@ public final class ChunkScanner {
             } else if (is(FINISH_REASON, b, nameStart, nameEnd)) {
                 finish = stringOrNull(b, p, n, null);
                 if ((p = end) < 0) {
+                    return null;
+                }
+            } else if (is(LOGPROBS, b, nameStart, nameEnd)) {
+                // null is what nearly every chunk says; log probabilities themselves are Jackson's to read and keep
+                if ((p = nullAt(b, p, n)) < 0) {
                     return null;
                 }
             } else if ((p = skip(b, p, n, 2)) < 0) {

@@ -1,5 +1,6 @@
 package dev.sluice.guard;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.ChatMessage;
 import dev.sluice.api.ChatRequest;
 import dev.sluice.api.ChatResponse;
@@ -136,11 +137,14 @@ public final class OutputGuardStage implements Stage {
                 recorder.add(t, Inspection.acts(t) ? t.rule().action() : Action.FLAG);
             }
             List<Redactor.Span> spans = Redactor.spans(triggers);
+            JsonNode logprobs = c.logprobs();
             if (!spans.isEmpty()) {
                 m = m.withContent(Redactor.apply(text, spans, null));
                 changed = true;
+                // the tokens' log probabilities spell out the text as the model wrote it, redacted part included
+                logprobs = null;
             }
-            choices.add(new Choice(c.index(), m, c.finishReason(), c.logprobs()));
+            choices.add(new Choice(c.index(), m, c.finishReason(), logprobs));
         }
         recorder.flush();
         if (!ex.guardEvents().isEmpty()) {

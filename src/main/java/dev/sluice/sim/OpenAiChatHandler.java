@@ -54,14 +54,14 @@ final class OpenAiChatHandler extends SimEndpoint {
         long created = System.currentTimeMillis() / 1000;
         if (request.stream()) {
             OpenAiChatStream.send(res, new OpenAiChatStream.Answer(id, created, faults.answeringModel(request.model()), replies,
-                    request.includeUsage() ? usage : null), faults);
+                    request.includeUsage() ? usage : null, Logprobs.requested(request)), faults);
             return;
         }
         Pacing.sleep(faults.generationTime(longest));
         if (faults.resetAfter() != null) {
             throw new ConnectionReset("simulated connection reset before the response");
         }
-        byte[] body = ChatResponseCodec.writeResponse(new ChatResponse(id, created, faults.answeringModel(request.model()), choices(replies),
+        byte[] body = ChatResponseCodec.writeResponse(new ChatResponse(id, created, faults.answeringModel(request.model()), choices(replies, Logprobs.requested(request)),
                 usage, FINGERPRINT, null));
         if (faults.malformed()) {
             body = Arrays.copyOf(body, body.length / 2);
@@ -69,7 +69,8 @@ final class OpenAiChatHandler extends SimEndpoint {
         res.send(200, "application/json", body);
     }
 
-    private static List<Choice> choices(List<SimReply> replies) {
+    /** @param top alternatives a token in the log probabilities, or -1 for none ({@link Logprobs#requested}) */
+    private static List<Choice> choices(List<SimReply> replies, int top) {
         List<Choice> choices = new ArrayList<>(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             SimReply reply = replies.get(i);
@@ -79,7 +80,8 @@ final class OpenAiChatHandler extends SimEndpoint {
                 case SimReply.ToolCalls calls -> new ChatMessage("assistant", null, null, calls.calls().stream()
                         .map(c -> new ToolCall(c.id(), c.name(), c.arguments())).toList(), null, null);
             };
-            choices.add(new Choice(i, message, finishReason(reply.finish()), null));
+            choices.add(new Choice(i, message, finishReason(reply.finish()),
+                    reply instanceof SimReply.Text text ? Logprobs.of(text.pieces(), top) : null));
         }
         return choices;
     }

@@ -1,5 +1,6 @@
 package dev.sluice.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.server.HttpCall;
 import dev.sluice.api.ChatChunk;
 import dev.sluice.api.ChatResponseCodec;
@@ -21,8 +22,11 @@ final class OpenAiChatStream {
 
     private OpenAiChatStream() {}
 
-    /** @param usage the usage chunk's usage, or null when the client did not ask for it */
-    record Answer(String id, long created, String model, List<SimReply> replies, Usage usage) {}
+    /**
+     * @param usage the usage chunk's usage, or null when the client did not ask for it
+     * @param top   alternatives a token in each content chunk's log probabilities, or -1 for none
+     */
+    record Answer(String id, long created, String model, List<SimReply> replies, Usage usage, int top) {}
 
     static void send(HttpCall res, Answer answer, Faults faults) {
         SseWriter.send(res, "text/event-stream; charset=utf-8", events(answer), faults);
@@ -49,7 +53,8 @@ final class OpenAiChatStream {
             case SimReply.Text text -> {
                 events.add(event(answer, index, new Delta("assistant", "", List.of(), null), null, SseWriter.Kind.CONTROL));
                 for (String piece : text.pieces()) {
-                    events.add(event(answer, index, Delta.text(piece), null, SseWriter.Kind.CONTENT));
+                    events.add(event(answer, index, Delta.text(piece), null, Logprobs.of(List.of(piece), answer.top()),
+                            SseWriter.Kind.CONTENT));
                 }
             }
             case SimReply.ToolCalls calls -> {
@@ -72,8 +77,13 @@ final class OpenAiChatStream {
     }
 
     private static SseWriter.Event event(Answer answer, int index, Delta delta, String finishReason, SseWriter.Kind kind) {
+        return event(answer, index, delta, finishReason, null, kind);
+    }
+
+    private static SseWriter.Event event(Answer answer, int index, Delta delta, String finishReason, JsonNode logprobs,
+                                         SseWriter.Kind kind) {
         ChatChunk chunk = new ChatChunk(answer.id(), answer.created(), answer.model(),
-                List.of(new ChunkChoice(index, delta, finishReason)), null, OpenAiChatHandler.FINGERPRINT);
+                List.of(new ChunkChoice(index, delta, finishReason, logprobs)), null, OpenAiChatHandler.FINGERPRINT);
         return new SseWriter.Event(null, ChatResponseCodec.writeChunk(chunk), kind);
     }
 

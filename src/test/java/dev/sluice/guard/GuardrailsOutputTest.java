@@ -122,6 +122,31 @@ class GuardrailsOutputTest {
     }
 
     @Test
+    @DisplayName("log probabilities: kept for an answer that passes; not sent for a redacted one (they spell out what was masked)")
+    void logprobsOfRedactedAnswers() {
+        ObjectNode ask = chat("gpt-4o-mini", false).put("logprobs", true);
+        Http.Response clean = gw.http().post("/v1/chat/completions", ask,
+                headers("out-lp-clean", ScriptedUpstream.script(List.of("Nothing ", "to hide."))));
+        assertThat(clean.status()).isEqualTo(200);
+        JsonNode tokens = clean.json().path("choices").path(0).path("logprobs").path("content");
+        assertThat(tokens).hasSize(2);
+        assertThat(tokens.path(1).path("token").asText()).isEqualTo("to hide.");
+
+        Http.Response masked = gw.http().post("/v1/chat/completions", ask,
+                headers("out-lp-pii", ScriptedUpstream.script(List.of("Write to ", "jane.doe@example.com", " today."))));
+        assertThat(content(masked)).isEqualTo("Write to [EMAIL] today.");
+        assertThat(masked.json().path("choices").path(0).path("logprobs").isNull()).isTrue();
+        assertThat(masked.body()).doesNotContain("jane.doe");
+
+        Http.Response stream = gw.http().postStreaming("/v1/chat/completions", chat("gpt-4o-mini", true).put("logprobs", true),
+                headers("out-lp-stream", ScriptedUpstream.script(List.of("Sure. Write to jane.", "doe@exa", "mple.com",
+                        " and we will answer within two working days, promised."))), (l, t) -> {});
+        assertThat(streamedText(stream.events())).isEqualTo(
+                "Sure. Write to [EMAIL] and we will answer within two working days, promised.");
+        assertThat(stream.body()).doesNotContain("jane.").doesNotContain("doe@").doesNotContain("mple.com");
+    }
+
+    @Test
     @DisplayName("a secret in a whole answer blocks it: 400 guardrail_blocked, naming the guardrail, not the secret")
     void blocksWholeAnswer() {
         Http.Response r = gw.http().post("/v1/chat/completions", chat("gpt-4o-mini", false),

@@ -108,8 +108,9 @@ final class ScriptedUpstream implements AutoCloseable {
                 replaced.add(c.asText().replace("{{system}}", system));
             }
             chunks = replaced;
+            boolean logprobs = body.path("logprobs").asBoolean();
             if (body.path("stream").asBoolean()) {
-                stream(exchange, chunks, body.path("stream_options").path("include_usage").asBoolean());
+                stream(exchange, chunks, body.path("stream_options").path("include_usage").asBoolean(), logprobs);
             } else {
                 StringBuilder text = new StringBuilder();
                 chunks.forEach(c -> text.append(c.asText()));
@@ -117,6 +118,9 @@ final class ScriptedUpstream implements AutoCloseable {
                         .put("created", 1).put("model", "fake-model");
                 ObjectNode choice = response.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
                 choice.putObject("message").put("role", "assistant").put("content", text.toString());
+                if (logprobs) {
+                    choice.set("logprobs", logprobs(chunks));
+                }
                 response.putObject("usage").put("prompt_tokens", 5).put("completion_tokens", 7).put("total_tokens", 12);
                 byte[] bytes = Json.bytes(response);
                 exchange.getResponseHeaders().set("content-type", "application/json");
@@ -126,15 +130,33 @@ final class ScriptedUpstream implements AutoCloseable {
         }
     }
 
-    private static void stream(HttpExchange exchange, JsonNode chunks, boolean usage) throws IOException {
+    /** OpenAI's {@code logprobs} object for these pieces, one token each (as the model wrote them). */
+    private static ObjectNode logprobs(JsonNode pieces) {
+        ObjectNode lp = Json.object();
+        ArrayNode content = lp.putArray("content");
+        for (JsonNode piece : pieces) {
+            ObjectNode token = content.addObject().put("token", piece.asText()).put("logprob", -0.25);
+            ArrayNode bytes = token.putArray("bytes");
+            for (byte b : piece.asText().getBytes(StandardCharsets.UTF_8)) {
+                bytes.add(b & 0xff);
+            }
+            token.putArray("top_logprobs");
+        }
+        lp.putNull("refusal");
+        return lp;
+    }
+
+    private static void stream(HttpExchange exchange, JsonNode chunks, boolean usage, boolean logprobs)
+            throws IOException {
         exchange.getResponseHeaders().set("content-type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
-        event(out, chunk(Json.object().put("role", "assistant").put("content", ""), null));
+        event(out, chunk(Json.object().put("role", "assistant").put("content", ""), null, null));
         for (JsonNode c : chunks) {
-            event(out, chunk(Json.object().put("content", c.asText()), null));
+            event(out, chunk(Json.object().put("content", c.asText()), null,
+                    logprobs ? logprobs(Json.MAPPER.createArrayNode().add(c)) : null));
         }
-        event(out, chunk(Json.object(), "stop"));
+        event(out, chunk(Json.object(), "stop", null));
         if (usage) {
             ObjectNode u = Json.object().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk").put("created", 1)
                     .put("model", "fake-model");
@@ -146,11 +168,14 @@ final class ScriptedUpstream implements AutoCloseable {
         out.flush();
     }
 
-    private static String chunk(ObjectNode delta, String finish) throws IOException {
+    private static String chunk(ObjectNode delta, String finish, ObjectNode logprobs) throws IOException {
         ObjectNode c = Json.object().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk").put("created", 1)
                 .put("model", "fake-model");
         ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
+        if (logprobs != null) {
+            choice.set("logprobs", logprobs);
+        }
         if (finish == null) {
             choice.putNull("finish_reason");
         } else {

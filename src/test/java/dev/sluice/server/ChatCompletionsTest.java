@@ -76,6 +76,34 @@ class ChatCompletionsTest {
     }
 
     @Test
+    @DisplayName("log probabilities reach the official client, whole and streamed, a token each with its alternatives")
+    void logprobs() {
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("gpt-4o-mini")
+                .addUserMessage("Say hello").logprobs(true).topLogprobs(3).build();
+        ChatCompletion c = client.chat().completions().create(params);
+        var tokens = c.choices().getFirst().logprobs().orElseThrow().content().orElseThrow();
+        assertThat(tokens).isNotEmpty();
+        assertThat(String.join("", tokens.stream().map(t -> t.token()).toList()))
+                .isEqualTo(c.choices().getFirst().message().content().orElseThrow());
+        assertThat(tokens.getFirst().topLogprobs()).hasSize(3);
+        assertThat(tokens.getFirst().logprob()).isNegative();
+
+        StringBuilder text = new StringBuilder();
+        StringBuilder tokenText = new StringBuilder();
+        try (var stream = client.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> {
+                choice.delta().content().ifPresent(text::append);
+                choice.logprobs().flatMap(lp -> lp.content()).ifPresent(ts -> ts.forEach(t -> {
+                    tokenText.append(t.token());
+                    assertThat(t.topLogprobs()).hasSize(3);
+                }));
+            }));
+        }
+        assertThat(text).isNotEmpty();
+        assertThat(tokenText.toString()).isEqualTo(text.toString());
+    }
+
+    @Test
     @DisplayName("the same seed and prompt give the same answer (deterministic upstream, nothing lost in translation)")
     void deterministic() {
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("gpt-4o-mini")
