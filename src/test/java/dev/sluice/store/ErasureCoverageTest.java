@@ -68,11 +68,14 @@ class ErasureCoverageTest {
     @Test
     @DisplayName("cached answers a user's requests produced are dropped from memory, the on-disk index and Redis")
     void cacheTiers() throws Exception {
+        // redis.timeout 5 s: with the default 250 ms a loaded machine can time a cache write out (the gateway then
+        // rightly serves without Redis), and this test counts the entries Redis holds
         Services.redis();
         String prefix = "sluice-test:" + UUID.randomUUID() + ":";
         try (TestGateway gw = TestGateway.start(SimOptions.defaults(), """
                 redis:
                   url: %s
+                  timeout: 5s
                 cache:
                   scope: global
                   redis_prefix: "%s"
