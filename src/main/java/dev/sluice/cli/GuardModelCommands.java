@@ -58,6 +58,11 @@ final class GuardModelCommands {
         @Option(names = "--out", description = "Where to write the model (default: the resource in src/main/resources).")
         Path out;
 
+        @Option(names = "--read-windows", description = "injection-tuned-documents / --tuned-documents: the reader reads only this"
+                + " many windows of a document, those the document model scores highest (default: the shipped"
+                + " TunedInjectionEncoder.DOCUMENT_READ_WINDOWS; 24 reads every window, as before session 15).")
+        Integer readWindows;
+
         @Option(names = "--document-model", description = "injection-tuned-documents: combine the reader with this document"
                 + " model file (train-model --task injection --out-documents) instead of the shipped one.")
         Path documentModelFile;
@@ -148,11 +153,16 @@ final class GuardModelCommands {
                             + " --out (no documents' reader ships: run s11-1)");
                     return 2;
                 }
+                LinearTextModel documentModel = documentModelFile == null ? InjectionModel.loadDocuments() : Public.read(documentModelFile);
+                if (documentModel == null) {
+                    return 2;
+                }
                 dev.sluice.guard.injection.TunedInjectionEncoder encoder = dev.sluice.guard.injection.TunedInjectionEncoder.read(
-                        tunedWeights, dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS);
+                        tunedWeights, dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS)
+                        .readingTopWindows(documentModel::maxLogit, readWindows == null
+                                ? dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_READ_WINDOWS : readWindows);
                 com.fasterxml.jackson.databind.node.ObjectNode settings = dev.sluice.guard.eval.DocumentTunedTraining.choose(dir,
-                        documentModelFile == null ? InjectionModel.loadDocuments() : Public.read(documentModelFile), encoder,
-                        System.out::println);
+                        documentModel, encoder, System.out::println);
                 Path target = out;
                 Files.createDirectories(target.toAbsolutePath().getParent());
                 Files.writeString(target, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(settings) + "\n");
@@ -250,6 +260,11 @@ final class GuardModelCommands {
                 + " (tools/guard-tune TrainDocuments) instead of the shipped one; with --tuned-documents-cascade.")
         Path tunedDocumentsWeights;
 
+        @Option(names = "--read-windows", description = "injection-tuned-documents / --tuned-documents: the reader reads only this"
+                + " many windows of a document, those the document model scores highest (default: the shipped"
+                + " TunedInjectionEncoder.DOCUMENT_READ_WINDOWS; 24 reads every window, as before session 15).")
+        Integer readWindows;
+
         @Option(names = "--tuned-documents-cascade", description = "With --tuned-documents: its settings (train-model --task"
                 + " injection-tuned-documents --out FILE).")
         Path tunedDocumentsCascade;
@@ -311,10 +326,6 @@ final class GuardModelCommands {
                     }
                     try {
                         boolean shipped = tunedDocumentsWeights == null;
-                        dev.sluice.guard.injection.TunedInjectionEncoder docEncoder = shipped
-                                ? dev.sluice.guard.injection.TunedInjectionEncoder.loadDocuments()
-                                : dev.sluice.guard.injection.TunedInjectionEncoder.read(
-                                        tunedDocumentsWeights, dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS);
                         com.fasterxml.jackson.databind.JsonNode settings = shipped
                                 ? dev.sluice.guard.injection.InjectionCascade.shippedTunedDocumentsSettings()
                                 : Json.MAPPER.readTree(tunedDocumentsCascade.toFile());
@@ -322,6 +333,13 @@ final class GuardModelCommands {
                             // the shipped cascade reads over its own document model (s12-1's), not the default's
                             tunedDocModel = InjectionModel.loadTunedDocuments();
                         }
+                        // the reader reads the windows the cascade's document model scores highest, as a policy's does
+                        dev.sluice.guard.injection.TunedInjectionEncoder docEncoder = (shipped
+                                ? dev.sluice.guard.injection.TunedInjectionEncoder.loadDocuments()
+                                : dev.sluice.guard.injection.TunedInjectionEncoder.read(
+                                        tunedDocumentsWeights, dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS))
+                                .readingTopWindows(tunedDocModel::maxLogit, readWindows == null
+                                        ? dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_READ_WINDOWS : readWindows);
                         // the test (or val) documents read by the encoder up front, a few at a time
                         java.util.Map<String, Double> read = new java.util.concurrent.ConcurrentHashMap<>();
                         dev.sluice.guard.eval.DocumentTunedTraining.readAll(rows.stream().filter(r -> r.channel().equals("document"))

@@ -77,9 +77,13 @@ public final class InjectionCascade {
         return withReader(shipped(TUNED_RESOURCE, "the tuned cascade's settings"), model, encoder);
     }
 
-    /** The shipped documents' cascade ({@code tuned_documents: true}) over the given document model and reader. */
+    /**
+     * The shipped documents' cascade ({@code tuned_documents: true}) over the given document model and reader; the reader
+     * reads the {@link TunedInjectionEncoder#DOCUMENT_READ_WINDOWS} windows of a document that model scores highest.
+     */
     public static InjectionCascade loadTunedDocuments(LinearTextModel documentModel, TunedInjectionEncoder encoder) {
-        return documentsWithReader(shipped(TUNED_DOCUMENTS_RESOURCE, "the documents' cascade settings"), documentModel, encoder);
+        return documentsWithReader(shipped(TUNED_DOCUMENTS_RESOURCE, "the documents' cascade settings"), documentModel,
+                encoder.readingTopWindows(documentModel::maxLogit, TunedInjectionEncoder.DOCUMENT_READ_WINDOWS));
     }
 
     /** The shipped documents' cascade settings ({@code tuned_documents: true}), for tools that build it with their own reader. */

@@ -41,6 +41,13 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
      * cover 2,334 word pieces, as its training windows did.
      */
     public static final int DOCUMENT_MAX_WINDOWS = 24;
+    /**
+     * Of those windows, the documents' cascade reads only this many with the encoder: the ones whose text the document
+     * n-gram model scores highest ({@link #readingTopWindows}; session 15, chosen on val: reading 3 instead of up to 24
+     * finds 532 of 709 val document attacks instead of 534, at 11 of 658 benign val documents flagged instead of 12,
+     * with 43% fewer windows read on the benign val documents in the band and at most 3 on any document).
+     */
+    public static final int DOCUMENT_READ_WINDOWS = 3;
     private static final long CLS = 101;
     private static final long SEP = 102;
     private static final int HIDDEN = 384;
@@ -53,6 +60,9 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
     private final float headBias;
     private final String header;
     private final int maxWindows;
+    /** With {@link #readWindows}: ranks a window's text; the highest-ranked windows are the ones read. Null: read them all. */
+    private final java.util.function.ToDoubleFunction<String> windowRank;
+    private final int readWindows;
     private final Map<String, Double> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
@@ -62,6 +72,14 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
 
     private TunedInjectionEncoder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, float[] headWeights,
                                   float headBias, String header, int maxWindows) {
+        this(env, session, tokenizer, headWeights, headBias, header, maxWindows, null, maxWindows);
+    }
+
+    private TunedInjectionEncoder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, float[] headWeights,
+                                  float headBias, String header, int maxWindows,
+                                  java.util.function.ToDoubleFunction<String> windowRank, int readWindows) {
+        this.windowRank = windowRank;
+        this.readWindows = readWindows;
         this.maxWindows = maxWindows;
         this.env = env;
         this.session = session;
@@ -69,6 +87,21 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
         this.headWeights = headWeights;
         this.headBias = headBias;
         this.header = header;
+    }
+
+    /**
+     * This encoder (the same weights and ONNX Runtime session, a cache of its own) reading only the {@code read} windows
+     * of a text whose text {@code rank} scores highest (ties: the earlier window), of the windows it would read; a text
+     * with no more windows than that is read whole, as before. The documents' cascade ranks them by the document n-gram
+     * model ({@link InjectionCascade#loadTunedDocuments}), so an instruction the n-grams notice at all is read, and a
+     * long document costs at most {@code read} MiniLM passes.
+     */
+    public TunedInjectionEncoder readingTopWindows(java.util.function.ToDoubleFunction<String> rank, int read) {
+        if (read < 1) {
+            throw new IllegalArgumentException("read " + read);
+        }
+        return new TunedInjectionEncoder(env, session, tokenizer, headWeights, headBias, header, maxWindows,
+                java.util.Objects.requireNonNull(rank), read);
     }
 
     /** The tuned encoder shipped in the jar. */
@@ -200,11 +233,58 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
             }
         }
         // ONNX Runtime is native code: the inference must not hold a virtual caller's carrier (OffCarrier)
-        double p = OffCarrier.get(() -> probability(windows(tokenizer.encode(text, false, false).getIds(), maxWindows)));
+        double p = OffCarrier.get(() -> probability(selected(text)));
         synchronized (cache) {
             cache.put(key, p);
         }
         return p;
+    }
+
+    /** The windows of {@code text} (folded) the encoder reads: all of them, or the {@link #readWindows} ranked highest. */
+    private List<long[]> selected(String text) {
+        ai.djl.huggingface.tokenizers.Encoding encoding = tokenizer.encode(text, false, false);
+        long[] ids = encoding.getIds();
+        List<long[]> all = windows(ids, maxWindows);
+        if (windowRank == null || all.size() <= readWindows) {
+            return all;
+        }
+        ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = encoding.getCharTokenSpans();
+        double[] rank = new double[all.size()];
+        for (int i = 0; i < rank.length; i++) {
+            rank[i] = windowRank.applyAsDouble(windowText(text, spans, i * STEP, Math.min(ids.length, i * STEP + WINDOW)));
+        }
+        return top(all, rank, readWindows);
+    }
+
+    /** The characters of {@code text} under word pieces {@code from} (inclusive) to {@code to} (exclusive). */
+    static String windowText(String text, ai.djl.huggingface.tokenizers.jni.CharSpan[] spans, int from, int to) {
+        int start = -1;
+        int end = -1;
+        for (int k = from; k < to; k++) {
+            if (spans[k] != null) {
+                if (start < 0) {
+                    start = spans[k].getStart();
+                }
+                end = spans[k].getEnd();
+            }
+        }
+        return start < 0 ? "" : text.substring(start, end);
+    }
+
+    /** The {@code n} windows of the highest rank, in the text's order (ties: the earlier window). */
+    static List<long[]> top(List<long[]> windows, double[] rank, int n) {
+        Integer[] order = new Integer[windows.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> rank[a] != rank[b] ? Double.compare(rank[b], rank[a]) : Integer.compare(a, b));
+        Integer[] chosen = java.util.Arrays.copyOf(order, n);
+        java.util.Arrays.sort(chosen);
+        List<long[]> out = new ArrayList<>();
+        for (int i : chosen) {
+            out.add(windows.get(i));
+        }
+        return out;
     }
 
     /** Windows of at most WINDOW word pieces every STEP, each between [CLS] and [SEP]. */
