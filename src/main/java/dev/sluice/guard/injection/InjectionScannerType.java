@@ -30,9 +30,12 @@ public final class InjectionScannerType {
      * Whether documents and tool results go through the documents' cascade when a policy does not say: off (opt-in).
      * Run s13-3 (README): BIPIA's test injections 103 -> 140 of 200, benign M-IFEval responses 37 -> 4 of 444, pooled
      * 81.9% of 1,495 attacks at 0.71% of 4,667 benign (default 79.4% / 1.44%); chosen on val; the demo, drift, product
-     * prompt and evaluation-target tests pass with it on. Not the default (yet): it costs a MiniLM pass per window (up to
-     * 24) of every document whose document-model score reaches the band (0.2): p50 58 ms / p99 256 ms of CPU for the
-     * 32% of benign val documents that do.
+     * prompt and evaluation-target tests pass with it on. Not the default: it costs a MiniLM pass on each of the 3
+     * windows the document model ranks highest (run s15-1; every window up to 24 before) of every document whose
+     * document-model score reaches the band (0.2; 32% of benign val documents): ~120 ms of CPU for a 4 KB one at load
+     * 14-17. Measured at concurrency 16 (README, session 15) it cut the gateway's throughput on such documents from ~48
+     * to ~7 req/s and about half of the benign requests ran out of scan_budget and were blocked, with the scan before
+     * the call or alongside it.
      */
     static final boolean DEFAULT_TUNED_DOCUMENTS = false;
 
