@@ -1,6 +1,7 @@
 package dev.sluice.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ public final class StreamAssembler {
         StringBuilder refusal;
         final TreeMap<Integer, String[]> calls = new TreeMap<>(); // id, name, arguments
         String finishReason;
+        /** The chunks' {@code logprobs.content} entries in order, or null when no chunk carried any. */
+        ArrayNode logprobs;
     }
 
     public void add(ChatChunk chunk) {
@@ -63,6 +66,12 @@ public final class StreamAssembler {
                     call[2] += t.arguments();
                 }
             }
+            if (c.logprobs() != null && c.logprobs().path("content").isArray()) {
+                if (p.logprobs == null) {
+                    p.logprobs = Json.MAPPER.createArrayNode();
+                }
+                p.logprobs.addAll((ArrayNode) c.logprobs().get("content"));
+            }
             if (c.finishReason() != null) {
                 p.finishReason = c.finishReason();
             }
@@ -98,8 +107,14 @@ public final class StreamAssembler {
                 extra = Json.object().put("refusal", p.refusal.toString());
             }
             JsonNode content = p.content == null ? null : TextNode.valueOf(p.content.toString());
+            ObjectNode logprobs = null;
+            if (p.logprobs != null) {
+                logprobs = Json.object();
+                logprobs.set("content", p.logprobs);
+                logprobs.putNull("refusal");
+            }
             out.add(new Choice(e.getKey(), new ChatMessage(p.role == null ? "assistant" : p.role, content, null, calls,
-                    null, extra), p.finishReason, null));
+                    null, extra), p.finishReason, logprobs));
         }
         return new ChatResponse(id, created, model, out, usage, fingerprint, null);
     }

@@ -55,7 +55,17 @@ final class Replay {
             String text = m.content() != null && !m.content().isNull() ? m.text() : null;
             String role = m.role() == null ? "assistant" : m.role();
             out.add(chunk(r, c.index(), new Delta(role, text == null && !m.toolCalls().isEmpty() ? null : "", List.of(), null), null));
-            if (text != null) {
+            List<JsonNode> tokens = text == null ? null : tokensSpelling(c.logprobs(), text);
+            if (tokens != null) {
+                // the answer came with log probabilities: a chunk a token, as the model streamed it, each with its own
+                for (JsonNode token : tokens) {
+                    ObjectNode logprobs = Json.object();
+                    logprobs.putArray("content").add(token);
+                    logprobs.putNull("refusal");
+                    out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(c.index(),
+                            Delta.text(token.path("token").asText()), null, logprobs)), null, r.systemFingerprint()));
+                }
+            } else if (text != null) {
                 for (String piece : words(text)) {
                     out.add(chunk(r, c.index(), Delta.text(piece), null));
                 }
@@ -79,6 +89,27 @@ final class Replay {
             out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(), r.usage(), r.systemFingerprint()));
         }
         return out;
+    }
+
+    /**
+     * The entries of {@code logprobs.content} when their tokens spell out {@code text} exactly, else null (no log
+     * probabilities, or tokens that do not add up to the text: replayed in word pieces without them).
+     */
+    private static List<JsonNode> tokensSpelling(JsonNode logprobs, String text) {
+        if (logprobs == null || !logprobs.path("content").isArray() || logprobs.path("content").isEmpty()) {
+            return null;
+        }
+        List<JsonNode> tokens = new ArrayList<>(logprobs.path("content").size());
+        int at = 0;
+        for (JsonNode token : logprobs.path("content")) {
+            String t = token.path("token").asText(null);
+            if (t == null || !text.startsWith(t, at)) {
+                return null;
+            }
+            at += t.length();
+            tokens.add(token);
+        }
+        return at == text.length() ? tokens : null;
     }
 
     private static ChatChunk chunk(ChatResponse r, int index, Delta delta, String finishReason) {

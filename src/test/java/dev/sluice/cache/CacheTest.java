@@ -16,7 +16,9 @@ import dev.sluice.testing.MutableClock;
 import dev.sluice.testing.TestGateway;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -227,6 +229,35 @@ class CacheTest {
         // and a non-streaming client gets the same answer as JSON
         ChatCompletion whole = client.chat().completions().create(params);
         assertThat(whole.choices().getFirst().message().content().orElseThrow()).isEqualTo(live.toString());
+        assertThat(upstreamCalls()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("log probabilities survive the cache: a streamed answer's serve a whole one, and replay a token a chunk")
+    void logprobs() {
+        OpenAIClient client = gw.openAi(teamA);
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("gpt-4o-mini")
+                .addUserMessage("Logprobs: what does a sluice gate do?").temperature(0).logprobs(true).topLogprobs(2).build();
+        List<String> live = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
+            s.stream().forEach(c -> c.choices().forEach(ch -> ch.logprobs().flatMap(lp -> lp.content())
+                    .ifPresent(ts -> ts.forEach(t -> live.add(t.token() + "@" + t.logprob())))));
+        }
+        assertThat(live).isNotEmpty();
+        // a whole answer from the entry the stream left: the stream's tokens, in order
+        ChatCompletion whole = client.chat().completions().create(params);
+        assertThat(whole.choices().getFirst().logprobs().orElseThrow().content().orElseThrow().stream()
+                .map(t -> t.token() + "@" + t.logprob()).toList()).isEqualTo(live);
+        // a second stream, replayed from the cache: a chunk a token, each with its log probabilities
+        List<String> replayed = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
+            s.stream().forEach(c -> c.choices().forEach(ch -> ch.logprobs().flatMap(lp -> lp.content()).ifPresent(ts -> {
+                assertThat(ts).hasSize(1);
+                assertThat(ch.delta().content().orElseThrow()).isEqualTo(ts.getFirst().token());
+                replayed.add(ts.getFirst().token() + "@" + ts.getFirst().logprob());
+            })));
+        }
+        assertThat(replayed).isEqualTo(live);
         assertThat(upstreamCalls()).isEqualTo(1);
     }
 
