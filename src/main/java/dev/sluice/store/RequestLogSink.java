@@ -40,7 +40,7 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
         if (postgres) {
             List<RequestRecord> fresh = insertReturning(c, batch);
             Rollups.apply(c, fresh);
-            TraceSummaries.add(c, true, roots(fresh), statements);
+            TraceSummaries.addStored(c, true, roots(fresh), statements, true);
             return;
         }
         List<RequestRecord> fresh = write(statements.get(c, INSERT), batch);
@@ -49,7 +49,7 @@ public final class RequestLogSink implements BatchWriter.Sink<RequestRecord> {
         }
         Rollups.apply(c, fresh, statements);
         // the root spans these rows carry count in their traces' summaries as the span writer's rows do
-        TraceSummaries.add(c, false, roots(fresh), statements);
+        TraceSummaries.addStored(c, false, roots(fresh), statements, true);
     }
 
     /** The root spans the rows carry (migration V67). */

@@ -71,6 +71,10 @@ public final class Retention implements AutoCloseable {
         Partitions.ensure(database, now);
         for (Kind k : kinds.values()) {
             long cutoffMillis = now - k.ttl().toMillis();
+            if (k.table().equals("request_log") && (spans == null || spans.compareTo(k.ttl()) > 0)) {
+                // the gateway-only traces (no summary row) of the rows going now would outlive them as summary rows
+                keepGatewayOnly(cutoffMillis);
+            }
             if (Partitions.TABLES.stream().anyMatch(t -> t.name().equals(k.table()))) {
                 List<String> dropped = Partitions.dropBefore(database, k.table(), cutoffMillis);
                 if (!dropped.isEmpty()) {
@@ -93,6 +97,30 @@ public final class Retention implements AutoCloseable {
             LOG.info("retention removed expired records: {}", deleted);
         }
         return deleted;
+    }
+
+    /**
+     * When the request log is kept for less time than the spans, a gateway-only trace (its only spans the root a log
+     * row carries, no summary row: {@link TraceSummaries#addStored}) would leave the trace lists with its log row, where
+     * its summary row would have stayed for {@code retention.spans}: the rows about to expire get their summary rows
+     * first (what the writer would have written), in the rows' own day partitions.
+     */
+    private void keepGatewayOnly(long cutoffMillis) {
+        database.inTransaction(c -> {
+            List<SpanRecord> roots;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SpanReader.ROOT_AS_SPAN + " FROM request_log r"
+                    + " WHERE ts < ? AND span_id IS NOT NULL AND span_start_ns >= COALESCE((SELECT upto FROM expiry_marks"
+                    + " WHERE name = ?), 0) * 1000000 AND NOT EXISTS (SELECT 1 FROM trace_summary s"
+                    + " WHERE s.trace_id = r.trace_id)")) {
+                ps.setLong(1, cutoffMillis);
+                ps.setString(2, ROOT_SPANS_MARK);
+                roots = SpanReader.records(ps);
+            }
+            try (Statements statements = new Statements(TraceSummaries::sqliteFunctions)) {
+                TraceSummaries.add(c, database.dialect() == Database.Dialect.POSTGRES, roots, statements);
+            }
+            return null;
+        });
     }
 
     /** The mark of {@link #expireRootSpans} in {@code expiry_marks}. */

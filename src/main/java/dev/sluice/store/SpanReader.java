@@ -137,6 +137,15 @@ public final class SpanReader {
                     }
                 }
             }
+            // the gateway-only traces (no summary row), from their log rows, merged in the same order
+            List<TraceSummary> gateway = gatewayOnly(c, q, limit + 1);
+            if (!gateway.isEmpty()) {
+                out.addAll(gateway);
+                out.sort(NEWEST_FIRST);
+                while (out.size() > limit + 1) {
+                    out.removeLast();
+                }
+            }
             String next = null;
             if (out.size() > limit) {
                 out.removeLast();
@@ -150,8 +159,8 @@ public final class SpanReader {
     /** The traces with a span of this team (null = any) in this session (at most {@code max}), oldest first. */
     public List<String> traceIdsOfSession(String session, String team, int max) {
         return database.read(c -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM trace_summary"
+            List<TraceSummary> found = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, start_ns FROM trace_summary"
                     + (database.dialect() == Database.Dialect.SQLITE ? " INDEXED BY trace_summary_session" : "")
                     + " WHERE owner = ? AND session_id = ? ORDER BY start_ns, trace_id LIMIT ?")) {
                 ps.setString(1, team == null ? TraceSummaries.ALL : TraceSummaries.owner(team));
@@ -159,12 +168,148 @@ public final class SpanReader {
                 ps.setInt(3, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(rs.getString(1));
+                        found.add(new TraceSummary(rs.getString(1), rs.getLong(2), 0, 0, 0, null, null, null, null));
                     }
+                }
+            }
+            // the session's gateway-only traces (no summary row): a log row's root is in its row's session and team
+            if (team == null || !team.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, span_start_ns FROM request_log r"
+                        + " WHERE session_id = ? AND span_id IS NOT NULL AND span_start_ns >= ?"
+                        + (team == null ? "" : " AND team = ?") + " AND " + NO_SUMMARY
+                        + " ORDER BY span_start_ns, trace_id LIMIT ?")) {
+                    int i = 1;
+                    ps.setString(i++, session);
+                    ps.setLong(i++, rootsFrom(c));
+                    if (team != null) {
+                        ps.setString(i++, team);
+                    }
+                    ps.setInt(i, max);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(new TraceSummary(rs.getString(1), rs.getLong(2), 0, 0, 0, null, null, null, null));
+                        }
+                    }
+                }
+                found.sort(NEWEST_FIRST.reversed());
+            }
+            List<String> out = new ArrayList<>();
+            for (TraceSummary t : found) {
+                if (out.size() < max) {
+                    out.add(t.traceId());
                 }
             }
             return out;
         });
+    }
+
+    private static final java.util.Comparator<TraceSummary> NEWEST_FIRST = java.util.Comparator
+            .comparingLong(TraceSummary::startNanos).thenComparing(TraceSummary::traceId).reversed();
+
+    /** A request-log row's trace has no summary row: the row is its trace's only contribution (a gateway-only trace). */
+    private static final String NO_SUMMARY = "NOT EXISTS (SELECT 1 FROM trace_summary s WHERE s.trace_id = r.trace_id)";
+
+    /**
+     * The earliest root start (ns) a log row's root may have to be read as a trace: {@code retention.spans}' last
+     * cutoff (mark {@code request_log.spans}, {@link Retention}), which deleted the summary rows of the traces started
+     * before it, so a gateway-only trace leaves the lists exactly when its summary row would have.
+     */
+    private static long rootsFrom(java.sql.Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT upto FROM expiry_marks WHERE name = ?")) {
+            ps.setString(1, Retention.ROOT_SPANS_MARK);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) * 1_000_000L : 0L;
+            }
+        }
+    }
+
+    /**
+     * The gateway-only traces matching {@code q} (at most {@code max}), newest first: their log rows, read by the root's
+     * start through {@code request_log_span_start}, summarised as the writer would have ({@link
+     * TraceSummaries#summarise}) and filtered on that summary where SQL cannot (names, services, duration, errors).
+     */
+    private List<TraceSummary> gatewayOnly(java.sql.Connection c, TraceQuery q, int max) throws SQLException {
+        if (q.team() != null && q.team().isEmpty()) {
+            return List.of(); // spans of no team have no team row: a reader of "no team" lists nothing
+        }
+        String owner = q.team() == null ? TraceSummaries.ALL : TraceSummaries.owner(q.team());
+        String serviceNeedle = q.service() == null ? null : TraceSummaries.needle(q.service(), true);
+        String nameNeedle = null;
+        if (q.name() != null) {
+            boolean prefix = q.name().endsWith("*");
+            nameNeedle = TraceSummaries.needle(prefix ? q.name().substring(0, q.name().length() - 1) : q.name(), !prefix);
+        }
+        long rootsFrom = rootsFrom(c);
+        int chunk = Math.max(max, 100);
+        Long afterStart = null;
+        String afterTrace = null;
+        if (q.cursor() != null) {
+            int colon = q.cursor().indexOf(':');
+            afterStart = Long.parseLong(q.cursor().substring(0, colon));
+            afterTrace = q.cursor().substring(colon + 1);
+        }
+        List<TraceSummary> out = new ArrayList<>();
+        while (true) {
+            StringBuilder sql = new StringBuilder("SELECT " + ROOT_AS_SPAN + " FROM request_log r WHERE span_id IS NOT NULL"
+                    + " AND span_start_ns >= ?");
+            List<Object> args = new ArrayList<>();
+            args.add(rootsFrom);
+            if (q.team() != null) {
+                sql.append(" AND team = ?");
+                args.add(q.team());
+            }
+            if (q.fromNanos() != null) {
+                sql.append(" AND span_start_ns >= ?");
+                args.add(q.fromNanos());
+            }
+            if (q.toNanos() != null) {
+                sql.append(" AND span_start_ns < ?");
+                args.add(q.toNanos());
+            }
+            if (q.session() != null) {
+                sql.append(" AND session_id = ?");
+                args.add(q.session());
+            }
+            if (afterStart != null) {
+                sql.append(" AND (span_start_ns < ? OR (span_start_ns = ? AND trace_id < ?))");
+                args.add(afterStart);
+                args.add(afterStart);
+                args.add(afterTrace);
+            }
+            sql.append(" AND ").append(NO_SUMMARY).append(" ORDER BY span_start_ns DESC, trace_id DESC LIMIT ?");
+            args.add((long) chunk);
+            List<SpanRecord> roots;
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                bind(ps, args);
+                roots = records(ps);
+            }
+            for (SpanRecord root : roots) {
+                TraceSummaries.Summary t = null;
+                for (TraceSummaries.Summary x : TraceSummaries.summarise(List.of(root))) {
+                    if (x.owner.equals(owner)) {
+                        t = x;
+                    }
+                }
+                if (t == null
+                        || (serviceNeedle != null && !TraceSummaries.list(t.services).contains(serviceNeedle))
+                        || (nameNeedle != null && !TraceSummaries.list(t.names).contains(nameNeedle))
+                        || (q.minDurationMs() != null && t.end - t.start < q.minDurationMs() * 1_000_000L)
+                        || (q.errorsOnly() && t.errors == 0)) {
+                    continue;
+                }
+                out.add(new TraceSummary(t.traceId, t.start, t.end, t.spans, t.errors, t.rootName, t.rootService,
+                        t.session, t.model));
+                if (out.size() >= max) {
+                    return out;
+                }
+            }
+            if (roots.size() < chunk) {
+                return out;
+            }
+            SpanRecord last = roots.getLast();
+            afterStart = last.startNanos();
+            afterTrace = last.traceId();
+        }
     }
 
     /**
@@ -197,6 +342,29 @@ public final class SpanReader {
                         }
                     }
                 }
+                // the gateway-only traces among them (no summary row): the one log row's root, summarised as the
+                // writer would have, answers the same question
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + ROOT_AS_SPAN + " FROM request_log r"
+                        + " WHERE trace_id IN (" + marks + ") AND span_id IS NOT NULL AND span_start_ns >= ? AND "
+                        + NO_SUMMARY)) {
+                    int i = 1;
+                    for (String id : chunk) {
+                        ps.setString(i++, id);
+                    }
+                    ps.setLong(i, rootsFrom(c));
+                    List<TraceSummaries.Summary> rows = TraceSummaries.summarise(records(ps));
+                    java.util.Set<String> own = new java.util.HashSet<>();
+                    for (TraceSummaries.Summary x : rows) {
+                        if (!noTeam && x.owner.equals(TraceSummaries.owner(team))) {
+                            own.add(x.traceId);
+                        }
+                    }
+                    for (TraceSummaries.Summary x : rows) {
+                        if (x.owner.equals(TraceSummaries.ALL) && (noTeam ? x.unowned == 0 : !own.contains(x.traceId))) {
+                            out.add(x.traceId);
+                        }
+                    }
+                }
                 return null;
             });
         }
@@ -216,6 +384,11 @@ public final class SpanReader {
 
     /** The spans of these rows ({@link #COLUMNS}), each root's stage spans as their own records. */
     static List<SpanRecord> spans(PreparedStatement ps) throws SQLException {
+        return StageSpans.expand(records(ps));
+    }
+
+    /** The rows ({@link #COLUMNS}) as stored: a root's stage spans left folded in it. */
+    static List<SpanRecord> records(PreparedStatement ps) throws SQLException {
         List<SpanRecord> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -225,6 +398,6 @@ public final class SpanReader {
                         rs.getString(17)));
             }
         }
-        return StageSpans.expand(out);
+        return out;
     }
 }

@@ -45,7 +45,7 @@ public final class SpanSink implements BatchWriter.Sink<SpanRecord> {
         }
         List<SpanRecord> stored = postgres ? insertPostgres(c, batch) : insertSqlite(statements.get(c, INSERT), batch);
         // a root's folded stage spans count in its trace's summary as the rows they once were (TraceSummaries.summarise)
-        TraceSummaries.add(c, postgres, stored, statements);
+        TraceSummaries.addStored(c, postgres, stored, statements, false);
     }
 
     private static List<SpanRecord> insertSqlite(PreparedStatement ps, List<SpanRecord> batch) throws SQLException {

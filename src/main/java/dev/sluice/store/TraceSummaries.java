@@ -248,6 +248,143 @@ public final class TraceSummaries {
     }
 
     /**
+     * Adds the spans just stored (and only those) to their traces' summaries, except a <em>gateway-only</em> trace's:
+     * a trace whose only spans are one request-log row's root (and its folded stages) gets no row (session 15: the
+     * row was about a third of the store writer's work); its readers ({@link SpanReader}) summarise it from that log
+     * row with {@link #summarise}, as this writer would have. Whoever adds a second contribution to such a trace (a
+     * second log row carrying a root, spans from anywhere else) first adds the trace's log-row roots, so the row is
+     * then exactly the sum of all of the trace's spans, as before. A trace with a row keeps it (its readers read
+     * the row, never the log rows).
+     *
+     * <p>PostgreSQL: the traces are locked ({@code pg_advisory_xact_lock}, in one order) before they are looked up,
+     * so two nodes each writing a log row of one trace cannot both take it for the trace's only one: the second to
+     * take the lock sees the first's row committed.
+     *
+     * @param logRoots {@code stored} are the roots that request-log rows just inserted carry (else span rows)
+     */
+    static void addStored(Connection c, boolean postgres, Collection<SpanRecord> stored, Statements statements,
+            boolean logRoots) throws SQLException {
+        if (stored.isEmpty()) {
+            return;
+        }
+        Map<String, List<SpanRecord>> byTrace = new java.util.LinkedHashMap<>();
+        for (SpanRecord s : stored) {
+            byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>(2)).add(s);
+        }
+        int[][] state = postgres ? statePostgres(c, byTrace.keySet()) : stateSqlite(c, byTrace.keySet(), statements);
+        List<SpanRecord> out = new ArrayList<>(stored.size());
+        List<SpanRecord> earlier = null;
+        int i = 0;
+        for (Map.Entry<String, List<SpanRecord>> e : byTrace.entrySet()) {
+            int[] st = state[i++];
+            if (st[0] > 0 || st[1] == 0) {
+                out.addAll(e.getValue()); // a trace with a row, or a trace no log row carries a root of
+                continue;
+            }
+            if (logRoots && st[1] == 1 && e.getValue().size() == 1 && sole(e.getValue().getFirst())) {
+                continue; // a gateway-only trace: no row (its log row is read instead)
+            }
+            // a second contribution: the row starts from the roots the log rows stored before carry, upserted first
+            // as they were written first (a row's model and session are the first stored's: the same row as before)
+            if (earlier == null) {
+                earlier = new ArrayList<>();
+            }
+            for (SpanRecord r : logRoots(c, e.getKey())) {
+                if (!logRoots || !contains(e.getValue(), r)) {
+                    earlier.add(r);
+                }
+            }
+            out.addAll(e.getValue());
+        }
+        if (earlier != null) {
+            add(c, postgres, earlier, statements);
+        }
+        add(c, postgres, out, statements);
+    }
+
+    private static boolean contains(List<SpanRecord> spans, SpanRecord r) {
+        for (SpanRecord s : spans) {
+            if (s.spanId().equals(r.spanId()) && s.startNanos() == r.startNanos()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a root alone can go without a summary row: its trace starts when it does (no folded stage starts before
+     * it), so the readers can order and page such traces by the log row's root start (index
+     * {@code request_log_span_start}, migration V68).
+     */
+    static boolean sole(SpanRecord root) {
+        if (root.traceId() == null) {
+            return false;
+        }
+        List<StageSpans.Stage> stages = StageSpans.stages(root);
+        if (stages == null) {
+            return false;
+        }
+        for (StageSpans.Stage g : stages) {
+            if (g.startNanos() < root.startNanos()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final String STATE_SQLITE = "SELECT EXISTS (SELECT 1 FROM trace_summary WHERE trace_id = ?1),"
+            + " (SELECT COUNT(*) FROM request_log WHERE trace_id = ?1 AND span_id IS NOT NULL)";
+
+    /** Per trace (in order): [summary rows exist (0/1), request-log rows carrying a root]. */
+    private static int[][] stateSqlite(Connection c, Collection<String> traces, Statements statements) throws SQLException {
+        PreparedStatement ps = statements.get(c, STATE_SQLITE);
+        int[][] out = new int[traces.size()][];
+        int i = 0;
+        for (String t : traces) {
+            ps.setString(1, t);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                out[i++] = new int[] {rs.getInt(1), rs.getInt(2)};
+            }
+        }
+        return out;
+    }
+
+    private static int[][] statePostgres(Connection c, Collection<String> traces) throws SQLException {
+        String[] ids = traces.toArray(String[]::new);
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT"
+                + " hashtext(t) AS h FROM unnest(CAST(? AS text[])) t ORDER BY 1) l")) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            ps.executeQuery().close();
+        }
+        Map<String, int[]> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT t, EXISTS (SELECT 1 FROM trace_summary s WHERE"
+                + " s.trace_id = t), (SELECT COUNT(*) FROM request_log r WHERE r.trace_id = t AND r.span_id IS NOT NULL)"
+                + " FROM unnest(CAST(? AS text[])) t")) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new int[] {rs.getBoolean(2) ? 1 : 0, rs.getInt(3)});
+                }
+            }
+        }
+        int[][] out = new int[ids.length][];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = found.get(ids[i]);
+        }
+        return out;
+    }
+
+    /** The root spans the request-log rows of this trace carry, as stored (stages folded). */
+    static List<SpanRecord> logRoots(Connection c, String traceId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + SpanReader.ROOT_AS_SPAN + " FROM request_log"
+                + " WHERE trace_id = ? AND span_id IS NOT NULL")) {
+            ps.setString(1, traceId);
+            return SpanReader.records(ps);
+        }
+    }
+
+    /**
      * Adds the spans just stored (and only those) to their traces' summaries.
      *
      * @param statements where SQLite's upsert is kept between batches (set up with {@link #sqliteFunctions})

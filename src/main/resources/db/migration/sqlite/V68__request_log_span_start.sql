@@ -1,0 +1,6 @@
+-- A gateway-only trace (its only spans one request-log row's root and the stages folded into it) has no
+-- trace_summary row any more (dev.sluice.store.TraceSummaries.addStored): the trace list, sessions and the ownership
+-- check read such traces from their log row, newest first by the root's start (dev.sluice.store.SpanReader), through
+-- this index. Rows already stored keep their summary rows and read from them as before (a trace with a summary row is
+-- never read from its log rows). bench/README.md, "Session 15: gateway-only traces without a summary row".
+CREATE INDEX request_log_span_start ON request_log (span_start_ns, trace_id) WHERE span_id IS NOT NULL;
