@@ -3,4 +3,5 @@
 -- check read such traces from their log row, newest first by the root's start (dev.sluice.store.SpanReader), through
 -- this index. Rows already stored keep their summary rows and read from them as before (a trace with a summary row is
 -- never read from its log rows). bench/README.md, "Session 15: gateway-only traces without a summary row".
-CREATE INDEX request_log_span_start ON request_log (span_start_ns, trace_id) WHERE span_id IS NOT NULL;
+-- The start alone (no trace id: an entry a third the size; ties on the nanosecond are ordered by the few rows they hold).
+CREATE INDEX request_log_span_start ON request_log (span_start_ns) WHERE span_id IS NOT NULL;
