@@ -271,7 +271,9 @@ public final class SpanReader {
                 args.add(q.session());
             }
             if (afterStart != null) {
-                sql.append(" AND (span_start_ns < ? OR (span_start_ns = ? AND trace_id < ?))");
+                // the bound alone first: a range on request_log_span_start (the disjunction is not one)
+                sql.append(" AND span_start_ns <= ? AND (span_start_ns < ? OR (span_start_ns = ? AND trace_id < ?))");
+                args.add(afterStart);
                 args.add(afterStart);
                 args.add(afterStart);
                 args.add(afterTrace);
