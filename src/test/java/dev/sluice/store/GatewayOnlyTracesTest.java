@@ -166,6 +166,21 @@ class GatewayOnlyTracesTest {
         }
     }
 
+    /** {@link SpanReader#traceIdsOfSession} for each session and reader (any team, each team, no team), read beside the gateway. */
+    static Map<String, List<String>> sessionTraces(RootSpanColumnsTest.Store store, TestGateway gw, List<String> sessions) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (Database db = store.url() == null ? Database.openSqlite(gw.dir().resolve("sluice.db"))
+                : Database.openPostgres(store.url())) {
+            SpanReader reader = new SpanReader(db);
+            for (String s : sessions) {
+                for (String team : java.util.Arrays.asList(null, "research", "ops", "")) {
+                    out.put(team + " " + s, reader.traceIdsOfSession(s, team, 100));
+                }
+            }
+        }
+        return out;
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "postgres"})
     @DisplayName("gateway-only traces beside traces with rows: every list, filter, page, session and team view as with rows")
@@ -236,12 +251,18 @@ class GatewayOnlyTracesTest {
                 }
             }
 
+            Map<String, List<String>> sessions = sessionTraces(store, gw, List.of(s1, s2));
+            assertThat(sessions.get("null " + s1)).hasSize(3);
+            assertThat(sessions.get("research " + s1)).hasSize(2);
+            assertThat(sessions.get("ops " + s2)).hasSize(1);
             summariseAsBefore(store, gw, kind.equals("postgres"), gatewayOnly);
             for (String t : gatewayOnly) {
                 assertThat(count(store, gw, "SELECT COUNT(*) FROM trace_summary WHERE trace_id = ?", t)).isPositive();
             }
             Map<String, Object> before = answers(gw, readers, List.of(s1, s2), from, to);
             assertThat(before.keySet()).isEqualTo(now1.keySet());
+            assertThat(sessionTraces(store, gw, List.of(s1, s2))).as("the session traces, as from the rows")
+                    .isEqualTo(sessions);
             for (String k : now1.keySet()) {
                 assertThat(now1.get(k)).as(k).isEqualTo(before.get(k));
             }
