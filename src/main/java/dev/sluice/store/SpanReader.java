@@ -270,6 +270,7 @@ public final class SpanReader {
                 sql.append(" AND session_id = ?");
                 args.add(q.session());
             }
+            narrow(q, sql, args);
             if (afterStart != null) {
                 // the bound alone first: a range on request_log_span_start (the disjunction is not one)
                 sql.append(" AND span_start_ns <= ? AND (span_start_ns < ? OR (span_start_ns = ? AND trace_id < ?))");
@@ -312,6 +313,68 @@ public final class SpanReader {
             afterStart = last.startNanos();
             afterTrace = last.traceId();
         }
+    }
+
+    /**
+     * The filters of {@code q} as conditions on the log row, so SQL skips the rows that cannot match instead of this
+     * class summarising each: every one admits all the rows the summary's own test (which still runs) admits. A
+     * gateway-only trace's spans are its root and the stages folded into it, which end before the root, start after it
+     * (one monotonic clock), carry the root's service and status unset ({@link StageSpans}): so its duration is the
+     * root's, it has an error only when the root has, its one service is the root's, and its names are the root's and
+     * the stages' — each stage name a plain JSON string in {@code span_stages}. A filter text the summary would store
+     * cut or changed ({@link TraceSummaries#item}) is left to the summary's test alone.
+     */
+    private static void narrow(TraceQuery q, StringBuilder sql, List<Object> args) {
+        if (q.errorsOnly()) {
+            sql.append(" AND span_status = 'error'");
+        }
+        if (q.minDurationMs() != null) {
+            sql.append(" AND span_end_ns - span_start_ns >= ?");
+            args.add(q.minDurationMs() * 1_000_000L);
+        }
+        if (q.service() != null && TraceSummaries.item(q.service()).equals(q.service())) {
+            sql.append(" AND ").append(storedAs("span_service"));
+            args.add(likeStored(q.service(), false));
+        }
+        String name = q.name();
+        if (name != null) {
+            boolean prefix = name.endsWith("*");
+            String text = prefix ? name.substring(0, name.length() - 1) : name;
+            if (TraceSummaries.item(text).equals(text) && plainJson(text)) {
+                sql.append(" AND (").append(storedAs("span_name")).append(" OR span_stages LIKE ? ESCAPE '\\')");
+                args.add(likeStored(text, prefix));
+                args.add("%\"" + likeEscaped(text) + (prefix ? "%" : "\"%"));
+            }
+        }
+    }
+
+    /**
+     * A root column whose stored list entry ({@link TraceSummaries#item}: cut at its length, separators made spaces)
+     * may match {@link #likeStored}'s pattern: a LIKE that lets any character stand where the text has a space, or a
+     * value the cut may have shortened (over half the cut in characters: the cut counts UTF-16 units); both admit
+     * more rows than the entry's own test (SQLite's LIKE ignores ASCII case too).
+     */
+    private static String storedAs(String column) {
+        return "(" + column + " LIKE ? ESCAPE '\\' OR length(" + column + ") > " + TraceSummaries.MAX_ITEM / 2 + ")";
+    }
+
+    private static String likeStored(String text, boolean prefix) {
+        return likeEscaped(text).replace(' ', '_') + (prefix ? "%" : "");
+    }
+
+    /** Whether JSON writes this text as it is (no quote, backslash or control character to escape). */
+    private static boolean plainJson(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '"' || ch == '\\' || ch < 0x20) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     /**

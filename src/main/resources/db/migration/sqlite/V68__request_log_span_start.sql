@@ -5,3 +5,5 @@
 -- never read from its log rows). bench/README.md, "Session 15: gateway-only traces without a summary row".
 -- The start alone (no trace id: an entry a third the size; ties on the nanosecond are ordered by the few rows they hold).
 CREATE INDEX request_log_span_start ON request_log (span_start_ns) WHERE span_id IS NOT NULL;
+-- The errors=true search among them: the log rows whose root failed (a gateway-only trace has an error only there).
+CREATE INDEX request_log_span_errors ON request_log (span_start_ns) WHERE span_id IS NOT NULL AND span_status = 'error';
