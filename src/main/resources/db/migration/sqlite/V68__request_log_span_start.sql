@@ -7,3 +7,5 @@
 CREATE INDEX request_log_span_start ON request_log (span_start_ns) WHERE span_id IS NOT NULL;
 -- The errors=true search among them: the log rows whose root failed (a gateway-only trace has an error only there).
 CREATE INDEX request_log_span_errors ON request_log (span_start_ns) WHERE span_id IS NOT NULL AND span_status = 'error';
+-- A team-limited reader's list of them: the team's log rows newest first, without sorting all of the team's rows.
+CREATE INDEX request_log_team_span_start ON request_log (team, span_start_ns) WHERE span_id IS NOT NULL;
