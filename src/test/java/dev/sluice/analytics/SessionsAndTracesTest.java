@@ -3,10 +3,10 @@ package dev.sluice.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Json;
 import dev.sluice.testing.Http;
+import dev.sluice.testing.OtlpJson;
 import dev.sluice.testing.TestGateway;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +40,7 @@ class SessionsAndTracesTest {
     }
 
     static void send(TestGateway gw, String key, String service, List<ObjectNode> spans) {
-        ObjectNode body = Json.object();
-        ObjectNode rs = body.putArray("resourceSpans").addObject();
-        rs.putObject("resource").putArray("attributes").addObject().put("key", "service.name")
-                .putObject("value").put("stringValue", service);
-        ArrayNode list = rs.putArray("scopeSpans").addObject().putArray("spans");
-        spans.forEach(list::add);
-        Http.Response r = gw.http().post("/v1/traces", body, Map.of("authorization", "Bearer " + key,
-                "content-type", "application/json"));
+        Http.Response r = OtlpJson.send(gw, key, service, spans);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().has("partialSuccess")).as(r.body()).isFalse();
     }

@@ -3,11 +3,11 @@ package dev.sluice.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Json;
 import dev.sluice.sim.SimOptions;
 import dev.sluice.testing.Http;
+import dev.sluice.testing.OtlpJson;
 import dev.sluice.testing.MutableClock;
 import dev.sluice.testing.TestGateway;
 import java.sql.Connection;
@@ -75,14 +75,7 @@ class GatewayOnlyTracesTest {
 
     /** OTLP/JSON spans of one service sent to /v1/traces with this key; returns the response's status. */
     static int otlp(TestGateway gw, String key, String service, List<ObjectNode> spans) {
-        ObjectNode body = Json.object();
-        ObjectNode rs = body.putArray("resourceSpans").addObject();
-        rs.putObject("resource").putArray("attributes").addObject().put("key", "service.name")
-                .putObject("value").put("stringValue", service);
-        ArrayNode list = rs.putArray("scopeSpans").addObject().putArray("spans");
-        spans.forEach(list::add);
-        Http.Response r = gw.http().post("/v1/traces", body, Map.of("authorization", "Bearer " + key,
-                "content-type", "application/json"));
+        Http.Response r = OtlpJson.send(gw, key, service, spans);
         flush(gw);
         return r.status();
     }
