@@ -110,8 +110,7 @@ public final class Retention implements AutoCloseable {
             List<SpanRecord> roots;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + SpanReader.ROOT_AS_SPAN + " FROM request_log r"
                     + " WHERE ts < ? AND span_id IS NOT NULL AND span_start_ns >= COALESCE((SELECT upto FROM expiry_marks"
-                    + " WHERE name = ?), 0) * 1000000 AND NOT EXISTS (SELECT 1 FROM trace_summary s"
-                    + " WHERE s.trace_id = r.trace_id)")) {
+                    + " WHERE name = ?), 0) * 1000000 AND " + SpanReader.NO_SUMMARY)) {
                 ps.setLong(1, cutoffMillis);
                 ps.setString(2, ROOT_SPANS_MARK);
                 roots = SpanReader.records(ps);

@@ -49,7 +49,32 @@ public final class SpanReader {
      * @param cursor   from an earlier page's {@link TracePage#nextCursor()}
      */
     public record TraceQuery(Long fromNanos, Long toNanos, String service, String name, String session, Long minDurationMs,
-                             boolean errorsOnly, String team, String cursor) {}
+                             boolean errorsOnly, String team, String cursor) {
+        /** Whether {@code name} is a prefix of span names (it ends with {@code *}). */
+        boolean namePrefix() {
+            return name != null && name.endsWith("*");
+        }
+
+        /** The span name, or the prefix without its {@code *}; null without a name filter. */
+        String nameText() {
+            return namePrefix() ? name.substring(0, name.length() - 1) : name;
+        }
+
+        /** The name filter as an entry of the summaries' name lists ({@link TraceSummaries#needle}), or null. */
+        String nameNeedle() {
+            return name == null ? null : TraceSummaries.needle(nameText(), !namePrefix());
+        }
+
+        /** The start (ns) of the last trace of the previous page ({@code cursor} is {@code start:trace_id}), or null. */
+        Long cursorStart() {
+            return cursor == null ? null : Long.parseLong(cursor.substring(0, cursor.indexOf(':')));
+        }
+
+        /** The trace id of the last trace of the previous page, or null. */
+        String cursorTrace() {
+            return cursor == null ? null : cursor.substring(cursor.indexOf(':') + 1);
+        }
+    }
 
     /** One trace in a list: its span count, time range, errors, root span, session and model (when known). */
     public record TraceSummary(String traceId, long startNanos, long endNanos, int spans, int errors, String rootName,
@@ -101,9 +126,8 @@ public final class SpanReader {
             args.add(TraceSummaries.needle(q.service(), true));
         }
         if (q.name() != null) {
-            boolean prefix = q.name().endsWith("*");
             sql.append(" AND ").append(contains.formatted("names"));
-            args.add(TraceSummaries.needle(prefix ? q.name().substring(0, q.name().length() - 1) : q.name(), !prefix));
+            args.add(q.nameNeedle());
         }
         if (q.session() != null) {
             sql.append(" AND session_id = ?");
@@ -117,12 +141,10 @@ public final class SpanReader {
             sql.append(" AND errors > 0");
         }
         if (q.cursor() != null) {
-            int colon = q.cursor().indexOf(':');
-            long start = Long.parseLong(q.cursor().substring(0, colon));
             sql.append(" AND (start_ns < ? OR (start_ns = ? AND trace_id < ?))");
-            args.add(start);
-            args.add(start);
-            args.add(q.cursor().substring(colon + 1));
+            args.add(q.cursorStart());
+            args.add(q.cursorStart());
+            args.add(q.cursorTrace());
         }
         sql.append(" ORDER BY start_ns DESC, trace_id DESC LIMIT ?");
         args.add((long) limit + 1);
@@ -207,7 +229,7 @@ public final class SpanReader {
             .comparingLong(TraceSummary::startNanos).thenComparing(TraceSummary::traceId).reversed();
 
     /** A request-log row's trace has no summary row: the row is its trace's only contribution (a gateway-only trace). */
-    private static final String NO_SUMMARY = "NOT EXISTS (SELECT 1 FROM trace_summary s WHERE s.trace_id = r.trace_id)";
+    static final String NO_SUMMARY = "NOT EXISTS (SELECT 1 FROM trace_summary s WHERE s.trace_id = r.trace_id)";
 
     /**
      * The earliest root start (ns) a log row's root may have to be read as a trace: {@code retention.spans}' last
@@ -234,20 +256,11 @@ public final class SpanReader {
         }
         String owner = q.team() == null ? TraceSummaries.ALL : TraceSummaries.owner(q.team());
         String serviceNeedle = q.service() == null ? null : TraceSummaries.needle(q.service(), true);
-        String nameNeedle = null;
-        if (q.name() != null) {
-            boolean prefix = q.name().endsWith("*");
-            nameNeedle = TraceSummaries.needle(prefix ? q.name().substring(0, q.name().length() - 1) : q.name(), !prefix);
-        }
+        String nameNeedle = q.nameNeedle();
         long rootsFrom = rootsFrom(c);
         int chunk = Math.max(max, 100);
-        Long afterStart = null;
-        String afterTrace = null;
-        if (q.cursor() != null) {
-            int colon = q.cursor().indexOf(':');
-            afterStart = Long.parseLong(q.cursor().substring(0, colon));
-            afterTrace = q.cursor().substring(colon + 1);
-        }
+        Long afterStart = q.cursorStart();
+        String afterTrace = q.cursorTrace();
         List<TraceSummary> out = new ArrayList<>();
         while (true) {
             StringBuilder sql = new StringBuilder("SELECT " + ROOT_AS_SPAN + " FROM request_log r WHERE span_id IS NOT NULL"
@@ -318,8 +331,9 @@ public final class SpanReader {
     /**
      * The filters of {@code q} as conditions on the log row, so SQL skips the rows that cannot match instead of this
      * class summarising each: every one admits all the rows the summary's own test (which still runs) admits. A
-     * gateway-only trace's spans are its root and the stages folded into it, which end before the root, start after it
-     * (one monotonic clock), carry the root's service and status unset ({@link StageSpans}): so its duration is the
+     * gateway-only trace's spans are its root and the stages folded into it, which end before the root, start no
+     * earlier (else the writer keeps a summary row: {@link TraceSummaries#sole}), carry the root's service and status
+     * unset ({@link StageSpans}): so its duration is the
      * root's, it has an error only when the root has, its one service is the root's, and its names are the root's and
      * the stages' — each stage name a plain JSON string in {@code span_stages}. A filter text the summary would store
      * cut or changed ({@link TraceSummaries#item}) is left to the summary's test alone.
@@ -336,10 +350,9 @@ public final class SpanReader {
             sql.append(" AND ").append(storedAs("span_service"));
             args.add(likeStored(q.service(), false));
         }
-        String name = q.name();
-        if (name != null) {
-            boolean prefix = name.endsWith("*");
-            String text = prefix ? name.substring(0, name.length() - 1) : name;
+        if (q.name() != null) {
+            boolean prefix = q.namePrefix();
+            String text = q.nameText();
             if (TraceSummaries.item(text).equals(text) && plainJson(text)) {
                 sql.append(" AND (").append(storedAs("span_name")).append(" OR span_stages LIKE ? ESCAPE '\\')");
                 args.add(likeStored(text, prefix));
