@@ -24,11 +24,9 @@ public final class ChatResponseCodec {
     public static ChatResponse readResponse(JsonNode root) {
         List<Choice> choices = new ArrayList<>();
         for (JsonNode c : root.path("choices")) {
-            JsonNode logprobs = c.get("logprobs");
             choices.add(new Choice(c.path("index").asInt(choices.size()),
                     MessageCodec.readResponseMessage(c.path("message")),
-                    MessageCodec.textOrNull(c.get("finish_reason")),
-                    logprobs == null || logprobs.isNull() ? null : logprobs));
+                    MessageCodec.textOrNull(c.get("finish_reason")), Fields.present(c, "logprobs")));
         }
         return new ChatResponse(root.path("id").asText(""), root.path("created").asLong(0),
                 root.path("model").asText(""), choices, readUsage(root.get("usage")),
@@ -88,9 +86,8 @@ public final class ChatResponseCodec {
     }
 
     private static Choice treeChoice(JsonNode c, int position) {
-        JsonNode logprobs = c.get("logprobs");
         return new Choice(c.path("index").asInt(position), MessageCodec.readResponseMessage(c.path("message")),
-                MessageCodec.textOrNull(c.get("finish_reason")), logprobs == null || logprobs.isNull() ? null : logprobs);
+                MessageCodec.textOrNull(c.get("finish_reason")), Fields.present(c, "logprobs"));
     }
 
     private static List<Choice> readChoices(JsonParser p) throws IOException {
@@ -271,9 +268,8 @@ public final class ChatResponseCodec {
             }
             Delta delta = new Delta(MessageCodec.textOrNull(d.get("role")), MessageCodec.textOrNull(d.get("content")),
                     calls, MessageCodec.textOrNull(d.get("refusal")));
-            JsonNode logprobs = c.get("logprobs");
             choices.add(new ChunkChoice(c.path("index").asInt(0), delta, MessageCodec.textOrNull(c.get("finish_reason")),
-                    logprobs == null || logprobs.isNull() ? null : logprobs));
+                    Fields.present(c, "logprobs")));
         }
         return new ChatChunk(root.path("id").asText(""), root.path("created").asLong(0), root.path("model").asText(""),
                 choices, readUsage(root.get("usage")), MessageCodec.textOrNull(root.get("system_fingerprint")));
