@@ -62,8 +62,7 @@ final class Replay {
                     ObjectNode logprobs = Json.object();
                     logprobs.putArray("content").add(token);
                     logprobs.putNull("refusal");
-                    out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(c.index(),
-                            Delta.text(token.path("token").asText()), null, logprobs)), null, r.systemFingerprint()));
+                    out.add(chunk(r, c.index(), Delta.text(token.path("token").asText()), null, logprobs));
                 }
             } else if (text != null) {
                 for (String piece : words(text)) {
@@ -113,8 +112,12 @@ final class Replay {
     }
 
     private static ChatChunk chunk(ChatResponse r, int index, Delta delta, String finishReason) {
-        return new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(index, delta, finishReason)), null,
-                r.systemFingerprint());
+        return chunk(r, index, delta, finishReason, null);
+    }
+
+    private static ChatChunk chunk(ChatResponse r, int index, Delta delta, String finishReason, JsonNode logprobs) {
+        return new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(index, delta, finishReason, logprobs)),
+                null, r.systemFingerprint());
     }
 
     /** Splits text into pieces that each start at a word, keeping the whitespace before it: "a b" → "a", " b". */
