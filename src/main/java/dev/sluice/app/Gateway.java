@@ -67,7 +67,7 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
             // 10 s without a collection: a young collection comes every few dozen to few hundred requests
             // (the launcher's 16 MB heap), so this fires only once traffic has dropped to a few requests a
             // second or none, and costs a malloc_trim of a few ms (bench/README.md, "Session 7")
-            add(new IdleHeapTrim(java.time.Duration.ofSeconds(10)));
+            IdleHeapTrim idleTrim = add(new IdleHeapTrim(java.time.Duration.ofSeconds(10)));
             this.store = add(StoreModule.open(config.store(), config.redis()));
             this.retention = add(new RetentionModule(config.retention(), store, clock));
             this.auth = add(new AuthModule(config.auth(), adminKey, store, clock, maxBody));
@@ -112,6 +112,7 @@ public final class Gateway implements AutoCloseable, ConfigReloader {
                     new ConnectionLimits(s.headerTimeout(), s.idleTimeout(), s.maxConnectionsPerIp()), new NettyTransport(s.tls() == null ? null
                             : new NettyTransport.Tls(s.tls().cert(), s.tls().key())),
                     assembly.endpoints(), assembly.readiness());
+            idleTrim.inFlightFrom(server::inFlight);
         } catch (RuntimeException e) {
             if (watching != null) {
                 watching.close();

@@ -8,6 +8,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Duration;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +19,24 @@ import org.slf4j.LoggerFactory;
  * by a full collection, which an idle process never triggers: it kept that memory resident.
  *
  * <p>Idle is judged by the collector itself, with no hook in the request path: collections
- * happened since the last look, and none for {@code quiet}. Then, if the heap has grown well past
- * what was live at the last such collection (committed over twice that, plus 64 MiB), one full
- * collection runs ({@code System.gc()}, about 100 ms for the demo's live heap, while nothing is
- * being served), and the JVM shrinks the heap to its {@code MaxHeapFreeRatio} (the launcher passes
- * {@code -XX:-ShrinkHeapInSteps} so that happens at once). A busy or already compact gateway is
- * never collected by this, nor one whose heap is mostly live. Off when the JVM runs with {@code -XX:+DisableExplicitGC}.
+ * happened since the last look, and none for {@code quiet}. Then one full collection runs
+ * ({@code System.gc()}, while nothing is being served) and the JVM shrinks the heap to its
+ * {@code MaxHeapFreeRatio} (the launcher passes {@code -XX:-ShrinkHeapInSteps} so that happens at
+ * once), if either
+ * <ul>
+ *   <li>no API request is in flight and the heap holds {@value #IDLE_GARBAGE_MIB} MiB more than was live
+ *       after the last such collection: the request garbage promoted under traffic (after a plain
+ *       gateway's warm-up ~15 MB of a ~28 MB old generation, a fifth of its resident memory; bench/README.md,
+ *       "Session 16: the idle collection"). With nothing in flight no request waits for the pause, and
+ *       it takes some ms for a plain gateway's ~13 MB live heap; or</li>
+ *   <li>the heap has grown well past what was live (committed over twice that, plus 64 MiB), even with
+ *       requests in flight, e.g. long streams: about 100 ms for the demo's live heap. Not below that
+ *       bound: thousands of open streams hold a live heap that grows without allocating much, and
+ *       collecting it again and again paused every one of them (bench/README.md, "Session 13/14:
+ *       the old generation").</li>
+ * </ul>
+ * A busy gateway is never collected by this, nor one whose heap is mostly live. Off when the JVM runs with
+ * {@code -XX:+DisableExplicitGC}.
  *
  * <p>At the same moment the C heap is trimmed (glibc's {@code malloc_trim}, what {@code jcmd
  * System.trim_native_heap} calls): ONNX Runtime, the tokenizers and SQLite free what they used under load, but
@@ -34,10 +47,15 @@ import org.slf4j.LoggerFactory;
 final class IdleHeapTrim implements Module {
     private static final Logger LOG = LoggerFactory.getLogger(IdleHeapTrim.class);
     private static final long SLACK_BYTES = 64L << 20;
+    static final int IDLE_GARBAGE_MIB = 8;
+    private static final long IDLE_GARBAGE_BYTES = (long) IDLE_GARBAGE_MIB << 20;
 
     private final Duration quiet;
     private final Thread thread;
     private volatile boolean closed;
+    /** API requests in flight, once the server exists (it is built after this module); until then: busy. */
+    private volatile IntSupplier inFlight = () -> 1;
+    private volatile int fullCollections;
 
     IdleHeapTrim(Duration quiet) {
         this.quiet = quiet;
@@ -48,6 +66,22 @@ final class IdleHeapTrim implements Module {
     @Override
     public String name() {
         return "idle-heap-trim";
+    }
+
+    /** Where the requests in flight are counted (the server's dispatcher): with none, idle garbage is collected. */
+    void inFlightFrom(IntSupplier inFlight) {
+        this.inFlight = inFlight;
+    }
+
+    /**
+     * Whether a full collection is worth its pause now that the gateway is idle: {@code live} is what was in use after
+     * this trim's last full collection (0 before the first).
+     */
+    static boolean worthCollecting(long committed, long used, long live, int inFlight) {
+        if (committed > 2 * live + SLACK_BYTES) {
+            return true;
+        }
+        return inFlight == 0 && used > live + IDLE_GARBAGE_BYTES;
     }
 
     private void run() {
@@ -74,8 +108,9 @@ final class IdleHeapTrim implements Module {
             if (trafficSinceTrim && now - lastChange >= quiet.toNanos()) {
                 trafficSinceTrim = false;
                 MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-                if (heap.getCommitted() > 2 * live + SLACK_BYTES) {
+                if (worthCollecting(heap.getCommitted(), heap.getUsed(), live, inFlight.getAsInt())) {
                     System.gc();
+                    fullCollections++;
                     seenCollections = collections();
                     MemoryUsage after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
                     live = after.getUsed();
@@ -137,6 +172,11 @@ final class IdleHeapTrim implements Module {
             n += Math.max(0, gc.getCollectionCount());
         }
         return n;
+    }
+
+    /** Full collections this trim has run (for tests). */
+    int fullCollections() {
+        return fullCollections;
     }
 
     @Override
