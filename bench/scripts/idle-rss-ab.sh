@@ -7,8 +7,9 @@
 # usage: bench/scripts/idle-rss-ab.sh ROOT PORT SIMPORT NREQ [JVM flags...]   (a simulator on SIMPORT: `sluice sim`)
 # A/B: run ROOTs alternately (base new new base); copy each jar out of a build tree first, since a jar rebuilt
 # under a running JVM breaks its class loading.
+set -e
 ROOT=$1; P=$2; S=$3; N=$4; shift 4
-J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 eval "$(grep -m1 '^JVM_FLAGS=' $ROOT/sluice)"
 W=${OUT:-/tmp/idle-rss}/w-$P; rm -rf $W; mkdir -p $W; cd $W
 cat > c.yaml <<Y
