@@ -127,9 +127,36 @@ public final class SpanRows {
         if (attributes.isEmpty()) {
             return null;
         }
-        StringBuilder out = new StringBuilder(32 * attributes.size());
+        StringBuilder out = new StringBuilder(capacity(attributes));
         write(out, attributes);
         return out.toString();
+    }
+
+    /**
+     * The text's length unless a string needs escapes: the builder is made that big once instead of grown on the way
+     * (a root's ~20 attributes took ~600 characters against the 32 an attribute it used to start with, so it doubled:
+     * a copy and ~1.2 KB more allocated per request).
+     */
+    private static int capacity(Span.Attributes attributes) {
+        int n = 1;
+        for (int i = 0; i < attributes.size(); i++) {
+            n += attributes.key(i).length() + 4 + length(attributes.value(i));
+        }
+        return n;
+    }
+
+    private static int length(Object v) {
+        if (v instanceof String s) {
+            return s.length() + 2;
+        }
+        if (v instanceof List<?> list) {
+            int n = 2;
+            for (Object o : list) {
+                n += length(o) + 1;
+            }
+            return n;
+        }
+        return 24; // a number or a boolean: Double.toString's longest
     }
 
     private static void write(StringBuilder out, Span.Attributes attributes) {
