@@ -217,8 +217,12 @@ public final class SpanRows {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    /** A JSON string as Jackson escapes it by default: quote, backslash and control characters; the rest as is. */
-    static void string(StringBuilder out, String s) {
+    /**
+     * Appends {@code s} as a JSON string, as Jackson's generator into a {@code String} escapes it by default: quote,
+     * backslash and control characters; the rest as is. Public for other text written by hand (the request log's
+     * attempt log).
+     */
+    public static void string(StringBuilder out, String s) {
         out.append('"');
         int from = 0;
         for (int i = 0; i < s.length(); i++) {
