@@ -37,15 +37,17 @@ public final class Tracing implements AutoCloseable {
             return new Tracing(Tracer.disabled(), null);
         }
         String service = config.serviceName();
+        // made once: a method reference in the lambda below was a new object every time a span ended (six a request)
+        java.util.function.Consumer<SpanRecord> offer = spans::offer;
         if (config.otlpEndpoint() == null) {
-            return new Tracing(Tracer.recording(span -> SpanRows.rows(span, service, spans::offer)), null);
+            return new Tracing(Tracer.recording(span -> SpanRows.rows(span, service, offer)), null);
         }
         OtlpSpanExport export = new OtlpSpanExport(OtlpHttpSpanExporter.builder()
                 .setEndpoint(config.otlpEndpoint()).setTimeout(Duration.ofSeconds(10)).build(),
                 Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service))),
                 INSTRUMENTATION);
         return new Tracing(Tracer.recording(span -> {
-            SpanRows.rows(span, service, spans::offer);
+            SpanRows.rows(span, service, offer);
             export.offer(span);
         }), export);
     }

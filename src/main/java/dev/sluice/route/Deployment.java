@@ -24,6 +24,9 @@ public final class Deployment {
     private final Price price;
     private final CircuitBreaker breaker;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** An attempt's span name, {@code {operation} {model}}, for chat and for embeddings: made once, not per attempt. */
+    private final String chatSpanName;
+    private final String embeddingsSpanName;
     private volatile double latencyMillis = Double.NaN;
 
     /**
@@ -41,6 +44,13 @@ public final class Deployment {
         this.forwarder = forwarder;
         this.price = price;
         this.breaker = breaker;
+        this.chatSpanName = "chat " + upstreamModel;
+        this.embeddingsSpanName = "embeddings " + upstreamModel;
+    }
+
+    /** The span name of an attempt on this deployment: {@code chat gpt-4o-mini}, {@code embeddings text-embedding-3-small}. */
+    String spanName(boolean chat) {
+        return chat ? chatSpanName : embeddingsSpanName;
     }
 
     public Provider provider() {

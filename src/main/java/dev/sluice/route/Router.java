@@ -310,7 +310,7 @@ public final class Router implements Stage {
         TimeoutsConfig t = plan.timeouts();
         Duration readTimeout = shortest(d.readTimeout(), t.idle(), ex.streaming() ? null : t.total());
         String operation = ex.operation() == Exchange.Operation.CHAT ? "chat" : "embeddings";
-        Span span = tracer.start(operation + " " + d.upstreamModel(), Span.Kind.CLIENT,
+        Span span = tracer.start(d.spanName(ex.operation() == Exchange.Operation.CHAT), Span.Kind.CLIENT,
                 GenAi.OPERATION, operation, GenAi.PROVIDER, d.provider().name(), GenAi.REQUEST_MODEL, d.upstreamModel());
         Map<String, String> headers = new HashMap<>(d.forwarder().select(ex.headers(), ex.caller().keyId() != null));
         // the upstream joins the trace too (vLLM, Ollama and others accept traceparent)
