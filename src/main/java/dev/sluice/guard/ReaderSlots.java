@@ -73,15 +73,17 @@ public final class ReaderSlots {
             return skip();
         }
         long expected = estimate.get();
-        // the readings waiting ahead take their turns slots at a time; then this one runs
-        long finish = expected + expected * waiting.get() / slots;
+        // its own reading may take twice the recent average (a loaded machine's wall time varies that much: session 16
+        // measured scan_budget refusals with once the average); the readings waiting ahead take their turns
+        long own = 2 * expected;
+        long finish = own + expected * waiting.get() / slots;
         if (deadline.remainingNanos() < finish) {
             return skip();
         }
         boolean acquired;
         waiting.incrementAndGet();
         try {
-            acquired = permits.tryAcquire(Math.max(0, deadline.remainingNanos() - expected), TimeUnit.NANOSECONDS);
+            acquired = permits.tryAcquire(Math.max(0, deadline.remainingNanos() - own), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             acquired = false;
