@@ -106,6 +106,9 @@ public final class ReaderSlots {
 
     private OptionalDouble skip() {
         skipped.increment();
+        // the estimate is only measured by readings that run: each skip lowers it by an eighth, so a burst that made it
+        // longer than the budget (every reading then skipped) does not keep the reader off for good; it is measured again
+        estimate.accumulateAndGet(0, (old, unused) -> old - old / 8);
         return OptionalDouble.empty();
     }
 
