@@ -46,7 +46,8 @@ public final class InjectionScannerType {
      * document-model score reaches the band (0.2; 32% of benign val documents): ~120 ms of CPU for a 4 KB one at load
      * 14-17. Measured at concurrency 16 (README, session 15) it cut the gateway's throughput on such documents from ~48
      * to ~7 req/s and about half of the benign requests ran out of scan_budget and were blocked, with the scan before
-     * the call or alongside it.
+     * the call or alongside it. Session 16 (int8 reader, guardrails.reader_slots): 16.9 req/s against off's 47.1 at
+     * c=16 (main in the same window: 7.5), 10 budget refusals of 528 (main: 145); the rule asks 70% of off's: still off.
      */
     static final boolean DEFAULT_TUNED_DOCUMENTS = false;
 
