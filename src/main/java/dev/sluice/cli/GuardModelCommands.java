@@ -269,6 +269,12 @@ final class GuardModelCommands {
                 + " injection-tuned-documents --out FILE).")
         Path tunedDocumentsCascade;
 
+        @Option(names = "--reader-precision", description = "With --tuned / --tuned-documents: run the fine-tuned readers"
+                + " at this precision: FP32 (as trained) or INT8 (quantized in memory at load time; reader_precision: int8)."
+                + " Default: FP32.")
+        dev.sluice.guard.injection.TunedInjectionEncoder.Precision readerPrecision =
+                dev.sluice.guard.injection.TunedInjectionEncoder.Precision.FP32;
+
         @Option(names = "--scores", description = "Injection: also write every row's scores (split, source, kind, label, channel, default"
                 + " score, score with the head, text) to this file, for breakdowns such as per language.")
         Path scoresFile;
@@ -304,8 +310,9 @@ final class GuardModelCommands {
                 try {
                     if (tuned) {
                         dev.sluice.guard.injection.TunedInjectionEncoder encoder = tunedWeights == null
-                                ? dev.sluice.guard.injection.TunedInjectionEncoder.load()
-                                : dev.sluice.guard.injection.TunedInjectionEncoder.read(tunedWeights);
+                                ? dev.sluice.guard.injection.TunedInjectionEncoder.load(readerPrecision)
+                                : dev.sluice.guard.injection.TunedInjectionEncoder.read(tunedWeights,
+                                        dev.sluice.guard.injection.TunedInjectionEncoder.MAX_WINDOWS, readerPrecision);
                         cascade = tunedCascade == null ? dev.sluice.guard.injection.InjectionCascade.loadTuned(model, encoder)
                                 : dev.sluice.guard.injection.InjectionCascade.withReader(Json.MAPPER.readTree(tunedCascade.toFile()), model, encoder);
                     } else {
@@ -335,9 +342,9 @@ final class GuardModelCommands {
                         }
                         // the reader reads the windows the cascade's document model scores highest, as a policy's does
                         dev.sluice.guard.injection.TunedInjectionEncoder docEncoder = (shipped
-                                ? dev.sluice.guard.injection.TunedInjectionEncoder.loadDocuments()
-                                : dev.sluice.guard.injection.TunedInjectionEncoder.read(
-                                        tunedDocumentsWeights, dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS))
+                                ? dev.sluice.guard.injection.TunedInjectionEncoder.loadDocuments(readerPrecision)
+                                : dev.sluice.guard.injection.TunedInjectionEncoder.read(tunedDocumentsWeights,
+                                        dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS, readerPrecision))
                                 .readingTopWindows(tunedDocModel::maxLogit, readWindows == null
                                         ? dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_READ_WINDOWS : readWindows);
                         // the test (or val) documents read by the encoder up front, a few at a time

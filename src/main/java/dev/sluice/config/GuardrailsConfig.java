@@ -21,11 +21,15 @@ import java.util.Map;
  *                       (the rules that block or flag run alongside it); a policy may set its own
  * @param parallelScans  at most this many input scans run alongside upstream calls at once; a request past
  *                       them is scanned before its call
+ * @param readerSlots    at most this many second readings (the fine-tuned MiniLM readers of {@code tuned} and
+ *                       {@code tuned_documents}) run at once within requests' scans; a reading that could not end within
+ *                       its request's scan budget is skipped and the n-gram verdict stands (recorded as
+ *                       {@code reader_skipped}); 0 skips them all
  */
 public record GuardrailsConfig(boolean enabled, String redaction, int streamHoldback, String defaultPolicy,
                                Map<String, PolicyConfig> policies, Map<String, String> keys,
                                Map<String, String> teams, Map<String, String> models, Duration scanBudget,
-                               String onBudgetExceeded, String inputScan, int parallelScans) {
+                               String onBudgetExceeded, String inputScan, int parallelScans, int readerSlots) {
 
     public static final String NONE = "none";
     public static final Duration DEFAULT_SCAN_BUDGET = Duration.ofSeconds(2);
@@ -40,8 +44,13 @@ public record GuardrailsConfig(boolean enabled, String redaction, int streamHold
         return 2 * Runtime.getRuntime().availableProcessors();
     }
 
+    /** Second readings at once within requests' scans, by default: one per core (session 16, bench/README). */
+    public static int defaultReaderSlots() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
     public static final GuardrailsConfig DISABLED = new GuardrailsConfig(false, "placeholder", 64, null, Map.of(),
-            Map.of(), Map.of(), Map.of(), DEFAULT_SCAN_BUDGET, "block", BEFORE, 1);
+            Map.of(), Map.of(), Map.of(), DEFAULT_SCAN_BUDGET, "block", BEFORE, 1, 1);
 
     public GuardrailsConfig {
         policies = Map.copyOf(policies);

@@ -24,7 +24,7 @@ final class GuardrailsParser {
             return GuardrailsConfig.DISABLED;
         }
         node.allowOnly(Set.of("enabled", "redaction", "stream_holdback", "default_policy", "policies", "keys", "teams",
-                "models", "scan_budget", "on_budget_exceeded", "input_scan", "parallel_scans"));
+                "models", "scan_budget", "on_budget_exceeded", "input_scan", "parallel_scans", "reader_slots"));
         String redaction = node.string("redaction", "placeholder").strip().toLowerCase(Locale.ROOT);
         if (!redaction.equals("placeholder") && !redaction.equals("mask")) {
             throw node.get("redaction").error("unknown redaction '" + redaction + "'",
@@ -41,6 +41,7 @@ final class GuardrailsParser {
         }
         String inputScan = inputScan(node, GuardrailsConfig.BEFORE);
         int parallelScans = node.integer("parallel_scans", GuardrailsConfig.defaultParallelScans(), 1, 100_000);
+        int readerSlots = node.integer("reader_slots", GuardrailsConfig.defaultReaderSlots(), 0, 100_000);
         Map<String, PolicyConfig> policies = new LinkedHashMap<>();
         YamlNode policiesNode = node.get("policies");
         if (policiesNode != null) {
@@ -58,7 +59,7 @@ final class GuardrailsParser {
         return new GuardrailsConfig(node.bool("enabled", true), redaction,
                 node.integer("stream_holdback", 64, 16, 65_536), defaultPolicy, policies,
                 bindings(node.get("keys"), policies), bindings(node.get("teams"), policies),
-                bindings(node.get("models"), policies), budget, onBudget, inputScan, parallelScans);
+                bindings(node.get("models"), policies), budget, onBudget, inputScan, parallelScans, readerSlots);
     }
 
     /** {@code input_scan}: when the input rules that block or flag run, before the upstream call or alongside it. */

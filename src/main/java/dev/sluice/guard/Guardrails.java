@@ -32,7 +32,8 @@ public final class Guardrails implements AutoCloseable {
 
     private Guardrails(GuardrailsConfig config, Supplier<Embedder> embedder, JudgeClient judge) {
         this.holdback = config.streamHoldback();
-        this.budget = new ScanBudget(config.scanBudget(), !"flag".equals(config.onBudgetExceeded()));
+        this.budget = new ScanBudget(config.scanBudget(), !"flag".equals(config.onBudgetExceeded()),
+                new ReaderSlots(config.readerSlots()));
         this.resources = new ScannerResources(embedder, judge);
         this.parallelScans = new java.util.concurrent.Semaphore(config.parallelScans());
         Map<String, Policy> byName = new LinkedHashMap<>();

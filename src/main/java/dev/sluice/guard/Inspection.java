@@ -26,7 +26,8 @@ public final class Inspection {
             if (deadline != null && deadline.passed()) {
                 throw new ScanBudget.Exceeded();
             }
-            Trigger t = check(rule, text, context);
+            Trigger t = deadline == null ? check(rule, text, context)
+                    : deadline.readers().within(deadline, () -> check(rule, text, context));
             if (t != null) {
                 if (out == null) {
                     out = new ArrayList<>(2);
@@ -45,17 +46,20 @@ public final class Inspection {
         }
         List<Finding> firing = new ArrayList<>(findings.size());
         boolean error = false;
+        boolean detected = false;
         for (Finding f : findings) {
             boolean isError = f.type().endsWith("_error");
-            if (f.score() >= rule.threshold() || isError) {
+            boolean isSkip = f.type().endsWith(SKIPPED);
+            if (f.score() >= rule.threshold() || isError || isSkip) {
                 firing.add(f);
                 error |= isError;
+                detected |= !isError && !isSkip;
             }
         }
         if (firing.isEmpty()) {
             return null;
         }
-        return new Trigger(rule, firing, error ? "error" : verdict(rule.name()));
+        return new Trigger(rule, firing, error ? "error" : detected ? verdict(rule.name()) : "skipped");
     }
 
     private static String verdict(String scanner) {
@@ -66,9 +70,16 @@ public final class Inspection {
         };
     }
 
-    /** True when the trigger should apply its rule's action (an error below the threshold only records). */
+    /**
+     * A finding whose type ends so says a part of the scanner was skipped (e.g. {@code reader_skipped}: the second reader
+     * could not run within the scan budget, {@link ReaderSlots}); it is recorded (verdict {@code skipped}, action flag)
+     * whatever its score and never acts by itself.
+     */
+    public static final String SKIPPED = "_skipped";
+
+    /** True when the trigger should apply its rule's action (an error or a skip below the threshold only records). */
     public static boolean acts(Trigger t) {
-        if (!t.verdict().equals("error")) {
+        if (!t.verdict().equals("error") && !t.verdict().equals("skipped")) {
             return true;
         }
         for (Finding f : t.findings()) {

@@ -88,7 +88,7 @@ final class ParallelScan {
         this.base = base;
         this.exchange = exchange;
         this.deadline = new ScanBudget.Deadline(deadline.nanos(), deadline.loadingAtStart(),
-                () -> stopped || deadline.clientGone().getAsBoolean());
+                () -> stopped || deadline.clientGone().getAsBoolean(), deadline.readers());
         boolean blocks = false;
         for (Rule r : rules) {
             blocks |= r.action() == Action.BLOCK;

@@ -12,8 +12,13 @@ import java.time.Duration;
  * <p>Scanning also stops, before the next scanner, once the client has closed its connection (the
  * transport tells the request at once; the request then ends as a 499 {@code client_disconnected}).
  */
-public record ScanBudget(Duration budget, boolean block) {
+public record ScanBudget(Duration budget, boolean block, ReaderSlots readers) {
     public static final ScanBudget DEFAULT = new ScanBudget(Duration.ofSeconds(2), true);
+
+    /** A budget whose scans admit every second reading at once ({@link ReaderSlots#UNLIMITED}). */
+    public ScanBudget(Duration budget, boolean block) {
+        this(budget, block, ReaderSlots.UNLIMITED);
+    }
 
     /** The guard event's name and verdict when the budget ran out. */
     public static final String NAME = "scan_budget";
@@ -26,14 +31,15 @@ public record ScanBudget(Duration budget, boolean block) {
 
     /** A deadline from now that also ends the scan once {@code clientGone} says the client left. */
     public Deadline start(java.util.function.BooleanSupplier clientGone) {
-        return new Deadline(System.nanoTime() + budget.toNanos(), ScannerResources.loadingNanos(), clientGone);
+        return new Deadline(System.nanoTime() + budget.toNanos(), ScannerResources.loadingNanos(), clientGone, readers);
     }
 
     /**
      * One request's deadline; time the thread spends loading a shared model (once per process)
-     * moves it out, see {@link ScannerResources#loadingNanos()}.
+     * moves it out, see {@link ScannerResources#loadingNanos()}. {@code readers}: the slots its scanners' second
+     * readings wait for ({@link ReaderSlots}).
      */
-    public record Deadline(long nanos, long loadingAtStart, java.util.function.BooleanSupplier clientGone) {
+    public record Deadline(long nanos, long loadingAtStart, java.util.function.BooleanSupplier clientGone, ReaderSlots readers) {
         public boolean passed() {
             return remainingNanos() < 0;
         }

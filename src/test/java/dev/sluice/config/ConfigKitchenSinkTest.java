@@ -116,7 +116,8 @@ class ConfigKitchenSinkTest {
         assertThat(List.of(g.keys(), g.teams(), g.models()))
                 .containsExactly(Map.of("key_1", "none"), Map.of("t1", "all"), Map.of("fast", "all"));
         assertThat(g.policies().get("all").input()).containsExactly(
-                new RuleConfig("prompt_injection", "flag", 0.9, new InjectionScannerType.Options(false, true, false, false, true, false, false)),
+                new RuleConfig("prompt_injection", "flag", 0.9, new InjectionScannerType.Options(false, true, false, false, true, false, false,
+                        dev.sluice.guard.injection.TunedInjectionEncoder.Precision.INT8)),
                 new RuleConfig("pii", "redact", null, new PiiScannerType.Options(List.of("email"), List.of("GB"),
                         List.of(new NamedPattern("emp", "E-\\d+")))),
                 new RuleConfig("secrets", "block", null, new SecretsScannerType.Options(List.of("jwt"),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Json;
 import dev.sluice.embed.Embedder;
+import dev.sluice.guard.ReaderSlots;
 import dev.sluice.guard.ngram.LinearTextModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,8 @@ public final class InjectionCascade {
 
     private final LinearTextModel model;
     private final java.util.function.ToDoubleFunction<String> ngram;
+    /** The n-gram verdict alone (0.5 = its own operating point): what stands when the second reader is skipped. */
+    private final java.util.function.ToDoubleFunction<String> alone;
     private final boolean keepNgram;
     private final Reader head;
     private final double ngramWeight;
@@ -44,7 +47,7 @@ public final class InjectionCascade {
 
     public InjectionCascade(LinearTextModel model, Reader head, double ngramWeight, double band,
                             double operatingPoint) {
-        this(model, model::probability, false, head, ngramWeight, band, operatingPoint);
+        this(model, model::probability, model::score, false, head, ngramWeight, band, operatingPoint);
     }
 
     /**
@@ -52,7 +55,8 @@ public final class InjectionCascade {
      * @param keepNgram whatever the combination says, a text {@code ngram} scores at 0.5 or more keeps that score (the
      *                  second reader adds findings and vetoes none)
      */
-    InjectionCascade(LinearTextModel model, java.util.function.ToDoubleFunction<String> ngram, boolean keepNgram, Reader head,
+    InjectionCascade(LinearTextModel model, java.util.function.ToDoubleFunction<String> ngram,
+                     java.util.function.ToDoubleFunction<String> alone, boolean keepNgram, Reader head,
                      double ngramWeight, double band, double operatingPoint) {
         if (!(ngramWeight > 0 && ngramWeight <= 1) || !(band >= 0 && band < 1) || !(operatingPoint > 0 && operatingPoint < 1)) {
             throw new IllegalArgumentException("bad cascade settings: weight " + ngramWeight + ", band " + band
@@ -60,6 +64,7 @@ public final class InjectionCascade {
         }
         this.model = model;
         this.ngram = ngram;
+        this.alone = alone;
         this.keepNgram = keepNgram;
         this.head = head;
         this.ngramWeight = ngramWeight;
@@ -110,8 +115,8 @@ public final class InjectionCascade {
      */
     public static InjectionCascade forDocuments(LinearTextModel documentModel, Reader reader, double ngramWeight, double band,
                                                 double operatingPoint, boolean keepNgram) {
-        return new InjectionCascade(documentModel, documentModel::scoreDocument, keepNgram, reader, ngramWeight, band,
-                operatingPoint);
+        return new InjectionCascade(documentModel, documentModel::scoreDocument, documentModel::scoreDocument, keepNgram, reader,
+                ngramWeight, band, operatingPoint);
     }
 
     /** A documents' cascade with the settings ({@code ngram_weight}, {@code band}, {@code operating_point}, {@code keep_ngram}) of {@code json}. */
@@ -139,14 +144,8 @@ public final class InjectionCascade {
 
     /** The combined probability of {@code text}; below the band the n-gram probability alone (no embedding). */
     public double probability(String text) {
-        return probability(text, ngram.applyAsDouble(text));
-    }
-
-    private double probability(String text, double p) {
-        if (p < band) {
-            return p;
-        }
-        return combine(p, head.rawScore(text));
+        double p = ngram.applyAsDouble(text);
+        return p < band ? p : combine(p, head.rawScore(text));
     }
 
     /**
@@ -154,10 +153,29 @@ public final class InjectionCascade {
      * {@code keepNgram}, at least the n-gram reading when that reaches 0.5.
      */
     public double score(String text) {
+        return judge(text).score();
+    }
+
+    /**
+     * A text's score ({@link #score}), and whether the second reader was skipped for it: within a request's scan the
+     * reading waits for a slot ({@link ReaderSlots}), and when it could not end within the scan budget the n-gram verdict
+     * alone stands (the n-gram model's own score, 0.5 at its own operating point).
+     */
+    public record Judgement(double score, boolean readerSkipped) {}
+
+    /** See {@link Judgement}. */
+    public Judgement judge(String text) {
         double n = ngram.applyAsDouble(text);
-        double p = probability(text, n);
+        double p = n;
+        if (n >= band) {
+            java.util.OptionalDouble read = ReaderSlots.read(() -> head.rawScore(text));
+            if (read.isEmpty()) {
+                return new Judgement(alone.applyAsDouble(text), true);
+            }
+            p = combine(n, read.getAsDouble());
+        }
         double s = p >= operatingPoint ? 0.5 + 0.5 * (p - operatingPoint) / (1 - operatingPoint) : 0.5 * p / operatingPoint;
-        return keepNgram && n >= 0.5 ? Math.max(s, n) : s;
+        return new Judgement(keepNgram && n >= 0.5 ? Math.max(s, n) : s, false);
     }
 
     public boolean keepNgram() {

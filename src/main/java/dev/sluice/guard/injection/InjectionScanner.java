@@ -113,10 +113,12 @@ public final class InjectionScanner implements Scanner {
         boolean indirect = context.role().equals("tool") || context.role().equals("context");
         Supplier<LinearTextModel> reader = indirect ? documentModel : model;
         Supplier<InjectionCascade> twoReaders = indirect ? documentCascade : cascade;
+        boolean readerSkipped = false;
         if (twoReaders != null && score < 0.99) {
-            double m = twoReaders.get().score(text);
-            if (m > score) {
-                score = m;
+            InjectionCascade.Judgement j = twoReaders.get().judge(text);
+            readerSkipped = j.readerSkipped();
+            if (j.score() > score) {
+                score = j.score();
                 type = "model";
             }
         } else if (reader != null && score < 0.99) {
@@ -133,11 +135,17 @@ public final class InjectionScanner implements Scanner {
                 type = "classifier";
             }
         }
+        // the second reader could not run within the scan budget (ReaderSlots): recorded, never acting by itself
+        Finding skip = readerSkipped ? Finding.whole((indirect ? "indirect:" : "") + READER_SKIPPED, 0) : null;
         if (type == null || score <= 0) {
-            return List.of();
+            return skip == null ? List.of() : List.of(skip);
         }
-        return List.of(Finding.whole(indirect ? "indirect:" + type : type, score));
+        Finding found = Finding.whole(indirect ? "indirect:" + type : type, score);
+        return skip == null ? List.of(found) : List.of(found, skip);
     }
+
+    /** A finding's type when the cascade's second reader was skipped (see {@link dev.sluice.guard.ReaderSlots}). */
+    public static final String READER_SKIPPED = "reader" + dev.sluice.guard.Inspection.SKIPPED;
 
     /** Replies like "ok" or "yes please" carry no instruction the rules would miss; the classifier skips them. */
     static final int MIN_CLASSIFIED_WORDS = 4;

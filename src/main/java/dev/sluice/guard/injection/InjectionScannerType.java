@@ -3,6 +3,7 @@ package dev.sluice.guard.injection;
 import dev.sluice.config.OptionsSchema;
 import dev.sluice.guard.Direction;
 import dev.sluice.guard.ScannerType;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,9 +23,19 @@ public final class InjectionScannerType {
      *                   instead of the frozen embeddings' logistic head; wins over {@code head}
      * @param tunedDocuments tool results and context documents through the documents' cascade: s12-1's document model and,
      *                   from its band, all-MiniLM-L6-v2 fine-tuned on documents ({@link InjectionCascade#loadTunedDocuments})
+     * @param readerPrecision how the fine-tuned readers of {@code tuned} and {@code tuned_documents} run: {@code int8}
+     *                   (the default since session 16: the tuned graph dynamically quantized at load time, ~44% less CPU a
+     *                   window, val decisions within one of fp32's; bench/README) or {@code fp32} (as trained)
      */
     public record Options(boolean heuristics, boolean model, boolean modelDocuments, boolean head, boolean classifier,
-                          boolean tuned, boolean tunedDocuments) {}
+                          boolean tuned, boolean tunedDocuments, TunedInjectionEncoder.Precision readerPrecision) {}
+
+    /**
+     * The fine-tuned readers' precision when a policy does not say: int8 (session 16, chosen on val: the documents'
+     * cascade found 511 of 689 public val document attacks at 11 of 630 benign flagged, fp32 512 at 11; the user-turn
+     * cascade every attack fp32 found at one more benign val prompt flagged; test run s16-1 in the README).
+     */
+    static final TunedInjectionEncoder.Precision DEFAULT_READER_PRECISION = TunedInjectionEncoder.Precision.INT8;
 
     /**
      * Whether documents and tool results go through the documents' cascade when a policy does not say: off (opt-in).
@@ -35,7 +46,8 @@ public final class InjectionScannerType {
      * document-model score reaches the band (0.2; 32% of benign val documents): ~120 ms of CPU for a 4 KB one at load
      * 14-17. Measured at concurrency 16 (README, session 15) it cut the gateway's throughput on such documents from ~48
      * to ~7 req/s and about half of the benign requests ran out of scan_budget and were blocked, with the scan before
-     * the call or alongside it.
+     * the call or alongside it. Session 16 (int8 reader, guardrails.reader_slots): 16.9 req/s against off's 47.1 at
+     * c=16 (main in the same window: 7.5), 10 budget refusals of 528 (main: 145); the rule asks 70% of off's: still off.
      */
     static final boolean DEFAULT_TUNED_DOCUMENTS = false;
 
@@ -68,11 +80,14 @@ public final class InjectionScannerType {
 
     public static final ScannerType<Options> TYPE = ScannerType.of("prompt_injection",
                     new OptionsSchema<>(Options.class, Set.of("heuristics", "model", "model_documents", "head", "classifier", "tuned",
-                            "tuned_documents"),
+                            "tuned_documents", "reader_precision"),
                             node -> new Options(node.bool("heuristics", true), node.bool("model", DEFAULT_MODEL),
                                     node.bool("model_documents", DEFAULT_MODEL_DOCUMENTS), node.bool("head", DEFAULT_HEAD),
                                     node.bool("classifier", false), node.bool("tuned", DEFAULT_TUNED),
-                                    node.bool("tuned_documents", DEFAULT_TUNED_DOCUMENTS))),
+                                    node.bool("tuned_documents", DEFAULT_TUNED_DOCUMENTS),
+                                    TunedInjectionEncoder.Precision.valueOf(node.choice("reader_precision",
+                                            DEFAULT_READER_PRECISION.name().toLowerCase(java.util.Locale.ROOT),
+                                            List.of("int8", "fp32"), "reader precision").toUpperCase(java.util.Locale.ROOT)))),
                     (options, resources) -> new InjectionScanner(options.heuristics(),
                             options.model() ? resources.lazy(InjectionModel.RESOURCE, InjectionModel::load) : null,
                             !options.model() || !options.modelDocuments() ? null
@@ -80,17 +95,19 @@ public final class InjectionScannerType {
                                     ? resources.lazy(InjectionModel.TUNED_DOCUMENTS_RESOURCE, InjectionModel::loadTunedDocuments)
                                     : resources.lazy(InjectionModel.DOCUMENTS_RESOURCE, InjectionModel::loadDocuments),
                             options.model() && options.tuned()
-                                    ? resources.lazy(TunedInjectionEncoder.class, () -> InjectionCascade.loadTuned(
+                                    ? resources.lazy(InjectionCascade.TUNED_RESOURCE + ":" + options.readerPrecision(),
+                                            () -> InjectionCascade.loadTuned(
                                             resources.lazy(InjectionModel.RESOURCE, InjectionModel::load).get(),
-                                            TunedInjectionEncoder.load()))
+                                            TunedInjectionEncoder.load(options.readerPrecision())))
                                     : options.model() && options.head()
                                     ? resources.lazy(InjectionCascade.class, () -> InjectionCascade.load(
                                             resources.lazy(InjectionModel.RESOURCE, InjectionModel::load).get(), resources.embedder().get()))
                                     : null,
                             options.model() && options.modelDocuments() && options.tunedDocuments()
-                                    ? resources.lazy(InjectionCascade.TUNED_DOCUMENTS_RESOURCE, () -> InjectionCascade.loadTunedDocuments(
+                                    ? resources.lazy(InjectionCascade.TUNED_DOCUMENTS_RESOURCE + ":" + options.readerPrecision(),
+                                            () -> InjectionCascade.loadTunedDocuments(
                                             resources.lazy(InjectionModel.TUNED_DOCUMENTS_RESOURCE, InjectionModel::loadTunedDocuments).get(),
-                                            TunedInjectionEncoder.loadDocuments()))
+                                            TunedInjectionEncoder.loadDocuments(options.readerPrecision())))
                                     : null,
                             options.classifier()
                             ? resources.lazy(InjectionClassifier.class, () -> InjectionClassifier.load(resources.embedder().get()))

@@ -25,6 +25,9 @@ public final class OnnxInitializers {
 
     public final byte[] bytes;
     public final Map<String, Tensor> initializers = new LinkedHashMap<>();
+    /** Where the graph's bytes (ModelProto field 7) start and end. */
+    final int graphStart;
+    final int graphEnd;
 
     public OnnxInitializers(byte[] bytes) {
         this.bytes = bytes;
@@ -37,6 +40,8 @@ public final class OnnxInitializers {
         if (graph == null) {
             throw new IllegalArgumentException("no graph in the ONNX file");
         }
+        graphStart = graph[0];
+        graphEnd = graph[1];
         for (int[] f : fields(graph[0], graph[1])) {
             if (f[0] == 5 && f[1] == 2) {
                 Tensor t = tensor(f[2], f[3]);
@@ -68,7 +73,7 @@ public final class OnnxInitializers {
         return out;
     }
 
-    private Tensor tensor(int start, int end) {
+    Tensor tensor(int start, int end) {
         java.util.List<Long> dims = new java.util.ArrayList<>();
         int dataType = 0;
         String name = null;
@@ -99,30 +104,34 @@ public final class OnnxInitializers {
         return new Tensor(name, d, dataType, rawOffset, rawLength);
     }
 
-    /** Each field as {number, wire type, a, b}: for varints a/b = low/high 32 bits; for length-delimited a/b = start/end. */
-    private java.util.List<int[]> fields(int start, int end) {
+    /**
+     * Each field as {number, wire type, a, b, field start, field end}: for varints a/b = low/high 32 bits; for length-delimited a/b =
+     * start/end of the value; the field (key included) spans field start to field end.
+     */
+    java.util.List<int[]> fields(int start, int end) {
         java.util.List<int[]> out = new java.util.ArrayList<>();
         int[] pos = {start};
         while (pos[0] < end) {
+            int at = pos[0];
             long key = varint(pos);
             int number = (int) (key >>> 3);
             int wire = (int) (key & 7);
             switch (wire) {
                 case 0 -> {
                     long v = varint(pos);
-                    out.add(new int[] {number, 0, (int) v, (int) (v >>> 32)});
+                    out.add(new int[] {number, 0, (int) v, (int) (v >>> 32), at, pos[0]});
                 }
                 case 1 -> {
-                    out.add(new int[] {number, 1, pos[0], pos[0] + 8});
+                    out.add(new int[] {number, 1, pos[0], pos[0] + 8, at, pos[0] + 8});
                     pos[0] += 8;
                 }
                 case 5 -> {
-                    out.add(new int[] {number, 5, pos[0], pos[0] + 4});
+                    out.add(new int[] {number, 5, pos[0], pos[0] + 4, at, pos[0] + 4});
                     pos[0] += 4;
                 }
                 case 2 -> {
                     int n = (int) varint(pos);
-                    out.add(new int[] {number, 2, pos[0], pos[0] + n});
+                    out.add(new int[] {number, 2, pos[0], pos[0] + n, at, pos[0] + n});
                     pos[0] += n;
                 }
                 default -> throw new IllegalArgumentException("wire type " + wire + " at " + pos[0]);

@@ -29,12 +29,19 @@ import java.util.zip.GZIPInputStream;
  * cached by text. Thread-safe.
  */
 public final class TunedInjectionEncoder implements InjectionCascade.Reader {
+    /**
+     * How the encoder's weight MatMuls run: {@code FP32} as trained, or {@code INT8}: the tuned graph dynamically
+     * quantized at load time ({@link OnnxDynamicQuantizer}: int8 weights per output column, activations quantized per
+     * call), as LangChain4j's quantized all-MiniLM-L6-v2 is built from its fp32 one (session 16, bench/README).
+     */
+    public enum Precision { FP32, INT8 }
+
     public static final String WEIGHTS = "/dev/sluice/guard/injection-minilm-tuned.bin.gz";
     /** The reader of documents and tool results (tools/guard-tune TrainDocuments, run s13-1/s13-3; {@code tuned_documents: true}). */
     public static final String DOCUMENT_WEIGHTS = "/dev/sluice/guard/injection-minilm-documents.bin.gz";
     static final int WINDOW = 126;
     static final int STEP = 96;
-    static final int MAX_WINDOWS = 8;
+    public static final int MAX_WINDOWS = 8;
     /**
      * A reader of documents ({@code tools/guard-tune} TrainDocuments, run s11-1: not shipped) reads further (BIPIA's
      * contexts are cut at 3,000 characters, up to ~1,200 word pieces with the instruction): 24 windows of 126 every 96
@@ -106,20 +113,30 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
 
     /** The tuned encoder shipped in the jar. */
     public static TunedInjectionEncoder load() {
-        return load(WEIGHTS, MAX_WINDOWS);
+        return load(Precision.FP32);
+    }
+
+    /** The tuned encoder shipped in the jar, run at {@code precision}. */
+    public static TunedInjectionEncoder load(Precision precision) {
+        return load(WEIGHTS, MAX_WINDOWS, precision);
     }
 
     /** The documents' reader shipped in the jar, reading up to {@link #DOCUMENT_MAX_WINDOWS} windows. */
     public static TunedInjectionEncoder loadDocuments() {
-        return load(DOCUMENT_WEIGHTS, DOCUMENT_MAX_WINDOWS);
+        return loadDocuments(Precision.FP32);
     }
 
-    private static TunedInjectionEncoder load(String resource, int maxWindows) {
+    /** The documents' reader shipped in the jar, run at {@code precision}. */
+    public static TunedInjectionEncoder loadDocuments(Precision precision) {
+        return load(DOCUMENT_WEIGHTS, DOCUMENT_MAX_WINDOWS, precision);
+    }
+
+    private static TunedInjectionEncoder load(String resource, int maxWindows, Precision precision) {
         try (InputStream in = TunedInjectionEncoder.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("the tuned injection encoder is missing from the jar: " + resource);
             }
-            return read(in, maxWindows);
+            return read(in, maxWindows, precision);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -131,8 +148,13 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
 
     /** As {@link #read(Path)}, reading at most {@code maxWindows} windows of a text. */
     public static TunedInjectionEncoder read(Path weights, int maxWindows) throws IOException {
+        return read(weights, maxWindows, Precision.FP32);
+    }
+
+    /** As {@link #read(Path, int)}, run at {@code precision}. */
+    public static TunedInjectionEncoder read(Path weights, int maxWindows, Precision precision) throws IOException {
         try (InputStream in = Files.newInputStream(weights)) {
-            return read(in, maxWindows);
+            return read(in, maxWindows, precision);
         }
     }
 
@@ -142,6 +164,14 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
 
     /** Reads a weights file written by tools/guard-tune ({@code Train.write}) and builds the ONNX Runtime session. */
     public static TunedInjectionEncoder read(InputStream weights, int maxWindows) throws IOException {
+        return read(weights, maxWindows, Precision.FP32);
+    }
+
+    /**
+     * As {@link #read(InputStream, int)}, run at {@code precision}: with {@code INT8} the tuned fp32 graph is quantized
+     * in memory ({@link OnnxDynamicQuantizer}) before ONNX Runtime loads it.
+     */
+    public static TunedInjectionEncoder read(InputStream weights, int maxWindows, Precision precision) throws IOException {
         if (maxWindows < 1) {
             throw new IllegalArgumentException("maxWindows " + maxWindows);
         }
@@ -158,6 +188,9 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
             throw new IOException("head of " + w.length + " weights, expected " + HIDDEN);
         }
         byte[] patched = onnx.withReplaced(file.tensors());
+        if (precision == Precision.INT8) {
+            patched = OnnxDynamicQuantizer.quantize(patched);
+        }
         try (InputStream tok = resource("all-minilm-l6-v2-tokenizer.json");
              OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setCPUArenaAllocator(false);
