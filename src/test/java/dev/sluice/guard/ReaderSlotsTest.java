@@ -68,4 +68,24 @@ class ReaderSlotsTest {
         assertThat(second.get(1, TimeUnit.MINUTES)).hasValue(0.2);
         assertThat(slots.skipped()).isZero();
     }
+    @Test
+    @DisplayName("readings longer than the budget allows are skipped, but each skip lowers the estimate: the reader is tried again, not left off for good")
+    void skipsDecay() {
+        ReaderSlots slots = new ReaderSlots(1);
+        // the first reading (>= 200 ms of wall time) sets the estimate; a 300 ms budget then leaves less than twice that
+        assertThat(slots.within(deadline(slots, Duration.ofMinutes(10)), () -> ReaderSlots.read(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0.2;
+        }))).hasValue(0.2);
+        OptionalDouble read = OptionalDouble.empty();
+        for (int i = 0; i < 200 && read.isEmpty(); i++) {
+            read = readWithin(slots, deadline(slots, Duration.ofMillis(300)), 0.3);
+        }
+        assertThat(slots.skipped()).isPositive();
+        assertThat(read).hasValue(0.3);
+    }
 }
