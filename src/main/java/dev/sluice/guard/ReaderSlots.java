@@ -43,11 +43,6 @@ public final class ReaderSlots {
         this.permits = slots > 0 ? new Semaphore(slots) : null;
     }
 
-    /** One slot per core: the default of {@code guardrails.reader_slots}. */
-    public static int defaultSlots() {
-        return Runtime.getRuntime().availableProcessors();
-    }
-
     /** Runs {@code scan} with this request's deadline bound for the readers it calls ({@link #read}). */
     <T> T within(ScanBudget.Deadline deadline, java.util.function.Supplier<T> scan) {
         if (slots < 0) {
@@ -115,10 +110,5 @@ public final class ReaderSlots {
     /** Readings skipped so far. */
     public long skipped() {
         return skipped.sum();
-    }
-
-    /** The slots (readings at once; 0: none within a request; negative: unlimited). */
-    public int slots() {
-        return slots;
     }
 }
