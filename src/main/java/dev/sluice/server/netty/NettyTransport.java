@@ -17,8 +17,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
 import java.net.BindException;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -63,7 +61,7 @@ public final class NettyTransport implements Transport {
     public Listening start(String host, int port, ConnectionLimits limits, Dispatcher dispatcher) {
         AtomicReference<SslContext> ssl = new AtomicReference<>(tls == null ? null : tls.context());
         EventLoopGroup group = NettyLoops.group();
-        ExecutorService requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-http-", 0).factory());
+        RequestThreads requests = new RequestThreads();
         ConnectionGuard.Counts counts = new ConnectionGuard.Counts();
         io.netty.channel.group.ChannelGroup open = new io.netty.channel.group.DefaultChannelGroup(
                 io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
@@ -87,7 +85,7 @@ public final class NettyTransport implements Transport {
                             ConnectionGuard guard = new ConnectionGuard(limits, counts);
                             ch.pipeline().addLast("guard", guard)
                                     .addLast("http", new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADERS, 16 * 1024))
-                                    .addLast("front", new Front(dispatcher, requests, guard, context != null));
+                                    .addLast("front", new Front(dispatcher, requests.on(ch.eventLoop()), guard, context != null));
                         }
                     })
                     .bind(host, port).syncUninterruptibly().channel();

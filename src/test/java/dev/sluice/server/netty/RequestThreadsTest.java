@@ -1,0 +1,50 @@
+package dev.sluice.server.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.server.ConnectionLimits;
+import dev.sluice.server.Dispatcher;
+import dev.sluice.server.Transport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class RequestThreadsTest {
+
+    @Test
+    @DisplayName("a request's virtual thread runs on the event loop that read it, before and after it blocks")
+    void requestThreadsRunOnTheirLoop() throws Exception {
+        Transport.Listening server = new NettyTransport().start("127.0.0.1", 0, new ConnectionLimits(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), 0),
+                Dispatcher.of(call -> {
+                    String before = carrier();
+                    try {
+                        Thread.sleep(2); // parks: the thread resumes through its scheduler
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    String body = Thread.currentThread().isVirtual() + " " + before + " " + carrier();
+                    call.send(200, "text/plain", body.getBytes(StandardCharsets.UTF_8));
+                }));
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            for (int i = 0; i < 4; i++) {
+                String[] got = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body().split(" ");
+                assertThat(got[0]).isEqualTo("true");
+                assertThat(got[1]).startsWith("sluice-io-");
+                assertThat(got[2]).isEqualTo(got[1]); // the same loop after the park
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** The carrier's name as the JDK prints it after a virtual thread's own ("VirtualThread[#n,name]/runnable@carrier"). */
+    private static String carrier() {
+        String s = Thread.currentThread().toString();
+        return s.substring(s.indexOf('@') + 1);
+    }
+}
