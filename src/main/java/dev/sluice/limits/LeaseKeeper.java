@@ -49,7 +49,8 @@ final class LeaseKeeper {
         lock.lock();
         try {
             if (renewer == null) {
-                renewer = Thread.ofVirtual().name("sluice-lease-renewal").start(this::run);
+                // started by a request, whose thread may run on an event loop: this one lives on, so the JDK's scheduler
+                renewer = dev.sluice.threads.LoopThreads.background().name("sluice-lease-renewal").start(this::run);
             }
         } finally {
             lock.unlock();
