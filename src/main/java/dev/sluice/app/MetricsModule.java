@@ -43,6 +43,7 @@ final class MetricsModule implements Module {
         if (fallbacks != null) {
             metrics.watchRedisFallbacks(fallbacks);
         }
+        metrics.watchEventLoops(dev.sluice.server.netty.NettyLoops::pendingTasks);
         if (store.membership() != null) {
             metrics.watchClusterNodes(store::liveNodes);
         }

@@ -94,6 +94,7 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
     private final List<Watched> writers = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> redisFallbacks = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> clusterNodes = new CopyOnWriteArrayList<>();
+    private final List<LongSupplier> loopTasks = new CopyOnWriteArrayList<>();
 
     private final LongHistogram tokenUsage;
     private final DoubleHistogram operationDuration;
@@ -177,6 +178,11 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
         meter.gaugeBuilder("sluice.threads.queued").ofLongs().setUnit("{thread}")
                 .setDescription("Virtual threads ready to run and waiting for a carrier (an estimate).")
                 .buildWithCallback(obs -> obs.record(Math.max(0, scheduler.getQueuedVirtualThreadCount())));
+        // requests run on the event loops (dev.sluice.threads.LoopThreads): what waits for a loop — request threads
+        // ready to resume, writes — is the loops' task queues
+        meter.gaugeBuilder("sluice.io.pending_tasks").ofLongs().setUnit("{task}")
+                .setDescription("Tasks waiting on the event loops: request threads ready to resume and writes to run.")
+                .buildWithCallback(obs -> loopTasks.forEach(s -> obs.record(s.getAsLong())));
         meter.gaugeBuilder("sluice.store.queue_depth").ofLongs().setUnit("{record}")
                 .setDescription("Records waiting in a store writer's memory queue.")
                 .buildWithCallback(obs -> writers.forEach(w -> obs.record(w.writer().queued(), Attributes.of(WRITER, w.name()))));
@@ -229,6 +235,11 @@ public final class Metrics implements Exchange.CompletionListener, AutoCloseable
     /** Reports how often limits were decided locally because Redis was down. */
     public void watchRedisFallbacks(LongSupplier count) {
         redisFallbacks.add(count);
+    }
+
+    /** Reports the event loops' queued tasks (see {@code NettyLoops#pendingTasks}). */
+    public void watchEventLoops(LongSupplier pendingTasks) {
+        loopTasks.add(pendingTasks);
     }
 
     /** Reports the live node count of the cluster membership record. */

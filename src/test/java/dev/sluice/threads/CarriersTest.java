@@ -46,6 +46,7 @@ class CarriersTest {
             String scrape = gw.http().get("/metrics", java.util.Map.of()).body();
             assertThat(scrape).contains("sluice_threads_carriers " + Carriers.forCores(Runtime.getRuntime().availableProcessors()) + ".0");
             assertThat(scrape).contains("sluice_threads_queued ");
+            assertThat(scrape).containsPattern("(?m)^sluice_io_pending_tasks(\\{[^}]*\\})? [0-9]");
         }
     }
 }

@@ -63,6 +63,23 @@ public final class NettyLoops {
         return asked != null && asked > 0 ? asked : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * Tasks queued on the event loops right now (request threads ready to resume, writes handed over), summed; 0
+     * before the loops exist. An estimate: the queues are read without stopping them.
+     */
+    public static long pendingTasks() {
+        EventLoopGroup g = group;
+        long n = 0;
+        if (g != null) {
+            for (io.netty.util.concurrent.EventExecutor e : g) {
+                if (e instanceof io.netty.util.concurrent.SingleThreadEventExecutor loop) {
+                    n += Math.max(0, loop.pendingTasks());
+                }
+            }
+        }
+        return n;
+    }
+
     private static void leakDetectionOffUnlessAsked() {
         if (System.getProperty("io.netty.leakDetection.level") == null
                 && System.getProperty("io.netty.leakDetectionLevel") == null) {
