@@ -52,7 +52,8 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
      * Of those windows, the documents' cascade reads only this many with the encoder: the ones whose text the document
      * n-gram model scores highest ({@link #readingTopWindows}; session 15, chosen on val: reading 3 instead of up to 24
      * finds 532 of 709 val document attacks instead of 534, at 11 of 658 benign val documents flagged instead of 12,
-     * with 43% fewer windows read on the benign val documents in the band and at most 3 on any document).
+     * with 43% fewer windows read on the benign val documents in the band and at most 3 on any document). Since session
+     * 17 only those of them whose own document-model score reaches the cascade's band ({@link InjectionCascade#documentReader}).
      */
     public static final int DOCUMENT_READ_WINDOWS = 3;
     private static final long CLS = 101;
@@ -70,6 +71,8 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
     /** With {@link #readWindows}: ranks a window's text; the highest-ranked windows are the ones read. Null: read them all. */
     private final java.util.function.ToDoubleFunction<String> windowRank;
     private final int readWindows;
+    /** With {@link #windowRank}: only windows ranked at least this are read (the top one if none is). */
+    private final double minRank;
     private final Map<String, Double> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
@@ -79,14 +82,15 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
 
     private TunedInjectionEncoder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, float[] headWeights,
                                   float headBias, String header, int maxWindows) {
-        this(env, session, tokenizer, headWeights, headBias, header, maxWindows, null, maxWindows);
+        this(env, session, tokenizer, headWeights, headBias, header, maxWindows, null, maxWindows, Double.NEGATIVE_INFINITY);
     }
 
     private TunedInjectionEncoder(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, float[] headWeights,
                                   float headBias, String header, int maxWindows,
-                                  java.util.function.ToDoubleFunction<String> windowRank, int readWindows) {
+                                  java.util.function.ToDoubleFunction<String> windowRank, int readWindows, double minRank) {
         this.windowRank = windowRank;
         this.readWindows = readWindows;
+        this.minRank = minRank;
         this.maxWindows = maxWindows;
         this.env = env;
         this.session = session;
@@ -104,11 +108,24 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
      * long document costs at most {@code read} MiniLM passes.
      */
     public TunedInjectionEncoder readingTopWindows(java.util.function.ToDoubleFunction<String> rank, int read) {
+        return readingTopWindows(rank, read, Double.NEGATIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #readingTopWindows(java.util.function.ToDoubleFunction, int)}, of the windows {@code rank} scores at least
+     * {@code minRank} only (at most {@code read} of them); when none does, the one ranked highest.
+     */
+    public TunedInjectionEncoder readingTopWindows(java.util.function.ToDoubleFunction<String> rank, int read, double minRank) {
         if (read < 1) {
             throw new IllegalArgumentException("read " + read);
         }
         return new TunedInjectionEncoder(env, session, tokenizer, headWeights, headBias, header, maxWindows,
-                java.util.Objects.requireNonNull(rank), read);
+                java.util.Objects.requireNonNull(rank), read, minRank);
+    }
+
+    /** How many windows (MiniLM passes) reading {@code raw} takes when it is not cached. */
+    public int windowsRead(String raw) {
+        return selected(Folded.fold(raw)).size();
     }
 
     /** The tuned encoder shipped in the jar. */
@@ -278,15 +295,18 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
         ai.djl.huggingface.tokenizers.Encoding encoding = tokenizer.encode(text, false, false);
         long[] ids = encoding.getIds();
         List<long[]> all = windows(ids, maxWindows);
-        if (windowRank == null || all.size() <= readWindows) {
+        boolean filtered = minRank > Double.NEGATIVE_INFINITY;
+        if (windowRank == null || (all.size() <= readWindows && !filtered)) {
             return all;
         }
         ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = encoding.getCharTokenSpans();
         double[] rank = new double[all.size()];
+        int eligible = 0;
         for (int i = 0; i < rank.length; i++) {
             rank[i] = windowRank.applyAsDouble(windowText(text, spans, i * STEP, Math.min(ids.length, i * STEP + WINDOW)));
+            eligible += rank[i] >= minRank ? 1 : 0;
         }
-        return top(all, rank, readWindows);
+        return top(all, rank, Math.min(all.size(), Math.max(1, Math.min(readWindows, eligible))));
     }
 
     /** The characters of {@code text} under word pieces {@code from} (inclusive) to {@code to} (exclusive). */
