@@ -260,9 +260,9 @@ final class GuardModelCommands {
                 + " (tools/guard-tune TrainDocuments) instead of the shipped one; with --tuned-documents-cascade.")
         Path tunedDocumentsWeights;
 
-        @Option(names = "--read-windows", description = "injection-tuned-documents / --tuned-documents: the reader reads only this"
-                + " many windows of a document, those the document model scores highest (default: the shipped"
-                + " TunedInjectionEncoder.DOCUMENT_READ_WINDOWS; 24 reads every window, as before session 15).")
+        @Option(names = "--read-windows", description = "--tuned-documents: the reader reads at most this many windows of a"
+                + " document, those whose own document-model score reaches the cascade's band (the top one if none does;"
+                + " default: the shipped TunedInjectionEncoder.DOCUMENT_READ_WINDOWS).")
         Integer readWindows;
 
         @Option(names = "--tuned-documents-cascade", description = "With --tuned-documents: its settings (train-model --task"
@@ -340,13 +340,14 @@ final class GuardModelCommands {
                             // the shipped cascade reads over its own document model (s12-1's), not the default's
                             tunedDocModel = InjectionModel.loadTunedDocuments();
                         }
-                        // the reader reads the windows the cascade's document model scores highest, as a policy's does
-                        dev.sluice.guard.injection.TunedInjectionEncoder docEncoder = (shipped
-                                ? dev.sluice.guard.injection.TunedInjectionEncoder.loadDocuments(readerPrecision)
-                                : dev.sluice.guard.injection.TunedInjectionEncoder.read(tunedDocumentsWeights,
-                                        dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS, readerPrecision))
-                                .readingTopWindows(tunedDocModel::maxLogit, readWindows == null
-                                        ? dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_READ_WINDOWS : readWindows);
+                        // the reader reads the windows the cascade's document model puts in its band, as a policy's does
+                        dev.sluice.guard.injection.TunedInjectionEncoder docEncoder = dev.sluice.guard.injection.InjectionCascade
+                                .documentReader(tunedDocModel, shipped
+                                        ? dev.sluice.guard.injection.TunedInjectionEncoder.loadDocuments(readerPrecision)
+                                        : dev.sluice.guard.injection.TunedInjectionEncoder.read(tunedDocumentsWeights,
+                                                dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_MAX_WINDOWS, readerPrecision),
+                                        readWindows == null ? dev.sluice.guard.injection.TunedInjectionEncoder.DOCUMENT_READ_WINDOWS
+                                                : readWindows, settings.get("band").asDouble());
                         // the test (or val) documents read by the encoder up front, a few at a time
                         java.util.Map<String, Double> read = new java.util.concurrent.ConcurrentHashMap<>();
                         dev.sluice.guard.eval.DocumentTunedTraining.readAll(rows.stream().filter(r -> r.channel().equals("document"))

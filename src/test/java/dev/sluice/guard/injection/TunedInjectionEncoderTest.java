@@ -123,6 +123,14 @@ class TunedInjectionEncoderTest {
         // the shipped cascade (three windows read) scores it as reading every window would
         assertThat(InjectionCascade.loadTunedDocuments(model, all).score(text)).isCloseTo(InjectionCascade.documentsWithReader(
                 InjectionCascade.shippedTunedDocumentsSettings(), model, all).score(text), org.assertj.core.data.Offset.offset(1e-4));
+        // session 17: only the windows ranked at least minRank are read (the instruction sits in one or two overlapping
+        // windows), and the top one when none is
+        TunedInjectionEncoder inBand = all.readingTopWindows(t -> t.contains("prizes") ? 1 : 0, TunedInjectionEncoder.DOCUMENT_READ_WINDOWS, 0.5);
+        assertThat(inBand.windowsRead(text)).isBetween(1, 2);
+        assertThat(inBand.rawScore(text)).isCloseTo(whole, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(all.readingTopWindows(t -> 0, TunedInjectionEncoder.DOCUMENT_READ_WINDOWS, 0.5).windowsRead(text)).isEqualTo(1);
+        assertThat(top.windowsRead(text)).isEqualTo(TunedInjectionEncoder.DOCUMENT_READ_WINDOWS);
+        assertThat(all.windowsRead(text)).isGreaterThan(TunedInjectionEncoder.DOCUMENT_READ_WINDOWS);
     }
 
     @Test
