@@ -33,6 +33,9 @@ public final class InjectionCascade {
     /** The second reader of the uncertain user turns: a probability 0..1 that the text is an injection. */
     public interface Reader {
         double rawScore(String text);
+
+        /** Loads what the reader needs, if it loads lazily; called before a reading is admitted ({@link ReaderSlots}). */
+        default void prepare() {}
     }
 
     private final LinearTextModel model;
@@ -90,6 +93,44 @@ public final class InjectionCascade {
         JsonNode settings = shipped(TUNED_DOCUMENTS_RESOURCE, "the documents' cascade settings");
         return documentsWithReader(settings, documentModel, documentReader(documentModel, encoder,
                 TunedInjectionEncoder.DOCUMENT_READ_WINDOWS, settings.get("band").asDouble()));
+    }
+
+    /**
+     * As {@link #loadTunedDocuments(LinearTextModel, TunedInjectionEncoder)}, the reader loaded only when a document first
+     * reaches the band (a gateway whose documents and tool results never do, such as short tool results, does not pay
+     * its load time and ~120 MB of memory).
+     */
+    public static InjectionCascade loadTunedDocuments(LinearTextModel documentModel,
+                                                      java.util.function.Supplier<TunedInjectionEncoder> encoder) {
+        JsonNode settings = shipped(TUNED_DOCUMENTS_RESOURCE, "the documents' cascade settings");
+        double band = settings.get("band").asDouble();
+        Reader lazy = new Reader() {
+            private volatile TunedInjectionEncoder reader;
+
+            private TunedInjectionEncoder reader() {
+                TunedInjectionEncoder r = reader;
+                if (r == null) {
+                    synchronized (this) {
+                        r = reader;
+                        if (r == null) {
+                            reader = r = documentReader(documentModel, encoder.get(), TunedInjectionEncoder.DOCUMENT_READ_WINDOWS, band);
+                        }
+                    }
+                }
+                return r;
+            }
+
+            @Override
+            public double rawScore(String text) {
+                return reader().rawScore(text);
+            }
+
+            @Override
+            public void prepare() {
+                reader();
+            }
+        };
+        return documentsWithReader(settings, documentModel, lazy);
     }
 
     /**
@@ -182,6 +223,7 @@ public final class InjectionCascade {
         double n = ngram.applyAsDouble(text);
         double p = n;
         if (n >= band) {
+            head.prepare();   // outside the reader slot: loading is not a reading's time (and a scan's budget does not count it)
             java.util.OptionalDouble read = ReaderSlots.read(() -> head.rawScore(text));
             if (read.isEmpty()) {
                 return new Judgement(alone.applyAsDouble(text), true);

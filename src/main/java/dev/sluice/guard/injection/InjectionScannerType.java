@@ -107,7 +107,9 @@ public final class InjectionScannerType {
                                     ? resources.lazy(InjectionCascade.TUNED_DOCUMENTS_RESOURCE + ":" + options.readerPrecision(),
                                             () -> InjectionCascade.loadTunedDocuments(
                                             resources.lazy(InjectionModel.TUNED_DOCUMENTS_RESOURCE, InjectionModel::loadTunedDocuments).get(),
-                                            TunedInjectionEncoder.loadDocuments(options.readerPrecision())))
+                                            // the reader loads when a document first reaches the band, not on the first document
+                                            resources.lazy(TunedInjectionEncoder.DOCUMENT_WEIGHTS + ":" + options.readerPrecision(),
+                                                    () -> TunedInjectionEncoder.loadDocuments(options.readerPrecision()))))
                                     : null,
                             options.classifier()
                             ? resources.lazy(InjectionClassifier.class, () -> InjectionClassifier.load(resources.embedder().get()))
