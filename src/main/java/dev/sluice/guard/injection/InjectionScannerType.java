@@ -38,18 +38,19 @@ public final class InjectionScannerType {
     static final TunedInjectionEncoder.Precision DEFAULT_READER_PRECISION = TunedInjectionEncoder.Precision.INT8;
 
     /**
-     * Whether documents and tool results go through the documents' cascade when a policy does not say: off (opt-in).
-     * Run s13-3 (README): BIPIA's test injections 103 -> 140 of 200, benign M-IFEval responses 37 -> 4 of 444, pooled
-     * 81.9% of 1,495 attacks at 0.71% of 4,667 benign (default 79.4% / 1.44%); chosen on val; the demo, drift, product
-     * prompt and evaluation-target tests pass with it on. Not the default: it costs a MiniLM pass on each of the 3
-     * windows the document model ranks highest (run s15-1; every window up to 24 before) of every document whose
-     * document-model score reaches the band (0.2; 32% of benign val documents): ~120 ms of CPU for a 4 KB one at load
-     * 14-17. Measured at concurrency 16 (README, session 15) it cut the gateway's throughput on such documents from ~48
-     * to ~7 req/s and about half of the benign requests ran out of scan_budget and were blocked, with the scan before
-     * the call or alongside it. Session 16 (int8 reader, guardrails.reader_slots): 16.9 req/s against off's 47.1 at
-     * c=16 (main in the same window: 7.5), 10 budget refusals of 528 (main: 145); the rule asks 70% of off's: still off.
+     * Whether documents and tool results go through the documents' cascade when a policy does not say: on since session
+     * 17 ({@code tuned_documents: false} keeps the document n-gram model alone). Run s13-3 (README): BIPIA's test
+     * injections 103 -> 140 of 200, benign M-IFEval responses 37 -> 4 of 444, pooled 81.9% of 1,495 attacks at 0.71% of
+     * 4,667 benign (the n-gram models alone 79.4% / 1.44%); chosen on val; the demo, drift, product prompt and
+     * evaluation-target tests pass with it on. Its cost: for a document whose document-model score reaches the band
+     * (0.2; 32% of benign val documents) a MiniLM pass (int8, ~5-13 ms of CPU) on each of its windows whose own score
+     * reaches the band, at most 3 (session 17, {@link InjectionCascade#documentReader}); at most
+     * {@code guardrails.reader_slots} readings at once, a reading that cannot end within the scan budget skipped (the
+     * n-gram verdict stands). Sessions 15 and 16 left it opt-in by the rule "added CPU <= 40 ms a request on the bench
+     * mix (half the documents in the band), c=16 req/s >= 70% of off's": at load 5-19 it was at 36%. Session 17 (bench
+     * README; load 3.7-6.2): 78% of off's req/s at c=16 (38.6 vs 49.5), +13 ms of CPU a request, no budget refusal.
      */
-    static final boolean DEFAULT_TUNED_DOCUMENTS = false;
+    static final boolean DEFAULT_TUNED_DOCUMENTS = true;
 
     /**
      * Whether user turns go through the fine-tuned encoder's cascade when a policy does not say: off. Run s9-1 (README):
