@@ -78,12 +78,50 @@ public final class ScannerResources implements AutoCloseable {
         return LOADING.get()[0];
     }
 
+    /**
+     * Where a scan running on a thread of its own ({@link ParallelScan}) also reports its loading, so the request's
+     * thread, which waits for it with the same deadline, moves that deadline out as the scan's thread does (a thread
+     * cannot read another's {@link #LOADING}), a load still under way included.
+     */
+    static final ScopedValue<LoadingClock> LOADING_SEEN = ScopedValue.newInstance();
+
+    /** Time spent loading shared models on one scan's thread, readable from another; nested loads count once. */
+    static final class LoadingClock {
+        private long done;
+        private long since;
+        private int depth;
+
+        synchronized void start() {
+            if (depth++ == 0) {
+                since = System.nanoTime();
+            }
+        }
+
+        synchronized void stop() {
+            if (--depth == 0) {
+                done += System.nanoTime() - since;
+            }
+        }
+
+        /** Nanoseconds spent loading so far, the load under way included. */
+        synchronized long nanos() {
+            return done + (depth > 0 ? System.nanoTime() - since : 0);
+        }
+    }
+
     private static <T> T loading(Supplier<T> load) {
+        LoadingClock seen = LOADING_SEEN.isBound() ? LOADING_SEEN.get() : null;
+        if (seen != null) {
+            seen.start();
+        }
         long start = System.nanoTime();
         try {
             return load.get();
         } finally {
             LOADING.get()[0] += System.nanoTime() - start;
+            if (seen != null) {
+                seen.stop();
+            }
         }
     }
 
