@@ -48,7 +48,8 @@ public final class InjectionScannerType {
      * {@code guardrails.reader_slots} readings at once, a reading that cannot end within the scan budget skipped (the
      * n-gram verdict stands). Sessions 15 and 16 left it opt-in by the rule "added CPU <= 40 ms a request on the bench
      * mix (half the documents in the band), c=16 req/s >= 70% of off's": at load 5-19 it was at 36%. Session 17 (bench
-     * README; load 3.7-6.2): 78% of off's req/s at c=16 (38.6 vs 49.5), +13 ms of CPU a request, no budget refusal.
+     * README; load 1.8-6.2, three runs): 78-79% of off's req/s at c=16, +12-13 ms of CPU a request, no budget refusal; at
+     * load 6.3-8.4 56% with the scan before the call (76% in parallel), the CPU unchanged: the cores were not there.
      */
     static final boolean DEFAULT_TUNED_DOCUMENTS = true;
 
