@@ -41,9 +41,8 @@ final class GuardCommand implements Runnable {
         @Option(names = "--misses", description = "Also print every missed and falsely flagged example.")
         boolean misses;
 
-        @Option(names = "--opt-in", description = "Also measure prompt_injection's other settings as a policy runs them: "
-                + "tuned: true (opt-in; loads a fine-tuned MiniLM encoder) and tuned_documents: false (documents through the"
-                + " document n-gram model alone, the default before session 17).")
+        @Option(names = "--opt-in", description = "Also measure prompt_injection's opt-in cascades as a policy runs them: "
+                + "tuned: true and tuned_documents: true (each loads a fine-tuned MiniLM encoder).")
         boolean optIn;
 
         @Override

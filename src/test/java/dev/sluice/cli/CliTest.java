@@ -87,14 +87,14 @@ class CliTest {
     }
 
     @Test
-    @DisplayName("guard eval prints precision, recall, false-positive rate and CPU a text per scanner, the other cascade settings too")
+    @DisplayName("guard eval prints precision, recall, false-positive rate and CPU a text per scanner, the opt-in cascades too")
     void guardEval() {
         Run eval = run("guard", "eval", "--no-classifier", "--opt-in");
         assertThat(eval.code()).as(eval.out()).isZero();
         assertThat(eval.out()).contains("Split: test", "prompt_injection (rules only)", "prompt_injection (rules + model, default)",
-                "prompt_injection (tuned: true)", "prompt_injection (tuned_documents: false)", "prec", "recall", "FPR",
+                "prompt_injection (tuned: true)", "prompt_injection (tuned_documents: true)", "prec", "recall", "FPR",
                 "email", "phone", "credit_card", "iban", "us_ssn", "ip_address");
-        assertThat(eval.out()).containsPattern("CPU a text .*tuned_documents: false p50 \\d+\\.\\d\\d / p99 \\d+\\.\\d\\d ms");
+        assertThat(eval.out()).containsPattern("CPU a text .*tuned_documents: true p50 \\d+\\.\\d\\d / p99 \\d+\\.\\d\\d ms");
     }
 
     @Test

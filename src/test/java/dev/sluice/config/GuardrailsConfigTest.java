@@ -93,8 +93,7 @@ class GuardrailsConfigTest {
         assertThat(g.teams()).containsEntry("support", "strict");
         var injection = g.policies().get("default").input().get(1);
         assertThat(injection.threshold()).isEqualTo(0.7);
-        // tuned_documents defaults to true since session 17
-        assertThat(injection.options()).isEqualTo(new InjectionScannerType.Options(true, true, true, false, false, false, true,
+        assertThat(injection.options()).isEqualTo(new InjectionScannerType.Options(true, true, true, false, false, false, false,
                 dev.sluice.guard.injection.TunedInjectionEncoder.Precision.INT8));
         var strict = (PiiScannerType.Options) g.policies().get("strict").input().getFirst().options();
         assertThat(strict.entities()).containsExactly("email", "iban");

@@ -47,9 +47,8 @@ public final class GuardEvaluation {
      * what a policy without options runs (user turns through the n-gram model, documents and tool results through the
      * document model) and each opt-in row is exactly that option switched on.
      *
-     * @param optIn also the other cascades: {@code tuned: true} (opt-in; loads a fine-tuned MiniLM encoder: ~20 MB and a
-     *              few seconds) and {@code tuned_documents: false} (documents through the document n-gram model alone, the
-     *              default before session 17)
+     * @param optIn also the opt-in cascades, {@code tuned: true} and {@code tuned_documents: true} (each loads a
+     *              fine-tuned MiniLM encoder: ~20 MB and a few seconds)
      */
     public static List<InjectionResult> injection(String split, InjectionClassifier classifier, boolean optIn) {
         List<Datasets.InjectionExample> examples = Datasets.injection(split);
@@ -59,7 +58,7 @@ public final class GuardEvaluation {
             out.add(injection(split, "prompt_injection (rules + model, default)", policy(resources, "{}"), examples));
             if (optIn) {
                 out.add(injection(split, "prompt_injection (tuned: true)", policy(resources, "{tuned: true}"), examples));
-                out.add(injection(split, "prompt_injection (tuned_documents: false)", policy(resources, "{tuned_documents: false}"),
+                out.add(injection(split, "prompt_injection (tuned_documents: true)", policy(resources, "{tuned_documents: true}"),
                         examples));
             }
         }

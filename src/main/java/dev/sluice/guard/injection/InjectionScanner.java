@@ -66,7 +66,7 @@ public final class InjectionScanner implements Scanner {
     /**
      * @param documentCascade tool results and context documents are scored by this instead of {@code documentModel}
      *                        alone (the document model and a second reader: {@link InjectionCascade#forDocuments};
-     *                        the default since session 17: {@code tuned_documents: true}), or null
+     *                        opt-in since run s13-3: {@code tuned_documents: true}), or null
      */
     public InjectionScanner(boolean heuristics, Supplier<LinearTextModel> model, Supplier<LinearTextModel> documentModel,
                             Supplier<InjectionCascade> cascade, Supplier<InjectionCascade> documentCascade,

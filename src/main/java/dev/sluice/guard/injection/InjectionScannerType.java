@@ -38,20 +38,20 @@ public final class InjectionScannerType {
     static final TunedInjectionEncoder.Precision DEFAULT_READER_PRECISION = TunedInjectionEncoder.Precision.INT8;
 
     /**
-     * Whether documents and tool results go through the documents' cascade when a policy does not say: on since session
-     * 17 ({@code tuned_documents: false} keeps the document n-gram model alone). Run s13-3 (README): BIPIA's test
-     * injections 103 -> 140 of 200, benign M-IFEval responses 37 -> 4 of 444, pooled 81.9% of 1,495 attacks at 0.71% of
-     * 4,667 benign (the n-gram models alone 79.4% / 1.44%); chosen on val; the demo, drift, product prompt and
-     * evaluation-target tests pass with it on. Its cost: for a document whose document-model score reaches the band
-     * (0.2; 32% of benign val documents) a MiniLM pass (int8, ~5-13 ms of CPU) on each of its windows whose own score
-     * reaches the band, at most 3 (session 17, {@link InjectionCascade#documentReader}); at most
-     * {@code guardrails.reader_slots} readings at once, a reading that cannot end within the scan budget skipped (the
-     * n-gram verdict stands). Sessions 15 and 16 left it opt-in by the rule "added CPU <= 40 ms a request on the bench
-     * mix (half the documents in the band), c=16 req/s >= 70% of off's": at load 5-19 it was at 36%. Session 17 (bench
-     * README; load 1.8-6.2, three runs): 78-79% of off's req/s at c=16, +12-13 ms of CPU a request, no budget refusal; at
-     * load 6.3-8.4 56% with the scan before the call (76% in parallel), the CPU unchanged: the cores were not there.
+     * Whether documents and tool results go through the documents' cascade when a policy does not say: off (opt-in).
+     * Run s17-1 (README): BIPIA's test injections 103 -> 139 of 200, benign M-IFEval responses 37 -> 3 of 444, pooled
+     * 81.8% of 1,495 attacks at 0.7% of 4,667 benign (the n-gram models alone 79.4% / 1.44%); chosen on val; the demo,
+     * drift, product prompt and evaluation-target tests pass with it on. Its cost: for a document whose document-model
+     * score reaches the band (0.2; 32% of benign val documents) a MiniLM pass (int8, ~5-13 ms of CPU) on each of its
+     * windows whose own score reaches the band, at most 3 (session 17, {@link InjectionCascade#documentReader}); at
+     * most {@code guardrails.reader_slots} readings at once, a reading that cannot end within the scan budget skipped
+     * (the n-gram verdict stands). Session 15's cost rule ("added CPU <= 40 ms a request on the bench mix, c=16 req/s
+     * >= 70% of off's") held in session 17 at load 1.8-6.2 (78-79%, +12-13 ms), not at 6.3-8.4 (56% with the scan
+     * before the call, 76% in parallel). Not the default because of memory: the reader's model adds ~100 MiB of RSS once
+     * it loads, and the demo's configuration (every feature on; its tool result is in the band) then idles at 451 MiB
+     * against issue 15's 400 MiB (349 without it; bench/README.md, session 17).
      */
-    static final boolean DEFAULT_TUNED_DOCUMENTS = true;
+    static final boolean DEFAULT_TUNED_DOCUMENTS = false;
 
     /**
      * Whether user turns go through the fine-tuned encoder's cascade when a policy does not say: off. Run s9-1 (README):
