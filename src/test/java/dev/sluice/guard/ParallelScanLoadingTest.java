@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("A model loading inside a scan alongside the call does not run the request out of its scan budget")
 class ParallelScanLoadingTest {
     @Test
-    @DisplayName("input_scan: parallel, scan_budget 1s, the default policy's documents' cascade loading on the first document in"
+    @DisplayName("input_scan: parallel, scan_budget 1s, the documents' cascade (tuned_documents) loading on the first document in"
             + " the band: the benign document passes")
     void loadingMovesTheDeadline() {
         String config = """
@@ -31,7 +31,7 @@ class ParallelScanLoadingTest {
                   policies:
                     documents:
                       input:
-                        prompt_injection: block
+                        prompt_injection: {action: block, tuned_documents: true}
                 """;
         try (TestGateway gw = TestGateway.start(SimOptions.defaults(), config, Clock.systemUTC())) {
             String key = gw.createKey("loading");
