@@ -63,8 +63,6 @@ final class ParallelScan {
     private final RequestView view;
     private final ScanContext base;
     private final ScanBudget.Deadline deadline;
-    /** Time the scan's thread has spent loading shared models, a load under way included ({@link ScannerResources#LOADING_SEEN}). */
-    private final ScannerResources.LoadingClock loaded = new ScannerResources.LoadingClock();
     private final Exchange exchange;
     private final Thread requester = Thread.currentThread();
     /** Whether a verdict other than a pass stops the request: some rule blocks. */
@@ -89,7 +87,7 @@ final class ParallelScan {
         this.view = view;
         this.base = base;
         this.exchange = exchange;
-        this.deadline = new ScanBudget.Deadline(deadline.nanos(), deadline.loadingAtStart(),
+        this.deadline = new ScanBudget.Deadline(deadline.nanos(), deadline.loading(), deadline.loadingAtStart(),
                 () -> stopped || deadline.clientGone().getAsBoolean(), deadline.readers());
         boolean blocks = false;
         for (Rule r : rules) {
@@ -109,7 +107,9 @@ final class ParallelScan {
         try {
             scan.worker = Thread.ofVirtual().name("sluice-input-scan-" + exchange.requestId()).start(() -> {
                 try {
-                    scan.result.complete(ScopedValue.where(ScannerResources.LOADING_SEEN, scan.loaded).call(() -> scan.traced(parent)));
+                    // a model this scan loads moves the request's deadline, which its thread waits with, out
+                    ScannerResources.reportLoadingTo(scan.deadline.loading());
+                    scan.result.complete(scan.traced(parent));
                 } catch (Throwable e) {
                     scan.result.completeExceptionally(e);
                 } finally {
@@ -257,14 +257,6 @@ final class ParallelScan {
     }
 
     /**
-     * The budget left as the waiting thread sees it: the deadline, moved out by the time the scan's own thread spent
-     * loading shared models (as that thread's deadline is; see {@link ScannerResources#loadingNanos()}).
-     */
-    private long remainingNanos() {
-        return deadline.remainingNanos() + loaded.nanos();
-    }
-
-    /**
      * The scan's outcome, waiting no longer than its budget: past it the scan is stopped and counts as out of
      * budget (with what it had found). The same outcome every time it is asked.
      */
@@ -277,10 +269,10 @@ final class ParallelScan {
         try {
             while (true) {
                 try {
-                    o = result.get(Math.max(0, remainingNanos()), TimeUnit.NANOSECONDS);
+                    o = result.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
                     break;
                 } catch (TimeoutException e) {
-                    if (remainingNanos() < 0) {
+                    if (deadline.passed()) {
                         // what fired before the budget passed; taken before the stop, since a scanner the stop
                         // interrupts may report that as its own error (a judge's call cut short), which is the
                         // budget's doing, already recorded as scan_budget

@@ -31,23 +31,24 @@ public record ScanBudget(Duration budget, boolean block, ReaderSlots readers) {
 
     /** A deadline from now that also ends the scan once {@code clientGone} says the client left. */
     public Deadline start(java.util.function.BooleanSupplier clientGone) {
-        return new Deadline(System.nanoTime() + budget.toNanos(), ScannerResources.loadingNanos(), clientGone, readers);
+        ScannerResources.LoadingClock loading = ScannerResources.loadingClock();
+        return new Deadline(System.nanoTime() + budget.toNanos(), loading, loading.nanos(), clientGone, readers);
     }
 
     /**
-     * One request's deadline; time the thread spends loading a shared model (once per process)
-     * moves it out, see {@link ScannerResources#loadingNanos()}. {@code readers}: the slots its scanners' second
-     * readings wait for ({@link ReaderSlots}).
+     * One request's deadline; time spent loading a shared model (once per process) moves it out: what {@code loading}
+     * counted since {@code loadingAtStart} (see {@link ScannerResources#loadingClock()}). {@code readers}: the slots
+     * its scanners' second readings wait for ({@link ReaderSlots}).
      */
-    public record Deadline(long nanos, long loadingAtStart, java.util.function.BooleanSupplier clientGone, ReaderSlots readers) {
+    public record Deadline(long nanos, ScannerResources.LoadingClock loading, long loadingAtStart,
+                           java.util.function.BooleanSupplier clientGone, ReaderSlots readers) {
         public boolean passed() {
             return remainingNanos() < 0;
         }
 
         /** Nanoseconds until the deadline (negative once it passed). */
         public long remainingNanos() {
-            long loading = ScannerResources.loadingNanos() - loadingAtStart;
-            return nanos - (System.nanoTime() - loading);
+            return nanos - (System.nanoTime() - (loading.nanos() - loadingAtStart));
         }
     }
 

@@ -67,25 +67,26 @@ public final class ScannerResources implements AutoCloseable {
         shared.clear();
     }
 
-    private static final ThreadLocal<long[]> LOADING = ThreadLocal.withInitial(() -> new long[1]);
-
     /**
-     * Nanoseconds this thread has spent loading shared resources (models, the embedder), so far.
-     * A request's scan budget does not count them: a model loads once, on the first request that
-     * needs it, and that request should not be refused for it.
+     * Where this thread reports time spent loading shared resources (models, the embedder). A request's scan budget
+     * does not count it: a model loads once, on the first request that needs it, and that request should not be
+     * refused for it. A scan on a thread of its own ({@link ParallelScan}) reports to its request's clock
+     * ({@link #reportLoadingTo}), so the request's thread, waiting for it with the same deadline, sees that loading
+     * too, a load under way included.
      */
-    static long loadingNanos() {
-        return LOADING.get()[0];
+    private static final ThreadLocal<LoadingClock> LOADING = ThreadLocal.withInitial(LoadingClock::new);
+
+    /** The clock this thread's loading goes to. */
+    static LoadingClock loadingClock() {
+        return LOADING.get();
     }
 
-    /**
-     * Where a scan running on a thread of its own ({@link ParallelScan}) also reports its loading, so the request's
-     * thread, which waits for it with the same deadline, moves that deadline out as the scan's thread does (a thread
-     * cannot read another's {@link #LOADING}), a load still under way included.
-     */
-    static final ScopedValue<LoadingClock> LOADING_SEEN = ScopedValue.newInstance();
+    /** From now on this thread's loading goes to {@code clock} (a scan's thread: its request's clock). */
+    static void reportLoadingTo(LoadingClock clock) {
+        LOADING.set(clock);
+    }
 
-    /** Time spent loading shared models on one scan's thread, readable from another; nested loads count once. */
+    /** Time spent loading shared resources, readable from any thread; overlapping and nested loads count once. */
     static final class LoadingClock {
         private long done;
         private long since;
@@ -110,18 +111,12 @@ public final class ScannerResources implements AutoCloseable {
     }
 
     private static <T> T loading(Supplier<T> load) {
-        LoadingClock seen = LOADING_SEEN.isBound() ? LOADING_SEEN.get() : null;
-        if (seen != null) {
-            seen.start();
-        }
-        long start = System.nanoTime();
+        LoadingClock clock = LOADING.get();
+        clock.start();
         try {
             return load.get();
         } finally {
-            LOADING.get()[0] += System.nanoTime() - start;
-            if (seen != null) {
-                seen.stop();
-            }
+            clock.stop();
         }
     }
 

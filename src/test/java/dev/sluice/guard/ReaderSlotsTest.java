@@ -35,7 +35,8 @@ class ReaderSlotsTest {
     void pastDeadline() {
         ReaderSlots slots = new ReaderSlots(1);
         // (a deadline counts from the thread's model loading so far: time spent loading a shared model moves it out)
-        ScanBudget.Deadline passed = new ScanBudget.Deadline(System.nanoTime() - 1, ScannerResources.loadingNanos(), () -> false,
+        ScannerResources.LoadingClock loading = ScannerResources.loadingClock();
+        ScanBudget.Deadline passed = new ScanBudget.Deadline(System.nanoTime() - 1, loading, loading.nanos(), () -> false,
                 slots);
         assertThat(readWithin(slots, passed, 0.9)).isEmpty();
         assertThat(slots.skipped()).isEqualTo(1);
