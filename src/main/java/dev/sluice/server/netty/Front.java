@@ -46,12 +46,16 @@ final class Front extends ChannelInboundHandlerAdapter {
 
     private final Dispatcher dispatcher;
     private final Executor requests;
+    /** Where requests whose bodies may take long to compute on run ({@link RequestThreads#offLoop}). */
+    private final Executor largeRequests;
     private final ConnectionGuard guard;
     private final boolean secure;
     private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
     private NettyCall current;
     /** The request whose virtual thread has not started yet (see {@link #launch}). */
     private NettyCall unlaunched;
+    /** Whether {@link #unlaunched} runs off the loop. */
+    private boolean unlaunchedLarge;
     private boolean discarding;
     private boolean pendingPaused;
     private boolean lingering;
@@ -59,9 +63,10 @@ final class Front extends ChannelInboundHandlerAdapter {
     /** The lazy hand-over's deadline for {@link #current} (see {@link #answered}), or null. */
     private io.netty.util.concurrent.ScheduledFuture<?> doneTimer;
 
-    Front(Dispatcher dispatcher, Executor requests, ConnectionGuard guard, boolean secure) {
+    Front(Dispatcher dispatcher, Executor requests, Executor largeRequests, ConnectionGuard guard, boolean secure) {
         this.dispatcher = dispatcher;
         this.requests = requests;
+        this.largeRequests = largeRequests;
         this.guard = guard;
         this.secure = secure;
     }
@@ -175,6 +180,7 @@ final class Front extends ChannelInboundHandlerAdapter {
         }
         current = call;
         unlaunched = call;
+        unlaunchedLarge = RequestThreads.offLoop(req, gzip);
         if (call.bodyInput().ended()) {
             launch();
         }
@@ -192,7 +198,7 @@ final class Front extends ChannelInboundHandlerAdapter {
         }
         unlaunched = null;
         io.netty.channel.EventLoop loop = ctx.channel().eventLoop();
-        requests.execute(() -> {
+        (unlaunchedLarge ? largeRequests : requests).execute(() -> {
             try {
                 ScopedValue.where(NettyLoops.REQUEST_LOOP, loop).run(() -> dispatcher.handle(call));
             } catch (RuntimeException e) {

@@ -85,7 +85,7 @@ public final class NettyTransport implements Transport {
                             ConnectionGuard guard = new ConnectionGuard(limits, counts);
                             ch.pipeline().addLast("guard", guard)
                                     .addLast("http", new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADERS, 16 * 1024))
-                                    .addLast("front", new Front(dispatcher, requests.on(ch.eventLoop()), guard, context != null));
+                                    .addLast("front", new Front(dispatcher, requests.on(ch.eventLoop()), requests.shared(), guard, context != null));
                         }
                     })
                     .bind(host, port).syncUninterruptibly().channel();

@@ -42,6 +42,41 @@ class RequestThreadsTest {
         }
     }
 
+    @Test
+    @DisplayName("a request with a large, chunked or compressed body runs off the loops, so its work cannot stall the loop's other connections")
+    void largeBodiesRunOffTheLoop() throws Exception {
+        Transport.Listening server = new NettyTransport().start("127.0.0.1", 0, new ConnectionLimits(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), 0),
+                Dispatcher.of(call -> {
+                    String before = carrier();
+                    byte[] body = call.body(1 << 20);
+                    call.send(200, "text/plain", (before + " " + carrier() + " " + body.length).getBytes(StandardCharsets.UTF_8));
+                }));
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/");
+            byte[] small = new byte[(int) RequestThreads.LOOP_BODY_LIMIT];
+            byte[] large = new byte[(int) RequestThreads.LOOP_BODY_LIMIT + 1];
+            String[] got = post(client, uri, HttpRequest.BodyPublishers.ofByteArray(small));
+            assertThat(got[0]).startsWith("sluice-io-");
+            assertThat(got[2]).isEqualTo(String.valueOf(small.length));
+            got = post(client, uri, HttpRequest.BodyPublishers.ofByteArray(large));
+            assertThat(got[0]).doesNotStartWith("sluice-io-");
+            assertThat(got[1]).doesNotStartWith("sluice-io-"); // nor after the park for the rest of the body
+            assertThat(got[2]).isEqualTo(String.valueOf(large.length));
+            // no Content-Length: the JDK client sends a publisher of unknown length chunked
+            got = post(client, uri, HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(small)));
+            assertThat(got[0]).doesNotStartWith("sluice-io-");
+            assertThat(got[2]).isEqualTo(String.valueOf(small.length));
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static String[] post(HttpClient client, URI uri, HttpRequest.BodyPublisher body) throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).POST(body).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body().split(" ");
+    }
+
     /** The carrier's name as the JDK prints it after a virtual thread's own ("VirtualThread[#n,name]/runnable@carrier"). */
     private static String carrier() {
         String s = Thread.currentThread().toString();
