@@ -133,6 +133,7 @@ public final class ChatRequestCodec {
         }
         RequestLimits.check("model", model, RequestLimits.MAX_MODEL);
         List<ChatMessage> messages = streamed != null ? streamed : readMessages(root, storedPrompt);
+        checkPassedThrough(root);
         boolean stream = Boolean.TRUE.equals(Fields.optionalBoolean(root, "stream", ""));
         JsonNode streamOptions = Fields.optionalObject(root, "stream_options", "");
         boolean includeUsage = streamOptions != null
@@ -149,6 +150,18 @@ public final class ChatRequestCodec {
                 RequestLimits.check("user", Fields.optionalString(root, "user", ""), RequestLimits.MAX_USER),
                 readMetadata(root),
                 Fields.extras(root, KNOWN));
+    }
+
+    /**
+     * Sampling fields Sluice forwards as they came, checked as OpenAI's API checks them: a bad value is refused here
+     * with a clear error, the same for every provider, instead of being dropped or clamped by one upstream and
+     * refused by another.
+     */
+    private static void checkPassedThrough(JsonNode root) {
+        Fields.optionalBoolean(root, "logprobs", "");
+        Fields.optionalInt(root, "top_logprobs", "", 0, 20);
+        Fields.optionalNumber(root, "presence_penalty", "", -2, 2);
+        Fields.optionalNumber(root, "frequency_penalty", "", -2, 2);
     }
 
     private static List<ChatMessage> readMessages(JsonNode root, boolean storedPrompt) {

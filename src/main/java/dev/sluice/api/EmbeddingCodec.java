@@ -34,6 +34,9 @@ public final class EmbeddingCodec {
     private static void validateInput(JsonNode input) {
         String expected = "a string, an array of strings, an array of token ids, or an array of token-id arrays";
         if (input.isTextual()) {
+            if (input.textValue().isEmpty()) {
+                throw SluiceException.invalidType("input", expected + " (not empty)");
+            }
             return;
         }
         if (!input.isArray() || input.isEmpty()) {
@@ -46,6 +49,9 @@ public final class EmbeddingCodec {
                     : first.isArray() && item.isArray();
             if (!ok) {
                 throw SluiceException.invalidType("input", expected);
+            }
+            if ((item.isTextual() && item.textValue().isEmpty()) || (item.isArray() && item.isEmpty())) {
+                throw SluiceException.invalidType("input", expected + " (not empty)");
             }
         }
     }

@@ -132,6 +132,11 @@ class CodecsTest {
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": {"type": "json_schema"}} | response_format.json_schema | Missing required parameter
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "metadata": {"k": 1}} | metadata.k                    | expected a string
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "stream_options": {"include_usage": "yes"}} | stream_options.include_usage | expected a boolean
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logprobs": true, "top_logprobs": 21} | top_logprobs          | 21 is outside [0, 20]
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "top_logprobs": -1} | top_logprobs                  | -1 is outside [0, 20]
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logprobs": "yes"} | logprobs                       | expected a boolean
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "presence_penalty": 2.5} | presence_penalty         | 2.5 is outside [-2.0, 2.0]
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "frequency_penalty": "high"} | frequency_penalty    | expected a number
             """)
     void fieldErrors(String body, String param, String message) {
         SluiceException e = catchThrowableOfType(SluiceException.class, () -> ChatRequestCodec.read(bytes(body)));
@@ -154,6 +159,13 @@ class CodecsTest {
         SluiceException input = catchThrowableOfType(SluiceException.class,
                 () -> EmbeddingCodec.readRequest(bytes("{\"model\": \"e\", \"input\": [\"a\", 1]}")));
         assertThat(input.param()).isEqualTo("input");
+        for (String empty : new String[] {"\"\"", "[\"a\", \"\"]", "[[1], []]"}) {
+            SluiceException e = catchThrowableOfType(SluiceException.class,
+                    () -> EmbeddingCodec.readRequest(bytes("{\"model\": \"e\", \"input\": " + empty + "}")));
+            assertThat(e).as("no error for input %s", empty).isNotNull();
+            assertThat(e.param()).isEqualTo("input");
+            assertThat(e.getMessage()).contains("not empty");
+        }
     }
 
     @Test
