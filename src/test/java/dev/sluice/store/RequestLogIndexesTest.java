@@ -20,7 +20,10 @@ class RequestLogIndexesTest {
             new String[] {"request_log_session", "session_id", "SELECT id FROM request_log WHERE session_id = ?"},
             new String[] {"request_log_trace", "trace_id", "SELECT id FROM request_log WHERE trace_id = ?"},
             new String[] {"request_log_prompt", "prompt", "SELECT id FROM request_log WHERE prompt = ? AND ts >= 0"},
-            new String[] {"request_log_experiment", "experiment", "SELECT id FROM request_log WHERE experiment = ?"});
+            new String[] {"request_log_experiment", "experiment", "SELECT id FROM request_log WHERE experiment = ?"},
+            // a team-limited reader's gateway-only traces, newest first (SpanReader's list, V69): no entry for a team-less row
+            new String[] {"request_log_team_span_start", "team", "SELECT id FROM request_log r WHERE span_id IS NOT NULL"
+                    + " AND span_start_ns >= 0 AND team = ? ORDER BY span_start_ns DESC, trace_id DESC LIMIT 100"});
 
     static RequestRecord record(long ts, String team, String user, String session, String trace) {
         return new RequestRecord(ts, "req-" + ts, "key-1", team, user, "chat", "gpt-4o-mini", "sim", "gpt-4o-mini",
@@ -78,7 +81,8 @@ class RequestLogIndexesTest {
                     return out.toString();
                 });
                 // PostgreSQL names each day partition's copy of the index after the partition and the columns
-                assertThat(plan).as(p[0] + " plan").containsIgnoringCase(sqlite ? "INDEX " + p[0] : p[1]);
+                assertThat(plan).as(p[0] + " plan").containsIgnoringCase(sqlite ? "INDEX " + p[0]
+                        : p[0].equals("request_log_team_span_start") ? "team_span_start_ns" : p[1]);
                 assertThat(plan).as(p[0] + " plan").doesNotContainIgnoringCase(sqlite ? "SCAN request_log\n" : "Seq Scan");
             }
             long found = db.withConnection(c -> {

@@ -481,4 +481,65 @@ class TraceSummariesTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("SQLite: the writer's one look-up a batch gives every trace the state the per-trace look-up gave (summary"
+            + " row or not, log rows carrying a root), ids with quotes, backslashes and control characters included")
+    void batchedTraceState() throws Exception {
+        long t0 = System.currentTimeMillis();
+        String odd = "q\"b\\c\u0001d";
+        try (Database db = open("sqlite")) {
+            // a trace with a summary row (span rows), one whose id needs escaping, one with a summary row and a log root
+            write(db, List.of(span(trace(1), "s1", null, "root", t0, t0 + 5, "ok", "app", null, null, null, null),
+                    span(odd, "s2", null, "root", t0, t0 + 5, "ok", "app", null, null, null, null),
+                    span(trace(6), "s6", null, "root", t0, t0 + 5, "ok", "app", null, null, null, null)));
+            db.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO request_log (ts, request_id, operation, stream,"
+                        + " status, latency_ms, trace_id, span_id, span_start_ns) VALUES (?, ?, 'chat', 0, 200, 1, ?, ?, ?)")) {
+                    // trace 2: one log row carrying a root; trace 3: two; trace 4: a log row without a root;
+                    // trace 6: a log root beside its summary row; the odd id with a backslash: one log root;
+                    // trace 8: a log root and a row of the trace without one (its root's columns expired)
+                    String[][] rows = {{trace(2), "r2"}, {trace(3), "r3a"}, {trace(3), "r3b"}, {trace(4), null},
+                            {trace(6), "r6"}, {"x\\y\"z\n", "r7"}, {trace(8), "r8"}, {trace(8), null}};
+                    for (String[] r : rows) {
+                        ps.setLong(1, t0);
+                        ps.setString(2, "req-" + r[0]);
+                        ps.setString(3, r[0]);
+                        ps.setString(4, r[1]);
+                        ps.setLong(5, t0 * MS);
+                        ps.executeUpdate();
+                    }
+                }
+                return null;
+            });
+            List<String> traces = List.of(trace(1), trace(2), trace(3), trace(4), trace(5), trace(6), odd, "x\\y\"z\n",
+                    trace(8));
+            // the log sink asks about traces it just stored a root of: at least one log root each
+            List<String> withRoots = List.of(trace(2), trace(3), trace(6), "x\\y\"z\n", trace(8));
+            db.withConnection(c -> {
+                try (Statements statements = new Statements(TraceSummaries::sqliteFunctions);
+                     PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM trace_summary WHERE trace_id = ?1),"
+                             + " (SELECT COUNT(*) FROM request_log WHERE trace_id = ?1 AND span_id IS NOT NULL)")) {
+                    java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+                    for (String t : traces) {
+                        ps.setString(1, t);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            expected.put(t, rs.getInt(1) + "/" + rs.getInt(2));
+                        }
+                    }
+                    assertThat(expected.values()).containsExactly("1/0", "0/1", "0/2", "0/0", "0/0", "1/1", "1/0", "0/1", "0/1");
+                    for (int usual : new int[] {0, 1}) {
+                        List<String> asked = usual == 0 ? traces : withRoots;
+                        List<String> got = new java.util.ArrayList<>();
+                        for (int[] st : TraceSummaries.stateSqlite(c, asked, statements, usual)) {
+                            got.add(st[0] + "/" + st[1]);
+                        }
+                        assertThat(got).as("usual " + usual).isEqualTo(asked.stream().map(expected::get).toList());
+                    }
+                }
+                return null;
+            });
+        }
+    }
 }
