@@ -50,7 +50,7 @@ public final class HeadTraining {
 
     /** Trains the head over {@code model} (the shipped user-turn n-gram model) and returns the resource's JSON. */
     public static ObjectNode train(Path data, LinearTextModel model, Embedder embedder, Consumer<String> log) {
-        List<PublicSets.Row> rows = ModelTraining.rows(data, "injection");
+        List<PublicSets.Row> rows = ModelTraining.recipeRows(data);
         List<float[]> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         List<Double> weight = new ArrayList<>();

@@ -50,6 +50,21 @@ public final class ModelTraining {
     }
 
     /**
+     * Documents pasted into user turns ({@code tools/guard-data/public_sets.py}, session 18): BIPIA contexts and M-IFEval
+     * responses sent as the user message, alone or with a request, clean and with an inserted attack. Evaluated by
+     * {@code sluice guard eval-public}; no shipped recipe trains on them or chooses a point with them (session 18 found
+     * no candidate that met its rule on val: README, run s18-L1), so the shipped models retrain bit for bit from the
+     * data with them.
+     */
+    public static final Set<String> PASTED_USER_SOURCES = Set.of("bipia:user_paste", "bipia:user_request",
+            "mifeval:user_paste", "mifeval:user_request");
+
+    /** {@link #rows} for the injection recipes: without {@link #PASTED_USER_SOURCES}. */
+    public static List<PublicSets.Row> recipeRows(Path data) {
+        return rows(data, "injection").stream().filter(r -> !PASTED_USER_SOURCES.contains(r.source())).toList();
+    }
+
+    /**
      * Trains on the train split, then picks the lowest operating point whose false-positive rate,
      * together with the detectors that run beside the model ({@code alongside}, e.g. the rules),
      * is at most {@link #VAL_MAX_FPR} on every benign source of the validation split.
@@ -272,7 +287,7 @@ public final class ModelTraining {
 
     public static LinearTextModel trainInjection(Path data, LinearTextTrainer.Settings settings, double maxFpr,
                                                  double maxGroupFpr) {
-        List<PublicSets.Row> rows = rows(data, "injection").stream()
+        List<PublicSets.Row> rows = recipeRows(data).stream()
                 .filter(r -> !DOCUMENT_ONLY_SOURCES.contains(r.source())).toList();
         return train(rows, ModelTraining::injectionLabel, r -> rulesScore(r) >= 0.5,
                 "prompt injection, user turns: logistic regression on hashed word/char n-grams"
@@ -302,7 +317,7 @@ public final class ModelTraining {
      */
     public static LinearTextModel trainInjectionDocuments(Path data, LinearTextTrainer.Settings settings, double maxFpr,
                                                           double maxGroupFpr) {
-        List<PublicSets.Row> rows = rows(data, "injection").stream()
+        List<PublicSets.Row> rows = recipeRows(data).stream()
                 .filter(r -> !USER_TURN_ONLY_SOURCES.contains(r.source())).toList();
         return train(rows, ModelTraining::injectionLabel, r -> rulesScore(r) >= 0.5,
                 "prompt injection, documents and tool results: logistic regression on hashed word/char n-grams"

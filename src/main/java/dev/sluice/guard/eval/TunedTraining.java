@@ -32,7 +32,7 @@ public final class TunedTraining {
     public static ObjectNode choose(Path data, LinearTextModel model, TunedInjectionEncoder encoder, Consumer<String> log) {
         List<PublicSets.Row> benignRows = new ArrayList<>();
         List<PublicSets.Row> attacks = new ArrayList<>();
-        for (PublicSets.Row r : ModelTraining.rows(data, "injection")) {
+        for (PublicSets.Row r : ModelTraining.recipeRows(data)) {
             if (r.split().equals("val") && !r.channel().equals("document")) {
                 (ModelTraining.injectionLabel(r) ? attacks : benignRows).add(r);
             }

@@ -40,6 +40,10 @@ import java.util.zip.GZIPOutputStream;
  * -Dai.djl.pytorch.num_threads=1): on the loaded 2-core machine the OpenMP threads spin and cost 4x the CPU.
  */
 public final class Train {
+    /** Documents pasted into user turns (session 18): evaluated only, as the gateway's ModelTraining.PASTED_USER_SOURCES. */
+    static final List<String> PASTED_USER_SOURCES = List.of("bipia:user_paste", "bipia:user_request", "mifeval:user_paste",
+            "mifeval:user_request");
+
     static final int MAX_TOKENS = 128;
     static final int BATCH = 32;
     /** Learning rate; -Dtune.lr to change (session 10's second pass from s9-1's weights: 2e-5). */
@@ -92,7 +96,8 @@ public final class Train {
                 for (String line; (line = r.readLine()) != null; ) {
                     JsonNode n = json.readTree(line);
                     String split = isAuthored ? "train" : n.path("split").asText();
-                    if (!split.equals("train") || n.path("channel").asText("user").equals("document")) {
+                    if (!split.equals("train") || n.path("channel").asText("user").equals("document")
+                            || PASTED_USER_SOURCES.contains(n.path("source").asText())) {
                         continue;
                     }
                     boolean attack = n.path("label").asText().equals("injection");
