@@ -217,6 +217,10 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
             // ~200 ms on the calling thread, 420-760 ms for the process)
             options.setIntraOpNumThreads(1);
             OrtEnvironment env = OrtEnvironment.getEnvironment();
+            if (file.tensors().keySet().stream().noneMatch(dev.sluice.embed.FrozenTables::shared)) {
+                // the frozen embedding tables are LangChain4j's: the embedder's copy, not one more (46.9 MB)
+                dev.sluice.embed.FrozenTables.shareWith(options, base);
+            }
             OrtSession session = env.createSession(patched, options);
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tok,
                     Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
