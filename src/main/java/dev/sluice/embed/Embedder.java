@@ -48,7 +48,8 @@ public final class Embedder {
      * for good: ~60 MB of RSS after the demo's traffic, for a model whose weights are ~90 MB), and a
      * batch is embedded on the caller's thread instead of a pool with a thread per core, each of which
      * grew its own native allocator arena. The model bytes are read from the jar once, handed to ONNX
-     * Runtime and dropped: they are not kept on the heap.
+     * Runtime and dropped: they are not kept on the heap. The word, position and type embedding tables are the process's
+     * one copy ({@link FrozenTables}), shared with the fine-tuned injection readers built on the same graph.
      */
     private static EmbeddingModel load() {
         try (InputStream model = resource("all-minilm-l6-v2.onnx");
@@ -57,7 +58,9 @@ public final class Embedder {
             options.setCPUArenaAllocator(false);
             options.setMemoryPatternOptimization(false);
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            OrtSession session = env.createSession(model.readAllBytes(), options);
+            byte[] bytes = model.readAllBytes();
+            FrozenTables.shareWith(options, bytes);
+            OrtSession session = env.createSession(bytes, options);
             OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN);
             return new MiniLm(encoder);
         } catch (IOException e) {

@@ -61,7 +61,8 @@ public final class OnnxDynamicQuantizer {
             }
         }
         Map<String, String> quantizedInputs = new HashMap<>();
-        ByteArrayOutputStream g = new ByteArrayOutputStream(bytes.length / 3);
+        // room for the whole graph (the fp32 weights' bytes become a quarter, the embeddings stay): no copies as it grows
+        ByteArrayOutputStream g = new ByteArrayOutputStream(bytes.length * 2 / 3);
         for (int[] f : onnx.fields(onnx.graphStart, onnx.graphEnd)) {
             if (f[0] == 1 && f[1] == 2) {
                 Node node = node(onnx, f);

