@@ -97,22 +97,29 @@ def insert_at(doc, atk, pos):
     return doc[:cut] + "\n" + atk + "\n" + doc[cut:]
 
 
-rnd = random.Random(21)
-for part in ("train", "test"):
-    attacks = []
-    for f in (f"benchmark/text_attack_{part}.json", f"benchmark/code_attack_{part}.json"):
-        for cat, lst in json.loads(show("microsoft/BIPIA", f)).items():
-            attacks += [(cat, a) for a in lst]
-    for task in ("email", "table", "code"):
-        for i, line in enumerate(show("microsoft/BIPIA", f"benchmark/{task}/{part}.jsonl").splitlines()):
-            ex = json.loads(line)
-            ctx = ex["context"] if isinstance(ex["context"], str) else "\n".join(ex["context"])
-            ctx = ctx[:3000]
-            split = part if part == "test" else ("val" if i % 4 == 0 else "train")
-            add("injection", ctx, "benign", "bipia:" + task, "document", split, "document")
-            cat, atk = attacks[rnd.randrange(len(attacks))]
-            doc = insert_at(ctx, atk, rnd.choice(["start", "middle", "end"]))
-            add("injection", doc, "injection", "bipia:" + task, "indirect:" + cat, split, "document")
+def bipia_contexts():
+    """BIPIA's contexts in a fixed order, each with one of its part's attacks inserted (seed 21): (task, example,
+    context, split, attack category, attacked context). Every caller gets the same draws, so the user-turn rows below
+    hold the very attacked contexts of the document rows."""
+    rnd = random.Random(21)
+    for part in ("train", "test"):
+        attacks = []
+        for f in (f"benchmark/text_attack_{part}.json", f"benchmark/code_attack_{part}.json"):
+            for cat, lst in json.loads(show("microsoft/BIPIA", f)).items():
+                attacks += [(cat, a) for a in lst]
+        for task in ("email", "table", "code"):
+            for i, line in enumerate(show("microsoft/BIPIA", f"benchmark/{task}/{part}.jsonl").splitlines()):
+                ex = json.loads(line)
+                ctx = ex["context"] if isinstance(ex["context"], str) else "\n".join(ex["context"])
+                ctx = ctx[:3000]
+                split = part if part == "test" else ("val" if i % 4 == 0 else "train")
+                cat, atk = attacks[rnd.randrange(len(attacks))]
+                yield task, ex, ctx, split, cat, insert_at(ctx, atk, rnd.choice(["start", "middle", "end"]))
+
+
+for task, ex, ctx, split, cat, doc in bipia_contexts():
+    add("injection", ctx, "benign", "bipia:" + task, "document", split, "document")
+    add("injection", doc, "injection", "bipia:" + task, "indirect:" + cat, split, "document")
 
 # Tensor Trust (Toyer et al., ICLR'24): hijacking and extraction attacks written by players of the game. Held out.
 for f, kind in (("benchmarks/hijacking-robustness/v1/hijacking_robustness_dataset.jsonl", "hijacking"),
@@ -357,27 +364,14 @@ _BIPIA_USER = {  # bipia/data/*.py, user_prompt_template[1], guidance ""
              "Fix the bug in my code based on the guidance provided in the following Stack Overflow answer:\n{context}\n\n"
              "Concisely reply the modified code without explanations."),
 }
-_rnd_user = random.Random(21)  # replays the draws of the BIPIA block above, so each attacked context is that row's
-for part in ("train", "test"):
-    attacks = []
-    for f in (f"benchmark/text_attack_{part}.json", f"benchmark/code_attack_{part}.json"):
-        for cat, lst in json.loads(show("microsoft/BIPIA", f)).items():
-            attacks += [(cat, a) for a in lst]
-    for task in ("email", "table", "code"):
-        for i, line in enumerate(show("microsoft/BIPIA", f"benchmark/{task}/{part}.jsonl").splitlines()):
-            ex = json.loads(line)
-            ctx = ex["context"] if isinstance(ex["context"], str) else "\n".join(ex["context"])
-            ctx = ctx[:3000]
-            split = part if part == "test" else ("val" if i % 4 == 0 else "train")
-            cat, atk = attacks[_rnd_user.randrange(len(attacks))]
-            doc = insert_at(ctx, atk, _rnd_user.choice(["start", "middle", "end"]))
-            fields = {"question": ex.get("question", ""),
-                      "error": "\n".join(ex["error"]) if isinstance(ex.get("error"), list) else ex.get("error", ""),
-                      "code": "\n".join(ex["code"]) if isinstance(ex.get("code"), list) else ex.get("code", "")}
-            add_user(ctx, "benign", "bipia:user_paste", "paste:" + task, split)
-            add_user(_BIPIA_USER[task].format(context=ctx, **fields), "benign", "bipia:user_request", "request:" + task, split)
-            add_user(_BIPIA_USER[task].format(context=doc, **fields), "injection", "bipia:user_request",
-                     "request:" + task + ":indirect:" + cat, split)
+for task, ex, ctx, split, cat, doc in bipia_contexts():
+    fields = {"question": ex.get("question", ""),
+              "error": "\n".join(ex["error"]) if isinstance(ex.get("error"), list) else ex.get("error", ""),
+              "code": "\n".join(ex["code"]) if isinstance(ex.get("code"), list) else ex.get("code", "")}
+    add_user(ctx, "benign", "bipia:user_paste", "paste:" + task, split)
+    add_user(_BIPIA_USER[task].format(context=ctx, **fields), "benign", "bipia:user_request", "request:" + task, split)
+    add_user(_BIPIA_USER[task].format(context=doc, **fields), "injection", "bipia:user_request",
+             "request:" + task + ":indirect:" + cat, split)
 
 # Generic requests around a pasted text, written for this script (none is one of the lead's check wrappers, "Summarize
 # the following text in three bullet points:" and "Can you proofread this?"); each in the split of its own hash.
