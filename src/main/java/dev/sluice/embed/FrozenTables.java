@@ -6,9 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,98 +56,22 @@ public final class FrozenTables {
 
     private static synchronized Map<String, OnnxTensor> tensors(byte[] graph) throws OrtException {
         if (tensors == null) {
-            Map<String, int[]> raw = rawData(graph);
+            Map<String, OnnxInitializers.Tensor> initializers = new OnnxInitializers(graph).initializers;
             Map<String, OnnxTensor> t = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> table : TABLES.entrySet()) {
-                int[] at = raw.get(table.getKey());
+                OnnxInitializers.Tensor at = initializers.get(table.getKey());
                 long floats = table.getValue()[0] * table.getValue()[1];
-                if (at == null || at[1] != floats * Float.BYTES) {
+                if (at == null || at.dataType() != 1 || at.offset() < 0 || at.length() != floats * Float.BYTES) {
                     throw new IllegalArgumentException("not all-MiniLM-L6-v2's graph: no float table "
                             + table.getKey() + java.util.Arrays.toString(table.getValue()));
                 }
-                ByteBuffer copy = ByteBuffer.allocateDirect(at[1]).order(ByteOrder.LITTLE_ENDIAN);
-                copy.put(graph, at[0], at[1]).flip();
+                ByteBuffer copy = ByteBuffer.allocateDirect(at.length()).order(ByteOrder.LITTLE_ENDIAN);
+                copy.put(graph, at.offset(), at.length()).flip();
                 t.put(table.getKey(), OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), copy.asFloatBuffer(),
                         table.getValue()));
             }
             tensors = t;
         }
         return tensors;
-    }
-
-    /**
-     * Where each float initializer's {@code raw_data} is in an ONNX file: offset and length by name. Just enough of
-     * protobuf: ModelProto field 7 (graph), GraphProto field 5 (initializer), TensorProto fields 2 (data type), 8
-     * (name) and 9 (raw data).
-     */
-    static Map<String, int[]> rawData(byte[] model) {
-        Map<String, int[]> out = new LinkedHashMap<>();
-        for (int[] graph : fields(model, 0, model.length, 7)) {
-            for (int[] tensor : fields(model, graph[0], graph[1], 5)) {
-                String name = null;
-                int[] raw = null;
-                boolean isFloat = false;
-                for (int[] f : allFields(model, tensor[0], tensor[1])) {
-                    switch (f[2]) {
-                        case 8 -> name = new String(model, f[0], f[1] - f[0], java.nio.charset.StandardCharsets.UTF_8);
-                        case 9 -> raw = new int[] {f[0], f[1] - f[0]};
-                        case 2 -> isFloat = f[3] == 0 && f[0] == 1;
-                        default -> { }
-                    }
-                }
-                if (name != null && raw != null && isFloat) {
-                    out.put(name, raw);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The length-delimited fields numbered {@code number} in {@code [start, end)}: value start and end. */
-    private static List<int[]> fields(byte[] b, int start, int end, int number) {
-        List<int[]> out = new ArrayList<>();
-        for (int[] f : allFields(b, start, end)) {
-            if (f[2] == number && f[3] == 2) {
-                out.add(new int[] {f[0], f[1]});
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Every field in {@code [start, end)} as {a, b, number, wire type}: for length-delimited fields a/b are the value's
-     * start and end, for varints a is the value (truncated to an int).
-     */
-    private static List<int[]> allFields(byte[] b, int start, int end) {
-        List<int[]> out = new ArrayList<>();
-        int[] pos = {start};
-        while (pos[0] < end) {
-            long key = varint(b, pos);
-            int number = (int) (key >>> 3);
-            int wire = (int) (key & 7);
-            switch (wire) {
-                case 0 -> out.add(new int[] {(int) varint(b, pos), 0, number, 0});
-                case 1 -> pos[0] += 8;
-                case 5 -> pos[0] += 4;
-                case 2 -> {
-                    int n = (int) varint(b, pos);
-                    out.add(new int[] {pos[0], pos[0] + n, number, 2});
-                    pos[0] += n;
-                }
-                default -> throw new IllegalArgumentException("not an ONNX file: wire type " + wire + " at " + pos[0]);
-            }
-        }
-        return out;
-    }
-
-    private static long varint(byte[] b, int[] pos) {
-        long r = 0;
-        for (int shift = 0; ; shift += 7) {
-            int c = b[pos[0]++] & 0xff;
-            r |= (long) (c & 0x7f) << shift;
-            if (c < 0x80) {
-                return r;
-            }
-        }
     }
 }

@@ -23,17 +23,21 @@ class FrozenTablesTest {
     @DisplayName("the graph's word, position and type tables are found where their float data is")
     void findsTheTables() throws Exception {
         byte[] graph = graph();
-        Map<String, int[]> raw = FrozenTables.rawData(graph);
-        assertThat(raw.get("embeddings.word_embeddings.weight")[1]).isEqualTo(30522 * 384 * 4);
-        assertThat(raw.get("embeddings.position_embeddings.weight")[1]).isEqualTo(512 * 384 * 4);
-        assertThat(raw.get("embeddings.token_type_embeddings.weight")[1]).isEqualTo(2 * 384 * 4);
+        Map<String, OnnxInitializers.Tensor> raw = new OnnxInitializers(graph).initializers;
+        for (Map.Entry<String, long[]> table : FrozenTables.TABLES.entrySet()) {
+            assertThat(raw.get(table.getKey()).dataType()).isEqualTo(1);
+            assertThat(raw.get(table.getKey()).dims()).isEqualTo(table.getValue());
+        }
+        assertThat(raw.get("embeddings.word_embeddings.weight").length()).isEqualTo(30522 * 384 * 4);
+        assertThat(raw.get("embeddings.position_embeddings.weight").length()).isEqualTo(512 * 384 * 4);
+        assertThat(raw.get("embeddings.token_type_embeddings.weight").length()).isEqualTo(2 * 384 * 4);
         // the word table's first float, read where the locator says it is, is the one ONNX Runtime sees in the graph
-        int at = raw.get("embeddings.word_embeddings.weight")[0];
+        int at = raw.get("embeddings.word_embeddings.weight").offset();
         float first = java.nio.ByteBuffer.wrap(graph, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat();
         assertThat(first).isNotZero().isFinite();
         assertThat(FrozenTables.shared("embeddings.word_embeddings.weight")).isTrue();
         assertThat(FrozenTables.shared("embeddings.LayerNorm.weight")).isFalse();
-        assertThatThrownBy(() -> FrozenTables.rawData(new byte[] {(byte) 0x3f})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OnnxInitializers(new byte[] {(byte) 0x3f})).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sluice.guard.injection;
 
+import dev.sluice.embed.OnnxInitializers;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,5 +1,6 @@
 package dev.sluice.guard.injection;
 
+import dev.sluice.embed.OnnxInitializers;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;

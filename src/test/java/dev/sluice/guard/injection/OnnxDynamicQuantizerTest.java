@@ -1,5 +1,6 @@
 package dev.sluice.guard.injection;
 
+import dev.sluice.embed.OnnxInitializers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnxruntime.OnnxTensor;

@@ -12,7 +12,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.sluice.guard.injection.OnnxInitializers;
+import dev.sluice.embed.OnnxInitializers;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

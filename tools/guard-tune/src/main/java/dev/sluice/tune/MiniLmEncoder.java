@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.sluice.guard.injection.OnnxInitializers;
+import dev.sluice.embed.OnnxInitializers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.sluice.guard.injection.OnnxInitializers;
+import dev.sluice.embed.OnnxInitializers;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.nio.file.Files;

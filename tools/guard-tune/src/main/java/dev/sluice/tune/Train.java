@@ -11,7 +11,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.guard.injection.OnnxInitializers;
+import dev.sluice.embed.OnnxInitializers;
 import dev.sluice.guard.injection.TunedInjectionEncoder;
 import java.io.BufferedReader;
 import java.io.DataOutputStream;

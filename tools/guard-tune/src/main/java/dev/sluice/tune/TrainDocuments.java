@@ -10,7 +10,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.guard.injection.OnnxInitializers;
+import dev.sluice.embed.OnnxInitializers;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.lang.reflect.Method;

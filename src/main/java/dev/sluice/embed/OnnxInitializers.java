@@ -1,4 +1,4 @@
-package dev.sluice.guard.injection;
+package dev.sluice.embed;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,7 +9,8 @@ import java.util.Map;
  * Just enough of ONNX's protobuf to find the initializers (raw little-endian float/int64 tensors) of
  * the MiniLM model and to write a copy with some of them replaced in place: the graph is untouched,
  * each replaced tensor keeps its shape, so its bytes are overwritten at the same offset. Used by
- * {@link TunedInjectionEncoder} and by tools/guard-tune (which reads the tensors it trains and compiles
+ * {@link FrozenTables} (where the shared embedding tables are), the injection readers and their int8 quantizer
+ * ({@code dev.sluice.guard.injection}), and tools/guard-tune (which reads the tensors it trains and compiles
  * against the gateway's classes).
  */
 public final class OnnxInitializers {
@@ -26,8 +27,8 @@ public final class OnnxInitializers {
     public final byte[] bytes;
     public final Map<String, Tensor> initializers = new LinkedHashMap<>();
     /** Where the graph's bytes (ModelProto field 7) start and end. */
-    final int graphStart;
-    final int graphEnd;
+    public final int graphStart;
+    public final int graphEnd;
 
     public OnnxInitializers(byte[] bytes) {
         this.bytes = bytes;
@@ -81,7 +82,8 @@ public final class OnnxInitializers {
         return out;
     }
 
-    Tensor tensor(int start, int end) {
+    /** The TensorProto whose bytes are {@code [start, end)}. */
+    public Tensor tensor(int start, int end) {
         java.util.List<Long> dims = new java.util.ArrayList<>();
         int dataType = 0;
         String name = null;
@@ -116,7 +118,7 @@ public final class OnnxInitializers {
      * Each field as {number, wire type, a, b, field start, field end}: for varints a/b = low/high 32 bits; for length-delimited a/b =
      * start/end of the value; the field (key included) spans field start to field end.
      */
-    java.util.List<int[]> fields(int start, int end) {
+    public java.util.List<int[]> fields(int start, int end) {
         java.util.List<int[]> out = new java.util.ArrayList<>();
         int[] pos = {start};
         while (pos[0] < end) {
