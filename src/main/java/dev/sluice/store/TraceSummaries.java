@@ -358,15 +358,8 @@ public final class TraceSummaries {
     static int[][] stateSqlite(Connection c, Collection<String> traces, Statements statements, int usual)
             throws SQLException {
         int[][] out = new int[traces.size()][];
-        StringBuilder json = new StringBuilder(traces.size() * 36 + 2).append('[');
-        for (String t : traces) {
-            if (json.length() > 1) {
-                json.append(',');
-            }
-            jsonString(json, t);
-        }
         PreparedStatement ps = statements.get(c, STATE_SQLITE);
-        ps.setString(1, json.append(']').toString());
+        ps.setString(1, dev.sluice.api.Json.string(traces)); // a JSON array, in the collection's order
         ps.setInt(2, usual);
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -379,22 +372,6 @@ public final class TraceSummaries {
             }
         }
         return out;
-    }
-
-    /** {@code s} as a JSON string (quotes, backslashes and control characters escaped). */
-    private static void jsonString(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch == '"' || ch == '\\') {
-                out.append('\\').append(ch);
-            } else if (ch < 0x20) {
-                out.append(String.format("\\u%04x", (int) ch));
-            } else {
-                out.append(ch);
-            }
-        }
-        out.append('"');
     }
 
     private static int[][] statePostgres(Connection c, Collection<String> traces) throws SQLException {
